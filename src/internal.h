@@ -1,0 +1,167 @@
+/*
+ * Internal interfaces shared by libcloak's source files. Nothing here is exported from the shared
+ * library (hidden visibility); unit tests reach these through the internal static library.
+ *
+ * Conventions every file follows:
+ * - All multi-byte integers on the wire are big-endian.
+ * - "lp8(x)" is one length byte followed by x (x is at most 255 bytes).
+ * - Every temporary that held key material or plaintext is wiped with cloak__wipe() on every path.
+ * - On failure every output is zeroed before returning.
+ */
+#ifndef CLOAK_INTERNAL_H
+#define CLOAK_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cloak.h"
+
+#define CLOAK_INTERNAL __attribute__((visibility("hidden")))
+
+/* ------------------------------------------------------------------------------------------------
+ * Envelope header (every blob): version(1) type(1) suite(2) key_id(16) = CLOAK_HEADERBYTES
+ * ---------------------------------------------------------------------------------------------- */
+#define CLOAK_FORMAT_VERSION 0x01U
+#define CLOAK_SUITE_V1 0x0001U
+
+/* Writes a header. */
+CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
+                                        const uint8_t key_id[CLOAK_KEYIDBYTES]);
+/* Checks, in this order: blob_len >= CLOAK_HEADERBYTES (else MALFORMED), version (UNSUPPORTED_VERSION),
+ * suite (UNSUPPORTED_SUITE), type is a known type (MALFORMED) and equals expected_type (WRONG_TYPE).
+ * Length of the body and key id are for the caller to check. */
+CLOAK_INTERNAL int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_type);
+/* True for the types of cloak_object_type. */
+CLOAK_INTERNAL int cloak__type_known(uint8_t type);
+/* Name used in the text form prefix ("cloak-<name>-"), NULL for an unknown type. */
+CLOAK_INTERNAL const char *cloak__type_name(uint8_t type);
+
+/* ------------------------------------------------------------------------------------------------
+ * Small helpers
+ * ---------------------------------------------------------------------------------------------- */
+CLOAK_INTERNAL void cloak__wipe(void *p, size_t n);
+/* Constant-time comparison: 0 if equal. */
+CLOAK_INTERNAL int cloak__memcmp_ct(const void *a, const void *b, size_t n);
+CLOAK_INTERNAL void cloak__store32_be(uint8_t out[4], uint32_t v);
+CLOAK_INTERNAL uint32_t cloak__load32_be(const uint8_t in[4]);
+CLOAK_INTERNAL void cloak__store16_be(uint8_t out[2], uint16_t v);
+CLOAK_INTERNAL uint16_t cloak__load16_be(const uint8_t in[2]);
+
+/* ------------------------------------------------------------------------------------------------
+ * Labels (domain separation). Each is ASCII, written without its NUL.
+ * ---------------------------------------------------------------------------------------------- */
+#define CLOAK_LABEL_KEY_ID "libcloak v1 key id"
+#define CLOAK_LABEL_PUBLIC_KEY_ID "libcloak v1 public key id"
+#define CLOAK_LABEL_PASSWORD_SALT "libcloak v1 password"
+#define CLOAK_LABEL_MASTER_KEY "libcloak v1 master key"
+#define CLOAK_LABEL_LOGIN_KEY "libcloak v1 login key"
+#define CLOAK_LABEL_WRAP_KEY "libcloak v1 key wrap"
+#define CLOAK_LABEL_SECRET_KEY "libcloak v1 secret key"
+#define CLOAK_LABEL_INDEX_KEY "libcloak v1 blind index key"
+#define CLOAK_LABEL_SIG_USER "libcloak v1 user signature"
+#define CLOAK_LABEL_SIG_BUNDLE "libcloak v1 bundle"
+#define CLOAK_LABEL_SIG_SHARE "libcloak v1 share"
+#define CLOAK_LABEL_SIG_BATCH "libcloak v1 batch"
+#define CLOAK_LABEL_HPKE_SHARE "libcloak v1 vault key share"
+#define CLOAK_LABEL_HPKE_BATCH "libcloak v1 service account batch"
+#define CLOAK_LABEL_FINGERPRINT "libcloak v1 fingerprint"
+#define CLOAK_LABEL_TEXT_CHECKSUM "libcloak v1 text"
+#define CLOAK_LABEL_LEN(l) (sizeof(l) - 1U)
+
+/* ------------------------------------------------------------------------------------------------
+ * Key ids
+ *   symmetric key K: HKDF-Expand(PRK = K, info = "libcloak v1 key id", L = 16)
+ *   public key P:    SHA-256(lp8("libcloak v1 public key id") || P)[0..16)
+ * ---------------------------------------------------------------------------------------------- */
+CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+
+/* ------------------------------------------------------------------------------------------------
+ * HMAC-SHA256 and HKDF-SHA256 (RFC 5869) on libsodium's HMAC
+ * ---------------------------------------------------------------------------------------------- */
+#define CLOAK_HASHBYTES 32U
+CLOAK_INTERNAL void cloak__hmac_sha256(uint8_t out[CLOAK_HASHBYTES], const uint8_t *key, size_t key_len,
+                                       const uint8_t *msg, size_t msg_len);
+/* Verifies a tag of tag_len bytes (1..32, a prefix of the full HMAC) in constant time.
+ * 0 or CLOAK_E_AUTH. */
+CLOAK_INTERNAL int cloak__hmac_sha256_verify(const uint8_t *tag, size_t tag_len, const uint8_t *key, size_t key_len,
+                                             const uint8_t *msg, size_t msg_len);
+CLOAK_INTERNAL void cloak__hkdf_extract(uint8_t prk[CLOAK_HASHBYTES], const uint8_t *salt, size_t salt_len,
+                                        const uint8_t *ikm, size_t ikm_len);
+/* out_len at most 255 * 32, else CLOAK_E_BAD_PARAMS (out zeroed). prk_len >= 1. */
+CLOAK_INTERNAL int cloak__hkdf_expand(uint8_t *out, size_t out_len, const uint8_t *prk, size_t prk_len,
+                                      const uint8_t *info, size_t info_len);
+
+/* ------------------------------------------------------------------------------------------------
+ * AEAD layer over libsodium: outputs zeroed on failure. ciphertext = encrypted || 16-byte tag.
+ * In-place operation (c == m) is allowed.
+ * ---------------------------------------------------------------------------------------------- */
+#define CLOAK_AEAD_TAGBYTES 16U
+#define CLOAK_XNONCEBYTES 24U
+#define CLOAK_NONCEBYTES 12U
+CLOAK_INTERNAL void cloak__xchacha_seal(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad,
+                                        size_t ad_len, const uint8_t nonce[CLOAK_XNONCEBYTES],
+                                        const uint8_t key[32]);
+/* 0 or CLOAK_E_AUTH (also for c_len < 16). Writes c_len - 16 bytes to m. */
+CLOAK_INTERNAL int cloak__xchacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
+                                       size_t ad_len, const uint8_t nonce[CLOAK_XNONCEBYTES], const uint8_t key[32]);
+CLOAK_INTERNAL void cloak__chacha_seal(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad,
+                                       size_t ad_len, const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32]);
+CLOAK_INTERNAL int cloak__chacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
+                                      size_t ad_len, const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32]);
+
+/* ------------------------------------------------------------------------------------------------
+ * X25519 and Ed25519
+ * ---------------------------------------------------------------------------------------------- */
+/* 0, or CLOAK_E_INVALID_KEY when the shared secret is all zero (low-order public key). */
+CLOAK_INTERNAL int cloak__x25519(uint8_t shared[32], const uint8_t secret_key[32], const uint8_t public_key[32]);
+/* Raw Ed25519 verification (RFC 8032 as libsodium implements it): 0 or CLOAK_E_BAD_SIGNATURE. */
+CLOAK_INTERNAL int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
+                                         const uint8_t pk[32]);
+/* Protocol signatures: Ed25519 over lp8(label) || content. */
+CLOAK_INTERNAL void cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content,
+                                        size_t content_len, const uint8_t sk[64]);
+CLOAK_INTERNAL int cloak__verify_labeled(const uint8_t sig[64], const char *label, const uint8_t *content,
+                                         size_t content_len, const uint8_t pk[32]);
+
+/* ------------------------------------------------------------------------------------------------
+ * HPKE internals (RFC 9180, all four modes, for the RFC vectors; the public API is Base only)
+ * ---------------------------------------------------------------------------------------------- */
+enum { CLOAK_HPKE_MODE_BASE = 0, CLOAK_HPKE_MODE_PSK = 1, CLOAK_HPKE_MODE_AUTH = 2, CLOAK_HPKE_MODE_AUTH_PSK = 3 };
+
+typedef struct cloak__hpke_ctx {
+    uint8_t key[32];
+    uint8_t base_nonce[12];
+    uint8_t exporter_secret[32];
+    uint64_t seq;
+} cloak__hpke_ctx;
+
+/* DeriveKeyPair(ikm). */
+CLOAK_INTERNAL int cloak__hpke_derive_keypair(uint8_t pk[32], uint8_t sk[32], const uint8_t *ikm, size_t ikm_len);
+/* Sender setup with a given ephemeral secret key (from DeriveKeyPair in tests, random otherwise).
+ * sks/pks (sender static keys) only for the auth modes; psk/psk_id only for the psk modes. */
+CLOAK_INTERNAL int cloak__hpke_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32],
+                                       const uint8_t *info, size_t info_len, const uint8_t skE[32],
+                                       const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
+                                       size_t psk_id_len, const uint8_t *skS, const uint8_t *pkS);
+CLOAK_INTERNAL int cloak__hpke_setup_r(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32], const uint8_t pkR[32],
+                                       const uint8_t skR[32], const uint8_t *info, size_t info_len,
+                                       const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
+                                       size_t psk_id_len, const uint8_t *pkS);
+/* Seal/open at an explicit sequence number (items of a batch open in any order). */
+CLOAK_INTERNAL void cloak__hpke_seal_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *ct, const uint8_t *aad,
+                                        size_t aad_len, const uint8_t *pt, size_t pt_len);
+CLOAK_INTERNAL int cloak__hpke_open_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *pt, const uint8_t *aad,
+                                       size_t aad_len, const uint8_t *ct, size_t ct_len);
+CLOAK_INTERNAL int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
+                                      const uint8_t *exporter_context, size_t exporter_context_len);
+
+/* ------------------------------------------------------------------------------------------------
+ * Argon2id (RFC 9106) through libargon2, raw, for the RFC vectors and cloak_password_derive().
+ * Refuses nothing but what libargon2 refuses; bounds are checked by the public layer.
+ * ---------------------------------------------------------------------------------------------- */
+CLOAK_INTERNAL int cloak__argon2id(uint8_t *out, size_t out_len, const uint8_t *password, size_t password_len,
+                                   const uint8_t *salt, size_t salt_len, const uint8_t *secret, size_t secret_len,
+                                   const uint8_t *ad, size_t ad_len, uint32_t memory_kib, uint32_t iterations,
+                                   uint32_t parallelism);
+
+#endif /* CLOAK_INTERNAL_H */
