@@ -117,7 +117,10 @@ CLOAK_INTERNAL int cloak__x25519(uint8_t shared[32], const uint8_t secret_key[32
 /* Raw Ed25519 verification (RFC 8032 as libsodium implements it): 0 or CLOAK_E_BAD_SIGNATURE. */
 CLOAK_INTERNAL int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
                                          const uint8_t pk[32]);
-/* Protocol signatures: Ed25519 over lp8(label) || content. */
+/* Protocol signatures: Ed25519 over lp8(label) || content. Content is at most
+ * CLOAK_SIGNED_CONTENT_MAX bytes (callers sign small, fixed layouts; a long user message is hashed
+ * first, see cloak_identity_sign). Longer content is a programmer error: sign_labeled aborts. */
+#define CLOAK_SIGNED_CONTENT_MAX 768U
 CLOAK_INTERNAL void cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content,
                                         size_t content_len, const uint8_t sk[64]);
 CLOAK_INTERNAL int cloak__verify_labeled(const uint8_t sig[64], const char *label, const uint8_t *content,
