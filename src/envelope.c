@@ -1,2 +1,104 @@
-/* Placeholder: implementation in progress. */
+/* The envelope header every blob starts with (docs/protocol.md section 2) and the names of the
+ * object types used by the text form (section 3). Every decoder goes through
+ * cloak__header_check(), so the error order of section 2 is written down once, here. */
+#include <string.h>
+
 #include "internal.h"
+
+/* Indexed by type byte; NULL marks an unknown type. */
+static const char *const type_names[] = {
+    NULL,              /* 0x00 */
+    "password",        /* 0x01 CLOAK_TYPE_PASSWORD_RECORD */
+    "identity",        /* 0x02 CLOAK_TYPE_IDENTITY_PUBLIC_KEY */
+    "pubkey",          /* 0x03 CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY */
+    "bundle",          /* 0x04 CLOAK_TYPE_BUNDLE */
+    "wrappedidentity", /* 0x05 CLOAK_TYPE_WRAPPED_IDENTITY_KEY */
+    "wrappedkey",      /* 0x06 CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY */
+    "wrappedaccount",  /* 0x07 CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY */
+    "secret",          /* 0x08 CLOAK_TYPE_SECRET */
+    "share",           /* 0x09 CLOAK_TYPE_SHARE */
+    "batch",           /* 0x0A CLOAK_TYPE_BATCH */
+    "item",            /* 0x0B CLOAK_TYPE_BATCH_ITEM */
+    "accountkey",      /* 0x0C CLOAK_TYPE_SERVICE_ACCOUNT_KEY */
+};
+
+#define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
+
+int cloak__type_known(uint8_t type)
+{
+    return (size_t)type < TYPE_COUNT && type_names[type] != NULL;
+}
+
+const char *cloak__type_name(uint8_t type)
+{
+    return cloak__type_known(type) ? type_names[type] : NULL;
+}
+
+void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
+                         const uint8_t key_id[CLOAK_KEYIDBYTES])
+{
+    header[0] = (uint8_t)CLOAK_FORMAT_VERSION;
+    header[1] = type;
+    cloak__store16_be(header + 2, (uint16_t)CLOAK_SUITE_V1);
+    if (key_id != NULL) {
+        memmove(header + 4, key_id, CLOAK_KEYIDBYTES);
+    } else {
+        memset(header + 4, 0, CLOAK_KEYIDBYTES);
+    }
+}
+
+/* Steps 1 to 4a of section 2, shared by the typed check and by cloak_blob_inspect(), which
+ * expects no particular type. */
+static int header_check_any(const uint8_t *blob, size_t blob_len)
+{
+    if (blob == NULL) {
+        return blob_len == 0 ? CLOAK_E_MALFORMED : CLOAK_E_BAD_PARAMS;
+    }
+    if (blob_len < CLOAK_HEADERBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    if (blob[0] != CLOAK_FORMAT_VERSION) {
+        return CLOAK_E_UNSUPPORTED_VERSION;
+    }
+    if (cloak__load16_be(blob + 2) != CLOAK_SUITE_V1) {
+        return CLOAK_E_UNSUPPORTED_SUITE;
+    }
+    if (!cloak__type_known(blob[1])) {
+        return CLOAK_E_MALFORMED;
+    }
+    return CLOAK_OK;
+}
+
+int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_type)
+{
+    int rc = header_check_any(blob, blob_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (blob[1] != expected_type) {
+        return CLOAK_E_WRONG_TYPE;
+    }
+    return CLOAK_OK;
+}
+
+int cloak_blob_inspect(int *type, uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *blob, size_t blob_len)
+{
+    int rc;
+
+    if (type != NULL) {
+        *type = 0;
+    }
+    if (key_id != NULL) {
+        memset(key_id, 0, CLOAK_KEYIDBYTES);
+    }
+    if (type == NULL || key_id == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = header_check_any(blob, blob_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    *type = (int)blob[1];
+    memcpy(key_id, blob + 4, CLOAK_KEYIDBYTES);
+    return CLOAK_OK;
+}
