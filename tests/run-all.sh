@@ -1,0 +1,25 @@
+#!/bin/sh
+# The whole test suite: the plain build, the same tests under AddressSanitizer + UndefinedBehavior-
+# Sanitizer (halting on the first report), and under valgrind memcheck.
+# Usage: tests/run-all.sh   (from anywhere; build directories go under the source tree)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+sh tests/deps.sh test
+
+echo "== plain build"
+meson setup build-test --wipe >/dev/null 2>&1 || meson setup build-test >/dev/null
+ninja -C build-test
+meson test -C build-test --print-errorlogs
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
+    >/dev/null 2>&1 || meson setup build-asan -Db_sanitize=address,undefined \
+    -Dc_args=-fno-sanitize-recover=all >/dev/null
+ninja -C build-asan
+meson test -C build-asan --setup asan --print-errorlogs
+
+echo "== valgrind memcheck"
+meson test -C build-test --setup valgrind --print-errorlogs --no-suite static
+
+echo "== all test runs passed"
