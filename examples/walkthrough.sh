@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds libcloak and plays the whole story of docs/walkthrough.md: registration, a vault, sharing,
+# Builds libcloak and plays the whole story (examples/walkthrough.c): registration, a vault, sharing,
 # a service account, the CLI side, removal and rotation.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
