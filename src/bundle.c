@@ -1,2 +1,82 @@
-/* Placeholder: implementation in progress. */
+/* Member bundle (docs/protocol.md section 5.2): the identity key signs the encryption public key,
+ * so a member's two public keys are known to belong together. */
+#include <string.h>
+
 #include "internal.h"
+
+#define BUNDLE_IDENTITY_OFFSET CLOAK_HEADERBYTES
+#define BUNDLE_ENCRYPTION_OFFSET (BUNDLE_IDENTITY_OFFSET + CLOAK_IDENTITY_PUBLICKEYBYTES)
+#define BUNDLE_SIGNATURE_OFFSET (BUNDLE_ENCRYPTION_OFFSET + CLOAK_ENCRYPTION_PUBLICKEYBYTES)
+
+int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
+                        const uint8_t identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES],
+                        const uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+{
+    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t epk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    int consistent;
+
+    if (bundle != NULL) {
+        memset(bundle, 0, CLOAK_BUNDLEBYTES);
+    }
+    if (bundle == NULL || identity_secret_key == NULL || encryption_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* The public key written into the bundle is derived from the seed; a secret key whose stored
+     * public half differs would sign with the wrong one (and could leak its scalar). */
+    if (cloak_identity_keypair_from_seed(pk, sk, identity_secret_key) != CLOAK_OK) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    consistent = cloak__memcmp_ct(pk, identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk) == 0;
+    if (!consistent) {
+        cloak__wipe(sk, sizeof sk);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memcpy(epk, encryption_public_key, sizeof epk);
+    cloak__public_key_id(key_id, pk);
+    cloak__header_write(bundle, CLOAK_TYPE_BUNDLE, key_id);
+    memcpy(bundle + BUNDLE_IDENTITY_OFFSET, pk, sizeof pk);
+    memcpy(bundle + BUNDLE_ENCRYPTION_OFFSET, epk, sizeof epk);
+    cloak__sign_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
+                        BUNDLE_SIGNATURE_OFFSET, sk);
+    cloak__wipe(sk, sizeof sk);
+    return CLOAK_OK;
+}
+
+int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                        uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *bundle,
+                        size_t bundle_len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    int rc;
+
+    if (identity_public_key != NULL) {
+        memset(identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    }
+    if (encryption_public_key != NULL) {
+        memset(encryption_public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    }
+    if (identity_public_key == NULL || encryption_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = cloak__header_check(bundle, bundle_len, CLOAK_TYPE_BUNDLE);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (bundle_len != CLOAK_BUNDLEBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    cloak__public_key_id(key_id, bundle + BUNDLE_IDENTITY_OFFSET);
+    if (memcmp(key_id, bundle + 4, CLOAK_KEYIDBYTES) != 0) {
+        return CLOAK_E_MALFORMED;
+    }
+    rc = cloak__verify_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
+                               BUNDLE_SIGNATURE_OFFSET, bundle + BUNDLE_IDENTITY_OFFSET);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    memcpy(identity_public_key, bundle + BUNDLE_IDENTITY_OFFSET, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    memcpy(encryption_public_key, bundle + BUNDLE_ENCRYPTION_OFFSET, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    return CLOAK_OK;
+}

@@ -1,2 +1,91 @@
-/* Placeholder: implementation in progress. */
+/* Encryption keys: X25519 key pairs, random or by HPKE's DeriveKeyPair (docs/protocol.md
+ * section 5), and the encryption public key blob (section 5.1). */
+#include <string.h>
+
+#include <sodium.h>
+
 #include "internal.h"
+
+void cloak_encryption_keypair(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                              uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES])
+{
+    if (public_key == NULL || secret_key == NULL) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+        return;
+    }
+    /* A clamped scalar never gives the all-zero point, so this loop runs once; it stays in case
+     * libsodium ever reports otherwise. */
+    do {
+        randombytes_buf(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+    } while (crypto_scalarmult_curve25519_base(public_key, secret_key) != 0);
+}
+
+int cloak_encryption_keypair_from_seed(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                                       uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *seed,
+                                       size_t seed_len)
+{
+    int rc;
+
+    if (public_key == NULL || secret_key == NULL || seed == NULL) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* RFC 9180 section 7.1.3 asks for at least Nsk bytes of entropy; a shorter seed cannot have it. */
+    if (seed_len < CLOAK_ENCRYPTION_SEEDBYTES) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = cloak__hpke_derive_keypair(public_key, secret_key, seed, seed_len);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+    }
+    return rc;
+}
+
+void cloak_encryption_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
+                                    const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+
+    if (blob == NULL) {
+        return;
+    }
+    if (public_key == NULL) {
+        memset(blob, 0, CLOAK_PUBLIC_KEY_BLOBBYTES);
+        return;
+    }
+    cloak__public_key_id(key_id, public_key);
+    memmove(blob + CLOAK_HEADERBYTES, public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    cloak__header_write(blob, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, key_id);
+}
+
+int cloak_encryption_public_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *blob,
+                                   size_t blob_len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    int rc;
+
+    if (public_key != NULL) {
+        memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    }
+    if (public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (blob_len != CLOAK_PUBLIC_KEY_BLOBBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    cloak__public_key_id(key_id, blob + CLOAK_HEADERBYTES);
+    if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
+        return CLOAK_E_MALFORMED;
+    }
+    memcpy(public_key, blob + CLOAK_HEADERBYTES, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    return CLOAK_OK;
+}

@@ -1,2 +1,147 @@
-/* Placeholder: implementation in progress. */
+/* Identity keys: Ed25519 key pairs, signatures under a caller context (docs/protocol.md
+ * section 5.3) and the identity public key blob (section 5.1). */
+#include <string.h>
+
+#include <sodium.h>
+
 #include "internal.h"
+
+/* lp8(context) || SHA-512(message) */
+#define USER_CONTENT_MAXBYTES (1U + CLOAK_MAX_LABELBYTES + crypto_hash_sha512_BYTES)
+
+void cloak_identity_keypair(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                            uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
+{
+    if (public_key == NULL || secret_key == NULL) {
+        cloak__wipe(public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
+        return;
+    }
+    crypto_sign_ed25519_keypair(public_key, secret_key);
+}
+
+int cloak_identity_keypair_from_seed(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                     uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES],
+                                     const uint8_t seed[CLOAK_IDENTITY_SEEDBYTES])
+{
+    uint8_t s[CLOAK_IDENTITY_SEEDBYTES];
+
+    if (public_key == NULL || secret_key == NULL || seed == NULL) {
+        cloak__wipe(public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* The seed may be the first half of secret_key itself. */
+    memcpy(s, seed, sizeof s);
+    crypto_sign_ed25519_seed_keypair(public_key, secret_key, s);
+    cloak__wipe(s, sizeof s);
+    return CLOAK_OK;
+}
+
+/* Builds lp8(context) || SHA-512(message); the caller has checked context_len. */
+static size_t user_content(uint8_t content[USER_CONTENT_MAXBYTES], const uint8_t *message, size_t message_len,
+                           const uint8_t *context, size_t context_len)
+{
+    content[0] = (uint8_t)context_len;
+    if (context_len > 0) {
+        memcpy(content + 1, context, context_len);
+    }
+    crypto_hash_sha512(content + 1 + context_len, message, (unsigned long long)message_len);
+    return 1U + context_len + crypto_hash_sha512_BYTES;
+}
+
+int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *message, size_t message_len,
+                        const uint8_t *context, size_t context_len,
+                        const uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
+{
+    uint8_t content[USER_CONTENT_MAXBYTES];
+    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    size_t content_len;
+    int consistent;
+
+    if (signature != NULL) {
+        memset(signature, 0, CLOAK_SIGNATUREBYTES);
+    }
+    if (signature == NULL || secret_key == NULL || (message == NULL && message_len > 0) ||
+        (context == NULL && context_len > 0)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (context_len > CLOAK_MAX_LABELBYTES) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* Ed25519 signs with the public half stored in the secret key; signing with a wrong one
+     * would let signatures leak the private scalar, so refuse a key whose halves disagree. */
+    if (cloak_identity_keypair_from_seed(pk, sk, secret_key) != CLOAK_OK) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    consistent = cloak__memcmp_ct(pk, secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk) == 0;
+    cloak__wipe(sk, sizeof sk);
+    if (!consistent) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    content_len = user_content(content, message, message_len, context, context_len);
+    cloak__sign_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, secret_key);
+    return CLOAK_OK;
+}
+
+int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *message,
+                          size_t message_len, const uint8_t *context, size_t context_len,
+                          const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
+{
+    uint8_t content[USER_CONTENT_MAXBYTES];
+    size_t content_len;
+
+    if (signature == NULL || public_key == NULL || (message == NULL && message_len > 0) ||
+        (context == NULL && context_len > 0)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (context_len > CLOAK_MAX_LABELBYTES) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    content_len = user_content(content, message, message_len, context, context_len);
+    return cloak__verify_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, public_key);
+}
+
+void cloak_identity_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
+                                  const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+
+    if (blob == NULL) {
+        return;
+    }
+    if (public_key == NULL) {
+        memset(blob, 0, CLOAK_PUBLIC_KEY_BLOBBYTES);
+        return;
+    }
+    cloak__public_key_id(key_id, public_key);
+    memmove(blob + CLOAK_HEADERBYTES, public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    cloak__header_write(blob, CLOAK_TYPE_IDENTITY_PUBLIC_KEY, key_id);
+}
+
+int cloak_identity_public_import(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *blob,
+                                 size_t blob_len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    int rc;
+
+    if (public_key != NULL) {
+        memset(public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    }
+    if (public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_IDENTITY_PUBLIC_KEY);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (blob_len != CLOAK_PUBLIC_KEY_BLOBBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    cloak__public_key_id(key_id, blob + CLOAK_HEADERBYTES);
+    if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
+        return CLOAK_E_MALFORMED;
+    }
+    memcpy(public_key, blob + CLOAK_HEADERBYTES, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    return CLOAK_OK;
+}
