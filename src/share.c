@@ -1,2 +1,196 @@
-/* Placeholder: implementation in progress. */
+/*
+ * Vault-key shares (docs/protocol.md section 8): the vault key sealed with HPKE Base to a member's
+ * encryption public key, and signed by the sharer's identity so that a member accepts keys only
+ * from identities it trusts (HPKE Base alone authenticates no sender).
+ *
+ *     0   header (key id = id of the recipient's encryption public key)
+ *     20  sender identity public key
+ *     52  enc
+ *     84  HPKE ciphertext of the vault key (32 + 16)
+ *     132 signature over bytes 0..132 || lp8(vault id) || recipient public key
+ */
+#include <string.h>
+
+#include <sodium.h>
+
 #include "internal.h"
+
+#define SHARE_SENDER_OFF CLOAK_HEADERBYTES
+#define SHARE_ENC_OFF (SHARE_SENDER_OFF + CLOAK_IDENTITY_PUBLICKEYBYTES)
+#define SHARE_CT_OFF (SHARE_ENC_OFF + CLOAK_HPKE_ENCBYTES)
+#define SHARE_SIG_OFF (SHARE_CT_OFF + CLOAK_KEYBYTES + CLOAK_HPKE_TAGBYTES)
+#define SHARE_AAD_LEN SHARE_ENC_OFF
+
+#define SHARE_INFO_MAXBYTES                                                                          \
+    (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE) + 1U + CLOAK_MAX_LABELBYTES +                      \
+     CLOAK_ENCRYPTION_PUBLICKEYBYTES + CLOAK_IDENTITY_PUBLICKEYBYTES)
+#define SHARE_CONTENT_MAXBYTES (SHARE_SIG_OFF + 1U + CLOAK_MAX_LABELBYTES + CLOAK_ENCRYPTION_PUBLICKEYBYTES)
+
+_Static_assert(SHARE_SIG_OFF + CLOAK_SIGNATUREBYTES == CLOAK_SHAREBYTES, "share layout");
+_Static_assert(SHARE_CONTENT_MAXBYTES <= CLOAK_SIGNED_CONTENT_MAX, "share signed content bound");
+
+static int vault_id_ok(const uint8_t *vault_id, size_t vault_id_len)
+{
+    return vault_id != NULL && vault_id_len >= 1U && vault_id_len <= CLOAK_MAX_LABELBYTES;
+}
+
+/* info = lp8("libcloak v1 vault key share") || lp8(vault id) || recipient pk || sender identity pk */
+static size_t share_info(uint8_t info[SHARE_INFO_MAXBYTES], const uint8_t *vault_id, size_t vault_id_len,
+                         const uint8_t recipient_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                         const uint8_t sender_pk[CLOAK_IDENTITY_PUBLICKEYBYTES])
+{
+    size_t n = 0;
+    info[n++] = (uint8_t)CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE);
+    memcpy(info + n, CLOAK_LABEL_HPKE_SHARE, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE));
+    n += CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE);
+    info[n++] = (uint8_t)vault_id_len;
+    memcpy(info + n, vault_id, vault_id_len);
+    n += vault_id_len;
+    memcpy(info + n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    n += CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+    memcpy(info + n, sender_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    n += CLOAK_IDENTITY_PUBLICKEYBYTES;
+    return n;
+}
+
+/* content = bytes 0..132 of the share || lp8(vault id) || recipient pk */
+static size_t share_content(uint8_t content[SHARE_CONTENT_MAXBYTES], const uint8_t *share, const uint8_t *vault_id,
+                            size_t vault_id_len, const uint8_t recipient_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+{
+    size_t n = SHARE_SIG_OFF;
+    memcpy(content, share, SHARE_SIG_OFF);
+    content[n++] = (uint8_t)vault_id_len;
+    memcpy(content + n, vault_id, vault_id_len);
+    n += vault_id_len;
+    memcpy(content + n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    n += CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+    return n;
+}
+
+int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES], const uint8_t vault_key[CLOAK_KEYBYTES],
+                     const uint8_t *vault_id, size_t vault_id_len,
+                     const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                     const uint8_t sender_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
+{
+    if (share == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memset(share, 0, CLOAK_SHAREBYTES);
+    if (vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+        sender_identity_secret_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* An Ed25519 secret key is seed || public key (section 5); the public half is what signs. */
+    const uint8_t *const sender_pk = sender_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES;
+
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    cloak__public_key_id(key_id, recipient_public_key);
+    cloak__header_write(share, (uint8_t)CLOAK_TYPE_SHARE, key_id);
+    memcpy(share + SHARE_SENDER_OFF, sender_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
+
+    uint8_t info[SHARE_INFO_MAXBYTES];
+    const size_t info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
+    uint8_t ske[32];
+    cloak__hpke_ctx ctx;
+    randombytes_buf(ske, sizeof ske);
+    int rc = cloak__hpke_setup_s(&ctx, share + SHARE_ENC_OFF, CLOAK_HPKE_MODE_BASE, recipient_public_key, info,
+                                 info_len, ske, NULL, 0, NULL, 0, NULL, NULL);
+    cloak__wipe(ske, sizeof ske);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(&ctx, sizeof ctx);
+        cloak__wipe(share, CLOAK_SHAREBYTES);
+        return rc;
+    }
+    cloak__hpke_seal_at(&ctx, 0, share + SHARE_CT_OFF, share, SHARE_AAD_LEN, vault_key, CLOAK_KEYBYTES);
+    cloak__wipe(&ctx, sizeof ctx);
+
+    uint8_t content[SHARE_CONTENT_MAXBYTES];
+    const size_t content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
+    cloak__sign_labeled(share + SHARE_SIG_OFF, CLOAK_LABEL_SIG_SHARE, content, content_len,
+                        sender_identity_secret_key);
+    return CLOAK_OK;
+}
+
+/* Header and length checks of section 2, steps 1 to 5. */
+static int share_check(const uint8_t *share, size_t share_len)
+{
+    const int rc = cloak__header_check(share, share_len, (uint8_t)CLOAK_TYPE_SHARE);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    return share_len == CLOAK_SHAREBYTES ? CLOAK_OK : CLOAK_E_MALFORMED;
+}
+
+int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *share,
+                       size_t share_len)
+{
+    if (sender_identity_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memset(sender_identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    if (share == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    const int rc = share_check(share, share_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    memcpy(sender_identity_public_key, share + SHARE_SENDER_OFF, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    return CLOAK_OK;
+}
+
+int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, size_t share_len,
+                     const uint8_t *vault_id, size_t vault_id_len,
+                     const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                     const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
+                     const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
+{
+    if (vault_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memset(vault_key, 0, CLOAK_KEYBYTES);
+    if (share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+        recipient_secret_key == NULL || trusted_sender_identity_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    int rc = share_check(share, share_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+
+    /* Section 8's order: key id, trusted sender, signature, then decryption. */
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    cloak__public_key_id(key_id, recipient_public_key);
+    if (memcmp(share + 4, key_id, CLOAK_KEYIDBYTES) != 0) {
+        return CLOAK_E_WRONG_KEY;
+    }
+    const uint8_t *const sender_pk = share + SHARE_SENDER_OFF;
+    if (memcmp(sender_pk, trusted_sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES) != 0) {
+        return CLOAK_E_UNTRUSTED_SIGNER;
+    }
+    uint8_t content[SHARE_CONTENT_MAXBYTES];
+    const size_t content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
+    rc = cloak__verify_labeled(share + SHARE_SIG_OFF, CLOAK_LABEL_SIG_SHARE, content, content_len, sender_pk);
+    if (rc != CLOAK_OK) {
+        return CLOAK_E_BAD_SIGNATURE;
+    }
+
+    uint8_t info[SHARE_INFO_MAXBYTES];
+    const size_t info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
+    cloak__hpke_ctx ctx;
+    rc = cloak__hpke_setup_r(&ctx, CLOAK_HPKE_MODE_BASE, share + SHARE_ENC_OFF, recipient_public_key,
+                             recipient_secret_key, info, info_len, NULL, 0, NULL, 0, NULL);
+    if (rc == CLOAK_OK) {
+        rc = cloak__hpke_open_at(&ctx, 0, vault_key, share, SHARE_AAD_LEN, share + SHARE_CT_OFF,
+                                 CLOAK_KEYBYTES + CLOAK_HPKE_TAGBYTES);
+        if (rc != CLOAK_OK) {
+            rc = CLOAK_E_AUTH;
+        }
+    }
+    cloak__wipe(&ctx, sizeof ctx);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(vault_key, CLOAK_KEYBYTES);
+        return rc;
+    }
+    return CLOAK_OK;
+}
