@@ -1,2 +1,160 @@
-/* Placeholder: implementation in progress. */
+/*
+ * Argon2id v1.3 (RFC 9106) through the reference library, libargon2, because libsodium's Argon2 is
+ * fixed to one lane. This layer only adapts types and error codes and owns the working memory:
+ * parameter bounds are the public layer's job (src/password.c).
+ */
+#include <argon2.h>
+#include <sodium.h>
+#include <stdlib.h>
+
+#include "argon2_hooks.h"
 #include "internal.h"
+
+/* Weak no-ops; see argon2_hooks.h for why the test hook is made this way. */
+__attribute__((weak)) void cloak__argon2_hook_allocated(size_t len)
+{
+    (void)len;
+}
+
+__attribute__((weak)) void cloak__argon2_hook_released(const uint8_t *memory, size_t len)
+{
+    (void)memory;
+    (void)len;
+}
+
+/*
+ * libargon2 allocates the working memory in initialize() and frees it in finalize(), both on the
+ * calling thread, but when a worker thread cannot be created argon2_ctx() returns without freeing
+ * it. The callbacks have no user pointer, so the block in use is remembered per thread, and
+ * cloak__argon2id() wipes and frees whatever is left after argon2_ctx() returns. The slot is empty
+ * between calls. (libargon2 joins the workers it started before reporting a thread failure, so no
+ * thread still writes to that memory.)
+ */
+static _Thread_local uint8_t *working_memory;
+static _Thread_local size_t working_memory_len;
+
+static int allocate_working_memory(uint8_t **memory, size_t len)
+{
+    /* libargon2 ignores the return value and tests *memory. */
+    *memory = malloc(len);
+    if (*memory == NULL) {
+        return ARGON2_MEMORY_ALLOCATION_ERROR;
+    }
+    working_memory = *memory;
+    working_memory_len = len;
+    cloak__argon2_hook_allocated(len);
+    return ARGON2_OK;
+}
+
+/* libargon2 clears the memory itself only while its global FLAG_clear_internal_memory is set,
+ * which any code in the process may reset; the password-derived blocks are wiped here regardless. */
+static void free_working_memory(uint8_t *memory, size_t len)
+{
+    if (memory == NULL) {
+        return;
+    }
+    sodium_memzero(memory, len);
+    cloak__argon2_hook_released(memory, len);
+    free(memory);
+    if (memory == working_memory) {
+        working_memory = NULL;
+        working_memory_len = 0;
+    }
+}
+
+static int map_argon2_error(int rc)
+{
+    switch (rc) {
+    case ARGON2_OK:
+        return CLOAK_OK;
+    case ARGON2_MEMORY_ALLOCATION_ERROR:
+        return CLOAK_E_NOMEM;
+    case ARGON2_THREAD_FAIL:
+        return CLOAK_E_INTERNAL;
+    case ARGON2_OUTPUT_PTR_NULL:
+    case ARGON2_OUTPUT_TOO_SHORT:
+    case ARGON2_OUTPUT_TOO_LONG:
+    case ARGON2_PWD_TOO_SHORT:
+    case ARGON2_PWD_TOO_LONG:
+    case ARGON2_SALT_TOO_SHORT:
+    case ARGON2_SALT_TOO_LONG:
+    case ARGON2_AD_TOO_SHORT:
+    case ARGON2_AD_TOO_LONG:
+    case ARGON2_SECRET_TOO_SHORT:
+    case ARGON2_SECRET_TOO_LONG:
+    case ARGON2_TIME_TOO_SMALL:
+    case ARGON2_TIME_TOO_LARGE:
+    case ARGON2_MEMORY_TOO_LITTLE:
+    case ARGON2_MEMORY_TOO_MUCH:
+    case ARGON2_LANES_TOO_FEW:
+    case ARGON2_LANES_TOO_MANY:
+    case ARGON2_PWD_PTR_MISMATCH:
+    case ARGON2_SALT_PTR_MISMATCH:
+    case ARGON2_SECRET_PTR_MISMATCH:
+    case ARGON2_AD_PTR_MISMATCH:
+    case ARGON2_THREADS_TOO_FEW:
+    case ARGON2_THREADS_TOO_MANY:
+        return CLOAK_E_BAD_PARAMS;
+    default:
+        /* Callback, type and context errors cannot come from the context built below. */
+        return CLOAK_E_INTERNAL;
+    }
+}
+
+/* libargon2's context holds non-const pointers; without ARGON2_FLAG_CLEAR_PASSWORD and
+ * ARGON2_FLAG_CLEAR_SECRET it only reads through them, so dropping const is sound. */
+static uint8_t *input_ptr(const uint8_t *p)
+{
+    return (uint8_t *)(uintptr_t)p;
+}
+
+int cloak__argon2id(uint8_t *out, size_t out_len, const uint8_t *password, size_t password_len,
+                    const uint8_t *salt, size_t salt_len, const uint8_t *secret, size_t secret_len,
+                    const uint8_t *ad, size_t ad_len, uint32_t memory_kib, uint32_t iterations,
+                    uint32_t parallelism)
+{
+    argon2_context ctx;
+    int rc;
+
+    if (out == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* libargon2 counts lengths in 32 bits: a longer input would be silently truncated. */
+    if (out_len > UINT32_MAX || password_len > UINT32_MAX || salt_len > UINT32_MAX ||
+        secret_len > UINT32_MAX || ad_len > UINT32_MAX ||
+        (password == NULL && password_len != 0) || (salt == NULL && salt_len != 0) ||
+        (secret == NULL && secret_len != 0) || (ad == NULL && ad_len != 0)) {
+        cloak__wipe(out, out_len <= UINT32_MAX ? out_len : 0);
+        return CLOAK_E_BAD_PARAMS;
+    }
+
+    ctx.out = out;
+    ctx.outlen = (uint32_t)out_len;
+    ctx.pwd = input_ptr(password);
+    ctx.pwdlen = (uint32_t)password_len;
+    ctx.salt = input_ptr(salt);
+    ctx.saltlen = (uint32_t)salt_len;
+    ctx.secret = input_ptr(secret);
+    ctx.secretlen = (uint32_t)secret_len;
+    ctx.ad = input_ptr(ad);
+    ctx.adlen = (uint32_t)ad_len;
+    ctx.t_cost = iterations;
+    ctx.m_cost = memory_kib;
+    ctx.lanes = parallelism;
+    ctx.threads = parallelism;
+    ctx.version = ARGON2_VERSION_13;
+    ctx.allocate_cbk = allocate_working_memory;
+    ctx.free_cbk = free_working_memory;
+    ctx.flags = ARGON2_DEFAULT_FLAGS;
+
+    working_memory = NULL;
+    working_memory_len = 0;
+    rc = map_argon2_error(argon2_ctx(&ctx, Argon2_id));
+    /* Left behind only by a failure after allocation (a thread that could not be created). */
+    free_working_memory(working_memory, working_memory_len);
+
+    if (rc != CLOAK_OK) {
+        cloak__wipe(out, out_len);
+    }
+    return rc;
+}
