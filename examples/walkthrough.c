@@ -51,7 +51,7 @@ static void check(int status, const char *what)
     }
 }
 
-static void expect_status(int status, int expected, const char *what)
+static void expect_status(int status, const char *what, int expected)
 {
     if (status != expected) {
         fprintf(stderr, "FAILED: %s: expected %s, got %s\n", what, cloak_status_string(expected),

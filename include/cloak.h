@@ -140,7 +140,7 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_init(void);
 #define CLOAK_HEADERBYTES 20U              /* envelope header of every blob */
 
 #define CLOAK_IDENTITY_PUBLICKEYBYTES 32U  /* Ed25519 public key */
-#define CLOAK_IDENTITY_SECRETKEYBYTES 64U  /* Ed25519 seed followed by the public key */
+#define CLOAK_IDENTITY_SECRETKEYBYTES 64U  /* Ed25519 seed followed by the public key; opaque */
 #define CLOAK_IDENTITY_SEEDBYTES 32U
 #define CLOAK_SIGNATUREBYTES 64U
 
@@ -287,6 +287,9 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_derive(uint8_t master_key[CLOAK_
  * Identity keys (Ed25519) and encryption keys (X25519)
  * ---------------------------------------------------------------------------------------------- */
 
+/* An identity secret key is opaque: use only what cloak_identity_keypair(), _from_seed() or
+ * cloak_identity_unwrap() produced. Signing uses its public half as given (as libsodium does);
+ * a key assembled by hand from a seed and another public key would leak the seed's scalar. */
 CLOAK_EXPORT void cloak_identity_keypair(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                          uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_keypair_from_seed(
