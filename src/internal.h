@@ -82,12 +82,15 @@ CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const
 CLOAK_INTERNAL void cloak__hmac_sha256(uint8_t out[CLOAK_HASHBYTES], const uint8_t *key, size_t key_len,
                                        const uint8_t *msg, size_t msg_len);
 /* Verifies a tag of tag_len bytes (1..32, a prefix of the full HMAC) in constant time.
- * 0 or CLOAK_E_AUTH. */
+ * 0, CLOAK_E_AUTH, or CLOAK_E_BAD_PARAMS (tag_len 0 or over 32: a zero-length tag would accept
+ * anything). */
 CLOAK_INTERNAL int cloak__hmac_sha256_verify(const uint8_t *tag, size_t tag_len, const uint8_t *key, size_t key_len,
                                              const uint8_t *msg, size_t msg_len);
 CLOAK_INTERNAL void cloak__hkdf_extract(uint8_t prk[CLOAK_HASHBYTES], const uint8_t *salt, size_t salt_len,
                                         const uint8_t *ikm, size_t ikm_len);
-/* out_len at most 255 * 32, else CLOAK_E_BAD_PARAMS (out zeroed). prk_len >= 1. */
+/* out_len at most 255 * 32, else CLOAK_E_BAD_PARAMS (out zeroed). prk_len >= 1. out may alias prk,
+ * not info. The void layers here and below (hmac, extract, seal, sign_labeled) abort on a NULL
+ * pointer with a non-zero length: a silent all-zero key would be worse than a crash. */
 CLOAK_INTERNAL int cloak__hkdf_expand(uint8_t *out, size_t out_len, const uint8_t *prk, size_t prk_len,
                                       const uint8_t *info, size_t info_len);
 
