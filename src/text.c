@@ -186,7 +186,8 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     uint8_t sum[CHECKSUMBYTES], expected[CHECKSUMBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
     const char *name, *dash, *body;
-    size_t start, end, body_len, decoded, out_len;
+    size_t start, end, body_len, decoded, out_len, i;
+    unsigned high = 0;
     uint8_t prefix_type;
     int type, rc;
 
@@ -222,6 +223,15 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     }
     body = dash + 1;
     body_len = (size_t)(text + end - body);
+    /* libsodium 1.0.18 decodes every byte from 0x80 to 0xFF as '_' in the URL-safe alphabet, so
+     * refuse them here; below 0x80 it refuses everything outside the alphabet. Branch-free over
+     * the body, which may encode a private key. */
+    for (i = 0; i < body_len; i++) {
+        high |= (unsigned char)body[i];
+    }
+    if ((high & 0x80U) != 0) {
+        return CLOAK_E_MALFORMED;
+    }
     /* One leftover character carries 6 bits, less than a byte: never a valid encoding. */
     if (body_len % 4U == 1U) {
         return CLOAK_E_MALFORMED;
