@@ -203,7 +203,9 @@ int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, si
     cloak__store32_be(item + ITEM_OFF_INDEX, index);
     /* The plaintext lp8(name) || value is laid out in the output and sealed in place: the value is
      * copied once, whatever its size, with no stack copy. memmove: a caller may have placed it there. */
-    memmove(item + ITEM_OFF_CT + 1U + name_len, value, value_len);
+    if (value_len > 0) {
+        memmove(item + ITEM_OFF_CT + 1U + name_len, value, value_len);
+    }
     item[ITEM_OFF_CT] = (uint8_t)name_len;
     memcpy(item + ITEM_OFF_CT + 1U, name, name_len);
     cloak__hpke_seal_at(&s->hpke, index, item + ITEM_OFF_CT, item, ITEM_OFF_CT, item + ITEM_OFF_CT, pt_len);
@@ -268,7 +270,9 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
     memcpy(s->prefix + OFF_CREATOR, creator_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
     cloak__store32_be(s->prefix + prefix_len - 4U, (uint32_t)item_count);
     /* Manifest first: memmove, and before the prefix, in case the digests live in `out`. */
-    memmove(out + prefix_len, digests, manifest_len);
+    if (manifest_len > 0) {
+        memmove(out + prefix_len, digests, manifest_len);
+    }
     memcpy(out, s->prefix, prefix_len);
     content_len = batch_signed_content(content, out, prefix_len, out + prefix_len, manifest_len);
     cloak__sign_labeled(out + prefix_len + manifest_len, CLOAK_LABEL_SIG_BATCH, content, content_len,

@@ -571,6 +571,13 @@ static void test_wrong_batch(void **state)
         open_expect(&r, blob, fx.blob_len, fx.items[0], fx.item_lens[0], NULL, 0, CLOAK_E_MISMATCH, name, &nl,
                     value, &vl);
     }
+    /* The verified blob with one more manifest entry spliced in: same signature bytes at the end,
+     * but not the verified length. */
+    memcpy(blob, fx.blob, fx.blob_len - 64);
+    memset(blob + fx.blob_len - 64, 0x5A, 32);
+    memcpy(blob + fx.blob_len - 32, fx.blob + fx.blob_len - 64, 64);
+    open_expect(&r, blob, fx.blob_len + 32, fx.items[0], fx.item_lens[0], NULL, 0, CLOAK_E_MISMATCH, name, &nl,
+                value, &vl);
     /* The manifest entry of the item altered after verification: the item is not the listed one. */
     for (size_t k = 0; k < 32; k++) {
         memcpy(blob, fx.blob, fx.blob_len);
@@ -731,6 +738,58 @@ static void test_thief_batch(void **state)
     open_expect(&r, fx.blob, fx.blob_len, other.items[0], other.item_lens[0], NULL, 0, CLOAK_E_MISMATCH, name, &nl,
                 value, &vl);
     cloak_batch_wipe(&r);
+}
+
+/* Re-signs f's batch with its creator after its manifest was edited (a creator's own mistake). */
+static void resign(batch_fixture *f)
+{
+    uint8_t content[105 + 255 + 32];
+    size_t L = f->vault_id_len;
+
+    memcpy(content, f->blob, 105 + L);
+    crypto_generichash(content + 105 + L, 32, f->blob + 105 + L, 32 * f->n, NULL, 0);
+    cloak__sign_labeled(f->blob + 105 + L + 32 * f->n, CLOAK_LABEL_SIG_BATCH, content, 105 + L + 32, f->creator.sk);
+}
+
+/* Items whose plaintext is not lp8(name) || value with a name of 1 to 255 bytes, yet signed and
+ * authentic: the name length is 0, or runs past the plaintext. */
+static void test_malformed_plaintext(void **state)
+{
+    (void)state;
+    batch_fixture *f = &fx;
+    cloak__hpke_ctx ctx;
+    cloak_batch r;
+    uint8_t info[400];
+    uint8_t pt[16];
+    uint8_t name[NAME_MAX_];
+    uint8_t value[PT_CAP];
+    size_t nl;
+    size_t vl;
+    static const struct {
+        uint8_t name_len;
+        size_t pt_len;
+    } cases[] = {{0, 1}, {0, 10}, {10, 10}, {200, 10}, {255, 1}, {1, 1}};
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        build_default(f, &account_a, &creator);
+        assert_int_equal(cloak__hpke_setup_r(&ctx, CLOAK_HPKE_MODE_BASE, f->blob + B_ENC, account_a.pk,
+                                             account_a.sk, info, spec_info(info, account_a.pk, f->blob), NULL, 0,
+                                             NULL, 0, NULL),
+                         CLOAK_OK);
+        memset(pt, 'p', sizeof pt);
+        pt[0] = cases[c].name_len;
+        cloak__hpke_seal_at(&ctx, 2, f->items[2] + 40, f->items[2], 40, pt, cases[c].pt_len);
+        f->item_lens[2] = 40 + cases[c].pt_len + 16;
+        crypto_generichash(f->blob + 105 + f->vault_id_len + 64, 32, f->items[2], f->item_lens[2], NULL, 0);
+        resign(f);
+        verify_ok(&r, f);
+        /* Items shorter than 58 bytes are refused before the digest; the others once decrypted. */
+        open_expect(&r, f->blob, f->blob_len, f->items[2], f->item_lens[2], NULL, 0, CLOAK_E_MALFORMED, name, &nl,
+                    value, &vl);
+        open_check(&r, f, 1);
+        cloak__wipe(&ctx, sizeof ctx);
+        cloak_batch_wipe(&r);
+    }
 }
 
 static void test_expected_name(void **state)
@@ -1180,6 +1239,7 @@ int main(void)
         cmocka_unit_test(test_trust),
         cmocka_unit_test(test_thief_forged_item),
         cmocka_unit_test(test_thief_batch),
+        cmocka_unit_test(test_malformed_plaintext),
         cmocka_unit_test(test_expected_name),
         cmocka_unit_test(test_finish_errors),
         cmocka_unit_test(test_seal_item_errors),
