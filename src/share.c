@@ -8,7 +8,11 @@
  *     52  enc
  *     84  HPKE ciphertext of the vault key (32 + 16)
  *     132 signature over bytes 0..132 || lp8(vault id) || recipient public key
+ *
+ * Overlapping buffers: an output that overlaps any input is refused with CLOAK_E_BAD_PARAMS (and,
+ * as on every failure, zeroed). Inputs may overlap one another.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -28,6 +32,18 @@
 
 _Static_assert(SHARE_SIG_OFF + CLOAK_SIGNATUREBYTES == CLOAK_SHAREBYTES, "share layout");
 _Static_assert(SHARE_CONTENT_MAXBYTES <= CLOAK_SIGNED_CONTENT_MAX, "share signed content bound");
+
+/* Whether [a, a + a_len) and [b, b + b_len) share a byte; compared as integers, since relational
+ * operators on pointers into different objects are undefined. A NULL pointer overlaps nothing. */
+static int overlaps(const void *a, size_t a_len, const void *b, size_t b_len)
+{
+    const uintptr_t x = (uintptr_t)a;
+    const uintptr_t y = (uintptr_t)b;
+    if (a == NULL || b == NULL || a_len == 0U || b_len == 0U) {
+        return 0;
+    }
+    return x < y ? y - x < a_len : x - y < b_len;
+}
 
 static int vault_id_ok(const uint8_t *vault_id, size_t vault_id_len)
 {
@@ -75,8 +91,12 @@ int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES], const uint8_t vault_key[CL
     if (share == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
+    const int aliased = overlaps(share, CLOAK_SHAREBYTES, vault_key, CLOAK_KEYBYTES) ||
+                        overlaps(share, CLOAK_SHAREBYTES, vault_id, vault_id_len) ||
+                        overlaps(share, CLOAK_SHAREBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+                        overlaps(share, CLOAK_SHAREBYTES, sender_identity_secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
     memset(share, 0, CLOAK_SHAREBYTES);
-    if (vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+    if (aliased || vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
         sender_identity_secret_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
@@ -127,8 +147,9 @@ int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICK
     if (sender_identity_public_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
+    const int aliased = overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len);
     memset(sender_identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    if (share == NULL) {
+    if (aliased || share == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
     const int rc = share_check(share, share_len);
@@ -148,8 +169,14 @@ int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, si
     if (vault_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
+    const int aliased = overlaps(vault_key, CLOAK_KEYBYTES, share, share_len) ||
+                        overlaps(vault_key, CLOAK_KEYBYTES, vault_id, vault_id_len) ||
+                        overlaps(vault_key, CLOAK_KEYBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+                        overlaps(vault_key, CLOAK_KEYBYTES, recipient_secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES) ||
+                        overlaps(vault_key, CLOAK_KEYBYTES, trusted_sender_identity_public_key,
+                                 CLOAK_IDENTITY_PUBLICKEYBYTES);
     memset(vault_key, 0, CLOAK_KEYBYTES);
-    if (share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+    if (aliased || share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
         recipient_secret_key == NULL || trusted_sender_identity_public_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }

@@ -412,6 +412,22 @@ static void test_bad_params(void **state)
     assert_int_equal(cloak_share_sender(sender, NULL, SB), CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(sender, 32));
     assert_int_equal(cloak_share_sender(NULL, f->share, SB), CLOAK_E_BAD_PARAMS);
+
+    /* An output overlapping an input is refused, and zeroed. */
+    uint8_t buf[SB + 64];
+    memset(buf, DIRTY, sizeof buf);
+    memcpy(buf + SB - 8, f->vault_key, 32);
+    assert_int_equal(cloak_share_seal(buf, buf + SB - 8, VID, VID_LEN, f->bob.enc_pk, f->alice.id_sk),
+                     CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(buf, SB));
+    memcpy(buf, f->share, SB);
+    assert_int_equal(cloak_share_open(buf + 100, buf, SB, VID, VID_LEN, f->bob.enc_pk, f->bob.enc_sk,
+                                      f->alice.id_pk),
+                     CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(buf + 100, 32));
+    memcpy(buf, f->share, SB);
+    assert_int_equal(cloak_share_sender(buf + 10, buf, SB), CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(buf + 10, 32));
 }
 
 /* A share sealed to oneself, opened into the vault key, seals and opens secrets: the flow of a vault. */
