@@ -529,13 +529,15 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_setup_recipient(cloak_hpke_context *
                                                             const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                                             const uint8_t *info, size_t info_len);
 /* ciphertext receives plaintext_len + CLOAK_HPKE_TAGBYTES bytes. Each call advances the sequence
- * number; a context refuses to wrap it. */
+ * number; a context refuses to wrap it (CLOAK_E_BAD_PARAMS). A failed open does not advance it. A
+ * ciphertext shorter than CLOAK_HPKE_TAGBYTES is CLOAK_E_MALFORMED. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext,
                                                  const uint8_t *aad, size_t aad_len,
                                                  const uint8_t *plaintext, size_t plaintext_len);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext,
                                                  const uint8_t *aad, size_t aad_len,
                                                  const uint8_t *ciphertext, size_t ciphertext_len);
+/* Export (RFC 9180 section 5.3); out_len at most 8160, and out must not overlap exporter_context. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_export(const cloak_hpke_context *ctx, uint8_t *out, size_t out_len,
                                                    const uint8_t *exporter_context, size_t exporter_context_len);
 CLOAK_EXPORT void cloak_hpke_context_wipe(cloak_hpke_context *ctx);
