@@ -123,6 +123,7 @@ int cloak_text_encode(char *text, size_t text_cap, size_t *text_len, const uint8
     sodium_bin2base64(text + pos, text_cap - pos, chunk, fill, B64_VARIANT);
     pos += b64_len(fill);
     cloak__wipe(chunk, sizeof chunk);
+    cloak__wipe(sum, sizeof sum);
 
     *text_len = pos;
     return CLOAK_OK;
@@ -258,6 +259,9 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     if (rc == CLOAK_OK && (uint8_t)type != prefix_type) {
         rc = CLOAK_E_MALFORMED;
     }
+    /* Digests of a blob that may be a private key in the clear. */
+    cloak__wipe(sum, sizeof sum);
+    cloak__wipe(expected, sizeof expected);
     if (rc != CLOAK_OK) {
         cloak__wipe(blob, blob_cap);
         return rc;
