@@ -1,0 +1,850 @@
+/*
+ * libcloak against its floor: each operation timed next to the same libsodium calls written out
+ * bare, in the same run, so that what is reported is the price of libcloak's own work (header,
+ * associated data, key ids, HKDF, labels, manifest digests) and not the speed of the machine.
+ *
+ *   bench                 the full run (docs/performance.md shows its last output)
+ *   bench --quick         every operation once at small sizes, results checked; no timings
+ *   bench --json FILE     also writes the results as JSON
+ *   bench --reps N        repetitions per operation (default 7, at least 5 for a real run)
+ *   bench --min-ms X      minimum duration of one repetition (default 100 ms)
+ *   bench --only TEXT     only the operations whose name contains TEXT
+ *
+ * Method. For each operation, libcloak (A) and its floor (B) are first run once to warm caches and
+ * to calibrate: each side then repeats its call enough times that one repetition lasts at least
+ * --min-ms. The repetitions alternate A B A B ..., so a drift of the machine (frequency, another
+ * process) touches both; the figure of a repetition is its time divided by its number of calls,
+ * and each side's figure is the median over the repetitions. The ratio is median(A) / median(B).
+ *
+ * Every call's result is checked even while timing (a branch on a status, on both sides alike);
+ * --quick additionally opens what was sealed, on both sides, and compares it with the original.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cloak.h"
+
+#ifndef CLOAK_BENCH_BUILD
+#define CLOAK_BENCH_BUILD "unknown"
+#endif
+#ifndef CLOAK_BENCH_ARGON2_KERNEL
+#define CLOAK_BENCH_ARGON2_KERNEL "system libargon2"
+#endif
+
+#define VAULT_ID "vault-benchmark"
+#define VAULT_ID_LEN (sizeof(VAULT_ID) - 1U)
+#define NAME_LEN 12U              /* "secret-00000" */
+#define BATCH_VALUE_LEN 256U
+#define BATCH_FULL 10000U
+#define BATCH_QUICK 16U
+#define SIZES 3U
+#define PASSWORD "correct horse battery staple"
+#define PASSWORD_LEN (sizeof(PASSWORD) - 1U)
+
+/* What libcloak signs in a share: lp8("libcloak v1 share") || bytes 0..132 || lp8(vault id) ||
+ * recipient public key. The floor signs a message of the same length, so that the SHA-512 inside
+ * Ed25519 hashes as many bytes on both sides. */
+#define SHARE_SIGNED_LEN (1U + 17U + 132U + 1U + VAULT_ID_LEN + 32U)
+
+/* Floor blob of a secret: nonce || ciphertext || tag (no header, no associated data). */
+#define FLOOR_SECRET_OVERHEAD (crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+
+static const size_t secret_sizes[SIZES] = {64U, 1024U, 65536U};
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+static void check(int rc, const char *what)
+{
+    if (rc != 0) {
+        die("%s failed: %d (%s)", what, rc, cloak_status_string(rc));
+    }
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = calloc(1U, n);
+    if (p == NULL) {
+        die("out of memory (%zu bytes)", n);
+    }
+    return p;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Fixture: keys and inputs of both sides, built before any timing
+ * ---------------------------------------------------------------------------------------------- */
+
+static struct fixture {
+    size_t batch_n;
+    uint32_t pw_m, pw_t, pw_p;
+
+    /* libcloak side */
+    uint8_t alice_pk[CLOAK_IDENTITY_PUBLICKEYBYTES], alice_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t bob_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], bob_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t acct_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], acct_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t vault_key[CLOAK_KEYBYTES];
+    cloak_vault vault;
+    uint8_t share[CLOAK_SHAREBYTES];        /* written by share seal */
+    uint8_t share_fixed[CLOAK_SHAREBYTES];  /* read by share open */
+    uint8_t opened_key[CLOAK_KEYBYTES];
+    uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t master_key[CLOAK_KEYBYTES], login_key[CLOAK_KEYBYTES];
+
+    uint8_t *value;                         /* 64 KiB of plaintext, all sizes start here */
+    uint8_t *sealed[SIZES], *sealed_fixed[SIZES];
+    size_t sealed_fixed_len[SIZES];
+    uint8_t *opened;                        /* 64 KiB */
+
+    uint8_t (*names)[NAME_LEN];
+    uint8_t *values;                        /* batch_n x 256: the vault's secrets in the clear */
+    size_t src_len;                         /* one sealed secret of 256 B */
+    uint8_t *src;                           /* batch_n sealed secrets under the vault */
+    size_t item_len;
+    uint8_t *items;                         /* batch items */
+    uint8_t *digests;
+    uint8_t *batch_blob;
+    size_t batch_cap, batch_len;
+    uint8_t *resealed;                      /* rotation output */
+    uint8_t rot_key[CLOAK_KEYBYTES];
+    uint8_t rot_share[CLOAK_SHAREBYTES];
+
+    /* floor side: the same roles with bare keys */
+    uint8_t f_alice_pk[crypto_sign_PUBLICKEYBYTES], f_alice_sk[crypto_sign_SECRETKEYBYTES];
+    uint8_t f_bob_pk[32], f_bob_sk[32];
+    uint8_t f_acct_pk[32], f_acct_sk[32];
+    uint8_t f_key[32];                      /* the vault's secret key */
+    uint8_t f_msg[SHARE_SIGNED_LEN];        /* what the floor share signs */
+    uint8_t f_epk[32], f_ct[32 + 16], f_sig[64];           /* written by floor share */
+    uint8_t f_epk_fixed[32], f_ct_fixed[48], f_sig_fixed[64], f_msg_fixed[SHARE_SIGNED_LEN];
+    uint8_t f_opened_key[32];
+    uint8_t *f_sealed[SIZES], *f_sealed_fixed[SIZES];
+    uint8_t *f_opened;
+    uint8_t *f_src;                         /* batch_n x (24 + 256 + 16) under f_key */
+    uint8_t *f_items;                       /* batch_n x (24 + 256 + 16) under the agreed key */
+    uint8_t f_batch_key[32];
+    uint8_t f_epk_batch[32];
+    uint8_t *f_resealed;
+    uint8_t f_rot_key[32];
+    uint8_t f_rot_epk[32];
+    uint8_t f_pw_out[32];
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+} F;
+
+static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
+
+static size_t f_src_len(void)
+{
+    return BATCH_VALUE_LEN + FLOOR_SECRET_OVERHEAD;
+}
+
+static void floor_xseal(uint8_t *out, const uint8_t *m, size_t m_len, const uint8_t key[32])
+{
+    randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, m,
+                                               m_len, NULL, 0, NULL,
+                                               out, key);
+}
+
+static int floor_xopen(uint8_t *m, const uint8_t *in, size_t in_len, const uint8_t key[32])
+{
+    return crypto_aead_xchacha20poly1305_ietf_decrypt(m, NULL, NULL, in + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                      in_len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                      NULL, 0, in, key);
+}
+
+static void fixture_init(size_t batch_n, uint32_t pw_m, uint32_t pw_t, uint32_t pw_p)
+{
+    size_t i, s;
+
+    F.batch_n = batch_n;
+    F.pw_m = pw_m;
+    F.pw_t = pw_t;
+    F.pw_p = pw_p;
+
+    cloak_identity_keypair(F.alice_pk, F.alice_sk);
+    cloak_encryption_keypair(F.bob_pk, F.bob_sk);
+    cloak_encryption_keypair(F.acct_pk, F.acct_sk);
+    cloak_vault_key_generate(F.vault_key);
+    check(cloak_vault_init(&F.vault, F.vault_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN), "vault_init");
+    check(cloak_share_seal(F.share_fixed, F.vault_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.bob_pk,
+                           F.alice_sk), "share_seal (fixture)");
+    randombytes_buf(F.salt, sizeof F.salt);
+    check(cloak_password_record_encode(F.record, F.salt, pw_m, pw_t, pw_p), "password_record_encode");
+
+    F.value = xmalloc(secret_sizes[SIZES - 1U]);
+    randombytes_buf(F.value, secret_sizes[SIZES - 1U]);
+    F.opened = xmalloc(secret_sizes[SIZES - 1U]);
+    F.f_opened = xmalloc(secret_sizes[SIZES - 1U]);
+
+    crypto_sign_keypair(F.f_alice_pk, F.f_alice_sk);
+    crypto_box_keypair(F.f_bob_pk, F.f_bob_sk);
+    crypto_box_keypair(F.f_acct_pk, F.f_acct_sk);
+    randombytes_buf(F.f_key, sizeof F.f_key);
+    randombytes_buf(F.f_msg, sizeof F.f_msg);
+
+    for (s = 0; s < SIZES; s++) {
+        const size_t n = secret_sizes[s];
+        const uint8_t name[] = "secret-size";
+        F.sealed[s] = xmalloc(cloak_secret_sealed_len(n));
+        F.sealed_fixed[s] = xmalloc(cloak_secret_sealed_len(n));
+        check(cloak_secret_seal(&F.vault, F.sealed_fixed[s], cloak_secret_sealed_len(n), &F.sealed_fixed_len[s],
+                                name, sizeof name - 1U, NULL, 0, F.value, n), "secret_seal (fixture)");
+        F.f_sealed[s] = xmalloc(n + FLOOR_SECRET_OVERHEAD);
+        F.f_sealed_fixed[s] = xmalloc(n + FLOOR_SECRET_OVERHEAD);
+        floor_xseal(F.f_sealed_fixed[s], F.value, n, F.f_key);
+    }
+
+    /* A floor share to open: the same three steps as the timed floor share. */
+    {
+        uint8_t esk[32], shared[32];
+        crypto_box_keypair(F.f_epk_fixed, esk);
+        if (crypto_scalarmult(shared, esk, F.f_bob_pk) != 0) {
+            die("floor fixture agreement");
+        }
+        crypto_aead_chacha20poly1305_ietf_encrypt(F.f_ct_fixed, NULL, F.vault_key, 32, NULL, 0, NULL, zero_nonce,
+                                                  shared);
+        memcpy(F.f_msg_fixed, F.f_msg, sizeof F.f_msg);
+        memcpy(F.f_msg_fixed + 20 + 32, F.f_epk_fixed, 32);
+        crypto_sign_detached(F.f_sig_fixed, NULL, F.f_msg_fixed, sizeof F.f_msg_fixed, F.f_alice_sk);
+    }
+
+    F.names = xmalloc(batch_n * NAME_LEN);
+    F.values = xmalloc(batch_n * BATCH_VALUE_LEN);
+    randombytes_buf(F.values, batch_n * BATCH_VALUE_LEN);
+    F.src_len = cloak_secret_sealed_len(BATCH_VALUE_LEN);
+    F.src = xmalloc(batch_n * F.src_len);
+    F.resealed = xmalloc(batch_n * F.src_len);
+    F.item_len = cloak_batch_item_len(NAME_LEN, BATCH_VALUE_LEN);
+    F.items = xmalloc(batch_n * F.item_len);
+    F.digests = xmalloc(batch_n * CLOAK_BATCH_DIGESTBYTES);
+    F.batch_cap = cloak_batch_len(VAULT_ID_LEN, batch_n);
+    F.batch_blob = xmalloc(F.batch_cap);
+    F.f_src = xmalloc(batch_n * f_src_len());
+    F.f_items = xmalloc(batch_n * f_src_len());
+    F.f_resealed = xmalloc(batch_n * f_src_len());
+    for (i = 0; i < batch_n; i++) {
+        char name[NAME_LEN + 1U];
+        size_t len;
+        snprintf(name, sizeof name, "secret-%05u", (unsigned)(i % 100000U));
+        memcpy(F.names[i], name, NAME_LEN);
+        check(cloak_secret_seal(&F.vault, F.src + i * F.src_len, F.src_len, &len, F.names[i], NAME_LEN, NULL, 0,
+                                F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN), "secret_seal (batch fixture)");
+        floor_xseal(F.f_src + i * f_src_len(), F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN, F.f_key);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The operations: libcloak (c_) and floor (f_) side by side
+ * ---------------------------------------------------------------------------------------------- */
+
+static void c_share_seal(size_t arg)
+{
+    (void)arg;
+    check(cloak_share_seal(F.share, F.vault_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.bob_pk, F.alice_sk),
+          "share_seal");
+}
+
+/* X25519 key generation + one agreement + ChaCha20-Poly1305 over 32 bytes + one Ed25519 signature. */
+static void f_share_seal(size_t arg)
+{
+    uint8_t esk[32], shared[32];
+    (void)arg;
+    crypto_box_keypair(F.f_epk, esk);
+    check(crypto_scalarmult(shared, esk, F.f_bob_pk), "floor agreement");
+    crypto_aead_chacha20poly1305_ietf_encrypt(F.f_ct, NULL, F.vault_key, 32, NULL, 0, NULL, zero_nonce, shared);
+    memcpy(F.f_msg + 20 + 32, F.f_epk, 32);
+    crypto_sign_detached(F.f_sig, NULL, F.f_msg, sizeof F.f_msg, F.f_alice_sk);
+}
+
+static void c_share_open(size_t arg)
+{
+    (void)arg;
+    check(cloak_share_open(F.opened_key, F.share_fixed, sizeof F.share_fixed, (const uint8_t *)VAULT_ID,
+                           VAULT_ID_LEN, F.bob_pk, F.bob_sk, F.alice_pk), "share_open");
+}
+
+/* One agreement + ChaCha20-Poly1305 open of 32 bytes + one Ed25519 verification. */
+static void f_share_open(size_t arg)
+{
+    uint8_t shared[32];
+    (void)arg;
+    check(crypto_scalarmult(shared, F.f_bob_sk, F.f_epk_fixed), "floor agreement");
+    check(crypto_sign_verify_detached(F.f_sig_fixed, F.f_msg_fixed, sizeof F.f_msg_fixed, F.f_alice_pk),
+          "floor verify");
+    check(crypto_aead_chacha20poly1305_ietf_decrypt(F.f_opened_key, NULL, NULL, F.f_ct_fixed, sizeof F.f_ct_fixed,
+                                                    NULL, 0, zero_nonce, shared), "floor aead open");
+}
+
+static void c_secret_seal(size_t s)
+{
+    static const uint8_t name[] = "secret-size";
+    size_t len;
+    check(cloak_secret_seal(&F.vault, F.sealed[s], cloak_secret_sealed_len(secret_sizes[s]), &len, name,
+                            sizeof name - 1U, NULL, 0, F.value, secret_sizes[s]), "secret_seal");
+}
+
+/* 24 random bytes + XChaCha20-Poly1305 over the value. */
+static void f_secret_seal(size_t s)
+{
+    floor_xseal(F.f_sealed[s], F.value, secret_sizes[s], F.f_key);
+}
+
+static void c_secret_open(size_t s)
+{
+    static const uint8_t name[] = "secret-size";
+    size_t len;
+    check(cloak_secret_open(&F.vault, F.opened, secret_sizes[s], &len, name, sizeof name - 1U, NULL, 0,
+                            F.sealed_fixed[s], F.sealed_fixed_len[s]), "secret_open");
+}
+
+static void f_secret_open(size_t s)
+{
+    check(floor_xopen(F.f_opened, F.f_sealed_fixed[s], secret_sizes[s] + FLOOR_SECRET_OVERHEAD, F.f_key),
+          "floor secret open");
+}
+
+/* The writer's side of a service-account batch: every secret of the vault opened and re-sealed
+ * for the account, then the manifest signed. */
+static void c_batch(size_t n)
+{
+    cloak_batch b;
+    uint8_t value[BATCH_VALUE_LEN];
+    size_t i, len;
+    check(cloak_batch_begin(&b, F.acct_pk, (const uint8_t *)VAULT_ID, VAULT_ID_LEN), "batch_begin");
+    for (i = 0; i < n; i++) {
+        check(cloak_secret_open(&F.vault, value, sizeof value, &len, F.names[i], NAME_LEN, NULL, 0,
+                                F.src + i * F.src_len, F.src_len), "secret_open (batch)");
+        check(cloak_batch_seal_item(&b, F.items + i * F.item_len, F.item_len, &len,
+                                    F.digests + i * CLOAK_BATCH_DIGESTBYTES, F.names[i], NAME_LEN, value, len),
+              "batch_seal_item");
+    }
+    check(cloak_batch_finish(&b, F.batch_blob, F.batch_cap, &F.batch_len, F.digests, n, F.alice_sk),
+          "batch_finish");
+}
+
+/* One key generation + one agreement + n x (open under the vault key + seal with 24 random bytes
+ * under the agreed key). */
+static void f_batch(size_t n)
+{
+    uint8_t esk[32], value[BATCH_VALUE_LEN];
+    size_t i;
+    crypto_box_keypair(F.f_epk_batch, esk);
+    check(crypto_scalarmult(F.f_batch_key, esk, F.f_acct_pk), "floor agreement");
+    for (i = 0; i < n; i++) {
+        check(floor_xopen(value, F.f_src + i * f_src_len(), f_src_len(), F.f_key), "floor open (batch)");
+        floor_xseal(F.f_items + i * f_src_len(), value, sizeof value, F.f_batch_key);
+    }
+}
+
+/* Rotation: a new vault key, every secret re-sealed under it, and the new key shared with one
+ * remaining member. */
+static void c_rotation(size_t n)
+{
+    cloak_vault to;
+    size_t i, len;
+    cloak_vault_key_generate(F.rot_key);
+    check(cloak_vault_init(&to, F.rot_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN), "vault_init (rotation)");
+    for (i = 0; i < n; i++) {
+        check(cloak_secret_reseal(&F.vault, &to, F.resealed + i * F.src_len, F.src_len, &len, F.names[i], NAME_LEN,
+                                  NULL, 0, F.src + i * F.src_len, F.src_len), "secret_reseal");
+    }
+    check(cloak_share_seal(F.rot_share, F.rot_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.bob_pk, F.alice_sk),
+          "share_seal (rotation)");
+    cloak_vault_wipe(&to);
+}
+
+/* A new random key + n x (open + seal with 24 random bytes) + one key generation + one agreement. */
+static void f_rotation(size_t n)
+{
+    uint8_t esk[32], shared[32], value[BATCH_VALUE_LEN];
+    size_t i;
+    randombytes_buf(F.f_rot_key, sizeof F.f_rot_key);
+    for (i = 0; i < n; i++) {
+        check(floor_xopen(value, F.f_src + i * f_src_len(), f_src_len(), F.f_key), "floor open (rotation)");
+        floor_xseal(F.f_resealed + i * f_src_len(), value, sizeof value, F.f_rot_key);
+    }
+    crypto_box_keypair(F.f_rot_epk, esk);
+    check(crypto_scalarmult(shared, esk, F.f_bob_pk), "floor agreement");
+}
+
+static void c_password(size_t arg)
+{
+    (void)arg;
+    check(cloak_password_derive(F.master_key, F.login_key, (const uint8_t *)PASSWORD, PASSWORD_LEN, F.record,
+                                sizeof F.record), "password_derive");
+}
+
+/* libsodium's Argon2id: one lane, the same memory and passes. */
+static void f_password(size_t arg)
+{
+    (void)arg;
+    check(crypto_pwhash(F.f_pw_out, sizeof F.f_pw_out, PASSWORD, PASSWORD_LEN, F.salt, F.pw_t,
+                        (size_t)F.pw_m * 1024U, crypto_pwhash_ALG_ARGON2ID13), "crypto_pwhash");
+}
+
+typedef void (*op_fn)(size_t arg);
+
+typedef struct op {
+    char name[48];
+    op_fn cloak, floor;
+    size_t arg;
+    double target;
+    const char *floor_desc;
+} op;
+
+#define MAX_OPS 16U
+
+static void add_op(op *ops, size_t *n, op_fn cloak, op_fn floor, size_t arg, double target, const char *floor_desc,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    op *o = &ops[(*n)++];
+    va_start(ap, fmt);
+    vsnprintf(o->name, sizeof o->name, fmt, ap);
+    va_end(ap);
+    o->cloak = cloak;
+    o->floor = floor;
+    o->arg = arg;
+    o->target = target;
+    o->floor_desc = floor_desc;
+}
+
+static size_t make_ops(op *ops)
+{
+    size_t n = 0, s;
+
+    add_op(ops, &n, c_share_seal, f_share_seal, 0, 1.20,
+           "X25519 keygen + X25519 + ChaCha20-Poly1305(32 B) + Ed25519 sign", "share a vault key");
+    add_op(ops, &n, c_share_open, f_share_open, 0, 1.20, "X25519 + ChaCha20-Poly1305 open(32 B) + Ed25519 verify",
+           "open a vault-key share");
+    for (s = 0; s < SIZES; s++) {
+        const size_t sz = secret_sizes[s];
+        const double target = sz < 1024U ? 1.5 : 1.15;
+        const size_t shown = sz >= 1024U ? sz / 1024U : sz;
+        const char *unit = sz >= 1024U ? "KiB" : "B";
+        add_op(ops, &n, c_secret_seal, f_secret_seal, s, target, "24 random bytes + XChaCha20-Poly1305",
+               "seal a secret of %zu %s", shown, unit);
+        add_op(ops, &n, c_secret_open, f_secret_open, s, target, "XChaCha20-Poly1305 open", "open a secret of %zu %s",
+               shown, unit);
+    }
+    add_op(ops, &n, c_batch, f_batch, F.batch_n, 1.15,
+           "keygen + X25519 + n x (XChaCha20-Poly1305 open + 24 random bytes + XChaCha20-Poly1305 seal)",
+           "service-account batch %zu x 256 B", F.batch_n);
+    add_op(ops, &n, c_rotation, f_rotation, F.batch_n, 1.15,
+           "n x (XChaCha20-Poly1305 open + 24 random bytes + XChaCha20-Poly1305 seal) + keygen + X25519",
+           "vault rotation %zu x 256 B", F.batch_n);
+    add_op(ops, &n, c_password, f_password, 0, 1.0, "libsodium crypto_pwhash (Argon2id, one lane, same m and t)",
+           "password m=%u KiB t=%u p=%u", (unsigned)F.pw_m, (unsigned)F.pw_t, (unsigned)F.pw_p);
+    return n;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Checks of --quick: what each side produced opens to what went in
+ * ---------------------------------------------------------------------------------------------- */
+
+static int failures;
+
+static void expect(int cond, const char *what)
+{
+    if (!cond) {
+        fprintf(stderr, "bench: check failed: %s\n", what);
+        failures++;
+    }
+}
+
+/* HKDF-SHA256 written out on libsodium's HMAC (spec 4.2), to show that the floor's Argon2id is the
+ * computation libcloak makes: at p = 1 both give the same master key. */
+static void hkdf_expand_one(uint8_t out[32], const uint8_t prk[32], const char *info)
+{
+    crypto_auth_hmacsha256_state st;
+    const uint8_t one = 1;
+    crypto_auth_hmacsha256_init(&st, prk, 32);
+    crypto_auth_hmacsha256_update(&st, (const uint8_t *)info, strlen(info));
+    crypto_auth_hmacsha256_update(&st, &one, 1);
+    crypto_auth_hmacsha256_final(&st, out);
+}
+
+static void verify_all(void)
+{
+    size_t s, i, len;
+    uint8_t key[32], shared[32];
+    cloak_vault rot;
+    cloak_batch r;
+
+    /* share: libcloak's opens to the vault key; the floor's decrypts and verifies. */
+    check(cloak_share_open(key, F.share, sizeof F.share, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.bob_pk,
+                           F.bob_sk, F.alice_pk), "share_open (check)");
+    expect(memcmp(key, F.vault_key, 32) == 0, "share opens to the vault key");
+    expect(memcmp(F.opened_key, F.vault_key, 32) == 0, "share open gave the vault key");
+    expect(crypto_scalarmult(shared, F.f_bob_sk, F.f_epk) == 0 &&
+               crypto_aead_chacha20poly1305_ietf_decrypt(key, NULL, NULL, F.f_ct, sizeof F.f_ct, NULL, 0,
+                                                         zero_nonce, shared) == 0 &&
+               memcmp(key, F.vault_key, 32) == 0,
+           "floor share decrypts to the vault key");
+    expect(crypto_sign_verify_detached(F.f_sig, F.f_msg, sizeof F.f_msg, F.f_alice_pk) == 0,
+           "floor share signature verifies");
+    expect(memcmp(F.f_opened_key, F.vault_key, 32) == 0, "floor share open gave the vault key");
+
+    /* secrets of each size */
+    for (s = 0; s < SIZES; s++) {
+        static const uint8_t name[] = "secret-size";
+        const size_t n = secret_sizes[s];
+        memset(F.opened, 0, n);
+        check(cloak_secret_open(&F.vault, F.opened, n, &len, name, sizeof name - 1U, NULL, 0, F.sealed[s],
+                                cloak_secret_sealed_len(n)), "secret_open (check)");
+        expect(len == n && memcmp(F.opened, F.value, n) == 0, "sealed secret opens to its value");
+        check(cloak_secret_open(&F.vault, F.opened, n, &len, name, sizeof name - 1U, NULL, 0, F.sealed_fixed[s],
+                                F.sealed_fixed_len[s]), "secret_open (check)");
+        expect(memcmp(F.opened, F.value, n) == 0, "opened secret equals its value");
+        memset(F.f_opened, 0, n);
+        expect(floor_xopen(F.f_opened, F.f_sealed[s], n + FLOOR_SECRET_OVERHEAD, F.f_key) == 0 &&
+                   memcmp(F.f_opened, F.value, n) == 0,
+               "floor sealed secret opens to its value");
+        check(floor_xopen(F.f_opened, F.f_sealed_fixed[s], n + FLOOR_SECRET_OVERHEAD, F.f_key), "floor open");
+        expect(memcmp(F.f_opened, F.value, n) == 0, "floor opened secret equals its value");
+    }
+
+    /* batch: the account verifies the batch and opens every item to its name and value. */
+    check(cloak_batch_verify(&r, F.batch_blob, F.batch_len, F.acct_pk, F.acct_sk, F.alice_pk, 1), "batch_verify");
+    expect(cloak_batch_item_count(&r) == F.batch_n, "batch lists every item");
+    for (i = 0; i < F.batch_n; i++) {
+        /* open_item decrypts lp8(name) || value in place: the value buffer holds all of it. */
+        uint8_t name[CLOAK_MAX_LABELBYTES], value[1U + NAME_LEN + BATCH_VALUE_LEN];
+        size_t name_len, value_len;
+        check(cloak_batch_open_item(&r, F.batch_blob, F.batch_len, F.items + i * F.item_len, F.item_len,
+                                    F.names[i], NAME_LEN, name, sizeof name, &name_len, value, sizeof value,
+                                    &value_len), "batch_open_item");
+        expect(name_len == NAME_LEN && memcmp(name, F.names[i], NAME_LEN) == 0 && value_len == BATCH_VALUE_LEN &&
+                   memcmp(value, F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN) == 0,
+               "batch item opens to its secret");
+        expect(floor_xopen(value, F.f_items + i * f_src_len(), f_src_len(), F.f_batch_key) == 0 &&
+                   memcmp(value, F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN) == 0,
+               "floor batch item opens to its secret");
+    }
+    cloak_batch_wipe(&r);
+
+    /* rotation: every secret opens under the new key only, and the new share gives the new key. */
+    check(cloak_vault_init(&rot, F.rot_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN), "vault_init (check)");
+    for (i = 0; i < F.batch_n; i++) {
+        uint8_t value[BATCH_VALUE_LEN];
+        check(cloak_secret_open(&rot, value, sizeof value, &len, F.names[i], NAME_LEN, NULL, 0,
+                                F.resealed + i * F.src_len, F.src_len), "secret_open (rotated)");
+        expect(memcmp(value, F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN) == 0, "rotated secret opens");
+        expect(cloak_secret_open(&F.vault, value, sizeof value, &len, F.names[i], NAME_LEN, NULL, 0,
+                                 F.resealed + i * F.src_len, F.src_len) == CLOAK_E_WRONG_KEY,
+               "rotated secret refuses the old key");
+        expect(floor_xopen(value, F.f_resealed + i * f_src_len(), f_src_len(), F.f_rot_key) == 0 &&
+                   memcmp(value, F.values + i * BATCH_VALUE_LEN, BATCH_VALUE_LEN) == 0,
+               "floor rotated secret opens");
+    }
+    cloak_vault_wipe(&rot);
+    check(cloak_share_open(key, F.rot_share, sizeof F.rot_share, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.bob_pk,
+                           F.bob_sk, F.alice_pk), "share_open (rotation)");
+    expect(memcmp(key, F.rot_key, 32) == 0, "rotation share gives the new key");
+
+    /* password: deterministic, two distinct keys, and at p = 1 the floor's Argon2id is the same. */
+    {
+        uint8_t mk[32], lk[32], rec1[CLOAK_PASSWORD_RECORDBYTES], pwk[32], prk[32];
+        check(cloak_password_derive(mk, lk, (const uint8_t *)PASSWORD, PASSWORD_LEN, F.record, sizeof F.record),
+              "password_derive (check)");
+        expect(memcmp(mk, F.master_key, 32) == 0 && memcmp(lk, F.login_key, 32) == 0, "derivation repeats");
+        expect(memcmp(mk, lk, 32) != 0, "master and login keys differ");
+
+        check(cloak_password_record_encode(rec1, F.salt, F.pw_m, F.pw_t, 1), "record (p = 1)");
+        check(cloak_password_derive(mk, lk, (const uint8_t *)PASSWORD, PASSWORD_LEN, rec1, sizeof rec1),
+              "password_derive (p = 1)");
+        check(crypto_pwhash(pwk, sizeof pwk, PASSWORD, PASSWORD_LEN, F.salt, F.pw_t, (size_t)F.pw_m * 1024U,
+                            crypto_pwhash_ALG_ARGON2ID13), "crypto_pwhash (p = 1)");
+        expect(memcmp(pwk, F.f_pw_out, 32) == 0, "floor derivation repeats");
+        {
+            /* Extract(salt = label, ikm): HMAC keyed with the label, which is not 32 bytes long. */
+            crypto_auth_hmacsha256_state st;
+            static const char label[] = "libcloak v1 password";
+            crypto_auth_hmacsha256_init(&st, (const uint8_t *)label, sizeof label - 1U);
+            crypto_auth_hmacsha256_update(&st, pwk, sizeof pwk);
+            crypto_auth_hmacsha256_final(&st, prk);
+        }
+        hkdf_expand_one(pwk, prk, "libcloak v1 master key");
+        expect(memcmp(pwk, mk, 32) == 0, "at p = 1 libcloak's master key is HKDF of libsodium's Argon2id");
+        hkdf_expand_one(pwk, prk, "libcloak v1 login key");
+        expect(memcmp(pwk, lk, 32) == 0, "at p = 1 libcloak's login key is HKDF of libsodium's Argon2id");
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Timing
+ * ---------------------------------------------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Seconds per call over `calls` calls. */
+static double time_calls(op_fn fn, size_t arg, size_t calls)
+{
+    size_t i;
+    const double t0 = now_s();
+    for (i = 0; i < calls; i++) {
+        fn(arg);
+    }
+    return (now_s() - t0) / (double)calls;
+}
+
+static size_t calls_for(double per_call, double min_s)
+{
+    double c;
+    if (per_call <= 0.0) {
+        return 1;
+    }
+    c = ceil(min_s / per_call);
+    return c < 1.0 ? 1U : (size_t)c;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(const double *v, size_t n)
+{
+    double tmp[64];
+    memcpy(tmp, v, n * sizeof *v);
+    qsort(tmp, n, sizeof *tmp, cmp_double);
+    return n % 2U ? tmp[n / 2U] : (tmp[n / 2U - 1U] + tmp[n / 2U]) / 2.0;
+}
+
+typedef struct result {
+    const op *o;
+    size_t calls_a, calls_b, reps;
+    double a[64], b[64];
+    double med_a, med_b, ratio;
+} result;
+
+static void run_op(result *res, const op *o, size_t reps, double min_s)
+{
+    size_t r;
+    double ta, tb;
+    res->o = o;
+    res->reps = reps;
+    /* Warm-up and calibration, one call each. */
+    ta = time_calls(o->cloak, o->arg, 1);
+    tb = time_calls(o->floor, o->arg, 1);
+    res->calls_a = min_s > 0.0 ? calls_for(ta, min_s) : 1U;
+    res->calls_b = min_s > 0.0 ? calls_for(tb, min_s) : 1U;
+    for (r = 0; r < reps; r++) {
+        res->a[r] = time_calls(o->cloak, o->arg, res->calls_a);
+        res->b[r] = time_calls(o->floor, o->arg, res->calls_b);
+    }
+    res->med_a = median(res->a, reps);
+    res->med_b = median(res->b, reps);
+    res->ratio = res->med_a / res->med_b;
+}
+
+static void fmt_time(char *out, size_t cap, double s)
+{
+    if (s >= 1e-1) {
+        snprintf(out, cap, "%.1f ms", s * 1e3);
+    } else if (s >= 1e-3) {
+        snprintf(out, cap, "%.2f ms", s * 1e3);
+    } else if (s >= 1e-5) {
+        snprintf(out, cap, "%.2f us", s * 1e6);
+    } else {
+        snprintf(out, cap, "%.0f ns", s * 1e9);
+    }
+}
+
+static void cpu_model(char *out, size_t cap)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    snprintf(out, cap, "unknown");
+    if (f == NULL) {
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "model name", 10) == 0) {
+            char *p = strchr(line, ':');
+            if (p != NULL) {
+                p += 2;
+                p[strcspn(p, "\n")] = '\0';
+                snprintf(out, cap, "%s", p);
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\') {
+            fputc('\\', f);
+        }
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_json(const char *path, const result *res, size_t n, size_t reps, double min_s, int quick)
+{
+    FILE *f = fopen(path, "w");
+    char cpu[128];
+    size_t i, r;
+    if (f == NULL) {
+        die("cannot write %s: %s", path, strerror(errno));
+    }
+    cpu_model(cpu, sizeof cpu);
+    fprintf(f, "{\n  \"machine\": {\"nproc\": %ld, \"cpu\": ", sysconf(_SC_NPROCESSORS_ONLN));
+    json_string(f, cpu);
+    fprintf(f, ", \"libsodium\": ");
+    json_string(f, sodium_version_string());
+    fprintf(f, ", \"libcloak\": ");
+    json_string(f, cloak_version_string());
+    fprintf(f, ", \"build\": ");
+    json_string(f, CLOAK_BENCH_BUILD);
+    fprintf(f, ", \"argon2_kernel\": ");
+    json_string(f, CLOAK_BENCH_ARGON2_KERNEL);
+    fprintf(f, "},\n  \"quick\": %s, \"repetitions\": %zu, \"min_ms\": %.0f,\n  \"results\": [\n",
+            quick ? "true" : "false", reps, min_s * 1e3);
+    for (i = 0; i < n; i++) {
+        fprintf(f, "    {\"operation\": ");
+        json_string(f, res[i].o->name);
+        fprintf(f, ", \"floor\": ");
+        json_string(f, res[i].o->floor_desc);
+        fprintf(f, ", \"libcloak_median_s\": %.9g, \"floor_median_s\": %.9g, \"ratio\": %.4f, \"target\": %.2f,"
+                   " \"calls_per_rep\": [%zu, %zu], \"libcloak_s\": [",
+                res[i].med_a, res[i].med_b, res[i].ratio, res[i].o->target, res[i].calls_a, res[i].calls_b);
+        for (r = 0; r < res[i].reps; r++) {
+            fprintf(f, "%s%.9g", r ? ", " : "", res[i].a[r]);
+        }
+        fprintf(f, "], \"floor_s\": [");
+        for (r = 0; r < res[i].reps; r++) {
+            fprintf(f, "%s%.9g", r ? ", " : "", res[i].b[r]);
+        }
+        fprintf(f, "]}%s\n", i + 1U < n ? "," : "");
+    }
+    fprintf(f, "  ]\n}\n");
+    if (fclose(f) != 0) {
+        die("cannot write %s", path);
+    }
+}
+
+static void usage(void)
+{
+    fputs("usage: bench [--quick] [--reps N] [--min-ms X] [--only TEXT] [--json FILE]\n", stderr);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0, i;
+    size_t reps = 7, n_ops, k, n_res = 0;
+    double min_s = 0.1;
+    const char *json = NULL, *only = NULL;
+    op ops[MAX_OPS];
+    static result res[MAX_OPS];
+    char cpu[128];
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            const long v = strtol(argv[++i], NULL, 10);
+            if (v < 1 || v > 64) {
+                usage();
+            }
+            reps = (size_t)v;
+        } else if (strcmp(argv[i], "--min-ms") == 0 && i + 1 < argc) {
+            min_s = strtod(argv[++i], NULL) / 1e3;
+        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+            json = argv[++i];
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            usage();
+        }
+    }
+    if (cloak_init() != CLOAK_OK || sodium_init() < 0) {
+        die("initialisation failed");
+    }
+
+    if (quick) {
+        /* Small sizes and the smallest Argon2id the records accept: this checks that everything
+         * works, it does not measure anything. */
+        fixture_init(BATCH_QUICK, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_ITERATIONS_MIN,
+                     CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+        reps = 1;
+        min_s = 0.0;
+    } else {
+        fixture_init(BATCH_FULL, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                     CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+        if (reps < 5) {
+            fprintf(stderr, "bench: note: fewer than 5 repetitions\n");
+        }
+    }
+    n_ops = make_ops(ops);
+
+    cpu_model(cpu, sizeof cpu);
+    printf("libcloak %s, libsodium %s, Argon2 kernel: %s\n", cloak_version_string(), sodium_version_string(),
+           CLOAK_BENCH_ARGON2_KERNEL);
+    printf("%ld CPUs online, %s\nbuild: %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu, CLOAK_BENCH_BUILD);
+    printf("%s: %zu repetition(s) per side, each of at least %.0f ms, interleaved\n\n",
+           quick ? "quick run (results checked, timings meaningless)" : "full run", reps, min_s * 1e3);
+    printf("| %-36s | %12s | %12s | %6s | %6s |\n", "operation", "libcloak", "floor", "ratio", "target");
+    printf("|%s|%s|%s|%s|%s|\n", "--------------------------------------", "-------------:", "-------------:",
+           "-------:", "-------:");
+    fflush(stdout);
+    for (k = 0; k < n_ops; k++) {
+        char ta[32], tb[32];
+        if (only != NULL && strstr(ops[k].name, only) == NULL) {
+            continue;
+        }
+        run_op(&res[n_res], &ops[k], reps, min_s);
+        fmt_time(ta, sizeof ta, res[n_res].med_a);
+        fmt_time(tb, sizeof tb, res[n_res].med_b);
+        printf("| %-36s | %12s | %12s | %6.2f | <=%4.2f |%s\n", ops[k].name, ta, tb, res[n_res].ratio,
+               ops[k].target, quick || res[n_res].ratio <= ops[k].target ? "" : " not met");
+        fflush(stdout);
+        n_res++;
+    }
+    if (json != NULL) {
+        write_json(json, res, n_res, reps, min_s, quick);
+    }
+    if (quick) {
+        if (only != NULL) {
+            die("--quick checks every operation: do not combine it with --only");
+        }
+        verify_all();
+        if (failures != 0) {
+            fprintf(stderr, "bench: %d check(s) failed\n", failures);
+            return 1;
+        }
+        printf("\nquick: every operation ran and every result was checked\n");
+    }
+    return 0;
+}
