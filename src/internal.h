@@ -46,6 +46,17 @@ CLOAK_INTERNAL void cloak__store32_be(uint8_t out[4], uint32_t v);
 CLOAK_INTERNAL uint32_t cloak__load32_be(const uint8_t in[4]);
 CLOAK_INTERNAL void cloak__store16_be(uint8_t out[2], uint16_t v);
 CLOAK_INTERNAL uint16_t cloak__load16_be(const uint8_t in[2]);
+/* Whether [a, a + a_len) and [b, b + b_len) share a byte. Compared as integers, since relational
+ * operators on pointers into different objects are undefined. A NULL pointer overlaps nothing. */
+CLOAK_INTERNAL int cloak__overlaps(const void *a, size_t a_len, const void *b, size_t b_len);
+
+/* ------------------------------------------------------------------------------------------------
+ * Vault state (vault.c) as secret.c sees it
+ * ---------------------------------------------------------------------------------------------- */
+/* The secret key, and ad_prefix = secret header || lp8(vault id); CLOAK_E_BAD_PARAMS (outputs
+ * NULL/0) for a NULL, wiped or uninitialised state. */
+CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_key,
+                                            const uint8_t **ad_prefix, size_t *ad_prefix_len);
 
 /* ------------------------------------------------------------------------------------------------
  * Labels (domain separation). Each is ASCII, written without its NUL.

@@ -28,10 +28,6 @@
 
 _Static_assert(SECRET_CT_OFF + CLOAK_AEAD_TAGBYTES == CLOAK_SECRET_OVERHEADBYTES, "secret layout");
 
-/* Defined in vault.c; not yet declared in internal.h (proposed in the report). */
-CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_key,
-                                            const uint8_t **ad_prefix, size_t *ad_prefix_len);
-
 /* Largest value whose blob length, and whose AEAD message length, are representable. */
 static size_t secret_value_max(void)
 {
@@ -48,18 +44,6 @@ size_t cloak_secret_sealed_len(size_t value_len)
 size_t cloak_secret_opened_len(size_t sealed_len)
 {
     return sealed_len < CLOAK_SECRET_OVERHEADBYTES ? 0U : sealed_len - CLOAK_SECRET_OVERHEADBYTES;
-}
-
-/* Whether [a, a + a_len) and [b, b + b_len) share a byte. Compared as integers: relational
- * operators on pointers into different objects are undefined. */
-static int overlaps(const void *a, size_t a_len, const void *b, size_t b_len)
-{
-    const uintptr_t x = (uintptr_t)a;
-    const uintptr_t y = (uintptr_t)b;
-    if (a_len == 0U || b_len == 0U) {
-        return 0;
-    }
-    return x < y ? y - x < a_len : x - y < b_len;
 }
 
 /* Whether p is exactly base + off (the in-place layouts). */
@@ -136,7 +120,7 @@ int cloak_secret_seal(const cloak_vault *vault, uint8_t *sealed, size_t sealed_c
         return fail(sealed, sealed_cap, sealed_len, CLOAK_E_BAD_PARAMS);
     }
     const size_t total = value_len + CLOAK_SECRET_OVERHEADBYTES;
-    if (!at_offset(value, sealed, SECRET_CT_OFF) && overlaps(value, value_len, sealed, sealed_cap)) {
+    if (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_len, sealed, sealed_cap)) {
         return fail(sealed, sealed_cap, sealed_len, CLOAK_E_BAD_PARAMS);
     }
     if (sealed_cap < total) {
@@ -164,7 +148,7 @@ int cloak_secret_open(const cloak_vault *vault, uint8_t *value, size_t value_cap
     if (value_len == NULL || (value == NULL && value_cap > 0U) ||
         cloak__vault_secret_view(vault, &key, &ad_prefix, &ad_prefix_len) != CLOAK_OK ||
         !labels_ok(name, name_len, context, context_len) || sealed == NULL ||
-        (!at_offset(value, sealed, SECRET_CT_OFF) && overlaps(value, value_cap, sealed, sealed_len))) {
+        (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_cap, sealed, sealed_len))) {
         return fail(value, value_cap, value_len, CLOAK_E_BAD_PARAMS);
     }
     int rc = check_blob(sealed, sealed_len, ad_prefix + 4);
@@ -206,7 +190,7 @@ int cloak_secret_reseal(const cloak_vault *from, const cloak_vault *to, uint8_t 
         cloak__vault_secret_view(from, &from_key, &from_prefix, &from_prefix_len) != CLOAK_OK ||
         cloak__vault_secret_view(to, &to_key, &to_prefix, &to_prefix_len) != CLOAK_OK ||
         !labels_ok(name, name_len, context, context_len) || sealed == NULL ||
-        (resealed != sealed && overlaps(resealed, resealed_cap, sealed, sealed_len))) {
+        (resealed != sealed && cloak__overlaps(resealed, resealed_cap, sealed, sealed_len))) {
         return fail(resealed, resealed_cap, resealed_len, CLOAK_E_BAD_PARAMS);
     }
     int rc = check_blob(sealed, sealed_len, from_prefix + 4);

@@ -33,18 +33,6 @@
 _Static_assert(SHARE_SIG_OFF + CLOAK_SIGNATUREBYTES == CLOAK_SHAREBYTES, "share layout");
 _Static_assert(SHARE_CONTENT_MAXBYTES <= CLOAK_SIGNED_CONTENT_MAX, "share signed content bound");
 
-/* Whether [a, a + a_len) and [b, b + b_len) share a byte; compared as integers, since relational
- * operators on pointers into different objects are undefined. A NULL pointer overlaps nothing. */
-static int overlaps(const void *a, size_t a_len, const void *b, size_t b_len)
-{
-    const uintptr_t x = (uintptr_t)a;
-    const uintptr_t y = (uintptr_t)b;
-    if (a == NULL || b == NULL || a_len == 0U || b_len == 0U) {
-        return 0;
-    }
-    return x < y ? y - x < a_len : x - y < b_len;
-}
-
 static int vault_id_ok(const uint8_t *vault_id, size_t vault_id_len)
 {
     return vault_id != NULL && vault_id_len >= 1U && vault_id_len <= CLOAK_MAX_LABELBYTES;
@@ -91,10 +79,10 @@ int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES], const uint8_t vault_key[CL
     if (share == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    const int aliased = overlaps(share, CLOAK_SHAREBYTES, vault_key, CLOAK_KEYBYTES) ||
-                        overlaps(share, CLOAK_SHAREBYTES, vault_id, vault_id_len) ||
-                        overlaps(share, CLOAK_SHAREBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
-                        overlaps(share, CLOAK_SHAREBYTES, sender_identity_secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
+    const int aliased = cloak__overlaps(share, CLOAK_SHAREBYTES, vault_key, CLOAK_KEYBYTES) ||
+                        cloak__overlaps(share, CLOAK_SHAREBYTES, vault_id, vault_id_len) ||
+                        cloak__overlaps(share, CLOAK_SHAREBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+                        cloak__overlaps(share, CLOAK_SHAREBYTES, sender_identity_secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
     memset(share, 0, CLOAK_SHAREBYTES);
     if (aliased || vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
         sender_identity_secret_key == NULL) {
@@ -147,7 +135,7 @@ int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICK
     if (sender_identity_public_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    const int aliased = overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len);
+    const int aliased = cloak__overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len);
     memset(sender_identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
     if (aliased || share == NULL) {
         return CLOAK_E_BAD_PARAMS;
@@ -169,11 +157,11 @@ int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, si
     if (vault_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    const int aliased = overlaps(vault_key, CLOAK_KEYBYTES, share, share_len) ||
-                        overlaps(vault_key, CLOAK_KEYBYTES, vault_id, vault_id_len) ||
-                        overlaps(vault_key, CLOAK_KEYBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
-                        overlaps(vault_key, CLOAK_KEYBYTES, recipient_secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES) ||
-                        overlaps(vault_key, CLOAK_KEYBYTES, trusted_sender_identity_public_key,
+    const int aliased = cloak__overlaps(vault_key, CLOAK_KEYBYTES, share, share_len) ||
+                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, vault_id, vault_id_len) ||
+                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES) ||
+                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, trusted_sender_identity_public_key,
                                  CLOAK_IDENTITY_PUBLICKEYBYTES);
     memset(vault_key, 0, CLOAK_KEYBYTES);
     if (aliased || share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||

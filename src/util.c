@@ -38,3 +38,13 @@ uint16_t cloak__load16_be(const uint8_t in[2])
 {
     return (uint16_t)(((unsigned)in[0] << 8) | (unsigned)in[1]);
 }
+
+int cloak__overlaps(const void *a, size_t a_len, const void *b, size_t b_len)
+{
+    const uintptr_t x = (uintptr_t)a;
+    const uintptr_t y = (uintptr_t)b;
+    if (a == NULL || b == NULL || a_len == 0U || b_len == 0U) {
+        return 0;
+    }
+    return x < y ? y - x < a_len : x - y < b_len;
+}

@@ -39,10 +39,6 @@ _Static_assert(_Alignof(vault_layout) <= _Alignof(cloak_vault), "vault state nee
  * under an all-zero key. */
 static const uint8_t vault_magic[8] = {'c', 'l', 'k', 'v', 'a', 'u', 'l', 't'};
 
-/* Not yet declared in internal.h (proposed in the report); secret.c declares it identically. */
-CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_key,
-                                            const uint8_t **ad_prefix, size_t *ad_prefix_len);
-
 static int vault_ready(const cloak_vault *vault)
 {
     return vault != NULL &&
