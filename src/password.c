@@ -1,2 +1,203 @@
-/* Placeholder: implementation in progress. */
+/*
+ * Password records and password-derived keys (docs/protocol.md section 4).
+ *
+ * The record comes from the server, which may be hostile: its parameters are checked against the
+ * hard bounds before Argon2id is asked for any memory, so a record can neither weaken the login key
+ * (lower bounds) nor make the client allocate or compute without limit (upper bounds).
+ */
+#include <sodium.h>
+#include <string.h>
+
 #include "internal.h"
+
+#define RECORD_M_OFFSET 20U
+#define RECORD_T_OFFSET 24U
+#define RECORD_P_OFFSET 28U
+#define RECORD_SALT_OFFSET 32U
+
+static int params_in_bounds(uint32_t memory_kib, uint32_t iterations, uint32_t parallelism)
+{
+    return memory_kib >= CLOAK_PASSWORD_MEMORY_KIB_MIN && memory_kib <= CLOAK_PASSWORD_MEMORY_KIB_MAX &&
+           iterations >= CLOAK_PASSWORD_ITERATIONS_MIN && iterations <= CLOAK_PASSWORD_ITERATIONS_MAX &&
+           parallelism >= CLOAK_PASSWORD_PARALLELISM_MIN && parallelism <= CLOAK_PASSWORD_PARALLELISM_MAX;
+}
+
+/* Unsigned-integer comparison of addresses: relational operators on pointers into different
+ * objects are undefined in C. */
+static int buffers_overlap(const void *a, size_t a_len, const void *b, size_t b_len)
+{
+    uintptr_t pa = (uintptr_t)a;
+    uintptr_t pb = (uintptr_t)b;
+    return pa < pb + b_len && pb < pa + a_len;
+}
+
+int cloak_password_record_encode(uint8_t record[CLOAK_PASSWORD_RECORDBYTES],
+                                 const uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t memory_kib,
+                                 uint32_t iterations, uint32_t parallelism)
+{
+    if (record == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* A record is never written with parameters a reader would refuse. */
+    if (salt == NULL || !params_in_bounds(memory_kib, iterations, parallelism)) {
+        memset(record, 0, CLOAK_PASSWORD_RECORDBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* memmove: salt may point into record. */
+    memmove(record + RECORD_SALT_OFFSET, salt, CLOAK_PASSWORD_SALTBYTES);
+    cloak__header_write(record, CLOAK_TYPE_PASSWORD_RECORD, NULL);
+    cloak__store32_be(record + RECORD_M_OFFSET, memory_kib);
+    cloak__store32_be(record + RECORD_T_OFFSET, iterations);
+    cloak__store32_be(record + RECORD_P_OFFSET, parallelism);
+    return CLOAK_OK;
+}
+
+int cloak_password_record_new(uint8_t record[CLOAK_PASSWORD_RECORDBYTES], uint32_t memory_kib,
+                              uint32_t iterations, uint32_t parallelism)
+{
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+    int rc;
+
+    if (record == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (!params_in_bounds(memory_kib, iterations, parallelism)) {
+        memset(record, 0, CLOAK_PASSWORD_RECORDBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
+    randombytes_buf(salt, sizeof salt);
+    rc = cloak_password_record_encode(record, salt, memory_kib, iterations, parallelism);
+    cloak__wipe(salt, sizeof salt);
+    return rc;
+}
+
+/* Section 2's order: header, exact length, reserved zero key id, then the parameter bounds. */
+static int record_parse(uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory_kib, uint32_t *iterations,
+                        uint32_t *parallelism, const uint8_t *record, size_t record_len)
+{
+    uint32_t m;
+    uint32_t t;
+    uint32_t p;
+    size_t i;
+    int rc;
+
+    rc = cloak__header_check(record, record_len, CLOAK_TYPE_PASSWORD_RECORD);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (record_len != CLOAK_PASSWORD_RECORDBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    for (i = 4; i < 4 + CLOAK_KEYIDBYTES; i++) {
+        if (record[i] != 0) {
+            return CLOAK_E_MALFORMED;
+        }
+    }
+    m = cloak__load32_be(record + RECORD_M_OFFSET);
+    t = cloak__load32_be(record + RECORD_T_OFFSET);
+    p = cloak__load32_be(record + RECORD_P_OFFSET);
+    if (!params_in_bounds(m, t, p)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memcpy(salt, record + RECORD_SALT_OFFSET, CLOAK_PASSWORD_SALTBYTES);
+    *memory_kib = m;
+    *iterations = t;
+    *parallelism = p;
+    return CLOAK_OK;
+}
+
+int cloak_password_record_decode(uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory_kib,
+                                 uint32_t *iterations, uint32_t *parallelism, const uint8_t *record,
+                                 size_t record_len)
+{
+    uint8_t salt_tmp[CLOAK_PASSWORD_SALTBYTES];
+    uint32_t m = 0;
+    uint32_t t = 0;
+    uint32_t p = 0;
+    int rc;
+
+    if (salt == NULL || memory_kib == NULL || iterations == NULL || parallelism == NULL) {
+        rc = CLOAK_E_BAD_PARAMS;
+    } else {
+        /* Parsed into locals first: the outputs may alias the record. */
+        rc = record_parse(salt_tmp, &m, &t, &p, record, record_len);
+    }
+    if (rc != CLOAK_OK) {
+        if (salt != NULL) {
+            memset(salt, 0, CLOAK_PASSWORD_SALTBYTES);
+        }
+        if (memory_kib != NULL) {
+            *memory_kib = 0;
+        }
+        if (iterations != NULL) {
+            *iterations = 0;
+        }
+        if (parallelism != NULL) {
+            *parallelism = 0;
+        }
+        return rc;
+    }
+    memcpy(salt, salt_tmp, CLOAK_PASSWORD_SALTBYTES);
+    *memory_kib = m;
+    *iterations = t;
+    *parallelism = p;
+    return CLOAK_OK;
+}
+
+/* Everything that can be refused is refused here, before Argon2id takes any memory. */
+static int derive_check(const uint8_t *master_key, const uint8_t *login_key, const uint8_t *password,
+                        size_t password_len)
+{
+    if (master_key == NULL || login_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* Overlapping outputs would leave the login key where the caller expects the master key:
+     * the key that must never leave the client would be the one sent to the server. */
+    if (buffers_overlap(master_key, CLOAK_KEYBYTES, login_key, CLOAK_KEYBYTES)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (password == NULL || password_len < 1 || password_len > CLOAK_PASSWORD_MAXBYTES) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    return CLOAK_OK;
+}
+
+int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KEYBYTES],
+                          const uint8_t *password, size_t password_len, const uint8_t *record,
+                          size_t record_len)
+{
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+    uint8_t password_key[CLOAK_KEYBYTES];
+    uint8_t prk[CLOAK_HASHBYTES];
+    uint32_t m = 0;
+    uint32_t t = 0;
+    uint32_t p = 0;
+    int rc;
+
+    rc = derive_check(master_key, login_key, password, password_len);
+    if (rc == CLOAK_OK) {
+        rc = record_parse(salt, &m, &t, &p, record, record_len);
+    }
+    if (rc == CLOAK_OK) {
+        rc = cloak__argon2id(password_key, sizeof password_key, password, password_len, salt, sizeof salt,
+                             NULL, 0, NULL, 0, m, t, p);
+    }
+    if (rc == CLOAK_OK) {
+        cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT), password_key, sizeof password_key);
+        rc = cloak__hkdf_expand(master_key, CLOAK_KEYBYTES, prk, sizeof prk,
+                                (const uint8_t *)CLOAK_LABEL_MASTER_KEY, CLOAK_LABEL_LEN(CLOAK_LABEL_MASTER_KEY));
+    }
+    if (rc == CLOAK_OK) {
+        rc = cloak__hkdf_expand(login_key, CLOAK_KEYBYTES, prk, sizeof prk,
+                                (const uint8_t *)CLOAK_LABEL_LOGIN_KEY, CLOAK_LABEL_LEN(CLOAK_LABEL_LOGIN_KEY));
+    }
+    cloak__wipe(password_key, sizeof password_key);
+    cloak__wipe(prk, sizeof prk);
+    cloak__wipe(salt, sizeof salt);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(master_key, CLOAK_KEYBYTES); /* both ignore NULL */
+        cloak__wipe(login_key, CLOAK_KEYBYTES);
+    }
+    return rc;
+}
