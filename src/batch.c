@@ -249,8 +249,9 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
         rc = CLOAK_E_BAD_PARAMS;
         goto fail;
     }
-    /* A secret key whose second half is not its seed's public key would sign a batch that never
-     * verifies; refuse it here rather than hand out a dead blob. */
+    /* A secret key whose second half is not its seed's public key signs under the wrong key: the
+     * batch would never verify, and such signatures leak the seed's scalar. One base-point
+     * multiplication per batch is negligible next to its items. */
     crypto_sign_seed_keypair(creator_pk, creator_sk, creator_identity_secret_key);
     keys_match = cloak__memcmp_ct(creator_pk, creator_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES,
                                   CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
