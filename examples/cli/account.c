@@ -1,0 +1,208 @@
+/* Service-account keys: decoding the clear export, the order of key sources, and the keyring's
+ * master key (Argon2id through libcloak) that wraps keys at rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "args.h"
+#include "cli.h"
+#include "fileio.h"
+#include "keyring.h"
+#include "prompt.h"
+#include "textform.h"
+
+static char *describe(const char *prefix, const char *what)
+{
+    size_t a = strlen(prefix);
+    size_t b = strlen(what);
+    char *s = cli_alloc(a + b + 1U);
+    memcpy(s, prefix, a);
+    memcpy(s + a, what, b);
+    return s;
+}
+
+struct account_key *account_key_from_text(const char *text, size_t len, const char *source)
+{
+    struct account_key *key;
+    uint8_t *blob = NULL;
+    size_t blob_len = 0;
+    int rc = cli_text_to_blob(&blob, &blob_len, text, len, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, 1);
+
+    if (rc == CLOAK_E_WRONG_TYPE) {
+        cli_fail(CLI_EXIT_BAD_KEY,
+                 "%s holds another kind of object, not a service-account private key; give the cloak-accountkey-... text",
+                 source);
+    }
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_BAD_KEY,
+                 "%s is not a valid service-account private key (libcloak: %s); give the cloak-accountkey-... text that cloak keygen wrote",
+                 source, cli_status(rc));
+    }
+    key = cli_secret_alloc(sizeof(*key));
+    rc = cloak_service_account_import(key->public_key, key->secret_key, blob, blob_len);
+    cli_secret_free(blob);
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_BAD_KEY,
+                 "%s is not a valid service-account private key (libcloak: %s); give the cloak-accountkey-... text that cloak keygen wrote",
+                 source, cli_status(rc));
+    }
+    return key;
+}
+
+uint8_t *account_master_key(struct keyring *kr)
+{
+    uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t *master = cli_secret_alloc(CLOAK_KEYBYTES);
+    uint8_t *login = cli_secret_alloc(CLOAK_KEYBYTES);
+    size_t pass_len = 0;
+    char *pass;
+    int creating = kr->password == NULL;
+    int rc;
+
+    if (creating) {
+        rc = cloak_password_record_new(record, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                                       CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+        if (rc != CLOAK_OK) {
+            cli_fail(CLI_EXIT_INTERNAL, "cannot make a password record (libcloak: %s)", cli_status(rc));
+        }
+        kr->password = cli_blob_to_text(record, sizeof(record), 0, NULL);
+    } else {
+        uint8_t *blob = NULL;
+        size_t len = 0;
+        rc = cli_text_to_blob(&blob, &len, kr->password, strlen(kr->password), CLOAK_TYPE_PASSWORD_RECORD, 0);
+        if (rc != CLOAK_OK || len != sizeof(record)) {
+            cli_fail(CLI_EXIT_KEYRING, "keyring %s: the password record does not decode (libcloak: %s); restore the file from a backup",
+                     kr->path, cli_status(rc));
+        }
+        memcpy(record, blob, sizeof(record));
+        free(blob);
+    }
+    pass = cli_passphrase(kr->path, creating, &pass_len);
+    rc = cloak_password_derive(master, login, (const uint8_t *)pass, pass_len, record, sizeof(record));
+    cli_secret_free(pass);
+    cli_secret_free(login);
+    if (rc == CLOAK_E_NOMEM) {
+        cli_fail(CLI_EXIT_INTERNAL, "not enough memory for Argon2id (libcloak: %s); free some memory and retry",
+                 cli_status(rc));
+    }
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_KEYRING, "cannot derive the keyring's master key (libcloak: %s); check the keyring %s",
+                 cli_status(rc), kr->path);
+    }
+    /* A wrong passphrase gives another master key, whose id no wrapped account carries. Checking
+     * here means a new account is never wrapped under a mistyped passphrase. */
+    if (kr->account_count > 0) {
+        struct account_key *probe = account_unwrap(kr, &kr->accounts[0], master);
+        cli_secret_free(probe);
+    }
+    return master;
+}
+
+struct account_key *account_unwrap(const struct keyring *kr, const struct keyring_entry *entry,
+                                   const uint8_t *master_key)
+{
+    struct account_key *key = cli_secret_alloc(sizeof(*key));
+    uint8_t *blob = NULL;
+    size_t len = 0;
+    int rc = cli_text_to_blob(&blob, &len, entry->text, strlen(entry->text), CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, 0);
+
+    if (rc == CLOAK_OK) {
+        rc = cloak_service_account_unwrap(key->public_key, key->secret_key, master_key, blob, len);
+    }
+    free(blob);
+    if (rc == CLOAK_E_WRONG_KEY) {
+        cli_fail(CLI_EXIT_KEYRING, "wrong passphrase for the keyring %s (libcloak: %s); try again, or check %s",
+                 kr->path, cli_status(rc), CLI_ENV_PASSPHRASE);
+    }
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_KEYRING, "keyring %s: account %s cannot be unwrapped (libcloak: %s); restore the file from a backup",
+                 kr->path, entry->name, cli_status(rc));
+    }
+    return key;
+}
+
+char *account_wrap(const struct account_key *key, const uint8_t *master_key)
+{
+    uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES];
+    int rc = cloak_service_account_wrap(wrapped, master_key, key->secret_key);
+
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_INTERNAL, "cannot wrap the key (libcloak: %s)", cli_status(rc));
+    }
+    return cli_blob_to_text(wrapped, sizeof(wrapped), 0, NULL);
+}
+
+int account_wrapped_public_key(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const char *wrapped_text)
+{
+    uint8_t *blob = NULL;
+    size_t len = 0;
+    int rc = cli_text_to_blob(&blob, &len, wrapped_text, strlen(wrapped_text), CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, 0);
+
+    memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    /* The public key sits in the clear after the header (docs/protocol.md section 6); libcloak has
+     * no accessor for it short of unwrapping, and listing accounts should not need the passphrase. */
+    if (len != CLOAK_WRAPPED_KEYBYTES) {
+        free(blob);
+        return CLOAK_E_MALFORMED;
+    }
+    memcpy(public_key, blob + CLOAK_HEADERBYTES, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    free(blob);
+    return CLOAK_OK;
+}
+
+char *account_public_text(const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+{
+    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+
+    cloak_encryption_public_export(blob, public_key);
+    return cli_blob_to_text(blob, sizeof(blob), 0, NULL);
+}
+
+struct account_key *account_key_load(const struct cli_args *args, struct keyring *kr, char **source)
+{
+    const char *env = getenv(CLI_ENV_KEY);
+    const struct keyring_entry *entry;
+    const char *name;
+    struct account_key *key;
+    uint8_t *master;
+
+    if (args->key_file != NULL) {
+        size_t len = 0;
+        char *text;
+        *source = describe("key file ", args->key_file);
+        text = cli_read_private_file(args->key_file, CLI_MAX_KEY_FILE, &len, "key file", CLI_EXIT_BAD_KEY, 0, 1);
+        key = account_key_from_text(text, len, *source);
+        cli_secret_free(text);
+        return key;
+    }
+    /* An empty variable counts as unset: CI systems define variables they have no value for. */
+    if (env != NULL && env[0] != '\0') {
+        *source = describe(CLI_ENV_KEY, "");
+        return account_key_from_text(env, strlen(env), *source);
+    }
+    name = args->account != NULL ? args->account : kr->selected;
+    if (!kr->exists || kr->account_count == 0) {
+        cli_fail(CLI_EXIT_NO_KEY,
+                 "no service-account key: pass --key-file FILE, set %s, or add one to the keyring with cloak import NAME",
+                 CLI_ENV_KEY);
+    }
+    if (name[0] == '\0') {
+        cli_fail(CLI_EXIT_NO_KEY, "no service-account key: the keyring %s has no selected account; run cloak select NAME or pass --account NAME",
+                 kr->path);
+    }
+    entry = keyring_find(kr->accounts, kr->account_count, name);
+    if (entry == NULL) {
+        char shown[CLI_MAX_NAME * 4U + 8U];
+        cli_fail(CLI_EXIT_KEYRING, "the keyring %s has no account %s; see cloak accounts", kr->path,
+                 cli_printable(shown, sizeof(shown), (const uint8_t *)name, strlen(name)));
+    }
+    *source = describe("keyring account ", entry->name);
+    master = account_master_key(kr);
+    key = account_unwrap(kr, entry, master);
+    cli_secret_free(master);
+    return key;
+}

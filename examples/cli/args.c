@@ -1,0 +1,176 @@
+/* Command-line parsing: long options (--name VALUE or --name=VALUE), operands, "--". Written by hand
+ * rather than with getopt_long so the tool needs nothing beyond POSIX. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+
+struct option_def {
+    const char *name;
+    int bit;
+    int takes_value;
+};
+
+static const struct option_def option_defs[] = {
+    {"--key-file", OPT_KEY_FILE, 1},
+    {"--trust", OPT_TRUST, 1},
+    {"--account", OPT_ACCOUNT, 1},
+    {"--show-values", OPT_SHOW_VALUES, 0},
+    {"--shell-quote", OPT_SHELL_QUOTE, 0},
+    {"--out", OPT_OUT, 1},
+    {"--stdout", OPT_STDOUT, 0},
+};
+
+#define OPTION_COUNT (sizeof(option_defs) / sizeof(option_defs[0]))
+
+static void print_help(const struct cli_command_spec *spec)
+{
+    fputs(spec->help, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_fail(CLI_EXIT_FILE, "cannot write the help to standard output");
+    }
+    cli_secrets_wipe_all();
+    exit(CLI_EXIT_OK);
+}
+
+/* --help wins over every other mistake on the line, as users reach for it when confused. */
+static void scan_for_help(const struct cli_command_spec *spec, int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_help(spec);
+        }
+    }
+}
+
+static const struct option_def *find_option(const char *arg, size_t name_len)
+{
+    size_t i;
+
+    for (i = 0; i < OPTION_COUNT; i++) {
+        if (strlen(option_defs[i].name) == name_len && strncmp(option_defs[i].name, arg, name_len) == 0) {
+            return &option_defs[i];
+        }
+    }
+    return NULL;
+}
+
+static void set_option(struct cli_args *args, const struct cli_command_spec *spec, const struct option_def *def,
+                       const char *value, int seen)
+{
+    if (def->bit != OPT_TRUST && (seen & def->bit) != 0) {
+        cli_fail(CLI_EXIT_USAGE, "%s: %s given twice; give it once", spec->name, def->name);
+    }
+    switch (def->bit) {
+    case OPT_KEY_FILE:
+        args->key_file = value;
+        break;
+    case OPT_ACCOUNT:
+        args->account = value;
+        break;
+    case OPT_OUT:
+        args->out = value;
+        break;
+    case OPT_TRUST:
+        args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));
+        args->trust[args->trust_count++] = value;
+        break;
+    case OPT_SHOW_VALUES:
+        args->show_values = 1;
+        break;
+    case OPT_SHELL_QUOTE:
+        args->shell_quote = 1;
+        break;
+    case OPT_STDOUT:
+        args->to_stdout = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, int argc, char **argv)
+{
+    int seen = 0;
+    int dashdash = 0;
+    int i = 1;
+
+    memset(args, 0, sizeof(*args));
+    scan_for_help(spec, argc, argv);
+    while (i < argc) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            dashdash = 1;
+            i++;
+            break;
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            const char *eq = strchr(arg, '=');
+            size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+            const struct option_def *def = find_option(arg, name_len);
+            const char *value = NULL;
+            if (def == NULL || (spec->options & def->bit) == 0) {
+                char shown[128];
+                cli_fail(CLI_EXIT_USAGE, "%s: unknown option %s; see cloak %s --help", spec->name,
+                         cli_printable(shown, sizeof(shown), (const uint8_t *)arg, name_len), spec->name);
+            }
+            if (def->takes_value) {
+                if (eq != NULL) {
+                    value = eq + 1;
+                } else if (i + 1 < argc) {
+                    value = argv[++i];
+                } else {
+                    cli_fail(CLI_EXIT_USAGE, "%s: %s needs a value; see cloak %s --help", spec->name, def->name,
+                             spec->name);
+                }
+                if (value[0] == '\0') {
+                    cli_fail(CLI_EXIT_USAGE, "%s: %s needs a non-empty value", spec->name, def->name);
+                }
+            } else if (eq != NULL) {
+                cli_fail(CLI_EXIT_USAGE, "%s: %s takes no value", spec->name, def->name);
+            }
+            set_option(args, spec, def, value, seen);
+            seen |= def->bit;
+            i++;
+            continue;
+        }
+        if (args->operand_count >= spec->max_operands) {
+            cli_fail(CLI_EXIT_USAGE, "%s: too many arguments%s; see cloak %s --help", spec->name,
+                     spec->wants_command ? " (put -- before the command to run)" : "", spec->name);
+        }
+        args->operands[args->operand_count++] = arg;
+        i++;
+    }
+    /* Without a command to run, "--" only ends the options: the rest are operands. */
+    if (!spec->wants_command) {
+        for (; i < argc; i++) {
+            if (args->operand_count >= spec->max_operands) {
+                cli_fail(CLI_EXIT_USAGE, "%s: too many arguments; see cloak %s --help", spec->name, spec->name);
+            }
+            args->operands[args->operand_count++] = argv[i];
+        }
+    } else if (dashdash && i < argc) {
+        args->command = argv + i;
+        args->command_count = (size_t)(argc - i);
+    }
+    if (args->operand_count < spec->min_operands) {
+        cli_fail(CLI_EXIT_USAGE, "%s: missing argument; usage: %s", spec->name, spec->usage);
+    }
+    if (spec->wants_command && args->command == NULL) {
+        cli_fail(CLI_EXIT_USAGE, "%s: no command to run; put it after --, as in: cloak %s FILE -- CMD ARGS...",
+                 spec->name, spec->name);
+    }
+}
+
+void cli_args_free(struct cli_args *args)
+{
+    free(args->trust);
+    memset(args, 0, sizeof(*args));
+}

@@ -1,0 +1,51 @@
+/* Command-line parsing shared by every command: each command says which options it takes, how many
+ * operands, and whether a command to run follows "--". */
+#ifndef CLOAK_CLI_ARGS_H
+#define CLOAK_CLI_ARGS_H
+
+#include <stddef.h>
+
+enum {
+    OPT_KEY_FILE = 1 << 0,    /* --key-file PATH */
+    OPT_TRUST = 1 << 1,       /* --trust IDENTITY, repeatable */
+    OPT_ACCOUNT = 1 << 2,     /* --account NAME */
+    OPT_SHOW_VALUES = 1 << 3, /* --show-values */
+    OPT_SHELL_QUOTE = 1 << 4, /* --shell-quote */
+    OPT_OUT = 1 << 5,         /* --out FILE */
+    OPT_STDOUT = 1 << 6       /* --stdout */
+};
+
+#define ARGS_MAX_OPERANDS 3U
+
+struct cli_args {
+    const char *key_file;
+    const char *account;
+    const char *out;
+    const char **trust; /* the --trust values, in order */
+    size_t trust_count;
+    int show_values;
+    int shell_quote;
+    int to_stdout;
+    const char *operands[ARGS_MAX_OPERANDS];
+    size_t operand_count;
+    char **command; /* after "--", NULL-terminated (points into argv) */
+    size_t command_count;
+};
+
+/* What a command accepts. */
+struct cli_command_spec {
+    const char *name;     /* "secrets", for messages */
+    const char *usage;    /* one line: "cloak secrets FILE [OPTIONS]" */
+    const char *help;     /* printed for --help, then exit 0 */
+    int options;          /* OPT_* bits */
+    size_t min_operands;
+    size_t max_operands;
+    int wants_command;    /* 1: "-- CMD ARGS..." must follow */
+};
+
+/* Parses argv[1..argc-1] (argv[0] is the command's name). Exits with CLI_EXIT_USAGE and one line
+ * on anything it does not take; prints the help and exits 0 on --help or -h before "--". */
+void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, int argc, char **argv);
+void cli_args_free(struct cli_args *args);
+
+#endif /* CLOAK_CLI_ARGS_H */

@@ -1,0 +1,34 @@
+/*
+ * The batch file, the transport between the member who makes a batch and the service account:
+ *
+ *   # comments and blank lines anywhere
+ *   cloak-batch-...      the first other line: the batch (manifest, signature, encapsulation)
+ *   cloak-item-...       each following line: one secret
+ *
+ * Anything else is refused, naming the line but never showing it.
+ */
+#ifndef CLOAK_CLI_BATCHFILE_H
+#define CLOAK_CLI_BATCHFILE_H
+
+#include <stddef.h>
+
+struct batch_line {
+    const char *text; /* points into the file's buffer, NUL-terminated, trimmed */
+    size_t len;
+    unsigned long lineno;
+};
+
+struct batch_file {
+    const char *name; /* the path, or "(standard input)" */
+    char *data;
+    struct batch_line batch;
+    struct batch_line *items;
+    size_t item_count;
+};
+
+/* Reads `path` ("-" for standard input) and splits it into lines. Exits with CLI_EXIT_FILE when it
+ * cannot be read and CLI_EXIT_BATCH when it is not laid out as above. */
+void batch_file_read(struct batch_file *bf, const char *path);
+void batch_file_free(struct batch_file *bf);
+
+#endif /* CLOAK_CLI_BATCHFILE_H */

@@ -1,0 +1,412 @@
+/*
+ * Builds the fixture the cloak CLI test drives, with libcloak as a real deployment would: a member
+ * with an identity and a vault of three secrets, a service account whose key pair is made on "its"
+ * machine, a batch the member re-encrypts for it, and the damaged or hostile variants a reader must
+ * refuse. Usage: make_fixture DIR (DIR must exist).
+ *
+ * Written files (text forms, one per line; key files mode 0600):
+ *   member.identity, untrusted.identity   cloak-identity-... of the signer and of a stranger
+ *   account.key, account.pub               the service account (cloak-accountkey / cloak-pubkey)
+ *   other.key                              another service account's key
+ *   batch.txt                              the vault's 3 secrets for the account, signed by the member
+ *   batch-untrusted.txt                    the same, signed by the stranger
+ *   batch-badname.txt                      a secret whose name is not a valid variable name
+ *   batch-multiline.txt                    a value with newlines and quotes
+ *   batch-v2.txt, batch-item-v2.txt        batch line / one item line with format version 2
+ *   batch-forged-item.txt                  an item altered and re-encoded with a valid checksum
+ *   batch-forged-batch.txt                 the batch's manifest altered, re-encoded
+ *   batch-mixed.txt                        an item of another batch for the same account
+ *   values.txt                             every secret value (each line of each), for leak checks
+ *
+ * Links libsodium only to write version-2 text forms, which libcloak (rightly) refuses to encode.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "cloak.h"
+
+#define VAULT_ID "acme/production"
+
+struct named_value {
+    const char *name;
+    const char *value;
+};
+
+/* The vault's secrets. Values are distinctive so a leak into any output is found by grep. */
+static const struct named_value vault_secrets[] = {
+    {"DATABASE_URL", "postgres://app:Xq9-db-secret-4471@db.internal:5432/prod"},
+    {"API_TOKEN", "tok_live_8f2bQ7 with spaces 'single' \"double\" $HOME `cmd`"},
+    {"STRIPE_KEY", "sk_live_51Hs3cr3tZZtop9"},
+};
+#define SECRET_COUNT (sizeof(vault_secrets) / sizeof(vault_secrets[0]))
+
+static const struct named_value badname_secrets[] = {
+    {"GOOD_NAME", "good-value-Jm4kT0p"},
+    {"BAD-NAME", "bad-name-value-Pq8sR1x"},
+};
+
+static const struct named_value multiline_secrets[] = {
+    {"TLS_KEY", "-----BEGIN KEY-----\nMIIEmultiLineSecretAbc123\nit's \"quoted\"\n-----END KEY-----"},
+};
+
+static const char *out_dir;
+
+static void die(const char *what, int rc)
+{
+    fprintf(stderr, "make_fixture: %s: %s\n", what, rc < 0 ? cloak_status_string(rc) : "failed");
+    exit(1);
+}
+
+static void check(int rc, const char *what)
+{
+    if (rc != CLOAK_OK) {
+        die(what, rc);
+    }
+}
+
+static FILE *create(const char *name, int private_file)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        die(path, 1);
+    }
+    if (chmod(path, private_file ? 0600 : 0644) != 0) {
+        die(path, 1);
+    }
+    return f;
+}
+
+static void finish(FILE *f, const char *name)
+{
+    if (fflush(f) != 0 || ferror(f) || fclose(f) != 0) {
+        die(name, 1);
+    }
+}
+
+/* The text form of a blob; `text` must hold cloak_text_encoded_len(blob_len). */
+static char *to_text(const uint8_t *blob, size_t blob_len)
+{
+    size_t cap = cloak_text_encoded_len(blob_len);
+    size_t len = 0;
+    char *text = malloc(cap);
+
+    if (text == NULL) {
+        die("malloc", 1);
+    }
+    check(cloak_text_encode(text, cap, &len, blob, blob_len), "text encode");
+    return text;
+}
+
+/* The text form as docs/protocol.md section 3 defines it, for blobs libcloak will not encode (an
+ * unknown format version): "cloak-<name>-" base64url(blob || SHA-256(lp8(label) || blob)[0..4]). */
+static char *to_text_raw(const char *type_name, const uint8_t *blob, size_t blob_len)
+{
+    static const char label[] = "libcloak v1 text";
+    crypto_hash_sha256_state st;
+    uint8_t digest[crypto_hash_sha256_BYTES];
+    uint8_t lp = (uint8_t)(sizeof(label) - 1U);
+    uint8_t *buf = malloc(blob_len + 4U);
+    size_t b64_cap = sodium_base64_encoded_len(blob_len + 4U, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    size_t prefix = strlen("cloak-") + strlen(type_name) + 1U;
+    char *text = malloc(prefix + b64_cap);
+
+    if (buf == NULL || text == NULL) {
+        die("malloc", 1);
+    }
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, &lp, 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)label, sizeof(label) - 1U);
+    crypto_hash_sha256_update(&st, blob, blob_len);
+    crypto_hash_sha256_final(&st, digest);
+    memcpy(buf, blob, blob_len);
+    memcpy(buf + blob_len, digest, 4);
+    snprintf(text, prefix + 1U, "cloak-%s-", type_name);
+    sodium_bin2base64(text + prefix, b64_cap, buf, blob_len + 4U, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    free(buf);
+    return text;
+}
+
+struct member {
+    uint8_t identity_pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
+    uint8_t identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t encryption_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t bundle[CLOAK_BUNDLEBYTES];
+};
+
+static void member_new(struct member *m)
+{
+    cloak_identity_keypair(m->identity_pk, m->identity_sk);
+    cloak_encryption_keypair(m->encryption_pk, m->encryption_sk);
+    check(cloak_bundle_create(m->bundle, m->identity_sk, m->encryption_pk), "bundle");
+}
+
+static void write_identity(const char *name, const struct member *m)
+{
+    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    FILE *f = create(name, 0);
+    char *text;
+
+    cloak_identity_public_export(blob, m->identity_pk);
+    text = to_text(blob, sizeof(blob));
+    fprintf(f, "%s\n", text);
+    free(text);
+    finish(f, name);
+}
+
+struct account {
+    uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+};
+
+static void write_account(const struct account *a, const char *key_name, const char *pub_name)
+{
+    uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t pub[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    FILE *f;
+    char *text;
+
+    check(cloak_service_account_export(blob, a->pk, a->sk), "account export");
+    f = create(key_name, 1);
+    text = to_text(blob, sizeof(blob));
+    fprintf(f, "%s\n", text);
+    free(text);
+    finish(f, key_name);
+    if (pub_name != NULL) {
+        cloak_encryption_public_export(pub, a->pk);
+        f = create(pub_name, 0);
+        text = to_text(pub, sizeof(pub));
+        fprintf(f, "%s\n", text);
+        free(text);
+        finish(f, pub_name);
+    }
+}
+
+/* A batch as blobs, kept so variants can be made from it. */
+struct batch_blobs {
+    uint8_t *batch;
+    size_t batch_len;
+    uint8_t *items[8];
+    size_t item_lens[8];
+    size_t count;
+};
+
+/* Seals the secrets in the member's vault, then re-encrypts them for the account: what a member's
+ * client does when it grants a service account access to a vault. */
+static void make_batch(struct batch_blobs *out, const struct member *signer, const struct account *a,
+                       const uint8_t vault_key[CLOAK_KEYBYTES], const struct named_value *secrets, size_t count)
+{
+    cloak_vault vault;
+    cloak_batch writer;
+    uint8_t digests[8 * CLOAK_BATCH_DIGESTBYTES];
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    check(cloak_vault_init(&vault, vault_key, (const uint8_t *)VAULT_ID, strlen(VAULT_ID)), "vault init");
+    check(cloak_batch_begin(&writer, a->pk, (const uint8_t *)VAULT_ID, strlen(VAULT_ID)), "batch begin");
+    for (i = 0; i < count; i++) {
+        const uint8_t *name = (const uint8_t *)secrets[i].name;
+        size_t name_len = strlen(secrets[i].name);
+        size_t value_len = strlen(secrets[i].value);
+        size_t sealed_len = 0;
+        size_t opened_len = 0;
+        uint8_t *sealed = malloc(cloak_secret_sealed_len(value_len));
+        uint8_t *opened = malloc(value_len + 1U);
+        /* At rest in the vault, as the server would store it. */
+        check(cloak_secret_seal(&vault, sealed, cloak_secret_sealed_len(value_len), &sealed_len, name, name_len, NULL,
+                                0, (const uint8_t *)secrets[i].value, value_len),
+              "secret seal");
+        check(cloak_secret_open(&vault, opened, value_len + 1U, &opened_len, name, name_len, NULL, 0, sealed,
+                                sealed_len),
+              "secret open");
+        out->item_lens[i] = cloak_batch_item_len(name_len, opened_len);
+        out->items[i] = malloc(out->item_lens[i]);
+        check(cloak_batch_seal_item(&writer, out->items[i], out->item_lens[i], &out->item_lens[i],
+                                    digests + i * CLOAK_BATCH_DIGESTBYTES, name, name_len, opened, opened_len),
+              "batch seal item");
+        sodium_memzero(opened, value_len + 1U);
+        free(opened);
+        free(sealed);
+    }
+    out->count = count;
+    out->batch_len = cloak_batch_len(strlen(VAULT_ID), count);
+    out->batch = malloc(out->batch_len);
+    check(cloak_batch_finish(&writer, out->batch, out->batch_len, &out->batch_len, digests, count, signer->identity_sk),
+          "batch finish");
+    cloak_vault_wipe(&vault);
+}
+
+static void free_batch(struct batch_blobs *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->count; i++) {
+        free(b->items[i]);
+    }
+    free(b->batch);
+}
+
+/* Writes a batch file; batch_text / item_texts override the blobs' own text forms when not NULL. */
+static void write_batch_file(const char *name, const struct batch_blobs *b, const char *batch_text,
+                             char *const *item_texts)
+{
+    FILE *f = create(name, 0);
+    char *text;
+    size_t i;
+
+    fprintf(f, "# cloak batch for the service account \"ci\", vault %s\n", VAULT_ID);
+    fprintf(f, "# made by make_fixture\n\n");
+    if (batch_text != NULL) {
+        fprintf(f, "%s\n", batch_text);
+    } else {
+        text = to_text(b->batch, b->batch_len);
+        fprintf(f, "%s\n", text);
+        free(text);
+    }
+    for (i = 0; i < b->count; i++) {
+        if (item_texts != NULL && item_texts[i] != NULL) {
+            fprintf(f, "%s\n", item_texts[i]);
+        } else {
+            text = to_text(b->items[i], b->item_lens[i]);
+            fprintf(f, "%s\n", text);
+            free(text);
+        }
+        if (i == 0) {
+            fprintf(f, "\n# the rest of the items\n");
+        }
+    }
+    finish(f, name);
+}
+
+static void write_values(void)
+{
+    const struct named_value *all[3] = {vault_secrets, badname_secrets, multiline_secrets};
+    const size_t counts[3] = {SECRET_COUNT, 2, 1};
+    FILE *f = create("values.txt", 0);
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < 3; i++) {
+        for (j = 0; j < counts[i]; j++) {
+            const char *v = all[i][j].value;
+            /* One line per line of the value, so grep -F -f finds a leak of any part. */
+            while (*v != '\0') {
+                size_t n = strcspn(v, "\n");
+                fprintf(f, "%.*s\n", (int)n, v);
+                v += n;
+                if (*v == '\n') {
+                    v++;
+                }
+            }
+        }
+    }
+    finish(f, "values.txt");
+}
+
+int main(int argc, char **argv)
+{
+    struct member member;
+    struct member stranger;
+    struct account account;
+    struct account other;
+    struct batch_blobs good;
+    struct batch_blobs variant;
+    uint8_t vault_key[CLOAK_KEYBYTES];
+    char *texts[8] = {NULL};
+    char *text;
+    uint8_t *copy;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: make_fixture DIR\n");
+        return 2;
+    }
+    out_dir = argv[1];
+    check(cloak_init(), "init");
+
+    member_new(&member);
+    member_new(&stranger);
+    write_identity("member.identity", &member);
+    write_identity("untrusted.identity", &stranger);
+
+    /* The account's key pair is made where it runs; the member only ever sees the public key. */
+    cloak_encryption_keypair(account.pk, account.sk);
+    cloak_encryption_keypair(other.pk, other.sk);
+    write_account(&account, "account.key", "account.pub");
+    write_account(&other, "other.key", NULL);
+
+    cloak_vault_key_generate(vault_key);
+    make_batch(&good, &member, &account, vault_key, vault_secrets, SECRET_COUNT);
+    write_batch_file("batch.txt", &good, NULL, NULL);
+
+    make_batch(&variant, &stranger, &account, vault_key, vault_secrets, SECRET_COUNT);
+    write_batch_file("batch-untrusted.txt", &variant, NULL, NULL);
+    free_batch(&variant);
+
+    make_batch(&variant, &member, &account, vault_key, badname_secrets, 2);
+    write_batch_file("batch-badname.txt", &variant, NULL, NULL);
+    free_batch(&variant);
+
+    make_batch(&variant, &member, &account, vault_key, multiline_secrets, 1);
+    write_batch_file("batch-multiline.txt", &variant, NULL, NULL);
+    free_batch(&variant);
+
+    /* Format version 2: a future format this libcloak must refuse by name, not as damage. */
+    copy = malloc(good.batch_len);
+    memcpy(copy, good.batch, good.batch_len);
+    copy[0] = 2;
+    text = to_text_raw("batch", copy, good.batch_len);
+    write_batch_file("batch-v2.txt", &good, text, NULL);
+    free(text);
+    free(copy);
+
+    copy = malloc(good.item_lens[1]);
+    memcpy(copy, good.items[1], good.item_lens[1]);
+    copy[0] = 2;
+    texts[1] = to_text_raw("item", copy, good.item_lens[1]);
+    write_batch_file("batch-item-v2.txt", &good, NULL, texts);
+    free(texts[1]);
+    texts[1] = NULL;
+    free(copy);
+
+    /* Forgeries that pass the text checksum: a thief of the account key re-encodes after editing. */
+    copy = malloc(good.item_lens[2]);
+    memcpy(copy, good.items[2], good.item_lens[2]);
+    copy[good.item_lens[2] - 20U] ^= 0x01U;
+    texts[2] = to_text(copy, good.item_lens[2]);
+    write_batch_file("batch-forged-item.txt", &good, NULL, texts);
+    free(texts[2]);
+    texts[2] = NULL;
+    free(copy);
+
+    copy = malloc(good.batch_len);
+    memcpy(copy, good.batch, good.batch_len);
+    copy[good.batch_len - CLOAK_SIGNATUREBYTES - 1U] ^= 0x80U; /* the last manifest byte */
+    text = to_text(copy, good.batch_len);
+    write_batch_file("batch-forged-batch.txt", &good, text, NULL);
+    free(text);
+    free(copy);
+
+    /* An authentic item of another batch for the same account, in place of item 0. */
+    make_batch(&variant, &member, &account, vault_key, vault_secrets, SECRET_COUNT);
+    texts[0] = to_text(variant.items[0], variant.item_lens[0]);
+    write_batch_file("batch-mixed.txt", &good, NULL, texts);
+    free(texts[0]);
+    free_batch(&variant);
+
+    write_values();
+    free_batch(&good);
+    sodium_memzero(vault_key, sizeof(vault_key));
+    sodium_memzero(&member, sizeof(member));
+    sodium_memzero(&stranger, sizeof(stranger));
+    sodium_memzero(&account, sizeof(account));
+    sodium_memzero(&other, sizeof(other));
+    return 0;
+}

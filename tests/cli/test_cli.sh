@@ -1,0 +1,418 @@
+#!/bin/sh
+# End-to-end test of the cloak CLI. Usage: test_cli.sh CLOAK MAKE_FIXTURE
+# Builds a fixture with libcloak (make_fixture), then drives the tool: keys, keyring, the three ways
+# of giving the key, the child's environment, and every failure a user can meet. Every failure is
+# checked for its exit code, for ONE line on standard error, and for no secret value in any output.
+# Prints TAP; exits non-zero if any check fails.
+set -u
+
+CLOAK=$1
+FIXTURE=$2
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cloak-cli-test.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT INT TERM
+FX=$WORK/fx
+mkdir "$FX" || exit 1
+"$FIXTURE" "$FX" || { echo "Bail out! make_fixture failed"; exit 1; }
+
+# Nothing from the caller's environment may reach the tool: no real keyring, no real key.
+unset CLOAK_SERVICE_ACCOUNT_KEY CLOAK_PASSPHRASE CLOAK_KEYRING XDG_CONFIG_HOME
+HOME=$WORK/home
+export HOME
+mkdir "$HOME"
+NOKEYRING=$WORK/no-such-dir/keyring
+KR=$WORK/kr/keyring
+MEMBER=$(cat "$FX/member.identity")
+STRANGER=$(cat "$FX/untrusted.identity")
+VALUES=$FX/values.txt
+OUT=$WORK/out
+ERR=$WORK/err
+
+# The expected values, in the fixture's order (values.txt lines 1-3).
+V_DB=$(sed -n 1p "$VALUES")
+V_API=$(sed -n 2p "$VALUES")
+V_STRIPE=$(sed -n 3p "$VALUES")
+
+# Runs without a controlling terminal where possible, so a passphrase prompt can never wait.
+if command -v setsid >/dev/null 2>&1; then NOTTY="setsid -w"; else NOTTY=""; fi
+
+n=0
+passed=0
+failed=0
+
+ok() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "ok $n - $2"
+    else
+        failed=$((failed + 1))
+        echo "not ok $n - $2"
+        echo "#   exit status $RC; stderr:"
+        sed 's/^/#     /' "$ERR"
+    fi
+}
+
+# run CMD...: runs with stdin from /dev/null, stdout in $OUT, stderr in $ERR, status in $RC.
+run() {
+    $NOTTY "$@" </dev/null >"$OUT" 2>"$ERR"
+    RC=$?
+}
+
+# run_in FILE CMD...: the same with stdin from FILE.
+run_in() {
+    _in=$1
+    shift
+    $NOTTY "$@" <"$_in" >"$OUT" 2>"$ERR"
+    RC=$?
+}
+
+no_leak() {
+    ! grep -q -F -f "$VALUES" "$OUT" "$ERR"
+}
+
+one_line_stderr() {
+    [ "$(wc -l <"$ERR")" -eq 1 ] && head -c 7 "$ERR" | grep -q '^cloak: '
+}
+
+# expect_fail CODE DESCRIPTION [PATTERN]: after run, checks a failure: the exit code, one line
+# "cloak: ..." on stderr, nothing on stdout, no secret anywhere, and PATTERN (grep -E) in stderr.
+expect_fail() {
+    _ok=0
+    [ "$RC" -eq "$1" ] || _ok=1
+    one_line_stderr || _ok=1
+    [ ! -s "$OUT" ] || _ok=1
+    no_leak || _ok=1
+    if [ $# -ge 3 ]; then grep -q -E -- "$3" "$ERR" || _ok=1; fi
+    ok $_ok "$2 (exit $1, one line, no secret)"
+}
+
+expect_ok() {
+    _ok=0
+    [ "$RC" -eq 0 ] || _ok=1
+    [ ! -s "$ERR" ] || _ok=1
+    ok $_ok "$1"
+}
+
+mode_of() {
+    stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"
+}
+
+C=$CLOAK
+KEYOPT="--key-file $FX/account.key"
+
+# ---------------------------------------------------------------- help
+run "$C" --help
+_ok=0; [ "$RC" -eq 0 ] && grep -q '^usage: cloak COMMAND' "$OUT" && grep -q 'Exit status' "$OUT" || _ok=1
+ok $_ok "cloak --help"
+for cmd in keygen pubkey import select accounts forget trust untrust secrets env run; do
+    run "$C" "$cmd" --help
+    _ok=0; [ "$RC" -eq 0 ] && head -n 1 "$OUT" | grep -q "^usage: cloak $cmd" && [ ! -s "$ERR" ] || _ok=1
+    ok $_ok "cloak $cmd --help"
+done
+run "$C" help run
+_ok=0; [ "$RC" -eq 0 ] && grep -q '^usage: cloak run' "$OUT" || _ok=1
+ok $_ok "cloak help run"
+run "$C" run "$FX/batch.txt" --help
+_ok=0; [ "$RC" -eq 0 ] && grep -q '^usage: cloak run' "$OUT" || _ok=1
+ok $_ok "--help wins over the other arguments"
+run "$C"
+expect_fail 2 "no command"
+run "$C" frobnicate
+expect_fail 2 "unknown command" "unknown command frobnicate"
+run "$C" secrets "$FX/batch.txt" --bogus
+expect_fail 2 "unknown option" "unknown option --bogus"
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" sh -c true
+expect_fail 2 "run without --" "--"
+run "$C" secrets
+expect_fail 2 "secrets without FILE" "missing argument"
+
+# ---------------------------------------------------------------- keygen, pubkey
+run "$C" keygen --out "$WORK/new.key"
+_ok=0
+[ "$RC" -eq 0 ] && grep -q '^cloak-pubkey-' "$OUT" && [ "$(wc -l <"$OUT")" -eq 1 ] || _ok=1
+[ "$(mode_of "$WORK/new.key")" = 600 ] || _ok=1
+grep -q '^cloak-accountkey-' "$WORK/new.key" || _ok=1
+ok $_ok "keygen --out: public key on stdout, private key file mode 0600"
+cp "$OUT" "$WORK/new.pub"
+cp "$WORK/new.key" "$WORK/new.key.before"
+run "$C" keygen --out "$WORK/new.key"
+expect_fail 3 "keygen refuses to overwrite a key file" "exists already"
+cmp -s "$WORK/new.key" "$WORK/new.key.before"
+ok $? "the key file is unchanged"
+ln -s "$WORK/elsewhere" "$WORK/link.key"
+run "$C" keygen --out "$WORK/link.key"
+_ok=0; [ "$RC" -eq 3 ] && [ ! -e "$WORK/elsewhere" ] || _ok=1
+ok $_ok "keygen does not follow a symbolic link"
+run "$C" keygen
+expect_fail 2 "keygen needs --out or --stdout"
+run "$C" keygen --stdout
+_ok=0
+[ "$RC" -eq 0 ] && grep -q '^cloak-accountkey-' "$OUT" && [ "$(wc -l <"$OUT")" -eq 1 ] || _ok=1
+grep -q '^public key: cloak-pubkey-' "$ERR" || _ok=1
+ok $_ok "keygen --stdout: private key on stdout, public key on stderr"
+run "$C" pubkey --key-file "$WORK/new.key"
+_ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$WORK/new.pub" || _ok=1
+ok $_ok "pubkey gives the public key keygen printed"
+run "$C" pubkey $KEYOPT
+_ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$FX/account.pub" || _ok=1
+ok $_ok "pubkey of the fixture's account key"
+
+# ---------------------------------------------------------------- keyring
+export CLOAK_KEYRING="$KR"
+run "$C" accounts
+_ok=0; [ "$RC" -eq 0 ] && [ ! -s "$OUT" ] || _ok=1
+ok $_ok "accounts without a keyring: nothing"
+run env CLOAK_PASSPHRASE=correct-horse "$C" import ci "$FX/account.key"
+expect_ok "import ci from a key file"
+_ok=0
+[ "$(mode_of "$KR")" = 600 ] || _ok=1
+grep -q '^password cloak-password-' "$KR" && grep -q '^account ci cloak-wrappedaccount-' "$KR" || _ok=1
+grep -q '^selected ci$' "$KR" || _ok=1
+! grep -q -F "$(cat "$FX/account.key")" "$KR" || _ok=1
+ok $_ok "keyring: mode 0600, password record, wrapped key (not the clear one), ci selected"
+run_in "$FX/other.key" env CLOAK_PASSPHRASE=wrong-passphrase "$C" import other -
+expect_fail 11 "import under a wrong passphrase" "wrong passphrase"
+run_in "$FX/other.key" env CLOAK_PASSPHRASE=correct-horse "$C" import other -
+expect_ok "import other from standard input"
+run env CLOAK_PASSPHRASE=correct-horse "$C" import ci "$FX/other.key"
+expect_fail 11 "import refuses a name already used" "already holds an account ci"
+run env CLOAK_PASSPHRASE=correct-horse "$C" import ci2 "$FX/account.key"
+expect_fail 11 "import refuses a key already imported" "already in the keyring as ci"
+run env CLOAK_PASSPHRASE=correct-horse "$C" import "bad name" "$FX/account.key"
+expect_fail 2 "import refuses an invalid account name"
+run "$C" import nopass "$WORK/new.key"
+expect_fail 11 "import without a passphrase (no terminal, no CLOAK_PASSPHRASE)" "CLOAK_PASSPHRASE"
+run "$C" accounts
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 2 ] || _ok=1
+grep -q "^\* ci $(cat "$FX/account.pub")\$" "$OUT" || _ok=1
+grep -q '^  other cloak-pubkey-' "$OUT" || _ok=1
+ok $_ok "accounts lists both, ci selected, with its public key"
+run "$C" select other
+expect_ok "select other"
+run "$C" accounts
+_ok=0; grep -q '^\* other ' "$OUT" && grep -q '^  ci ' "$OUT" || _ok=1
+ok $_ok "accounts shows other selected"
+run "$C" select nobody
+expect_fail 11 "select an unknown account" "no account nobody"
+run "$C" trust alice "$(cat "$FX/account.pub")"
+expect_fail 2 "trust refuses a text that is not an identity"
+run "$C" trust alice "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] && grep -q -E '^trusted alice, fingerprint [0-9]{5}( [0-9]{5}){5}$' "$OUT" || _ok=1
+ok $_ok "trust alice prints her fingerprint"
+run "$C" trust
+_ok=0; [ "$RC" -eq 0 ] && grep -q "^alice  [0-9 ]*  $MEMBER\$" "$OUT" || _ok=1
+ok $_ok "trust lists alice"
+run "$C" trust alice2 "$MEMBER"
+expect_fail 11 "trust refuses an identity trusted already" "already trusted as alice"
+grep -q "^trust alice $MEMBER\$" "$KR"
+ok $? "keyring holds the trust line"
+
+# ---------------------------------------------------------------- opening a batch: three key sources
+export CLOAK_KEYRING="$NOKEYRING"
+run "$C" secrets "$FX/batch.txt" $KEYOPT --trust "$MEMBER"
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(printf 'DATABASE_URL\nAPI_TOKEN\nSTRIPE_KEY')" = "$(cat "$OUT")" ] || _ok=1
+no_leak || _ok=1
+ok $_ok "secrets (key file, --trust): names only, no value"
+run "$C" secrets "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --show-values
+_ok=0
+[ "$RC" -eq 0 ] && grep -q -x -F "DATABASE_URL=$V_DB" "$OUT" && grep -q -x -F "API_TOKEN=$V_API" "$OUT" || _ok=1
+ok $_ok "secrets --show-values"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER"
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+grep -q -x -F "DATABASE_URL=$V_DB" "$OUT" && grep -q -x -F "API_TOKEN=$V_API" "$OUT" &&
+    grep -q -x -F "STRIPE_KEY=$V_STRIPE" "$OUT" || _ok=1
+ok $_ok "env: NAME=value lines"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --shell-quote
+got=$(set -a; eval "$(cat "$OUT")"; printf '%s|%s|%s' "$DATABASE_URL" "$API_TOKEN" "$STRIPE_KEY")
+_ok=0; [ "$RC" -eq 0 ] && [ "$got" = "$V_DB|$V_API|$V_STRIPE" ] || _ok=1
+ok $_ok "env --shell-quote: a shell reads back the exact values"
+run_in "$FX/batch.txt" "$C" secrets - $KEYOPT --trust "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "secrets reads the batch from standard input"
+# Items open in any order: reverse the item lines.
+{ grep -v '^cloak-item-' "$FX/batch.txt"; grep '^cloak-item-' "$FX/batch.txt" | sed -n '3p;2p;1p'; } >"$WORK/reordered.txt"
+run "$C" secrets "$WORK/reordered.txt" $KEYOPT --trust "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "items in another order"
+cp "$FX/batch.txt" "$WORK/crlf.txt" && sed -i 's/$/\r/' "$WORK/crlf.txt"
+run "$C" secrets "$WORK/crlf.txt" $KEYOPT --trust "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "a batch file with CRLF line ends"
+
+# run via CLOAK_SERVICE_ACCOUNT_KEY: the child's environment.
+run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/account.key")" CLOAK_PASSPHRASE=leak-me DATABASE_URL=old KEEP_ME=yes \
+    "$C" run "$FX/batch.txt" --trust "$MEMBER" -- sh -c 'env >"$1"; echo child-ran' sh "$WORK/childenv"
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = child-ran ] || _ok=1
+ok $_ok "run (key from CLOAK_SERVICE_ACCOUNT_KEY) executes the command"
+_ok=0
+grep -q -x -F "DATABASE_URL=$V_DB" "$WORK/childenv" && grep -q -x -F "API_TOKEN=$V_API" "$WORK/childenv" &&
+    grep -q -x -F "STRIPE_KEY=$V_STRIPE" "$WORK/childenv" || _ok=1
+ok $_ok "the child has the secrets (replacing DATABASE_URL)"
+_ok=0
+! grep -q '^CLOAK_SERVICE_ACCOUNT_KEY=' "$WORK/childenv" && ! grep -q '^CLOAK_PASSPHRASE=' "$WORK/childenv" || _ok=1
+! grep -q -F "$(cat "$FX/account.key")" "$WORK/childenv" || _ok=1
+ok $_ok "the child lacks CLOAK_SERVICE_ACCOUNT_KEY and CLOAK_PASSPHRASE"
+grep -q -x 'KEEP_ME=yes' "$WORK/childenv"
+ok $? "the child keeps the rest of the environment"
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" -- sh -c 'echo out; echo err >&2; exit 42'
+_ok=0; [ "$RC" -eq 42 ] && [ "$(cat "$OUT")" = out ] && [ "$(cat "$ERR")" = err ] || _ok=1
+ok $_ok "run passes the exit status (42) and the streams through"
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" -- sh -c 'kill -TERM $$'
+_ok=0; [ "$RC" -eq 143 ] || _ok=1
+ok $_ok "run: a command killed by a signal is seen as such (exec, no wrapper)"
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" -- no-such-command-cloak-test
+expect_fail 127 "run: command not found"
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" -- "$FX/values.txt"
+expect_fail 126 "run: command not executable"
+
+# run and env via the keyring: its trusted identity, its selected account, its passphrase.
+export CLOAK_KEYRING="$KR"
+run "$C" select ci
+run env CLOAK_PASSPHRASE=correct-horse "$C" run "$FX/batch.txt" -- sh -c 'printf "%s" "$STRIPE_KEY"'
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_STRIPE" ] || _ok=1
+ok $_ok "run with the keyring's selected account and trusted identity"
+run "$C" select other
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$FX/batch.txt" --account ci
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "env --account ci overrides the selected account"
+
+# A value on several lines: env needs --shell-quote, run passes it whole.
+ML=$FX/batch-multiline.txt
+run "$C" env "$ML" $KEYOPT --trust "$MEMBER"
+expect_fail 10 "env refuses a value on several lines without --shell-quote" "TLS_KEY"
+run "$C" env "$ML" $KEYOPT --trust "$MEMBER" --shell-quote
+expected_ml=$(printf '%s\n%s\n%s\n%s' "$(sed -n 6p "$VALUES")" "$(sed -n 7p "$VALUES")" "$(sed -n 8p "$VALUES")" "$(sed -n 9p "$VALUES")")
+got=$(set -a; eval "$(cat "$OUT")"; printf '%s' "$TLS_KEY")
+_ok=0; [ "$RC" -eq 0 ] && [ "$got" = "$expected_ml" ] || _ok=1
+ok $_ok "env --shell-quote keeps newlines and quotes"
+run "$C" run "$ML" $KEYOPT --trust "$MEMBER" -- sh -c 'printf "%s" "$TLS_KEY"'
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$expected_ml" ] || _ok=1
+ok $_ok "run passes a value on several lines"
+
+# ---------------------------------------------------------------- every failure
+export CLOAK_KEYRING="$NOKEYRING"
+B=$FX/batch.txt
+
+run "$C" secrets "$B" --trust "$MEMBER"
+expect_fail 4 "no key anywhere" "no service-account key"
+run env CLOAK_SERVICE_ACCOUNT_KEY= "$C" secrets "$B" --trust "$MEMBER"
+expect_fail 4 "an empty CLOAK_SERVICE_ACCOUNT_KEY counts as none"
+run "$C" env "$B" --key-file "$FX/other.key" --trust "$MEMBER"
+expect_fail 6 "wrong key (another account's)" "another service account.*libcloak: "
+run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/other.key")" "$C" run "$B" --trust "$MEMBER" -- sh -c 'echo ran'
+expect_fail 6 "wrong key through the environment, command not run"
+
+item2=$(grep -n '^cloak-item-' "$B" | sed -n 2p | cut -d: -f1)
+batchline=$(grep -n '^cloak-batch-' "$B" | cut -d: -f1)
+flip() { # FILE LINE OUT: changes the 40th character of a line
+    awk -v n="$2" 'NR == n { c = substr($0, 40, 1); r = (c == "A") ? "B" : "A"; $0 = substr($0, 1, 39) r substr($0, 41) } { print }' "$1" >"$3"
+}
+flip "$B" "$item2" "$WORK/tampered-item.txt"
+run "$C" env "$WORK/tampered-item.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "tampered item line (one character)" "line $item2: .*libcloak: "
+flip "$B" "$batchline" "$WORK/tampered-batch.txt"
+run "$C" env "$WORK/tampered-batch.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "tampered batch line (one character)" "line $batchline: .*libcloak: "
+run "$C" env "$FX/batch-forged-item.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "altered item re-encoded with a valid checksum" "altered after it was signed"
+run "$C" env "$FX/batch-forged-batch.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "altered manifest re-encoded with a valid checksum" "signature"
+run "$C" env "$FX/batch-mixed.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "an item of another batch" "another batch"
+grep -v -F "$(grep '^cloak-item-' "$B" | tail -n 1)" "$B" >"$WORK/missing-item.txt"
+run "$C" env "$WORK/missing-item.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "truncated file: last item missing" "incomplete"
+head -c $(($(wc -c <"$B") - 30)) "$B" >"$WORK/cut.txt"
+run "$C" env "$WORK/cut.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "truncated file: cut inside the last item"
+head -n "$batchline" "$B" | head -c $(($(head -n "$batchline" "$B" | wc -c) - 50)) >"$WORK/cut-batch.txt"
+run "$C" env "$WORK/cut-batch.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "truncated file: cut inside the batch line"
+: >"$WORK/empty.txt"
+run "$C" env "$WORK/empty.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "empty file" "no batch line"
+{ grep -v '^cloak-item-' "$B"; grep '^cloak-item-' "$B" | sed -n '1p;2p;1p'; } >"$WORK/dup.txt"
+run "$C" env "$WORK/dup.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "an item repeated in place of another" "twice"
+printf 'hello\nworld\n' >"$WORK/notbatch.txt"
+run "$C" env "$WORK/notbatch.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "not a batch file" "line 1"
+{ cat "$B"; echo "DATABASE_URL=plain"; } >"$WORK/junk.txt"
+run "$C" env "$WORK/junk.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "a line that is neither item nor comment" "neither an item"
+{ cat "$B"; grep '^cloak-batch-' "$B"; } >"$WORK/twobatch.txt"
+run "$C" env "$WORK/twobatch.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 8 "two batch lines" "second batch line"
+run "$C" env "$WORK/missing-file.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 3 "missing batch file" "cannot open"
+
+run "$C" env "$FX/batch-untrusted.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 7 "untrusted sender" "not trusted, fingerprint [0-9]{5}"
+run "$C" env "$B" $KEYOPT --trust "$STRANGER"
+expect_fail 7 "trusting only someone else" "not trusted"
+run "$C" env "$B" $KEYOPT
+expect_fail 7 "no trusted identity given" "no trusted identity"
+run "$C" env "$B" $KEYOPT --trust not-an-identity
+expect_fail 2 "a --trust that is not an identity" "--trust #1"
+
+run "$C" env "$FX/batch-v2.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 9 "unknown format version (batch line)" "libcloak: unsupported format version"
+run "$C" env "$FX/batch-item-v2.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 9 "unknown format version (item line)" "libcloak: unsupported format version"
+
+run "$C" env "$FX/batch-badname.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 10 "env: invalid variable name, named" '"BAD-NAME"'
+run "$C" run "$FX/batch-badname.txt" $KEYOPT --trust "$MEMBER" -- sh -c 'echo ran'
+expect_fail 10 "run: invalid variable name, command not run" '"BAD-NAME"'
+run "$C" secrets "$FX/batch-badname.txt" $KEYOPT --trust "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] && grep -q -x 'BAD-NAME' "$OUT" || _ok=1
+ok $_ok "secrets lists a name env cannot take"
+
+cp "$FX/account.key" "$WORK/open.key"
+chmod 0644 "$WORK/open.key"
+run "$C" env "$B" --key-file "$WORK/open.key" --trust "$MEMBER"
+expect_fail 5 "key file mode 0644" "chmod 600"
+chmod 0640 "$WORK/open.key"
+run "$C" env "$B" --key-file "$WORK/open.key" --trust "$MEMBER"
+expect_fail 5 "key file mode 0640"
+run env CLOAK_SERVICE_ACCOUNT_KEY=cloak-accountkey-AAAA "$C" env "$B" --trust "$MEMBER"
+expect_fail 5 "a key that does not decode" "libcloak: "
+run env CLOAK_SERVICE_ACCOUNT_KEY="$MEMBER" "$C" env "$B" --trust "$MEMBER"
+expect_fail 5 "an identity given as the key"
+run "$C" env "$B" --key-file "$WORK/missing.key" --trust "$MEMBER"
+expect_fail 3 "missing key file"
+
+export CLOAK_KEYRING="$KR"
+run "$C" select ci
+run env CLOAK_PASSPHRASE=not-the-passphrase "$C" env "$B"
+expect_fail 11 "wrong passphrase" "wrong passphrase.*libcloak: "
+run "$C" env "$B"
+expect_fail 11 "no passphrase and no terminal" "CLOAK_PASSPHRASE"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" --account nobody
+expect_fail 11 "an account the keyring does not hold" "no account nobody"
+cp "$KR" "$WORK/kr.saved"
+chmod 0644 "$KR"
+run "$C" accounts
+expect_fail 11 "keyring readable by others" "chmod 600"
+chmod 0600 "$KR"
+echo "garbage line" >>"$KR"
+run "$C" accounts
+expect_fail 11 "damaged keyring" "line [0-9]+: not a keyring entry"
+cp "$WORK/kr.saved" "$KR"
+chmod 0600 "$KR"
+run "$C" forget ci
+expect_ok "forget ci"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B"
+expect_fail 4 "keyring with nothing selected" "no selected account"
+run "$C" untrust alice
+expect_ok "untrust alice"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" $KEYOPT
+expect_fail 7 "no trusted identity once alice is untrusted"
+
+echo "1..$n"
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
