@@ -240,7 +240,8 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_blob_inspect(int *type, uint8_t key_id[CL
                                                     const uint8_t *blob, size_t blob_len);
 
 /* Text form: "cloak-<type>-" followed by unpadded base64url of blob || 4-byte checksum.
- * cloak_text_encoded_len() includes the terminating NUL written by cloak_text_encode(). */
+ * cloak_text_encoded_len() is an upper bound over all type names, including the terminating NUL
+ * that cloak_text_encode() writes; *text_len gets the exact length, without the NUL. */
 CLOAK_EXPORT size_t cloak_text_encoded_len(size_t blob_len);
 CLOAK_EXPORT size_t cloak_text_decoded_maxlen(size_t text_len);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_text_encode(char *text, size_t text_cap, size_t *text_len,
@@ -310,7 +311,7 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_verify(const uint8_t signature[C
 CLOAK_EXPORT void cloak_encryption_keypair(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                            uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES]);
 /* RFC 9180 DeriveKeyPair for DHKEM(X25519, HKDF-SHA256); the seed needs at least 32 bytes of
- * entropy. */
+ * entropy, and a shorter one is refused (CLOAK_E_BAD_PARAMS). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_encryption_keypair_from_seed(
     uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
     const uint8_t *seed, size_t seed_len);
