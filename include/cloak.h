@@ -459,7 +459,10 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYT
  * Writer: cloak_batch_begin(); cloak_batch_seal_item() per secret, keeping each item's digest in
  * order; cloak_batch_finish() with the digests, which signs. A secret added later goes in a new batch
  * of one item.
- * Reader: cloak_batch_verify() once, then cloak_batch_open_item() per item, passing the same batch.
+ * Reader: cloak_batch_verify() once, then cloak_batch_open_item() per item, passing the very bytes
+ * that were verified (keep them; do not fetch the batch again: open_item checks the batch's length
+ * and signature, not its whole manifest again, which would cost O(n) per item).
+ * A writer state must not be copied: two copies would seal different items under one nonce.
  * ---------------------------------------------------------------------------------------------- */
 
 typedef struct cloak_batch {
@@ -470,6 +473,9 @@ typedef struct cloak_batch {
 } cloak_batch;
 
 CLOAK_EXPORT size_t cloak_batch_item_len(size_t name_len, size_t value_len);
+/* The value_cap cloak_batch_open_item() needs for an item of item_len bytes: item_len - 56 (the
+ * plaintext is decrypted in place, one byte more than name + value), or 0 if item_len is too short. */
+CLOAK_EXPORT size_t cloak_batch_item_opened_maxlen(size_t item_len);
 CLOAK_EXPORT size_t cloak_batch_len(size_t vault_id_len, size_t item_count);
 
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_begin(cloak_batch *batch,
@@ -497,7 +503,9 @@ CLOAK_EXPORT void cloak_batch_signer(uint8_t identity_public_key[CLOAK_IDENTITY_
                                      const cloak_batch *reader);
 /* Opens one item: its digest must be the one the verified manifest lists at its index. Writes the
  * secret's name and value. If expected_name is not NULL, an item for another name fails with
- * CLOAK_E_MISMATCH. */
+ * CLOAK_E_MISMATCH. value_cap must be at least cloak_batch_item_opened_maxlen(item_len), and
+ * name_cap at least CLOAK_MAX_LABELBYTES (or the item's name length, or expected_name_len when a
+ * name is expected); both are checked before decrypting (CLOAK_E_BUFFER_TOO_SMALL). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob,
                                                        size_t batch_len, const uint8_t *item, size_t item_len,
                                                        const uint8_t *expected_name, size_t expected_name_len,

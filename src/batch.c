@@ -528,3 +528,9 @@ void cloak_batch_wipe(cloak_batch *batch)
         cloak__wipe(batch, sizeof *batch);
     }
 }
+
+size_t cloak_batch_item_opened_maxlen(size_t item_len)
+{
+    /* Header, batch id, index and tag around lp8(name) || value; the name is at least one byte. */
+    return item_len < CLOAK_BATCH_ITEM_OVERHEADBYTES + 1U ? 0U : item_len - (CLOAK_BATCH_ITEM_OVERHEADBYTES - 1U);
+}

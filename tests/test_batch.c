@@ -240,6 +240,11 @@ static void test_sizes(void **state)
     assert_int_equal(cloak_batch_len(10, CLOAK_MAX_BATCH_ITEMS + 1U), 0);
     assert_int_equal(cloak_batch_len(10, SIZE_MAX), 0);
     assert_int_equal(sizeof(cloak_batch), CLOAK_BATCH_STATEBYTES);
+    /* The value buffer open_item needs: the whole plaintext lp8(name) || value. */
+    assert_int_equal(cloak_batch_item_opened_maxlen(cloak_batch_item_len(1, 0)), 2);
+    assert_int_equal(cloak_batch_item_opened_maxlen(cloak_batch_item_len(9, 256)), 1 + 9 + 256);
+    assert_int_equal(cloak_batch_item_opened_maxlen(57), 0);
+    assert_int_equal(cloak_batch_item_opened_maxlen(0), 0);
 }
 
 /* The blob and items as laid out by section 9, rebuilt from the spec alone. */
