@@ -91,16 +91,23 @@ static void finish(FILE *f, const char *name)
     }
 }
 
-/* The text form of a blob; `text` must hold cloak_text_encoded_len(blob_len). */
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n == 0 ? 1 : n);
+
+    if (p == NULL) {
+        die("malloc", 1);
+    }
+    return p;
+}
+
+/* The text form of a blob, in a new buffer. */
 static char *to_text(const uint8_t *blob, size_t blob_len)
 {
     size_t cap = cloak_text_encoded_len(blob_len);
     size_t len = 0;
-    char *text = malloc(cap);
+    char *text = xmalloc(cap);
 
-    if (text == NULL) {
-        die("malloc", 1);
-    }
     check(cloak_text_encode(text, cap, &len, blob, blob_len), "text encode");
     return text;
 }
@@ -113,14 +120,11 @@ static char *to_text_raw(const char *type_name, const uint8_t *blob, size_t blob
     crypto_hash_sha256_state st;
     uint8_t digest[crypto_hash_sha256_BYTES];
     uint8_t lp = (uint8_t)(sizeof(label) - 1U);
-    uint8_t *buf = malloc(blob_len + 4U);
+    uint8_t *buf = xmalloc(blob_len + 4U);
     size_t b64_cap = sodium_base64_encoded_len(blob_len + 4U, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     size_t prefix = strlen("cloak-") + strlen(type_name) + 1U;
-    char *text = malloc(prefix + b64_cap);
+    char *text = xmalloc(prefix + b64_cap);
 
-    if (buf == NULL || text == NULL) {
-        die("malloc", 1);
-    }
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, &lp, 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)label, sizeof(label) - 1U);
@@ -218,8 +222,8 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
         size_t value_len = strlen(secrets[i].value);
         size_t sealed_len = 0;
         size_t opened_len = 0;
-        uint8_t *sealed = malloc(cloak_secret_sealed_len(value_len));
-        uint8_t *opened = malloc(value_len + 1U);
+        uint8_t *sealed = xmalloc(cloak_secret_sealed_len(value_len));
+        uint8_t *opened = xmalloc(value_len + 1U);
         /* At rest in the vault, as the server would store it. */
         check(cloak_secret_seal(&vault, sealed, cloak_secret_sealed_len(value_len), &sealed_len, name, name_len, NULL,
                                 0, (const uint8_t *)secrets[i].value, value_len),
@@ -228,7 +232,7 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
                                 sealed_len),
               "secret open");
         out->item_lens[i] = cloak_batch_item_len(name_len, opened_len);
-        out->items[i] = malloc(out->item_lens[i]);
+        out->items[i] = xmalloc(out->item_lens[i]);
         check(cloak_batch_seal_item(&writer, out->items[i], out->item_lens[i], &out->item_lens[i],
                                     digests + i * CLOAK_BATCH_DIGESTBYTES, name, name_len, opened, opened_len),
               "batch seal item");
@@ -238,7 +242,7 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
     }
     out->count = count;
     out->batch_len = cloak_batch_len(strlen(VAULT_ID), count);
-    out->batch = malloc(out->batch_len);
+    out->batch = xmalloc(out->batch_len);
     check(cloak_batch_finish(&writer, out->batch, out->batch_len, &out->batch_len, digests, count, signer->identity_sk),
           "batch finish");
     cloak_vault_wipe(&vault);
@@ -359,7 +363,7 @@ int main(int argc, char **argv)
     free_batch(&variant);
 
     /* Format version 2: a future format this libcloak must refuse by name, not as damage. */
-    copy = malloc(good.batch_len);
+    copy = xmalloc(good.batch_len);
     memcpy(copy, good.batch, good.batch_len);
     copy[0] = 2;
     text = to_text_raw("batch", copy, good.batch_len);
@@ -367,7 +371,7 @@ int main(int argc, char **argv)
     free(text);
     free(copy);
 
-    copy = malloc(good.item_lens[1]);
+    copy = xmalloc(good.item_lens[1]);
     memcpy(copy, good.items[1], good.item_lens[1]);
     copy[0] = 2;
     texts[1] = to_text_raw("item", copy, good.item_lens[1]);
@@ -377,7 +381,7 @@ int main(int argc, char **argv)
     free(copy);
 
     /* Forgeries that pass the text checksum: a thief of the account key re-encodes after editing. */
-    copy = malloc(good.item_lens[2]);
+    copy = xmalloc(good.item_lens[2]);
     memcpy(copy, good.items[2], good.item_lens[2]);
     copy[good.item_lens[2] - 20U] ^= 0x01U;
     texts[2] = to_text(copy, good.item_lens[2]);
@@ -386,7 +390,7 @@ int main(int argc, char **argv)
     texts[2] = NULL;
     free(copy);
 
-    copy = malloc(good.batch_len);
+    copy = xmalloc(good.batch_len);
     memcpy(copy, good.batch, good.batch_len);
     copy[good.batch_len - CLOAK_SIGNATUREBYTES - 1U] ^= 0x80U; /* the last manifest byte */
     text = to_text(copy, good.batch_len);

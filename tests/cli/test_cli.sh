@@ -251,6 +251,7 @@ ok $_ok "run (key from CLOAK_SERVICE_ACCOUNT_KEY) executes the command"
 _ok=0
 grep -q -x -F "DATABASE_URL=$V_DB" "$WORK/childenv" && grep -q -x -F "API_TOKEN=$V_API" "$WORK/childenv" &&
     grep -q -x -F "STRIPE_KEY=$V_STRIPE" "$WORK/childenv" || _ok=1
+! grep -q -x 'DATABASE_URL=old' "$WORK/childenv" || _ok=1
 ok $_ok "the child has the secrets (replacing DATABASE_URL)"
 _ok=0
 ! grep -q '^CLOAK_SERVICE_ACCOUNT_KEY=' "$WORK/childenv" && ! grep -q '^CLOAK_PASSPHRASE=' "$WORK/childenv" || _ok=1
