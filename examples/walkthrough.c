@@ -297,7 +297,22 @@ static size_t read_batch_as_account(const struct store *server, const char *batc
     return count;
 }
 
-int main(void)
+/* Shows that the store's leak check is not vacuous: writing a forbidden value must stop the program
+ * (exit status 2). The test suite runs this and expects the failure. */
+static int leak_check_demo(void)
+{
+    struct store *server = store_new();
+    uint8_t vault_key[CLOAK_KEYBYTES];
+    uint8_t blob[8 + CLOAK_KEYBYTES] = "prefix: ";
+    cloak_vault_key_generate(vault_key);
+    store_forbid(server, vault_key, sizeof vault_key, "vault key");
+    memcpy(blob + 8, vault_key, sizeof vault_key);
+    store_put(server, "secret", "demo", "leaky", blob, sizeof blob);
+    store_free(server);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     struct store *server;
     struct member alice = {.name = "alice", .password = "alice: correct horse battery staple"};
@@ -312,6 +327,9 @@ int main(void)
     cloak_vault vault, bob_vault, new_vault;
 
     check(cloak_init(), "cloak_init");
+    if (argc > 1 && strcmp(argv[1], "--leak-check-demo") == 0) {
+        return leak_check_demo();
+    }
     server = store_new();
     printf("libcloak %s walkthrough. The server's store holds only what a server would hold.\n",
            cloak_version_string());
