@@ -698,6 +698,20 @@ static void cpu_model(char *out, size_t cap)
     fclose(f);
 }
 
+/* The 1-minute load average: a run on a busy machine says so. */
+static double load_average(void)
+{
+    double l = -1.0;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%lf", &l) != 1) {
+            l = -1.0;
+        }
+        fclose(f);
+    }
+    return l;
+}
+
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -729,8 +743,9 @@ static void write_json(const char *path, const result *res, size_t n, size_t rep
     json_string(f, CLOAK_BENCH_BUILD);
     fprintf(f, ", \"argon2_kernel\": ");
     json_string(f, CLOAK_BENCH_ARGON2_KERNEL);
-    fprintf(f, "},\n  \"quick\": %s, \"repetitions\": %zu, \"min_ms\": %.0f,\n  \"results\": [\n",
-            quick ? "true" : "false", reps, min_s * 1e3);
+    fprintf(f, ", \"load_average_after\": %.2f},\n  \"quick\": %s, \"repetitions\": %zu, \"min_ms\": %.0f,\n"
+               "  \"results\": [\n",
+            load_average(), quick ? "true" : "false", reps, min_s * 1e3);
     for (i = 0; i < n; i++) {
         fprintf(f, "    {\"operation\": ");
         json_string(f, res[i].o->name);
@@ -812,7 +827,8 @@ int main(int argc, char **argv)
     cpu_model(cpu, sizeof cpu);
     printf("libcloak %s, libsodium %s, Argon2 kernel: %s\n", cloak_version_string(), sodium_version_string(),
            CLOAK_BENCH_ARGON2_KERNEL);
-    printf("%ld CPUs online, %s\nbuild: %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu, CLOAK_BENCH_BUILD);
+    printf("%ld CPUs online, %s, load average %.2f\nbuild: %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu,
+           load_average(), CLOAK_BENCH_BUILD);
     printf("%s: %zu repetition(s) per side, each of at least %.0f ms, interleaved\n\n",
            quick ? "quick run (results checked, timings meaningless)" : "full run", reps, min_s * 1e3);
     printf("| %-36s | %12s | %12s | %6s | %6s |\n", "operation", "libcloak", "floor", "ratio", "target");
@@ -831,6 +847,12 @@ int main(int argc, char **argv)
                ops[k].target, quick || res[n_res].ratio <= ops[k].target ? "" : " not met");
         fflush(stdout);
         n_res++;
+    }
+    if (!quick) {
+        printf("\nload average after the run: %.2f%s\n", load_average(),
+               load_average() > 0.5 * (double)sysconf(_SC_NPROCESSORS_ONLN)
+                   ? " (a busy machine: other processes took CPU time; rerun when it is idle)"
+                   : "");
     }
     if (json != NULL) {
         write_json(json, res, n_res, reps, min_s, quick);
