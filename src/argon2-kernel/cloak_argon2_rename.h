@@ -5,7 +5,7 @@
  * fill_segment, blake2b_long, argon2id_hash_raw, ...), and Debian's libargon2 is a third copy. The
  * kernel built by -Dargon2_kernel=optimized includes this header first in each of its translation
  * units, and libcloak's src/argon2.c gets it through include/argon2.h, so both sides of every call
- * carry the prefix and no call can bind to another copy. tests/bench/check-kernel-symbols.sh checks
+ * carry the prefix and no call can bind to another copy. tests/bench/check-kernel-symbols.py checks
  * that none of these names is left, defined or referenced, in the kernel's archive or in libcloak's
  * objects.
  *

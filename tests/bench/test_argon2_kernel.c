@@ -5,7 +5,7 @@
  *
  * This program links the kernel without its dispatcher and supplies cloak_argon2_fill_segment
  * itself, routing every segment to the variant under test, so a variant the dispatcher would not
- * pick on this CPU (SSE2 when AVX2 exists) is still checked. Variants the CPU cannot run are skipped.
+ * pick on this CPU (SSE2 when AVX2 exists) is still checked. Variants the CPU cannot run are left out.
  * Outputs must be byte-identical for Argon2id, Argon2i and Argon2d, with 1, 2 and 4 lanes, with a
  * secret and associated data.
  */
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -116,9 +117,6 @@ static void check_variant(int v)
     size_t i, j;
     uint8_t ours[32], theirs[32];
 
-    if (!cpu_runs(v)) {
-        skip();
-    }
     variant = v;
     for (i = 0; i < sizeof types / sizeof types[0]; i++) {
         for (j = 0; j < sizeof lanes / sizeof lanes[0]; j++) {
@@ -169,14 +167,26 @@ static void test_avx512f(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    /* Only the variants this CPU runs (valgrind, for one, shows no AVX-512): a variant left out is
+     * named on the TAP stream rather than reported as a skip, which meson would count as failed. */
+    const struct CMUnitTest all[] = {
         cmocka_unit_test(test_sse2),
         cmocka_unit_test(test_ssse3),
         cmocka_unit_test(test_avx2),
         cmocka_unit_test(test_avx512f),
     };
+    struct CMUnitTest tests[4];
+    size_t n = 0;
+    int v;
     if (sodium_init() < 0) {
         return 1;
     }
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    for (v = V_SSE2; v <= V_AVX512F; v++) {
+        if (cpu_runs(v)) {
+            tests[n++] = all[v];
+        } else {
+            printf("# %s: this CPU cannot run it, not tested\n", all[v].name);
+        }
+    }
+    return _cmocka_run_group_tests("test_argon2_kernel", tests, n, NULL, NULL);
 }
