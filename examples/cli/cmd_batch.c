@@ -77,7 +77,7 @@ static void open_secrets(struct secrets *out, const struct cli_args *args)
     char *source = NULL;
 
     batch_file_read(&bf, args->operands[0]);
-    keyring_load(&kr, 0);
+    keyring_load(&kr, KEYRING_READ);
     trusted = trust_collect(args, &kr, &trusted_count);
     key = account_key_load(args, &kr, &source);
     unseal_batch(out, &bf, key, source, trusted, trusted_count);

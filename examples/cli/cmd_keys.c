@@ -172,7 +172,7 @@ void cmd_pubkey(int argc, char **argv)
     char *pub_text;
 
     cli_args_parse(&args, &pubkey_spec, argc, argv);
-    keyring_load(&kr, 0);
+    keyring_load(&kr, KEYRING_READ);
     key = account_key_load(&args, &kr, &source);
     pub_text = account_public_text(key->public_key);
     cli_secret_free(key);
@@ -222,7 +222,7 @@ void cmd_import(int argc, char **argv)
     key = account_key_from_text(text, len, path == NULL || strcmp(path, "-") == 0 ? "the key read" : path);
     cli_secret_free(text);
 
-    keyring_load(&kr, 1);
+    keyring_load(&kr, KEYRING_CREATE);
     if (keyring_find(kr.accounts, kr.account_count, name) != NULL) {
         cli_fail(CLI_EXIT_KEYRING, "import: the keyring %s already holds an account %s; pick another name, or run cloak forget %s first",
                  kr.path, name, name);
@@ -262,7 +262,7 @@ void cmd_select(int argc, char **argv)
     cli_args_parse(&args, &select_spec, argc, argv);
     name = args.operands[0];
     check_name("select", name);
-    keyring_load(&kr, 1);
+    keyring_load(&kr, KEYRING_CHANGE);
     if (keyring_find(kr.accounts, kr.account_count, name) == NULL) {
         cli_fail(CLI_EXIT_KEYRING, "select: the keyring %s has no account %s; see cloak accounts, or cloak import %s KEYFILE",
                  kr.path, name, name);
@@ -280,7 +280,7 @@ void cmd_accounts(int argc, char **argv)
     size_t i;
 
     cli_args_parse(&args, &accounts_spec, argc, argv);
-    keyring_load(&kr, 0);
+    keyring_load(&kr, KEYRING_READ);
     for (i = 0; i < kr.account_count; i++) {
         uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
         char *pub_text;
@@ -307,7 +307,7 @@ void cmd_forget(int argc, char **argv)
     cli_args_parse(&args, &forget_spec, argc, argv);
     name = args.operands[0];
     check_name("forget", name);
-    keyring_load(&kr, 1);
+    keyring_load(&kr, KEYRING_CHANGE);
     if (!keyring_remove(&kr.accounts, &kr.account_count, name)) {
         cli_fail(CLI_EXIT_KEYRING, "forget: the keyring %s has no account %s; see cloak accounts", kr.path, name);
     }
@@ -324,7 +324,7 @@ static void list_trusted(void)
     struct keyring kr;
     size_t i;
 
-    keyring_load(&kr, 0);
+    keyring_load(&kr, KEYRING_READ);
     for (i = 0; i < kr.trusted_count; i++) {
         uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
         char fingerprint[CLOAK_FINGERPRINT_TEXTBYTES];
@@ -368,7 +368,7 @@ void cmd_trust(int argc, char **argv)
         cli_fail(CLI_EXIT_USAGE, "trust: the second argument is not a member identity (libcloak: %s); give the cloak-identity-... text",
                  cli_status(rc));
     }
-    keyring_load(&kr, 1);
+    keyring_load(&kr, KEYRING_CREATE);
     if (keyring_find(kr.trusted, kr.trusted_count, name) != NULL) {
         cli_fail(CLI_EXIT_KEYRING, "trust: the keyring %s already trusts an identity named %s; pick another name, or run cloak untrust %s first",
                  kr.path, name, name);
@@ -403,7 +403,7 @@ void cmd_untrust(int argc, char **argv)
     cli_args_parse(&args, &untrust_spec, argc, argv);
     name = args.operands[0];
     check_name("untrust", name);
-    keyring_load(&kr, 1);
+    keyring_load(&kr, KEYRING_CHANGE);
     if (!keyring_remove(&kr.trusted, &kr.trusted_count, name)) {
         cli_fail(CLI_EXIT_KEYRING, "untrust: the keyring %s trusts no identity named %s; see cloak trust", kr.path,
                  name);

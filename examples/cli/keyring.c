@@ -41,7 +41,7 @@ char *keyring_path(void)
         home = pw != NULL ? pw->pw_dir : NULL;
     }
     if (home == NULL || home[0] == '\0') {
-        cli_fail(CLI_EXIT_KEYRING, "cannot tell where the keyring is: set CLOAK_KEYRING or HOME");
+        return NULL;
     }
     return join(home, "/.config/cloak/keyring");
 }
@@ -235,8 +235,9 @@ static void parse_line(struct keyring *kr, char *line, unsigned long lineno, int
     }
 }
 
-void keyring_load(struct keyring *kr, int lock)
+void keyring_load(struct keyring *kr, enum keyring_mode mode)
 {
+    int lock = mode != KEYRING_READ;
     size_t len = 0;
     char *data;
     char *p;
@@ -246,11 +247,28 @@ void keyring_load(struct keyring *kr, int lock)
     memset(kr, 0, sizeof(*kr));
     kr->lock_fd = -1;
     kr->path = keyring_path();
+    if (kr->path == NULL) {
+        /* No home: fine for a CI job that gives its key and trust on the command line. */
+        if (lock) {
+            cli_fail(CLI_EXIT_KEYRING, "cannot tell where the keyring is: set CLOAK_KEYRING or HOME");
+        }
+        kr->path = join("(no keyring: set CLOAK_KEYRING or HOME)", "");
+        return;
+    }
+    /* Checked before the lock, so that a command with nothing to change leaves no directory or
+     * lock file behind; checked again below under the lock. */
+    if (mode == KEYRING_CHANGE && access(kr->path, F_OK) != 0) {
+        cli_fail(CLI_EXIT_KEYRING, "there is no keyring at %s; add an account with cloak import NAME KEYFILE first",
+                 kr->path);
+    }
     if (lock) {
         take_lock(kr);
     }
     data = cli_read_private_file(kr->path, CLI_MAX_KEYRING_FILE, &len, "keyring", CLI_EXIT_KEYRING, 1, 0);
     if (data == NULL) {
+        if (mode == KEYRING_CHANGE) {
+            cli_fail(CLI_EXIT_KEYRING, "the keyring %s has just been removed; run the command again", kr->path);
+        }
         return;
     }
     kr->exists = 1;

@@ -34,12 +34,19 @@ struct keyring {
     int lock_fd;
 };
 
-/* $CLOAK_KEYRING, else $XDG_CONFIG_HOME/cloak/keyring, else ~/.config/cloak/keyring. */
+/* $CLOAK_KEYRING, else $XDG_CONFIG_HOME/cloak/keyring, else ~/.config/cloak/keyring; NULL when
+ * there is no home directory to put it in. */
 char *keyring_path(void);
 
+enum keyring_mode {
+    KEYRING_READ,   /* no lock; a missing file (or no place for one) is an empty keyring */
+    KEYRING_CHANGE, /* the write lock keyring_save needs; the keyring must exist */
+    KEYRING_CREATE  /* the write lock; a missing keyring is created by keyring_save */
+};
+
 /* Reads and validates the keyring (every entry must decode to its type). A missing file gives an
- * empty keyring with exists = 0. With `lock`, first takes the write lock that keyring_save needs. */
-void keyring_load(struct keyring *kr, int lock);
+ * empty keyring with exists = 0. */
+void keyring_load(struct keyring *kr, enum keyring_mode mode);
 /* Writes the keyring atomically (the lock must be held). */
 void keyring_save(const struct keyring *kr);
 /* Releases the lock and the memory. */
