@@ -173,9 +173,9 @@ run "$C" accounts
 _ok=0; [ "$RC" -eq 0 ] && [ ! -s "$OUT" ] || _ok=1
 ok $_ok "accounts without a keyring: nothing"
 run "$C" select ci
-_ok=0; [ ! -e "$WORK/kr" ] || _ok=1
+nothing_left=0; [ ! -e "$WORK/kr" ] || nothing_left=1
 expect_fail 11 "select without a keyring" "no keyring"
-ok $_ok "select without a keyring leaves nothing behind"
+ok $nothing_left "select without a keyring leaves nothing behind"
 run env CLOAK_PASSPHRASE=correct-horse "$C" import ci "$FX/account.key"
 expect_ok "import ci from a key file"
 _ok=0
