@@ -9,6 +9,7 @@
  *   bench --reps N        repetitions per operation (default 7, at least 5 for a real run)
  *   bench --min-ms X      minimum duration of one repetition (default 100 ms)
  *   bench --only TEXT     only the operations whose name contains TEXT
+ *   bench --breakdown     also times the primitives the operations are made of, each alone
  *
  * Method. For each operation, libcloak (A) and its floor (B) are first run once to warm caches and
  * to calibrate: each side then repeats its call enough times that one repetition lasts at least
@@ -676,6 +677,137 @@ static void fmt_time(char *out, size_t cap, double s)
     }
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * --breakdown: what the operations are made of, each primitive timed alone (docs/performance.md
+ * uses these to say what bounds each figure)
+ * ---------------------------------------------------------------------------------------------- */
+
+static uint8_t bd_buf[320000 + 64], bd_out[320000 + 64], bd_key[32], bd_nonce[24], bd_sig[64];
+static uint8_t bd_sk[64], bd_pk[32], bd_xsk[32], bd_xpk[32];
+
+static void bd_random24(size_t a)
+{
+    (void)a;
+    randombytes_buf(bd_nonce, 24);
+}
+
+static void bd_xseal(size_t n)
+{
+    crypto_aead_xchacha20poly1305_ietf_encrypt(bd_out, NULL, bd_buf, n, NULL, 0, NULL, bd_nonce, bd_key);
+}
+
+static void bd_xseal_ad49(size_t n)
+{
+    crypto_aead_xchacha20poly1305_ietf_encrypt(bd_out, NULL, bd_buf, n, bd_buf + 512, 49, NULL, bd_nonce, bd_key);
+}
+
+static void bd_cseal_ad40(size_t n)
+{
+    crypto_aead_chacha20poly1305_ietf_encrypt(bd_out, NULL, bd_buf, n, bd_buf + 512, 40, NULL, bd_nonce, bd_key);
+}
+
+static void bd_blake2b(size_t n)
+{
+    crypto_generichash(bd_out, 32, bd_buf, n, NULL, 0);
+}
+
+static void bd_sha256(size_t n)
+{
+    crypto_hash_sha256(bd_out, bd_buf, n);
+}
+
+static void bd_hmac(size_t n)
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, bd_key, 32);
+    crypto_auth_hmacsha256_update(&st, bd_buf, n);
+    crypto_auth_hmacsha256_final(&st, bd_out);
+}
+
+static void bd_sign(size_t n)
+{
+    crypto_sign_detached(bd_sig, NULL, bd_buf, n, bd_sk);
+}
+
+static void bd_verify(size_t n)
+{
+    check(crypto_sign_verify_detached(bd_sig, bd_buf, n, bd_pk), "verify");
+}
+
+static void bd_x25519(size_t a)
+{
+    (void)a;
+    check(crypto_scalarmult(bd_out, bd_xsk, bd_xpk), "x25519");
+}
+
+static void bd_x25519_base(size_t a)
+{
+    (void)a;
+    crypto_scalarmult_base(bd_out, bd_xsk);
+}
+
+static void bd_vault_init(size_t a)
+{
+    cloak_vault v;
+    (void)a;
+    check(cloak_vault_init(&v, bd_key, (const uint8_t *)VAULT_ID, VAULT_ID_LEN), "vault_init");
+    cloak_vault_wipe(&v);
+}
+
+static void bd_blind_index(size_t a)
+{
+    (void)a;
+    check(cloak_vault_blind_index(&F.vault, bd_out, F.names[0], NAME_LEN), "blind_index");
+}
+
+static void run_breakdown(size_t reps, double min_s)
+{
+    static const struct {
+        const char *what;
+        op_fn fn;
+        size_t arg;
+    } parts[] = {
+        {"randombytes_buf, 24 B (a nonce)", bd_random24, 0},
+        {"XChaCha20-Poly1305 seal, 64 B, no AD", bd_xseal, 64},
+        {"XChaCha20-Poly1305 seal, 64 B, 49 B AD", bd_xseal_ad49, 64},
+        {"XChaCha20-Poly1305 seal, 256 B, no AD", bd_xseal, 256},
+        {"ChaCha20-Poly1305 seal, 269 B, 40 B AD (batch item)", bd_cseal_ad40, 269},
+        {"BLAKE2b-256, 325 B (batch item digest)", bd_blake2b, 325},
+        {"BLAKE2b-256, 320000 B (manifest of 10000)", bd_blake2b, 320000},
+        {"SHA-256, 59 B (public key id)", bd_sha256, 59},
+        {"HMAC-SHA256, 64 B (one HKDF step)", bd_hmac, 64},
+        {"X25519 base point (key generation)", bd_x25519_base, 0},
+        {"X25519 agreement", bd_x25519, 0},
+        {"Ed25519 sign, 198 B (share)", bd_sign, SHARE_SIGNED_LEN},
+        {"Ed25519 verify, 198 B (share)", bd_verify, SHARE_SIGNED_LEN},
+        {"Ed25519 sign, 170 B (batch)", bd_sign, 1U + 17U + 105U + VAULT_ID_LEN + 32U},
+        {"cloak_vault_init (two HKDF expands, key id)", bd_vault_init, 0},
+        {"cloak_vault_blind_index", bd_blind_index, 0},
+    };
+    size_t k, r;
+    randombytes_buf(bd_buf, sizeof bd_buf);
+    randombytes_buf(bd_key, sizeof bd_key);
+    randombytes_buf(bd_nonce, sizeof bd_nonce);
+    crypto_sign_keypair(bd_pk, bd_sk);
+    crypto_box_keypair(bd_xpk, bd_xsk);
+    crypto_sign_detached(bd_sig, NULL, bd_buf, SHARE_SIGNED_LEN, bd_sk);
+    printf("\n| %-52s | %12s |\n|%s|%s|\n", "primitive", "median",
+           "------------------------------------------------------", "-------------:");
+    for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        double t[64], per;
+        size_t calls;
+        char buf[32];
+        parts[k].fn(parts[k].arg);
+        calls = calls_for(time_calls(parts[k].fn, parts[k].arg, 1), min_s);
+        for (r = 0; r < reps; r++) {
+            t[r] = time_calls(parts[k].fn, parts[k].arg, calls);
+        }
+        per = median(t, reps);
+        fmt_time(buf, sizeof buf, per);
+        printf("| %-52s | %12s |\n", parts[k].what, buf);
+    }
+}
+
 static void cpu_model(char *out, size_t cap)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -771,13 +903,13 @@ static void write_json(const char *path, const result *res, size_t n, size_t rep
 
 static void usage(void)
 {
-    fputs("usage: bench [--quick] [--reps N] [--min-ms X] [--only TEXT] [--json FILE]\n", stderr);
+    fputs("usage: bench [--quick] [--breakdown] [--reps N] [--min-ms X] [--only TEXT] [--json FILE]\n", stderr);
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    int quick = 0, i;
+    int quick = 0, breakdown = 0, i;
     size_t reps = 7, n_ops, k, n_res = 0;
     double min_s = 0.1;
     const char *json = NULL, *only = NULL;
@@ -788,6 +920,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
+        } else if (strcmp(argv[i], "--breakdown") == 0) {
+            breakdown = 1;
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             const long v = strtol(argv[++i], NULL, 10);
             if (v < 1 || v > 64) {
@@ -847,6 +981,9 @@ int main(int argc, char **argv)
                ops[k].target, quick || res[n_res].ratio <= ops[k].target ? "" : " not met");
         fflush(stdout);
         n_res++;
+    }
+    if (breakdown) {
+        run_breakdown(reps, min_s);
     }
     if (!quick) {
         printf("\nload average after the run: %.2f%s\n", load_average(),
