@@ -372,6 +372,12 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_unwrap(uint8_t public_key
                                                               const uint8_t master_key[CLOAK_KEYBYTES],
                                                               const uint8_t *wrapped, size_t wrapped_len);
 
+/* The type and public key a wrapped key carries (parsed, not authenticated: only unwrapping proves
+ * them), so a client can list keys without the master key. CLOAK_E_WRONG_TYPE for a blob that is
+ * not a wrapped key. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_public_key(uint8_t public_key[32], int *type,
+                                                              const uint8_t *wrapped, size_t wrapped_len);
+
 /* A service-account private key in the clear, for a CI variable or a key file (type
  * SERVICE_ACCOUNT_KEY). Import checks that the private key gives the public key. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES],
@@ -490,6 +496,12 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_seal_item(cloak_batch *batch, uint8
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t *out_len,
                                                     const uint8_t *digests, size_t item_count,
                                                     const uint8_t creator_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
+
+/* The identity a batch claims as its creator and an item's index (parsed, not verified), e.g. to
+ * tell a user whose fingerprint to check, or to notice a repeated item. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                    const uint8_t *batch_blob, size_t batch_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len);
 
 /* Checks the batch's signer against `trusted` (trusted_count identity public keys, 32 bytes each),
  * verifies the signature, and opens the encapsulation into the reader state. */

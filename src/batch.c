@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 /* Batch blob offsets (section 9.1). */
@@ -253,6 +254,8 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
      * batch would never verify, and such signatures leak the seed's scalar. One base-point
      * multiplication per batch is negligible next to its items. */
     crypto_sign_seed_keypair(creator_pk, creator_sk, creator_identity_secret_key);
+    /* Public: the creator's public key, written into the batch. */
+    cloak__declassify(creator_pk, sizeof creator_pk);
     keys_match = cloak__memcmp_ct(creator_pk, creator_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES,
                                   CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
     cloak__wipe(creator_sk, sizeof creator_sk);
@@ -297,6 +300,67 @@ fail:
  * Reader
  * ---------------------------------------------------------------------------------------------- */
 
+/* Header and exact length of a batch blob: 169 + L + 32n, with L in 1..255 and n at most
+ * CLOAK_MAX_BATCH_ITEMS. Gives bytes 0..105+L's length and n. */
+static int batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *batch_blob, size_t batch_len)
+{
+    int rc = cloak__header_check(batch_blob, batch_len, CLOAK_TYPE_BATCH);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (batch_len < BATCH_FIXED + 1U || batch_blob[OFF_VAULT_ID] == 0 ||
+        batch_len < BATCH_FIXED + (size_t)batch_blob[OFF_VAULT_ID]) {
+        return CLOAK_E_MALFORMED;
+    }
+    *prefix_len = PREFIX_FIXED + (size_t)batch_blob[OFF_VAULT_ID];
+    *n = cloak__load32_be(batch_blob + *prefix_len - 4U);
+    if (*n > CLOAK_MAX_BATCH_ITEMS || batch_len != cloak_batch_len(*prefix_len - PREFIX_FIXED, *n)) {
+        return CLOAK_E_MALFORMED;
+    }
+    return CLOAK_OK;
+}
+
+int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *batch_blob,
+                       size_t batch_len)
+{
+    size_t prefix_len;
+    uint32_t n;
+    int rc;
+
+    if (identity_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memset(identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    if (cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, batch_blob, batch_len)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    memcpy(identity_public_key, batch_blob + OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    return CLOAK_OK;
+}
+
+int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len)
+{
+    int rc;
+
+    if (index == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    *index = 0;
+    rc = cloak__header_check(item, item_len, CLOAK_TYPE_BATCH_ITEM);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (item_len < ITEM_MINBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    *index = cloak__load32_be(item + ITEM_OFF_INDEX);
+    return CLOAK_OK;
+}
+
 int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t batch_len,
                        const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                        const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *trusted,
@@ -323,19 +387,9 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
     if (account_public_key == NULL || account_secret_key == NULL || (trusted == NULL && trusted_count > 0) || trusted_count > SIZE_MAX / CLOAK_IDENTITY_PUBLICKEYBYTES) {
         return CLOAK_E_BAD_PARAMS;
     }
-    rc = cloak__header_check(batch_blob, batch_len, CLOAK_TYPE_BATCH);
+    rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
     if (rc != CLOAK_OK) {
         return rc;
-    }
-    /* Exact length: 169 + L + 32n, with L in 1..255 and n at most CLOAK_MAX_BATCH_ITEMS. */
-    if (batch_len < BATCH_FIXED + 1U || batch_blob[OFF_VAULT_ID] == 0 ||
-        batch_len < BATCH_FIXED + (size_t)batch_blob[OFF_VAULT_ID]) {
-        return CLOAK_E_MALFORMED;
-    }
-    prefix_len = PREFIX_FIXED + (size_t)batch_blob[OFF_VAULT_ID];
-    n = cloak__load32_be(batch_blob + prefix_len - 4U);
-    if (n > CLOAK_MAX_BATCH_ITEMS || batch_len != cloak_batch_len(prefix_len - PREFIX_FIXED, n)) {
-        return CLOAK_E_MALFORMED;
     }
     manifest_len = CLOAK_BATCH_DIGESTBYTES * (size_t)n;
 
@@ -494,15 +548,22 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
         rc = CLOAK_E_AUTH;
         goto fail;
     }
+    /* Public: the name's length is an output (name_len), and with it the value's. The layout
+     * does not hide them: the item's length is their sum plus the overhead. */
     nl = value[0];
+    cloak__declassify(&nl, sizeof nl);
     if (nl == 0 || nl > pt_len - 1U) {
         rc = CLOAK_E_MALFORMED;
         goto fail;
     }
-    if (expected_name != NULL &&
-        (nl != expected_name_len || cloak__memcmp_ct(value + 1U, expected_name, nl) != 0)) {
-        rc = CLOAK_E_MISMATCH;
-        goto fail;
+    if (expected_name != NULL) {
+        int differ = nl != expected_name_len || cloak__memcmp_ct(value + 1U, expected_name, nl) != 0;
+        /* Public: whether the item holds the expected name is the status (MISMATCH). */
+        cloak__declassify(&differ, sizeof differ);
+        if (differ) {
+            rc = CLOAK_E_MISMATCH;
+            goto fail;
+        }
     }
     vl = pt_len - 1U - nl;
     memcpy(name, value + 1U, nl);

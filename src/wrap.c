@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 #define PRIVATEBYTES 32U
@@ -22,19 +23,22 @@
 #define ACCOUNT_PUBLIC_OFFSET (ACCOUNT_PRIVATE_OFFSET + PRIVATEBYTES)
 
 /* The private key a blob carries (the Ed25519 seed, or the X25519 scalar) to its public key.
- * 0, or CLOAK_E_BAD_PARAMS if X25519 gives the all-zero point (it cannot for a clamped scalar). */
+ * 0, or CLOAK_E_BAD_PARAMS if X25519 gives the all-zero point (it cannot for a clamped scalar).
+ * The public key is public (cloak__declassify): callers compare it with the one they were given. */
 static int public_from_private(uint8_t pk[PUBLICBYTES], uint8_t type, const uint8_t priv[PRIVATEBYTES])
 {
     if (type == CLOAK_TYPE_WRAPPED_IDENTITY_KEY) {
         uint8_t sk[CLOAK_IDENTITY_SECRETKEYBYTES];
         crypto_sign_ed25519_seed_keypair(pk, sk, priv);
         cloak__wipe(sk, sizeof sk);
+        cloak__declassify(pk, PUBLICBYTES);
         return CLOAK_OK;
     }
     if (crypto_scalarmult_curve25519_base(pk, priv) != 0) {
         memset(pk, 0, PUBLICBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
+    cloak__declassify(pk, PUBLICBYTES);
     return CLOAK_OK;
 }
 
@@ -272,4 +276,31 @@ int cloak_service_account_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBY
         memcpy(public_key, blob + ACCOUNT_PUBLIC_OFFSET, PUBLICBYTES);
     }
     return rc;
+}
+
+int cloak_wrapped_key_public_key(uint8_t public_key[32], int *type, const uint8_t *wrapped, size_t wrapped_len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    int blob_type = 0;
+    int rc;
+
+    if (public_key == NULL || type == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    memset(public_key, 0, 32);
+    *type = 0;
+    rc = cloak_blob_inspect(&blob_type, key_id, wrapped, wrapped_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (blob_type != CLOAK_TYPE_WRAPPED_IDENTITY_KEY && blob_type != CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY &&
+        blob_type != CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY) {
+        return CLOAK_E_WRONG_TYPE;
+    }
+    if (wrapped_len != CLOAK_WRAPPED_KEYBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    memcpy(public_key, wrapped + WRAP_PUBLIC_OFFSET, 32);
+    *type = blob_type;
+    return CLOAK_OK;
 }

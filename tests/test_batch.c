@@ -340,6 +340,39 @@ static void test_round_trip_any_order(void **state)
     assert_true(state_zero(&r));
 }
 
+/* The claimed creator and the items' indexes are readable before verification, and only from
+ * well-formed blobs of the right type. */
+static void test_parse_accessors(void **state)
+{
+    uint8_t pk[32];
+    uint32_t index;
+    size_t i, len;
+    (void)state;
+    build_default(&fx, &account_a, &creator);
+    memset(pk, FILL, sizeof pk);
+    assert_int_equal(cloak_batch_sender(pk, fx.blob, fx.blob_len), CLOAK_OK);
+    assert_memory_equal(pk, creator.pk, 32);
+    for (len = 0; len < fx.blob_len; len++) {
+        memset(pk, FILL, sizeof pk);
+        assert_int_equal(cloak_batch_sender(pk, fx.blob, len), CLOAK_E_MALFORMED);
+        assert_true(all_zero(pk, sizeof pk));
+    }
+    for (i = 0; i < fx.n; i++) {
+        index = 0xFFFFFFFFU;
+        assert_int_equal(cloak_batch_item_index(&index, fx.items[i], fx.item_lens[i]), CLOAK_OK);
+        assert_int_equal(index, i);
+        for (len = 0; len < CLOAK_BATCH_ITEM_OVERHEADBYTES + 1U; len++) {
+            index = 0xFFFFFFFFU;
+            assert_int_equal(cloak_batch_item_index(&index, fx.items[i], len), CLOAK_E_MALFORMED);
+            assert_int_equal(index, 0);
+        }
+    }
+    assert_int_equal(cloak_batch_item_index(&index, fx.blob, fx.blob_len), CLOAK_E_WRONG_TYPE);
+    assert_int_equal(cloak_batch_sender(pk, fx.items[0], fx.item_lens[0]), CLOAK_E_WRONG_TYPE);
+    assert_int_equal(cloak_batch_sender(NULL, fx.blob, fx.blob_len), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_batch_item_index(NULL, fx.items[0], fx.item_lens[0]), CLOAK_E_BAD_PARAMS);
+}
+
 /* A secret added later: a batch of one item; also the longest vault id. */
 static void test_one_item_batch(void **state)
 {
@@ -1233,6 +1266,7 @@ int main(void)
         cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_layout_matches_spec),
         cmocka_unit_test(test_round_trip_any_order),
+        cmocka_unit_test(test_parse_accessors),
         cmocka_unit_test(test_one_item_batch),
         cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_tamper_batch),

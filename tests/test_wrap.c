@@ -155,6 +155,43 @@ static void test_round_trip(void **state)
     }
 }
 
+/* The carried public key and type are readable without the master key; anything else is refused. */
+static void test_public_key_accessor(void **state)
+{
+    uint8_t mk[32], pk[32], sk[64], w[W], got[32];
+    int type;
+    size_t ki, len;
+    (void)state;
+
+    for (ki = 0; ki < 3; ki++) {
+        const kind *k = &kinds[ki];
+        cloak_vault_key_generate(mk);
+        make_keypair(k, pk, sk);
+        assert_int_equal(k->wrap(w, mk, sk), CLOAK_OK);
+        memset(got, 0xAA, sizeof got);
+        assert_int_equal(cloak_wrapped_key_public_key(got, &type, w, W), CLOAK_OK);
+        assert_memory_equal(got, pk, 32);
+        assert_int_equal(type, k->type);
+        for (len = 0; len < W; len++) {
+            memset(got, 0xAA, sizeof got);
+            type = 7;
+            assert_int_equal(cloak_wrapped_key_public_key(got, &type, w, len), CLOAK_E_MALFORMED);
+            assert_true(all_zero(got, 32));
+            assert_int_equal(type, 0);
+        }
+    }
+    /* A public key blob is a valid blob, but not a wrapped key. */
+    {
+        uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+        cloak_encryption_public_export(blob, pk);
+        memset(got, 0xAA, sizeof got);
+        assert_int_equal(cloak_wrapped_key_public_key(got, &type, blob, sizeof blob), CLOAK_E_WRONG_TYPE);
+        assert_true(all_zero(got, 32));
+    }
+    assert_int_equal(cloak_wrapped_key_public_key(NULL, &type, w, W), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_wrapped_key_public_key(got, NULL, w, W), CLOAK_E_BAD_PARAMS);
+}
+
 static void test_tamper_every_byte(void **state)
 {
     static const uint8_t masks[] = {0x01, 0x02, 0x40, 0x80, 0xFF};
@@ -454,6 +491,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_public_key_accessor),
         cmocka_unit_test(test_tamper_every_byte),
         cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_wrong_master_key),

@@ -137,21 +137,17 @@ int account_wrapped_public_key(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTE
 {
     uint8_t *blob = NULL;
     size_t len = 0;
+    int type = 0;
     int rc = cli_text_to_blob(&blob, &len, wrapped_text, strlen(wrapped_text), CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, 0);
 
     memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
     if (rc != CLOAK_OK) {
         return rc;
     }
-    /* The public key sits in the clear after the header (docs/protocol.md section 6); libcloak has
-     * no accessor for it short of unwrapping, and listing accounts should not need the passphrase. */
-    if (len != CLOAK_WRAPPED_KEYBYTES) {
-        free(blob);
-        return CLOAK_E_MALFORMED;
-    }
-    memcpy(public_key, blob + CLOAK_HEADERBYTES, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    /* Listing accounts should not need the passphrase: read the public key the wrapped key carries. */
+    rc = cloak_wrapped_key_public_key(public_key, &type, blob, len);
     free(blob);
-    return CLOAK_OK;
+    return rc;
 }
 
 char *account_public_text(const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])

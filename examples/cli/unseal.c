@@ -11,11 +11,6 @@
 #include "textform.h"
 #include "unseal.h"
 
-/* Offsets of docs/protocol.md section 9, for what libcloak does not hand back: the signer of a
- * batch it refused (to show its fingerprint), and an item's index (to find repeated items). */
-#define BATCH_SIGNER_OFFSET 68U
-#define ITEM_INDEX_OFFSET 36U
-
 static const char *what_failed(int status)
 {
     switch (status) {
@@ -62,11 +57,12 @@ _Noreturn static void refuse_line(const struct batch_file *bf, const struct batc
 _Noreturn static void refuse_signer(const struct batch_file *bf, const uint8_t *blob, size_t len, int status)
 {
     char fingerprint[CLOAK_FINGERPRINT_TEXTBYTES];
+    uint8_t signer[CLOAK_IDENTITY_PUBLICKEYBYTES];
 
     /* The signature checks came after the signer test, so this key is only a claim, but it tells
      * the user whom to ask. */
-    if (len >= BATCH_SIGNER_OFFSET + CLOAK_IDENTITY_PUBLICKEYBYTES) {
-        cloak_identity_fingerprint(fingerprint, blob + BATCH_SIGNER_OFFSET);
+    if (cloak_batch_sender(signer, blob, len) == CLOAK_OK) {
+        cloak_identity_fingerprint(fingerprint, signer);
         cli_fail(CLI_EXIT_TRUST,
                  "%s: the batch is signed by an identity that is not trusted, fingerprint %s (libcloak: %s); if that member should be trusted, compare the fingerprint with them, then pass --trust or run cloak trust",
                  bf->name, fingerprint, cli_status(status));
@@ -102,7 +98,7 @@ static void open_item(struct secret *s, const cloak_batch *reader, const uint8_t
 {
     uint8_t *blob = NULL;
     size_t blob_len = 0;
-    size_t index;
+    uint32_t index = 0;
     int rc = cli_text_to_blob(&blob, &blob_len, line->text, line->len, CLOAK_TYPE_BATCH_ITEM, 0);
 
     if (rc != CLOAK_OK) {
@@ -120,9 +116,11 @@ static void open_item(struct secret *s, const cloak_batch *reader, const uint8_t
     s->lineno = line->lineno;
     /* Authentic at this point, so its index is below `listed`; a second copy of a line would open
      * again and must not count twice. */
-    index = ((size_t)blob[ITEM_INDEX_OFFSET] << 24) | ((size_t)blob[ITEM_INDEX_OFFSET + 1U] << 16) |
-            ((size_t)blob[ITEM_INDEX_OFFSET + 2U] << 8) | (size_t)blob[ITEM_INDEX_OFFSET + 3U];
+    rc = cloak_batch_item_index(&index, blob, blob_len);
     free(blob);
+    if (rc != CLOAK_OK) {
+        refuse_line(bf, line, "item", rc, key_source);
+    }
     if (index >= listed) {
         cli_fail(CLI_EXIT_BATCH, "%s line %lu: the item is not listed by the batch; get the batch file again", bf->name,
                  line->lineno);
