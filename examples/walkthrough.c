@@ -9,9 +9,11 @@
  * values) is registered with the store as forbidden, and every write is searched for all of them:
  * the program stops loudly if one ever reaches the store.
  */
+#define _POSIX_C_SOURCE 200809L /* fileno, fchmod */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cloak.h"
 #include "store.h"
@@ -297,6 +299,60 @@ static size_t read_batch_as_account(const struct store *server, const char *batc
     return count;
 }
 
+/* Writes what the CI machine needs to run the real `cloak` tool on a batch: the batch file (the batch
+ * and its items as text lines, as the server would hand them out), the account key text (mode 0600),
+ * and the identity to trust. */
+static void export_for_cli(const struct store *server, const char *dir, const char *batch_name,
+                           const char *account_key_text, const uint8_t trusted_identity[32])
+{
+    char path[512], key[64], text[4096];
+    const struct entry *batch = store_get(server, "batch", "ci-deploy", batch_name);
+    uint8_t identity_blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    size_t i, text_len;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/secrets.batch", dir);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        perror(path);
+        exit(1);
+    }
+    check(cloak_text_encode(text, sizeof text, &text_len, batch->data, batch->len), "batch text");
+    fprintf(f, "# batch %s for service account ci-deploy\n%s\n", batch_name, text);
+    for (i = 0;; i++) {
+        const struct entry *item;
+        snprintf(key, sizeof key, "%s/%zu", batch_name, i);
+        item = store_find(server, "batch item", "ci-deploy", key);
+        if (item == NULL) {
+            break;
+        }
+        check(cloak_text_encode(text, sizeof text, &text_len, item->data, item->len), "item text");
+        fprintf(f, "%s\n", text);
+    }
+    fclose(f);
+
+    snprintf(path, sizeof path, "%s/account.key", dir);
+    f = fopen(path, "w");
+    if (f == NULL || fchmod(fileno(f), 0600) != 0) {
+        perror(path);
+        exit(1);
+    }
+    fprintf(f, "%s\n", account_key_text);
+    fclose(f);
+
+    cloak_identity_public_export(identity_blob, trusted_identity);
+    check(cloak_text_encode(text, sizeof text, &text_len, identity_blob, sizeof identity_blob), "identity text");
+    snprintf(path, sizeof path, "%s/trusted.identity", dir);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        perror(path);
+        exit(1);
+    }
+    fprintf(f, "%s\n", text);
+    fclose(f);
+    printf("    batch file, account key and trusted identity written to %s for the cloak tool\n", dir);
+}
+
 /* Shows that the store's leak check is not vacuous: writing a forbidden value must stop the program
  * (exit status 2). The test suite runs this and expects the failure. */
 static int leak_check_demo(void)
@@ -323,6 +379,7 @@ int main(int argc, char **argv)
     uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], wrapped_account[CLOAK_WRAPPED_KEYBYTES];
     char account_text[256], pair_code[CLOAK_PAIR_CODE_TEXTBYTES], pair_code_bob[CLOAK_PAIR_CODE_TEXTBYTES];
     const char *names[8];
+    const char *export_dir = (argc > 2 && strcmp(argv[1], "--export") == 0) ? argv[2] : NULL;
     size_t n_names = 0, i, text_len;
     cloak_vault vault, bob_vault, new_vault;
 
@@ -479,6 +536,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "FAILED: Bob still has a share\n");
             return 1;
         }
+    }
+
+    if (export_dir != NULL) {
+        export_for_cli(server, export_dir, "batch-3", account_text, alice.identity_pk);
     }
 
     step("The server's store at the end");

@@ -22,4 +22,7 @@ meson test -C build-asan --setup asan --print-errorlogs
 echo "== valgrind memcheck"
 meson test -C build-test --setup valgrind --print-errorlogs --no-suite static
 
+echo "== the README's walkthrough command"
+./examples/walkthrough.sh >/dev/null
+
 echo "== all test runs passed"
