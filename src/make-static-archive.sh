@@ -5,6 +5,8 @@
 # Argon2 calls bind to libargon2 here and now; then every symbol not named in the version script is
 # made local. A program linking libcloak.a and libsodium.a (which has its own Argon2 under the same
 # names) then sees no Argon2 symbol from libcloak.a at all: no duplicate, no wrong binding.
+# Internal cloak__ functions and the weak test hooks of src/argon2_hooks.h become local too, so a
+# program cannot replace or call them. tests/static checks the result.
 set -eu
 out=$1 internal=$2 map=$3 argon2=$4
 tmp=$(mktemp -d)
@@ -12,8 +14,21 @@ trap 'rm -rf "$tmp"' EXIT
 LD=${LD:-ld}
 OBJCOPY=${OBJCOPY:-objcopy}
 AR=${AR:-ar}
+
+if [ ! -f "$argon2" ]; then
+    echo "make-static-archive.sh: $argon2 not found (the static libargon2 is needed)" >&2
+    exit 1
+fi
 sed -n 's/^[[:space:]]*\(cloak_[A-Za-z0-9_]*\);.*/\1/p' "$map" > "$tmp/keep.txt"
+# An empty list would make every symbol local and leave an archive that links to nothing.
+if [ ! -s "$tmp/keep.txt" ]; then
+    echo "make-static-archive.sh: no cloak_ symbol read from $map" >&2
+    exit 1
+fi
+# A libcloak symbol that a libargon2 member linked in also defines fails here as a multiple
+# definition, rather than being silently chosen.
 "$LD" -r -o "$tmp/libcloak.o" --whole-archive "$internal" --no-whole-archive "$argon2"
 "$OBJCOPY" --keep-global-symbols="$tmp/keep.txt" "$tmp/libcloak.o"
 rm -f "$out"
-"$AR" rcs "$out" "$tmp/libcloak.o"
+# D: zero timestamps and owners, for a reproducible archive.
+"$AR" rcsD "$out" "$tmp/libcloak.o"
