@@ -27,8 +27,8 @@ __attribute__((weak)) void cloak__argon2_hook_released(const uint8_t *memory, si
  * calling thread, but when a worker thread cannot be created argon2_ctx() returns without freeing
  * it. The callbacks have no user pointer, so the block in use is remembered per thread, and
  * cloak__argon2id() wipes and frees whatever is left after argon2_ctx() returns. The slot is empty
- * between calls. (libargon2 joins the workers it started before reporting a thread failure, so no
- * thread still writes to that memory.)
+ * between calls. (When a thread cannot be created, libargon2 joins the workers it had started before
+ * returning, so none still writes to that memory.)
  */
 static _Thread_local uint8_t *working_memory;
 static _Thread_local size_t working_memory_len;
@@ -46,8 +46,9 @@ static int allocate_working_memory(uint8_t **memory, size_t len)
     return ARGON2_OK;
 }
 
-/* libargon2 clears the memory itself only while its global FLAG_clear_internal_memory is set,
- * which any code in the process may reset; the password-derived blocks are wiped here regardless. */
+/* libargon2 clears the memory itself only while its global FLAG_clear_internal_memory is set (its
+ * default, but a global of another library, and not on the thread-failure path above); the
+ * password-derived blocks are wiped here regardless. */
 static void free_working_memory(uint8_t *memory, size_t len)
 {
     if (memory == NULL) {
