@@ -278,7 +278,9 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_record_decode(
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory_kib, uint32_t *iterations,
     uint32_t *parallelism, const uint8_t *record, size_t record_len);
 /* Argon2id (with `parallelism` threads), then HKDF into the master key (wraps private keys) and the
- * login key (proves the password to the server; reveals nothing about the master key). */
+ * login key (proves the password to the server; reveals nothing about the master key). The two
+ * outputs must not overlap. The password (1 to CLOAK_PASSWORD_MAXBYTES bytes) and then the record
+ * are checked before any memory is taken. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES],
                                                        uint8_t login_key[CLOAK_KEYBYTES],
                                                        const uint8_t *password, size_t password_len,

@@ -1212,9 +1212,6 @@ static void test_open_buffers_and_roles(void **state)
 static void test_max_items(void **state)
 {
     (void)state;
-    if (getenv("CLOAK_TEST_UNDER_VALGRIND") != NULL) {
-        skip();
-    }
     const size_t n = CLOAK_MAX_BATCH_ITEMS;
     uint8_t *digests = malloc(32 * n);
     uint8_t *blob = malloc(cloak_batch_len(1, n));
