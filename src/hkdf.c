@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 #define HKDF_MAX_OUTBYTES (255U * CLOAK_HASHBYTES)
@@ -139,4 +140,6 @@ void cloak_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t key[CLOAK_KEYB
     /* Cannot fail: every parameter is a fixed, valid size. */
     (void)cloak__hkdf_expand(key_id, CLOAK_KEYIDBYTES, key, CLOAK_KEYBYTES, (const uint8_t *)CLOAK_LABEL_KEY_ID,
                              CLOAK_LABEL_LEN(CLOAK_LABEL_KEY_ID));
+    /* Public: every blob made under the key carries its id (docs/protocol.md 1.2). */
+    cloak__declassify(key_id, CLOAK_KEYIDBYTES);
 }
