@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 #define TEXT_PREFIX "cloak-"
@@ -190,7 +191,7 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     size_t start, end, body_len, decoded, out_len, i;
     unsigned high = 0;
     uint8_t prefix_type;
-    int type, rc;
+    int type, rc, mismatch;
 
     if (blob != NULL && blob_cap > 0) {
         memset(blob, 0, blob_cap);
@@ -230,7 +231,10 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     for (i = 0; i < body_len; i++) {
         high |= (unsigned char)body[i];
     }
-    if ((high & 0x80U) != 0) {
+    high &= 0x80U;
+    /* Public: whether a byte is outside ASCII is the status (MALFORMED); no valid text has one. */
+    cloak__declassify(&high, sizeof high);
+    if (high != 0) {
         return CLOAK_E_MALFORMED;
     }
     /* One leftover character carries 6 bits, less than a byte: never a valid encoding. */
@@ -249,7 +253,10 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     rc = decode_body(blob, out_len, sum, body, body_len);
     if (rc == CLOAK_OK) {
         checksum(expected, blob, out_len);
-        if (cloak__memcmp_ct(sum, expected, CHECKSUMBYTES) != 0) {
+        mismatch = cloak__memcmp_ct(sum, expected, CHECKSUMBYTES) != 0;
+        /* Public: whether the checksum matches is the status (CHECKSUM). */
+        cloak__declassify(&mismatch, sizeof mismatch);
+        if (mismatch) {
             rc = CLOAK_E_CHECKSUM;
         }
     }
