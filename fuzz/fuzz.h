@@ -1,0 +1,124 @@
+/*
+ * Support shared by the libFuzzer harnesses and by make_corpus, which writes their seed corpora.
+ *
+ * - A deterministic random source (libsodium's randombytes), restarted for every input, so that a
+ *   crash reproduces from its input file alone and libFuzzer sees the same coverage twice.
+ * - Fixed key material derived from fixed seeds: the harnesses open with these keys, and
+ *   make_corpus seals to them, so valid blobs are reachable from the seeds.
+ * - A cursor over the input that hands out slices, each copied to a heap buffer of its exact
+ *   length, so AddressSanitizer catches a read one byte past any of them.
+ * - FUZZ_CHECK: the properties the harnesses assert; a failure aborts, which libFuzzer records as
+ *   a crash.
+ *
+ * The input layouts of the harnesses are written in each harness's header comment; make_corpus
+ * builds its seeds with the fz_put_* writers below, the mirror images of the readers.
+ */
+#ifndef CLOAK_FUZZ_H
+#define CLOAK_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cloak.h"
+
+/* The libFuzzer entry points (declared here for -Wmissing-prototypes). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Installs the deterministic random source and calls cloak_init(); aborts if that fails. */
+void fz_init(void);
+/* Restarts the random stream (call at the start of every input). */
+void fz_rng_reset(void);
+
+/* Aborts with the condition's text, file and line. */
+void fz_fail(const char *what, const char *file, int line);
+#define FUZZ_CHECK(cond)                                                                             \
+    do {                                                                                             \
+        if (!(cond)) {                                                                               \
+            fz_fail(#cond, __FILE__, __LINE__);                                                      \
+        }                                                                                            \
+    } while (0)
+
+/* With FUZZ_TRACE=1 in the environment, prints "what: status" to stderr (to check by hand which
+ * paths a corpus reaches: `FUZZ_TRACE=1 ./fuzz_x -runs=0 corpus/`). */
+void fz_trace(const char *what, int rc);
+
+/* 1 if the n bytes at p are all zero (or n is 0). */
+int fz_is_zero(const void *p, size_t n);
+
+/* A heap copy of exactly n bytes (a one-byte allocation when n is 0, so the pointer is valid and
+ * any access through it is caught). Never NULL; free with free(). */
+uint8_t *fz_dup(const uint8_t *p, size_t n);
+/* n bytes of heap, filled with 0xA5 so that "zeroed on failure" is not true by accident. */
+uint8_t *fz_alloc(size_t n);
+
+/* ------------------------------------------------------------------------------------------------
+ * Fixed key material
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct fz_keys {
+    /* Identities: alice signs (shares, batches, bundles), bob is another member. */
+    uint8_t alice_id_pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
+    uint8_t alice_id_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t bob_id_pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
+    uint8_t bob_id_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    /* Encryption keys: shares go to bob, HPKE messages to bob. */
+    uint8_t alice_enc_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t alice_enc_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t bob_enc_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t bob_enc_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    /* The service account that batches go to. */
+    uint8_t account_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint8_t account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    /* Master key (wrapping), two vault keys (before and after a rotation). */
+    uint8_t master_key[CLOAK_KEYBYTES];
+    uint8_t vault_key[CLOAK_KEYBYTES];
+    uint8_t vault_key2[CLOAK_KEYBYTES];
+} fz_keys;
+
+#define FZ_VAULT_ID "fuzz vault"
+#define FZ_VAULT_ID_LEN (sizeof(FZ_VAULT_ID) - 1U)
+
+/* The fixed keys (computed once, after fz_init()). */
+const fz_keys *fz_keys_get(void);
+/* Vault states for vault_key and vault_key2 under FZ_VAULT_ID (read-only). */
+const cloak_vault *fz_vault1(void);
+const cloak_vault *fz_vault2(void);
+
+/* ------------------------------------------------------------------------------------------------
+ * Input cursor. Every reader returns a heap slice of the length it reports (fz_dup), which the
+ * caller frees; when the input runs out a slice is simply shorter (possibly empty).
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct fz_input {
+    const uint8_t *p;
+    size_t n;
+} fz_input;
+
+uint8_t fz_u8(fz_input *in);   /* 0 when the input is exhausted */
+uint16_t fz_u16(fz_input *in); /* big-endian */
+/* Up to len bytes. */
+uint8_t *fz_take(fz_input *in, size_t len, size_t *got);
+/* Exactly len bytes, zero-padded if the input runs out (for fixed-size arguments). */
+void fz_fixed(fz_input *in, uint8_t *out, size_t len);
+/* u8 length, then that many bytes. */
+uint8_t *fz_lp8(fz_input *in, size_t *len);
+/* u16 big-endian length, then that many bytes. */
+uint8_t *fz_lp16(fz_input *in, size_t *len);
+/* Everything left. */
+uint8_t *fz_rest(fz_input *in, size_t *len);
+
+/* ------------------------------------------------------------------------------------------------
+ * Writers, for make_corpus: the mirror images of the readers.
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct fz_buf {
+    uint8_t *p;
+    size_t n, cap;
+} fz_buf;
+
+void fz_put(fz_buf *b, const void *p, size_t n);
+void fz_put_u8(fz_buf *b, uint8_t v);
+void fz_put_u16(fz_buf *b, uint16_t v);
+void fz_put_lp8(fz_buf *b, const void *p, size_t n);
+void fz_put_lp16(fz_buf *b, const void *p, size_t n);
+void fz_buf_free(fz_buf *b);
+
+#endif /* CLOAK_FUZZ_H */

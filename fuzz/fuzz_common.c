@@ -1,0 +1,310 @@
+/* Support shared by the harnesses and make_corpus: see fuzz.h. */
+#include "fuzz.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+/* ------------------------------------------------------------------------------------------------
+ * Deterministic random source: SplitMix64. Not a cryptographic generator, and it need not be: it
+ * only has to make every run of an input take the same path.
+ * ---------------------------------------------------------------------------------------------- */
+static uint64_t rng_state;
+
+static uint64_t splitmix64(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_buf(void *const buf, const size_t size)
+{
+    uint8_t *p = buf;
+    size_t i;
+    uint64_t v = 0;
+
+    for (i = 0; i < size; i++) {
+        if (i % 8U == 0U) {
+            v = splitmix64();
+        }
+        p[i] = (uint8_t)(v >> (8U * (i % 8U)));
+    }
+}
+
+static uint32_t rng_random(void)
+{
+    return (uint32_t)(splitmix64() >> 32);
+}
+
+static const char *rng_name(void)
+{
+    return "libcloak-fuzz-splitmix64";
+}
+
+static struct randombytes_implementation fuzz_rng = {
+    .implementation_name = rng_name,
+    .random = rng_random,
+    .stir = NULL,
+    .uniform = NULL,
+    .buf = rng_buf,
+    .close = NULL,
+};
+
+void fz_rng_reset(void)
+{
+    rng_state = 0x636C6F616B66757AULL; /* "cloakfuz" */
+}
+
+void fz_fail(const char *what, const char *file, int line)
+{
+    fprintf(stderr, "fuzz check failed: %s (%s:%d)\n", what, file, line);
+    abort();
+}
+
+void fz_init(void)
+{
+    static int done;
+
+    if (done) {
+        return;
+    }
+    fz_rng_reset();
+    if (randombytes_set_implementation(&fuzz_rng) != 0 || cloak_init() != CLOAK_OK) {
+        fz_fail("fz_init: cloak_init", __FILE__, __LINE__);
+    }
+    done = 1;
+}
+
+void fz_trace(const char *what, int rc)
+{
+    static int enabled = -1;
+
+    if (enabled < 0) {
+        const char *v = getenv("FUZZ_TRACE");
+        enabled = v != NULL && v[0] != '\0' && v[0] != '0';
+    }
+    if (enabled) {
+        fprintf(stderr, "%s: %d\n", what, rc);
+    }
+}
+
+int fz_is_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint8_t acc = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        acc |= b[i];
+    }
+    return acc == 0;
+}
+
+uint8_t *fz_dup(const uint8_t *p, size_t n)
+{
+    uint8_t *q = malloc(n > 0 ? n : 1U);
+
+    if (q == NULL) {
+        fz_fail("malloc", __FILE__, __LINE__);
+    }
+    if (n > 0) {
+        memcpy(q, p, n);
+    }
+    return q;
+}
+
+uint8_t *fz_alloc(size_t n)
+{
+    uint8_t *q = malloc(n > 0 ? n : 1U);
+
+    if (q == NULL) {
+        fz_fail("malloc", __FILE__, __LINE__);
+    }
+    memset(q, 0xA5, n > 0 ? n : 1U);
+    return q;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Fixed keys
+ * ---------------------------------------------------------------------------------------------- */
+static fz_keys keys;
+static cloak_vault vault1, vault2;
+static int keys_ready;
+
+static void seed_of(uint8_t seed[32], char tag)
+{
+    memset(seed, (unsigned char)tag, 32);
+}
+
+static void keys_make(void)
+{
+    uint8_t seed[32];
+
+    if (keys_ready) {
+        return;
+    }
+    fz_init();
+    seed_of(seed, 'A');
+    FUZZ_CHECK(cloak_identity_keypair_from_seed(keys.alice_id_pk, keys.alice_id_sk, seed) == CLOAK_OK);
+    seed_of(seed, 'B');
+    FUZZ_CHECK(cloak_identity_keypair_from_seed(keys.bob_id_pk, keys.bob_id_sk, seed) == CLOAK_OK);
+    seed_of(seed, 'a');
+    FUZZ_CHECK(cloak_encryption_keypair_from_seed(keys.alice_enc_pk, keys.alice_enc_sk, seed, 32) == CLOAK_OK);
+    seed_of(seed, 'b');
+    FUZZ_CHECK(cloak_encryption_keypair_from_seed(keys.bob_enc_pk, keys.bob_enc_sk, seed, 32) == CLOAK_OK);
+    seed_of(seed, 's');
+    FUZZ_CHECK(cloak_encryption_keypair_from_seed(keys.account_pk, keys.account_sk, seed, 32) == CLOAK_OK);
+    seed_of(keys.master_key, 'M');
+    seed_of(keys.vault_key, 'V');
+    seed_of(keys.vault_key2, 'W');
+    FUZZ_CHECK(cloak_vault_init(&vault1, keys.vault_key, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN) ==
+               CLOAK_OK);
+    FUZZ_CHECK(cloak_vault_init(&vault2, keys.vault_key2, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN) ==
+               CLOAK_OK);
+    keys_ready = 1;
+}
+
+const fz_keys *fz_keys_get(void)
+{
+    keys_make();
+    return &keys;
+}
+
+const cloak_vault *fz_vault1(void)
+{
+    keys_make();
+    return &vault1;
+}
+
+const cloak_vault *fz_vault2(void)
+{
+    keys_make();
+    return &vault2;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Input cursor
+ * ---------------------------------------------------------------------------------------------- */
+uint8_t fz_u8(fz_input *in)
+{
+    uint8_t v;
+
+    if (in->n == 0) {
+        return 0;
+    }
+    v = in->p[0];
+    in->p++;
+    in->n--;
+    return v;
+}
+
+uint16_t fz_u16(fz_input *in)
+{
+    const uint16_t hi = fz_u8(in);
+    return (uint16_t)((hi << 8) | fz_u8(in));
+}
+
+uint8_t *fz_take(fz_input *in, size_t len, size_t *got)
+{
+    uint8_t *q;
+
+    if (len > in->n) {
+        len = in->n;
+    }
+    q = fz_dup(in->p, len);
+    in->p += len;
+    in->n -= len;
+    *got = len;
+    return q;
+}
+
+void fz_fixed(fz_input *in, uint8_t *out, size_t len)
+{
+    const size_t got = len < in->n ? len : in->n;
+
+    memset(out, 0, len);
+    if (got > 0) {
+        memcpy(out, in->p, got);
+    }
+    in->p += got;
+    in->n -= got;
+}
+
+uint8_t *fz_lp8(fz_input *in, size_t *len)
+{
+    return fz_take(in, fz_u8(in), len);
+}
+
+uint8_t *fz_lp16(fz_input *in, size_t *len)
+{
+    return fz_take(in, fz_u16(in), len);
+}
+
+uint8_t *fz_rest(fz_input *in, size_t *len)
+{
+    return fz_take(in, in->n, len);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Writers
+ * ---------------------------------------------------------------------------------------------- */
+void fz_put(fz_buf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap > 0 ? b->cap : 256U;
+        uint8_t *q;
+        while (cap < b->n + n) {
+            cap *= 2U;
+        }
+        q = realloc(b->p, cap);
+        if (q == NULL) {
+            fz_fail("realloc", __FILE__, __LINE__);
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    if (n > 0) {
+        memcpy(b->p + b->n, p, n);
+    }
+    b->n += n;
+}
+
+void fz_put_u8(fz_buf *b, uint8_t v)
+{
+    fz_put(b, &v, 1);
+}
+
+void fz_put_u16(fz_buf *b, uint16_t v)
+{
+    const uint8_t be[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    fz_put(b, be, 2);
+}
+
+void fz_put_lp8(fz_buf *b, const void *p, size_t n)
+{
+    if (n > 0xFFU) {
+        fz_fail("fz_put_lp8: too long", __FILE__, __LINE__);
+    }
+    fz_put_u8(b, (uint8_t)n);
+    fz_put(b, p, n);
+}
+
+void fz_put_lp16(fz_buf *b, const void *p, size_t n)
+{
+    if (n > 0xFFFFU) {
+        fz_fail("fz_put_lp16: too long", __FILE__, __LINE__);
+    }
+    fz_put_u16(b, (uint16_t)n);
+    fz_put(b, p, n);
+}
+
+void fz_buf_free(fz_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
