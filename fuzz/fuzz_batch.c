@@ -1,19 +1,21 @@
 /*
- * Service-account batches from the server: cloak_batch_verify(), then cloak_batch_open_item() on
- * each item, as the CLI does.
+ * Service-account batches from the server: cloak_batch_sender() and cloak_batch_verify(), then
+ * cloak_batch_item_index() and cloak_batch_open_item() on each item, as the CLI does.
  *
  * Input: op(1) || lp16(batch) || lp8(expected name) || lp16(item) || lp16(item) ...  (at most 8 items)
- *   op % 4: trusted identities: 0 alice (the fixed creator); 1 the creator the blob names (bytes
- *           68..100), so that signatures under arbitrary keys are checked; 2 bob and alice; 3 none
+ *   op % 4: trusted identities: 0 alice (the fixed creator); 1 the creator cloak_batch_sender()
+ *           reads, so that signatures under arbitrary keys are checked; 2 bob and alice; 3 none
  *   op bit 2: value buffer one byte under cloak_batch_item_opened_maxlen()
  *   op bit 3: name buffer of one byte
  *   op bit 4: pass the expected name (even an empty one, which is BAD_PARAMS)
  *   The account is the fixed account key pair.
  *
  * Properties: on failure every output is zero, the reader state included; a reader that failed to
- * verify opens nothing; a verified batch reports its own item count and signer, which is trusted;
- * an opened item is the one its manifest entry names (BLAKE2b-256 recomputed here), its name is 1
- * to 255 bytes (the expected one, if given), and the lengths add up.
+ * verify opens nothing; a verified batch reports its own item count and signer, which is trusted
+ * and is what cloak_batch_sender() reads; the parse-only accessors refuse exactly what verify and
+ * open refuse first, with the same code; an opened item is the one its manifest entry names
+ * (BLAKE2b-256 recomputed here) at the index cloak_batch_item_index() reads, its name is 1 to 255
+ * bytes (the expected one, if given), and the lengths add up.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +43,22 @@ static void open_item(const cloak_batch *reader, int verified, const uint8_t *ba
     uint8_t *name = fz_alloc(name_cap);
     uint8_t *value = fz_alloc(value_cap);
     size_t name_len = 999, value_len = 999;
+    uint32_t parsed_index = 77;
+    const int rc_index = cloak_batch_item_index(&parsed_index, item, item_len);
     const int rc = cloak_batch_open_item(reader, batch, batch_len, item, item_len, a->expected, a->expected_len,
                                          name, name_cap, &name_len, value, value_cap, &value_len);
     fz_trace("cloak_batch_open_item", rc);
+    fz_trace("cloak_batch_item_index", rc_index);
+
+    if (rc_index != CLOAK_OK) {
+        FUZZ_CHECK(parsed_index == 0);
+        /* open_item checks the same header and minimum length first (after its arguments). */
+        if (verified && (a->expected == NULL || a->expected_len > 0)) {
+            FUZZ_CHECK(rc == rc_index);
+        }
+    } else {
+        FUZZ_CHECK(item_len >= CLOAK_BATCH_ITEM_OVERHEADBYTES + 1U);
+    }
 
     if (rc != CLOAK_OK) {
         FUZZ_CHECK(rc == CLOAK_E_MALFORMED || rc == CLOAK_E_UNSUPPORTED_VERSION ||
@@ -61,6 +76,7 @@ static void open_item(const cloak_batch *reader, int verified, const uint8_t *ba
         const uint32_t index = (uint32_t)item[36] << 24 | (uint32_t)item[37] << 16 | (uint32_t)item[38] << 8 | item[39];
 
         FUZZ_CHECK(verified && value_cap == maxlen);
+        FUZZ_CHECK(rc_index == CLOAK_OK && parsed_index == index);
         FUZZ_CHECK(index < cloak_batch_item_count(reader));
         crypto_generichash(digest, sizeof digest, item, item_len, NULL, 0);
         FUZZ_CHECK(memcmp(digest, batch + prefix_len + 32U * (size_t)index, 32) == 0);
@@ -91,11 +107,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t trusted[2 * CLOAK_IDENTITY_PUBLICKEYBYTES];
     size_t trusted_count = 1;
     cloak_batch *reader = malloc(sizeof *reader);
-    uint8_t signer[CLOAK_IDENTITY_PUBLICKEYBYTES];
+    uint8_t signer[CLOAK_IDENTITY_PUBLICKEYBYTES], sender[CLOAK_IDENTITY_PUBLICKEYBYTES];
     size_t batch_len, expected_len, item_len, i;
     uint8_t *batch, *expected;
     open_args a;
-    int rc, verified;
+    int rc, rc_sender, verified;
 
     fz_rng_reset();
     FUZZ_CHECK(reader != NULL);
@@ -103,15 +119,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     batch = fz_lp16(&in, &batch_len);
     expected = fz_lp8(&in, &expected_len);
 
+    memset(sender, 0xA5, sizeof sender);
+    rc_sender = cloak_batch_sender(sender, batch, batch_len);
+    fz_trace("cloak_batch_sender", rc_sender);
+    if (rc_sender != CLOAK_OK) {
+        FUZZ_CHECK(fz_is_zero(sender, sizeof sender));
+    } else {
+        FUZZ_CHECK(batch_len >= OFF_CREATOR + 32U && memcmp(sender, batch + OFF_CREATOR, 32) == 0);
+    }
+
     switch (op % 4U) {
     case 0:
         memcpy(trusted, k->alice_id_pk, 32);
         break;
     case 1:
-        memset(trusted, 0, 32);
-        if (batch_len >= OFF_CREATOR + 32U) {
-            memcpy(trusted, batch + OFF_CREATOR, 32);
-        }
+        memcpy(trusted, sender, 32);
         break;
     case 2:
         memcpy(trusted, k->bob_id_pk, 32);
@@ -128,6 +150,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_trace("cloak_batch_verify", rc);
     verified = rc == CLOAK_OK;
     cloak_batch_signer(signer, reader);
+    /* verify checks the same header and layout first: the same verdict on them. */
+    if (rc_sender != CLOAK_OK) {
+        FUZZ_CHECK(rc == rc_sender);
+    } else if (verified) {
+        FUZZ_CHECK(memcmp(signer, sender, sizeof signer) == 0);
+    }
     if (!verified) {
         FUZZ_CHECK(rc == CLOAK_E_MALFORMED || rc == CLOAK_E_UNSUPPORTED_VERSION ||
                    rc == CLOAK_E_UNSUPPORTED_SUITE || rc == CLOAK_E_WRONG_TYPE || rc == CLOAK_E_WRONG_KEY ||
