@@ -191,7 +191,7 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     size_t start, end, body_len, decoded, out_len, i;
     unsigned high = 0;
     uint8_t prefix_type;
-    int type, rc, mismatch;
+    int type = 0, rc, mismatch;
 
     if (blob != NULL && blob_cap > 0) {
         memset(blob, 0, blob_cap);
