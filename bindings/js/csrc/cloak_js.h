@@ -1,0 +1,25 @@
+/*
+ * One dispatch table over the whole public C API, shared by both JavaScript backends (the Node
+ * addon and the WebAssembly module), so that the two cannot drift apart: the TypeScript layer
+ * (src/ops.ts) speaks only in these operation numbers and argument slots.
+ *
+ * An operation takes `nargs` slots. Slot i is a buffer (ptr[i], len[i] = its length), a number
+ * passed in (len[i], ptr[i] unused) or a number passed out (written to len[i]). Which slot is what
+ * is listed per operation in cloak_js.c. Fixed-size buffers must have exactly their size
+ * (CLOAK_E_BAD_PARAMS otherwise); opaque states are copied into aligned locals for the call and
+ * back, and the locals wiped.
+ */
+#ifndef CLOAK_JS_H
+#define CLOAK_JS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLOAK_JS_MAXARGS 8
+
+int cloak_js_call(int op, uint8_t *const *ptr, size_t *len, size_t nargs);
+
+/* Zeroes memory in a way the compiler keeps (for the hosts' temporary copies). */
+void cloak_js_wipe(void *p, size_t len);
+
+#endif

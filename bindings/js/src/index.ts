@@ -1,0 +1,746 @@
+/**
+ * libcloak for JavaScript: one API over two backends, the Node addon (native libcloak) and the
+ * WebAssembly build (browsers, workers, Node). Byte strings are Uint8Array in and out; labels
+ * (vault ids, secret names, contexts) and passwords may also be given as strings (UTF-8). Every
+ * failure throws a CloakError subclass carrying the C library's status code.
+ *
+ *   const cloak = await load();                 // native under Node if built, else WebAssembly
+ *   const vault = cloak.vaultInit(cloak.vaultKeyGenerate(), 'vault-1');
+ *   const sealed = vault.sealSecret('API_TOKEN', utf8('hello'));
+ *
+ * Argon2id: passwordDeriveAsync() runs on another thread (libuv's pool natively, a worker with its
+ * own WebAssembly instance otherwise), so a page never freezes; passwordDerive() is synchronous.
+ */
+import type { Backend, Slot } from './backend.js';
+import { CloakBadParamsError, CloakError, errorFor, Status, statusName } from './errors.js';
+import { Op, SIZE_NAMES } from './ops.js';
+import { loadNative } from './native.js';
+import { loadWasm, type WasmOptions } from './wasm.js';
+
+export * from './errors.js';
+export type { Backend, Slot } from './backend.js';
+export type { WasmOptions } from './wasm.js';
+
+export type Bytes = Uint8Array;
+/** A label or password: bytes, or a string taken as UTF-8. */
+export type Label = Uint8Array | string;
+
+export type Sizes = { readonly [K in (typeof SIZE_NAMES)[number]]: number };
+
+/** Object types of the envelope header (protocol.md section 2). */
+export const ObjectType = {
+  PASSWORD_RECORD: 0x01,
+  IDENTITY_PUBLIC_KEY: 0x02,
+  ENCRYPTION_PUBLIC_KEY: 0x03,
+  BUNDLE: 0x04,
+  WRAPPED_IDENTITY_KEY: 0x05,
+  WRAPPED_ENCRYPTION_KEY: 0x06,
+  WRAPPED_SERVICE_ACCOUNT_KEY: 0x07,
+  SECRET: 0x08,
+  SHARE: 0x09,
+  BATCH: 0x0a,
+  BATCH_ITEM: 0x0b,
+  SERVICE_ACCOUNT_KEY: 0x0c,
+} as const;
+
+/** Argon2id costs of a password record; defaults are RFC 9106's second recommendation. */
+export interface PasswordParams {
+  memoryKib?: number;
+  iterations?: number;
+  parallelism?: number;
+}
+export const PASSWORD_DEFAULTS = { memoryKib: 65536, iterations: 3, parallelism: 4 } as const;
+
+export interface KeyPair {
+  publicKey: Bytes;
+  secretKey: Bytes;
+}
+
+export interface LoadOptions {
+  /** 'auto' (default): the native addon under Node when it is built, else WebAssembly. */
+  backend?: 'auto' | 'native' | 'wasm';
+  /** Path of cloak.node (default: binding/cloak.node of this package). */
+  nativePath?: string;
+  wasm?: WasmOptions;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** UTF-8 bytes of a string (a helper for values, which are bytes). */
+export function utf8(s: string): Bytes {
+  return enc.encode(s);
+}
+
+function label(x: Label | null | undefined, what: string): Bytes {
+  if (x === null || x === undefined) return new Uint8Array(0);
+  if (typeof x === 'string') return enc.encode(x);
+  if (x instanceof Uint8Array) return x;
+  throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a Uint8Array or a string`);
+}
+
+function bytes(x: Bytes, what: string): Bytes {
+  if (!(x instanceof Uint8Array)) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a Uint8Array`);
+  }
+  return x;
+}
+
+function fixed(x: Bytes, size: number, what: string): Bytes {
+  bytes(x, what);
+  if (x.length !== size) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be ${size} bytes, not ${x.length}`);
+  }
+  return x;
+}
+
+function u32(x: number, what: string): number {
+  if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be an integer from 0 to 2^32-1`);
+  }
+  return x;
+}
+
+function cstring(b: Bytes): string {
+  const end = b.indexOf(0);
+  return dec.decode(end < 0 ? b : b.subarray(0, end));
+}
+
+/** The Cloak instance: every operation of the C API, over one backend. */
+export class Cloak {
+  readonly backend: Backend;
+  readonly sizes: Sizes;
+  readonly version: { string: string; major: number; minor: number; patch: number };
+  private readonly nums = new Float64Array(8);
+
+  /** Use load(); this takes an already loaded backend and initialises the library. */
+  constructor(backend: Backend) {
+    this.backend = backend;
+    this.run(Op.INIT, []);
+    const table = new Uint8Array(4 * SIZE_NAMES.length);
+    this.run(Op.SIZES, [table]);
+    const view = new DataView(table.buffer);
+    const sizes: Record<string, number> = {};
+    SIZE_NAMES.forEach((n, i) => (sizes[n] = view.getUint32(4 * i, true)));
+    this.sizes = Object.freeze(sizes) as Sizes;
+    const v = new Uint8Array(64);
+    const n = this.run(Op.VERSION_STRING, [v, null])[1];
+    this.version = Object.freeze({
+      string: dec.decode(v.subarray(0, n)),
+      major: sizes.versionMajor,
+      minor: sizes.versionMinor,
+      patch: sizes.versionPatch,
+    });
+  }
+
+  get backendName(): 'native' | 'wasm' {
+    return this.backend.name;
+  }
+
+  /** Stops the backend's worker thread, if any. */
+  close(): void {
+    this.backend.close();
+  }
+
+  /** Calls an operation; throws the error for a negative status. Returns the slots' numbers. */
+  private run(op: number, args: Slot[]): Float64Array {
+    const rc = this.backend.call(op, args, this.nums);
+    if (rc !== 0) throw this.error(rc);
+    return this.nums;
+  }
+
+  private async runAsync(op: number, args: Slot[]): Promise<Float64Array> {
+    const nums = new Float64Array(8);
+    const rc = await this.backend.callAsync(op, args, nums);
+    if (rc !== 0) throw this.error(rc);
+    return nums;
+  }
+
+  private error(rc: number): CloakError {
+    return errorFor(rc, `${statusName(rc)}: ${this.statusString(rc)}`);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Status, envelope, text form
+
+  /** A short English sentence for a status code (cloak_status_string). */
+  statusString(code: number): string {
+    const out = new Uint8Array(256);
+    const nums = new Float64Array(8);
+    const rc = this.backend.call(Op.STATUS_STRING, [code <= 0 ? -code : 1000, out, null], nums);
+    return rc === 0 ? dec.decode(out.subarray(0, nums[2])) : 'unknown status';
+  }
+
+  /** The header of a blob: its type and key id (the body is not checked). */
+  blobInspect(blob: Bytes): { type: number; keyId: Bytes } {
+    const keyId = new Uint8Array(this.sizes.keyIdBytes);
+    const n = this.run(Op.BLOB_INSPECT, [bytes(blob, 'blob'), null, keyId]);
+    return { type: n[1], keyId };
+  }
+
+  textEncodedLen(blobLen: number): number {
+    return this.run(Op.TEXT_ENCODED_LEN, [blobLen, null])[1];
+  }
+
+  textDecodedMaxlen(textLen: number): number {
+    return this.run(Op.TEXT_DECODED_MAXLEN, [textLen, null])[1];
+  }
+
+  /** "cloak-<type>-<base64url(blob || checksum)>". */
+  textEncode(blob: Bytes): string {
+    bytes(blob, 'blob');
+    const out = new Uint8Array(this.textEncodedLen(blob.length));
+    const n = this.run(Op.TEXT_ENCODE, [out, null, blob])[1];
+    return dec.decode(out.subarray(0, n));
+  }
+
+  textDecode(text: string | Bytes): Bytes {
+    const t = label(text, 'text');
+    const out = new Uint8Array(this.textDecodedMaxlen(t.length));
+    const n = this.run(Op.TEXT_DECODE, [out, null, t])[1];
+    return out.slice(0, n);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Symmetric keys, passwords
+
+  keyId(key: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.keyIdBytes);
+    this.run(Op.KEY_ID, [out, fixed(key, this.sizes.keyBytes, 'key')]);
+    return out;
+  }
+
+  vaultKeyGenerate(): Bytes {
+    const out = new Uint8Array(this.sizes.keyBytes);
+    this.run(Op.VAULT_KEY_GENERATE, [out]);
+    return out;
+  }
+
+  private params(p: PasswordParams): [number, number, number] {
+    return [
+      u32(p.memoryKib ?? PASSWORD_DEFAULTS.memoryKib, 'memoryKib'),
+      u32(p.iterations ?? PASSWORD_DEFAULTS.iterations, 'iterations'),
+      u32(p.parallelism ?? PASSWORD_DEFAULTS.parallelism, 'parallelism'),
+    ];
+  }
+
+  /** A password record with a fresh random salt. */
+  passwordRecordNew(params: PasswordParams = {}): Bytes {
+    const out = new Uint8Array(this.sizes.passwordRecordBytes);
+    this.run(Op.PASSWORD_RECORD_NEW, [out, ...this.params(params)]);
+    return out;
+  }
+
+  passwordRecordEncode(salt: Bytes, params: PasswordParams = {}): Bytes {
+    const out = new Uint8Array(this.sizes.passwordRecordBytes);
+    this.run(Op.PASSWORD_RECORD_ENCODE, [out, fixed(salt, this.sizes.passwordSaltBytes, 'salt'), ...this.params(params)]);
+    return out;
+  }
+
+  passwordRecordDecode(record: Bytes): { salt: Bytes; memoryKib: number; iterations: number; parallelism: number } {
+    const salt = new Uint8Array(this.sizes.passwordSaltBytes);
+    const n = this.run(Op.PASSWORD_RECORD_DECODE, [salt, null, null, null, bytes(record, 'record')]);
+    return { salt, memoryKib: n[1], iterations: n[2], parallelism: n[3] };
+  }
+
+  /** Argon2id then HKDF: master key (wraps private keys) and login key (for the server). Blocks. */
+  passwordDerive(password: Label, record: Bytes): { masterKey: Bytes; loginKey: Bytes } {
+    const masterKey = new Uint8Array(this.sizes.keyBytes);
+    const loginKey = new Uint8Array(this.sizes.keyBytes);
+    this.run(Op.PASSWORD_DERIVE, [masterKey, loginKey, label(password, 'password'), bytes(record, 'record')]);
+    return { masterKey, loginKey };
+  }
+
+  /** passwordDerive() on another thread: does not block the event loop or the page. */
+  async passwordDeriveAsync(password: Label, record: Bytes): Promise<{ masterKey: Bytes; loginKey: Bytes }> {
+    const masterKey = new Uint8Array(this.sizes.keyBytes);
+    const loginKey = new Uint8Array(this.sizes.keyBytes);
+    await this.runAsync(Op.PASSWORD_DERIVE, [masterKey, loginKey, label(password, 'password'), bytes(record, 'record')]);
+    return { masterKey, loginKey };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identity (Ed25519) and encryption (X25519) keys
+
+  identityKeypair(): KeyPair {
+    const publicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    const secretKey = new Uint8Array(this.sizes.identitySecretKeyBytes);
+    this.run(Op.IDENTITY_KEYPAIR, [publicKey, secretKey]);
+    return { publicKey, secretKey };
+  }
+
+  identityKeypairFromSeed(seed: Bytes): KeyPair {
+    const publicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    const secretKey = new Uint8Array(this.sizes.identitySecretKeyBytes);
+    this.run(Op.IDENTITY_KEYPAIR_FROM_SEED, [publicKey, secretKey, fixed(seed, this.sizes.identitySeedBytes, 'seed')]);
+    return { publicKey, secretKey };
+  }
+
+  /** Signs `message` under a context label (may be empty). */
+  identitySign(message: Bytes, context: Label, secretKey: Bytes): Bytes {
+    const sig = new Uint8Array(this.sizes.signatureBytes);
+    this.run(Op.IDENTITY_SIGN, [
+      sig, bytes(message, 'message'), label(context, 'context'),
+      fixed(secretKey, this.sizes.identitySecretKeyBytes, 'secretKey'),
+    ]);
+    return sig;
+  }
+
+  /** Returns if the signature verifies; throws CloakBadSignatureError (or another) otherwise. */
+  identityVerify(signature: Bytes, message: Bytes, context: Label, publicKey: Bytes): void {
+    this.run(Op.IDENTITY_VERIFY, [
+      fixed(signature, this.sizes.signatureBytes, 'signature'), bytes(message, 'message'),
+      label(context, 'context'), fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey'),
+    ]);
+  }
+
+  encryptionKeypair(): KeyPair {
+    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
+    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
+    this.run(Op.ENCRYPTION_KEYPAIR, [publicKey, secretKey]);
+    return { publicKey, secretKey };
+  }
+
+  /** RFC 9180 DeriveKeyPair (the seed needs at least 32 bytes). */
+  encryptionKeypairFromSeed(seed: Bytes): KeyPair {
+    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
+    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
+    this.run(Op.ENCRYPTION_KEYPAIR_FROM_SEED, [publicKey, secretKey, bytes(seed, 'seed')]);
+    return { publicKey, secretKey };
+  }
+
+  identityPublicExport(publicKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.publicKeyBlobBytes);
+    this.run(Op.IDENTITY_PUBLIC_EXPORT, [out, fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey')]);
+    return out;
+  }
+
+  identityPublicImport(blob: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    this.run(Op.IDENTITY_PUBLIC_IMPORT, [out, bytes(blob, 'blob')]);
+    return out;
+  }
+
+  encryptionPublicExport(publicKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.publicKeyBlobBytes);
+    this.run(Op.ENCRYPTION_PUBLIC_EXPORT, [out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey')]);
+    return out;
+  }
+
+  encryptionPublicImport(blob: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
+    this.run(Op.ENCRYPTION_PUBLIC_IMPORT, [out, bytes(blob, 'blob')]);
+    return out;
+  }
+
+  /** A member's bundle: the identity key signs the encryption public key. */
+  bundleCreate(identitySecretKey: Bytes, encryptionPublicKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.bundleBytes);
+    this.run(Op.BUNDLE_CREATE, [
+      out, fixed(identitySecretKey, this.sizes.identitySecretKeyBytes, 'identitySecretKey'),
+      fixed(encryptionPublicKey, this.sizes.encryptionPublicKeyBytes, 'encryptionPublicKey'),
+    ]);
+    return out;
+  }
+
+  bundleVerify(bundle: Bytes): { identityPublicKey: Bytes; encryptionPublicKey: Bytes } {
+    const identityPublicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    const encryptionPublicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
+    this.run(Op.BUNDLE_VERIFY, [identityPublicKey, encryptionPublicKey, bytes(bundle, 'bundle')]);
+    return { identityPublicKey, encryptionPublicKey };
+  }
+
+  /** Six groups of five digits, for comparing an identity out of band. */
+  identityFingerprint(identityPublicKey: Bytes): string {
+    const out = new Uint8Array(this.sizes.fingerprintTextBytes);
+    this.run(Op.IDENTITY_FINGERPRINT, [out, fixed(identityPublicKey, this.sizes.identityPublicKeyBytes, 'identityPublicKey')]);
+    return cstring(out);
+  }
+
+  /** One code for a pair of users, the same from either side. */
+  identityPairCode(a: Bytes, b: Bytes): string {
+    const out = new Uint8Array(this.sizes.pairCodeTextBytes);
+    const n = this.sizes.identityPublicKeyBytes;
+    this.run(Op.IDENTITY_PAIR_CODE, [out, fixed(a, n, 'a'), fixed(b, n, 'b')]);
+    return cstring(out);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Private keys under the master key; service-account keys
+
+  private wrap(op: number, masterKey: Bytes, secretKey: Bytes, skLen: number): Bytes {
+    const out = new Uint8Array(this.sizes.wrappedKeyBytes);
+    this.run(op, [out, fixed(masterKey, this.sizes.keyBytes, 'masterKey'), fixed(secretKey, skLen, 'secretKey')]);
+    return out;
+  }
+
+  private unwrap(op: number, masterKey: Bytes, wrapped: Bytes, pkLen: number, skLen: number): KeyPair {
+    const publicKey = new Uint8Array(pkLen);
+    const secretKey = new Uint8Array(skLen);
+    this.run(op, [publicKey, secretKey, fixed(masterKey, this.sizes.keyBytes, 'masterKey'), bytes(wrapped, 'wrapped')]);
+    return { publicKey, secretKey };
+  }
+
+  identityWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
+    return this.wrap(Op.IDENTITY_WRAP, masterKey, secretKey, this.sizes.identitySecretKeyBytes);
+  }
+
+  identityUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
+    return this.unwrap(Op.IDENTITY_UNWRAP, masterKey, wrapped, this.sizes.identityPublicKeyBytes, this.sizes.identitySecretKeyBytes);
+  }
+
+  encryptionWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
+    return this.wrap(Op.ENCRYPTION_WRAP, masterKey, secretKey, this.sizes.encryptionSecretKeyBytes);
+  }
+
+  encryptionUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
+    return this.unwrap(Op.ENCRYPTION_UNWRAP, masterKey, wrapped, this.sizes.encryptionPublicKeyBytes, this.sizes.encryptionSecretKeyBytes);
+  }
+
+  serviceAccountWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
+    return this.wrap(Op.SERVICE_ACCOUNT_WRAP, masterKey, secretKey, this.sizes.encryptionSecretKeyBytes);
+  }
+
+  serviceAccountUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
+    return this.unwrap(Op.SERVICE_ACCOUNT_UNWRAP, masterKey, wrapped, this.sizes.encryptionPublicKeyBytes, this.sizes.encryptionSecretKeyBytes);
+  }
+
+  /** The type and public key a wrapped key carries (parsed, not authenticated). */
+  wrappedKeyPublicKey(wrapped: Bytes): { publicKey: Bytes; type: number } {
+    const publicKey = new Uint8Array(32);
+    const n = this.run(Op.WRAPPED_KEY_PUBLIC_KEY, [publicKey, null, bytes(wrapped, 'wrapped')]);
+    return { publicKey, type: n[1] };
+  }
+
+  /** A service-account private key in the clear (type SERVICE_ACCOUNT_KEY). */
+  serviceAccountExport(publicKey: Bytes, secretKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.serviceAccountKeyBytes);
+    this.run(Op.SERVICE_ACCOUNT_EXPORT, [
+      out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
+      fixed(secretKey, this.sizes.encryptionSecretKeyBytes, 'secretKey'),
+    ]);
+    return out;
+  }
+
+  serviceAccountImport(blob: Bytes): KeyPair {
+    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
+    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
+    this.run(Op.SERVICE_ACCOUNT_IMPORT, [publicKey, secretKey, bytes(blob, 'blob')]);
+    return { publicKey, secretKey };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Vaults and secrets
+
+  /** Subkeys of one vault key, for any number of secrets. */
+  vaultInit(vaultKey: Bytes, vaultId: Label): Vault {
+    const state = new Uint8Array(this.sizes.vaultStateBytes);
+    this.run(Op.VAULT_INIT, [state, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId')]);
+    return new Vault(this, state);
+  }
+
+  secretSealedLen(valueLen: number): number {
+    return this.run(Op.SECRET_SEALED_LEN, [valueLen, null])[1];
+  }
+
+  secretOpenedLen(sealedLen: number): number {
+    return this.run(Op.SECRET_OPENED_LEN, [sealedLen, null])[1];
+  }
+
+  /** @internal */
+  _call(op: number, args: Slot[]): Float64Array {
+    return this.run(op, args);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Vault-key shares
+
+  shareSeal(vaultKey: Bytes, vaultId: Label, recipientPublicKey: Bytes, senderIdentitySecretKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.shareBytes);
+    this.run(Op.SHARE_SEAL, [
+      out, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId'),
+      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
+      fixed(senderIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'senderIdentitySecretKey'),
+    ]);
+    return out;
+  }
+
+  /** The identity that signed a share (parsed, not verified). */
+  shareSender(share: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    this.run(Op.SHARE_SENDER, [out, bytes(share, 'share')]);
+    return out;
+  }
+
+  /** Verifies the share against the trusted sender, then opens the vault key. */
+  shareOpen(share: Bytes, vaultId: Label, recipientPublicKey: Bytes, recipientSecretKey: Bytes, trustedSenderIdentityPublicKey: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.keyBytes);
+    this.run(Op.SHARE_OPEN, [
+      out, bytes(share, 'share'), label(vaultId, 'vaultId'),
+      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
+      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
+      fixed(trustedSenderIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'trustedSenderIdentityPublicKey'),
+    ]);
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Service-account batches
+
+  batchItemLen(nameLen: number, valueLen: number): number {
+    return this.run(Op.BATCH_ITEM_LEN, [nameLen, valueLen, null])[2];
+  }
+
+  batchItemOpenedMaxlen(itemLen: number): number {
+    return this.run(Op.BATCH_ITEM_OPENED_MAXLEN, [itemLen, null])[1];
+  }
+
+  batchLen(vaultIdLen: number, itemCount: number): number {
+    return this.run(Op.BATCH_LEN, [vaultIdLen, itemCount, null])[2];
+  }
+
+  /** A batch writer for one account and vault. */
+  batchBegin(accountPublicKey: Bytes, vaultId: Label): BatchWriter {
+    const id = label(vaultId, 'vaultId');
+    const state = new Uint8Array(this.sizes.batchStateBytes);
+    this.run(Op.BATCH_BEGIN, [state, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'), id]);
+    return new BatchWriter(this, state, id.length);
+  }
+
+  /** The identity a batch claims as its creator (parsed, not verified). */
+  batchSender(batch: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.identityPublicKeyBytes);
+    this.run(Op.BATCH_SENDER, [out, bytes(batch, 'batch')]);
+    return out;
+  }
+
+  /** An item's index (parsed, not verified). */
+  batchItemIndex(item: Bytes): number {
+    return this.run(Op.BATCH_ITEM_INDEX, [null, bytes(item, 'item')])[0];
+  }
+
+  /** Checks the signer against `trusted`, verifies, and opens the encapsulation. */
+  batchVerify(batch: Bytes, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[]): BatchReader {
+    const n = this.sizes.identityPublicKeyBytes;
+    const list = new Uint8Array(n * trusted.length);
+    trusted.forEach((k, i) => list.set(fixed(k, n, 'trusted identity'), n * i));
+    const state = new Uint8Array(this.sizes.batchStateBytes);
+    const copy = bytes(batch, 'batch').slice();
+    this.run(Op.BATCH_VERIFY, [
+      state, copy, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
+      fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey'), list,
+    ]);
+    return new BatchReader(this, state, copy);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // HPKE (RFC 9180), Base mode
+
+  hpkeSetupSender(recipientPublicKey: Bytes, info: Bytes = new Uint8Array(0)): { enc: Bytes; context: HpkeContext } {
+    const state = new Uint8Array(this.sizes.hpkeContextBytes);
+    const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
+    this.run(Op.HPKE_SETUP_SENDER, [state, encOut, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'), bytes(info, 'info')]);
+    return { enc: encOut, context: new HpkeContext(this, state) };
+  }
+
+  hpkeSetupRecipient(enc: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes, info: Bytes = new Uint8Array(0)): HpkeContext {
+    const state = new Uint8Array(this.sizes.hpkeContextBytes);
+    this.run(Op.HPKE_SETUP_RECIPIENT, [
+      state, fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
+      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
+      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'), bytes(info, 'info'),
+    ]);
+    return new HpkeContext(this, state);
+  }
+
+  hpkeSealBase(recipientPublicKey: Bytes, info: Bytes, aad: Bytes, plaintext: Bytes): { enc: Bytes; ciphertext: Bytes } {
+    const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
+    const ct = new Uint8Array(bytes(plaintext, 'plaintext').length + this.sizes.hpkeTagBytes);
+    this.run(Op.HPKE_SEAL_BASE, [
+      encOut, ct, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
+      bytes(info, 'info'), bytes(aad, 'aad'), plaintext,
+    ]);
+    return { enc: encOut, ciphertext: ct };
+  }
+
+  hpkeOpenBase(enc: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes, info: Bytes, aad: Bytes, ciphertext: Bytes): Bytes {
+    const t = this.sizes.hpkeTagBytes;
+    const pt = new Uint8Array(Math.max(0, bytes(ciphertext, 'ciphertext').length - t));
+    this.run(Op.HPKE_OPEN_BASE, [
+      pt, fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
+      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
+      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
+      bytes(info, 'info'), bytes(aad, 'aad'), ciphertext,
+    ]);
+    return pt;
+  }
+}
+
+/** Base of the caller-held states: wipe() zeroes them; a wiped state refuses further use. */
+abstract class State {
+  protected wiped = false;
+  constructor(protected readonly cloak: Cloak, protected readonly state: Uint8Array) {}
+  protected live(): Uint8Array {
+    if (this.wiped) throw new CloakBadParamsError(Status.BAD_PARAMS, 'this state was wiped');
+    return this.state;
+  }
+  protected abstract wipeOp: number;
+  wipe(): void {
+    if (this.wiped) return;
+    this.cloak._call(this.wipeOp, [this.state]);
+    this.state.fill(0);
+    this.wiped = true;
+  }
+}
+
+/** A vault's subkeys (cloak_vault). */
+export class Vault extends State {
+  protected wipeOp = Op.VAULT_WIPE;
+
+  /** The id of the vault key (the key id its secrets carry). */
+  keyId(): Bytes {
+    const out = new Uint8Array(this.cloak.sizes.keyIdBytes);
+    this.cloak._call(Op.VAULT_KEY_ID, [out, this.live()]);
+    return out;
+  }
+
+  /** Seals a value under this vault, bound to the vault id, the name and the optional context. */
+  sealSecret(name: Label, value: Bytes, context: Label = ''): Bytes {
+    const out = new Uint8Array(bytes(value, 'value').length + this.cloak.sizes.secretOverheadBytes);
+    const n = this.cloak._call(Op.SECRET_SEAL, [this.live(), out, null, label(name, 'name'), label(context, 'context'), value])[2];
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  openSecret(name: Label, sealed: Bytes, context: Label = ''): Bytes {
+    const cap = Math.max(0, bytes(sealed, 'sealed').length - this.cloak.sizes.secretOverheadBytes);
+    const out = new Uint8Array(cap);
+    const n = this.cloak._call(Op.SECRET_OPEN, [this.live(), out, null, label(name, 'name'), label(context, 'context'), sealed])[2];
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  /** Opens a secret under this vault and seals it under `to` (rotation); the plaintext stays inside. */
+  resealSecret(to: Vault, name: Label, sealed: Bytes, context: Label = ''): Bytes {
+    const out = new Uint8Array(bytes(sealed, 'sealed').length);
+    const n = this.cloak._call(Op.SECRET_RESEAL, [this.live(), to.live(), out, null, label(name, 'name'), label(context, 'context'), sealed])[3];
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  /** Keyed index of a secret name, for the server to look it up by. */
+  blindIndex(name: Label): Bytes {
+    const out = new Uint8Array(this.cloak.sizes.blindIndexBytes);
+    this.cloak._call(Op.VAULT_BLIND_INDEX, [this.live(), out, label(name, 'name')]);
+    return out;
+  }
+}
+
+/** A batch writer (cloak_batch): seal items, then finish. Keeps the items' digests in order. */
+export class BatchWriter extends State {
+  protected wipeOp = Op.BATCH_WIPE;
+  readonly digests: Bytes[] = [];
+  constructor(cloak: Cloak, state: Uint8Array, private readonly vaultIdLen: number) {
+    super(cloak, state);
+  }
+
+  sealItem(name: Label, value: Bytes): { item: Bytes; digest: Bytes } {
+    const nm = label(name, 'name');
+    const out = new Uint8Array(this.cloak.batchItemLen(nm.length, bytes(value, 'value').length));
+    const digest = new Uint8Array(this.cloak.sizes.batchDigestBytes);
+    const n = this.cloak._call(Op.BATCH_SEAL_ITEM, [this.live(), out, null, digest, nm, value])[2];
+    this.digests.push(digest);
+    return { item: n === out.length ? out : out.slice(0, n), digest };
+  }
+
+  /** Signs the manifest (the digests of every item sealed, by default) and wipes the state. */
+  finish(creatorIdentitySecretKey: Bytes, digests: Bytes[] = this.digests): Bytes {
+    const d = this.cloak.sizes.batchDigestBytes;
+    const list = new Uint8Array(d * digests.length);
+    digests.forEach((x, i) => list.set(fixed(x, d, 'digest'), d * i));
+    const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length));
+    try {
+      const n = this.cloak._call(Op.BATCH_FINISH, [
+        this.live(), out, null, list,
+        fixed(creatorIdentitySecretKey, this.cloak.sizes.identitySecretKeyBytes, 'creatorIdentitySecretKey'),
+      ])[2];
+      return n === out.length ? out : out.slice(0, n);
+    } finally {
+      this.state.fill(0);
+      this.wiped = true;
+    }
+  }
+}
+
+/** A verified batch (cloak_batch, reader side), holding the very bytes it verified. */
+export class BatchReader extends State {
+  protected wipeOp = Op.BATCH_WIPE;
+  constructor(cloak: Cloak, state: Uint8Array, private readonly batch: Uint8Array) {
+    super(cloak, state);
+  }
+
+  get itemCount(): number {
+    return this.cloak._call(Op.BATCH_ITEM_COUNT, [this.live(), null])[1];
+  }
+
+  /** The identity that signed the batch. */
+  get signer(): Bytes {
+    const out = new Uint8Array(this.cloak.sizes.identityPublicKeyBytes);
+    this.cloak._call(Op.BATCH_SIGNER, [out, this.live()]);
+    return out;
+  }
+
+  /** Opens one item; with expectedName, an item for another name fails (CloakMismatchError). */
+  openItem(item: Bytes, expectedName?: Label): { name: Bytes; value: Bytes } {
+    bytes(item, 'item');
+    const nameOut = new Uint8Array(this.cloak.sizes.maxLabelBytes);
+    const valueOut = new Uint8Array(this.cloak.batchItemOpenedMaxlen(item.length));
+    const expected = expectedName === undefined ? null : label(expectedName, 'expectedName');
+    const n = this.cloak._call(Op.BATCH_OPEN_ITEM, [this.live(), this.batch, item, expected, nameOut, null, valueOut, null]);
+    const name = nameOut.slice(0, n[5]);
+    const value = valueOut.slice(0, n[7]);
+    nameOut.fill(0);
+    valueOut.fill(0);
+    return { name, value };
+  }
+
+  override wipe(): void {
+    super.wipe();
+    this.batch.fill(0);
+  }
+}
+
+/** An HPKE context (cloak_hpke_context): seal/open advance the sequence number. */
+export class HpkeContext extends State {
+  protected wipeOp = Op.HPKE_CONTEXT_WIPE;
+
+  seal(plaintext: Bytes, aad: Bytes = new Uint8Array(0)): Bytes {
+    const out = new Uint8Array(bytes(plaintext, 'plaintext').length + this.cloak.sizes.hpkeTagBytes);
+    this.cloak._call(Op.HPKE_SEAL, [this.live(), out, bytes(aad, 'aad'), plaintext]);
+    return out;
+  }
+
+  open(ciphertext: Bytes, aad: Bytes = new Uint8Array(0)): Bytes {
+    const out = new Uint8Array(Math.max(0, bytes(ciphertext, 'ciphertext').length - this.cloak.sizes.hpkeTagBytes));
+    this.cloak._call(Op.HPKE_OPEN, [this.live(), out, bytes(aad, 'aad'), ciphertext]);
+    return out;
+  }
+
+  /** RFC 9180 Export (at most 8160 bytes). */
+  export(exporterContext: Bytes, length: number): Bytes {
+    const out = new Uint8Array(length);
+    this.cloak._call(Op.HPKE_EXPORT, [this.live(), out, bytes(exporterContext, 'exporterContext')]);
+    return out;
+  }
+}
+
+/** Loads a backend and initialises the library. */
+export async function load(options: LoadOptions = {}): Promise<Cloak> {
+  const which = options.backend ?? 'auto';
+  let backend: Backend | null = null;
+  if (which === 'native' || which === 'auto') {
+    backend = await loadNative(options.nativePath);
+    if (!backend && which === 'native') {
+      throw new CloakError(Status.INTERNAL, 'the native addon is not available (build it with scripts/build-addon.sh)');
+    }
+  }
+  backend ??= await loadWasm(options.wasm);
+  return new Cloak(backend);
+}
