@@ -1,0 +1,252 @@
+package cloak
+
+/*
+#include <stdlib.h>
+#include <cloak.h>
+*/
+import "C"
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// A batch re-encrypts the secrets of a vault to a service account with one HPKE encapsulation
+// (docs/protocol.md section 9). Its items open on their own, in any order; the batch blob carries
+// the digest of every item, signed by its creator, so a holder of the account's private key can
+// read the items but cannot alter or add one.
+
+// batchState is a cloak_batch in C memory, outside the Go heap.
+type batchState struct {
+	st      *C.cloak_batch // nil after Wipe
+	cleanup runtime.Cleanup
+}
+
+func freeBatchState(st *C.cloak_batch) {
+	C.cloak_batch_wipe(st)
+	C.free(unsafe.Pointer(st))
+}
+
+// newBatchState allocates a state that is wiped and freed when owner becomes unreachable, unless
+// free ran first.
+func newBatchState[T any](owner *T) (batchState, bool) {
+	st := (*C.cloak_batch)(C.calloc(1, C.sizeof_cloak_batch))
+	if st == nil {
+		return batchState{}, false
+	}
+	return batchState{st: st, cleanup: runtime.AddCleanup(owner, freeBatchState, st)}, true
+}
+
+func (b *batchState) free() {
+	if b.st != nil {
+		b.cleanup.Stop()
+		freeBatchState(b.st)
+		b.st = nil
+	}
+}
+
+// BatchWriter seals the items of one batch, then signs the batch. It is safe for concurrent use
+// (items are numbered in the order their SealItem calls take the writer's lock). Do not copy it.
+type BatchWriter struct {
+	mu         sync.Mutex
+	state      batchState
+	vaultIDLen int
+	digests    []byte // BatchDigestBytes per item sealed, in order
+}
+
+// NewBatchWriter starts a batch for the service account's public key and a vault id (1 to
+// MaxLabelBytes bytes).
+func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, error) {
+	const op = "batch begin"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	w := &BatchWriter{vaultIDLen: len(vaultID)}
+	var ok bool
+	if w.state, ok = newBatchState(w); !ok {
+		return nil, paramError(op, codeNoMem, nil)
+	}
+	if err := newError(op, C.cloak_batch_begin(w.state.st, u8p(&account[0]), u8(vaultID), sz(len(vaultID)))); err != nil {
+		w.state.free()
+		return nil, err
+	}
+	return w, nil
+}
+
+// SealItem seals one secret (its name, 1 to MaxLabelBytes bytes, travels inside the item) as the
+// batch's next item, of BatchItemLen(len(name), len(value)) bytes. At most MaxBatchItems items.
+func (w *BatchWriter) SealItem(name, value []byte) ([]byte, error) {
+	const op = "batch seal item"
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.state.st == nil {
+		return nil, wiped(op)
+	}
+	item := make([]byte, BatchItemLen(len(name), len(value)))
+	var digest [BatchDigestBytes]byte
+	var n C.size_t
+	rc := C.cloak_batch_seal_item(w.state.st, u8(item), sz(len(item)), &n, u8p(&digest[0]), u8(name),
+		sz(len(name)), u8(value), sz(len(value)))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	w.digests = append(w.digests, digest[:]...)
+	return item[:n:n], nil
+}
+
+// Len is the number of items sealed so far.
+func (w *BatchWriter) Len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.digests) / BatchDigestBytes
+}
+
+// Finish signs the batch with the creator's identity and returns the batch blob, of
+// BatchLen(len(vaultID), w.Len()) bytes. The writer is wiped whether it succeeds or not.
+func (w *BatchWriter) Finish(creator *IdentityKey) ([]byte, error) {
+	const op = "batch finish"
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.state.st == nil {
+		return nil, wiped(op)
+	}
+	defer w.state.free()
+	if !creator.live {
+		return nil, wiped(op)
+	}
+	count := len(w.digests) / BatchDigestBytes
+	out := make([]byte, BatchLen(w.vaultIDLen, count))
+	var n C.size_t
+	rc := C.cloak_batch_finish(w.state.st, u8(out), sz(len(out)), &n, u8(w.digests), sz(count),
+		u8p(&creator.sk[0]))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return out[:n:n], nil
+}
+
+// Wipe zeroes and frees the writer's state without finishing the batch.
+func (w *BatchWriter) Wipe() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.state.free()
+}
+
+// BatchSender returns the identity a batch claims as its creator (parsed, not verified), e.g. to
+// tell a user whose fingerprint to check.
+func BatchSender(batch []byte) (IdentityPublicKey, error) {
+	var p IdentityPublicKey
+	rc := C.cloak_batch_sender(u8p(&p[0]), u8(batch), sz(len(batch)))
+	return p, newError("batch sender", rc)
+}
+
+// BatchItemIndex returns an item's index in its batch (parsed, not verified), e.g. to notice a
+// repeated item.
+func BatchItemIndex(item []byte) (uint32, error) {
+	var idx C.uint32_t
+	if err := newError("batch item index", C.cloak_batch_item_index(&idx, u8(item), sz(len(item)))); err != nil {
+		return 0, err
+	}
+	return uint32(idx), nil
+}
+
+// BatchReader opens the items of a verified batch. It keeps its own copy of the batch's bytes, the
+// very bytes that were verified. It is safe for concurrent use by several goroutines.
+type BatchReader struct {
+	mu    sync.RWMutex
+	state batchState
+	batch []byte
+}
+
+// VerifyBatch checks a batch for the service account: its key id ([ErrWrongKey]), its creator
+// against the trusted identities ([ErrUntrustedSigner]) and its signature ([ErrBadSignature]),
+// and opens its encapsulation.
+func VerifyBatch(batch []byte, account *EncryptionKey, trusted []IdentityPublicKey) (*BatchReader, error) {
+	const op = "batch verify"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	if !account.live {
+		return nil, wiped(op)
+	}
+	list := make([]byte, 0, len(trusted)*IdentityPublicKeyBytes)
+	for i := range trusted {
+		list = append(list, trusted[i][:]...)
+	}
+	r := &BatchReader{batch: append([]byte(nil), batch...)}
+	var ok bool
+	if r.state, ok = newBatchState(r); !ok {
+		return nil, paramError(op, codeNoMem, nil)
+	}
+	rc := C.cloak_batch_verify(r.state.st, u8(r.batch), sz(len(r.batch)), u8p(&account.pk[0]), u8p(&account.sk[0]),
+		u8(list), sz(len(trusted)))
+	if err := newError(op, rc); err != nil {
+		r.state.free()
+		return nil, err
+	}
+	return r, nil
+}
+
+// ItemCount is the number of items the batch lists (0 after Wipe).
+func (r *BatchReader) ItemCount() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state.st == nil {
+		return 0
+	}
+	return int(C.cloak_batch_item_count(r.state.st))
+}
+
+// Signer is the identity that signed the batch, one of those trusted (zero after Wipe).
+func (r *BatchReader) Signer() IdentityPublicKey {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var p IdentityPublicKey
+	if r.state.st != nil {
+		C.cloak_batch_signer(u8p(&p[0]), r.state.st)
+	}
+	return p
+}
+
+// OpenItem opens one item of the batch and returns the secret's name and value. An item of
+// another batch, or with an index the batch does not list, fails with [ErrMismatch]; one that is
+// not the item the creator signed fails with [ErrBadSignature].
+func (r *BatchReader) OpenItem(item []byte) (name, value []byte, err error) {
+	return r.open("batch open item", item, nil)
+}
+
+// OpenNamedItem opens one item that must hold the secret called name ([ErrMismatch] otherwise)
+// and returns its value.
+func (r *BatchReader) OpenNamedItem(item, name []byte) ([]byte, error) {
+	if len(name) == 0 {
+		// An empty expected name must not turn into "any name" (a NULL pointer for C).
+		return nil, paramError("batch open named item", codeBadParams, nil)
+	}
+	_, value, err := r.open("batch open named item", item, name)
+	return value, err
+}
+
+func (r *BatchReader) open(op string, item, expected []byte) ([]byte, []byte, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state.st == nil {
+		return nil, nil, wiped(op)
+	}
+	name := make([]byte, MaxLabelBytes)
+	value := make([]byte, BatchItemOpenedMaxLen(len(item)))
+	var nl, vl C.size_t
+	rc := C.cloak_batch_open_item(r.state.st, u8(r.batch), sz(len(r.batch)), u8(item), sz(len(item)),
+		u8(expected), sz(len(expected)), u8(name), sz(len(name)), &nl, u8(value), sz(len(value)), &vl)
+	if err := newError(op, rc); err != nil {
+		return nil, nil, err
+	}
+	return name[:nl:nl], value[:vl:vl], nil
+}
+
+// Wipe zeroes and frees the reader's state (the HPKE context of the batch).
+func (r *BatchReader) Wipe() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.state.free()
+}

@@ -1,0 +1,279 @@
+package cloak_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"libcloak.dev/cloak"
+)
+
+// smallCost is the cheapest accepted Argon2id cost, to keep the tests fast.
+var smallCost = cloak.PasswordParams{MemoryKiB: cloak.PasswordMemoryKiBMin, Iterations: 1, Parallelism: 1}
+
+func TestInitAndVersion(t *testing.T) {
+	must(t, cloak.Init())
+	major, minor, patch := cloak.Version()
+	if got := fmt.Sprintf("%d.%d.%d", major, minor, patch); got != cloak.VersionString() {
+		t.Fatalf("Version() %s, VersionString() %s", got, cloak.VersionString())
+	}
+	if major != 0 {
+		t.Fatalf("this binding is written for libcloak 0.x (SONAME libcloak.so.0), linked %s", cloak.VersionString())
+	}
+}
+
+func TestErrors(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range allSentinels {
+		if s.err.Code != s.code {
+			t.Fatalf("%s has code %d, want %d", s.name, s.err.Code, s.code)
+		}
+		msg := cloak.StatusString(s.code)
+		if msg == "" || seen[msg] {
+			t.Fatalf("status string of %d is empty or repeated: %q", s.code, msg)
+		}
+		seen[msg] = true
+		if s.err.Error() != "cloak: "+msg {
+			t.Fatalf("%s.Error() = %q", s.name, s.err.Error())
+		}
+		e := &cloak.Error{Code: s.code, Op: "an op"}
+		if !errors.Is(e, s.err) || e.Error() != "cloak: an op: "+msg {
+			t.Fatalf("an *Error of code %d: Is %v, Error %q", s.code, errors.Is(e, s.err), e.Error())
+		}
+		wrapped := fmt.Errorf("context: %w", e)
+		if !errors.Is(wrapped, s.err) {
+			t.Fatalf("a wrapped *Error of code %d does not match its sentinel", s.code)
+		}
+		for _, o := range allSentinels {
+			if o.code != s.code && errors.Is(e, o.err) {
+				t.Fatalf("code %d matches %s", s.code, o.name)
+			}
+		}
+	}
+	if cloak.StatusString(0) == "" || cloak.StatusString(-1000) == "" {
+		t.Fatal("no sentence for OK or an unknown code")
+	}
+	if errors.Is(errors.New("other"), cloak.ErrAuth) || errors.Is(cloak.ErrAuth, errors.New("x")) {
+		t.Fatal("foreign errors match")
+	}
+}
+
+func TestLengthHelpers(t *testing.T) {
+	for _, n := range []int{0, 1, 64, 65536} {
+		if got := cloak.SecretSealedLen(n); got != n+cloak.SecretOverheadBytes {
+			t.Fatalf("SecretSealedLen(%d) = %d", n, got)
+		}
+		if got := cloak.SecretOpenedLen(n + cloak.SecretOverheadBytes); got != n {
+			t.Fatalf("SecretOpenedLen(%d) = %d", n+cloak.SecretOverheadBytes, got)
+		}
+		if got := cloak.BatchItemLen(5, n); got != 5+n+cloak.BatchItemOverheadBytes {
+			t.Fatalf("BatchItemLen(5, %d) = %d", n, got)
+		}
+		if got := cloak.BatchItemOpenedMaxLen(cloak.BatchItemLen(5, n)); got != 5+n+1 {
+			t.Fatalf("BatchItemOpenedMaxLen = %d, want %d", got, 5+n+1)
+		}
+	}
+	if cloak.SecretOpenedLen(cloak.SecretOverheadBytes-1) != 0 || cloak.BatchItemOpenedMaxLen(57) != 0 {
+		t.Fatal("too short lengths do not give 0")
+	}
+	if got := cloak.BatchLen(7, 2); got != 169+7+64 {
+		t.Fatalf("BatchLen(7, 2) = %d", got)
+	}
+	if cloak.TextEncodedLen(52) < len("cloak-wrappedaccount-")+(56*4+2)/3 || cloak.TextDecodedMaxLen(100) < 60 {
+		t.Fatal("text length helpers too small")
+	}
+	if cloak.SecretSealedLen(-1) != 0 || cloak.BatchItemLen(-1, 0) != 0 {
+		t.Fatal("negative lengths are not refused")
+	}
+}
+
+func TestPasswordRecord(t *testing.T) {
+	rec := ok(cloak.NewPasswordRecord(cloak.DefaultPasswordParams()))
+	salt, p, err := cloak.DecodePasswordRecord(rec)
+	must(t, err)
+	if p != cloak.DefaultPasswordParams() || p.MemoryKiB != 65536 || p.Iterations != 3 || p.Parallelism != 4 {
+		t.Fatalf("decoded %+v", p)
+	}
+	rec2 := ok(cloak.EncodePasswordRecord(salt, p))
+	eq(t, "re-encoded record", rec2, rec)
+	other := ok(cloak.NewPasswordRecord(cloak.DefaultPasswordParams()))
+	if bytes.Equal(other[32:], rec[32:]) {
+		t.Fatal("two records have the same salt")
+	}
+	typ, id, err := cloak.Inspect(rec)
+	must(t, err)
+	if typ != cloak.ObjectPasswordRecord || id != (cloak.KeyID{}) {
+		t.Fatalf("record header: %v %v", typ, id)
+	}
+
+	bad := []cloak.PasswordParams{
+		{cloak.PasswordMemoryKiBMin - 1, 1, 1}, {cloak.PasswordMemoryKiBMax + 1, 1, 1},
+		{cloak.PasswordMemoryKiBMin, 0, 1}, {cloak.PasswordMemoryKiBMin, cloak.PasswordIterationsMax + 1, 1},
+		{cloak.PasswordMemoryKiBMin, 1, 0}, {cloak.PasswordMemoryKiBMin, 1, cloak.PasswordParallelismMax + 1},
+	}
+	for _, b := range bad {
+		r, err := cloak.NewPasswordRecord(b)
+		wantErr(t, fmt.Sprintf("new record %+v", b), err, cloak.ErrBadParams)
+		if r != nil {
+			t.Fatal("output on failure")
+		}
+		_, err = cloak.EncodePasswordRecord(salt, b)
+		wantErr(t, fmt.Sprintf("encode record %+v", b), err, cloak.ErrBadParams)
+	}
+	for _, b := range []cloak.PasswordParams{{cloak.PasswordMemoryKiBMax, cloak.PasswordIterationsMax, cloak.PasswordParallelismMax}, smallCost} {
+		_, err := cloak.NewPasswordRecord(b)
+		must(t, err)
+	}
+	_, err = cloak.EncodePasswordRecord(salt[:15], p)
+	wantErr(t, "short salt", err, cloak.ErrBadParams)
+
+	// A record whose costs were raised past the bounds by a hostile server.
+	hostile := bytes.Clone(rec)
+	hostile[20] = 0xff
+	s, _, err := cloak.DecodePasswordRecord(hostile)
+	wantErr(t, "hostile record", err, cloak.ErrBadParams)
+	if s != nil {
+		t.Fatal("salt returned on failure")
+	}
+	checkTampering(t, blobCase{
+		name: "password record", blob: rec, otherType: byte(cloak.ObjectIdentityPublicKey),
+		open: func(b []byte) error {
+			s, q, err := cloak.DecodePasswordRecord(b)
+			if err != nil && (s != nil || q != (cloak.PasswordParams{})) {
+				t.Fatal("output on failure")
+			}
+			return err
+		},
+		regions: []region{
+			{4, 20, cloak.ErrMalformed, nil}, // the key id is a reserved zero field
+			// m, t, p: refused outside the bounds, accepted inside (the record is not
+			// authenticated; the derived keys change).
+			{20, 32, nil, func(i int, x byte) *cloak.Error {
+				field := bytes.Clone(rec[20:32])
+				field[i-20] ^= x
+				f := (i - 20) / 4
+				v := uint32(field[4*f])<<24 | uint32(field[4*f+1])<<16 | uint32(field[4*f+2])<<8 | uint32(field[4*f+3])
+				lo := []uint32{cloak.PasswordMemoryKiBMin, cloak.PasswordIterationsMin, cloak.PasswordParallelismMin}[f]
+				hi := []uint32{cloak.PasswordMemoryKiBMax, cloak.PasswordIterationsMax, cloak.PasswordParallelismMax}[f]
+				if v < lo || v > hi {
+					return cloak.ErrBadParams
+				}
+				return nil
+			}},
+			{32, 48, nil, func(int, byte) *cloak.Error { return nil }}, // any salt
+		},
+		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
+	})
+}
+
+func TestPasswordDerive(t *testing.T) {
+	rec := ok(cloak.NewPasswordRecord(smallCost))
+	m1, l1, err := cloak.DerivePassword([]byte("correct horse"), rec)
+	must(t, err)
+	m2, l2, err := cloak.DerivePassword([]byte("correct horse"), rec)
+	must(t, err)
+	eq(t, "master key again", m2.Bytes(), m1.Bytes())
+	eq(t, "login key again", l2.Bytes(), l1.Bytes())
+	if bytes.Equal(m1.Bytes(), l1.Bytes()) {
+		t.Fatal("master key equals login key")
+	}
+	m3, _, err := cloak.DerivePassword([]byte("correct horsf"), rec)
+	must(t, err)
+	if bytes.Equal(m3.Bytes(), m1.Bytes()) || m3.ID() == m1.ID() {
+		t.Fatal("another password gives the same master key")
+	}
+	other := ok(cloak.NewPasswordRecord(smallCost))
+	m4, _, err := cloak.DerivePassword([]byte("correct horse"), other)
+	must(t, err)
+	if bytes.Equal(m4.Bytes(), m1.Bytes()) {
+		t.Fatal("another salt gives the same master key")
+	}
+	for _, pw := range [][]byte{nil, {}, make([]byte, cloak.MaxPasswordBytes+1)} {
+		m, l, err := cloak.DerivePassword(pw, rec)
+		wantErr(t, fmt.Sprintf("password of %d bytes", len(pw)), err, cloak.ErrBadParams)
+		if m != nil || l != nil {
+			t.Fatal("keys returned on failure")
+		}
+	}
+	_, _, err = cloak.DerivePassword(make([]byte, cloak.MaxPasswordBytes), rec)
+	must(t, err)
+	_, _, err = cloak.DerivePassword([]byte("pw"), rec[:47])
+	wantErr(t, "short record", err, cloak.ErrMalformed)
+	_, _, err = cloak.DerivePassword([]byte("pw"), append(bytes.Clone(rec), 0))
+	wantErr(t, "long record", err, cloak.ErrMalformed)
+
+	l1.Wipe()
+	if l1.Bytes() != nil {
+		t.Fatal("wiped login key has bytes")
+	}
+}
+
+func TestSymmetricKeys(t *testing.T) {
+	v, err := cloak.GenerateVaultKey()
+	must(t, err)
+	w, err := cloak.GenerateVaultKey()
+	must(t, err)
+	if bytes.Equal(v.Bytes(), w.Bytes()) || v.ID() == w.ID() {
+		t.Fatal("two vault keys are equal")
+	}
+	v2, err := cloak.VaultKeyFromBytes(v.Bytes())
+	must(t, err)
+	if v2.ID() != v.ID() {
+		t.Fatal("same key, other id")
+	}
+	m, err := cloak.MasterKeyFromBytes(v.Bytes())
+	must(t, err)
+	if m.ID() != v.ID() {
+		t.Fatal("a master key and a vault key of the same bytes have different ids")
+	}
+	for _, n := range []int{0, 31, 33} {
+		_, err := cloak.VaultKeyFromBytes(make([]byte, n))
+		wantErr(t, "vault key length", err, cloak.ErrBadParams)
+		_, err = cloak.MasterKeyFromBytes(make([]byte, n))
+		wantErr(t, "master key length", err, cloak.ErrBadParams)
+	}
+	v.Wipe()
+	if v.Bytes() != nil || v.ID() != (cloak.KeyID{}) {
+		t.Fatal("wiped vault key still has bytes or an id")
+	}
+	_, err = cloak.NewVault(v, []byte("x"))
+	wantErr(t, "wiped vault key", err, cloak.ErrBadParams)
+	if !errors.Is(err, cloak.ErrWiped) {
+		t.Fatalf("wiped key error %v does not unwrap to ErrWiped", err)
+	}
+	var zero cloak.VaultKey
+	_, err = cloak.NewVault(&zero, []byte("x"))
+	wantErr(t, "zero-value vault key", err, cloak.ErrBadParams)
+}
+
+// TestNoSecretsPrinted checks that fmt never prints a secret key's bytes, whatever the verb.
+func TestNoSecretsPrinted(t *testing.T) {
+	vk, _ := cloak.VaultKeyFromBytes(bytes.Repeat([]byte{0xab}, 32))
+	mk, _ := cloak.MasterKeyFromBytes(bytes.Repeat([]byte{0xab}, 32))
+	id, _ := cloak.IdentityKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
+	ek, _ := cloak.EncryptionKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
+	_, lk, err := cloak.DerivePassword([]byte("pw"), ok(cloak.NewPasswordRecord(smallCost)))
+	must(t, err)
+	secrets := []struct {
+		v   any
+		raw []byte
+	}{{vk, vk.Bytes()}, {mk, mk.Bytes()}, {id, bytes.Repeat([]byte{0xab}, 32)}, {ek, ek.Bytes()}, {lk, lk.Bytes()},
+		{*vk, vk.Bytes()}, {*id, bytes.Repeat([]byte{0xab}, 32)}, {*ek, ek.Bytes()}, {*lk, lk.Bytes()},
+		{[]any{vk, struct{ K *cloak.MasterKey }{mk}}, mk.Bytes()}}
+	for _, s := range secrets {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d"} {
+			out := fmt.Sprintf(verb, s.v)
+			for _, form := range []string{fmt.Sprintf("%x", s.raw), fmt.Sprintf("%X", s.raw), fmt.Sprint(s.raw[:8]),
+				fmt.Sprintf("%q", s.raw[:8])} {
+				if strings.Contains(out, form) {
+					t.Fatalf("%s of a %T shows the secret: %s", verb, s.v, out)
+				}
+			}
+		}
+	}
+	if !strings.Contains(fmt.Sprint(vk), vk.ID().String()) {
+		t.Fatalf("a vault key prints as %v, without its id", vk)
+	}
+}

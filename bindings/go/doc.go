@@ -1,0 +1,32 @@
+// Package cloak is the Go binding of libcloak, the cryptographic core of an end-to-end encrypted
+// secrets manager: password-derived keys (Argon2id), Ed25519 identities and X25519 encryption keys
+// wrapped under the password's master key, vault keys shared between members with HPKE (RFC 9180)
+// and signed by the sharer, secrets sealed with XChaCha20-Poly1305 and bound to their vault and
+// name, and batches that re-encrypt a vault for a service account.
+//
+// Every function is a thin layer over the C library's (include/cloak.h), through cgo and
+// pkg-config. Byte strings go in and come out as []byte; every blob is the versioned, typed
+// envelope of docs/protocol.md. Failures are values: an [*Error] carrying the C library's status
+// code, which errors.Is matches against the sentinel of that code ([ErrAuth], [ErrWrongKey],
+// [ErrUntrustedSigner], ...). On failure no partial output is returned.
+//
+// Keys that hold secrets ([MasterKey], [LoginKey], [VaultKey], [IdentityKey], [EncryptionKey])
+// never print their bytes and have a Wipe method; states ([Vault], [BatchWriter], [BatchReader],
+// [HPKESender], [HPKERecipient]) live in C memory and are wiped and freed by Wipe or by the
+// garbage collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]),
+// comparable and usable as map keys.
+//
+// The order of calls, as in the story the library serves:
+//
+//	Registration:   NewPasswordRecord, DerivePassword -> MasterKey, LoginKey
+//	                GenerateIdentityKey, GenerateEncryptionKey, IdentityKey.Bundle
+//	                IdentityKey.Wrap, EncryptionKey.Wrap (stored by the server)
+//	Vaults:         GenerateVaultKey, SealShare / OpenShare (to each member)
+//	                NewVault, Vault.Seal / Vault.Open, Vault.BlindIndex, Vault.Reseal (rotation)
+//	Service accounts: GenerateEncryptionKey (anywhere; only the public key travels)
+//	                NewBatchWriter, BatchWriter.SealItem, BatchWriter.Finish (the creator)
+//	                VerifyBatch, BatchReader.OpenItem (the account)
+//
+// The library is initialised when the package is loaded; [Init] reports whether that worked.
+// Everything is safe for concurrent use except where a type's documentation says otherwise.
+package cloak

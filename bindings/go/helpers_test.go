@@ -1,0 +1,186 @@
+package cloak_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"libcloak.dev/cloak"
+)
+
+// repoPath is a path inside the libcloak source tree, which holds this module at bindings/go.
+func repoPath(parts ...string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(append([]string{filepath.Dir(file), "..", ".."}, parts...)...)
+}
+
+func unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil {
+		t.Fatalf("bad hex %q: %v", s, err)
+	}
+	return b
+}
+
+func randBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// wantErr fails unless err matches sentinel with errors.Is, is an *Error of that code, and matches
+// no other sentinel.
+func wantErr(t testing.TB, what string, err error, sentinel *cloak.Error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: no error, want %v", what, sentinel)
+	}
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("%s: error %v, want %v", what, err, sentinel)
+	}
+	var ce *cloak.Error
+	if !errors.As(err, &ce) || ce.Code != sentinel.Code {
+		t.Fatalf("%s: error %#v is not an *Error of code %d", what, err, sentinel.Code)
+	}
+	for _, s := range allSentinels {
+		if s.err != sentinel && errors.Is(err, s.err) {
+			t.Fatalf("%s: error %v also matches %s", what, err, s.name)
+		}
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ok returns v, or panics (failing the test with a stack trace) on an unexpected error.
+func ok[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func eq(t testing.TB, what string, got, want []byte) {
+	t.Helper()
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s:\n got %x\nwant %x", what, got, want)
+	}
+}
+
+var allSentinels = []struct {
+	name string
+	err  *cloak.Error
+	code int
+}{
+	{"ErrMalformed", cloak.ErrMalformed, -1},
+	{"ErrUnsupportedVersion", cloak.ErrUnsupportedVersion, -2},
+	{"ErrUnsupportedSuite", cloak.ErrUnsupportedSuite, -3},
+	{"ErrWrongType", cloak.ErrWrongType, -4},
+	{"ErrWrongKey", cloak.ErrWrongKey, -5},
+	{"ErrAuth", cloak.ErrAuth, -6},
+	{"ErrBadSignature", cloak.ErrBadSignature, -7},
+	{"ErrUntrustedSigner", cloak.ErrUntrustedSigner, -8},
+	{"ErrBufferTooSmall", cloak.ErrBufferTooSmall, -9},
+	{"ErrBadParams", cloak.ErrBadParams, -10},
+	{"ErrInvalidKey", cloak.ErrInvalidKey, -11},
+	{"ErrChecksum", cloak.ErrChecksum, -12},
+	{"ErrMismatch", cloak.ErrMismatch, -13},
+	{"ErrNoMem", cloak.ErrNoMem, -14},
+	{"ErrInternal", cloak.ErrInternal, -15},
+}
+
+// region is a byte range of a blob and the error a change there must give.
+type region struct {
+	from, to int // [from, to)
+	want     *cloak.Error
+	// wantFor, when set, gives the error for byte i changed by XOR x instead; nil means the
+	// change must be accepted.
+	wantFor func(i int, x byte) *cloak.Error
+}
+
+// blobCase is a valid blob, the function that reads it (returning only its error; it must also
+// check that nothing is returned on failure), and what the spec says of every change.
+type blobCase struct {
+	name    string
+	blob    []byte
+	open    func([]byte) error
+	regions []region // after the 4 first header bytes; must cover [4, len(blob))
+	// truncErr gives the error for a blob cut to n bytes (n >= 20 and < len), and extendErr for
+	// one byte more.
+	truncErr  func(n int) *cloak.Error
+	extendErr *cloak.Error
+	// otherType is a valid type other than the blob's own.
+	otherType byte
+}
+
+func fixedLen(int) *cloak.Error { return cloak.ErrMalformed }
+
+// checkTampering changes every byte of the blob, truncates it to every shorter length and extends
+// it by one byte, and checks the exact error of each (docs/protocol.md section 2's order).
+func checkTampering(t *testing.T, c blobCase) {
+	t.Helper()
+	if err := c.open(bytes.Clone(c.blob)); err != nil {
+		t.Fatalf("%s: the untouched blob fails: %v", c.name, err)
+	}
+	covered := make([]bool, len(c.blob))
+	for _, r := range c.regions {
+		for i := r.from; i < r.to; i++ {
+			covered[i] = true
+		}
+	}
+	for i := 4; i < len(c.blob); i++ {
+		if !covered[i] {
+			t.Fatalf("%s: byte %d is in no region", c.name, i)
+		}
+	}
+	mutate := func(i int, v byte) []byte {
+		b := bytes.Clone(c.blob)
+		b[i] = v
+		return b
+	}
+	wantErr(t, c.name+" version 0", c.open(mutate(0, 0)), cloak.ErrUnsupportedVersion)
+	wantErr(t, c.name+" version 2", c.open(mutate(0, 2)), cloak.ErrUnsupportedVersion)
+	wantErr(t, c.name+" type 0", c.open(mutate(1, 0)), cloak.ErrMalformed)
+	wantErr(t, c.name+" type 0x0d", c.open(mutate(1, 0x0d)), cloak.ErrMalformed)
+	wantErr(t, c.name+" other type", c.open(mutate(1, c.otherType)), cloak.ErrWrongType)
+	wantErr(t, c.name+" suite byte 2", c.open(mutate(2, 1)), cloak.ErrUnsupportedSuite)
+	wantErr(t, c.name+" suite byte 3", c.open(mutate(3, 2)), cloak.ErrUnsupportedSuite)
+	for _, r := range c.regions {
+		for i := r.from; i < r.to; i++ {
+			for _, x := range []byte{0x01, 0x80} {
+				err := c.open(mutate(i, c.blob[i]^x))
+				want := r.want
+				if r.wantFor != nil {
+					want = r.wantFor(i, x)
+				}
+				what := fmt.Sprintf("%s byte %d ^ %#x", c.name, i, x)
+				if want == nil {
+					if err != nil {
+						t.Fatalf("%s: %v, want success", what, err)
+					}
+					continue
+				}
+				wantErr(t, what, err, want)
+			}
+		}
+	}
+	for n := 0; n < len(c.blob); n++ {
+		want := cloak.ErrMalformed
+		if n >= cloak.HeaderBytes {
+			want = c.truncErr(n)
+		}
+		wantErr(t, fmt.Sprintf("%s cut to %d", c.name, n), c.open(bytes.Clone(c.blob[:n])), want)
+	}
+	wantErr(t, c.name+" extended", c.open(append(bytes.Clone(c.blob), 0)), c.extendErr)
+}

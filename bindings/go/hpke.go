@@ -1,0 +1,230 @@
+package cloak
+
+/*
+#include <stdlib.h>
+#include <cloak.h>
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// HPKE (RFC 9180) in Base mode with the suite libcloak uses: DHKEM(X25519, HKDF-SHA256),
+// HKDF-SHA256, ChaCha20Poly1305 (KEM 0x0020, KDF 0x0001, AEAD 0x0003). Recipient keys are
+// [EncryptionKey]s; [EncryptionKeyFromSeed] is DeriveKeyPair.
+//
+// The C library has one context type for both roles. This package gives the two roles two types,
+// as RFC 9180 does (ContextS seals, ContextR opens), so a recipient cannot seal under the nonces
+// its sender uses.
+
+// hpkeContext is a cloak_hpke_context in C memory, outside the Go heap, behind a lock: each Seal
+// or Open advances the context's sequence number, and two goroutines must not use one number.
+type hpkeContext struct {
+	mu      sync.Mutex
+	st      *C.cloak_hpke_context // nil after Wipe
+	cleanup runtime.Cleanup
+}
+
+func freeHPKEContext(st *C.cloak_hpke_context) {
+	C.cloak_hpke_context_wipe(st)
+	C.free(unsafe.Pointer(st))
+}
+
+// allocHPKEContext allocates c's state, wiped and freed when owner becomes unreachable unless
+// wipe ran first.
+func allocHPKEContext[T any](c *hpkeContext, owner *T) bool {
+	c.st = (*C.cloak_hpke_context)(C.calloc(1, C.sizeof_cloak_hpke_context))
+	if c.st == nil {
+		return false
+	}
+	c.cleanup = runtime.AddCleanup(owner, freeHPKEContext, c.st)
+	return true
+}
+
+func (c *hpkeContext) wipe() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st != nil {
+		c.cleanup.Stop()
+		freeHPKEContext(c.st)
+		c.st = nil
+	}
+}
+
+func (c *hpkeContext) export(op string, exporterContext []byte, length int) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st == nil {
+		return nil, wiped(op)
+	}
+	if length < 0 || length > MaxHPKEExportBytes {
+		return nil, paramError(op, codeBadParams, fmt.Errorf("export length %d out of 0..%d", length, MaxHPKEExportBytes))
+	}
+	out := make([]byte, length)
+	rc := C.cloak_hpke_export(c.st, u8(out), sz(length), u8(exporterContext), sz(len(exporterContext)))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HPKESender is a sending HPKE context (ContextS): it seals messages to one recipient, in order,
+// and exports secrets. It is safe for concurrent use; messages are numbered in the order their
+// Seal calls take its lock.
+type HPKESender struct{ ctx hpkeContext }
+
+// NewHPKESender encapsulates a fresh shared secret to the recipient's public key under info, and
+// returns enc (32 bytes, to send along) and the sending context. A public key of low order fails
+// with [ErrInvalidKey].
+func NewHPKESender(recipient EncryptionPublicKey, info []byte) (enc []byte, s *HPKESender, err error) {
+	const op = "hpke setup sender"
+	if err := ready(op); err != nil {
+		return nil, nil, err
+	}
+	s = &HPKESender{}
+	if !allocHPKEContext(&s.ctx, s) {
+		return nil, nil, paramError(op, codeNoMem, nil)
+	}
+	enc = make([]byte, HPKEEncBytes)
+	rc := C.cloak_hpke_setup_sender(s.ctx.st, u8(enc), u8p(&recipient[0]), u8(info), sz(len(info)))
+	if err := newError(op, rc); err != nil {
+		s.ctx.wipe()
+		return nil, nil, err
+	}
+	return enc, s, nil
+}
+
+// Seal encrypts the next message, bound to aad; the ciphertext is HPKETagBytes longer than the
+// plaintext.
+func (s *HPKESender) Seal(aad, plaintext []byte) ([]byte, error) {
+	const op = "hpke seal"
+	c := &s.ctx
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st == nil {
+		return nil, wiped(op)
+	}
+	ct := make([]byte, len(plaintext)+HPKETagBytes)
+	rc := C.cloak_hpke_seal(c.st, u8(ct), u8(aad), sz(len(aad)), u8(plaintext), sz(len(plaintext)))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return ct, nil
+}
+
+// Export derives a secret of length bytes (at most MaxHPKEExportBytes) from the context, bound to
+// exporterContext (RFC 9180 section 5.3).
+func (s *HPKESender) Export(exporterContext []byte, length int) ([]byte, error) {
+	return s.ctx.export("hpke export", exporterContext, length)
+}
+
+// Wipe zeroes and frees the context.
+func (s *HPKESender) Wipe() { s.ctx.wipe() }
+
+// HPKERecipient is a receiving HPKE context (ContextR): it opens a sender's messages in the order
+// they were sealed, and exports the same secrets. A failed Open does not advance it. It is safe for
+// concurrent use.
+type HPKERecipient struct{ ctx hpkeContext }
+
+// NewHPKERecipient decapsulates enc with the recipient's key pair under info. An enc of low order
+// fails with [ErrInvalidKey]; one that is not 32 bytes with [ErrMalformed].
+func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKERecipient, error) {
+	const op = "hpke setup recipient"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	if len(enc) != HPKEEncBytes {
+		return nil, paramError(op, codeMalformed, fmt.Errorf("enc is %d bytes, not %d", len(enc), HPKEEncBytes))
+	}
+	if !recipient.live {
+		return nil, wiped(op)
+	}
+	r := &HPKERecipient{}
+	if !allocHPKEContext(&r.ctx, r) {
+		return nil, paramError(op, codeNoMem, nil)
+	}
+	rc := C.cloak_hpke_setup_recipient(r.ctx.st, u8(enc), u8p(&recipient.pk[0]), u8p(&recipient.sk[0]), u8(info),
+		sz(len(info)))
+	if err := newError(op, rc); err != nil {
+		r.ctx.wipe()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Open decrypts the next message, bound to aad. A ciphertext shorter than HPKETagBytes fails
+// with [ErrMalformed], one that does not authenticate with [ErrAuth].
+func (r *HPKERecipient) Open(aad, ciphertext []byte) ([]byte, error) {
+	const op = "hpke open"
+	c := &r.ctx
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st == nil {
+		return nil, wiped(op)
+	}
+	n := len(ciphertext) - HPKETagBytes
+	if n < 0 {
+		n = 0
+	}
+	pt := make([]byte, n)
+	rc := C.cloak_hpke_open(c.st, u8(pt), u8(aad), sz(len(aad)), u8(ciphertext), sz(len(ciphertext)))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return pt, nil
+}
+
+// Export derives the secret the sender's [HPKESender.Export] derives for the same arguments.
+func (r *HPKERecipient) Export(exporterContext []byte, length int) ([]byte, error) {
+	return r.ctx.export("hpke export", exporterContext, length)
+}
+
+// Wipe zeroes and frees the context.
+func (r *HPKERecipient) Wipe() { r.ctx.wipe() }
+
+// HPKESealBase is single-shot HPKE Base mode: it encapsulates to the recipient and seals one
+// message, returning enc (32 bytes) and the ciphertext.
+func HPKESealBase(recipient EncryptionPublicKey, info, aad, plaintext []byte) (enc, ciphertext []byte, err error) {
+	const op = "hpke seal base"
+	if err := ready(op); err != nil {
+		return nil, nil, err
+	}
+	enc = make([]byte, HPKEEncBytes)
+	ciphertext = make([]byte, len(plaintext)+HPKETagBytes)
+	rc := C.cloak_hpke_seal_base(u8(enc), u8(ciphertext), u8p(&recipient[0]), u8(info), sz(len(info)), u8(aad),
+		sz(len(aad)), u8(plaintext), sz(len(plaintext)))
+	if err := newError(op, rc); err != nil {
+		return nil, nil, err
+	}
+	return enc, ciphertext, nil
+}
+
+// HPKEOpenBase opens a message made by [HPKESealBase] (or by any RFC 9180 implementation's
+// single-shot Base mode with this suite).
+func HPKEOpenBase(enc []byte, recipient *EncryptionKey, info, aad, ciphertext []byte) ([]byte, error) {
+	const op = "hpke open base"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	if len(enc) != HPKEEncBytes {
+		return nil, paramError(op, codeMalformed, fmt.Errorf("enc is %d bytes, not %d", len(enc), HPKEEncBytes))
+	}
+	if !recipient.live {
+		return nil, wiped(op)
+	}
+	n := len(ciphertext) - HPKETagBytes
+	if n < 0 {
+		n = 0
+	}
+	pt := make([]byte, n)
+	rc := C.cloak_hpke_open_base(u8(pt), u8(enc), u8p(&recipient.pk[0]), u8p(&recipient.sk[0]), u8(info),
+		sz(len(info)), u8(aad), sz(len(aad)), u8(ciphertext), sz(len(ciphertext)))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return pt, nil
+}

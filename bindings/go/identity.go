@@ -1,0 +1,194 @@
+package cloak
+
+/*
+#include <cloak.h>
+*/
+import "C"
+
+import (
+	"encoding/hex"
+	"fmt"
+	"runtime"
+)
+
+// IdentityPublicKey is a member's Ed25519 public key: what people compare (see
+// [IdentityPublicKey.Fingerprint]) and what shares and batches are checked against.
+type IdentityPublicKey [IdentityPublicKeyBytes]byte
+
+// String returns the key in lowercase hex.
+func (p IdentityPublicKey) String() string { return hex.EncodeToString(p[:]) }
+
+// Fingerprint is the key's fingerprint for out-of-band comparison: six groups of five digits,
+// e.g. "95759 28761 85120 65414 05923 96030".
+func (p IdentityPublicKey) Fingerprint() string {
+	var text [fingerprintTextBytes]C.char
+	C.cloak_identity_fingerprint(&text[0], u8p(&p[0]))
+	return C.GoString(&text[0])
+}
+
+// PairCode is the one code two people compare to check each other's identity: both fingerprints,
+// the same whichever of the two computes it.
+func PairCode(a, b IdentityPublicKey) string {
+	var text [pairCodeTextBytes]C.char
+	C.cloak_identity_pair_code(&text[0], u8p(&a[0]), u8p(&b[0]))
+	return C.GoString(&text[0])
+}
+
+// Export returns the key as a 52-byte blob (type identity public key), e.g. for [TextEncode].
+func (p IdentityPublicKey) Export() []byte {
+	blob := make([]byte, PublicKeyBlobBytes)
+	C.cloak_identity_public_export(u8(blob), u8p(&p[0]))
+	return blob
+}
+
+// ImportIdentityPublicKey reads a blob made by [IdentityPublicKey.Export].
+func ImportIdentityPublicKey(blob []byte) (IdentityPublicKey, error) {
+	var p IdentityPublicKey
+	rc := C.cloak_identity_public_import(u8p(&p[0]), u8(blob), sz(len(blob)))
+	return p, newError("identity public import", rc)
+}
+
+// Verify checks a signature made by [IdentityKey.Sign] over message under context. It returns nil
+// or an error matching [ErrBadSignature] (or [ErrMalformed] for a signature that is not 64 bytes).
+func (p IdentityPublicKey) Verify(signature, message, context []byte) error {
+	const op = "identity verify"
+	if err := checkLen(op, "a signature", signature, SignatureBytes); err != nil {
+		return paramError(op, codeMalformed, err.(*Error).Err)
+	}
+	rc := C.cloak_identity_verify(u8(signature), u8(message), sz(len(message)), u8(context), sz(len(context)),
+		u8p(&p[0]))
+	return newError(op, rc)
+}
+
+// IdentityKey is a member's Ed25519 signing key. It is opaque: make it only with
+// [GenerateIdentityKey], [IdentityKeyFromSeed] or [UnwrapIdentityKey].
+type IdentityKey struct {
+	sk   [IdentitySecretKeyBytes]byte // seed || public key
+	live bool
+}
+
+func newIdentityKey() *IdentityKey {
+	k := &IdentityKey{live: true}
+	runtime.SetFinalizer(k, (*IdentityKey).Wipe)
+	return k
+}
+
+// GenerateIdentityKey returns a fresh random identity key.
+func GenerateIdentityKey() (*IdentityKey, error) {
+	if err := ready("identity keypair"); err != nil {
+		return nil, err
+	}
+	k := newIdentityKey()
+	var pk [IdentityPublicKeyBytes]byte
+	C.cloak_identity_keypair(u8p(&pk[0]), u8p(&k.sk[0]))
+	return k, nil
+}
+
+// IdentityKeyFromSeed derives the identity key of a 32-byte RFC 8032 seed.
+func IdentityKeyFromSeed(seed []byte) (*IdentityKey, error) {
+	const op = "identity keypair from seed"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	if err := checkLen(op, "a seed", seed, IdentitySeedBytes); err != nil {
+		return nil, err
+	}
+	k := newIdentityKey()
+	var pk [IdentityPublicKeyBytes]byte
+	if err := newError(op, C.cloak_identity_keypair_from_seed(u8p(&pk[0]), u8p(&k.sk[0]), u8(seed))); err != nil {
+		k.Wipe()
+		return nil, err
+	}
+	return k, nil
+}
+
+// Public returns the key's public half (zero after Wipe).
+func (k *IdentityKey) Public() IdentityPublicKey {
+	var p IdentityPublicKey
+	if k.live {
+		copy(p[:], k.sk[IdentitySeedBytes:])
+	}
+	return p
+}
+
+// Sign signs message under a context label (domain separation; it may be empty, and is at most
+// MaxLabelBytes). Such signatures can never pass for the library's own (bundles, shares,
+// batches).
+func (k *IdentityKey) Sign(message, context []byte) ([]byte, error) {
+	const op = "identity sign"
+	if !k.live {
+		return nil, wiped(op)
+	}
+	sig := make([]byte, SignatureBytes)
+	rc := C.cloak_identity_sign(u8(sig), u8(message), sz(len(message)), u8(context), sz(len(context)),
+		u8p(&k.sk[0]))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return sig, nil
+}
+
+// Bundle returns the member's public bundle (148 bytes): this identity signs the encryption
+// public key, proving that both belong to the same member.
+func (k *IdentityKey) Bundle(encryption EncryptionPublicKey) ([]byte, error) {
+	const op = "bundle create"
+	if !k.live {
+		return nil, wiped(op)
+	}
+	b := make([]byte, BundleBytes)
+	if err := newError(op, C.cloak_bundle_create(u8(b), u8p(&k.sk[0]), u8p(&encryption[0]))); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// VerifyBundle checks a bundle's signature and returns the two public keys it binds. Which identity
+// to trust is the caller's decision (compare its fingerprint out of band).
+func VerifyBundle(bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error) {
+	var id IdentityPublicKey
+	var enc EncryptionPublicKey
+	rc := C.cloak_bundle_verify(u8p(&id[0]), u8p(&enc[0]), u8(bundle), sz(len(bundle)))
+	return id, enc, newError("bundle verify", rc)
+}
+
+// Wrap returns the key wrapped under the master key (124 bytes, type wrapped identity key), to
+// store on the server.
+func (k *IdentityKey) Wrap(master *MasterKey) ([]byte, error) {
+	const op = "identity wrap"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	if !k.live || !master.live {
+		return nil, wiped(op)
+	}
+	w := make([]byte, WrappedKeyBytes)
+	if err := newError(op, C.cloak_identity_wrap(u8(w), u8p(&master.k[0]), u8p(&k.sk[0]))); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// UnwrapIdentityKey opens a key wrapped by [IdentityKey.Wrap]. A blob wrapped under another master
+// key fails with [ErrWrongKey], a tampered one with [ErrAuth].
+func UnwrapIdentityKey(master *MasterKey, wrapped []byte) (*IdentityKey, error) {
+	const op = "identity unwrap"
+	if !master.live {
+		return nil, wiped(op)
+	}
+	k := newIdentityKey()
+	var pk [IdentityPublicKeyBytes]byte
+	rc := C.cloak_identity_unwrap(u8p(&pk[0]), u8p(&k.sk[0]), u8p(&master.k[0]), u8(wrapped), sz(len(wrapped)))
+	if err := newError(op, rc); err != nil {
+		k.Wipe()
+		return nil, err
+	}
+	return k, nil
+}
+
+// Wipe zeroes the key. Using it afterwards fails with [ErrBadParams] (cause [ErrWiped]).
+func (k *IdentityKey) Wipe() { clear(k.sk[:]); k.live = false }
+
+// Format prints the public key, never the secret one.
+func (k IdentityKey) Format(f fmt.State, _ rune) {
+	printAs(f, "cloak.IdentityKey(public "+k.Public().String()+")")
+}

@@ -1,0 +1,86 @@
+package cloak
+
+/*
+#include <cloak.h>
+*/
+import "C"
+
+import "runtime"
+
+// PasswordParams are the Argon2id costs a password record carries.
+type PasswordParams struct {
+	MemoryKiB   uint32 // m, in KiB: PasswordMemoryKiBMin to PasswordMemoryKiBMax
+	Iterations  uint32 // t: PasswordIterationsMin to PasswordIterationsMax
+	Parallelism uint32 // p, lanes and threads: PasswordParallelismMin to PasswordParallelismMax
+}
+
+// DefaultPasswordParams are RFC 9106's second recommendation: 64 MiB, 3 iterations, 4 lanes.
+func DefaultPasswordParams() PasswordParams {
+	return PasswordParams{PasswordMemoryKiBDefault, PasswordIterationsDefault, PasswordParallelismDefault}
+}
+
+// NewPasswordRecord returns a password record (48 bytes, stored by the server) with a fresh random
+// salt and the given costs. Costs outside the bounds fail with [ErrBadParams].
+func NewPasswordRecord(p PasswordParams) ([]byte, error) {
+	const op = "password record new"
+	if err := ready(op); err != nil {
+		return nil, err
+	}
+	rec := make([]byte, PasswordRecordBytes)
+	rc := C.cloak_password_record_new(u8(rec), C.uint32_t(p.MemoryKiB), C.uint32_t(p.Iterations),
+		C.uint32_t(p.Parallelism))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// EncodePasswordRecord returns a password record with the caller's 16-byte salt.
+func EncodePasswordRecord(salt []byte, p PasswordParams) ([]byte, error) {
+	const op = "password record encode"
+	if err := checkLen(op, "a salt", salt, PasswordSaltBytes); err != nil {
+		return nil, err
+	}
+	rec := make([]byte, PasswordRecordBytes)
+	rc := C.cloak_password_record_encode(u8(rec), u8(salt), C.uint32_t(p.MemoryKiB),
+		C.uint32_t(p.Iterations), C.uint32_t(p.Parallelism))
+	if err := newError(op, rc); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// DecodePasswordRecord parses a password record, refusing costs outside the bounds
+// ([ErrBadParams]) and anything but the exact layout.
+func DecodePasswordRecord(record []byte) (salt []byte, p PasswordParams, err error) {
+	const op = "password record decode"
+	salt = make([]byte, PasswordSaltBytes)
+	var m, t, par C.uint32_t
+	rc := C.cloak_password_record_decode(u8(salt), &m, &t, &par, u8(record), sz(len(record)))
+	if err := newError(op, rc); err != nil {
+		return nil, PasswordParams{}, err
+	}
+	return salt, PasswordParams{uint32(m), uint32(t), uint32(par)}, nil
+}
+
+// DerivePassword runs Argon2id with the record's salt and costs (on Parallelism threads), then
+// HKDF into the master key and the login key. The password is 1 to MaxPasswordBytes bytes; it and
+// then the record are checked before any memory is taken. It takes as long as the record's costs
+// say (about 0.2 s at the defaults) and holds an OS thread meanwhile.
+func DerivePassword(password, record []byte) (*MasterKey, *LoginKey, error) {
+	const op = "password derive"
+	if err := ready(op); err != nil {
+		return nil, nil, err
+	}
+	m := newMasterKey()
+	l := &LoginKey{live: true}
+	runtime.SetFinalizer(l, (*LoginKey).Wipe)
+	rc := C.cloak_password_derive(u8p(&m.k[0]), u8p(&l.k[0]), u8(password), sz(len(password)), u8(record),
+		sz(len(record)))
+	if err := newError(op, rc); err != nil {
+		m.Wipe()
+		l.Wipe()
+		return nil, nil, err
+	}
+	return m, l, nil
+}
