@@ -1,6 +1,7 @@
 #!/bin/sh
-# The whole test suite: the plain build, the same tests under AddressSanitizer + UndefinedBehavior-
-# Sanitizer (halting on the first report), and under valgrind memcheck.
+# The whole test suite: the plain build (with the ABI guard), static analysis, the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer (halting on the first report), under valgrind
+# memcheck, and the README's walkthrough. Coverage is separate: tests/analysis/coverage.sh DIR.
 # Usage: tests/run-all.sh   (from anywhere; build directories go under the source tree)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,9 @@ echo "== plain build"
 meson setup build-test --wipe >/dev/null 2>&1 || meson setup build-test >/dev/null
 ninja -C build-test
 meson test -C build-test --print-errorlogs
+
+echo "== static analysis (cppcheck, clang-tidy over src/)"
+sh tests/analysis/run.sh build-test
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
