@@ -1,0 +1,529 @@
+// One test file, run against both backends (the native addon and the WebAssembly build): every
+// operation of the API, the shared vectors (RFC 9180 Base recipient side, docs/protocol-examples.md),
+// exact error codes with zeroed results, and interop of vault-key shares with an independent HPKE
+// implementation (@hpke/core) both ways, built from docs/protocol.md section 8 alone.
+//
+// LIBCLOAK_JS_BACKENDS=native,wasm (the default) chooses the backends; a backend listed but not
+// loadable fails the run rather than being skipped.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, sign as edSign, verify as edVerify } from 'node:crypto';
+import { CipherSuite } from '@hpke/core';
+import { DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/dhkem-x25519';
+import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
+import * as lib from '../dist/index.js';
+
+const {
+  load, utf8, ObjectType, Status, CloakError, CloakMalformedError, CloakAuthError, CloakWrongKeyError,
+  CloakWrongTypeError, CloakBadSignatureError, CloakUntrustedSignerError, CloakBadParamsError,
+  CloakChecksumError, CloakMismatchError, CloakUnsupportedVersionError, CloakUnsupportedSuiteError,
+  CloakInvalidKeyError,
+} = lib;
+
+const hex = (s) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+const toHex = (b) => Buffer.from(b).toString('hex');
+const cat = (...xs) => {
+  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of xs) { out.set(x, o); o += x.length; }
+  return out;
+};
+const lp8 = (x) => cat(new Uint8Array([x.length]), typeof x === 'string' ? utf8(x) : x);
+const rep = (byte, n) => new Uint8Array(n).fill(byte);
+const vectors = new URL('../../../tests/vectors/', import.meta.url);
+
+// docs/protocol-examples.md, section by section.
+const EX = {
+  aliceIdSeed: rep(0x11, 32),
+  aliceIdPk: hex('d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737'),
+  aliceEncSeed: rep(0x12, 32),
+  aliceEncSk: hex('a1618290e263d068120c3f8f86e961335cac1c0877eb491b45882dbcfc9a74ec'),
+  aliceEncPk: hex('ef318102dece03b0f25a53f513652ad349cf01a7d4134bb44f10b8774ba65a34'),
+  bobEncSk: hex('b5332a01ec53758efe8ba65554544787ed70f3fdcb417213c1460d7d781ff9fc'),
+  bobEncPk: hex('3a699b1cfec4ddf8ea3b706353eb7f92684d76a52ea358ee37e62b6defbc5360'),
+  password: 'correct horse battery staple',
+  record: hex('0101000100000000000000000000000000000000000040000000000100000001 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a'),
+  masterKey: hex('b20108f580a4c0f39b4807d0038e3e25b08176a4fe0aec0bd3bd0a5a25c2d2bc'),
+  loginKey: hex('6ace78fd8738dbafb052c3d7d0e85b117f43f6b0b54841d084fba2ff2228bd7a'),
+  masterKeyId: hex('95e1dc2ce5acb4ca83e02a131c42ff0c'),
+  idBlob: hex('01020001d0576269239664bbb891563e970d44fbd04ab232742bb4ab3a1368bd 4615e4e6d0224ab71a016baf8520a332c9778737'),
+  idText: 'cloak-identity-AQIAAdBXYmkjlmS7uJFWPpcNRPvQSrIydCu0qzoTaL1GFeTm0CJKtxoBa6-FIKMyyXeHN056l7Q',
+  bundle: hex(`01040001d0576269239664bbb891563e970d44fbd04ab232742bb4ab3a1368bd
+    4615e4e6d0224ab71a016baf8520a332c9778737ef318102dece03b0f25a53f5
+    13652ad349cf01a7d4134bb44f10b8774ba65a34b61537167d5ea3f95665d419
+    bfc8b77199a8d35ad7a14c5fb55a637536ebf3e63d7df759dc4ee12fddf45d6a
+    f194fc19bd8475f707ed36274efb616f3f301701`),
+  signature: hex(`67db740a459204902572ddca95c124fd27af760d5c1b8b9ef941072ca772e4ed
+    e20ef06634ef31d754fa1704defddaa0b6ac4c4c190ade75782f9fe343b26307`),
+  wrappedId: hex(`0105000195e1dc2ce5acb4ca83e02a131c42ff0cd04ab232742bb4ab3a1368bd
+    4615e4e6d0224ab71a016baf8520a332c97787371e7e9fecfb735076fdd17f2e
+    8aa5f0063135e073c50535f97d7e3d6fdd185657feab1c6654b3ff36c6f1714b
+    d554ec06ce571e5b2a25db8489cd4f0ee68805fe771b9c8eeb73cf95`),
+  wrappedEnc: hex(`0106000195e1dc2ce5acb4ca83e02a131c42ff0cef318102dece03b0f25a53f5
+    13652ad349cf01a7d4134bb44f10b8774ba65a34094e2901f45981247ee9a498
+    9a69050693e6b87c22bf500b243369b91101c2430eac626a66e4345c4f2fed89
+    477faf70f5fcd26965a8b1a6cc3a74825c123e1f4d96299ae00f4e87`),
+  accountKey: hex(`010c0001c63f2c98987a47d6598cd8292b9a6944b5332a01ec53758efe8ba655
+    54544787ed70f3fdcb417213c1460d7d781ff9fc3a699b1cfec4ddf8ea3b7063
+    53eb7f92684d76a52ea358ee37e62b6defbc5360`),
+  accountKeyText: 'cloak-accountkey-AQwAAcY_LJiYekfWWYzYKSuaaUS1MyoB7FN1jv6LplVUVEeH7XDz_ctBchPBRg19eB_5_Dppmxz-xN346jtwY1Prf5JoTXalLqNY7jfmK23vvFNg0m8_1g',
+  vaultKey: rep(0x77, 32),
+  vaultKeyId: hex('0e3176734a60bb9764b7c4b28813ec11'),
+  sealed: hex(`010800010e3176734a60bb9764b7c4b28813ec11a08c56dc53053580bea42428
+    1148a6a72c30f2adc2234a74b52c86e9503d5a047fad9fc3c2ab003ddc60e93e
+    ab9a08089e5bc6e50b10039cdba088a8a99971959819e3aa`),
+  blindIndex: hex('24bdf3a01cde95470359f77d645130b80b0c4846e38d3366153667d1118708d3'),
+  share: hex(`01090001c63f2c98987a47d6598cd8292b9a6944d04ab232742bb4ab3a1368bd
+    4615e4e6d0224ab71a016baf8520a332c9778737d0eedb25b303dcaf3fda8775
+    ae8caa298bb7b7b6d62057e06b30e9d4905d021900254a6b01cecf0c5084cdab
+    b76cc9361b6ec1a37637d82cf3ce3048777d0fd6173198c76057e083ea3d5a42
+    fca5bc6f35282e490c2659ec87045eec56cbd4f6e58e9358df0a7b3b0caac543
+    ced4ead41d0eacfcc5e18c84cee88bea58f2cc62fc172fcd34dabf2cd052e432
+    a6a08d03`),
+  batch: hex(`010a0001c63f2c98987a47d6598cd8292b9a69446e160aefdda099b89cbda463
+    2a7e1f3747388f721f601b810a1757b0bd51f4b24facbd259aee74138214b926
+    0bb98978d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332
+    c9778737077661756c742d31000000021b222aa63361244acbe29ccbad7e5cc5
+    df06399c76d0738b6336f469c0933e0cd705b7518f7e56affc3ce17ce236745a
+    d429e826158bd5bb079a4f9837f8389d461edbf624cee8a57c1f6f108c0ab33d
+    beba0538f5a67a84d960c2afa165dd9b297a5636368306a3429b290deab211be
+    059dfc1a29c43eaa1fd15fd92d017f02`),
+  item0: hex(`010b0001c63f2c98987a47d6598cd8292b9a69446e160aefdda099b89cbda463
+    2a7e1f37000000002304ecc39d5e8f86b4d42d2e5d7ab5ab78a32fdb45b7d0d7
+    b491ef892f5c13978f`),
+  item1: hex(`010b0001c63f2c98987a47d6598cd8292b9a69446e160aefdda099b89cbda463
+    2a7e1f37000000018db72fd6a76bed9034d5f9125f1872981988e631fb473cfe
+    1cf8700df6475071`),
+  fingerprint: '95759 28761 85120 65414 05923 96030',
+  pairCode: '95759 28761 85120 65414 05923 96030 98752 80545 72401 26557 34920 38478',
+};
+
+/** Expects `fn` to throw the CloakError subclass for `code`. */
+function throwsCode(fn, code, cls) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof CloakError, `not a CloakError: ${e}`);
+    assert.equal(e.code, code, `expected ${code}, got ${e.code} (${e.message})`);
+    if (cls) assert.ok(e instanceof cls, `expected ${cls.name}, got ${e.name}`);
+    return true;
+  });
+}
+
+async function rejectsCode(p, code) {
+  await assert.rejects(p, (e) => e instanceof CloakError && e.code === code);
+}
+
+// Ed25519 and X25519 through Node's crypto, for the independent side of the interop tests.
+const ed25519Private = (seed) =>
+  createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed)]), format: 'der', type: 'pkcs8' });
+const ed25519Public = (pk) =>
+  createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pk)]), format: 'der', type: 'spki' });
+const publicKeyId = (pk) => createHash('sha256').update(lp8('libcloak v1 public key id')).update(pk).digest().subarray(0, 16);
+const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Chacha20Poly1305() });
+
+const backends = (process.env.LIBCLOAK_JS_BACKENDS ?? 'native,wasm').split(',').filter(Boolean);
+
+for (const backendName of backends) {
+  describe(`libcloak (${backendName})`, () => {
+    let c;
+    before(async () => {
+      c = await load({ backend: backendName });
+      assert.equal(c.backendName, backendName);
+    });
+    after(() => c.close());
+
+    it('sizes and version are the header\'s', () => {
+      assert.equal(c.version.string, '0.1.0');
+      assert.deepEqual([c.version.major, c.version.minor, c.version.patch], [0, 1, 0]);
+      const s = c.sizes;
+      assert.deepEqual(
+        [s.keyBytes, s.keyIdBytes, s.maxLabelBytes, s.headerBytes, s.identityPublicKeyBytes, s.identitySecretKeyBytes,
+          s.identitySeedBytes, s.signatureBytes, s.encryptionPublicKeyBytes, s.encryptionSecretKeyBytes, s.encryptionSeedBytes,
+          s.publicKeyBlobBytes, s.bundleBytes, s.wrappedKeyBytes, s.serviceAccountKeyBytes, s.shareBytes, s.secretOverheadBytes,
+          s.batchItemOverheadBytes, s.batchDigestBytes, s.blindIndexBytes, s.passwordSaltBytes, s.passwordRecordBytes,
+          s.fingerprintTextBytes, s.pairCodeTextBytes, s.vaultStateBytes, s.batchStateBytes, s.hpkeContextBytes,
+          s.hpkeEncBytes, s.hpkeTagBytes],
+        [32, 16, 255, 20, 32, 64, 32, 64, 32, 32, 32, 52, 148, 124, 84, 196, 60, 57, 32, 32, 16, 48, 36, 72, 512, 1024, 128, 32, 16]);
+    });
+
+    it('status strings and one error class per code', () => {
+      const classes = new Set();
+      for (const [name, code] of Object.entries(Status)) {
+        assert.ok(c.statusString(code).length > 0);
+        if (code === 0) continue;
+        const e = lib.errorFor(code);
+        assert.equal(e.code, code);
+        assert.equal(e.status, name);
+        assert.ok(e instanceof CloakError);
+        classes.add(e.constructor);
+      }
+      assert.equal(classes.size, 15);
+      assert.ok(c.statusString(-999).length > 0);
+    });
+
+    it('blob headers and text forms', () => {
+      const { type, keyId } = c.blobInspect(EX.idBlob);
+      assert.equal(type, ObjectType.IDENTITY_PUBLIC_KEY);
+      assert.equal(toHex(keyId), toHex(EX.idBlob.subarray(4, 20)));
+      assert.equal(c.textEncode(EX.idBlob), EX.idText);
+      assert.equal(c.textEncode(EX.accountKey), EX.accountKeyText);
+      assert.deepEqual(c.textDecode(EX.idText), EX.idBlob);
+      assert.deepEqual(c.textDecode(`  ${EX.accountKeyText}\n`), EX.accountKey);
+      assert.ok(c.textEncodedLen(52) >= EX.idText.length + 1);
+      assert.ok(c.textDecodedMaxlen(EX.idText.length) >= 52);
+      // A changed character is a checksum error; a wrong type name is malformed.
+      const t = EX.idText.slice(0, 30) + (EX.idText[30] === 'A' ? 'B' : 'A') + EX.idText.slice(31);
+      throwsCode(() => c.textDecode(t), Status.CHECKSUM, CloakChecksumError);
+      throwsCode(() => c.textDecode(EX.idText.replace('identity', 'pubkey')), Status.MALFORMED, CloakMalformedError);
+      throwsCode(() => c.textDecode('cloak-identity-!!!'), Status.MALFORMED);
+      // Header order of section 2.
+      throwsCode(() => c.blobInspect(EX.idBlob.subarray(0, 19)), Status.MALFORMED);
+      const v2 = EX.idBlob.slice(); v2[0] = 2;
+      throwsCode(() => c.blobInspect(v2), Status.UNSUPPORTED_VERSION, CloakUnsupportedVersionError);
+      const s2 = EX.idBlob.slice(); s2[3] = 2;
+      throwsCode(() => c.blobInspect(s2), Status.UNSUPPORTED_SUITE, CloakUnsupportedSuiteError);
+      const t0 = EX.idBlob.slice(); t0[1] = 0x7f;
+      throwsCode(() => c.blobInspect(t0), Status.MALFORMED);
+    });
+
+    it('key ids and vault keys', () => {
+      assert.deepEqual(c.keyId(EX.masterKey), EX.masterKeyId);
+      assert.deepEqual(c.keyId(EX.vaultKey), EX.vaultKeyId);
+      const a = c.vaultKeyGenerate();
+      const b = c.vaultKeyGenerate();
+      assert.equal(a.length, 32);
+      assert.notDeepEqual(a, b);
+      throwsCode(() => c.keyId(new Uint8Array(31)), Status.BAD_PARAMS, CloakBadParamsError);
+    });
+
+    it('password records and derivation (protocol-examples), sync and async', async () => {
+      assert.deepEqual(c.passwordRecordEncode(rep(0x5a, 16), { memoryKib: 16384, iterations: 1, parallelism: 1 }), EX.record);
+      assert.deepEqual(c.passwordRecordDecode(EX.record), { salt: rep(0x5a, 16), memoryKib: 16384, iterations: 1, parallelism: 1 });
+      const fresh = c.passwordRecordNew();
+      const d = c.passwordRecordDecode(fresh);
+      assert.deepEqual([d.memoryKib, d.iterations, d.parallelism], [65536, 3, 4]);
+      assert.notDeepEqual(c.passwordRecordDecode(c.passwordRecordNew()).salt, d.salt);
+      throwsCode(() => c.passwordRecordNew({ memoryKib: 16383 }), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordRecordNew({ iterations: 17 }), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordRecordNew({ parallelism: 0 }), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordRecordNew({ memoryKib: 2 ** 32 }), Status.BAD_PARAMS);
+      const k = c.passwordDerive(EX.password, EX.record);
+      assert.deepEqual(k.masterKey, EX.masterKey);
+      assert.deepEqual(k.loginKey, EX.loginKey);
+      const ka = await c.passwordDeriveAsync(utf8(EX.password), EX.record);
+      assert.deepEqual(ka, k);
+      throwsCode(() => c.passwordDerive('', EX.record), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordDerive('x'.repeat(4097), EX.record), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordDerive('pw', EX.record.subarray(0, 47)), Status.MALFORMED);
+      await rejectsCode(c.passwordDeriveAsync('pw', EX.idBlob), Status.WRONG_TYPE);
+      // Four lanes (the default parallelism) at the smallest memory: the same keys both ways.
+      const r4 = c.passwordRecordEncode(rep(1, 16), { memoryKib: 16384, iterations: 1, parallelism: 4 });
+      assert.deepEqual(await c.passwordDeriveAsync('pw', r4), c.passwordDerive('pw', r4));
+    });
+
+    it('the async derivation leaves the event loop free', async () => {
+      const r = c.passwordRecordEncode(rep(2, 16), { memoryKib: 65536, iterations: 2, parallelism: 1 });
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const t0 = performance.now();
+      await c.passwordDeriveAsync('pw', r);
+      const ms = performance.now() - t0;
+      clearInterval(timer);
+      assert.ok(ticks >= 3, `event loop ran ${ticks} times in ${ms.toFixed(0)} ms`);
+    });
+
+    it('identity keys, signatures, fingerprints (protocol-examples)', () => {
+      const id = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      assert.deepEqual(id.publicKey, EX.aliceIdPk);
+      assert.deepEqual(id.secretKey, cat(EX.aliceIdSeed, EX.aliceIdPk));
+      const sig = c.identitySign(utf8('hello'), 'example', id.secretKey);
+      assert.deepEqual(sig, EX.signature);
+      c.identityVerify(sig, utf8('hello'), 'example', id.publicKey);
+      throwsCode(() => c.identityVerify(sig, utf8('hellp'), 'example', id.publicKey), Status.BAD_SIGNATURE, CloakBadSignatureError);
+      throwsCode(() => c.identityVerify(sig, utf8('hello'), 'other', id.publicKey), Status.BAD_SIGNATURE);
+      const r = c.identityKeypair();
+      assert.notDeepEqual(r.publicKey, c.identityKeypair().publicKey);
+      c.identityVerify(c.identitySign(new Uint8Array(0), '', r.secretKey), new Uint8Array(0), '', r.publicKey);
+      throwsCode(() => c.identitySign(utf8('m'), 'x'.repeat(256), r.secretKey), Status.BAD_PARAMS);
+      assert.equal(c.identityFingerprint(EX.aliceIdPk), EX.fingerprint);
+      const bobId = c.identityKeypairFromSeed(rep(0x21, 32)).publicKey;
+      assert.equal(c.identityPairCode(EX.aliceIdPk, bobId), c.identityPairCode(bobId, EX.aliceIdPk));
+      assert.equal(c.identityPairCode(EX.aliceIdPk, bobId).split(' ').length, 12);
+      // Signatures agree with an independent Ed25519 over the spec's message layout (section 5.3).
+      const msg = cat(lp8('libcloak v1 user signature'), lp8('example'), createHash('sha512').update('hello').digest());
+      assert.ok(edVerify(null, msg, ed25519Public(EX.aliceIdPk), sig));
+    });
+
+    it('encryption keys and public key blobs (protocol-examples)', () => {
+      const enc = c.encryptionKeypairFromSeed(EX.aliceEncSeed);
+      assert.deepEqual(enc.secretKey, EX.aliceEncSk);
+      assert.deepEqual(enc.publicKey, EX.aliceEncPk);
+      throwsCode(() => c.encryptionKeypairFromSeed(new Uint8Array(31)), Status.BAD_PARAMS);
+      const r = c.encryptionKeypair();
+      assert.notDeepEqual(r.publicKey, c.encryptionKeypair().publicKey);
+      assert.deepEqual(c.identityPublicExport(EX.aliceIdPk), EX.idBlob);
+      assert.deepEqual(c.identityPublicImport(EX.idBlob), EX.aliceIdPk);
+      const eb = c.encryptionPublicExport(EX.aliceEncPk);
+      assert.equal(c.blobInspect(eb).type, ObjectType.ENCRYPTION_PUBLIC_KEY);
+      assert.deepEqual(c.encryptionPublicImport(eb), EX.aliceEncPk);
+      throwsCode(() => c.encryptionPublicImport(EX.idBlob), Status.WRONG_TYPE, CloakWrongTypeError);
+      throwsCode(() => c.identityPublicImport(cat(EX.idBlob, new Uint8Array(1))), Status.MALFORMED);
+      const bad = EX.idBlob.slice(); bad[4] ^= 1;
+      throwsCode(() => c.identityPublicImport(bad), Status.MALFORMED);
+    });
+
+    it('bundles (protocol-examples), every byte tampered', () => {
+      const id = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      assert.deepEqual(c.bundleCreate(id.secretKey, EX.aliceEncPk), EX.bundle);
+      const v = c.bundleVerify(EX.bundle);
+      assert.deepEqual(v.identityPublicKey, EX.aliceIdPk);
+      assert.deepEqual(v.encryptionPublicKey, EX.aliceEncPk);
+      for (let i = 0; i < EX.bundle.length; i++) {
+        const t = EX.bundle.slice(); t[i] ^= 0x01;
+        assert.throws(() => c.bundleVerify(t), (e) => e instanceof CloakError, `byte ${i}`);
+      }
+      for (let n = 0; n < EX.bundle.length; n++) throwsCode(() => c.bundleVerify(EX.bundle.subarray(0, n)), Status.MALFORMED);
+      throwsCode(() => c.bundleVerify(cat(EX.bundle, new Uint8Array(1))), Status.MALFORMED);
+      const sigT = EX.bundle.slice(); sigT[100] ^= 1;
+      throwsCode(() => c.bundleVerify(sigT), Status.BAD_SIGNATURE);
+    });
+
+    it('wrapped keys (protocol-examples) of the three kinds', () => {
+      const id = c.identityUnwrap(EX.masterKey, EX.wrappedId);
+      assert.deepEqual(id.publicKey, EX.aliceIdPk);
+      assert.deepEqual(id.secretKey, cat(EX.aliceIdSeed, EX.aliceIdPk));
+      const enc = c.encryptionUnwrap(EX.masterKey, EX.wrappedEnc);
+      assert.deepEqual(enc, { publicKey: EX.aliceEncPk, secretKey: EX.aliceEncSk });
+      assert.deepEqual(c.wrappedKeyPublicKey(EX.wrappedId), { publicKey: EX.aliceIdPk, type: ObjectType.WRAPPED_IDENTITY_KEY });
+      // Round trips with fresh nonces.
+      const w1 = c.identityWrap(EX.masterKey, id.secretKey);
+      assert.notDeepEqual(w1, EX.wrappedId);
+      assert.deepEqual(c.identityUnwrap(EX.masterKey, w1), id);
+      const w2 = c.encryptionWrap(EX.masterKey, EX.aliceEncSk);
+      assert.deepEqual(c.encryptionUnwrap(EX.masterKey, w2), enc);
+      const sa = c.encryptionKeypair();
+      const w3 = c.serviceAccountWrap(EX.masterKey, sa.secretKey);
+      assert.deepEqual(c.serviceAccountUnwrap(EX.masterKey, w3), sa);
+      assert.equal(c.wrappedKeyPublicKey(w3).type, ObjectType.WRAPPED_SERVICE_ACCOUNT_KEY);
+      // A wrapped key of one kind is not another kind; another master key is the wrong key.
+      throwsCode(() => c.encryptionUnwrap(EX.masterKey, EX.wrappedId), Status.WRONG_TYPE);
+      throwsCode(() => c.serviceAccountUnwrap(EX.masterKey, w2), Status.WRONG_TYPE);
+      throwsCode(() => c.identityUnwrap(rep(1, 32), EX.wrappedId), Status.WRONG_KEY, CloakWrongKeyError);
+      throwsCode(() => c.wrappedKeyPublicKey(EX.idBlob), Status.WRONG_TYPE);
+      for (let i = 52; i < EX.wrappedEnc.length; i++) {
+        const t = EX.wrappedEnc.slice(); t[i] ^= 0x80;
+        throwsCode(() => c.encryptionUnwrap(EX.masterKey, t), Status.AUTH, CloakAuthError);
+      }
+      const pkT = EX.wrappedEnc.slice(); pkT[20] ^= 1;
+      throwsCode(() => c.encryptionUnwrap(EX.masterKey, pkT), Status.AUTH);
+    });
+
+    it('service-account keys in the clear (protocol-examples)', () => {
+      assert.deepEqual(c.serviceAccountExport(EX.bobEncPk, EX.bobEncSk), EX.accountKey);
+      assert.deepEqual(c.serviceAccountImport(EX.accountKey), { publicKey: EX.bobEncPk, secretKey: EX.bobEncSk });
+      assert.deepEqual(c.serviceAccountImport(c.textDecode(EX.accountKeyText)).publicKey, EX.bobEncPk);
+      throwsCode(() => c.serviceAccountExport(EX.aliceEncPk, EX.bobEncSk), Status.MISMATCH, CloakMismatchError);
+      const t = EX.accountKey.slice(); t[30] ^= 1;
+      throwsCode(() => c.serviceAccountImport(t), Status.MISMATCH);
+    });
+
+    it('vaults, secrets, blind indexes, rotation (protocol-examples)', () => {
+      const v = c.vaultInit(EX.vaultKey, 'vault-1');
+      assert.deepEqual(v.keyId(), EX.vaultKeyId);
+      assert.equal(new TextDecoder().decode(v.openSecret('DATABASE_URL', EX.sealed, 'prod')), 'postgres://app:s3cret@db/app');
+      assert.deepEqual(v.blindIndex('DATABASE_URL'), EX.blindIndex);
+      const value = utf8('tok_123');
+      const s = v.sealSecret('API_TOKEN', value);
+      assert.equal(s.length, c.secretSealedLen(value.length));
+      assert.equal(c.secretOpenedLen(s.length), value.length);
+      assert.equal(c.secretOpenedLen(59), 0);
+      assert.deepEqual(v.openSecret('API_TOKEN', s), value);
+      assert.deepEqual(v.openSecret('EMPTY', v.sealSecret('EMPTY', new Uint8Array(0))), new Uint8Array(0));
+      // Bound to name, context and vault id.
+      throwsCode(() => v.openSecret('API_TOKEN2', s), Status.AUTH, CloakAuthError);
+      throwsCode(() => v.openSecret('API_TOKEN', s, 'prod'), Status.AUTH);
+      throwsCode(() => c.vaultInit(EX.vaultKey, 'vault-2').openSecret('API_TOKEN', s), Status.AUTH);
+      throwsCode(() => v.sealSecret('', value), Status.BAD_PARAMS);
+      throwsCode(() => c.vaultInit(EX.vaultKey, ''), Status.BAD_PARAMS);
+      // Every byte tampered: header fields by their error, the rest by authentication.
+      for (let i = 0; i < EX.sealed.length; i++) {
+        const t = EX.sealed.slice(); t[i] ^= 0x01;
+        const want = i === 0 ? Status.UNSUPPORTED_VERSION : i === 1 ? Status.WRONG_TYPE : i < 4 ? Status.UNSUPPORTED_SUITE
+          : i < 20 ? Status.WRONG_KEY : Status.AUTH;
+        throwsCode(() => v.openSecret('DATABASE_URL', t, 'prod'), want);
+      }
+      for (let n = 0; n < 60; n++) throwsCode(() => v.openSecret('DATABASE_URL', EX.sealed.subarray(0, n), 'prod'), Status.MALFORMED);
+      // Rotation: reseal under a new key; the old blob is then the wrong key for the new vault.
+      const nv = c.vaultInit(c.vaultKeyGenerate(), 'vault-1');
+      const moved = v.resealSecret(nv, 'DATABASE_URL', EX.sealed, 'prod');
+      assert.equal(moved.length, EX.sealed.length);
+      assert.equal(new TextDecoder().decode(nv.openSecret('DATABASE_URL', moved, 'prod')), 'postgres://app:s3cret@db/app');
+      throwsCode(() => nv.openSecret('DATABASE_URL', EX.sealed, 'prod'), Status.WRONG_KEY);
+      throwsCode(() => v.resealSecret(nv, 'OTHER', EX.sealed, 'prod'), Status.AUTH);
+      assert.notDeepEqual(nv.blindIndex('DATABASE_URL'), EX.blindIndex);
+      v.wipe();
+      throwsCode(() => v.keyId(), Status.BAD_PARAMS);
+      nv.wipe();
+    });
+
+    it('vault-key shares (protocol-examples), every byte tampered', () => {
+      const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      assert.deepEqual(c.shareSender(EX.share), EX.aliceIdPk);
+      assert.deepEqual(c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), EX.vaultKey);
+      const s = c.shareSeal(EX.vaultKey, 'vault-1', EX.bobEncPk, alice.secretKey);
+      assert.equal(s.length, 196);
+      assert.notDeepEqual(s, EX.share);
+      assert.deepEqual(c.shareOpen(s, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), EX.vaultKey);
+      const mallory = c.identityKeypair();
+      throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, mallory.publicKey), Status.UNTRUSTED_SIGNER, CloakUntrustedSignerError);
+      throwsCode(() => c.shareOpen(EX.share, 'vault-2', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), Status.BAD_SIGNATURE);
+      throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.aliceEncPk, EX.aliceEncSk, EX.aliceIdPk), Status.WRONG_KEY);
+      for (let i = 0; i < EX.share.length; i++) {
+        const t = EX.share.slice(); t[i] ^= 0x01;
+        const want = i === 0 ? Status.UNSUPPORTED_VERSION : i === 1 ? Status.WRONG_TYPE : i < 4 ? Status.UNSUPPORTED_SUITE
+          : i < 20 ? Status.WRONG_KEY : i < 52 ? Status.UNTRUSTED_SIGNER : Status.BAD_SIGNATURE;
+        throwsCode(() => c.shareOpen(t, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), want);
+      }
+      for (let n = 0; n < EX.share.length; n++) throwsCode(() => c.shareSender(EX.share.subarray(0, n)), Status.MALFORMED);
+      // A low-order recipient key is refused when used.
+      throwsCode(() => c.shareSeal(EX.vaultKey, 'vault-1', new Uint8Array(32), alice.secretKey), Status.INVALID_KEY, CloakInvalidKeyError);
+    });
+
+    it('service-account batches (protocol-examples) and a fresh one', () => {
+      const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      assert.deepEqual(c.batchSender(EX.batch), EX.aliceIdPk);
+      assert.equal(c.batchItemIndex(EX.item1), 1);
+      assert.equal(c.batchLen(7, 2), EX.batch.length);
+      assert.equal(c.batchItemLen(9, 7), EX.item0.length);
+      assert.equal(c.batchItemOpenedMaxlen(EX.item0.length), EX.item0.length - 56);
+      const r = c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey, EX.aliceIdPk]);
+      assert.equal(r.itemCount, 2);
+      assert.deepEqual(r.signer, EX.aliceIdPk);
+      const dec = (x) => new TextDecoder().decode(x);
+      const i1 = r.openItem(EX.item1);
+      assert.deepEqual([dec(i1.name), dec(i1.value)], ['SMTP_USER', 'mailer']);
+      const i0 = r.openItem(EX.item0, 'API_TOKEN');
+      assert.deepEqual([dec(i0.name), dec(i0.value)], ['API_TOKEN', 'tok_123']);
+      throwsCode(() => r.openItem(EX.item0, 'SMTP_USER'), Status.MISMATCH, CloakMismatchError);
+      for (let i = 40; i < EX.item0.length; i++) {
+        const t = EX.item0.slice(); t[i] ^= 1;
+        throwsCode(() => r.openItem(t), Status.BAD_SIGNATURE);
+      }
+      r.wipe();
+      throwsCode(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey]), Status.UNTRUSTED_SIGNER);
+      throwsCode(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, []), Status.UNTRUSTED_SIGNER);
+      throwsCode(() => c.batchVerify(EX.batch, EX.aliceEncPk, EX.aliceEncSk, [EX.aliceIdPk]), Status.WRONG_KEY);
+      const bt = EX.batch.slice(); bt[120] ^= 1;
+      throwsCode(() => c.batchVerify(bt, EX.bobEncPk, EX.bobEncSk, [EX.aliceIdPk]), Status.BAD_SIGNATURE);
+      // A fresh batch of three, read back in another order.
+      const account = c.encryptionKeypair();
+      const w = c.batchBegin(account.publicKey, 'vault-9');
+      const items = ['A', 'B', 'C'].map((n, i) => w.sealItem(n, utf8(`value ${i}`)).item);
+      assert.equal(w.digests.length, 3);
+      const batch = w.finish(alice.secretKey);
+      assert.equal(batch.length, c.batchLen(7, 3));
+      throwsCode(() => w.sealItem('D', utf8('x')), Status.BAD_PARAMS);
+      const rr = c.batchVerify(batch, account.publicKey, account.secretKey, [EX.aliceIdPk]);
+      assert.equal(rr.itemCount, 3);
+      assert.equal(dec(rr.openItem(items[2], 'C').value), 'value 2');
+      assert.equal(dec(rr.openItem(items[0]).value), 'value 0');
+      throwsCode(() => rr.openItem(EX.item0), Status.WRONG_KEY);
+      // An item of the example batch under this batch's reader (other account) is the wrong key;
+      // one of another batch of the same account is a mismatch.
+      const w2 = c.batchBegin(account.publicKey, 'vault-9');
+      const other = w2.sealItem('A', utf8('value 0')).item;
+      w2.finish(alice.secretKey);
+      throwsCode(() => rr.openItem(other), Status.MISMATCH);
+    });
+
+    it('HPKE: RFC 9180 Base vector, recipient side; both single-shot and context forms', () => {
+      const doc = JSON.parse(readFileSync(new URL('hpke_rfc9180_x25519_sha256_chacha20poly1305.json', vectors), 'utf8'));
+      const v = doc.vectors.find((x) => x.mode === 0);
+      const kp = c.encryptionKeypairFromSeed(hex(v.ikmR));
+      assert.deepEqual(kp.publicKey, hex(v.pkRm));
+      assert.deepEqual(kp.secretKey, hex(v.skRm));
+      const ctx = c.hpkeSetupRecipient(hex(v.enc), hex(v.pkRm), hex(v.skRm), hex(v.info));
+      // A recipient context reaches sequence number i only by opening 0 .. i-1, so the vector's
+      // contiguous prefix (0, 1, 2) is checked here; the later ones (4, 255, 256) are the C tests'.
+      const prefix = v.encryptions.filter((e, i) => e.seq === i);
+      assert.ok(prefix.length >= 3);
+      for (const e of prefix) assert.deepEqual(ctx.open(hex(e.ct), hex(e.aad)), hex(e.pt));
+      // A ciphertext for a later sequence number fails (and does not advance the context).
+      const later = v.encryptions[prefix.length];
+      throwsCode(() => ctx.open(hex(later.ct), hex(later.aad)), Status.AUTH);
+      for (const x of v.exports) assert.deepEqual(ctx.export(hex(x.exporter_context), x.L), hex(x.exported_value));
+      // A failed open does not advance; a short ciphertext is malformed.
+      throwsCode(() => ctx.open(new Uint8Array(15)), Status.MALFORMED);
+      ctx.wipe();
+      const first = v.encryptions[0];
+      assert.deepEqual(c.hpkeOpenBase(hex(v.enc), hex(v.pkRm), hex(v.skRm), hex(v.info), hex(first.aad), hex(first.ct)), hex(first.pt));
+      const rcp = c.encryptionKeypair();
+      const one = c.hpkeSealBase(rcp.publicKey, utf8('info'), utf8('aad'), utf8('message'));
+      assert.deepEqual(c.hpkeOpenBase(one.enc, rcp.publicKey, rcp.secretKey, utf8('info'), utf8('aad'), one.ciphertext), utf8('message'));
+      throwsCode(() => c.hpkeOpenBase(one.enc, rcp.publicKey, rcp.secretKey, utf8('info'), utf8('aaD'), one.ciphertext), Status.AUTH);
+      const { enc, context } = c.hpkeSetupSender(rcp.publicKey, utf8('i'));
+      const recv = c.hpkeSetupRecipient(enc, rcp.publicKey, rcp.secretKey, utf8('i'));
+      for (let i = 0; i < 3; i++) assert.deepEqual(recv.open(context.seal(utf8(`m${i}`), utf8('a')), utf8('a')), utf8(`m${i}`));
+      assert.deepEqual(context.export(utf8('x'), 64), recv.export(utf8('x'), 64));
+      throwsCode(() => context.export(utf8('x'), 8161), Status.BAD_PARAMS);
+    });
+
+    it('interop: a libcloak share opens with @hpke/core and Node Ed25519 (section 8 only)', async () => {
+      const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      const bob = c.encryptionKeypair();
+      const vaultKey = c.vaultKeyGenerate();
+      const share = c.shareSeal(vaultKey, 'vault-1', bob.publicKey, alice.secretKey);
+      // Layout: header 20 | sender 32 | enc 32 | ct 48 | signature 64.
+      assert.deepEqual(share.subarray(0, 4), hex('01090001'));
+      assert.deepEqual(share.subarray(4, 20), new Uint8Array(publicKeyId(bob.publicKey)));
+      const sender = share.subarray(20, 52);
+      const enc = share.subarray(52, 84);
+      const ct = share.subarray(84, 132);
+      const sig = share.subarray(132, 196);
+      const content = cat(lp8('libcloak v1 share'), share.subarray(0, 132), lp8('vault-1'), bob.publicKey);
+      assert.ok(edVerify(null, content, ed25519Public(sender), sig));
+      const info = cat(lp8('libcloak v1 vault key share'), lp8('vault-1'), bob.publicKey, sender);
+      const recipientKey = await suite.kem.importKey('raw', bob.secretKey.slice().buffer, false);
+      const pt = await suite.open({ recipientKey, enc: enc.slice().buffer, info }, ct.slice(), share.subarray(0, 52).slice());
+      assert.deepEqual(new Uint8Array(pt), vaultKey);
+    });
+
+    it('interop: a share built with @hpke/core and Node Ed25519 opens in libcloak (section 8 only)', async () => {
+      const aliceSeed = rep(0x31, 32);
+      const alicePk = c.identityKeypairFromSeed(aliceSeed).publicKey; // used only as the trusted identity
+      const bob = c.encryptionKeypair();
+      const vaultKey = new Uint8Array(32).map((_, i) => i);
+      const header = cat(hex('01090001'), new Uint8Array(publicKeyId(bob.publicKey)));
+      const info = cat(lp8('libcloak v1 vault key share'), lp8('vault-7'), bob.publicKey, alicePk);
+      const recipientPublicKey = await suite.kem.importKey('raw', bob.publicKey.slice().buffer, true);
+      const sender = await suite.createSenderContext({ recipientPublicKey, info });
+      const enc = new Uint8Array(sender.enc);
+      const aad = cat(header, alicePk);
+      const ct = new Uint8Array(await sender.seal(vaultKey, aad));
+      const body = cat(header, alicePk, enc, ct);
+      const sig = edSign(null, cat(lp8('libcloak v1 share'), body, lp8('vault-7'), bob.publicKey), ed25519Private(aliceSeed));
+      const share = cat(body, new Uint8Array(sig));
+      assert.equal(share.length, 196);
+      assert.deepEqual(c.shareSender(share), alicePk);
+      assert.deepEqual(c.shareOpen(share, 'vault-7', bob.publicKey, bob.secretKey, alicePk), vaultKey);
+      throwsCode(() => c.shareOpen(share, 'vault-8', bob.publicKey, bob.secretKey, alicePk), Status.BAD_SIGNATURE);
+    });
+
+    it('argument checks are typed errors, and buffers in the caller\'s hands are not kept', () => {
+      throwsCode(() => c.vaultInit(new Uint8Array(33), 'v'), Status.BAD_PARAMS);
+      throwsCode(() => c.identitySign('m', '', new Uint8Array(64)), Status.BAD_PARAMS);
+      throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, new Uint8Array(31)), Status.BAD_PARAMS);
+      const v = c.vaultInit(EX.vaultKey, 'vault-1');
+      const value = utf8('x');
+      const s = v.sealSecret('N', value);
+      value[0] = 0x79;
+      assert.deepEqual(v.openSecret('N', s), utf8('x'));
+      // Buffers that are views into a larger ArrayBuffer (Node's Buffer pool) work as they are.
+      const big = Buffer.alloc(200, 0xee);
+      const view = new Uint8Array(big.buffer, big.byteOffset + 7, 88);
+      view.set(EX.sealed);
+      assert.equal(new TextDecoder().decode(v.openSecret('DATABASE_URL', view, 'prod')), 'postgres://app:s3cret@db/app');
+      assert.equal(big[big.byteOffset === 0 ? 6 : 6], 0xee);
+    });
+  });
+}
