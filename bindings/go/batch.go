@@ -237,7 +237,7 @@ func (r *BatchReader) open(op string, item, expected []byte) ([]byte, []byte, er
 	value := make([]byte, BatchItemOpenedMaxLen(len(item)))
 	var nl, vl C.size_t
 	rc := C.cloak_batch_open_item(r.state.st, u8(r.batch), sz(len(r.batch)), u8(item), sz(len(item)),
-		u8(expected), sz(len(expected)), u8(name), sz(len(name)), &nl, u8(value), sz(len(value)), &vl)
+		u8opt(expected), sz(len(expected)), u8(name), sz(len(name)), &nl, u8(value), sz(len(value)), &vl)
 	if err := newError(op, rc); err != nil {
 		return nil, nil, err
 	}

@@ -159,14 +159,26 @@ func Version() (major, minor, patch int) {
 	return int(C.cloak_version_major()), int(C.cloak_version_minor()), int(C.cloak_version_patch())
 }
 
-// u8 is the C view of a byte slice: nil for an empty one (the library accepts NULL with a zero
-// length), otherwise its first byte. The slice's backing array holds no Go pointers, so cgo lets
-// it be passed.
+// emptyInput is what an empty slice passes to C: a valid pointer with a zero length. The library
+// reads a NULL blob as a programmer error (CLOAK_E_BAD_PARAMS) even with a zero length, while an
+// empty blob is malformed input; in Go nil and empty slices are the same thing.
+var emptyInput [1]byte
+
+// u8 is the C view of a byte slice: its first byte, or a valid pointer when it is empty. Its
+// backing array holds no Go pointers, so cgo lets it be passed.
 func u8(b []byte) *C.uint8_t {
 	if len(b) == 0 {
-		return nil
+		return (*C.uint8_t)(unsafe.Pointer(&emptyInput[0]))
 	}
 	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// u8opt is u8 for a parameter whose NULL means "none" (an expected name): nil stays NULL.
+func u8opt(b []byte) *C.uint8_t {
+	if b == nil {
+		return nil
+	}
+	return u8(b)
 }
 
 // u8p is the C view of the first byte of a fixed-size array.

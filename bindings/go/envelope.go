@@ -69,7 +69,7 @@ func Inspect(blob []byte) (ObjectType, KeyID, error) {
 func TextEncode(blob []byte) (string, error) {
 	text := make([]byte, TextEncodedLen(len(blob)))
 	var n C.size_t
-	rc := C.cloak_text_encode((*C.char)(unsafe.Pointer(unsafe.SliceData(text))), sz(len(text)), &n, u8(blob),
+	rc := C.cloak_text_encode((*C.char)(unsafe.Pointer(u8(text))), sz(len(text)), &n, u8(blob),
 		sz(len(blob)))
 	defer wipeBytes(text) // the text of a service-account key is the key
 	if err := newError("text encode", rc); err != nil {
@@ -88,7 +88,7 @@ func TextDecode(text string) ([]byte, error) {
 	buf := make([]byte, TextDecodedMaxLen(len(in)))
 	defer wipeBytes(buf)
 	var n C.size_t
-	rc := C.cloak_text_decode(u8(buf), sz(len(buf)), &n, (*C.char)(unsafe.Pointer(unsafe.SliceData(in))),
+	rc := C.cloak_text_decode(u8(buf), sz(len(buf)), &n, (*C.char)(unsafe.Pointer(u8(in))),
 		sz(len(in)))
 	if err := newError("text decode", rc); err != nil {
 		return nil, err

@@ -331,7 +331,7 @@ func TestServiceAccountExport(t *testing.T) {
 			return err
 		},
 		regions: []region{
-			{4, 20, cloak.ErrMalformed, nil},  // key id of the public key carried
+			{4, 20, cloak.ErrMalformed, nil}, // key id of the public key carried
 			// The private key must give the public key, except for the bits X25519 ignores
 			// (the three low bits of byte 20, the top bit of byte 51) or forces (the next one).
 			{20, 52, nil, func(i int, x byte) *cloak.Error {
