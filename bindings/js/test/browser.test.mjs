@@ -1,0 +1,67 @@
+// Drives the demo page (examples/web/) in headless Chromium (Debian's, through playwright-core):
+// every step of the story must report ok in the page, with its own checks; the page must load the
+// WebAssembly backend and run Argon2id in a worker. Saves a screenshot.
+//   CHROMIUM (default /usr/bin/chromium), SCREENSHOT (default test-results/web-demo.png)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+
+const root = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const screenshot = process.env.SCREENSHOT ?? new URL('../test-results/web-demo.png', import.meta.url).pathname;
+const STEPS = ['load', 'register-alice', 'register-bob', 'vault', 'share', 'read', 'service-account', 'rotation'];
+
+describe('the demo page in headless Chromium', () => {
+  let server, browser, profile, page;
+  const errors = [];
+
+  before(async () => {
+    assert.ok(existsSync(executablePath), `${executablePath} is missing (apt-get install chromium)`);
+    server = await serve(root);
+    profile = mkdtempSync(join(tmpdir(), 'cloak-chromium-'));
+    // A fresh profile directory (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      viewport: { width: 1100, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('plays every step and each one checks out', async () => {
+    const { port } = server.address();
+    await page.goto(`http://127.0.0.1:${port}/examples/web/index.html`);
+    await page.waitForFunction(() => document.body.dataset.done, null, { timeout: 120000 });
+    const done = await page.evaluate(() => document.body.dataset.done);
+    const steps = await page.evaluate(() => window.cloakSteps);
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    for (const s of steps) console.log(`${s.status.padEnd(4)} ${s.id}: ${s.title}${s.error ? ' -- ' + s.error : ''}`);
+    console.log(`screenshot: ${screenshot}`);
+    assert.deepEqual(errors, []);
+    assert.equal(done, 'ok');
+    assert.deepEqual(steps.map((s) => s.id), STEPS);
+    for (const s of steps) assert.equal(s.status, 'ok', `${s.id}: ${s.error}`);
+    // What the page shows agrees with what it recorded.
+    const shown = await page.$$eval('li[data-step]', (lis) => lis.map((li) => [li.dataset.step, li.dataset.status]));
+    assert.deepEqual(shown, STEPS.map((id) => [id, 'ok']));
+    const text = await page.textContent('#steps');
+    assert.match(text, /DATABASE_URL = postgres:\/\/app:s3cret@db\/app/);
+    assert.match(text, /in a worker; the page ran \d+ timer ticks meanwhile/);
+    assert.match(text, /WRONG_KEY/);
+  });
+});
