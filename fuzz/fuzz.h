@@ -53,6 +53,21 @@ uint8_t *fz_dup(const uint8_t *p, size_t n);
 uint8_t *fz_alloc(size_t n);
 
 /* ------------------------------------------------------------------------------------------------
+ * Reference checks written from docs/protocol.md alone, against which the harnesses compare the
+ * library's verdicts (so the spec's error order is fuzzed too, not only memory safety).
+ * ---------------------------------------------------------------------------------------------- */
+/* Section 2, steps 1 to 5, for a blob expected to be of `type` with a length in [min_len, max_len]:
+ * the status they give, or CLOAK_OK if the blob passes them. */
+int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len);
+/* Section 1.2: the key id of a public key. */
+void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+/* HKDF-Expand(prk, label, 32) = HMAC-SHA256(prk, label || 0x01) (RFC 5869, one block). */
+void fz_expand32(uint8_t out[32], const uint8_t prk[32], const char *label);
+/* Section 1.1: 0 if sig is Ed25519 by pk over lp8(label) || content (libsodium directly). */
+int fz_labeled_verify(const uint8_t sig[64], const char *label, const uint8_t *content, size_t content_len,
+                      const uint8_t pk[32]);
+
+/* ------------------------------------------------------------------------------------------------
  * Fixed key material
  * ---------------------------------------------------------------------------------------------- */
 typedef struct fz_keys {

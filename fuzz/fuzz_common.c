@@ -129,6 +129,73 @@ uint8_t *fz_alloc(size_t n)
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * Reference checks
+ * ---------------------------------------------------------------------------------------------- */
+int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len)
+{
+    if (len < CLOAK_HEADERBYTES) {
+        return CLOAK_E_MALFORMED;
+    }
+    if (blob[0] != 0x01) {
+        return CLOAK_E_UNSUPPORTED_VERSION;
+    }
+    if (blob[2] != 0x00 || blob[3] != 0x01) {
+        return CLOAK_E_UNSUPPORTED_SUITE;
+    }
+    if (blob[1] < CLOAK_TYPE_PASSWORD_RECORD || blob[1] > CLOAK_TYPE_SERVICE_ACCOUNT_KEY) {
+        return CLOAK_E_MALFORMED;
+    }
+    if (blob[1] != type) {
+        return CLOAK_E_WRONG_TYPE;
+    }
+    if (len < min_len || len > max_len) {
+        return CLOAK_E_MALFORMED;
+    }
+    return CLOAK_OK;
+}
+
+void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32])
+{
+    static const char label[] = "libcloak v1 public key id";
+    uint8_t msg[1 + sizeof label - 1 + 32];
+    uint8_t digest[crypto_hash_sha256_BYTES];
+
+    msg[0] = (uint8_t)(sizeof label - 1U);
+    memcpy(msg + 1, label, sizeof label - 1U);
+    memcpy(msg + sizeof label, public_key, 32);
+    crypto_hash_sha256(digest, msg, sizeof msg);
+    memcpy(key_id, digest, CLOAK_KEYIDBYTES);
+}
+
+void fz_expand32(uint8_t out[32], const uint8_t prk[32], const char *label)
+{
+    crypto_auth_hmacsha256_state st;
+    const uint8_t one = 0x01;
+
+    crypto_auth_hmacsha256_init(&st, prk, 32);
+    crypto_auth_hmacsha256_update(&st, (const uint8_t *)label, strlen(label));
+    crypto_auth_hmacsha256_update(&st, &one, 1);
+    crypto_auth_hmacsha256_final(&st, out);
+}
+
+int fz_labeled_verify(const uint8_t sig[64], const char *label, const uint8_t *content, size_t content_len,
+                      const uint8_t pk[32])
+{
+    const size_t label_len = strlen(label);
+    uint8_t *msg = fz_alloc(1U + label_len + content_len);
+    int rc;
+
+    msg[0] = (uint8_t)label_len;
+    memcpy(msg + 1, label, label_len);
+    if (content_len > 0) {
+        memcpy(msg + 1 + label_len, content, content_len);
+    }
+    rc = crypto_sign_verify_detached(sig, msg, 1U + label_len + content_len, pk);
+    free(msg);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Fixed keys
  * ---------------------------------------------------------------------------------------------- */
 static fz_keys keys;
