@@ -1,0 +1,89 @@
+"""Python binding of libcloak, the cryptographic core of an end-to-end encrypted secrets manager.
+
+Bytes in, bytes out; failures raise a subclass of CloakError (one per C status code). Keys are small
+classes that keep their secret half in memory they wipe (wipe(), ``with``, garbage collection) and
+never show it in their repr. See README.md next to this package's pyproject.toml.
+
+The shared library is found through CLOAK_LIBRARY, then pkg-config, then ldconfig (cloak._lib).
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from . import constants
+from ._lib import C as _C
+from ._lib import library_path, status_string
+from .batch import (BatchItem, BatchReader, BatchWriter, batch_item_index, batch_item_len,
+                    batch_item_opened_maxlen, batch_len, batch_sender)
+from .constants import *  # noqa: F401,F403  (the size constants; their names are in constants.__all__)
+from .envelope import (BlobInfo, ObjectType, blob_inspect, text_decode, text_decoded_maxlen, text_encode,
+                       text_encoded_len)
+from .errors import (AuthenticationError, BadParamsError, BadSignatureError, BufferTooSmallError, ChecksumError,
+                     CloakError, InternalError, InvalidKeyError, MalformedError, MismatchError, NoMemoryError,
+                     Status, UnsupportedSuiteError, UnsupportedVersionError, UntrustedSignerError, WrongKeyError,
+                     WrongTypeError)
+from .hpke import HpkeContext, HpkeSealed, hpke_open_base, hpke_seal_base
+from .keys import (Bundle, EncryptionKeyPair, IdentityKeyPair, LoginKey, MasterKey, SymmetricKey, VaultKey,
+                   WrappedKeyInfo, bundle_create, bundle_verify, encryption_keypair, encryption_keypair_from_seed,
+                   encryption_public_export, encryption_public_import, encryption_unwrap, encryption_wrap,
+                   identity_fingerprint, identity_keypair, identity_keypair_from_seed, identity_pair_code,
+                   identity_public_export, identity_public_import, identity_sign, identity_unwrap, identity_verify,
+                   identity_wrap, key_id, service_account_export, service_account_import, service_account_unwrap,
+                   service_account_wrap, vault_key_generate, wrapped_key_public_key)
+from .password import (DerivedKeys, PasswordParams, password_derive, password_record_decode, password_record_encode,
+                       password_record_new)
+from .vault import (Vault, secret_open, secret_opened_len, secret_reseal, secret_seal, secret_sealed_len,
+                    share_open, share_seal, share_sender, vault_blind_index, vault_init, vault_key_id, vault_wipe)
+
+__version__ = "0.1.0"
+
+
+def version_string() -> str:
+    """cloak_version_string(): the loaded library's version, e.g. "0.1.0"."""
+    return str(_C.cloak_version_string().decode("ascii"))
+
+
+def version_info() -> Tuple[int, int, int]:
+    """(cloak_version_major(), cloak_version_minor(), cloak_version_patch()) of the loaded library."""
+    return (int(_C.cloak_version_major()), int(_C.cloak_version_minor()), int(_C.cloak_version_patch()))
+
+
+def init() -> None:
+    """cloak_init(). Called when this package is imported; calling it again is harmless."""
+    from .errors import check
+    check(_C.cloak_init())
+
+
+__all__ = [
+    # errors
+    "CloakError", "MalformedError", "UnsupportedVersionError", "UnsupportedSuiteError", "WrongTypeError",
+    "WrongKeyError", "AuthenticationError", "BadSignatureError", "UntrustedSignerError", "BufferTooSmallError",
+    "BadParamsError", "InvalidKeyError", "ChecksumError", "MismatchError", "NoMemoryError", "InternalError",
+    "Status", "status_string",
+    # library
+    "init", "version_string", "version_info", "library_path", "constants",
+    # envelope
+    "ObjectType", "BlobInfo", "blob_inspect", "text_encode", "text_decode", "text_encoded_len",
+    "text_decoded_maxlen",
+    # keys
+    "SymmetricKey", "MasterKey", "LoginKey", "VaultKey", "IdentityKeyPair", "EncryptionKeyPair", "Bundle",
+    "WrappedKeyInfo", "key_id", "vault_key_generate", "identity_keypair", "identity_keypair_from_seed",
+    "identity_sign", "identity_verify", "encryption_keypair", "encryption_keypair_from_seed",
+    "identity_public_export", "identity_public_import", "encryption_public_export", "encryption_public_import",
+    "bundle_create", "bundle_verify", "identity_fingerprint", "identity_pair_code", "identity_wrap",
+    "identity_unwrap", "encryption_wrap", "encryption_unwrap", "service_account_wrap", "service_account_unwrap",
+    "wrapped_key_public_key", "service_account_export", "service_account_import",
+    # passwords
+    "PasswordParams", "DerivedKeys", "password_record_new", "password_record_encode", "password_record_decode",
+    "password_derive",
+    # vaults and shares
+    "Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len", "secret_seal",
+    "secret_open", "secret_reseal", "vault_blind_index", "share_seal", "share_sender", "share_open",
+    # batches
+    "BatchWriter", "BatchReader", "BatchItem", "batch_item_len", "batch_item_opened_maxlen", "batch_len",
+    "batch_sender", "batch_item_index",
+    # HPKE
+    "HpkeContext", "HpkeSealed", "hpke_seal_base", "hpke_open_base",
+]
+__all__ += constants.__all__

@@ -1,0 +1,169 @@
+"""Exceptions: one base class, CloakError, and one subclass per cloak_status code."""
+
+from __future__ import annotations
+
+import enum
+from typing import Dict, NoReturn, Optional, Type
+
+from ._lib import status_string
+
+
+class Status(enum.IntEnum):
+    """The C library's cloak_status codes."""
+
+    OK = 0
+    MALFORMED = -1
+    UNSUPPORTED_VERSION = -2
+    UNSUPPORTED_SUITE = -3
+    WRONG_TYPE = -4
+    WRONG_KEY = -5
+    AUTH = -6
+    BAD_SIGNATURE = -7
+    UNTRUSTED_SIGNER = -8
+    BUFFER_TOO_SMALL = -9
+    BAD_PARAMS = -10
+    INVALID_KEY = -11
+    CHECKSUM = -12
+    MISMATCH = -13
+    NOMEM = -14
+    INTERNAL = -15
+
+
+class CloakError(Exception):
+    """A libcloak operation failed. ``code`` is the C library's (negative) status code.
+
+    Every subclass has a fixed code; ``CloakError`` itself is raised only for a code this binding
+    does not know (a newer library)."""
+
+    code: int = 0
+
+    def __init__(self, message: Optional[str] = None, code: Optional[int] = None) -> None:
+        if code is not None:
+            self.code = code
+        if message is None:
+            message = status_string(self.code)
+        super().__init__(message)
+
+    @property
+    def status(self) -> Optional[Status]:
+        try:
+            return Status(self.code)
+        except ValueError:
+            return None
+
+
+class MalformedError(CloakError):
+    """Not a well-formed encoding: wrong length, trailing bytes, bad text."""
+
+    code = Status.MALFORMED
+
+
+class UnsupportedVersionError(CloakError):
+    """The blob's format version is not one this library reads."""
+
+    code = Status.UNSUPPORTED_VERSION
+
+
+class UnsupportedSuiteError(CloakError):
+    """The blob names a cipher suite this library does not implement."""
+
+    code = Status.UNSUPPORTED_SUITE
+
+
+class WrongTypeError(CloakError):
+    """A well-formed blob of another object type than the operation reads."""
+
+    code = Status.WRONG_TYPE
+
+
+class WrongKeyError(CloakError):
+    """The blob was made for another key (its key id does not match the key given)."""
+
+    code = Status.WRONG_KEY
+
+
+class AuthenticationError(CloakError):
+    """Decryption failed: the blob was altered, or is opened in another context."""
+
+    code = Status.AUTH
+
+
+class BadSignatureError(CloakError):
+    """A signature does not verify, or a batch item is not in the signed manifest."""
+
+    code = Status.BAD_SIGNATURE
+
+
+class UntrustedSignerError(CloakError):
+    """A valid signature by an identity the caller did not list as trusted."""
+
+    code = Status.UNTRUSTED_SIGNER
+
+
+class BufferTooSmallError(CloakError):
+    """An output buffer is smaller than the length helper says (a binding bug if ever seen)."""
+
+    code = Status.BUFFER_TOO_SMALL
+
+
+class BadParamsError(CloakError):
+    """A parameter is out of bounds: Argon2id costs, a label's length, a key's size, an item count."""
+
+    code = Status.BAD_PARAMS
+
+
+class InvalidKeyError(CloakError):
+    """A public key was rejected: low order, or it gives an all-zero shared secret."""
+
+    code = Status.INVALID_KEY
+
+
+class ChecksumError(CloakError):
+    """The checksum of a text form does not match: a copy and paste error."""
+
+    code = Status.CHECKSUM
+
+
+class MismatchError(CloakError):
+    """Decrypted and authentic, but it belongs elsewhere: another secret name, batch or key."""
+
+    code = Status.MISMATCH
+
+
+class NoMemoryError(CloakError):
+    """Argon2id could not get its working memory."""
+
+    code = Status.NOMEM
+
+
+class InternalError(CloakError):
+    """The library could not initialise, or a system facility (threads) failed."""
+
+    code = Status.INTERNAL
+
+
+ERRORS: Dict[int, Type[CloakError]] = {
+    int(cls.code): cls
+    for cls in (MalformedError, UnsupportedVersionError, UnsupportedSuiteError, WrongTypeError,
+                WrongKeyError, AuthenticationError, BadSignatureError, UntrustedSignerError,
+                BufferTooSmallError, BadParamsError, InvalidKeyError, ChecksumError, MismatchError,
+                NoMemoryError, InternalError)
+}
+
+
+def error_for(code: int) -> CloakError:
+    """The exception for a non-zero status code."""
+    cls = ERRORS.get(code)
+    if cls is None:
+        return CloakError(code=code)
+    return cls()
+
+
+def check(code: int) -> None:
+    """Raises the exception of a C function's status code; returns on CLOAK_OK."""
+    if code != 0:
+        raise error_for(code)
+
+
+def raise_bad_params(message: str) -> NoReturn:
+    raise BadParamsError(message)

@@ -1,0 +1,210 @@
+"""Vaults, secrets, blind indexes and vault-key shares."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any, Union
+
+from . import constants as K
+from ._buf import BytesLike, Label, SecretBuffer, aligned_state, cin, fixed, label, length, out, size, wipe_ctypes
+from ._lib import C
+from .errors import check
+from .keys import EncryptionKeyPair, IdentityKeyPair, SymmetricKey, VaultKey, _encryption_sk, _identity_sk, _key
+
+__all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len",
+           "secret_seal", "secret_open", "secret_reseal", "vault_blind_index", "share_seal",
+           "share_sender", "share_open"]
+
+
+class Vault:
+    """The subkeys of one vault key (a cloak_vault state), derived once for any number of secrets.
+
+    Read-only after creation, so one Vault may serve many threads. Wiped by wipe(), on context
+    manager exit and when garbage-collected. The vault key itself is not kept."""
+
+    __slots__ = ("_state", "_wiped", "vault_id", "__weakref__")
+    _state: Any
+    _wiped: bool
+    vault_id: bytes
+
+    def __init__(self, vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> None:
+        vid = label(vault_id, "vault_id")
+        self._wiped = True
+        self.vault_id = vid
+        self._state = aligned_state(K.VAULT_STATEBYTES)
+        check(C.cloak_vault_init(self._state, _key(vault_key, "vault_key"), vid, len(vid)))
+        self._wiped = False
+
+    def _ptr(self) -> Any:
+        if self._wiped:
+            raise ValueError("Vault has been wiped")
+        return self._state
+
+    @property
+    def key_id(self) -> bytes:
+        """cloak_vault_key_id(): the id of the vault key (the key id its secrets carry)."""
+        kid = out(K.KEYIDBYTES)
+        C.cloak_vault_key_id(kid, self._ptr())
+        return kid.raw[: K.KEYIDBYTES]
+
+    def seal(self, name: Label, value: BytesLike, context: Label = b"") -> bytes:
+        """cloak_secret_seal(): `value` sealed under the vault, bound to the vault id, the name
+        (1..255 bytes) and an optional context (0..255 bytes)."""
+        return secret_seal(self, name, value, context)
+
+    def open(self, name: Label, sealed: BytesLike, context: Label = b"") -> bytes:
+        """cloak_secret_open(): the value of a sealed secret."""
+        return secret_open(self, name, sealed, context)
+
+    def reseal(self, to: "Vault", name: Label, sealed: BytesLike, context: Label = b"") -> bytes:
+        """cloak_secret_reseal(): opens under this vault and seals under `to` (rotation) without the
+        plaintext leaving the library."""
+        return secret_reseal(self, to, name, sealed, context)
+
+    def blind_index(self, name: Label) -> bytes:
+        """cloak_vault_blind_index(): the keyed index of a secret name for the server."""
+        return vault_blind_index(self, name)
+
+    @property
+    def wiped(self) -> bool:
+        return self._wiped
+
+    def wipe(self) -> None:
+        """cloak_vault_wipe()."""
+        if hasattr(self, "_state"):
+            C.cloak_vault_wipe(self._state)
+        self._wiped = True
+
+    def __enter__(self) -> "Vault":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wipe()
+
+    def __del__(self) -> None:
+        try:
+            wipe_ctypes(self._state)
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        if self._wiped:
+            return "Vault(vault_id=%r, wiped)" % (self.vault_id,)
+        return "Vault(vault_id=%r, key_id=%s)" % (self.vault_id, self.key_id.hex())
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Vault holds keys and cannot be pickled or copied")
+
+
+def vault_init(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> Vault:
+    """cloak_vault_init()."""
+    return Vault(vault_key, vault_id)
+
+
+def vault_wipe(vault: Vault) -> None:
+    """cloak_vault_wipe()."""
+    vault.wipe()
+
+
+def vault_key_id(vault: Vault) -> bytes:
+    """cloak_vault_key_id()."""
+    return vault.key_id
+
+
+def secret_sealed_len(value_len: int) -> int:
+    """cloak_secret_sealed_len()."""
+    return int(C.cloak_secret_sealed_len(size(value_len, "value_len")))
+
+
+def secret_opened_len(sealed_len: int) -> int:
+    """cloak_secret_opened_len(): 0 if sealed_len is too short to be a secret."""
+    return int(C.cloak_secret_opened_len(size(sealed_len, "sealed_len")))
+
+
+def _vault(v: Vault) -> Any:
+    if not isinstance(v, Vault):
+        raise TypeError("expected a Vault, not %s" % type(v).__name__)
+    return v._ptr()
+
+
+def secret_seal(vault: Vault, name: Label, value: BytesLike, context: Label = b"") -> bytes:
+    """cloak_secret_seal()."""
+    st = _vault(vault)
+    n, ctx = label(name, "name"), label(context, "context")
+    vlen = length(value)
+    cap = secret_sealed_len(vlen)
+    buf = out(cap)
+    sl = ctypes.c_size_t(0)
+    check(C.cloak_secret_seal(st, buf, cap, ctypes.byref(sl), n, len(n), ctx, len(ctx),
+                              cin(value, "value"), vlen))
+    return buf.raw[: sl.value]
+
+
+def secret_open(vault: Vault, name: Label, sealed: BytesLike, context: Label = b"") -> bytes:
+    """cloak_secret_open(). The returned bytes cannot be wiped; the library's buffer is."""
+    st = _vault(vault)
+    n, ctx = label(name, "name"), label(context, "context")
+    slen = length(sealed)
+    cap = secret_opened_len(slen)
+    with SecretBuffer(cap) as buf:
+        vl = ctypes.c_size_t(0)
+        check(C.cloak_secret_open(st, buf.ptr, cap, ctypes.byref(vl), n, len(n), ctx, len(ctx),
+                                  cin(sealed, "sealed"), slen))
+        return buf.copy(vl.value)
+
+
+def secret_reseal(from_vault: Vault, to_vault: Vault, name: Label, sealed: BytesLike,
+                  context: Label = b"") -> bytes:
+    """cloak_secret_reseal(): the output has the input's length."""
+    a, b = _vault(from_vault), _vault(to_vault)
+    n, ctx = label(name, "name"), label(context, "context")
+    slen = length(sealed)
+    buf = out(slen)
+    rl = ctypes.c_size_t(0)
+    check(C.cloak_secret_reseal(a, b, buf, slen, ctypes.byref(rl), n, len(n), ctx, len(ctx),
+                                cin(sealed, "sealed"), slen))
+    return buf.raw[: rl.value]
+
+
+def vault_blind_index(vault: Vault, name: Label) -> bytes:
+    """cloak_vault_blind_index()."""
+    st = _vault(vault)
+    n = label(name, "name")
+    idx = out(K.BLIND_INDEXBYTES)
+    check(C.cloak_vault_blind_index(st, idx, n, len(n)))
+    return idx.raw[: K.BLIND_INDEXBYTES]
+
+
+# ---- shares ----------------------------------------------------------------------------------------
+
+def share_seal(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label, recipient_public_key: BytesLike,
+               sender: IdentityKeyPair) -> bytes:
+    """cloak_share_seal(): the vault key to a member's encryption public key (HPKE), signed by the
+    sender's identity (196 bytes)."""
+    vid = label(vault_id, "vault_id")
+    s = out(K.SHAREBYTES)
+    check(C.cloak_share_seal(s, _key(vault_key, "vault_key"), vid, len(vid),
+                             fixed(recipient_public_key, K.ENCRYPTION_PUBLICKEYBYTES, "recipient_public_key"),
+                             _identity_sk(sender)))
+    return s.raw[: K.SHAREBYTES]
+
+
+def share_sender(share: BytesLike) -> bytes:
+    """cloak_share_sender(): the identity that signed a share (parsed, not verified)."""
+    pk = out(K.IDENTITY_PUBLICKEYBYTES)
+    check(C.cloak_share_sender(pk, cin(share, "share"), length(share)))
+    return pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
+
+
+def share_open(share: BytesLike, vault_id: Label, recipient: EncryptionKeyPair,
+               trusted_sender: BytesLike) -> VaultKey:
+    """cloak_share_open(): verifies the signature against the trusted sender's identity public key,
+    then opens the vault key."""
+    vid = label(vault_id, "vault_id")
+    sk = _encryption_sk(recipient)
+    vk = VaultKey._blank()
+    check(C.cloak_share_open(vk._secret.ptr, cin(share, "share"), length(share), vid, len(vid),
+                             fixed(recipient.public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key"), sk,
+                             fixed(trusted_sender, K.IDENTITY_PUBLICKEYBYTES, "trusted_sender")))
+    return vk
+

@@ -1,0 +1,46 @@
+"""Status codes map to one exception class each."""
+
+from __future__ import annotations
+
+import pytest
+
+import cloak
+from cloak.errors import ERRORS, check, error_for
+
+CLASSES = {
+    -1: cloak.MalformedError, -2: cloak.UnsupportedVersionError, -3: cloak.UnsupportedSuiteError,
+    -4: cloak.WrongTypeError, -5: cloak.WrongKeyError, -6: cloak.AuthenticationError,
+    -7: cloak.BadSignatureError, -8: cloak.UntrustedSignerError, -9: cloak.BufferTooSmallError,
+    -10: cloak.BadParamsError, -11: cloak.InvalidKeyError, -12: cloak.ChecksumError, -13: cloak.MismatchError,
+    -14: cloak.NoMemoryError, -15: cloak.InternalError,
+}
+
+
+@pytest.mark.parametrize("code", sorted(CLASSES))
+def test_one_class_per_code(code: int) -> None:
+    cls = CLASSES[code]
+    assert ERRORS[code] is cls
+    assert issubclass(cls, cloak.CloakError)
+    e = error_for(code)
+    assert type(e) is cls and e.code == code and e.status == cloak.Status(code)
+    assert str(e) == cloak.status_string(code)
+    with pytest.raises(cls) as info:
+        check(code)
+    assert info.value.code == code
+
+
+def test_classes_are_distinct() -> None:
+    assert len(set(CLASSES.values())) == len(CLASSES) == len(cloak.Status) - 1
+
+
+def test_ok_and_unknown_codes() -> None:
+    check(0)
+    assert cloak.status_string(0) == "success"
+    e = error_for(-99)
+    assert type(e) is cloak.CloakError and e.code == -99 and e.status is None
+    assert cloak.status_string(-99) == "unknown status code"
+
+
+def test_status_strings_never_empty() -> None:
+    for s in cloak.Status:
+        assert cloak.status_string(s)

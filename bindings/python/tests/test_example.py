@@ -1,0 +1,52 @@
+"""The walkthrough example runs to the end (with the real cloak tool when the build has it), and its
+leak check is not vacuous."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import cloak
+
+EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "walkthrough.py"
+
+
+def _cli() -> str:
+    explicit = os.environ.get("CLOAK_CLI")
+    if explicit:
+        return explicit
+    lib = cloak.library_path() or ""
+    guess = pathlib.Path(lib).resolve().parent.parent / "examples" / "cli" / "cloak"
+    return str(guess) if guess.is_file() and os.access(guess, os.X_OK) else ""
+
+
+def test_walkthrough_runs() -> None:
+    cmd = [sys.executable, str(EXAMPLE)]
+    cli = _cli()
+    if cli:
+        cmd += ["--cli", cli]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.rstrip().endswith("walkthrough complete")
+    assert "10. Alice removes Bob and rotates the vault key" in out.stdout
+    assert out.stdout.count("CLI: ") == 3 + 1 + 4
+    if cli:
+        assert out.stdout.count("$ cloak secrets ...: ") == 4
+
+
+def test_walkthrough_leak_check_stops_a_forbidden_write() -> None:
+    spec = importlib.util.spec_from_file_location("walkthrough", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    server = mod.Server()
+    key = cloak.vault_key_generate()
+    server.forbid(bytes(key), "vault key")
+    server.put("secret", "demo", "fine", b"prefix: " + bytes(32))
+    with pytest.raises(SystemExit):
+        server.put("secret", "demo", "leaky", b"prefix: " + bytes(key))
