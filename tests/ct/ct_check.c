@@ -16,7 +16,7 @@
  * Reports inside libsodium and libargon2 that are not leaks are suppressed in ct.supp, each with the
  * reason. Values the protocol makes public although they are computed from secrets (key ids, public
  * keys, whether a tag or a checksum matched, the length of a batch item's name) are declassified
- * in src/ where they are computed (src/ct.h); the library is built for this test with
+ * in src/ where they are computed (src/declassify.h); the library is built for this test with
  * -DCLOAK_CT_VALIDATION, which is all that differs from the shipped objects.
  *
  * `ct_check --canary` makes a deliberate secret-dependent comparison (memcmp of a key) and passes
