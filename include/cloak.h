@@ -213,6 +213,18 @@ CLOAK_EXPORT size_t cloak_pair_code_textbytes(void);
 CLOAK_EXPORT size_t cloak_vault_statebytes(void);
 CLOAK_EXPORT size_t cloak_batch_statebytes(void);
 CLOAK_EXPORT size_t cloak_hpke_contextbytes(void);
+CLOAK_EXPORT size_t cloak_password_maxbytes(void);
+CLOAK_EXPORT size_t cloak_max_batch_items(void);
+/* Twins of the Argon2id defaults and bounds. */
+CLOAK_EXPORT uint32_t cloak_password_memory_kib_default(void);
+CLOAK_EXPORT uint32_t cloak_password_memory_kib_min(void);
+CLOAK_EXPORT uint32_t cloak_password_memory_kib_max(void);
+CLOAK_EXPORT uint32_t cloak_password_iterations_default(void);
+CLOAK_EXPORT uint32_t cloak_password_iterations_min(void);
+CLOAK_EXPORT uint32_t cloak_password_iterations_max(void);
+CLOAK_EXPORT uint32_t cloak_password_parallelism_default(void);
+CLOAK_EXPORT uint32_t cloak_password_parallelism_min(void);
+CLOAK_EXPORT uint32_t cloak_password_parallelism_max(void);
 
 /* ------------------------------------------------------------------------------------------------
  * Envelope and text form
@@ -553,7 +565,9 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_setup_recipient(cloak_hpke_context *
                                                             const uint8_t *info, size_t info_len);
 /* ciphertext receives plaintext_len + CLOAK_HPKE_TAGBYTES bytes. Each call advances the sequence
  * number; a context refuses to wrap it (CLOAK_E_BAD_PARAMS). A failed open does not advance it. A
- * ciphertext shorter than CLOAK_HPKE_TAGBYTES is CLOAK_E_MALFORMED. */
+ * ciphertext shorter than CLOAK_HPKE_TAGBYTES is CLOAK_E_MALFORMED. Only a sender's context seals
+ * and only a recipient's opens (a recipient that sealed would reuse the sender's nonces); a wiped
+ * context does neither (CLOAK_E_BAD_PARAMS). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext,
                                                  const uint8_t *aad, size_t aad_len,
                                                  const uint8_t *plaintext, size_t plaintext_len);

@@ -363,18 +363,35 @@ int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
 
 /* ------------------------------------------------------------------------------------------------
  * Public API (Base mode). The opaque context holds a cloak__hpke_ctx at offset 0, copied in and out
- * with memcpy so its bytes are never accessed through a type they were not declared with.
+ * with memcpy so its bytes are never accessed through a type they were not declared with, followed
+ * by a role tag. Both sides of a context share key and base nonce: a recipient context that could
+ * seal would reuse the sender's nonces, so seal takes only a sender's context and open only a
+ * recipient's; a wiped or never set-up context (tag zero) is refused by everything.
  * ---------------------------------------------------------------------------------------------- */
+
+#define ROLE_OFFSET sizeof(cloak__hpke_ctx)
+#define ROLE_SENDER 0x68707373U    /* "hpss" */
+#define ROLE_RECIPIENT 0x68707372U /* "hpsr" */
+_Static_assert(sizeof(cloak__hpke_ctx) + sizeof(uint32_t) <= CLOAK_HPKE_CONTEXTBYTES,
+               "cloak__hpke_ctx and its role must fit the public context");
 
 static void context_load(cloak__hpke_ctx *c, const cloak_hpke_context *ctx)
 {
     memcpy(c, ctx->opaque.bytes, sizeof *c);
 }
 
-static void context_store(cloak_hpke_context *ctx, const cloak__hpke_ctx *c)
+static uint32_t context_role(const cloak_hpke_context *ctx)
+{
+    uint32_t role;
+    memcpy(&role, ctx->opaque.bytes + ROLE_OFFSET, sizeof role);
+    return role;
+}
+
+static void context_store(cloak_hpke_context *ctx, const cloak__hpke_ctx *c, uint32_t role)
 {
     memset(ctx->opaque.bytes, 0, sizeof ctx->opaque.bytes);
     memcpy(ctx->opaque.bytes, c, sizeof *c);
+    memcpy(ctx->opaque.bytes + ROLE_OFFSET, &role, sizeof role);
 }
 
 static void context_store_seq(cloak_hpke_context *ctx, uint64_t seq)
@@ -400,7 +417,7 @@ int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCB
                              NULL, 0, NULL, NULL);
     cloak__wipe(skE, sizeof skE);
     if (rc == CLOAK_OK) {
-        context_store(ctx, &c);
+        context_store(ctx, &c, ROLE_SENDER);
     } else {
         cloak__wipe(ctx, sizeof *ctx);
     }
@@ -422,7 +439,7 @@ int cloak_hpke_setup_recipient(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_
     rc = cloak__hpke_setup_r(&c, CLOAK_HPKE_MODE_BASE, enc, recipient_public_key, recipient_secret_key, info,
                              info_len, NULL, 0, NULL, 0, NULL);
     if (rc == CLOAK_OK) {
-        context_store(ctx, &c);
+        context_store(ctx, &c, ROLE_RECIPIENT);
     } else {
         cloak__wipe(ctx, sizeof *ctx);
     }
@@ -446,8 +463,8 @@ int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext, const uint8_t 
     if (ciphertext == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (ctx == NULL || (aad == NULL && aad_len != 0) || (plaintext == NULL && plaintext_len != 0) ||
-        plaintext_len > HPKE_PT_MAXBYTES) {
+    if (ctx == NULL || context_role(ctx) != ROLE_SENDER || (aad == NULL && aad_len != 0) ||
+        (plaintext == NULL && plaintext_len != 0) || plaintext_len > HPKE_PT_MAXBYTES) {
         wipe_sealed(ciphertext, plaintext_len);
         return CLOAK_E_BAD_PARAMS;
     }
@@ -474,7 +491,7 @@ int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext, const uint8_t *
     if (plaintext == NULL && pt_len != 0) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (ctx == NULL || ciphertext == NULL || (aad == NULL && aad_len != 0)) {
+    if (ctx == NULL || context_role(ctx) != ROLE_RECIPIENT || ciphertext == NULL || (aad == NULL && aad_len != 0)) {
         cloak__wipe(plaintext, pt_len);
         return CLOAK_E_BAD_PARAMS;
     }
@@ -502,7 +519,7 @@ int cloak_hpke_export(const cloak_hpke_context *ctx, uint8_t *out, size_t out_le
     cloak__hpke_ctx c;
     int rc;
 
-    if (ctx == NULL) {
+    if (ctx == NULL || (context_role(ctx) != ROLE_SENDER && context_role(ctx) != ROLE_RECIPIENT)) {
         if (out != NULL) {
             cloak__wipe(out, out_len);
         }

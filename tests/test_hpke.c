@@ -789,7 +789,10 @@ static void test_round_trip(void **state)
         size_t pad_at = offsetof(cloak__hpke_ctx, exporter_secret) + 32;
         assert_true(all_zero(s.opaque.bytes + pad_at, offsetof(cloak__hpke_ctx, seq) - pad_at));
     }
-    assert_true(all_zero(s.opaque.bytes + sizeof(cloak__hpke_ctx), CLOAK_HPKE_CONTEXTBYTES - sizeof(cloak__hpke_ctx)));
+    /* After the internal context, a 4-byte role tag, then zeros. */
+    assert_false(all_zero(s.opaque.bytes + sizeof(cloak__hpke_ctx), 4));
+    assert_true(all_zero(s.opaque.bytes + sizeof(cloak__hpke_ctx) + 4,
+                         CLOAK_HPKE_CONTEXTBYTES - sizeof(cloak__hpke_ctx) - 4));
     assert_true(get_seq(&s) == 0);
     assert_int_equal(cloak_hpke_seal(&s, ct1, g_aad, sizeof g_aad, g_msg, 32), CLOAK_OK);
     assert_true(get_seq(&s) == 1);
@@ -1063,6 +1066,38 @@ static void test_sequence_limit(void **state)
     assert_int_equal(cloak_hpke_export(&s, pt, 32, NULL, 0), CLOAK_OK);
 }
 
+/* A sender's context does not open and a recipient's does not seal (it would reuse the sender's
+ * nonces); a wiped context does nothing. */
+static void test_public_roles(void **state)
+{
+    recipient rc;
+    cloak_hpke_context s, r;
+    uint8_t enc[32], ct[48], pt[32], out[32];
+
+    (void)state;
+    make_recipient(&rc);
+    assert_int_equal(cloak_hpke_setup_sender(&s, enc, rc.pk, g_info, sizeof g_info), CLOAK_OK);
+    assert_int_equal(cloak_hpke_setup_recipient(&r, enc, rc.pk, rc.sk, g_info, sizeof g_info), CLOAK_OK);
+    memset(ct, 0xAA, sizeof ct);
+    assert_int_equal(cloak_hpke_seal(&r, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(ct, sizeof ct));
+    assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_OK);
+    memset(pt, 0xAA, sizeof pt);
+    assert_int_equal(cloak_hpke_open(&s, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(pt, sizeof pt));
+    assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_OK);
+    assert_memory_equal(pt, g_msg, 32);
+
+    cloak_hpke_context_wipe(&s);
+    cloak_hpke_context_wipe(&r);
+    assert_true(all_zero(&s, sizeof s) && all_zero(&r, sizeof r));
+    assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_PARAMS);
+    memset(out, 0xAA, sizeof out);
+    assert_int_equal(cloak_hpke_export(&r, out, sizeof out, NULL, 0), CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(out, sizeof out));
+}
+
 /* NULL where a buffer is needed, and out-of-range lengths: bad parameters, outputs zeroed. */
 static void test_public_argument_checks(void **state)
 {
@@ -1120,8 +1155,9 @@ static void test_public_argument_checks(void **state)
     assert_true(all_zero(ct, sizeof ct));
     assert_true(get_seq(&ctx) == 0);
 
-    /* open */
+    /* open (on a recipient context for the same enc) */
     assert_int_equal(cloak_hpke_seal(&ctx, ct, NULL, 0, g_msg, 32), CLOAK_OK);
+    assert_int_equal(cloak_hpke_setup_recipient(&ctx, enc, rc.pk, rc.sk, NULL, 0), CLOAK_OK);
     assert_int_equal(cloak_hpke_open(&ctx, NULL, NULL, 0, ct, 48), CLOAK_E_BAD_PARAMS);
     memset(pt, 0xAA, sizeof pt);
     assert_int_equal(cloak_hpke_open(NULL, pt, NULL, 0, ct, 48), CLOAK_E_BAD_PARAMS);
@@ -1213,6 +1249,7 @@ int main(void)
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_low_order),
         cmocka_unit_test(test_sequence_limit),
+        cmocka_unit_test(test_public_roles),
         cmocka_unit_test(test_public_argument_checks),
         cmocka_unit_test(test_sizes),
     };
