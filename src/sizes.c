@@ -1,4 +1,4 @@
-/* Twin functions of the size macros, for bindings that cannot read the header. */
+/* Twin functions of the size and bound macros, for bindings that cannot read the header. */
 #include "internal.h"
 
 size_t cloak_keybytes(void)
@@ -144,4 +144,59 @@ size_t cloak_hpke_encbytes(void)
 size_t cloak_hpke_tagbytes(void)
 {
     return CLOAK_HPKE_TAGBYTES;
+}
+
+size_t cloak_password_maxbytes(void)
+{
+    return CLOAK_PASSWORD_MAXBYTES;
+}
+
+size_t cloak_max_batch_items(void)
+{
+    return CLOAK_MAX_BATCH_ITEMS;
+}
+
+uint32_t cloak_password_memory_kib_default(void)
+{
+    return CLOAK_PASSWORD_MEMORY_KIB_DEFAULT;
+}
+
+uint32_t cloak_password_memory_kib_min(void)
+{
+    return CLOAK_PASSWORD_MEMORY_KIB_MIN;
+}
+
+uint32_t cloak_password_memory_kib_max(void)
+{
+    return CLOAK_PASSWORD_MEMORY_KIB_MAX;
+}
+
+uint32_t cloak_password_iterations_default(void)
+{
+    return CLOAK_PASSWORD_ITERATIONS_DEFAULT;
+}
+
+uint32_t cloak_password_iterations_min(void)
+{
+    return CLOAK_PASSWORD_ITERATIONS_MIN;
+}
+
+uint32_t cloak_password_iterations_max(void)
+{
+    return CLOAK_PASSWORD_ITERATIONS_MAX;
+}
+
+uint32_t cloak_password_parallelism_default(void)
+{
+    return CLOAK_PASSWORD_PARALLELISM_DEFAULT;
+}
+
+uint32_t cloak_password_parallelism_min(void)
+{
+    return CLOAK_PASSWORD_PARALLELISM_MIN;
+}
+
+uint32_t cloak_password_parallelism_max(void)
+{
+    return CLOAK_PASSWORD_PARALLELISM_MAX;
 }

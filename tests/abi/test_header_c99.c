@@ -47,6 +47,17 @@ static void check_sizes(void)
     CHECK_SIZE(CLOAK_VAULT_STATEBYTES, cloak_vault_statebytes);
     CHECK_SIZE(CLOAK_BATCH_STATEBYTES, cloak_batch_statebytes);
     CHECK_SIZE(CLOAK_HPKE_CONTEXTBYTES, cloak_hpke_contextbytes);
+    CHECK_SIZE(CLOAK_PASSWORD_MAXBYTES, cloak_password_maxbytes);
+    CHECK_SIZE(CLOAK_MAX_BATCH_ITEMS, cloak_max_batch_items);
+    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, cloak_password_memory_kib_default);
+    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_MIN, cloak_password_memory_kib_min);
+    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_MAX, cloak_password_memory_kib_max);
+    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_DEFAULT, cloak_password_iterations_default);
+    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_MIN, cloak_password_iterations_min);
+    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_MAX, cloak_password_iterations_max);
+    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_DEFAULT, cloak_password_parallelism_default);
+    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_MIN, cloak_password_parallelism_min);
+    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_MAX, cloak_password_parallelism_max);
     CHECK_SIZE(CLOAK_HPKE_ENCBYTES, cloak_hpke_encbytes);
     CHECK_SIZE(CLOAK_HPKE_TAGBYTES, cloak_hpke_tagbytes);
 }
