@@ -157,6 +157,9 @@ static void examples(void **state)
     emit_hex("Alice's encryption seed (DeriveKeyPair input)", alice.encryption_seed, 32);
     emit_hex("Alice's encryption private key", alice.encryption_sk, 32);
     emit_hex("Alice's encryption public key", alice.encryption_pk, 32);
+    emit_hex("Bob's identity seed", bob.identity_seed, 32);
+    emit_hex("Bob's identity public key", bob.identity_pk, 32);
+    emit_hex("Bob's encryption seed", bob.encryption_seed, 32);
     emit_hex("Bob's encryption private key", bob.encryption_sk, 32);
     emit_hex("Bob's encryption public key", bob.encryption_pk, 32);
 
