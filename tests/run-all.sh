@@ -16,6 +16,9 @@ meson test -C build-test --print-errorlogs
 echo "== static analysis (cppcheck, clang-tidy over src/)"
 sh tests/analysis/run.sh build-test
 
+echo "== Python binding (venv under build-test, pinned packages from PyPI)"
+bindings/python/run-tests.sh build-test
+
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
     >/dev/null 2>&1 || meson setup build-asan -Db_sanitize=address,undefined \

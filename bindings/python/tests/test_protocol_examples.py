@@ -49,7 +49,7 @@ def ex() -> Dict[str, bytes]:
 
 def test_document_parses() -> None:
     blobs, texts, inline = parse()
-    assert len(blobs) == 24 and len(texts) == 2
+    assert len(blobs) == 27 and len(texts) == 2
     assert set(inline) >= {"Alice's fingerprint", "Pair code of Alice and Bob", "Password"}
     assert inline["Password"] == PASSWORD.decode()
 

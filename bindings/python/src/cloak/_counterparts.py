@@ -14,7 +14,17 @@ _SIZES = [
     "wrapped_keybytes", "service_account_keybytes", "sharebytes", "secret_overheadbytes",
     "batch_item_overheadbytes", "batch_digestbytes", "blind_indexbytes", "password_saltbytes",
     "password_recordbytes", "fingerprint_textbytes", "pair_code_textbytes", "vault_statebytes",
-    "batch_statebytes", "hpke_contextbytes", "hpke_encbytes", "hpke_tagbytes",
+    "batch_statebytes", "hpke_contextbytes", "hpke_encbytes", "hpke_tagbytes", "password_maxbytes",
+    "max_batch_items",
+    "password_memory_kib_default",
+    "password_memory_kib_min",
+    "password_memory_kib_max",
+    "password_iterations_default",
+    "password_iterations_min",
+    "password_iterations_max",
+    "password_parallelism_default",
+    "password_parallelism_min",
+    "password_parallelism_max",
 ]
 
 COUNTERPARTS: Dict[str, str] = {

@@ -79,18 +79,16 @@ HPKE_CONTEXTBYTES: int = C.cloak_hpke_contextbytes()
 HPKE_ENCBYTES: int = C.cloak_hpke_encbytes()
 HPKE_TAGBYTES: int = C.cloak_hpke_tagbytes()
 
-# The header gives these as macros only (no twin functions), so they are repeated here; the test
-# suite checks each bound against the library (a record just inside is accepted, just outside is
-# refused).
-PASSWORD_MEMORY_KIB_DEFAULT = 65536
-PASSWORD_ITERATIONS_DEFAULT = 3
-PASSWORD_PARALLELISM_DEFAULT = 4
-PASSWORD_MEMORY_KIB_MIN = 16384
-PASSWORD_MEMORY_KIB_MAX = 1048576
-PASSWORD_ITERATIONS_MIN = 1
-PASSWORD_ITERATIONS_MAX = 16
-PASSWORD_PARALLELISM_MIN = 1
-PASSWORD_PARALLELISM_MAX = 16
-PASSWORD_MAXBYTES = 4096
-MAX_BATCH_ITEMS = 1000000
+# Argon2id defaults and bounds, and the other limits, from their twin functions.
+PASSWORD_MEMORY_KIB_DEFAULT: int = C.cloak_password_memory_kib_default()
+PASSWORD_ITERATIONS_DEFAULT: int = C.cloak_password_iterations_default()
+PASSWORD_PARALLELISM_DEFAULT: int = C.cloak_password_parallelism_default()
+PASSWORD_MEMORY_KIB_MIN: int = C.cloak_password_memory_kib_min()
+PASSWORD_MEMORY_KIB_MAX: int = C.cloak_password_memory_kib_max()
+PASSWORD_ITERATIONS_MIN: int = C.cloak_password_iterations_min()
+PASSWORD_ITERATIONS_MAX: int = C.cloak_password_iterations_max()
+PASSWORD_PARALLELISM_MIN: int = C.cloak_password_parallelism_min()
+PASSWORD_PARALLELISM_MAX: int = C.cloak_password_parallelism_max()
+PASSWORD_MAXBYTES: int = C.cloak_password_maxbytes()
+MAX_BATCH_ITEMS: int = C.cloak_max_batch_items()
 HPKE_EXPORT_MAXBYTES = 255 * 32
