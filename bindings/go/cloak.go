@@ -3,6 +3,39 @@ package cloak
 /*
 #cgo pkg-config: libcloak
 #cgo CFLAGS: -I${SRCDIR}/../../include
+
+// The header is taken from the source tree this module sits in when there is one: the
+// uninstalled pkg-config file of a meson build names no include directory for it. An installed
+// libcloak.pc names its own.
+
+// libcloak's functions keep no pointer after they return and never call into Go: the operations
+// called per secret or per item say so, so that cgo need not move their arguments to the heap.
+#cgo noescape cloak_secret_seal
+#cgo nocallback cloak_secret_seal
+#cgo noescape cloak_secret_open
+#cgo nocallback cloak_secret_open
+#cgo noescape cloak_secret_reseal
+#cgo nocallback cloak_secret_reseal
+#cgo noescape cloak_vault_blind_index
+#cgo nocallback cloak_vault_blind_index
+#cgo noescape cloak_batch_seal_item
+#cgo nocallback cloak_batch_seal_item
+#cgo noescape cloak_batch_open_item
+#cgo nocallback cloak_batch_open_item
+#cgo noescape cloak_hpke_seal
+#cgo nocallback cloak_hpke_seal
+#cgo noescape cloak_hpke_open
+#cgo nocallback cloak_hpke_open
+#cgo noescape cloak_hpke_export
+#cgo nocallback cloak_hpke_export
+#cgo noescape cloak_hpke_seal_base
+#cgo nocallback cloak_hpke_seal_base
+#cgo noescape cloak_hpke_open_base
+#cgo nocallback cloak_hpke_open_base
+#cgo noescape cloak_share_seal
+#cgo nocallback cloak_share_seal
+#cgo noescape cloak_share_open
+#cgo nocallback cloak_share_open
 #include <stdlib.h>
 #include <cloak.h>
 */
@@ -14,8 +47,8 @@ import (
 )
 
 // Sizes of the fixed-size objects of format version 1, in bytes. They are the values of the C
-// header's CLOAK_*BYTES macros; the package checks them against the linked library when it is
-// loaded (see [Init]).
+// header's CLOAK_*BYTES macros; the package checks them, and the bounds below, against the twin
+// functions of the linked library when it is loaded (see [Init]).
 const (
 	KeyBytes                 = 32  // master, login and vault keys
 	KeyIDBytes               = 16  // the key id every blob carries
@@ -121,6 +154,17 @@ func checkSizes() error {
 		{"hpke_contextbytes", C.cloak_hpke_contextbytes(), hpkeContextBytes},
 		{"hpke_encbytes", C.cloak_hpke_encbytes(), HPKEEncBytes},
 		{"hpke_tagbytes", C.cloak_hpke_tagbytes(), HPKETagBytes},
+		{"password_maxbytes", C.cloak_password_maxbytes(), MaxPasswordBytes},
+		{"max_batch_items", C.cloak_max_batch_items(), MaxBatchItems},
+		{"password_memory_kib_default", C.size_t(C.cloak_password_memory_kib_default()), PasswordMemoryKiBDefault},
+		{"password_memory_kib_min", C.size_t(C.cloak_password_memory_kib_min()), PasswordMemoryKiBMin},
+		{"password_memory_kib_max", C.size_t(C.cloak_password_memory_kib_max()), PasswordMemoryKiBMax},
+		{"password_iterations_default", C.size_t(C.cloak_password_iterations_default()), PasswordIterationsDefault},
+		{"password_iterations_min", C.size_t(C.cloak_password_iterations_min()), PasswordIterationsMin},
+		{"password_iterations_max", C.size_t(C.cloak_password_iterations_max()), PasswordIterationsMax},
+		{"password_parallelism_default", C.size_t(C.cloak_password_parallelism_default()), PasswordParallelismDefault},
+		{"password_parallelism_min", C.size_t(C.cloak_password_parallelism_min()), PasswordParallelismMin},
+		{"password_parallelism_max", C.size_t(C.cloak_password_parallelism_max()), PasswordParallelismMax},
 	}
 	for _, s := range sizes {
 		if int(s.lib) != s.want {

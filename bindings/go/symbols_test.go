@@ -1,6 +1,9 @@
 package cloak_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,4 +62,50 @@ func TestEveryExportedFunctionIsBound(t *testing.T) {
 		t.Errorf("called but not exported by libcloak: %v", unknown)
 	}
 	t.Logf("%d exported functions, all bound", len(exported))
+}
+
+// TestDocComments checks that every exported name of the package has a doc comment, for go doc.
+func TestDocComments(t *testing.T) {
+	fset := token.NewFileSet()
+	sources, err := filepath.Glob("*.go")
+	must(t, err)
+	var missing []string
+	for _, f := range sources {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+		must(t, err)
+		for _, d := range file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Name.IsExported() && d.Doc == nil {
+					missing = append(missing, fset.Position(d.Pos()).String()+" "+d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					var names []*ast.Ident
+					var doc, comment *ast.CommentGroup
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						names, doc, comment = []*ast.Ident{s.Name}, s.Doc, s.Comment
+					case *ast.ValueSpec:
+						names, doc, comment = s.Names, s.Doc, s.Comment
+					default:
+						continue
+					}
+					for _, n := range names {
+						// A name in a documented group is documented by the group's comment
+						// when it has none of its own.
+						if n.IsExported() && doc == nil && comment == nil && d.Doc == nil {
+							missing = append(missing, fset.Position(n.Pos()).String()+" "+n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("exported names without a doc comment:\n%s", strings.Join(missing, "\n"))
+	}
 }
