@@ -27,7 +27,12 @@ ninja -C build-asan
 meson test -C build-asan --setup asan --print-errorlogs
 
 echo "== valgrind memcheck"
-meson test -C build-test --setup valgrind --print-errorlogs --no-suite static
+meson test -C build-test --setup valgrind --print-errorlogs --no-suite static --no-suite ct --no-suite helgrind
+
+echo "== ThreadSanitizer (the concurrency suite)"
+meson setup build-tsan --wipe -Db_sanitize=thread >/dev/null 2>&1 || meson setup build-tsan -Db_sanitize=thread >/dev/null
+ninja -C build-tsan tests/concurrency/test_concurrency
+meson test -C build-tsan --setup tsan --suite concurrency --no-rebuild --print-errorlogs
 
 echo "== the README's walkthrough command"
 ./examples/walkthrough.sh >/dev/null
