@@ -72,9 +72,24 @@ export function utf8(s: string): Bytes {
   return enc.encode(s);
 }
 
+/** UTF-8 of a string; short ASCII strings (names, ids) without TextEncoder's call overhead. */
+function encodeString(s: string): Bytes {
+  const n = s.length;
+  if (n <= 64) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return enc.encode(s);
+      out[i] = c;
+    }
+    return out;
+  }
+  return enc.encode(s);
+}
+
 function label(x: Label | null | undefined, what: string): Bytes {
   if (x === null || x === undefined) return new Uint8Array(0);
-  if (typeof x === 'string') return enc.encode(x);
+  if (typeof x === 'string') return encodeString(x);
   if (x instanceof Uint8Array) return x;
   throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a Uint8Array or a string`);
 }

@@ -84,3 +84,33 @@ export const SIZE_NAMES = [
   'vaultStateBytes', 'batchStateBytes', 'hpkeContextBytes', 'hpkeEncBytes', 'hpkeTagBytes',
   'versionMajor', 'versionMinor', 'versionPatch',
 ] as const;
+
+/**
+ * Per operation, the buffer slots it writes: OUT (written only: the backend need not copy them
+ * in) and INOUT (read and written: the opaque states). A backend that copies buffers (WebAssembly)
+ * copies back exactly these.
+ */
+const O = (...slots: number[]) => slots.reduce((m, s) => m | (1 << s), 0);
+export const OUT: Readonly<Record<number, number>> = {
+  [Op.SIZES]: O(0), [Op.VERSION_STRING]: O(0), [Op.STATUS_STRING]: O(1), [Op.BLOB_INSPECT]: O(2),
+  [Op.TEXT_ENCODE]: O(0), [Op.TEXT_DECODE]: O(0), [Op.KEY_ID]: O(0), [Op.VAULT_KEY_GENERATE]: O(0),
+  [Op.PASSWORD_RECORD_NEW]: O(0), [Op.PASSWORD_RECORD_ENCODE]: O(0), [Op.PASSWORD_RECORD_DECODE]: O(0),
+  [Op.PASSWORD_DERIVE]: O(0, 1), [Op.IDENTITY_KEYPAIR]: O(0, 1), [Op.IDENTITY_KEYPAIR_FROM_SEED]: O(0, 1),
+  [Op.IDENTITY_SIGN]: O(0), [Op.ENCRYPTION_KEYPAIR]: O(0, 1), [Op.ENCRYPTION_KEYPAIR_FROM_SEED]: O(0, 1),
+  [Op.IDENTITY_PUBLIC_EXPORT]: O(0), [Op.IDENTITY_PUBLIC_IMPORT]: O(0), [Op.ENCRYPTION_PUBLIC_EXPORT]: O(0),
+  [Op.ENCRYPTION_PUBLIC_IMPORT]: O(0), [Op.BUNDLE_CREATE]: O(0), [Op.BUNDLE_VERIFY]: O(0, 1),
+  [Op.IDENTITY_FINGERPRINT]: O(0), [Op.IDENTITY_PAIR_CODE]: O(0), [Op.IDENTITY_WRAP]: O(0),
+  [Op.IDENTITY_UNWRAP]: O(0, 1), [Op.ENCRYPTION_WRAP]: O(0), [Op.ENCRYPTION_UNWRAP]: O(0, 1),
+  [Op.SERVICE_ACCOUNT_WRAP]: O(0), [Op.SERVICE_ACCOUNT_UNWRAP]: O(0, 1), [Op.WRAPPED_KEY_PUBLIC_KEY]: O(0),
+  [Op.SERVICE_ACCOUNT_EXPORT]: O(0), [Op.SERVICE_ACCOUNT_IMPORT]: O(0, 1), [Op.VAULT_INIT]: O(0),
+  [Op.VAULT_KEY_ID]: O(0), [Op.SECRET_SEAL]: O(1), [Op.SECRET_OPEN]: O(1), [Op.SECRET_RESEAL]: O(2),
+  [Op.VAULT_BLIND_INDEX]: O(1), [Op.SHARE_SEAL]: O(0), [Op.SHARE_SENDER]: O(0), [Op.SHARE_OPEN]: O(0),
+  [Op.BATCH_BEGIN]: O(0), [Op.BATCH_SEAL_ITEM]: O(1, 3), [Op.BATCH_FINISH]: O(1), [Op.BATCH_SENDER]: O(0),
+  [Op.BATCH_VERIFY]: O(0), [Op.BATCH_SIGNER]: O(0), [Op.BATCH_OPEN_ITEM]: O(4, 6),
+  [Op.HPKE_SETUP_SENDER]: O(0, 1), [Op.HPKE_SETUP_RECIPIENT]: O(0), [Op.HPKE_SEAL]: O(1), [Op.HPKE_OPEN]: O(1),
+  [Op.HPKE_EXPORT]: O(1), [Op.HPKE_SEAL_BASE]: O(0, 1), [Op.HPKE_OPEN_BASE]: O(0),
+};
+export const INOUT: Readonly<Record<number, number>> = {
+  [Op.VAULT_WIPE]: O(0), [Op.BATCH_SEAL_ITEM]: O(0), [Op.BATCH_FINISH]: O(0), [Op.BATCH_WIPE]: O(0),
+  [Op.HPKE_SEAL]: O(0), [Op.HPKE_OPEN]: O(0), [Op.HPKE_CONTEXT_WIPE]: O(0),
+};

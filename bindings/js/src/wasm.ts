@@ -10,13 +10,13 @@
 import type { Backend, Slot } from './backend.js';
 import { isNode } from './env.js';
 import { CloakNoMemError, CloakBadParamsError } from './errors.js';
+import { OUT, INOUT } from './ops.js';
 
 interface EmModule {
   HEAPU8: Uint8Array;
   _malloc(n: number): number;
   _free(p: number): void;
   _cloak_js_call(op: number, ptrs: number, lens: number, nargs: number): number;
-  _cloak_js_wipe(p: number, n: number): void;
 }
 
 const MAXARGS = 8;
@@ -39,50 +39,91 @@ export async function instantiate(moduleUrl?: string | URL): Promise<EmModule> {
   return factory({ locateFile: (p: string) => new URL(p, url).href });
 }
 
+/**
+ * Scratch memory of an instance: one block holding the slot table and every buffer of a call,
+ * grown when a call needs more, and zeroed over what each call used before the call returns.
+ * Views onto it are remade only when the memory grows.
+ */
+interface Arena { ptr: number; cap: number; buffer: ArrayBufferLike; u8: Uint8Array; u32: Uint32Array }
+const arenas = new WeakMap<EmModule, Arena>();
+
+function views(m: EmModule, a: Arena): Arena {
+  const heap = m.HEAPU8;
+  if (heap.buffer !== a.buffer) {
+    a.buffer = heap.buffer;
+    a.u8 = heap;
+    a.u32 = new Uint32Array(heap.buffer, a.ptr, 2 * MAXARGS);
+  }
+  return a;
+}
+
+function arena(m: EmModule, need: number): Arena {
+  const a = arenas.get(m);
+  if (a && a.cap >= need) return views(m, a);
+  const cap = Math.max(need, 64 * 1024, a ? 2 * a.cap : 0);
+  const ptr = m._malloc(cap);
+  if (ptr === 0) throw new CloakNoMemError(-14, 'WebAssembly memory exhausted');
+  if (a) m._free(a.ptr); // zeroed after its last call
+  m.HEAPU8.fill(0, ptr, ptr + cap);
+  const fresh = { ptr, cap, buffer: new ArrayBuffer(0), u8: m.HEAPU8, u32: new Uint32Array(0) };
+  arenas.set(m, fresh);
+  return views(m, fresh);
+}
+
+const TABLE = 8 * MAXARGS;
+
 /** Runs one call on an instance; shared by the main thread and the worker. */
 export function wasmCall(m: EmModule, op: number, args: Slot[], nums: Float64Array): number {
-  if (args.length > MAXARGS) throw new CloakBadParamsError(-10, 'too many arguments');
-  const table = m._malloc(8 * MAXARGS);
-  if (table === 0) throw new CloakNoMemError(-14, 'WebAssembly memory exhausted');
-  const ptrs: number[] = [];
-  try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      let p = 0;
-      let n = 0;
-      if (a instanceof Uint8Array) {
-        p = m._malloc(a.length === 0 ? 1 : a.length);
-        if (p === 0) throw new CloakNoMemError(-14, 'WebAssembly memory exhausted');
-        ptrs[i] = p;
-        m.HEAPU8.set(a, p);
-        n = a.length;
-      } else if (typeof a === 'number') {
-        if (!Number.isInteger(a) || a < 0) throw new CloakBadParamsError(-10, 'a number argument must be a non-negative integer');
-        n = a > 0xffffffff ? 0xffffffff : a; // size_t is 32 bits here: saturate, the library then refuses
-      }
-      const h32 = new Uint32Array(m.HEAPU8.buffer, table, 2 * MAXARGS);
-      h32[i] = p;
-      h32[MAXARGS + i] = n;
+  const nargs = args.length;
+  if (nargs > MAXARGS) throw new CloakBadParamsError(-10, 'too many arguments');
+  const outOnly = OUT[op] ?? 0;
+  const back = outOnly | (INOUT[op] ?? 0);
+  let need = TABLE;
+  for (let i = 0; i < nargs; i++) {
+    const a = args[i];
+    if (a instanceof Uint8Array) need += (a.length + 8) & ~7;
+  }
+  const ar = arena(m, need);
+  const base = ar.ptr;
+  let heap = ar.u8;
+  let t32 = ar.u32;
+  let p = base + TABLE;
+  for (let i = 0; i < nargs; i++) {
+    const a = args[i];
+    if (a instanceof Uint8Array) {
+      // Every buffer gets its own non-NULL address, even an empty one: libcloak tells NULL
+      // (absent) from empty.
+      if ((outOnly & (1 << i)) === 0) heap.set(a, p);
+      t32[i] = p;
+      t32[MAXARGS + i] = a.length;
+      p += (a.length + 8) & ~7;
+    } else if (typeof a === 'number') {
+      if (!Number.isInteger(a) || a < 0) throw new CloakBadParamsError(-10, 'a number argument must be a non-negative integer');
+      t32[i] = 0;
+      t32[MAXARGS + i] = a > 0xffffffff ? 0xffffffff : a; // size_t is 32 bits here: saturate, the library then refuses
+    } else {
+      t32[i] = 0;
+      t32[MAXARGS + i] = 0;
     }
-    const rc = m._cloak_js_call(op, table, table + 4 * MAXARGS, args.length);
-    const heap = m.HEAPU8; // after the call: memory may have grown
-    const h32 = new Uint32Array(heap.buffer, table, 2 * MAXARGS);
-    for (let i = 0; i < MAXARGS; i++) nums[i] = i < args.length ? h32[MAXARGS + i] : 0;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a instanceof Uint8Array && a.length > 0) a.set(heap.subarray(ptrs[i], ptrs[i] + a.length));
+  }
+  try {
+    const rc = m._cloak_js_call(op, base, base + 4 * MAXARGS, nargs);
+    views(m, ar); // memory may have grown during the call
+    heap = ar.u8;
+    t32 = ar.u32;
+    for (let i = 0; i < MAXARGS; i++) nums[i] = i < nargs ? t32[MAXARGS + i] : 0;
+    if (back !== 0) {
+      for (let i = 0; i < nargs; i++) {
+        const a = args[i];
+        if ((back & (1 << i)) !== 0 && a instanceof Uint8Array && a.length > 0) {
+          const q = t32[i];
+          a.set(heap.subarray(q, q + a.length));
+        }
+      }
     }
     return rc;
   } finally {
-    for (let i = 0; i < args.length; i++) {
-      const p = ptrs[i];
-      if (p) {
-        const a = args[i] as Uint8Array;
-        m._cloak_js_wipe(p, a.length === 0 ? 1 : a.length);
-        m._free(p);
-      }
-    }
-    m._free(table);
+    views(m, ar).u8.fill(0, base, p);
   }
 }
 

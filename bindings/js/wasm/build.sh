@@ -34,25 +34,37 @@ if [ ! -f "$sodium/include/sodium/version.h" ]; then
         -e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' \
         "$sodium/include/sodium/version.h.in" > "$sodium/include/sodium/version.h"
 fi
-objs="$work/obj-$(echo "$OPT" | tr -dc 'A-Za-z0-9')"
-mkdir -p "$objs/sodium" "$objs/argon2" "$objs/cloak"
+# libsodium as its configure script would set it up for this target (explicit_bzero for
+# sodium_memzero, as on Linux, rather than a byte loop through a volatile pointer).
+SODIUM_FLAGS="-DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_STDINT_H -DHAVE_INTTYPES_H -DSODIUM_STATIC -D_DEFAULT_SOURCE -DHAVE_EXPLICIT_BZERO"
+# Objects are cached per set of flags.
+objs="$work/obj-$(echo "$CFLAGS $SODIUM_FLAGS $(emcc --version | head -1)" | sha256sum | cut -c1-12)"
+mkdir -p "$objs/sodium" "$objs/cloak"
 if [ ! -f "$objs/libsodium.a" ]; then
     find "$sodium" -name '*.c' | grep -v -e '/crypto_pwhash/' -e '/randombytes/' | sort > "$objs/sodium.list"
     # Parallel compile, two at a time per core.
     jobs=$(( $(nproc) * 2 ))
-    xargs -P "$jobs" -I{} sh -c 'o="$1/sodium/$(echo "$2" | sed "s|^$3/||; s|/|_|g; s|\.c$|.o|")"; emcc '"$CFLAGS"' -w \
-        -DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_STDINT_H -DHAVE_INTTYPES_H -DSODIUM_STATIC \
+    xargs -P "$jobs" -I{} sh -c 'o="$1/sodium/$(echo "$2" | sed "s|^$3/||; s|/|_|g; s|\.c$|.o|")"; emcc '"$CFLAGS $SODIUM_FLAGS"' -w \
         -I"$3/include" -I"$3/include/sodium" -c "$2" -o "$o"' _ "$objs" {} "$sodium" < "$objs/sodium.list"
     emar rcs "$objs/libsodium.a" "$objs"/sodium/*.o
     echo "wasm/build.sh: libsodium: $(wc -l < "$objs/sodium.list") files"
 fi
-# Argon2 reference library, portable kernel, without threads: lanes are computed one after another.
-if [ ! -f "$objs/libargon2.a" ]; then
-    for f in argon2 core encoding ref blake2/blake2b; do
-        emcc $CFLAGS -w -DARGON2_NO_THREADS -I"$argon2/include" -I"$argon2/src" \
-            -c "$argon2/src/$f.c" -o "$objs/argon2/$(basename $f).o"
+# Argon2 reference library without threads: lanes are computed one after another. Its kernel is
+# opt.c, the SSE2/SSSE3 one, which emscripten maps onto WebAssembly SIMD (CLOAK_WASM_ARGON2=ref for
+# the portable ref.c instead).
+kernel=${CLOAK_WASM_ARGON2:-opt}
+case $kernel in
+opt) kflags="-msimd128 -msse2 -mssse3" ;;
+ref) kflags= ;;
+*) echo "wasm/build.sh: CLOAK_WASM_ARGON2 must be opt or ref" >&2; exit 1 ;;
+esac
+if [ ! -f "$objs/libargon2-$kernel.a" ]; then
+    mkdir -p "$objs/argon2-$kernel"
+    for f in argon2 core encoding $kernel blake2/blake2b; do
+        emcc $CFLAGS $kflags -w -DARGON2_NO_THREADS -I"$argon2/include" -I"$argon2/src" \
+            -c "$argon2/src/$f.c" -o "$objs/argon2-$kernel/$(basename $f).o"
     done
-    emar rcs "$objs/libargon2.a" "$objs"/argon2/*.o
+    emar rcs "$objs/libargon2-$kernel.a" "$objs/argon2-$kernel"/*.o
 fi
 # libcloak itself, with the project's warnings, and the glue.
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wmissing-prototypes -Wcast-qual -Wvla -Werror"
@@ -72,13 +84,13 @@ done
 
 mkdir -p "$here/dist"
 # shellcheck disable=SC2086
-emcc $CFLAGS $cloak_objs "$objs/libargon2.a" "$objs/libsodium.a" \
+emcc $CFLAGS $cloak_objs "$objs/libargon2-$kernel.a" "$objs/libsodium.a" \
     -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createCloakModule -sENVIRONMENT=web,worker \
     -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216 -sMAXIMUM_MEMORY=2147483648 \
     -sFILESYSTEM=0 -sEXIT_RUNTIME=0 -sINCOMING_MODULE_JS_API=wasmBinary,locateFile,instantiateWasm \
-    -sEXPORTED_FUNCTIONS=_malloc,_free,_cloak_js_call,_cloak_js_wipe \
+    -sEXPORTED_FUNCTIONS=_malloc,_free,_cloak_js_call \
     -sEXPORTED_RUNTIME_METHODS=HEAPU8 \
     -o "$here/dist/cloak-wasm.mjs"
 wasm_size=$(wc -c < "$here/dist/cloak-wasm.wasm")
 gz_size=$(gzip -9 -c "$here/dist/cloak-wasm.wasm" | wc -c)
-echo "wasm/build.sh: dist/cloak-wasm.wasm $wasm_size bytes, $gz_size gzipped ($OPT)"
+echo "wasm/build.sh: dist/cloak-wasm.wasm $wasm_size bytes, $gz_size gzipped ($OPT, Argon2 kernel $kernel)"

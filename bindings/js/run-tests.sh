@@ -1,0 +1,71 @@
+#!/bin/sh
+# Everything the JavaScript bindings need, from a fresh Debian 12 machine:
+#   - Debian packages (as root): the C build (meson, ninja, libsodium, libargon2), emscripten,
+#     chromium; Node >= 20 with npm must be there already
+#   - the C library in BUILD_DIR (meson setup if needed; only libcloak.so is built)
+#   - npm ci (package-lock.json), TypeScript, the Node addon, the WebAssembly module (libsodium and
+#     Argon2 sources fetched and pinned by SHA-256)
+#   - node --test: test/cloak.test.mjs on both backends, then the browser test in headless Chromium
+#   - the size budget of the .wasm, and a short benchmark (figures only; bench/bench.mjs --check
+#     enforces the timing budgets, on a quiet machine)
+# Nothing is skipped: a missing tool fails the run. Exits non-zero on any failure.
+# Usage: bindings/js/run-tests.sh BUILD_DIR
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:?usage: run-tests.sh BUILD_DIR}
+case $build in /*) ;; *) build=$(pwd)/$build ;; esac
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "tools"
+command -v node >/dev/null || { echo "node (>= 20) is missing" >&2; exit 1; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+    { echo "node >= 20 is needed, found $(node --version)" >&2; exit 1; }
+command -v npm >/dev/null || { echo "npm is missing" >&2; exit 1; }
+wanted="gcc pkg-config meson ninja-build libsodium-dev libargon2-dev emscripten chromium python3 xz-utils patch"
+missing=
+for p in $wanted; do
+    dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing Debian packages:$missing (run as root, or install them)" >&2
+        exit 1
+    fi
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    # shellcheck disable=SC2086
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "node $(node --version), npm $(npm --version), $(emcc --version | head -1), $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium ?')"
+
+say "libcloak (C) in $build"
+if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" "$root" -Dtests=false >/dev/null
+fi
+build=$(cd "$build" && pwd)
+ninja -C "$build" src/libcloak.so.0.1.0 >/dev/null
+ls -l "$build/src/libcloak.so"
+
+cd "$here"
+say "npm ci"
+npm ci --no-audit --no-fund
+say "TypeScript"
+npx tsc -p tsconfig.json
+say "Node addon"
+./scripts/build-addon.sh "$build"
+say "WebAssembly module"
+./wasm/build.sh "$build"
+
+say "node:test on both backends (native addon, WebAssembly)"
+LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs
+
+say "browser: the demo page in headless Chromium"
+SCREENSHOT="$build/js/web-demo.png" node --test test/browser.test.mjs
+
+say "budgets: .wasm size (enforced) and a short benchmark (figures only)"
+node bench/bench.mjs --quick --check-size
+
+say "ran: addon and WebAssembly builds, node:test on native and wasm, the browser test ($build/js/web-demo.png), the size budget; skipped: nothing"
