@@ -19,6 +19,9 @@ sh tests/analysis/run.sh build-test
 echo "== Python binding (venv under build-test, pinned packages from PyPI)"
 bindings/python/run-tests.sh build-test
 
+echo "== Go binding (Go 1.26 through GOTOOLCHAIN if the machine's is older; see bindings/go/README.md)"
+bindings/go/run-tests.sh build-test
+
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
     >/dev/null 2>&1 || meson setup build-asan -Db_sanitize=address,undefined \
