@@ -23,6 +23,9 @@
 #   FUZZ_JOBS       harnesses run at once (default 1: SECONDS each, one after the other)
 #   FUZZ_ARGS       extra libFuzzer flags (e.g. "-max_len=8192")
 set -euo pipefail
+# The whole script is one compound command, read before it runs: editing this file while it runs
+# (a long run) cannot change what the running copy does.
+{
 
 usage() {
     echo "usage: $0 SECONDS [BUILD_DIR]" >&2
@@ -40,18 +43,28 @@ case $build in /*) ;; *) build=$PWD/$build ;; esac
 jobs=${FUZZ_JOBS:-1}
 
 # --- build ----------------------------------------------------------------------------------------
+# Runs a command quietly, showing its output only if it fails.
+quiet() {
+    local out
+    if ! out=$("$@" 2>&1); then
+        printf '%s\n' "$out" >&2
+        echo "failed: $*" >&2
+        exit 1
+    fi
+}
+
 if [ ! -f "$build/build.ninja" ]; then
     echo "== configuring $build (clang, -Dfuzz=true)"
-    CC=clang meson setup "$build" "$root" -Dfuzz=true -Dtests=false >/dev/null
+    CC=clang quiet meson setup "$build" "$root" -Dfuzz=true -Dtests=false
 else
     info="$build/meson-info/intro-buildoptions.json"
     if ! python3 -c 'import json,sys; o={x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}; sys.exit(0 if o.get("fuzz") else 1)' "$info"; then
         echo "== enabling -Dfuzz=true in $build"
-        meson configure "$build" -Dfuzz=true >/dev/null
+        quiet meson configure "$build" -Dfuzz=true
     fi
 fi
 echo "== building the harnesses"
-ninja -C "$build" fuzz >/dev/null
+quiet ninja -C "$build" fuzz
 
 # --- corpora --------------------------------------------------------------------------------------
 seeds=$build/fuzz-seeds
@@ -136,3 +149,5 @@ if [ "$failed" -ne 0 ]; then
 fi
 echo
 echo "no crashes"
+exit 0
+}
