@@ -11,14 +11,14 @@
  * Argon2id: passwordDeriveAsync() runs on another thread (libuv's pool natively, a worker with its
  * own WebAssembly instance otherwise), so a page never freezes; passwordDerive() is synchronous.
  */
-import type { Backend, Slot } from './backend.js';
+import type { Backend, Pinned, Slot } from './backend.js';
 import { CloakBadParamsError, CloakError, errorFor, Status, statusName } from './errors.js';
 import { Op, SIZE_NAMES } from './ops.js';
 import { loadNative } from './native.js';
 import { loadWasm, type WasmOptions } from './wasm.js';
 
 export * from './errors.js';
-export type { Backend, Slot } from './backend.js';
+export type { Backend, Pinned, Slot } from './backend.js';
 export type { WasmOptions } from './wasm.js';
 
 export type Bytes = Uint8Array;
@@ -540,12 +540,18 @@ export class Cloak {
     const list = new Uint8Array(n * trusted.length);
     trusted.forEach((k, i) => list.set(fixed(k, n, 'trusted identity'), n * i));
     const state = new Uint8Array(this.sizes.batchStateBytes);
-    const copy = bytes(batch, 'batch').slice();
-    this.run(Op.BATCH_VERIFY, [
-      state, copy, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
-      fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey'), list,
-    ]);
-    return new BatchReader(this, state, copy);
+    // The very bytes verified, kept by the backend for every item (not copied again per item).
+    const kept = this.backend.pin(bytes(batch, 'batch').slice());
+    try {
+      this.run(Op.BATCH_VERIFY, [
+        state, kept, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
+        fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey'), list,
+      ]);
+    } catch (e) {
+      this.backend.unpin(kept);
+      throw e;
+    }
+    return new BatchReader(this, state, kept);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -687,7 +693,7 @@ export class BatchWriter extends State {
 /** A verified batch (cloak_batch, reader side), holding the very bytes it verified. */
 export class BatchReader extends State {
   protected wipeOp = Op.BATCH_WIPE;
-  constructor(cloak: Cloak, state: Uint8Array, private readonly batch: Uint8Array) {
+  constructor(cloak: Cloak, state: Uint8Array, private readonly batch: Pinned | Uint8Array) {
     super(cloak, state);
   }
 
@@ -718,7 +724,7 @@ export class BatchReader extends State {
 
   override wipe(): void {
     super.wipe();
-    this.batch.fill(0);
+    this.cloak.backend.unpin(this.batch);
   }
 }
 

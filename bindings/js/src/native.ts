@@ -26,6 +26,11 @@ export async function loadNative(path?: string): Promise<Backend | null> {
     name: 'native',
     call: (op, args, nums) => addon.call(op, args, nums),
     callAsync: (op, args, nums) => addon.callAsync(op, args, nums),
+    // The addon uses caller buffers in place: nothing to copy.
+    pin: (bytes) => bytes,
+    unpin: (p) => {
+      if (p instanceof Uint8Array) p.fill(0);
+    },
     close: () => {},
   };
 }

@@ -7,7 +7,7 @@
  * back, and wipes and frees the copies. callAsync() runs the call in a worker holding its own
  * instance (src/wasm-worker.ts), so Argon2id does not block the page.
  */
-import type { Backend, Slot } from './backend.js';
+import type { Backend, Pinned, Slot } from './backend.js';
 import { isNode } from './env.js';
 import { CloakNoMemError, CloakBadParamsError } from './errors.js';
 import { OUT, INOUT } from './ops.js';
@@ -72,6 +72,30 @@ function arena(m: EmModule, need: number): Arena {
 
 const TABLE = 8 * MAXARGS;
 
+/** A buffer kept in an instance's memory (Backend.pin). */
+class WasmPinned implements Pinned {
+  readonly pinned = true as const;
+  constructor(public ptr: number, readonly length: number) {}
+}
+
+function pin(m: EmModule, registry: FinalizationRegistry<[number, number]>, bytes: Uint8Array): WasmPinned {
+  const ptr = m._malloc(Math.max(bytes.length, 1));
+  if (ptr === 0) throw new CloakNoMemError(-14, 'WebAssembly memory exhausted');
+  m.HEAPU8.set(bytes, ptr);
+  const p = new WasmPinned(ptr, bytes.length);
+  registry.register(p, [ptr, Math.max(bytes.length, 1)], p);
+  return p;
+}
+
+function unpin(m: EmModule, registry: FinalizationRegistry<[number, number]>, p: Pinned | Uint8Array): void {
+  if (p instanceof WasmPinned && p.ptr !== 0) {
+    registry.unregister(p);
+    m.HEAPU8.fill(0, p.ptr, p.ptr + Math.max(p.length, 1));
+    m._free(p.ptr);
+    p.ptr = 0;
+  }
+}
+
 /** Runs one call on an instance; shared by the main thread and the worker. */
 export function wasmCall(m: EmModule, op: number, args: Slot[], nums: Float64Array): number {
   const nargs = args.length;
@@ -97,6 +121,10 @@ export function wasmCall(m: EmModule, op: number, args: Slot[], nums: Float64Arr
       t32[i] = p;
       t32[MAXARGS + i] = a.length;
       p += (a.length + 8) & ~7;
+    } else if (a instanceof WasmPinned) {
+      if (a.ptr === 0) throw new CloakBadParamsError(-10, 'a released buffer');
+      t32[i] = a.ptr;
+      t32[MAXARGS + i] = a.length;
     } else if (typeof a === 'number') {
       if (!Number.isInteger(a) || a < 0) throw new CloakBadParamsError(-10, 'a number argument must be a non-negative integer');
       t32[i] = 0;
@@ -193,6 +221,7 @@ class WorkerHost {
     }
     const id = this.nextId++;
     // Copies travel to the worker (transferred, so none stays behind here).
+    if (args.some((a) => a instanceof WasmPinned)) throw new CloakBadParamsError(-10, 'pinned buffers are for synchronous calls');
     const copies: Slot[] = args.map((a) => (a instanceof Uint8Array ? a.slice() : a));
     const transfer = copies.filter((a) => a instanceof Uint8Array).map((a) => (a as Uint8Array).buffer as ArrayBuffer);
     return new Promise<number>((resolve, reject) => {
@@ -214,8 +243,15 @@ export async function loadWasm(options: WasmOptions = {}): Promise<Backend> {
   const moduleUrl = new URL(options.moduleUrl ?? './cloak-wasm.mjs', import.meta.url);
   const m = await instantiate(moduleUrl);
   const host = options.worker === false ? null : new WorkerHost(moduleUrl);
+  // Pinned copies an application dropped without unpinning are wiped and freed when collected.
+  const registry = new FinalizationRegistry<[number, number]>(([ptr, len]) => {
+    m.HEAPU8.fill(0, ptr, ptr + len);
+    m._free(ptr);
+  });
   return {
     name: 'wasm',
+    pin: (bytes) => pin(m, registry, bytes),
+    unpin: (p) => unpin(m, registry, p),
     call: (op, args, nums) => wasmCall(m, op, args, nums),
     callAsync: (op, args, nums) =>
       host ? host.call(op, args, nums) : Promise.resolve().then(() => wasmCall(m, op, args, nums)),
