@@ -449,8 +449,7 @@ export class Cloak {
 
   /** Subkeys of one vault key, for any number of secrets. */
   vaultInit(vaultKey: Bytes, vaultId: Label): Vault {
-    const state = new Uint8Array(this.sizes.vaultStateBytes);
-    this.run(Op.VAULT_INIT, [state, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId')]);
+    const state = this.makeState(this.sizes.vaultStateBytes, Op.VAULT_INIT, [fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId')]);
     return new Vault(this, state);
   }
 
@@ -465,6 +464,21 @@ export class Cloak {
   /** @internal */
   _call(op: number, args: Slot[]): Float64Array {
     return this.run(op, args);
+  }
+
+  /**
+   * A caller-held state, kept by the backend (in WebAssembly memory, so neither it nor the keys in
+   * it are copied at each call), made by `op` with the state in slot 0.
+   */
+  private makeState(size: number, op: number, args: Slot[]): Pinned | Uint8Array {
+    const state = this.backend.pin(new Uint8Array(size));
+    try {
+      this.run(op, [state, ...args]);
+    } catch (e) {
+      this.backend.unpin(state);
+      throw e;
+    }
+    return state;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -517,8 +531,7 @@ export class Cloak {
   /** A batch writer for one account and vault. */
   batchBegin(accountPublicKey: Bytes, vaultId: Label): BatchWriter {
     const id = label(vaultId, 'vaultId');
-    const state = new Uint8Array(this.sizes.batchStateBytes);
-    this.run(Op.BATCH_BEGIN, [state, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'), id]);
+    const state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_BEGIN, [fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'), id]);
     return new BatchWriter(this, state, id.length);
   }
 
@@ -539,14 +552,13 @@ export class Cloak {
     const n = this.sizes.identityPublicKeyBytes;
     const list = new Uint8Array(n * trusted.length);
     trusted.forEach((k, i) => list.set(fixed(k, n, 'trusted identity'), n * i));
-    const state = new Uint8Array(this.sizes.batchStateBytes);
+    fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey');
+    fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey');
     // The very bytes verified, kept by the backend for every item (not copied again per item).
     const kept = this.backend.pin(bytes(batch, 'batch').slice());
+    let state: Pinned | Uint8Array;
     try {
-      this.run(Op.BATCH_VERIFY, [
-        state, kept, fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
-        fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey'), list,
-      ]);
+      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [kept, accountPublicKey, accountSecretKey, list]);
     } catch (e) {
       this.backend.unpin(kept);
       throw e;
@@ -558,16 +570,14 @@ export class Cloak {
   // HPKE (RFC 9180), Base mode
 
   hpkeSetupSender(recipientPublicKey: Bytes, info: Bytes = new Uint8Array(0)): { enc: Bytes; context: HpkeContext } {
-    const state = new Uint8Array(this.sizes.hpkeContextBytes);
     const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
-    this.run(Op.HPKE_SETUP_SENDER, [state, encOut, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'), bytes(info, 'info')]);
+    const state = this.makeState(this.sizes.hpkeContextBytes, Op.HPKE_SETUP_SENDER, [encOut, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'), bytes(info, 'info')]);
     return { enc: encOut, context: new HpkeContext(this, state) };
   }
 
   hpkeSetupRecipient(enc: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes, info: Bytes = new Uint8Array(0)): HpkeContext {
-    const state = new Uint8Array(this.sizes.hpkeContextBytes);
-    this.run(Op.HPKE_SETUP_RECIPIENT, [
-      state, fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
+    const state = this.makeState(this.sizes.hpkeContextBytes, Op.HPKE_SETUP_RECIPIENT, [
+      fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
       fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
       fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'), bytes(info, 'info'),
     ]);
@@ -600,17 +610,20 @@ export class Cloak {
 /** Base of the caller-held states: wipe() zeroes them; a wiped state refuses further use. */
 abstract class State {
   protected wiped = false;
-  constructor(protected readonly cloak: Cloak, protected readonly state: Uint8Array) {}
-  protected live(): Uint8Array {
+  constructor(protected readonly cloak: Cloak, protected readonly state: Pinned | Uint8Array) {}
+  protected live(): Pinned | Uint8Array {
     if (this.wiped) throw new CloakBadParamsError(Status.BAD_PARAMS, 'this state was wiped');
     return this.state;
   }
   protected abstract wipeOp: number;
   wipe(): void {
     if (this.wiped) return;
-    this.cloak._call(this.wipeOp, [this.state]);
-    this.state.fill(0);
     this.wiped = true;
+    try {
+      this.cloak._call(this.wipeOp, [this.state]);
+    } finally {
+      this.cloak.backend.unpin(this.state);
+    }
   }
 }
 
@@ -658,7 +671,7 @@ export class Vault extends State {
 export class BatchWriter extends State {
   protected wipeOp = Op.BATCH_WIPE;
   readonly digests: Bytes[] = [];
-  constructor(cloak: Cloak, state: Uint8Array, private readonly vaultIdLen: number) {
+  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly vaultIdLen: number) {
     super(cloak, state);
   }
 
@@ -684,8 +697,9 @@ export class BatchWriter extends State {
       ])[2];
       return n === out.length ? out : out.slice(0, n);
     } finally {
-      this.state.fill(0);
+      // cloak_batch_finish wiped the state whether it succeeded or not.
       this.wiped = true;
+      this.cloak.backend.unpin(this.state);
     }
   }
 }
@@ -693,7 +707,7 @@ export class BatchWriter extends State {
 /** A verified batch (cloak_batch, reader side), holding the very bytes it verified. */
 export class BatchReader extends State {
   protected wipeOp = Op.BATCH_WIPE;
-  constructor(cloak: Cloak, state: Uint8Array, private readonly batch: Pinned | Uint8Array) {
+  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly batch: Pinned | Uint8Array) {
     super(cloak, state);
   }
 
