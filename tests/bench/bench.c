@@ -419,8 +419,8 @@ typedef struct op {
 
 #define MAX_OPS 16U
 
-static void add_op(op *ops, size_t *n, op_fn cloak, op_fn floor, size_t arg, double target, const char *floor_desc,
-                   const char *fmt, ...)
+__attribute__((format(printf, 8, 9))) static void add_op(op *ops, size_t *n, op_fn cloak, op_fn floor, size_t arg,
+                                                         double target, const char *floor_desc, const char *fmt, ...)
 {
     va_list ap;
     op *o = &ops[(*n)++];
