@@ -49,43 +49,11 @@ int cloak_encryption_keypair_from_seed(uint8_t public_key[CLOAK_ENCRYPTION_PUBLI
 void cloak_encryption_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
                                     const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
-
-    if (blob == NULL) {
-        return;
-    }
-    if (public_key == NULL) {
-        memset(blob, 0, CLOAK_PUBLIC_KEY_BLOBBYTES);
-        return;
-    }
-    cloak__public_key_id(key_id, public_key);
-    memmove(blob + CLOAK_HEADERBYTES, public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    cloak__header_write(blob, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, key_id);
+    cloak__public_blob_export(blob, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, public_key);
 }
 
 int cloak_encryption_public_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *blob,
                                    size_t blob_len)
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
-    int rc;
-
-    if (public_key != NULL) {
-        memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    }
-    if (public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY);
-    if (rc != CLOAK_OK) {
-        return rc;
-    }
-    if (blob_len != CLOAK_PUBLIC_KEY_BLOBBYTES) {
-        return CLOAK_E_MALFORMED;
-    }
-    cloak__public_key_id(key_id, blob + CLOAK_HEADERBYTES);
-    if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_MALFORMED;
-    }
-    memcpy(public_key, blob + CLOAK_HEADERBYTES, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    return CLOAK_OK;
+    return cloak__public_blob_import(public_key, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, blob, blob_len);
 }

@@ -85,6 +85,12 @@ CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint
  *   public key P:    SHA-256(lp8("libcloak v1 public key id") || P)[0..16)
  * ---------------------------------------------------------------------------------------------- */
 CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+/* Public key blobs (section 5.1) of the given type (identity or encryption public key). Export may
+ * run in place; import zeroes public_key on failure. */
+CLOAK_INTERNAL void cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type,
+                                              const uint8_t public_key[32]);
+CLOAK_INTERNAL int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_t *blob,
+                                             size_t blob_len);
 
 /* ------------------------------------------------------------------------------------------------
  * HMAC-SHA256 and HKDF-SHA256 (RFC 5869) on libsodium's HMAC
