@@ -1,6 +1,5 @@
 /* Encryption keys: X25519 key pairs, random or by HPKE's DeriveKeyPair (docs/protocol.md
  * section 5), and the encryption public key blob (section 5.1). */
-#include <string.h>
 
 #include <sodium.h>
 
