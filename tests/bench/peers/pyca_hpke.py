@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 
+from cryptography.hazmat.backends.openssl import backend
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -111,8 +112,8 @@ def main():
     out = {
         "peer": "Python: pyca/cryptography + pyhpke (X25519/HKDF-SHA256/ChaCha20Poly1305, Ed25519)",
         "short": "Python (pyca + pyhpke)",
-        "runtime": "Python %s, cryptography %s, pyhpke %s" % (
-            sys.version.split()[0], cryptography.__version__, version("pyhpke")),
+        "runtime": "Python %s, cryptography %s (%s), pyhpke %s" % (
+            sys.version.split()[0], cryptography.__version__, backend.openssl_version_text(), version("pyhpke")),
         "repetitions": reps,
         "min_ms": min_s * 1e3,
         "results": results,
