@@ -63,7 +63,7 @@
 
 static const size_t secret_sizes[SIZES] = {64U, 1024U, 65536U};
 
-static void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
