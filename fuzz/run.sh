@@ -8,8 +8,9 @@
 #               a clang build, and gets -Dfuzz=true if it lacks it.
 #
 # Per harness it prints the executions, executions per second, coverage (cov: edges and ft:
-# features from libFuzzer's last status line) and crashes, and exits 1 if any harness crashed
-# (any ASan/UBSan report, failed property, leak, timeout or out-of-memory counts as a crash).
+# features from libFuzzer's last status line; they count libcloak's and the harness's code, since
+# libsodium is not instrumented) and crashes, and exits 1 if any harness crashed (any ASan/UBSan
+# report, failed property, leak, timeout or out-of-memory counts as a crash).
 #
 # Under BUILD_DIR:
 #   fuzz-seeds/<harness>/      seeds written by make_corpus (rewritten on every run)
@@ -17,6 +18,7 @@
 #   fuzz-artifacts/<harness>/  crash-*, leak-*, timeout-*, oom-* inputs
 #   fuzz-logs/<harness>.log    libFuzzer's output
 # Reproduce a crash: BUILD_DIR/fuzz/<harness> BUILD_DIR/fuzz-artifacts/<harness>/crash-...
+# See which statuses a corpus reaches: FUZZ_TRACE=1 BUILD_DIR/fuzz/<harness> -runs=0 DIR
 #
 # Environment:
 #   FUZZ_HARNESSES  space-separated subset to run (default: every fuzz/fuzz_* harness built)
