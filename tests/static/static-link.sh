@@ -51,7 +51,7 @@ try_link() {
         return
     fi
     # Both Argon2 copies are there: libsodium's global argon2_ctx and libcloak's local one.
-    copies=$(nm "$tmp/$name" | awk '$3 == "argon2_ctx" { print $2 }' | sort | tr -d '\n')
+    copies=$(nm "$tmp/$name" | awk '$3 == "argon2_ctx" || $3 == "cloak_argon2_argon2_ctx" { print $2 }' | sort | tr -d '\n')
     if [ "$copies" != "Tt" ]; then
         echo "FAIL [$name]: expected libsodium's (T) and libcloak's (t) argon2_ctx, found '$copies'"
         status=1
