@@ -346,7 +346,7 @@ int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len
 {
     int rc;
 
-    if (index == NULL) {
+    if (index == NULL || cloak__overlaps(index, sizeof *index, item, item_len)) {
         return CLOAK_E_BAD_PARAMS;
     }
     *index = 0;

@@ -287,6 +287,9 @@ int cloak_wrapped_key_public_key(uint8_t public_key[32], int *type, const uint8_
     if (public_key == NULL || type == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
+    if (cloak__overlaps(public_key, 32, wrapped, wrapped_len) || cloak__overlaps(type, sizeof *type, wrapped, wrapped_len)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
     memset(public_key, 0, 32);
     *type = 0;
     rc = cloak_blob_inspect(&blob_type, key_id, wrapped, wrapped_len);

@@ -42,6 +42,9 @@ meson test -C build-tsan --setup tsan --suite concurrency --no-rebuild --print-e
 step "JavaScript bindings (Node addon and WebAssembly, node:test on both, headless Chromium)"
 sh bindings/js/run-tests.sh build-test
 
+step "fuzzing: every libFuzzer harness for 10 s (clang, ASan + UBSan)"
+bash fuzz/run.sh 10
+
 step "the README's walkthrough command"
 ./examples/walkthrough.sh >/dev/null
 
