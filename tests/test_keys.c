@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "support/json.h"
+#include "support/expect.h"
 
 static int all_zero(const void *p, size_t n)
 {
@@ -266,12 +267,8 @@ static void check_public_blob(uint8_t type, export_fn exp, import_fn imp, import
             }
             memcpy(bad, blob, CLOAK_PUBLIC_KEY_BLOBBYTES);
             bad[i] = (uint8_t)v;
-            if (i == 0) {
-                want = CLOAK_E_UNSUPPORTED_VERSION;
-            } else if (i == 1) {
-                want = (v >= 1 && v <= 12) ? CLOAK_E_WRONG_TYPE : CLOAK_E_MALFORMED;
-            } else if (i < 4) {
-                want = CLOAK_E_UNSUPPORTED_SUITE;
+            if (i < 4) {
+                want = expected_header_code(i, bad[i]);
             } else {
                 /* Key id or public key: they no longer match each other. */
                 want = CLOAK_E_MALFORMED;
@@ -360,12 +357,8 @@ static void test_bundle(void **state)
             int want_rc;
             memcpy(bad, bundle, CLOAK_BUNDLEBYTES);
             bad[i] ^= masks[m];
-            if (i == 0) {
-                want_rc = CLOAK_E_UNSUPPORTED_VERSION;
-            } else if (i == 1) {
-                want_rc = (bad[1] >= 1 && bad[1] <= 12) ? CLOAK_E_WRONG_TYPE : CLOAK_E_MALFORMED;
-            } else if (i < 4) {
-                want_rc = CLOAK_E_UNSUPPORTED_SUITE;
+            if (i < 4) {
+                want_rc = expected_header_code(i, bad[i]);
             } else if (i < 52) {
                 want_rc = CLOAK_E_MALFORMED; /* key id and identity key disagree */
             } else {

@@ -28,6 +28,7 @@
 
 #include "argon2_hooks.h"
 #include "cloak.h"
+#include "support/expect.h"
 
 #define M_MIN CLOAK_PASSWORD_MEMORY_KIB_MIN
 #define M_MAX CLOAK_PASSWORD_MEMORY_KIB_MAX
@@ -333,14 +334,8 @@ static int expected_tamper_code(size_t i, uint8_t v, const uint8_t *record)
     uint8_t copy[RECORD_LEN];
     uint32_t m, t, p;
 
-    if (i == 0) {
-        return CLOAK_E_UNSUPPORTED_VERSION;
-    }
-    if (i == 1) {
-        return (v >= 0x02 && v <= 0x0C) ? CLOAK_E_WRONG_TYPE : CLOAK_E_MALFORMED;
-    }
-    if (i == 2 || i == 3) {
-        return CLOAK_E_UNSUPPORTED_SUITE;
+    if (i < 4) {
+        return expected_header_code(i, v);
     }
     if (i < 20) {
         return CLOAK_E_MALFORMED; /* key id must be zero */

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cloak.h"
+#include "support/expect.h"
 
 #define SB CLOAK_SHAREBYTES
 #define DIRTY 0xA5U
@@ -37,19 +38,6 @@ typedef struct fixture {
 } fixture;
 
 /* Low-order X25519 points (and non-canonical encodings of them): each gives an all-zero agreement. */
-static const uint8_t LOW_ORDER[][32] = {
-    {0},
-    {1},
-    {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
-     0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
-    {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
-     0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
-    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
-    {0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
-};
-#define N_LOW_ORDER (sizeof LOW_ORDER / sizeof LOW_ORDER[0])
 
 static int all_zero(const uint8_t *p, size_t n)
 {
@@ -201,27 +189,11 @@ static void test_layout_matches_spec(void **state)
     assert_memory_equal(key, f->vault_key, 32);
 }
 
-static int type_known(unsigned t)
-{
-    return t >= 0x01U && t <= 0x0CU;
-}
-
-static int header_code(size_t i, uint8_t tampered_byte)
-{
-    if (i == 0) {
-        return CLOAK_E_UNSUPPORTED_VERSION;
-    }
-    if (i == 1) {
-        return type_known(tampered_byte) ? CLOAK_E_WRONG_TYPE : CLOAK_E_MALFORMED;
-    }
-    return CLOAK_E_UNSUPPORTED_SUITE;
-}
-
 /* Region codes of section 8: header fields, key id, sender, then everything the signature covers. */
 static int open_code(size_t i, uint8_t tampered_byte)
 {
     if (i < 4) {
-        return header_code(i, tampered_byte);
+        return expected_header_code(i, tampered_byte);
     }
     if (i < 20) {
         return CLOAK_E_WRONG_KEY;
@@ -246,7 +218,7 @@ static void test_tamper_every_byte(void **state)
             memset(sender, DIRTY, sizeof sender);
             const int rc = cloak_share_sender(sender, s, SB);
             if (i < 4) {
-                assert_int_equal(rc, header_code(i, s[i]));
+                assert_int_equal(rc, expected_header_code(i, s[i]));
                 assert_true(all_zero(sender, 32));
             } else {
                 /* Parsed, not verified: whatever the blob says. */
@@ -343,9 +315,9 @@ static void test_signed_but_altered(void **state)
     resign(s, &f->alice, VID, VID_LEN, f->bob.enc_pk);
     open_fails(s, SB, VID, VID_LEN, &f->bob, f->bob.enc_sk, f->alice.id_pk, CLOAK_E_AUTH);
     /* A low-order enc: rejected as an invalid key. */
-    for (size_t k = 0; k < N_LOW_ORDER; k++) {
+    for (size_t k = 0; k < LOW_ORDER_POINTS; k++) {
         memcpy(s, f->share, SB);
-        memcpy(s + 52, LOW_ORDER[k], 32);
+        memcpy(s + 52, low_order_points[k], 32);
         resign(s, &f->alice, VID, VID_LEN, f->bob.enc_pk);
         open_fails(s, SB, VID, VID_LEN, &f->bob, f->bob.enc_sk, f->alice.id_pk, CLOAK_E_INVALID_KEY);
     }
@@ -358,10 +330,10 @@ static void test_signed_but_altered(void **state)
 static void test_low_order_recipient(void **state)
 {
     fixture *f = *state;
-    for (size_t k = 0; k < N_LOW_ORDER; k++) {
+    for (size_t k = 0; k < LOW_ORDER_POINTS; k++) {
         uint8_t s[SB];
         memset(s, DIRTY, SB);
-        assert_int_equal(cloak_share_seal(s, f->vault_key, VID, VID_LEN, LOW_ORDER[k], f->alice.id_sk),
+        assert_int_equal(cloak_share_seal(s, f->vault_key, VID, VID_LEN, low_order_points[k], f->alice.id_sk),
                          CLOAK_E_INVALID_KEY);
         assert_true(all_zero(s, SB));
     }

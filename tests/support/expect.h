@@ -1,0 +1,17 @@
+/* What the tests expect of changed blobs, written once from docs/protocol.md (tests only). */
+#ifndef CLOAK_TEST_EXPECT_H
+#define CLOAK_TEST_EXPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The status a reader must give when byte i (< 4) of a blob's header became `value`: section 2's
+ * steps 2 to 4 (version, known type and the expected one, suite). */
+int expected_header_code(size_t i, uint8_t value);
+
+/* X25519 points of small order and non-canonical encodings of them: every agreement with one gives
+ * an all-zero result, which libcloak refuses. */
+#define LOW_ORDER_POINTS 7U
+extern const uint8_t low_order_points[LOW_ORDER_POINTS][32];
+
+#endif
