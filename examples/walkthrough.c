@@ -268,7 +268,7 @@ static void issue_batch(struct store *server, const char *batch_name, const stru
 static size_t read_batch_as_account(const struct store *server, const char *batch_name, const char *account_key_text,
                                     const uint8_t trusted_identity[32])
 {
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
     size_t blob_len, i, count;
     cloak_batch reader;
@@ -277,12 +277,12 @@ static size_t read_batch_as_account(const struct store *server, const char *batc
 
     check(cloak_text_decode(account_blob, sizeof account_blob, &blob_len, account_key_text, strlen(account_key_text)),
           "decode the account key text");
-    check(cloak_service_account_import(pk, sk, account_blob, blob_len), "import the account key");
+    check(cloak_service_account_private_import(pk, sk, account_blob, blob_len), "import the account key");
     check(cloak_batch_verify(&reader, batch->data, batch->len, pk, sk, trusted_identity, 1), "verify the batch");
     count = cloak_batch_item_count(&reader);
     for (i = 0; i < count; i++) {
         const struct entry *item;
-        uint8_t name[CLOAK_MAX_LABELBYTES];
+        uint8_t name[CLOAK_LABELBYTES_MAX];
         uint8_t value[256];
         size_t name_len, value_len;
         snprintf(key, sizeof key, "%s/%zu", batch_name, i);
@@ -376,7 +376,7 @@ int main(int argc, char **argv)
     uint8_t vault_key[CLOAK_KEYBYTES], bob_vault_key[CLOAK_KEYBYTES], new_vault_key[CLOAK_KEYBYTES];
     uint8_t old_key_id[CLOAK_KEYIDBYTES], new_key_id[CLOAK_KEYIDBYTES];
     uint8_t account_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], wrapped_account[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], wrapped_account[CLOAK_WRAPPED_KEYBYTES];
     char account_text[256], pair_code[CLOAK_PAIR_CODE_TEXTBYTES], pair_code_bob[CLOAK_PAIR_CODE_TEXTBYTES];
     const char *names[8];
     const char *export_dir = (argc > 2 && strcmp(argv[1], "--export") == 0) ? argv[2] : NULL;
@@ -455,7 +455,7 @@ int main(int argc, char **argv)
     store_forbid(server, account_sk, sizeof account_sk, "service-account private key");
     check(cloak_service_account_wrap(wrapped_account, alice.master_key, account_sk), "wrap the account key");
     store_put(server, "service account", "ci-deploy", "wrapped key", wrapped_account, sizeof wrapped_account);
-    check(cloak_service_account_export(account_blob, account_pk, account_sk), "export the account key");
+    check(cloak_service_account_private_export(account_blob, account_pk, account_sk), "export the account key");
     check(cloak_text_encode(account_text, sizeof account_text, &text_len, account_blob, sizeof account_blob),
           "account key text");
     printf("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %.18s... (%zu characters, kept off the server)\n",

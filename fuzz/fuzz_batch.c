@@ -37,7 +37,7 @@ static uint32_t load32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Section 9.1's layout: 169 + L + 32n bytes, L from 1 to 255, n at most CLOAK_MAX_BATCH_ITEMS. */
+/* Section 9.1's layout: 169 + L + 32n bytes, L from 1 to 255, n at most CLOAK_BATCH_ITEMS_MAX. */
 static int reference_layout(const uint8_t *b, size_t len)
 {
     const int rc = fz_header_verdict(b, len, CLOAK_TYPE_BATCH, 170, SIZE_MAX);
@@ -52,7 +52,7 @@ static int reference_layout(const uint8_t *b, size_t len)
         return CLOAK_E_MALFORMED;
     }
     n = load32(b + 101U + vl);
-    if (n > CLOAK_MAX_BATCH_ITEMS || len != 169U + vl + 32U * (size_t)n) {
+    if (n > CLOAK_BATCH_ITEMS_MAX || len != 169U + vl + 32U * (size_t)n) {
         return CLOAK_E_MALFORMED;
     }
     return CLOAK_OK;
@@ -145,7 +145,7 @@ static void open_item(const cloak_batch *reader, int verified, const uint8_t *ba
 {
     const size_t maxlen = cloak_batch_item_opened_maxlen(item_len);
     const size_t value_cap = a->small_value && maxlen > 0 ? maxlen - 1U : maxlen;
-    const size_t name_cap = a->small_name ? 1U : CLOAK_MAX_LABELBYTES;
+    const size_t name_cap = a->small_name ? 1U : CLOAK_LABELBYTES_MAX;
     uint8_t *name = fz_alloc(name_cap);
     uint8_t *value = fz_alloc(value_cap);
     size_t name_len = 999, value_len = 999;
@@ -190,7 +190,7 @@ static void open_item(const cloak_batch *reader, int verified, const uint8_t *ba
         FUZZ_CHECK(index < cloak_batch_item_count(reader));
         crypto_generichash(digest, sizeof digest, item, item_len, NULL, 0);
         FUZZ_CHECK(memcmp(digest, batch + prefix_len + 32U * (size_t)index, 32) == 0);
-        FUZZ_CHECK(name_len >= 1 && name_len <= CLOAK_MAX_LABELBYTES && name_len <= name_cap);
+        FUZZ_CHECK(name_len >= 1 && name_len <= CLOAK_LABELBYTES_MAX && name_len <= name_cap);
         FUZZ_CHECK(value_len + name_len + CLOAK_BATCH_ITEM_OVERHEADBYTES == item_len);
         if (a->expected != NULL) {
             FUZZ_CHECK(name_len == a->expected_len && memcmp(name, a->expected, name_len) == 0);

@@ -142,7 +142,7 @@ int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_
     if (blob[2] != 0x00 || blob[3] != 0x01) {
         return CLOAK_E_UNSUPPORTED_SUITE;
     }
-    if (blob[1] < CLOAK_TYPE_PASSWORD_RECORD || blob[1] > CLOAK_TYPE_SERVICE_ACCOUNT_KEY) {
+    if (blob[1] < CLOAK_TYPE_PASSWORD_RECORD || blob[1] > CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY) {
         return CLOAK_E_MALFORMED;
     }
     if (blob[1] != type) {

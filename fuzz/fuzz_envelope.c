@@ -193,7 +193,7 @@ static void blob_inspect(const uint8_t *blob, size_t blob_len)
     } else {
         FUZZ_CHECK(blob_len >= CLOAK_HEADERBYTES && blob[0] == 0x01 && blob[2] == 0x00 && blob[3] == 0x01);
         FUZZ_CHECK(type == (int)blob[1] && type >= CLOAK_TYPE_PASSWORD_RECORD &&
-                   type <= CLOAK_TYPE_SERVICE_ACCOUNT_KEY);
+                   type <= CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
         FUZZ_CHECK(memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) == 0);
     }
 }

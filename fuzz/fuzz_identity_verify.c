@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rc = cloak_identity_verify(sig, msg, msg_len, ctx, ctx_len, pk);
     fz_trace("cloak_identity_verify", rc);
-    if (ctx_len > CLOAK_MAX_LABELBYTES) {
+    if (ctx_len > CLOAK_LABELBYTES_MAX) {
         FUZZ_CHECK(rc == CLOAK_E_BAD_PARAMS);
     } else if (rc == CLOAK_OK) {
         FUZZ_CHECK(reference_verify(sig, msg, msg_len, ctx, ctx_len, pk) == 0);

@@ -30,11 +30,11 @@ static void open_expect(const cloak_batch *reader, const uint8_t *batch, size_t 
                         const uint8_t *expected, size_t expected_len, int expect, const uint8_t *blob)
 {
     const size_t value_cap = cloak_batch_item_opened_maxlen(it->blob_len);
-    uint8_t *name = fz_alloc(CLOAK_MAX_LABELBYTES);
+    uint8_t *name = fz_alloc(CLOAK_LABELBYTES_MAX);
     uint8_t *value = fz_alloc(value_cap);
     size_t name_len = 999, value_len = 999;
     const int rc = cloak_batch_open_item(reader, batch, batch_len, blob, it->blob_len, expected, expected_len, name,
-                                         CLOAK_MAX_LABELBYTES, &name_len, value, value_cap, &value_len);
+                                         CLOAK_LABELBYTES_MAX, &name_len, value, value_cap, &value_len);
 
     if (expect == CLOAK_OK) {
         FUZZ_CHECK(rc == CLOAK_OK);
@@ -44,7 +44,7 @@ static void open_expect(const cloak_batch *reader, const uint8_t *batch, size_t 
         /* expect < 0 is a specific code; 1 means "any failure". */
         FUZZ_CHECK(rc != CLOAK_OK && (expect == 1 || rc == expect));
         FUZZ_CHECK(name_len == 0 && value_len == 0);
-        FUZZ_CHECK(fz_is_zero(name, CLOAK_MAX_LABELBYTES) && fz_is_zero(value, value_cap));
+        FUZZ_CHECK(fz_is_zero(name, CLOAK_LABELBYTES_MAX) && fz_is_zero(value, value_cap));
     }
     free(name);
     free(value);

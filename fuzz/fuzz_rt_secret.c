@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ctx_len > 0) {
             memcpy(ctx2, ctx, ctx_len);
         }
-        open_expect(&vault, name, name_len, ctx2, ctx_len < CLOAK_MAX_LABELBYTES ? ctx_len + 1U : ctx_len - 1U,
+        open_expect(&vault, name, name_len, ctx2, ctx_len < CLOAK_LABELBYTES_MAX ? ctx_len + 1U : ctx_len - 1U,
                     sealed, sealed_len, CLOAK_E_AUTH, value, value_len);
         free(ctx2);
     }

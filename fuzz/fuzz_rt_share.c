@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         uint8_t *vid2 = fz_alloc(vid_len + 1U);
         memcpy(vid2, vid, vid_len);
-        open_expect(share, vid2, vid_len < CLOAK_MAX_LABELBYTES ? vid_len + 1U : vid_len - 1U, enc_pk, enc_sk,
+        open_expect(share, vid2, vid_len < CLOAK_LABELBYTES_MAX ? vid_len + 1U : vid_len - 1U, enc_pk, enc_sk,
                     id_pk, CLOAK_E_BAD_SIGNATURE, vault_key);
         free(vid2);
     }

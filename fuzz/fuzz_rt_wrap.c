@@ -1,6 +1,6 @@
 /*
  * Round trip of private-key wrapping: cloak_identity_wrap()/_unwrap(), cloak_encryption_wrap()/
- * _unwrap(), cloak_service_account_wrap()/_unwrap() and cloak_service_account_export()/_import().
+ * _unwrap(), cloak_service_account_wrap()/_unwrap() and cloak_service_account_private_export()/_import().
  *
  * Input: op(1) || master key(32) || identity seed(32) || X25519 private key(32), any bytes
  *   (unclamped keys included; docs/protocol.md section 6)
@@ -110,11 +110,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The plain export of the account key. */
     {
-        uint8_t *blob = fz_alloc(CLOAK_SERVICE_ACCOUNT_KEYBYTES);
+        uint8_t *blob = fz_alloc(CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
         uint8_t *pk = fz_alloc(32);
         uint8_t *sk = fz_alloc(32);
-        FUZZ_CHECK(cloak_service_account_export(blob, x_pk, x_sk) == CLOAK_OK);
-        FUZZ_CHECK(cloak_service_account_import(pk, sk, blob, CLOAK_SERVICE_ACCOUNT_KEYBYTES) == CLOAK_OK);
+        FUZZ_CHECK(cloak_service_account_private_export(blob, x_pk, x_sk) == CLOAK_OK);
+        FUZZ_CHECK(cloak_service_account_private_import(pk, sk, blob, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) == CLOAK_OK);
         FUZZ_CHECK(memcmp(pk, x_pk, 32) == 0 && memcmp(sk, x_sk, 32) == 0);
         free(blob);
         free(pk);

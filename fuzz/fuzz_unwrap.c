@@ -1,6 +1,6 @@
 /*
  * Private keys from the server or a key file: cloak_identity_unwrap(), cloak_encryption_unwrap(),
- * cloak_service_account_unwrap(), cloak_service_account_import(), and cloak_wrapped_key_public_key()
+ * cloak_service_account_unwrap(), cloak_service_account_private_import(), and cloak_wrapped_key_public_key()
  * on every wrapped input.
  *
  * Input: op(1) || [master key(32) if op bit 2] || blob
@@ -130,11 +130,11 @@ static void account_import(const uint8_t *blob, size_t blob_len)
 {
     uint8_t *pk = fz_alloc(CLOAK_ENCRYPTION_PUBLICKEYBYTES);
     uint8_t *sk = fz_alloc(CLOAK_ENCRYPTION_SECRETKEYBYTES);
-    uint8_t again[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
-    const int rc = cloak_service_account_import(pk, sk, blob, blob_len);
-    int expected = fz_header_verdict(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, CLOAK_SERVICE_ACCOUNT_KEYBYTES,
-                                     CLOAK_SERVICE_ACCOUNT_KEYBYTES);
-    fz_trace("cloak_service_account_import", rc);
+    uint8_t again[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    const int rc = cloak_service_account_private_import(pk, sk, blob, blob_len);
+    int expected = fz_header_verdict(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES,
+                                     CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
+    fz_trace("cloak_service_account_private_import", rc);
 
     /* Section 6.1: header || private key || public key, the key id the public key's. */
     if (expected == CLOAK_OK) {
@@ -151,8 +151,8 @@ static void account_import(const uint8_t *blob, size_t blob_len)
     if (rc != CLOAK_OK) {
         FUZZ_CHECK(fz_is_zero(pk, 32) && fz_is_zero(sk, 32));
     } else {
-        FUZZ_CHECK(blob_len == CLOAK_SERVICE_ACCOUNT_KEYBYTES);
-        FUZZ_CHECK(cloak_service_account_export(again, pk, sk) == CLOAK_OK);
+        FUZZ_CHECK(blob_len == CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
+        FUZZ_CHECK(cloak_service_account_private_export(again, pk, sk) == CLOAK_OK);
         FUZZ_CHECK(memcmp(again, blob, sizeof again) == 0);
     }
     free(pk);

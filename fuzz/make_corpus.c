@@ -78,7 +78,7 @@ typedef struct blobs {
     size_t batch_len;
     uint8_t items[N_ITEMS][ITEM_CAP];
     size_t item_lens[N_ITEMS];
-    uint8_t account_key[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t account_key[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
 } blobs;
 
 static const char *const item_names[N_ITEMS] = {"DATABASE_URL", "API_TOKEN", "x"};
@@ -123,7 +123,7 @@ static void make_blobs(blobs *b)
     CHECK_OK(cloak_share_seal(b->share, k->vault_key, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, k->bob_enc_pk,
                               k->alice_id_sk));
     make_batch(b->batch, sizeof b->batch, &b->batch_len, b->items, b->item_lens, N_ITEMS, k->alice_id_sk);
-    CHECK_OK(cloak_service_account_export(b->account_key, k->account_pk, k->account_sk));
+    CHECK_OK(cloak_service_account_private_export(b->account_key, k->account_pk, k->account_sk));
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@
 #define OFF_CREATOR 68U
 #define OFF_VAULT_ID 100U                                  /* lp8(vault id) */
 #define PREFIX_FIXED 105U                                  /* bytes 0..105+L minus L */
-#define PREFIX_MAX (PREFIX_FIXED + CLOAK_MAX_LABELBYTES)
+#define PREFIX_MAX (PREFIX_FIXED + CLOAK_LABELBYTES_MAX)
 #define BATCH_FIXED (PREFIX_FIXED + CLOAK_SIGNATUREBYTES)  /* 169 + L + 32n */
 
 /* Item offsets (section 9.2). */
@@ -35,7 +35,7 @@
 #define ITEM_MINBYTES (CLOAK_BATCH_ITEM_OVERHEADBYTES + 1U) /* a name of at least one byte */
 
 #define INFO_MAX (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH) + CLOAK_ENCRYPTION_PUBLICKEYBYTES + \
-                  BATCH_IDBYTES + 1U + CLOAK_MAX_LABELBYTES)
+                  BATCH_IDBYTES + 1U + CLOAK_LABELBYTES_MAX)
 
 /* Role tags: any other value (a wiped or never-initialised state) is refused. */
 #define ROLE_WRITER 0x63627772U
@@ -53,7 +53,7 @@ typedef struct batch_state {
 
 _Static_assert(sizeof(batch_state) <= CLOAK_BATCH_STATEBYTES, "batch state does not fit cloak_batch");
 _Static_assert(_Alignof(batch_state) <= _Alignof(cloak_batch), "batch state is more aligned than cloak_batch");
-_Static_assert(PREFIX_FIXED + CLOAK_MAX_LABELBYTES + CLOAK_BATCH_DIGESTBYTES <= CLOAK_SIGNED_CONTENT_MAX,
+_Static_assert(PREFIX_FIXED + CLOAK_LABELBYTES_MAX + CLOAK_BATCH_DIGESTBYTES <= CLOAK_SIGNED_CONTENT_MAX,
                "batch signed content exceeds the signing bound");
 
 /* cloak_batch is an aligned opaque byte array that only this file interprets, always as batch_state. */
@@ -104,7 +104,7 @@ static size_t batch_signed_content(uint8_t content[PREFIX_MAX + CLOAK_BATCH_DIGE
 
 size_t cloak_batch_item_len(size_t name_len, size_t value_len)
 {
-    if (name_len == 0 || name_len > CLOAK_MAX_LABELBYTES ||
+    if (name_len == 0 || name_len > CLOAK_LABELBYTES_MAX ||
         value_len > SIZE_MAX - CLOAK_BATCH_ITEM_OVERHEADBYTES - name_len) {
         return 0;
     }
@@ -113,7 +113,7 @@ size_t cloak_batch_item_len(size_t name_len, size_t value_len)
 
 size_t cloak_batch_len(size_t vault_id_len, size_t item_count)
 {
-    if (vault_id_len == 0 || vault_id_len > CLOAK_MAX_LABELBYTES || item_count > CLOAK_MAX_BATCH_ITEMS) {
+    if (vault_id_len == 0 || vault_id_len > CLOAK_LABELBYTES_MAX || item_count > CLOAK_BATCH_ITEMS_MAX) {
         return 0;
     }
     /* At most 169 + 255 + 32,000,000: no overflow even with a 32-bit size_t. */
@@ -139,7 +139,7 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
     }
     cloak__wipe(batch, sizeof *batch);
     if (account_public_key == NULL || vault_id == NULL || vault_id_len == 0 ||
-        vault_id_len > CLOAK_MAX_LABELBYTES) {
+        vault_id_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
     s = state_of(batch);
@@ -188,7 +188,7 @@ int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, si
     }
     s = state_of(batch);
     len = cloak_batch_item_len(name_len, value_len);
-    if (!state_is(s, ROLE_WRITER) || s->count >= CLOAK_MAX_BATCH_ITEMS || len == 0 ||
+    if (!state_is(s, ROLE_WRITER) || s->count >= CLOAK_BATCH_ITEMS_MAX || len == 0 ||
         len - ITEM_OFF_CT - CLOAK_AEAD_TAGBYTES > crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX) {
         goto bad_params;
     }
@@ -301,7 +301,7 @@ fail:
  * ---------------------------------------------------------------------------------------------- */
 
 /* Header and exact length of a batch blob: 169 + L + 32n, with L in 1..255 and n at most
- * CLOAK_MAX_BATCH_ITEMS. Gives bytes 0..105+L's length and n. */
+ * CLOAK_BATCH_ITEMS_MAX. Gives bytes 0..105+L's length and n. */
 static int batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *batch_blob, size_t batch_len)
 {
     int rc = cloak__header_check(batch_blob, batch_len, CLOAK_TYPE_BATCH);
@@ -314,7 +314,7 @@ static int batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *batch_bl
     }
     *prefix_len = PREFIX_FIXED + (size_t)batch_blob[OFF_VAULT_ID];
     *n = cloak__load32_be(batch_blob + *prefix_len - 4U);
-    if (*n > CLOAK_MAX_BATCH_ITEMS || batch_len != cloak_batch_len(*prefix_len - PREFIX_FIXED, *n)) {
+    if (*n > CLOAK_BATCH_ITEMS_MAX || batch_len != cloak_batch_len(*prefix_len - PREFIX_FIXED, *n)) {
         return CLOAK_E_MALFORMED;
     }
     return CLOAK_OK;
@@ -486,7 +486,7 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
     }
     if (reader == NULL || batch_blob == NULL || name_len == NULL || value_len == NULL ||
         (name == NULL && name_cap > 0) || (value == NULL && value_cap > 0) ||
-        (expected_name != NULL && (expected_name_len == 0 || expected_name_len > CLOAK_MAX_LABELBYTES)) ||
+        (expected_name != NULL && (expected_name_len == 0 || expected_name_len > CLOAK_LABELBYTES_MAX)) ||
         (expected_name == NULL && expected_name_len > 0)) {
         rc = CLOAK_E_BAD_PARAMS;
         goto fail;
@@ -535,7 +535,7 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
     if (expected_name != NULL) {
         name_need = expected_name_len;
     } else {
-        name_need = pt_len - 1U < CLOAK_MAX_LABELBYTES ? pt_len - 1U : CLOAK_MAX_LABELBYTES;
+        name_need = pt_len - 1U < CLOAK_LABELBYTES_MAX ? pt_len - 1U : CLOAK_LABELBYTES_MAX;
     }
     if (value_cap < pt_len || name_cap < name_need) {
         rc = CLOAK_E_BUFFER_TOO_SMALL;

@@ -12,7 +12,7 @@
 #include "internal.h"
 
 /* lp8(label) || content, for the longest label and content. */
-#define LABELED_MSG_MAX (1U + CLOAK_MAX_LABELBYTES + CLOAK_SIGNED_CONTENT_MAX)
+#define LABELED_MSG_MAX (1U + CLOAK_LABELBYTES_MAX + CLOAK_SIGNED_CONTENT_MAX)
 
 static const uint8_t empty_input[1] = {0};
 
@@ -63,7 +63,7 @@ static size_t labeled_message(uint8_t buf[LABELED_MSG_MAX], const char *label, c
         return 0;
     }
     label_len = strlen(label);
-    if (label_len > CLOAK_MAX_LABELBYTES) {
+    if (label_len > CLOAK_LABELBYTES_MAX) {
         return 0;
     }
     buf[0] = (uint8_t)label_len;

@@ -19,7 +19,7 @@ static const char *const type_names[] = {
     "share",           /* 0x09 CLOAK_TYPE_SHARE */
     "batch",           /* 0x0A CLOAK_TYPE_BATCH */
     "item",            /* 0x0B CLOAK_TYPE_BATCH_ITEM */
-    "accountkey",      /* 0x0C CLOAK_TYPE_SERVICE_ACCOUNT_KEY */
+    "accountkey",      /* 0x0C CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY */
 };
 
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))

@@ -7,7 +7,7 @@
 #include "internal.h"
 
 /* lp8(context) || SHA-512(message) */
-#define USER_CONTENT_MAXBYTES (1U + CLOAK_MAX_LABELBYTES + crypto_hash_sha512_BYTES)
+#define USER_CONTENT_MAXBYTES (1U + CLOAK_LABELBYTES_MAX + crypto_hash_sha512_BYTES)
 
 void cloak_identity_keypair(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                             uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
@@ -64,7 +64,7 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
         (context == NULL && context_len > 0)) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (context_len > CLOAK_MAX_LABELBYTES) {
+    if (context_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);
@@ -86,7 +86,7 @@ int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const u
         (context == NULL && context_len > 0)) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (context_len > CLOAK_MAX_LABELBYTES) {
+    if (context_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);

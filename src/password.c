@@ -156,7 +156,7 @@ static int derive_check(const uint8_t *master_key, const uint8_t *login_key, con
     if (buffers_overlap(master_key, CLOAK_KEYBYTES, login_key, CLOAK_KEYBYTES)) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (password == NULL || password_len < 1 || password_len > CLOAK_PASSWORD_MAXBYTES) {
+    if (password == NULL || password_len < 1 || password_len > CLOAK_PASSWORDBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
     return CLOAK_OK;

@@ -24,7 +24,7 @@
 
 #define SECRET_NONCE_OFF CLOAK_HEADERBYTES
 #define SECRET_CT_OFF (CLOAK_HEADERBYTES + CLOAK_XNONCEBYTES)
-#define SECRET_AD_MAXBYTES (CLOAK_HEADERBYTES + 3U * (1U + CLOAK_MAX_LABELBYTES))
+#define SECRET_AD_MAXBYTES (CLOAK_HEADERBYTES + 3U * (1U + CLOAK_LABELBYTES_MAX))
 
 _Static_assert(SECRET_CT_OFF + CLOAK_AEAD_TAGBYTES == CLOAK_SECRET_OVERHEADBYTES, "secret layout");
 
@@ -55,8 +55,8 @@ static int at_offset(const void *p, const void *base, size_t off)
 /* The labels a secret is bound to: name 1..255 bytes, context 0..255 (NULL only when empty). */
 static int labels_ok(const uint8_t *name, size_t name_len, const uint8_t *context, size_t context_len)
 {
-    return name != NULL && name_len >= 1U && name_len <= CLOAK_MAX_LABELBYTES &&
-           (context != NULL || context_len == 0U) && context_len <= CLOAK_MAX_LABELBYTES;
+    return name != NULL && name_len >= 1U && name_len <= CLOAK_LABELBYTES_MAX &&
+           (context != NULL || context_len == 0U) && context_len <= CLOAK_LABELBYTES_MAX;
 }
 
 /* ad = ad_prefix (header || lp8(vault id)) || lp8(name) || lp8(context); returns its length. */

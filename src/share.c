@@ -26,16 +26,16 @@
 #define SHARE_AAD_LEN SHARE_ENC_OFF
 
 #define SHARE_INFO_MAXBYTES                                                                          \
-    (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE) + 1U + CLOAK_MAX_LABELBYTES +                      \
+    (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE) + 1U + CLOAK_LABELBYTES_MAX +                      \
      CLOAK_ENCRYPTION_PUBLICKEYBYTES + CLOAK_IDENTITY_PUBLICKEYBYTES)
-#define SHARE_CONTENT_MAXBYTES (SHARE_SIG_OFF + 1U + CLOAK_MAX_LABELBYTES + CLOAK_ENCRYPTION_PUBLICKEYBYTES)
+#define SHARE_CONTENT_MAXBYTES (SHARE_SIG_OFF + 1U + CLOAK_LABELBYTES_MAX + CLOAK_ENCRYPTION_PUBLICKEYBYTES)
 
 _Static_assert(SHARE_SIG_OFF + CLOAK_SIGNATUREBYTES == CLOAK_SHAREBYTES, "share layout");
 _Static_assert(SHARE_CONTENT_MAXBYTES <= CLOAK_SIGNED_CONTENT_MAX, "share signed content bound");
 
 static int vault_id_ok(const uint8_t *vault_id, size_t vault_id_len)
 {
-    return vault_id != NULL && vault_id_len >= 1U && vault_id_len <= CLOAK_MAX_LABELBYTES;
+    return vault_id != NULL && vault_id_len >= 1U && vault_id_len <= CLOAK_LABELBYTES_MAX;
 }
 
 /* info = lp8("libcloak v1 vault key share") || lp8(vault id) || recipient pk || sender identity pk */

@@ -26,7 +26,7 @@ typedef struct vault_layout {
     uint8_t magic[8];
     uint8_t secret_key[CLOAK_KEYBYTES];
     uint8_t index_key[CLOAK_KEYBYTES];
-    uint8_t ad_prefix[CLOAK_HEADERBYTES + 1U + CLOAK_MAX_LABELBYTES];
+    uint8_t ad_prefix[CLOAK_HEADERBYTES + 1U + CLOAK_LABELBYTES_MAX];
 } vault_layout;
 
 _Static_assert(sizeof(vault_layout) <= CLOAK_VAULT_STATEBYTES, "vault state does not fit cloak_vault");
@@ -59,7 +59,7 @@ int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES]
         return CLOAK_E_BAD_PARAMS;
     }
     cloak__wipe(vault, sizeof *vault);
-    if (vault_key == NULL || vault_id == NULL || vault_id_len < 1U || vault_id_len > CLOAK_MAX_LABELBYTES) {
+    if (vault_key == NULL || vault_id == NULL || vault_id_len < 1U || vault_id_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
 
@@ -126,12 +126,12 @@ int cloak_vault_blind_index(const cloak_vault *vault, uint8_t index[CLOAK_BLIND_
         return CLOAK_E_BAD_PARAMS;
     }
     memset(index, 0, CLOAK_BLIND_INDEXBYTES);
-    if (!vault_ready(vault) || name == NULL || name_len < 1U || name_len > CLOAK_MAX_LABELBYTES) {
+    if (!vault_ready(vault) || name == NULL || name_len < 1U || name_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
 
     /* lp8(vault id) || lp8(name); names are confidential to the application, so the copy is wiped. */
-    uint8_t msg[2U * (1U + CLOAK_MAX_LABELBYTES)];
+    uint8_t msg[2U * (1U + CLOAK_LABELBYTES_MAX)];
     const uint8_t *const s = vault->opaque.bytes;
     const size_t lpvid_len = 1U + (size_t)s[VAULT_LPVID_OFF];
     memcpy(msg, s + VAULT_LPVID_OFF, lpvid_len);

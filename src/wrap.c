@@ -208,7 +208,7 @@ int cloak_service_account_unwrap(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBY
                          wrapped_len);
 }
 
-int cloak_service_account_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES],
+int cloak_service_account_private_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES],
                                  const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                  const uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES])
 {
@@ -217,7 +217,7 @@ int cloak_service_account_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES],
     int rc;
 
     if (blob != NULL) {
-        memset(blob, 0, CLOAK_SERVICE_ACCOUNT_KEYBYTES);
+        memset(blob, 0, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
     }
     if (blob == NULL || public_key == NULL || secret_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
@@ -225,13 +225,13 @@ int cloak_service_account_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES],
     memcpy(pk, public_key, sizeof pk);
     memcpy(sk, secret_key, sizeof sk);
     /* Same check as the importer's, so no blob is written that could not be read back. */
-    rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, sk);
+    rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, sk);
     if (rc == CLOAK_OK && cloak__memcmp_ct(derived, pk, sizeof pk) != 0) {
         rc = CLOAK_E_MISMATCH;
     }
     if (rc == CLOAK_OK) {
         cloak__public_key_id(key_id, pk);
-        cloak__header_write(blob, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, key_id);
+        cloak__header_write(blob, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, key_id);
         memcpy(blob + ACCOUNT_PRIVATE_OFFSET, sk, sizeof sk);
         memcpy(blob + ACCOUNT_PUBLIC_OFFSET, pk, sizeof pk);
     }
@@ -239,7 +239,7 @@ int cloak_service_account_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES],
     return rc;
 }
 
-int cloak_service_account_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+int cloak_service_account_private_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                  uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *blob,
                                  size_t blob_len)
 {
@@ -256,18 +256,18 @@ int cloak_service_account_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBY
     if (public_key == NULL || secret_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_KEY);
+    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
     if (rc != CLOAK_OK) {
         return rc;
     }
-    if (blob_len != CLOAK_SERVICE_ACCOUNT_KEYBYTES) {
+    if (blob_len != CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) {
         return CLOAK_E_MALFORMED;
     }
     cloak__public_key_id(key_id, blob + ACCOUNT_PUBLIC_OFFSET);
     if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
         return CLOAK_E_MALFORMED;
     }
-    rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, blob + ACCOUNT_PRIVATE_OFFSET);
+    rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, blob + ACCOUNT_PRIVATE_OFFSET);
     if (rc == CLOAK_OK && cloak__memcmp_ct(derived, blob + ACCOUNT_PUBLIC_OFFSET, sizeof derived) != 0) {
         rc = CLOAK_E_MISMATCH;
     }

@@ -237,8 +237,8 @@ static void test_sizes(void **state)
     assert_int_equal(cloak_batch_len(255, 3), 169 + 255 + 96);
     assert_int_equal(cloak_batch_len(0, 1), 0);
     assert_int_equal(cloak_batch_len(256, 1), 0);
-    assert_int_equal(cloak_batch_len(10, CLOAK_MAX_BATCH_ITEMS), 169 + 10 + 32 * (size_t)CLOAK_MAX_BATCH_ITEMS);
-    assert_int_equal(cloak_batch_len(10, CLOAK_MAX_BATCH_ITEMS + 1U), 0);
+    assert_int_equal(cloak_batch_len(10, CLOAK_BATCH_ITEMS_MAX), 169 + 10 + 32 * (size_t)CLOAK_BATCH_ITEMS_MAX);
+    assert_int_equal(cloak_batch_len(10, CLOAK_BATCH_ITEMS_MAX + 1U), 0);
     assert_int_equal(cloak_batch_len(10, SIZE_MAX), 0);
     assert_int_equal(sizeof(cloak_batch), CLOAK_BATCH_STATEBYTES);
     /* The value buffer open_item needs: the whole plaintext lp8(name) || value. */
@@ -452,7 +452,7 @@ static void test_tamper_batch(void **state)
     verify_expect(blob, f->blob_len, &account_a, creator.pk, 1, CLOAK_E_MALFORMED);
     /* n above the bound. */
     memcpy(blob, f->blob, f->blob_len);
-    cloak__store32_be(blob + 101 + f->vault_id_len, CLOAK_MAX_BATCH_ITEMS + 1U);
+    cloak__store32_be(blob + 101 + f->vault_id_len, CLOAK_BATCH_ITEMS_MAX + 1U);
     verify_expect(blob, f->blob_len, &account_a, creator.pk, 1, CLOAK_E_MALFORMED);
     /* L = 0. */
     memcpy(blob, f->blob, f->blob_len);
@@ -1199,7 +1199,7 @@ static void test_open_buffers_and_roles(void **state)
 static void test_max_items(void **state)
 {
     (void)state;
-    const size_t n = CLOAK_MAX_BATCH_ITEMS;
+    const size_t n = CLOAK_BATCH_ITEMS_MAX;
     uint8_t *digests = malloc(32 * n);
     uint8_t *blob = malloc(cloak_batch_len(1, n));
     uint8_t item[ITEM_CAP];

@@ -504,7 +504,7 @@ static void test_text_whitespace(void **state)
     int n;
     (void)state;
 
-    encode_sample(CLOAK_TYPE_SERVICE_ACCOUNT_KEY, 84, 8);
+    encode_sample(CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, 84, 8);
     for (i = 0; i < sizeof ok_around / sizeof ok_around[0]; i++) {
         for (j = 0; j < sizeof ok_around / sizeof ok_around[0]; j++) {
             n = snprintf(t2, sizeof t2, "%s%s%s", ok_around[i], g_text, ok_around[j]);

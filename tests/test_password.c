@@ -529,7 +529,7 @@ static void test_derive_bounds(void **state)
 
 static void test_derive_password_length(void **state)
 {
-    uint8_t long_pw[CLOAK_PASSWORD_MAXBYTES + 1];
+    uint8_t long_pw[CLOAK_PASSWORDBYTES_MAX + 1];
     uint8_t master[KEY_LEN], login[KEY_LEN], m2[KEY_LEN], l2[KEY_LEN];
     (void)state;
 
@@ -537,13 +537,13 @@ static void test_derive_password_length(void **state)
     expect_derive_fails(CLOAK_E_BAD_PARAMS, password, 0, base_record, RECORD_LEN);
     expect_derive_fails(CLOAK_E_BAD_PARAMS, NULL, 0, base_record, RECORD_LEN);
     expect_derive_fails(CLOAK_E_BAD_PARAMS, NULL, 1, base_record, RECORD_LEN);
-    expect_derive_fails(CLOAK_E_BAD_PARAMS, long_pw, CLOAK_PASSWORD_MAXBYTES + 1, base_record, RECORD_LEN);
+    expect_derive_fails(CLOAK_E_BAD_PARAMS, long_pw, CLOAK_PASSWORDBYTES_MAX + 1, base_record, RECORD_LEN);
     expect_derive_fails(CLOAK_E_BAD_PARAMS, long_pw, SIZE_MAX, base_record, RECORD_LEN);
     /* 1 and 4096 bytes are accepted, and every byte counts. */
     assert_int_equal(derive(master, login, long_pw, 1, base_record, RECORD_LEN), CLOAK_OK);
-    assert_int_equal(derive(master, login, long_pw, CLOAK_PASSWORD_MAXBYTES, base_record, RECORD_LEN), CLOAK_OK);
-    long_pw[CLOAK_PASSWORD_MAXBYTES - 1] = 'y';
-    assert_int_equal(derive(m2, l2, long_pw, CLOAK_PASSWORD_MAXBYTES, base_record, RECORD_LEN), CLOAK_OK);
+    assert_int_equal(derive(master, login, long_pw, CLOAK_PASSWORDBYTES_MAX, base_record, RECORD_LEN), CLOAK_OK);
+    long_pw[CLOAK_PASSWORDBYTES_MAX - 1] = 'y';
+    assert_int_equal(derive(m2, l2, long_pw, CLOAK_PASSWORDBYTES_MAX, base_record, RECORD_LEN), CLOAK_OK);
     assert_memory_not_equal(master, m2, KEY_LEN);
     assert_memory_not_equal(login, l2, KEY_LEN);
 }

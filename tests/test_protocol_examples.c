@@ -130,10 +130,10 @@ static void examples(void **state)
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES], master[32], login[32], key_id[CLOAK_KEYIDBYTES];
     uint8_t pub[CLOAK_PUBLIC_KEY_BLOBBYTES], bundle[CLOAK_BUNDLEBYTES], wrapped[CLOAK_WRAPPED_KEYBYTES];
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], share[CLOAK_SHAREBYTES], vault_key[32];
+    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], share[CLOAK_SHAREBYTES], vault_key[32];
     uint8_t sealed[CLOAK_SECRET_OVERHEADBYTES + 64], index[CLOAK_BLIND_INDEXBYTES], sig[64];
     uint8_t opened[64], k2[32], pk2[32], sk2[64], digests[2 * CLOAK_BATCH_DIGESTBYTES];
-    uint8_t item0[128], item1[128], batch_blob[512], name[CLOAK_MAX_LABELBYTES], value[64];
+    uint8_t item0[128], item1[128], batch_blob[512], name[CLOAK_LABELBYTES_MAX], value[64];
     size_t sealed_len, opened_len, item0_len, item1_len, batch_len, name_len, value_len;
     char fingerprint[CLOAK_FINGERPRINT_TEXTBYTES], pair[CLOAK_PAIR_CODE_TEXTBYTES];
     const char *password = "correct horse battery staple";
@@ -197,7 +197,7 @@ static void examples(void **state)
     assert_memory_equal(sk2, alice.identity_sk, 64);
     assert_int_equal(cloak_encryption_wrap(wrapped, master, alice.encryption_sk), CLOAK_OK);
     emit_hex("Alice's encryption key wrapped under her master key (type 0x06)", wrapped, sizeof wrapped);
-    assert_int_equal(cloak_service_account_export(account_blob, bob.encryption_pk, bob.encryption_sk), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_export(account_blob, bob.encryption_pk, bob.encryption_sk), CLOAK_OK);
     emit_hex("A service-account private key in the clear (type 0x0C), Bob's encryption key pair used as one",
              account_blob, sizeof account_blob);
     emit_text("Its text form", account_blob, sizeof account_blob);

@@ -16,7 +16,7 @@
 #include "support/expect.h"
 
 #define W CLOAK_WRAPPED_KEYBYTES
-#define A CLOAK_SERVICE_ACCOUNT_KEYBYTES
+#define A CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES
 
 typedef int (*wrap_fn)(uint8_t *, const uint8_t *, const uint8_t *);
 typedef int (*unwrap_fn)(uint8_t *, uint8_t *, const uint8_t *, const uint8_t *, size_t);
@@ -382,7 +382,7 @@ static int import(uint8_t pk[32], uint8_t sk[32], const uint8_t *blob, size_t le
     int rc;
     memset(pk, 0xAA, 32);
     memset(sk, 0xAA, 32);
-    rc = cloak_service_account_import(pk, sk, blob, len);
+    rc = cloak_service_account_private_import(pk, sk, blob, len);
     if (rc != CLOAK_OK) {
         assert_true(all_zero(pk, 32));
         assert_true(all_zero(sk, 32));
@@ -402,10 +402,10 @@ static void test_service_account_export(void **state)
     cloak_encryption_keypair(pk, sk);
     cloak_encryption_keypair(opk, osk);
     memset(blob, 0xAA, sizeof blob);
-    assert_int_equal(cloak_service_account_export(blob, pk, sk), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_export(blob, pk, sk), CLOAK_OK);
     spec_public_key_id(id, pk);
     assert_int_equal(blob[0], 1);
-    assert_int_equal(blob[1], CLOAK_TYPE_SERVICE_ACCOUNT_KEY);
+    assert_int_equal(blob[1], CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
     assert_int_equal(blob[2], 0);
     assert_int_equal(blob[3], 1);
     assert_memory_equal(blob + 4, id, 16);
@@ -436,7 +436,7 @@ static void test_service_account_export(void **state)
         memcpy(bad, blob, A);
         bad[1] = (uint8_t)t;
         assert_int_equal(import(pk2, sk2, bad, A),
-                         t == CLOAK_TYPE_SERVICE_ACCOUNT_KEY ? CLOAK_OK
+                         t == CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY ? CLOAK_OK
                          : (t >= 1 && t <= 12)               ? CLOAK_E_WRONG_TYPE
                                                              : CLOAK_E_MALFORMED);
     }
@@ -450,7 +450,7 @@ static void test_service_account_export(void **state)
     /* Mismatched halves: refused on export, and on import of a hand-made blob whose key id is
      * consistent with its public key. */
     memset(bad, 0xAA, A);
-    assert_int_equal(cloak_service_account_export(bad, pk, osk), CLOAK_E_MISMATCH);
+    assert_int_equal(cloak_service_account_private_export(bad, pk, osk), CLOAK_E_MISMATCH);
     assert_true(all_zero(bad, A));
     memcpy(bad, blob, A);
     memcpy(bad + 20, osk, 32);
@@ -460,23 +460,23 @@ static void test_service_account_export(void **state)
     cloak_vault_key_generate(mk);
     assert_int_equal(cloak_service_account_wrap(w, mk, sk), CLOAK_OK);
     assert_int_equal(cloak_service_account_unwrap(pk2, sk2, mk, w, W), CLOAK_OK);
-    assert_int_equal(cloak_service_account_export(bad, pk2, sk2), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_export(bad, pk2, sk2), CLOAK_OK);
     assert_memory_equal(bad, blob, A);
 
     /* NULL pointers. */
     memset(bad, 0xAA, A);
-    assert_int_equal(cloak_service_account_export(bad, NULL, sk), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_service_account_private_export(bad, NULL, sk), CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(bad, A));
     memset(bad, 0xAA, A);
-    assert_int_equal(cloak_service_account_export(bad, pk, NULL), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_service_account_private_export(bad, pk, NULL), CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(bad, A));
-    assert_int_equal(cloak_service_account_export(NULL, pk, sk), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_service_account_private_export(NULL, pk, sk), CLOAK_E_BAD_PARAMS);
     assert_int_equal(import(pk2, sk2, NULL, A), CLOAK_E_BAD_PARAMS);
     memset(sk2, 0xAA, 32);
-    assert_int_equal(cloak_service_account_import(NULL, sk2, blob, A), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_service_account_private_import(NULL, sk2, blob, A), CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(sk2, 32));
     memset(pk2, 0xAA, 32);
-    assert_int_equal(cloak_service_account_import(pk2, NULL, blob, A), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_service_account_private_import(pk2, NULL, blob, A), CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(pk2, 32));
 }
 

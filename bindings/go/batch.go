@@ -56,7 +56,7 @@ type BatchWriter struct {
 }
 
 // NewBatchWriter starts a batch for the service account's public key and a vault id (1 to
-// MaxLabelBytes bytes).
+// LabelBytesMax bytes).
 func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, error) {
 	const op = "batch begin"
 	if err := ready(op); err != nil {
@@ -74,8 +74,8 @@ func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, 
 	return w, nil
 }
 
-// SealItem seals one secret (its name, 1 to MaxLabelBytes bytes, travels inside the item) as the
-// batch's next item, of BatchItemLen(len(name), len(value)) bytes. At most MaxBatchItems items.
+// SealItem seals one secret (its name, 1 to LabelBytesMax bytes, travels inside the item) as the
+// batch's next item, of BatchItemLen(len(name), len(value)) bytes. At most BatchItemsMax items.
 func (w *BatchWriter) SealItem(name, value []byte) ([]byte, error) {
 	const op = "batch seal item"
 	w.mu.Lock()
@@ -233,7 +233,7 @@ func (r *BatchReader) open(op string, item, expected []byte) ([]byte, []byte, er
 	if r.state.st == nil {
 		return nil, nil, wiped(op)
 	}
-	name := make([]byte, MaxLabelBytes)
+	name := make([]byte, LabelBytesMax)
 	value := make([]byte, BatchItemOpenedMaxLen(len(item)))
 	var nl, vl C.size_t
 	rc := C.cloak_batch_open_item(r.state.st, u8(r.batch), sz(len(r.batch)), u8(item), sz(len(item)),

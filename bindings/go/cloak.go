@@ -52,7 +52,7 @@ import (
 const (
 	KeyBytes                 = 32  // master, login and vault keys
 	KeyIDBytes               = 16  // the key id every blob carries
-	MaxLabelBytes            = 255 // vault ids, secret names, contexts
+	LabelBytesMax            = 255 // vault ids, secret names, contexts
 	HeaderBytes              = 20  // the envelope header of every blob
 	IdentityPublicKeyBytes   = 32  // Ed25519 public key
 	IdentitySecretKeyBytes   = 64  // Ed25519 seed followed by the public key
@@ -64,7 +64,7 @@ const (
 	PublicKeyBlobBytes       = 52  // header + public key
 	BundleBytes              = 148 // header + identity key + encryption key + signature
 	WrappedKeyBytes          = 124 // header + public key + nonce + sealed private key
-	ServiceAccountKeyBytes   = 84  // header + private key + public key, in the clear
+	ServiceAccountPrivateBlobBytes   = 84  // header + private key + public key, in the clear
 	ShareBytes               = 196 // header + sender + enc + sealed vault key + signature
 	SecretOverheadBytes      = 60  // a sealed secret is this much longer than its value
 	BatchItemOverheadBytes   = 57  // a batch item is this much longer than name + value
@@ -74,9 +74,9 @@ const (
 	PasswordRecordBytes      = 48  // header + m + t + p + salt
 	HPKEEncBytes             = 32  // an HPKE encapsulated key
 	HPKETagBytes             = 16  // an HPKE ciphertext is this much longer than its plaintext
-	MaxBatchItems            = 1000000
-	// MaxPasswordBytes is the longest password accepted (the shortest is one byte).
-	MaxPasswordBytes = 4096
+	BatchItemsMax            = 1000000
+	// PasswordBytesMax is the longest password accepted (the shortest is one byte).
+	PasswordBytesMax = 4096
 	// MaxHPKEExportBytes is the longest output of an HPKE export (255 * 32, RFC 9180).
 	MaxHPKEExportBytes = 8160
 )
@@ -127,7 +127,7 @@ func checkSizes() error {
 	}{
 		{"keybytes", C.cloak_keybytes(), KeyBytes},
 		{"keyidbytes", C.cloak_keyidbytes(), KeyIDBytes},
-		{"max_labelbytes", C.cloak_max_labelbytes(), MaxLabelBytes},
+		{"labelbytes_max", C.cloak_labelbytes_max(), LabelBytesMax},
 		{"headerbytes", C.cloak_headerbytes(), HeaderBytes},
 		{"identity_publickeybytes", C.cloak_identity_publickeybytes(), IdentityPublicKeyBytes},
 		{"identity_secretkeybytes", C.cloak_identity_secretkeybytes(), IdentitySecretKeyBytes},
@@ -139,7 +139,7 @@ func checkSizes() error {
 		{"public_key_blobbytes", C.cloak_public_key_blobbytes(), PublicKeyBlobBytes},
 		{"bundlebytes", C.cloak_bundlebytes(), BundleBytes},
 		{"wrapped_keybytes", C.cloak_wrapped_keybytes(), WrappedKeyBytes},
-		{"service_account_keybytes", C.cloak_service_account_keybytes(), ServiceAccountKeyBytes},
+		{"service_account_private_blobbytes", C.cloak_service_account_private_blobbytes(), ServiceAccountPrivateBlobBytes},
 		{"sharebytes", C.cloak_sharebytes(), ShareBytes},
 		{"secret_overheadbytes", C.cloak_secret_overheadbytes(), SecretOverheadBytes},
 		{"batch_item_overheadbytes", C.cloak_batch_item_overheadbytes(), BatchItemOverheadBytes},
@@ -154,8 +154,8 @@ func checkSizes() error {
 		{"hpke_contextbytes", C.cloak_hpke_contextbytes(), hpkeContextBytes},
 		{"hpke_encbytes", C.cloak_hpke_encbytes(), HPKEEncBytes},
 		{"hpke_tagbytes", C.cloak_hpke_tagbytes(), HPKETagBytes},
-		{"password_maxbytes", C.cloak_password_maxbytes(), MaxPasswordBytes},
-		{"max_batch_items", C.cloak_max_batch_items(), MaxBatchItems},
+		{"passwordbytes_max", C.cloak_passwordbytes_max(), PasswordBytesMax},
+		{"batch_items_max", C.cloak_batch_items_max(), BatchItemsMax},
 		{"password_memory_kib_default", C.size_t(C.cloak_password_memory_kib_default()), PasswordMemoryKiBDefault},
 		{"password_memory_kib_min", C.size_t(C.cloak_password_memory_kib_min()), PasswordMemoryKiBMin},
 		{"password_memory_kib_max", C.size_t(C.cloak_password_memory_kib_max()), PasswordMemoryKiBMax},

@@ -190,14 +190,14 @@ func TestPasswordDerive(t *testing.T) {
 	if bytes.Equal(m4.Bytes(), m1.Bytes()) {
 		t.Fatal("another salt gives the same master key")
 	}
-	for _, pw := range [][]byte{nil, {}, make([]byte, cloak.MaxPasswordBytes+1)} {
+	for _, pw := range [][]byte{nil, {}, make([]byte, cloak.PasswordBytesMax+1)} {
 		m, l, err := cloak.DerivePassword(pw, rec)
 		wantErr(t, fmt.Sprintf("password of %d bytes", len(pw)), err, cloak.ErrBadParams)
 		if m != nil || l != nil {
 			t.Fatal("keys returned on failure")
 		}
 	}
-	_, _, err = cloak.DerivePassword(make([]byte, cloak.MaxPasswordBytes), rec)
+	_, _, err = cloak.DerivePassword(make([]byte, cloak.PasswordBytesMax), rec)
 	must(t, err)
 	_, _, err = cloak.DerivePassword([]byte("pw"), rec[:47])
 	wantErr(t, "short record", err, cloak.ErrMalformed)

@@ -181,8 +181,8 @@ func (k *EncryptionKey) ExportServiceAccount() ([]byte, error) {
 	if !k.live {
 		return nil, wiped(op)
 	}
-	blob := make([]byte, ServiceAccountKeyBytes)
-	if err := newError(op, C.cloak_service_account_export(u8(blob), u8p(&k.pk[0]), u8p(&k.sk[0]))); err != nil {
+	blob := make([]byte, ServiceAccountPrivateBlobBytes)
+	if err := newError(op, C.cloak_service_account_private_export(u8(blob), u8p(&k.pk[0]), u8p(&k.sk[0]))); err != nil {
 		return nil, err
 	}
 	return blob, nil
@@ -196,7 +196,7 @@ func ImportServiceAccountKey(blob []byte) (*EncryptionKey, error) {
 		return nil, err
 	}
 	k := newEncryptionKey()
-	if err := newError(op, C.cloak_service_account_import(u8p(&k.pk[0]), u8p(&k.sk[0]), u8(blob), sz(len(blob)))); err != nil {
+	if err := newError(op, C.cloak_service_account_private_import(u8p(&k.pk[0]), u8p(&k.sk[0]), u8(blob), sz(len(blob)))); err != nil {
 		k.Wipe()
 		return nil, err
 	}

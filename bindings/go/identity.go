@@ -112,7 +112,7 @@ func (k *IdentityKey) Public() IdentityPublicKey {
 }
 
 // Sign signs message under a context label (domain separation; it may be empty, and is at most
-// MaxLabelBytes). Such signatures can never pass for the library's own (bundles, shares,
+// LabelBytesMax). Such signatures can never pass for the library's own (bundles, shares,
 // batches).
 func (k *IdentityKey) Sign(message, context []byte) ([]byte, error) {
 	const op = "identity sign"

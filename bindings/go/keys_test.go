@@ -298,7 +298,7 @@ func TestWrappedKeys(t *testing.T) {
 func TestServiceAccountExport(t *testing.T) {
 	acct, _ := cloak.GenerateEncryptionKey()
 	blob := ok(acct.ExportServiceAccount())
-	if len(blob) != cloak.ServiceAccountKeyBytes {
+	if len(blob) != cloak.ServiceAccountPrivateBlobBytes {
 		t.Fatalf("exported key of %d bytes", len(blob))
 	}
 	k, err := cloak.ImportServiceAccountKey(blob)

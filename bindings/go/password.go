@@ -64,7 +64,7 @@ func DecodePasswordRecord(record []byte) (salt []byte, p PasswordParams, err err
 }
 
 // DerivePassword runs Argon2id with the record's salt and costs (on Parallelism threads), then
-// HKDF into the master key and the login key. The password is 1 to MaxPasswordBytes bytes; it and
+// HKDF into the master key and the login key. The password is 1 to PasswordBytesMax bytes; it and
 // then the record are checked before any memory is taken. It takes as long as the record's costs
 // say (about 0.2 s at the defaults) and holds an OS thread meanwhile.
 func DerivePassword(password, record []byte) (*MasterKey, *LoginKey, error) {

@@ -27,7 +27,7 @@ func freeVaultState(st *C.cloak_vault) {
 	C.free(unsafe.Pointer(st))
 }
 
-// NewVault derives the subkeys of a vault key for a vault id (1 to MaxLabelBytes bytes, chosen by
+// NewVault derives the subkeys of a vault key for a vault id (1 to LabelBytesMax bytes, chosen by
 // the application).
 func NewVault(key *VaultKey, vaultID []byte) (*Vault, error) {
 	const op = "vault init"
@@ -74,7 +74,7 @@ func (v *Vault) KeyID() KeyID {
 }
 
 // Seal seals a secret's value under the vault, bound to the vault id, its name (1 to
-// MaxLabelBytes bytes) and an optional context (0 to MaxLabelBytes bytes). The result is
+// LabelBytesMax bytes) and an optional context (0 to LabelBytesMax bytes). The result is
 // SecretSealedLen(len(value)) bytes. The name is not stored in it: keep it, or look the secret up
 // by its [Vault.BlindIndex].
 func (v *Vault) Seal(name, context, value []byte) ([]byte, error) {

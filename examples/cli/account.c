@@ -27,7 +27,7 @@ struct account_key *account_key_from_text(const char *text, size_t len, const ch
     struct account_key *key;
     uint8_t *blob = NULL;
     size_t blob_len = 0;
-    int rc = cli_text_to_blob(&blob, &blob_len, text, len, CLOAK_TYPE_SERVICE_ACCOUNT_KEY, 1);
+    int rc = cli_text_to_blob(&blob, &blob_len, text, len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, 1);
 
     if (rc == CLOAK_E_WRONG_TYPE) {
         cli_fail(CLI_EXIT_BAD_KEY,
@@ -40,7 +40,7 @@ struct account_key *account_key_from_text(const char *text, size_t len, const ch
                  source, cli_status(rc));
     }
     key = cli_secret_alloc(sizeof(*key));
-    rc = cloak_service_account_import(key->public_key, key->secret_key, blob, blob_len);
+    rc = cloak_service_account_private_import(key->public_key, key->secret_key, blob, blob_len);
     cli_secret_free(blob);
     if (rc != CLOAK_OK) {
         cli_fail(CLI_EXIT_BAD_KEY,

@@ -75,9 +75,9 @@ void batch_file_read(struct batch_file *bf, const char *path)
                 cli_fail(CLI_EXIT_BATCH, "%s line %lu: neither an item (cloak-item-...) nor a comment; the file is damaged, get it again",
                          bf->name, lineno);
             }
-            if (bf->item_count >= CLOAK_MAX_BATCH_ITEMS) {
+            if (bf->item_count >= CLOAK_BATCH_ITEMS_MAX) {
                 cli_fail(CLI_EXIT_BATCH, "%s: more than %u items; no batch holds that many", bf->name,
-                         CLOAK_MAX_BATCH_ITEMS);
+                         CLOAK_BATCH_ITEMS_MAX);
             }
             if (bf->item_count == cap) {
                 cap = cap == 0 ? 16U : cli_mul(cap, 2);

@@ -131,7 +131,7 @@ void cmd_keygen(int argc, char **argv)
 {
     struct cli_args args;
     struct account_key *key = cli_secret_alloc(sizeof(*key));
-    uint8_t *blob = cli_secret_alloc(CLOAK_SERVICE_ACCOUNT_KEYBYTES);
+    uint8_t *blob = cli_secret_alloc(CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
     char *key_text;
     char *pub_text;
     size_t key_len = 0;
@@ -142,11 +142,11 @@ void cmd_keygen(int argc, char **argv)
         cli_fail(CLI_EXIT_USAGE, "keygen: say where the private key goes: --out FILE or --stdout (one of them)");
     }
     cloak_encryption_keypair(key->public_key, key->secret_key);
-    rc = cloak_service_account_export(blob, key->public_key, key->secret_key);
+    rc = cloak_service_account_private_export(blob, key->public_key, key->secret_key);
     if (rc != CLOAK_OK) {
         cli_fail(CLI_EXIT_INTERNAL, "keygen: cannot export the key (libcloak: %s)", cli_status(rc));
     }
-    key_text = cli_blob_to_text(blob, CLOAK_SERVICE_ACCOUNT_KEYBYTES, 1, &key_len);
+    key_text = cli_blob_to_text(blob, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES, 1, &key_len);
     cli_secret_free(blob);
     pub_text = account_public_text(key->public_key);
     cli_secret_free(key);

@@ -109,16 +109,16 @@ long cli_prompt_hidden(const char *prompt, char *buf, size_t cap, int code)
 
 char *cli_passphrase(const char *keyring_path, int confirm, size_t *len)
 {
-    const size_t cap = CLOAK_PASSWORD_MAXBYTES + 1U; /* the longest passphrase libcloak takes, and a NUL */
+    const size_t cap = CLOAK_PASSWORDBYTES_MAX + 1U; /* the longest passphrase libcloak takes, and a NUL */
     const char *env = getenv(CLI_ENV_PASSPHRASE);
     char *pass = cli_secret_alloc(cap);
     long n;
 
     if (env != NULL && env[0] != '\0') {
         size_t l = strlen(env);
-        if (l > CLOAK_PASSWORD_MAXBYTES) {
+        if (l > CLOAK_PASSWORDBYTES_MAX) {
             cli_fail(CLI_EXIT_KEYRING, "%s is longer than %u bytes; use a shorter passphrase", CLI_ENV_PASSPHRASE,
-                     CLOAK_PASSWORD_MAXBYTES);
+                     CLOAK_PASSWORDBYTES_MAX);
         }
         memcpy(pass, env, l);
         *len = l;

@@ -104,9 +104,9 @@ static void open_item(struct secret *s, const cloak_batch *reader, const uint8_t
     if (rc != CLOAK_OK) {
         refuse_line(bf, line, "item", rc, key_source);
     }
-    s->name = cli_secret_alloc(CLOAK_MAX_LABELBYTES + 1U);
+    s->name = cli_secret_alloc(CLOAK_LABELBYTES_MAX + 1U);
     s->value = cli_secret_alloc(blob_len + 1U); /* the value is shorter than the item holding it */
-    rc = cloak_batch_open_item(reader, batch_blob, batch_len, blob, blob_len, NULL, 0, s->name, CLOAK_MAX_LABELBYTES,
+    rc = cloak_batch_open_item(reader, batch_blob, batch_len, blob, blob_len, NULL, 0, s->name, CLOAK_LABELBYTES_MAX,
                                &s->name_len, s->value, blob_len, &s->value_len);
     if (rc != CLOAK_OK) {
         refuse_line(bf, line, "item", rc, key_source);

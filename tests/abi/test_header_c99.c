@@ -20,46 +20,7 @@ static int failures;
 
 static void check_sizes(void)
 {
-    CHECK_SIZE(CLOAK_KEYBYTES, cloak_keybytes);
-    CHECK_SIZE(CLOAK_KEYIDBYTES, cloak_keyidbytes);
-    CHECK_SIZE(CLOAK_MAX_LABELBYTES, cloak_max_labelbytes);
-    CHECK_SIZE(CLOAK_HEADERBYTES, cloak_headerbytes);
-    CHECK_SIZE(CLOAK_IDENTITY_PUBLICKEYBYTES, cloak_identity_publickeybytes);
-    CHECK_SIZE(CLOAK_IDENTITY_SECRETKEYBYTES, cloak_identity_secretkeybytes);
-    CHECK_SIZE(CLOAK_IDENTITY_SEEDBYTES, cloak_identity_seedbytes);
-    CHECK_SIZE(CLOAK_SIGNATUREBYTES, cloak_signaturebytes);
-    CHECK_SIZE(CLOAK_ENCRYPTION_PUBLICKEYBYTES, cloak_encryption_publickeybytes);
-    CHECK_SIZE(CLOAK_ENCRYPTION_SECRETKEYBYTES, cloak_encryption_secretkeybytes);
-    CHECK_SIZE(CLOAK_ENCRYPTION_SEEDBYTES, cloak_encryption_seedbytes);
-    CHECK_SIZE(CLOAK_PUBLIC_KEY_BLOBBYTES, cloak_public_key_blobbytes);
-    CHECK_SIZE(CLOAK_BUNDLEBYTES, cloak_bundlebytes);
-    CHECK_SIZE(CLOAK_WRAPPED_KEYBYTES, cloak_wrapped_keybytes);
-    CHECK_SIZE(CLOAK_SERVICE_ACCOUNT_KEYBYTES, cloak_service_account_keybytes);
-    CHECK_SIZE(CLOAK_SHAREBYTES, cloak_sharebytes);
-    CHECK_SIZE(CLOAK_SECRET_OVERHEADBYTES, cloak_secret_overheadbytes);
-    CHECK_SIZE(CLOAK_BATCH_ITEM_OVERHEADBYTES, cloak_batch_item_overheadbytes);
-    CHECK_SIZE(CLOAK_BATCH_DIGESTBYTES, cloak_batch_digestbytes);
-    CHECK_SIZE(CLOAK_BLIND_INDEXBYTES, cloak_blind_indexbytes);
-    CHECK_SIZE(CLOAK_PASSWORD_SALTBYTES, cloak_password_saltbytes);
-    CHECK_SIZE(CLOAK_PASSWORD_RECORDBYTES, cloak_password_recordbytes);
-    CHECK_SIZE(CLOAK_FINGERPRINT_TEXTBYTES, cloak_fingerprint_textbytes);
-    CHECK_SIZE(CLOAK_PAIR_CODE_TEXTBYTES, cloak_pair_code_textbytes);
-    CHECK_SIZE(CLOAK_VAULT_STATEBYTES, cloak_vault_statebytes);
-    CHECK_SIZE(CLOAK_BATCH_STATEBYTES, cloak_batch_statebytes);
-    CHECK_SIZE(CLOAK_HPKE_CONTEXTBYTES, cloak_hpke_contextbytes);
-    CHECK_SIZE(CLOAK_PASSWORD_MAXBYTES, cloak_password_maxbytes);
-    CHECK_SIZE(CLOAK_MAX_BATCH_ITEMS, cloak_max_batch_items);
-    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, cloak_password_memory_kib_default);
-    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_MIN, cloak_password_memory_kib_min);
-    CHECK_SIZE(CLOAK_PASSWORD_MEMORY_KIB_MAX, cloak_password_memory_kib_max);
-    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_DEFAULT, cloak_password_iterations_default);
-    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_MIN, cloak_password_iterations_min);
-    CHECK_SIZE(CLOAK_PASSWORD_ITERATIONS_MAX, cloak_password_iterations_max);
-    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_DEFAULT, cloak_password_parallelism_default);
-    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_MIN, cloak_password_parallelism_min);
-    CHECK_SIZE(CLOAK_PASSWORD_PARALLELISM_MAX, cloak_password_parallelism_max);
-    CHECK_SIZE(CLOAK_HPKE_ENCBYTES, cloak_hpke_encbytes);
-    CHECK_SIZE(CLOAK_HPKE_TAGBYTES, cloak_hpke_tagbytes);
+#include "size_twins.inc"
 }
 
 static void check_version(void)

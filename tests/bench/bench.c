@@ -537,7 +537,7 @@ static void verify_all(void)
     expect(cloak_batch_item_count(&r) == F.batch_n, "batch lists every item");
     for (i = 0; i < F.batch_n; i++) {
         /* open_item decrypts lp8(name) || value in place: the value buffer holds all of it. */
-        uint8_t name[CLOAK_MAX_LABELBYTES], value[1U + NAME_LEN + BATCH_VALUE_LEN];
+        uint8_t name[CLOAK_LABELBYTES_MAX], value[1U + NAME_LEN + BATCH_VALUE_LEN];
         size_t name_len, value_len;
         check(cloak_batch_open_item(&r, F.batch_blob, F.batch_len, F.items + i * F.item_len, F.item_len,
                                     F.names[i], NAME_LEN, name, sizeof name, &name_len, value, sizeof value,

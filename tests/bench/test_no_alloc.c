@@ -229,11 +229,11 @@ static void test_version_status_sizes(void **state)
     for (code = 1; code >= -16; code--) {
         total += strlen(cloak_status_string(code));
     }
-    total += cloak_keybytes() + cloak_keyidbytes() + cloak_max_labelbytes() + cloak_headerbytes() +
+    total += cloak_keybytes() + cloak_keyidbytes() + cloak_labelbytes_max() + cloak_headerbytes() +
              cloak_identity_publickeybytes() + cloak_identity_secretkeybytes() + cloak_identity_seedbytes() +
              cloak_signaturebytes() + cloak_encryption_publickeybytes() + cloak_encryption_secretkeybytes() +
              cloak_encryption_seedbytes() + cloak_public_key_blobbytes() + cloak_bundlebytes() +
-             cloak_wrapped_keybytes() + cloak_service_account_keybytes() + cloak_sharebytes() +
+             cloak_wrapped_keybytes() + cloak_service_account_private_blobbytes() + cloak_sharebytes() +
              cloak_secret_overheadbytes() + cloak_batch_item_overheadbytes() + cloak_batch_digestbytes() +
              cloak_blind_indexbytes() + cloak_password_saltbytes() + cloak_password_recordbytes() +
              cloak_fingerprint_textbytes() + cloak_pair_code_textbytes() + cloak_vault_statebytes() +
@@ -336,7 +336,7 @@ static void test_password_records(void **state)
 
 static void test_wrapping(void **state)
 {
-    uint8_t w[CLOAK_WRAPPED_KEYBYTES], pk[32], sk[64], xpk[32], xsk[32], exported[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t w[CLOAK_WRAPPED_KEYBYTES], pk[32], sk[64], xpk[32], xsk[32], exported[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     int rc[10];
     (void)state;
 
@@ -349,8 +349,8 @@ static void test_wrapping(void **state)
     rc[5] = cloak_service_account_unwrap(xpk, xsk, master_key, w, sizeof w);
     w[sizeof w - 1U] ^= 1U;
     rc[6] = cloak_service_account_unwrap(xpk, xsk, master_key, w, sizeof w); /* auth */
-    rc[7] = cloak_service_account_export(exported, acct_pk, acct_sk);
-    rc[8] = cloak_service_account_import(xpk, xsk, exported, sizeof exported);
+    rc[7] = cloak_service_account_private_export(exported, acct_pk, acct_sk);
+    rc[8] = cloak_service_account_private_import(xpk, xsk, exported, sizeof exported);
     rc[9] = cloak_encryption_unwrap(xpk, xsk, vault_key, w, sizeof w); /* wrong type */
     assert_nothing_allocated();
 
@@ -433,7 +433,7 @@ static void test_batches(void **state)
 {
     cloak_batch w, r;
     uint8_t items[ITEMS][CLOAK_BATCH_ITEM_OVERHEADBYTES + NAME_LEN + ITEM_VALUE];
-    uint8_t digests[ITEMS * CLOAK_BATCH_DIGESTBYTES], blob[512], signer[32], name[CLOAK_MAX_LABELBYTES];
+    uint8_t digests[ITEMS * CLOAK_BATCH_DIGESTBYTES], blob[512], signer[32], name[CLOAK_LABELBYTES_MAX];
     uint8_t out[1U + NAME_LEN + ITEM_VALUE]; /* open_item decrypts lp8(name) || value in place */
     size_t item_len[ITEMS], blob_len, name_len, out_len, count, i;
     int rc[3 + 2 * ITEMS + 1];

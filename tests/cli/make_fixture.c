@@ -173,12 +173,12 @@ struct account {
 
 static void write_account(const struct account *a, const char *key_name, const char *pub_name)
 {
-    uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     uint8_t pub[CLOAK_PUBLIC_KEY_BLOBBYTES];
     FILE *f;
     char *text;
 
-    check(cloak_service_account_export(blob, a->pk, a->sk), "account export");
+    check(cloak_service_account_private_export(blob, a->pk, a->sk), "account export");
     f = create(key_name, 1);
     text = to_text(blob, sizeof(blob));
     fprintf(f, "%s\n", text);

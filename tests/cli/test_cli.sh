@@ -375,9 +375,9 @@ run "$C" env "$B" $KEYOPT --trust not-an-identity
 expect_fail 2 "a --trust that is not an identity" "--trust #1"
 
 run "$C" env "$FX/batch-v2.txt" $KEYOPT --trust "$MEMBER"
-expect_fail 9 "unknown format version (batch line)" "libcloak: unsupported format version"
+expect_fail 9 "unknown format version (batch line)" "libcloak: The blob.s format version is not one this library reads"
 run "$C" env "$FX/batch-item-v2.txt" $KEYOPT --trust "$MEMBER"
-expect_fail 9 "unknown format version (item line)" "libcloak: unsupported format version"
+expect_fail 9 "unknown format version (item line)" "libcloak: The blob.s format version is not one this library reads"
 
 run "$C" env "$FX/batch-badname.txt" $KEYOPT --trust "$MEMBER"
 expect_fail 10 "env: invalid variable name, named" '"BAD-NAME"'

@@ -76,7 +76,7 @@ typedef struct shared_inputs {
     uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_account[CLOAK_WRAPPED_KEYBYTES];
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     char account_text[TEXT_MAX];
     size_t account_text_len;
     uint8_t public_blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
@@ -248,14 +248,14 @@ static int op_wrap(unsigned it)
 
 static int op_account_key(unsigned it)
 {
-    uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], pk[32], sk[32];
+    uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], pk[32], sk[32];
     char text[TEXT_MAX];
     size_t text_len, blob_len;
 
     (void)it;
-    CHECK(cloak_service_account_export(blob, fx.account_pk, fx.account_sk) == CLOAK_OK);
+    CHECK(cloak_service_account_private_export(blob, fx.account_pk, fx.account_sk) == CLOAK_OK);
     CHECK(memcmp(blob, fx.account_blob, sizeof blob) == 0);
-    CHECK(cloak_service_account_import(pk, sk, fx.account_blob, sizeof fx.account_blob) == CLOAK_OK);
+    CHECK(cloak_service_account_private_import(pk, sk, fx.account_blob, sizeof fx.account_blob) == CLOAK_OK);
     CHECK(memcmp(pk, fx.account_pk, 32) == 0 && memcmp(sk, fx.account_sk, 32) == 0);
     CHECK(cloak_text_encode(text, sizeof text, &text_len, fx.account_blob, sizeof fx.account_blob) == CLOAK_OK);
     CHECK(text_len == fx.account_text_len && memcmp(text, fx.account_text, text_len + 1U) == 0);
@@ -597,7 +597,7 @@ static int make_fixture(void **state)
         cloak_identity_wrap(fx.wrapped_identity, fx.master_key, fx.alice_sk) != CLOAK_OK ||
         cloak_encryption_wrap(fx.wrapped_encryption, fx.master_key, fx.bob_sk) != CLOAK_OK ||
         cloak_service_account_wrap(fx.wrapped_account, fx.master_key, fx.account_sk) != CLOAK_OK ||
-        cloak_service_account_export(fx.account_blob, fx.account_pk, fx.account_sk) != CLOAK_OK ||
+        cloak_service_account_private_export(fx.account_blob, fx.account_pk, fx.account_sk) != CLOAK_OK ||
         cloak_text_encode(fx.account_text, sizeof fx.account_text, &fx.account_text_len, fx.account_blob,
                           sizeof fx.account_blob) != CLOAK_OK) {
         return -1;

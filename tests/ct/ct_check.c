@@ -379,17 +379,17 @@ static void test_wrap_service_account(void **state)
 
 static void test_service_account_export_import(void **state)
 {
-    uint8_t sk[32], blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], pk[32], out_sk[32];
+    uint8_t sk[32], blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], pk[32], out_sk[32];
 
     (void)state;
     memcpy(sk, account.sk, sizeof sk);
     SECRET(sk, sizeof sk);
-    assert_int_equal(cloak_service_account_export(blob, account.pk, sk), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_export(blob, account.pk, sk), CLOAK_OK);
     PUBLIC(blob, sizeof blob);
     assert_memory_equal(blob + ACCOUNT_SK_OFF, account.sk, 32);
 
     SECRET(blob + ACCOUNT_SK_OFF, 32);
-    assert_int_equal(cloak_service_account_import(pk, out_sk, blob, sizeof blob), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_import(pk, out_sk, blob, sizeof blob), CLOAK_OK);
     PUBLIC(pk, sizeof pk);
     PUBLIC(out_sk, sizeof out_sk);
     assert_memory_equal(pk, account.pk, 32);
@@ -398,10 +398,10 @@ static void test_service_account_export_import(void **state)
     /* A private key that does not give the public key: the comparison's outcome is the status. */
     memcpy(blob + ACCOUNT_SK_OFF, bob.sk, 32);
     SECRET(blob + ACCOUNT_SK_OFF, 32);
-    assert_int_equal(cloak_service_account_import(pk, out_sk, blob, sizeof blob), CLOAK_E_MISMATCH);
+    assert_int_equal(cloak_service_account_private_import(pk, out_sk, blob, sizeof blob), CLOAK_E_MISMATCH);
     memcpy(sk, bob.sk, sizeof sk);
     SECRET(sk, sizeof sk);
-    assert_int_equal(cloak_service_account_export(blob, account.pk, sk), CLOAK_E_MISMATCH);
+    assert_int_equal(cloak_service_account_private_export(blob, account.pk, sk), CLOAK_E_MISMATCH);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -703,13 +703,13 @@ static void test_hpke(void **state)
 
 static void test_text_service_account_key(void **state)
 {
-    uint8_t blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES], out[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], out[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     char text[256], ref[256];
     size_t text_len, ref_len, out_len;
     size_t prefix, first, last;
 
     (void)state;
-    assert_int_equal(cloak_service_account_export(blob, account.pk, account.sk), CLOAK_OK);
+    assert_int_equal(cloak_service_account_private_export(blob, account.pk, account.sk), CLOAK_OK);
     assert_int_equal(cloak_text_encode(ref, sizeof ref, &ref_len, blob, sizeof blob), CLOAK_OK);
 
     SECRET(blob + ACCOUNT_SK_OFF, 32);

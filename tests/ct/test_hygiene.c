@@ -104,7 +104,7 @@ typedef struct fixture {
     uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_mismatch[CLOAK_WRAPPED_KEYBYTES]; /* sealed key does not give the carried public key */
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_KEYBYTES];
+    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     char account_text[256];
     size_t account_text_len;
     uint8_t share[CLOAK_SHAREBYTES];
@@ -166,7 +166,7 @@ static int setup(void **state)
                           sizeof fx.value) != CLOAK_OK ||
         cloak_identity_wrap(fx.wrapped_identity, fx.master_key, fx.id_sk) != CLOAK_OK ||
         cloak_encryption_wrap(fx.wrapped_encryption, fx.master_key, fx.bob_sk) != CLOAK_OK ||
-        cloak_service_account_export(fx.account_blob, fx.account_pk, fx.account_sk) != CLOAK_OK ||
+        cloak_service_account_private_export(fx.account_blob, fx.account_pk, fx.account_sk) != CLOAK_OK ||
         cloak_text_encode(fx.account_text, sizeof fx.account_text, &fx.account_text_len, fx.account_blob,
                           sizeof fx.account_blob) != CLOAK_OK ||
         cloak_share_seal(fx.share, fx.vault_key, vault_id, VID_LEN, fx.bob_pk, fx.id_sk) != CLOAK_OK ||
@@ -562,12 +562,12 @@ static int op_unwrap_tampered(void)
 
 static int op_account_export(void)
 {
-    return cloak_service_account_export(out.buf, fx.account_pk, fx.account_sk);
+    return cloak_service_account_private_export(out.buf, fx.account_pk, fx.account_sk);
 }
 
 static int op_account_import(void)
 {
-    return cloak_service_account_import(out.pk, out.key, fx.account_blob, sizeof fx.account_blob);
+    return cloak_service_account_private_import(out.pk, out.key, fx.account_blob, sizeof fx.account_blob);
 }
 
 static int op_text_encode(void)

@@ -46,8 +46,8 @@ enum {
     OP_SERVICE_ACCOUNT_WRAP,
     OP_SERVICE_ACCOUNT_UNWRAP,
     OP_WRAPPED_KEY_PUBLIC_KEY,
-    OP_SERVICE_ACCOUNT_EXPORT,
-    OP_SERVICE_ACCOUNT_IMPORT,
+    OP_SERVICE_ACCOUNT_PRIVATE_EXPORT,
+    OP_SERVICE_ACCOUNT_PRIVATE_IMPORT,
     OP_VAULT_INIT,
     OP_VAULT_WIPE,
     OP_VAULT_KEY_ID, /* 40 */
@@ -90,7 +90,7 @@ static size_t size_table(size_t i)
     switch (i) {
     case 0: return cloak_keybytes();
     case 1: return cloak_keyidbytes();
-    case 2: return cloak_max_labelbytes();
+    case 2: return cloak_labelbytes_max();
     case 3: return cloak_headerbytes();
     case 4: return cloak_identity_publickeybytes();
     case 5: return cloak_identity_secretkeybytes();
@@ -102,7 +102,7 @@ static size_t size_table(size_t i)
     case 11: return cloak_public_key_blobbytes();
     case 12: return cloak_bundlebytes();
     case 13: return cloak_wrapped_keybytes();
-    case 14: return cloak_service_account_keybytes();
+    case 14: return cloak_service_account_private_blobbytes();
     case 15: return cloak_sharebytes();
     case 16: return cloak_secret_overheadbytes();
     case 17: return cloak_batch_item_overheadbytes();
@@ -559,17 +559,17 @@ static int key_ops(int op, uint8_t *const *a, size_t *n, size_t nargs)
         rc = cloak_wrapped_key_public_key(P(0), &type, CP(2), N(2));
         N(1) = rc == CLOAK_OK ? (size_t)type : 0;
         return rc;
-    case OP_SERVICE_ACCOUNT_EXPORT: /* blob out, pk, sk */
+    case OP_SERVICE_ACCOUNT_PRIVATE_EXPORT: /* blob out, pk, sk */
         ARGS(3);
-        FIX(0, CLOAK_SERVICE_ACCOUNT_KEYBYTES);
+        FIX(0, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
         FIX(1, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
         FIX(2, CLOAK_ENCRYPTION_SECRETKEYBYTES);
-        return cloak_service_account_export(P(0), CP(1), CP(2));
-    case OP_SERVICE_ACCOUNT_IMPORT: /* pk out, sk out, blob */
+        return cloak_service_account_private_export(P(0), CP(1), CP(2));
+    case OP_SERVICE_ACCOUNT_PRIVATE_IMPORT: /* pk out, sk out, blob */
         ARGS(3);
         FIX(0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
         FIX(1, CLOAK_ENCRYPTION_SECRETKEYBYTES);
-        return cloak_service_account_import(P(0), P(1), CP(2), N(2));
+        return cloak_service_account_private_import(P(0), P(1), CP(2), N(2));
     case OP_SHARE_SEAL: /* share out, vault key, vault id, recipient pk, sender identity sk */
         ARGS(5);
         FIX(0, CLOAK_SHAREBYTES);

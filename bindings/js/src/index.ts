@@ -429,8 +429,8 @@ export class Cloak {
 
   /** A service-account private key in the clear (type SERVICE_ACCOUNT_KEY). */
   serviceAccountExport(publicKey: Bytes, secretKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.serviceAccountKeyBytes);
-    this.run(Op.SERVICE_ACCOUNT_EXPORT, [
+    const out = new Uint8Array(this.sizes.serviceAccountPrivateBlobBytes);
+    this.run(Op.SERVICE_ACCOUNT_PRIVATE_EXPORT, [
       out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
       fixed(secretKey, this.sizes.encryptionSecretKeyBytes, 'secretKey'),
     ]);
@@ -440,7 +440,7 @@ export class Cloak {
   serviceAccountImport(blob: Bytes): KeyPair {
     const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
     const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
-    this.run(Op.SERVICE_ACCOUNT_IMPORT, [publicKey, secretKey, bytes(blob, 'blob')]);
+    this.run(Op.SERVICE_ACCOUNT_PRIVATE_IMPORT, [publicKey, secretKey, bytes(blob, 'blob')]);
     return { publicKey, secretKey };
   }
 
@@ -725,7 +725,7 @@ export class BatchReader extends State {
   /** Opens one item; with expectedName, an item for another name fails (CloakMismatchError). */
   openItem(item: Bytes, expectedName?: Label): { name: Bytes; value: Bytes } {
     bytes(item, 'item');
-    const nameOut = new Uint8Array(this.cloak.sizes.maxLabelBytes);
+    const nameOut = new Uint8Array(this.cloak.sizes.labelBytesMax);
     const valueOut = new Uint8Array(this.cloak.batchItemOpenedMaxlen(item.length));
     const expected = expectedName === undefined ? null : label(expectedName, 'expectedName');
     const n = this.cloak._call(Op.BATCH_OPEN_ITEM, [this.live(), this.batch, item, expected, nameOut, null, valueOut, null]);

@@ -36,8 +36,8 @@ export const Op = {
   SERVICE_ACCOUNT_WRAP: 33,
   SERVICE_ACCOUNT_UNWRAP: 34,
   WRAPPED_KEY_PUBLIC_KEY: 35,
-  SERVICE_ACCOUNT_EXPORT: 36,
-  SERVICE_ACCOUNT_IMPORT: 37,
+  SERVICE_ACCOUNT_PRIVATE_EXPORT: 36,
+  SERVICE_ACCOUNT_PRIVATE_IMPORT: 37,
   VAULT_INIT: 38,
   VAULT_WIPE: 39,
   VAULT_KEY_ID: 40,
@@ -75,10 +75,10 @@ export const Op = {
 
 /** The size table OP_SIZES fills (uint32 each), in csrc/cloak_js.c's order. */
 export const SIZE_NAMES = [
-  'keyBytes', 'keyIdBytes', 'maxLabelBytes', 'headerBytes',
+  'keyBytes', 'keyIdBytes', 'labelBytesMax', 'headerBytes',
   'identityPublicKeyBytes', 'identitySecretKeyBytes', 'identitySeedBytes', 'signatureBytes',
   'encryptionPublicKeyBytes', 'encryptionSecretKeyBytes', 'encryptionSeedBytes',
-  'publicKeyBlobBytes', 'bundleBytes', 'wrappedKeyBytes', 'serviceAccountKeyBytes', 'shareBytes',
+  'publicKeyBlobBytes', 'bundleBytes', 'wrappedKeyBytes', 'serviceAccountPrivateBlobBytes', 'shareBytes',
   'secretOverheadBytes', 'batchItemOverheadBytes', 'batchDigestBytes', 'blindIndexBytes',
   'passwordSaltBytes', 'passwordRecordBytes', 'fingerprintTextBytes', 'pairCodeTextBytes',
   'vaultStateBytes', 'batchStateBytes', 'hpkeContextBytes', 'hpkeEncBytes', 'hpkeTagBytes',
@@ -102,7 +102,7 @@ export const OUT: Readonly<Record<number, number>> = {
   [Op.IDENTITY_FINGERPRINT]: O(0), [Op.IDENTITY_PAIR_CODE]: O(0), [Op.IDENTITY_WRAP]: O(0),
   [Op.IDENTITY_UNWRAP]: O(0, 1), [Op.ENCRYPTION_WRAP]: O(0), [Op.ENCRYPTION_UNWRAP]: O(0, 1),
   [Op.SERVICE_ACCOUNT_WRAP]: O(0), [Op.SERVICE_ACCOUNT_UNWRAP]: O(0, 1), [Op.WRAPPED_KEY_PUBLIC_KEY]: O(0),
-  [Op.SERVICE_ACCOUNT_EXPORT]: O(0), [Op.SERVICE_ACCOUNT_IMPORT]: O(0, 1), [Op.VAULT_INIT]: O(0),
+  [Op.SERVICE_ACCOUNT_PRIVATE_EXPORT]: O(0), [Op.SERVICE_ACCOUNT_PRIVATE_IMPORT]: O(0, 1), [Op.VAULT_INIT]: O(0),
   [Op.VAULT_KEY_ID]: O(0), [Op.SECRET_SEAL]: O(1), [Op.SECRET_OPEN]: O(1), [Op.SECRET_RESEAL]: O(2),
   [Op.VAULT_BLIND_INDEX]: O(1), [Op.SHARE_SEAL]: O(0), [Op.SHARE_SENDER]: O(0), [Op.SHARE_OPEN]: O(0),
   [Op.BATCH_BEGIN]: O(0), [Op.BATCH_SEAL_ITEM]: O(1, 3), [Op.BATCH_FINISH]: O(1), [Op.BATCH_SENDER]: O(0),

@@ -137,9 +137,9 @@ for (const backendName of backends) {
       assert.deepEqual([c.version.major, c.version.minor, c.version.patch], [0, 1, 0]);
       const s = c.sizes;
       assert.deepEqual(
-        [s.keyBytes, s.keyIdBytes, s.maxLabelBytes, s.headerBytes, s.identityPublicKeyBytes, s.identitySecretKeyBytes,
+        [s.keyBytes, s.keyIdBytes, s.labelBytesMax, s.headerBytes, s.identityPublicKeyBytes, s.identitySecretKeyBytes,
           s.identitySeedBytes, s.signatureBytes, s.encryptionPublicKeyBytes, s.encryptionSecretKeyBytes, s.encryptionSeedBytes,
-          s.publicKeyBlobBytes, s.bundleBytes, s.wrappedKeyBytes, s.serviceAccountKeyBytes, s.shareBytes, s.secretOverheadBytes,
+          s.publicKeyBlobBytes, s.bundleBytes, s.wrappedKeyBytes, s.serviceAccountPrivateBlobBytes, s.shareBytes, s.secretOverheadBytes,
           s.batchItemOverheadBytes, s.batchDigestBytes, s.blindIndexBytes, s.passwordSaltBytes, s.passwordRecordBytes,
           s.fingerprintTextBytes, s.pairCodeTextBytes, s.vaultStateBytes, s.batchStateBytes, s.hpkeContextBytes,
           s.hpkeEncBytes, s.hpkeTagBytes],

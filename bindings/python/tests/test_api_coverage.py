@@ -100,7 +100,7 @@ def test_size_twins(fn: str) -> None:
 @pytest.mark.parametrize("macro", [
     "PASSWORD_MEMORY_KIB_DEFAULT", "PASSWORD_ITERATIONS_DEFAULT", "PASSWORD_PARALLELISM_DEFAULT",
     "PASSWORD_MEMORY_KIB_MIN", "PASSWORD_MEMORY_KIB_MAX", "PASSWORD_ITERATIONS_MIN", "PASSWORD_ITERATIONS_MAX",
-    "PASSWORD_PARALLELISM_MIN", "PASSWORD_PARALLELISM_MAX", "PASSWORD_MAXBYTES", "MAX_BATCH_ITEMS",
+    "PASSWORD_PARALLELISM_MIN", "PASSWORD_PARALLELISM_MAX", "PASSWORDBYTES_MAX", "BATCH_ITEMS_MAX",
 ])
 def test_limit_twins(macro: str) -> None:
     value = getattr(_lib.C, "cloak_" + macro.lower())()  # called through the binding

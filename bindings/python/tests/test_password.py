@@ -88,9 +88,9 @@ def test_derive() -> None:
 
 def test_derive_password_length() -> None:
     r = cloak.password_record_encode(bytes(16), **FAST)
-    cloak.password_derive(b"x" * K.PASSWORD_MAXBYTES, r)
+    cloak.password_derive(b"x" * K.PASSWORDBYTES_MAX, r)
     cloak.password_derive(b"x", r)
-    for bad in (b"", b"x" * (K.PASSWORD_MAXBYTES + 1)):
+    for bad in (b"", b"x" * (K.PASSWORDBYTES_MAX + 1)):
         with pytest.raises(cloak.BadParamsError):
             cloak.password_derive(bad, r)
     # The password is checked before the record (section 4.2).

@@ -217,11 +217,11 @@ class BatchReader(_State):
         ilen = length(item)
         exp = None if expected_name is None else label(expected_name, "expected_name")
         vcap = batch_item_opened_maxlen(ilen)
-        with SecretBuffer(K.MAX_LABELBYTES) as name, SecretBuffer(vcap) as value:
+        with SecretBuffer(K.LABELBYTES_MAX) as name, SecretBuffer(vcap) as value:
             nl, vl = ctypes.c_size_t(0), ctypes.c_size_t(0)
             check(C.cloak_batch_open_item(self._ptr(), self.batch, len(self.batch), cin(item, "item"), ilen,
                                           exp, 0 if exp is None else len(exp),
-                                          name.ptr, K.MAX_LABELBYTES, ctypes.byref(nl),
+                                          name.ptr, K.LABELBYTES_MAX, ctypes.byref(nl),
                                           value.ptr, vcap, ctypes.byref(vl)))
             return BatchItem(name.copy(nl.value), value.copy(vl.value))
 

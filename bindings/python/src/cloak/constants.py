@@ -8,7 +8,7 @@ from ._lib import C
 __all__ = [
     "KEYBYTES",
     "KEYIDBYTES",
-    "MAX_LABELBYTES",
+    "LABELBYTES_MAX",
     "HEADERBYTES",
     "IDENTITY_PUBLICKEYBYTES",
     "IDENTITY_SECRETKEYBYTES",
@@ -20,7 +20,7 @@ __all__ = [
     "PUBLIC_KEY_BLOBBYTES",
     "BUNDLEBYTES",
     "WRAPPED_KEYBYTES",
-    "SERVICE_ACCOUNT_KEYBYTES",
+    "SERVICE_ACCOUNT_PRIVATE_BLOBBYTES",
     "SHAREBYTES",
     "SECRET_OVERHEADBYTES",
     "BATCH_ITEM_OVERHEADBYTES",
@@ -44,14 +44,14 @@ __all__ = [
     "PASSWORD_ITERATIONS_MAX",
     "PASSWORD_PARALLELISM_MIN",
     "PASSWORD_PARALLELISM_MAX",
-    "PASSWORD_MAXBYTES",
-    "MAX_BATCH_ITEMS",
+    "PASSWORDBYTES_MAX",
+    "BATCH_ITEMS_MAX",
     "HPKE_EXPORT_MAXBYTES",
 ]
 
 KEYBYTES: int = C.cloak_keybytes()
 KEYIDBYTES: int = C.cloak_keyidbytes()
-MAX_LABELBYTES: int = C.cloak_max_labelbytes()
+LABELBYTES_MAX: int = C.cloak_labelbytes_max()
 HEADERBYTES: int = C.cloak_headerbytes()
 IDENTITY_PUBLICKEYBYTES: int = C.cloak_identity_publickeybytes()
 IDENTITY_SECRETKEYBYTES: int = C.cloak_identity_secretkeybytes()
@@ -63,7 +63,7 @@ ENCRYPTION_SEEDBYTES: int = C.cloak_encryption_seedbytes()
 PUBLIC_KEY_BLOBBYTES: int = C.cloak_public_key_blobbytes()
 BUNDLEBYTES: int = C.cloak_bundlebytes()
 WRAPPED_KEYBYTES: int = C.cloak_wrapped_keybytes()
-SERVICE_ACCOUNT_KEYBYTES: int = C.cloak_service_account_keybytes()
+SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_service_account_private_blobbytes()
 SHAREBYTES: int = C.cloak_sharebytes()
 SECRET_OVERHEADBYTES: int = C.cloak_secret_overheadbytes()
 BATCH_ITEM_OVERHEADBYTES: int = C.cloak_batch_item_overheadbytes()
@@ -89,6 +89,6 @@ PASSWORD_ITERATIONS_MIN: int = C.cloak_password_iterations_min()
 PASSWORD_ITERATIONS_MAX: int = C.cloak_password_iterations_max()
 PASSWORD_PARALLELISM_MIN: int = C.cloak_password_parallelism_min()
 PASSWORD_PARALLELISM_MAX: int = C.cloak_password_parallelism_max()
-PASSWORD_MAXBYTES: int = C.cloak_password_maxbytes()
-MAX_BATCH_ITEMS: int = C.cloak_max_batch_items()
+PASSWORDBYTES_MAX: int = C.cloak_passwordbytes_max()
+BATCH_ITEMS_MAX: int = C.cloak_batch_items_max()
 HPKE_EXPORT_MAXBYTES = 255 * 32

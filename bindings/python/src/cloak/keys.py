@@ -311,11 +311,11 @@ class EncryptionKeyPair(_Secret):
     def from_keys(cls, public_key: BytesLike, secret_key: BytesLike) -> "EncryptionKeyPair":
         """A key pair from its two halves (e.g. keys made elsewhere). The library checks that the
         private key gives the public key (MismatchError otherwise), through
-        cloak_service_account_export(), whose output is wiped at once."""
+        cloak_service_account_private_export(), whose output is wiped at once."""
         pk = fixed(public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key")
         sk = fixed(secret_key, K.ENCRYPTION_SECRETKEYBYTES, "secret_key")
-        with SecretBuffer(K.SERVICE_ACCOUNT_KEYBYTES) as blob:
-            check(C.cloak_service_account_export(blob.ptr, pk, sk))
+        with SecretBuffer(K.SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) as blob:
+            check(C.cloak_service_account_private_export(blob.ptr, pk, sk))
         kp = cls._blank()
         ctypes.memmove(kp._secret.ptr, sk, K.ENCRYPTION_SECRETKEYBYTES)
         kp.public_key = bytes(public_key)
@@ -334,7 +334,7 @@ class EncryptionKeyPair(_Secret):
 
     @classmethod
     def import_service_account(cls, blob: BytesLike) -> "EncryptionKeyPair":
-        """cloak_service_account_import(): from a clear private key blob (type 0x0C)."""
+        """cloak_service_account_private_import(): from a clear private key blob (type 0x0C)."""
         return service_account_import(blob)
 
     def wrap(self, master_key: Union[SymmetricKey, BytesLike]) -> bytes:
@@ -346,7 +346,7 @@ class EncryptionKeyPair(_Secret):
         return service_account_wrap(master_key, self)
 
     def export_service_account(self) -> bytes:
-        """cloak_service_account_export(): the private key IN THE CLEAR (type 0x0C), for a CI
+        """cloak_service_account_private_export(): the private key IN THE CLEAR (type 0x0C), for a CI
         variable or a key file. Python cannot wipe the returned bytes."""
         return service_account_export(self)
 
@@ -512,18 +512,18 @@ def wrapped_key_public_key(wrapped: BytesLike) -> WrappedKeyInfo:
 
 
 def service_account_export(keypair: EncryptionKeyPair) -> bytes:
-    """cloak_service_account_export(): the private key in the clear (type 0x0C, 84 bytes)."""
+    """cloak_service_account_private_export(): the private key in the clear (type 0x0C, 84 bytes)."""
     sk = _encryption_sk(keypair)
-    with SecretBuffer(K.SERVICE_ACCOUNT_KEYBYTES) as blob:
-        check(C.cloak_service_account_export(blob.ptr, fixed(keypair.public_key, K.ENCRYPTION_PUBLICKEYBYTES,
+    with SecretBuffer(K.SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) as blob:
+        check(C.cloak_service_account_private_export(blob.ptr, fixed(keypair.public_key, K.ENCRYPTION_PUBLICKEYBYTES,
                                                              "public_key"), sk))
         return blob.copy()
 
 
 def service_account_import(blob: BytesLike) -> EncryptionKeyPair:
-    """cloak_service_account_import(): checks that the private key gives the public key."""
+    """cloak_service_account_private_import(): checks that the private key gives the public key."""
     kp = EncryptionKeyPair._blank()
     pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-    check(C.cloak_service_account_import(pk, kp._secret.ptr, cin(blob, "blob"), length(blob)))
+    check(C.cloak_service_account_private_import(pk, kp._secret.ptr, cin(blob, "blob"), length(blob)))
     kp.public_key = pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
     return kp

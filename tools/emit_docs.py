@@ -1,14 +1,8 @@
-#!/usr/bin/env python3
-"""Writes docs/api.md from include/cloak.h: each section banner of the header becomes a heading, each
-declaration is shown with the comment above it. `--check` compares instead of writing (a test runs
-it, so the reference never drifts from the header)."""
+"""docs/api.md from include/cloak.h: each section banner of the header becomes a heading, each
+declaration is shown with the comment above it."""
 import re
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HEADER = ROOT / "include" / "cloak.h"
-OUTPUT = ROOT / "docs" / "api.md"
 BANNER = re.compile(r"/\* -{20,}\n \* (.*?)\n(.*?) \* -{20,} \*/", re.S)
 
 
@@ -41,10 +35,10 @@ def split_items(body):
             yield comment, decls
 
 
-def render():
-    source = HEADER.read_text()
+def render(source):
+    source = re.sub(r"/\* (BEGIN generated[^\n]*|END generated) \*/\n", "", source)
     out = ["# libcloak API reference", "",
-           "Generated from [include/cloak.h](../include/cloak.h) by `docs/gen_api.py`; do not edit.",
+           "Generated from [include/cloak.h](../include/cloak.h) by `tools/apigen.py`; do not edit.",
            "Byte layouts and key schedules are in [protocol.md](protocol.md). Functions marked",
            "`CLOAK_NODISCARD` in the header (every fallible one) are shown without the macro.", "",
            "```text", clean_comment(source.split("#ifndef CLOAK_H")[0].strip()), "```", ""]
@@ -63,20 +57,3 @@ def render():
             if decls:
                 out += ["```c"] + decls + ["```", ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def main():
-    text = render()
-    if "--check" in sys.argv:
-        if OUTPUT.read_text() != text:
-            print("not ok: docs/api.md is out of date: run docs/gen_api.py")
-            print("0 passed, 1 failed")
-            return 1
-        print("1 passed, 0 failed")
-        return 0
-    OUTPUT.write_text(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
