@@ -7,8 +7,8 @@ A parameter's role follows from its declaration and its neighbours:
     uint8_t x[CLOAK_N], char x[CLOAK_N]            fixed-size output         ("out_fixed")
     const uint8_t *x, size_t x_len                 variable input            ("in_bytes")
     const char *x, size_t x_len                    variable text input       ("in_text")
-    uint8_t *x, size_t x_cap, size_t *x_len        variable output           ("out_bytes")
-    char *x, size_t x_cap, size_t *x_len           variable text output      ("out_text")
+    uint8_t *x, size_t x_cap, size_t *x_len        variable output           ("out_bytes"; its
+    char *x, size_t x_cap, size_t *x_len           variable text output      ("out_text")   cap= is annotated)
     uint32_t x, size_t x, int x                    scalar input              ("in_scalar")
     uint32_t *x, size_t *x, int *x                 scalar output             ("out_scalar")
     cloak_vault *x, const cloak_batch *x, ...      caller-owned state        ("state")
@@ -78,6 +78,8 @@ class Param:
     count: str | None = None         # an array input: element count parameter ...
     element: str | None = None       # ... and element size macro
     nullable: bool = False           # NULL means something else than an empty buffer
+    cap_expr: str | None = None      # out_bytes/out_text: the capacity to allocate (a C expression
+                                     # over parameters, macros and length helpers), or "caller"
 
     @property
     def is_output(self) -> bool:
@@ -236,6 +238,10 @@ def classify(fname: str, decls: list[tuple[str, str]], notes: dict) -> list[Para
             p.kind = "out_text" if ctype == "char" else "out_bytes"
             p.capacity, p.length_out = nxt, nxt2
             used.update((nxt, nxt2))
+            if not note or "cap" not in note:
+                raise ApiError(f"{fname}: output {name!r} needs a cap= annotation in {ANNOTATIONS.name} "
+                               "(the capacity a binding allocates for it)")
+            p.cap_expr = note["cap"]
         elif ctype in SCALARS and not star:
             p.kind = "in_scalar"
         elif ctype in SCALARS and star and not const:
