@@ -28,15 +28,18 @@
  *   Service accounts:
  *     cloak_encryption_keypair()                   anywhere; only the public key travels
  *     cloak_service_account_wrap()                 its private key under the creator's master key
+ *     cloak_service_account_private_export()       its private key in the clear, for the CI machine
  *     cloak_batch_begin() / _seal_item() / _finish()      re-encrypt secrets for the account
+ *     cloak_service_account_private_import()       on the CI machine
  *     cloak_batch_verify() / cloak_batch_open_item()      the account side
  *
  * Conventions
  * -----------
  * - Every fallible function returns 0 (CLOAK_OK) or a negative cloak_status, and is marked
  *   warn_unused_result. On failure every output buffer is zeroed: nothing partial escapes.
- * - Fixed sizes are macros, each with a twin function (CLOAK_KEYBYTES / cloak_keybytes()) for
- *   bindings. Variable sizes have length helpers (cloak_secret_sealed_len()).
+ * - Fixed sizes are macros, next to the functions that use them, each with a twin function
+ *   (CLOAK_KEYBYTES / cloak_keybytes()) for bindings in the last section. Bounds end in _MAX.
+ *   Variable sizes have length helpers (cloak_secret_sealed_len()).
  * - Blobs are the versioned, typed envelope of docs/protocol.md. cloak_text_encode() gives any blob a
  *   checksummed text form for copy and paste.
  * - Identifiers, names and contexts are byte strings of at most CLOAK_LABELBYTES_MAX bytes.
