@@ -157,14 +157,14 @@ async function main() {
 
   await step('service-account', 'A CI service account receives a batch', async () => {
     ci = cloak.encryptionKeypair(); // generated where CI runs; only the public key travels
-    const keyText = cloak.textEncode(cloak.serviceAccountExport(ci.publicKey, ci.secretKey));
+    const keyText = cloak.textEncode(cloak.serviceAccountPrivateExport(ci.publicKey, ci.secretKey));
     server.users.alice.wrappedAccount = cloak.serviceAccountWrap(alice.masterKey, ci.secretKey);
     const writer = cloak.batchBegin(ci.publicKey, vaultId);
     items = Object.keys(secretsIn).map((name) => writer.sealItem(name, vault.openSecret(name, server.secrets[name].sealed)).item);
     batch = writer.finish(alice.identity.secretKey);
     server.batches.ci = { batch, items };
     // The CI side: its key from the variable, Alice trusted by identity.
-    const key = cloak.serviceAccountImport(cloak.textDecode(keyText));
+    const key = cloak.serviceAccountPrivateImport(cloak.textDecode(keyText));
     const reader = cloak.batchVerify(batch, key.publicKey, key.secretKey, [alice.identity.publicKey]);
     const lines = [`account key ${keyText.slice(0, 40)}… (CI variable)`, `batch of ${reader.itemCount} items, ${batch.length} bytes, signed by ${cloak.identityFingerprint(reader.signer)}`];
     for (const item of [...items].reverse()) {

@@ -4,8 +4,9 @@
  * (src/ops.ts) speaks only in these operation numbers and argument slots.
  *
  * An operation takes `nargs` slots. Slot i is a buffer (ptr[i], len[i] = its length), a number
- * passed in (len[i], ptr[i] unused) or a number passed out (written to len[i]). Which slot is what
- * is listed per operation in cloak_js.c. Fixed-size buffers must have exactly their size
+ * passed in (len[i], ptr[i] unused) or a number passed out (written to len[i]). The slots follow
+ * the C function's parameters in order (the rules are tools/emit_js.py's; the cases are generated
+ * into cloak_ops.inc). Fixed-size buffers must have exactly their size
  * (CLOAK_E_BAD_PARAMS otherwise); opaque states are copied into aligned locals for the call and
  * back, and the locals wiped.
  */

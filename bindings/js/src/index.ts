@@ -2,7 +2,8 @@
  * libcloak for JavaScript: one API over two backends, the Node addon (native libcloak) and the
  * WebAssembly build (browsers, workers, Node). Byte strings are Uint8Array in and out; labels
  * (vault ids, secret names, contexts) and passwords may also be given as strings (UTF-8). Every
- * failure throws a CloakError subclass carrying the C library's status code.
+ * failure throws a CloakError subclass carrying the C library's status code; an argument of the
+ * wrong type throws a TypeError naming the parameter.
  *
  *   const cloak = await load();                 // native under Node if built, else WebAssembly
  *   const vault = cloak.vaultInit(cloak.vaultKeyGenerate(), 'vault-1');
@@ -13,13 +14,14 @@
  */
 import type { Backend, Pinned, Slot } from './backend.js';
 import { CloakBadParamsError, CloakError, errorFor, Status, statusName } from './errors.js';
-import { Op, SIZE_NAMES } from './ops.js';
+import { ObjectType, Op, SIZE_NAMES } from './ops.js';
 import { loadNative } from './native.js';
 import { loadWasm, type WasmOptions } from './wasm.js';
 
 export * from './errors.js';
 export type { Backend, Pinned, Slot } from './backend.js';
 export type { WasmOptions } from './wasm.js';
+export { ObjectType };
 
 export type Bytes = Uint8Array;
 /** A label or password: bytes, or a string taken as UTF-8. */
@@ -27,29 +29,12 @@ export type Label = Uint8Array | string;
 
 export type Sizes = { readonly [K in (typeof SIZE_NAMES)[number]]: number };
 
-/** Object types of the envelope header (protocol.md section 2). */
-export const ObjectType = {
-  PASSWORD_RECORD: 0x01,
-  IDENTITY_PUBLIC_KEY: 0x02,
-  ENCRYPTION_PUBLIC_KEY: 0x03,
-  BUNDLE: 0x04,
-  WRAPPED_IDENTITY_KEY: 0x05,
-  WRAPPED_ENCRYPTION_KEY: 0x06,
-  WRAPPED_SERVICE_ACCOUNT_KEY: 0x07,
-  SECRET: 0x08,
-  SHARE: 0x09,
-  BATCH: 0x0a,
-  BATCH_ITEM: 0x0b,
-  SERVICE_ACCOUNT_KEY: 0x0c,
-} as const;
-
-/** Argon2id costs of a password record; defaults are RFC 9106's second recommendation. */
+/** Argon2id costs of a password record; left out, the library's defaults (`cloak.sizes.password*Default`). */
 export interface PasswordParams {
   memoryKib?: number;
   iterations?: number;
   parallelism?: number;
 }
-export const PASSWORD_DEFAULTS = { memoryKib: 65536, iterations: 3, parallelism: 4 } as const;
 
 export interface KeyPair {
   publicKey: Bytes;
@@ -91,12 +76,12 @@ function label(x: Label | null | undefined, what: string): Bytes {
   if (x === null || x === undefined) return new Uint8Array(0);
   if (typeof x === 'string') return encodeString(x);
   if (x instanceof Uint8Array) return x;
-  throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a Uint8Array or a string`);
+  throw new TypeError(`${what} must be a Uint8Array or a string`);
 }
 
 function bytes(x: Bytes, what: string): Bytes {
   if (!(x instanceof Uint8Array)) {
-    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a Uint8Array`);
+    throw new TypeError(`${what} must be a Uint8Array`);
   }
   return x;
 }
@@ -110,10 +95,28 @@ function fixed(x: Bytes, size: number, what: string): Bytes {
 }
 
 function u32(x: number, what: string): number {
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a number`);
   if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
     throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be an integer from 0 to 2^32-1`);
   }
   return x;
+}
+
+/** A length or count: a non-negative integer. */
+function size(x: number, what: string): number {
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a number`);
+  if (!Number.isSafeInteger(x) || x < 0) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be a non-negative integer`);
+  }
+  return x;
+}
+
+/** A list of fixed-size byte strings, concatenated (the C API's arrays). */
+function list(xs: Bytes[], each: number, what: string): Bytes {
+  if (!Array.isArray(xs)) throw new TypeError(`${what} must be an array of Uint8Array`);
+  const out = new Uint8Array(each * xs.length);
+  xs.forEach((x, i) => out.set(fixed(x, each, what), each * i));
+  return out;
 }
 
 function cstring(b: Bytes): string {
@@ -189,16 +192,16 @@ export class Cloak {
   /** The header of a blob: its type and key id (the body is not checked). */
   blobInspect(blob: Bytes): { type: number; keyId: Bytes } {
     const keyId = new Uint8Array(this.sizes.keyIdBytes);
-    const n = this.run(Op.BLOB_INSPECT, [bytes(blob, 'blob'), null, keyId]);
-    return { type: n[1], keyId };
+    const n = this.run(Op.BLOB_INSPECT, [null, keyId, bytes(blob, 'blob')]);
+    return { type: n[0], keyId };
   }
 
   textEncodedLen(blobLen: number): number {
-    return this.run(Op.TEXT_ENCODED_LEN, [blobLen, null])[1];
+    return this.run(Op.TEXT_ENCODED_LEN, [size(blobLen, 'blobLen'), null])[1];
   }
 
   textDecodedMaxlen(textLen: number): number {
-    return this.run(Op.TEXT_DECODED_MAXLEN, [textLen, null])[1];
+    return this.run(Op.TEXT_DECODED_MAXLEN, [size(textLen, 'textLen'), null])[1];
   }
 
   /** "cloak-<type>-<base64url(blob || checksum)>". */
@@ -233,9 +236,9 @@ export class Cloak {
 
   private params(p: PasswordParams): [number, number, number] {
     return [
-      u32(p.memoryKib ?? PASSWORD_DEFAULTS.memoryKib, 'memoryKib'),
-      u32(p.iterations ?? PASSWORD_DEFAULTS.iterations, 'iterations'),
-      u32(p.parallelism ?? PASSWORD_DEFAULTS.parallelism, 'parallelism'),
+      u32(p.memoryKib ?? this.sizes.passwordMemoryKibDefault, 'memoryKib'),
+      u32(p.iterations ?? this.sizes.passwordIterationsDefault, 'iterations'),
+      u32(p.parallelism ?? this.sizes.passwordParallelismDefault, 'parallelism'),
     ];
   }
 
@@ -422,13 +425,13 @@ export class Cloak {
 
   /** The type and public key a wrapped key carries (parsed, not authenticated). */
   wrappedKeyPublicKey(wrapped: Bytes): { publicKey: Bytes; type: number } {
-    const publicKey = new Uint8Array(32);
+    const publicKey = new Uint8Array(this.sizes.wrappedKeyPublicKeyBytes);
     const n = this.run(Op.WRAPPED_KEY_PUBLIC_KEY, [publicKey, null, bytes(wrapped, 'wrapped')]);
     return { publicKey, type: n[1] };
   }
 
-  /** A service-account private key in the clear (type SERVICE_ACCOUNT_KEY). */
-  serviceAccountExport(publicKey: Bytes, secretKey: Bytes): Bytes {
+  /** A service-account private key in the clear (type SERVICE_ACCOUNT_PRIVATE_KEY), for a CI machine. */
+  serviceAccountPrivateExport(publicKey: Bytes, secretKey: Bytes): Bytes {
     const out = new Uint8Array(this.sizes.serviceAccountPrivateBlobBytes);
     this.run(Op.SERVICE_ACCOUNT_PRIVATE_EXPORT, [
       out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
@@ -437,7 +440,8 @@ export class Cloak {
     return out;
   }
 
-  serviceAccountImport(blob: Bytes): KeyPair {
+  /** The service-account key pair of serviceAccountPrivateExport()'s blob. */
+  serviceAccountPrivateImport(blob: Bytes): KeyPair {
     const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
     const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
     this.run(Op.SERVICE_ACCOUNT_PRIVATE_IMPORT, [publicKey, secretKey, bytes(blob, 'blob')]);
@@ -454,11 +458,11 @@ export class Cloak {
   }
 
   secretSealedLen(valueLen: number): number {
-    return this.run(Op.SECRET_SEALED_LEN, [valueLen, null])[1];
+    return this.run(Op.SECRET_SEALED_LEN, [size(valueLen, 'valueLen'), null])[1];
   }
 
   secretOpenedLen(sealedLen: number): number {
-    return this.run(Op.SECRET_OPENED_LEN, [sealedLen, null])[1];
+    return this.run(Op.SECRET_OPENED_LEN, [size(sealedLen, 'sealedLen'), null])[1];
   }
 
   /** @internal */
@@ -517,15 +521,15 @@ export class Cloak {
   // Service-account batches
 
   batchItemLen(nameLen: number, valueLen: number): number {
-    return this.run(Op.BATCH_ITEM_LEN, [nameLen, valueLen, null])[2];
+    return this.run(Op.BATCH_ITEM_LEN, [size(nameLen, 'nameLen'), size(valueLen, 'valueLen'), null])[2];
   }
 
   batchItemOpenedMaxlen(itemLen: number): number {
-    return this.run(Op.BATCH_ITEM_OPENED_MAXLEN, [itemLen, null])[1];
+    return this.run(Op.BATCH_ITEM_OPENED_MAXLEN, [size(itemLen, 'itemLen'), null])[1];
   }
 
   batchLen(vaultIdLen: number, itemCount: number): number {
-    return this.run(Op.BATCH_LEN, [vaultIdLen, itemCount, null])[2];
+    return this.run(Op.BATCH_LEN, [size(vaultIdLen, 'vaultIdLen'), size(itemCount, 'itemCount'), null])[2];
   }
 
   /** A batch writer for one account and vault. */
@@ -549,16 +553,14 @@ export class Cloak {
 
   /** Checks the signer against `trusted`, verifies, and opens the encapsulation. */
   batchVerify(batch: Bytes, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[]): BatchReader {
-    const n = this.sizes.identityPublicKeyBytes;
-    const list = new Uint8Array(n * trusted.length);
-    trusted.forEach((k, i) => list.set(fixed(k, n, 'trusted identity'), n * i));
+    const trustedList = list(trusted, this.sizes.identityPublicKeyBytes, 'trusted');
     fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey');
     fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey');
     // The very bytes verified, kept by the backend for every item (not copied again per item).
     const kept = this.backend.pin(bytes(batch, 'batch').slice());
     let state: Pinned | Uint8Array;
     try {
-      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [kept, accountPublicKey, accountSecretKey, list]);
+      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [kept, accountPublicKey, accountSecretKey, trustedList]);
     } catch (e) {
       this.backend.unpin(kept);
       throw e;
@@ -654,6 +656,7 @@ export class Vault extends State {
 
   /** Opens a secret under this vault and seals it under `to` (rotation); the plaintext stays inside. */
   resealSecret(to: Vault, name: Label, sealed: Bytes, context: Label = ''): Bytes {
+    if (!(to instanceof Vault)) throw new TypeError('to must be a Vault');
     const out = new Uint8Array(bytes(sealed, 'sealed').length);
     const n = this.cloak._call(Op.SECRET_RESEAL, [this.live(), to.live(), out, null, label(name, 'name'), label(context, 'context'), sealed])[3];
     return n === out.length ? out : out.slice(0, n);
@@ -686,13 +689,11 @@ export class BatchWriter extends State {
 
   /** Signs the manifest (the digests of every item sealed, by default) and wipes the state. */
   finish(creatorIdentitySecretKey: Bytes, digests: Bytes[] = this.digests): Bytes {
-    const d = this.cloak.sizes.batchDigestBytes;
-    const list = new Uint8Array(d * digests.length);
-    digests.forEach((x, i) => list.set(fixed(x, d, 'digest'), d * i));
+    const digestList = list(digests, this.cloak.sizes.batchDigestBytes, 'digests');
     const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length));
     try {
       const n = this.cloak._call(Op.BATCH_FINISH, [
-        this.live(), out, null, list,
+        this.live(), out, null, digestList,
         fixed(creatorIdentitySecretKey, this.cloak.sizes.identitySecretKeyBytes, 'creatorIdentitySecretKey'),
       ])[2];
       return n === out.length ? out : out.slice(0, n);
@@ -760,7 +761,7 @@ export class HpkeContext extends State {
 
   /** RFC 9180 Export (at most 8160 bytes). */
   export(exporterContext: Bytes, length: number): Bytes {
-    const out = new Uint8Array(length);
+    const out = new Uint8Array(size(length, 'length'));
     this.cloak._call(Op.HPKE_EXPORT, [this.live(), out, bytes(exporterContext, 'exporterContext')]);
     return out;
   }
