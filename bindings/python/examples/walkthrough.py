@@ -78,12 +78,15 @@ class Member:
         self.master_key, login_key = cloak.password_derive(self.password, record)
         self.identity = cloak.IdentityKeyPair.generate()
         self.encryption = cloak.EncryptionKeyPair.generate()
-        server.forbid(bytes(self.master_key), "master key")
-        server.forbid(self.identity._secret.view()[:32].tobytes(), "identity private key")
-        server.forbid(self.encryption._secret.view().tobytes(), "encryption private key")
+        server.forbid(bytes(self.master_key.secret_bytes()), "master key")
+        server.forbid(bytes(self.identity.secret_bytes()[:32]), "identity private key")
+        server.forbid(bytes(self.encryption.secret_bytes()), "encryption private key")
         server.put("user", self.name, "password record", record)
         # A real server keeps a slow hash of the login key; what it receives is the login key.
-        server.put("user", self.name, "login key", bytes(login_key))
+        proof = login_key.secret_bytes()  # the one way to a key's bytes: a copy, wiped once sent
+        server.put("user", self.name, "login key", bytes(proof))
+        proof[:] = bytes(len(proof))
+        login_key.wipe()
         server.put("user", self.name, "bundle", self.identity.bundle(self.encryption.public_key))
         server.put("user", self.name, "wrapped identity key", self.identity.wrap(self.master_key))
         server.put("user", self.name, "wrapped encryption key", self.encryption.wrap(self.master_key))
@@ -153,7 +156,7 @@ def batch_items(server: Server, batch_name: str) -> List[bytes]:
 
 def read_batch_as_account(server: Server, batch_name: str, account_key_text: str, trusted_identity: bytes) -> int:
     """The CLI side: the account key from a CI variable (text), the identity it trusts pinned."""
-    with cloak.EncryptionKeyPair.import_service_account(cloak.text_decode(account_key_text)) as account:
+    with cloak.EncryptionKeyPair.import_service_account_private(cloak.text_decode(account_key_text)) as account:
         with cloak.BatchReader(server.get("batch", "ci-deploy", batch_name), account, [trusted_identity]) as reader:
             items = batch_items(server, batch_name)
             if len(items) != reader.item_count:
@@ -201,7 +204,7 @@ def main() -> int:
 
     step("3. Alice creates a vault, shares its key with herself, and adds secrets")
     vault_key = cloak.vault_key_generate()
-    server.forbid(bytes(vault_key), "vault key")
+    server.forbid(bytes(vault_key.secret_bytes()), "vault key")
     share_vault(server, alice, alice.name, alice.encryption.public_key, vault_key)
     vault, _ = open_vault(server, alice, alice.identity.public_key)
     names: List[bytes] = []
@@ -242,9 +245,9 @@ def main() -> int:
     step("7. Alice creates a service account and re-encrypts the vault for it")
     account = cloak.EncryptionKeyPair.generate()  # on the CI machine, in real life
     assert alice.master_key is not None
-    server.forbid(account._secret.view().tobytes(), "service-account private key")
+    server.forbid(bytes(account.secret_bytes()), "service-account private key")
     server.put("service account", "ci-deploy", "wrapped key", account.wrap_service_account(alice.master_key))
-    account_text = cloak.text_encode(account.export_service_account())
+    account_text = cloak.text_encode(account.export_service_account_private())
     server.forbid(account_text.encode(), "service-account key text")
     print("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %s... (%d characters, kept off the server)"
           % (account_text[:18], len(account_text)))
@@ -265,7 +268,7 @@ def main() -> int:
 
     step("10. Alice removes Bob and rotates the vault key")
     new_key = cloak.vault_key_generate()
-    server.forbid(bytes(new_key), "new vault key")
+    server.forbid(bytes(new_key.secret_bytes()), "new vault key")
     new_vault = cloak.Vault(new_key, VAULT_ID)
     for name in names + [NAMES_ENTRY]:
         old_index = vault.blind_index(name).hex()

@@ -35,10 +35,16 @@ def test_classes_are_distinct() -> None:
 
 def test_ok_and_unknown_codes() -> None:
     check(0)
-    assert cloak.status_string(0) == "success"
+    assert cloak.status_string(0) == "Success."
     e = error_for(-99)
     assert type(e) is cloak.CloakError and e.code == -99 and e.status is None
-    assert cloak.status_string(-99) == "unknown status code"
+    assert cloak.status_string(-99) == "Unknown status code."
+
+
+def test_bad_params_is_a_value_error() -> None:
+    assert issubclass(cloak.BadParamsError, ValueError)
+    with pytest.raises(ValueError):
+        check(cloak.Status.BAD_PARAMS)
 
 
 def test_status_strings_never_empty() -> None:

@@ -46,7 +46,7 @@ def test_walkthrough_leak_check_stops_a_forbidden_write() -> None:
     spec.loader.exec_module(mod)
     server = mod.Server()
     key = cloak.vault_key_generate()
-    server.forbid(bytes(key), "vault key")
+    server.forbid(bytes(key.secret_bytes()), "vault key")
     server.put("secret", "demo", "fine", b"prefix: " + bytes(32))
     with pytest.raises(SystemExit):
-        server.put("secret", "demo", "leaky", b"prefix: " + bytes(key))
+        server.put("secret", "demo", "leaky", b"prefix: " + bytes(key.secret_bytes()))

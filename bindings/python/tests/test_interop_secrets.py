@@ -69,9 +69,9 @@ def test_libcloak_secrets_open_independently() -> None:
         vk = cloak.vault_key_generate()
         v = cloak.Vault(vk, vault_id)
         sealed = v.seal(name, value, context)
-        assert spec.secret_open(bytes(vk), vault_id, name, context, sealed) == value
+        assert spec.secret_open(bytes(vk.secret_bytes()), vault_id, name, context, sealed) == value
         with pytest.raises(spec.SpecError):
-            spec.secret_open(bytes(vk), vault_id, name + b"x" if len(name) < 255 else name[1:], context, sealed)
+            spec.secret_open(bytes(vk.secret_bytes()), vault_id, name + b"x" if len(name) < 255 else name[1:], context, sealed)
 
 
 def test_independent_secrets_open_in_libcloak() -> None:
@@ -115,10 +115,10 @@ def test_wrapped_keys_both_ways() -> None:
     ident = cloak.IdentityKeyPair.generate()
     enc = cloak.EncryptionKeyPair.generate()
     pk, seed = spec.unwrap_private(0x05, mk, ident.wrap(mk))
-    assert pk == ident.public_key and seed == ident._secret.view().tobytes()[:32]
+    assert pk == ident.public_key and seed == bytes(ident.secret_bytes())[:32]
     for t, w in ((0x06, enc.wrap(mk)), (0x07, enc.wrap_service_account(mk))):
         pk, sk = spec.unwrap_private(t, mk, w)
-        assert pk == enc.public_key and sk == enc._secret.view().tobytes()
+        assert pk == enc.public_key and sk == bytes(enc.secret_bytes())
     # and the other way
     seed = os.urandom(32)
     w = spec.wrap_private(0x05, mk, spec.ed25519_public(seed), seed)
@@ -164,9 +164,9 @@ def test_signatures_and_bundles_both_ways() -> None:
 
 def test_service_account_key_blob() -> None:
     kp = cloak.EncryptionKeyPair.generate()
-    sk = kp._secret.view().tobytes()
-    assert kp.export_service_account() == spec.account_key_blob(kp.public_key, sk)
-    assert cloak.service_account_import(spec.account_key_blob(kp.public_key, sk)).public_key == kp.public_key
+    sk = bytes(kp.secret_bytes())
+    assert kp.export_service_account_private() == spec.account_key_blob(kp.public_key, sk)
+    assert cloak.service_account_private_import(spec.account_key_blob(kp.public_key, sk)).public_key == kp.public_key
 
 
 def test_password_record_layout() -> None:

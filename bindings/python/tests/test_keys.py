@@ -20,16 +20,18 @@ T = cloak.ObjectType
 def test_symmetric_key_basics() -> None:
     k = cloak.vault_key_generate()
     assert isinstance(k, cloak.VaultKey) and len(k) == 32
-    raw = bytes(k)
+    raw = bytes(k.secret_bytes())
     assert len(raw) == 32 and raw != bytes(32)
     assert k.key_id == cloak.key_id(raw) == cloak.key_id(k) and len(k.key_id) == 16
     assert k == raw and k == cloak.SymmetricKey(raw) and k != cloak.vault_key_generate()
     assert raw.hex() not in repr(k) and k.key_id.hex() in repr(k)
     assert cloak.vault_key_generate().key_id != k.key_id
     k.wipe()
-    assert k.wiped and k._secret.view().tobytes() == bytes(32)
+    assert k.wiped and k._secret.view().tobytes() == bytes(32)  # the memory itself is zeroed
     assert "wiped" in repr(k)
     with pytest.raises(ValueError):
+        k.secret_bytes()
+    with pytest.raises(TypeError):  # no implicit conversion: secret_bytes() is the one way out
         bytes(k)
     with pytest.raises(ValueError):
         k.key_id
@@ -40,8 +42,12 @@ def test_symmetric_key_arguments() -> None:
         cloak.key_id(bytes(31))
     with pytest.raises(cloak.BadParamsError):
         cloak.SymmetricKey(bytes(33))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="key"):
         cloak.key_id("x" * 32)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):  # BadParamsError is also a ValueError
+        cloak.key_id(bytes(31))
+    with pytest.raises(TypeError, match="master_key"):
+        cloak.identity_wrap(cloak.EncryptionKeyPair.generate(), cloak.IdentityKeyPair.generate())  # type: ignore
     assert cloak.key_id(bytearray(32)) == cloak.key_id(memoryview(bytes(32))) == cloak.key_id(bytes(32))
 
 
@@ -74,7 +80,7 @@ def test_context_manager_and_gc_wipe() -> None:
 
 def test_identity_keypair(alice: cloak.IdentityKeyPair) -> None:
     assert len(alice.public_key) == 32
-    secret = alice._secret.view().tobytes()
+    secret = bytes(alice.secret_bytes())
     assert secret[32:] == alice.public_key  # seed || public key, as the header says
     assert secret[:32].hex() not in repr(alice) and alice.public_key.hex() in repr(alice)
     with pytest.raises(TypeError):
@@ -122,7 +128,7 @@ def test_large_message_signature(alice: cloak.IdentityKeyPair) -> None:
 
 def test_encryption_keypair(bob_enc: cloak.EncryptionKeyPair) -> None:
     assert len(bob_enc.public_key) == 32
-    assert bob_enc._secret.view().tobytes().hex() not in repr(bob_enc)
+    assert bytes(bob_enc.secret_bytes()).hex() not in repr(bob_enc)
     other = cloak.encryption_keypair()
     assert other.public_key != bob_enc.public_key
     with pytest.raises(TypeError):
@@ -132,14 +138,14 @@ def test_encryption_keypair(bob_enc: cloak.EncryptionKeyPair) -> None:
 def test_encryption_from_seed() -> None:
     a = cloak.encryption_keypair_from_seed(b"\x12" * 32)
     assert a.public_key.hex() == "ef318102dece03b0f25a53f513652ad349cf01a7d4134bb44f10b8774ba65a34"
-    assert a._secret.view().tobytes().hex() == "a1618290e263d068120c3f8f86e961335cac1c0877eb491b45882dbcfc9a74ec"
+    assert bytes(a.secret_bytes()).hex() == "a1618290e263d068120c3f8f86e961335cac1c0877eb491b45882dbcfc9a74ec"
     assert cloak.EncryptionKeyPair.from_seed(b"\x12" * 64).public_key != a.public_key
     with pytest.raises(cloak.BadParamsError):
         cloak.EncryptionKeyPair.from_seed(b"\x12" * 31)
 
 
 def test_encryption_from_keys(bob_enc: cloak.EncryptionKeyPair) -> None:
-    sk = bob_enc._secret.view().tobytes()
+    sk = bytes(bob_enc.secret_bytes())
     again = cloak.EncryptionKeyPair.from_keys(bob_enc.public_key, sk)
     assert again.public_key == bob_enc.public_key
     with pytest.raises(cloak.MismatchError):
@@ -212,7 +218,7 @@ def test_identity_wrap(alice: cloak.IdentityKeyPair) -> None:
     assert cloak.blob_inspect(w) == (T.WRAPPED_IDENTITY_KEY, mk.key_id)
     back = cloak.IdentityKeyPair.unwrap(mk, w)
     assert back.public_key == alice.public_key
-    assert back._secret.view().tobytes() == alice._secret.view().tobytes()
+    assert bytes(back.secret_bytes()) == bytes(alice.secret_bytes())
     assert cloak.wrapped_key_public_key(w) == (T.WRAPPED_IDENTITY_KEY, alice.public_key)
     with pytest.raises(cloak.WrongKeyError):
         cloak.identity_unwrap(_master(), w)
@@ -256,22 +262,22 @@ def test_wrapped_key_public_key_refuses_other_blobs(alice: cloak.IdentityKeyPair
 # ---- service-account keys in the clear -------------------------------------------------------------
 
 def test_service_account_export_import(bob_enc: cloak.EncryptionKeyPair) -> None:
-    blob = bob_enc.export_service_account()
-    assert blob == cloak.service_account_export(bob_enc) and len(blob) == 84
-    assert cloak.blob_inspect(blob).type == T.SERVICE_ACCOUNT_KEY
-    assert blob[20:52] == bob_enc._secret.view().tobytes() and blob[52:] == bob_enc.public_key
-    kp = cloak.EncryptionKeyPair.import_service_account(blob)
+    blob = bob_enc.export_service_account_private()
+    assert blob == cloak.service_account_private_export(bob_enc) and len(blob) == 84
+    assert cloak.blob_inspect(blob).type == T.SERVICE_ACCOUNT_PRIVATE_KEY
+    assert blob[20:52] == bytes(bob_enc.secret_bytes()) and blob[52:] == bob_enc.public_key
+    kp = cloak.EncryptionKeyPair.import_service_account_private(blob)
     assert kp.public_key == bob_enc.public_key
-    assert cloak.service_account_import(bytearray(blob)).public_key == bob_enc.public_key
+    assert cloak.service_account_private_import(bytearray(blob)).public_key == bob_enc.public_key
     # key id: malformed (it is the carried public key's id); private key: mismatch, except bit 0 of
     # its first byte, which X25519 ignores (the same key, accepted: section 6); public key: the key
     # id no longer matches it, malformed.
-    check_tamper(cloak.service_account_import, blob,
+    check_tamper(cloak.service_account_private_import, blob,
                  [(4, 20, cloak.MalformedError), (20, 21, None), (21, 52, cloak.MismatchError),
                   (52, 84, cloak.MalformedError)])
     for mask in (0x01, 0x02, 0x04):
-        assert cloak.service_account_import(flip(blob, 20, mask)).public_key == bob_enc.public_key
+        assert cloak.service_account_private_import(flip(blob, 20, mask)).public_key == bob_enc.public_key
     for mask in (0x40, 0x80):  # the forced and the ignored top bits
-        assert cloak.service_account_import(flip(blob, 51, mask)).public_key == bob_enc.public_key
+        assert cloak.service_account_private_import(flip(blob, 51, mask)).public_key == bob_enc.public_key
     with pytest.raises(cloak.MismatchError):
-        cloak.service_account_import(flip(blob, 20, 0x08))
+        cloak.service_account_private_import(flip(blob, 20, 0x08))

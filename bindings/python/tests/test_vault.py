@@ -16,8 +16,8 @@ from conftest import check_tamper, flip
 def test_vault_init(vault_key: cloak.VaultKey) -> None:
     v = cloak.vault_init(vault_key, "vault-1")
     assert v.key_id == vault_key.key_id == cloak.vault_key_id(v)
-    assert cloak.Vault(bytes(vault_key), b"vault-1").key_id == v.key_id
-    assert "vault-1" in repr(v) and bytes(vault_key).hex() not in repr(v)
+    assert cloak.Vault(bytes(vault_key.secret_bytes()), b"vault-1").key_id == v.key_id
+    assert "vault-1" in repr(v) and bytes(vault_key.secret_bytes()).hex() not in repr(v)
     cloak.Vault(vault_key, b"x" * 255)
     for bad in (b"", b"x" * 256):
         with pytest.raises(cloak.BadParamsError):

@@ -1,8 +1,11 @@
 """Python binding of libcloak, the cryptographic core of an end-to-end encrypted secrets manager.
 
-Bytes in, bytes out; failures raise a subclass of CloakError (one per C status code). Keys are small
-classes that keep their secret half in memory they wipe (wipe(), ``with``, garbage collection) and
-never show it in their repr. See README.md next to this package's pyproject.toml.
+Bytes in, bytes out; failures raise a subclass of CloakError (one per C status code); a wrong
+argument type raises TypeError naming the parameter, a wrong size BadParamsError (also a
+ValueError). Keys are small classes that keep their secret half in memory they wipe (wipe(),
+``with``, garbage collection), never show it in their repr and give it out only through
+secret_bytes(). The per-call mechanics are generated from include/cloak.h (_low.py, _api.py,
+constants.py: tools/apigen.py); the modules here are the idiomatic layer. See README.md next to this package's pyproject.toml.
 
 The shared library is found through CLOAK_LIBRARY, then pkg-config, then ldconfig (cloak._lib).
 """
@@ -11,8 +14,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from . import constants
-from ._lib import C as _C
+from . import _low, constants
 from ._lib import library_path, status_string
 from .batch import (BatchItem, BatchReader, BatchWriter, batch_item_index, batch_item_len,
                     batch_item_opened_maxlen, batch_len, batch_sender)
@@ -29,8 +31,8 @@ from .keys import (Bundle, EncryptionKeyPair, IdentityKeyPair, LoginKey, MasterK
                    encryption_public_export, encryption_public_import, encryption_unwrap, encryption_wrap,
                    identity_fingerprint, identity_keypair, identity_keypair_from_seed, identity_pair_code,
                    identity_public_export, identity_public_import, identity_sign, identity_unwrap, identity_verify,
-                   identity_wrap, key_id, service_account_export, service_account_import, service_account_unwrap,
-                   service_account_wrap, vault_key_generate, wrapped_key_public_key)
+                   identity_wrap, key_id, service_account_private_export, service_account_private_import,
+                   service_account_unwrap, service_account_wrap, vault_key_generate, wrapped_key_public_key)
 from .password import (DerivedKeys, PasswordParams, password_derive, password_record_decode, password_record_encode,
                        password_record_new)
 from .vault import (Vault, secret_open, secret_opened_len, secret_reseal, secret_seal, secret_sealed_len,
@@ -41,18 +43,17 @@ __version__ = "0.1.0"
 
 def version_string() -> str:
     """cloak_version_string(): the loaded library's version, e.g. "0.1.0"."""
-    return str(_C.cloak_version_string().decode("ascii"))
+    return str(_low.version_string())
 
 
 def version_info() -> Tuple[int, int, int]:
     """(cloak_version_major(), cloak_version_minor(), cloak_version_patch()) of the loaded library."""
-    return (int(_C.cloak_version_major()), int(_C.cloak_version_minor()), int(_C.cloak_version_patch()))
+    return (int(_low.version_major()), int(_low.version_minor()), int(_low.version_patch()))
 
 
 def init() -> None:
     """cloak_init(). Called when this package is imported; calling it again is harmless."""
-    from .errors import check
-    check(_C.cloak_init())
+    _low.init()
 
 
 __all__ = [
@@ -73,7 +74,7 @@ __all__ = [
     "identity_public_export", "identity_public_import", "encryption_public_export", "encryption_public_import",
     "bundle_create", "bundle_verify", "identity_fingerprint", "identity_pair_code", "identity_wrap",
     "identity_unwrap", "encryption_wrap", "encryption_unwrap", "service_account_wrap", "service_account_unwrap",
-    "wrapped_key_public_key", "service_account_export", "service_account_import",
+    "wrapped_key_public_key", "service_account_private_export", "service_account_private_import",
     # passwords
     "PasswordParams", "DerivedKeys", "password_record_new", "password_record_encode", "password_record_decode",
     "password_derive",

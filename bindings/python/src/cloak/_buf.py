@@ -1,11 +1,12 @@
-"""Buffers between Python and C: argument conversion, length checks, and wipeable memory."""
+"""Buffers between Python and C: the argument conversions the generated wrappers (_low.py) use,
+and wipeable memory."""
 
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Optional, Union
+from typing import Any, Optional, Tuple, Union
 
-from .errors import BadParamsError
+from .errors import BadParamsError, error_for
 
 BytesLike = Union[bytes, bytearray, memoryview]
 #: Vault ids, secret names, contexts and passwords: bytes, or a str (encoded as UTF-8, unnormalised).
@@ -13,6 +14,7 @@ Label = Union[bytes, bytearray, memoryview, str]
 
 UINT32_MAX = 0xFFFFFFFF
 SIZE_MAX = ctypes.c_size_t(-1).value
+INT_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_int) - 1) - 1
 
 
 def _view_of(data: Union[bytearray, memoryview]) -> Optional[Any]:
@@ -26,18 +28,18 @@ def _view_of(data: Union[bytearray, memoryview]) -> Optional[Any]:
     return (ctypes.c_char * n).from_buffer(mv.cast("B") if mv.format != "B" else mv)
 
 
-def cin(data: object, what: str) -> Any:
-    """An input buffer for a C function: bytes are passed as they are, writable buffers (bytearray)
-    through a view (no copy, so a caller's bytearray is not duplicated); anything else bytes-like
-    is copied. Returns something a c_void_p parameter accepts."""
+def _pointer(data: object) -> Any:
+    """Something a c_void_p parameter accepts, for bytes-like input: bytes as they are, writable
+    buffers (bytearray) through a view (no copy, so a caller's bytearray is not duplicated), other
+    bytes-like objects copied; None for anything else."""
     if isinstance(data, bytes):
         return data
     if isinstance(data, (bytearray, memoryview)):
         v = _view_of(data)
         return v if v is not None else bytes(data)
-    if isinstance(data, (SecretBuffer,)):
+    if isinstance(data, SecretBuffer):
         return data.ptr
-    raise TypeError("%s must be bytes-like, not %s" % (what, type(data).__name__))
+    return None
 
 
 def length(data: object) -> int:
@@ -47,21 +49,106 @@ def length(data: object) -> int:
         return data.nbytes
     if isinstance(data, SecretBuffer):
         return data.size
-    if isinstance(data, str):
-        return len(data.encode("utf-8"))
     raise TypeError("expected bytes-like, not %s" % type(data).__name__)
 
 
-def fixed(data: object, size: int, what: str) -> Any:
-    """An input of exactly `size` bytes (a key, seed or signature): the C function takes a fixed-size
-    array and cannot check the length itself."""
-    if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview, SecretBuffer)):
-        raise TypeError("%s must be bytes-like, not %s" % (what, type(data).__name__))
-    n = length(data)
-    if n != size:
-        raise BadParamsError("%s must be %d bytes, not %d" % (what, size, n))
-    return cin(data, what)
+def _not_bytes(what: str, data: object) -> TypeError:
+    return TypeError("%s must be bytes-like, not %s" % (what, type(data).__name__))
 
+
+# ---- argument conversions used by the generated wrappers (_low.py) ----------------------------------
+
+def fixed_in(data: object, n: int, what: str) -> Any:
+    """An input of exactly n bytes (a key, seed or signature): the C function takes a fixed-size
+    array and cannot check the length itself."""
+    ptr = _pointer(data)
+    if ptr is None:
+        raise _not_bytes(what, data)
+    if length(data) != n:
+        raise BadParamsError("%s must be %d bytes, not %d" % (what, n, length(data)))
+    return ptr
+
+
+def bytes_in(data: object, what: str) -> Tuple[Any, int]:
+    """A variable-length input: (pointer, length)."""
+    ptr = _pointer(data)
+    if ptr is None:
+        raise _not_bytes(what, data)
+    return ptr, length(data)
+
+
+def nullable_in(data: object, what: str) -> Tuple[Any, int]:
+    """An input for which None (NULL) means something else than empty bytes."""
+    return (None, 0) if data is None else bytes_in(data, what)
+
+
+def text_in(data: object, what: str) -> Tuple[Any, int]:
+    """A text input: a str (UTF-8) or its bytes."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    ptr = _pointer(data)
+    if ptr is None:
+        raise TypeError("%s must be str or bytes-like, not %s" % (what, type(data).__name__))
+    return ptr, length(data)
+
+
+def array_in(data: object, element: int, what: str) -> Tuple[bytes, int]:
+    """An array of fixed-size elements: a list of them, or their concatenation. (bytes, count)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        joined = bytes(data)
+        if len(joined) % element:
+            raise BadParamsError("%s must be a whole number of %d-byte elements" % (what, element))
+        return joined, len(joined) // element
+    if not isinstance(data, (list, tuple)):
+        raise TypeError("%s must be a list of bytes-like elements, not %s" % (what, type(data).__name__))
+    for item in data:
+        fixed_in(item, element, what + " element")
+    return b"".join(bytes(item) for item in data), len(data)
+
+
+def _integer(value: object, what: str, limit: int, low: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
+    if not low <= value <= limit:
+        raise BadParamsError("%s out of range: %d" % (what, value))
+    return value
+
+
+def u32_in(value: object, what: str) -> int:
+    """A uint32_t argument: ctypes would silently reduce an out-of-range int modulo 2**32."""
+    return _integer(value, what, UINT32_MAX)
+
+
+def size_in(value: object, what: str) -> int:
+    """A size_t argument (ctypes would reduce a negative int modulo 2**64)."""
+    return _integer(value, what, SIZE_MAX)
+
+
+def int_in(value: object, what: str) -> int:
+    return _integer(value, what, INT_MAX, -INT_MAX - 1)
+
+
+def state_in(state: object, n: int, what: str) -> Any:
+    """Caller-owned C state: only memory from aligned_state() of at least the state's size."""
+    if not isinstance(state, ctypes.Array) or ctypes.sizeof(state) < n:
+        raise TypeError("%s must be a libcloak state of %d bytes, not %s" % (what, n, type(state).__name__))
+    return state
+
+
+def public_out(n: int) -> "ctypes.Array[ctypes.c_char]":
+    """A fixed-size output that never holds secrets. At least one byte, so C never sees NULL."""
+    return ctypes.create_string_buffer(max(n, 1))
+
+
+def check(code: int, *wipe_on_failure: "SecretBuffer") -> None:
+    """Returns on CLOAK_OK; otherwise wipes the given outputs and raises the status's exception."""
+    if code != 0:
+        for buf in wipe_on_failure:
+            buf.wipe()
+        raise error_for(code)
+
+
+# ---- for the idiomatic modules ----------------------------------------------------------------------
 
 def label(data: object, what: str) -> bytes:
     """A label (vault id, name, context) or password as bytes; a str is encoded as UTF-8."""
@@ -72,29 +159,6 @@ def label(data: object, what: str) -> bytes:
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
     raise TypeError("%s must be str or bytes-like, not %s" % (what, type(data).__name__))
-
-
-def u32(value: int, what: str) -> int:
-    """A uint32_t argument: ctypes would silently reduce an out-of-range int modulo 2**32."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("%s must be an int" % what)
-    if not 0 <= value <= UINT32_MAX:
-        raise BadParamsError("%s out of range: %d" % (what, value))
-    return value
-
-
-def size(value: int, what: str) -> int:
-    """A size_t argument (ctypes would reduce a negative int modulo 2**64)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("%s must be an int" % what)
-    if not 0 <= value <= SIZE_MAX:
-        raise BadParamsError("%s out of range: %d" % (what, value))
-    return value
-
-
-def out(n: int) -> "ctypes.Array[ctypes.c_char]":
-    """A public output buffer (never holds secrets). At least one byte, so C never sees NULL."""
-    return ctypes.create_string_buffer(max(n, 1))
 
 
 def wipe_ctypes(obj: Any) -> None:

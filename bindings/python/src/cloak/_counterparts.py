@@ -7,25 +7,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-_SIZES = [
-    "keybytes", "keyidbytes", "labelbytes_max", "headerbytes", "identity_publickeybytes",
-    "identity_secretkeybytes", "identity_seedbytes", "signaturebytes", "encryption_publickeybytes",
-    "encryption_secretkeybytes", "encryption_seedbytes", "public_key_blobbytes", "bundlebytes",
-    "wrapped_keybytes", "service_account_private_blobbytes", "sharebytes", "secret_overheadbytes",
-    "batch_item_overheadbytes", "batch_digestbytes", "blind_indexbytes", "password_saltbytes",
-    "password_recordbytes", "fingerprint_textbytes", "pair_code_textbytes", "vault_statebytes",
-    "batch_statebytes", "hpke_contextbytes", "hpke_encbytes", "hpke_tagbytes", "passwordbytes_max",
-    "batch_items_max",
-    "password_memory_kib_default",
-    "password_memory_kib_min",
-    "password_memory_kib_max",
-    "password_iterations_default",
-    "password_iterations_min",
-    "password_iterations_max",
-    "password_parallelism_default",
-    "password_parallelism_min",
-    "password_parallelism_max",
-]
+from ._api import PROTOTYPES
 
 COUNTERPARTS: Dict[str, str] = {
     "cloak_version_string": "version_string",
@@ -66,8 +48,8 @@ COUNTERPARTS: Dict[str, str] = {
     "cloak_service_account_wrap": "service_account_wrap",
     "cloak_service_account_unwrap": "service_account_unwrap",
     "cloak_wrapped_key_public_key": "wrapped_key_public_key",
-    "cloak_service_account_private_export": "service_account_export",
-    "cloak_service_account_private_import": "service_account_import",
+    "cloak_service_account_private_export": "service_account_private_export",
+    "cloak_service_account_private_import": "service_account_private_import",
     "cloak_vault_init": "Vault",
     "cloak_vault_wipe": "Vault.wipe",
     "cloak_vault_key_id": "Vault.key_id",
@@ -102,4 +84,6 @@ COUNTERPARTS: Dict[str, str] = {
     "cloak_hpke_seal_base": "hpke_seal_base",
     "cloak_hpke_open_base": "hpke_open_base",
 }
-COUNTERPARTS.update({"cloak_" + n: "constants." + n.upper() for n in _SIZES})
+# The twins (functions of no arguments returning a size or bound) are read into cloak.constants.
+COUNTERPARTS.update({name: "constants." + name[len("cloak_"):].upper() for name, (_, args) in PROTOTYPES.items()
+                     if not args and name not in COUNTERPARTS})

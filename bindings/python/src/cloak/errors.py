@@ -1,32 +1,13 @@
-"""Exceptions: one base class, CloakError, and one subclass per cloak_status code."""
+"""Exceptions: one base class, CloakError, and one subclass per cloak_status code (the codes are
+generated from the header into _api.Status)."""
 
 from __future__ import annotations
 
-import enum
 from typing import Dict, NoReturn, Optional, Type
 
+from ._api import Status
 from ._lib import status_string
 
-
-class Status(enum.IntEnum):
-    """The C library's cloak_status codes."""
-
-    OK = 0
-    MALFORMED = -1
-    UNSUPPORTED_VERSION = -2
-    UNSUPPORTED_SUITE = -3
-    WRONG_TYPE = -4
-    WRONG_KEY = -5
-    AUTH = -6
-    BAD_SIGNATURE = -7
-    UNTRUSTED_SIGNER = -8
-    BUFFER_TOO_SMALL = -9
-    BAD_PARAMS = -10
-    INVALID_KEY = -11
-    CHECKSUM = -12
-    MISMATCH = -13
-    NOMEM = -14
-    INTERNAL = -15
 
 
 class CloakError(Exception):
@@ -106,8 +87,9 @@ class BufferTooSmallError(CloakError):
     code = Status.BUFFER_TOO_SMALL
 
 
-class BadParamsError(CloakError):
-    """A parameter is out of bounds: Argon2id costs, a label's length, a key's size, an item count."""
+class BadParamsError(CloakError, ValueError):
+    """A parameter is out of bounds: Argon2id costs, a label's length, a key's size, an item count.
+    Also a ValueError, as a wrong size is in other Python crypto libraries."""
 
     code = Status.BAD_PARAMS
 

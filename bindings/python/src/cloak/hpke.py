@@ -4,14 +4,13 @@ DeriveKeyPair is EncryptionKeyPair.from_seed()."""
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from typing import Any, NamedTuple, Tuple
 
+from . import _low
 from . import constants as K
-from ._buf import BytesLike, SecretBuffer, aligned_state, cin, fixed, length, out, size, wipe_ctypes
-from ._lib import C
-from .errors import BadParamsError, check
+from ._buf import BytesLike, aligned_state, size_in, wipe_ctypes
+from .errors import BadParamsError
 from .keys import EncryptionKeyPair, _encryption_sk
 
 __all__ = ["HpkeContext", "HpkeSealed", "hpke_seal_base", "hpke_open_base"]
@@ -51,21 +50,16 @@ class HpkeContext:
     def sender(cls, recipient_public_key: BytesLike, info: BytesLike = b"") -> Tuple["HpkeContext", bytes]:
         """cloak_hpke_setup_sender(): (context, enc)."""
         ctx = cls._blank(SENDER)
-        enc = out(K.HPKE_ENCBYTES)
-        check(C.cloak_hpke_setup_sender(ctx._state, enc,
-                                        fixed(recipient_public_key, K.ENCRYPTION_PUBLICKEYBYTES,
-                                              "recipient_public_key"), cin(info, "info"), length(info)))
+        enc = _low.hpke_setup_sender(ctx._state, recipient_public_key, info)
         ctx._live = True
-        return ctx, enc.raw[: K.HPKE_ENCBYTES]
+        return ctx, bytes(enc)
 
     @classmethod
     def recipient(cls, enc: BytesLike, recipient: EncryptionKeyPair, info: BytesLike = b"") -> "HpkeContext":
         """cloak_hpke_setup_recipient()."""
         ctx = cls._blank(RECIPIENT)
-        sk = _encryption_sk(recipient)
-        check(C.cloak_hpke_setup_recipient(ctx._state, fixed(enc, K.HPKE_ENCBYTES, "enc"),
-                                           fixed(recipient.public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key"),
-                                           sk, cin(info, "info"), length(info)))
+        secret_key = _encryption_sk(recipient, "recipient")
+        _low.hpke_setup_recipient(ctx._state, enc, recipient.public_key, secret_key, info)
         ctx._live = True
         return ctx
 
@@ -83,40 +77,28 @@ class HpkeContext:
 
     def seal(self, plaintext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_seal(): ciphertext || tag at the next sequence number."""
-        plen = length(plaintext)
-        ct = out(plen + K.HPKE_TAGBYTES)
         with self._lock:
-            check(C.cloak_hpke_seal(self._ptr(SENDER), ct, cin(aad, "aad"), length(aad),
-                                    cin(plaintext, "plaintext"), plen))
-        return ct.raw[: plen + K.HPKE_TAGBYTES]
+            return bytes(_low.hpke_seal(self._ptr(SENDER), aad, plaintext))
 
     def open(self, ciphertext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_open(): the plaintext at the next sequence number (a failure does not advance
         it)."""
-        clen = length(ciphertext)
-        plen = max(clen - K.HPKE_TAGBYTES, 0)
-        with SecretBuffer(plen) as pt:
-            with self._lock:
-                check(C.cloak_hpke_open(self._ptr(RECIPIENT), pt.ptr, cin(aad, "aad"), length(aad),
-                                        cin(ciphertext, "ciphertext"), clen))
-            return pt.copy(plen)
+        with self._lock:
+            return bytes(_low.hpke_open(self._ptr(RECIPIENT), aad, ciphertext))
 
-    def export(self, exporter_context: BytesLike, length_: int) -> bytes:
-        """cloak_hpke_export(): `length_` bytes (at most 8160) of exported secret."""
-        n = size(length_, "length")
-        if n > 65536:  # the library refuses more than 8160; this only bounds the allocation
+    def export(self, exporter_context: BytesLike, length: int) -> bytes:
+        """cloak_hpke_export(): `length` bytes (at most HPKE_EXPORTBYTES_MAX) of exported secret."""
+        n = size_in(length, "length")
+        if n > 8 * K.HPKE_EXPORTBYTES_MAX:  # the library refuses the excess; this bounds the allocation
             raise BadParamsError("export length out of bounds: %d" % n)
         if not self._live:
             raise ValueError("HpkeContext has been wiped")
-        with SecretBuffer(n) as buf:
-            check(C.cloak_hpke_export(self._state, buf.ptr, n, cin(exporter_context, "exporter_context"),
-                                      length(exporter_context)))
-            return buf.copy(n)
+        return bytes(_low.hpke_export(self._state, n, exporter_context))
 
     def wipe(self) -> None:
         """cloak_hpke_context_wipe()."""
         with self._lock:
-            C.cloak_hpke_context_wipe(self._state)
+            _low.hpke_context_wipe(self._state)
             self._live = False
 
     def __enter__(self) -> "HpkeContext":
@@ -146,25 +128,12 @@ class HpkeSealed(NamedTuple):
 def hpke_seal_base(recipient_public_key: BytesLike, plaintext: BytesLike, info: BytesLike = b"",
                    aad: BytesLike = b"") -> HpkeSealed:
     """cloak_hpke_seal_base(): single-shot Base mode; (enc, ciphertext)."""
-    plen = length(plaintext)
-    enc = out(K.HPKE_ENCBYTES)
-    ct = out(plen + K.HPKE_TAGBYTES)
-    check(C.cloak_hpke_seal_base(enc, ct, fixed(recipient_public_key, K.ENCRYPTION_PUBLICKEYBYTES,
-                                                "recipient_public_key"),
-                                 cin(info, "info"), length(info), cin(aad, "aad"), length(aad),
-                                 cin(plaintext, "plaintext"), plen))
-    return HpkeSealed(enc.raw[: K.HPKE_ENCBYTES], ct.raw[: plen + K.HPKE_TAGBYTES])
+    enc, ciphertext = _low.hpke_seal_base(recipient_public_key, info, aad, plaintext)
+    return HpkeSealed(enc, ciphertext)
 
 
 def hpke_open_base(enc: BytesLike, ciphertext: BytesLike, recipient: EncryptionKeyPair,
                    info: BytesLike = b"", aad: BytesLike = b"") -> bytes:
     """cloak_hpke_open_base(): single-shot Base mode."""
-    clen = length(ciphertext)
-    plen = max(clen - K.HPKE_TAGBYTES, 0)
-    sk = _encryption_sk(recipient)
-    with SecretBuffer(plen) as pt:
-        check(C.cloak_hpke_open_base(pt.ptr, fixed(enc, K.HPKE_ENCBYTES, "enc"),
-                                     fixed(recipient.public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key"), sk,
-                                     cin(info, "info"), length(info), cin(aad, "aad"), length(aad),
-                                     cin(ciphertext, "ciphertext"), clen))
-        return pt.copy(plen)
+    secret_key = _encryption_sk(recipient, "recipient")
+    return bytes(_low.hpke_open_base(enc, recipient.public_key, secret_key, info, aad, ciphertext))

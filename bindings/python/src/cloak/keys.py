@@ -1,6 +1,10 @@
 """Keys: symmetric keys (master, login, vault), identity key pairs (Ed25519), encryption key pairs
 (X25519), public key blobs, bundles, signatures under a context, fingerprints, and wrapping private
-keys under a master key."""
+keys under a master key.
+
+Every object that holds secret key material keeps it in wipeable memory and gives raw access only
+through one explicit method, secret_bytes(), which returns a copy the caller should wipe (or drop)
+as soon as it is done with it."""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ import ctypes
 import hmac
 from typing import Any, NamedTuple, Type, TypeVar, Union
 
+from . import _low
 from . import constants as K
-from ._buf import BytesLike, Label, SecretBuffer, cin, fixed, label, length, out
-from ._lib import C
+from ._buf import BytesLike, Label, SecretBuffer, fixed_in, label
 from .envelope import ObjectType, _object_type
-from .errors import check
 
 __all__ = [
     "SymmetricKey", "MasterKey", "LoginKey", "VaultKey", "IdentityKeyPair", "EncryptionKeyPair",
@@ -22,26 +25,35 @@ __all__ = [
     "encryption_public_export", "encryption_public_import", "bundle_create", "bundle_verify",
     "identity_fingerprint", "identity_pair_code", "identity_wrap", "identity_unwrap",
     "encryption_wrap", "encryption_unwrap", "service_account_wrap", "service_account_unwrap",
-    "wrapped_key_public_key", "service_account_export", "service_account_import",
+    "wrapped_key_public_key", "service_account_private_export", "service_account_private_import",
 ]
 
 
 class _Secret:
-    """Base of the classes that hold secret bytes: wipe(), context manager, no pickling, a repr
-    without the secret."""
+    """Base of the classes that hold secret bytes: wipe(), context manager, secret_bytes(), no
+    pickling or copying, a repr without the secret."""
 
     __slots__ = ("_secret", "_wiped", "__weakref__")
     _secret: SecretBuffer
     _wiped: bool
 
-    def __init__(self, n: int) -> None:
-        self._secret = SecretBuffer(n)
-        self._wiped = False
+    @classmethod
+    def _adopt(cls: Type["_S"], buf: SecretBuffer) -> "_S":
+        """An object owning `buf` (the C library wrote the key into it: no copy is made)."""
+        obj = cls.__new__(cls)
+        obj._secret = buf
+        obj._wiped = False
+        return obj
 
-    def _ptr(self) -> Any:
+    def _buffer(self) -> SecretBuffer:
         if self._wiped:
             raise ValueError("%s has been wiped" % type(self).__name__)
-        return self._secret.ptr
+        return self._secret
+
+    def secret_bytes(self) -> bytearray:
+        """A copy of the secret key material, for storage or another library. Wipe it when done
+        (``buf[:] = bytes(len(buf))``): the copy is a bytearray so that it can be wiped."""
+        return bytearray(self._buffer().view())
 
     @property
     def wiped(self) -> bool:
@@ -75,49 +87,33 @@ class _Secret:
 
 
 _S = TypeVar("_S", bound=_Secret)
-_KT = TypeVar("_KT", bound="SymmetricKey")
 
 
 class SymmetricKey(_Secret):
-    """A 32-byte symmetric key. ``bytes(key)`` gives a copy (which Python cannot wipe later);
-    ``key.key_id`` the 16-byte id that blobs carry (it reveals nothing about the key)."""
+    """A 32-byte symmetric key. ``key.secret_bytes()`` gives a copy; ``key.key_id`` the 16-byte id
+    that blobs carry (it reveals nothing about the key)."""
 
     __slots__ = ()
 
     def __init__(self, key: BytesLike) -> None:
-        super().__init__(K.KEYBYTES)
-        if isinstance(key, SymmetricKey):
-            src = key._ptr()
-        else:
-            src = fixed(key, K.KEYBYTES, "key")
+        src = key._buffer().ptr if isinstance(key, SymmetricKey) else fixed_in(key, K.KEYBYTES, "key")
+        self._secret = SecretBuffer(K.KEYBYTES)
+        self._wiped = False
         ctypes.memmove(self._secret.ptr, src, K.KEYBYTES)
-
-    @classmethod
-    def _blank(cls: Type[_KT]) -> _KT:
-        obj = cls.__new__(cls)
-        _Secret.__init__(obj, K.KEYBYTES)
-        return obj
 
     @property
     def key_id(self) -> bytes:
-        kid = out(K.KEYIDBYTES)
-        C.cloak_key_id(kid, self._ptr())
-        return kid.raw[: K.KEYIDBYTES]
-
-    def __bytes__(self) -> bytes:
-        self._ptr()
-        return self._secret.copy()
+        return bytes(_low.key_id(self._buffer()))
 
     def __len__(self) -> int:
         return K.KEYBYTES
 
     def __eq__(self, other: object) -> bool:
-        self._ptr()
+        mine = self._buffer().view()
         if isinstance(other, SymmetricKey):
-            other._ptr()
-            return hmac.compare_digest(self._secret.view(), other._secret.view())
+            return hmac.compare_digest(mine, other._buffer().view())
         if isinstance(other, (bytes, bytearray, memoryview)):
-            return hmac.compare_digest(self._secret.view(), other)
+            return hmac.compare_digest(mine, other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -135,7 +131,7 @@ class MasterKey(SymmetricKey):
 
 
 class LoginKey(SymmetricKey):
-    """Derived from the password; sent to the server as proof of it (``bytes(login_key)``)."""
+    """Derived from the password; sent to the server as proof of it (``login_key.secret_bytes()``)."""
 
     __slots__ = ()
 
@@ -147,61 +143,64 @@ class VaultKey(SymmetricKey):
 
 
 def _key(key: Union[SymmetricKey, BytesLike], what: str) -> Any:
+    """A symmetric key argument: a key object, or its 32 bytes."""
     if isinstance(key, SymmetricKey):
-        return key._ptr()
-    return fixed(key, K.KEYBYTES, what)
+        return key._buffer()
+    if isinstance(key, _Secret):
+        raise TypeError("%s must be a symmetric key, not %s" % (what, type(key).__name__))
+    return key
 
 
 def key_id(key: Union[SymmetricKey, BytesLike]) -> bytes:
     """cloak_key_id(): the 16-byte id of a master or vault key."""
-    kid = out(K.KEYIDBYTES)
-    C.cloak_key_id(kid, _key(key, "key"))
-    return kid.raw[: K.KEYIDBYTES]
+    return bytes(_low.key_id(_key(key, "key")))
 
 
 def vault_key_generate() -> VaultKey:
     """cloak_vault_key_generate(): a fresh random vault key."""
-    k = VaultKey._blank()
-    C.cloak_vault_key_generate(k._secret.ptr)
-    return k
+    return VaultKey._adopt(_low.vault_key_generate())
 
 
-# ---- identity keys ---------------------------------------------------------------------------------
+# ---- identity and encryption key pairs -------------------------------------------------------------
 
-class IdentityKeyPair(_Secret):
-    """An Ed25519 identity: ``public_key`` (32 bytes) and a secret key kept in wipeable memory."""
+_KP = TypeVar("_KP", bound="_KeyPair")
+
+
+class _KeyPair(_Secret):
+    """A public key (bytes) and its private key in wipeable memory."""
 
     __slots__ = ("public_key",)
     public_key: bytes
 
     def __init__(self) -> None:
-        raise TypeError("use IdentityKeyPair.generate(), .from_seed() or .unwrap()")
+        raise TypeError("use %s.generate(), .from_seed() or an unwrap or import function" % type(self).__name__)
 
     @classmethod
-    def _blank(cls) -> "IdentityKeyPair":
-        obj = cls.__new__(cls)
-        _Secret.__init__(obj, K.IDENTITY_SECRETKEYBYTES)
-        obj.public_key = b""
-        return obj
+    def _of(cls: Type[_KP], pair: Any) -> _KP:
+        public_key, secret_key = pair
+        kp = cls._adopt(secret_key)
+        kp.public_key = bytes(public_key)
+        return kp
+
+    def __repr__(self) -> str:
+        return "%s(public_key=%s%s)" % (type(self).__name__, self.public_key.hex(), ", wiped" if self._wiped else "")
+
+
+class IdentityKeyPair(_KeyPair):
+    """An Ed25519 identity: ``public_key`` (32 bytes) and a secret key kept in wipeable memory
+    (``secret_bytes()``: seed || public key, 64 bytes)."""
+
+    __slots__ = ()
 
     @classmethod
     def generate(cls) -> "IdentityKeyPair":
         """cloak_identity_keypair()."""
-        kp = cls._blank()
-        pk = out(K.IDENTITY_PUBLICKEYBYTES)
-        C.cloak_identity_keypair(pk, kp._secret.ptr)
-        kp.public_key = pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
-        return kp
+        return cls._of(_low.identity_keypair())
 
     @classmethod
     def from_seed(cls, seed: BytesLike) -> "IdentityKeyPair":
         """cloak_identity_keypair_from_seed(): the RFC 8032 key pair of a 32-byte seed."""
-        s = fixed(seed, K.IDENTITY_SEEDBYTES, "seed")
-        kp = cls._blank()
-        pk = out(K.IDENTITY_PUBLICKEYBYTES)
-        check(C.cloak_identity_keypair_from_seed(pk, kp._secret.ptr, s))
-        kp.public_key = pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
-        return kp
+        return cls._of(_low.identity_keypair_from_seed(seed))
 
     @classmethod
     def unwrap(cls, master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> "IdentityKeyPair":
@@ -229,11 +228,6 @@ class IdentityKeyPair(_Secret):
         """cloak_identity_fingerprint(): six groups of five digits."""
         return identity_fingerprint(self.public_key)
 
-    def __repr__(self) -> str:
-        if self._wiped:
-            return "IdentityKeyPair(public_key=%s, wiped)" % self.public_key.hex()
-        return "IdentityKeyPair(public_key=%s)" % self.public_key.hex()
-
 
 def identity_keypair() -> IdentityKeyPair:
     """cloak_identity_keypair(): a fresh Ed25519 identity."""
@@ -245,79 +239,48 @@ def identity_keypair_from_seed(seed: BytesLike) -> IdentityKeyPair:
     return IdentityKeyPair.from_seed(seed)
 
 
-def _identity_sk(identity: IdentityKeyPair) -> Any:
+def _identity_sk(identity: IdentityKeyPair, what: str = "identity") -> SecretBuffer:
     if not isinstance(identity, IdentityKeyPair):
-        raise TypeError("expected an IdentityKeyPair, not %s" % type(identity).__name__)
-    return identity._ptr()
+        raise TypeError("%s must be an IdentityKeyPair, not %s" % (what, type(identity).__name__))
+    return identity._buffer()
 
 
 def identity_sign(identity: IdentityKeyPair, message: BytesLike, context: Label = b"") -> bytes:
     """cloak_identity_sign(): signs `message` under a context label (domain separation)."""
-    ctx = label(context, "context")
-    sig = out(K.SIGNATUREBYTES)
-    check(C.cloak_identity_sign(sig, cin(message, "message"), length(message), ctx, len(ctx),
-                                _identity_sk(identity)))
-    return sig.raw[: K.SIGNATUREBYTES]
+    return bytes(_low.identity_sign(message, label(context, "context"), _identity_sk(identity)))
 
 
 def identity_verify(public_key: BytesLike, signature: BytesLike, message: BytesLike,
                     context: Label = b"") -> None:
     """cloak_identity_verify(): returns if the signature verifies, else raises BadSignatureError."""
-    ctx = label(context, "context")
-    check(C.cloak_identity_verify(fixed(signature, K.SIGNATUREBYTES, "signature"),
-                                  cin(message, "message"), length(message), ctx, len(ctx),
-                                  fixed(public_key, K.IDENTITY_PUBLICKEYBYTES, "public_key")))
+    _low.identity_verify(signature, message, label(context, "context"), public_key)
 
 
-# ---- encryption keys -------------------------------------------------------------------------------
-
-class EncryptionKeyPair(_Secret):
+class EncryptionKeyPair(_KeyPair):
     """An X25519 key pair (a member's encryption key or a service account): ``public_key`` (32
-    bytes) and a private key kept in wipeable memory."""
+    bytes) and a private key kept in wipeable memory (``secret_bytes()``)."""
 
-    __slots__ = ("public_key",)
-    public_key: bytes
-
-    def __init__(self) -> None:
-        raise TypeError("use EncryptionKeyPair.generate(), .from_seed(), .from_keys() or an import")
-
-    @classmethod
-    def _blank(cls) -> "EncryptionKeyPair":
-        obj = cls.__new__(cls)
-        _Secret.__init__(obj, K.ENCRYPTION_SECRETKEYBYTES)
-        obj.public_key = b""
-        return obj
+    __slots__ = ()
 
     @classmethod
     def generate(cls) -> "EncryptionKeyPair":
         """cloak_encryption_keypair()."""
-        kp = cls._blank()
-        pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-        C.cloak_encryption_keypair(pk, kp._secret.ptr)
-        kp.public_key = pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
-        return kp
+        return cls._of(_low.encryption_keypair())
 
     @classmethod
     def from_seed(cls, seed: BytesLike) -> "EncryptionKeyPair":
         """cloak_encryption_keypair_from_seed(): RFC 9180 DeriveKeyPair (seed of 32 bytes or more)."""
-        s = cin(seed, "seed")
-        kp = cls._blank()
-        pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-        check(C.cloak_encryption_keypair_from_seed(pk, kp._secret.ptr, s, length(seed)))
-        kp.public_key = pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
-        return kp
+        return cls._of(_low.encryption_keypair_from_seed(seed))
 
     @classmethod
     def from_keys(cls, public_key: BytesLike, secret_key: BytesLike) -> "EncryptionKeyPair":
         """A key pair from its two halves (e.g. keys made elsewhere). The library checks that the
         private key gives the public key (MismatchError otherwise), through
         cloak_service_account_private_export(), whose output is wiped at once."""
-        pk = fixed(public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key")
-        sk = fixed(secret_key, K.ENCRYPTION_SECRETKEYBYTES, "secret_key")
-        with SecretBuffer(K.SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) as blob:
-            check(C.cloak_service_account_private_export(blob.ptr, pk, sk))
-        kp = cls._blank()
-        ctypes.memmove(kp._secret.ptr, sk, K.ENCRYPTION_SECRETKEYBYTES)
+        _low.service_account_private_export(public_key, secret_key).wipe()
+        kp = cls._adopt(SecretBuffer(K.ENCRYPTION_SECRETKEYBYTES))
+        ctypes.memmove(kp._secret.ptr, fixed_in(secret_key, K.ENCRYPTION_SECRETKEYBYTES, "secret_key"),
+                       K.ENCRYPTION_SECRETKEYBYTES)
         kp.public_key = bytes(public_key)
         return kp
 
@@ -333,9 +296,9 @@ class EncryptionKeyPair(_Secret):
         return service_account_unwrap(master_key, wrapped)
 
     @classmethod
-    def import_service_account(cls, blob: BytesLike) -> "EncryptionKeyPair":
+    def import_service_account_private(cls, blob: BytesLike) -> "EncryptionKeyPair":
         """cloak_service_account_private_import(): from a clear private key blob (type 0x0C)."""
-        return service_account_import(blob)
+        return service_account_private_import(blob)
 
     def wrap(self, master_key: Union[SymmetricKey, BytesLike]) -> bytes:
         """cloak_encryption_wrap(): as a member's encryption key (type 0x06)."""
@@ -345,19 +308,14 @@ class EncryptionKeyPair(_Secret):
         """cloak_service_account_wrap(): as a service account's key (type 0x07)."""
         return service_account_wrap(master_key, self)
 
-    def export_service_account(self) -> bytes:
+    def export_service_account_private(self) -> bytes:
         """cloak_service_account_private_export(): the private key IN THE CLEAR (type 0x0C), for a CI
         variable or a key file. Python cannot wipe the returned bytes."""
-        return service_account_export(self)
+        return service_account_private_export(self)
 
     def export_public(self) -> bytes:
         """cloak_encryption_public_export(): the public key as a blob (type 0x03)."""
         return encryption_public_export(self.public_key)
-
-    def __repr__(self) -> str:
-        if self._wiped:
-            return "EncryptionKeyPair(public_key=%s, wiped)" % self.public_key.hex()
-        return "EncryptionKeyPair(public_key=%s)" % self.public_key.hex()
 
 
 def encryption_keypair() -> EncryptionKeyPair:
@@ -370,40 +328,32 @@ def encryption_keypair_from_seed(seed: BytesLike) -> EncryptionKeyPair:
     return EncryptionKeyPair.from_seed(seed)
 
 
-def _encryption_sk(kp: EncryptionKeyPair) -> Any:
+def _encryption_sk(kp: EncryptionKeyPair, what: str = "keypair") -> SecretBuffer:
     if not isinstance(kp, EncryptionKeyPair):
-        raise TypeError("expected an EncryptionKeyPair, not %s" % type(kp).__name__)
-    return kp._ptr()
+        raise TypeError("%s must be an EncryptionKeyPair, not %s" % (what, type(kp).__name__))
+    return kp._buffer()
 
 
 # ---- public key blobs, bundles, fingerprints -------------------------------------------------------
 
 def identity_public_export(public_key: BytesLike) -> bytes:
     """cloak_identity_public_export(): a 52-byte blob of type IDENTITY_PUBLIC_KEY."""
-    blob = out(K.PUBLIC_KEY_BLOBBYTES)
-    C.cloak_identity_public_export(blob, fixed(public_key, K.IDENTITY_PUBLICKEYBYTES, "public_key"))
-    return blob.raw[: K.PUBLIC_KEY_BLOBBYTES]
+    return bytes(_low.identity_public_export(public_key))
 
 
 def identity_public_import(blob: BytesLike) -> bytes:
     """cloak_identity_public_import(): the identity public key of a blob."""
-    pk = out(K.IDENTITY_PUBLICKEYBYTES)
-    check(C.cloak_identity_public_import(pk, cin(blob, "blob"), length(blob)))
-    return pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
+    return bytes(_low.identity_public_import(blob))
 
 
 def encryption_public_export(public_key: BytesLike) -> bytes:
     """cloak_encryption_public_export(): a 52-byte blob of type ENCRYPTION_PUBLIC_KEY."""
-    blob = out(K.PUBLIC_KEY_BLOBBYTES)
-    C.cloak_encryption_public_export(blob, fixed(public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key"))
-    return blob.raw[: K.PUBLIC_KEY_BLOBBYTES]
+    return bytes(_low.encryption_public_export(public_key))
 
 
 def encryption_public_import(blob: BytesLike) -> bytes:
     """cloak_encryption_public_import(): the encryption public key of a blob."""
-    pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-    check(C.cloak_encryption_public_import(pk, cin(blob, "blob"), length(blob)))
-    return pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
+    return bytes(_low.encryption_public_import(blob))
 
 
 class Bundle(NamedTuple):
@@ -413,88 +363,54 @@ class Bundle(NamedTuple):
 
 def bundle_create(identity: IdentityKeyPair, encryption_public_key: BytesLike) -> bytes:
     """cloak_bundle_create(): the identity signs the encryption public key (148-byte blob)."""
-    b = out(K.BUNDLEBYTES)
-    check(C.cloak_bundle_create(b, _identity_sk(identity),
-                                fixed(encryption_public_key, K.ENCRYPTION_PUBLICKEYBYTES,
-                                      "encryption_public_key")))
-    return b.raw[: K.BUNDLEBYTES]
+    return bytes(_low.bundle_create(_identity_sk(identity), encryption_public_key))
 
 
 def bundle_verify(bundle: BytesLike) -> Bundle:
     """cloak_bundle_verify(): checks the signature and returns both public keys."""
-    ipk = out(K.IDENTITY_PUBLICKEYBYTES)
-    epk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-    check(C.cloak_bundle_verify(ipk, epk, cin(bundle, "bundle"), length(bundle)))
-    return Bundle(ipk.raw[: K.IDENTITY_PUBLICKEYBYTES], epk.raw[: K.ENCRYPTION_PUBLICKEYBYTES])
+    return Bundle(*_low.bundle_verify(bundle))
 
 
 def identity_fingerprint(public_key: BytesLike) -> str:
     """cloak_identity_fingerprint(): "12345 12345 12345 12345 12345 12345"."""
-    t = out(K.FINGERPRINT_TEXTBYTES)
-    C.cloak_identity_fingerprint(t, fixed(public_key, K.IDENTITY_PUBLICKEYBYTES, "public_key"))
-    return t.value.decode("ascii")
+    return str(_low.identity_fingerprint(public_key))
 
 
 def identity_pair_code(public_key_a: BytesLike, public_key_b: BytesLike) -> str:
     """cloak_identity_pair_code(): one code for two users, the same whichever computes it."""
-    t = out(K.PAIR_CODE_TEXTBYTES)
-    C.cloak_identity_pair_code(t, fixed(public_key_a, K.IDENTITY_PUBLICKEYBYTES, "public_key_a"),
-                               fixed(public_key_b, K.IDENTITY_PUBLICKEYBYTES, "public_key_b"))
-    return t.value.decode("ascii")
+    return str(_low.identity_pair_code(public_key_a, public_key_b))
 
 
 # ---- wrapping --------------------------------------------------------------------------------------
 
 def identity_wrap(master_key: Union[SymmetricKey, BytesLike], identity: IdentityKeyPair) -> bytes:
     """cloak_identity_wrap()."""
-    w = out(K.WRAPPED_KEYBYTES)
-    check(C.cloak_identity_wrap(w, _key(master_key, "master_key"), _identity_sk(identity)))
-    return w.raw[: K.WRAPPED_KEYBYTES]
+    return bytes(_low.identity_wrap(_key(master_key, "master_key"), _identity_sk(identity)))
 
 
 def identity_unwrap(master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> IdentityKeyPair:
     """cloak_identity_unwrap()."""
-    mk = _key(master_key, "master_key")
-    kp = IdentityKeyPair._blank()
-    pk = out(K.IDENTITY_PUBLICKEYBYTES)
-    check(C.cloak_identity_unwrap(pk, kp._secret.ptr, mk, cin(wrapped, "wrapped"), length(wrapped)))
-    kp.public_key = pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
-    return kp
-
-
-def _wrap_x25519(fn: Any, master_key: Union[SymmetricKey, BytesLike], kp: EncryptionKeyPair) -> bytes:
-    w = out(K.WRAPPED_KEYBYTES)
-    check(fn(w, _key(master_key, "master_key"), _encryption_sk(kp)))
-    return w.raw[: K.WRAPPED_KEYBYTES]
-
-
-def _unwrap_x25519(fn: Any, master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> EncryptionKeyPair:
-    mk = _key(master_key, "master_key")
-    kp = EncryptionKeyPair._blank()
-    pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-    check(fn(pk, kp._secret.ptr, mk, cin(wrapped, "wrapped"), length(wrapped)))
-    kp.public_key = pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
-    return kp
+    return IdentityKeyPair._of(_low.identity_unwrap(_key(master_key, "master_key"), wrapped))
 
 
 def encryption_wrap(master_key: Union[SymmetricKey, BytesLike], keypair: EncryptionKeyPair) -> bytes:
     """cloak_encryption_wrap(): a member's encryption key (type 0x06)."""
-    return _wrap_x25519(C.cloak_encryption_wrap, master_key, keypair)
+    return bytes(_low.encryption_wrap(_key(master_key, "master_key"), _encryption_sk(keypair)))
 
 
 def encryption_unwrap(master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> EncryptionKeyPair:
     """cloak_encryption_unwrap()."""
-    return _unwrap_x25519(C.cloak_encryption_unwrap, master_key, wrapped)
+    return EncryptionKeyPair._of(_low.encryption_unwrap(_key(master_key, "master_key"), wrapped))
 
 
 def service_account_wrap(master_key: Union[SymmetricKey, BytesLike], keypair: EncryptionKeyPair) -> bytes:
     """cloak_service_account_wrap(): a service account's key (type 0x07)."""
-    return _wrap_x25519(C.cloak_service_account_wrap, master_key, keypair)
+    return bytes(_low.service_account_wrap(_key(master_key, "master_key"), _encryption_sk(keypair)))
 
 
 def service_account_unwrap(master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> EncryptionKeyPair:
     """cloak_service_account_unwrap()."""
-    return _unwrap_x25519(C.cloak_service_account_unwrap, master_key, wrapped)
+    return EncryptionKeyPair._of(_low.service_account_unwrap(_key(master_key, "master_key"), wrapped))
 
 
 class WrappedKeyInfo(NamedTuple):
@@ -505,25 +421,17 @@ class WrappedKeyInfo(NamedTuple):
 def wrapped_key_public_key(wrapped: BytesLike) -> WrappedKeyInfo:
     """cloak_wrapped_key_public_key(): the type and public key a wrapped key carries (parsed, not
     authenticated: only unwrapping proves them)."""
-    pk = out(32)
-    t = ctypes.c_int(0)
-    check(C.cloak_wrapped_key_public_key(pk, ctypes.byref(t), cin(wrapped, "wrapped"), length(wrapped)))
-    return WrappedKeyInfo(_object_type(t.value), pk.raw[:32])
+    public_key, object_type = _low.wrapped_key_public_key(wrapped)
+    return WrappedKeyInfo(_object_type(object_type), public_key)
 
 
-def service_account_export(keypair: EncryptionKeyPair) -> bytes:
+def service_account_private_export(keypair: EncryptionKeyPair) -> bytes:
     """cloak_service_account_private_export(): the private key in the clear (type 0x0C, 84 bytes)."""
-    sk = _encryption_sk(keypair)
-    with SecretBuffer(K.SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) as blob:
-        check(C.cloak_service_account_private_export(blob.ptr, fixed(keypair.public_key, K.ENCRYPTION_PUBLICKEYBYTES,
-                                                             "public_key"), sk))
+    secret_key = _encryption_sk(keypair)
+    with _low.service_account_private_export(keypair.public_key, secret_key) as blob:
         return blob.copy()
 
 
-def service_account_import(blob: BytesLike) -> EncryptionKeyPair:
+def service_account_private_import(blob: BytesLike) -> EncryptionKeyPair:
     """cloak_service_account_private_import(): checks that the private key gives the public key."""
-    kp = EncryptionKeyPair._blank()
-    pk = out(K.ENCRYPTION_PUBLICKEYBYTES)
-    check(C.cloak_service_account_private_import(pk, kp._secret.ptr, cin(blob, "blob"), length(blob)))
-    kp.public_key = pk.raw[: K.ENCRYPTION_PUBLICKEYBYTES]
-    return kp
+    return EncryptionKeyPair._of(_low.service_account_private_import(blob))

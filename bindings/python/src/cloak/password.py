@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 from typing import NamedTuple
 
+from . import _low
 from . import constants as K
-from ._buf import BytesLike, Label, cin, fixed, label, length, out, u32
-from ._lib import C
-from .errors import check
+from ._buf import BytesLike, Label, label
 from .keys import LoginKey, MasterKey
 
 __all__ = ["PasswordParams", "DerivedKeys", "password_record_new", "password_record_encode",
@@ -31,30 +29,19 @@ def password_record_new(memory_kib: int = K.PASSWORD_MEMORY_KIB_DEFAULT,
                         iterations: int = K.PASSWORD_ITERATIONS_DEFAULT,
                         parallelism: int = K.PASSWORD_PARALLELISM_DEFAULT) -> bytes:
     """cloak_password_record_new(): a 48-byte record with a fresh random salt."""
-    r = out(K.PASSWORD_RECORDBYTES)
-    check(C.cloak_password_record_new(r, u32(memory_kib, "memory_kib"), u32(iterations, "iterations"),
-                                      u32(parallelism, "parallelism")))
-    return r.raw[: K.PASSWORD_RECORDBYTES]
+    return bytes(_low.password_record_new(memory_kib, iterations, parallelism))
 
 
 def password_record_encode(salt: BytesLike, memory_kib: int = K.PASSWORD_MEMORY_KIB_DEFAULT,
                            iterations: int = K.PASSWORD_ITERATIONS_DEFAULT,
                            parallelism: int = K.PASSWORD_PARALLELISM_DEFAULT) -> bytes:
     """cloak_password_record_encode(): a record with a caller-supplied 16-byte salt."""
-    r = out(K.PASSWORD_RECORDBYTES)
-    check(C.cloak_password_record_encode(r, fixed(salt, K.PASSWORD_SALTBYTES, "salt"),
-                                         u32(memory_kib, "memory_kib"), u32(iterations, "iterations"),
-                                         u32(parallelism, "parallelism")))
-    return r.raw[: K.PASSWORD_RECORDBYTES]
+    return bytes(_low.password_record_encode(salt, memory_kib, iterations, parallelism))
 
 
 def password_record_decode(record: BytesLike) -> PasswordParams:
     """cloak_password_record_decode(): salt and parameters; refuses parameters out of bounds."""
-    salt = out(K.PASSWORD_SALTBYTES)
-    m, t, p = ctypes.c_uint32(0), ctypes.c_uint32(0), ctypes.c_uint32(0)
-    check(C.cloak_password_record_decode(salt, ctypes.byref(m), ctypes.byref(t), ctypes.byref(p),
-                                         cin(record, "record"), length(record)))
-    return PasswordParams(salt.raw[: K.PASSWORD_SALTBYTES], m.value, t.value, p.value)
+    return PasswordParams(*_low.password_record_decode(record))
 
 
 def password_derive(password: Label, record: BytesLike) -> DerivedKeys:
@@ -66,7 +53,5 @@ def password_derive(password: Label, record: BytesLike) -> DerivedKeys:
     Python keeps str and bytes objects immutable, so the password object itself cannot be wiped.
     The GIL is released while Argon2id runs."""
     pw = label(password, "password") if isinstance(password, str) else password
-    master, login = MasterKey._blank(), LoginKey._blank()
-    check(C.cloak_password_derive(master._secret.ptr, login._secret.ptr, cin(pw, "password"), length(pw),
-                                  cin(record, "record"), length(record)))
-    return DerivedKeys(master, login)
+    master, login = _low.password_derive(pw, record)
+    return DerivedKeys(MasterKey._adopt(master), LoginKey._adopt(login))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 from typing import Any, Union
 
+from . import _low
 from . import constants as K
-from ._buf import BytesLike, Label, SecretBuffer, aligned_state, cin, fixed, label, length, out, size, wipe_ctypes
-from ._lib import C
-from .errors import check
+from ._buf import BytesLike, Label, aligned_state, label, wipe_ctypes
 from .keys import EncryptionKeyPair, IdentityKeyPair, SymmetricKey, VaultKey, _encryption_sk, _identity_sk, _key
 
 __all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len",
@@ -32,7 +30,7 @@ class Vault:
         self._wiped = True
         self.vault_id = vid
         self._state = aligned_state(K.VAULT_STATEBYTES)
-        check(C.cloak_vault_init(self._state, _key(vault_key, "vault_key"), vid, len(vid)))
+        _low.vault_init(self._state, _key(vault_key, "vault_key"), vid)
         self._wiped = False
 
     def _ptr(self) -> Any:
@@ -43,9 +41,7 @@ class Vault:
     @property
     def key_id(self) -> bytes:
         """cloak_vault_key_id(): the id of the vault key (the key id its secrets carry)."""
-        kid = out(K.KEYIDBYTES)
-        C.cloak_vault_key_id(kid, self._ptr())
-        return kid.raw[: K.KEYIDBYTES]
+        return bytes(_low.vault_key_id(self._ptr()))
 
     def seal(self, name: Label, value: BytesLike, context: Label = b"") -> bytes:
         """cloak_secret_seal(): `value` sealed under the vault, bound to the vault id, the name
@@ -72,7 +68,7 @@ class Vault:
     def wipe(self) -> None:
         """cloak_vault_wipe()."""
         if hasattr(self, "_state"):
-            C.cloak_vault_wipe(self._state)
+            _low.vault_wipe(self._state)
         self._wiped = True
 
     def __enter__(self) -> "Vault":
@@ -113,66 +109,40 @@ def vault_key_id(vault: Vault) -> bytes:
 
 def secret_sealed_len(value_len: int) -> int:
     """cloak_secret_sealed_len()."""
-    return int(C.cloak_secret_sealed_len(size(value_len, "value_len")))
+    return int(_low.secret_sealed_len(value_len))
 
 
 def secret_opened_len(sealed_len: int) -> int:
     """cloak_secret_opened_len(): 0 if sealed_len is too short to be a secret."""
-    return int(C.cloak_secret_opened_len(size(sealed_len, "sealed_len")))
+    return int(_low.secret_opened_len(sealed_len))
 
 
-def _vault(v: Vault) -> Any:
+def _vault(v: Vault, what: str = "vault") -> Any:
     if not isinstance(v, Vault):
-        raise TypeError("expected a Vault, not %s" % type(v).__name__)
+        raise TypeError("%s must be a Vault, not %s" % (what, type(v).__name__))
     return v._ptr()
 
 
 def secret_seal(vault: Vault, name: Label, value: BytesLike, context: Label = b"") -> bytes:
     """cloak_secret_seal()."""
-    st = _vault(vault)
-    n, ctx = label(name, "name"), label(context, "context")
-    vlen = length(value)
-    cap = secret_sealed_len(vlen)
-    buf = out(cap)
-    sl = ctypes.c_size_t(0)
-    check(C.cloak_secret_seal(st, buf, cap, ctypes.byref(sl), n, len(n), ctx, len(ctx),
-                              cin(value, "value"), vlen))
-    return buf.raw[: sl.value]
+    return bytes(_low.secret_seal(_vault(vault), label(name, "name"), label(context, "context"), value))
 
 
 def secret_open(vault: Vault, name: Label, sealed: BytesLike, context: Label = b"") -> bytes:
     """cloak_secret_open(). The returned bytes cannot be wiped; the library's buffer is."""
-    st = _vault(vault)
-    n, ctx = label(name, "name"), label(context, "context")
-    slen = length(sealed)
-    cap = secret_opened_len(slen)
-    with SecretBuffer(cap) as buf:
-        vl = ctypes.c_size_t(0)
-        check(C.cloak_secret_open(st, buf.ptr, cap, ctypes.byref(vl), n, len(n), ctx, len(ctx),
-                                  cin(sealed, "sealed"), slen))
-        return buf.copy(vl.value)
+    return bytes(_low.secret_open(_vault(vault), label(name, "name"), label(context, "context"), sealed))
 
 
 def secret_reseal(from_vault: Vault, to_vault: Vault, name: Label, sealed: BytesLike,
                   context: Label = b"") -> bytes:
     """cloak_secret_reseal(): the output has the input's length."""
-    a, b = _vault(from_vault), _vault(to_vault)
-    n, ctx = label(name, "name"), label(context, "context")
-    slen = length(sealed)
-    buf = out(slen)
-    rl = ctypes.c_size_t(0)
-    check(C.cloak_secret_reseal(a, b, buf, slen, ctypes.byref(rl), n, len(n), ctx, len(ctx),
-                                cin(sealed, "sealed"), slen))
-    return buf.raw[: rl.value]
+    return bytes(_low.secret_reseal(_vault(from_vault, "from_vault"), _vault(to_vault, "to_vault"),
+                                    label(name, "name"), label(context, "context"), sealed))
 
 
 def vault_blind_index(vault: Vault, name: Label) -> bytes:
     """cloak_vault_blind_index()."""
-    st = _vault(vault)
-    n = label(name, "name")
-    idx = out(K.BLIND_INDEXBYTES)
-    check(C.cloak_vault_blind_index(st, idx, n, len(n)))
-    return idx.raw[: K.BLIND_INDEXBYTES]
+    return bytes(_low.vault_blind_index(_vault(vault), label(name, "name")))
 
 
 # ---- shares ----------------------------------------------------------------------------------------
@@ -181,30 +151,19 @@ def share_seal(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label, recip
                sender: IdentityKeyPair) -> bytes:
     """cloak_share_seal(): the vault key to a member's encryption public key (HPKE), signed by the
     sender's identity (196 bytes)."""
-    vid = label(vault_id, "vault_id")
-    s = out(K.SHAREBYTES)
-    check(C.cloak_share_seal(s, _key(vault_key, "vault_key"), vid, len(vid),
-                             fixed(recipient_public_key, K.ENCRYPTION_PUBLICKEYBYTES, "recipient_public_key"),
-                             _identity_sk(sender)))
-    return s.raw[: K.SHAREBYTES]
+    return bytes(_low.share_seal(_key(vault_key, "vault_key"), label(vault_id, "vault_id"), recipient_public_key,
+                                 _identity_sk(sender, "sender")))
 
 
 def share_sender(share: BytesLike) -> bytes:
     """cloak_share_sender(): the identity that signed a share (parsed, not verified)."""
-    pk = out(K.IDENTITY_PUBLICKEYBYTES)
-    check(C.cloak_share_sender(pk, cin(share, "share"), length(share)))
-    return pk.raw[: K.IDENTITY_PUBLICKEYBYTES]
+    return bytes(_low.share_sender(share))
 
 
 def share_open(share: BytesLike, vault_id: Label, recipient: EncryptionKeyPair,
                trusted_sender: BytesLike) -> VaultKey:
     """cloak_share_open(): verifies the signature against the trusted sender's identity public key,
     then opens the vault key."""
-    vid = label(vault_id, "vault_id")
-    sk = _encryption_sk(recipient)
-    vk = VaultKey._blank()
-    check(C.cloak_share_open(vk._secret.ptr, cin(share, "share"), length(share), vid, len(vid),
-                             fixed(recipient.public_key, K.ENCRYPTION_PUBLICKEYBYTES, "public_key"), sk,
-                             fixed(trusted_sender, K.IDENTITY_PUBLICKEYBYTES, "trusted_sender")))
-    return vk
-
+    secret_key = _encryption_sk(recipient, "recipient")
+    return VaultKey._adopt(_low.share_open(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
+                                           trusted_sender))
