@@ -24,7 +24,7 @@ type batchState struct {
 }
 
 func freeBatchState(st *C.cloak_batch) {
-	C.cloak_batch_wipe(st)
+	cloakBatchWipe(st)
 	C.free(unsafe.Pointer(st))
 }
 
@@ -67,7 +67,7 @@ func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, 
 	if w.state, ok = newBatchState(w); !ok {
 		return nil, paramError(op, codeNoMem, nil)
 	}
-	if err := newError(op, C.cloak_batch_begin(w.state.st, u8p(&account[0]), u8(vaultID), sz(len(vaultID)))); err != nil {
+	if err := cloakBatchBegin(w.state.st, account[:], vaultID); err != nil {
 		w.state.free()
 		return nil, err
 	}
@@ -77,22 +77,18 @@ func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, 
 // SealItem seals one secret (its name, 1 to LabelBytesMax bytes, travels inside the item) as the
 // batch's next item, of BatchItemLen(len(name), len(value)) bytes. At most BatchItemsMax items.
 func (w *BatchWriter) SealItem(name, value []byte) ([]byte, error) {
-	const op = "batch seal item"
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.state.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("batch seal item")
 	}
-	item := make([]byte, BatchItemLen(len(name), len(value)))
 	var digest [BatchDigestBytes]byte
-	var n C.size_t
-	rc := C.cloak_batch_seal_item(w.state.st, u8(item), sz(len(item)), &n, u8p(&digest[0]), u8(name),
-		sz(len(name)), u8(value), sz(len(value)))
-	if err := newError(op, rc); err != nil {
+	item, err := cloakBatchSealItem(w.state.st, digest[:], name, value)
+	if err != nil {
 		return nil, err
 	}
 	w.digests = append(w.digests, digest[:]...)
-	return item[:n:n], nil
+	return item, nil
 }
 
 // Len is the number of items sealed so far.
@@ -115,15 +111,8 @@ func (w *BatchWriter) Finish(creator *IdentityKey) ([]byte, error) {
 	if !creator.live {
 		return nil, wiped(op)
 	}
-	count := len(w.digests) / BatchDigestBytes
-	out := make([]byte, BatchLen(w.vaultIDLen, count))
-	var n C.size_t
-	rc := C.cloak_batch_finish(w.state.st, u8(out), sz(len(out)), &n, u8(w.digests), sz(count),
-		u8p(&creator.sk[0]))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return out[:n:n], nil
+	return cloakBatchFinish(w.state.st, BatchLen(w.vaultIDLen, len(w.digests)/BatchDigestBytes), w.digests,
+		creator.sk[:])
 }
 
 // Wipe zeroes and frees the writer's state without finishing the batch.
@@ -137,18 +126,13 @@ func (w *BatchWriter) Wipe() {
 // tell a user whose fingerprint to check.
 func BatchSender(batch []byte) (IdentityPublicKey, error) {
 	var p IdentityPublicKey
-	rc := C.cloak_batch_sender(u8p(&p[0]), u8(batch), sz(len(batch)))
-	return p, newError("batch sender", rc)
+	return p, cloakBatchSender(p[:], batch)
 }
 
 // BatchItemIndex returns an item's index in its batch (parsed, not verified), e.g. to notice a
 // repeated item.
 func BatchItemIndex(item []byte) (uint32, error) {
-	var idx C.uint32_t
-	if err := newError("batch item index", C.cloak_batch_item_index(&idx, u8(item), sz(len(item)))); err != nil {
-		return 0, err
-	}
-	return uint32(idx), nil
+	return cloakBatchItemIndex(item)
 }
 
 // BatchReader opens the items of a verified batch. It keeps its own copy of the batch's bytes, the
@@ -179,9 +163,7 @@ func VerifyBatch(batch []byte, account *EncryptionKey, trusted []IdentityPublicK
 	if r.state, ok = newBatchState(r); !ok {
 		return nil, paramError(op, codeNoMem, nil)
 	}
-	rc := C.cloak_batch_verify(r.state.st, u8(r.batch), sz(len(r.batch)), u8p(&account.pk[0]), u8p(&account.sk[0]),
-		u8(list), sz(len(trusted)))
-	if err := newError(op, rc); err != nil {
+	if err := cloakBatchVerify(r.state.st, r.batch, account.pk[:], account.sk[:], list); err != nil {
 		r.state.free()
 		return nil, err
 	}
@@ -195,7 +177,7 @@ func (r *BatchReader) ItemCount() int {
 	if r.state.st == nil {
 		return 0
 	}
-	return int(C.cloak_batch_item_count(r.state.st))
+	return cloakBatchItemCount(r.state.st)
 }
 
 // Signer is the identity that signed the batch, one of those trusted (zero after Wipe).
@@ -204,7 +186,7 @@ func (r *BatchReader) Signer() IdentityPublicKey {
 	defer r.mu.RUnlock()
 	var p IdentityPublicKey
 	if r.state.st != nil {
-		C.cloak_batch_signer(u8p(&p[0]), r.state.st)
+		cloakBatchSigner(p[:], r.state.st)
 	}
 	return p
 }
@@ -233,15 +215,7 @@ func (r *BatchReader) open(op string, item, expected []byte) ([]byte, []byte, er
 	if r.state.st == nil {
 		return nil, nil, wiped(op)
 	}
-	name := make([]byte, LabelBytesMax)
-	value := make([]byte, BatchItemOpenedMaxLen(len(item)))
-	var nl, vl C.size_t
-	rc := C.cloak_batch_open_item(r.state.st, u8(r.batch), sz(len(r.batch)), u8(item), sz(len(item)),
-		u8opt(expected), sz(len(expected)), u8(name), sz(len(name)), &nl, u8(value), sz(len(value)), &vl)
-	if err := newError(op, rc); err != nil {
-		return nil, nil, err
-	}
-	return name[:nl:nl], value[:vl:vl], nil
+	return cloakBatchOpenItem(r.state.st, r.batch, item, expected)
 }
 
 // Wipe zeroes and frees the reader's state (the HPKE context of the batch).

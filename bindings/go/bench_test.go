@@ -56,7 +56,7 @@ func BenchmarkSecretSeal(b *testing.B) {
 		b.Run(sizeName(n), func(b *testing.B) {
 			b.SetBytes(int64(n))
 			for b.Loop() {
-				if _, err := v.Seal([]byte("DATABASE_URL"), []byte("prod"), value); err != nil {
+				if _, err := v.Seal([]byte("DATABASE_URL"), value, []byte("prod")); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -67,11 +67,11 @@ func BenchmarkSecretSeal(b *testing.B) {
 func BenchmarkSecretOpen(b *testing.B) {
 	_, v := newVault(b, "vault-1")
 	for _, n := range benchSizes {
-		sealed := ok(v.Seal([]byte("DATABASE_URL"), []byte("prod"), randBytes(n)))
+		sealed := ok(v.Seal([]byte("DATABASE_URL"), randBytes(n), []byte("prod")))
 		b.Run(sizeName(n), func(b *testing.B) {
 			b.SetBytes(int64(n))
 			for b.Loop() {
-				if _, err := v.Open([]byte("DATABASE_URL"), []byte("prod"), sealed); err != nil {
+				if _, err := v.Open([]byte("DATABASE_URL"), sealed, []byte("prod")); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -174,20 +174,20 @@ func TestPasswordDerive(t *testing.T) {
 	must(t, err)
 	m2, l2, err := cloak.DerivePassword([]byte("correct horse"), rec)
 	must(t, err)
-	eq(t, "master key again", m2.Bytes(), m1.Bytes())
-	eq(t, "login key again", l2.Bytes(), l1.Bytes())
-	if bytes.Equal(m1.Bytes(), l1.Bytes()) {
+	eq(t, "master key again", m2.SecretBytes(), m1.SecretBytes())
+	eq(t, "login key again", l2.SecretBytes(), l1.SecretBytes())
+	if bytes.Equal(m1.SecretBytes(), l1.SecretBytes()) {
 		t.Fatal("master key equals login key")
 	}
 	m3, _, err := cloak.DerivePassword([]byte("correct horsf"), rec)
 	must(t, err)
-	if bytes.Equal(m3.Bytes(), m1.Bytes()) || m3.ID() == m1.ID() {
+	if bytes.Equal(m3.SecretBytes(), m1.SecretBytes()) || m3.ID() == m1.ID() {
 		t.Fatal("another password gives the same master key")
 	}
 	other := ok(cloak.NewPasswordRecord(smallCost))
 	m4, _, err := cloak.DerivePassword([]byte("correct horse"), other)
 	must(t, err)
-	if bytes.Equal(m4.Bytes(), m1.Bytes()) {
+	if bytes.Equal(m4.SecretBytes(), m1.SecretBytes()) {
 		t.Fatal("another salt gives the same master key")
 	}
 	for _, pw := range [][]byte{nil, {}, make([]byte, cloak.PasswordBytesMax+1)} {
@@ -205,7 +205,7 @@ func TestPasswordDerive(t *testing.T) {
 	wantErr(t, "long record", err, cloak.ErrMalformed)
 
 	l1.Wipe()
-	if l1.Bytes() != nil {
+	if l1.SecretBytes() != nil {
 		t.Fatal("wiped login key has bytes")
 	}
 }
@@ -215,15 +215,15 @@ func TestSymmetricKeys(t *testing.T) {
 	must(t, err)
 	w, err := cloak.GenerateVaultKey()
 	must(t, err)
-	if bytes.Equal(v.Bytes(), w.Bytes()) || v.ID() == w.ID() {
+	if bytes.Equal(v.SecretBytes(), w.SecretBytes()) || v.ID() == w.ID() {
 		t.Fatal("two vault keys are equal")
 	}
-	v2, err := cloak.VaultKeyFromBytes(v.Bytes())
+	v2, err := cloak.VaultKeyFromBytes(v.SecretBytes())
 	must(t, err)
 	if v2.ID() != v.ID() {
 		t.Fatal("same key, other id")
 	}
-	m, err := cloak.MasterKeyFromBytes(v.Bytes())
+	m, err := cloak.MasterKeyFromBytes(v.SecretBytes())
 	must(t, err)
 	if m.ID() != v.ID() {
 		t.Fatal("a master key and a vault key of the same bytes have different ids")
@@ -235,7 +235,7 @@ func TestSymmetricKeys(t *testing.T) {
 		wantErr(t, "master key length", err, cloak.ErrBadParams)
 	}
 	v.Wipe()
-	if v.Bytes() != nil || v.ID() != (cloak.KeyID{}) {
+	if v.SecretBytes() != nil || v.ID() != (cloak.KeyID{}) {
 		t.Fatal("wiped vault key still has bytes or an id")
 	}
 	_, err = cloak.NewVault(v, []byte("x"))
@@ -259,9 +259,9 @@ func TestNoSecretsPrinted(t *testing.T) {
 	secrets := []struct {
 		v   any
 		raw []byte
-	}{{vk, vk.Bytes()}, {mk, mk.Bytes()}, {id, bytes.Repeat([]byte{0xab}, 32)}, {ek, ek.Bytes()}, {lk, lk.Bytes()},
-		{*vk, vk.Bytes()}, {*id, bytes.Repeat([]byte{0xab}, 32)}, {*ek, ek.Bytes()}, {*lk, lk.Bytes()},
-		{[]any{vk, struct{ K *cloak.MasterKey }{mk}}, mk.Bytes()}}
+	}{{vk, vk.SecretBytes()}, {mk, mk.SecretBytes()}, {id, bytes.Repeat([]byte{0xab}, 32)}, {ek, ek.SecretBytes()}, {lk, lk.SecretBytes()},
+		{*vk, vk.SecretBytes()}, {*id, bytes.Repeat([]byte{0xab}, 32)}, {*ek, ek.SecretBytes()}, {*lk, lk.SecretBytes()},
+		{[]any{vk, struct{ K *cloak.MasterKey }{mk}}, mk.SecretBytes()}}
 	for _, s := range secrets {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d"} {
 			out := fmt.Sprintf(verb, s.v)

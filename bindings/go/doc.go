@@ -5,16 +5,18 @@
 // name, and batches that re-encrypt a vault for a service account.
 //
 // Every function is a thin layer over the C library's (include/cloak.h), through cgo and
-// pkg-config. Byte strings go in and come out as []byte; every blob is the versioned, typed
-// envelope of docs/protocol.md. Failures are values: an [*Error] carrying the C library's status
-// code, which errors.Is matches against the sentinel of that code ([ErrAuth], [ErrWrongKey],
-// [ErrUntrustedSigner], ...). On failure no partial output is returned.
+// pkg-config; the constants, sentinel errors and the calls' mechanics are generated from that header
+// (api_gen.go, by tools/apigen.py). Byte strings go in and come out as []byte; every blob is the
+// versioned, typed envelope of docs/protocol.md. Failures are values: an [*Error] carrying the C
+// library's status code, which errors.Is matches against the sentinel of that code ([ErrAuth],
+// [ErrWrongKey], [ErrUntrustedSigner], ...). On failure no partial output is returned.
 //
 // Keys that hold secrets ([MasterKey], [LoginKey], [VaultKey], [IdentityKey], [EncryptionKey])
-// never print their bytes and have a Wipe method; states ([Vault], [BatchWriter], [BatchReader],
-// [HPKESender], [HPKERecipient]) live in C memory and are wiped and freed by Wipe or by the
-// garbage collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]),
-// comparable and usable as map keys.
+// never print their bytes, have a Wipe method, and give their raw bytes only through one explicit
+// SecretBytes method (a copy, to wipe when done); states ([Vault], [BatchWriter], [BatchReader],
+// [HPKESender], [HPKERecipient]) live in C memory and are wiped and freed by Wipe or by the garbage
+// collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]), comparable
+// and usable as map keys.
 //
 // The order of calls, as in the story the library serves:
 //

@@ -1,10 +1,5 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
-
 import (
 	"encoding/hex"
 	"fmt"
@@ -21,15 +16,14 @@ func (p EncryptionPublicKey) String() string { return hex.EncodeToString(p[:]) }
 // Export returns the key as a 52-byte blob (type encryption public key), e.g. for [TextEncode].
 func (p EncryptionPublicKey) Export() []byte {
 	blob := make([]byte, PublicKeyBlobBytes)
-	C.cloak_encryption_public_export(u8(blob), u8p(&p[0]))
+	cloakEncryptionPublicExport(blob, p[:])
 	return blob
 }
 
 // ImportEncryptionPublicKey reads a blob made by [EncryptionPublicKey.Export].
 func ImportEncryptionPublicKey(blob []byte) (EncryptionPublicKey, error) {
 	var p EncryptionPublicKey
-	rc := C.cloak_encryption_public_import(u8p(&p[0]), u8(blob), sz(len(blob)))
-	return p, newError("encryption public import", rc)
+	return p, cloakEncryptionPublicImport(p[:], blob)
 }
 
 // EncryptionKey is an X25519 key pair, a member's or a service account's. Its private half is
@@ -53,7 +47,7 @@ func GenerateEncryptionKey() (*EncryptionKey, error) {
 		return nil, err
 	}
 	k := newEncryptionKey()
-	C.cloak_encryption_keypair(u8p(&k.pk[0]), u8p(&k.sk[0]))
+	cloakEncryptionKeypair(k.pk[:], k.sk[:])
 	return k, nil
 }
 
@@ -65,8 +59,7 @@ func EncryptionKeyFromSeed(seed []byte) (*EncryptionKey, error) {
 		return nil, err
 	}
 	k := newEncryptionKey()
-	rc := C.cloak_encryption_keypair_from_seed(u8p(&k.pk[0]), u8p(&k.sk[0]), u8(seed), sz(len(seed)))
-	if err := newError(op, rc); err != nil {
+	if err := cloakEncryptionKeypairFromSeed(k.pk[:], k.sk[:], seed); err != nil {
 		k.Wipe()
 		return nil, err
 	}
@@ -81,10 +74,10 @@ func (k *EncryptionKey) Public() EncryptionPublicKey {
 	return k.pk
 }
 
-// Bytes returns a copy of the 32-byte X25519 private key (SerializePrivateKey of RFC 9180), for
-// another HPKE implementation; nil after Wipe. Wipe the copy when done. To store the key, wrap it
-// or export it instead.
-func (k *EncryptionKey) Bytes() []byte {
+// SecretBytes returns a copy of the 32-byte X25519 private key (SerializePrivateKey of RFC 9180),
+// for another HPKE implementation; nil after Wipe. Wipe the copy when done. To store the key, wrap
+// it or export it instead.
+func (k *EncryptionKey) SecretBytes() []byte {
 	if !k.live {
 		return nil
 	}
@@ -99,7 +92,7 @@ func (k EncryptionKey) Format(f fmt.State, _ rune) {
 	printAs(f, "cloak.EncryptionKey(public "+k.Public().String()+")")
 }
 
-type wrapFunc func(w *C.uint8_t, master *C.uint8_t, sk *C.uint8_t) C.int
+type wrapFunc func(wrapped, masterKey, secretKey []byte) error
 
 func (k *EncryptionKey) wrap(op string, master *MasterKey, f wrapFunc) ([]byte, error) {
 	if err := ready(op); err != nil {
@@ -109,7 +102,7 @@ func (k *EncryptionKey) wrap(op string, master *MasterKey, f wrapFunc) ([]byte, 
 		return nil, wiped(op)
 	}
 	w := make([]byte, WrappedKeyBytes)
-	if err := newError(op, f(u8(w), u8p(&master.k[0]), u8p(&k.sk[0]))); err != nil {
+	if err := f(w, master.k[:], k.sk[:]); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -118,27 +111,23 @@ func (k *EncryptionKey) wrap(op string, master *MasterKey, f wrapFunc) ([]byte, 
 // Wrap returns a member's encryption key wrapped under the master key (124 bytes, type wrapped
 // encryption key).
 func (k *EncryptionKey) Wrap(master *MasterKey) ([]byte, error) {
-	return k.wrap("encryption wrap", master, func(w, m, sk *C.uint8_t) C.int {
-		return C.cloak_encryption_wrap(w, m, sk)
-	})
+	return k.wrap("encryption wrap", master, cloakEncryptionWrap)
 }
 
 // WrapServiceAccount returns a service account's private key wrapped under its creator's master
 // key (124 bytes, type wrapped service-account key), so the creator can recover it.
 func (k *EncryptionKey) WrapServiceAccount(master *MasterKey) ([]byte, error) {
-	return k.wrap("service account wrap", master, func(w, m, sk *C.uint8_t) C.int {
-		return C.cloak_service_account_wrap(w, m, sk)
-	})
+	return k.wrap("service account wrap", master, cloakServiceAccountWrap)
 }
 
-type unwrapFunc func(pk, sk, master, wrapped *C.uint8_t, n C.size_t) C.int
+type unwrapFunc func(publicKey, secretKey, masterKey, wrapped []byte) error
 
 func unwrapEncryption(op string, master *MasterKey, wrapped []byte, f unwrapFunc) (*EncryptionKey, error) {
 	if !master.live {
 		return nil, wiped(op)
 	}
 	k := newEncryptionKey()
-	if err := newError(op, f(u8p(&k.pk[0]), u8p(&k.sk[0]), u8p(&master.k[0]), u8(wrapped), sz(len(wrapped)))); err != nil {
+	if err := f(k.pk[:], k.sk[:], master.k[:], wrapped); err != nil {
 		k.Wipe()
 		return nil, err
 	}
@@ -148,16 +137,12 @@ func unwrapEncryption(op string, master *MasterKey, wrapped []byte, f unwrapFunc
 // UnwrapEncryptionKey opens a key wrapped by [EncryptionKey.Wrap]. The blob's type is checked: a
 // wrapped service-account key fails with [ErrWrongType].
 func UnwrapEncryptionKey(master *MasterKey, wrapped []byte) (*EncryptionKey, error) {
-	return unwrapEncryption("encryption unwrap", master, wrapped, func(pk, sk, m, w *C.uint8_t, n C.size_t) C.int {
-		return C.cloak_encryption_unwrap(pk, sk, m, w, n)
-	})
+	return unwrapEncryption("encryption unwrap", master, wrapped, cloakEncryptionUnwrap)
 }
 
 // UnwrapServiceAccountKey opens a key wrapped by [EncryptionKey.WrapServiceAccount].
 func UnwrapServiceAccountKey(master *MasterKey, wrapped []byte) (*EncryptionKey, error) {
-	return unwrapEncryption("service account unwrap", master, wrapped, func(pk, sk, m, w *C.uint8_t, n C.size_t) C.int {
-		return C.cloak_service_account_unwrap(pk, sk, m, w, n)
-	})
+	return unwrapEncryption("service account unwrap", master, wrapped, cloakServiceAccountUnwrap)
 }
 
 // WrappedKeyPublicKey returns the public key and the type (ObjectWrappedIdentityKey,
@@ -165,38 +150,38 @@ func UnwrapServiceAccountKey(master *MasterKey, wrapped []byte) (*EncryptionKey,
 // master key. They are parsed, not authenticated: only unwrapping proves them. Another blob type
 // fails with [ErrWrongType].
 func WrappedKeyPublicKey(wrapped []byte) ([]byte, ObjectType, error) {
-	pk := make([]byte, 32)
-	var typ C.int
-	rc := C.cloak_wrapped_key_public_key(u8(pk), &typ, u8(wrapped), sz(len(wrapped)))
-	if err := newError("wrapped key public key", rc); err != nil {
+	pk := make([]byte, WrappedKeyPublicKeyBytes)
+	typ, err := cloakWrappedKeyPublicKey(pk, wrapped)
+	if err != nil {
 		return nil, 0, err
 	}
 	return pk, ObjectType(typ), nil
 }
 
-// ExportServiceAccount returns the key pair in the clear (84 bytes, type service-account key), for
-// a CI variable or a key file; [TextEncode] gives its text form.
-func (k *EncryptionKey) ExportServiceAccount() ([]byte, error) {
-	const op = "service account export"
+// ExportServiceAccountPrivate returns the key pair, private key included, in the clear (84
+// bytes, type service-account private key), for a CI variable or a key file; [TextEncode] gives
+// its text form. Anyone who reads it can open every batch sealed to the account.
+func (k *EncryptionKey) ExportServiceAccountPrivate() ([]byte, error) {
+	const op = "service account private export"
 	if !k.live {
 		return nil, wiped(op)
 	}
 	blob := make([]byte, ServiceAccountPrivateBlobBytes)
-	if err := newError(op, C.cloak_service_account_private_export(u8(blob), u8p(&k.pk[0]), u8p(&k.sk[0]))); err != nil {
+	if err := cloakServiceAccountPrivateExport(blob, k.pk[:], k.sk[:]); err != nil {
 		return nil, err
 	}
 	return blob, nil
 }
 
-// ImportServiceAccountKey reads a blob made by [EncryptionKey.ExportServiceAccount], checking that
-// the private key gives the public key ([ErrMismatch] otherwise).
-func ImportServiceAccountKey(blob []byte) (*EncryptionKey, error) {
-	const op = "service account import"
+// ImportServiceAccountPrivate reads a blob made by [EncryptionKey.ExportServiceAccountPrivate],
+// checking that the private key gives the public key ([ErrMismatch] otherwise).
+func ImportServiceAccountPrivate(blob []byte) (*EncryptionKey, error) {
+	const op = "service account private import"
 	if err := ready(op); err != nil {
 		return nil, err
 	}
 	k := newEncryptionKey()
-	if err := newError(op, C.cloak_service_account_private_import(u8p(&k.pk[0]), u8p(&k.sk[0]), u8(blob), sz(len(blob)))); err != nil {
+	if err := cloakServiceAccountPrivateImport(k.pk[:], k.sk[:], blob); err != nil {
 		k.Wipe()
 		return nil, err
 	}

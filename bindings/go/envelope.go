@@ -1,34 +1,12 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
+import "fmt"
 
-import (
-	"fmt"
-	"unsafe"
-)
-
-// ObjectType is the type byte of a blob's envelope header (byte 1).
+// ObjectType is the type byte of a blob's envelope header (byte 1); its values (ObjectSecret,
+// ObjectShare, ...) are those of cloak.h.
 type ObjectType int
 
-// The object types of format version 1 (docs/protocol.md section 2).
-const (
-	ObjectPasswordRecord           ObjectType = 0x01
-	ObjectIdentityPublicKey        ObjectType = 0x02
-	ObjectEncryptionPublicKey      ObjectType = 0x03
-	ObjectBundle                   ObjectType = 0x04
-	ObjectWrappedIdentityKey       ObjectType = 0x05
-	ObjectWrappedEncryptionKey     ObjectType = 0x06
-	ObjectWrappedServiceAccountKey ObjectType = 0x07
-	ObjectSecret                   ObjectType = 0x08
-	ObjectShare                    ObjectType = 0x09
-	ObjectBatch                    ObjectType = 0x0A
-	ObjectBatchItem                ObjectType = 0x0B
-	ObjectServiceAccountKey        ObjectType = 0x0C
-)
-
+// objectNames are the types' names in the text form (docs/protocol.md section 3).
 var objectNames = map[ObjectType]string{
 	ObjectPasswordRecord:           "password",
 	ObjectIdentityPublicKey:        "identity",
@@ -41,7 +19,7 @@ var objectNames = map[ObjectType]string{
 	ObjectShare:                    "share",
 	ObjectBatch:                    "batch",
 	ObjectBatchItem:                "item",
-	ObjectServiceAccountKey:        "accountkey",
+	ObjectServiceAccountPrivateKey: "accountkey",
 }
 
 // String is the type's name in the text form ("share", "accountkey", ...).
@@ -55,10 +33,9 @@ func (t ObjectType) String() string {
 // Inspect reads a blob's header: it checks the version, the suite and the type, and returns the
 // type and the key id. It does not check the body.
 func Inspect(blob []byte) (ObjectType, KeyID, error) {
-	var typ C.int
 	var id KeyID
-	rc := C.cloak_blob_inspect(&typ, u8p(&id[0]), u8(blob), sz(len(blob)))
-	if err := newError("blob inspect", rc); err != nil {
+	typ, err := cloakBlobInspect(id[:], blob)
+	if err != nil {
 		return 0, KeyID{}, err
 	}
 	return ObjectType(typ), id, nil
@@ -66,32 +43,10 @@ func Inspect(blob []byte) (ObjectType, KeyID, error) {
 
 // TextEncode returns a blob's text form for copy and paste: "cloak-<type>-" and unpadded base64url
 // of the blob and a 4-byte checksum. The blob's header must be valid.
-func TextEncode(blob []byte) (string, error) {
-	text := make([]byte, TextEncodedLen(len(blob)))
-	var n C.size_t
-	rc := C.cloak_text_encode((*C.char)(unsafe.Pointer(u8(text))), sz(len(text)), &n, u8(blob),
-		sz(len(blob)))
-	defer wipeBytes(text) // the text of a service-account key is the key
-	if err := newError("text encode", rc); err != nil {
-		return "", err
-	}
-	return string(text[:n]), nil
-}
+func TextEncode(blob []byte) (string, error) { return cloakTextEncode(blob) }
 
 // TextDecode reads a text form. Whitespace around it is accepted, anything else that is not
 // canonical is not; a checksum that does not match fails with [ErrChecksum] (a copy and paste
 // error, not a forgery). The decoded blob's header is checked, and must be of the type the text
 // names.
-func TextDecode(text string) ([]byte, error) {
-	in := []byte(text)
-	defer wipeBytes(in)
-	buf := make([]byte, TextDecodedMaxLen(len(in)))
-	defer wipeBytes(buf)
-	var n C.size_t
-	rc := C.cloak_text_decode(u8(buf), sz(len(buf)), &n, (*C.char)(unsafe.Pointer(u8(in))),
-		sz(len(in)))
-	if err := newError("text decode", rc); err != nil {
-		return nil, err
-	}
-	return append([]byte(nil), buf[:n]...), nil
-}
+func TextDecode(text string) ([]byte, error) { return cloakTextDecode(text) }

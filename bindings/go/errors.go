@@ -5,80 +5,26 @@ package cloak
 */
 import "C"
 
-import "errors"
-
-// The status codes of libcloak (cloak_status in cloak.h), the Code of an [*Error].
-const (
-	codeMalformed          = -1
-	codeUnsupportedVersion = -2
-	codeUnsupportedSuite   = -3
-	codeWrongType          = -4
-	codeWrongKey           = -5
-	codeAuth               = -6
-	codeBadSignature       = -7
-	codeUntrustedSigner    = -8
-	codeBufferTooSmall     = -9
-	codeBadParams          = -10
-	codeInvalidKey         = -11
-	codeChecksum           = -12
-	codeMismatch           = -13
-	codeNoMem              = -14
-	codeInternal           = -15
+import (
+	"errors"
+	"fmt"
 )
 
-// Error is a failure reported by libcloak, or by this package before calling it (a wrong-length
-// argument, a wiped key). Code is the C library's negative status code; Op names the operation.
+// Error is a failure reported by libcloak, or by this package before calling it (a wrong-size
+// argument, a wiped key: both [ErrBadParams]). Code is the C library's negative status code; Op
+// names the operation.
 //
 // Test for a kind of failure with errors.Is and the sentinel of its code:
 //
 //	if errors.Is(err, cloak.ErrWrongKey) { /* fetch the other key */ }
 //
-// An *Error matches every *Error target of the same Code, so each sentinel below matches the
-// errors of its code whatever their Op.
+// An *Error matches every *Error target of the same Code, so each sentinel ([ErrMalformed] ...
+// [ErrInternal], one per status code of cloak.h) matches the errors of its code whatever their Op.
 type Error struct {
 	Code int    // a cloak_status: CLOAK_E_MALFORMED is -1, and so on
 	Op   string // the operation that failed, e.g. "secret open"; empty for the sentinels
 	Err  error  // the underlying cause when this package detected it (e.g. ErrWiped), or nil
 }
-
-// Sentinel errors, one per status code of the C library (docs/protocol.md, section 11).
-var (
-	// ErrMalformed: the input is not a well-formed encoding: wrong length, trailing bytes, bad
-	// text.
-	ErrMalformed = &Error{Code: codeMalformed}
-	// ErrUnsupportedVersion: the blob's format version is not one this library reads.
-	ErrUnsupportedVersion = &Error{Code: codeUnsupportedVersion}
-	// ErrUnsupportedSuite: the blob names a cipher suite this library does not implement.
-	ErrUnsupportedSuite = &Error{Code: codeUnsupportedSuite}
-	// ErrWrongType: a well-formed blob of another object type than the function reads.
-	ErrWrongType = &Error{Code: codeWrongType}
-	// ErrWrongKey: the blob was made for another key (its key id does not match the key given).
-	ErrWrongKey = &Error{Code: codeWrongKey}
-	// ErrAuth: decryption failed: the blob was altered, or is opened in another context.
-	ErrAuth = &Error{Code: codeAuth}
-	// ErrBadSignature: a signature does not verify, or a batch item is not in the signed
-	// manifest.
-	ErrBadSignature = &Error{Code: codeBadSignature}
-	// ErrUntrustedSigner: a valid signature by an identity the caller did not list as trusted.
-	ErrUntrustedSigner = &Error{Code: codeUntrustedSigner}
-	// ErrBufferTooSmall: an output buffer is smaller than the length helper says. This package
-	// sizes every buffer itself, so it only passes this on from the library.
-	ErrBufferTooSmall = &Error{Code: codeBufferTooSmall}
-	// ErrBadParams: a parameter is out of bounds (Argon2id costs, a label's length, an item
-	// count), or a key or state is used after Wipe.
-	ErrBadParams = &Error{Code: codeBadParams}
-	// ErrInvalidKey: a public key was rejected: low order, or it gives an all-zero shared secret.
-	ErrInvalidKey = &Error{Code: codeInvalidKey}
-	// ErrChecksum: the checksum of a text form does not match: a copy and paste error.
-	ErrChecksum = &Error{Code: codeChecksum}
-	// ErrMismatch: decrypted and authentic, but it belongs elsewhere: another secret name, batch
-	// or public key.
-	ErrMismatch = &Error{Code: codeMismatch}
-	// ErrNoMem: Argon2id could not get its working memory.
-	ErrNoMem = &Error{Code: codeNoMem}
-	// ErrInternal: the library could not initialise, or a system facility (threads) failed.
-	ErrInternal = &Error{Code: codeInternal}
-)
 
 // ErrWiped is the cause (see [Error.Unwrap]) of the [ErrBadParams] error returned when a key or a
 // state is used after its Wipe method, or is a zero value that no constructor made.
@@ -107,19 +53,46 @@ func (e *Error) Is(target error) bool {
 func (e *Error) Unwrap() error { return e.Err }
 
 // StatusString is the C library's short English sentence for a status code (cloak_status_string).
-func StatusString(code int) string { return C.GoString(C.cloak_status_string(C.int(code))) }
+func StatusString(code int) string { return cloakStatusString(code) }
 
-// newError turns a status of the C library into an error: nil for CLOAK_OK.
-func newError(op string, rc C.int) error {
-	if rc == 0 {
-		return nil
-	}
-	return &Error{Code: int(rc), Op: op}
-}
+// statusError is the error of a failed call: the library's status code and the operation.
+func statusError(op string, rc C.int) error { return &Error{Code: int(rc), Op: op} }
 
 // paramError is a failure this package detects before calling the library.
 func paramError(op string, code int, cause error) error {
 	return &Error{Code: code, Op: op, Err: cause}
+}
+
+// checkSize refuses a fixed-size argument of another size ([ErrBadParams]).
+func checkSize(op, what string, b []byte, n int) error {
+	if len(b) != n {
+		return paramError(op, codeBadParams, fmt.Errorf("%s is %d bytes, not %d", what, len(b), n))
+	}
+	return nil
+}
+
+// checkMultiple refuses an array argument that is not a whole number of elements of n bytes.
+func checkMultiple(op, what string, b []byte, n int) error {
+	if len(b)%n != 0 {
+		return paramError(op, codeBadParams, fmt.Errorf("%s is %d bytes, not a multiple of %d", what, len(b), n))
+	}
+	return nil
+}
+
+// checkLength refuses a negative output length.
+func checkLength(op, what string, n int) error {
+	if n < 0 {
+		return paramError(op, codeBadParams, fmt.Errorf("%s is negative (%d)", what, n))
+	}
+	return nil
+}
+
+// mustSize is checkSize for the calls that cannot fail: only this package's own arrays reach
+// them, so another size is a bug of the package.
+func mustSize(what string, b []byte, n int) {
+	if len(b) != n {
+		panic(fmt.Sprintf("cloak: %s is %d bytes, not %d", what, len(b), n))
+	}
 }
 
 func wiped(op string) error { return &Error{Code: codeBadParams, Op: op, Err: ErrWiped} }

@@ -22,7 +22,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer master.Wipe()
-	defer login.Wipe() // login.Bytes() goes to the server as proof of the password
+	defer login.Wipe() // login.SecretBytes() goes to the server as proof of the password
 	alice, _ := cloak.GenerateIdentityKey()
 	aliceEnc, _ := cloak.GenerateEncryptionKey()
 	wrappedIdentity, _ := alice.Wrap(master)
@@ -42,7 +42,7 @@ func Example() {
 	vaultKey, _ := cloak.GenerateVaultKey()
 	vault, _ := cloak.NewVault(vaultKey, vaultID)
 	defer vault.Wipe()
-	sealed, _ := vault.Seal([]byte("DATABASE_URL"), nil, []byte("postgres://app:s3cret@db/app"))
+	sealed, _ := vault.Seal([]byte("DATABASE_URL"), []byte("postgres://app:s3cret@db/app"), nil)
 	share, _ := cloak.SealShare(vaultKey, vaultID, bobKey, alice)
 
 	// Bob, on his machine: the share must come from Alice, whom he trusts.
@@ -51,7 +51,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	bobVault, _ := cloak.NewVault(bobVaultKey, vaultID)
-	value, _ := bobVault.Open([]byte("DATABASE_URL"), nil, sealed)
+	value, _ := bobVault.Open([]byte("DATABASE_URL"), sealed, nil)
 	fmt.Printf("Bob reads %s\n", value)
 
 	// A service account for CI: Alice re-encrypts the vault for it and signs the batch.
@@ -61,10 +61,10 @@ func Example() {
 	batch, _ := w.Finish(alice)
 
 	// On the CI machine: the account's key (from a CI variable) and Alice's identity.
-	exported, _ := ci.ExportServiceAccount()
+	exported, _ := ci.ExportServiceAccountPrivate()
 	text, _ := cloak.TextEncode(exported)
 	blob, _ := cloak.TextDecode(text)
-	account, _ := cloak.ImportServiceAccountKey(blob)
+	account, _ := cloak.ImportServiceAccountPrivate(blob)
 	reader, err := cloak.VerifyBatch(batch, account, []cloak.IdentityPublicKey{alice.Public()})
 	if err != nil {
 		log.Fatal(err)
@@ -86,16 +86,16 @@ func Example() {
 func ExampleError() {
 	key, _ := cloak.GenerateVaultKey()
 	vault, _ := cloak.NewVault(key, []byte("vault-1"))
-	sealed, _ := vault.Seal([]byte("API_TOKEN"), nil, []byte("tok_123"))
+	sealed, _ := vault.Seal([]byte("API_TOKEN"), []byte("tok_123"), nil)
 
 	// Opened under another name: the server swapped two secrets.
-	_, err := vault.Open([]byte("SMTP_PASSWORD"), nil, sealed)
+	_, err := vault.Open([]byte("SMTP_PASSWORD"), sealed, nil)
 	fmt.Println(errors.Is(err, cloak.ErrAuth))
 
 	// Opened with a rotated vault key: this is not tampering, fetch the other key.
 	rotated, _ := cloak.GenerateVaultKey()
 	newVault, _ := cloak.NewVault(rotated, []byte("vault-1"))
-	_, err = newVault.Open([]byte("API_TOKEN"), nil, sealed)
+	_, err = newVault.Open([]byte("API_TOKEN"), sealed, nil)
 	fmt.Println(errors.Is(err, cloak.ErrWrongKey))
 
 	var ce *cloak.Error
@@ -118,13 +118,13 @@ func ExampleIdentityPublicKey_Fingerprint() {
 func ExampleVault_Reseal() {
 	oldKey, _ := cloak.GenerateVaultKey()
 	oldVault, _ := cloak.NewVault(oldKey, []byte("vault-1"))
-	sealed, _ := oldVault.Seal([]byte("API_TOKEN"), nil, []byte("tok_123"))
+	sealed, _ := oldVault.Seal([]byte("API_TOKEN"), []byte("tok_123"), nil)
 
 	// A member left: rotate the vault key, and move every secret to it.
 	newKey, _ := cloak.GenerateVaultKey()
 	newVault, _ := cloak.NewVault(newKey, []byte("vault-1"))
-	resealed, _ := oldVault.Reseal(newVault, []byte("API_TOKEN"), nil, sealed)
-	value, _ := newVault.Open([]byte("API_TOKEN"), nil, resealed)
+	resealed, _ := oldVault.Reseal(newVault, []byte("API_TOKEN"), sealed, nil)
+	value, _ := newVault.Open([]byte("API_TOKEN"), resealed, nil)
 	fmt.Printf("%s\n", value)
 	// Output: tok_123
 }

@@ -86,18 +86,18 @@ func TestProtocolExamples(t *testing.T) {
 	alicePub := alice.Public()
 	same("Alice's identity public key", alicePub[:], ex.get(t, "Alice's identity public key"))
 	aliceEnc := ok(cloak.EncryptionKeyFromSeed(ex.get(t, "Alice's encryption seed (DeriveKeyPair input)")))
-	same("Alice's encryption private key", aliceEnc.Bytes(), ex.get(t, "Alice's encryption private key"))
+	same("Alice's encryption private key", aliceEnc.SecretBytes(), ex.get(t, "Alice's encryption private key"))
 	aliceEncPub := aliceEnc.Public()
 	same("Alice's encryption public key", aliceEncPub[:], ex.get(t, "Alice's encryption public key"))
 
 	// Bob's key pair, used as a service account, is given as a clear export: import it.
 	const bobLabel = "A service-account private key in the clear (type 0x0C), Bob's encryption key pair used as one"
 	bobBlob := ex.get(t, bobLabel)
-	bob := ok(cloak.ImportServiceAccountKey(bobBlob))
-	same("Bob's encryption private key", bob.Bytes(), ex.get(t, "Bob's encryption private key"))
+	bob := ok(cloak.ImportServiceAccountPrivate(bobBlob))
+	same("Bob's encryption private key", bob.SecretBytes(), ex.get(t, "Bob's encryption private key"))
 	bobPub := bob.Public()
 	same("Bob's encryption public key", bobPub[:], ex.get(t, "Bob's encryption public key"))
-	same("Bob's key exported again", ok(bob.ExportServiceAccount()), bobBlob)
+	same("Bob's key exported again", ok(bob.ExportServiceAccountPrivate()), bobBlob)
 	same("Bob's key from its text form", ok(cloak.TextDecode(ex.text[bobLabel])), bobBlob)
 	if text := ok(cloak.TextEncode(bobBlob)); text != ex.text[bobLabel] {
 		t.Fatalf("text form of Bob's key: %s", text)
@@ -115,8 +115,8 @@ func TestProtocolExamples(t *testing.T) {
 	same("record encoded again", ok(cloak.EncodePasswordRecord(salt, params)), record)
 	master, login, err := cloak.DerivePassword([]byte("correct horse battery staple"), record)
 	must(t, err)
-	same("master key", master.Bytes(), ex.get(t, "Master key"))
-	same("login key", login.Bytes(), ex.get(t, "Login key"))
+	same("master key", master.SecretBytes(), ex.get(t, "Master key"))
+	same("login key", login.SecretBytes(), ex.get(t, "Login key"))
 	mid := master.ID()
 	same("master key id", mid[:], ex.get(t, "Key id of the master key"))
 
@@ -154,7 +154,7 @@ func TestProtocolExamples(t *testing.T) {
 	}
 	same("signature by the unwrapped identity", ok(uid.Sign([]byte("hello"), []byte("example"))), sig)
 	wenc := ex.get(t, "Alice's encryption key wrapped under her master key (type 0x06)")
-	same("unwrapped encryption key", ok(cloak.UnwrapEncryptionKey(master, wenc)).Bytes(), aliceEnc.Bytes())
+	same("unwrapped encryption key", ok(cloak.UnwrapEncryptionKey(master, wenc)).SecretBytes(), aliceEnc.SecretBytes())
 
 	// Secret and blind index.
 	ex.quoted(t, "Vault key 77...77, vault id `vault-1`, name `DATABASE_URL`, context `prod`, value `postgres://app:s3cret@db/app`.")
@@ -162,7 +162,7 @@ func TestProtocolExamples(t *testing.T) {
 	vkid := vk.ID()
 	same("vault key id", vkid[:], ex.get(t, "Key id of the vault key"))
 	vault := ok(cloak.NewVault(vk, []byte("vault-1")))
-	same("secret", ok(vault.Open([]byte("DATABASE_URL"), []byte("prod"), ex.get(t, "Sealed secret"))),
+	same("secret", ok(vault.Open([]byte("DATABASE_URL"), ex.get(t, "Sealed secret"), []byte("prod"))),
 		[]byte("postgres://app:s3cret@db/app"))
 	same("blind index", ok(vault.BlindIndex([]byte("DATABASE_URL"))), ex.get(t, "Blind index of `DATABASE_URL`"))
 
@@ -171,7 +171,7 @@ func TestProtocolExamples(t *testing.T) {
 	if s := ok(cloak.ShareSender(share)); s != alicePub {
 		t.Fatal("share sender")
 	}
-	same("shared vault key", ok(cloak.OpenShare(share, []byte("vault-1"), bob, alicePub)).Bytes(), vk.Bytes())
+	same("shared vault key", ok(cloak.OpenShare(share, []byte("vault-1"), bob, alicePub)).SecretBytes(), vk.SecretBytes())
 
 	// Batch of two items to Bob's key used as an account.
 	batch := ex.get(t, "Batch (creator Alice)")

@@ -30,7 +30,7 @@ type hpkeContext struct {
 }
 
 func freeHPKEContext(st *C.cloak_hpke_context) {
-	C.cloak_hpke_context_wipe(st)
+	cloakHPKEContextWipe(st)
 	C.free(unsafe.Pointer(st))
 }
 
@@ -61,15 +61,10 @@ func (c *hpkeContext) export(op string, exporterContext []byte, length int) ([]b
 	if c.st == nil {
 		return nil, wiped(op)
 	}
-	if length < 0 || length > MaxHPKEExportBytes {
-		return nil, paramError(op, codeBadParams, fmt.Errorf("export length %d out of 0..%d", length, MaxHPKEExportBytes))
+	if length < 0 || length > HPKEExportBytesMax {
+		return nil, paramError(op, codeBadParams, fmt.Errorf("export length %d out of 0..%d", length, HPKEExportBytesMax))
 	}
-	out := make([]byte, length)
-	rc := C.cloak_hpke_export(c.st, u8(out), sz(length), u8(exporterContext), sz(len(exporterContext)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return cloakHPKEExport(c.st, length, exporterContext)
 }
 
 // HPKESender is a sending HPKE context (ContextS): it seals messages to one recipient, in order,
@@ -90,33 +85,26 @@ func NewHPKESender(recipient EncryptionPublicKey, info []byte) (enc []byte, s *H
 		return nil, nil, paramError(op, codeNoMem, nil)
 	}
 	enc = make([]byte, HPKEEncBytes)
-	rc := C.cloak_hpke_setup_sender(s.ctx.st, u8(enc), u8p(&recipient[0]), u8(info), sz(len(info)))
-	if err := newError(op, rc); err != nil {
+	if err := cloakHPKESetupSender(s.ctx.st, enc, recipient[:], info); err != nil {
 		s.ctx.wipe()
 		return nil, nil, err
 	}
 	return enc, s, nil
 }
 
-// Seal encrypts the next message, bound to aad; the ciphertext is HPKETagBytes longer than the
-// plaintext.
-func (s *HPKESender) Seal(aad, plaintext []byte) ([]byte, error) {
-	const op = "hpke seal"
+// Seal encrypts the next message, bound to aad (which may be nil); the ciphertext is HPKETagBytes
+// longer than the plaintext.
+func (s *HPKESender) Seal(plaintext, aad []byte) ([]byte, error) {
 	c := &s.ctx
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("hpke seal")
 	}
-	ct := make([]byte, len(plaintext)+HPKETagBytes)
-	rc := C.cloak_hpke_seal(c.st, u8(ct), u8(aad), sz(len(aad)), u8(plaintext), sz(len(plaintext)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return ct, nil
+	return cloakHPKESeal(c.st, aad, plaintext)
 }
 
-// Export derives a secret of length bytes (at most MaxHPKEExportBytes) from the context, bound to
+// Export derives a secret of length bytes (at most HPKEExportBytesMax) from the context, bound to
 // exporterContext (RFC 9180 section 5.3).
 func (s *HPKESender) Export(exporterContext []byte, length int) ([]byte, error) {
 	return s.ctx.export("hpke export", exporterContext, length)
@@ -131,14 +119,11 @@ func (s *HPKESender) Wipe() { s.ctx.wipe() }
 type HPKERecipient struct{ ctx hpkeContext }
 
 // NewHPKERecipient decapsulates enc with the recipient's key pair under info. An enc of low order
-// fails with [ErrInvalidKey]; one that is not 32 bytes with [ErrMalformed].
+// fails with [ErrInvalidKey]; one that is not 32 bytes with [ErrBadParams].
 func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKERecipient, error) {
 	const op = "hpke setup recipient"
 	if err := ready(op); err != nil {
 		return nil, err
-	}
-	if len(enc) != HPKEEncBytes {
-		return nil, paramError(op, codeMalformed, fmt.Errorf("enc is %d bytes, not %d", len(enc), HPKEEncBytes))
 	}
 	if !recipient.live {
 		return nil, wiped(op)
@@ -147,9 +132,7 @@ func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKER
 	if !allocHPKEContext(&r.ctx, r) {
 		return nil, paramError(op, codeNoMem, nil)
 	}
-	rc := C.cloak_hpke_setup_recipient(r.ctx.st, u8(enc), u8p(&recipient.pk[0]), u8p(&recipient.sk[0]), u8(info),
-		sz(len(info)))
-	if err := newError(op, rc); err != nil {
+	if err := cloakHPKESetupRecipient(r.ctx.st, enc, recipient.pk[:], recipient.sk[:], info); err != nil {
 		r.ctx.wipe()
 		return nil, err
 	}
@@ -158,24 +141,14 @@ func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKER
 
 // Open decrypts the next message, bound to aad. A ciphertext shorter than HPKETagBytes fails
 // with [ErrMalformed], one that does not authenticate with [ErrAuth].
-func (r *HPKERecipient) Open(aad, ciphertext []byte) ([]byte, error) {
-	const op = "hpke open"
+func (r *HPKERecipient) Open(ciphertext, aad []byte) ([]byte, error) {
 	c := &r.ctx
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("hpke open")
 	}
-	n := len(ciphertext) - HPKETagBytes
-	if n < 0 {
-		n = 0
-	}
-	pt := make([]byte, n)
-	rc := C.cloak_hpke_open(c.st, u8(pt), u8(aad), sz(len(aad)), u8(ciphertext), sz(len(ciphertext)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return pt, nil
+	return cloakHPKEOpen(c.st, aad, ciphertext)
 }
 
 // Export derives the secret the sender's [HPKESender.Export] derives for the same arguments.
@@ -194,37 +167,21 @@ func HPKESealBase(recipient EncryptionPublicKey, info, aad, plaintext []byte) (e
 		return nil, nil, err
 	}
 	enc = make([]byte, HPKEEncBytes)
-	ciphertext = make([]byte, len(plaintext)+HPKETagBytes)
-	rc := C.cloak_hpke_seal_base(u8(enc), u8(ciphertext), u8p(&recipient[0]), u8(info), sz(len(info)), u8(aad),
-		sz(len(aad)), u8(plaintext), sz(len(plaintext)))
-	if err := newError(op, rc); err != nil {
+	if ciphertext, err = cloakHPKESealBase(enc, recipient[:], info, aad, plaintext); err != nil {
 		return nil, nil, err
 	}
 	return enc, ciphertext, nil
 }
 
 // HPKEOpenBase opens a message made by [HPKESealBase] (or by any RFC 9180 implementation's
-// single-shot Base mode with this suite).
+// single-shot Base mode with this suite). An enc that is not 32 bytes fails with [ErrBadParams].
 func HPKEOpenBase(enc []byte, recipient *EncryptionKey, info, aad, ciphertext []byte) ([]byte, error) {
 	const op = "hpke open base"
 	if err := ready(op); err != nil {
 		return nil, err
 	}
-	if len(enc) != HPKEEncBytes {
-		return nil, paramError(op, codeMalformed, fmt.Errorf("enc is %d bytes, not %d", len(enc), HPKEEncBytes))
-	}
 	if !recipient.live {
 		return nil, wiped(op)
 	}
-	n := len(ciphertext) - HPKETagBytes
-	if n < 0 {
-		n = 0
-	}
-	pt := make([]byte, n)
-	rc := C.cloak_hpke_open_base(u8(pt), u8(enc), u8p(&recipient.pk[0]), u8p(&recipient.sk[0]), u8(info),
-		sz(len(info)), u8(aad), sz(len(aad)), u8(ciphertext), sz(len(ciphertext)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return pt, nil
+	return cloakHPKEOpenBase(enc, recipient.pk[:], recipient.sk[:], info, aad, ciphertext)
 }

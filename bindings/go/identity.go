@@ -1,10 +1,5 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
-
 import (
 	"encoding/hex"
 	"fmt"
@@ -21,43 +16,32 @@ func (p IdentityPublicKey) String() string { return hex.EncodeToString(p[:]) }
 // Fingerprint is the key's fingerprint for out-of-band comparison: six groups of five digits,
 // e.g. "95759 28761 85120 65414 05923 96030".
 func (p IdentityPublicKey) Fingerprint() string {
-	var text [fingerprintTextBytes]C.char
-	C.cloak_identity_fingerprint(&text[0], u8p(&p[0]))
-	return C.GoString(&text[0])
+	return cloakIdentityFingerprint(p[:])
 }
 
 // PairCode is the one code two people compare to check each other's identity: both fingerprints,
 // the same whichever of the two computes it.
 func PairCode(a, b IdentityPublicKey) string {
-	var text [pairCodeTextBytes]C.char
-	C.cloak_identity_pair_code(&text[0], u8p(&a[0]), u8p(&b[0]))
-	return C.GoString(&text[0])
+	return cloakIdentityPairCode(a[:], b[:])
 }
 
 // Export returns the key as a 52-byte blob (type identity public key), e.g. for [TextEncode].
 func (p IdentityPublicKey) Export() []byte {
 	blob := make([]byte, PublicKeyBlobBytes)
-	C.cloak_identity_public_export(u8(blob), u8p(&p[0]))
+	cloakIdentityPublicExport(blob, p[:])
 	return blob
 }
 
 // ImportIdentityPublicKey reads a blob made by [IdentityPublicKey.Export].
 func ImportIdentityPublicKey(blob []byte) (IdentityPublicKey, error) {
 	var p IdentityPublicKey
-	rc := C.cloak_identity_public_import(u8p(&p[0]), u8(blob), sz(len(blob)))
-	return p, newError("identity public import", rc)
+	return p, cloakIdentityPublicImport(p[:], blob)
 }
 
 // Verify checks a signature made by [IdentityKey.Sign] over message under context. It returns nil
-// or an error matching [ErrBadSignature] (or [ErrMalformed] for a signature that is not 64 bytes).
+// or an error matching [ErrBadSignature] (or [ErrBadParams] for a signature that is not 64 bytes).
 func (p IdentityPublicKey) Verify(signature, message, context []byte) error {
-	const op = "identity verify"
-	if err := checkLen(op, "a signature", signature, SignatureBytes); err != nil {
-		return paramError(op, codeMalformed, err.(*Error).Err)
-	}
-	rc := C.cloak_identity_verify(u8(signature), u8(message), sz(len(message)), u8(context), sz(len(context)),
-		u8p(&p[0]))
-	return newError(op, rc)
+	return cloakIdentityVerify(signature, message, context, p[:])
 }
 
 // IdentityKey is a member's Ed25519 signing key. It is opaque: make it only with
@@ -79,8 +63,8 @@ func GenerateIdentityKey() (*IdentityKey, error) {
 		return nil, err
 	}
 	k := newIdentityKey()
-	var pk [IdentityPublicKeyBytes]byte
-	C.cloak_identity_keypair(u8p(&pk[0]), u8p(&k.sk[0]))
+	var pk IdentityPublicKey
+	cloakIdentityKeypair(pk[:], k.sk[:])
 	return k, nil
 }
 
@@ -90,12 +74,9 @@ func IdentityKeyFromSeed(seed []byte) (*IdentityKey, error) {
 	if err := ready(op); err != nil {
 		return nil, err
 	}
-	if err := checkLen(op, "a seed", seed, IdentitySeedBytes); err != nil {
-		return nil, err
-	}
 	k := newIdentityKey()
-	var pk [IdentityPublicKeyBytes]byte
-	if err := newError(op, C.cloak_identity_keypair_from_seed(u8p(&pk[0]), u8p(&k.sk[0]), u8(seed))); err != nil {
+	var pk IdentityPublicKey
+	if err := cloakIdentityKeypairFromSeed(pk[:], k.sk[:], seed); err != nil {
 		k.Wipe()
 		return nil, err
 	}
@@ -120,9 +101,7 @@ func (k *IdentityKey) Sign(message, context []byte) ([]byte, error) {
 		return nil, wiped(op)
 	}
 	sig := make([]byte, SignatureBytes)
-	rc := C.cloak_identity_sign(u8(sig), u8(message), sz(len(message)), u8(context), sz(len(context)),
-		u8p(&k.sk[0]))
-	if err := newError(op, rc); err != nil {
+	if err := cloakIdentitySign(sig, message, context, k.sk[:]); err != nil {
 		return nil, err
 	}
 	return sig, nil
@@ -136,7 +115,7 @@ func (k *IdentityKey) Bundle(encryption EncryptionPublicKey) ([]byte, error) {
 		return nil, wiped(op)
 	}
 	b := make([]byte, BundleBytes)
-	if err := newError(op, C.cloak_bundle_create(u8(b), u8p(&k.sk[0]), u8p(&encryption[0]))); err != nil {
+	if err := cloakBundleCreate(b, k.sk[:], encryption[:]); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -147,8 +126,7 @@ func (k *IdentityKey) Bundle(encryption EncryptionPublicKey) ([]byte, error) {
 func VerifyBundle(bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error) {
 	var id IdentityPublicKey
 	var enc EncryptionPublicKey
-	rc := C.cloak_bundle_verify(u8p(&id[0]), u8p(&enc[0]), u8(bundle), sz(len(bundle)))
-	return id, enc, newError("bundle verify", rc)
+	return id, enc, cloakBundleVerify(id[:], enc[:], bundle)
 }
 
 // Wrap returns the key wrapped under the master key (124 bytes, type wrapped identity key), to
@@ -162,7 +140,7 @@ func (k *IdentityKey) Wrap(master *MasterKey) ([]byte, error) {
 		return nil, wiped(op)
 	}
 	w := make([]byte, WrappedKeyBytes)
-	if err := newError(op, C.cloak_identity_wrap(u8(w), u8p(&master.k[0]), u8p(&k.sk[0]))); err != nil {
+	if err := cloakIdentityWrap(w, master.k[:], k.sk[:]); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -176,13 +154,22 @@ func UnwrapIdentityKey(master *MasterKey, wrapped []byte) (*IdentityKey, error) 
 		return nil, wiped(op)
 	}
 	k := newIdentityKey()
-	var pk [IdentityPublicKeyBytes]byte
-	rc := C.cloak_identity_unwrap(u8p(&pk[0]), u8p(&k.sk[0]), u8p(&master.k[0]), u8(wrapped), sz(len(wrapped)))
-	if err := newError(op, rc); err != nil {
+	var pk IdentityPublicKey
+	if err := cloakIdentityUnwrap(pk[:], k.sk[:], master.k[:], wrapped); err != nil {
 		k.Wipe()
 		return nil, err
 	}
 	return k, nil
+}
+
+// SecretBytes returns a copy of the 64-byte Ed25519 secret key (the seed followed by the public
+// key, as libsodium and crypto/ed25519 hold it), for another Ed25519 implementation; nil after
+// Wipe. Wipe the copy when done. To store the key, wrap it instead.
+func (k *IdentityKey) SecretBytes() []byte {
+	if !k.live {
+		return nil
+	}
+	return append([]byte(nil), k.sk[:]...)
 }
 
 // Wipe zeroes the key. Using it afterwards fails with [ErrBadParams] (cause [ErrWiped]).

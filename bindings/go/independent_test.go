@@ -62,8 +62,8 @@ func someBlobs(t *testing.T) [][]byte {
 	return [][]byte{
 		ok(cloak.NewPasswordRecord(smallCost)), id.Public().Export(), enc.Public().Export(),
 		ok(id.Bundle(enc.Public())), ok(id.Wrap(master)), ok(enc.Wrap(master)), ok(enc.WrapServiceAccount(master)),
-		ok(vault.Seal([]byte("N"), nil, []byte("value"))), ok(cloak.SealShare(vk, []byte("v"), enc.Public(), id)),
-		ok(w.Finish(id)), item, ok(enc.ExportServiceAccount()),
+		ok(vault.Seal([]byte("N"), []byte("value"), nil)), ok(cloak.SealShare(vk, []byte("v"), enc.Public(), id)),
+		ok(w.Finish(id)), item, ok(enc.ExportServiceAccountPrivate()),
 	}
 }
 
@@ -107,8 +107,8 @@ func TestIndependentPassword(t *testing.T) {
 		must(t, err)
 		pk := argon2.IDKey(password, salt, p.Iterations, p.MemoryKiB, uint8(p.Parallelism), 32)
 		prk := specExtract(t, []byte("libcloak v1 password"), pk)
-		eq(t, fmt.Sprintf("master key %+v (x/crypto/argon2 + HKDF)", p), master.Bytes(), specExpand(t, prk, "libcloak v1 master key", 32))
-		eq(t, "login key", login.Bytes(), specExpand(t, prk, "libcloak v1 login key", 32))
+		eq(t, fmt.Sprintf("master key %+v (x/crypto/argon2 + HKDF)", p), master.SecretBytes(), specExpand(t, prk, "libcloak v1 master key", 32))
+		eq(t, "login key", login.SecretBytes(), specExpand(t, prk, "libcloak v1 login key", 32))
 	}
 	rec := ok(cloak.NewPasswordRecord(cloak.DefaultPasswordParams()))
 	eq(t, "new record's fixed part", rec[:32], cat(specHeader(0x01, make([]byte, 16)), u32(65536), u32(3), u32(4)))
@@ -157,14 +157,14 @@ func TestIndependentEncryptionKeys(t *testing.T) {
 		ikm := randBytes(n)
 		k := ok(cloak.EncryptionKeyFromSeed(ikm))
 		sk, pk := specDeriveKeyPair(t, ikm)
-		eq(t, "DeriveKeyPair private key", k.Bytes(), sk)
+		eq(t, "DeriveKeyPair private key", k.SecretBytes(), sk)
 		pub := k.Public()
 		eq(t, "DeriveKeyPair public key", pub[:], pk)
 		std, err := stdKEM.DeriveKeyPair(ikm)
 		must(t, err)
 		eq(t, "crypto/hpke DeriveKeyPair", std.PublicKey().Bytes(), pk)
 		// Section 6.1: the clear export.
-		eq(t, "service-account key blob", ok(k.ExportServiceAccount()), specServiceAccountBlob(sk, pk))
+		eq(t, "service-account key blob", ok(k.ExportServiceAccountPrivate()), specServiceAccountBlob(sk, pk))
 	}
 }
 
@@ -217,9 +217,9 @@ func TestIndependentWrappedKeys(t *testing.T) {
 			}
 			eq(t, "its signature", ok(k.Sign([]byte("m"), nil)), ok(id.Sign([]byte("m"), nil)))
 		case 0x06:
-			eq(t, "encryption key unwrapped from a spec blob", ok(cloak.UnwrapEncryptionKey(master, mine)).Bytes(), enc.Bytes())
+			eq(t, "encryption key unwrapped from a spec blob", ok(cloak.UnwrapEncryptionKey(master, mine)).SecretBytes(), enc.SecretBytes())
 		case 0x07:
-			eq(t, "account key unwrapped from a spec blob", ok(cloak.UnwrapServiceAccountKey(master, mine)).Bytes(), enc.Bytes())
+			eq(t, "account key unwrapped from a spec blob", ok(cloak.UnwrapServiceAccountKey(master, mine)).SecretBytes(), enc.SecretBytes())
 		}
 		// A private key that does not give the public key it is wrapped with: mismatch.
 		other := randBytes(32)
@@ -250,7 +250,7 @@ func TestIndependentSecrets(t *testing.T) {
 		ad := cat(head, lp8(vid), lp8(name), lp8(ctx))
 
 		// libcloak seals, the spec opens.
-		sealed := ok(vault.Seal(name, ctx, value))
+		sealed := ok(vault.Seal(name, value, ctx))
 		eq(t, "secret header", sealed[:20], head)
 		pt, err := xchacha(t, secretKey).Open(nil, sealed[20:44], sealed[44:], ad)
 		if err != nil {
@@ -261,7 +261,7 @@ func TestIndependentSecrets(t *testing.T) {
 		// The spec seals, libcloak opens.
 		nonce := randBytes(24)
 		mine := cat(head, nonce, xchacha(t, secretKey).Seal(nil, nonce, value, ad))
-		eq(t, "value opened by libcloak", ok(vault.Open(name, ctx, mine)), value)
+		eq(t, "value opened by libcloak", ok(vault.Open(name, mine, ctx)), value)
 
 		// Section 7.2.
 		mac := hmac.New(sha256.New, indexKey)

@@ -35,7 +35,7 @@ func stdKeyPair(t testing.TB) (hpke.PrivateKey, cloak.EncryptionPublicKey) {
 
 func stdPrivateKey(t testing.TB, k *cloak.EncryptionKey) hpke.PrivateKey {
 	t.Helper()
-	priv, err := stdKEM.NewPrivateKey(k.Bytes())
+	priv, err := stdKEM.NewPrivateKey(k.SecretBytes())
 	must(t, err)
 	return priv
 }
@@ -116,7 +116,7 @@ func TestInteropShareLibcloakToStd(t *testing.T) {
 		vk, _ := cloak.GenerateVaultKey()
 		vid := randLabel(r)
 		share := ok(cloak.SealShare(vk, vid, pk, alice))
-		eq(t, "vault key opened by crypto/hpke", stdOpenShare(t, share, vid, priv, alicePub[:]), vk.Bytes())
+		eq(t, "vault key opened by crypto/hpke", stdOpenShare(t, share, vid, priv, alicePub[:]), vk.SecretBytes())
 	}
 }
 
@@ -132,7 +132,7 @@ func TestInteropShareStdToLibcloak(t *testing.T) {
 		if s := ok(cloak.ShareSender(share)); s != trusted {
 			t.Fatal("share sender")
 		}
-		eq(t, "vault key opened by libcloak", ok(cloak.OpenShare(share, vid, bob, trusted)).Bytes(), vk)
+		eq(t, "vault key opened by libcloak", ok(cloak.OpenShare(share, vid, bob, trusted)).SecretBytes(), vk)
 		if i > 0 {
 			continue
 		}
@@ -208,11 +208,11 @@ func TestInteropHPKEContexts(t *testing.T) {
 		must(t, err)
 		for j := 0; j < 10; j++ {
 			aad, pt := randBytes(r.IntN(40)), randBytes(r.IntN(200))
-			got, err := rcv.Open(aad, ok(s.Seal(aad, pt)))
+			got, err := rcv.Open(aad, ok(s.Seal(pt, aad)))
 			must(t, err)
 			eq(t, "message", got, pt)
 		}
-		for _, n := range []int{1, 32, 100, cloak.MaxHPKEExportBytes} {
+		for _, n := range []int{1, 32, 100, cloak.HPKEExportBytesMax} {
 			ec := randBytes(r.IntN(50))
 			want, err := rcv.Export(string(ec), n)
 			must(t, err)
@@ -229,7 +229,7 @@ func TestInteropHPKEContexts(t *testing.T) {
 			aad, pt := randBytes(r.IntN(40)), randBytes(r.IntN(200))
 			ct, err := snd.Seal(aad, pt)
 			must(t, err)
-			eq(t, "message", ok(rc.Open(aad, ct)), pt)
+			eq(t, "message", ok(rc.Open(ct, aad)), pt)
 		}
 		ec := []byte("exporter")
 		want, _ := snd.Export(string(ec), 64)

@@ -1,10 +1,5 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
-
 import (
 	"encoding/hex"
 	"fmt"
@@ -15,7 +10,7 @@ import (
 // Keys that hold secrets are structs with unexported fields, used through pointers: they print as
 // a placeholder (never their bytes), and Wipe zeroes them. A key is also wiped when the garbage
 // collector frees it. Go may still have copied the bytes elsewhere (a stack that grew, a slice
-// returned by Bytes); wiping is best effort, as in any garbage-collected language.
+// returned by SecretBytes); wiping is best effort, as in any garbage-collected language.
 
 // KeyID is the 16-byte id a blob carries of the key it needs (docs/protocol.md section 1.2). It
 // reveals nothing about a symmetric key.
@@ -30,15 +25,8 @@ func printAs(f fmt.State, s string) { _, _ = io.WriteString(f, s) }
 // symmetricKeyID is cloak_key_id: Expand(key, "libcloak v1 key id", 16).
 func symmetricKeyID(k *[KeyBytes]byte) KeyID {
 	var id KeyID
-	C.cloak_key_id(u8p(&id[0]), u8p(&k[0]))
+	cloakKeyID(id[:], k[:])
 	return id
-}
-
-func checkLen(op, what string, b []byte, n int) error {
-	if len(b) != n {
-		return paramError(op, codeBadParams, fmt.Errorf("%s is %d bytes, not %d", what, n, len(b)))
-	}
-	return nil
 }
 
 // MasterKey is the key a password derives (see [DerivePassword]); it wraps the member's private
@@ -51,7 +39,7 @@ type MasterKey struct {
 // MasterKeyFromBytes makes a master key from 32 bytes, e.g. kept in an operating system's key
 // store. The slice is copied; wipe it yourself.
 func MasterKeyFromBytes(b []byte) (*MasterKey, error) {
-	if err := checkLen("master key", "a key", b, KeyBytes); err != nil {
+	if err := checkSize("master key", "a key", b, KeyBytes); err != nil {
 		return nil, err
 	}
 	k := newMasterKey()
@@ -73,8 +61,9 @@ func (m *MasterKey) ID() KeyID {
 	return symmetricKeyID(&m.k)
 }
 
-// Bytes returns a copy of the key (nil after Wipe). Wipe the copy when done.
-func (m *MasterKey) Bytes() []byte {
+// SecretBytes returns a copy of the key (nil after Wipe), e.g. for an operating system's key
+// store. Wipe the copy when done.
+func (m *MasterKey) SecretBytes() []byte {
 	if !m.live {
 		return nil
 	}
@@ -94,8 +83,9 @@ type LoginKey struct {
 	live bool
 }
 
-// Bytes returns a copy of the login key, to send to the server (nil after Wipe).
-func (l *LoginKey) Bytes() []byte {
+// SecretBytes returns a copy of the login key, to send to the server (nil after Wipe). Wipe the
+// copy when done.
+func (l *LoginKey) SecretBytes() []byte {
 	if !l.live {
 		return nil
 	}
@@ -121,13 +111,13 @@ func GenerateVaultKey() (*VaultKey, error) {
 		return nil, err
 	}
 	v := newVaultKey()
-	C.cloak_vault_key_generate(u8p(&v.k[0]))
+	cloakVaultKeyGenerate(v.k[:])
 	return v, nil
 }
 
 // VaultKeyFromBytes makes a vault key from 32 bytes. The slice is copied; wipe it yourself.
 func VaultKeyFromBytes(b []byte) (*VaultKey, error) {
-	if err := checkLen("vault key", "a key", b, KeyBytes); err != nil {
+	if err := checkSize("vault key", "a key", b, KeyBytes); err != nil {
 		return nil, err
 	}
 	k := newVaultKey()
@@ -149,8 +139,8 @@ func (v *VaultKey) ID() KeyID {
 	return symmetricKeyID(&v.k)
 }
 
-// Bytes returns a copy of the key (nil after Wipe). Wipe the copy when done.
-func (v *VaultKey) Bytes() []byte {
+// SecretBytes returns a copy of the key (nil after Wipe). Wipe the copy when done.
+func (v *VaultKey) SecretBytes() []byte {
 	if !v.live {
 		return nil
 	}

@@ -53,8 +53,8 @@ func TestIdentityKeys(t *testing.T) {
 		bad[i] ^= 1
 		wantErr(t, fmt.Sprintf("signature byte %d", i), a.Public().Verify(bad, msg, ctx), cloak.ErrBadSignature)
 	}
-	wantErr(t, "short signature", a.Public().Verify(sig[:63], msg, ctx), cloak.ErrMalformed)
-	wantErr(t, "long signature", a.Public().Verify(append(bytes.Clone(sig), 0), msg, ctx), cloak.ErrMalformed)
+	wantErr(t, "short signature", a.Public().Verify(sig[:63], msg, ctx), cloak.ErrBadParams)
+	wantErr(t, "long signature", a.Public().Verify(append(bytes.Clone(sig), 0), msg, ctx), cloak.ErrBadParams)
 	_, err = a.Sign(msg, make([]byte, 256))
 	wantErr(t, "context of 256 bytes", err, cloak.ErrBadParams)
 	_, err = a.Sign(msg, make([]byte, 255))
@@ -109,7 +109,7 @@ func TestEncryptionKeys(t *testing.T) {
 	must(t, err)
 	b, err := cloak.GenerateEncryptionKey()
 	must(t, err)
-	if a.Public() == b.Public() || bytes.Equal(a.Bytes(), b.Bytes()) {
+	if a.Public() == b.Public() || bytes.Equal(a.SecretBytes(), b.SecretBytes()) {
 		t.Fatal("two generated keys are equal")
 	}
 	seed := randBytes(40)
@@ -117,7 +117,7 @@ func TestEncryptionKeys(t *testing.T) {
 	must(t, err)
 	s2, err := cloak.EncryptionKeyFromSeed(seed)
 	must(t, err)
-	if s1.Public() != s2.Public() || !bytes.Equal(s1.Bytes(), s2.Bytes()) {
+	if s1.Public() != s2.Public() || !bytes.Equal(s1.SecretBytes(), s2.SecretBytes()) {
 		t.Fatal("one seed, two keys")
 	}
 	k, err := cloak.EncryptionKeyFromSeed(seed[:31])
@@ -145,7 +145,7 @@ func TestEncryptionKeys(t *testing.T) {
 		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
 	a.Wipe()
-	if a.Bytes() != nil || a.Public() != (cloak.EncryptionPublicKey{}) {
+	if a.SecretBytes() != nil || a.Public() != (cloak.EncryptionPublicKey{}) {
 		t.Fatal("wiped key still has bytes")
 	}
 }
@@ -215,10 +215,10 @@ func TestWrappedKeys(t *testing.T) {
 	must(t, id.Public().Verify(s1, []byte("m"), nil))
 	uenc, err := cloak.UnwrapEncryptionKey(master, wenc)
 	must(t, err)
-	eq(t, "unwrapped encryption key", uenc.Bytes(), enc.Bytes())
+	eq(t, "unwrapped encryption key", uenc.SecretBytes(), enc.SecretBytes())
 	uacct, err := cloak.UnwrapServiceAccountKey(master, wacct)
 	must(t, err)
-	eq(t, "unwrapped account key", uacct.Bytes(), acct.Bytes())
+	eq(t, "unwrapped account key", uacct.SecretBytes(), acct.SecretBytes())
 
 	for _, c := range []struct {
 		blob []byte
@@ -297,13 +297,13 @@ func TestWrappedKeys(t *testing.T) {
 
 func TestServiceAccountExport(t *testing.T) {
 	acct, _ := cloak.GenerateEncryptionKey()
-	blob := ok(acct.ExportServiceAccount())
+	blob := ok(acct.ExportServiceAccountPrivate())
 	if len(blob) != cloak.ServiceAccountPrivateBlobBytes {
 		t.Fatalf("exported key of %d bytes", len(blob))
 	}
-	k, err := cloak.ImportServiceAccountKey(blob)
+	k, err := cloak.ImportServiceAccountPrivate(blob)
 	must(t, err)
-	if k.Public() != acct.Public() || !bytes.Equal(k.Bytes(), acct.Bytes()) {
+	if k.Public() != acct.Public() || !bytes.Equal(k.SecretBytes(), acct.SecretBytes()) {
 		t.Fatal("service account key round trip")
 	}
 	text, err := cloak.TextEncode(blob)
@@ -319,12 +319,12 @@ func TestServiceAccountExport(t *testing.T) {
 	// (docs/protocol.md section 6): a private key that differs only there is the same key.
 	clamped := bytes.Clone(blob)
 	clamped[20] ^= 0x07
-	must(t, func() error { _, err := cloak.ImportServiceAccountKey(clamped); return err }())
+	must(t, func() error { _, err := cloak.ImportServiceAccountPrivate(clamped); return err }())
 	// Every other bit of the private key changes the public key: mismatch.
 	checkTampering(t, blobCase{
 		name: "service account key", blob: blob, otherType: byte(cloak.ObjectWrappedServiceAccountKey),
 		open: func(b []byte) error {
-			k, err := cloak.ImportServiceAccountKey(b)
+			k, err := cloak.ImportServiceAccountPrivate(b)
 			if err != nil && k != nil {
 				t.Fatal("output on failure")
 			}
@@ -345,7 +345,7 @@ func TestServiceAccountExport(t *testing.T) {
 		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
 	acct.Wipe()
-	_, err = acct.ExportServiceAccount()
+	_, err = acct.ExportServiceAccountPrivate()
 	wantErr(t, "export a wiped key", err, cloak.ErrBadParams)
 }
 
@@ -395,7 +395,7 @@ func TestTextForm(t *testing.T) {
 	if cloak.ObjectType(0x42).String() != "ObjectType(0x42)" {
 		t.Fatal(cloak.ObjectType(0x42).String())
 	}
-	for ty := cloak.ObjectPasswordRecord; ty <= cloak.ObjectServiceAccountKey; ty++ {
+	for ty := cloak.ObjectPasswordRecord; ty <= cloak.ObjectServiceAccountPrivateKey; ty++ {
 		if strings.HasPrefix(ty.String(), "ObjectType") {
 			t.Fatalf("type %d has no name", int(ty))
 		}

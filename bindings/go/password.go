@@ -1,10 +1,5 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
-
 import "runtime"
 
 // PasswordParams are the Argon2id costs a password record carries.
@@ -27,9 +22,7 @@ func NewPasswordRecord(p PasswordParams) ([]byte, error) {
 		return nil, err
 	}
 	rec := make([]byte, PasswordRecordBytes)
-	rc := C.cloak_password_record_new(u8(rec), C.uint32_t(p.MemoryKiB), C.uint32_t(p.Iterations),
-		C.uint32_t(p.Parallelism))
-	if err := newError(op, rc); err != nil {
+	if err := cloakPasswordRecordNew(rec, p.MemoryKiB, p.Iterations, p.Parallelism); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -37,14 +30,8 @@ func NewPasswordRecord(p PasswordParams) ([]byte, error) {
 
 // EncodePasswordRecord returns a password record with the caller's 16-byte salt.
 func EncodePasswordRecord(salt []byte, p PasswordParams) ([]byte, error) {
-	const op = "password record encode"
-	if err := checkLen(op, "a salt", salt, PasswordSaltBytes); err != nil {
-		return nil, err
-	}
 	rec := make([]byte, PasswordRecordBytes)
-	rc := C.cloak_password_record_encode(u8(rec), u8(salt), C.uint32_t(p.MemoryKiB),
-		C.uint32_t(p.Iterations), C.uint32_t(p.Parallelism))
-	if err := newError(op, rc); err != nil {
+	if err := cloakPasswordRecordEncode(rec, salt, p.MemoryKiB, p.Iterations, p.Parallelism); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -53,14 +40,12 @@ func EncodePasswordRecord(salt []byte, p PasswordParams) ([]byte, error) {
 // DecodePasswordRecord parses a password record, refusing costs outside the bounds
 // ([ErrBadParams]) and anything but the exact layout.
 func DecodePasswordRecord(record []byte) (salt []byte, p PasswordParams, err error) {
-	const op = "password record decode"
 	salt = make([]byte, PasswordSaltBytes)
-	var m, t, par C.uint32_t
-	rc := C.cloak_password_record_decode(u8(salt), &m, &t, &par, u8(record), sz(len(record)))
-	if err := newError(op, rc); err != nil {
+	m, t, par, err := cloakPasswordRecordDecode(salt, record)
+	if err != nil {
 		return nil, PasswordParams{}, err
 	}
-	return salt, PasswordParams{uint32(m), uint32(t), uint32(par)}, nil
+	return salt, PasswordParams{m, t, par}, nil
 }
 
 // DerivePassword runs Argon2id with the record's salt and costs (on Parallelism threads), then
@@ -75,9 +60,7 @@ func DerivePassword(password, record []byte) (*MasterKey, *LoginKey, error) {
 	m := newMasterKey()
 	l := &LoginKey{live: true}
 	runtime.SetFinalizer(l, (*LoginKey).Wipe)
-	rc := C.cloak_password_derive(u8p(&m.k[0]), u8p(&l.k[0]), u8(password), sz(len(password)), u8(record),
-		sz(len(record)))
-	if err := newError(op, rc); err != nil {
+	if err := cloakPasswordDerive(m.k[:], l.k[:], password, record); err != nil {
 		m.Wipe()
 		l.Wipe()
 		return nil, nil, err

@@ -1,10 +1,5 @@
 package cloak
 
-/*
-#include <cloak.h>
-*/
-import "C"
-
 // SealShare seals a vault key to a member's encryption public key (HPKE Base) and signs the share
 // with the sender's identity (196 bytes, docs/protocol.md section 8). Check the recipient's public
 // key first: take it from a bundle verified with [VerifyBundle] whose identity you trust.
@@ -17,9 +12,7 @@ func SealShare(vaultKey *VaultKey, vaultID []byte, recipient EncryptionPublicKey
 		return nil, wiped(op)
 	}
 	share := make([]byte, ShareBytes)
-	rc := C.cloak_share_seal(u8(share), u8p(&vaultKey.k[0]), u8(vaultID), sz(len(vaultID)), u8p(&recipient[0]),
-		u8p(&sender.sk[0]))
-	if err := newError(op, rc); err != nil {
+	if err := cloakShareSeal(share, vaultKey.k[:], vaultID, recipient[:], sender.sk[:]); err != nil {
 		return nil, err
 	}
 	return share, nil
@@ -29,8 +22,7 @@ func SealShare(vaultKey *VaultKey, vaultID []byte, recipient EncryptionPublicKey
 // whom to trust before calling [OpenShare].
 func ShareSender(share []byte) (IdentityPublicKey, error) {
 	var p IdentityPublicKey
-	rc := C.cloak_share_sender(u8p(&p[0]), u8(share), sz(len(share)))
-	return p, newError("share sender", rc)
+	return p, cloakShareSender(p[:], share)
 }
 
 // OpenShare checks a share against the recipient's key ([ErrWrongKey]), the sender against the
@@ -42,9 +34,7 @@ func OpenShare(share, vaultID []byte, recipient *EncryptionKey, trustedSender Id
 		return nil, wiped(op)
 	}
 	k := newVaultKey()
-	rc := C.cloak_share_open(u8p(&k.k[0]), u8(share), sz(len(share)), u8(vaultID), sz(len(vaultID)),
-		u8p(&recipient.pk[0]), u8p(&recipient.sk[0]), u8p(&trustedSender[0]))
-	if err := newError(op, rc); err != nil {
+	if err := cloakShareOpen(k.k[:], share, vaultID, recipient.pk[:], recipient.sk[:], trustedSender[:]); err != nil {
 		k.Wipe()
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func TestShares(t *testing.T) {
 	}
 	got, err := cloak.OpenShare(share, vid, bob, alice.Public())
 	must(t, err)
-	eq(t, "vault key", got.Bytes(), vk.Bytes())
+	eq(t, "vault key", got.SecretBytes(), vk.SecretBytes())
 
 	for _, c := range []struct {
 		what    string
@@ -326,27 +326,27 @@ func TestHPKE(t *testing.T) {
 	must(t, err)
 	var cts [][]byte
 	for i := 0; i < 5; i++ {
-		ct := ok(s.Seal([]byte(fmt.Sprint("aad", i)), []byte(fmt.Sprint("message ", i))))
+		ct := ok(s.Seal([]byte(fmt.Sprint("message ", i)), []byte(fmt.Sprint("aad", i))))
 		cts = append(cts, ct)
 	}
 	// A failed open (wrong aad, tampered, or out of order) does not advance the recipient.
-	_, err = r.Open([]byte("aad0"), cts[1])
+	_, err = r.Open(cts[1], []byte("aad0"))
 	wantErr(t, "out of order", err, cloak.ErrAuth)
-	_, err = r.Open([]byte("aad1"), cts[0])
+	_, err = r.Open(cts[0], []byte("aad1"))
 	wantErr(t, "wrong aad", err, cloak.ErrAuth)
 	bad := bytes.Clone(cts[0])
 	bad[3] ^= 1
-	pt, err := r.Open([]byte("aad0"), bad)
+	pt, err := r.Open(bad, []byte("aad0"))
 	wantErr(t, "tampered", err, cloak.ErrAuth)
 	if pt != nil {
 		t.Fatal("output on failure")
 	}
-	_, err = r.Open(nil, make([]byte, 15))
+	_, err = r.Open(make([]byte, 15), nil)
 	wantErr(t, "shorter than a tag", err, cloak.ErrMalformed)
 	for i, ct := range cts {
-		eq(t, "message", ok(r.Open([]byte(fmt.Sprint("aad", i)), ct)), []byte(fmt.Sprint("message ", i)))
+		eq(t, "message", ok(r.Open(ct, []byte(fmt.Sprint("aad", i)))), []byte(fmt.Sprint("message ", i)))
 	}
-	for _, n := range []int{0, 1, 32, cloak.MaxHPKEExportBytes} {
+	for _, n := range []int{0, 1, 32, cloak.HPKEExportBytesMax} {
 		es := ok(s.Export([]byte("exporter"), n))
 		er := ok(r.Export([]byte("exporter"), n))
 		if len(es) != n {
@@ -354,7 +354,7 @@ func TestHPKE(t *testing.T) {
 		}
 		eq(t, "export", er, es)
 	}
-	_, err = s.Export(nil, cloak.MaxHPKEExportBytes+1)
+	_, err = s.Export(nil, cloak.HPKEExportBytesMax+1)
 	wantErr(t, "export too long", err, cloak.ErrBadParams)
 	_, err = s.Export(nil, -1)
 	wantErr(t, "negative export", err, cloak.ErrBadParams)
@@ -362,10 +362,10 @@ func TestHPKE(t *testing.T) {
 	// Another recipient or info derives another context.
 	rc, err := cloak.NewHPKERecipient(enc, carol, info)
 	must(t, err)
-	_, err = rc.Open([]byte("aad0"), cts[0])
+	_, err = rc.Open(cts[0], []byte("aad0"))
 	wantErr(t, "another recipient", err, cloak.ErrAuth)
 	ri, _ := cloak.NewHPKERecipient(enc, bob, []byte("other info"))
-	_, err = ri.Open([]byte("aad0"), cts[0])
+	_, err = ri.Open(cts[0], []byte("aad0"))
 	wantErr(t, "another info", err, cloak.ErrAuth)
 
 	_, _, err = cloak.NewHPKESender(cloak.EncryptionPublicKey{}, info)
@@ -373,13 +373,13 @@ func TestHPKE(t *testing.T) {
 	_, err = cloak.NewHPKERecipient(make([]byte, 32), bob, info)
 	wantErr(t, "low-order enc", err, cloak.ErrInvalidKey)
 	_, err = cloak.NewHPKERecipient(enc[:31], bob, info)
-	wantErr(t, "short enc", err, cloak.ErrMalformed)
+	wantErr(t, "short enc", err, cloak.ErrBadParams)
 
 	s.Wipe()
 	r.Wipe()
 	_, err = s.Seal(nil, nil)
 	wantErr(t, "seal after wipe", err, cloak.ErrBadParams)
-	_, err = r.Open(nil, cts[0])
+	_, err = r.Open(cts[0], nil)
 	wantErr(t, "open after wipe", err, cloak.ErrBadParams)
 	_, err = r.Export(nil, 1)
 	wantErr(t, "export after wipe", err, cloak.ErrBadParams)
@@ -400,7 +400,7 @@ func TestHPKE(t *testing.T) {
 	_, err = cloak.HPKEOpenBase(e1, carol, info, aad, ct)
 	wantErr(t, "single shot, other key", err, cloak.ErrAuth)
 	_, err = cloak.HPKEOpenBase(e1[:31], bob, info, aad, ct)
-	wantErr(t, "single shot, short enc", err, cloak.ErrMalformed)
+	wantErr(t, "single shot, short enc", err, cloak.ErrBadParams)
 	_, _, err = cloak.HPKESealBase(cloak.EncryptionPublicKey{}, info, aad, msg)
 	wantErr(t, "single shot to a low-order key", err, cloak.ErrInvalidKey)
 	e0, ct0, err := cloak.HPKESealBase(bob.Public(), nil, nil, nil)
@@ -424,7 +424,7 @@ func TestHPKESenderConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 40; i++ {
-				ct, err := s.Seal(nil, []byte("m"))
+				ct, err := s.Seal([]byte("m"), nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -447,7 +447,7 @@ func TestHPKESenderConcurrent(t *testing.T) {
 	for seq := 0; len(cts) > 0; seq++ {
 		found := -1
 		for i, ct := range cts {
-			if _, err := r.Open(nil, ct); err == nil {
+			if _, err := r.Open(ct, nil); err == nil {
 				found = i
 				break
 			}

@@ -132,7 +132,7 @@ func specServiceAccountBlob(sk, pk []byte) []byte {
 // door the API has for it: a service-account key blob built here from the spec.
 func importX25519(t testing.TB, sk, pk []byte) *cloak.EncryptionKey {
 	t.Helper()
-	k, err := cloak.ImportServiceAccountKey(specServiceAccountBlob(sk, pk))
+	k, err := cloak.ImportServiceAccountPrivate(specServiceAccountBlob(sk, pk))
 	must(t, err)
 	return k
 }

@@ -11,9 +11,24 @@ import (
 	"testing"
 )
 
+// generatedFile is the binding's mechanical layer, written by tools/apigen.py from cloak.h.
+const generatedFile = "api_gen.go"
+
+// goWrapperName is the name api_gen.go gives the Go function that calls a C function:
+// cloak_secret_seal -> cloakSecretSeal (the acronyms of the generator's word table aside, which
+// the test accepts in any case).
+func goWrapperName(symbol string) string {
+	parts := strings.Split(symbol, "_")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
+}
+
 // TestEveryExportedFunctionIsBound reads the library's version script (src/libcloak.map, the list
-// of exported symbols) and checks that the binding's Go sources call each one through cgo, and
-// call nothing the script does not export.
+// of exported symbols) and checks that the generated layer calls each one through cgo and calls
+// nothing else, and that the hand-written layer uses the generated function of each (a twin is
+// used by the init-time size check, a length helper is exported as it is).
 func TestEveryExportedFunctionIsBound(t *testing.T) {
 	mapText, err := os.ReadFile(repoPath("src", "libcloak.map"))
 	must(t, err)
@@ -30,24 +45,55 @@ func TestEveryExportedFunctionIsBound(t *testing.T) {
 		t.Fatalf("only %d symbols read from src/libcloak.map", len(exported))
 	}
 
-	sources, err := filepath.Glob("*.go")
+	generated, err := os.ReadFile(generatedFile)
 	must(t, err)
 	called := map[string]bool{}
-	callRE := regexp.MustCompile(`\bC\.(cloak_\w+)\(`)
+	for _, m := range regexp.MustCompile(`\bC\.(cloak_\w+)\(`).FindAllStringSubmatch(string(generated), -1) {
+		called[m[1]] = true
+	}
+	// The generated functions: unexported wrappers (used by hand-written code) and exported
+	// length helpers (API as they are), each with the symbol it calls.
+	wrappers := map[string]string{} // lower-cased Go name -> C symbol
+	exportedHelpers := map[string]bool{}
+	funcRE := regexp.MustCompile(`(?m)^func ([A-Z]\w*)\([^)]*\)[^{]*\{\n(?:\t[^\n]*\n)*?\treturn int\(C\.(cloak_\w+)\(|(?m)^// (cloak\w+) calls (cloak_\w+)\.$`)
+	for _, m := range funcRE.FindAllStringSubmatch(string(generated), -1) {
+		if m[1] != "" {
+			exportedHelpers[m[2]] = true
+		} else {
+			wrappers[strings.ToLower(m[3])] = m[4]
+		}
+	}
+	var handWritten strings.Builder
+	sources, err := filepath.Glob("*.go")
+	must(t, err)
 	for _, f := range sources {
-		if strings.HasSuffix(f, "_test.go") {
+		if strings.HasSuffix(f, "_test.go") || f == generatedFile {
 			continue
 		}
 		src, err := os.ReadFile(f)
 		must(t, err)
-		for _, m := range callRE.FindAllStringSubmatch(string(src), -1) {
-			called[m[1]] = true
-		}
+		handWritten.Write(src)
 	}
-	var missing, unknown []string
+	used := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\b(cloak[A-Z]\w*)\b`).FindAllStringSubmatch(handWritten.String(), -1) {
+		used[strings.ToLower(m[1])] = true
+	}
+	twinRE := regexp.MustCompile(`\{"(cloak_\w+)", uint64\(C\.cloak_\w+\(\)\)`)
+	twins := map[string]bool{}
+	for _, m := range twinRE.FindAllStringSubmatch(string(generated), -1) {
+		twins[m[1]] = true
+	}
+
+	var missing, unknown, unused []string
 	for s := range exported {
-		if !called[s] {
+		switch {
+		case !called[s]:
 			missing = append(missing, s)
+		case twins[s] || exportedHelpers[s]:
+		case wrappers[strings.ToLower(goWrapperName(s))] != s:
+			missing = append(missing, s+" (no generated Go function)")
+		case !used[strings.ToLower(goWrapperName(s))]:
+			unused = append(unused, goWrapperName(s))
 		}
 	}
 	for s := range called {
@@ -56,12 +102,16 @@ func TestEveryExportedFunctionIsBound(t *testing.T) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Errorf("exported by libcloak but not bound: %v", missing)
+		t.Errorf("exported by libcloak but not bound in %s: %v", generatedFile, missing)
 	}
 	if len(unknown) > 0 {
 		t.Errorf("called but not exported by libcloak: %v", unknown)
 	}
-	t.Logf("%d exported functions, all bound", len(exported))
+	if len(unused) > 0 {
+		t.Errorf("generated but used by no type or function of the package: %v", unused)
+	}
+	t.Logf("%d exported functions: %d twins, %d length helpers, %d wrapped", len(exported), len(twins),
+		len(exportedHelpers), len(wrappers))
 }
 
 // TestDocComments checks that every exported name of the package has a doc comment, for go doc.

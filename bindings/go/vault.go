@@ -23,7 +23,7 @@ type Vault struct {
 }
 
 func freeVaultState(st *C.cloak_vault) {
-	C.cloak_vault_wipe(st)
+	cloakVaultWipe(st)
 	C.free(unsafe.Pointer(st))
 }
 
@@ -41,7 +41,7 @@ func NewVault(key *VaultKey, vaultID []byte) (*Vault, error) {
 	if st == nil {
 		return nil, paramError(op, codeNoMem, nil)
 	}
-	if err := newError(op, C.cloak_vault_init(st, u8p(&key.k[0]), u8(vaultID), sz(len(vaultID)))); err != nil {
+	if err := cloakVaultInit(st, key.k[:], vaultID); err != nil {
 		freeVaultState(st)
 		return nil, err
 	}
@@ -68,50 +68,34 @@ func (v *Vault) KeyID() KeyID {
 	defer v.mu.RUnlock()
 	var id KeyID
 	if v.st != nil {
-		C.cloak_vault_key_id(u8p(&id[0]), v.st)
+		cloakVaultKeyID(id[:], v.st)
 	}
 	return id
 }
 
 // Seal seals a secret's value under the vault, bound to the vault id, its name (1 to
-// LabelBytesMax bytes) and an optional context (0 to LabelBytesMax bytes). The result is
-// SecretSealedLen(len(value)) bytes. The name is not stored in it: keep it, or look the secret up
-// by its [Vault.BlindIndex].
-func (v *Vault) Seal(name, context, value []byte) ([]byte, error) {
-	const op = "secret seal"
+// LabelBytesMax bytes) and an optional context (nil, or at most LabelBytesMax bytes). The result
+// is SecretSealedLen(len(value)) bytes. The name is not stored in it: keep it, or look the secret
+// up by its [Vault.BlindIndex].
+func (v *Vault) Seal(name, value, context []byte) ([]byte, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("secret seal")
 	}
-	out := make([]byte, SecretSealedLen(len(value)))
-	var n C.size_t
-	rc := C.cloak_secret_seal(v.st, u8(out), sz(len(out)), &n, u8(name), sz(len(name)), u8(context),
-		sz(len(context)), u8(value), sz(len(value)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return out[:n:n], nil
+	return cloakSecretSeal(v.st, name, context, value)
 }
 
 // Open opens a sealed secret with the name and context it was sealed with. A secret of another
 // vault key fails with [ErrWrongKey]; one that was altered, or moved to another vault id, name or
 // context, fails with [ErrAuth].
-func (v *Vault) Open(name, context, sealed []byte) ([]byte, error) {
-	const op = "secret open"
+func (v *Vault) Open(name, sealed, context []byte) ([]byte, error) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("secret open")
 	}
-	out := make([]byte, SecretOpenedLen(len(sealed)))
-	var n C.size_t
-	rc := C.cloak_secret_open(v.st, u8(out), sz(len(out)), &n, u8(name), sz(len(name)), u8(context),
-		sz(len(context)), u8(sealed), sz(len(sealed)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return out[:n:n], nil
+	return cloakSecretOpen(v.st, name, context, sealed)
 }
 
 // lockPair read-locks two vaults in a fixed order (one lock if they are the same), so that
@@ -132,33 +116,24 @@ func lockPair(a, b *Vault) (unlock func()) {
 
 // Reseal opens a secret sealed under v and seals it under to (a rotated vault key), without the
 // value leaving the library. The output has the same length as the input.
-func (v *Vault) Reseal(to *Vault, name, context, sealed []byte) ([]byte, error) {
-	const op = "secret reseal"
+func (v *Vault) Reseal(to *Vault, name, sealed, context []byte) ([]byte, error) {
 	defer lockPair(v, to)()
 	if v.st == nil || to.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("secret reseal")
 	}
-	out := make([]byte, len(sealed))
-	var n C.size_t
-	rc := C.cloak_secret_reseal(v.st, to.st, u8(out), sz(len(out)), &n, u8(name), sz(len(name)), u8(context),
-		sz(len(context)), u8(sealed), sz(len(sealed)))
-	if err := newError(op, rc); err != nil {
-		return nil, err
-	}
-	return out[:n:n], nil
+	return cloakSecretReseal(v.st, to.st, name, context, sealed)
 }
 
 // BlindIndex is the keyed index of a secret name (32 bytes): the server can look a secret up by
 // it, but cannot test guesses of names without the vault key. A rotation changes every index.
 func (v *Vault) BlindIndex(name []byte) ([]byte, error) {
-	const op = "vault blind index"
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.st == nil {
-		return nil, wiped(op)
+		return nil, wiped("vault blind index")
 	}
 	idx := make([]byte, BlindIndexBytes)
-	if err := newError(op, C.cloak_vault_blind_index(v.st, u8(idx), u8(name), sz(len(name)))); err != nil {
+	if err := cloakVaultBlindIndex(v.st, idx, name); err != nil {
 		return nil, err
 	}
 	return idx, nil

@@ -27,19 +27,19 @@ func TestSecrets(t *testing.T) {
 	name, ctx := []byte("DATABASE_URL"), []byte("prod")
 	for _, n := range []int{0, 1, 64, 1024, 65536} {
 		value := randBytes(n)
-		sealed := ok(v.Seal(name, ctx, value))
+		sealed := ok(v.Seal(name, value, ctx))
 		if len(sealed) != cloak.SecretSealedLen(n) {
 			t.Fatalf("sealed %d bytes into %d", n, len(sealed))
 		}
-		eq(t, "opened", ok(v.Open(name, ctx, sealed)), value)
+		eq(t, "opened", ok(v.Open(name, sealed, ctx)), value)
 	}
 	value := []byte("postgres://app:s3cret@db/app")
-	sealed := ok(v.Seal(name, ctx, value))
-	if again := ok(v.Seal(name, ctx, value)); bytes.Equal(again, sealed) {
+	sealed := ok(v.Seal(name, value, ctx))
+	if again := ok(v.Seal(name, value, ctx)); bytes.Equal(again, sealed) {
 		t.Fatal("two seals are equal: the nonce is not random")
 	}
-	sealedNoCtx := ok(v.Seal(name, nil, value))
-	eq(t, "no context", ok(v.Open(name, []byte{}, sealedNoCtx)), value)
+	sealedNoCtx := ok(v.Seal(name, value, nil))
+	eq(t, "no context", ok(v.Open(name, sealedNoCtx, []byte{})), value)
 
 	_, other := newVault(t, "vault-1")
 	sameKeyOtherID, err := cloak.NewVault(key, []byte("vault-2"))
@@ -62,15 +62,15 @@ func TestSecrets(t *testing.T) {
 		{"name of 256 bytes", v, make([]byte, 256), ctx, sealed, cloak.ErrBadParams},
 		{"context of 256 bytes", v, name, make([]byte, 256), sealed, cloak.ErrBadParams},
 	} {
-		out, err := c.v.Open(c.name, c.ctx, c.sealed)
+		out, err := c.v.Open(c.name, c.sealed, c.ctx)
 		wantErr(t, c.what, err, c.want)
 		if out != nil {
 			t.Fatal("output on failure")
 		}
 	}
-	_, err = v.Seal(nil, ctx, value)
+	_, err = v.Seal(nil, value, ctx)
 	wantErr(t, "seal with an empty name", err, cloak.ErrBadParams)
-	_, err = v.Seal(make([]byte, 256), ctx, value)
+	_, err = v.Seal(make([]byte, 256), value, ctx)
 	wantErr(t, "seal with a long name", err, cloak.ErrBadParams)
 	_, err = cloak.NewVault(key, nil)
 	wantErr(t, "empty vault id", err, cloak.ErrBadParams)
@@ -82,7 +82,7 @@ func TestSecrets(t *testing.T) {
 	checkTampering(t, blobCase{
 		name: "secret", blob: sealed, otherType: byte(cloak.ObjectShare),
 		open: func(b []byte) error {
-			out, err := v.Open(name, ctx, b)
+			out, err := v.Open(name, b, ctx)
 			if err != nil && out != nil {
 				t.Fatal("output on failure")
 			}
@@ -125,8 +125,8 @@ func TestBlindIndexAndReseal(t *testing.T) {
 	wantErr(t, "index of an empty name", err, cloak.ErrBadParams)
 
 	name, ctx, value := []byte("API_TOKEN"), []byte("ci"), []byte("tok_123")
-	sealed := ok(v.Seal(name, ctx, value))
-	resealed := ok(v.Reseal(rotated, name, ctx, sealed))
+	sealed := ok(v.Seal(name, value, ctx))
+	resealed := ok(v.Reseal(rotated, name, sealed, ctx))
 	if len(resealed) != len(sealed) {
 		t.Fatal("reseal changed the length")
 	}
@@ -134,39 +134,39 @@ func TestBlindIndexAndReseal(t *testing.T) {
 	if kid != rotated.KeyID() {
 		t.Fatal("resealed secret does not carry the new key id")
 	}
-	eq(t, "resealed value", ok(rotated.Open(name, ctx, resealed)), value)
-	_, err = v.Open(name, ctx, resealed)
+	eq(t, "resealed value", ok(rotated.Open(name, resealed, ctx)), value)
+	_, err = v.Open(name, resealed, ctx)
 	wantErr(t, "old key on resealed", err, cloak.ErrWrongKey)
-	_, err = rotated.Open(name, ctx, sealed)
+	_, err = rotated.Open(name, sealed, ctx)
 	wantErr(t, "new key on old secret", err, cloak.ErrWrongKey)
-	out, err := v.Reseal(rotated, []byte("OTHER"), ctx, sealed)
+	out, err := v.Reseal(rotated, []byte("OTHER"), sealed, ctx)
 	wantErr(t, "reseal under another name", err, cloak.ErrAuth)
 	if out != nil {
 		t.Fatal("output on failure")
 	}
-	_, err = rotated.Reseal(v, name, ctx, sealed)
+	_, err = rotated.Reseal(v, name, sealed, ctx)
 	wantErr(t, "reseal from the wrong vault", err, cloak.ErrWrongKey)
 	// Resealing under the same vault re-randomises the nonce.
-	same := ok(v.Reseal(v, name, ctx, sealed))
+	same := ok(v.Reseal(v, name, sealed, ctx))
 	if bytes.Equal(same, sealed) {
 		t.Fatal("reseal to the same vault kept the nonce")
 	}
-	eq(t, "reseal to the same vault", ok(v.Open(name, ctx, same)), value)
+	eq(t, "reseal to the same vault", ok(v.Open(name, same, ctx)), value)
 }
 
 func TestVaultWipe(t *testing.T) {
 	_, v := newVault(t, "vault-1")
-	sealed := ok(v.Seal([]byte("n"), nil, []byte("v")))
+	sealed := ok(v.Seal([]byte("n"), []byte("v"), nil))
 	v.Wipe()
 	v.Wipe() // twice is fine
 	if v.KeyID() != (cloak.KeyID{}) {
 		t.Fatal("wiped vault has a key id")
 	}
 	for what, err := range map[string]error{
-		"seal":   func() error { _, err := v.Seal([]byte("n"), nil, []byte("v")); return err }(),
-		"open":   func() error { _, err := v.Open([]byte("n"), nil, sealed); return err }(),
+		"seal":   func() error { _, err := v.Seal([]byte("n"), []byte("v"), nil); return err }(),
+		"open":   func() error { _, err := v.Open([]byte("n"), sealed, nil); return err }(),
 		"index":  func() error { _, err := v.BlindIndex([]byte("n")); return err }(),
-		"reseal": func() error { _, err := v.Reseal(v, []byte("n"), nil, sealed); return err }(),
+		"reseal": func() error { _, err := v.Reseal(v, []byte("n"), sealed, nil); return err }(),
 	} {
 		wantErr(t, what+" after wipe", err, cloak.ErrBadParams)
 	}
@@ -188,24 +188,24 @@ func TestVaultConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 200; i++ {
 				name := []byte(fmt.Sprintf("S%d_%d", g, i))
-				s, err := v.Seal(name, nil, name)
+				s, err := v.Seal(name, name, nil)
 				if err != nil {
 					errs <- err
 					return
 				}
-				got, err := v.Open(name, nil, s)
+				got, err := v.Open(name, s, nil)
 				if err != nil || !bytes.Equal(got, name) {
 					errs <- fmt.Errorf("open: %v", err)
 					return
 				}
 				// Reseal in both directions at once must not deadlock.
 				if g%2 == 0 {
-					_, err = v.Reseal(w, name, nil, s)
+					_, err = v.Reseal(w, name, s, nil)
 				} else {
 					var s2 []byte
-					s2, err = v.Reseal(w, name, nil, s)
+					s2, err = v.Reseal(w, name, s, nil)
 					if err == nil {
-						_, err = w.Reseal(v, name, nil, s2)
+						_, err = w.Reseal(v, name, s2, nil)
 					}
 				}
 				if err != nil {
@@ -228,7 +228,7 @@ func TestVaultConcurrent(t *testing.T) {
 		go func() {
 			defer wg2.Done()
 			for i := 0; i < 500; i++ {
-				_, err := v.Seal([]byte("n"), nil, []byte("v"))
+				_, err := v.Seal([]byte("n"), []byte("v"), nil)
 				if err != nil {
 					if !errors.Is(err, cloak.ErrWiped) || !errors.Is(err, cloak.ErrBadParams) {
 						t.Errorf("seal during wipe: %v", err)

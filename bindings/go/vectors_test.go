@@ -90,11 +90,11 @@ func TestVectorsHPKE(t *testing.T) {
 		kR, err := cloak.EncryptionKeyFromSeed(v.IkmR)
 		must(t, err)
 		eq(t, "DeriveKeyPair(ikmR) public", kR.Public().Export()[20:], v.PkRm)
-		eq(t, "DeriveKeyPair(ikmR) private", kR.Bytes(), v.SkRm)
+		eq(t, "DeriveKeyPair(ikmR) private", kR.SecretBytes(), v.SkRm)
 		kE, err := cloak.EncryptionKeyFromSeed(v.IkmE)
 		must(t, err)
 		eq(t, "DeriveKeyPair(ikmE) public", kE.Public().Export()[20:], v.PkEm)
-		eq(t, "DeriveKeyPair(ikmE) private", kE.Bytes(), v.SkEm)
+		eq(t, "DeriveKeyPair(ikmE) private", kE.SecretBytes(), v.SkEm)
 		eq(t, "enc is pkEm", v.Enc, v.PkEm)
 
 		// The key schedule written in this file agrees with the vector.
@@ -120,14 +120,14 @@ func TestVectorsHPKE(t *testing.T) {
 					nonce[4+i] ^= seq[i]
 				}
 				filler := aead.Seal(nil, nonce, []byte("filler"), []byte("aad"))
-				eq(t, "filler", ok(r.Open([]byte("aad"), filler)), []byte("filler"))
+				eq(t, "filler", ok(r.Open(filler, []byte("aad"))), []byte("filler"))
 				fillers++
 			}
 			// The next message does not open out of place, and a failure does not advance.
-			if _, err := r.Open(e.Aad, append(bytes.Clone(e.Ct[:len(e.Ct)-1]), e.Ct[len(e.Ct)-1]^1)); err == nil {
+			if _, err := r.Open(append(bytes.Clone(e.Ct[:len(e.Ct)-1]), e.Ct[len(e.Ct)-1]^1), e.Aad); err == nil {
 				t.Fatal("a tampered vector ciphertext opens")
 			}
-			eq(t, "vector plaintext", ok(r.Open(e.Aad, e.Ct)), e.Pt)
+			eq(t, "vector plaintext", ok(r.Open(e.Ct, e.Aad)), e.Pt)
 			next++
 			opened++
 		}
