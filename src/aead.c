@@ -18,9 +18,22 @@
 /* libsodium reads nothing through a zero-length pointer, but is never handed NULL either. */
 static const uint8_t empty_input[1] = {0};
 
-typedef enum aead_kind { AEAD_CHACHA, AEAD_XCHACHA } aead_kind;
+/* The two IETF constructions share libsodium's detached signatures; only the nonce length differs. */
+typedef struct aead {
+    int (*encrypt)(unsigned char *c, unsigned char *mac, unsigned long long *maclen_p, const unsigned char *m,
+                   unsigned long long mlen, const unsigned char *ad, unsigned long long adlen,
+                   const unsigned char *nsec, const unsigned char *npub, const unsigned char *k);
+    int (*decrypt)(unsigned char *m, unsigned char *nsec, const unsigned char *c, unsigned long long clen,
+                   const unsigned char *mac, const unsigned char *ad, unsigned long long adlen,
+                   const unsigned char *npub, const unsigned char *k);
+} aead;
 
-static void aead_seal(aead_kind kind, uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad,
+static const aead xchacha = {crypto_aead_xchacha20poly1305_ietf_encrypt_detached,
+                             crypto_aead_xchacha20poly1305_ietf_decrypt_detached};
+static const aead chacha = {crypto_aead_chacha20poly1305_ietf_encrypt_detached,
+                            crypto_aead_chacha20poly1305_ietf_decrypt_detached};
+
+static void aead_seal(const aead *kind, uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad,
                       size_t ad_len, const uint8_t *nonce, const uint8_t key[32])
 {
     if (c == NULL || nonce == NULL || key == NULL || (m == NULL && m_len != 0) || (ad == NULL && ad_len != 0) ||
@@ -34,16 +47,10 @@ static void aead_seal(aead_kind kind, uint8_t *c, const uint8_t *m, size_t m_len
         ad = empty_input;
     }
     /* The detached form puts the tag at c + m_len itself, which is where our layout wants it. */
-    if (kind == AEAD_XCHACHA) {
-        (void)crypto_aead_xchacha20poly1305_ietf_encrypt_detached(c, c + m_len, NULL, m, m_len, ad, ad_len, NULL,
-                                                                  nonce, key);
-    } else {
-        (void)crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, c + m_len, NULL, m, m_len, ad, ad_len, NULL,
-                                                                 nonce, key);
-    }
+    (void)kind->encrypt(c, c + m_len, NULL, m, m_len, ad, ad_len, NULL, nonce, key);
 }
 
-static int aead_open(aead_kind kind, uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
+static int aead_open(const aead *kind, uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
                      size_t ad_len, const uint8_t *nonce, const uint8_t key[32])
 {
     size_t m_len = c_len >= CLOAK_AEAD_TAGBYTES ? c_len - CLOAK_AEAD_TAGBYTES : 0;
@@ -51,13 +58,12 @@ static int aead_open(aead_kind kind, uint8_t *m, const uint8_t *c, size_t c_len,
     int rc;
 
     if ((m == NULL && m_len != 0) || c == NULL || nonce == NULL || key == NULL || (ad == NULL && ad_len != 0)) {
-        if (m != NULL && m_len != 0) {
-            memset(m, 0, m_len);
-        }
-        return CLOAK_E_BAD_PARAMS;
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     if (c_len < CLOAK_AEAD_TAGBYTES) {
-        return CLOAK_E_AUTH;
+        rc = CLOAK_E_AUTH;
+        goto done;
     }
     if (m == NULL) {
         m = &no_output; /* never written: m_len == 0 */
@@ -67,45 +73,39 @@ static int aead_open(aead_kind kind, uint8_t *m, const uint8_t *c, size_t c_len,
     }
     /* libsodium verifies the tag (in constant time) before it decrypts, so in-place works and no
      * unauthenticated plaintext is ever written. */
-    if (kind == AEAD_XCHACHA) {
-        rc = crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m, NULL, c, m_len, c + m_len, ad, ad_len, nonce,
-                                                                 key);
-    } else {
-        rc = crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, c, m_len, c + m_len, ad, ad_len, nonce,
-                                                                key);
-    }
+    rc = kind->decrypt(m, NULL, c, m_len, c + m_len, ad, ad_len, nonce, key);
     /* Public: whether the tag verified is the status the caller gets, and whoever made the
      * ciphertext learns it from the caller's behaviour anyway. */
     cloak__declassify(&rc, sizeof rc);
-    if (rc != 0) {
-        if (m_len != 0) {
-            memset(m, 0, m_len);
-        }
-        return CLOAK_E_AUTH;
+    rc = rc == 0 ? CLOAK_OK : CLOAK_E_AUTH;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(m, m_len);
     }
-    return CLOAK_OK;
+    return rc;
 }
 
 void cloak__xchacha_seal(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad, size_t ad_len,
                          const uint8_t nonce[CLOAK_XNONCEBYTES], const uint8_t key[32])
 {
-    aead_seal(AEAD_XCHACHA, c, m, m_len, ad, ad_len, nonce, key);
+    aead_seal(&xchacha, c, m, m_len, ad, ad_len, nonce, key);
 }
 
 int cloak__xchacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad, size_t ad_len,
                         const uint8_t nonce[CLOAK_XNONCEBYTES], const uint8_t key[32])
 {
-    return aead_open(AEAD_XCHACHA, m, c, c_len, ad, ad_len, nonce, key);
+    return aead_open(&xchacha, m, c, c_len, ad, ad_len, nonce, key);
 }
 
 void cloak__chacha_seal(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad, size_t ad_len,
                         const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32])
 {
-    aead_seal(AEAD_CHACHA, c, m, m_len, ad, ad_len, nonce, key);
+    aead_seal(&chacha, c, m, m_len, ad, ad_len, nonce, key);
 }
 
 int cloak__chacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad, size_t ad_len,
                        const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32])
 {
-    return aead_open(AEAD_CHACHA, m, c, c_len, ad, ad_len, nonce, key);
+    return aead_open(&chacha, m, c, c_len, ad, ad_len, nonce, key);
 }

@@ -115,18 +115,14 @@ int cloak__argon2id(uint8_t *out, size_t out_len, const uint8_t *password, size_
                     uint32_t parallelism)
 {
     argon2_context ctx;
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (out == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
     /* libargon2 counts lengths in 32 bits: a longer input would be silently truncated. */
-    if (out_len > UINT32_MAX || password_len > UINT32_MAX || salt_len > UINT32_MAX ||
+    if (out == NULL || out_len > UINT32_MAX || password_len > UINT32_MAX || salt_len > UINT32_MAX ||
         secret_len > UINT32_MAX || ad_len > UINT32_MAX ||
         (password == NULL && password_len != 0) || (salt == NULL && salt_len != 0) ||
         (secret == NULL && secret_len != 0) || (ad == NULL && ad_len != 0)) {
-        cloak__wipe(out, out_len <= UINT32_MAX ? out_len : 0);
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
 
     ctx.out = out;
@@ -154,8 +150,10 @@ int cloak__argon2id(uint8_t *out, size_t out_len, const uint8_t *password, size_
     /* Left behind only by a failure after allocation (a thread that could not be created). */
     free_working_memory(working_memory, working_memory_len);
 
+done:
     if (rc != CLOAK_OK) {
-        cloak__wipe(out, out_len);
+        /* An output length libargon2 cannot take is not a buffer to trust with a wipe either. */
+        cloak__wipe(out, out_len <= UINT32_MAX ? out_len : 0);
     }
     return rc;
 }

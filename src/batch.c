@@ -41,7 +41,7 @@
 #define ROLE_WRITER 0x63627772U
 #define ROLE_READER 0x63627264U
 
-typedef struct batch_state {
+typedef struct CLOAK_STATE_LAYOUT batch_state {
     uint32_t role;
     uint32_t count;                /* writer: items sealed so far; reader: n */
     uint64_t batch_len;            /* reader: length of the verified blob */
@@ -51,21 +51,9 @@ typedef struct batch_state {
     uint8_t signature[CLOAK_SIGNATUREBYTES]; /* reader: the verified signature */
 } batch_state;
 
-_Static_assert(sizeof(batch_state) <= CLOAK_BATCH_STATEBYTES, "batch state does not fit cloak_batch");
-_Static_assert(_Alignof(batch_state) <= _Alignof(cloak_batch), "batch state is more aligned than cloak_batch");
+CLOAK_STATE_ACCESSORS(cloak_batch, batch_state, state_of)
 _Static_assert(PREFIX_FIXED + CLOAK_LABELBYTES_MAX + CLOAK_BATCH_DIGESTBYTES <= CLOAK_SIGNED_CONTENT_MAX,
                "batch signed content exceeds the signing bound");
-
-/* cloak_batch is an aligned opaque byte array that only this file interprets, always as batch_state. */
-static batch_state *state_of(cloak_batch *batch)
-{
-    return (batch_state *)(void *)batch->opaque.bytes;
-}
-
-static const batch_state *state_of_const(const cloak_batch *batch)
-{
-    return (const batch_state *)(const void *)batch->opaque.bytes;
-}
 
 /* The role tag, and that the prefix is self-consistent, so a corrupted state is refused. */
 static int state_is(const batch_state *s, uint32_t role)
@@ -78,19 +66,10 @@ static int state_is(const batch_state *s, uint32_t role)
 static size_t batch_info(uint8_t info[INFO_MAX], const uint8_t account_public_key[32], const uint8_t *batch_id,
                          const uint8_t *lp8_vault_id)
 {
-    const size_t label_len = CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH);
-    const size_t vault_lp_len = 1U + (size_t)lp8_vault_id[0];
-    size_t off = 0;
-
-    info[off++] = (uint8_t)label_len;
-    memcpy(info + off, CLOAK_LABEL_HPKE_BATCH, label_len);
-    off += label_len;
-    memcpy(info + off, account_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    off += CLOAK_ENCRYPTION_PUBLICKEYBYTES;
-    memcpy(info + off, batch_id, BATCH_IDBYTES);
-    off += BATCH_IDBYTES;
-    memcpy(info + off, lp8_vault_id, vault_lp_len);
-    return off + vault_lp_len;
+    size_t off = cloak__put_lp8(info, 0, CLOAK_LABEL_HPKE_BATCH, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH));
+    off = cloak__put(info, off, account_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    off = cloak__put(info, off, batch_id, BATCH_IDBYTES);
+    return cloak__put_lp8(info, off, lp8_vault_id + 1U, lp8_vault_id[0]);
 }
 
 /* content = bytes 0..105+L || BLAKE2b-256(manifest) */
@@ -129,18 +108,15 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
 {
     batch_state *s;
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    uint8_t ephemeral_sk[32];
     uint8_t info[INFO_MAX];
     size_t info_len;
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (batch == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
+    /* The state is built in place, from zero (padding included). */
     cloak__wipe(batch, sizeof *batch);
-    if (account_public_key == NULL || vault_id == NULL || vault_id_len == 0 ||
+    if (batch == NULL || account_public_key == NULL || vault_id == NULL || vault_id_len == 0 ||
         vault_id_len > CLOAK_LABELBYTES_MAX) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     s = state_of(batch);
 
@@ -153,18 +129,19 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
     s->prefix_len = (uint16_t)(PREFIX_FIXED + vault_id_len);
 
     info_len = batch_info(info, account_public_key, s->prefix + OFF_BATCH_ID, s->prefix + OFF_VAULT_ID);
-    randombytes_buf(ephemeral_sk, sizeof ephemeral_sk);
-    rc = cloak__hpke_setup_s(&s->hpke, s->prefix + OFF_ENC, CLOAK_HPKE_MODE_BASE, account_public_key, info,
-                             info_len, ephemeral_sk, NULL, 0, NULL, 0, NULL, NULL);
-    cloak__wipe(ephemeral_sk, sizeof ephemeral_sk);
+    rc = cloak__hpke_base_sender(&s->hpke, s->prefix + OFF_ENC, account_public_key, info, info_len);
     if (rc != CLOAK_OK) {
-        cloak__wipe(batch, sizeof *batch);
-        return rc;
+        goto done;
     }
     cloak__wipe(s->hpke.exporter_secret, sizeof s->hpke.exporter_secret);
     s->count = 0;
     s->role = ROLE_WRITER;
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(batch, sizeof *batch);
+    }
+    return rc;
 }
 
 int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, size_t *item_len,
@@ -175,31 +152,26 @@ int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, si
     size_t len;
     size_t pt_len;
     uint32_t index;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (item_len != NULL) {
-        *item_len = 0;
-    }
-    if (digest != NULL) {
-        cloak__wipe(digest, CLOAK_BATCH_DIGESTBYTES);
-    }
     if (batch == NULL || item == NULL || item_len == NULL || digest == NULL || name == NULL ||
         (value == NULL && value_len > 0)) {
-        goto bad_params;
+        goto fail;
     }
     s = state_of(batch);
     len = cloak_batch_item_len(name_len, value_len);
     if (!state_is(s, ROLE_WRITER) || s->count >= CLOAK_BATCH_ITEMS_MAX || len == 0 ||
         len - ITEM_OFF_CT - CLOAK_AEAD_TAGBYTES > crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX) {
-        goto bad_params;
+        goto fail;
     }
     if (item_cap < len) {
-        cloak__wipe(item, item_cap);
-        return CLOAK_E_BUFFER_TOO_SMALL;
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto fail;
     }
     index = s->count;
     pt_len = len - ITEM_OFF_CT - CLOAK_AEAD_TAGBYTES;
 
-    cloak__header_write(item, CLOAK_TYPE_BATCH_ITEM, s->prefix + 4U);
+    cloak__header_write(item, CLOAK_TYPE_BATCH_ITEM, s->prefix + CLOAK_HEADER_KEYID_OFFSET);
     memcpy(item + ITEM_OFF_BATCH_ID, s->prefix + OFF_BATCH_ID, BATCH_IDBYTES);
     cloak__store32_be(item + ITEM_OFF_INDEX, index);
     /* The plaintext lp8(name) || value is laid out in the output and sealed in place: the value is
@@ -216,11 +188,11 @@ int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, si
     *item_len = len;
     return CLOAK_OK;
 
-bad_params:
-    if (item != NULL) {
-        cloak__wipe(item, item_cap);
-    }
-    return CLOAK_E_BAD_PARAMS;
+fail:
+    cloak__wipe(item, item_cap);
+    cloak__wipe(item_len, sizeof *item_len);
+    cloak__wipe(digest, CLOAK_BATCH_DIGESTBYTES);
+    return rc;
 }
 
 int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *digests,
@@ -237,9 +209,6 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
     int keys_match;
     int rc;
 
-    if (out_len != NULL) {
-        *out_len = 0;
-    }
     if (batch == NULL || out == NULL || out_len == NULL || (digests == NULL && item_count > 0) ||
         creator_identity_secret_key == NULL) {
         rc = CLOAK_E_BAD_PARAMS;
@@ -287,12 +256,9 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
     return CLOAK_OK;
 
 fail:
-    if (batch != NULL) {
-        cloak__wipe(batch, sizeof *batch);
-    }
-    if (out != NULL) {
-        cloak__wipe(out, out_cap);
-    }
+    cloak__wipe(batch, sizeof *batch);
+    cloak__wipe(out, out_cap);
+    cloak__wipe(out_len, sizeof *out_len);
     return rc;
 }
 
@@ -325,40 +291,50 @@ int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES
 {
     size_t prefix_len;
     uint32_t n;
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (identity_public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    memset(identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
     if (cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, batch_blob, batch_len)) {
-        return CLOAK_E_BAD_PARAMS;
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     memcpy(identity_public_key, batch_blob + OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    }
+    return rc;
 }
 
 int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len)
 {
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (index == NULL || cloak__overlaps(index, sizeof *index, item, item_len)) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    *index = 0;
     rc = cloak__header_check(item, item_len, CLOAK_TYPE_BATCH_ITEM);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     if (item_len < ITEM_MINBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     *index = cloak__load32_be(item + ITEM_OFF_INDEX);
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(index, sizeof *index);
+    }
+    return rc;
 }
 
 int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t batch_len,
@@ -377,25 +353,28 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
     size_t i;
     uint32_t n;
     int trusted_found;
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (reader == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
+    /* The state is built in place, from zero (padding included). */
     cloak__wipe(reader, sizeof *reader);
+    if (reader == NULL) {
+        goto done;
+    }
     /* A NULL blob is left to the header check: MALFORMED with length 0, BAD_PARAMS otherwise. */
     if (account_public_key == NULL || account_secret_key == NULL || (trusted == NULL && trusted_count > 0) || trusted_count > SIZE_MAX / CLOAK_IDENTITY_PUBLICKEYBYTES) {
-        return CLOAK_E_BAD_PARAMS;
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     manifest_len = CLOAK_BATCH_DIGESTBYTES * (size_t)n;
 
     cloak__public_key_id(key_id, account_public_key);
-    if (cloak__memcmp_ct(key_id, batch_blob + 4U, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_WRONG_KEY;
+    if (cloak__memcmp_ct(key_id, batch_blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+        rc = CLOAK_E_WRONG_KEY;
+        goto done;
     }
     /* Every entry is compared, so the time does not tell which one matched. */
     trusted_found = 0;
@@ -404,22 +383,23 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
                                           CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
     }
     if (!trusted_found) {
-        return CLOAK_E_UNTRUSTED_SIGNER;
+        rc = CLOAK_E_UNTRUSTED_SIGNER;
+        goto done;
     }
     content_len = batch_signed_content(content, batch_blob, prefix_len, batch_blob + prefix_len, manifest_len);
     rc = cloak__verify_labeled(batch_blob + prefix_len + manifest_len, CLOAK_LABEL_SIG_BATCH, content, content_len,
                                batch_blob + OFF_CREATOR);
     if (rc != CLOAK_OK) {
-        return CLOAK_E_BAD_SIGNATURE;
+        rc = CLOAK_E_BAD_SIGNATURE;
+        goto done;
     }
 
     s = state_of(reader);
     info_len = batch_info(info, account_public_key, batch_blob + OFF_BATCH_ID, batch_blob + OFF_VAULT_ID);
-    rc = cloak__hpke_setup_r(&s->hpke, CLOAK_HPKE_MODE_BASE, batch_blob + OFF_ENC, account_public_key,
-                             account_secret_key, info, info_len, NULL, 0, NULL, 0, NULL);
+    rc = cloak__hpke_base_recipient(&s->hpke, batch_blob + OFF_ENC, account_public_key, account_secret_key, info,
+                                    info_len);
     if (rc != CLOAK_OK) {
-        cloak__wipe(reader, sizeof *reader);
-        return rc;
+        goto done;
     }
     cloak__wipe(s->hpke.exporter_secret, sizeof s->hpke.exporter_secret);
     memcpy(s->prefix, batch_blob, prefix_len);
@@ -428,7 +408,12 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
     s->batch_len = (uint64_t)batch_len;
     s->count = n;
     s->role = ROLE_READER;
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(reader, sizeof *reader);
+    }
+    return rc;
 }
 
 size_t cloak_batch_item_count(const cloak_batch *reader)
@@ -446,10 +431,7 @@ void cloak_batch_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
 {
     const batch_state *s;
 
-    if (identity_public_key == NULL) {
-        return;
-    }
-    if (reader == NULL || !state_is(state_of_const(reader), ROLE_READER)) {
+    if (identity_public_key == NULL || reader == NULL || !state_is(state_of_const(reader), ROLE_READER)) {
         cloak__wipe(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
         return;
     }
@@ -478,12 +460,6 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
     uint32_t index;
     int rc;
 
-    if (name_len != NULL) {
-        *name_len = 0;
-    }
-    if (value_len != NULL) {
-        *value_len = 0;
-    }
     if (reader == NULL || batch_blob == NULL || name_len == NULL || value_len == NULL ||
         (name == NULL && name_cap > 0) || (value == NULL && value_cap > 0) ||
         (expected_name != NULL && (expected_name_len == 0 || expected_name_len > CLOAK_LABELBYTES_MAX)) ||
@@ -506,7 +482,7 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
         rc = CLOAK_E_MALFORMED;
         goto fail;
     }
-    if (cloak__memcmp_ct(item + 4U, s->prefix + 4U, CLOAK_KEYIDBYTES) != 0) {
+    if (cloak__memcmp_ct(item + CLOAK_HEADER_KEYID_OFFSET, s->prefix + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
         rc = CLOAK_E_WRONG_KEY;
         goto fail;
     }
@@ -578,20 +554,16 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
     return CLOAK_OK;
 
 fail:
-    if (name != NULL) {
-        cloak__wipe(name, name_cap);
-    }
-    if (value != NULL) {
-        cloak__wipe(value, value_cap);
-    }
+    cloak__wipe(name, name_cap);
+    cloak__wipe(value, value_cap);
+    cloak__wipe(name_len, sizeof *name_len);
+    cloak__wipe(value_len, sizeof *value_len);
     return rc;
 }
 
 void cloak_batch_wipe(cloak_batch *batch)
 {
-    if (batch != NULL) {
-        cloak__wipe(batch, sizeof *batch);
-    }
+    cloak__wipe(batch, sizeof *batch);
 }
 
 size_t cloak_batch_item_opened_maxlen(size_t item_len)

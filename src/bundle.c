@@ -15,10 +15,8 @@ int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
     uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], epk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
 
-    if (bundle != NULL) {
-        memset(bundle, 0, CLOAK_BUNDLEBYTES);
-    }
     if (bundle == NULL || identity_secret_key == NULL || encryption_public_key == NULL) {
+        cloak__wipe(bundle, CLOAK_BUNDLEBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
     /* The identity secret key is opaque (cloak.h): its public half is used as given, as signing
@@ -39,34 +37,36 @@ int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
                         size_t bundle_len)
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (identity_public_key != NULL) {
-        memset(identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    }
-    if (encryption_public_key != NULL) {
-        memset(encryption_public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    }
     if (identity_public_key == NULL || encryption_public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = cloak__header_check(bundle, bundle_len, CLOAK_TYPE_BUNDLE);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     if (bundle_len != CLOAK_BUNDLEBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     cloak__public_key_id(key_id, bundle + BUNDLE_IDENTITY_OFFSET);
-    if (memcmp(key_id, bundle + 4, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_MALFORMED;
+    if (memcmp(key_id, bundle + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     rc = cloak__verify_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
                                BUNDLE_SIGNATURE_OFFSET, bundle + BUNDLE_IDENTITY_OFFSET);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     memcpy(identity_public_key, bundle + BUNDLE_IDENTITY_OFFSET, CLOAK_IDENTITY_PUBLICKEYBYTES);
     memcpy(encryption_public_key, bundle + BUNDLE_ENCRYPTION_OFFSET, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+        cloak__wipe(encryption_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    }
+    return rc;
 }

@@ -41,9 +41,9 @@ void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
     header[1] = type;
     cloak__store16_be(header + 2, (uint16_t)CLOAK_SUITE_V1);
     if (key_id != NULL) {
-        memmove(header + 4, key_id, CLOAK_KEYIDBYTES);
+        memmove(header + CLOAK_HEADER_KEYID_OFFSET, key_id, CLOAK_KEYIDBYTES);
     } else {
-        memset(header + 4, 0, CLOAK_KEYIDBYTES);
+        memset(header + CLOAK_HEADER_KEYID_OFFSET, 0, CLOAK_KEYIDBYTES);
     }
 }
 
@@ -83,22 +83,22 @@ int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_t
 
 int cloak_blob_inspect(int *type, uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *blob, size_t blob_len)
 {
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (type != NULL) {
-        *type = 0;
-    }
-    if (key_id != NULL) {
-        memset(key_id, 0, CLOAK_KEYIDBYTES);
-    }
     if (type == NULL || key_id == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = header_check_any(blob, blob_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     *type = (int)blob[1];
-    memcpy(key_id, blob + 4, CLOAK_KEYIDBYTES);
-    return CLOAK_OK;
+    memcpy(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES);
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(type, sizeof *type);
+        cloak__wipe(key_id, CLOAK_KEYIDBYTES);
+    }
+    return rc;
 }

@@ -18,11 +18,8 @@ void cloak_identity_fingerprint(char text[CLOAK_FINGERPRINT_TEXTBYTES],
     const uint8_t label_len = (uint8_t)CLOAK_LABEL_LEN(CLOAK_LABEL_FINGERPRINT);
     size_t j, k, pos = 0;
 
-    if (text == NULL) {
-        return;
-    }
-    memset(text, 0, CLOAK_FINGERPRINT_TEXTBYTES);
-    if (identity_public_key == NULL) {
+    if (text == NULL || identity_public_key == NULL) {
+        cloak__wipe(text, CLOAK_FINGERPRINT_TEXTBYTES);
         return;
     }
     crypto_hash_sha512_init(&st);
@@ -56,11 +53,8 @@ void cloak_identity_pair_code(char text[CLOAK_PAIR_CODE_TEXTBYTES],
     char fa[CLOAK_FINGERPRINT_TEXTBYTES], fb[CLOAK_FINGERPRINT_TEXTBYTES];
     const char *first, *second;
 
-    if (text == NULL) {
-        return;
-    }
-    memset(text, 0, CLOAK_PAIR_CODE_TEXTBYTES);
-    if (identity_public_key_a == NULL || identity_public_key_b == NULL) {
+    if (text == NULL || identity_public_key_a == NULL || identity_public_key_b == NULL) {
+        cloak__wipe(text, CLOAK_PAIR_CODE_TEXTBYTES);
         return;
     }
     cloak_identity_fingerprint(fa, identity_public_key_a);

@@ -12,7 +12,6 @@
 
 #include <sodium.h>
 
-#include "declassify.h"
 #include "internal.h"
 
 #define HKDF_MAX_OUTBYTES (255U * CLOAK_HASHBYTES)
@@ -81,13 +80,9 @@ int cloak__hkdf_expand(uint8_t *out, size_t out_len, const uint8_t *prk, size_t 
     size_t done = 0;
     uint8_t counter = 1;
 
-    if (out == NULL && out_len != 0) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    if (out_len > HKDF_MAX_OUTBYTES || prk == NULL || prk_len == 0 || (info == NULL && info_len != 0)) {
-        if (out != NULL && out_len != 0) {
-            memset(out, 0, out_len);
-        }
+    if ((out == NULL && out_len != 0) || out_len > HKDF_MAX_OUTBYTES || prk == NULL || prk_len == 0 ||
+        (info == NULL && info_len != 0)) {
+        cloak__wipe(out, out_len);
         return CLOAK_E_BAD_PARAMS;
     }
     if (out_len == 0) {
@@ -126,20 +121,4 @@ int cloak__hkdf_expand(uint8_t *out, size_t out_len, const uint8_t *prk, size_t 
     }
     cloak__wipe(t, sizeof t);
     return CLOAK_OK;
-}
-
-void cloak_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t key[CLOAK_KEYBYTES])
-{
-    if (key_id == NULL) {
-        return;
-    }
-    if (key == NULL) {
-        memset(key_id, 0, CLOAK_KEYIDBYTES);
-        return;
-    }
-    /* Cannot fail: every parameter is a fixed, valid size. */
-    (void)cloak__hkdf_expand(key_id, CLOAK_KEYIDBYTES, key, CLOAK_KEYBYTES, (const uint8_t *)CLOAK_LABEL_KEY_ID,
-                             CLOAK_LABEL_LEN(CLOAK_LABEL_KEY_ID));
-    /* Public: every blob made under the key carries its id (docs/protocol.md 1.2). */
-    cloak__declassify(key_id, CLOAK_KEYIDBYTES);
 }

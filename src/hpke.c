@@ -11,13 +11,13 @@
  * Both are the cost of a vault-key share that is not the two X25519 operations.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "internal.h"
 
-_Static_assert(sizeof(cloak__hpke_ctx) <= CLOAK_HPKE_CONTEXTBYTES, "cloak__hpke_ctx must fit the public context");
 _Static_assert(CLOAK_HPKE_TAGBYTES == CLOAK_AEAD_TAGBYTES, "the HPKE tag is the AEAD tag");
 
 #define HPKE_NSECRET 32U /* Nsecret = Nh = Nk = Npk = Nsk = Ndh = Nenc */
@@ -120,48 +120,59 @@ int cloak__hpke_derive_keypair(uint8_t pk[32], uint8_t sk[32], const uint8_t *ik
 {
     hmac_key key;
     uint8_t dkp_prk[HPKE_NSECRET];
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (pk == NULL || sk == NULL || ikm == NULL || ikm_len < HPKE_NSECRET) {
-        cloak__wipe(pk, 32);
-        cloak__wipe(sk, 32);
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     hmac_key_init_empty(&key);
     labeled_extract(dkp_prk, &key, &kem_suite, LABEL("dkp_prk"), ikm, ikm_len);
     hmac_key_init(&key, dkp_prk, sizeof dkp_prk);
     labeled_expand(sk, 32, &key, &kem_suite, LABEL("sk"), NULL, 0);
+    /* Never fails for a clamped scalar; checked so a broken build cannot return a zero key. */
+    rc = crypto_scalarmult_curve25519_base(pk, sk) == 0 ? CLOAK_OK : CLOAK_E_INVALID_KEY;
+
+done:
     cloak__wipe(&key, sizeof key);
     cloak__wipe(dkp_prk, sizeof dkp_prk);
-    /* Never fails for a clamped scalar; checked so a broken build cannot return a zero key. */
-    if (crypto_scalarmult_curve25519_base(pk, sk) != 0) {
+    if (rc != CLOAK_OK) {
         cloak__wipe(pk, 32);
         cloak__wipe(sk, 32);
-        return CLOAK_E_INVALID_KEY;
     }
-    return CLOAK_OK;
+    return rc;
 }
+
+/* The PSK inputs of the PSK modes (RFC 9180 section 5.1); all empty in Base and Auth mode. */
+typedef struct hpke_psk {
+    const uint8_t *psk;
+    size_t psk_len;
+    const uint8_t *psk_id;
+    size_t psk_id_len;
+} hpke_psk;
+
+static const hpke_psk no_psk = {NULL, 0, NULL, 0};
 
 /* VerifyPSKInputs (RFC 9180 section 5.1) and the argument checks every setup shares. has_sender is
  * whether the sender's static key was given (both halves for the sender side). */
-static int check_setup_inputs(int mode, const uint8_t *info, size_t info_len, const uint8_t *psk, size_t psk_len,
-                              const uint8_t *psk_id, size_t psk_id_len, int has_sender)
+static int check_setup_inputs(int mode, const uint8_t *info, size_t info_len, const hpke_psk *p, int has_sender)
 {
-    int got_psk = psk_len != 0;
-    int got_psk_id = psk_id_len != 0;
+    int got_psk = p->psk_len != 0;
+    int got_psk_id = p->psk_id_len != 0;
     int mode_psk = mode == CLOAK_HPKE_MODE_PSK || mode == CLOAK_HPKE_MODE_AUTH_PSK;
     int mode_auth = mode == CLOAK_HPKE_MODE_AUTH || mode == CLOAK_HPKE_MODE_AUTH_PSK;
 
     if (mode < CLOAK_HPKE_MODE_BASE || mode > CLOAK_HPKE_MODE_AUTH_PSK) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if ((info == NULL && info_len != 0) || (psk == NULL && psk_len != 0) || (psk_id == NULL && psk_id_len != 0)) {
+    if ((info == NULL && info_len != 0) || (p->psk == NULL && p->psk_len != 0) ||
+        (p->psk_id == NULL && p->psk_id_len != 0)) {
         return CLOAK_E_BAD_PARAMS;
     }
     /* Inconsistent PSK inputs; a PSK where none is used; a PSK missing. */
     if (got_psk != got_psk_id || got_psk != mode_psk) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (got_psk && psk_len < HPKE_PSK_MINBYTES) {
+    if (got_psk && p->psk_len < HPKE_PSK_MINBYTES) {
         return CLOAK_E_BAD_PARAMS;
     }
     /* A sender key in a mode that does not authenticate would be silently ignored: refuse it. */
@@ -175,8 +186,7 @@ static int check_setup_inputs(int mode, const uint8_t *info, size_t info_len, co
  * empty salt, shared by eae_prk, psk_id_hash and info_hash. */
 static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, size_t dh_len,
                            const uint8_t *kem_context, size_t kem_context_len, const uint8_t *info,
-                           size_t info_len, const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
-                           size_t psk_id_len)
+                           size_t info_len, const hpke_psk *psk)
 {
     hmac_key empty;
     hmac_key key;
@@ -184,7 +194,7 @@ static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, si
     uint8_t shared_secret[HPKE_NSECRET];
     uint8_t ks_context[1 + 2 * HPKE_NSECRET];
 
-    /* Padding too: the context is copied whole into the caller's opaque buffer. */
+    /* Padding too: the context may be the caller's opaque state, compared and copied whole. */
     memset(ctx, 0, sizeof *ctx);
     hmac_key_init_empty(&empty);
 
@@ -194,11 +204,11 @@ static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, si
                    kem_context_len);
 
     ks_context[0] = (uint8_t)mode;
-    labeled_extract(ks_context + 1, &empty, &hpke_suite, LABEL("psk_id_hash"), psk_id, psk_id_len);
+    labeled_extract(ks_context + 1, &empty, &hpke_suite, LABEL("psk_id_hash"), psk->psk_id, psk->psk_id_len);
     labeled_extract(ks_context + 1 + HPKE_NSECRET, &empty, &hpke_suite, LABEL("info_hash"), info, info_len);
 
     hmac_key_init(&key, shared_secret, sizeof shared_secret);
-    labeled_extract(prk, &key, &hpke_suite, LABEL("secret"), psk, psk_len);
+    labeled_extract(prk, &key, &hpke_suite, LABEL("secret"), psk->psk, psk->psk_len);
     hmac_key_init(&key, prk, sizeof prk);
     labeled_expand(ctx->key, sizeof ctx->key, &key, &hpke_suite, LABEL("key"), ks_context, sizeof ks_context);
     labeled_expand(ctx->base_nonce, sizeof ctx->base_nonce, &key, &hpke_suite, LABEL("base_nonce"), ks_context,
@@ -212,95 +222,126 @@ static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, si
     cloak__wipe(shared_secret, sizeof shared_secret);
 }
 
-int cloak__hpke_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32],
-                        const uint8_t *info, size_t info_len, const uint8_t skE[32], const uint8_t *psk,
-                        size_t psk_len, const uint8_t *psk_id, size_t psk_id_len, const uint8_t *skS,
-                        const uint8_t *pkS)
+/* Both sides of Encap/Decap and AuthEncap/AuthDecap: dh = DH(sk1, pk1) [|| DH(sk2, pk2)] and
+ * kem_context = enc || pkR [|| pkS], then the key schedule. The sender passes (skE, pkR) [and
+ * (skS, pkR)], the recipient (skR, enc) [and (skR, pkS)]; pkS is NULL outside the auth modes. */
+static int setup(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32], const uint8_t pkR[32], const uint8_t *pkS,
+                 const uint8_t *info, size_t info_len, const hpke_psk *psk, const uint8_t sk1[32],
+                 const uint8_t pk1[32], const uint8_t *sk2, const uint8_t *pk2)
 {
-    /* dh = DH(skE, pkR) [|| DH(skS, pkR)]; kem_context = enc || pkR [|| pkS] */
     uint8_t dh[2 * HPKE_NSECRET];
     uint8_t kem_context[3 * HPKE_NSECRET];
     size_t dh_len = HPKE_NSECRET;
     size_t kem_context_len = 2 * HPKE_NSECRET;
     int rc;
 
-    if (ctx == NULL || enc == NULL || pkR == NULL || skE == NULL || (skS == NULL) != (pkS == NULL)) {
-        rc = CLOAK_E_BAD_PARAMS;
-        goto fail;
-    }
-    rc = check_setup_inputs(mode, info, info_len, psk, psk_len, psk_id, psk_id_len, skS != NULL);
-    if (rc != CLOAK_OK) {
-        goto fail;
-    }
-    if (crypto_scalarmult_curve25519_base(kem_context, skE) != 0) {
-        rc = CLOAK_E_INVALID_KEY;
-        goto fail;
-    }
+    memcpy(kem_context, enc, HPKE_NSECRET);
     memcpy(kem_context + HPKE_NSECRET, pkR, HPKE_NSECRET);
-    rc = cloak__x25519(dh, skE, pkR);
-    if (rc == CLOAK_OK && skS != NULL) {
-        rc = cloak__x25519(dh + HPKE_NSECRET, skS, pkR);
+    rc = cloak__x25519(dh, sk1, pk1);
+    if (rc == CLOAK_OK && pkS != NULL) {
+        rc = cloak__x25519(dh + HPKE_NSECRET, sk2, pk2);
         memcpy(kem_context + 2 * HPKE_NSECRET, pkS, HPKE_NSECRET);
         dh_len += HPKE_NSECRET;
         kem_context_len += HPKE_NSECRET;
     }
-    if (rc != CLOAK_OK) {
-        goto fail;
+    if (rc == CLOAK_OK) {
+        derive_context(ctx, mode, dh, dh_len, kem_context, kem_context_len, info, info_len, psk);
     }
-    derive_context(ctx, mode, dh, dh_len, kem_context, kem_context_len, info, info_len, psk, psk_len, psk_id,
-                   psk_id_len);
-    memcpy(enc, kem_context, HPKE_NSECRET);
     cloak__wipe(dh, sizeof dh);
-    return CLOAK_OK;
-
-fail:
-    cloak__wipe(dh, sizeof dh);
-    cloak__wipe(ctx, sizeof *ctx);
-    cloak__wipe(enc, HPKE_NSECRET);
     return rc;
+}
+
+static int setup_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32], const uint8_t *info,
+                        size_t info_len, const uint8_t skE[32], const hpke_psk *psk, const uint8_t *skS,
+                        const uint8_t *pkS)
+{
+    uint8_t pkE[HPKE_NSECRET];
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (ctx == NULL || enc == NULL || pkR == NULL || skE == NULL || (skS == NULL) != (pkS == NULL)) {
+        goto done;
+    }
+    rc = check_setup_inputs(mode, info, info_len, psk, skS != NULL);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    if (crypto_scalarmult_curve25519_base(pkE, skE) != 0) {
+        rc = CLOAK_E_INVALID_KEY;
+        goto done;
+    }
+    rc = setup(ctx, mode, pkE, pkR, pkS, info, info_len, psk, skE, pkR, skS, pkR);
+    if (rc == CLOAK_OK) {
+        memcpy(enc, pkE, HPKE_NSECRET);
+    }
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(ctx, sizeof *ctx);
+        cloak__wipe(enc, HPKE_NSECRET);
+    }
+    return rc;
+}
+
+static int setup_recipient(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32], const uint8_t pkR[32],
+                           const uint8_t skR[32], const uint8_t *info, size_t info_len, const hpke_psk *psk,
+                           const uint8_t *pkS)
+{
+    /* pkR is trusted to be skR's public key: a wrong one only changes kem_context, so every open
+     * fails. */
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (ctx == NULL || enc == NULL || pkR == NULL || skR == NULL) {
+        goto done;
+    }
+    rc = check_setup_inputs(mode, info, info_len, psk, pkS != NULL);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    rc = setup(ctx, mode, enc, pkR, pkS, info, info_len, psk, skR, enc, skR, pkS);
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(ctx, sizeof *ctx);
+    }
+    return rc;
+}
+
+int cloak__hpke_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32],
+                        const uint8_t *info, size_t info_len, const uint8_t skE[32], const uint8_t *psk,
+                        size_t psk_len, const uint8_t *psk_id, size_t psk_id_len, const uint8_t *skS,
+                        const uint8_t *pkS)
+{
+    const hpke_psk p = {psk, psk_len, psk_id, psk_id_len};
+
+    return setup_sender(ctx, enc, mode, pkR, info, info_len, skE, &p, skS, pkS);
 }
 
 int cloak__hpke_setup_r(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32], const uint8_t pkR[32],
                         const uint8_t skR[32], const uint8_t *info, size_t info_len, const uint8_t *psk,
                         size_t psk_len, const uint8_t *psk_id, size_t psk_id_len, const uint8_t *pkS)
 {
-    /* dh = DH(skR, enc) [|| DH(skR, pkS)]; kem_context = enc || pkR [|| pkS]. pkR is trusted to be
-     * skR's public key: a wrong one only changes kem_context, so every open fails. */
-    uint8_t dh[2 * HPKE_NSECRET];
-    uint8_t kem_context[3 * HPKE_NSECRET];
-    size_t dh_len = HPKE_NSECRET;
-    size_t kem_context_len = 2 * HPKE_NSECRET;
+    const hpke_psk p = {psk, psk_len, psk_id, psk_id_len};
+
+    return setup_recipient(ctx, mode, enc, pkR, skR, info, info_len, &p, pkS);
+}
+
+int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], const uint8_t pkR[32], const uint8_t *info,
+                            size_t info_len)
+{
+    uint8_t skE[HPKE_NSECRET];
     int rc;
 
-    if (ctx == NULL || enc == NULL || pkR == NULL || skR == NULL) {
-        rc = CLOAK_E_BAD_PARAMS;
-        goto fail;
-    }
-    rc = check_setup_inputs(mode, info, info_len, psk, psk_len, psk_id, psk_id_len, pkS != NULL);
-    if (rc != CLOAK_OK) {
-        goto fail;
-    }
-    memcpy(kem_context, enc, HPKE_NSECRET);
-    memcpy(kem_context + HPKE_NSECRET, pkR, HPKE_NSECRET);
-    rc = cloak__x25519(dh, skR, enc);
-    if (rc == CLOAK_OK && pkS != NULL) {
-        rc = cloak__x25519(dh + HPKE_NSECRET, skR, pkS);
-        memcpy(kem_context + 2 * HPKE_NSECRET, pkS, HPKE_NSECRET);
-        dh_len += HPKE_NSECRET;
-        kem_context_len += HPKE_NSECRET;
-    }
-    if (rc != CLOAK_OK) {
-        goto fail;
-    }
-    derive_context(ctx, mode, dh, dh_len, kem_context, kem_context_len, info, info_len, psk, psk_len, psk_id,
-                   psk_id_len);
-    cloak__wipe(dh, sizeof dh);
-    return CLOAK_OK;
-
-fail:
-    cloak__wipe(dh, sizeof dh);
-    cloak__wipe(ctx, sizeof *ctx);
+    /* GenerateKeyPair for X25519 is 32 uniformly random bytes (as crypto_box_keypair does). */
+    randombytes_buf(skE, sizeof skE);
+    rc = setup_sender(ctx, enc, CLOAK_HPKE_MODE_BASE, pkR, info, info_len, skE, &no_psk, NULL, NULL);
+    cloak__wipe(skE, sizeof skE);
     return rc;
+}
+
+int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, const uint8_t enc[32], const uint8_t pkR[32],
+                               const uint8_t skR[32], const uint8_t *info, size_t info_len)
+{
+    return setup_recipient(ctx, CLOAK_HPKE_MODE_BASE, enc, pkR, skR, info, info_len, &no_psk, NULL);
 }
 
 /* ComputeNonce(seq) = base_nonce XOR I2OSP(seq, Nn); seq has 64 bits, so only the last 8 bytes. */
@@ -319,6 +360,9 @@ void cloak__hpke_seal_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *ct, 
 {
     uint8_t nonce[HPKE_NN];
 
+    if (ctx == NULL) {
+        abort();
+    }
     compute_nonce(nonce, ctx->base_nonce, seq);
     cloak__chacha_seal(ct, pt, pt_len, aad, aad_len, nonce, ctx->key);
     cloak__wipe(nonce, sizeof nonce);
@@ -330,6 +374,12 @@ int cloak__hpke_open_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *pt, c
     uint8_t nonce[HPKE_NN];
     int rc;
 
+    if (ctx == NULL) {
+        if (ct_len >= CLOAK_AEAD_TAGBYTES) {
+            cloak__wipe(pt, ct_len - CLOAK_AEAD_TAGBYTES);
+        }
+        return CLOAK_E_BAD_PARAMS;
+    }
     /* Shorter than a tag: not a ciphertext at all, told apart from a forgery. */
     if (ct_len < CLOAK_AEAD_TAGBYTES) {
         return CLOAK_E_MALFORMED;
@@ -362,66 +412,45 @@ int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
 }
 
 /* ------------------------------------------------------------------------------------------------
- * Public API (Base mode). The opaque context holds a cloak__hpke_ctx at offset 0, copied in and out
- * with memcpy so its bytes are never accessed through a type they were not declared with, followed
- * by a role tag. Both sides of a context share key and base nonce: a recipient context that could
- * seal would reuse the sender's nonces, so seal takes only a sender's context and open only a
- * recipient's; a wiped or never set-up context (tag zero) is refused by everything.
+ * Public API (Base mode). The opaque context holds the key schedule's output and a role tag. Both
+ * sides of a context share key and base nonce: a recipient context that could seal would reuse the
+ * sender's nonces, so seal takes only a sender's context and open only a recipient's; a wiped or
+ * never set-up context (tag zero) is refused by everything.
  * ---------------------------------------------------------------------------------------------- */
 
-#define ROLE_OFFSET sizeof(cloak__hpke_ctx)
 #define ROLE_SENDER 0x68707373U    /* "hpss" */
 #define ROLE_RECIPIENT 0x68707372U /* "hpsr" */
-_Static_assert(sizeof(cloak__hpke_ctx) + sizeof(uint32_t) <= CLOAK_HPKE_CONTEXTBYTES,
-               "cloak__hpke_ctx and its role must fit the public context");
 
-static void context_load(cloak__hpke_ctx *c, const cloak_hpke_context *ctx)
-{
-    memcpy(c, ctx->opaque.bytes, sizeof *c);
-}
-
-static uint32_t context_role(const cloak_hpke_context *ctx)
-{
+typedef struct CLOAK_STATE_LAYOUT hpke_state {
+    cloak__hpke_ctx c;
     uint32_t role;
-    memcpy(&role, ctx->opaque.bytes + ROLE_OFFSET, sizeof role);
-    return role;
-}
+} hpke_state;
 
-static void context_store(cloak_hpke_context *ctx, const cloak__hpke_ctx *c, uint32_t role)
-{
-    memset(ctx->opaque.bytes, 0, sizeof ctx->opaque.bytes);
-    memcpy(ctx->opaque.bytes, c, sizeof *c);
-    memcpy(ctx->opaque.bytes + ROLE_OFFSET, &role, sizeof role);
-}
+CLOAK_STATE_ACCESSORS(cloak_hpke_context, hpke_state, hpke_state_of)
 
-static void context_store_seq(cloak_hpke_context *ctx, uint64_t seq)
+/* The context's state if it was set up in one of the given roles, else NULL. */
+static const hpke_state *state_in_role(const cloak_hpke_context *ctx, uint32_t role_a, uint32_t role_b)
 {
-    memcpy(ctx->opaque.bytes + offsetof(cloak__hpke_ctx, seq), &seq, sizeof seq);
+    const hpke_state *st = ctx != NULL ? hpke_state_of_const(ctx) : NULL;
+    return st != NULL && (st->role == role_a || st->role == role_b) ? st : NULL;
 }
 
 int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCBYTES],
                             const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                             const uint8_t *info, size_t info_len)
 {
-    cloak__hpke_ctx c;
-    uint8_t skE[HPKE_NSECRET];
     int rc;
 
     if (ctx == NULL) {
         cloak__wipe(enc, CLOAK_HPKE_ENCBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
-    /* GenerateKeyPair for X25519 is 32 uniformly random bytes (as crypto_box_keypair does). */
-    randombytes_buf(skE, sizeof skE);
-    rc = cloak__hpke_setup_s(&c, enc, CLOAK_HPKE_MODE_BASE, recipient_public_key, info, info_len, skE, NULL, 0,
-                             NULL, 0, NULL, NULL);
-    cloak__wipe(skE, sizeof skE);
+    /* Padding too: the whole caller's buffer is defined after setup. */
+    cloak__wipe(ctx, sizeof *ctx);
+    rc = cloak__hpke_base_sender(&hpke_state_of(ctx)->c, enc, recipient_public_key, info, info_len);
     if (rc == CLOAK_OK) {
-        context_store(ctx, &c, ROLE_SENDER);
-    } else {
-        cloak__wipe(ctx, sizeof *ctx);
+        hpke_state_of(ctx)->role = ROLE_SENDER;
     }
-    cloak__wipe(&c, sizeof c);
     return rc;
 }
 
@@ -430,20 +459,17 @@ int cloak_hpke_setup_recipient(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_
                                const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                const uint8_t *info, size_t info_len)
 {
-    cloak__hpke_ctx c;
     int rc;
 
     if (ctx == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    rc = cloak__hpke_setup_r(&c, CLOAK_HPKE_MODE_BASE, enc, recipient_public_key, recipient_secret_key, info,
-                             info_len, NULL, 0, NULL, 0, NULL);
+    cloak__wipe(ctx, sizeof *ctx);
+    rc = cloak__hpke_base_recipient(&hpke_state_of(ctx)->c, enc, recipient_public_key, recipient_secret_key, info,
+                                    info_len);
     if (rc == CLOAK_OK) {
-        context_store(ctx, &c, ROLE_RECIPIENT);
-    } else {
-        cloak__wipe(ctx, sizeof *ctx);
+        hpke_state_of(ctx)->role = ROLE_RECIPIENT;
     }
-    cloak__wipe(&c, sizeof c);
     return rc;
 }
 
@@ -458,40 +484,33 @@ static void wipe_sealed(uint8_t *ct, size_t pt_len)
 int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext, const uint8_t *aad, size_t aad_len,
                     const uint8_t *plaintext, size_t plaintext_len)
 {
-    cloak__hpke_ctx c;
-
     if (ciphertext == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (ctx == NULL || context_role(ctx) != ROLE_SENDER || (aad == NULL && aad_len != 0) ||
-        (plaintext == NULL && plaintext_len != 0) || plaintext_len > HPKE_PT_MAXBYTES) {
-        wipe_sealed(ciphertext, plaintext_len);
-        return CLOAK_E_BAD_PARAMS;
-    }
-    context_load(&c, ctx);
     /* The last sequence number is never used, so the counter cannot wrap to a used nonce. */
-    if (c.seq == UINT64_MAX) {
-        cloak__wipe(&c, sizeof c);
+    if (state_in_role(ctx, ROLE_SENDER, ROLE_SENDER) == NULL || hpke_state_of(ctx)->c.seq == UINT64_MAX ||
+        (aad == NULL && aad_len != 0) || (plaintext == NULL && plaintext_len != 0) ||
+        plaintext_len > HPKE_PT_MAXBYTES) {
         wipe_sealed(ciphertext, plaintext_len);
         return CLOAK_E_BAD_PARAMS;
     }
-    cloak__hpke_seal_at(&c, c.seq, ciphertext, aad, aad_len, plaintext, plaintext_len);
-    context_store_seq(ctx, c.seq + 1U);
-    cloak__wipe(&c, sizeof c);
+    cloak__hpke_ctx *const c = &hpke_state_of(ctx)->c;
+    cloak__hpke_seal_at(c, c->seq, ciphertext, aad, aad_len, plaintext, plaintext_len);
+    c->seq++;
     return CLOAK_OK;
 }
 
 int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext, const uint8_t *aad, size_t aad_len,
                     const uint8_t *ciphertext, size_t ciphertext_len)
 {
-    cloak__hpke_ctx c;
     size_t pt_len = ciphertext_len >= CLOAK_AEAD_TAGBYTES ? ciphertext_len - CLOAK_AEAD_TAGBYTES : 0;
     int rc;
 
     if (plaintext == NULL && pt_len != 0) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (ctx == NULL || context_role(ctx) != ROLE_RECIPIENT || ciphertext == NULL || (aad == NULL && aad_len != 0)) {
+    if (state_in_role(ctx, ROLE_RECIPIENT, ROLE_RECIPIENT) == NULL || ciphertext == NULL ||
+        (aad == NULL && aad_len != 0)) {
         cloak__wipe(plaintext, pt_len);
         return CLOAK_E_BAD_PARAMS;
     }
@@ -499,36 +518,28 @@ int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext, const uint8_t *
         cloak__wipe(plaintext, pt_len);
         return CLOAK_E_MALFORMED;
     }
-    context_load(&c, ctx);
-    if (c.seq == UINT64_MAX) {
-        cloak__wipe(&c, sizeof c);
+    cloak__hpke_ctx *const c = &hpke_state_of(ctx)->c;
+    if (c->seq == UINT64_MAX) {
         cloak__wipe(plaintext, pt_len);
         return CLOAK_E_BAD_PARAMS;
     }
-    rc = cloak__hpke_open_at(&c, c.seq, plaintext, aad, aad_len, ciphertext, ciphertext_len);
+    rc = cloak__hpke_open_at(c, c->seq, plaintext, aad, aad_len, ciphertext, ciphertext_len);
     if (rc == CLOAK_OK) {
-        context_store_seq(ctx, c.seq + 1U);
+        c->seq++;
     }
-    cloak__wipe(&c, sizeof c);
     return rc;
 }
 
 int cloak_hpke_export(const cloak_hpke_context *ctx, uint8_t *out, size_t out_len,
                       const uint8_t *exporter_context, size_t exporter_context_len)
 {
-    cloak__hpke_ctx c;
-    int rc;
+    const hpke_state *const st = state_in_role(ctx, ROLE_SENDER, ROLE_RECIPIENT);
 
-    if (ctx == NULL || (context_role(ctx) != ROLE_SENDER && context_role(ctx) != ROLE_RECIPIENT)) {
-        if (out != NULL) {
-            cloak__wipe(out, out_len);
-        }
+    if (st == NULL) {
+        cloak__wipe(out, out_len);
         return CLOAK_E_BAD_PARAMS;
     }
-    context_load(&c, ctx);
-    rc = cloak__hpke_export(&c, out, out_len, exporter_context, exporter_context_len);
-    cloak__wipe(&c, sizeof c);
-    return rc;
+    return cloak__hpke_export(&st->c, out, out_len, exporter_context, exporter_context_len);
 }
 
 void cloak_hpke_context_wipe(cloak_hpke_context *ctx)
@@ -542,27 +553,23 @@ int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
                          size_t plaintext_len)
 {
     cloak__hpke_ctx c;
-    uint8_t skE[HPKE_NSECRET];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (enc == NULL || ciphertext == NULL || (aad == NULL && aad_len != 0) ||
         (plaintext == NULL && plaintext_len != 0) || plaintext_len > HPKE_PT_MAXBYTES) {
-        cloak__wipe(enc, CLOAK_HPKE_ENCBYTES);
-        if (ciphertext != NULL) {
-            wipe_sealed(ciphertext, plaintext_len);
-        }
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    randombytes_buf(skE, sizeof skE);
-    rc = cloak__hpke_setup_s(&c, enc, CLOAK_HPKE_MODE_BASE, recipient_public_key, info, info_len, skE, NULL, 0,
-                             NULL, 0, NULL, NULL);
-    cloak__wipe(skE, sizeof skE);
+    rc = cloak__hpke_base_sender(&c, enc, recipient_public_key, info, info_len);
     if (rc == CLOAK_OK) {
         cloak__hpke_seal_at(&c, 0, ciphertext, aad, aad_len, plaintext, plaintext_len);
-    } else {
+    }
+
+done:
+    cloak__wipe(&c, sizeof c);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(enc, CLOAK_HPKE_ENCBYTES);
         wipe_sealed(ciphertext, plaintext_len);
     }
-    cloak__wipe(&c, sizeof c);
     return rc;
 }
 
@@ -573,27 +580,25 @@ int cloak_hpke_open_base(uint8_t *plaintext, const uint8_t enc[CLOAK_HPKE_ENCBYT
                          size_t ciphertext_len)
 {
     cloak__hpke_ctx c;
-    size_t pt_len = ciphertext_len >= CLOAK_AEAD_TAGBYTES ? ciphertext_len - CLOAK_AEAD_TAGBYTES : 0;
-    int rc;
+    const size_t pt_len = ciphertext_len >= CLOAK_AEAD_TAGBYTES ? ciphertext_len - CLOAK_AEAD_TAGBYTES : 0;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (plaintext == NULL && pt_len != 0) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    if (ciphertext == NULL || (aad == NULL && aad_len != 0)) {
-        cloak__wipe(plaintext, pt_len);
-        return CLOAK_E_BAD_PARAMS;
+    if ((plaintext == NULL && pt_len != 0) || ciphertext == NULL || (aad == NULL && aad_len != 0)) {
+        goto done;
     }
     if (ciphertext_len < CLOAK_AEAD_TAGBYTES || pt_len > HPKE_PT_MAXBYTES) {
-        cloak__wipe(plaintext, pt_len);
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
-    rc = cloak__hpke_setup_r(&c, CLOAK_HPKE_MODE_BASE, enc, recipient_public_key, recipient_secret_key, info,
-                             info_len, NULL, 0, NULL, 0, NULL);
+    rc = cloak__hpke_base_recipient(&c, enc, recipient_public_key, recipient_secret_key, info, info_len);
     if (rc == CLOAK_OK) {
         rc = cloak__hpke_open_at(&c, 0, plaintext, aad, aad_len, ciphertext, ciphertext_len);
-    } else {
+    }
+
+done:
+    cloak__wipe(&c, sizeof c);
+    if (rc != CLOAK_OK) {
         cloak__wipe(plaintext, pt_len);
     }
-    cloak__wipe(&c, sizeof c);
     return rc;
 }

@@ -42,12 +42,9 @@ int cloak_identity_keypair_from_seed(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEY
 static size_t user_content(uint8_t content[USER_CONTENT_MAXBYTES], const uint8_t *message, size_t message_len,
                            const uint8_t *context, size_t context_len)
 {
-    content[0] = (uint8_t)context_len;
-    if (context_len > 0) {
-        memcpy(content + 1, context, context_len);
-    }
-    crypto_hash_sha512(content + 1 + context_len, message, (unsigned long long)message_len);
-    return 1U + context_len + crypto_hash_sha512_BYTES;
+    const size_t n = cloak__put_lp8(content, 0, context, context_len);
+    crypto_hash_sha512(content + n, message, (unsigned long long)message_len);
+    return n + crypto_hash_sha512_BYTES;
 }
 
 int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *message, size_t message_len,
@@ -57,14 +54,9 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
     uint8_t content[USER_CONTENT_MAXBYTES];
     size_t content_len;
 
-    if (signature != NULL) {
-        memset(signature, 0, CLOAK_SIGNATUREBYTES);
-    }
     if (signature == NULL || secret_key == NULL || (message == NULL && message_len > 0) ||
-        (context == NULL && context_len > 0)) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    if (context_len > CLOAK_LABELBYTES_MAX) {
+        (context == NULL && context_len > 0) || context_len > CLOAK_LABELBYTES_MAX) {
+        cloak__wipe(signature, CLOAK_SIGNATUREBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);
@@ -83,10 +75,7 @@ int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const u
     int rc;
 
     if (signature == NULL || public_key == NULL || (message == NULL && message_len > 0) ||
-        (context == NULL && context_len > 0)) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    if (context_len > CLOAK_LABELBYTES_MAX) {
+        (context == NULL && context_len > 0) || context_len > CLOAK_LABELBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);
@@ -98,7 +87,7 @@ int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const u
 void cloak_identity_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
                                   const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
 {
-    cloak__public_blob_export(blob, CLOAK_TYPE_IDENTITY_PUBLIC_KEY, public_key);
+    (void)cloak__public_blob_export(blob, CLOAK_TYPE_IDENTITY_PUBLIC_KEY, public_key);
 }
 
 int cloak_identity_public_import(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *blob,

@@ -6,7 +6,22 @@
  * - All multi-byte integers on the wire are big-endian.
  * - "lp8(x)" is one length byte followed by x (x is at most 255 bytes).
  * - Every temporary that held key material or plaintext is wiped with cloak__wipe() on every path.
- * - On failure every output is zeroed before returning.
+ *
+ * Failure idiom. A function computes into locals and writes its outputs last. On any error it sets
+ * rc and jumps to its one exit label, which wipes the temporaries and, when rc is not CLOAK_OK,
+ * clears every output with cloak__wipe() (NULL-safe: no guard around it; a scalar output is
+ * cleared as cloak__wipe(p, sizeof *p)). A function whose only failure is one check made before
+ * anything is written clears its outputs in that check's block instead: still one place. Outputs
+ * are never cleared on entry, so inputs that alias them are read before they are destroyed. A
+ * caller-owned state (cloak_vault, cloak_batch) is wiped on entry only to build it from zero.
+ *
+ * Misuse rule for internal (cloak__*) functions. Misuse (a NULL pointer with a non-zero length, a
+ * length outside the documented range) is a bug in the library, handled in one of two ways:
+ * - a function that returns a status returns CLOAK_E_BAD_PARAMS, with its outputs cleared;
+ * - a void function, which cannot report, aborts: an all-zero key or tag handed back silently
+ *   would be worse than a crash.
+ * None returns silently. The fixed-layout helpers (load/store, header write) take valid pointers as
+ * their precondition and check nothing.
  */
 #ifndef CLOAK_INTERNAL_H
 #define CLOAK_INTERNAL_H
@@ -23,6 +38,8 @@
  * ---------------------------------------------------------------------------------------------- */
 #define CLOAK_FORMAT_VERSION 0x01U
 #define CLOAK_SUITE_V1 0x0001U
+/* Where the key id starts in every blob: after version(1) type(1) suite(2). */
+#define CLOAK_HEADER_KEYID_OFFSET 4U
 
 /* Writes a header. */
 CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
@@ -49,6 +66,40 @@ CLOAK_INTERNAL uint16_t cloak__load16_be(const uint8_t in[2]);
 /* Whether [a, a + a_len) and [b, b + b_len) share a byte. Compared as integers, since relational
  * operators on pointers into different objects are undefined. A NULL pointer overlaps nothing. */
 CLOAK_INTERNAL int cloak__overlaps(const void *a, size_t a_len, const void *b, size_t b_len);
+
+/* ------------------------------------------------------------------------------------------------
+ * Wire helpers (wire.c)
+ * ---------------------------------------------------------------------------------------------- */
+/* Appends p[0..n) to buf at off and returns the offset after it; p may be NULL when n is 0. The
+ * caller has sized buf (every encoder has a fixed maximum layout). */
+CLOAK_INTERNAL size_t cloak__put(uint8_t *buf, size_t off, const void *p, size_t n);
+/* Appends lp8(p[0..n)); n over 255 aborts (callers check label lengths first). */
+CLOAK_INTERNAL size_t cloak__put_lp8(uint8_t *buf, size_t off, const void *p, size_t n);
+/* SHA-256(lp8(label) || data), the state wiped. */
+CLOAK_INTERNAL void cloak__labeled_sha256(uint8_t out[32], const char *label, const uint8_t *data,
+                                          size_t data_len);
+
+/* ------------------------------------------------------------------------------------------------
+ * Caller-owned opaque state (cloak_vault, cloak_batch, cloak_hpke_context): each public type is a
+ * union of an aligned byte array. The one file that owns a state declares its layout as a struct
+ * marked CLOAK_STATE_LAYOUT (may_alias: the caller's bytes are read and written through it without
+ * breaking the aliasing rules) and reaches it only through the accessors CLOAK_STATE_ACCESSORS
+ * defines, which also check at compile time that the layout fits and needs no stricter alignment.
+ * ---------------------------------------------------------------------------------------------- */
+#define CLOAK_STATE_LAYOUT __attribute__((may_alias))
+#define CLOAK_STATE_ACCESSORS(public_type, layout_type, accessor)                                           \
+    _Static_assert(sizeof(layout_type) <= sizeof(((public_type *)0)->opaque.bytes),                         \
+                   #layout_type " does not fit " #public_type);                                            \
+    _Static_assert(_Alignof(layout_type) <= _Alignof(public_type),                                         \
+                   #layout_type " needs a stricter alignment than " #public_type);                         \
+    __attribute__((unused)) static layout_type *accessor(public_type *p)                                   \
+    {                                                                                                      \
+        return (layout_type *)(void *)p->opaque.bytes;                                                     \
+    }                                                                                                      \
+    __attribute__((unused)) static const layout_type *accessor##_const(const public_type *p)               \
+    {                                                                                                      \
+        return (const layout_type *)(const void *)p->opaque.bytes;                                         \
+    }
 
 /* ------------------------------------------------------------------------------------------------
  * Vault state (vault.c) as secret.c sees it
@@ -86,8 +137,8 @@ CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint
  * ---------------------------------------------------------------------------------------------- */
 CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
 /* Public key blobs (section 5.1) of the given type (identity or encryption public key). Export may
- * run in place; import zeroes public_key on failure. */
-CLOAK_INTERNAL void cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type,
+ * run in place; both clear their output on failure. */
+CLOAK_INTERNAL int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type,
                                               const uint8_t public_key[32]);
 CLOAK_INTERNAL int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_t *blob,
                                              size_t blob_len);
@@ -130,7 +181,7 @@ CLOAK_INTERNAL int cloak__chacha_open(uint8_t *m, const uint8_t *c, size_t c_len
                                       size_t ad_len, const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32]);
 
 /* ------------------------------------------------------------------------------------------------
- * X25519 and Ed25519
+ * X25519 (dh.c), Ed25519 and the labelled signatures (sign.c)
  * ---------------------------------------------------------------------------------------------- */
 /* 0, or CLOAK_E_INVALID_KEY when the shared secret is all zero (low-order public key). */
 CLOAK_INTERNAL int cloak__x25519(uint8_t shared[32], const uint8_t secret_key[32], const uint8_t public_key[32]);
@@ -160,8 +211,9 @@ typedef struct cloak__hpke_ctx {
 
 /* DeriveKeyPair(ikm). */
 CLOAK_INTERNAL int cloak__hpke_derive_keypair(uint8_t pk[32], uint8_t sk[32], const uint8_t *ikm, size_t ikm_len);
-/* Sender setup with a given ephemeral secret key (from DeriveKeyPair in tests, random otherwise).
- * sks/pks (sender static keys) only for the auth modes; psk/psk_id only for the psk modes. */
+/* Every mode, for the RFC 9180 vectors: sender setup with a given ephemeral secret key (from
+ * DeriveKeyPair in the vectors). skS/pkS (sender static keys) only for the auth modes; psk/psk_id
+ * only for the psk modes. */
 CLOAK_INTERNAL int cloak__hpke_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32],
                                        const uint8_t *info, size_t info_len, const uint8_t skE[32],
                                        const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
@@ -170,6 +222,11 @@ CLOAK_INTERNAL int cloak__hpke_setup_r(cloak__hpke_ctx *ctx, int mode, const uin
                                        const uint8_t skR[32], const uint8_t *info, size_t info_len,
                                        const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
                                        size_t psk_id_len, const uint8_t *pkS);
+/* Base mode, as the library itself uses HPKE: the sender with a fresh random ephemeral key. */
+CLOAK_INTERNAL int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], const uint8_t pkR[32],
+                                           const uint8_t *info, size_t info_len);
+CLOAK_INTERNAL int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, const uint8_t enc[32], const uint8_t pkR[32],
+                                              const uint8_t skR[32], const uint8_t *info, size_t info_len);
 /* Seal/open at an explicit sequence number (items of a batch open in any order). */
 CLOAK_INTERNAL void cloak__hpke_seal_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *ct, const uint8_t *aad,
                                         size_t aad_len, const uint8_t *pt, size_t pt_len);

@@ -1,62 +1,75 @@
-/* Key ids of public keys (docs/protocol.md section 1.2): a truncated, labelled SHA-256, so a blob
- * names the key it needs without a hash that could be confused with any other use of the key; and the
- * public key blobs that carry them (section 5.1), one layout for identity and encryption keys. */
+/* Key ids (docs/protocol.md section 1.2), so a blob names the key it needs without a hash that
+ * could be confused with any other use of the key: of a symmetric key, an HKDF-Expand under its own
+ * label; of a public key, a truncated, labelled SHA-256. And the public key blobs that carry them
+ * (section 5.1), one layout for identity and encryption keys. */
 #include <string.h>
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
+
+void cloak_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t key[CLOAK_KEYBYTES])
+{
+    if (key_id == NULL || key == NULL) {
+        cloak__wipe(key_id, CLOAK_KEYIDBYTES);
+        return;
+    }
+    /* Cannot fail: every parameter is a fixed, valid size. */
+    (void)cloak__hkdf_expand(key_id, CLOAK_KEYIDBYTES, key, CLOAK_KEYBYTES, (const uint8_t *)CLOAK_LABEL_KEY_ID,
+                             CLOAK_LABEL_LEN(CLOAK_LABEL_KEY_ID));
+    /* Public: every blob made under the key carries its id (docs/protocol.md 1.2). */
+    cloak__declassify(key_id, CLOAK_KEYIDBYTES);
+}
 
 void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32])
 {
-    crypto_hash_sha256_state st;
-    uint8_t digest[crypto_hash_sha256_BYTES];
-    const uint8_t label_len = (uint8_t)CLOAK_LABEL_LEN(CLOAK_LABEL_PUBLIC_KEY_ID);
+    uint8_t digest[CLOAK_HASHBYTES];
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &label_len, 1);
-    crypto_hash_sha256_update(&st, (const uint8_t *)CLOAK_LABEL_PUBLIC_KEY_ID, label_len);
-    crypto_hash_sha256_update(&st, public_key, 32);
-    crypto_hash_sha256_final(&st, digest);
+    cloak__labeled_sha256(digest, CLOAK_LABEL_PUBLIC_KEY_ID, public_key, 32);
     memcpy(key_id, digest, CLOAK_KEYIDBYTES);
 }
 
-void cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type, const uint8_t public_key[32])
+int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type, const uint8_t public_key[32])
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
 
-    if (blob == NULL) {
-        return;
-    }
-    if (public_key == NULL) {
-        memset(blob, 0, CLOAK_PUBLIC_KEY_BLOBBYTES);
-        return;
+    if (blob == NULL || public_key == NULL) {
+        cloak__wipe(blob, CLOAK_PUBLIC_KEY_BLOBBYTES);
+        return CLOAK_E_BAD_PARAMS;
     }
     cloak__public_key_id(key_id, public_key);
     memmove(blob + CLOAK_HEADERBYTES, public_key, 32);
     cloak__header_write(blob, type, key_id);
+    return CLOAK_OK;
 }
 
 int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_t *blob, size_t blob_len)
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    memset(public_key, 0, 32);
     rc = cloak__header_check(blob, blob_len, type);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     if (blob_len != CLOAK_PUBLIC_KEY_BLOBBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     cloak__public_key_id(key_id, blob + CLOAK_HEADERBYTES);
-    if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_MALFORMED;
+    if (memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     memcpy(public_key, blob + CLOAK_HEADERBYTES, 32);
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(public_key, 32);
+    }
+    return rc;
 }

@@ -22,25 +22,13 @@ static int params_in_bounds(uint32_t memory_kib, uint32_t iterations, uint32_t p
            parallelism >= CLOAK_PASSWORD_PARALLELISM_MIN && parallelism <= CLOAK_PASSWORD_PARALLELISM_MAX;
 }
 
-/* Unsigned-integer comparison of addresses: relational operators on pointers into different
- * objects are undefined in C. */
-static int buffers_overlap(const void *a, size_t a_len, const void *b, size_t b_len)
-{
-    uintptr_t pa = (uintptr_t)a;
-    uintptr_t pb = (uintptr_t)b;
-    return pa < pb + b_len && pb < pa + a_len;
-}
-
 int cloak_password_record_encode(uint8_t record[CLOAK_PASSWORD_RECORDBYTES],
                                  const uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t memory_kib,
                                  uint32_t iterations, uint32_t parallelism)
 {
-    if (record == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
     /* A record is never written with parameters a reader would refuse. */
-    if (salt == NULL || !params_in_bounds(memory_kib, iterations, parallelism)) {
-        memset(record, 0, CLOAK_PASSWORD_RECORDBYTES);
+    if (record == NULL || salt == NULL || !params_in_bounds(memory_kib, iterations, parallelism)) {
+        cloak__wipe(record, CLOAK_PASSWORD_RECORDBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
     /* memmove: salt may point into record. */
@@ -58,11 +46,8 @@ int cloak_password_record_new(uint8_t record[CLOAK_PASSWORD_RECORDBYTES], uint32
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
     int rc;
 
-    if (record == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    if (!params_in_bounds(memory_kib, iterations, parallelism)) {
-        memset(record, 0, CLOAK_PASSWORD_RECORDBYTES);
+    if (record == NULL || !params_in_bounds(memory_kib, iterations, parallelism)) {
+        cloak__wipe(record, CLOAK_PASSWORD_RECORDBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
     randombytes_buf(salt, sizeof salt);
@@ -88,7 +73,7 @@ static int record_parse(uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory
     if (record_len != CLOAK_PASSWORD_RECORDBYTES) {
         return CLOAK_E_MALFORMED;
     }
-    for (i = 4; i < 4 + CLOAK_KEYIDBYTES; i++) {
+    for (i = CLOAK_HEADER_KEYID_OFFSET; i < CLOAK_HEADER_KEYID_OFFSET + CLOAK_KEYIDBYTES; i++) {
         if (record[i] != 0) {
             return CLOAK_E_MALFORMED;
         }
@@ -118,30 +103,26 @@ int cloak_password_record_decode(uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_
 
     if (salt == NULL || memory_kib == NULL || iterations == NULL || parallelism == NULL) {
         rc = CLOAK_E_BAD_PARAMS;
-    } else {
-        /* Parsed into locals first: the outputs may alias the record. */
-        rc = record_parse(salt_tmp, &m, &t, &p, record, record_len);
+        goto done;
     }
+    /* Parsed into locals first: the outputs may alias the record. */
+    rc = record_parse(salt_tmp, &m, &t, &p, record, record_len);
     if (rc != CLOAK_OK) {
-        if (salt != NULL) {
-            memset(salt, 0, CLOAK_PASSWORD_SALTBYTES);
-        }
-        if (memory_kib != NULL) {
-            *memory_kib = 0;
-        }
-        if (iterations != NULL) {
-            *iterations = 0;
-        }
-        if (parallelism != NULL) {
-            *parallelism = 0;
-        }
-        return rc;
+        goto done;
     }
     memcpy(salt, salt_tmp, CLOAK_PASSWORD_SALTBYTES);
     *memory_kib = m;
     *iterations = t;
     *parallelism = p;
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(salt, CLOAK_PASSWORD_SALTBYTES);
+        cloak__wipe(memory_kib, sizeof *memory_kib);
+        cloak__wipe(iterations, sizeof *iterations);
+        cloak__wipe(parallelism, sizeof *parallelism);
+    }
+    return rc;
 }
 
 /* Everything that can be refused is refused here, before Argon2id takes any memory. */
@@ -153,7 +134,7 @@ static int derive_check(const uint8_t *master_key, const uint8_t *login_key, con
     }
     /* Overlapping outputs would leave the login key where the caller expects the master key:
      * the key that must never leave the client would be the one sent to the server. */
-    if (buffers_overlap(master_key, CLOAK_KEYBYTES, login_key, CLOAK_KEYBYTES)) {
+    if (cloak__overlaps(master_key, CLOAK_KEYBYTES, login_key, CLOAK_KEYBYTES)) {
         return CLOAK_E_BAD_PARAMS;
     }
     if (password == NULL || password_len < 1 || password_len > CLOAK_PASSWORDBYTES_MAX) {
@@ -175,28 +156,34 @@ int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[
     int rc;
 
     rc = derive_check(master_key, login_key, password, password_len);
-    if (rc == CLOAK_OK) {
-        rc = record_parse(salt, &m, &t, &p, record, record_len);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        rc = cloak__argon2id(password_key, sizeof password_key, password, password_len, salt, sizeof salt,
-                             NULL, 0, NULL, 0, m, t, p);
+    rc = record_parse(salt, &m, &t, &p, record, record_len);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT,
-                            CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT), password_key, sizeof password_key);
-        rc = cloak__hkdf_expand(master_key, CLOAK_KEYBYTES, prk, sizeof prk,
-                                (const uint8_t *)CLOAK_LABEL_MASTER_KEY, CLOAK_LABEL_LEN(CLOAK_LABEL_MASTER_KEY));
+    rc = cloak__argon2id(password_key, sizeof password_key, password, password_len, salt, sizeof salt, NULL, 0,
+                         NULL, 0, m, t, p);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        rc = cloak__hkdf_expand(login_key, CLOAK_KEYBYTES, prk, sizeof prk,
-                                (const uint8_t *)CLOAK_LABEL_LOGIN_KEY, CLOAK_LABEL_LEN(CLOAK_LABEL_LOGIN_KEY));
+    cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT, CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT),
+                        password_key, sizeof password_key);
+    rc = cloak__hkdf_expand(master_key, CLOAK_KEYBYTES, prk, sizeof prk, (const uint8_t *)CLOAK_LABEL_MASTER_KEY,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_MASTER_KEY));
+    if (rc != CLOAK_OK) {
+        goto done;
     }
+    rc = cloak__hkdf_expand(login_key, CLOAK_KEYBYTES, prk, sizeof prk, (const uint8_t *)CLOAK_LABEL_LOGIN_KEY,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_LOGIN_KEY));
+
+done:
     cloak__wipe(password_key, sizeof password_key);
     cloak__wipe(prk, sizeof prk);
     cloak__wipe(salt, sizeof salt);
     if (rc != CLOAK_OK) {
-        cloak__wipe(master_key, CLOAK_KEYBYTES); /* both ignore NULL */
+        cloak__wipe(master_key, CLOAK_KEYBYTES);
         cloak__wipe(login_key, CLOAK_KEYBYTES);
     }
     return rc;

@@ -59,21 +59,32 @@ static int labels_ok(const uint8_t *name, size_t name_len, const uint8_t *contex
            (context != NULL || context_len == 0U) && context_len <= CLOAK_LABELBYTES_MAX;
 }
 
-/* ad = ad_prefix (header || lp8(vault id)) || lp8(name) || lp8(context); returns its length. */
-static size_t build_ad(uint8_t ad[SECRET_AD_MAXBYTES], const uint8_t *ad_prefix, size_t ad_prefix_len,
-                       const uint8_t *name, size_t name_len, const uint8_t *context, size_t context_len)
+/* What a secret is bound to under one vault: the vault's secret key, and the associated data
+ * ad = ad_prefix (header || lp8(vault id)) || lp8(name) || lp8(context). The ad starts with the
+ * header of every secret of the vault, so it carries the vault key's id. */
+typedef struct secret_binding {
+    const uint8_t *key;
+    size_t ad_len;
+    uint8_t ad[SECRET_AD_MAXBYTES];
+} secret_binding;
+
+/* CLOAK_E_BAD_PARAMS for a vault that is not ready or labels out of range. name and context are
+ * copied here, before any output is written, so they may overlap anything. */
+static int bind(secret_binding *b, const cloak_vault *vault, const uint8_t *name, size_t name_len,
+                const uint8_t *context, size_t context_len)
 {
-    size_t n = ad_prefix_len;
-    memcpy(ad, ad_prefix, ad_prefix_len);
-    ad[n++] = (uint8_t)name_len;
-    memcpy(ad + n, name, name_len);
-    n += name_len;
-    ad[n++] = (uint8_t)context_len;
-    if (context_len > 0U) {
-        memcpy(ad + n, context, context_len);
-        n += context_len;
+    const uint8_t *ad_prefix;
+    size_t n;
+
+    b->ad_len = 0;
+    if (!labels_ok(name, name_len, context, context_len) ||
+        cloak__vault_secret_view(vault, &b->key, &ad_prefix, &n) != CLOAK_OK) {
+        return CLOAK_E_BAD_PARAMS;
     }
-    return n;
+    n = cloak__put(b->ad, 0, ad_prefix, n);
+    n = cloak__put_lp8(b->ad, n, name, name_len);
+    b->ad_len = cloak__put_lp8(b->ad, n, context, context_len);
+    return CLOAK_OK;
 }
 
 /* Checks a blob's structure and that it was sealed under `key_id`, in the order of section 2. */
@@ -88,139 +99,131 @@ static int check_blob(const uint8_t *sealed, size_t sealed_len, const uint8_t ke
         return CLOAK_E_MALFORMED;
     }
     /* Key ids are public: no constant-time comparison needed. */
-    if (memcmp(sealed + 4, key_id, CLOAK_KEYIDBYTES) != 0) {
+    if (memcmp(sealed + CLOAK_HEADER_KEYID_OFFSET, key_id, CLOAK_KEYIDBYTES) != 0) {
         return CLOAK_E_WRONG_KEY;
     }
     return CLOAK_OK;
-}
-
-static int fail(uint8_t *out, size_t out_cap, size_t *out_len, int rc)
-{
-    if (out != NULL) {
-        cloak__wipe(out, out_cap);
-    }
-    if (out_len != NULL) {
-        *out_len = 0;
-    }
-    return rc;
 }
 
 int cloak_secret_seal(const cloak_vault *vault, uint8_t *sealed, size_t sealed_cap, size_t *sealed_len,
                       const uint8_t *name, size_t name_len, const uint8_t *context, size_t context_len,
                       const uint8_t *value, size_t value_len)
 {
-    const uint8_t *key;
-    const uint8_t *ad_prefix;
-    size_t ad_prefix_len;
+    secret_binding b;
+    size_t total;
+    int rc = bind(&b, vault, name, name_len, context, context_len);
 
-    if (sealed == NULL || sealed_len == NULL ||
-        cloak__vault_secret_view(vault, &key, &ad_prefix, &ad_prefix_len) != CLOAK_OK ||
-        !labels_ok(name, name_len, context, context_len) || (value == NULL && value_len > 0U) ||
-        value_len > secret_value_max()) {
-        return fail(sealed, sealed_cap, sealed_len, CLOAK_E_BAD_PARAMS);
+    if (rc != CLOAK_OK || sealed == NULL || sealed_len == NULL || (value == NULL && value_len > 0U) ||
+        value_len > secret_value_max() ||
+        (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_len, sealed, sealed_cap))) {
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    const size_t total = value_len + CLOAK_SECRET_OVERHEADBYTES;
-    if (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_len, sealed, sealed_cap)) {
-        return fail(sealed, sealed_cap, sealed_len, CLOAK_E_BAD_PARAMS);
-    }
+    total = value_len + CLOAK_SECRET_OVERHEADBYTES;
     if (sealed_cap < total) {
-        return fail(sealed, sealed_cap, sealed_len, CLOAK_E_BUFFER_TOO_SMALL);
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto done;
     }
-
-    uint8_t ad[SECRET_AD_MAXBYTES];
-    const size_t ad_len = build_ad(ad, ad_prefix, ad_prefix_len, name, name_len, context, context_len);
-    memcpy(sealed, ad_prefix, CLOAK_HEADERBYTES);
+    memcpy(sealed, b.ad, CLOAK_HEADERBYTES);
     randombytes_buf(sealed + SECRET_NONCE_OFF, CLOAK_XNONCEBYTES);
-    cloak__xchacha_seal(sealed + SECRET_CT_OFF, value, value_len, ad, ad_len, sealed + SECRET_NONCE_OFF, key);
-    cloak__wipe(ad, ad_len);
+    cloak__xchacha_seal(sealed + SECRET_CT_OFF, value, value_len, b.ad, b.ad_len, sealed + SECRET_NONCE_OFF, b.key);
     *sealed_len = total;
-    return CLOAK_OK;
+
+done:
+    cloak__wipe(b.ad, b.ad_len);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(sealed, sealed_cap);
+        cloak__wipe(sealed_len, sizeof *sealed_len);
+    }
+    return rc;
 }
 
 int cloak_secret_open(const cloak_vault *vault, uint8_t *value, size_t value_cap, size_t *value_len,
                       const uint8_t *name, size_t name_len, const uint8_t *context, size_t context_len,
                       const uint8_t *sealed, size_t sealed_len)
 {
-    const uint8_t *key;
-    const uint8_t *ad_prefix;
-    size_t ad_prefix_len;
-
-    if (value_len == NULL || (value == NULL && value_cap > 0U) ||
-        cloak__vault_secret_view(vault, &key, &ad_prefix, &ad_prefix_len) != CLOAK_OK ||
-        !labels_ok(name, name_len, context, context_len) || sealed == NULL ||
-        (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_cap, sealed, sealed_len))) {
-        return fail(value, value_cap, value_len, CLOAK_E_BAD_PARAMS);
-    }
-    int rc = check_blob(sealed, sealed_len, ad_prefix + 4);
-    if (rc != CLOAK_OK) {
-        return fail(value, value_cap, value_len, rc);
-    }
-    const size_t plain_len = sealed_len - CLOAK_SECRET_OVERHEADBYTES;
-    if (value_cap < plain_len) {
-        return fail(value, value_cap, value_len, CLOAK_E_BUFFER_TOO_SMALL);
-    }
-    /* value may be NULL here only when the plaintext is empty; the AEAD layer still needs a pointer. */
+    secret_binding b;
+    size_t plain_len;
+    /* value may be NULL only when the plaintext is empty; the AEAD layer still needs a pointer. */
     uint8_t empty[1];
-    uint8_t *const out = value != NULL ? value : empty;
+    int rc = bind(&b, vault, name, name_len, context, context_len);
 
-    uint8_t ad[SECRET_AD_MAXBYTES];
-    const size_t ad_len = build_ad(ad, ad_prefix, ad_prefix_len, name, name_len, context, context_len);
-    rc = cloak__xchacha_open(out, sealed + SECRET_CT_OFF, sealed_len - SECRET_CT_OFF, ad, ad_len,
-                             sealed + SECRET_NONCE_OFF, key);
-    cloak__wipe(ad, ad_len);
+    if (rc != CLOAK_OK || value_len == NULL || (value == NULL && value_cap > 0U) || sealed == NULL ||
+        (!at_offset(value, sealed, SECRET_CT_OFF) && cloak__overlaps(value, value_cap, sealed, sealed_len))) {
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
+    }
+    rc = check_blob(sealed, sealed_len, b.ad + CLOAK_HEADER_KEYID_OFFSET);
     if (rc != CLOAK_OK) {
-        return fail(value, value_cap, value_len, CLOAK_E_AUTH);
+        goto done;
+    }
+    plain_len = sealed_len - CLOAK_SECRET_OVERHEADBYTES;
+    if (value_cap < plain_len) {
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto done;
+    }
+    if (cloak__xchacha_open(value != NULL ? value : empty, sealed + SECRET_CT_OFF, sealed_len - SECRET_CT_OFF, b.ad,
+                            b.ad_len, sealed + SECRET_NONCE_OFF, b.key) != CLOAK_OK) {
+        rc = CLOAK_E_AUTH;
+        goto done;
     }
     *value_len = plain_len;
-    return CLOAK_OK;
+
+done:
+    cloak__wipe(b.ad, b.ad_len);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(value, value_cap);
+        cloak__wipe(value_len, sizeof *value_len);
+    }
+    return rc;
 }
 
 int cloak_secret_reseal(const cloak_vault *from, const cloak_vault *to, uint8_t *resealed, size_t resealed_cap,
                         size_t *resealed_len, const uint8_t *name, size_t name_len, const uint8_t *context,
                         size_t context_len, const uint8_t *sealed, size_t sealed_len)
 {
-    const uint8_t *from_key;
-    const uint8_t *from_prefix;
-    size_t from_prefix_len;
-    const uint8_t *to_key;
-    const uint8_t *to_prefix;
-    size_t to_prefix_len;
+    secret_binding from_b;
+    secret_binding to_b;
+    uint8_t *slot;
+    int rc = bind(&from_b, from, name, name_len, context, context_len);
 
-    if (resealed == NULL || resealed_len == NULL ||
-        cloak__vault_secret_view(from, &from_key, &from_prefix, &from_prefix_len) != CLOAK_OK ||
-        cloak__vault_secret_view(to, &to_key, &to_prefix, &to_prefix_len) != CLOAK_OK ||
-        !labels_ok(name, name_len, context, context_len) || sealed == NULL ||
+    if (bind(&to_b, to, name, name_len, context, context_len) != CLOAK_OK || rc != CLOAK_OK || resealed == NULL ||
+        resealed_len == NULL || sealed == NULL ||
         (resealed != sealed && cloak__overlaps(resealed, resealed_cap, sealed, sealed_len))) {
-        return fail(resealed, resealed_cap, resealed_len, CLOAK_E_BAD_PARAMS);
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    int rc = check_blob(sealed, sealed_len, from_prefix + 4);
+    rc = check_blob(sealed, sealed_len, from_b.ad + CLOAK_HEADER_KEYID_OFFSET);
     if (rc != CLOAK_OK) {
-        return fail(resealed, resealed_cap, resealed_len, rc);
+        goto done;
     }
     if (resealed_cap < sealed_len) {
-        return fail(resealed, resealed_cap, resealed_len, CLOAK_E_BUFFER_TOO_SMALL);
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto done;
     }
 
     /* Decrypt into the output's ciphertext slot (in place when resealed == sealed: the old nonce
      * is read before anything is written), then encrypt that slot in place under `to` with a fresh
      * nonce. The plaintext lives only in the caller's output buffer, and only between the two
-     * calls; on failure the AEAD layer and fail() zero it. */
-    uint8_t ad[SECRET_AD_MAXBYTES];
-    const size_t value_len = sealed_len - CLOAK_SECRET_OVERHEADBYTES;
-    uint8_t *const slot = resealed + SECRET_CT_OFF;
-    size_t ad_len = build_ad(ad, from_prefix, from_prefix_len, name, name_len, context, context_len);
-    rc = cloak__xchacha_open(slot, sealed + SECRET_CT_OFF, sealed_len - SECRET_CT_OFF, ad, ad_len,
-                             sealed + SECRET_NONCE_OFF, from_key);
-    cloak__wipe(ad, ad_len);
-    if (rc != CLOAK_OK) {
-        return fail(resealed, resealed_cap, resealed_len, CLOAK_E_AUTH);
+     * calls; on failure the AEAD layer and the exit label zero it. */
+    slot = resealed + SECRET_CT_OFF;
+    if (cloak__xchacha_open(slot, sealed + SECRET_CT_OFF, sealed_len - SECRET_CT_OFF, from_b.ad, from_b.ad_len,
+                            sealed + SECRET_NONCE_OFF, from_b.key) != CLOAK_OK) {
+        rc = CLOAK_E_AUTH;
+        goto done;
     }
-
-    ad_len = build_ad(ad, to_prefix, to_prefix_len, name, name_len, context, context_len);
-    memcpy(resealed, to_prefix, CLOAK_HEADERBYTES);
+    memcpy(resealed, to_b.ad, CLOAK_HEADERBYTES);
     randombytes_buf(resealed + SECRET_NONCE_OFF, CLOAK_XNONCEBYTES);
-    cloak__xchacha_seal(slot, slot, value_len, ad, ad_len, resealed + SECRET_NONCE_OFF, to_key);
-    cloak__wipe(ad, ad_len);
+    cloak__xchacha_seal(slot, slot, sealed_len - CLOAK_SECRET_OVERHEADBYTES, to_b.ad, to_b.ad_len,
+                        resealed + SECRET_NONCE_OFF, to_b.key);
     *resealed_len = sealed_len;
-    return CLOAK_OK;
+
+done:
+    cloak__wipe(from_b.ad, from_b.ad_len);
+    cloak__wipe(to_b.ad, to_b.ad_len);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(resealed, resealed_cap);
+        cloak__wipe(resealed_len, sizeof *resealed_len);
+    }
+    return rc;
 }

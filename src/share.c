@@ -43,32 +43,19 @@ static size_t share_info(uint8_t info[SHARE_INFO_MAXBYTES], const uint8_t *vault
                          const uint8_t recipient_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                          const uint8_t sender_pk[CLOAK_IDENTITY_PUBLICKEYBYTES])
 {
-    size_t n = 0;
-    info[n++] = (uint8_t)CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE);
-    memcpy(info + n, CLOAK_LABEL_HPKE_SHARE, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE));
-    n += CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE);
-    info[n++] = (uint8_t)vault_id_len;
-    memcpy(info + n, vault_id, vault_id_len);
-    n += vault_id_len;
-    memcpy(info + n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    n += CLOAK_ENCRYPTION_PUBLICKEYBYTES;
-    memcpy(info + n, sender_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    n += CLOAK_IDENTITY_PUBLICKEYBYTES;
-    return n;
+    size_t n = cloak__put_lp8(info, 0, CLOAK_LABEL_HPKE_SHARE, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE));
+    n = cloak__put_lp8(info, n, vault_id, vault_id_len);
+    n = cloak__put(info, n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    return cloak__put(info, n, sender_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
 }
 
 /* content = bytes 0..132 of the share || lp8(vault id) || recipient pk */
 static size_t share_content(uint8_t content[SHARE_CONTENT_MAXBYTES], const uint8_t *share, const uint8_t *vault_id,
                             size_t vault_id_len, const uint8_t recipient_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
 {
-    size_t n = SHARE_SIG_OFF;
-    memcpy(content, share, SHARE_SIG_OFF);
-    content[n++] = (uint8_t)vault_id_len;
-    memcpy(content + n, vault_id, vault_id_len);
-    n += vault_id_len;
-    memcpy(content + n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    n += CLOAK_ENCRYPTION_PUBLICKEYBYTES;
-    return n;
+    size_t n = cloak__put(content, 0, share, SHARE_SIG_OFF);
+    n = cloak__put_lp8(content, n, vault_id, vault_id_len);
+    return cloak__put(content, n, recipient_pk, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
 }
 
 int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES], const uint8_t vault_key[CLOAK_KEYBYTES],
@@ -76,47 +63,46 @@ int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES], const uint8_t vault_key[CL
                      const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                      const uint8_t sender_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
 {
-    if (share == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    const int aliased = cloak__overlaps(share, CLOAK_SHAREBYTES, vault_key, CLOAK_KEYBYTES) ||
-                        cloak__overlaps(share, CLOAK_SHAREBYTES, vault_id, vault_id_len) ||
-                        cloak__overlaps(share, CLOAK_SHAREBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
-                        cloak__overlaps(share, CLOAK_SHAREBYTES, sender_identity_secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
-    memset(share, 0, CLOAK_SHAREBYTES);
-    if (aliased || vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
-        sender_identity_secret_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
     /* An Ed25519 secret key is seed || public key (section 5); the public half is what signs. */
-    const uint8_t *const sender_pk = sender_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES;
-
+    const uint8_t *sender_pk;
     uint8_t key_id[CLOAK_KEYIDBYTES];
+    uint8_t info[SHARE_INFO_MAXBYTES];
+    size_t info_len;
+    uint8_t content[SHARE_CONTENT_MAXBYTES];
+    size_t content_len;
+    cloak__hpke_ctx ctx;
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (share == NULL || vault_key == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+        sender_identity_secret_key == NULL ||
+        cloak__overlaps(share, CLOAK_SHAREBYTES, vault_key, CLOAK_KEYBYTES) ||
+        cloak__overlaps(share, CLOAK_SHAREBYTES, vault_id, vault_id_len) ||
+        cloak__overlaps(share, CLOAK_SHAREBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+        cloak__overlaps(share, CLOAK_SHAREBYTES, sender_identity_secret_key, CLOAK_IDENTITY_SECRETKEYBYTES)) {
+        goto done;
+    }
+    sender_pk = sender_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES;
     cloak__public_key_id(key_id, recipient_public_key);
     cloak__header_write(share, (uint8_t)CLOAK_TYPE_SHARE, key_id);
     memcpy(share + SHARE_SENDER_OFF, sender_pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
 
-    uint8_t info[SHARE_INFO_MAXBYTES];
-    const size_t info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
-    uint8_t ske[32];
-    cloak__hpke_ctx ctx;
-    randombytes_buf(ske, sizeof ske);
-    int rc = cloak__hpke_setup_s(&ctx, share + SHARE_ENC_OFF, CLOAK_HPKE_MODE_BASE, recipient_public_key, info,
-                                 info_len, ske, NULL, 0, NULL, 0, NULL, NULL);
-    cloak__wipe(ske, sizeof ske);
+    info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
+    rc = cloak__hpke_base_sender(&ctx, share + SHARE_ENC_OFF, recipient_public_key, info, info_len);
     if (rc != CLOAK_OK) {
-        cloak__wipe(&ctx, sizeof ctx);
-        cloak__wipe(share, CLOAK_SHAREBYTES);
-        return rc;
+        goto done;
     }
     cloak__hpke_seal_at(&ctx, 0, share + SHARE_CT_OFF, share, SHARE_AAD_LEN, vault_key, CLOAK_KEYBYTES);
-    cloak__wipe(&ctx, sizeof ctx);
 
-    uint8_t content[SHARE_CONTENT_MAXBYTES];
-    const size_t content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
+    content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
     cloak__sign_labeled(share + SHARE_SIG_OFF, CLOAK_LABEL_SIG_SHARE, content, content_len,
                         sender_identity_secret_key);
-    return CLOAK_OK;
+
+done:
+    cloak__wipe(&ctx, sizeof ctx);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(share, CLOAK_SHAREBYTES);
+    }
+    return rc;
 }
 
 /* Header and length checks of section 2, steps 1 to 5. */
@@ -132,20 +118,22 @@ static int share_check(const uint8_t *share, size_t share_len)
 int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *share,
                        size_t share_len)
 {
-    if (sender_identity_public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (sender_identity_public_key == NULL || share == NULL ||
+        cloak__overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len)) {
+        goto done;
     }
-    const int aliased = cloak__overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len);
-    memset(sender_identity_public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    if (aliased || share == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+    rc = share_check(share, share_len);
+    if (rc == CLOAK_OK) {
+        memcpy(sender_identity_public_key, share + SHARE_SENDER_OFF, CLOAK_IDENTITY_PUBLICKEYBYTES);
     }
-    const int rc = share_check(share, share_len);
+
+done:
     if (rc != CLOAK_OK) {
-        return rc;
+        cloak__wipe(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
     }
-    memcpy(sender_identity_public_key, share + SHARE_SENDER_OFF, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    return CLOAK_OK;
+    return rc;
 }
 
 int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, size_t share_len,
@@ -154,58 +142,63 @@ int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, si
                      const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                      const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
 {
-    if (vault_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    const uint8_t *sender_pk;
+    uint8_t content[SHARE_CONTENT_MAXBYTES];
+    size_t content_len;
+    uint8_t info[SHARE_INFO_MAXBYTES];
+    size_t info_len;
+    cloak__hpke_ctx ctx;
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (vault_key == NULL || share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
+        recipient_secret_key == NULL || trusted_sender_identity_public_key == NULL ||
+        cloak__overlaps(vault_key, CLOAK_KEYBYTES, share, share_len) ||
+        cloak__overlaps(vault_key, CLOAK_KEYBYTES, vault_id, vault_id_len) ||
+        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
+        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES) ||
+        cloak__overlaps(vault_key, CLOAK_KEYBYTES, trusted_sender_identity_public_key,
+                        CLOAK_IDENTITY_PUBLICKEYBYTES)) {
+        goto done;
     }
-    const int aliased = cloak__overlaps(vault_key, CLOAK_KEYBYTES, share, share_len) ||
-                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, vault_id, vault_id_len) ||
-                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES) ||
-                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, recipient_secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES) ||
-                        cloak__overlaps(vault_key, CLOAK_KEYBYTES, trusted_sender_identity_public_key,
-                                 CLOAK_IDENTITY_PUBLICKEYBYTES);
-    memset(vault_key, 0, CLOAK_KEYBYTES);
-    if (aliased || share == NULL || !vault_id_ok(vault_id, vault_id_len) || recipient_public_key == NULL ||
-        recipient_secret_key == NULL || trusted_sender_identity_public_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    int rc = share_check(share, share_len);
+    rc = share_check(share, share_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
 
     /* Section 8's order: key id, trusted sender, signature, then decryption. */
-    uint8_t key_id[CLOAK_KEYIDBYTES];
     cloak__public_key_id(key_id, recipient_public_key);
-    if (memcmp(share + 4, key_id, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_WRONG_KEY;
+    if (memcmp(share + CLOAK_HEADER_KEYID_OFFSET, key_id, CLOAK_KEYIDBYTES) != 0) {
+        rc = CLOAK_E_WRONG_KEY;
+        goto done;
     }
-    const uint8_t *const sender_pk = share + SHARE_SENDER_OFF;
+    sender_pk = share + SHARE_SENDER_OFF;
     if (memcmp(sender_pk, trusted_sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES) != 0) {
-        return CLOAK_E_UNTRUSTED_SIGNER;
+        rc = CLOAK_E_UNTRUSTED_SIGNER;
+        goto done;
     }
-    uint8_t content[SHARE_CONTENT_MAXBYTES];
-    const size_t content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
-    rc = cloak__verify_labeled(share + SHARE_SIG_OFF, CLOAK_LABEL_SIG_SHARE, content, content_len, sender_pk);
-    if (rc != CLOAK_OK) {
-        return CLOAK_E_BAD_SIGNATURE;
+    content_len = share_content(content, share, vault_id, vault_id_len, recipient_public_key);
+    if (cloak__verify_labeled(share + SHARE_SIG_OFF, CLOAK_LABEL_SIG_SHARE, content, content_len, sender_pk) !=
+        CLOAK_OK) {
+        rc = CLOAK_E_BAD_SIGNATURE;
+        goto done;
     }
 
-    uint8_t info[SHARE_INFO_MAXBYTES];
-    const size_t info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
-    cloak__hpke_ctx ctx;
-    rc = cloak__hpke_setup_r(&ctx, CLOAK_HPKE_MODE_BASE, share + SHARE_ENC_OFF, recipient_public_key,
-                             recipient_secret_key, info, info_len, NULL, 0, NULL, 0, NULL);
-    if (rc == CLOAK_OK) {
-        rc = cloak__hpke_open_at(&ctx, 0, vault_key, share, SHARE_AAD_LEN, share + SHARE_CT_OFF,
-                                 CLOAK_KEYBYTES + CLOAK_HPKE_TAGBYTES);
-        if (rc != CLOAK_OK) {
-            rc = CLOAK_E_AUTH;
-        }
+    info_len = share_info(info, vault_id, vault_id_len, recipient_public_key, sender_pk);
+    rc = cloak__hpke_base_recipient(&ctx, share + SHARE_ENC_OFF, recipient_public_key, recipient_secret_key, info,
+                                    info_len);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
+    if (cloak__hpke_open_at(&ctx, 0, vault_key, share, SHARE_AAD_LEN, share + SHARE_CT_OFF,
+                            CLOAK_KEYBYTES + CLOAK_HPKE_TAGBYTES) != CLOAK_OK) {
+        rc = CLOAK_E_AUTH;
+    }
+
+done:
     cloak__wipe(&ctx, sizeof ctx);
     if (rc != CLOAK_OK) {
         cloak__wipe(vault_key, CLOAK_KEYBYTES);
-        return rc;
     }
-    return CLOAK_OK;
+    return rc;
 }

@@ -33,18 +33,11 @@ static size_t b64_len(size_t n)
 
 static void checksum(uint8_t out[CHECKSUMBYTES], const uint8_t *blob, size_t blob_len)
 {
-    crypto_hash_sha256_state st;
-    uint8_t digest[crypto_hash_sha256_BYTES];
-    const uint8_t label_len = (uint8_t)CLOAK_LABEL_LEN(CLOAK_LABEL_TEXT_CHECKSUM);
+    uint8_t digest[CLOAK_HASHBYTES];
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &label_len, 1);
-    crypto_hash_sha256_update(&st, (const uint8_t *)CLOAK_LABEL_TEXT_CHECKSUM, label_len);
-    crypto_hash_sha256_update(&st, blob, blob_len);
-    crypto_hash_sha256_final(&st, digest);
+    cloak__labeled_sha256(digest, CLOAK_LABEL_TEXT_CHECKSUM, blob, blob_len);
     memcpy(out, digest, CHECKSUMBYTES);
-    /* The state saw the blob, which may be a private key in the clear. */
-    cloak__wipe(&st, sizeof st);
+    /* A digest of a blob that may be a private key in the clear. */
     cloak__wipe(digest, sizeof digest);
 }
 
@@ -79,29 +72,25 @@ int cloak_text_encode(char *text, size_t text_cap, size_t *text_len, const uint8
     size_t name_len, need, pos, fill, in;
     int type;
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (text != NULL && text_cap > 0) {
-        memset(text, 0, text_cap);
-    }
-    if (text_len != NULL) {
-        *text_len = 0;
-    }
     if (text == NULL || text_len == NULL || (blob == NULL && blob_len > 0)) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = cloak_blob_inspect(&type, key_id, blob, blob_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     name = cloak__type_name((uint8_t)type);
     name_len = strlen(name);
     if (blob_len > (SIZE_MAX - 64U) / 2U) {
-        return CLOAK_E_BAD_PARAMS;
+        rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     need = TEXT_PREFIX_LEN + name_len + 1U + b64_len(blob_len + CHECKSUMBYTES) + 1U;
     if (text_cap < need) {
-        return CLOAK_E_BUFFER_TOO_SMALL;
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto done;
     }
 
     memcpy(text, TEXT_PREFIX, TEXT_PREFIX_LEN);
@@ -127,7 +116,13 @@ int cloak_text_encode(char *text, size_t text_cap, size_t *text_len, const uint8
     cloak__wipe(sum, sizeof sum);
 
     *text_len = pos;
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(text, text_cap);
+        cloak__wipe(text_len, sizeof *text_len);
+    }
+    return rc;
 }
 
 static int is_space(char c)
@@ -191,16 +186,10 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     size_t start, end, body_len, decoded, out_len, i;
     unsigned high = 0;
     uint8_t prefix_type;
-    int type = 0, rc, mismatch;
+    int type = 0, rc = CLOAK_E_BAD_PARAMS, mismatch;
 
-    if (blob != NULL && blob_cap > 0) {
-        memset(blob, 0, blob_cap);
-    }
-    if (blob_len != NULL) {
-        *blob_len = 0;
-    }
     if (blob == NULL || blob_len == NULL || (text == NULL && text_len > 0)) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
 
     start = 0;
@@ -212,16 +201,19 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
         end--;
     }
     if (end - start < TEXT_PREFIX_LEN || memcmp(text + start, TEXT_PREFIX, TEXT_PREFIX_LEN) != 0) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     name = text + start + TEXT_PREFIX_LEN;
     dash = memchr(name, '-', (size_t)(text + end - name));
     if (dash == NULL) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     prefix_type = type_by_name(name, (size_t)(dash - name));
     if (prefix_type == 0) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     body = dash + 1;
     body_len = (size_t)(text + end - body);
@@ -235,19 +227,23 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     /* Public: whether a byte is outside ASCII is the status (MALFORMED); no valid text has one. */
     cloak__declassify(&high, sizeof high);
     if (high != 0) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     /* One leftover character carries 6 bits, less than a byte: never a valid encoding. */
     if (body_len % 4U == 1U) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     decoded = (body_len / 4U) * 3U + ((body_len % 4U) * 3U) / 4U;
     if (decoded < CLOAK_HEADERBYTES + CHECKSUMBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     out_len = decoded - CHECKSUMBYTES;
     if (blob_cap < out_len) {
-        return CLOAK_E_BUFFER_TOO_SMALL;
+        rc = CLOAK_E_BUFFER_TOO_SMALL;
+        goto done;
     }
 
     rc = decode_body(blob, out_len, sum, body, body_len);
@@ -266,13 +262,17 @@ int cloak_text_decode(uint8_t *blob, size_t blob_cap, size_t *blob_len, const ch
     if (rc == CLOAK_OK && (uint8_t)type != prefix_type) {
         rc = CLOAK_E_MALFORMED;
     }
+    if (rc == CLOAK_OK) {
+        *blob_len = out_len;
+    }
+
+done:
     /* Digests of a blob that may be a private key in the clear. */
     cloak__wipe(sum, sizeof sum);
     cloak__wipe(expected, sizeof expected);
     if (rc != CLOAK_OK) {
         cloak__wipe(blob, blob_cap);
-        return rc;
+        cloak__wipe(blob_len, sizeof *blob_len);
     }
-    *blob_len = out_len;
-    return CLOAK_OK;
+    return rc;
 }

@@ -35,7 +35,7 @@ static int public_from_private(uint8_t pk[PUBLICBYTES], uint8_t type, const uint
         return CLOAK_OK;
     }
     if (crypto_scalarmult_curve25519_base(pk, priv) != 0) {
-        memset(pk, 0, PUBLICBYTES);
+        cloak__wipe(pk, PUBLICBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
     cloak__declassify(pk, PUBLICBYTES);
@@ -54,37 +54,40 @@ static int wrap_any(uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES], uint8_t type, const
     uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t wrap_key[32];
     uint8_t pk[PUBLICBYTES], sk[PRIVATEBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (wrapped != NULL) {
-        memset(wrapped, 0, CLOAK_WRAPPED_KEYBYTES);
-    }
     if (wrapped == NULL || master_key == NULL || priv == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     /* Copies first: the caller may pass buffers that overlap `wrapped`. */
     memcpy(sk, priv, sizeof sk);
     rc = public_from_private(pk, type, sk);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
     /* An identity secret key holds its public half too; one that disagrees with its seed is a
      * caller bug that we refuse rather than carry into the blob. */
-    if (rc == CLOAK_OK && stored_pk != NULL && cloak__memcmp_ct(pk, stored_pk, sizeof pk) != 0) {
+    if (stored_pk != NULL && cloak__memcmp_ct(pk, stored_pk, sizeof pk) != 0) {
         rc = CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        rc = wrap_key_derive(wrap_key, master_key);
+    rc = wrap_key_derive(wrap_key, master_key);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        cloak_key_id(key_id, master_key);
-        cloak__header_write(wrapped, type, key_id);
-        memcpy(wrapped + WRAP_PUBLIC_OFFSET, pk, sizeof pk);
-        randombytes_buf(wrapped + WRAP_NONCE_OFFSET, CLOAK_XNONCEBYTES);
-        cloak__xchacha_seal(wrapped + WRAP_SEALED_OFFSET, sk, sizeof sk, wrapped, WRAP_NONCE_OFFSET,
-                            wrapped + WRAP_NONCE_OFFSET, wrap_key);
-    } else {
-        memset(wrapped, 0, CLOAK_WRAPPED_KEYBYTES);
-    }
+    cloak_key_id(key_id, master_key);
+    cloak__header_write(wrapped, type, key_id);
+    memcpy(wrapped + WRAP_PUBLIC_OFFSET, pk, sizeof pk);
+    randombytes_buf(wrapped + WRAP_NONCE_OFFSET, CLOAK_XNONCEBYTES);
+    cloak__xchacha_seal(wrapped + WRAP_SEALED_OFFSET, sk, sizeof sk, wrapped, WRAP_NONCE_OFFSET,
+                        wrapped + WRAP_NONCE_OFFSET, wrap_key);
+
+done:
     cloak__wipe(wrap_key, sizeof wrap_key);
     cloak__wipe(sk, sizeof sk);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(wrapped, CLOAK_WRAPPED_KEYBYTES);
+    }
     return rc;
 }
 
@@ -95,39 +98,51 @@ static int unwrap_any(uint8_t pk_out[PUBLICBYTES], uint8_t priv_out[PRIVATEBYTES
     uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t wrap_key[32];
     uint8_t pk[PUBLICBYTES], sk[PRIVATEBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
     if (pk_out == NULL || priv_out == NULL || master_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = cloak__header_check(wrapped, wrapped_len, type);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     if (wrapped_len != CLOAK_WRAPPED_KEYBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     cloak_key_id(key_id, master_key);
-    if (cloak__memcmp_ct(key_id, wrapped + 4, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_WRONG_KEY;
+    if (cloak__memcmp_ct(key_id, wrapped + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+        rc = CLOAK_E_WRONG_KEY;
+        goto done;
     }
     rc = wrap_key_derive(wrap_key, master_key);
-    if (rc == CLOAK_OK) {
-        rc = cloak__xchacha_open(sk, wrapped + WRAP_SEALED_OFFSET, WRAP_SEALEDBYTES, wrapped, WRAP_NONCE_OFFSET,
-                                 wrapped + WRAP_NONCE_OFFSET, wrap_key);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        rc = public_from_private(pk, type, sk);
+    rc = cloak__xchacha_open(sk, wrapped + WRAP_SEALED_OFFSET, WRAP_SEALEDBYTES, wrapped, WRAP_NONCE_OFFSET,
+                             wrapped + WRAP_NONCE_OFFSET, wrap_key);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
-    if (rc == CLOAK_OK && cloak__memcmp_ct(pk, wrapped + WRAP_PUBLIC_OFFSET, sizeof pk) != 0) {
+    rc = public_from_private(pk, type, sk);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    if (cloak__memcmp_ct(pk, wrapped + WRAP_PUBLIC_OFFSET, sizeof pk) != 0) {
         rc = CLOAK_E_MISMATCH;
+        goto done;
     }
-    if (rc == CLOAK_OK) {
-        memcpy(pk_out, pk, sizeof pk);
-        memcpy(priv_out, sk, sizeof sk);
-    }
+    memcpy(pk_out, pk, sizeof pk);
+    memcpy(priv_out, sk, sizeof sk);
+
+done:
     cloak__wipe(wrap_key, sizeof wrap_key);
     cloak__wipe(sk, sizeof sk);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(pk_out, PUBLICBYTES);
+        cloak__wipe(priv_out, PRIVATEBYTES);
+    }
     return rc;
 }
 
@@ -143,42 +158,31 @@ int cloak_identity_unwrap(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                           const uint8_t *wrapped, size_t wrapped_len)
 {
     uint8_t pk[PUBLICBYTES], seed[PRIVATEBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (public_key != NULL) {
-        memset(public_key, 0, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    }
-    if (secret_key != NULL) {
-        memset(secret_key, 0, CLOAK_IDENTITY_SECRETKEYBYTES);
-    }
     if (public_key == NULL || secret_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = unwrap_any(pk, seed, CLOAK_TYPE_WRAPPED_IDENTITY_KEY, master_key, wrapped, wrapped_len);
-    if (rc == CLOAK_OK) {
-        /* In memory an Ed25519 secret key is seed || public key. */
-        memcpy(secret_key, seed, sizeof seed);
-        memcpy(secret_key + CLOAK_IDENTITY_SEEDBYTES, pk, sizeof pk);
-        memcpy(public_key, pk, sizeof pk);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
+    /* In memory an Ed25519 secret key is seed || public key. */
+    memcpy(secret_key, seed, sizeof seed);
+    memcpy(secret_key + CLOAK_IDENTITY_SEEDBYTES, pk, sizeof pk);
+    memcpy(public_key, pk, sizeof pk);
+
+done:
     cloak__wipe(seed, sizeof seed);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
+    }
     return rc;
 }
 
-/* The X25519 kinds: a member's encryption key and a service account's key. */
-static int unwrap_x25519(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                         uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], uint8_t type,
-                         const uint8_t master_key[CLOAK_KEYBYTES], const uint8_t *wrapped, size_t wrapped_len)
-{
-    if (public_key != NULL) {
-        memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    }
-    if (secret_key != NULL) {
-        memset(secret_key, 0, CLOAK_ENCRYPTION_SECRETKEYBYTES);
-    }
-    return unwrap_any(public_key, secret_key, type, master_key, wrapped, wrapped_len);
-}
-
+/* The X25519 kinds (a member's encryption key, a service account's key) unwrap through unwrap_any()
+ * directly: it clears both outputs on failure. */
 int cloak_encryption_wrap(uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES], const uint8_t master_key[CLOAK_KEYBYTES],
                           const uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES])
 {
@@ -189,7 +193,7 @@ int cloak_encryption_unwrap(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                             uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                             const uint8_t master_key[CLOAK_KEYBYTES], const uint8_t *wrapped, size_t wrapped_len)
 {
-    return unwrap_x25519(public_key, secret_key, CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY, master_key, wrapped,
+    return unwrap_any(public_key, secret_key, CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY, master_key, wrapped,
                          wrapped_len);
 }
 
@@ -204,7 +208,7 @@ int cloak_service_account_unwrap(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBY
                                  const uint8_t master_key[CLOAK_KEYBYTES], const uint8_t *wrapped,
                                  size_t wrapped_len)
 {
-    return unwrap_x25519(public_key, secret_key, CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, master_key, wrapped,
+    return unwrap_any(public_key, secret_key, CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, master_key, wrapped,
                          wrapped_len);
 }
 
@@ -214,13 +218,10 @@ int cloak_service_account_private_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIV
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t pk[PUBLICBYTES], derived[PUBLICBYTES], sk[PRIVATEBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (blob != NULL) {
-        memset(blob, 0, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
-    }
     if (blob == NULL || public_key == NULL || secret_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     memcpy(pk, public_key, sizeof pk);
     memcpy(sk, secret_key, sizeof sk);
@@ -229,13 +230,19 @@ int cloak_service_account_private_export(uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIV
     if (rc == CLOAK_OK && cloak__memcmp_ct(derived, pk, sizeof pk) != 0) {
         rc = CLOAK_E_MISMATCH;
     }
-    if (rc == CLOAK_OK) {
-        cloak__public_key_id(key_id, pk);
-        cloak__header_write(blob, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, key_id);
-        memcpy(blob + ACCOUNT_PRIVATE_OFFSET, sk, sizeof sk);
-        memcpy(blob + ACCOUNT_PUBLIC_OFFSET, pk, sizeof pk);
+    if (rc != CLOAK_OK) {
+        goto done;
     }
+    cloak__public_key_id(key_id, pk);
+    cloak__header_write(blob, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, key_id);
+    memcpy(blob + ACCOUNT_PRIVATE_OFFSET, sk, sizeof sk);
+    memcpy(blob + ACCOUNT_PUBLIC_OFFSET, pk, sizeof pk);
+
+done:
     cloak__wipe(sk, sizeof sk);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(blob, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
+    }
     return rc;
 }
 
@@ -245,35 +252,38 @@ int cloak_service_account_private_import(uint8_t public_key[CLOAK_ENCRYPTION_PUB
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t derived[PUBLICBYTES];
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (public_key != NULL) {
-        memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    }
-    if (secret_key != NULL) {
-        memset(secret_key, 0, CLOAK_ENCRYPTION_SECRETKEYBYTES);
-    }
     if (public_key == NULL || secret_key == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+        goto done;
     }
     rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
+    rc = CLOAK_E_MALFORMED;
     if (blob_len != CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) {
-        return CLOAK_E_MALFORMED;
+        goto done;
     }
     cloak__public_key_id(key_id, blob + ACCOUNT_PUBLIC_OFFSET);
-    if (memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) != 0) {
-        return CLOAK_E_MALFORMED;
+    if (memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+        goto done;
     }
     rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, blob + ACCOUNT_PRIVATE_OFFSET);
     if (rc == CLOAK_OK && cloak__memcmp_ct(derived, blob + ACCOUNT_PUBLIC_OFFSET, sizeof derived) != 0) {
         rc = CLOAK_E_MISMATCH;
     }
-    if (rc == CLOAK_OK) {
-        memcpy(secret_key, blob + ACCOUNT_PRIVATE_OFFSET, PRIVATEBYTES);
-        memcpy(public_key, blob + ACCOUNT_PUBLIC_OFFSET, PUBLICBYTES);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    /* Outputs last: they may alias the blob. */
+    memmove(secret_key, blob + ACCOUNT_PRIVATE_OFFSET, PRIVATEBYTES);
+    memmove(public_key, blob + ACCOUNT_PUBLIC_OFFSET, PUBLICBYTES);
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
     }
     return rc;
 }
@@ -282,28 +292,32 @@ int cloak_wrapped_key_public_key(uint8_t public_key[32], int *type, const uint8_
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
     int blob_type = 0;
-    int rc;
+    int rc = CLOAK_E_BAD_PARAMS;
 
-    if (public_key == NULL || type == NULL) {
-        return CLOAK_E_BAD_PARAMS;
+    if (public_key == NULL || type == NULL || cloak__overlaps(public_key, 32, wrapped, wrapped_len) ||
+        cloak__overlaps(type, sizeof *type, wrapped, wrapped_len)) {
+        goto done;
     }
-    if (cloak__overlaps(public_key, 32, wrapped, wrapped_len) || cloak__overlaps(type, sizeof *type, wrapped, wrapped_len)) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    memset(public_key, 0, 32);
-    *type = 0;
     rc = cloak_blob_inspect(&blob_type, key_id, wrapped, wrapped_len);
     if (rc != CLOAK_OK) {
-        return rc;
+        goto done;
     }
     if (blob_type != CLOAK_TYPE_WRAPPED_IDENTITY_KEY && blob_type != CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY &&
         blob_type != CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY) {
-        return CLOAK_E_WRONG_TYPE;
+        rc = CLOAK_E_WRONG_TYPE;
+        goto done;
     }
     if (wrapped_len != CLOAK_WRAPPED_KEYBYTES) {
-        return CLOAK_E_MALFORMED;
+        rc = CLOAK_E_MALFORMED;
+        goto done;
     }
     memcpy(public_key, wrapped + WRAP_PUBLIC_OFFSET, 32);
     *type = blob_type;
-    return CLOAK_OK;
+
+done:
+    if (rc != CLOAK_OK) {
+        cloak__wipe(public_key, 32);
+        cloak__wipe(type, sizeof *type);
+    }
+    return rc;
 }
