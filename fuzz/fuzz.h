@@ -21,7 +21,9 @@
 
 #include "cloak.h"
 
-/* The libFuzzer entry points (declared here for -Wmissing-prototypes). */
+/* The libFuzzer entry points (declared here for -Wmissing-prototypes). Each harness defines
+ * LLVMFuzzerTestOneInput; LLVMFuzzerInitialize, the same for all of them, is in fuzz_common.c and
+ * calls fz_init() and fz_keys_get(). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -200,15 +200,6 @@ static void open_item(const cloak_batch *reader, int verified, const uint8_t *ba
     free(value);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const fz_keys *k = fz_keys_get();

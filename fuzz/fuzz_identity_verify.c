@@ -39,15 +39,6 @@ static int reference_verify(const uint8_t sig[64], const uint8_t *msg, size_t ms
     return crypto_sign_verify_detached(sig, m, n, pk);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

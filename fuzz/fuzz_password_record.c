@@ -41,14 +41,6 @@ static int reference(const uint8_t *r, size_t len)
     return CLOAK_OK;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t *record = fz_dup(data, size);

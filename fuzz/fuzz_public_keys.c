@@ -85,14 +85,6 @@ static void bundle_verify(const uint8_t *blob, size_t blob_len)
     FUZZ_CHECK(memcmp(ipk, blob + 20, sizeof ipk) == 0 && memcmp(epk, blob + 52, sizeof epk) == 0);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

@@ -50,15 +50,6 @@ static void open_expect(const cloak_batch *reader, const uint8_t *batch, size_t 
     free(value);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const fz_keys *k = fz_keys_get();

@@ -32,15 +32,6 @@ static void open_expect(const cloak_vault *v, const uint8_t *name, size_t name_l
     free(out);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

@@ -31,15 +31,6 @@ static void open_expect(const uint8_t *share, const uint8_t *vid, size_t vid_len
     free(out);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const fz_keys *k = fz_keys_get();

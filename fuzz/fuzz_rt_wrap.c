@@ -57,14 +57,6 @@ static void unwrap_expect(int kind, const uint8_t *master, const uint8_t *blob, 
     free(out_sk);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

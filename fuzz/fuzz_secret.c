@@ -208,15 +208,6 @@ static void secret_reseal(const uint8_t *name, size_t name_len, const uint8_t *c
     free(old_value);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

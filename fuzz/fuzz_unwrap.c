@@ -159,15 +159,6 @@ static void account_import(const uint8_t *blob, size_t blob_len)
     free(sk);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    (void)fz_keys_get();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};

@@ -1,11 +1,11 @@
 #!/bin/sh
 # Installs, on Debian 12 as root, the packages the build and the tests need and the machine lacks.
 #   tests/deps.sh core    what building and running the library and examples needs
-#   tests/deps.sh test    core plus the test tools (cmocka, valgrind, clang and its fuzzer and
+#   tests/deps.sh test    core plus the test tools (cmocka, jansson, valgrind, clang and its fuzzer and
 #                         sanitizer runtimes, libabigail, static analysers, coverage)
 set -eu
 core="gcc g++ pkg-config meson ninja-build python3 binutils libsodium-dev libargon2-dev"
-test="$core libcmocka-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch"
+test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch"
 case "${1:-test}" in
 core) wanted=$core ;;
 test) wanted=$test ;;

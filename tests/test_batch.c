@@ -18,6 +18,7 @@
 
 #include "cloak.h"
 #include "internal.h"
+#include "support/bytes.h"
 #include "support/expect.h"
 
 #define MAXI 8U
@@ -73,16 +74,6 @@ static void make_party(party *p)
 static void make_identity(identity *id)
 {
     crypto_sign_keypair(id->pk, id->sk);
-}
-
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc |= b[i];
-    }
-    return acc == 0;
 }
 
 static int state_zero(const cloak_batch *b)

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "support/bytes.h"
 
 #define MAX_BLOB 1200U
 #define MAX_TEXT 2000U
@@ -22,18 +23,6 @@ static const char *const expected_names[13] = {
     NULL,       "password", "identity", "pubkey", "bundle", "wrappedidentity", "wrappedkey",
     "wrappedaccount", "secret", "share", "batch", "item", "accountkey",
 };
-
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (b[i] != 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* A blob of the given type and length: a valid header, then arbitrary bytes. */
 static void make_blob(uint8_t *blob, size_t len, uint8_t type, uint32_t seed)

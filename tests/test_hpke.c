@@ -22,7 +22,8 @@
 #include <sodium.h>
 
 #include "internal.h"
-#include "support/json.h"
+#include "support/bytes.h"
+#include "support/vectors.h"
 #include "support/expect.h"
 
 #define VECTORS "hpke_rfc9180_x25519_sha256_chacha20poly1305.json"
@@ -34,35 +35,23 @@ static const uint8_t suite_hpke[10] = {'H', 'P', 'K', 'E', 0x00, 0x20, 0x00, 0x0
  * Helpers
  * ---------------------------------------------------------------------------------------------- */
 
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint8_t acc = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        acc |= b[i];
-    }
-    return acc == 0;
-}
-
 /* A hex field of a vector object, decoded (freed by the caller); NULL with *len = 0 if absent. */
-static uint8_t *hexf(const json_value *v, const char *key, size_t *len)
+static uint8_t *hexf(const json_t *v, const char *key, size_t *len)
 {
-    const json_value *f = json_get(v, key);
+    const json_t *f = json_object_get(v, key);
     uint8_t *out;
 
     *len = 0;
     if (f == NULL) {
         return NULL;
     }
-    assert_int_equal(json_type_of(f), JSON_STRING);
-    out = hex_decode(json_str(f), len);
+    assert_true(json_is_string(f));
+    out = hex_decode(json_string_value(f), len);
     assert_non_null(out);
     return out;
 }
 
-static uint8_t *hexf32(const json_value *v, const char *key)
+static uint8_t *hexf32(const json_t *v, const char *key)
 {
     size_t len;
     uint8_t *out = hexf(v, key, &len);
@@ -72,15 +61,15 @@ static uint8_t *hexf32(const json_value *v, const char *key)
     return out;
 }
 
-static json_value *load_vectors(void)
+static json_t *load_vectors(void)
 {
-    json_value *doc = json_parse_file(vector_path(VECTORS));
-    const json_value *vs;
+    json_t *doc = vector_load(VECTORS);
+    const json_t *vs;
 
     assert_non_null(doc);
-    vs = json_get(doc, "vectors");
+    vs = json_object_get(doc, "vectors");
     assert_non_null(vs);
-    assert_int_equal(json_len(vs), 4);
+    assert_int_equal(json_array_size(vs), 4);
     return doc;
 }
 
@@ -144,7 +133,7 @@ static void ref_labeled_expand(uint8_t *out, size_t out_len, const uint8_t prk[3
 
 /* Checks shared_secret, key_schedule_context, secret, key, base_nonce, exporter_secret of a vector
  * with the reference derivation. */
-static void check_reference_schedule(const json_value *v, int mode)
+static void check_reference_schedule(const json_t *v, int mode)
 {
     static const uint8_t empty[1] = {0};
     size_t info_len, psk_len, psk_id_len, ksc_len, n;
@@ -214,7 +203,7 @@ static void check_reference_schedule(const json_value *v, int mode)
  * 1. RFC 9180 vectors, internal layer, all modes
  * ---------------------------------------------------------------------------------------------- */
 
-static void check_keypair(const json_value *v, const char *ikm_key, const char *pk_key, const char *sk_key)
+static void check_keypair(const json_t *v, const char *ikm_key, const char *pk_key, const char *sk_key)
 {
     size_t ikm_len;
     uint8_t *ikm = hexf(v, ikm_key, &ikm_len);
@@ -231,7 +220,7 @@ static void check_keypair(const json_value *v, const char *ikm_key, const char *
     free(sk_want);
 }
 
-static void check_context(const cloak__hpke_ctx *ctx, const json_value *v)
+static void check_context(const cloak__hpke_ctx *ctx, const json_t *v)
 {
     size_t n;
     uint8_t *key = hexf32(v, "key");
@@ -248,16 +237,16 @@ static void check_context(const cloak__hpke_ctx *ctx, const json_value *v)
     free(exp);
 }
 
-static void check_encryptions(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r, const json_value *v)
+static void check_encryptions(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r, const json_t *v)
 {
-    const json_value *encs = json_get(v, "encryptions");
+    const json_t *encs = json_object_get(v, "encryptions");
     size_t i;
 
     assert_non_null(encs);
-    assert_int_equal(json_len(encs), 6);
-    for (i = 0; i < json_len(encs); i++) {
-        const json_value *e = json_at(encs, i);
-        uint64_t seq = (uint64_t)json_num(json_get(e, "seq"));
+    assert_int_equal(json_array_size(encs), 6);
+    for (i = 0; i < json_array_size(encs); i++) {
+        const json_t *e = json_array_get(encs, i);
+        uint64_t seq = (uint64_t)json_number_value(json_object_get(e, "seq"));
         size_t pt_len, aad_len, nonce_len, ct_len, k;
         uint8_t *pt = hexf(e, "pt", &pt_len);
         uint8_t *aad = hexf(e, "aad", &aad_len);
@@ -308,19 +297,19 @@ static void check_encryptions(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r
     }
 }
 
-static void check_exports(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r, const json_value *v)
+static void check_exports(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r, const json_t *v)
 {
-    const json_value *exps = json_get(v, "exports");
+    const json_t *exps = json_object_get(v, "exports");
     size_t i;
 
     assert_non_null(exps);
-    assert_int_equal(json_len(exps), 3);
-    for (i = 0; i < json_len(exps); i++) {
-        const json_value *e = json_get(json_at(exps, i), "exporter_context");
+    assert_int_equal(json_array_size(exps), 3);
+    for (i = 0; i < json_array_size(exps); i++) {
+        const json_t *e = json_object_get(json_array_get(exps, i), "exporter_context");
         size_t ctx_len, want_len;
-        uint8_t *ectx = hex_decode(json_str(e), &ctx_len);
-        uint8_t *want = hexf(json_at(exps, i), "exported_value", &want_len);
-        size_t L = (size_t)json_num(json_get(json_at(exps, i), "L"));
+        uint8_t *ectx = hex_decode(json_string_value(e), &ctx_len);
+        uint8_t *want = hexf(json_array_get(exps, i), "exported_value", &want_len);
+        size_t L = (size_t)json_number_value(json_object_get(json_array_get(exps, i), "L"));
         uint8_t out[64], ref[64];
 
         assert_non_null(ectx);
@@ -340,14 +329,14 @@ static void check_exports(const cloak__hpke_ctx *s, const cloak__hpke_ctx *r, co
 
 static void test_rfc9180_vectors(void **state)
 {
-    json_value *doc = load_vectors();
-    const json_value *vs = json_get(doc, "vectors");
+    json_t *doc = load_vectors();
+    const json_t *vs = json_object_get(doc, "vectors");
     size_t i;
 
     (void)state;
-    for (i = 0; i < json_len(vs); i++) {
-        const json_value *v = json_at(vs, i);
-        int mode = (int)json_num(json_get(v, "mode"));
+    for (i = 0; i < json_array_size(vs); i++) {
+        const json_t *v = json_array_get(vs, i);
+        int mode = (int)json_number_value(json_object_get(v, "mode"));
         int auth = mode == CLOAK_HPKE_MODE_AUTH || mode == CLOAK_HPKE_MODE_AUTH_PSK;
         size_t info_len, psk_len, psk_id_len;
         uint8_t *info = hexf(v, "info", &info_len);
@@ -364,9 +353,9 @@ static void test_rfc9180_vectors(void **state)
         uint8_t enc[32];
 
         assert_int_equal(mode, (int)i);
-        assert_int_equal((int)json_num(json_get(v, "kem_id")), 0x20);
-        assert_int_equal((int)json_num(json_get(v, "kdf_id")), 1);
-        assert_int_equal((int)json_num(json_get(v, "aead_id")), 3);
+        assert_int_equal((int)json_number_value(json_object_get(v, "kem_id")), 0x20);
+        assert_int_equal((int)json_number_value(json_object_get(v, "kdf_id")), 1);
+        assert_int_equal((int)json_number_value(json_object_get(v, "aead_id")), 3);
 
         check_keypair(v, "ikmE", "pkEm", "skEm");
         check_keypair(v, "ikmR", "pkRm", "skRm");
@@ -404,16 +393,16 @@ static void test_rfc9180_vectors(void **state)
         free(skSm);
         free(pkSm);
     }
-    json_free(doc);
+    json_decref(doc);
 }
 
 /* The public Base-mode API reads the RFC's Base vector. */
 static void test_public_api_reads_base_vector(void **state)
 {
-    json_value *doc = load_vectors();
-    const json_value *v = json_at(json_get(doc, "vectors"), 0);
-    const json_value *encs = json_get(v, "encryptions");
-    const json_value *exps = json_get(v, "exports");
+    json_t *doc = load_vectors();
+    const json_t *v = json_array_get(json_object_get(doc, "vectors"), 0);
+    const json_t *encs = json_object_get(v, "encryptions");
+    const json_t *exps = json_object_get(v, "exports");
     size_t info_len, i;
     uint8_t *info = hexf(v, "info", &info_len);
     uint8_t *pkRm = hexf32(v, "pkRm");
@@ -422,18 +411,18 @@ static void test_public_api_reads_base_vector(void **state)
     cloak_hpke_context ctx;
 
     (void)state;
-    assert_int_equal((int)json_num(json_get(v, "mode")), CLOAK_HPKE_MODE_BASE);
+    assert_int_equal((int)json_number_value(json_object_get(v, "mode")), CLOAK_HPKE_MODE_BASE);
 
     /* Single shot: the first encryption is at sequence number 0. */
     {
-        const json_value *e = json_at(encs, 0);
+        const json_t *e = json_array_get(encs, 0);
         size_t pt_len, aad_len, ct_len;
         uint8_t *pt = hexf(e, "pt", &pt_len);
         uint8_t *aad = hexf(e, "aad", &aad_len);
         uint8_t *ct = hexf(e, "ct", &ct_len);
         uint8_t out[128];
 
-        assert_true(json_num(json_get(e, "seq")) == 0);
+        assert_true(json_number_value(json_object_get(e, "seq")) == 0);
         assert_int_equal(cloak_hpke_open_base(out, enc, pkRm, skRm, info, info_len, aad, aad_len, ct, ct_len),
                          CLOAK_OK);
         assert_memory_equal(out, pt, pt_len);
@@ -445,7 +434,7 @@ static void test_public_api_reads_base_vector(void **state)
     /* A context opens sequence numbers 0, 1, 2 in order; 4 is refused while the context is at 3. */
     assert_int_equal(cloak_hpke_setup_recipient(&ctx, enc, pkRm, skRm, info, info_len), CLOAK_OK);
     for (i = 0; i < 4; i++) {
-        const json_value *e = json_at(encs, i);
+        const json_t *e = json_array_get(encs, i);
         size_t pt_len, aad_len, ct_len;
         uint8_t *pt = hexf(e, "pt", &pt_len);
         uint8_t *aad = hexf(e, "aad", &aad_len);
@@ -457,7 +446,7 @@ static void test_public_api_reads_base_vector(void **state)
             assert_int_equal(cloak_hpke_open(&ctx, out, aad, aad_len, ct, ct_len), CLOAK_OK);
             assert_memory_equal(out, pt, pt_len);
         } else {
-            assert_true(json_num(json_get(e, "seq")) == 4);
+            assert_true(json_number_value(json_object_get(e, "seq")) == 4);
             assert_int_equal(cloak_hpke_open(&ctx, out, aad, aad_len, ct, ct_len), CLOAK_E_AUTH);
             assert_true(all_zero(out, pt_len));
             assert_true(get_seq(&ctx) == 3);
@@ -466,10 +455,10 @@ static void test_public_api_reads_base_vector(void **state)
         free(aad);
         free(ct);
     }
-    for (i = 0; i < json_len(exps); i++) {
+    for (i = 0; i < json_array_size(exps); i++) {
         size_t ctx_len, want_len;
-        uint8_t *ectx = hex_decode(json_str(json_get(json_at(exps, i), "exporter_context")), &ctx_len);
-        uint8_t *want = hexf(json_at(exps, i), "exported_value", &want_len);
+        uint8_t *ectx = hex_decode(json_string_value(json_object_get(json_array_get(exps, i), "exporter_context")), &ctx_len);
+        uint8_t *want = hexf(json_array_get(exps, i), "exported_value", &want_len);
         uint8_t out[32];
 
         assert_int_equal(want_len, 32);
@@ -485,7 +474,7 @@ static void test_public_api_reads_base_vector(void **state)
     free(pkRm);
     free(skRm);
     free(enc);
-    json_free(doc);
+    json_decref(doc);
 }
 
 /* ------------------------------------------------------------------------------------------------

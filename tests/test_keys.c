@@ -14,30 +14,9 @@
 #include <sodium.h>
 
 #include "internal.h"
-#include "support/json.h"
+#include "support/bytes.h"
+#include "support/vectors.h"
 #include "support/expect.h"
-
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (b[i] != 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static void hex(uint8_t *out, size_t len, const char *text)
-{
-    size_t n = 0;
-    uint8_t *b = hex_decode(text, &n);
-    assert_non_null(b);
-    assert_int_equal(n, len);
-    memcpy(out, b, len);
-    free(b);
-}
 
 /* SHA-256(lp8(label) || pk)[0..16] */
 static void spec_public_key_id(uint8_t id[16], const uint8_t pk[32])
@@ -77,8 +56,8 @@ static void test_identity_rfc8032(void **state)
 {
     uint8_t seed[32], want_pk[32], pk[32], sk[64], pk2[32], sk2[64];
     (void)state;
-    hex(seed, 32, "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-    hex(want_pk, 32, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    assert_int_equal(hex_decode_exact(seed, 32, "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"), 0);
+    assert_int_equal(hex_decode_exact(want_pk, 32, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"), 0);
     assert_int_equal(cloak_identity_keypair_from_seed(pk, sk, seed), CLOAK_OK);
     assert_memory_equal(pk, want_pk, 32);
     assert_memory_equal(sk, seed, 32);
@@ -489,7 +468,7 @@ static void test_fingerprints(void **state)
     /* A fixed key, so the digits themselves are pinned: the RFC 8032 test 1 public key. */
     {
         uint8_t rfc_pk[32];
-        hex(rfc_pk, 32, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        assert_int_equal(hex_decode_exact(rfc_pk, 32, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"), 0);
         cloak_identity_fingerprint(again, rfc_pk);
         spec_fingerprint(want, rfc_pk);
         assert_string_equal(again, want);
@@ -575,19 +554,19 @@ static void test_encryption_rfc9180(void **state)
 {
     static const char *const roles[][3] = {{"ikmR", "skRm", "pkRm"}, {"ikmE", "skEm", "pkEm"},
                                            {"ikmS", "skSm", "pkSm"}};
-    json_value *root;
-    const json_value *vectors;
+    json_t *root;
+    const json_t *vectors;
     size_t i, r, checked = 0;
     (void)state;
 
-    root = json_parse_file(vector_path("hpke_rfc9180_x25519_sha256_chacha20poly1305.json"));
+    root = vector_load("hpke_rfc9180_x25519_sha256_chacha20poly1305.json");
     assert_non_null(root);
-    vectors = json_get(root, "vectors");
+    vectors = json_object_get(root, "vectors");
     assert_non_null(vectors);
-    for (i = 0; i < json_len(vectors); i++) {
-        const json_value *v = json_at(vectors, i);
+    for (i = 0; i < json_array_size(vectors); i++) {
+        const json_t *v = json_array_get(vectors, i);
         for (r = 0; r < 3; r++) {
-            const char *ikm_hex = json_str(json_get(v, roles[r][0]));
+            const char *ikm_hex = json_string_value(json_object_get(v, roles[r][0]));
             uint8_t *ikm, want_sk[32], want_pk[32], pk[32], sk[32];
             size_t ikm_len;
             if (ikm_hex == NULL) {
@@ -595,8 +574,8 @@ static void test_encryption_rfc9180(void **state)
             }
             ikm = hex_decode(ikm_hex, &ikm_len);
             assert_non_null(ikm);
-            hex(want_sk, 32, json_str(json_get(v, roles[r][1])));
-            hex(want_pk, 32, json_str(json_get(v, roles[r][2])));
+            assert_int_equal(hex_decode_exact(want_sk, 32, json_string_value(json_object_get(v, roles[r][1]))), 0);
+            assert_int_equal(hex_decode_exact(want_pk, 32, json_string_value(json_object_get(v, roles[r][2]))), 0);
             assert_int_equal(cloak_encryption_keypair_from_seed(pk, sk, ikm, ikm_len), CLOAK_OK);
             assert_memory_equal(sk, want_sk, 32);
             assert_memory_equal(pk, want_pk, 32);
@@ -604,7 +583,7 @@ static void test_encryption_rfc9180(void **state)
             checked++;
         }
     }
-    json_free(root);
+    json_decref(root);
     /* Four modes: R and E in each, S in the two auth modes. */
     assert_true(checked >= 10);
 }

@@ -26,8 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "argon2_hooks.h"
 #include "cloak.h"
+#include "support/argon2_watch.h"
+#include "support/bytes.h"
 #include "support/expect.h"
 
 #define M_MIN CLOAK_PASSWORD_MEMORY_KIB_MIN
@@ -38,28 +39,6 @@
 #define P_MAX CLOAK_PASSWORD_PARALLELISM_MAX
 #define RECORD_LEN CLOAK_PASSWORD_RECORDBYTES
 #define KEY_LEN CLOAK_KEYBYTES
-
-/* ----------------------------------------------------------------------------------------------
- * Hooks (strong definitions replacing src/argon2.c's weak no-ops)
- * -------------------------------------------------------------------------------------------- */
-static size_t allocations;
-static size_t releases;
-static size_t last_allocated_len;
-static size_t last_released_len;
-static int last_released_all_zero;
-
-void cloak__argon2_hook_allocated(size_t len)
-{
-    allocations++;
-    last_allocated_len = len;
-}
-
-void cloak__argon2_hook_released(const uint8_t *memory, size_t len)
-{
-    releases++;
-    last_released_len = len;
-    last_released_all_zero = sodium_is_zero(memory, len);
-}
 
 /* ----------------------------------------------------------------------------------------------
  * Fixtures
@@ -73,11 +52,6 @@ static const uint8_t salt0[CLOAK_PASSWORD_SALTBYTES] = {0x00, 0x01, 0x02, 0x03, 
 static uint8_t base_record[RECORD_LEN];
 static uint8_t base_master[KEY_LEN];
 static uint8_t base_login[KEY_LEN];
-
-static int is_zero(const uint8_t *p, size_t n)
-{
-    return sodium_is_zero(p, n);
-}
 
 /* A record written byte by byte, bypassing the encoder (which refuses out-of-bounds values). */
 static void raw_record(uint8_t out[RECORD_LEN], uint32_t m, uint32_t t, uint32_t p, const uint8_t salt[16])
@@ -130,18 +104,18 @@ static void reference_derive(uint8_t master[32], uint8_t login[32], const uint8_
 static int derive(uint8_t master[32], uint8_t login[32], const uint8_t *pw, size_t pw_len,
                   const uint8_t *record, size_t record_len)
 {
-    size_t before = allocations;
+    size_t before = argon2_seen.allocations;
     int rc;
     memset(master, 0xAA, KEY_LEN);
     memset(login, 0xAA, KEY_LEN);
     rc = cloak_password_derive(master, login, pw, pw_len, record, record_len);
     if (rc != CLOAK_OK) {
-        assert_true(is_zero(master, KEY_LEN));
-        assert_true(is_zero(login, KEY_LEN));
+        assert_true(all_zero(master, KEY_LEN));
+        assert_true(all_zero(login, KEY_LEN));
         /* Every refusal (bounds, format, password) happens before any memory is taken. */
-        assert_int_equal(allocations, before);
+        assert_int_equal(argon2_seen.allocations, before);
     } else {
-        assert_int_equal(allocations, before + 1);
+        assert_int_equal(argon2_seen.allocations, before + 1);
         assert_memory_not_equal(master, login, KEY_LEN);
     }
     return rc;
@@ -204,7 +178,7 @@ static void test_record_layout_and_round_trip(void **state)
     assert_int_equal(p, 9);
 
     assert_int_equal(cloak_blob_inspect((int[]){0}, salt, record, RECORD_LEN), CLOAK_OK);
-    assert_true(is_zero(salt, 16));
+    assert_true(all_zero(salt, 16));
 }
 
 static void test_record_new(void **state)
@@ -226,7 +200,7 @@ static void test_record_new(void **state)
     assert_int_equal(cloak_password_record_decode(salt_b, &m, &t, &p, b, RECORD_LEN), CLOAK_OK);
     /* Fresh salts: equal only with probability 2^-128. */
     assert_memory_not_equal(salt_a, salt_b, 16);
-    assert_false(is_zero(salt_a, 16));
+    assert_false(all_zero(salt_a, 16));
     assert_memory_equal(a, b, 32);
 }
 
@@ -239,18 +213,18 @@ static void check_params(uint32_t m, uint32_t t, uint32_t p, int expected)
     memset(record, 0xAA, sizeof record);
     assert_int_equal(cloak_password_record_encode(record, salt0, m, t, p), expected);
     if (expected != CLOAK_OK) {
-        assert_true(is_zero(record, sizeof record));
+        assert_true(all_zero(record, sizeof record));
     }
     memset(record, 0xAA, sizeof record);
     assert_int_equal(cloak_password_record_new(record, m, t, p), expected);
     if (expected != CLOAK_OK) {
-        assert_true(is_zero(record, sizeof record));
+        assert_true(all_zero(record, sizeof record));
     }
     raw_record(record, m, t, p, salt0);
     memset(salt, 0xAA, sizeof salt);
     assert_int_equal(cloak_password_record_decode(salt, &dm, &dt, &dp, record, RECORD_LEN), expected);
     if (expected != CLOAK_OK) {
-        assert_true(is_zero(salt, sizeof salt));
+        assert_true(all_zero(salt, sizeof salt));
         assert_int_equal(dm, 0);
         assert_int_equal(dt, 0);
         assert_int_equal(dp, 0);
@@ -300,7 +274,7 @@ static void test_record_null_arguments(void **state)
     assert_int_equal(cloak_password_record_new(NULL, M_MIN, T_MIN, P_MIN), CLOAK_E_BAD_PARAMS);
     memset(record, 0xAA, sizeof record);
     assert_int_equal(cloak_password_record_encode(record, NULL, M_MIN, T_MIN, P_MIN), CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(record, sizeof record));
+    assert_true(all_zero(record, sizeof record));
 
     /* Each output NULL in turn: BAD_PARAMS, the others zeroed. */
     memset(salt, 0xAA, sizeof salt);
@@ -308,21 +282,21 @@ static void test_record_null_arguments(void **state)
     assert_true(m == 0 && t == 0 && p == 0);
     m = t = p = 1;
     assert_int_equal(cloak_password_record_decode(salt, NULL, &t, &p, base_record, RECORD_LEN), CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(salt, sizeof salt) && t == 0 && p == 0);
+    assert_true(all_zero(salt, sizeof salt) && t == 0 && p == 0);
     memset(salt, 0xAA, sizeof salt);
     m = t = p = 1;
     assert_int_equal(cloak_password_record_decode(salt, &m, NULL, &p, base_record, RECORD_LEN), CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(salt, sizeof salt) && m == 0 && p == 0);
+    assert_true(all_zero(salt, sizeof salt) && m == 0 && p == 0);
     memset(salt, 0xAA, sizeof salt);
     m = t = p = 1;
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, NULL, base_record, RECORD_LEN), CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(salt, sizeof salt) && m == 0 && t == 0);
+    assert_true(all_zero(salt, sizeof salt) && m == 0 && t == 0);
 
     /* NULL record: malformed when empty, a programmer error with a length. */
     memset(salt, 0xAA, sizeof salt);
     m = t = p = 1;
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, NULL, 0), CLOAK_E_MALFORMED);
-    assert_true(is_zero(salt, sizeof salt) && m == 0 && t == 0 && p == 0);
+    assert_true(all_zero(salt, sizeof salt) && m == 0 && t == 0 && p == 0);
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, NULL, RECORD_LEN), CLOAK_E_BAD_PARAMS);
     expect_derive_fails(CLOAK_E_MALFORMED, password, PASSWORD_LEN, NULL, 0);
     expect_derive_fails(CLOAK_E_BAD_PARAMS, password, PASSWORD_LEN, NULL, RECORD_LEN);
@@ -374,7 +348,7 @@ static void test_record_tamper_every_byte_decode(void **state)
             m = t = p = 0xAAAAAAAAU;
             assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN), expected);
             if (expected != CLOAK_OK) {
-                assert_true(is_zero(salt, sizeof salt));
+                assert_true(all_zero(salt, sizeof salt));
                 assert_true(m == 0 && t == 0 && p == 0);
                 continue;
             }
@@ -448,7 +422,7 @@ static void test_record_truncate_and_extend(void **state)
         memset(salt, 0xAA, sizeof salt);
         m = t = p = 1;
         assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, base_record, len), CLOAK_E_MALFORMED);
-        assert_true(is_zero(salt, sizeof salt) && m == 0 && t == 0 && p == 0);
+        assert_true(all_zero(salt, sizeof salt) && m == 0 && t == 0 && p == 0);
         expect_derive_fails(CLOAK_E_MALFORMED, password, PASSWORD_LEN, base_record, len);
     }
     memcpy(longer, base_record, RECORD_LEN);
@@ -524,7 +498,7 @@ static void test_derive_bounds(void **state)
     /* m at its maximum: 1 GiB of working memory, once. */
     raw_record(record, M_MAX, T_MIN, P_MAX, salt0);
     assert_int_equal(derive(master, login, password, PASSWORD_LEN, record, RECORD_LEN), CLOAK_OK);
-    assert_int_equal(last_allocated_len, (size_t)M_MAX * 1024U);
+    assert_int_equal(argon2_seen.last_allocated_len, (size_t)M_MAX * 1024U);
 }
 
 static void test_derive_password_length(void **state)
@@ -557,24 +531,24 @@ static void test_derive_output_arguments(void **state)
     memset(key, 0xAA, sizeof key);
     assert_int_equal(cloak_password_derive(NULL, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(key, sizeof key));
+    assert_true(all_zero(key, sizeof key));
     memset(key, 0xAA, sizeof key);
     assert_int_equal(cloak_password_derive(key, NULL, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(key, sizeof key));
+    assert_true(all_zero(key, sizeof key));
     /* One buffer for both keys would hand the caller the login key as its "master key". */
     memset(key, 0xAA, sizeof key);
     assert_int_equal(cloak_password_derive(key, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(key, sizeof key));
+    assert_true(all_zero(key, sizeof key));
     memset(both, 0xAA, sizeof both);
     assert_int_equal(cloak_password_derive(both, both + KEY_LEN / 2, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(both, sizeof both));
+    assert_true(all_zero(both, sizeof both));
     memset(both, 0xAA, sizeof both);
     assert_int_equal(cloak_password_derive(both + KEY_LEN / 2, both, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
-    assert_true(is_zero(both, sizeof both));
+    assert_true(all_zero(both, sizeof both));
 }
 
 static void test_derive_determinism_and_separation(void **state)
@@ -667,7 +641,7 @@ static void test_derive_defaults(void **state)
                                                CLOAK_PASSWORD_ITERATIONS_DEFAULT, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
                      CLOAK_OK);
     assert_int_equal(derive(master, login, password, PASSWORD_LEN, record, RECORD_LEN), CLOAK_OK);
-    assert_int_equal(last_allocated_len, 65536U * 1024U);
+    assert_int_equal(argon2_seen.last_allocated_len, 65536U * 1024U);
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN), CLOAK_OK);
     reference_derive(ref_master, ref_login, password, PASSWORD_LEN, salt, m, t, p);
     assert_memory_equal(master, ref_master, KEY_LEN);
@@ -679,14 +653,14 @@ static void test_working_memory_wiped(void **state)
     uint8_t master[KEY_LEN], login[KEY_LEN];
     (void)state;
 
-    allocations = releases = 0;
-    last_released_all_zero = 0;
+    argon2_seen.allocations = argon2_seen.releases = 0;
+    argon2_seen.last_released_all_zero = 0;
     assert_int_equal(derive(master, login, password, PASSWORD_LEN, base_record, RECORD_LEN), CLOAK_OK);
-    assert_int_equal(allocations, 1);
-    assert_int_equal(releases, 1);
-    assert_int_equal(last_allocated_len, (size_t)M_MIN * 1024U);
-    assert_int_equal(last_released_len, (size_t)M_MIN * 1024U);
-    assert_true(last_released_all_zero);
+    assert_int_equal(argon2_seen.allocations, 1);
+    assert_int_equal(argon2_seen.releases, 1);
+    assert_int_equal(argon2_seen.last_allocated_len, (size_t)M_MIN * 1024U);
+    assert_int_equal(argon2_seen.last_released_len, (size_t)M_MIN * 1024U);
+    assert_true(argon2_seen.last_released_all_zero);
 }
 
 /* CLOAK_E_NOMEM through the public API: a child process whose address space cannot hold 1 GiB
@@ -725,15 +699,15 @@ static int nomem_child(void)
     raw_record(record, M_MAX, T_MIN, P_MIN, salt0);
     memset(master, 0xAA, sizeof master);
     memset(login, 0xAA, sizeof login);
-    allocations = 0;
+    argon2_seen.allocations = 0;
     rc = cloak_password_derive(master, login, password, PASSWORD_LEN, record, RECORD_LEN);
     if (rc != CLOAK_E_NOMEM) {
         return 10;
     }
-    if (!is_zero(master, sizeof master) || !is_zero(login, sizeof login)) {
+    if (!all_zero(master, sizeof master) || !all_zero(login, sizeof login)) {
         return 11;
     }
-    return allocations == 0 ? 0 : 12;
+    return argon2_seen.allocations == 0 ? 0 : 12;
 }
 
 static void test_derive_nomem(void **state)

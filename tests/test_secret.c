@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cloak.h"
+#include "support/bytes.h"
 #include "support/expect.h"
 
 #define OVER CLOAK_SECRET_OVERHEADBYTES
@@ -36,25 +37,9 @@ typedef struct fixture {
     cloak_vault other;   /* key, another vault id */
 } fixture;
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc |= p[i];
-    }
-    return acc == 0;
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n == 0 ? 1 : n);
-    assert_non_null(p);
-    return p;
-}
-
 static int setup(void **state)
 {
-    fixture *f = xmalloc(sizeof *f);
+    fixture *f = test_alloc(sizeof *f);
     if (cloak_init() != CLOAK_OK) {
         free(f);
         return -1;
@@ -97,7 +82,7 @@ static size_t seal_ok(const cloak_vault *v, uint8_t *sealed, size_t cap, const u
 static void open_fails(const cloak_vault *v, size_t cap, const uint8_t *name, size_t name_len, const uint8_t *ctx,
                        size_t ctx_len, const uint8_t *sealed, size_t sealed_len, int expect)
 {
-    uint8_t *out = xmalloc(cap);
+    uint8_t *out = test_alloc(cap);
     size_t out_len = 777;
     memset(out, DIRTY, cap);
     assert_int_equal(cloak_secret_open(v, out, cap, &out_len, name, name_len, ctx, ctx_len, sealed, sealed_len),
@@ -112,7 +97,7 @@ static void open_expect(const cloak_vault *v, const uint8_t *name, size_t name_l
                         size_t value_len)
 {
     size_t cap = cloak_secret_opened_len(sealed_len);
-    uint8_t *out = xmalloc(cap);
+    uint8_t *out = test_alloc(cap);
     size_t out_len = 777;
     assert_int_equal(cap, value_len);
     assert_int_equal(cloak_secret_open(v, out, cap, &out_len, name, name_len, ctx, ctx_len, sealed, sealed_len),
@@ -141,8 +126,8 @@ static void test_round_trip_lengths(void **state)
     static const size_t lens[] = {0, 1, 64, 1024, 65536};
     for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         const size_t n = lens[k];
-        uint8_t *value = xmalloc(n);
-        uint8_t *sealed = xmalloc(n + OVER);
+        uint8_t *value = test_alloc(n);
+        uint8_t *sealed = test_alloc(n + OVER);
         randombytes_buf(value, n);
         const size_t len = seal_ok(&f->vault, sealed, n + OVER, NAME, NAME_LEN, CTX, CTX_LEN, value, n);
         assert_int_equal(cloak_secret_opened_len(len), n);
@@ -525,7 +510,7 @@ static void test_overlap(void **state)
 static void reseal_fails(const cloak_vault *from, const cloak_vault *to, size_t cap, const uint8_t *name,
                          size_t name_len, const uint8_t *sealed, size_t sealed_len, int expect)
 {
-    uint8_t *out = xmalloc(cap);
+    uint8_t *out = test_alloc(cap);
     size_t out_len = 777;
     memset(out, DIRTY, cap);
     assert_int_equal(cloak_secret_reseal(from, to, out, cap, &out_len, name, name_len, CTX, CTX_LEN, sealed,

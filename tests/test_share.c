@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cloak.h"
+#include "support/bytes.h"
 #include "support/expect.h"
 
 #define SB CLOAK_SHAREBYTES
@@ -38,15 +39,6 @@ typedef struct fixture {
 } fixture;
 
 /* Low-order X25519 points (and non-canonical encodings of them): each gives an all-zero agreement. */
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc |= p[i];
-    }
-    return acc == 0;
-}
 
 static void member_new(member *m)
 {

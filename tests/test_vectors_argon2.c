@@ -26,52 +26,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "argon2_hooks.h"
 #include "internal.h"
-#include "support/json.h"
+#include "support/argon2_watch.h"
+#include "support/bytes.h"
+#include "support/vectors.h"
 
 #define VECTOR_COUNT 9U
 
 /* ----------------------------------------------------------------------------------------------
- * Hooks: strong definitions replacing the weak no-ops of src/argon2.c.
- * -------------------------------------------------------------------------------------------- */
-static size_t allocations;
-static size_t releases;
-static size_t last_allocated_len;
-static size_t last_released_len;
-static int last_released_all_zero;
-
-void cloak__argon2_hook_allocated(size_t len)
-{
-    allocations++;
-    last_allocated_len = len;
-}
-
-void cloak__argon2_hook_released(const uint8_t *memory, size_t len)
-{
-    releases++;
-    last_released_len = len;
-    last_released_all_zero = sodium_is_zero(memory, len);
-}
-
-static void hooks_reset(void)
-{
-    allocations = 0;
-    releases = 0;
-    last_allocated_len = 0;
-    last_released_len = 0;
-    last_released_all_zero = 0;
-}
-
-static int is_zero(const uint8_t *p, size_t n)
-{
-    return sodium_is_zero(p, n);
-}
-
-/* ----------------------------------------------------------------------------------------------
  * Vectors
  * -------------------------------------------------------------------------------------------- */
-static json_value *vectors_doc;
+static json_t *vectors_doc;
 
 static int load_vectors(void **state)
 {
@@ -79,61 +44,61 @@ static int load_vectors(void **state)
     if (cloak_init() != 0) {
         return -1;
     }
-    vectors_doc = json_parse_file(vector_path("argon2id.json"));
+    vectors_doc = vector_load("argon2id.json");
     return vectors_doc == NULL ? -1 : 0;
 }
 
 static int free_vectors(void **state)
 {
     (void)state;
-    json_free(vectors_doc);
+    json_decref(vectors_doc);
     vectors_doc = NULL;
     return 0;
 }
 
-static const json_value *vector_at(size_t i)
+static const json_t *vector_at(size_t i)
 {
-    const json_value *list = json_get(vectors_doc, "vectors");
+    const json_t *list = json_object_get(vectors_doc, "vectors");
     assert_non_null(list);
-    assert_int_equal(json_type_of(list), JSON_ARRAY);
-    assert_true(i < json_len(list));
-    return json_at(list, i);
+    assert_true(json_is_array(list));
+    assert_true(i < json_array_size(list));
+    return json_array_get(list, i);
 }
 
 /* A byte-string field: `name` in hex, or `name_utf8` as text; absent gives (NULL, 0). */
-static uint8_t *field_bytes(const json_value *v, const char *name, size_t *len)
+static uint8_t *field_bytes(const json_t *v, const char *name, size_t *len)
 {
     char utf8_name[64];
-    const json_value *f = json_get(v, name);
+    const json_t *f = json_object_get(v, name);
     uint8_t *out;
 
     *len = 0;
     if (f != NULL) {
-        assert_int_equal(json_type_of(f), JSON_STRING);
-        out = hex_decode(json_str(f), len);
+        assert_true(json_is_string(f));
+        out = hex_decode(json_string_value(f), len);
         assert_non_null(out);
         return out;
     }
     snprintf(utf8_name, sizeof utf8_name, "%s_utf8", name);
-    f = json_get(v, utf8_name);
+    f = json_object_get(v, utf8_name);
     if (f == NULL) {
         return NULL;
     }
-    assert_int_equal(json_type_of(f), JSON_STRING);
-    *len = strlen(json_str(f));
+    assert_true(json_is_string(f));
+    *len = strlen(json_string_value(f));
     out = malloc(*len + 1);
     assert_non_null(out);
-    memcpy(out, json_str(f), *len + 1);
+    memcpy(out, json_string_value(f), *len + 1);
     return out;
 }
 
-static uint32_t field_u32(const json_value *v, const char *name)
+static uint32_t field_u32(const json_t *v, const char *name)
 {
-    const json_value *f = json_get(v, name);
+    const json_t *f = json_object_get(v, name);
     double d;
     assert_non_null(f);
-    assert_int_equal(json_type_of(f), JSON_NUMBER);
-    d = json_num(f);
+    assert_true(json_is_number(f));
+    d = json_number_value(f);
     assert_true(d >= 0 && d <= 4294967295.0 && d == (double)(uint32_t)d);
     return (uint32_t)d;
 }
@@ -141,13 +106,13 @@ static uint32_t field_u32(const json_value *v, const char *name)
 static void test_vector_count(void **state)
 {
     (void)state;
-    assert_int_equal(json_len(json_get(vectors_doc, "vectors")), VECTOR_COUNT);
+    assert_int_equal(json_array_size(json_object_get(vectors_doc, "vectors")), VECTOR_COUNT);
 }
 
 static void run_vector(size_t index)
 {
-    const json_value *v = vector_at(index);
-    const char *name = json_str(json_get(v, "name"));
+    const json_t *v = vector_at(index);
+    const char *name = json_string_value(json_object_get(v, "name"));
     size_t password_len, salt_len, secret_len, ad_len, tag_len;
     uint8_t *password = field_bytes(v, "password", &password_len);
     uint8_t *salt = field_bytes(v, "salt", &salt_len);
@@ -172,7 +137,7 @@ static void run_vector(size_t index)
 
     print_message("# %s: t=%u m=%u KiB p=%u\n", name, t, m, p);
     memset(out, 0xAA, sizeof out);
-    hooks_reset();
+    argon2_seen_reset();
     assert_int_equal(cloak__argon2id(out, tag_len, password, password_len, salt, salt_len, secret, secret_len,
                                      ad, ad_len, m, t, p),
                      CLOAK_OK);
@@ -184,10 +149,10 @@ static void run_vector(size_t index)
     /* The password is the caller's: never cleared (no ARGON2_FLAG_CLEAR_PASSWORD). */
     assert_memory_equal(password, password_copy, password_len);
     /* One block of working memory, released wiped. */
-    assert_int_equal(allocations, 1);
-    assert_int_equal(releases, 1);
-    assert_int_equal(last_released_len, last_allocated_len);
-    assert_true(last_released_all_zero);
+    assert_int_equal(argon2_seen.allocations, 1);
+    assert_int_equal(argon2_seen.releases, 1);
+    assert_int_equal(argon2_seen.last_released_len, argon2_seen.last_allocated_len);
+    assert_true(argon2_seen.last_released_all_zero);
 
     free(password_copy);
     free(password);
@@ -232,7 +197,7 @@ static void expect_rc(int expected, const uint8_t *password, size_t password_len
                                      ad, ad_len, m, t, p),
                      expected);
     if (expected != CLOAK_OK) {
-        assert_true(is_zero(out, out_len));
+        assert_true(all_zero(out, out_len));
     }
 }
 
@@ -241,11 +206,11 @@ static void test_bad_params(void **state)
     uint8_t out[32];
     (void)state;
 
-    hooks_reset();
+    argon2_seen_reset();
     /* A valid baseline first, so each case below differs in one thing only. */
     expect_rc(CLOAK_OK, pw, sizeof pw, salt16, sizeof salt16, NULL, 0, NULL, 0, 64, 1, 1, 32);
-    assert_int_equal(allocations, 1);
-    hooks_reset();
+    assert_int_equal(argon2_seen.allocations, 1);
+    argon2_seen_reset();
 
     assert_int_equal(cloak__argon2id(NULL, 32, pw, sizeof pw, salt16, 16, NULL, 0, NULL, 0, 64, 1, 1),
                      CLOAK_E_BAD_PARAMS);
@@ -282,8 +247,8 @@ static void test_bad_params(void **state)
                          CLOAK_E_BAD_PARAMS);
     }
     /* The 4 successful cases since the reset allocated once each; no failure allocated anything. */
-    assert_int_equal(allocations, 4);
-    assert_int_equal(releases, 4);
+    assert_int_equal(argon2_seen.allocations, 4);
+    assert_int_equal(argon2_seen.releases, 4);
 }
 
 /* Secret and associated data change the output; a NULL secret/ad equals an empty one. */
@@ -313,13 +278,13 @@ static void test_working_memory_wiped(void **state)
     uint8_t out[32];
     (void)state;
 
-    hooks_reset();
+    argon2_seen_reset();
     assert_int_equal(cloak__argon2id(out, 32, pw, 8, salt16, 16, NULL, 0, NULL, 0, 256, 2, 2), CLOAK_OK);
-    assert_int_equal(allocations, 1);
-    assert_int_equal(releases, 1);
-    assert_int_equal(last_allocated_len, 256U * 1024U);
-    assert_int_equal(last_released_len, 256U * 1024U);
-    assert_true(last_released_all_zero);
+    assert_int_equal(argon2_seen.allocations, 1);
+    assert_int_equal(argon2_seen.releases, 1);
+    assert_int_equal(argon2_seen.last_allocated_len, 256U * 1024U);
+    assert_int_equal(argon2_seen.last_released_len, 256U * 1024U);
+    assert_true(argon2_seen.last_released_all_zero);
 }
 
 /*
@@ -372,15 +337,15 @@ static int nomem_body(void)
     uint8_t out[32];
     int rc;
     memset(out, 0xAA, sizeof out);
-    hooks_reset();
+    argon2_seen_reset();
     rc = cloak__argon2id(out, 32, pw, 8, salt16, 16, NULL, 0, NULL, 0, 65536, 1, 1);
     if (rc != CLOAK_E_NOMEM) {
         return 10;
     }
-    if (!is_zero(out, sizeof out)) {
+    if (!all_zero(out, sizeof out)) {
         return 11;
     }
-    return allocations == 0 && releases == 0 ? 0 : 12;
+    return argon2_seen.allocations == 0 && argon2_seen.releases == 0 ? 0 : 12;
 }
 
 static void test_nomem(void **state)
@@ -405,18 +370,18 @@ static int thread_fail_body(void)
         return 25;
     }
     memset(out, 0xAA, sizeof out);
-    hooks_reset();
+    argon2_seen_reset();
     rc = cloak__argon2id(out, 32, pw, 8, salt16, 16, NULL, 0, NULL, 0, 16384, 1, 4);
     if (rc != CLOAK_E_INTERNAL) {
         return rc == CLOAK_OK ? 20 : 21;
     }
-    if (!is_zero(out, sizeof out)) {
+    if (!all_zero(out, sizeof out)) {
         return 22;
     }
-    if (allocations != 1 || releases != 1 || last_released_len != 16384U * 1024U) {
+    if (argon2_seen.allocations != 1 || argon2_seen.releases != 1 || argon2_seen.last_released_len != 16384U * 1024U) {
         return 23;
     }
-    return last_released_all_zero ? 0 : 24;
+    return argon2_seen.last_released_all_zero ? 0 : 24;
 }
 
 static void test_thread_failure(void **state)

@@ -1,7 +1,7 @@
 /*
  * Wycheproof vectors (tests/vectors/wycheproof, schema v1) through libcloak's own primitive layers:
  * HKDF and HMAC (hkdf.c), ChaCha20-Poly1305 and XChaCha20-Poly1305 (aead.c), Ed25519 and X25519
- * (dh.c). Every case of every file is processed and counted; a file whose count differs from its
+ * (sign.c and dh.c). Every case of every file is processed and counted; a file whose count differs from its
  * numberOfTests fails, so nothing is skipped silently. A final group checks the edges of those
  * layers that the vectors do not reach (in-place use, bounds, labelled signatures, key ids).
  */
@@ -18,7 +18,8 @@
 #include <sodium.h>
 
 #include "internal.h"
-#include "support/json.h"
+#include "support/bytes.h"
+#include "support/vectors.h"
 
 typedef enum expect { EXPECT_VALID, EXPECT_INVALID, EXPECT_ACCEPTABLE } expect;
 
@@ -32,38 +33,38 @@ typedef struct tally {
 
 /* A vector file with its case count cross-checked: the declared numberOfTests must equal the
  * number of cases in the groups. */
-static json_value *load(const char *file, tally *t)
+static json_t *load(const char *file, tally *t)
 {
     char rel[256];
     size_t declared, listed = 0;
-    json_value *root;
-    const json_value *groups;
+    json_t *root;
+    const json_t *groups;
 
     memset(t, 0, sizeof *t);
     t->file = file;
     snprintf(rel, sizeof rel, "wycheproof/%s", file);
-    root = json_parse_file(vector_path(rel));
+    root = vector_load(rel);
     if (root == NULL) {
         fail_msg("%s: cannot parse", file);
     }
-    groups = json_get(root, "testGroups");
-    assert_int_equal(json_type_of(groups), JSON_ARRAY);
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *tests = json_get(json_at(groups, g), "tests");
-        assert_int_equal(json_type_of(tests), JSON_ARRAY);
-        listed += json_len(tests);
+    groups = json_object_get(root, "testGroups");
+    assert_true(json_is_array(groups));
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *tests = json_object_get(json_array_get(groups, g), "tests");
+        assert_true(json_is_array(tests));
+        listed += json_array_size(tests);
     }
-    assert_int_equal(json_type_of(json_get(root, "numberOfTests")), JSON_NUMBER);
-    declared = (size_t)json_num(json_get(root, "numberOfTests"));
+    assert_true(json_is_number(json_object_get(root, "numberOfTests")));
+    declared = (size_t)json_number_value(json_object_get(root, "numberOfTests"));
     if (declared != listed) {
         fail_msg("%s: numberOfTests %zu but %zu cases listed", file, declared, listed);
     }
     return root;
 }
 
-static void finish(const tally *t, const json_value *root)
+static void finish(const tally *t, const json_t *root)
 {
-    size_t declared = (size_t)json_num(json_get(root, "numberOfTests"));
+    size_t declared = (size_t)json_number_value(json_object_get(root, "numberOfTests"));
     printf("# %s: %zu cases: %zu valid, %zu invalid, %zu acceptable\n", t->file, t->done, t->valid,
            t->invalid, t->acceptable);
     if (t->done != declared || t->valid + t->invalid + t->acceptable != declared) {
@@ -71,9 +72,9 @@ static void finish(const tally *t, const json_value *root)
     }
 }
 
-static expect result_of(const json_value *tc, tally *t)
+static expect result_of(const json_t *tc, tally *t)
 {
-    const char *r = json_str(json_get(tc, "result"));
+    const char *r = json_string_value(json_object_get(tc, "result"));
     assert_non_null(r);
     if (strcmp(r, "valid") == 0) {
         t->valid++;
@@ -91,14 +92,14 @@ static expect result_of(const json_value *tc, tally *t)
     return EXPECT_INVALID;
 }
 
-static int tc_id(const json_value *tc)
+static int tc_id(const json_t *tc)
 {
-    return (int)json_num(json_get(tc, "tcId"));
+    return (int)json_number_value(json_object_get(tc, "tcId"));
 }
 
-static uint8_t *hex_field(const json_value *obj, const char *field, size_t *len)
+static uint8_t *hex_field(const json_t *obj, const char *field, size_t *len)
 {
-    const char *s = json_str(json_get(obj, field));
+    const char *s = json_string_value(json_object_get(obj, field));
     uint8_t *b;
     if (s == NULL) {
         fail_msg("missing string field %s", field);
@@ -108,23 +109,6 @@ static uint8_t *hex_field(const json_value *obj, const char *field, size_t *len)
         fail_msg("bad hex in field %s", field);
     }
     return b;
-}
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc |= p[i];
-    }
-    return acc == 0;
-}
-
-/* malloc that never returns NULL and gives distinct pointers for length 0. */
-static uint8_t *alloc_bytes(size_t n)
-{
-    uint8_t *p = malloc(n == 0 ? 1 : n);
-    assert_non_null(p);
-    return p;
 }
 
 #define CASE_CHECK(cond, t, tc)                                                                                \
@@ -139,22 +123,22 @@ static uint8_t *alloc_bytes(size_t n)
 static void test_hkdf_sha256(void **state)
 {
     tally t;
-    json_value *root = load("hkdf_sha256_test.json", &t);
-    const json_value *groups = json_get(root, "testGroups");
+    json_t *root = load("hkdf_sha256_test.json", &t);
+    const json_t *groups = json_object_get(root, "testGroups");
     (void)state;
 
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *tests = json_get(json_at(groups, g), "tests");
-        for (size_t i = 0; i < json_len(tests); i++) {
-            const json_value *tc = json_at(tests, i);
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *tests = json_object_get(json_array_get(groups, g), "tests");
+        for (size_t i = 0; i < json_array_size(tests); i++) {
+            const json_t *tc = json_array_get(tests, i);
             expect e = result_of(tc, &t);
             size_t ikm_len, salt_len, info_len, okm_len;
             uint8_t *ikm = hex_field(tc, "ikm", &ikm_len);
             uint8_t *salt = hex_field(tc, "salt", &salt_len);
             uint8_t *info = hex_field(tc, "info", &info_len);
             uint8_t *okm = hex_field(tc, "okm", &okm_len);
-            size_t size = (size_t)json_num(json_get(tc, "size"));
-            uint8_t *out = alloc_bytes(size);
+            size_t size = (size_t)json_number_value(json_object_get(tc, "size"));
+            uint8_t *out = test_alloc(size);
             uint8_t prk[CLOAK_HASHBYTES];
             int rc;
 
@@ -179,24 +163,24 @@ static void test_hkdf_sha256(void **state)
         }
     }
     finish(&t, root);
-    json_free(root);
+    json_decref(root);
 }
 
 static void test_hmac_sha256(void **state)
 {
     tally t;
-    json_value *root = load("hmac_sha256_test.json", &t);
-    const json_value *groups = json_get(root, "testGroups");
+    json_t *root = load("hmac_sha256_test.json", &t);
+    const json_t *groups = json_object_get(root, "testGroups");
     (void)state;
 
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *group = json_at(groups, g);
-        const json_value *tests = json_get(group, "tests");
-        size_t tag_size = (size_t)json_num(json_get(group, "tagSize")) / 8;
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *group = json_array_get(groups, g);
+        const json_t *tests = json_object_get(group, "tests");
+        size_t tag_size = (size_t)json_number_value(json_object_get(group, "tagSize")) / 8;
 
         assert_true(tag_size >= 1 && tag_size <= CLOAK_HASHBYTES);
-        for (size_t i = 0; i < json_len(tests); i++) {
-            const json_value *tc = json_at(tests, i);
+        for (size_t i = 0; i < json_array_size(tests); i++) {
+            const json_t *tc = json_array_get(tests, i);
             expect e = result_of(tc, &t);
             size_t key_len, msg_len, tag_len;
             uint8_t *key = hex_field(tc, "key", &key_len);
@@ -227,7 +211,7 @@ static void test_hmac_sha256(void **state)
         }
     }
     finish(&t, root);
-    json_free(root);
+    json_decref(root);
 }
 
 typedef void (*seal_fn)(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad, size_t ad_len,
@@ -262,18 +246,18 @@ static int open_c(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
 static void run_aead_file(const char *file, size_t nonce_bytes, seal_fn seal, open_fn open)
 {
     tally t;
-    json_value *root = load(file, &t);
-    const json_value *groups = json_get(root, "testGroups");
+    json_t *root = load(file, &t);
+    const json_t *groups = json_object_get(root, "testGroups");
     size_t wrong_nonce = 0;
 
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *group = json_at(groups, g);
-        const json_value *tests = json_get(group, "tests");
-        size_t iv_size = (size_t)json_num(json_get(group, "ivSize")) / 8;
-        size_t key_size = (size_t)json_num(json_get(group, "keySize")) / 8;
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *group = json_array_get(groups, g);
+        const json_t *tests = json_object_get(group, "tests");
+        size_t iv_size = (size_t)json_number_value(json_object_get(group, "ivSize")) / 8;
+        size_t key_size = (size_t)json_number_value(json_object_get(group, "keySize")) / 8;
 
-        for (size_t i = 0; i < json_len(tests); i++) {
-            const json_value *tc = json_at(tests, i);
+        for (size_t i = 0; i < json_array_size(tests); i++) {
+            const json_t *tc = json_array_get(tests, i);
             expect e = result_of(tc, &t);
             size_t key_len, iv_len, aad_len, msg_len, ct_len, tag_len, sealed_len;
             uint8_t *key = hex_field(tc, "key", &key_len);
@@ -292,10 +276,10 @@ static void run_aead_file(const char *file, size_t nonce_bytes, seal_fn seal, op
                 uint8_t *expected, *sealed, *opened, *inplace;
 
                 sealed_len = ct_len + tag_len;
-                expected = alloc_bytes(sealed_len);
-                sealed = alloc_bytes(sealed_len);
-                opened = alloc_bytes(sealed_len);
-                inplace = alloc_bytes(sealed_len);
+                expected = test_alloc(sealed_len);
+                sealed = test_alloc(sealed_len);
+                opened = test_alloc(sealed_len);
+                inplace = test_alloc(sealed_len);
                 memcpy(expected, ct, ct_len);
                 memcpy(expected + ct_len, tag, tag_len);
 
@@ -338,7 +322,7 @@ static void run_aead_file(const char *file, size_t nonce_bytes, seal_fn seal, op
     }
     printf("# %s: %zu cases rejected for their nonce or key size\n", file, wrong_nonce);
     finish(&t, root);
-    json_free(root);
+    json_decref(root);
 }
 
 static void test_chacha20_poly1305(void **state)
@@ -356,20 +340,20 @@ static void test_xchacha20_poly1305(void **state)
 static void test_ed25519(void **state)
 {
     tally t;
-    json_value *root = load("ed25519_test.json", &t);
-    const json_value *groups = json_get(root, "testGroups");
+    json_t *root = load("ed25519_test.json", &t);
+    const json_t *groups = json_object_get(root, "testGroups");
     size_t wrong_length = 0;
     (void)state;
 
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *group = json_at(groups, g);
-        const json_value *tests = json_get(group, "tests");
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *group = json_array_get(groups, g);
+        const json_t *tests = json_object_get(group, "tests");
         size_t pk_len;
-        uint8_t *pk = hex_field(json_get(group, "publicKey"), "pk", &pk_len);
+        uint8_t *pk = hex_field(json_object_get(group, "publicKey"), "pk", &pk_len);
 
         assert_int_equal(pk_len, 32);
-        for (size_t i = 0; i < json_len(tests); i++) {
-            const json_value *tc = json_at(tests, i);
+        for (size_t i = 0; i < json_array_size(tests); i++) {
+            const json_t *tc = json_array_get(tests, i);
             expect e = result_of(tc, &t);
             size_t msg_len, sig_len;
             uint8_t *msg = hex_field(tc, "msg", &msg_len);
@@ -392,21 +376,21 @@ static void test_ed25519(void **state)
     }
     printf("# ed25519_test.json: %zu signatures rejected for their length\n", wrong_length);
     finish(&t, root);
-    json_free(root);
+    json_decref(root);
 }
 
 static void test_x25519(void **state)
 {
     tally t;
-    json_value *root = load("x25519_test.json", &t);
-    const json_value *groups = json_get(root, "testGroups");
+    json_t *root = load("x25519_test.json", &t);
+    const json_t *groups = json_object_get(root, "testGroups");
     size_t zero_shared = 0;
     (void)state;
 
-    for (size_t g = 0; g < json_len(groups); g++) {
-        const json_value *tests = json_get(json_at(groups, g), "tests");
-        for (size_t i = 0; i < json_len(tests); i++) {
-            const json_value *tc = json_at(tests, i);
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        const json_t *tests = json_object_get(json_array_get(groups, g), "tests");
+        for (size_t i = 0; i < json_array_size(tests); i++) {
+            const json_t *tc = json_array_get(tests, i);
             expect e = result_of(tc, &t);
             size_t pub_len, priv_len, shared_len;
             uint8_t *pub = hex_field(tc, "public", &pub_len);
@@ -440,7 +424,7 @@ static void test_x25519(void **state)
     printf("# x25519_test.json: %zu all-zero shared secrets refused\n", zero_shared);
     assert_int_equal(zero_shared, 31);
     finish(&t, root);
-    json_free(root);
+    json_decref(root);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "support/bytes.h"
 #include "support/expect.h"
 
 #define W CLOAK_WRAPPED_KEYBYTES
@@ -33,18 +34,6 @@ static const kind kinds[3] = {
     {CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY, cloak_encryption_wrap, cloak_encryption_unwrap, 32},
     {CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, cloak_service_account_wrap, cloak_service_account_unwrap, 32},
 };
-
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (b[i] != 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* HKDF-Expand(prk, info, L) for L <= 32: the first L bytes of HMAC(prk, info || 0x01). */
 static void spec_expand(uint8_t *out, size_t len, const uint8_t key[32], const char *info)

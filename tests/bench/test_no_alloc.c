@@ -1,5 +1,5 @@
 /*
- * No heap allocation in any operation but password derivation (issue 5), counted rather than
+ * No heap allocation in any operation but password derivation, counted rather than
  * trusted: this executable defines glibc's allocation functions itself, so every allocation made by
  * any code in the process (libcloak.so, libsodium, libargon2, libc's own internal callers) goes
  * through them, and they count while a flag is set before forwarding to glibc's allocator

@@ -1,5 +1,5 @@
 /*
- * Concurrency (issue 4, item 4): cloak.h promises that every function is thread-safe and
+ * Concurrency: cloak.h promises that every function is thread-safe and
  * re-entrant, and that a vault state (and a verified batch reader) may serve many threads at once.
  *
  * One set of inputs is made once and shared read-only by every thread: key pairs, the master key,

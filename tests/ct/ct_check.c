@@ -1,5 +1,5 @@
 /*
- * Constant-time check (issue 4, item 2), run under valgrind memcheck by tests/ct/meson.build.
+ * Constant-time check, run under valgrind memcheck by tests/ct/meson.build.
  *
  * Every secret input of an operation (private keys and seeds, master and vault keys, passwords,
  * plaintexts, secret names, and everything libsodium's random source hands the library, which

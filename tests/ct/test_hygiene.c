@@ -1,5 +1,5 @@
 /*
- * Secret hygiene (issue 4, item 7), what the other tests do not already show:
+ * Secret hygiene, what the other tests do not already show:
  *
  * 1. Caller-owned states. Every state that held keys (cloak_vault, a batch writer and reader,
  *    cloak_hpke_context) is all zero after its wipe function, after cloak_batch_finish (success and
@@ -43,6 +43,7 @@
 
 #include "cloak.h"
 #include "internal.h"
+#include "support/bytes.h"
 
 /* The stack scan needs frames as the compiler lays them out for a normal build. A sanitizer's
  * instrumentation moves locals (ASan's redzones) and adds register pressure: with gcc 12 and ASan,
@@ -62,18 +63,6 @@
 #endif
 
 #define FILL 0xA5U
-
-static int all_zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint8_t acc = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        acc |= b[i];
-    }
-    return acc == 0;
-}
 
 /* ------------------------------------------------------------------------------------------------
  * Fixture

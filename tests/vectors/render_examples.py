@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Renders docs/protocol-examples.md from tests/vectors/libcloak.json (standard library only).
+
+    python3 tests/vectors/render_examples.py            # writes docs/protocol-examples.md
+    python3 tests/vectors/render_examples.py --check    # fails if the committed file differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import sys
+from typing import Any, Dict, List
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VECTORS = os.path.join(HERE, "libcloak.json")
+EXAMPLES = os.path.join(ROOT, "docs", "protocol-examples.md")
+
+
+class Document:
+    def __init__(self, cases: List[Dict[str, Any]]) -> None:
+        self.by_name = {c["name"]: c for c in cases}
+        self.parts: List[str] = []
+
+    def case(self, name: str) -> Dict[str, Any]:
+        case = self.by_name.get(name)
+        if case is None:
+            raise SystemExit("render_examples.py: libcloak.json has no case %r" % name)
+        if case["expect"] != "ok":
+            raise SystemExit("render_examples.py: case %r is a failure case" % name)
+        return case
+
+    def value(self, name: str, where: str, key: str) -> Any:
+        return self.case(name)[where][key]
+
+    def text(self, s: str) -> None:
+        self.parts.append(s + "\n\n")
+
+    def hex(self, label: str, hex_value: str) -> None:
+        lines = [hex_value[i:i + 64] for i in range(0, len(hex_value), 64)] or [""]
+        self.parts.append("%s (%d bytes):\n\n    %s\n\n" % (label, len(hex_value) // 2, "\n    ".join(lines)))
+
+    def code(self, label: str, text: str) -> None:
+        self.parts.append("%s:\n\n    %s\n\n" % (label, text))
+
+
+def ascii_of(hex_value: str) -> str:
+    return bytes.fromhex(hex_value).decode("ascii")
+
+
+def render(vectors: Dict[str, Any]) -> str:
+    cases = vectors["cases"]
+    d = Document(cases)
+    d.text("# libcloak protocol: worked examples")
+    d.text("Rendered from `tests/vectors/libcloak.json` by `tests/vectors/render_examples.py`; do not edit by\n"
+           "hand. The vectors are produced by an implementation written from [protocol.md](protocol.md)\n"
+           "alone (`tests/vectors/spec/`), and the test suite replays every one of them through the library\n"
+           "(`tests/test_vectors_libcloak.c`), failures included. Byte strings are hex. Nonces, salts and\n"
+           "the HPKE ephemeral keys are fixed inputs. Argon2id runs here at the smallest accepted cost\n"
+           "(m = 16 MiB, t = 1, p = 1) to keep the tests fast; the layout is the same at any cost.")
+
+    d.text("## Keys used below")
+    for who, title in (("alice", "Alice"), ("bob", "Bob")):
+        identity = d.case(who + "/identity-keypair")
+        encryption = d.case(who + "/encryption-keypair")
+        first = who == "alice"  # what the seeds are is said once
+        d.hex("%s's identity seed%s" % (title, " (Ed25519)" if first else ""), identity["inputs"]["seed"])
+        d.hex("%s's identity public key" % title, identity["outputs"]["public_key"])
+        d.hex("%s's encryption seed%s" % (title, " (DeriveKeyPair input)" if first else ""),
+              encryption["inputs"]["seed"])
+        d.hex("%s's encryption private key" % title, encryption["outputs"]["secret_key"])
+        d.hex("%s's encryption public key" % title, encryption["outputs"]["public_key"])
+
+    d.text("## Password record and derived keys (section 4)")
+    record = d.case("password-record/smallest-cost")
+    derive = d.case("password-derive/smallest-cost")
+    d.text("Password: `%s`" % ascii_of(derive["inputs"]["password"]))
+    d.hex("Record (m = %d, t = %d, p = %d, salt %s...)" % (
+        record["inputs"]["memory_kib"], record["inputs"]["iterations"], record["inputs"]["parallelism"],
+        record["inputs"]["salt"][:2]), record["outputs"]["record"])
+    d.hex("Master key", derive["outputs"]["master_key"])
+    d.hex("Login key", derive["outputs"]["login_key"])
+    d.hex("Key id of the master key", d.value("key-id/master-key", "outputs", "key_id"))
+
+    d.text("## Public key blob and its text form (sections 3, 5.1)")
+    d.hex("Alice's identity public key blob", d.value("identity-public/alice", "outputs", "blob"))
+    d.code("Its text form", d.value("text/identity-public-key", "outputs", "text"))
+
+    d.text("## Member bundle (section 5.2)")
+    d.hex("Alice's bundle", d.value("bundle/alice", "outputs", "bundle"))
+
+    d.text("## Signature under a context (section 5.3)")
+    sign = d.case("identity-sign/hello")
+    d.text("Message `%s`, context `%s`." % (ascii_of(sign["inputs"]["message"]), ascii_of(sign["inputs"]["context"])))
+    d.hex("Signature", sign["outputs"]["signature"])
+
+    d.text("## Wrapped private keys (section 6)")
+    d.hex("Alice's identity key wrapped under her master key (type 0x05)",
+          d.value("identity-unwrap/ok", "inputs", "wrapped"))
+    d.hex("Alice's encryption key wrapped under her master key (type 0x06)",
+          d.value("encryption-unwrap/ok", "inputs", "wrapped"))
+    d.hex("A service-account private key in the clear (type 0x0C), Bob's encryption key pair used as one",
+          d.value("account-key/bob", "outputs", "blob"))
+    d.code("Its text form", d.value("text/account-key", "outputs", "text"))
+
+    d.text("## Secret and blind index (section 7)")
+    secret = d.case("secret-open/ok")
+    si = secret["inputs"]
+    d.text("Vault key %s...%s, vault id `%s`, name `%s`, context `%s`, value `%s`." % (
+        si["vault_key"][:2], si["vault_key"][-2:], ascii_of(si["vault_id"]), ascii_of(si["name"]),
+        ascii_of(si["context"]), ascii_of(secret["outputs"]["value"])))
+    d.hex("Key id of the vault key", d.value("key-id/vault-key", "outputs", "key_id"))
+    d.hex("Sealed secret", si["sealed"])
+    d.hex("Blind index of `%s`" % ascii_of(si["name"]), d.value("blind-index/database-url", "outputs", "index"))
+
+    d.text("## Vault-key share from Alice to Bob (section 8)")
+    d.hex("Share", d.value("share-open/ok", "inputs", "share"))
+
+    d.text("## Service-account batch of two items, to Bob's key used as an account (section 9)")
+    batch = d.case("batch-open/two-items")
+    d.hex("Batch (creator Alice)", batch["inputs"]["blob"])
+    for i, item in enumerate(batch["inputs"]["items"]):
+        opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
+        d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
+
+    d.text("## Fingerprints (section 10.2)")
+    d.text("Alice's fingerprint: `%s`" % d.value("fingerprint/alice", "outputs", "text"))
+    d.text("Pair code of Alice and Bob: `%s`" % d.value("pair-code/alice-bob", "outputs", "text"))
+
+    d.text("## Cases in the vector file")
+    d.text("The file holds more than the examples above (a wrapped service-account key, HPKE single-shot,\n"
+           "blind indexes of other names, ...) and, for every reader, the failures protocol.md names.")
+    counts: Dict[str, collections.Counter] = collections.OrderedDict()
+    for c in cases:
+        counts.setdefault(c["operation"], collections.Counter())[c["expect"]] += 1
+    rows = ["| operation | ok | failures (status: cases) |", "|---|---|---|"]
+    for operation, counter in counts.items():
+        failures = ", ".join("%s: %d" % (s, n) for s, n in sorted(counter.items()) if s != "ok")
+        rows.append("| `%s` | %d | %s |" % (operation, counter["ok"], failures or "none"))
+    total_ok = sum(c["ok"] for c in counts.values())
+    d.parts.append("%d cases, %d ok and %d failures:\n\n%s\n" % (len(cases), total_ok, len(cases) - total_ok,
+                                                                  "\n".join(rows)))
+    return "".join(d.parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare with docs/protocol-examples.md instead of writing")
+    args = parser.parse_args()
+    with open(VECTORS, encoding="utf-8") as f:
+        text = render(json.load(f))
+    if args.check:
+        with open(EXAMPLES, encoding="utf-8") as f:
+            if f.read() != text:
+                print("docs/protocol-examples.md differs from what tests/vectors/libcloak.json renders to; "
+                      "run tests/vectors/render_examples.py", file=sys.stderr)
+                return 1
+        return 0
+    with open(EXAMPLES, "w", encoding="utf-8") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
