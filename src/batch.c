@@ -62,10 +62,10 @@ static int state_is(const batch_state *s, uint32_t role)
            (size_t)s->prefix[OFF_VAULT_ID] + PREFIX_FIXED == s->prefix_len;
 }
 
-/* info = lp8("libcloak v1 service account batch") || account public key || batch id || lp8(vault id) */
-static size_t batch_info(uint8_t info[INFO_MAX], const uint8_t account_public_key[32], const uint8_t *batch_id,
+size_t cloak__batch_info(uint8_t *info, const uint8_t account_public_key[32], const uint8_t *batch_id,
                          const uint8_t *lp8_vault_id)
 {
+    _Static_assert(INFO_MAX <= CLOAK_BATCH_INFO_MAXBYTES, "batch info bound");
     size_t off = cloak__put_lp8(info, 0, CLOAK_LABEL_HPKE_BATCH, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH));
     off = cloak__put(info, off, account_public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
     off = cloak__put(info, off, batch_id, BATCH_IDBYTES);
@@ -128,7 +128,7 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
     memcpy(s->prefix + OFF_VAULT_ID + 1U, vault_id, vault_id_len);
     s->prefix_len = (uint16_t)(PREFIX_FIXED + vault_id_len);
 
-    info_len = batch_info(info, account_public_key, s->prefix + OFF_BATCH_ID, s->prefix + OFF_VAULT_ID);
+    info_len = cloak__batch_info(info, account_public_key, s->prefix + OFF_BATCH_ID, s->prefix + OFF_VAULT_ID);
     rc = cloak__hpke_base_sender(&s->hpke, s->prefix + OFF_ENC, account_public_key, info, info_len);
     if (rc != CLOAK_OK) {
         goto done;
@@ -395,7 +395,7 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
     }
 
     s = state_of(reader);
-    info_len = batch_info(info, account_public_key, batch_blob + OFF_BATCH_ID, batch_blob + OFF_VAULT_ID);
+    info_len = cloak__batch_info(info, account_public_key, batch_blob + OFF_BATCH_ID, batch_blob + OFF_VAULT_ID);
     rc = cloak__hpke_base_recipient(&s->hpke, batch_blob + OFF_ENC, account_public_key, account_secret_key, info,
                                     info_len);
     if (rc != CLOAK_OK) {

@@ -36,23 +36,14 @@ int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
                         uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *bundle,
                         size_t bundle_len)
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
     int rc = CLOAK_E_BAD_PARAMS;
 
     if (identity_public_key == NULL || encryption_public_key == NULL) {
         goto done;
     }
-    rc = cloak__header_check(bundle, bundle_len, CLOAK_TYPE_BUNDLE);
+    rc = cloak__header_check_carried_key(bundle, bundle_len, CLOAK_TYPE_BUNDLE, CLOAK_BUNDLEBYTES,
+                                         BUNDLE_IDENTITY_OFFSET);
     if (rc != CLOAK_OK) {
-        goto done;
-    }
-    if (bundle_len != CLOAK_BUNDLEBYTES) {
-        rc = CLOAK_E_MALFORMED;
-        goto done;
-    }
-    cloak__public_key_id(key_id, bundle + BUNDLE_IDENTITY_OFFSET);
-    if (memcmp(key_id, bundle + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
-        rc = CLOAK_E_MALFORMED;
         goto done;
     }
     rc = cloak__verify_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,

@@ -81,6 +81,15 @@ int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_t
     return CLOAK_OK;
 }
 
+int cloak__header_check_fixed(const uint8_t *blob, size_t blob_len, uint8_t expected_type, size_t expected_len)
+{
+    const int rc = cloak__header_check(blob, blob_len, expected_type);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    return blob_len == expected_len ? CLOAK_OK : CLOAK_E_MALFORMED;
+}
+
 int cloak_blob_inspect(int *type, uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *blob, size_t blob_len)
 {
     int rc = CLOAK_E_BAD_PARAMS;

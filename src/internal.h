@@ -48,6 +48,10 @@ CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8
  * suite (UNSUPPORTED_SUITE), type is a known type (MALFORMED) and equals expected_type (WRONG_TYPE).
  * Length of the body and key id are for the caller to check. */
 CLOAK_INTERNAL int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_type);
+/* cloak__header_check(), then step 5 for an object of one fixed size: any other length is
+ * CLOAK_E_MALFORMED. */
+CLOAK_INTERNAL int cloak__header_check_fixed(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
+                                             size_t expected_len);
 /* True for the types of cloak_object_type. */
 CLOAK_INTERNAL int cloak__type_known(uint8_t type);
 /* Name used in the text form prefix ("cloak-<name>-"), NULL for an unknown type. */
@@ -136,6 +140,14 @@ CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint
  *   public key P:    SHA-256(lp8("libcloak v1 public key id") || P)[0..16)
  * ---------------------------------------------------------------------------------------------- */
 CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+/* Whether the key id in the header of `blob` (at least CLOAK_HEADERBYTES long) is the id of
+ * public_key. Key ids are public: compared in variable time. */
+CLOAK_INTERNAL int cloak__header_names_public_key(const uint8_t *blob, const uint8_t public_key[32]);
+/* For an object of one fixed size that carries the public key its header names (public key blob,
+ * bundle, service-account private key): cloak__header_check_fixed(), then CLOAK_E_MALFORMED unless
+ * the header's key id is the id of the key at public_key_offset. */
+CLOAK_INTERNAL int cloak__header_check_carried_key(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
+                                                   size_t expected_len, size_t public_key_offset);
 /* Public key blobs (section 5.1) of the given type (identity or encryption public key). Export may
  * run in place; both clear their output on failure. */
 CLOAK_INTERNAL int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type,
@@ -234,6 +246,14 @@ CLOAK_INTERNAL int cloak__hpke_open_at(const cloak__hpke_ctx *ctx, uint64_t seq,
                                        size_t aad_len, const uint8_t *ct, size_t ct_len);
 CLOAK_INTERNAL int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
                                       const uint8_t *exporter_context, size_t exporter_context_len);
+
+/* The HPKE info of a service-account batch (batch.c), for the batch and for tests that play an
+ * attacker holding the account's private key: lp8("libcloak v1 service account batch") || account
+ * public key || batch id (16 bytes) || lp8(vault id), with lp8_vault_id pointing at the length byte.
+ * info holds CLOAK_BATCH_INFO_MAXBYTES. */
+#define CLOAK_BATCH_INFO_MAXBYTES 400U
+CLOAK_INTERNAL size_t cloak__batch_info(uint8_t *info, const uint8_t account_public_key[32], const uint8_t *batch_id,
+                                        const uint8_t *lp8_vault_id);
 
 /* ------------------------------------------------------------------------------------------------
  * Argon2id (RFC 9106) through libargon2, raw, for the RFC vectors and cloak_password_derive().

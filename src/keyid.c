@@ -30,6 +30,24 @@ void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public
     memcpy(key_id, digest, CLOAK_KEYIDBYTES);
 }
 
+int cloak__header_names_public_key(const uint8_t *blob, const uint8_t public_key[32])
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+
+    cloak__public_key_id(key_id, public_key);
+    return memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) == 0;
+}
+
+int cloak__header_check_carried_key(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
+                                    size_t expected_len, size_t public_key_offset)
+{
+    const int rc = cloak__header_check_fixed(blob, blob_len, expected_type, expected_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    return cloak__header_names_public_key(blob, blob + public_key_offset) ? CLOAK_OK : CLOAK_E_MALFORMED;
+}
+
 int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type, const uint8_t public_key[32])
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
@@ -46,23 +64,13 @@ int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t 
 
 int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_t *blob, size_t blob_len)
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
     int rc = CLOAK_E_BAD_PARAMS;
 
     if (public_key == NULL) {
         goto done;
     }
-    rc = cloak__header_check(blob, blob_len, type);
+    rc = cloak__header_check_carried_key(blob, blob_len, type, CLOAK_PUBLIC_KEY_BLOBBYTES, CLOAK_HEADERBYTES);
     if (rc != CLOAK_OK) {
-        goto done;
-    }
-    if (blob_len != CLOAK_PUBLIC_KEY_BLOBBYTES) {
-        rc = CLOAK_E_MALFORMED;
-        goto done;
-    }
-    cloak__public_key_id(key_id, blob + CLOAK_HEADERBYTES);
-    if (memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
-        rc = CLOAK_E_MALFORMED;
         goto done;
     }
     memcpy(public_key, blob + CLOAK_HEADERBYTES, 32);

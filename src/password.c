@@ -66,12 +66,9 @@ static int record_parse(uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory
     size_t i;
     int rc;
 
-    rc = cloak__header_check(record, record_len, CLOAK_TYPE_PASSWORD_RECORD);
+    rc = cloak__header_check_fixed(record, record_len, CLOAK_TYPE_PASSWORD_RECORD, CLOAK_PASSWORD_RECORDBYTES);
     if (rc != CLOAK_OK) {
         return rc;
-    }
-    if (record_len != CLOAK_PASSWORD_RECORDBYTES) {
-        return CLOAK_E_MALFORMED;
     }
     for (i = CLOAK_HEADER_KEYID_OFFSET; i < CLOAK_HEADER_KEYID_OFFSET + CLOAK_KEYIDBYTES; i++) {
         if (record[i] != 0) {

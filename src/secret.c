@@ -105,6 +105,18 @@ static int check_blob(const uint8_t *sealed, size_t sealed_len, const uint8_t ke
     return CLOAK_OK;
 }
 
+/* The exit of seal, open and reseal: wipes the binding's associated data (the name and context may
+ * be secret) and, on failure, clears the variable output and its length. */
+static int finish(int rc, secret_binding *b, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+    cloak__wipe(b->ad, b->ad_len);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(out, out_cap);
+        cloak__wipe(out_len, sizeof *out_len);
+    }
+    return rc;
+}
+
 int cloak_secret_seal(const cloak_vault *vault, uint8_t *sealed, size_t sealed_cap, size_t *sealed_len,
                       const uint8_t *name, size_t name_len, const uint8_t *context, size_t context_len,
                       const uint8_t *value, size_t value_len)
@@ -130,12 +142,7 @@ int cloak_secret_seal(const cloak_vault *vault, uint8_t *sealed, size_t sealed_c
     *sealed_len = total;
 
 done:
-    cloak__wipe(b.ad, b.ad_len);
-    if (rc != CLOAK_OK) {
-        cloak__wipe(sealed, sealed_cap);
-        cloak__wipe(sealed_len, sizeof *sealed_len);
-    }
-    return rc;
+    return finish(rc, &b, sealed, sealed_cap, sealed_len);
 }
 
 int cloak_secret_open(const cloak_vault *vault, uint8_t *value, size_t value_cap, size_t *value_len,
@@ -170,12 +177,7 @@ int cloak_secret_open(const cloak_vault *vault, uint8_t *value, size_t value_cap
     *value_len = plain_len;
 
 done:
-    cloak__wipe(b.ad, b.ad_len);
-    if (rc != CLOAK_OK) {
-        cloak__wipe(value, value_cap);
-        cloak__wipe(value_len, sizeof *value_len);
-    }
-    return rc;
+    return finish(rc, &b, value, value_cap, value_len);
 }
 
 int cloak_secret_reseal(const cloak_vault *from, const cloak_vault *to, uint8_t *resealed, size_t resealed_cap,
@@ -220,10 +222,5 @@ int cloak_secret_reseal(const cloak_vault *from, const cloak_vault *to, uint8_t 
 
 done:
     cloak__wipe(from_b.ad, from_b.ad_len);
-    cloak__wipe(to_b.ad, to_b.ad_len);
-    if (rc != CLOAK_OK) {
-        cloak__wipe(resealed, resealed_cap);
-        cloak__wipe(resealed_len, sizeof *resealed_len);
-    }
-    return rc;
+    return finish(rc, &to_b, resealed, resealed_cap, resealed_len);
 }

@@ -105,16 +105,6 @@ done:
     return rc;
 }
 
-/* Header and length checks of section 2, steps 1 to 5. */
-static int share_check(const uint8_t *share, size_t share_len)
-{
-    const int rc = cloak__header_check(share, share_len, (uint8_t)CLOAK_TYPE_SHARE);
-    if (rc != CLOAK_OK) {
-        return rc;
-    }
-    return share_len == CLOAK_SHAREBYTES ? CLOAK_OK : CLOAK_E_MALFORMED;
-}
-
 int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *share,
                        size_t share_len)
 {
@@ -124,7 +114,7 @@ int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICK
         cloak__overlaps(sender_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, share, share_len)) {
         goto done;
     }
-    rc = share_check(share, share_len);
+    rc = cloak__header_check_fixed(share, share_len, (uint8_t)CLOAK_TYPE_SHARE, CLOAK_SHAREBYTES);
     if (rc == CLOAK_OK) {
         memcpy(sender_identity_public_key, share + SHARE_SENDER_OFF, CLOAK_IDENTITY_PUBLICKEYBYTES);
     }
@@ -142,7 +132,6 @@ int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, si
                      const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                      const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
     const uint8_t *sender_pk;
     uint8_t content[SHARE_CONTENT_MAXBYTES];
     size_t content_len;
@@ -161,14 +150,13 @@ int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *share, si
                         CLOAK_IDENTITY_PUBLICKEYBYTES)) {
         goto done;
     }
-    rc = share_check(share, share_len);
+    rc = cloak__header_check_fixed(share, share_len, (uint8_t)CLOAK_TYPE_SHARE, CLOAK_SHAREBYTES);
     if (rc != CLOAK_OK) {
         goto done;
     }
 
     /* Section 8's order: key id, trusted sender, signature, then decryption. */
-    cloak__public_key_id(key_id, recipient_public_key);
-    if (memcmp(share + CLOAK_HEADER_KEYID_OFFSET, key_id, CLOAK_KEYIDBYTES) != 0) {
+    if (!cloak__header_names_public_key(share, recipient_public_key)) {
         rc = CLOAK_E_WRONG_KEY;
         goto done;
     }

@@ -103,12 +103,8 @@ static int unwrap_any(uint8_t pk_out[PUBLICBYTES], uint8_t priv_out[PRIVATEBYTES
     if (pk_out == NULL || priv_out == NULL || master_key == NULL) {
         goto done;
     }
-    rc = cloak__header_check(wrapped, wrapped_len, type);
+    rc = cloak__header_check_fixed(wrapped, wrapped_len, type, CLOAK_WRAPPED_KEYBYTES);
     if (rc != CLOAK_OK) {
-        goto done;
-    }
-    if (wrapped_len != CLOAK_WRAPPED_KEYBYTES) {
-        rc = CLOAK_E_MALFORMED;
         goto done;
     }
     cloak_key_id(key_id, master_key);
@@ -157,32 +153,20 @@ int cloak_identity_unwrap(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                           uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES], const uint8_t master_key[CLOAK_KEYBYTES],
                           const uint8_t *wrapped, size_t wrapped_len)
 {
-    uint8_t pk[PUBLICBYTES], seed[PRIVATEBYTES];
-    int rc = CLOAK_E_BAD_PARAMS;
-
-    if (public_key == NULL || secret_key == NULL) {
-        goto done;
-    }
-    rc = unwrap_any(pk, seed, CLOAK_TYPE_WRAPPED_IDENTITY_KEY, master_key, wrapped, wrapped_len);
+    /* The blob carries the seed, which unwrap_any() writes to the first half of secret_key; in
+     * memory an Ed25519 secret key is seed || public key. */
+    const int rc = unwrap_any(public_key, secret_key, CLOAK_TYPE_WRAPPED_IDENTITY_KEY, master_key, wrapped,
+                              wrapped_len);
     if (rc != CLOAK_OK) {
-        goto done;
-    }
-    /* In memory an Ed25519 secret key is seed || public key. */
-    memcpy(secret_key, seed, sizeof seed);
-    memcpy(secret_key + CLOAK_IDENTITY_SEEDBYTES, pk, sizeof pk);
-    memcpy(public_key, pk, sizeof pk);
-
-done:
-    cloak__wipe(seed, sizeof seed);
-    if (rc != CLOAK_OK) {
-        cloak__wipe(public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
         cloak__wipe(secret_key, CLOAK_IDENTITY_SECRETKEYBYTES);
+        return rc;
     }
-    return rc;
+    memmove(secret_key + CLOAK_IDENTITY_SEEDBYTES, public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    return CLOAK_OK;
 }
 
-/* The X25519 kinds (a member's encryption key, a service account's key) unwrap through unwrap_any()
- * directly: it clears both outputs on failure. */
+/* The X25519 kinds (a member's encryption key, a service account's key) carry the whole private
+ * key: they unwrap through unwrap_any() alone, which clears both outputs on failure. */
 int cloak_encryption_wrap(uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES], const uint8_t master_key[CLOAK_KEYBYTES],
                           const uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES])
 {
@@ -250,23 +234,15 @@ int cloak_service_account_private_import(uint8_t public_key[CLOAK_ENCRYPTION_PUB
                                  uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *blob,
                                  size_t blob_len)
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t derived[PUBLICBYTES];
     int rc = CLOAK_E_BAD_PARAMS;
 
     if (public_key == NULL || secret_key == NULL) {
         goto done;
     }
-    rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
+    rc = cloak__header_check_carried_key(blob, blob_len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY,
+                                         CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES, ACCOUNT_PUBLIC_OFFSET);
     if (rc != CLOAK_OK) {
-        goto done;
-    }
-    rc = CLOAK_E_MALFORMED;
-    if (blob_len != CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES) {
-        goto done;
-    }
-    cloak__public_key_id(key_id, blob + ACCOUNT_PUBLIC_OFFSET);
-    if (memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
         goto done;
     }
     rc = public_from_private(derived, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, blob + ACCOUNT_PRIVATE_OFFSET);

