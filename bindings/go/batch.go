@@ -1,16 +1,11 @@
 package cloak
 
 /*
-#include <stdlib.h>
 #include <cloak.h>
 */
 import "C"
 
-import (
-	"runtime"
-	"sync"
-	"unsafe"
-)
+import "sync"
 
 // A batch re-encrypts the secrets of a vault to a service account with one HPKE encapsulation
 // (docs/protocol.md section 9). Its items open on their own, in any order; the batch blob carries
@@ -18,32 +13,14 @@ import (
 // read the items but cannot alter or add one.
 
 // batchState is a cloak_batch in C memory, outside the Go heap.
-type batchState struct {
-	st      *C.cloak_batch // nil after Wipe
-	cleanup runtime.Cleanup
-}
+type batchState = cState[C.cloak_batch]
 
-func freeBatchState(st *C.cloak_batch) {
-	cloakBatchWipe(st)
-	C.free(unsafe.Pointer(st))
-}
-
-// newBatchState allocates a state that is wiped and freed when owner becomes unreachable, unless
-// free ran first.
-func newBatchState[T any](owner *T) (batchState, bool) {
-	st := (*C.cloak_batch)(C.calloc(1, C.sizeof_cloak_batch))
-	if st == nil {
-		return batchState{}, false
+// newBatchState allocates owner's state after the checks every batch operation makes.
+func newBatchState[O any](op string, state *batchState, owner *O, live bool) error {
+	if err := usable(op, live); err != nil {
+		return err
 	}
-	return batchState{st: st, cleanup: runtime.AddCleanup(owner, freeBatchState, st)}, true
-}
-
-func (b *batchState) free() {
-	if b.st != nil {
-		b.cleanup.Stop()
-		freeBatchState(b.st)
-		b.st = nil
-	}
+	return allocState(op, state, owner, C.sizeof_cloak_batch, cloakBatchWipe)
 }
 
 // BatchWriter seals the items of one batch, then signs the batch. It is safe for concurrent use
@@ -58,14 +35,9 @@ type BatchWriter struct {
 // NewBatchWriter starts a batch for the service account's public key and a vault id (1 to
 // LabelBytesMax bytes).
 func NewBatchWriter(account EncryptionPublicKey, vaultID []byte) (*BatchWriter, error) {
-	const op = "batch begin"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
 	w := &BatchWriter{vaultIDLen: len(vaultID)}
-	var ok bool
-	if w.state, ok = newBatchState(w); !ok {
-		return nil, paramError(op, codeNoMem, nil)
+	if err := newBatchState("batch begin", &w.state, w, true); err != nil {
+		return nil, err
 	}
 	if err := cloakBatchBegin(w.state.st, account[:], vaultID); err != nil {
 		w.state.free()
@@ -147,21 +119,13 @@ type BatchReader struct {
 // against the trusted identities ([ErrUntrustedSigner]) and its signature ([ErrBadSignature]),
 // and opens its encapsulation.
 func VerifyBatch(batch []byte, account *EncryptionKey, trusted []IdentityPublicKey) (*BatchReader, error) {
-	const op = "batch verify"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
-	if !account.live {
-		return nil, wiped(op)
-	}
 	list := make([]byte, 0, len(trusted)*IdentityPublicKeyBytes)
 	for i := range trusted {
 		list = append(list, trusted[i][:]...)
 	}
 	r := &BatchReader{batch: append([]byte(nil), batch...)}
-	var ok bool
-	if r.state, ok = newBatchState(r); !ok {
-		return nil, paramError(op, codeNoMem, nil)
+	if err := newBatchState("batch verify", &r.state, r, account.live); err != nil {
+		return nil, err
 	}
 	if err := cloakBatchVerify(r.state.st, r.batch, account.pk[:], account.sk[:], list); err != nil {
 		r.state.free()

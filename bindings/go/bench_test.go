@@ -135,7 +135,7 @@ func BenchmarkHPKESealBase(b *testing.B) {
 	bob, _ := cloak.GenerateEncryptionKey()
 	pt := randBytes(64)
 	for b.Loop() {
-		if _, _, err := cloak.HPKESealBase(bob.Public(), nil, nil, pt); err != nil {
+		if _, _, err := cloak.HPKESealBase(bob.Public(), pt, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -40,6 +40,44 @@ func ready(op string) error {
 	return nil
 }
 
+// usable is the first step of an operation on keys: the library loaded, and every key it uses
+// still live (not wiped).
+func usable(op string, live ...bool) error {
+	if err := ready(op); err != nil {
+		return err
+	}
+	for _, l := range live {
+		if !l {
+			return wiped(op)
+		}
+	}
+	return nil
+}
+
+// output makes an n-byte output, has fill write it, and returns it, or nil and fill's error.
+func output(n int, fill func([]byte) error) ([]byte, error) {
+	out := make([]byte, n)
+	if err := fill(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// filledKey makes a key with newKey and has fill write it, after the checks of usable; on
+// failure the key is wiped and nil returned.
+func filledKey[K interface{ Wipe() }](op string, live bool, newKey func() K, fill func(K) error) (K, error) {
+	var none K
+	if err := usable(op, live); err != nil {
+		return none, err
+	}
+	k := newKey()
+	if err := fill(k); err != nil {
+		k.Wipe()
+		return none, err
+	}
+	return k, nil
+}
+
 // VersionString is the semantic version of the linked libcloak, e.g. "0.1.0".
 func VersionString() string { return cloakVersionString() }
 

@@ -3,7 +3,6 @@ package cloak
 import (
 	"encoding/hex"
 	"fmt"
-	"runtime"
 )
 
 // EncryptionPublicKey is an X25519 public key: a member's (shares are sealed to it) or a service
@@ -14,9 +13,12 @@ type EncryptionPublicKey [EncryptionPublicKeyBytes]byte
 func (p EncryptionPublicKey) String() string { return hex.EncodeToString(p[:]) }
 
 // Export returns the key as a 52-byte blob (type encryption public key), e.g. for [TextEncode].
-func (p EncryptionPublicKey) Export() []byte {
+func (p EncryptionPublicKey) Export() []byte { return publicKeyBlob(p[:], cloakEncryptionPublicExport) }
+
+// publicKeyBlob is the blob of a public key, made by the library's export call for its type.
+func publicKeyBlob(publicKey []byte, export func(blob, publicKey []byte)) []byte {
 	blob := make([]byte, PublicKeyBlobBytes)
-	cloakEncryptionPublicExport(blob, p[:])
+	export(blob, publicKey)
 	return blob
 }
 
@@ -35,35 +37,24 @@ type EncryptionKey struct {
 }
 
 func newEncryptionKey() *EncryptionKey {
-	k := &EncryptionKey{live: true}
-	runtime.SetFinalizer(k, (*EncryptionKey).Wipe)
-	return k
+	return finalized(&EncryptionKey{live: true}, (*EncryptionKey).Wipe)
 }
 
 // GenerateEncryptionKey returns a fresh random key pair. A service account may generate its own
 // where it runs: only the public key needs to travel.
 func GenerateEncryptionKey() (*EncryptionKey, error) {
-	if err := ready("encryption keypair"); err != nil {
-		return nil, err
-	}
-	k := newEncryptionKey()
-	cloakEncryptionKeypair(k.pk[:], k.sk[:])
-	return k, nil
+	return filledKey("encryption keypair", true, newEncryptionKey, func(k *EncryptionKey) error {
+		cloakEncryptionKeypair(k.pk[:], k.sk[:])
+		return nil
+	})
 }
 
 // EncryptionKeyFromSeed is RFC 9180's DeriveKeyPair for DHKEM(X25519, HKDF-SHA256). The seed must
 // hold at least 32 bytes of entropy; a shorter one fails with [ErrBadParams].
 func EncryptionKeyFromSeed(seed []byte) (*EncryptionKey, error) {
-	const op = "encryption keypair from seed"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
-	k := newEncryptionKey()
-	if err := cloakEncryptionKeypairFromSeed(k.pk[:], k.sk[:], seed); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey("encryption keypair from seed", true, newEncryptionKey, func(k *EncryptionKey) error {
+		return cloakEncryptionKeypairFromSeed(k.pk[:], k.sk[:], seed)
+	})
 }
 
 // Public returns the public half (zero after Wipe).
@@ -95,17 +86,10 @@ func (k EncryptionKey) Format(f fmt.State, _ rune) {
 type wrapFunc func(wrapped, masterKey, secretKey []byte) error
 
 func (k *EncryptionKey) wrap(op string, master *MasterKey, f wrapFunc) ([]byte, error) {
-	if err := ready(op); err != nil {
+	if err := usable(op, k.live, master.live); err != nil {
 		return nil, err
 	}
-	if !k.live || !master.live {
-		return nil, wiped(op)
-	}
-	w := make([]byte, WrappedKeyBytes)
-	if err := f(w, master.k[:], k.sk[:]); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return output(WrappedKeyBytes, func(w []byte) error { return f(w, master.k[:], k.sk[:]) })
 }
 
 // Wrap returns a member's encryption key wrapped under the master key (124 bytes, type wrapped
@@ -123,15 +107,9 @@ func (k *EncryptionKey) WrapServiceAccount(master *MasterKey) ([]byte, error) {
 type unwrapFunc func(publicKey, secretKey, masterKey, wrapped []byte) error
 
 func unwrapEncryption(op string, master *MasterKey, wrapped []byte, f unwrapFunc) (*EncryptionKey, error) {
-	if !master.live {
-		return nil, wiped(op)
-	}
-	k := newEncryptionKey()
-	if err := f(k.pk[:], k.sk[:], master.k[:], wrapped); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey(op, master.live, newEncryptionKey, func(k *EncryptionKey) error {
+		return f(k.pk[:], k.sk[:], master.k[:], wrapped)
+	})
 }
 
 // UnwrapEncryptionKey opens a key wrapped by [EncryptionKey.Wrap]. The blob's type is checked: a
@@ -162,28 +140,18 @@ func WrappedKeyPublicKey(wrapped []byte) ([]byte, ObjectType, error) {
 // bytes, type service-account private key), for a CI variable or a key file; [TextEncode] gives
 // its text form. Anyone who reads it can open every batch sealed to the account.
 func (k *EncryptionKey) ExportServiceAccountPrivate() ([]byte, error) {
-	const op = "service account private export"
-	if !k.live {
-		return nil, wiped(op)
-	}
-	blob := make([]byte, ServiceAccountPrivateBlobBytes)
-	if err := cloakServiceAccountPrivateExport(blob, k.pk[:], k.sk[:]); err != nil {
+	if err := usable("service account private export", k.live); err != nil {
 		return nil, err
 	}
-	return blob, nil
+	return output(ServiceAccountPrivateBlobBytes, func(blob []byte) error {
+		return cloakServiceAccountPrivateExport(blob, k.pk[:], k.sk[:])
+	})
 }
 
 // ImportServiceAccountPrivate reads a blob made by [EncryptionKey.ExportServiceAccountPrivate],
 // checking that the private key gives the public key ([ErrMismatch] otherwise).
 func ImportServiceAccountPrivate(blob []byte) (*EncryptionKey, error) {
-	const op = "service account private import"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
-	k := newEncryptionKey()
-	if err := cloakServiceAccountPrivateImport(k.pk[:], k.sk[:], blob); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey("service account private import", true, newEncryptionKey, func(k *EncryptionKey) error {
+		return cloakServiceAccountPrivateImport(k.pk[:], k.sk[:], blob)
+	})
 }

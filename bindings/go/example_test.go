@@ -132,8 +132,8 @@ func ExampleVault_Reseal() {
 func ExampleHPKESealBase() {
 	bob, _ := cloak.GenerateEncryptionKey()
 	info, aad := []byte("my application v1"), []byte("header")
-	enc, ct, _ := cloak.HPKESealBase(bob.Public(), info, aad, []byte("hello"))
-	pt, _ := cloak.HPKEOpenBase(enc, bob, info, aad, ct)
+	enc, ct, _ := cloak.HPKESealBase(bob.Public(), []byte("hello"), info, aad)
+	pt, _ := cloak.HPKEOpenBase(enc, ct, bob, info, aad)
 	fmt.Printf("%s\n", pt)
 	// Output: hello
 }

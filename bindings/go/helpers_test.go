@@ -39,21 +39,29 @@ func randBytes(n int) []byte {
 // no other sentinel.
 func wantErr(t testing.TB, what string, err error, sentinel *cloak.Error) {
 	t.Helper()
+	if problem := errorProblem(err, sentinel); problem != "" {
+		t.Fatalf("%s: %s", what, problem)
+	}
+}
+
+// errorProblem says how err differs from the sentinel error it should be, or returns "".
+func errorProblem(err error, sentinel *cloak.Error) string {
 	if err == nil {
-		t.Fatalf("%s: no error, want %v", what, sentinel)
+		return fmt.Sprintf("no error, want %v", sentinel)
 	}
 	if !errors.Is(err, sentinel) {
-		t.Fatalf("%s: error %v, want %v", what, err, sentinel)
+		return fmt.Sprintf("error %v, want %v", err, sentinel)
 	}
 	var ce *cloak.Error
 	if !errors.As(err, &ce) || ce.Code != sentinel.Code {
-		t.Fatalf("%s: error %#v is not an *Error of code %d", what, err, sentinel.Code)
+		return fmt.Sprintf("error %#v is not an *Error of code %d", err, sentinel.Code)
 	}
 	for _, s := range allSentinels {
 		if s.err != sentinel && errors.Is(err, s.err) {
-			t.Fatalf("%s: error %v also matches %s", what, err, s.name)
+			return fmt.Sprintf("error %v also matches %s", err, s.name)
 		}
 	}
+	return ""
 }
 
 func must(t testing.TB, err error) {
@@ -78,26 +86,29 @@ func eq(t testing.TB, what string, got, want []byte) {
 	}
 }
 
+// allSentinels lists every sentinel with its code and its status name in cloak.h (without
+// CLOAK_E_), the name the vector file uses.
 var allSentinels = []struct {
-	name string
-	err  *cloak.Error
-	code int
+	name   string
+	err    *cloak.Error
+	code   int
+	status string
 }{
-	{"ErrMalformed", cloak.ErrMalformed, -1},
-	{"ErrUnsupportedVersion", cloak.ErrUnsupportedVersion, -2},
-	{"ErrUnsupportedSuite", cloak.ErrUnsupportedSuite, -3},
-	{"ErrWrongType", cloak.ErrWrongType, -4},
-	{"ErrWrongKey", cloak.ErrWrongKey, -5},
-	{"ErrAuth", cloak.ErrAuth, -6},
-	{"ErrBadSignature", cloak.ErrBadSignature, -7},
-	{"ErrUntrustedSigner", cloak.ErrUntrustedSigner, -8},
-	{"ErrBufferTooSmall", cloak.ErrBufferTooSmall, -9},
-	{"ErrBadParams", cloak.ErrBadParams, -10},
-	{"ErrInvalidKey", cloak.ErrInvalidKey, -11},
-	{"ErrChecksum", cloak.ErrChecksum, -12},
-	{"ErrMismatch", cloak.ErrMismatch, -13},
-	{"ErrNoMem", cloak.ErrNoMem, -14},
-	{"ErrInternal", cloak.ErrInternal, -15},
+	{"ErrMalformed", cloak.ErrMalformed, -1, "MALFORMED"},
+	{"ErrUnsupportedVersion", cloak.ErrUnsupportedVersion, -2, "UNSUPPORTED_VERSION"},
+	{"ErrUnsupportedSuite", cloak.ErrUnsupportedSuite, -3, "UNSUPPORTED_SUITE"},
+	{"ErrWrongType", cloak.ErrWrongType, -4, "WRONG_TYPE"},
+	{"ErrWrongKey", cloak.ErrWrongKey, -5, "WRONG_KEY"},
+	{"ErrAuth", cloak.ErrAuth, -6, "AUTH"},
+	{"ErrBadSignature", cloak.ErrBadSignature, -7, "BAD_SIGNATURE"},
+	{"ErrUntrustedSigner", cloak.ErrUntrustedSigner, -8, "UNTRUSTED_SIGNER"},
+	{"ErrBufferTooSmall", cloak.ErrBufferTooSmall, -9, "BUFFER_TOO_SMALL"},
+	{"ErrBadParams", cloak.ErrBadParams, -10, "BAD_PARAMS"},
+	{"ErrInvalidKey", cloak.ErrInvalidKey, -11, "INVALID_KEY"},
+	{"ErrChecksum", cloak.ErrChecksum, -12, "CHECKSUM"},
+	{"ErrMismatch", cloak.ErrMismatch, -13, "MISMATCH"},
+	{"ErrNoMem", cloak.ErrNoMem, -14, "NOMEM"},
+	{"ErrInternal", cloak.ErrInternal, -15, "INTERNAL"},
 }
 
 // region is a byte range of a blob and the error a change there must give.

@@ -1,17 +1,11 @@
 package cloak
 
 /*
-#include <stdlib.h>
 #include <cloak.h>
 */
 import "C"
 
-import (
-	"fmt"
-	"runtime"
-	"sync"
-	"unsafe"
-)
+import "fmt"
 
 // HPKE (RFC 9180) in Base mode with the suite libcloak uses: DHKEM(X25519, HKDF-SHA256),
 // HKDF-SHA256, ChaCha20Poly1305 (KEM 0x0020, KDF 0x0001, AEAD 0x0003). Recipient keys are
@@ -21,50 +15,32 @@ import (
 // as RFC 9180 does (ContextS seals, ContextR opens), so a recipient cannot seal under the nonces
 // its sender uses.
 
-// hpkeContext is a cloak_hpke_context in C memory, outside the Go heap, behind a lock: each Seal
-// or Open advances the context's sequence number, and two goroutines must not use one number.
+// hpkeContext is a cloak_hpke_context behind a lock, taken exclusively: each Seal or Open advances
+// the context's sequence number, and two goroutines must not use one number.
 type hpkeContext struct {
-	mu      sync.Mutex
-	st      *C.cloak_hpke_context // nil after Wipe
-	cleanup runtime.Cleanup
+	guardedState[C.cloak_hpke_context]
 }
 
-func freeHPKEContext(st *C.cloak_hpke_context) {
-	cloakHPKEContextWipe(st)
-	C.free(unsafe.Pointer(st))
-}
-
-// allocHPKEContext allocates c's state, wiped and freed when owner becomes unreachable unless
-// wipe ran first.
-func allocHPKEContext[T any](c *hpkeContext, owner *T) bool {
-	c.st = (*C.cloak_hpke_context)(C.calloc(1, C.sizeof_cloak_hpke_context))
-	if c.st == nil {
-		return false
+// newHPKEContext allocates c's state for owner (an *HPKESender or *HPKERecipient), after the
+// checks every setup makes.
+func newHPKEContext[O any](op string, c *hpkeContext, owner *O, live bool) error {
+	if err := usable(op, live); err != nil {
+		return err
 	}
-	c.cleanup = runtime.AddCleanup(owner, freeHPKEContext, c.st)
-	return true
+	return allocState(op, &c.cState, owner, C.sizeof_cloak_hpke_context, cloakHPKEContextWipe)
 }
 
-func (c *hpkeContext) wipe() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.st != nil {
-		c.cleanup.Stop()
-		freeHPKEContext(c.st)
-		c.st = nil
-	}
+// do runs f on the context under its lock.
+func (c *hpkeContext) do(op string, f func(*C.cloak_hpke_context) ([]byte, error)) ([]byte, error) {
+	return c.run(op, true, f)
 }
 
-func (c *hpkeContext) export(op string, exporterContext []byte, length int) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.st == nil {
-		return nil, wiped(op)
-	}
+func (c *hpkeContext) export(exporterContext []byte, length int) ([]byte, error) {
+	const op = "hpke export"
 	if length < 0 || length > HPKEExportBytesMax {
 		return nil, paramError(op, codeBadParams, fmt.Errorf("export length %d out of 0..%d", length, HPKEExportBytesMax))
 	}
-	return cloakHPKEExport(c.st, length, exporterContext)
+	return c.do(op, func(st *C.cloak_hpke_context) ([]byte, error) { return cloakHPKEExport(st, length, exporterContext) })
 }
 
 // HPKESender is a sending HPKE context (ContextS): it seals messages to one recipient, in order,
@@ -77,12 +53,9 @@ type HPKESender struct{ ctx hpkeContext }
 // with [ErrInvalidKey].
 func NewHPKESender(recipient EncryptionPublicKey, info []byte) (enc []byte, s *HPKESender, err error) {
 	const op = "hpke setup sender"
-	if err := ready(op); err != nil {
-		return nil, nil, err
-	}
 	s = &HPKESender{}
-	if !allocHPKEContext(&s.ctx, s) {
-		return nil, nil, paramError(op, codeNoMem, nil)
+	if err := newHPKEContext(op, &s.ctx, s, true); err != nil {
+		return nil, nil, err
 	}
 	enc = make([]byte, HPKEEncBytes)
 	if err := cloakHPKESetupSender(s.ctx.st, enc, recipient[:], info); err != nil {
@@ -95,19 +68,13 @@ func NewHPKESender(recipient EncryptionPublicKey, info []byte) (enc []byte, s *H
 // Seal encrypts the next message, bound to aad (which may be nil); the ciphertext is HPKETagBytes
 // longer than the plaintext.
 func (s *HPKESender) Seal(plaintext, aad []byte) ([]byte, error) {
-	c := &s.ctx
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.st == nil {
-		return nil, wiped("hpke seal")
-	}
-	return cloakHPKESeal(c.st, aad, plaintext)
+	return s.ctx.do("hpke seal", func(st *C.cloak_hpke_context) ([]byte, error) { return cloakHPKESeal(st, aad, plaintext) })
 }
 
 // Export derives a secret of length bytes (at most HPKEExportBytesMax) from the context, bound to
 // exporterContext (RFC 9180 section 5.3).
 func (s *HPKESender) Export(exporterContext []byte, length int) ([]byte, error) {
-	return s.ctx.export("hpke export", exporterContext, length)
+	return s.ctx.export(exporterContext, length)
 }
 
 // Wipe zeroes and frees the context.
@@ -122,15 +89,9 @@ type HPKERecipient struct{ ctx hpkeContext }
 // fails with [ErrInvalidKey]; one that is not 32 bytes with [ErrBadParams].
 func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKERecipient, error) {
 	const op = "hpke setup recipient"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
-	if !recipient.live {
-		return nil, wiped(op)
-	}
 	r := &HPKERecipient{}
-	if !allocHPKEContext(&r.ctx, r) {
-		return nil, paramError(op, codeNoMem, nil)
+	if err := newHPKEContext(op, &r.ctx, r, recipient.live); err != nil {
+		return nil, err
 	}
 	if err := cloakHPKESetupRecipient(r.ctx.st, enc, recipient.pk[:], recipient.sk[:], info); err != nil {
 		r.ctx.wipe()
@@ -142,28 +103,22 @@ func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKER
 // Open decrypts the next message, bound to aad. A ciphertext shorter than HPKETagBytes fails
 // with [ErrMalformed], one that does not authenticate with [ErrAuth].
 func (r *HPKERecipient) Open(ciphertext, aad []byte) ([]byte, error) {
-	c := &r.ctx
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.st == nil {
-		return nil, wiped("hpke open")
-	}
-	return cloakHPKEOpen(c.st, aad, ciphertext)
+	return r.ctx.do("hpke open", func(st *C.cloak_hpke_context) ([]byte, error) { return cloakHPKEOpen(st, aad, ciphertext) })
 }
 
 // Export derives the secret the sender's [HPKESender.Export] derives for the same arguments.
 func (r *HPKERecipient) Export(exporterContext []byte, length int) ([]byte, error) {
-	return r.ctx.export("hpke export", exporterContext, length)
+	return r.ctx.export(exporterContext, length)
 }
 
 // Wipe zeroes and frees the context.
 func (r *HPKERecipient) Wipe() { r.ctx.wipe() }
 
 // HPKESealBase is single-shot HPKE Base mode: it encapsulates to the recipient and seals one
-// message, returning enc (32 bytes) and the ciphertext.
-func HPKESealBase(recipient EncryptionPublicKey, info, aad, plaintext []byte) (enc, ciphertext []byte, err error) {
-	const op = "hpke seal base"
-	if err := ready(op); err != nil {
+// message under info, bound to aad (either may be nil), returning enc (32 bytes) and the
+// ciphertext.
+func HPKESealBase(recipient EncryptionPublicKey, plaintext, info, aad []byte) (enc, ciphertext []byte, err error) {
+	if err := ready("hpke seal base"); err != nil {
 		return nil, nil, err
 	}
 	enc = make([]byte, HPKEEncBytes)
@@ -174,14 +129,11 @@ func HPKESealBase(recipient EncryptionPublicKey, info, aad, plaintext []byte) (e
 }
 
 // HPKEOpenBase opens a message made by [HPKESealBase] (or by any RFC 9180 implementation's
-// single-shot Base mode with this suite). An enc that is not 32 bytes fails with [ErrBadParams].
-func HPKEOpenBase(enc []byte, recipient *EncryptionKey, info, aad, ciphertext []byte) ([]byte, error) {
-	const op = "hpke open base"
-	if err := ready(op); err != nil {
+// single-shot Base mode with this suite), with the info and aad it was sealed with. An enc that is
+// not 32 bytes fails with [ErrBadParams].
+func HPKEOpenBase(enc, ciphertext []byte, recipient *EncryptionKey, info, aad []byte) ([]byte, error) {
+	if err := usable("hpke open base", recipient.live); err != nil {
 		return nil, err
-	}
-	if !recipient.live {
-		return nil, wiped(op)
 	}
 	return cloakHPKEOpenBase(enc, recipient.pk[:], recipient.sk[:], info, aad, ciphertext)
 }

@@ -3,7 +3,6 @@ package cloak
 import (
 	"encoding/hex"
 	"fmt"
-	"runtime"
 )
 
 // IdentityPublicKey is a member's Ed25519 public key: what people compare (see
@@ -26,11 +25,7 @@ func PairCode(a, b IdentityPublicKey) string {
 }
 
 // Export returns the key as a 52-byte blob (type identity public key), e.g. for [TextEncode].
-func (p IdentityPublicKey) Export() []byte {
-	blob := make([]byte, PublicKeyBlobBytes)
-	cloakIdentityPublicExport(blob, p[:])
-	return blob
-}
+func (p IdentityPublicKey) Export() []byte { return publicKeyBlob(p[:], cloakIdentityPublicExport) }
 
 // ImportIdentityPublicKey reads a blob made by [IdentityPublicKey.Export].
 func ImportIdentityPublicKey(blob []byte) (IdentityPublicKey, error) {
@@ -52,35 +47,24 @@ type IdentityKey struct {
 }
 
 func newIdentityKey() *IdentityKey {
-	k := &IdentityKey{live: true}
-	runtime.SetFinalizer(k, (*IdentityKey).Wipe)
-	return k
+	return finalized(&IdentityKey{live: true}, (*IdentityKey).Wipe)
 }
 
 // GenerateIdentityKey returns a fresh random identity key.
 func GenerateIdentityKey() (*IdentityKey, error) {
-	if err := ready("identity keypair"); err != nil {
-		return nil, err
-	}
-	k := newIdentityKey()
-	var pk IdentityPublicKey
-	cloakIdentityKeypair(pk[:], k.sk[:])
-	return k, nil
+	return filledKey("identity keypair", true, newIdentityKey, func(k *IdentityKey) error {
+		var pk IdentityPublicKey
+		cloakIdentityKeypair(pk[:], k.sk[:])
+		return nil
+	})
 }
 
 // IdentityKeyFromSeed derives the identity key of a 32-byte RFC 8032 seed.
 func IdentityKeyFromSeed(seed []byte) (*IdentityKey, error) {
-	const op = "identity keypair from seed"
-	if err := ready(op); err != nil {
-		return nil, err
-	}
-	k := newIdentityKey()
-	var pk IdentityPublicKey
-	if err := cloakIdentityKeypairFromSeed(pk[:], k.sk[:], seed); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey("identity keypair from seed", true, newIdentityKey, func(k *IdentityKey) error {
+		var pk IdentityPublicKey
+		return cloakIdentityKeypairFromSeed(pk[:], k.sk[:], seed)
+	})
 }
 
 // Public returns the key's public half (zero after Wipe).
@@ -96,29 +80,19 @@ func (k *IdentityKey) Public() IdentityPublicKey {
 // LabelBytesMax). Such signatures can never pass for the library's own (bundles, shares,
 // batches).
 func (k *IdentityKey) Sign(message, context []byte) ([]byte, error) {
-	const op = "identity sign"
-	if !k.live {
-		return nil, wiped(op)
-	}
-	sig := make([]byte, SignatureBytes)
-	if err := cloakIdentitySign(sig, message, context, k.sk[:]); err != nil {
+	if err := usable("identity sign", k.live); err != nil {
 		return nil, err
 	}
-	return sig, nil
+	return output(SignatureBytes, func(sig []byte) error { return cloakIdentitySign(sig, message, context, k.sk[:]) })
 }
 
 // Bundle returns the member's public bundle (148 bytes): this identity signs the encryption
 // public key, proving that both belong to the same member.
 func (k *IdentityKey) Bundle(encryption EncryptionPublicKey) ([]byte, error) {
-	const op = "bundle create"
-	if !k.live {
-		return nil, wiped(op)
-	}
-	b := make([]byte, BundleBytes)
-	if err := cloakBundleCreate(b, k.sk[:], encryption[:]); err != nil {
+	if err := usable("bundle create", k.live); err != nil {
 		return nil, err
 	}
-	return b, nil
+	return output(BundleBytes, func(b []byte) error { return cloakBundleCreate(b, k.sk[:], encryption[:]) })
 }
 
 // VerifyBundle checks a bundle's signature and returns the two public keys it binds. Which identity
@@ -132,34 +106,19 @@ func VerifyBundle(bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error)
 // Wrap returns the key wrapped under the master key (124 bytes, type wrapped identity key), to
 // store on the server.
 func (k *IdentityKey) Wrap(master *MasterKey) ([]byte, error) {
-	const op = "identity wrap"
-	if err := ready(op); err != nil {
+	if err := usable("identity wrap", k.live, master.live); err != nil {
 		return nil, err
 	}
-	if !k.live || !master.live {
-		return nil, wiped(op)
-	}
-	w := make([]byte, WrappedKeyBytes)
-	if err := cloakIdentityWrap(w, master.k[:], k.sk[:]); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return output(WrappedKeyBytes, func(w []byte) error { return cloakIdentityWrap(w, master.k[:], k.sk[:]) })
 }
 
 // UnwrapIdentityKey opens a key wrapped by [IdentityKey.Wrap]. A blob wrapped under another master
 // key fails with [ErrWrongKey], a tampered one with [ErrAuth].
 func UnwrapIdentityKey(master *MasterKey, wrapped []byte) (*IdentityKey, error) {
-	const op = "identity unwrap"
-	if !master.live {
-		return nil, wiped(op)
-	}
-	k := newIdentityKey()
-	var pk IdentityPublicKey
-	if err := cloakIdentityUnwrap(pk[:], k.sk[:], master.k[:], wrapped); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey("identity unwrap", master.live, newIdentityKey, func(k *IdentityKey) error {
+		var pk IdentityPublicKey
+		return cloakIdentityUnwrap(pk[:], k.sk[:], master.k[:], wrapped)
+	})
 }
 
 // SecretBytes returns a copy of the 64-byte Ed25519 secret key (the seed followed by the public

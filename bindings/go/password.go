@@ -1,7 +1,5 @@
 package cloak
 
-import "runtime"
-
 // PasswordParams are the Argon2id costs a password record carries.
 type PasswordParams struct {
 	MemoryKiB   uint32 // m, in KiB: PasswordMemoryKiBMin to PasswordMemoryKiBMax
@@ -17,24 +15,19 @@ func DefaultPasswordParams() PasswordParams {
 // NewPasswordRecord returns a password record (48 bytes, stored by the server) with a fresh random
 // salt and the given costs. Costs outside the bounds fail with [ErrBadParams].
 func NewPasswordRecord(p PasswordParams) ([]byte, error) {
-	const op = "password record new"
-	if err := ready(op); err != nil {
+	if err := ready("password record new"); err != nil {
 		return nil, err
 	}
-	rec := make([]byte, PasswordRecordBytes)
-	if err := cloakPasswordRecordNew(rec, p.MemoryKiB, p.Iterations, p.Parallelism); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return output(PasswordRecordBytes, func(rec []byte) error {
+		return cloakPasswordRecordNew(rec, p.MemoryKiB, p.Iterations, p.Parallelism)
+	})
 }
 
 // EncodePasswordRecord returns a password record with the caller's 16-byte salt.
 func EncodePasswordRecord(salt []byte, p PasswordParams) ([]byte, error) {
-	rec := make([]byte, PasswordRecordBytes)
-	if err := cloakPasswordRecordEncode(rec, salt, p.MemoryKiB, p.Iterations, p.Parallelism); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return output(PasswordRecordBytes, func(rec []byte) error {
+		return cloakPasswordRecordEncode(rec, salt, p.MemoryKiB, p.Iterations, p.Parallelism)
+	})
 }
 
 // DecodePasswordRecord parses a password record, refusing costs outside the bounds
@@ -58,8 +51,7 @@ func DerivePassword(password, record []byte) (*MasterKey, *LoginKey, error) {
 		return nil, nil, err
 	}
 	m := newMasterKey()
-	l := &LoginKey{live: true}
-	runtime.SetFinalizer(l, (*LoginKey).Wipe)
+	l := newLoginKey()
 	if err := cloakPasswordDerive(m.k[:], l.k[:], password, record); err != nil {
 		m.Wipe()
 		l.Wipe()

@@ -4,18 +4,12 @@ package cloak
 // with the sender's identity (196 bytes, docs/protocol.md section 8). Check the recipient's public
 // key first: take it from a bundle verified with [VerifyBundle] whose identity you trust.
 func SealShare(vaultKey *VaultKey, vaultID []byte, recipient EncryptionPublicKey, sender *IdentityKey) ([]byte, error) {
-	const op = "share seal"
-	if err := ready(op); err != nil {
+	if err := usable("share seal", vaultKey.live, sender.live); err != nil {
 		return nil, err
 	}
-	if !vaultKey.live || !sender.live {
-		return nil, wiped(op)
-	}
-	share := make([]byte, ShareBytes)
-	if err := cloakShareSeal(share, vaultKey.k[:], vaultID, recipient[:], sender.sk[:]); err != nil {
-		return nil, err
-	}
-	return share, nil
+	return output(ShareBytes, func(share []byte) error {
+		return cloakShareSeal(share, vaultKey.k[:], vaultID, recipient[:], sender.sk[:])
+	})
 }
 
 // ShareSender returns the identity a share claims as its sender (parsed, not verified), to find
@@ -29,14 +23,7 @@ func ShareSender(share []byte) (IdentityPublicKey, error) {
 // trusted identity ([ErrUntrustedSigner]) and its signature ([ErrBadSignature]), then opens the
 // vault key ([ErrAuth] if that fails). A share opened for another vault id fails its signature.
 func OpenShare(share, vaultID []byte, recipient *EncryptionKey, trustedSender IdentityPublicKey) (*VaultKey, error) {
-	const op = "share open"
-	if !recipient.live {
-		return nil, wiped(op)
-	}
-	k := newVaultKey()
-	if err := cloakShareOpen(k.k[:], share, vaultID, recipient.pk[:], recipient.sk[:], trustedSender[:]); err != nil {
-		k.Wipe()
-		return nil, err
-	}
-	return k, nil
+	return filledKey("share open", recipient.live, newVaultKey, func(k *VaultKey) error {
+		return cloakShareOpen(k.k[:], share, vaultID, recipient.pk[:], recipient.sk[:], trustedSender[:])
+	})
 }

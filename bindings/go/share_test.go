@@ -386,26 +386,26 @@ func TestHPKE(t *testing.T) {
 
 	// Single shot.
 	aad, msg := randBytes(20), randBytes(100)
-	e1, ct, err := cloak.HPKESealBase(bob.Public(), info, aad, msg)
+	e1, ct, err := cloak.HPKESealBase(bob.Public(), msg, info, aad)
 	must(t, err)
 	if len(e1) != cloak.HPKEEncBytes || len(ct) != len(msg)+cloak.HPKETagBytes {
 		t.Fatal("single-shot lengths")
 	}
-	eq(t, "single shot", ok(cloak.HPKEOpenBase(e1, bob, info, aad, ct)), msg)
-	out, err := cloak.HPKEOpenBase(e1, bob, info, aad[1:], ct)
+	eq(t, "single shot", ok(cloak.HPKEOpenBase(e1, ct, bob, info, aad)), msg)
+	out, err := cloak.HPKEOpenBase(e1, ct, bob, info, aad[1:])
 	wantErr(t, "single shot, other aad", err, cloak.ErrAuth)
 	if out != nil {
 		t.Fatal("output on failure")
 	}
-	_, err = cloak.HPKEOpenBase(e1, carol, info, aad, ct)
+	_, err = cloak.HPKEOpenBase(e1, ct, carol, info, aad)
 	wantErr(t, "single shot, other key", err, cloak.ErrAuth)
-	_, err = cloak.HPKEOpenBase(e1[:31], bob, info, aad, ct)
+	_, err = cloak.HPKEOpenBase(e1[:31], ct, bob, info, aad)
 	wantErr(t, "single shot, short enc", err, cloak.ErrBadParams)
-	_, _, err = cloak.HPKESealBase(cloak.EncryptionPublicKey{}, info, aad, msg)
+	_, _, err = cloak.HPKESealBase(cloak.EncryptionPublicKey{}, msg, info, aad)
 	wantErr(t, "single shot to a low-order key", err, cloak.ErrInvalidKey)
 	e0, ct0, err := cloak.HPKESealBase(bob.Public(), nil, nil, nil)
 	must(t, err)
-	if got := ok(cloak.HPKEOpenBase(e0, bob, nil, nil, ct0)); len(got) != 0 {
+	if got := ok(cloak.HPKEOpenBase(e0, ct0, bob, nil, nil)); len(got) != 0 {
 		t.Fatal("empty message")
 	}
 }
