@@ -224,7 +224,7 @@ const rows = [
     primitives: 'BLAKE2b-256 (digest) + ChaCha20-Poly1305 open',
   },
   {
-    name: 'HPKE seal base, 1 KiB', build: (c) => () => c.hpkeSealBase(S.bob.publicKey, utf8('info'), new Uint8Array(0), S.kib),
+    name: 'HPKE seal base, 1 KiB', build: (c) => () => c.hpkeSealBase(S.bob.publicKey, S.kib, utf8('info')),
     sodium: () => {
       const e = sodium.crypto_box_keypair();
       sodium.crypto_scalarmult(e.privateKey, xKp.publicKey);
@@ -234,7 +234,7 @@ const rows = [
     primitives: 'X25519 key generation + X25519 + 8 HMAC-SHA256 + ChaCha20-Poly1305 seal',
   },
   {
-    name: 'HPKE open base, 1 KiB', build: (c) => { const r = c.hpkeSealBase(S.bob.publicKey, utf8('info'), new Uint8Array(0), S.kib); return () => c.hpkeOpenBase(r.enc, S.bob.publicKey, S.bob.secretKey, utf8('info'), new Uint8Array(0), r.ciphertext); },
+    name: 'HPKE open base, 1 KiB', build: (c) => { const r = c.hpkeSealBase(S.bob.publicKey, S.kib, utf8('info')); return () => c.hpkeOpenBase(r.enc, r.ciphertext, S.bob.publicKey, S.bob.secretKey, utf8('info')); },
     sodium: () => {
       sodium.crypto_scalarmult(xKp.privateKey, xKp.publicKey);
       hmacN(HPKE_HMACS, k32, new Uint8Array(120));

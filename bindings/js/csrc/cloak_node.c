@@ -87,7 +87,8 @@ static int read_slots(napi_env env, napi_value array, slots *s, napi_value *valu
     return 0;
 }
 
-static int write_nums(napi_env env, napi_value nums, const slots *s)
+/* The Float64Array of CLOAK_JS_MAXARGS numbers, or NULL (no exception is thrown here). */
+static double *nums_array(napi_env env, napi_value nums)
 {
     napi_typedarray_type tt;
     size_t length = 0;
@@ -97,34 +98,63 @@ static int write_nums(napi_env env, napi_value nums, const slots *s)
     if (napi_is_typedarray(env, nums, &is_typed) != napi_ok || !is_typed ||
         napi_get_typedarray_info(env, nums, &tt, &length, &data, NULL, NULL) != napi_ok ||
         tt != napi_float64_array || length < CLOAK_JS_MAXARGS) {
-        throw_type(env, "nums must be a Float64Array of 8");
-        return -1;
+        return NULL;
     }
-    double *out = (double *)data;
+    return (double *)data;
+}
+
+/* Every slot's number after the call (lengths written, numbers passed out), 0 past the last. */
+static void fill_nums(double *out, const slots *s)
+{
     for (size_t i = 0; i < CLOAK_JS_MAXARGS; i++) {
         out[i] = i < s->nargs ? (double)s->len[i] : 0.0;
     }
+}
+
+static int write_nums(napi_env env, napi_value nums, const slots *s)
+{
+    double *out = nums_array(env, nums);
+    if (out == NULL) {
+        throw_type(env, "nums must be a Float64Array of 8");
+        return -1;
+    }
+    fill_nums(out, s);
     return 0;
+}
+
+/* Reads the arguments of call() and callAsync(): (op, args, nums). Returns 0, or -1 with a
+ * JavaScript exception pending. */
+static int read_call(napi_env env, napi_callback_info info, const char *usage, int32_t *op, napi_value *nums,
+                     slots *s, napi_value *values)
+{
+    size_t argc = 3;
+    napi_value argv[3];
+
+    if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 ||
+        napi_get_value_int32(env, argv[0], op) != napi_ok) {
+        throw_type(env, usage);
+        return -1;
+    }
+    if (nums_array(env, argv[2]) == NULL) {
+        throw_type(env, "nums must be a Float64Array of 8");
+        return -1;
+    }
+    *nums = argv[2];
+    return read_slots(env, argv[1], s, values);
 }
 
 static napi_value js_call(napi_env env, napi_callback_info info)
 {
-    size_t argc = 3;
-    napi_value argv[3];
     napi_value values[CLOAK_JS_MAXARGS];
+    napi_value nums, result;
     int32_t op = -1;
     slots s;
-    napi_value result;
 
-    if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 ||
-        napi_get_value_int32(env, argv[0], &op) != napi_ok) {
-        return throw_type(env, "call(op, args, nums)");
-    }
-    if (read_slots(env, argv[1], &s, values) != 0) {
+    if (read_call(env, info, "call(op, args, nums)", &op, &nums, &s, values) != 0) {
         return NULL;
     }
     int rc = cloak_js_call(op, s.ptr, s.len, s.nargs);
-    if (write_nums(env, argv[2], &s) != 0) {
+    if (write_nums(env, nums, &s) != 0) {
         return NULL;
     }
     napi_create_int32(env, rc, &result);
@@ -187,14 +217,9 @@ static void complete_async(napi_env env, napi_status status, void *data)
         }
     }
     if (napi_get_reference_value(env, c->nums, &nums) == napi_ok) {
-        napi_typedarray_type tt;
-        size_t length = 0;
-        void *dst = NULL;
-        if (napi_get_typedarray_info(env, nums, &tt, &length, &dst, NULL, NULL) == napi_ok &&
-            tt == napi_float64_array && length >= CLOAK_JS_MAXARGS) {
-            for (size_t i = 0; i < CLOAK_JS_MAXARGS; i++) {
-                ((double *)dst)[i] = i < c->s.nargs ? (double)c->s.len[i] : 0.0;
-            }
+        double *out = nums_array(env, nums);
+        if (out != NULL) {
+            fill_nums(out, &c->s);
         }
     }
     napi_create_int32(env, status == napi_ok ? c->rc : CLOAK_E_INTERNAL, &result);
@@ -204,23 +229,13 @@ static void complete_async(napi_env env, napi_status status, void *data)
 
 static napi_value js_call_async(napi_env env, napi_callback_info info)
 {
-    size_t argc = 3;
-    napi_value argv[3];
     napi_value values[CLOAK_JS_MAXARGS];
+    napi_value nums, promise, name;
     int32_t op = -1;
     slots s;
-    napi_value promise, name;
     async_call *c;
-    bool is_typed = false;
 
-    if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 ||
-        napi_get_value_int32(env, argv[0], &op) != napi_ok) {
-        return throw_type(env, "callAsync(op, args, nums)");
-    }
-    if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed) {
-        return throw_type(env, "nums must be a Float64Array of 8");
-    }
-    if (read_slots(env, argv[1], &s, values) != 0) {
+    if (read_call(env, info, "callAsync(op, args, nums)", &op, &nums, &s, values) != 0) {
         return NULL;
     }
     c = (async_call *)calloc(1, sizeof *c);
@@ -247,7 +262,7 @@ static napi_value js_call_async(napi_env env, napi_callback_info info)
         }
         memcpy(c->s.ptr[i], s.ptr[i], s.len[i]);
     }
-    if (napi_create_reference(env, argv[2], 1, &c->nums) != napi_ok ||
+    if (napi_create_reference(env, nums, 1, &c->nums) != napi_ok ||
         napi_create_promise(env, &c->deferred, &promise) != napi_ok ||
         napi_create_string_utf8(env, "libcloak", NAPI_AUTO_LENGTH, &name) != napi_ok ||
         napi_create_async_work(env, NULL, name, execute_async, complete_async, c, &c->work) != napi_ok ||

@@ -280,18 +280,21 @@ export class Cloak {
   // ---------------------------------------------------------------------------------------------
   // Identity (Ed25519) and encryption (X25519) keys
 
-  identityKeypair(): KeyPair {
-    const publicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
-    const secretKey = new Uint8Array(this.sizes.identitySecretKeyBytes);
-    this.run(Op.IDENTITY_KEYPAIR, [publicKey, secretKey]);
+  /** A key pair that `op` writes into its first two arguments, followed by `inputs`. */
+  private keyPair(op: number, kind: 'identity' | 'encryption', inputs: Slot[]): KeyPair {
+    const identity = kind === 'identity';
+    const publicKey = new Uint8Array(identity ? this.sizes.identityPublicKeyBytes : this.sizes.encryptionPublicKeyBytes);
+    const secretKey = new Uint8Array(identity ? this.sizes.identitySecretKeyBytes : this.sizes.encryptionSecretKeyBytes);
+    this.run(op, [publicKey, secretKey, ...inputs]);
     return { publicKey, secretKey };
   }
 
+  identityKeypair(): KeyPair {
+    return this.keyPair(Op.IDENTITY_KEYPAIR, 'identity', []);
+  }
+
   identityKeypairFromSeed(seed: Bytes): KeyPair {
-    const publicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
-    const secretKey = new Uint8Array(this.sizes.identitySecretKeyBytes);
-    this.run(Op.IDENTITY_KEYPAIR_FROM_SEED, [publicKey, secretKey, fixed(seed, this.sizes.identitySeedBytes, 'seed')]);
-    return { publicKey, secretKey };
+    return this.keyPair(Op.IDENTITY_KEYPAIR_FROM_SEED, 'identity', [fixed(seed, this.sizes.identitySeedBytes, 'seed')]);
   }
 
   /** Signs `message` under a context label (may be empty). */
@@ -313,52 +316,45 @@ export class Cloak {
   }
 
   encryptionKeypair(): KeyPair {
-    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
-    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
-    this.run(Op.ENCRYPTION_KEYPAIR, [publicKey, secretKey]);
-    return { publicKey, secretKey };
+    return this.keyPair(Op.ENCRYPTION_KEYPAIR, 'encryption', []);
   }
 
   /** RFC 9180 DeriveKeyPair (the seed needs at least 32 bytes). */
   encryptionKeypairFromSeed(seed: Bytes): KeyPair {
-    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
-    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
-    this.run(Op.ENCRYPTION_KEYPAIR_FROM_SEED, [publicKey, secretKey, bytes(seed, 'seed')]);
-    return { publicKey, secretKey };
+    return this.keyPair(Op.ENCRYPTION_KEYPAIR_FROM_SEED, 'encryption', [bytes(seed, 'seed')]);
+  }
+
+  /** The one output of `op`, `length` bytes, written into its first argument. */
+  private output(op: number, length: number, inputs: Slot[]): Bytes {
+    const out = new Uint8Array(length);
+    this.run(op, [out, ...inputs]);
+    return out;
   }
 
   identityPublicExport(publicKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.publicKeyBlobBytes);
-    this.run(Op.IDENTITY_PUBLIC_EXPORT, [out, fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey')]);
-    return out;
+    const pk = fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey');
+    return this.output(Op.IDENTITY_PUBLIC_EXPORT, this.sizes.publicKeyBlobBytes, [pk]);
   }
 
   identityPublicImport(blob: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.identityPublicKeyBytes);
-    this.run(Op.IDENTITY_PUBLIC_IMPORT, [out, bytes(blob, 'blob')]);
-    return out;
+    return this.output(Op.IDENTITY_PUBLIC_IMPORT, this.sizes.identityPublicKeyBytes, [bytes(blob, 'blob')]);
   }
 
   encryptionPublicExport(publicKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.publicKeyBlobBytes);
-    this.run(Op.ENCRYPTION_PUBLIC_EXPORT, [out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey')]);
-    return out;
+    const pk = fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey');
+    return this.output(Op.ENCRYPTION_PUBLIC_EXPORT, this.sizes.publicKeyBlobBytes, [pk]);
   }
 
   encryptionPublicImport(blob: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
-    this.run(Op.ENCRYPTION_PUBLIC_IMPORT, [out, bytes(blob, 'blob')]);
-    return out;
+    return this.output(Op.ENCRYPTION_PUBLIC_IMPORT, this.sizes.encryptionPublicKeyBytes, [bytes(blob, 'blob')]);
   }
 
   /** A member's bundle: the identity key signs the encryption public key. */
   bundleCreate(identitySecretKey: Bytes, encryptionPublicKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.bundleBytes);
-    this.run(Op.BUNDLE_CREATE, [
-      out, fixed(identitySecretKey, this.sizes.identitySecretKeyBytes, 'identitySecretKey'),
+    return this.output(Op.BUNDLE_CREATE, this.sizes.bundleBytes, [
+      fixed(identitySecretKey, this.sizes.identitySecretKeyBytes, 'identitySecretKey'),
       fixed(encryptionPublicKey, this.sizes.encryptionPublicKeyBytes, 'encryptionPublicKey'),
     ]);
-    return out;
   }
 
   bundleVerify(bundle: Bytes): { identityPublicKey: Bytes; encryptionPublicKey: Bytes } {
@@ -392,11 +388,8 @@ export class Cloak {
     return out;
   }
 
-  private unwrap(op: number, masterKey: Bytes, wrapped: Bytes, pkLen: number, skLen: number): KeyPair {
-    const publicKey = new Uint8Array(pkLen);
-    const secretKey = new Uint8Array(skLen);
-    this.run(op, [publicKey, secretKey, fixed(masterKey, this.sizes.keyBytes, 'masterKey'), bytes(wrapped, 'wrapped')]);
-    return { publicKey, secretKey };
+  private unwrap(op: number, kind: 'identity' | 'encryption', masterKey: Bytes, wrapped: Bytes): KeyPair {
+    return this.keyPair(op, kind, [fixed(masterKey, this.sizes.keyBytes, 'masterKey'), bytes(wrapped, 'wrapped')]);
   }
 
   identityWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
@@ -404,7 +397,7 @@ export class Cloak {
   }
 
   identityUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.IDENTITY_UNWRAP, masterKey, wrapped, this.sizes.identityPublicKeyBytes, this.sizes.identitySecretKeyBytes);
+    return this.unwrap(Op.IDENTITY_UNWRAP, 'identity', masterKey, wrapped);
   }
 
   encryptionWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
@@ -412,7 +405,7 @@ export class Cloak {
   }
 
   encryptionUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.ENCRYPTION_UNWRAP, masterKey, wrapped, this.sizes.encryptionPublicKeyBytes, this.sizes.encryptionSecretKeyBytes);
+    return this.unwrap(Op.ENCRYPTION_UNWRAP, 'encryption', masterKey, wrapped);
   }
 
   serviceAccountWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
@@ -420,7 +413,7 @@ export class Cloak {
   }
 
   serviceAccountUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.SERVICE_ACCOUNT_UNWRAP, masterKey, wrapped, this.sizes.encryptionPublicKeyBytes, this.sizes.encryptionSecretKeyBytes);
+    return this.unwrap(Op.SERVICE_ACCOUNT_UNWRAP, 'encryption', masterKey, wrapped);
   }
 
   /** The type and public key a wrapped key carries (parsed, not authenticated). */
@@ -432,20 +425,15 @@ export class Cloak {
 
   /** A service-account private key in the clear (type SERVICE_ACCOUNT_PRIVATE_KEY), for a CI machine. */
   serviceAccountPrivateExport(publicKey: Bytes, secretKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.serviceAccountPrivateBlobBytes);
-    this.run(Op.SERVICE_ACCOUNT_PRIVATE_EXPORT, [
-      out, fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
+    return this.output(Op.SERVICE_ACCOUNT_PRIVATE_EXPORT, this.sizes.serviceAccountPrivateBlobBytes, [
+      fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
       fixed(secretKey, this.sizes.encryptionSecretKeyBytes, 'secretKey'),
     ]);
-    return out;
   }
 
   /** The service-account key pair of serviceAccountPrivateExport()'s blob. */
   serviceAccountPrivateImport(blob: Bytes): KeyPair {
-    const publicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
-    const secretKey = new Uint8Array(this.sizes.encryptionSecretKeyBytes);
-    this.run(Op.SERVICE_ACCOUNT_PRIVATE_IMPORT, [publicKey, secretKey, bytes(blob, 'blob')]);
-    return { publicKey, secretKey };
+    return this.keyPair(Op.SERVICE_ACCOUNT_PRIVATE_IMPORT, 'encryption', [bytes(blob, 'blob')]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -586,7 +574,8 @@ export class Cloak {
     return new HpkeContext(this, state);
   }
 
-  hpkeSealBase(recipientPublicKey: Bytes, info: Bytes, aad: Bytes, plaintext: Bytes): { enc: Bytes; ciphertext: Bytes } {
+  /** Single-shot Base mode: the plaintext sealed to the recipient's public key; `info` and `aad` are optional. */
+  hpkeSealBase(recipientPublicKey: Bytes, plaintext: Bytes, info: Bytes = new Uint8Array(0), aad: Bytes = new Uint8Array(0)): { enc: Bytes; ciphertext: Bytes } {
     const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
     const ct = new Uint8Array(bytes(plaintext, 'plaintext').length + this.sizes.hpkeTagBytes);
     this.run(Op.HPKE_SEAL_BASE, [
@@ -596,7 +585,9 @@ export class Cloak {
     return { enc: encOut, ciphertext: ct };
   }
 
-  hpkeOpenBase(enc: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes, info: Bytes, aad: Bytes, ciphertext: Bytes): Bytes {
+  /** Single-shot Base mode: opens what hpkeSealBase() sealed, with the same `info` and `aad`. */
+  hpkeOpenBase(enc: Bytes, ciphertext: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes,
+    info: Bytes = new Uint8Array(0), aad: Bytes = new Uint8Array(0)): Bytes {
     const t = this.sizes.hpkeTagBytes;
     const pt = new Uint8Array(Math.max(0, bytes(ciphertext, 'ciphertext').length - t));
     this.run(Op.HPKE_OPEN_BASE, [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import sys
 from collections import Counter
 from typing import Any, Callable, Dict, Iterator, Optional
 
@@ -20,6 +21,10 @@ from cloak import _lib
 HERE = pathlib.Path(__file__).resolve().parent
 # The repository root when the tests run from a source tree (bindings/python/tests -> ../../..).
 SOURCE_ROOT = pathlib.Path(os.environ.get("CLOAK_SOURCE_ROOT", HERE.parent.parent.parent)).resolve()
+
+# The one independent implementation of docs/protocol.md (the producer of tests/vectors/libcloak.json),
+# which the interop tests import as spec_impl.
+sys.path.insert(0, str(SOURCE_ROOT / "tests" / "vectors" / "spec"))
 
 CALLS: Counter = Counter()
 

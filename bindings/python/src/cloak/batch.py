@@ -3,19 +3,17 @@ the manifest, and a reader (the account's side) that verifies the batch and open
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Iterable, List, NamedTuple, Optional, TypeVar, Union
+from typing import Any, Iterable, List, NamedTuple, Optional, Union
 
 from . import _low
 from . import constants as K
-from ._buf import BytesLike, Label, aligned_state, label, wipe_ctypes
+from ._buf import BytesLike, Label, label
+from ._state import CState
 from .keys import EncryptionKeyPair, IdentityKeyPair, _encryption_sk, _identity_sk
 
 __all__ = ["BatchWriter", "BatchReader", "BatchItem", "batch_item_len", "batch_item_opened_maxlen",
            "batch_len", "batch_sender", "batch_item_index"]
 
-
-_ST = TypeVar("_ST", bound="_State")
 
 
 def batch_item_len(name_len: int, value_len: int) -> int:
@@ -43,51 +41,17 @@ def batch_item_index(item: BytesLike) -> int:
     return int(_low.batch_item_index(item))
 
 
-class _State:
-    __slots__ = ("_state", "_live", "_lock", "__weakref__")
-    _state: Any
-    _live: bool
-    _lock: threading.Lock
+class _BatchState(CState):
+    __slots__ = ()
+    _wipe_state = staticmethod(_low.batch_wipe)
+    _gone = "is finished or wiped"
+    _no_copy = "must not be copied (a copied writer would reuse nonces)"
 
     def __init__(self) -> None:
-        self._state = aligned_state(K.BATCH_STATEBYTES)
-        self._live = False
-        self._lock = threading.Lock()
-
-    def _ptr(self) -> Any:
-        if not self._live:
-            raise ValueError("%s is finished or wiped" % type(self).__name__)
-        return self._state
-
-    def wipe(self) -> None:
-        """cloak_batch_wipe()."""
-        with self._lock:
-            _low.batch_wipe(self._state)
-            self._live = False
-
-    def __enter__(self: _ST) -> _ST:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wipe()
-
-    def __del__(self) -> None:
-        try:
-            wipe_ctypes(self._state)
-        except Exception:
-            pass
-
-    def __reduce__(self) -> Any:
-        raise TypeError("batch states must not be copied (a copied writer would reuse nonces)")
-
-    def __copy__(self) -> Any:
-        raise TypeError("batch states must not be copied (a copied writer would reuse nonces)")
-
-    def __deepcopy__(self, memo: object) -> Any:
-        raise TypeError("batch states must not be copied (a copied writer would reuse nonces)")
+        self._new_state(K.BATCH_STATEBYTES)
 
 
-class BatchWriter(_State):
+class BatchWriter(_BatchState):
     """cloak_batch_begin() / _seal_item() / _finish(): re-encrypts secrets for a service account.
 
     The digests of the sealed items are kept in order and signed by finish(). A writer must not be
@@ -155,7 +119,7 @@ def _trusted(trusted: Union[BytesLike, IdentityKeyPair, Iterable[Union[BytesLike
     return [k.public_key if isinstance(k, IdentityKeyPair) else k for k in trusted]
 
 
-class BatchReader(_State):
+class BatchReader(_BatchState):
     """cloak_batch_verify() once, then cloak_batch_open_item() per item: the account's side.
 
     The reader keeps its own copy of the verified batch bytes and passes exactly those to every

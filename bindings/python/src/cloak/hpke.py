@@ -4,12 +4,12 @@ DeriveKeyPair is EncryptionKeyPair.from_seed()."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any, NamedTuple, Tuple
 
 from . import _low
 from . import constants as K
-from ._buf import BytesLike, aligned_state, size_in, wipe_ctypes
+from ._buf import BytesLike, size_in
+from ._state import CState
 from .errors import BadParamsError
 from .keys import EncryptionKeyPair, _encryption_sk
 
@@ -19,7 +19,7 @@ SENDER = "sender"
 RECIPIENT = "recipient"
 
 
-class HpkeContext:
+class HpkeContext(CState):
     """An HPKE encryption context (cloak_hpke_context).
 
     Made by HpkeContext.sender() (which also returns `enc`) or HpkeContext.recipient(). Encryption
@@ -28,11 +28,10 @@ class HpkeContext:
     the sender's (key, nonce) pairs, so the binding enforces it. Each seal or successful open
     advances the sequence number; calls are serialised by a lock."""
 
-    __slots__ = ("_state", "_role", "_live", "_lock", "__weakref__")
-    _state: Any
+    __slots__ = ("_role",)
     _role: str
-    _live: bool
-    _lock: threading.Lock
+    _wipe_state = staticmethod(_low.hpke_context_wipe)
+    _no_copy = "must not be copied (a copy would reuse nonces)"
 
     def __init__(self) -> None:
         raise TypeError("use HpkeContext.sender() or HpkeContext.recipient()")
@@ -40,10 +39,8 @@ class HpkeContext:
     @classmethod
     def _blank(cls, role: str) -> "HpkeContext":
         obj = cls.__new__(cls)
-        obj._state = aligned_state(K.HPKE_CONTEXTBYTES)
+        obj._new_state(K.HPKE_CONTEXTBYTES)
         obj._role = role
-        obj._live = False
-        obj._lock = threading.Lock()
         return obj
 
     @classmethod
@@ -67,54 +64,30 @@ class HpkeContext:
     def role(self) -> str:
         return self._role
 
-    def _ptr(self, role: str) -> Any:
-        if not self._live:
-            raise ValueError("HpkeContext has been wiped")
+    def _ptr_for(self, role: str) -> Any:
+        state = self._ptr()
         if role != self._role:
             raise BadParamsError("a %s context cannot %s (RFC 9180 section 5.2)"
                                  % (self._role, "seal" if role == SENDER else "open"))
-        return self._state
+        return state
 
     def seal(self, plaintext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_seal(): ciphertext || tag at the next sequence number."""
         with self._lock:
-            return bytes(_low.hpke_seal(self._ptr(SENDER), aad, plaintext))
+            return bytes(_low.hpke_seal(self._ptr_for(SENDER), aad, plaintext))
 
     def open(self, ciphertext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_open(): the plaintext at the next sequence number (a failure does not advance
         it)."""
         with self._lock:
-            return bytes(_low.hpke_open(self._ptr(RECIPIENT), aad, ciphertext))
+            return bytes(_low.hpke_open(self._ptr_for(RECIPIENT), aad, ciphertext))
 
     def export(self, exporter_context: BytesLike, length: int) -> bytes:
         """cloak_hpke_export(): `length` bytes (at most HPKE_EXPORTBYTES_MAX) of exported secret."""
         n = size_in(length, "length")
         if n > 8 * K.HPKE_EXPORTBYTES_MAX:  # the library refuses the excess; this bounds the allocation
             raise BadParamsError("export length out of bounds: %d" % n)
-        if not self._live:
-            raise ValueError("HpkeContext has been wiped")
-        return bytes(_low.hpke_export(self._state, n, exporter_context))
-
-    def wipe(self) -> None:
-        """cloak_hpke_context_wipe()."""
-        with self._lock:
-            _low.hpke_context_wipe(self._state)
-            self._live = False
-
-    def __enter__(self) -> "HpkeContext":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wipe()
-
-    def __del__(self) -> None:
-        try:
-            wipe_ctypes(self._state)
-        except Exception:
-            pass
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an HpkeContext must not be copied (a copy would reuse nonces)")
+        return bytes(_low.hpke_export(self._ptr(), n, exporter_context))
 
     def __repr__(self) -> str:
         return "HpkeContext(%s%s)" % (self._role, "" if self._live else ", wiped")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import hmac
-from typing import Any, NamedTuple, Type, TypeVar, Union
+from typing import Any, Callable, NamedTuple, Type, TypeVar, Union
 
 from . import _low
 from . import constants as K
@@ -175,6 +175,20 @@ class _KeyPair(_Secret):
     def __init__(self) -> None:
         raise TypeError("use %s.generate(), .from_seed() or an unwrap or import function" % type(self).__name__)
 
+    # The C functions behind generate() and from_seed(), set by each subclass.
+    _c_generate: Callable[[], Any]
+    _c_from_seed: Callable[[BytesLike], Any]
+
+    @classmethod
+    def generate(cls: Type[_KP]) -> _KP:
+        """A fresh key pair from the library's random source."""
+        return cls._of(cls._c_generate())
+
+    @classmethod
+    def from_seed(cls: Type[_KP], seed: BytesLike) -> _KP:
+        """The key pair a seed determines."""
+        return cls._of(cls._c_from_seed(seed))
+
     @classmethod
     def _of(cls: Type[_KP], pair: Any) -> _KP:
         public_key, secret_key = pair
@@ -192,15 +206,10 @@ class IdentityKeyPair(_KeyPair):
 
     __slots__ = ()
 
-    @classmethod
-    def generate(cls) -> "IdentityKeyPair":
-        """cloak_identity_keypair()."""
-        return cls._of(_low.identity_keypair())
-
-    @classmethod
-    def from_seed(cls, seed: BytesLike) -> "IdentityKeyPair":
-        """cloak_identity_keypair_from_seed(): the RFC 8032 key pair of a 32-byte seed."""
-        return cls._of(_low.identity_keypair_from_seed(seed))
+    # generate(): cloak_identity_keypair(); from_seed(): cloak_identity_keypair_from_seed(), the
+    # RFC 8032 key pair of a 32-byte seed.
+    _c_generate = staticmethod(_low.identity_keypair)
+    _c_from_seed = staticmethod(_low.identity_keypair_from_seed)
 
     @classmethod
     def unwrap(cls, master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> "IdentityKeyPair":
@@ -229,20 +238,20 @@ class IdentityKeyPair(_KeyPair):
         return identity_fingerprint(self.public_key)
 
 
-def identity_keypair() -> IdentityKeyPair:
-    """cloak_identity_keypair(): a fresh Ed25519 identity."""
-    return IdentityKeyPair.generate()
+# The C API's names for the class's constructors.
+identity_keypair = IdentityKeyPair.generate
+identity_keypair_from_seed = IdentityKeyPair.from_seed
 
 
-def identity_keypair_from_seed(seed: BytesLike) -> IdentityKeyPair:
-    """cloak_identity_keypair_from_seed()."""
-    return IdentityKeyPair.from_seed(seed)
+def _secret_key(pair: object, cls: Type[_KeyPair], what: str) -> SecretBuffer:
+    """The secret key of a key pair argument, which must be of class `cls`."""
+    if not isinstance(pair, cls):
+        raise TypeError("%s must be an %s, not %s" % (what, cls.__name__, type(pair).__name__))
+    return pair._buffer()
 
 
 def _identity_sk(identity: IdentityKeyPair, what: str = "identity") -> SecretBuffer:
-    if not isinstance(identity, IdentityKeyPair):
-        raise TypeError("%s must be an IdentityKeyPair, not %s" % (what, type(identity).__name__))
-    return identity._buffer()
+    return _secret_key(identity, IdentityKeyPair, what)
 
 
 def identity_sign(identity: IdentityKeyPair, message: BytesLike, context: Label = b"") -> bytes:
@@ -262,15 +271,10 @@ class EncryptionKeyPair(_KeyPair):
 
     __slots__ = ()
 
-    @classmethod
-    def generate(cls) -> "EncryptionKeyPair":
-        """cloak_encryption_keypair()."""
-        return cls._of(_low.encryption_keypair())
-
-    @classmethod
-    def from_seed(cls, seed: BytesLike) -> "EncryptionKeyPair":
-        """cloak_encryption_keypair_from_seed(): RFC 9180 DeriveKeyPair (seed of 32 bytes or more)."""
-        return cls._of(_low.encryption_keypair_from_seed(seed))
+    # generate(): cloak_encryption_keypair(); from_seed(): cloak_encryption_keypair_from_seed(),
+    # RFC 9180 DeriveKeyPair (a seed of 32 bytes or more).
+    _c_generate = staticmethod(_low.encryption_keypair)
+    _c_from_seed = staticmethod(_low.encryption_keypair_from_seed)
 
     @classmethod
     def from_keys(cls, public_key: BytesLike, secret_key: BytesLike) -> "EncryptionKeyPair":
@@ -318,20 +322,13 @@ class EncryptionKeyPair(_KeyPair):
         return encryption_public_export(self.public_key)
 
 
-def encryption_keypair() -> EncryptionKeyPair:
-    """cloak_encryption_keypair(): a fresh X25519 key pair."""
-    return EncryptionKeyPair.generate()
+# The C API's names for the class's constructors.
+encryption_keypair = EncryptionKeyPair.generate
+encryption_keypair_from_seed = EncryptionKeyPair.from_seed
 
 
-def encryption_keypair_from_seed(seed: BytesLike) -> EncryptionKeyPair:
-    """cloak_encryption_keypair_from_seed(): RFC 9180 DeriveKeyPair."""
-    return EncryptionKeyPair.from_seed(seed)
-
-
-def _encryption_sk(kp: EncryptionKeyPair, what: str = "keypair") -> SecretBuffer:
-    if not isinstance(kp, EncryptionKeyPair):
-        raise TypeError("%s must be an EncryptionKeyPair, not %s" % (what, type(kp).__name__))
-    return kp._buffer()
+def _encryption_sk(keypair: EncryptionKeyPair, what: str = "keypair") -> SecretBuffer:
+    return _secret_key(keypair, EncryptionKeyPair, what)
 
 
 # ---- public key blobs, bundles, fingerprints -------------------------------------------------------

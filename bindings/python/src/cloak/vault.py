@@ -6,7 +6,8 @@ from typing import Any, Union
 
 from . import _low
 from . import constants as K
-from ._buf import BytesLike, Label, aligned_state, label, wipe_ctypes
+from ._buf import BytesLike, Label, label
+from ._state import CState
 from .keys import EncryptionKeyPair, IdentityKeyPair, SymmetricKey, VaultKey, _encryption_sk, _identity_sk, _key
 
 __all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len",
@@ -14,29 +15,23 @@ __all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_l
            "share_sender", "share_open"]
 
 
-class Vault:
+class Vault(CState):
     """The subkeys of one vault key (a cloak_vault state), derived once for any number of secrets.
 
     Read-only after creation, so one Vault may serve many threads. Wiped by wipe(), on context
     manager exit and when garbage-collected. The vault key itself is not kept."""
 
-    __slots__ = ("_state", "_wiped", "vault_id", "__weakref__")
-    _state: Any
-    _wiped: bool
+    __slots__ = ("vault_id",)
     vault_id: bytes
+    _wipe_state = staticmethod(_low.vault_wipe)
+    _no_copy = "holds keys and cannot be pickled or copied"
 
     def __init__(self, vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> None:
         vid = label(vault_id, "vault_id")
-        self._wiped = True
         self.vault_id = vid
-        self._state = aligned_state(K.VAULT_STATEBYTES)
+        self._new_state(K.VAULT_STATEBYTES)
         _low.vault_init(self._state, _key(vault_key, "vault_key"), vid)
-        self._wiped = False
-
-    def _ptr(self) -> Any:
-        if self._wiped:
-            raise ValueError("Vault has been wiped")
-        return self._state
+        self._live = True
 
     @property
     def key_id(self) -> bytes:
@@ -61,35 +56,10 @@ class Vault:
         """cloak_vault_blind_index(): the keyed index of a secret name for the server."""
         return vault_blind_index(self, name)
 
-    @property
-    def wiped(self) -> bool:
-        return self._wiped
-
-    def wipe(self) -> None:
-        """cloak_vault_wipe()."""
-        if hasattr(self, "_state"):
-            _low.vault_wipe(self._state)
-        self._wiped = True
-
-    def __enter__(self) -> "Vault":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wipe()
-
-    def __del__(self) -> None:
-        try:
-            wipe_ctypes(self._state)
-        except Exception:
-            pass
-
     def __repr__(self) -> str:
-        if self._wiped:
+        if not self._live:
             return "Vault(vault_id=%r, wiped)" % (self.vault_id,)
         return "Vault(vault_id=%r, key_id=%s)" % (self.vault_id, self.key_id.hex())
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a Vault holds keys and cannot be pickled or copied")
 
 
 def vault_init(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> Vault:
