@@ -44,7 +44,7 @@
 typedef struct CLOAK_STATE_LAYOUT batch_state {
     uint32_t role;
     uint32_t count;                /* writer: items sealed so far; reader: n */
-    uint64_t batch_len;            /* reader: length of the verified blob */
+    uint64_t blob_len;            /* reader: length of the verified blob */
     cloak__hpke_ctx hpke;          /* key and base nonce; the exporter secret is wiped */
     uint16_t prefix_len;           /* 105 + L */
     uint8_t prefix[PREFIX_MAX];    /* bytes 0..105+L of the batch blob */
@@ -268,26 +268,26 @@ fail:
 
 /* Header and exact length of a batch blob: 169 + L + 32n, with L in 1..255 and n at most
  * CLOAK_BATCH_ITEMS_MAX. Gives bytes 0..105+L's length and n. */
-static int batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *batch_blob, size_t batch_len)
+static int batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *blob, size_t blob_len)
 {
-    int rc = cloak__header_check(batch_blob, batch_len, CLOAK_TYPE_BATCH);
+    int rc = cloak__header_check(blob, blob_len, CLOAK_TYPE_BATCH);
     if (rc != CLOAK_OK) {
         return rc;
     }
-    if (batch_len < BATCH_FIXED + 1U || batch_blob[OFF_VAULT_ID] == 0 ||
-        batch_len < BATCH_FIXED + (size_t)batch_blob[OFF_VAULT_ID]) {
+    if (blob_len < BATCH_FIXED + 1U || blob[OFF_VAULT_ID] == 0 ||
+        blob_len < BATCH_FIXED + (size_t)blob[OFF_VAULT_ID]) {
         return CLOAK_E_MALFORMED;
     }
-    *prefix_len = PREFIX_FIXED + (size_t)batch_blob[OFF_VAULT_ID];
-    *n = cloak__load32_be(batch_blob + *prefix_len - 4U);
-    if (*n > CLOAK_BATCH_ITEMS_MAX || batch_len != cloak_batch_len(*prefix_len - PREFIX_FIXED, *n)) {
+    *prefix_len = PREFIX_FIXED + (size_t)blob[OFF_VAULT_ID];
+    *n = cloak__load32_be(blob + *prefix_len - 4U);
+    if (*n > CLOAK_BATCH_ITEMS_MAX || blob_len != cloak_batch_len(*prefix_len - PREFIX_FIXED, *n)) {
         return CLOAK_E_MALFORMED;
     }
     return CLOAK_OK;
 }
 
-int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *batch_blob,
-                       size_t batch_len)
+int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES], const uint8_t *blob,
+                       size_t blob_len)
 {
     size_t prefix_len;
     uint32_t n;
@@ -296,15 +296,15 @@ int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES
     if (identity_public_key == NULL) {
         goto done;
     }
-    if (cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, batch_blob, batch_len)) {
+    if (cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, blob, blob_len)) {
         rc = CLOAK_E_BAD_PARAMS;
         goto done;
     }
-    rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
+    rc = batch_layout(&prefix_len, &n, blob, blob_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
-    memcpy(identity_public_key, batch_blob + OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    memcpy(identity_public_key, blob + OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
 
 done:
     if (rc != CLOAK_OK) {
@@ -337,7 +337,7 @@ done:
     return rc;
 }
 
-int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t batch_len,
+int cloak_batch_verify(cloak_batch *reader, const uint8_t *blob, size_t blob_len,
                        const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                        const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *trusted,
                        size_t trusted_count)
@@ -365,47 +365,47 @@ int cloak_batch_verify(cloak_batch *reader, const uint8_t *batch_blob, size_t ba
         rc = CLOAK_E_BAD_PARAMS;
         goto done;
     }
-    rc = batch_layout(&prefix_len, &n, batch_blob, batch_len);
+    rc = batch_layout(&prefix_len, &n, blob, blob_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
     manifest_len = CLOAK_BATCH_DIGESTBYTES * (size_t)n;
 
     cloak__public_key_id(key_id, account_public_key);
-    if (cloak__memcmp_ct(key_id, batch_blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+    if (cloak__memcmp_ct(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
         rc = CLOAK_E_WRONG_KEY;
         goto done;
     }
     /* Every entry is compared, so the time does not tell which one matched. */
     trusted_found = 0;
     for (i = 0; i < trusted_count; i++) {
-        trusted_found |= cloak__memcmp_ct(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, batch_blob + OFF_CREATOR,
+        trusted_found |= cloak__memcmp_ct(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, blob + OFF_CREATOR,
                                           CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
     }
     if (!trusted_found) {
         rc = CLOAK_E_UNTRUSTED_SIGNER;
         goto done;
     }
-    content_len = batch_signed_content(content, batch_blob, prefix_len, batch_blob + prefix_len, manifest_len);
-    rc = cloak__verify_labeled(batch_blob + prefix_len + manifest_len, CLOAK_LABEL_SIG_BATCH, content, content_len,
-                               batch_blob + OFF_CREATOR);
+    content_len = batch_signed_content(content, blob, prefix_len, blob + prefix_len, manifest_len);
+    rc = cloak__verify_labeled(blob + prefix_len + manifest_len, CLOAK_LABEL_SIG_BATCH, content, content_len,
+                               blob + OFF_CREATOR);
     if (rc != CLOAK_OK) {
         rc = CLOAK_E_BAD_SIGNATURE;
         goto done;
     }
 
     s = state_of(reader);
-    info_len = cloak__batch_info(info, account_public_key, batch_blob + OFF_BATCH_ID, batch_blob + OFF_VAULT_ID);
-    rc = cloak__hpke_base_recipient(&s->hpke, batch_blob + OFF_ENC, account_public_key, account_secret_key, info,
+    info_len = cloak__batch_info(info, account_public_key, blob + OFF_BATCH_ID, blob + OFF_VAULT_ID);
+    rc = cloak__hpke_base_recipient(&s->hpke, blob + OFF_ENC, account_public_key, account_secret_key, info,
                                     info_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
     cloak__wipe(s->hpke.exporter_secret, sizeof s->hpke.exporter_secret);
-    memcpy(s->prefix, batch_blob, prefix_len);
+    memcpy(s->prefix, blob, prefix_len);
     s->prefix_len = (uint16_t)prefix_len;
-    memcpy(s->signature, batch_blob + prefix_len + manifest_len, CLOAK_SIGNATUREBYTES);
-    s->batch_len = (uint64_t)batch_len;
+    memcpy(s->signature, blob + prefix_len + manifest_len, CLOAK_SIGNATUREBYTES);
+    s->blob_len = (uint64_t)blob_len;
     s->count = n;
     s->role = ROLE_READER;
 
@@ -446,7 +446,7 @@ void cloak_batch_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
  * can hold, min(255, item_len - 57), or expected_name_len when a name is expected. Both are checked
  * from the lengths before anything is decrypted.
  */
-int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, size_t batch_len,
+int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *blob, size_t blob_len,
                           const uint8_t *item, size_t item_len, const uint8_t *expected_name,
                           size_t expected_name_len, uint8_t *name, size_t name_cap, size_t *name_len,
                           uint8_t *value, size_t value_cap, size_t *value_len)
@@ -460,7 +460,7 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
     uint32_t index;
     int rc;
 
-    if (reader == NULL || batch_blob == NULL || name_len == NULL || value_len == NULL ||
+    if (reader == NULL || blob == NULL || name_len == NULL || value_len == NULL ||
         (name == NULL && name_cap > 0) || (value == NULL && value_cap > 0) ||
         (expected_name != NULL && (expected_name_len == 0 || expected_name_len > CLOAK_LABELBYTES_MAX)) ||
         (expected_name == NULL && expected_name_len > 0)) {
@@ -492,14 +492,14 @@ int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *batch_blob, 
         rc = CLOAK_E_MISMATCH;
         goto fail;
     }
-    if ((uint64_t)batch_len != s->batch_len ||
-        cloak__memcmp_ct(batch_blob + batch_len - CLOAK_SIGNATUREBYTES, s->signature, CLOAK_SIGNATUREBYTES) != 0) {
+    if ((uint64_t)blob_len != s->blob_len ||
+        cloak__memcmp_ct(blob + blob_len - CLOAK_SIGNATUREBYTES, s->signature, CLOAK_SIGNATUREBYTES) != 0) {
         rc = CLOAK_E_MISMATCH;
         goto fail;
     }
     /* The item must be the one the creator signed before anything of it is decrypted. */
     crypto_generichash(digest, sizeof digest, item, item_len, NULL, 0);
-    rc = cloak__memcmp_ct(digest, batch_blob + s->prefix_len + (size_t)index * CLOAK_BATCH_DIGESTBYTES,
+    rc = cloak__memcmp_ct(digest, blob + s->prefix_len + (size_t)index * CLOAK_BATCH_DIGESTBYTES,
                           CLOAK_BATCH_DIGESTBYTES);
     cloak__wipe(digest, sizeof digest);
     if (rc != 0) {

@@ -75,7 +75,7 @@ int cloak__hkdf_expand(uint8_t *out, size_t out_len, const uint8_t *prk, size_t 
                        const uint8_t *info, size_t info_len)
 {
     crypto_auth_hmacsha256_state keyed;
-    crypto_auth_hmacsha256_state block_st;
+    crypto_auth_hmacsha256_state block_st = {0};
     uint8_t t[CLOAK_HASHBYTES];
     size_t done = 0;
     uint8_t counter = 1;

@@ -91,6 +91,8 @@ CLOAK_INTERNAL void cloak__labeled_sha256(uint8_t out[32], const char *label, co
  * defines, which also check at compile time that the layout fits and needs no stricter alignment.
  * ---------------------------------------------------------------------------------------------- */
 #define CLOAK_STATE_LAYOUT __attribute__((may_alias))
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are type and function names, which cannot
+ * be parenthesised. */
 #define CLOAK_STATE_ACCESSORS(public_type, layout_type, accessor)                                           \
     _Static_assert(sizeof(layout_type) <= sizeof(((public_type *)0)->opaque.bytes),                         \
                    #layout_type " does not fit " #public_type);                                            \
@@ -104,6 +106,7 @@ CLOAK_INTERNAL void cloak__labeled_sha256(uint8_t out[32], const char *label, co
     {                                                                                                      \
         return (const layout_type *)(const void *)p->opaque.bytes;                                         \
     }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* ------------------------------------------------------------------------------------------------
  * Vault state (vault.c) as secret.c sees it

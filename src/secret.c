@@ -152,7 +152,7 @@ int cloak_secret_open(const cloak_vault *vault, uint8_t *value, size_t value_cap
     secret_binding b;
     size_t plain_len;
     /* value may be NULL only when the plaintext is empty; the AEAD layer still needs a pointer. */
-    uint8_t empty[1];
+    uint8_t empty[1] = {0};
     int rc = bind(&b, vault, name, name_len, context, context_len);
 
     if (rc != CLOAK_OK || value_len == NULL || (value == NULL && value_cap > 0U) || sealed == NULL ||

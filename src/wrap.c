@@ -57,7 +57,10 @@ static int wrap_any(uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES], uint8_t type, const
     int rc = CLOAK_E_BAD_PARAMS;
 
     if (wrapped == NULL || master_key == NULL || priv == NULL) {
-        goto done;
+        /* Nothing written yet: clear the output here (cppcheck does not follow a NULL through the
+         * exit label). */
+        cloak__wipe(wrapped, CLOAK_WRAPPED_KEYBYTES);
+        return rc;
     }
     /* Copies first: the caller may pass buffers that overlap `wrapped`. */
     memcpy(sk, priv, sizeof sk);
