@@ -21,6 +21,7 @@ Run it in a venv holding bindings/python/requirements-test.txt (cryptography, py
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import sys
@@ -249,6 +250,17 @@ def main() -> None:
               "MALFORMED")
     text_case("version-2", spec.text_encode(patched(identity_blob, 0, b"\x02")), "UNSUPPORTED_VERSION")
 
+    def identity_text_of(blob: bytes) -> str:
+        # The identity prefix and a valid checksum over any blob, so that the header checks, not the
+        # checksum or the prefix, refuse it (types 0x0D and 0x00 have no name of their own).
+        raw = blob + spec.text_checksum(blob)
+        return "cloak-identity-" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+    text_case("version-0", identity_text_of(patched(identity_blob, 0, b"\x00")), "UNSUPPORTED_VERSION")
+    text_case("suite-2", identity_text_of(patched(identity_blob, 2, b"\x00\x02")), "UNSUPPORTED_SUITE")
+    text_case("type-unknown-0x0d", identity_text_of(patched(identity_blob, 1, b"\x0d")), "MALFORMED")
+    text_case("type-unknown-0x00", identity_text_of(patched(identity_blob, 1, b"\x00")), "MALFORMED")
+
     # ---- bundle (section 5.2) -------------------------------------------------------------------------
     bundle = v.add("bundle/alice", "bundle_create", "5.2",
                    {"identity_secret_key": alice["identity_sk"], "encryption_public_key": alice["encryption_pk"]},
@@ -298,6 +310,17 @@ def main() -> None:
     bundle_label_sig = spec.labelled_sign(alice["identity_seed"], b"libcloak v1 bundle",
                                           spec.user_signature_content(message, context))
     verify_case("bundle-label", bundle_label_sig, message, context, alice["identity_pk"], "BAD_SIGNATURE")
+    # The message is hashed before signing (section 5.3): lengths around and beyond a hash block.
+    for length in (0, 1000, 5000):
+        long_message = bytes(i % 251 for i in range(length))
+        long_signature = v.add("identity-sign/message-%d-bytes" % length, "identity_sign", "5.3",
+                               {"message": long_message, "context": context, "secret_key": alice["identity_sk"]},
+                               lambda: {"signature": spec.user_sign(alice["identity_seed"], long_message, context)}
+                               )["signature"]
+        verify_case("message-%d-bytes" % length, long_signature, long_message, context, alice["identity_pk"], "ok")
+        if length:
+            verify_case("message-%d-bytes-last-byte-changed" % length, long_signature, flipped(long_message, length - 1),
+                        context, alice["identity_pk"], "BAD_SIGNATURE")
 
     # ---- wrapped private keys (section 6) --------------------------------------------------------------
     # Nonces are fixed inputs here; the C library draws its own, so the replay unwraps these.
@@ -353,6 +376,13 @@ def main() -> None:
         mismatched = spec.wrap_private(obj_type, master_key, pk, wrong_private, nonces[obj_type])
         v.add(prefix + "/private-key-not-the-public-keys", op, "6", {"master_key": master_key, "wrapped": mismatched},
               lambda: unwrap(mismatched), "MISMATCH")
+        # Authentic blobs (sealed under the right master key) whose public key is not derived from
+        # the private key: all zero, or the other curve's public key of the same 32 bytes.
+        other_curve_pk = spec.x25519_public(private) if obj_type == 0x05 else spec.ed25519_public(private)
+        for pk_label, stated_pk in (("all-zero", bytes(32)), ("other-curves-of-the-private-key", other_curve_pk)):
+            stated = spec.wrap_private(obj_type, master_key, stated_pk, private, nonces[obj_type])
+            v.add(prefix + "/public-key-" + pk_label, op, "6", {"master_key": master_key, "wrapped": stated},
+                  lambda: unwrap(stated), "MISMATCH")
         v.add("wrapped-key-public-key/" + label, "wrapped_key_public_key", "6", {"wrapped": wrapped},
               lambda: dict(zip(("public_key", "type"), spec.wrapped_key_public_key(wrapped))))
     v.add("wrapped-key-public-key/not-a-wrapped-key", "wrapped_key_public_key", "6", {"wrapped": identity_blob},
@@ -602,8 +632,15 @@ def main() -> None:
         pk = parties[who]["identity_pk"]
         v.add("fingerprint/" + who, "identity_fingerprint", "10.2", {"identity_public_key": pk},
               lambda: {"text": spec.fingerprint(pk)})
+    # RFC 8032 section 7.1, test 1's public key, and mallory's.
+    rfc8032_test1_pk = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    for label, pk in (("rfc8032-test-1", rfc8032_test1_pk), ("mallory", mallory_pk)):
+        v.add("fingerprint/" + label, "identity_fingerprint", "10.2", {"identity_public_key": pk},
+              lambda: {"text": spec.fingerprint(pk)})
     for label, a, b in (("alice-bob", alice["identity_pk"], bob["identity_pk"]),
-                        ("bob-alice", bob["identity_pk"], alice["identity_pk"])):
+                        ("bob-alice", bob["identity_pk"], alice["identity_pk"]),
+                        ("rfc8032-test-1-mallory", rfc8032_test1_pk, mallory_pk),
+                        ("mallory-rfc8032-test-1", mallory_pk, rfc8032_test1_pk)):
         v.add("pair-code/" + label, "identity_pair_code", "10.2",
               {"identity_public_key_a": a, "identity_public_key_b": b}, lambda: {"text": spec.pair_code(a, b)})
 
