@@ -2,8 +2,11 @@
  * libcloak: the cryptographic core of an end-to-end encrypted secrets manager.
  *
  * Every function is a pure operation over caller-owned byte buffers: no I/O, no heap allocation
- * (Argon2id's working memory aside), no global state beyond cloak_init(). All functions are
- * thread-safe and re-entrant.
+ * (Argon2id's working memory aside), no global state beyond cloak_init(). Functions that take no
+ * caller-owned state are thread-safe and re-entrant. The states say what holds for each: a
+ * cloak_vault is read-only after init (any number of threads); a batch writer takes concurrent
+ * cloak_batch_seal_item() calls; an HPKE context is used by one thread at a time. A state records its
+ * own address at init and refuses to run when copied or moved (CLOAK_E_BAD_STATE).
  *
  * Order of calls
  * --------------
@@ -19,8 +22,8 @@
  *
  *   Vaults and secrets:
  *     cloak_vault_key_generate()                   a random 32-byte vault key
- *     cloak_share_seal() / cloak_share_open()      the vault key to a member (HPKE, signed)
- *     cloak_vault_init()                           subkeys derived once for many secrets
+ *     cloak_share_seal() / cloak_share_open()      the vault key and its epoch to a member (HPKE, signed)
+ *     cloak_vault_init()                           subkeys of one epoch's key, derived once
  *     cloak_secret_seal() / cloak_secret_open()    one secret under the vault, bound to its name
  *     cloak_vault_blind_index()                    keyed index of a secret name for the server
  *     cloak_secret_reseal()                        move a secret to a rotated vault key
@@ -117,7 +120,8 @@ typedef enum cloak_status {
     CLOAK_E_BUFFER_TOO_SMALL = -9,
     /* A parameter is out of bounds: Argon2id costs, a label's length, an item count. */
     CLOAK_E_BAD_PARAMS = -10,
-    /* A public key was rejected: low order, or it gives an all-zero shared secret. */
+    /* A key was rejected: a public key of small order or that gives an all-zero shared secret, or an
+     * identity secret key whose public half is not its seed's. */
     CLOAK_E_INVALID_KEY = -11,
     /* The checksum of a text form does not match: a copy and paste error. */
     CLOAK_E_CHECKSUM = -12,
@@ -126,7 +130,15 @@ typedef enum cloak_status {
     /* Argon2id could not get its working memory. */
     CLOAK_E_NOMEM = -14,
     /* The library could not initialise, or a system facility (threads) failed. */
-    CLOAK_E_INTERNAL = -15
+    CLOAK_E_INTERNAL = -15,
+    /* Authentic, but older than the caller's minimum: an epoch or head version below one it has
+     * already seen. */
+    CLOAK_E_STALE = -16,
+    /* Authentic, but past its expiry time. */
+    CLOAK_E_EXPIRED = -17,
+    /* A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up
+     * for. */
+    CLOAK_E_BAD_STATE = -18
 } cloak_status;
 
 /* A short English sentence for a status code; never NULL, never contains data. */
@@ -259,7 +271,9 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_keypair_from_seed(
     const uint8_t seed[CLOAK_IDENTITY_SEEDBYTES]);
 
 /* Signs `message` under a caller context label (domain separation; it may be empty). Signatures
- * made here can never be mistaken for the library's own (bundles, shares, batches). */
+ * made here can never be mistaken for the library's own (bundles, shares, batches). Every signing
+ * function checks that the secret key's public half is its seed's (CLOAK_E_INVALID_KEY), and every
+ * signature covers the signer's public key. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES],
                                                      const uint8_t *message, size_t message_len,
                                                      const uint8_t *context, size_t context_len,
@@ -272,12 +286,14 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_verify(const uint8_t signature[C
 CLOAK_EXPORT void cloak_encryption_keypair(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                            uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES]);
 /* RFC 9180 DeriveKeyPair for DHKEM(X25519, HKDF-SHA256); the seed needs at least 32 bytes of
- * entropy, and a shorter one is refused (CLOAK_E_BAD_PARAMS). */
+ * entropy: 32 to 255 bytes, anything else is refused (CLOAK_E_BAD_PARAMS). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_encryption_keypair_from_seed(
     uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
     const uint8_t *seed, size_t seed_len);
 
-/* Public keys as blobs (for the text form): type IDENTITY_PUBLIC_KEY or ENCRYPTION_PUBLIC_KEY. */
+/* Public keys as blobs (for the text form): type IDENTITY_PUBLIC_KEY or ENCRYPTION_PUBLIC_KEY.
+ * Import refuses a non-canonical encoding (CLOAK_E_MALFORMED) and a key of small order
+ * (CLOAK_E_INVALID_KEY), as every function does that takes a public key. */
 CLOAK_EXPORT void cloak_identity_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES],
                                                const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES]);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_public_import(
@@ -358,11 +374,11 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_private_import(uint8_t pu
 
 /* Caller-owned state size (opaque, 8-byte aligned). */
 #define CLOAK_VAULT_STATEBYTES 512U
-#define CLOAK_SECRET_OVERHEADBYTES 60U      /* header + nonce + tag */
 #define CLOAK_BLIND_INDEXBYTES 32U
 
-/* Subkeys of one vault key, derived once and reused for any number of secrets. Caller-owned; wipe
- * it with cloak_vault_wipe() when done. Read-only after init, so one state may serve many threads. */
+/* Subkeys of one vault key and its epoch (1 for a vault's first key, +1 at each rotation), derived
+ * once and reused for any number of secrets. Caller-owned; wipe it with cloak_vault_wipe() when done.
+ * Read-only after init, so one state may serve many threads. */
 typedef struct cloak_vault {
     union {
         uint64_t align;
@@ -370,18 +386,25 @@ typedef struct cloak_vault {
     } opaque;
 } cloak_vault;
 
+/* epoch 0 is CLOAK_E_BAD_PARAMS. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES],
-                                                  const uint8_t *vault_id, size_t vault_id_len);
+                                                  uint32_t epoch, const uint8_t *vault_id, size_t vault_id_len);
 CLOAK_EXPORT void cloak_vault_wipe(cloak_vault *vault);
 /* The id of the vault key this state holds (the key id its secrets carry). */
 CLOAK_EXPORT void cloak_vault_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const cloak_vault *vault);
+/* The epoch the state was initialised with (0 for a state that is not initialised). */
+CLOAK_EXPORT uint32_t cloak_vault_epoch(const cloak_vault *vault);
 
+/* A sealed secret's length: the value is padded (64 bytes at least, then Padme, at most 12% more),
+ * so values of nearby lengths give blobs of one length. 0 if value_len is too large. */
 CLOAK_EXPORT size_t cloak_secret_sealed_len(size_t value_len);
-/* The plaintext length of a sealed secret, or 0 if sealed_len is too short to be one. */
+/* The largest value a sealed secret of sealed_len bytes can hold (the value_cap open needs), or 0
+ * if no sealed secret has that length. */
 CLOAK_EXPORT size_t cloak_secret_opened_len(size_t sealed_len);
 
-/* Seals `value` under the vault, bound to the vault id, the secret's name (non-empty) and an
- * optional caller context: opened with any other, it fails with CLOAK_E_AUTH. */
+/* Seals `value` under the vault and its epoch, bound to the vault id, the secret's name (non-empty)
+ * and an optional caller context: opened with any other, it fails with CLOAK_E_AUTH. Opening checks
+ * the key id (CLOAK_E_WRONG_KEY) and that the blob's epoch is the state's (CLOAK_E_MISMATCH). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_secret_seal(const cloak_vault *vault, uint8_t *sealed, size_t sealed_cap,
                                                    size_t *sealed_len, const uint8_t *name, size_t name_len,
                                                    const uint8_t *context, size_t context_len,
@@ -408,43 +431,49 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_vault_blind_index(const cloak_vault *vaul
  * Vault-key shares (HPKE Base to the member's encryption key, signed by the sharer's identity)
  * ---------------------------------------------------------------------------------------------- */
 
-#define CLOAK_SHAREBYTES 196U               /* header + sender + enc + sealed vault key + signature */
+#define CLOAK_SHAREBYTES 200U /* header + sender + epoch + enc + sealed vault key + signature */
 
+/* The vault key and its epoch, for one member. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES],
-                                                  const uint8_t vault_key[CLOAK_KEYBYTES],
+                                                  const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch,
                                                   const uint8_t *vault_id, size_t vault_id_len,
                                                   const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                   const uint8_t sender_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
 /* The identity that signed a share (parsed, not verified), to find whom to trust. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                     const uint8_t *share, size_t share_len);
-/* Verifies the signature against the trusted sender identity, then opens the vault key. */
-CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES],
+/* Verifies the signature against the trusted sender identity, refuses an epoch below min_epoch (the
+ * highest the caller has seen, 1 if none: CLOAK_E_STALE), then opens the vault key. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYTES], uint32_t *epoch,
                                                   const uint8_t *share, size_t share_len,
                                                   const uint8_t *vault_id, size_t vault_id_len,
                                                   const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                   const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
-                                                  const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES]);
+                                                  const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                  uint32_t min_epoch);
 
 /* ------------------------------------------------------------------------------------------------
  * Service-account batches
  *
- * One HPKE encapsulation to the account's public key per batch. Each item opens on its own, in any
- * order, bound to the account, the batch, its index and the secret's name (carried inside it). The
- * batch blob holds a manifest of every item's digest, signed by the creator's identity: a thief of
- * the account's private key can read the batch but cannot add or alter an item.
+ * A batch is a service account's snapshot of a vault at one head version: one HPKE encapsulation to
+ * the account's public key, items that each open on their own, and a manifest of every item's
+ * digest, signed by the creator's identity. It binds the vault id, the epoch, the head's version,
+ * hash and expiry, the account's key and the creator (in the HPKE info and in the signature): a thief
+ * of the account's private key can read a batch but cannot add, alter or repeat an item, and a batch
+ * of another vault, an older epoch or head, or past its expiry is refused.
  *
- * Writer: cloak_batch_begin(); cloak_batch_seal_item() per secret, keeping each item's digest in
- * order; cloak_batch_finish() with the digests, which signs. A secret added later goes in a new batch
- * of one item.
- * Reader: cloak_batch_verify() once, then cloak_batch_open_item() per item, passing the very bytes
- * that were verified (keep them; do not fetch the batch again: open_item checks the batch's length
- * and signature, not its whole manifest again, which would cost O(n) per item).
- * A writer state must not be copied: two copies would seal different items under one nonce.
+ * Writer: cloak_batch_begin(); cloak_batch_seal_item() per secret (any number of threads at once on
+ * one writer: each call reserves its own index), storing each digest at its index;
+ * cloak_batch_finish() with the digests in index order, which signs.
+ * Reader: cloak_batch_count() to size the tags, cloak_batch_verify() once (after it the blob is no
+ * longer needed: each item's manifest entry is kept as a MAC tag under a key only the state holds),
+ * cloak_batch_check() with the caller's minimums and clock, then cloak_batch_open_item() per item.
+ * Each tag opens its item once: a repeated item is refused.
  * ---------------------------------------------------------------------------------------------- */
 
-#define CLOAK_BATCH_ITEM_OVERHEADBYTES 57U  /* header + batch id + index + name length + tag */
-#define CLOAK_BATCH_DIGESTBYTES 32U         /* one manifest entry */
+#define CLOAK_BATCH_DIGESTBYTES 32U /* one manifest entry */
+#define CLOAK_BATCH_TAGBYTES 16U    /* one entry of the reader's tag array */
+#define CLOAK_HEAD_HASHBYTES 32U    /* the hash of a vault head */
 #define CLOAK_BATCH_ITEMS_MAX 1000000U
 /* Caller-owned state size (opaque, 8-byte aligned). */
 #define CLOAK_BATCH_STATEBYTES 1024U
@@ -456,49 +485,73 @@ typedef struct cloak_batch {
     } opaque;
 } cloak_batch;
 
+/* An item's length: name and value are padded together (64 bytes at least, then Padme). 0 if too
+ * large. */
 CLOAK_EXPORT size_t cloak_batch_item_len(size_t name_len, size_t value_len);
-/* The value_cap cloak_batch_open_item() needs for an item of item_len bytes: item_len - 56 (the
- * plaintext is decrypted in place, one byte more than name + value), or 0 if item_len is too short. */
+/* The value_cap cloak_batch_open_item() needs for an item of item_len bytes, or 0 if no item has
+ * that length. */
 CLOAK_EXPORT size_t cloak_batch_item_opened_maxlen(size_t item_len);
 CLOAK_EXPORT size_t cloak_batch_len(size_t vault_id_len, size_t item_count);
+/* The size of the reader's tag array: CLOAK_BATCH_TAGBYTES per item. */
+CLOAK_EXPORT size_t cloak_batch_tags_len(size_t item_count);
 
+/* The creator is bound from the start (it is in the HPKE info); head_version >= 1, epoch >= 1. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_begin(cloak_batch *batch,
                                                    const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                                                   const uint8_t *vault_id, size_t vault_id_len);
+                                                   const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                   const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch,
+                                                   uint64_t head_version,
+                                                   const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry);
+/* Checks everything before it reserves an index, so every reserved index is sealed. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap,
-                                                       size_t *item_len, uint8_t digest[CLOAK_BATCH_DIGESTBYTES],
+                                                       size_t *item_len, uint32_t *index,
+                                                       uint8_t digest[CLOAK_BATCH_DIGESTBYTES],
                                                        const uint8_t *name, size_t name_len,
                                                        const uint8_t *value, size_t value_len);
-/* `digests` holds the digests of every item sealed so far, in order (item_count * 32 bytes). Wipes
- * the writer state whether it succeeds or not. */
+/* `digests` holds every item's digest at its index (item_count * 32 bytes); item_count must be the
+ * number of items sealed (CLOAK_E_BAD_PARAMS) and the key the creator given to begin
+ * (CLOAK_E_MISMATCH). Wipes the writer state whether it succeeds or not. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t *out_len,
                                                     const uint8_t *digests, size_t item_count,
                                                     const uint8_t creator_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
 
-/* The identity a batch claims as its creator and an item's index (parsed, not verified), e.g. to
- * tell a user whose fingerprint to check, or to notice a repeated item. */
+/* Parsed, not verified: the item count (to size the tags) and the identity a batch claims as its
+ * creator (to tell a user whose fingerprint to check), and an item's index. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_count(uint32_t *item_count, const uint8_t *blob, size_t blob_len);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                     const uint8_t *blob, size_t blob_len);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len);
 
-/* Checks the batch's signer against `trusted` (trusted_count identity public keys, 32 bytes each),
- * verifies the signature, and opens the encapsulation into the reader state. */
-CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_verify(cloak_batch *reader, const uint8_t *blob, size_t blob_len,
+/* Checks the key id, that the batch is of the expected vault (CLOAK_E_MISMATCH), its creator against
+ * `trusted` (trusted_count identity public keys, 32 bytes each), the signature, and opens the
+ * encapsulation into the reader state; writes one tag per item into `tags`
+ * (cloak_batch_tags_len(n) bytes exactly). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len,
+                                                    const uint8_t *blob, size_t blob_len,
+                                                    const uint8_t *vault_id, size_t vault_id_len,
                                                     const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                     const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                                     const uint8_t *trusted, size_t trusted_count);
-/* The number of items the verified batch lists, and the identity that signed it. */
+/* Freshness, required before any item opens: an epoch below min_epoch or a head version below
+ * min_head_version is CLOAK_E_STALE (pass the highest the caller has seen, or pinned: 1 if none), and
+ * `now` (Unix seconds) past the batch's expiry is CLOAK_E_EXPIRED. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_check(cloak_batch *reader, uint32_t min_epoch,
+                                                   uint64_t min_head_version, uint64_t now);
+/* What a verified reader holds (zero for a state that is not one). */
 CLOAK_EXPORT size_t cloak_batch_item_count(const cloak_batch *reader);
 CLOAK_EXPORT void cloak_batch_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                      const cloak_batch *reader);
-/* Opens one item: its digest must be the one the verified manifest lists at its index. Writes the
- * secret's name and value. If expected_name is not NULL, an item for another name fails with
- * CLOAK_E_MISMATCH. value_cap must be at least cloak_batch_item_opened_maxlen(item_len), and
- * name_cap at least CLOAK_LABELBYTES_MAX (or the item's name length, or expected_name_len when a
- * name is expected); both are checked before decrypting (CLOAK_E_BUFFER_TOO_SMALL). */
-CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_open_item(const cloak_batch *reader, const uint8_t *blob,
-                                                       size_t blob_len, const uint8_t *item, size_t item_len,
-                                                       const uint8_t *expected_name, size_t expected_name_len,
+CLOAK_EXPORT uint32_t cloak_batch_epoch(const cloak_batch *reader);
+CLOAK_EXPORT uint64_t cloak_batch_head_version(const cloak_batch *reader);
+CLOAK_EXPORT void cloak_batch_head_hash(uint8_t head_hash[CLOAK_HEAD_HASHBYTES], const cloak_batch *reader);
+CLOAK_EXPORT uint64_t cloak_batch_expiry(const cloak_batch *reader);
+/* Opens one item of a verified and checked batch: its tag must match (CLOAK_E_BAD_SIGNATURE for an
+ * item the creator did not sign, or one already opened), then writes the secret's name and value
+ * and uses up the tag. name_cap must be at least CLOAK_LABELBYTES_MAX (or the name's length) and
+ * value_cap at least cloak_batch_item_opened_maxlen(item_len); both are checked before decrypting
+ * (CLOAK_E_BUFFER_TOO_SMALL). Items of one reader may be opened from several threads at once. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_open_item(const cloak_batch *reader, uint8_t *tags, size_t tags_len,
+                                                       const uint8_t *item, size_t item_len,
                                                        uint8_t *name, size_t name_cap, size_t *name_len,
                                                        uint8_t *value, size_t value_cap, size_t *value_len);
 CLOAK_EXPORT void cloak_batch_wipe(cloak_batch *batch);
@@ -531,8 +584,8 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_setup_recipient(cloak_hpke_context *
 /* ciphertext receives plaintext_len + CLOAK_HPKE_TAGBYTES bytes. Each call advances the sequence
  * number; a context refuses to wrap it (CLOAK_E_BAD_PARAMS). A failed open does not advance it. A
  * ciphertext shorter than CLOAK_HPKE_TAGBYTES is CLOAK_E_MALFORMED. Only a sender's context seals
- * and only a recipient's opens (a recipient that sealed would reuse the sender's nonces); a wiped
- * context does neither (CLOAK_E_BAD_PARAMS). */
+ * and only a recipient's opens (a recipient that sealed would reuse the sender's nonces); a wiped,
+ * copied or wrong-role context does neither (CLOAK_E_BAD_STATE). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext,
                                                  const uint8_t *aad, size_t aad_len,
                                                  const uint8_t *plaintext, size_t plaintext_len);

@@ -12,6 +12,7 @@ A parameter's role follows from its declaration and its neighbours:
     uint32_t x, size_t x, int x                    scalar input              ("in_scalar")
     uint32_t *x, size_t *x, int *x                 scalar output             ("out_scalar")
     cloak_vault *x, const cloak_batch *x, ...      caller-owned state        ("state")
+    uint8_t *x, size_t x_len  (annotated inout)    updated in place          ("inout_bytes")
 
 The length, capacity and length-out parameters belong to the buffer they follow and do not appear
 as parameters of their own (Param.length, Param.capacity, Param.length_out name them). Anything
@@ -31,7 +32,7 @@ MESON = ROOT / "meson.build"
 
 BANNER = re.compile(r"/\* -{20,}\n \* (.*?)\n(.*?) \* -{20,} \*/", re.S)
 STATE_TYPES = ("cloak_vault", "cloak_batch", "cloak_hpke_context")
-SCALARS = ("uint32_t", "size_t", "int")
+SCALARS = ("uint32_t", "uint64_t", "size_t", "int")
 
 
 class ApiError(Exception):
@@ -225,6 +226,9 @@ def classify(fname: str, decls: list[tuple[str, str]], notes: dict) -> list[Para
         elif note and "count" in note:
             p.kind, p.count, p.element = "in_array", note["count"], note["elem"]
             used.add(p.count)
+        elif note and note.get("inout") and star and not const and nxt == name + "_len":
+            p.kind, p.length = "inout_bytes", nxt
+            used.add(nxt)
         elif note and "size" in note:
             p.kind, p.size = "out_sized", note["size"]
             if note["size"] in names and note["size"] != name:
