@@ -36,12 +36,29 @@
 /* ------------------------------------------------------------------------------------------------
  * Envelope header (every blob): version(1) type(1) suite(2) key_id(16) = CLOAK_HEADERBYTES
  * ---------------------------------------------------------------------------------------------- */
-#define CLOAK_FORMAT_VERSION 0x01U
+#define CLOAK_FORMAT_VERSION 0x02U
 #define CLOAK_SUITE_V1 0x0001U
 /* Where the key id starts in every blob: after version(1) type(1) suite(2). */
 #define CLOAK_HEADER_KEYID_OFFSET 4U
 
 /* Writes a header. */
+/* Every caller-owned state layout starts with this: the state's own address, recorded when it is set
+ * up, and a role tag. A state whose recorded address is not its address was copied or moved; a
+ * zero or unknown role is a wiped, never set up or wrong-role state. Either is CLOAK_E_BAD_STATE. */
+typedef struct cloak__state_head {
+    uintptr_t self;
+    uint32_t role;
+} cloak__state_head;
+static inline void cloak__state_set(cloak__state_head *h, const void *state, uint32_t role)
+{
+    h->self = (uintptr_t)state;
+    h->role = role;
+}
+static inline int cloak__state_is(const cloak__state_head *h, const void *state, uint32_t role)
+{
+    return h->self == (uintptr_t)state && h->role == role;
+}
+
 CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
                                         const uint8_t key_id[CLOAK_KEYIDBYTES]);
 /* Checks, in this order: blob_len >= CLOAK_HEADERBYTES (else MALFORMED), version (UNSUPPORTED_VERSION),
@@ -119,28 +136,28 @@ CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint
 /* ------------------------------------------------------------------------------------------------
  * Labels (domain separation). Each is ASCII, written without its NUL.
  * ---------------------------------------------------------------------------------------------- */
-#define CLOAK_LABEL_KEY_ID "libcloak v1 key id"
-#define CLOAK_LABEL_PUBLIC_KEY_ID "libcloak v1 public key id"
-#define CLOAK_LABEL_PASSWORD_SALT "libcloak v1 password"
-#define CLOAK_LABEL_MASTER_KEY "libcloak v1 master key"
-#define CLOAK_LABEL_LOGIN_KEY "libcloak v1 login key"
-#define CLOAK_LABEL_WRAP_KEY "libcloak v1 key wrap"
-#define CLOAK_LABEL_SECRET_KEY "libcloak v1 secret key"
-#define CLOAK_LABEL_INDEX_KEY "libcloak v1 blind index key"
-#define CLOAK_LABEL_SIG_USER "libcloak v1 user signature"
-#define CLOAK_LABEL_SIG_BUNDLE "libcloak v1 bundle"
-#define CLOAK_LABEL_SIG_SHARE "libcloak v1 share"
-#define CLOAK_LABEL_SIG_BATCH "libcloak v1 batch"
-#define CLOAK_LABEL_HPKE_SHARE "libcloak v1 vault key share"
-#define CLOAK_LABEL_HPKE_BATCH "libcloak v1 service account batch"
-#define CLOAK_LABEL_FINGERPRINT "libcloak v1 fingerprint"
-#define CLOAK_LABEL_TEXT_CHECKSUM "libcloak v1 text"
+#define CLOAK_LABEL_KEY_ID "libcloak v2 key id"
+#define CLOAK_LABEL_PUBLIC_KEY_ID "libcloak v2 public key id"
+#define CLOAK_LABEL_PASSWORD_SALT "libcloak v2 password"
+#define CLOAK_LABEL_MASTER_KEY "libcloak v2 master key"
+#define CLOAK_LABEL_LOGIN_KEY "libcloak v2 login key"
+#define CLOAK_LABEL_WRAP_KEY "libcloak v2 key wrap"
+#define CLOAK_LABEL_SECRET_KEY "libcloak v2 secret key"
+#define CLOAK_LABEL_INDEX_KEY "libcloak v2 blind index key"
+#define CLOAK_LABEL_SIG_USER "libcloak v2 user signature"
+#define CLOAK_LABEL_SIG_BUNDLE "libcloak v2 bundle"
+#define CLOAK_LABEL_SIG_SHARE "libcloak v2 share"
+#define CLOAK_LABEL_SIG_BATCH "libcloak v2 batch"
+#define CLOAK_LABEL_HPKE_SHARE "libcloak v2 share"
+#define CLOAK_LABEL_HPKE_BATCH "libcloak v2 batch"
+#define CLOAK_LABEL_FINGERPRINT "libcloak v2 fingerprint"
+#define CLOAK_LABEL_TEXT_CHECKSUM "libcloak v2 text"
 #define CLOAK_LABEL_LEN(l) (sizeof(l) - 1U)
 
 /* ------------------------------------------------------------------------------------------------
  * Key ids
- *   symmetric key K: HKDF-Expand(PRK = K, info = "libcloak v1 key id", L = 16)
- *   public key P:    SHA-256(lp8("libcloak v1 public key id") || P)[0..16)
+ *   symmetric key K: HKDF-Expand(PRK = K, info = "libcloak v2 key id", L = 16)
+ *   public key P:    SHA-256(lp8("libcloak v2 public key id") || P)[0..16)
  * ---------------------------------------------------------------------------------------------- */
 CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
 /* Whether the key id in the header of `blob` (at least CLOAK_HEADERBYTES long) is the id of
@@ -203,12 +220,30 @@ CLOAK_INTERNAL int cloak__x25519(uint8_t shared[32], const uint8_t secret_key[32
 /* Raw Ed25519 verification (RFC 8032 as libsodium implements it): 0 or CLOAK_E_BAD_SIGNATURE. */
 CLOAK_INTERNAL int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
                                          const uint8_t pk[32]);
-/* Protocol signatures: Ed25519 over lp8(label) || content. Content is at most
+/* Protocol signatures: Ed25519 over lp8(label) || signer public key || content. Content is at most
  * CLOAK_SIGNED_CONTENT_MAX bytes (callers sign small, fixed layouts; a long user message is hashed
- * first, see cloak_identity_sign). Longer content is a programmer error: sign_labeled aborts. */
+ * first, see cloak_identity_sign). Longer content is a programmer error: sign_labeled aborts.
+ * sign_labeled checks the key first: CLOAK_E_INVALID_KEY (sig zeroed) when sk's public half is not
+ * its seed's. */
 #define CLOAK_SIGNED_CONTENT_MAX 768U
-CLOAK_INTERNAL void cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content,
-                                        size_t content_len, const uint8_t sk[64]);
+CLOAK_INTERNAL int cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content,
+                                       size_t content_len, const uint8_t sk[64]);
+/* 0, or CLOAK_E_INVALID_KEY when sk (seed || public key) has a public half that is not its seed's. */
+CLOAK_INTERNAL int cloak__identity_secret_key_check(const uint8_t sk[64]);
+/* 0, or CLOAK_E_INVALID_KEY for an Ed25519 public key that is not a canonical point of order L. */
+CLOAK_INTERNAL int cloak__ed25519_public_key_check(const uint8_t pk[32]);
+/* 0, CLOAK_E_MALFORMED for a non-canonical X25519 public key (bit 255 set, or u >= p), or
+ * CLOAK_E_INVALID_KEY for one of small order (docs/protocol.md 1.4). */
+CLOAK_INTERNAL int cloak__x25519_public_key_check(const uint8_t pk[32]);
+
+/* ------------------------------------------------------------------------------------------------
+ * Padding (pad.c, docs/protocol.md 1.5)
+ * ---------------------------------------------------------------------------------------------- */
+/* pad(u): 64 up to 64, then Padme; 0 for u == 0 or when the result would overflow. */
+CLOAK_INTERNAL size_t cloak__pad_len(size_t u);
+/* Whether p is a padded length (p >= 64 and pad(p) == p). */
+CLOAK_INTERNAL int cloak__is_pad_len(size_t p);
+
 CLOAK_INTERNAL int cloak__verify_labeled(const uint8_t sig[64], const char *label, const uint8_t *content,
                                          size_t content_len, const uint8_t pk[32]);
 

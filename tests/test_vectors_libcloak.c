@@ -59,6 +59,9 @@ static const struct {
     {"MISMATCH", CLOAK_E_MISMATCH},
     {"NOMEM", CLOAK_E_NOMEM},
     {"INTERNAL", CLOAK_E_INTERNAL},
+    {"STALE", CLOAK_E_STALE},
+    {"EXPIRED", CLOAK_E_EXPIRED},
+    {"BAD_STATE", CLOAK_E_BAD_STATE},
 };
 
 static const char *status_name(int code)
@@ -219,6 +222,24 @@ static uint32_t in_u32(struct replay *r, const char *key)
         fail_msg("case %s: input %s is not a u32", r->name, key);
     }
     return (uint32_t)json_integer_value(v);
+}
+
+static uint64_t in_u64(struct replay *r, const char *key)
+{
+    json_t *v = json_object_get(r->inputs, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        fail_msg("case %s: input %s is not a u64 (within JSON's signed 64-bit range)", r->name, key);
+    }
+    return (uint64_t)json_integer_value(v);
+}
+
+static size_t in_size(struct replay *r, const char *key)
+{
+    uint64_t v = in_u64(r, key);
+    if (v > SIZE_MAX) {
+        fail_msg("case %s: input %s does not fit a size_t", r->name, key);
+    }
+    return (size_t)v;
 }
 
 /* A list of hex strings concatenated, each of `elem_len` bytes when elem_len is not 0. */
@@ -709,12 +730,18 @@ static void op_service_account_private_import(struct replay *r)
     cleared(r, "secret_key", sk, sizeof sk);
 }
 
-/* The vault state of inputs vault_key and vault_id; its status, which a case may expect. */
-static int vault_from_inputs(struct replay *r, cloak_vault *vault)
+/* The vault state of a key input, an epoch input and vault_id; its status, which a case may expect. */
+static int vault_from_keys(struct replay *r, cloak_vault *vault, const char *key_input, const char *epoch_input)
 {
     size_t vault_id_len;
     const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
-    return cloak_vault_init(vault, in_fixed(r, "vault_key", CLOAK_KEYBYTES), vault_id, vault_id_len);
+    return cloak_vault_init(vault, in_fixed(r, key_input, CLOAK_KEYBYTES), in_u32(r, epoch_input), vault_id,
+                            vault_id_len);
+}
+
+static int vault_from_inputs(struct replay *r, cloak_vault *vault)
+{
+    return vault_from_keys(r, vault, "vault_key", "epoch");
 }
 
 static void op_secret_open(struct replay *r)
@@ -763,6 +790,65 @@ static void op_secret_seal(struct replay *r)
     free(sealed);
 }
 
+static void op_secret_reseal(struct replay *r)
+{
+    cloak_vault from, to;
+    size_t name_len, context_len, sealed_len, resealed_len = 0;
+    const uint8_t *name = in_bytes(r, "name", &name_len);
+    const uint8_t *context = in_bytes(r, "context", &context_len);
+    const uint8_t *sealed = in_bytes(r, "sealed", &sealed_len);
+    uint8_t *resealed = test_alloc(sealed_len + 1);
+    int rc = vault_from_keys(r, &from, "from_vault_key", "from_epoch");
+    memset(resealed, POISON, sealed_len + 1);
+    if (rc == CLOAK_OK) {
+        rc = vault_from_keys(r, &to, "to_vault_key", "to_epoch");
+        if (rc == CLOAK_OK) {
+            rc = cloak_secret_reseal(&from, &to, resealed, sealed_len, &resealed_len, name, name_len, context,
+                                     context_len, sealed, sealed_len);
+            cloak_vault_wipe(&to);
+        }
+        cloak_vault_wipe(&from);
+    }
+    if (status_matches(r, rc)) {
+        out_bytes(r, "resealed", resealed, resealed_len);
+    }
+    cleared(r, "resealed", resealed, sealed_len);
+    free(resealed);
+}
+
+/* The length helpers of padded objects (section 1.5): plain functions of their arguments. */
+static void op_secret_sealed_len(struct replay *r)
+{
+    size_t got = cloak_secret_sealed_len(in_size(r, "value_len"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "sealed_len", (long long)got);
+    }
+}
+
+static void op_secret_opened_len(struct replay *r)
+{
+    size_t got = cloak_secret_opened_len(in_size(r, "sealed_len"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "value_cap", (long long)got);
+    }
+}
+
+static void op_batch_item_len(struct replay *r)
+{
+    size_t got = cloak_batch_item_len(in_size(r, "name_len"), in_size(r, "value_len"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "item_len", (long long)got);
+    }
+}
+
+static void op_batch_item_opened_maxlen(struct replay *r)
+{
+    size_t got = cloak_batch_item_opened_maxlen(in_size(r, "item_len"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "value_cap", (long long)got);
+    }
+}
+
 static void op_vault_blind_index(struct replay *r)
 {
     cloak_vault vault;
@@ -798,19 +884,23 @@ static void op_share_sender(struct replay *r)
 static void op_share_open(struct replay *r)
 {
     uint8_t vault_key[CLOAK_KEYBYTES];
+    uint32_t epoch = 0xA5A5A5A5U;
     size_t share_len, vault_id_len;
     const uint8_t *share = in_bytes(r, "share", &share_len);
     const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
     int rc;
     memset(vault_key, POISON, sizeof vault_key);
-    rc = cloak_share_open(vault_key, share, share_len, vault_id, vault_id_len,
+    rc = cloak_share_open(vault_key, &epoch, share, share_len, vault_id, vault_id_len,
                           in_fixed(r, "recipient_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
                           in_fixed(r, "recipient_secret_key", CLOAK_ENCRYPTION_SECRETKEYBYTES),
-                          in_fixed(r, "trusted_sender_identity_public_key", CLOAK_IDENTITY_PUBLICKEYBYTES));
+                          in_fixed(r, "trusted_sender_identity_public_key", CLOAK_IDENTITY_PUBLICKEYBYTES),
+                          in_u32(r, "min_epoch"));
     if (status_matches(r, rc)) {
         out_bytes(r, "vault_key", vault_key, sizeof vault_key);
+        out_int(r, "epoch", epoch);
     }
     cleared(r, "vault_key", vault_key, sizeof vault_key);
+    cleared(r, "epoch", &epoch, sizeof epoch);
 }
 
 static void op_share_seal(struct replay *r)
@@ -820,7 +910,8 @@ static void op_share_seal(struct replay *r)
     const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
     int rc;
     memset(share, POISON, sizeof share);
-    rc = cloak_share_seal(share, in_fixed(r, "vault_key", CLOAK_KEYBYTES), vault_id, vault_id_len,
+    rc = cloak_share_seal(share, in_fixed(r, "vault_key", CLOAK_KEYBYTES), in_u32(r, "epoch"), vault_id,
+                          vault_id_len,
                           in_fixed(r, "recipient_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
                           in_fixed(r, "sender_identity_secret_key", CLOAK_IDENTITY_SECRETKEYBYTES));
     if (status_matches(r, rc)) {
@@ -829,98 +920,153 @@ static void op_share_seal(struct replay *r)
     cleared(r, "share", share, sizeof share);
 }
 
-/* batch_open: cloak_batch_verify, then cloak_batch_open_item on every listed item in the order
- * given; the status is the first failure's. */
+/* The batch head inputs every batch_seal and batch_begin case carries. */
+struct batch_head {
+    const uint8_t *account_public_key, *creator_identity_public_key, *vault_id, *head_hash;
+    size_t vault_id_len;
+    uint32_t epoch;
+    uint64_t head_version, expiry;
+};
+
+static void batch_head_from_inputs(struct replay *r, struct batch_head *h)
+{
+    h->account_public_key = in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    h->creator_identity_public_key = in_fixed(r, "creator_identity_public_key", CLOAK_IDENTITY_PUBLICKEYBYTES);
+    h->vault_id = in_bytes(r, "vault_id", &h->vault_id_len);
+    h->epoch = in_u32(r, "epoch");
+    h->head_version = in_u64(r, "head_version");
+    h->head_hash = in_fixed(r, "head_hash", CLOAK_HEAD_HASHBYTES);
+    h->expiry = in_u64(r, "expiry");
+}
+
+static int batch_begin_from(cloak_batch *writer, const struct batch_head *h)
+{
+    return cloak_batch_begin(writer, h->account_public_key, h->creator_identity_public_key, h->vault_id,
+                             h->vault_id_len, h->epoch, h->head_version, h->head_hash, h->expiry);
+}
+
+/* batch_open: cloak_batch_count (to size the tags), cloak_batch_verify, cloak_batch_check with
+ * min_epoch, min_head_version and now, then cloak_batch_open_item on every listed item in the order
+ * given; the status is the first failure's. "tamper_tag", when present, is the index of a tag the
+ * caller alters between verify and the items, as a caller's bug or an attacker in its memory could. */
 static void op_batch_open(struct replay *r)
 {
     cloak_batch reader;
-    size_t blob_len, trusted_count, item_count, i;
+    size_t blob_len, vault_id_len, trusted_count, item_count, i, tags_len = 0;
     size_t *trusted_lens, *item_lens;
+    uint32_t count = 0;
     const uint8_t *blob = in_bytes(r, "blob", &blob_len);
+    const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
     uint8_t *trusted = in_list(r, "trusted", CLOAK_IDENTITY_PUBLICKEYBYTES, &trusted_count, &trusted_lens);
     uint8_t *unused = in_list(r, "items", 0, &item_count, &item_lens);
-    json_t *expected_names = json_object_get(r->inputs, "expected_names");
-    uint8_t signer[CLOAK_IDENTITY_PUBLICKEYBYTES];
-    int rc = cloak_batch_verify(&reader, blob, blob_len,
+    uint8_t *tags = NULL;
+    json_t *tamper = json_object_get(r->inputs, "tamper_tag");
+    int rc = cloak_batch_count(&count, blob, blob_len);
+
+    memset(&reader, 0, sizeof reader);
+    if (rc == CLOAK_OK) {
+        tags_len = cloak_batch_tags_len(count);
+        if (tags_len != (size_t)count * CLOAK_BATCH_TAGBYTES) {
+            disagree(r, "cloak_batch_tags_len(%u) is %zu", (unsigned)count, tags_len);
+        }
+        tags = test_alloc(tags_len + 1);
+        rc = cloak_batch_verify(&reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len,
                                 in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
                                 in_fixed(r, "account_secret_key", CLOAK_ENCRYPTION_SECRETKEYBYTES), trusted,
                                 trusted_count);
-    int all_ok = rc == CLOAK_OK;
-
+    }
+    if (rc == CLOAK_OK && json_is_integer(tamper)) {
+        size_t at = (size_t)json_integer_value(tamper);
+        assert_true(at < count);
+        tags[at * CLOAK_BATCH_TAGBYTES] ^= 0x01;
+    }
+    if (rc == CLOAK_OK) {
+        rc = cloak_batch_check(&reader, in_u32(r, "min_epoch"), in_u64(r, "min_head_version"), in_u64(r, "now"));
+    }
     if (rc == CLOAK_OK && r->expected == CLOAK_OK) {
+        uint8_t signer[CLOAK_IDENTITY_PUBLICKEYBYTES], head_hash[CLOAK_HEAD_HASHBYTES];
         cloak_batch_signer(signer, &reader);
+        cloak_batch_head_hash(head_hash, &reader);
         out_bytes(r, "signer", signer, sizeof signer);
         out_int(r, "item_count", (long long)cloak_batch_item_count(&reader));
+        out_int(r, "epoch", (long long)cloak_batch_epoch(&reader));
+        out_int(r, "head_version", (long long)cloak_batch_head_version(&reader));
+        out_bytes(r, "head_hash", head_hash, sizeof head_hash);
+        out_int(r, "expiry", (long long)cloak_batch_expiry(&reader));
     }
     for (i = 0; rc == CLOAK_OK && i < item_count; i++) {
-        size_t item_len, expected_len = 0, name_len = 0, value_len = 0;
+        size_t item_len, name_len = 0, value_len = 0;
         uint8_t *item = in_list_item(r, "items", i, &item_len);
-        uint8_t *expected = NULL;
         uint8_t name[CLOAK_LABELBYTES_MAX];
         size_t value_cap = cloak_batch_item_opened_maxlen(item_len) + 1;
         uint8_t *value = test_alloc(value_cap);
-        if (json_is_array(expected_names)) {
-            expected = hex_decode(json_string_value(json_array_get(expected_names, i)), &expected_len);
-            assert_non_null(expected);
-        }
         memset(name, POISON, sizeof name);
         memset(value, POISON, value_cap);
-        rc = cloak_batch_open_item(&reader, blob, blob_len, item, item_len, expected, expected_len, name, sizeof name,
-                                   &name_len, value, value_cap, &value_len);
+        rc = cloak_batch_open_item(&reader, tags, tags_len, item, item_len, name, sizeof name, &name_len, value,
+                                   value_cap, &value_len);
         if (rc == CLOAK_OK && r->expected == CLOAK_OK) {
             out_bytes_json(r, "names", json_array_get(json_object_get(r->outputs, "names"), i), name, name_len);
             out_bytes_json(r, "values", json_array_get(json_object_get(r->outputs, "values"), i), value, value_len);
-        } else if (rc != CLOAK_OK) {
-            all_ok = 0;
-            if (rc == r->expected) {
-                cleared(r, "name", name, sizeof name);
-                cleared(r, "value", value, value_cap);
-            }
+        } else if (rc != CLOAK_OK && rc == r->expected) {
+            cleared(r, "name", name, sizeof name);
+            cleared(r, "value", value, value_cap);
         }
         free(value);
-        free(expected);
         free(item);
     }
     (void)status_matches(r, rc);
-    if (all_ok && r->expected == CLOAK_OK && json_array_size(json_object_get(r->outputs, "names")) != item_count) {
+    if (rc == CLOAK_OK && r->expected == CLOAK_OK &&
+        json_array_size(json_object_get(r->outputs, "names")) != item_count) {
         disagree(r, "the file lists %zu opened names for %zu items",
                  json_array_size(json_object_get(r->outputs, "names")), item_count);
     }
     cloak_batch_wipe(&reader);
+    free(tags);
     free(trusted);
     free(trusted_lens);
     free(unused);
     free(item_lens);
 }
 
-/* batch_seal: cloak_batch_begin, cloak_batch_seal_item per (name, value), cloak_batch_finish. */
+/* batch_seal: cloak_batch_begin, cloak_batch_seal_item per (name, value) (each must get the next
+ * index and give the listed item and digest), cloak_batch_finish with the digests in index order. */
 static void op_batch_seal(struct replay *r)
 {
     cloak_batch writer;
-    size_t vault_id_len, count, value_count, i, blob_len = 0;
+    struct batch_head h;
+    size_t count, value_count, i, blob_len = 0;
     size_t *name_lens, *value_lens;
-    const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
     uint8_t *unused_names = in_list(r, "names", 0, &count, &name_lens);
     uint8_t *unused_values = in_list(r, "values", 0, &value_count, &value_lens);
     uint8_t *digests = test_alloc(count * CLOAK_BATCH_DIGESTBYTES + 1);
-    size_t blob_cap = cloak_batch_len(vault_id_len, count);
-    uint8_t *blob = test_alloc(blob_cap);
+    size_t blob_cap;
+    uint8_t *blob;
     json_t *expected_items = json_object_get(r->outputs, "items");
+    json_t *expected_digests = json_object_get(r->outputs, "digests");
     int rc;
 
+    batch_head_from_inputs(r, &h);
+    blob_cap = cloak_batch_len(h.vault_id_len, count) + 1;
+    blob = test_alloc(blob_cap);
+    memset(blob, POISON, blob_cap);
     assert_int_equal(count, value_count);
-    rc = cloak_batch_begin(&writer, in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES), vault_id,
-                           vault_id_len);
+    rc = batch_begin_from(&writer, &h);
     for (i = 0; rc == CLOAK_OK && i < count; i++) {
         size_t name_len, value_len, item_len = 0;
+        uint32_t index = 0xA5A5A5A5U;
         uint8_t *name = in_list_item(r, "names", i, &name_len);
         uint8_t *value = in_list_item(r, "values", i, &value_len);
-        size_t item_cap = cloak_batch_item_len(name_len, value_len);
+        size_t item_cap = cloak_batch_item_len(name_len, value_len) + 1;
         uint8_t *item = test_alloc(item_cap);
-        rc = cloak_batch_seal_item(&writer, item, item_cap, &item_len, digests + i * CLOAK_BATCH_DIGESTBYTES, name,
-                                   name_len, value, value_len);
+        rc = cloak_batch_seal_item(&writer, item, item_cap, &item_len, &index, digests + i * CLOAK_BATCH_DIGESTBYTES,
+                                   name, name_len, value, value_len);
         if (rc == CLOAK_OK && r->expected == CLOAK_OK) {
+            if (index != i) {
+                disagree(r, "item %zu sealed at index %u", i, (unsigned)index);
+            }
             out_bytes_json(r, "items", json_array_get(expected_items, i), item, item_len);
+            out_bytes_json(r, "digests", json_array_get(expected_digests, i), digests + i * CLOAK_BATCH_DIGESTBYTES,
+                           CLOAK_BATCH_DIGESTBYTES);
         }
         free(item);
         free(value);
@@ -933,6 +1079,7 @@ static void op_batch_seal(struct replay *r)
     if (status_matches(r, rc)) {
         out_bytes(r, "blob", blob, blob_len);
     }
+    cleared(r, "blob", blob, blob_cap);
     cloak_batch_wipe(&writer);
     free(blob);
     free(digests);
@@ -956,6 +1103,18 @@ static void op_batch_sender(struct replay *r)
     cleared(r, "identity_public_key", pk, sizeof pk);
 }
 
+static void op_batch_count(struct replay *r)
+{
+    uint32_t count = 0xA5A5A5A5U;
+    size_t len;
+    const uint8_t *blob = in_bytes(r, "blob", &len);
+    int rc = cloak_batch_count(&count, blob, len);
+    if (status_matches(r, rc)) {
+        out_int(r, "item_count", count);
+    }
+    cleared(r, "item_count", &count, sizeof count);
+}
+
 static void op_batch_item_index(struct replay *r)
 {
     uint32_t index = 0xA5A5A5A5U;
@@ -971,10 +1130,10 @@ static void op_batch_item_index(struct replay *r)
 static void op_batch_begin(struct replay *r)
 {
     cloak_batch writer;
-    size_t vault_id_len;
-    const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
-    int rc = cloak_batch_begin(&writer, in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES), vault_id,
-                               vault_id_len);
+    struct batch_head h;
+    int rc;
+    batch_head_from_inputs(r, &h);
+    rc = batch_begin_from(&writer, &h);
     (void)status_matches(r, rc);
     cloak_batch_wipe(&writer);
 }
@@ -1074,6 +1233,9 @@ static const struct {
     {"service_account_private_import", op_service_account_private_import},
     {"secret_open", op_secret_open},
     {"secret_seal", op_secret_seal},
+    {"secret_reseal", op_secret_reseal},
+    {"secret_sealed_len", op_secret_sealed_len},
+    {"secret_opened_len", op_secret_opened_len},
     {"vault_blind_index", op_vault_blind_index},
     {"share_sender", op_share_sender},
     {"share_open", op_share_open},
@@ -1083,6 +1245,9 @@ static const struct {
     {"batch_sender", op_batch_sender},
     {"batch_item_index", op_batch_item_index},
     {"batch_begin", op_batch_begin},
+    {"batch_count", op_batch_count},
+    {"batch_item_len", op_batch_item_len},
+    {"batch_item_opened_maxlen", op_batch_item_opened_maxlen},
     {"hpke_open_base", op_hpke_open_base},
     {"hpke_seal_base", op_hpke_seal_base},
     {"identity_fingerprint", op_identity_fingerprint},

@@ -5,10 +5,12 @@ code). Every input is fixed, including the HPKE ephemeral keys, so a rerun write
 
 Operations that draw randomness list, in the input "random", the bytes they draw in the order
 they draw them (a nonce; a salt; a batch id then an HPKE ephemeral private key): the C replay feeds
-them to the library through libsodium's random source and compares the sealed bytes.
+them to the library through libsodium's random source and compares the sealed bytes. Failure cases
+list no draws: what a library draws before it fails is its own business. The batch reader's MAC key
+(section 9.3) is drawn at verification and changes no output, so it is not listed either.
 
 Each case names a libcloak operation (the C function without `cloak_`, or a short composite where
-the C API needs state: batch_open), its inputs and either its outputs ("expect": "ok") or the exact
+the C API needs state: batch_seal, batch_open), its inputs and either its outputs ("expect": "ok") or the exact
 status the spec names ("expect": "AUTH", ...). The expected status is what the independent
 implementation raises; the producer also states which status each failure case is built to reach
 and stops if the two differ, so a mutation that misses its target cannot slip into the file.
@@ -35,17 +37,29 @@ from spec_impl import SpecError  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "libcloak.json")
 
-# Section 11's names without CLOAK_E_, keyed by the kind the independent implementation raises.
+# Section 12's names without CLOAK_E_, keyed by the kind the independent implementation raises.
 STATUS = {
     "malformed": "MALFORMED", "unsupported version": "UNSUPPORTED_VERSION",
     "unsupported suite": "UNSUPPORTED_SUITE", "wrong type": "WRONG_TYPE", "wrong key": "WRONG_KEY",
     "auth": "AUTH", "bad signature": "BAD_SIGNATURE", "untrusted signer": "UNTRUSTED_SIGNER",
     "bad params": "BAD_PARAMS", "invalid key": "INVALID_KEY", "checksum": "CHECKSUM", "mismatch": "MISMATCH",
+    "stale": "STALE", "expired": "EXPIRED", "bad state": "BAD_STATE",
 }
 
-# Low-order X25519 points: every agreement with them is all zero (section 1).
-LOW_ORDER_ZERO = bytes(32)
-LOW_ORDER_EIGHT = bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
+# Section 1.4's X25519 public keys of small order (canonical), and non-canonical encodings: bit 255
+# set on a good key, u = p (the point u = 0 written again), u = p + 1 and the largest 255-bit u.
+SMALL_ORDER_X25519 = dict(zip(("zero", "one", "p-minus-1", "order-8-a", "order-8-b"), spec.SMALL_ORDER_X25519))
+X25519_P = 2 ** 255 - 19
+NON_CANONICAL_X25519 = {"u-is-p": X25519_P.to_bytes(32, "little"),
+                        "u-is-p-plus-1": (X25519_P + 1).to_bytes(32, "little"),
+                        "u-is-2-255-minus-1": (2 ** 255 - 1).to_bytes(32, "little")}
+# Section 1.3's rules on identity public keys: a non-canonical y (p + 3, which decodes to the point
+# of y = 3 once reduced), small-order encodings (the identity point, and one of order 8 with its top
+# bit set) and a canonical y with no point (y = 2).
+NON_CANONICAL_ED25519 = (spec.ED_P + 3).to_bytes(32, "little")
+NOT_A_POINT_ED25519 = (2).to_bytes(32, "little")
+IDENTITY_POINT_ED25519 = spec.SMALL_ORDER_ED25519[1]
+ORDER_8_TOP_BIT_ED25519 = spec.SMALL_ORDER_ED25519[2][:31] + bytes([spec.SMALL_ORDER_ED25519[2][31] | 0x80])
 
 
 def encode(value: Any) -> Any:
@@ -99,11 +113,12 @@ def envelope_failures(v: Vectors, prefix: str, operation: str, section: str, blo
 
     case("empty", b"", "MALFORMED")
     case("shorter-than-header", blob[:19], "MALFORMED")
-    case("version-2", patched(blob, 0, b"\x02"), "UNSUPPORTED_VERSION")
+    case("version-1", patched(blob, 0, b"\x01"), "UNSUPPORTED_VERSION")
+    case("version-3", patched(blob, 0, b"\x03"), "UNSUPPORTED_VERSION")
     case("version-0", patched(blob, 0, b"\x00"), "UNSUPPORTED_VERSION")
     case("suite-2", patched(blob, 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
     case("suite-256", patched(blob, 2, b"\x01\x01"), "UNSUPPORTED_SUITE")
-    case("version-before-suite", patched(patched(blob, 0, b"\x02"), 2, b"\x00\x02"), "UNSUPPORTED_VERSION")
+    case("version-before-suite", patched(patched(blob, 0, b"\x01"), 2, b"\x00\x02"), "UNSUPPORTED_VERSION")
     case("suite-before-type", patched(patched(blob, 1, b"\x0d"), 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
     case("type-unknown-0x0d", patched(blob, 1, b"\x0d"), "MALFORMED")
     case("type-unknown-0x00", patched(blob, 1, b"\x00"), "MALFORMED")
@@ -141,8 +156,14 @@ def main() -> None:
     mallory_pk = spec.ed25519_public(mallory_seed)
     v.add("mallory/identity-keypair", "identity_keypair_from_seed", "5", {"seed": mallory_seed},
           lambda: {"public_key": mallory_pk, "secret_key": mallory_seed + mallory_pk})
-    v.add("encryption-keypair/seed-of-64-bytes", "encryption_keypair_from_seed", "5", {"seed": bytes(range(64))},
-          lambda: dict(zip(("public_key", "secret_key"), spec.encryption_keypair_from_seed(bytes(range(64))))))
+    mallory_sk = mallory_seed + mallory_pk
+    # Alice's seed with Bob's public half: every signer and the identity wrap must refuse it.
+    poisoned_sk = alice["identity_seed"] + bob["identity_pk"]
+    for seed_len, want in ((64, "ok"), (32, "ok"), (255, "ok"), (31, "BAD_PARAMS"), (256, "BAD_PARAMS"),
+                           (0, "BAD_PARAMS")):
+        seed = bytes(i & 0xFF for i in range(seed_len))
+        v.add("encryption-keypair/seed-of-%d-bytes" % seed_len, "encryption_keypair_from_seed", "5", {"seed": seed},
+              lambda: dict(zip(("public_key", "secret_key"), spec.encryption_keypair_from_seed(seed))), want)
 
     # ---- key ids (section 1.2) ----------------------------------------------------------------------
     for label, key in (("zero", bytes(32)), ("77", b"\x77" * 32)):
@@ -189,9 +210,13 @@ def main() -> None:
     master_key, login_key = v.add(
         "password-derive/smallest-cost", "password_derive", "4.2", {"password": password, "record": record},
         lambda: dict(zip(("master_key", "login_key"), spec.password_derive(password, record)))).values()
-    for label, pw in (("password-empty", b""), ("password-4097-bytes", b"p" * 4097)):
-        v.add("password-derive/" + label, "password_derive", "4.2", {"password": pw, "record": record},
-              lambda: dict(zip(("master_key", "login_key"), spec.password_derive(pw, record))), "BAD_PARAMS")
+    for label, pw, rec in (("password-empty", b"", record), ("password-4097-bytes", b"p" * 4097, record),
+                           ("password-empty-before-record", b"", record[:10]),
+                           ("password-4097-bytes-before-record", b"p" * 4097, patched(record, 0, b"\x01"))):
+        v.add("password-derive/" + label, "password_derive", "4.2", {"password": pw, "record": rec},
+              lambda: dict(zip(("master_key", "login_key"), spec.password_derive(pw, rec))), "BAD_PARAMS")
+    v.add("password-derive/password-4096-bytes", "password_derive", "4.2", {"password": b"p" * 4096, "record": record},
+          lambda: dict(zip(("master_key", "login_key"), spec.password_derive(b"p" * 4096, record))))
     v.add("password-derive/wrong-type", "password_derive", "2, 4.2",
           {"password": password, "record": patched(record, 1, b"\x02")},
           lambda: dict(zip(("master_key", "login_key"), spec.password_derive(password, patched(record, 1, b"\x02")))),
@@ -215,19 +240,32 @@ def main() -> None:
         bad_id = flipped(blob, 4)
         v.add(prefix + "/key-id-not-the-keys", op, "2, 5.1", {"blob": bad_id},
               lambda: {"public_key": spec.public_key_import(obj_type, bad_id)}, "MALFORMED")
-    for label, point in (("zero", LOW_ORDER_ZERO), ("order-8", LOW_ORDER_EIGHT)):
+    for label, point in SMALL_ORDER_X25519.items():
         low = spec.public_key_blob(0x03, point)
-        v.add("encryption-public-import/low-order-" + label + "-accepted", "encryption_public_import", "6",
-              {"blob": low}, lambda: {"public_key": spec.public_key_import(0x03, low)})
+        v.add("encryption-public-import/small-order-" + label, "encryption_public_import", "1.4, 5.1",
+              {"blob": low}, lambda: {"public_key": spec.public_key_import(0x03, low)}, "INVALID_KEY")
+    top_bit = bob["encryption_pk"][:31] + bytes([bob["encryption_pk"][31] | 0x80])
+    for label, point in [("bit-255-set", top_bit)] + list(NON_CANONICAL_X25519.items()):
+        bad = spec.public_key_blob(0x03, point)
+        v.add("encryption-public-import/non-canonical-" + label, "encryption_public_import", "1.4, 5.1",
+              {"blob": bad}, lambda: {"public_key": spec.public_key_import(0x03, bad)}, "MALFORMED")
+    for label, point, want in (("non-canonical", NON_CANONICAL_ED25519, "INVALID_KEY"),
+                               ("small-order-identity-point", IDENTITY_POINT_ED25519, "INVALID_KEY"),
+                               ("small-order-top-bit-set", ORDER_8_TOP_BIT_ED25519, "INVALID_KEY"),
+                               ("not-a-point", NOT_A_POINT_ED25519, "INVALID_KEY")):
+        bad = spec.public_key_blob(0x02, point)
+        v.add("identity-public-import/" + label, "identity_public_import", "1.3, 5.1",
+              {"blob": bad}, lambda: {"public_key": spec.public_key_import(0x02, bad)}, want)
 
     # ---- text form (section 3) -------------------------------------------------------------------------
     identity_text = v.add("text/identity-public-key", "text_encode", "3", {"blob": identity_blob},
                           lambda: {"text": spec.text_encode(identity_blob)})["text"]
     v.add("text-decode/identity-public-key", "text_decode", "3", {"text": identity_text},
           lambda: {"blob": spec.text_decode(identity_text)})
-    spaced = " \t\r\n" + identity_text + "\n"
-    v.add("text-decode/surrounding-whitespace", "text_decode", "3", {"text": spaced},
-          lambda: {"blob": spec.text_decode(spaced)})
+    for label, spaced in (("surrounding-whitespace", " \t\r\n" + identity_text + "\n"),
+                          ("leading-whitespace", "  " + identity_text), ("trailing-crlf", identity_text + "\r\n"),
+                          ("trailing-tabs-and-spaces", identity_text + "\t \t ")):
+        v.add("text-decode/" + label, "text_decode", "3", {"text": spaced}, lambda: {"blob": spec.text_decode(spaced)})
     body = identity_text[len("cloak-identity-"):]
 
     def text_case(label: str, text: str, want: str) -> None:
@@ -240,6 +278,11 @@ def main() -> None:
     text_case("padding", identity_text + "=", "MALFORMED")
     text_case("standard-base64-character", identity_text[:-3] + "+" + identity_text[-2:], "MALFORMED")
     text_case("inner-whitespace", identity_text[:30] + " " + identity_text[30:], "MALFORMED")
+    text_case("inner-newline", identity_text[:30] + "\n" + identity_text[30:], "MALFORMED")
+    text_case("whitespace-after-prefix", "cloak-identity- " + identity_text[len("cloak-identity-"):], "MALFORMED")
+    text_case("vertical-tab-around", "\v" + identity_text + "\v", "MALFORMED")
+    text_case("form-feed-after", identity_text + "\f", "MALFORMED")
+    text_case("only-whitespace", " \t\r\n", "MALFORMED")
     last = identity_text[-1]
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     # 56 bytes encode to 75 characters: the last one carries 4 unused bits, which must be zero.
@@ -248,7 +291,7 @@ def main() -> None:
               "CHECKSUM")
     text_case("body-too-short", "cloak-identity-" + spec.text_encode(identity_blob[:19])[len("cloak-identity-"):],
               "MALFORMED")
-    text_case("version-2", spec.text_encode(patched(identity_blob, 0, b"\x02")), "UNSUPPORTED_VERSION")
+    text_case("version-1", spec.text_encode(patched(identity_blob, 0, b"\x01")), "UNSUPPORTED_VERSION")
 
     def identity_text_of(blob: bytes) -> str:
         # The identity prefix and a valid checksum over any blob, so that the header checks, not the
@@ -264,58 +307,123 @@ def main() -> None:
     # ---- bundle (section 5.2) -------------------------------------------------------------------------
     bundle = v.add("bundle/alice", "bundle_create", "5.2",
                    {"identity_secret_key": alice["identity_sk"], "encryption_public_key": alice["encryption_pk"]},
-                   lambda: {"bundle": spec.bundle_create(alice["identity_seed"], alice["encryption_pk"])})["bundle"]
+                   lambda: {"bundle": spec.bundle_create(alice["identity_sk"], alice["encryption_pk"])})["bundle"]
+    v.add("bundle/poisoned-secret-key", "bundle_create", "1.1, 5.2",
+          {"identity_secret_key": poisoned_sk, "encryption_public_key": alice["encryption_pk"]},
+          lambda: {"bundle": spec.bundle_create(poisoned_sk, alice["encryption_pk"])}, "INVALID_KEY")
+    for label, point in (("zero", SMALL_ORDER_X25519["zero"]), ("order-8-a", SMALL_ORDER_X25519["order-8-a"])):
+        v.add("bundle/small-order-encryption-key-" + label, "bundle_create", "1.4, 5.2",
+              {"identity_secret_key": alice["identity_sk"], "encryption_public_key": point},
+              lambda: {"bundle": spec.bundle_create(alice["identity_sk"], point)}, "INVALID_KEY")
+
     def verify_bundle(b: bytes) -> Dict[str, bytes]:
         return dict(zip(("identity_public_key", "encryption_public_key"), spec.bundle_verify(b)))
+
+    def signed_bundle(identity_pk: bytes, encryption_pk: bytes, seed: bytes) -> bytes:
+        """A bundle of any keys, signed under `seed` with `identity_pk` as the signer's half."""
+        body = spec.bundle_body(identity_pk, encryption_pk)
+        return body + spec.labelled_sign_unchecked(seed, identity_pk, b"libcloak v2 bundle", body)
 
     v.add("bundle-verify/ok", "bundle_verify", "5.2", {"bundle": bundle}, lambda: verify_bundle(bundle))
     envelope_failures(v, "bundle-verify", "bundle_verify", "2, 5.2", bundle, lambda b: {"bundle": b}, verify_bundle,
                       0x02)
-    for label, bad, want in (("key-id-not-the-identity", flipped(bundle, 19), "MALFORMED"),
-                             ("signature", flipped(bundle, 147), "BAD_SIGNATURE"),
-                             ("encryption-key-swapped", patched(bundle, 52, bob["encryption_pk"]), "BAD_SIGNATURE"),
-                             ("signature-by-another-identity",
-                              bundle[:84] + spec.labelled_sign(mallory_seed, b"libcloak v1 bundle", bundle[:84]),
-                              "BAD_SIGNATURE"),
-                             ("share-label", bundle[:84] + spec.labelled_sign(alice["identity_seed"],
-                                                                              b"libcloak v1 share", bundle[:84]),
-                              "BAD_SIGNATURE")):
-        v.add("bundle-verify/" + label, "bundle_verify", "5.2", {"bundle": bad}, lambda: verify_bundle(bad), want)
-    low_bundle = spec.bundle_create(alice["identity_seed"], LOW_ORDER_EIGHT)
-    v.add("bundle-verify/low-order-encryption-key-accepted", "bundle_verify", "6", {"bundle": low_bundle},
-          lambda: verify_bundle(low_bundle))
+    top_bit_enc = alice["encryption_pk"][:31] + bytes([alice["encryption_pk"][31] | 0x80])
+    # Under the identity point A, [S]B - [k]A = [S]B: any S with R = [S]B passes the equation, so
+    # only rule 4 refuses this bundle.
+    identity_point_bundle_body = spec.bundle_body(IDENTITY_POINT_ED25519, alice["encryption_pk"])
+    forged_r = spec.ed25519_base_mul(12345)
+    identity_point_bundle = identity_point_bundle_body + forged_r + (12345).to_bytes(32, "little")
+    for label, bad, want in (
+            ("key-id-not-the-identity", flipped(bundle, 19), "MALFORMED"),
+            ("signature", flipped(bundle, 147), "BAD_SIGNATURE"),
+            ("encryption-key-swapped", patched(bundle, 52, bob["encryption_pk"]), "BAD_SIGNATURE"),
+            ("signature-by-another-identity",
+             bundle[:84] + spec.labelled_sign(mallory_sk, b"libcloak v2 bundle", bundle[:84]), "BAD_SIGNATURE"),
+            ("share-label", bundle[:84] + spec.labelled_sign(alice["identity_sk"], b"libcloak v2 share", bundle[:84]),
+             "BAD_SIGNATURE"),
+            ("signer-key-not-bound",
+             bundle[:84] + spec.Ed25519PrivateKey.from_private_bytes(alice["identity_seed"]).sign(
+                 spec.lp8(b"libcloak v2 bundle") + bundle[:84]), "BAD_SIGNATURE"),
+            ("s-plus-l", bundle[:116] + (int.from_bytes(bundle[116:148], "little") + spec.ED_L).to_bytes(32, "little"),
+             "BAD_SIGNATURE"),
+            ("small-order-encryption-key-zero", signed_bundle(alice["identity_pk"], SMALL_ORDER_X25519["zero"],
+                                                             alice["identity_seed"]), "INVALID_KEY"),
+            ("small-order-encryption-key-order-8", signed_bundle(alice["identity_pk"], SMALL_ORDER_X25519["order-8-b"],
+                                                                alice["identity_seed"]), "INVALID_KEY"),
+            ("non-canonical-encryption-key-bit-255", signed_bundle(alice["identity_pk"], top_bit_enc,
+                                                                   alice["identity_seed"]), "MALFORMED"),
+            ("non-canonical-encryption-key-u-is-p", signed_bundle(alice["identity_pk"], NON_CANONICAL_X25519["u-is-p"],
+                                                                  alice["identity_seed"]), "MALFORMED"),
+            ("identity-key-identity-point", identity_point_bundle, "INVALID_KEY"),
+            ("identity-key-non-canonical", signed_bundle(NON_CANONICAL_ED25519, alice["encryption_pk"],
+                                                         alice["identity_seed"]), "INVALID_KEY"),
+            ("identity-key-small-order-top-bit", signed_bundle(ORDER_8_TOP_BIT_ED25519, alice["encryption_pk"],
+                                                               alice["identity_seed"]), "INVALID_KEY"),
+            ("identity-key-not-a-point", signed_bundle(NOT_A_POINT_ED25519, alice["encryption_pk"],
+                                                       alice["identity_seed"]), "INVALID_KEY")):
+        v.add("bundle-verify/" + label, "bundle_verify", "1.3, 1.4, 5.2", {"bundle": bad}, lambda: verify_bundle(bad),
+              want)
 
-    # ---- user signatures (section 5.3) ---------------------------------------------------------------
+    # ---- user signatures (section 5.3) and the Ed25519 rules (section 1.3) ----------------------------
     message, context = b"hello", b"example"
     signature = v.add("identity-sign/hello", "identity_sign", "5.3",
                       {"message": message, "context": context, "secret_key": alice["identity_sk"]},
-                      lambda: {"signature": spec.user_sign(alice["identity_seed"], message, context)})["signature"]
+                      lambda: {"signature": spec.user_sign(alice["identity_sk"], message, context)})["signature"]
     v.add("identity-sign/empty-message-and-context", "identity_sign", "5.3",
           {"message": b"", "context": b"", "secret_key": alice["identity_sk"]},
-          lambda: {"signature": spec.user_sign(alice["identity_seed"], b"", b"")})
+          lambda: {"signature": spec.user_sign(alice["identity_sk"], b"", b"")})
     v.add("identity-sign/context-255-bytes", "identity_sign", "5.3",
           {"message": b"m" * 1000, "context": b"c" * 255, "secret_key": alice["identity_sk"]},
-          lambda: {"signature": spec.user_sign(alice["identity_seed"], b"m" * 1000, b"c" * 255)})
+          lambda: {"signature": spec.user_sign(alice["identity_sk"], b"m" * 1000, b"c" * 255)})
+    v.add("identity-sign/poisoned-secret-key", "identity_sign", "1.1, 5.3",
+          {"message": message, "context": context, "secret_key": poisoned_sk},
+          lambda: {"signature": spec.user_sign(poisoned_sk, message, context)}, "INVALID_KEY")
 
     def verify_case(label: str, sig: bytes, msg: bytes, ctx: bytes, pk: bytes, want: str) -> None:
-        v.add("identity-verify/" + label, "identity_verify", "5.3",
+        v.add("identity-verify/" + label, "identity_verify", "1.3, 5.3",
               {"signature": sig, "message": msg, "context": ctx, "public_key": pk},
               lambda: (spec.user_verify(pk, sig, msg, ctx), {})[1], want)
 
+    user_label = b"libcloak v2 user signature"
+    content = spec.user_signature_content(message, context)
     verify_case("ok", signature, message, context, alice["identity_pk"], "ok")
     verify_case("other-message", signature, b"hellp", context, alice["identity_pk"], "BAD_SIGNATURE")
     verify_case("other-context", signature, message, b"exampld", alice["identity_pk"], "BAD_SIGNATURE")
     verify_case("other-key", signature, message, context, bob["identity_pk"], "BAD_SIGNATURE")
     verify_case("tampered", flipped(signature, 0), message, context, alice["identity_pk"], "BAD_SIGNATURE")
-    bundle_label_sig = spec.labelled_sign(alice["identity_seed"], b"libcloak v1 bundle",
-                                          spec.user_signature_content(message, context))
-    verify_case("bundle-label", bundle_label_sig, message, context, alice["identity_pk"], "BAD_SIGNATURE")
+    verify_case("bundle-label", spec.labelled_sign(alice["identity_sk"], b"libcloak v2 bundle", content),
+                message, context, alice["identity_pk"], "BAD_SIGNATURE")
+    # Rule 1: S + L passes the equation of a verifier that reduces S.
+    verify_case("s-plus-l", signature[:32] + (int.from_bytes(signature[32:], "little") + spec.ED_L).to_bytes(
+        32, "little"), message, context, alice["identity_pk"], "BAD_SIGNATURE")
+    verify_case("s-is-l", signature[:32] + spec.ED_L.to_bytes(32, "little"), message, context, alice["identity_pk"],
+                "BAD_SIGNATURE")
+    # Rule 2: R = the identity point and S = k a (a Alice's secret scalar) passes the cofactorless equation.
+    msg = spec.lp8(user_label) + alice["identity_pk"] + content
+    r_identity = IDENTITY_POINT_ED25519
+    k = int.from_bytes(spec.hashlib.sha512(r_identity + alice["identity_pk"] + msg).digest(), "little") % spec.ED_L
+    forged_small_r = r_identity + (k * spec.ed25519_secret_scalar(alice["identity_seed"]) % spec.ED_L).to_bytes(
+        32, "little")
+    verify_case("small-order-r-passing-the-equation", forged_small_r, message, context, alice["identity_pk"],
+                "BAD_SIGNATURE")
+    verify_case("small-order-r-top-bit-set", ORDER_8_TOP_BIT_ED25519 + signature[32:], message, context,
+                alice["identity_pk"], "BAD_SIGNATURE")
+    # Rule 4: under the identity point, R = [S]B passes the equation for any message.
+    verify_case("small-order-a-passing-the-equation", forged_r + (12345).to_bytes(32, "little"), message, context,
+                IDENTITY_POINT_ED25519, "BAD_SIGNATURE")
+    verify_case("small-order-a-top-bit-set", signature, message, context, ORDER_8_TOP_BIT_ED25519, "BAD_SIGNATURE")
+    # Rule 3: p + 3 reduces to the point of y = 3; sign as that point would be impossible without its
+    # discrete log, so any signature shows the rule.
+    verify_case("non-canonical-a", signature, message, context, NON_CANONICAL_ED25519, "BAD_SIGNATURE")
+    verify_case("a-not-a-point", signature, message, context, NOT_A_POINT_ED25519, "BAD_SIGNATURE")
+    verify_case("signed-without-the-signer-key", spec.Ed25519PrivateKey.from_private_bytes(alice["identity_seed"]).sign(
+        spec.lp8(user_label) + content), message, context, alice["identity_pk"], "BAD_SIGNATURE")
     # The message is hashed before signing (section 5.3): lengths around and beyond a hash block.
     for length in (0, 1000, 5000):
         long_message = bytes(i % 251 for i in range(length))
         long_signature = v.add("identity-sign/message-%d-bytes" % length, "identity_sign", "5.3",
                                {"message": long_message, "context": context, "secret_key": alice["identity_sk"]},
-                               lambda: {"signature": spec.user_sign(alice["identity_seed"], long_message, context)}
+                               lambda: {"signature": spec.user_sign(alice["identity_sk"], long_message, context)}
                                )["signature"]
         verify_case("message-%d-bytes" % length, long_signature, long_message, context, alice["identity_pk"], "ok")
         if length:
@@ -337,7 +445,10 @@ def main() -> None:
              0x07: ("service_account_unwrap", "service-account", account_pk, account_sk, account_sk)}
     wrapped_blobs = {}
     for obj_type, (op, label, pk, private, c_secret) in kinds.items():
-        wrapped = spec.wrap_private(obj_type, master_key, pk, private, nonces[obj_type])
+        if obj_type == 0x05:
+            wrapped = spec.identity_wrap(master_key, c_secret, nonces[obj_type])
+        else:
+            wrapped = spec.wrap_private(obj_type, master_key, pk, private, nonces[obj_type])
         wrapped_blobs[obj_type] = wrapped
 
         def unwrap(b: bytes, obj_type: int = obj_type) -> Dict[str, bytes]:
@@ -385,6 +496,9 @@ def main() -> None:
                   lambda: unwrap(stated), "MISMATCH")
         v.add("wrapped-key-public-key/" + label, "wrapped_key_public_key", "6", {"wrapped": wrapped},
               lambda: dict(zip(("public_key", "type"), spec.wrapped_key_public_key(wrapped))))
+    v.add("identity-wrap/poisoned-secret-key", "identity_wrap", "5, 6",
+          {"master_key": master_key, "secret_key": poisoned_sk},
+          lambda: {"wrapped": spec.identity_wrap(master_key, poisoned_sk, nonces[0x05])}, "INVALID_KEY")
     v.add("wrapped-key-public-key/not-a-wrapped-key", "wrapped_key_public_key", "6", {"wrapped": identity_blob},
           lambda: dict(zip(("public_key", "type"), spec.wrapped_key_public_key(identity_blob))), "WRONG_TYPE")
     v.add("wrapped-key-public-key/truncated", "wrapped_key_public_key", "6", {"wrapped": wrapped_blobs[0x05][:-1]},
@@ -416,186 +530,365 @@ def main() -> None:
     for label, blob in (("bundle", bundle), ("wrapped-identity", wrapped_blobs[0x05]), ("password-record", record)):
         v.add("blob-inspect/" + label, "blob_inspect", "2", {"blob": blob},
               lambda: dict(zip(("type", "key_id"), spec.blob_inspect(blob))))
-    for label, blob, want in (("version-2", patched(bundle, 0, b"\x02"), "UNSUPPORTED_VERSION"),
+    for label, blob, want in (("version-1", patched(bundle, 0, b"\x01"), "UNSUPPORTED_VERSION"),
                               ("suite-2", patched(bundle, 2, b"\x00\x02"), "UNSUPPORTED_SUITE"),
                               ("type-unknown", patched(bundle, 1, b"\x0d"), "MALFORMED"),
                               ("shorter-than-header", bundle[:19], "MALFORMED")):
         v.add("blob-inspect/" + label, "blob_inspect", "2", {"blob": blob},
               lambda: dict(zip(("type", "key_id"), spec.blob_inspect(blob))), want)
 
-    # ---- secrets and blind index (section 7) -----------------------------------------------------------
-    vault_key, vault_id = b"\x77" * 32, b"vault-1"
+    # ---- secrets, epochs, padding and blind index (sections 1.5, 7) ------------------------------------
+    vault_key, vault_id, epoch = b"\x77" * 32, b"vault-1", 1
     name, secret_context = b"DATABASE_URL", b"prod"
     secret_value = b"postgres://app:s3cret@db/app"
-    sealed = spec.secret_seal(vault_key, vault_id, name, secret_context, secret_value,
-                              bytes.fromhex("a08c56dc53053580bea424281148a6a72c30f2adc2234a74"))
-    open_secret = lambda key, vid, nm, ctx, s: {"value": spec.secret_open(key, vid, nm, ctx, s)}  # noqa: E731
+    secret_nonce = bytes.fromhex("a08c56dc53053580bea424281148a6a72c30f2adc2234a74")
+    sealed = v.add("secret-seal/ok", "secret_seal", "7.1",
+                   {"vault_key": vault_key, "epoch": epoch, "vault_id": vault_id, "name": name,
+                    "context": secret_context, "value": secret_value, "random": [secret_nonce]},
+                   lambda: {"sealed": spec.secret_seal(vault_key, epoch, vault_id, name, secret_context, secret_value,
+                                                       secret_nonce)})["sealed"]
 
-    def secret_case(label: str, key: bytes, vid: bytes, nm: bytes, ctx: bytes, s: bytes, want: str) -> None:
-        v.add("secret-open/" + label, "secret_open", "7.1",
-              {"vault_key": key, "vault_id": vid, "name": nm, "context": ctx, "sealed": s},
-              lambda: open_secret(key, vid, nm, ctx, s), want)
+    def secret_case(label: str, key: bytes, ep: int, vid: bytes, nm: bytes, ctx: bytes, s: bytes, want: str,
+                    section: str = "7.1") -> None:
+        v.add("secret-open/" + label, "secret_open", section,
+              {"vault_key": key, "epoch": ep, "vault_id": vid, "name": nm, "context": ctx, "sealed": s},
+              lambda: {"value": spec.secret_open(key, ep, vid, nm, ctx, s)}, want)
 
-    v.add("secret-seal/ok", "secret_seal", "7.1",
-          {"vault_key": vault_key, "vault_id": vault_id, "name": name, "context": secret_context,
-           "value": secret_value, "random": [sealed[20:44]]},
-          lambda: {"sealed": spec.secret_seal(vault_key, vault_id, name, secret_context, secret_value, sealed[20:44])})
-    secret_case("ok", vault_key, vault_id, name, secret_context, sealed, "ok")
-    empty = spec.secret_seal(vault_key, b"v" * 255, b"n" * 255, b"", b"", bytes(24))
-    secret_case("empty-value-longest-labels", vault_key, b"v" * 255, b"n" * 255, b"", empty, "ok")
-    secret_case("other-vault-id", vault_key, b"vault-2", name, secret_context, sealed, "AUTH")
-    secret_case("other-name", vault_key, vault_id, b"DATABASE_URI", secret_context, sealed, "AUTH")
-    secret_case("other-context", vault_key, vault_id, name, b"test", sealed, "AUTH")
-    secret_case("no-context", vault_key, vault_id, name, b"", sealed, "AUTH")
-    secret_case("wrong-vault-key", b"\x78" * 32, vault_id, name, secret_context, sealed, "WRONG_KEY")
-    secret_case("key-id-rewritten", b"\x78" * 32, vault_id, name, secret_context,
+    secret_case("ok", vault_key, epoch, vault_id, name, secret_context, sealed, "ok")
+    empty = spec.secret_seal(vault_key, 7, b"v" * 255, b"n" * 255, b"", b"", bytes(24))
+    secret_case("empty-value-longest-labels-epoch-7", vault_key, 7, b"v" * 255, b"n" * 255, b"", empty, "ok")
+    secret_case("other-vault-id", vault_key, epoch, b"vault-2", name, secret_context, sealed, "AUTH")
+    secret_case("other-name", vault_key, epoch, vault_id, b"DATABASE_URI", secret_context, sealed, "AUTH")
+    secret_case("other-context", vault_key, epoch, vault_id, name, b"test", sealed, "AUTH")
+    secret_case("no-context", vault_key, epoch, vault_id, name, b"", sealed, "AUTH")
+    secret_case("wrong-vault-key", b"\x78" * 32, epoch, vault_id, name, secret_context, sealed, "WRONG_KEY")
+    secret_case("wrong-vault-key-and-epoch", b"\x78" * 32, 2, vault_id, name, secret_context, sealed, "WRONG_KEY")
+    secret_case("key-id-rewritten", b"\x78" * 32, epoch, vault_id, name, secret_context,
                 patched(sealed, 4, spec.key_id_symmetric(b"\x78" * 32)), "AUTH")
-    secret_case("nonce", vault_key, vault_id, name, secret_context, flipped(sealed, 20), "AUTH")
-    secret_case("tag", vault_key, vault_id, name, secret_context, flipped(sealed, len(sealed) - 1), "AUTH")
-    secret_case("trailing-byte", vault_key, vault_id, name, secret_context, sealed + b"\x00", "AUTH")
-    secret_case("shorter-than-60", vault_key, vault_id, name, secret_context, sealed[:59], "MALFORMED")
+    secret_case("other-epoch", vault_key, 2, vault_id, name, secret_context, sealed, "MISMATCH")
+    secret_case("epoch-field-rewritten", vault_key, 2, vault_id, name, secret_context,
+                patched(sealed, 20, spec.u32(2)), "AUTH")
+    secret_case("nonce", vault_key, epoch, vault_id, name, secret_context, flipped(sealed, 24), "AUTH")
+    secret_case("tag", vault_key, epoch, vault_id, name, secret_context, flipped(sealed, len(sealed) - 1), "AUTH")
+    secret_case("trailing-byte", vault_key, epoch, vault_id, name, secret_context, sealed + b"\x00", "MALFORMED")
+    secret_case("shorter-than-128", vault_key, epoch, vault_id, name, secret_context, sealed[:127], "MALFORMED")
+    secret_case("shorter-than-80", vault_key, epoch, vault_id, name, secret_context, sealed[:79], "MALFORMED")
+    secret_case("malformed-length-before-key-id", b"\x78" * 32, epoch, vault_id, name, secret_context,
+                sealed + b"\x00", "MALFORMED")
     envelope_failures(v, "secret-open", "secret_open", "2, 7.1", sealed,
-                      lambda b: {"vault_key": vault_key, "vault_id": vault_id, "name": name,
+                      lambda b: {"vault_key": vault_key, "epoch": epoch, "vault_id": vault_id, "name": name,
                                  "context": secret_context, "sealed": b},
-                      lambda b: open_secret(vault_key, vault_id, name, secret_context, b), 0x09, fixed_length=False)
-    v.add("secret-seal/empty-name", "secret_seal", "7.1",
-          {"vault_key": vault_key, "vault_id": vault_id, "name": b"", "context": b"", "value": b"x"},
-          lambda: {"sealed": spec.secret_seal(vault_key, vault_id, b"", b"", b"x")}, "BAD_PARAMS")
+                      lambda b: {"value": spec.secret_open(vault_key, epoch, vault_id, name, secret_context, b)}, 0x09,
+                      fixed_length=False)
+    for label, seal_args, want in (
+            ("empty-name", (vault_key, epoch, vault_id, b"", b"", b"x"), "BAD_PARAMS"),
+            ("epoch-0", (vault_key, 0, vault_id, name, b"", b"x"), "BAD_PARAMS"),
+            ("vault-id-empty", (vault_key, epoch, b"", name, b"", b"x"), "BAD_PARAMS")):
+        inputs = dict(zip(("vault_key", "epoch", "vault_id", "name", "context", "value"), seal_args))
+        v.add("secret-seal/" + label, "secret_seal", "7", inputs,
+              lambda: {"sealed": spec.secret_seal(*seal_args)}, want)
+    # Padding (section 1.5): values whose padded plaintexts share a bucket give blobs of one length.
+    for value_len, nonce_byte in ((0, 0x10), (60, 0x11), (61, 0x12), (62, 0x13), (68, 0x14), (69, 0x15),
+                                  (1000, 0x16)):
+        value = bytes((i * 7 + 1) & 0xFF for i in range(value_len))
+        nonce = bytes([nonce_byte]) * 24
+        s = v.add("secret-seal/value-of-%d-bytes" % value_len, "secret_seal", "1.5, 7.1",
+                  {"vault_key": vault_key, "epoch": 3, "vault_id": vault_id, "name": name, "context": b"",
+                   "value": value, "random": [nonce]},
+                  lambda: {"sealed": spec.secret_seal(vault_key, 3, vault_id, name, b"", value, nonce)})["sealed"]
+        secret_case("value-of-%d-bytes" % value_len, vault_key, 3, vault_id, name, b"", s, "ok", "1.5, 7.1")
+    for value_len in (0, 1, 60, 61, 68, 69, 1000, 1020, 1021, 100000):
+        v.add("secret-sealed-len/%d" % value_len, "secret_sealed_len", "1.5, 7.1", {"value_len": value_len},
+              lambda: {"sealed_len": spec.secret_sealed_len(value_len)})
+    for sealed_len in (0, 64, 127, 128, 129, 136, 137, 144, 1088, 1089):
+        v.add("secret-opened-len/%d" % sealed_len, "secret_opened_len", "1.5, 7.1", {"sealed_len": sealed_len},
+              lambda: {"value_cap": spec.secret_opened_len(sealed_len)})
+    # Secrets the reader must refuse after authentication, sealed with the low-level call.
+    value61 = b"v" * 61
+    good_pt = spec.secret_padded_plaintext(value61)
+    for label, plaintext, want in (
+            ("padded-length-not-canonical", spec.u32(61) + value61, "MALFORMED"),
+            ("padding-not-zero", good_pt[:-1] + b"\x01", "MALFORMED"),
+            ("padding-not-zero-first-byte", good_pt[:65] + b"\x80" + good_pt[66:], "MALFORMED"),
+            ("length-field-beyond-plaintext", spec.u32(69) + good_pt[4:], "MALFORMED"),
+            ("length-field-u32-max", spec.u32(0xFFFFFFFF) + good_pt[4:], "MALFORMED"),
+            ("length-field-fills-plaintext", spec.u32(68) + value61 + bytes(7), "ok"),
+            ("length-field-shorter-value-zero-tail", spec.u32(60) + value61[:60] + bytes(8), "ok")):
+        bad = spec.secret_seal_plaintext(vault_key, epoch, vault_id, name, b"", plaintext, b"\x21" * 24)
+        secret_case(label, vault_key, epoch, vault_id, name, b"", bad, want, "1.5, 7.1")
+    # Rotation: reseal under the next epoch's key keeps the length.
+    new_vault_key = b"\x79" * 32
+    v.add("secret-reseal/next-epoch", "secret_reseal", "7.1, 10.1",
+          {"from_vault_key": vault_key, "from_epoch": epoch, "to_vault_key": new_vault_key, "to_epoch": epoch + 1,
+           "vault_id": vault_id, "name": name, "context": secret_context, "sealed": sealed,
+           "random": [b"\x31" * 24]},
+          lambda: {"resealed": spec.secret_seal(new_vault_key, epoch + 1, vault_id, name, secret_context,
+                                                spec.secret_open(vault_key, epoch, vault_id, name, secret_context,
+                                                                 sealed), b"\x31" * 24)})
+    v.add("secret-reseal/other-name", "secret_reseal", "7.1, 10.1",
+          {"from_vault_key": vault_key, "from_epoch": epoch, "to_vault_key": new_vault_key, "to_epoch": epoch + 1,
+           "vault_id": vault_id, "name": b"OTHER", "context": secret_context, "sealed": sealed},
+          lambda: {"resealed": spec.secret_open(vault_key, epoch, vault_id, b"OTHER", secret_context, sealed)},
+          "AUTH")
     v.add("key-id/vault-key", "key_id", "1.2", {"key": vault_key}, lambda: {"key_id": spec.key_id_symmetric(vault_key)})
     for label, vid, nm in (("database-url", vault_id, name), ("other-vault", b"vault-2", name),
                            ("longest", b"v" * 255, b"n" * 255)):
-        v.add("blind-index/" + label, "vault_blind_index", "7.2", {"vault_key": vault_key, "vault_id": vid, "name": nm},
+        v.add("blind-index/" + label, "vault_blind_index", "7.2",
+              {"vault_key": vault_key, "epoch": epoch, "vault_id": vid, "name": nm},
               lambda: {"index": spec.blind_index(vault_key, vid, nm)})
 
     # ---- shares (section 8) --------------------------------------------------------------------------
-    share = v.add("share-seal/alice-to-bob", "share_seal", "8",
-                  {"vault_key": vault_key, "vault_id": vault_id, "recipient_public_key": bob["encryption_pk"],
-                   "sender_identity_secret_key": alice["identity_sk"], "random": [b"\x88" * 32]},
-                  lambda: {"share": spec.share_seal(vault_key, vault_id, bob["encryption_pk"], alice["identity_seed"],
-                                                    b"\x88" * 32)})["share"]
+    def seal_share(label: str, ep: int, eph: bytes) -> bytes:
+        return v.add("share-seal/" + label, "share_seal", "8",
+                     {"vault_key": vault_key, "epoch": ep, "vault_id": vault_id,
+                      "recipient_public_key": bob["encryption_pk"], "sender_identity_secret_key": alice["identity_sk"],
+                      "random": [eph]},
+                     lambda: {"share": spec.share_seal(vault_key, ep, vault_id, bob["encryption_pk"],
+                                                       alice["identity_sk"], eph)})["share"]
+
+    share = seal_share("alice-to-bob", 1, b"\x88" * 32)
+    share3 = seal_share("alice-to-bob-epoch-3", 3, b"\x89" * 32)
     v.add("share-sender/ok", "share_sender", "8", {"share": share},
           lambda: {"sender_identity_public_key": share[20:52]})
 
-    def share_case(label: str, s: bytes, vid: bytes, pk: bytes, sk: bytes, trusted: bytes, want: str) -> None:
+    def share_case(label: str, s: bytes, vid: bytes, pk: bytes, sk: bytes, trusted: bytes, want: str,
+                   min_epoch: int = 1) -> None:
         v.add("share-open/" + label, "share_open", "8",
               {"share": s, "vault_id": vid, "recipient_public_key": pk, "recipient_secret_key": sk,
-               "trusted_sender_identity_public_key": trusted},
-              lambda: {"vault_key": spec.share_open(s, vid, sk, trusted)}, want)
+               "trusted_sender_identity_public_key": trusted, "min_epoch": min_epoch},
+              lambda: dict(zip(("vault_key", "epoch"), spec.share_open(s, vid, sk, trusted, min_epoch))), want)
 
     bob_keys = (bob["encryption_pk"], bob["encryption_sk"])
-    share_case("ok", share, vault_id, *bob_keys, alice["identity_pk"], "ok")
-    share_case("other-vault-id", share, b"vault-2", *bob_keys, alice["identity_pk"], "BAD_SIGNATURE")
-    share_case("other-recipient", share, vault_id, alice["encryption_pk"], alice["encryption_sk"],
-               alice["identity_pk"], "WRONG_KEY")
+    trusted_alice = alice["identity_pk"]
+    share_case("ok", share, vault_id, *bob_keys, trusted_alice, "ok")
+    share_case("epoch-3-min-epoch-3", share3, vault_id, *bob_keys, trusted_alice, "ok", min_epoch=3)
+    share_case("stale", share, vault_id, *bob_keys, trusted_alice, "STALE", min_epoch=2)
+    share_case("stale-epoch-3-min-epoch-4", share3, vault_id, *bob_keys, trusted_alice, "STALE", min_epoch=4)
+    share_case("stale-but-untrusted-sender", share, vault_id, *bob_keys, mallory_pk, "UNTRUSTED_SIGNER", min_epoch=2)
+    share_case("stale-but-signature-broken", flipped(share, 199), vault_id, *bob_keys, trusted_alice,
+               "BAD_SIGNATURE", min_epoch=2)
+    share_case("epoch-0", patched(share, 52, spec.u32(0)), vault_id, *bob_keys, trusted_alice, "MALFORMED")
+    share_case("epoch-0-before-key-id", patched(share, 52, spec.u32(0)), vault_id, alice["encryption_pk"],
+               alice["encryption_sk"], trusted_alice, "MALFORMED")
+    share_case("epoch-rewritten", patched(share, 52, spec.u32(3)), vault_id, *bob_keys, trusted_alice,
+               "BAD_SIGNATURE")
+    resigned_epoch = patched(share, 52, spec.u32(3))[:136]
+    resigned_epoch += spec.labelled_sign(alice["identity_sk"], b"libcloak v2 share",
+                                         resigned_epoch + spec.lp8(vault_id) + bob["encryption_pk"])
+    share_case("epoch-rewritten-resigned-by-sender", resigned_epoch, vault_id, *bob_keys, trusted_alice, "AUTH")
+    share_case("other-vault-id", share, b"vault-2", *bob_keys, trusted_alice, "BAD_SIGNATURE")
+    share_case("other-recipient", share, vault_id, alice["encryption_pk"], alice["encryption_sk"], trusted_alice,
+               "WRONG_KEY")
     share_case("key-id-rewritten-for-other-recipient", patched(share, 4, spec.key_id_public(alice["encryption_pk"])),
-               vault_id, alice["encryption_pk"], alice["encryption_sk"], alice["identity_pk"], "BAD_SIGNATURE")
+               vault_id, alice["encryption_pk"], alice["encryption_sk"], trusted_alice, "BAD_SIGNATURE")
     share_case("untrusted-sender", share, vault_id, *bob_keys, mallory_pk, "UNTRUSTED_SIGNER")
-    share_case("signature", flipped(share, 195), vault_id, *bob_keys, alice["identity_pk"], "BAD_SIGNATURE")
-    share_case("enc", flipped(share, 60), vault_id, *bob_keys, alice["identity_pk"], "BAD_SIGNATURE")
-    resigned_body = flipped(share, 100)[:132]
-    resigned = resigned_body + spec.labelled_sign(alice["identity_seed"], b"libcloak v1 share",
+    share_case("signature", flipped(share, 199), vault_id, *bob_keys, trusted_alice, "BAD_SIGNATURE")
+    share_case("enc", flipped(share, 60), vault_id, *bob_keys, trusted_alice, "BAD_SIGNATURE")
+    share_case("signature-s-plus-l", share[:168] + (int.from_bytes(share[168:], "little") + spec.ED_L).to_bytes(
+        32, "little"), vault_id, *bob_keys, trusted_alice, "BAD_SIGNATURE")
+    resigned_body = flipped(share, 100)[:136]
+    resigned = resigned_body + spec.labelled_sign(alice["identity_sk"], b"libcloak v2 share",
                                                   resigned_body + spec.lp8(vault_id) + bob["encryption_pk"])
-    share_case("ciphertext-resigned-by-sender", resigned, vault_id, *bob_keys, alice["identity_pk"], "AUTH")
+    share_case("ciphertext-resigned-by-sender", resigned, vault_id, *bob_keys, trusted_alice, "AUTH")
     envelope_failures(v, "share-open", "share_open", "2, 8", share,
                       lambda b: {"share": b, "vault_id": vault_id, "recipient_public_key": bob["encryption_pk"],
                                  "recipient_secret_key": bob["encryption_sk"],
-                                 "trusted_sender_identity_public_key": alice["identity_pk"]},
-                      lambda b: {"vault_key": spec.share_open(b, vault_id, bob["encryption_sk"], alice["identity_pk"])},
+                                 "trusted_sender_identity_public_key": trusted_alice, "min_epoch": 1},
+                      lambda b: dict(zip(("vault_key", "epoch"),
+                                         spec.share_open(b, vault_id, bob["encryption_sk"], trusted_alice, 1))),
                       0x04)
-    for label, point in (("zero", LOW_ORDER_ZERO), ("order-8", LOW_ORDER_EIGHT)):
-        v.add("share-seal/low-order-recipient-" + label, "share_seal", "1, 8",
-              {"vault_key": vault_key, "vault_id": vault_id, "recipient_public_key": point,
+    bad_recipients = [("small-order-" + k, p, "INVALID_KEY") for k, p in SMALL_ORDER_X25519.items()]
+    bad_recipients += [("non-canonical-" + k, p, "MALFORMED") for k, p in NON_CANONICAL_X25519.items()]
+    bob_top_bit = bob["encryption_pk"][:31] + bytes([bob["encryption_pk"][31] | 0x80])
+    bad_recipients.append(("non-canonical-bit-255", bob_top_bit, "MALFORMED"))
+    for label, point, want in bad_recipients:
+        v.add("share-seal/recipient-" + label, "share_seal", "1.4, 8",
+              {"vault_key": vault_key, "epoch": 1, "vault_id": vault_id, "recipient_public_key": point,
                "sender_identity_secret_key": alice["identity_sk"]},
-              lambda: {"share": spec.share_seal(vault_key, vault_id, point, alice["identity_seed"])}, "INVALID_KEY")
+              lambda: {"share": spec.share_seal(vault_key, 1, vault_id, point, alice["identity_sk"])}, want)
+    v.add("share-seal/poisoned-sender-key", "share_seal", "1.1, 8",
+          {"vault_key": vault_key, "epoch": 1, "vault_id": vault_id, "recipient_public_key": bob["encryption_pk"],
+           "sender_identity_secret_key": poisoned_sk},
+          lambda: {"share": spec.share_seal(vault_key, 1, vault_id, bob["encryption_pk"], poisoned_sk)}, "INVALID_KEY")
 
     # ---- batches (section 9) -------------------------------------------------------------------------
     batch_id = bytes.fromhex("6e160aefdda099b89cbda4632a7e1f37")
+    head_hash = spec.hashlib.sha256(b"vault-1 head 7").digest()
+    expiry = 1900000000
+    head = spec.BatchHead(bob["encryption_pk"], alice["identity_pk"], vault_id, 2, 7, head_hash, expiry)
     batch_items = [(b"API_TOKEN", b"tok_123"), (b"SMTP_USER", b"mailer")]
-    batch_blob, items = v.add(
-        "batch-seal/two-items", "batch_seal", "9",
-        {"account_public_key": bob["encryption_pk"], "vault_id": vault_id, "names": [n for n, _ in batch_items],
-         "values": [val for _, val in batch_items], "creator_identity_secret_key": alice["identity_sk"],
-         "random": [batch_id, b"\x99" * 32]},
-        lambda: dict(zip(("blob", "items"), spec.batch_make(bob["encryption_pk"], vault_id, batch_items,
-                                                            alice["identity_seed"], batch_id, b"\x99" * 32)))).values()
 
-    def open_batch(blob: bytes, its: List[bytes], pk: bytes, sk: bytes, trusted: List[bytes],
-                   expected: Optional[List[bytes]]) -> Dict[str, Any]:
-        reader = spec.BatchReader(blob, sk, trusted)
-        opened = [reader.open_item(it, None if expected is None else expected[i]) for i, it in enumerate(its)]
-        return {"signer": reader.creator, "item_count": reader.count,
+    def head_inputs(h: "spec.BatchHead") -> Dict[str, Any]:
+        return {"account_public_key": h.account_pk, "creator_identity_public_key": h.creator_pk,
+                "vault_id": h.vault_id, "epoch": h.epoch, "head_version": h.head_version, "head_hash": h.head_hash,
+                "expiry": h.expiry}
+
+    def seal_batch(label: str, h: "spec.BatchHead", its: List[tuple], sk: bytes, random: Optional[List[bytes]],
+                   want: str = "ok") -> Dict[str, Any]:
+        inputs = dict(head_inputs(h), names=[n for n, _ in its], values=[val for _, val in its],
+                      creator_identity_secret_key=sk)
+        draws = random if random is not None else [None, None]
+        if random is not None:
+            inputs["random"] = random
+
+        def run() -> Dict[str, Any]:
+            blob, sealed_items = spec.batch_make(h, its, sk, draws[0], draws[1])
+            return {"items": sealed_items, "digests": [spec.blake2b_256(it) for it in sealed_items], "blob": blob}
+        return v.add("batch-seal/" + label, "batch_seal", "9", inputs, run, want)
+
+    sealed_batch = seal_batch("two-items", head, batch_items, alice["identity_sk"], [batch_id, b"\x99" * 32])
+    batch_blob, items = sealed_batch["blob"], sealed_batch["items"]
+    seal_batch("no-items", head, [], alice["identity_sk"], [b"\x01" * 16, b"\x9d" * 32])
+    seal_batch("longest-name-and-large-value", head, [(b"N" * 255, b"x" * 3000)], alice["identity_sk"],
+               [b"\x02" * 16, b"\x9e" * 32])
+    seal_batch("creator-not-the-secret-keys", head, batch_items, mallory_sk, None, "MISMATCH")
+    poisoned_head = spec.BatchHead(bob["encryption_pk"], bob["identity_pk"], vault_id, 2, 7, head_hash, expiry)
+    seal_batch("poisoned-creator-key", poisoned_head, batch_items, poisoned_sk, None, "INVALID_KEY")
+    seal_batch("name-empty", head, [(b"", b"v")], alice["identity_sk"], None, "BAD_PARAMS")
+    seal_batch("name-256-bytes", head, [(b"n" * 256, b"v")], alice["identity_sk"], None, "BAD_PARAMS")
+
+    def begin_case(label: str, h: "spec.BatchHead", want: str) -> None:
+        v.add("batch-begin/" + label, "batch_begin", "1.4, 9.3", head_inputs(h),
+              lambda: (spec.batch_begin_checks(h), {})[1], want)
+
+    def head_with(**changes: Any) -> "spec.BatchHead":
+        fields = dict(account_pk=head.account_pk, creator_pk=head.creator_pk, vault_id=head.vault_id,
+                      epoch=head.epoch, head_version=head.head_version, head_hash=head.head_hash, expiry=head.expiry)
+        fields.update(changes)
+        return spec.BatchHead(**fields)
+
+    begin_case("ok", head, "ok")
+    for label, point in SMALL_ORDER_X25519.items():
+        begin_case("small-order-account-" + label, head_with(account_pk=point), "INVALID_KEY")
+    for label, point in NON_CANONICAL_X25519.items():
+        begin_case("non-canonical-account-" + label, head_with(account_pk=point), "MALFORMED")
+    begin_case("vault-id-empty", head_with(vault_id=b""), "BAD_PARAMS")
+    begin_case("epoch-0", head_with(epoch=0), "BAD_PARAMS")
+    begin_case("head-version-0", head_with(head_version=0), "BAD_PARAMS")
+    # 2^63 - 1, not 2^64 - 1: JSON readers such as jansson hold integers as signed 64-bit values.
+    begin_case("largest-values", head_with(vault_id=b"v" * 255, epoch=0xFFFFFFFF, head_version=2 ** 63 - 1,
+                                           expiry=2 ** 63 - 1), "ok")
+
+    reader_mac_key = b"\x5c" * 32  # drawn by the reader; no output depends on it
+
+    def open_batch(blob: bytes, vid: bytes, its: List[bytes], sk: bytes, trusted: List[bytes], min_epoch: int,
+                   min_head_version: int, now: int, tamper_tag: Optional[int]) -> Dict[str, Any]:
+        reader = spec.BatchReader(blob, vid, sk, trusted, reader_mac_key)
+        if tamper_tag is not None:
+            reader.tags[16 * tamper_tag] ^= 0x01
+        reader.check(min_epoch, min_head_version, now)
+        opened = [reader.open_item(it) for it in its]
+        return {"signer": reader.creator, "item_count": reader.count, "epoch": reader.epoch,
+                "head_version": reader.head_version, "head_hash": reader.head_hash, "expiry": reader.expiry,
                 "names": [n for n, _ in opened], "values": [val for _, val in opened]}
 
     def batch_case(label: str, blob: bytes, its: List[bytes], want: str, trusted: Optional[List[bytes]] = None,
-                   keys: tuple = bob_keys, expected: Optional[List[bytes]] = None) -> None:
+                   keys: tuple = bob_keys, vid: bytes = vault_id, min_epoch: int = 1, min_head_version: int = 1,
+                   now: int = 1800000000, tamper_tag: Optional[int] = None, section: str = "9") -> None:
         trusted = [alice["identity_pk"]] if trusted is None else trusted
-        inputs = {"blob": blob, "account_public_key": keys[0], "account_secret_key": keys[1], "trusted": trusted,
+        inputs = {"blob": blob, "vault_id": vid, "account_public_key": keys[0], "account_secret_key": keys[1],
+                  "trusted": trusted, "min_epoch": min_epoch, "min_head_version": min_head_version, "now": now,
                   "items": its}
-        if expected is not None:
-            inputs["expected_names"] = expected
-        v.add("batch-open/" + label, "batch_open", "9", inputs,
-              lambda: open_batch(blob, its, keys[0], keys[1], trusted, expected), want)
+        if tamper_tag is not None:
+            inputs["tamper_tag"] = tamper_tag
+        v.add("batch-open/" + label, "batch_open", section, inputs,
+              lambda: open_batch(blob, vid, its, keys[1], trusted, min_epoch, min_head_version, now, tamper_tag), want)
 
+    L = len(vault_id)
     batch_case("two-items", batch_blob, items, "ok")
     batch_case("second-item-alone", batch_blob, [items[1]], "ok")
     batch_case("items-reversed", batch_blob, [items[1], items[0]], "ok")
-    batch_case("expected-names", batch_blob, items, "ok", expected=[b"API_TOKEN", b"SMTP_USER"])
-    batch_case("expected-name-differs", batch_blob, items[:1], "MISMATCH", expected=[b"SMTP_USER"])
+    batch_case("verified-but-no-item-opened", batch_blob, [], "ok")
     batch_case("second-trusted-identity", batch_blob, items, "ok", trusted=[mallory_pk, alice["identity_pk"]])
     batch_case("untrusted-creator", batch_blob, items, "UNTRUSTED_SIGNER", trusted=[mallory_pk])
     batch_case("no-trusted-identity", batch_blob, items, "UNTRUSTED_SIGNER", trusted=[])
     batch_case("other-account", batch_blob, items, "WRONG_KEY", keys=(account_pk, account_sk))
+    batch_case("other-vault-id", batch_blob, items, "MISMATCH", vid=b"vault-2")
+    batch_case("other-vault-id-before-trust", batch_blob, items, "MISMATCH", vid=b"vault-2", trusted=[])
+    batch_case("vault-id-prefix", batch_blob, items, "MISMATCH", vid=b"vault-")
     batch_case("signature", flipped(batch_blob, len(batch_blob) - 1), items, "BAD_SIGNATURE")
-    batch_case("manifest", flipped(batch_blob, 120), items, "BAD_SIGNATURE")
-    batch_case("batch-id", flipped(batch_blob, 20), items, "BAD_SIGNATURE")
-    batch_case("count-beyond-length", patched(batch_blob, 101 + len(vault_id), spec.u32(3)), items, "MALFORMED")
-    batch_case("count-over-a-million", patched(batch_blob, 101 + len(vault_id), spec.u32(1000001)), items,
-               "MALFORMED")
+    batch_case("signature-s-plus-l", batch_blob[:-32] + (int.from_bytes(batch_blob[-32:], "little")
+                                                          + spec.ED_L).to_bytes(32, "little"), items, "BAD_SIGNATURE")
+    for field, offset in (("batch-id", 20), ("enc", 40), ("epoch", 104 + L), ("head-version", 112 + L),
+                          ("head-hash", 120 + L), ("expiry", 152 + L), ("manifest", 160 + L)):
+        batch_case("field-changed-" + field, flipped(batch_blob, offset), items, "BAD_SIGNATURE")
+    batch_case("creator-replaced-and-trusted", patched(batch_blob, 68, mallory_pk), items, "BAD_SIGNATURE",
+               trusted=[mallory_pk])
+    batch_case("count-beyond-length", patched(batch_blob, 153 + L, spec.u32(3)), items, "MALFORMED")
+    batch_case("count-over-a-million", patched(batch_blob, 153 + L, spec.u32(1000001)), items, "MALFORMED")
     batch_case("vault-id-empty", patched(batch_blob, 100, b"\x00"), items, "MALFORMED")
-    batch_case("shorter-than-vault-id", batch_blob[:100], [], "MALFORMED")
+    batch_case("vault-id-length-beyond-blob", patched(batch_blob, 100, b"\xff"), items, "MALFORMED")
+    batch_case("epoch-0", patched(batch_blob, 101 + L, spec.u32(0)), items, "MALFORMED")
+    batch_case("head-version-0", patched(batch_blob, 105 + L, bytes(8)), items, "MALFORMED")
+    batch_case("epoch-0-before-key-id", patched(batch_blob, 101 + L, spec.u32(0)), items, "MALFORMED",
+               keys=(account_pk, account_sk))
+    batch_case("shorter-than-222", batch_blob[:221], [], "MALFORMED")
     envelope_failures(v, "batch-open", "batch_open", "2, 9.1", batch_blob,
-                      lambda b: {"blob": b, "account_public_key": bob["encryption_pk"],
+                      lambda b: {"blob": b, "vault_id": vault_id, "account_public_key": bob["encryption_pk"],
                                  "account_secret_key": bob["encryption_sk"], "trusted": [alice["identity_pk"]],
-                                 "items": items},
-                      lambda b: open_batch(b, items, bob["encryption_pk"], bob["encryption_sk"],
-                                           [alice["identity_pk"]], None), 0x0B)
-    batch_case("item-tampered", batch_blob, [flipped(items[0], 50)], "BAD_SIGNATURE")
-    batch_case("item-index-beyond-count", batch_blob, [patched(items[1], 36, spec.u32(2))], "MISMATCH")
-    batch_case("item-index-swapped", batch_blob, [patched(items[1], 36, spec.u32(0))], "BAD_SIGNATURE")
-    batch_case("item-other-batch-id", batch_blob, [flipped(items[0], 20)], "MISMATCH")
-    batch_case("item-wrong-key-id", batch_blob, [flipped(items[0], 4)], "WRONG_KEY")
-    batch_case("item-shorter-than-58", batch_blob, [items[0][:57]], "MALFORMED")
-    batch_case("item-wrong-type", batch_blob, [patched(items[0], 1, b"\x0a")], "WRONG_TYPE")
-    batch_case("item-version-2", batch_blob, [patched(items[0], 0, b"\x02")], "UNSUPPORTED_VERSION")
-    other_blob, other_items = spec.batch_make(bob["encryption_pk"], vault_id, batch_items, alice["identity_seed"],
-                                              bytes(16), b"\x9a" * 32)
-    batch_case("item-of-another-batch", batch_blob, [other_items[0]], "MISMATCH")
-    # The creator signs a manifest of items that do not decrypt, or whose plaintext is not lp8(name) || value:
-    # only decryption, or the name check after it, can catch them.
-    good_blob, good_items = spec.batch_make_plaintexts(bob["encryption_pk"], vault_id, [b"\x01Av"],
-                                                       alice["identity_seed"], bytes(16), b"\x9b" * 32)
+                                 "min_epoch": 1, "min_head_version": 1, "now": 1800000000, "items": items},
+                      lambda b: open_batch(b, vault_id, items, bob["encryption_sk"], [alice["identity_pk"]], 1, 1,
+                                           1800000000, None), 0x0B)
+    # Freshness (sections 9.1, 9.3): the batch is at epoch 2, head version 7, expiry 1900000000.
+    batch_case("min-epoch-equal", batch_blob, items, "ok", min_epoch=2, section="9.1")
+    batch_case("stale-epoch", batch_blob, items, "STALE", min_epoch=3, section="9.1")
+    batch_case("min-head-version-equal", batch_blob, items, "ok", min_head_version=7, section="9.1")
+    batch_case("stale-head-version", batch_blob, items, "STALE", min_head_version=8, section="9.1")
+    batch_case("now-is-expiry", batch_blob, items, "ok", now=expiry, section="9.1")
+    batch_case("expired", batch_blob, items, "EXPIRED", now=expiry + 1, section="9.1")
+    batch_case("stale-and-expired", batch_blob, items, "STALE", min_epoch=3, now=expiry + 1, section="9.1")
+    batch_case("stale-but-untrusted", batch_blob, items, "UNTRUSTED_SIGNER", min_epoch=3, trusted=[mallory_pk],
+               section="9.1")
+    batch_case("expired-but-other-vault", batch_blob, items, "MISMATCH", now=expiry + 1, vid=b"vault-2",
+               section="9.1")
+    # Items (section 9.2).
+    batch_case("item-repeated", batch_blob, [items[0], items[0]], "BAD_SIGNATURE", section="9.2")
+    batch_case("item-repeated-after-another", batch_blob, [items[1], items[0], items[1]], "BAD_SIGNATURE",
+               section="9.2")
+    batch_case("tag-tampered", batch_blob, [items[1]], "BAD_SIGNATURE", tamper_tag=1, section="9.2, 9.3")
+    batch_case("other-tag-tampered", batch_blob, [items[1]], "ok", tamper_tag=0, section="9.2, 9.3")
+    batch_case("item-tampered", batch_blob, [flipped(items[0], 50)], "BAD_SIGNATURE", section="9.2")
+    batch_case("item-index-beyond-count", batch_blob, [patched(items[1], 36, spec.u32(2))], "MISMATCH", section="9.2")
+    batch_case("item-index-swapped", batch_blob, [patched(items[1], 36, spec.u32(0))], "BAD_SIGNATURE", section="9.2")
+    batch_case("item-other-batch-id", batch_blob, [flipped(items[0], 20)], "MISMATCH", section="9.2")
+    batch_case("item-wrong-key-id", batch_blob, [flipped(items[0], 4)], "WRONG_KEY", section="9.2")
+    batch_case("item-shorter-than-120", batch_blob, [items[0][:119]], "MALFORMED", section="9.2")
+    batch_case("item-trailing-byte", batch_blob, [items[0] + b"\x00"], "MALFORMED", section="9.2")
+    batch_case("item-wrong-type", batch_blob, [patched(items[0], 1, b"\x0a")], "WRONG_TYPE", section="9.2")
+    batch_case("item-version-1", batch_blob, [patched(items[0], 0, b"\x01")], "UNSUPPORTED_VERSION", section="9.2")
+    other_blob, other_items = spec.batch_make(head, batch_items, alice["identity_sk"], bytes(16), b"\x9a" * 32)
+    batch_case("item-of-another-batch", batch_blob, [other_items[0]], "MISMATCH", section="9.2")
+    batch_case("other-batch-own-item", other_blob, [other_items[1]], "ok", section="9.2")
+    # The creator signs a manifest of items that do not decrypt, or whose plaintext breaks section 9.2's
+    # rules: only decryption, or the parse after it, can catch them.
+    good_pt = spec.item_plaintext(b"A", b"v")
+    good_blob, good_items = spec.batch_make_plaintexts(head, [good_pt], alice["identity_sk"], bytes(16), b"\x9b" * 32)
     forged_item = flipped(good_items[0], 45)
-    forged_blob, _ = spec.batch_make_plaintexts(bob["encryption_pk"], vault_id, [b"\x01Av"], alice["identity_seed"],
-                                                bytes(16), b"\x9b" * 32, signed_items=[forged_item])
-    batch_case("item-signed-but-not-authentic", forged_blob, [forged_item], "AUTH")
-    for label, plaintext in (("name-empty", b"\x00value"), ("name-longer-than-plaintext", b"\x05abcd"),
-                             ("name-only", b"\x04name"), ("plaintext-empty", b"")):
-        bad_blob, bad_items = spec.batch_make_plaintexts(bob["encryption_pk"], vault_id, [plaintext],
-                                                         alice["identity_seed"], bytes(16), b"\x9c" * 32)
-        want = "ok" if label == "name-only" else "MALFORMED"
-        batch_case("item-" + label, bad_blob, bad_items, want)
-    empty_blob, _ = spec.batch_make(bob["encryption_pk"], b"v", [], alice["identity_seed"], b"\x01" * 16, b"\x9d" * 32)
-    batch_case("no-items", empty_blob, [], "ok")
+    forged_blob, _ = spec.batch_make_plaintexts(head, [good_pt], alice["identity_sk"], bytes(16), b"\x9b" * 32,
+                                                signed_items=[forged_item])
+    batch_case("item-signed-but-not-authentic", forged_blob, [forged_item], "AUTH", section="9.2")
+    for label, plaintext, want in (
+            ("name-empty", b"\x00" + good_pt[1:], "MALFORMED"),
+            ("name-longer-than-plaintext", b"\xff" + good_pt[1:], "MALFORMED"),
+            ("value-length-beyond-plaintext", good_pt[:2] + spec.u32(59) + good_pt[6:], "MALFORMED"),
+            ("value-length-fills-plaintext", good_pt[:2] + spec.u32(58) + good_pt[6:], "ok"),
+            ("padding-not-zero", good_pt[:-1] + b"\x01", "MALFORMED"),
+            ("padded-length-not-canonical", good_pt + b"\x00", "MALFORMED"),
+            ("unpadded", spec.lp8(b"A") + spec.u32(1) + b"v", "MALFORMED")):
+        bad_blob, bad_items = spec.batch_make_plaintexts(head, [plaintext], alice["identity_sk"], bytes(16),
+                                                         b"\x9c" * 32)
+        batch_case("item-" + label, bad_blob, bad_items, want, section="1.5, 9.2")
     v.add("batch-sender/ok", "batch_sender", "9.1", {"blob": batch_blob},
           lambda: {"identity_public_key": batch_blob[68:100]})
+    v.add("batch-count/ok", "batch_count", "9.1", {"blob": batch_blob}, lambda: {"item_count": 2})
     v.add("batch-item-index/ok", "batch_item_index", "9.2", {"item": items[1]}, lambda: {"index": 1})
-    for label, point in (("zero", LOW_ORDER_ZERO), ("order-8", LOW_ORDER_EIGHT)):
-        v.add("batch-begin/low-order-account-" + label, "batch_begin", "1, 9.1",
-              {"account_public_key": point, "vault_id": vault_id},
-              lambda: (spec.batch_make(point, vault_id, [], alice["identity_seed"]), {})[1], "INVALID_KEY")
-    v.add("batch-begin/vault-id-empty", "batch_begin", "9.1",
-          {"account_public_key": bob["encryption_pk"], "vault_id": b""},
-          lambda: (spec.batch_make(bob["encryption_pk"], b"", [], alice["identity_seed"]), {})[1], "BAD_PARAMS")
+    for name_len, value_len in ((1, 0), (9, 7), (1, 58), (1, 59), (255, 3000)):
+        v.add("batch-item-len/%d-%d" % (name_len, value_len), "batch_item_len", "1.5, 9.2",
+              {"name_len": name_len, "value_len": value_len},
+              lambda: {"item_len": spec.batch_item_len(name_len, value_len)})
+    for item_len in (0, 119, 120, 121, 128, 129, 3392):
+        v.add("batch-item-opened-maxlen/%d" % item_len, "batch_item_opened_maxlen", "1.5, 9.2",
+              {"item_len": item_len}, lambda: {"value_cap": spec.batch_item_opened_maxlen(item_len)})
 
     # ---- HPKE single-shot (section 1) -------------------------------------------------------------------
     info, aad, plaintext = b"libcloak vectors info", b"aad", b"a plaintext"
@@ -621,11 +914,12 @@ def main() -> None:
     hpke_case("tag", enc, flipped(ciphertext, len(ciphertext) - 1), info, aad, "AUTH")
     hpke_case("enc", flipped(enc, 0), ciphertext, info, aad, "AUTH")
     hpke_case("shorter-than-tag", enc, ciphertext[:15], info, aad, "MALFORMED")
-    for label, point in (("zero", LOW_ORDER_ZERO), ("order-8", LOW_ORDER_EIGHT)):
-        hpke_case("low-order-enc-" + label, point, ciphertext, info, aad, "INVALID_KEY")
-        v.add("hpke-seal-base/low-order-recipient-" + label, "hpke_seal_base", "1",
+    for label in ("zero", "order-8-a"):
+        hpke_case("low-order-enc-" + label, SMALL_ORDER_X25519[label], ciphertext, info, aad, "INVALID_KEY")
+    for label, point, want in bad_recipients:
+        v.add("hpke-seal-base/recipient-" + label, "hpke_seal_base", "1, 1.4",
               {"recipient_public_key": point, "info": info, "aad": aad, "plaintext": plaintext},
-              lambda: dict(zip(("enc", "ciphertext"), spec.hpke_seal_base(point, info, aad, plaintext))), "INVALID_KEY")
+              lambda: dict(zip(("enc", "ciphertext"), spec.hpke_seal_base(point, info, aad, plaintext))), want)
 
     # ---- fingerprints (section 10.2) --------------------------------------------------------------------
     for who in ("alice", "bob"):
@@ -645,7 +939,7 @@ def main() -> None:
               {"identity_public_key_a": a, "identity_public_key_b": b}, lambda: {"text": spec.pair_code(a, b)})
 
     document = {
-        "description": "libcloak protocol vectors (docs/protocol.md, format version 1), produced by the "
+        "description": "libcloak protocol vectors (docs/protocol.md, format version 2), produced by the "
                        "independent implementation in tests/vectors/spec/ with "
                        "tests/vectors/make_libcloak_vectors.py. Bytes are lowercase hex; 'expect' is 'ok' "
                        "or a status of cloak.h without CLOAK_E_.",

@@ -106,21 +106,36 @@ def render(vectors: Dict[str, Any]) -> str:
           d.value("account-key/bob", "outputs", "blob"))
     d.code("Its text form", d.value("text/account-key", "outputs", "text"))
 
-    d.text("## Secret and blind index (section 7)")
+    d.text("## Secret and blind index (sections 1.5, 7)")
     secret = d.case("secret-open/ok")
     si = secret["inputs"]
-    d.text("Vault key %s...%s, vault id `%s`, name `%s`, context `%s`, value `%s`." % (
-        si["vault_key"][:2], si["vault_key"][-2:], ascii_of(si["vault_id"]), ascii_of(si["name"]),
-        ascii_of(si["context"]), ascii_of(secret["outputs"]["value"])))
+    d.text("Vault key %s...%s at epoch %d, vault id `%s`, name `%s`, context `%s`,\n"
+           "value `%s` (%d bytes, so P = pad(4 + %d) = %d)." % (
+               si["vault_key"][:2], si["vault_key"][-2:], si["epoch"], ascii_of(si["vault_id"]), ascii_of(si["name"]),
+               ascii_of(si["context"]), ascii_of(secret["outputs"]["value"]), len(secret["outputs"]["value"]) // 2,
+               len(secret["outputs"]["value"]) // 2, len(si["sealed"]) // 2 - 64))
     d.hex("Key id of the vault key", d.value("key-id/vault-key", "outputs", "key_id"))
     d.hex("Sealed secret", si["sealed"])
     d.hex("Blind index of `%s`" % ascii_of(si["name"]), d.value("blind-index/database-url", "outputs", "index"))
+    rows = ["| value length | sealed length |", "|---|---|"]
+    for c in cases:
+        if c["operation"] == "secret_sealed_len":
+            rows.append("| %d | %d |" % (c["inputs"]["value_len"], c["outputs"]["sealed_len"]))
+    d.text("Sealed lengths (64 + pad(4 + value length)): values in one bucket give blobs of one length.\n\n"
+           + "\n".join(rows))
 
     d.text("## Vault-key share from Alice to Bob (section 8)")
-    d.hex("Share", d.value("share-open/ok", "inputs", "share"))
+    share = d.case("share-open/ok")
+    d.text("The vault key above, epoch %d, vault id `%s`." % (share["outputs"]["epoch"],
+                                                             ascii_of(share["inputs"]["vault_id"])))
+    d.hex("Share", share["inputs"]["share"])
 
     d.text("## Service-account batch of two items, to Bob's key used as an account (section 9)")
     batch = d.case("batch-open/two-items")
+    bo = batch["outputs"]
+    d.text("Vault id `%s`, epoch %d, head version %d, expiry %d (Unix seconds)." % (
+        ascii_of(batch["inputs"]["vault_id"]), bo["epoch"], bo["head_version"], bo["expiry"]))
+    d.hex("Head hash", bo["head_hash"])
     d.hex("Batch (creator Alice)", batch["inputs"]["blob"])
     for i, item in enumerate(batch["inputs"]["items"]):
         opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
@@ -132,7 +147,8 @@ def render(vectors: Dict[str, Any]) -> str:
 
     d.text("## Cases in the vector file")
     d.text("The file holds more than the examples above (a wrapped service-account key, HPKE single-shot,\n"
-           "blind indexes of other names, ...) and, for every reader, the failures protocol.md names.")
+           "blind indexes of other names, signatures section 1.3 refuses, keys section 1.4 refuses, stale\n"
+           "and expired batches, ...) and, for every reader, the failures protocol.md names.")
     counts: Dict[str, collections.Counter] = collections.OrderedDict()
     for c in cases:
         counts.setdefault(c["operation"], collections.Counter())[c["expect"]] += 1

@@ -1,10 +1,11 @@
-"""An independent implementation of docs/protocol.md, written from the document alone: the producer
-of tests/vectors/libcloak.json (tests/vectors/make_libcloak_vectors.py). It uses no libcloak code:
-hashlib/hmac for SHA-2, BLAKE2b and HMAC, pyca/cryptography for ChaCha20-Poly1305 (IETF), Ed25519
-and X25519, HChaCha20 written here (so XChaCha20-Poly1305 is built from the IETF AEAD as
-draft-irtf-cfrg-xchacha section 2.3 describes), pyhpke for HPKE (RFC 9180), and argon2-cffi for
-Argon2id. Every random value (nonce, salt, batch id, HPKE ephemeral key) may be passed in, so the
-vectors are reproducible.
+"""An independent implementation of docs/protocol.md (format version 2), written from the document
+alone: the producer of tests/vectors/libcloak.json (tests/vectors/make_libcloak_vectors.py). It uses no
+libcloak code: hashlib/hmac for SHA-2, BLAKE2b and HMAC, pyca/cryptography for ChaCha20-Poly1305
+(IETF), Ed25519 signing and X25519, HChaCha20 written here (so XChaCha20-Poly1305 is built from the
+IETF AEAD as draft-irtf-cfrg-xchacha section 2.3 describes), Ed25519 verification written here (so
+section 1.3's rules are stated, not inherited from a library), pyhpke for HPKE (RFC 9180), and
+argon2-cffi for Argon2id. Every random value (nonce, salt, batch id, HPKE ephemeral key, the batch
+reader's MAC key) may be passed in, so the vectors are reproducible.
 
 Section numbers below are docs/protocol.md's."""
 
@@ -17,18 +18,18 @@ import os
 import struct
 from typing import List, Optional, Sequence, Tuple
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-VERSION = 0x01
+VERSION = 0x02
 SUITE = 0x0001
 
 
 class SpecError(Exception):
-    """A check of the spec failed; `kind` is the error the spec names (section 11's names)."""
+    """A check of the spec failed; `kind` is the error the spec names (section 12's names)."""
 
     def __init__(self, kind: str, why: str = "") -> None:
         super().__init__("%s: %s" % (kind, why))
@@ -45,6 +46,10 @@ def lp8(x: bytes) -> bytes:
 
 def u32(n: int) -> bytes:
     return struct.pack(">I", n)
+
+
+def u64(n: int) -> bytes:
+    return struct.pack(">Q", n)
 
 
 def hmac_sha256(key: bytes, msg: bytes) -> bytes:
@@ -108,39 +113,216 @@ def xchacha_open(key: bytes, nonce: bytes, ad: bytes, ct: bytes) -> bytes:
         raise SpecError("auth", "XChaCha20-Poly1305 tag") from None
 
 
-def ed25519_public(seed: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
 def x25519_public(sk: bytes) -> bytes:
     return X25519PrivateKey.from_private_bytes(sk).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-# 1.1 labelled signatures
-def labelled_sign(seed: bytes, label: bytes, content: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(seed).sign(lp8(label) + content)
+# ---- section 1.3: Ed25519, verification written out --------------------------------------------------
+
+ED_P = 2 ** 255 - 19
+ED_L = 2 ** 252 + 27742317777372353535851937790883648493
+ED_D = (-121665 * pow(121666, ED_P - 2, ED_P)) % ED_P
+_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)
+
+SMALL_ORDER_ED25519 = [bytes.fromhex(h) for h in (
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+
+
+def _ed_add(P, Q):  # type: ignore[no-untyped-def]
+    # Extended coordinates (X, Y, Z, T), RFC 8032 section 5.1.4.
+    x1, y1, z1, t1 = P
+    x2, y2, z2, t2 = Q
+    a = (y1 - x1) * (y2 - x2) % ED_P
+    b = (y1 + x1) * (y2 + x2) % ED_P
+    c = 2 * t1 * t2 * ED_D % ED_P
+    d = 2 * z1 * z2 % ED_P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P)
+
+
+def _ed_mul(s: int, P):  # type: ignore[no-untyped-def]
+    Q = (0, 1, 1, 0)
+    while s > 0:
+        if s & 1:
+            Q = _ed_add(Q, P)
+        P = _ed_add(P, P)
+        s >>= 1
+    return Q
+
+
+def _ed_encode(P) -> bytes:  # type: ignore[no-untyped-def]
+    x, y, z, _ = P
+    zi = pow(z, ED_P - 2, ED_P)
+    x, y = x * zi % ED_P, y * zi % ED_P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def _ed_decode(s: bytes):  # type: ignore[no-untyped-def]
+    """RFC 8032 section 5.1.3 on a canonical y; None when no point has this encoding."""
+    y = int.from_bytes(s, "little") & ((1 << 255) - 1)
+    sign = s[31] >> 7
+    if y >= ED_P:
+        return None
+    u, v = (y * y - 1) % ED_P, (ED_D * y * y + 1) % ED_P
+    x = u * pow(v, 3, ED_P) * pow(u * pow(v, 7, ED_P), (ED_P - 5) // 8, ED_P) % ED_P
+    if v * x * x % ED_P == (-u) % ED_P:
+        x = x * _SQRT_M1 % ED_P
+    elif v * x * x % ED_P != u:
+        return None
+    if x == 0 and sign:
+        return None
+    if x & 1 != sign:
+        x = ED_P - x
+    return (x, y, 1, x * y % ED_P)
+
+
+_ED_B = _ed_decode((4 * pow(5, ED_P - 2, ED_P) % ED_P).to_bytes(32, "little"))
+
+
+def _top_bit_cleared(s: bytes) -> bytes:
+    return s[:31] + bytes([s[31] & 0x7F])
+
+
+def ed25519_key_problem(a: bytes) -> Optional[str]:
+    """Section 1.3's rules 3 to 5 on a public key: None, or what is wrong with it."""
+    if int.from_bytes(_top_bit_cleared(a), "little") >= ED_P:
+        return "not canonical"
+    if _top_bit_cleared(a) in SMALL_ORDER_ED25519:
+        return "small order"
+    if _ed_decode(a) is None:
+        return "not a point"
+    return None
+
+
+def ed25519_verify(a: bytes, sig: bytes, message: bytes) -> bool:
+    """Section 1.3: rules 1 to 6, in order."""
+    if len(sig) != 64 or len(a) != 32:
+        return False
+    r, s = sig[:32], int.from_bytes(sig[32:], "little")
+    if s >= ED_L:
+        return False
+    if _top_bit_cleared(r) in SMALL_ORDER_ED25519:
+        return False
+    if ed25519_key_problem(a) is not None:
+        return False
+    point_a = _ed_decode(a)
+    k = int.from_bytes(hashlib.sha512(r + a + message).digest(), "little") % ED_L
+    minus_a = ((-point_a[0]) % ED_P, point_a[1], point_a[2], (-point_a[3]) % ED_P)
+    return _ed_encode(_ed_add(_ed_mul(s, _ED_B), _ed_mul(k, minus_a))) == r
+
+
+def ed25519_public(seed: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def ed25519_secret_scalar(seed: bytes) -> int:
+    """RFC 8032 section 5.1.5: the clamped first half of SHA-512(seed), to build forged signatures."""
+    h = bytearray(hashlib.sha512(seed).digest()[:32])
+    h[0] &= 248
+    h[31] &= 127
+    h[31] |= 64
+    return int.from_bytes(h, "little")
+
+
+def ed25519_base_mul(scalar: int) -> bytes:
+    return _ed_encode(_ed_mul(scalar % ED_L, _ED_B))
+
+
+def check_identity_public_key(a: bytes) -> None:
+    """Section 1.3: an identity public key read from a blob or a bundle breaks none of rules 3 to 5."""
+    if ed25519_key_problem(a) is not None:
+        raise SpecError(IDENTITY_KEY_ERROR, "identity public key: " + ed25519_key_problem(a))
+
+
+# Section 1.3 ("invalid key") and section 2 step 6 ("malformed, or invalid key for a small-order
+# key") disagree on a non-canonical identity key; section 1.3, the rule written for identity keys,
+# is followed.
+IDENTITY_KEY_ERROR = "invalid key"
+
+
+def check_identity_secret_key(secret_key: bytes) -> bytes:
+    """Sections 1.1 and 5: a 64-byte seed || public key whose halves agree; returns the seed."""
+    if len(secret_key) != 64:
+        raise SpecError("bad params", "identity secret key length")
+    seed, public = secret_key[:32], secret_key[32:]
+    if not hmac.compare_digest(ed25519_public(seed), public):
+        raise SpecError("invalid key", "public half is not the seed's")
+    return seed
+
+
+# 1.1 labelled signatures: the signer's public key follows the label.
+def labelled_sign(secret_key: bytes, label: bytes, content: bytes) -> bytes:
+    seed = check_identity_secret_key(secret_key)
+    return Ed25519PrivateKey.from_private_bytes(seed).sign(lp8(label) + secret_key[32:] + content)
+
+
+def labelled_sign_unchecked(seed: bytes, public: bytes, label: bytes, content: bytes) -> bytes:
+    """RFC 8032 signing with a public half that may not be the seed's: what section 1.1 forbids, for
+    vectors only (a second signature over one message leaks the secret scalar)."""
+    h = hashlib.sha512(seed).digest()
+    a = ed25519_secret_scalar(seed)
+    msg = lp8(label) + public + content
+    r = int.from_bytes(hashlib.sha512(h[32:] + msg).digest(), "little") % ED_L
+    big_r = ed25519_base_mul(r)
+    k = int.from_bytes(hashlib.sha512(big_r + public + msg).digest(), "little") % ED_L
+    return big_r + ((r + k * a) % ED_L).to_bytes(32, "little")
 
 
 def labelled_verify(pk: bytes, sig: bytes, label: bytes, content: bytes) -> None:
-    try:
-        Ed25519PublicKey.from_public_bytes(pk).verify(sig, lp8(label) + content)
-    except InvalidSignature:
-        raise SpecError("bad signature", label.decode()) from None
+    if not ed25519_verify(pk, sig, lp8(label) + pk + content):
+        raise SpecError("bad signature", label.decode())
+
+
+# ---- section 1.4: X25519 public keys ----------------------------------------------------------------
+
+X25519_P = 2 ** 255 - 19
+SMALL_ORDER_X25519 = [u.to_bytes(32, "little") for u in (0, 1, X25519_P - 1)] + [bytes.fromhex(h) for h in (
+    "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+    "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157")]
+
+
+def check_x25519_public_key(pk: bytes) -> None:
+    if len(pk) != 32 or pk[31] & 0x80 or int.from_bytes(pk, "little") >= X25519_P:
+        raise SpecError("malformed", "X25519 public key not canonical")
+    if pk in SMALL_ORDER_X25519:
+        raise SpecError("invalid key", "X25519 public key of small order")
+
+
+# ---- section 1.5: padding ---------------------------------------------------------------------------
+
+def pad(u: int) -> int:
+    assert u >= 1
+    if u <= 64:
+        return 64
+    e = u.bit_length() - 1
+    s = e.bit_length()  # floor(log2 E) + 1
+    mask = (1 << (e - s)) - 1
+    return (u + mask) & ~mask
+
+
+def is_pad_len(p: int) -> bool:
+    return p >= 64 and pad(p) == p
 
 
 # 1.2 key ids
 def key_id_symmetric(k: bytes) -> bytes:
-    return expand(k, b"libcloak v1 key id", 16)
+    return expand(k, b"libcloak v2 key id", 16)
 
 
 def key_id_public(p: bytes) -> bytes:
-    return hashlib.sha256(lp8(b"libcloak v1 public key id") + p).digest()[:16]
+    return hashlib.sha256(lp8(b"libcloak v2 public key id") + p).digest()[:16]
 
 
 # ---- section 2: envelope --------------------------------------------------------------------------
 
 TYPES = {0x01: 48, 0x02: 52, 0x03: 52, 0x04: 148, 0x05: 124, 0x06: 124, 0x07: 124, 0x08: None,
-         0x09: 196, 0x0A: None, 0x0B: None, 0x0C: 84}
+         0x09: 200, 0x0A: None, 0x0B: None, 0x0C: 84}
 
 
 def header(obj_type: int, key_id: bytes) -> bytes:
@@ -171,7 +353,7 @@ TEXT_NAMES = {0x01: "password", 0x02: "identity", 0x03: "pubkey", 0x04: "bundle"
 
 
 def text_checksum(blob: bytes) -> bytes:
-    return hashlib.sha256(lp8(b"libcloak v1 text") + blob).digest()[:4]
+    return hashlib.sha256(lp8(b"libcloak v2 text") + blob).digest()[:4]
 
 
 def text_encode(blob: bytes) -> str:
@@ -180,7 +362,7 @@ def text_encode(blob: bytes) -> str:
 
 
 def text_decode(text: str) -> bytes:
-    text = text.strip(" \t\r\n")
+    text = text.strip(" \t\r\n")  # exactly the four characters section 3 names, at either end
     if not text.startswith("cloak-"):
         raise SpecError("malformed", "prefix")
     name, sep, b64 = text[6:].partition("-")
@@ -192,12 +374,12 @@ def text_decode(text: str) -> bytes:
     raw = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
     if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != b64:
         raise SpecError("malformed", "non-canonical base64")
-    if len(raw) < 4:
+    if len(raw) < 24:
         raise SpecError("malformed", "too short")
     blob, checksum = raw[:-4], raw[-4:]
     if not hmac.compare_digest(text_checksum(blob), checksum):
         raise SpecError("checksum")
-    check_header(blob, blob[1] if len(blob) > 1 else 0)
+    check_header(blob, blob[1])
     if TEXT_NAMES.get(blob[1]) != name:
         raise SpecError("malformed", "prefix names another type")
     return blob
@@ -224,13 +406,13 @@ def password_record_decode(record: bytes) -> Tuple[bytes, int, int, int]:
 def password_derive(password: bytes, record: bytes) -> Tuple[bytes, bytes]:
     from argon2.low_level import Type, hash_secret_raw
 
-    if not 1 <= len(password) <= 4096:
+    if not 1 <= len(password) <= 4096:  # before the record is read (section 4.2)
         raise SpecError("bad params", "password length")
     salt, m, t, p = password_record_decode(record)
     pw_key = hash_secret_raw(password, salt, time_cost=t, memory_cost=m, parallelism=p, hash_len=32,
                              type=Type.ID, version=0x13)
-    prk = extract(b"libcloak v1 password", pw_key)
-    return expand(prk, b"libcloak v1 master key", 32), expand(prk, b"libcloak v1 login key", 32)
+    prk = extract(b"libcloak v2 password", pw_key)
+    return expand(prk, b"libcloak v2 master key", 32), expand(prk, b"libcloak v2 login key", 32)
 
 
 # ---- sections 5 and 6: keys, bundles, user signatures, wrapped keys --------------------------------
@@ -239,10 +421,15 @@ def public_key_blob(obj_type: int, pk: bytes) -> bytes:
     return header(obj_type, key_id_public(pk)) + pk
 
 
-def bundle_create(identity_seed: bytes, encryption_pk: bytes) -> bytes:
-    ipk = ed25519_public(identity_seed)
-    body = header(0x04, key_id_public(ipk)) + ipk + encryption_pk
-    return body + labelled_sign(identity_seed, b"libcloak v1 bundle", body)
+def bundle_body(identity_pk: bytes, encryption_pk: bytes) -> bytes:
+    return header(0x04, key_id_public(identity_pk)) + identity_pk + encryption_pk
+
+
+def bundle_create(identity_sk: bytes, encryption_pk: bytes) -> bytes:
+    check_identity_secret_key(identity_sk)
+    check_x25519_public_key(encryption_pk)
+    body = bundle_body(identity_sk[32:], encryption_pk)
+    return body + labelled_sign(identity_sk, b"libcloak v2 bundle", body)
 
 
 def bundle_verify(bundle: bytes) -> Tuple[bytes, bytes]:
@@ -252,7 +439,9 @@ def bundle_verify(bundle: bytes) -> Tuple[bytes, bytes]:
     ipk, epk = bundle[20:52], bundle[52:84]
     if kid != key_id_public(ipk):
         raise SpecError("malformed", "key id")
-    labelled_verify(ipk, bundle[84:148], b"libcloak v1 bundle", bundle[:84])
+    check_identity_public_key(ipk)
+    check_x25519_public_key(epk)
+    labelled_verify(ipk, bundle[84:148], b"libcloak v2 bundle", bundle[:84])
     return ipk, epk
 
 
@@ -260,22 +449,31 @@ def user_signature_content(message: bytes, context: bytes) -> bytes:
     return lp8(context) + hashlib.sha512(message).digest()
 
 
-def user_sign(seed: bytes, message: bytes, context: bytes) -> bytes:
-    return labelled_sign(seed, b"libcloak v1 user signature", user_signature_content(message, context))
+def user_sign(secret_key: bytes, message: bytes, context: bytes) -> bytes:
+    if len(context) > 255:
+        raise SpecError("bad params", "context")
+    return labelled_sign(secret_key, b"libcloak v2 user signature", user_signature_content(message, context))
 
 
 def user_verify(pk: bytes, sig: bytes, message: bytes, context: bytes) -> None:
-    labelled_verify(pk, sig, b"libcloak v1 user signature", user_signature_content(message, context))
+    labelled_verify(pk, sig, b"libcloak v2 user signature", user_signature_content(message, context))
 
 
 def wrap_key(master_key: bytes) -> bytes:
-    return expand(master_key, b"libcloak v1 key wrap", 32)
+    return expand(master_key, b"libcloak v2 key wrap", 32)
 
 
 def wrap_private(obj_type: int, master_key: bytes, pk: bytes, private: bytes, nonce: Optional[bytes] = None) -> bytes:
+    """Low level: seals any private key under any public key (vectors build mismatched pairs)."""
     nonce = os.urandom(24) if nonce is None else nonce
     head = header(obj_type, key_id_symmetric(master_key)) + pk
     return head + nonce + xchacha_seal(wrap_key(master_key), nonce, head, private)
+
+
+def identity_wrap(master_key: bytes, identity_sk: bytes, nonce: Optional[bytes] = None) -> bytes:
+    """Section 6: an identity key is checked before it is wrapped (section 5)."""
+    seed = check_identity_secret_key(identity_sk)
+    return wrap_private(0x05, master_key, identity_sk[32:], seed, nonce)
 
 
 def unwrap_private(obj_type: int, master_key: bytes, wrapped: bytes) -> Tuple[bytes, bytes]:
@@ -296,37 +494,70 @@ def account_key_blob(pk: bytes, sk: bytes) -> bytes:
     return header(0x0C, key_id_public(pk)) + sk + pk
 
 
-# ---- section 7: vaults and secrets ----------------------------------------------------------------
+# ---- section 7: vaults, epochs and secrets ----------------------------------------------------------
 
 def secret_key(vault_key: bytes) -> bytes:
-    return expand(vault_key, b"libcloak v1 secret key", 32)
+    return expand(vault_key, b"libcloak v2 secret key", 32)
 
 
 def index_key(vault_key: bytes) -> bytes:
-    return expand(vault_key, b"libcloak v1 blind index key", 32)
+    return expand(vault_key, b"libcloak v2 blind index key", 32)
 
 
-def _secret_ad(head: bytes, vault_id: bytes, name: bytes, context: bytes) -> bytes:
-    return head + lp8(vault_id) + lp8(name) + lp8(context)
+def _check_vault(epoch: int, vault_id: bytes) -> None:
+    if not 1 <= epoch <= 0xFFFFFFFF or not 1 <= len(vault_id) <= 255:
+        raise SpecError("bad params", "epoch or vault id")
 
 
-def secret_seal(vault_key: bytes, vault_id: bytes, name: bytes, context: bytes, value: bytes,
-                nonce: Optional[bytes] = None) -> bytes:
-    if not 1 <= len(name) <= 255 or len(context) > 255 or not 1 <= len(vault_id) <= 255:
-        raise SpecError("bad params")
+def _secret_ad(head24: bytes, vault_id: bytes, name: bytes, context: bytes) -> bytes:
+    return head24 + lp8(vault_id) + lp8(name) + lp8(context)
+
+
+def secret_padded_plaintext(value: bytes) -> bytes:
+    pt = u32(len(value)) + value
+    return pt + bytes(pad(len(pt)) - len(pt))
+
+
+def secret_seal_plaintext(vault_key: bytes, epoch: int, vault_id: bytes, name: bytes, context: bytes,
+                          plaintext: bytes, nonce: Optional[bytes] = None) -> bytes:
+    """Low level: seals any plaintext, padded or not (vectors build secrets a reader must refuse)."""
     nonce = os.urandom(24) if nonce is None else nonce
-    head = header(0x08, key_id_symmetric(vault_key))
-    return head + nonce + xchacha_seal(secret_key(vault_key), nonce, _secret_ad(head, vault_id, name, context), value)
+    head = header(0x08, key_id_symmetric(vault_key)) + u32(epoch)
+    return head + nonce + xchacha_seal(secret_key(vault_key), nonce, _secret_ad(head, vault_id, name, context),
+                                       plaintext)
 
 
-def secret_open(vault_key: bytes, vault_id: bytes, name: bytes, context: bytes, sealed: bytes) -> bytes:
+def secret_seal(vault_key: bytes, epoch: int, vault_id: bytes, name: bytes, context: bytes, value: bytes,
+                nonce: Optional[bytes] = None) -> bytes:
+    _check_vault(epoch, vault_id)
+    if not 1 <= len(name) <= 255 or len(context) > 255:
+        raise SpecError("bad params")
+    return secret_seal_plaintext(vault_key, epoch, vault_id, name, context, secret_padded_plaintext(value), nonce)
+
+
+def secret_sealed_len(value_len: int) -> int:
+    return 64 + pad(4 + value_len)
+
+
+def secret_opened_len(sealed_len: int) -> int:
+    return sealed_len - 64 - 4 if sealed_len >= 64 and is_pad_len(sealed_len - 64) else 0
+
+
+def secret_open(vault_key: bytes, epoch: int, vault_id: bytes, name: bytes, context: bytes, sealed: bytes) -> bytes:
+    _check_vault(epoch, vault_id)
     kid = check_header(sealed, 0x08)
-    if len(sealed) < 60:
-        raise SpecError("malformed")
+    if len(sealed) < 64 + 16 or not is_pad_len(len(sealed) - 64):
+        raise SpecError("malformed", "length")
     if kid != key_id_symmetric(vault_key):
         raise SpecError("wrong key")
-    return xchacha_open(secret_key(vault_key), sealed[20:44], _secret_ad(sealed[:20], vault_id, name, context),
-                        sealed[44:])
+    if struct.unpack(">I", sealed[20:24])[0] != epoch:
+        raise SpecError("mismatch", "epoch")
+    pt = xchacha_open(secret_key(vault_key), sealed[24:48], _secret_ad(sealed[:24], vault_id, name, context),
+                      sealed[48:])
+    n = struct.unpack(">I", pt[:4])[0]
+    if n > len(pt) - 4 or any(pt[4 + n:]):
+        raise SpecError("malformed", "plaintext length or padding")
+    return pt[4:4 + n]
 
 
 def blind_index(vault_key: bytes, vault_id: bytes, name: bytes) -> bytes:
@@ -340,8 +571,8 @@ def _suite():  # type: ignore[no-untyped-def]
     return CipherSuite.new(KEMId.DHKEM_X25519_HKDF_SHA256, KDFId.HKDF_SHA256, AEADId.CHACHA20_POLY1305)
 
 
-def share_info(vault_id: bytes, recipient_pk: bytes, sender_pk: bytes) -> bytes:
-    return lp8(b"libcloak v1 vault key share") + lp8(vault_id) + recipient_pk + sender_pk
+def share_info(vault_id: bytes, epoch: int, recipient_pk: bytes, sender_pk: bytes) -> bytes:
+    return lp8(b"libcloak v2 share") + lp8(vault_id) + u32(epoch) + recipient_pk + sender_pk
 
 
 def _ephemeral(suite, ephemeral_secret: Optional[bytes]):  # type: ignore[no-untyped-def]
@@ -363,121 +594,197 @@ def _x25519_agreement_check(pk: bytes) -> None:
         raise SpecError("invalid key", "all-zero agreement") from None
 
 
-def share_seal(vault_key: bytes, vault_id: bytes, recipient_pk: bytes, sender_seed: bytes,
+def share_seal(vault_key: bytes, epoch: int, vault_id: bytes, recipient_pk: bytes, sender_sk: bytes,
                ephemeral_secret: Optional[bytes] = None) -> bytes:
+    _check_vault(epoch, vault_id)
+    check_x25519_public_key(recipient_pk)
+    check_identity_secret_key(sender_sk)
     suite = _suite()
-    _x25519_agreement_check(recipient_pk)
-    sender_pk = ed25519_public(sender_seed)
-    head = header(0x09, key_id_public(recipient_pk)) + sender_pk
+    sender_pk = sender_sk[32:]
+    head = header(0x09, key_id_public(recipient_pk)) + sender_pk + u32(epoch)
     enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(recipient_pk),
-                                           info=share_info(vault_id, recipient_pk, sender_pk),
+                                           info=share_info(vault_id, epoch, recipient_pk, sender_pk),
                                            eks=_ephemeral(suite, ephemeral_secret))
-    ct = ctx.seal(vault_key, aad=head)
-    body = head + enc + ct
-    return body + labelled_sign(sender_seed, b"libcloak v1 share", body + lp8(vault_id) + recipient_pk)
+    body = head + enc + ctx.seal(vault_key, aad=head)
+    return body + labelled_sign(sender_sk, b"libcloak v2 share", body + lp8(vault_id) + recipient_pk)
 
 
-def share_open(share: bytes, vault_id: bytes, recipient_sk: bytes, trusted_sender_pk: bytes) -> bytes:
+def share_open(share: bytes, vault_id: bytes, recipient_sk: bytes, trusted_sender_pk: bytes,
+               min_epoch: int) -> Tuple[bytes, int]:
+    """Returns (vault key, epoch), checking in section 8's order."""
     suite = _suite()
     recipient_pk = x25519_public(recipient_sk)
     kid = check_header(share, 0x09)
-    if len(share) != 196:
+    if len(share) != 200:
         raise SpecError("malformed")
+    epoch = struct.unpack(">I", share[52:56])[0]
+    if epoch == 0:
+        raise SpecError("malformed", "epoch 0")
     if kid != key_id_public(recipient_pk):
         raise SpecError("wrong key")
-    sender_pk, enc, ct, sig = share[20:52], share[52:84], share[84:132], share[132:196]
+    sender_pk, enc, ct, sig = share[20:52], share[56:88], share[88:136], share[136:200]
     if sender_pk != trusted_sender_pk:
         raise SpecError("untrusted signer")
-    labelled_verify(sender_pk, sig, b"libcloak v1 share", share[:132] + lp8(vault_id) + recipient_pk)
+    labelled_verify(sender_pk, sig, b"libcloak v2 share", share[:136] + lp8(vault_id) + recipient_pk)
+    if epoch < min_epoch:
+        raise SpecError("stale", "epoch")
+    _x25519_agreement_check(enc)
     ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(recipient_sk),
-                                         info=share_info(vault_id, recipient_pk, sender_pk))
+                                         info=share_info(vault_id, epoch, recipient_pk, sender_pk))
     try:
-        return bytes(ctx.open(ct, aad=share[:52]))
+        return bytes(ctx.open(ct, aad=share[:56])), epoch
     except Exception:
         raise SpecError("auth", "HPKE") from None
 
 
 # ---- section 9: service-account batches (HPKE through pyhpke) --------------------------------------
 
-def batch_info(account_pk: bytes, batch_id: bytes, vault_id: bytes) -> bytes:
-    return lp8(b"libcloak v1 service account batch") + account_pk + batch_id + lp8(vault_id)
+def batch_info(account_pk: bytes, batch_id: bytes, vault_id: bytes, epoch: int, head_version: int,
+               head_hash: bytes, expiry: int, creator_pk: bytes) -> bytes:
+    return (lp8(b"libcloak v2 batch") + account_pk + batch_id + lp8(vault_id) + u32(epoch) + u64(head_version)
+            + head_hash + u64(expiry) + creator_pk)
 
 
-def batch_make(account_pk: bytes, vault_id: bytes, items: Sequence[Tuple[bytes, bytes]], creator_seed: bytes,
+def item_plaintext(name: bytes, value: bytes) -> bytes:
+    pt = lp8(name) + u32(len(value)) + value
+    return pt + bytes(pad(len(pt)) - len(pt))
+
+
+def batch_item_len(name_len: int, value_len: int) -> int:
+    return 56 + pad(5 + name_len + value_len)
+
+
+def batch_item_opened_maxlen(item_len: int) -> int:
+    return item_len - 56 if item_len >= 56 and is_pad_len(item_len - 56) else 0
+
+
+class BatchHead:
+    """What a batch binds besides its items (sections 9.1, 9.3's writer inputs)."""
+
+    def __init__(self, account_pk: bytes, creator_pk: bytes, vault_id: bytes, epoch: int, head_version: int,
+                 head_hash: bytes, expiry: int) -> None:
+        self.account_pk, self.creator_pk, self.vault_id = account_pk, creator_pk, vault_id
+        self.epoch, self.head_version, self.head_hash, self.expiry = epoch, head_version, head_hash, expiry
+
+
+def batch_make(head: BatchHead, items: Sequence[Tuple[bytes, bytes]], creator_sk: bytes,
                batch_id: Optional[bytes] = None, ephemeral_secret: Optional[bytes] = None) -> Tuple[bytes, List[bytes]]:
-    return batch_make_plaintexts(account_pk, vault_id, [lp8(name) + value for name, value in items], creator_seed,
-                                 batch_id, ephemeral_secret)
+    for name, _ in items:
+        if not 1 <= len(name) <= 255:
+            raise SpecError("bad params", "name")
+    return batch_make_plaintexts(head, [item_plaintext(n, val) for n, val in items], creator_sk, batch_id,
+                                 ephemeral_secret)
 
 
-def batch_make_plaintexts(account_pk: bytes, vault_id: bytes, plaintexts: Sequence[bytes], creator_seed: bytes,
+def batch_begin_checks(head: BatchHead) -> None:
+    check_x25519_public_key(head.account_pk)
+    if not 1 <= len(head.vault_id) <= 255 or head.epoch < 1 or head.head_version < 1:
+        raise SpecError("bad params", "vault id, epoch or head version")
+
+
+def batch_make_plaintexts(head: BatchHead, plaintexts: Sequence[bytes], creator_sk: bytes,
                           batch_id: Optional[bytes] = None, ephemeral_secret: Optional[bytes] = None,
                           signed_items: Optional[Sequence[bytes]] = None) -> Tuple[bytes, List[bytes]]:
-    """A batch whose items hold the given plaintexts (normally lp8(name) || value; anything else
-    builds an item that is malformed inside). signed_items replaces the items the manifest lists,
-    to build a batch whose creator signed items that do not decrypt."""
+    """A batch whose items hold the given plaintexts (normally item_plaintext(name, value); anything
+    else builds an item that is malformed inside). signed_items replaces the items the manifest
+    lists, to build a batch whose creator signed items that do not decrypt. Draws the batch id, then
+    the HPKE ephemeral key."""
+    batch_begin_checks(head)
     suite = _suite()
-    _x25519_agreement_check(account_pk)
-    if not 1 <= len(vault_id) <= 255:
-        raise SpecError("bad params", "vault id")
     batch_id = os.urandom(16) if batch_id is None else batch_id
-    kid = key_id_public(account_pk)
-    enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(account_pk),
-                                           info=batch_info(account_pk, batch_id, vault_id),
+    kid = key_id_public(head.account_pk)
+    info = batch_info(head.account_pk, batch_id, head.vault_id, head.epoch, head.head_version, head.head_hash,
+                      head.expiry, head.creator_pk)
+    enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(head.account_pk), info=info,
                                            eks=_ephemeral(suite, ephemeral_secret))
     sealed: List[bytes] = []
     for i, pt in enumerate(plaintexts):  # the context's sequence number is i
-        head = header(0x0B, kid) + batch_id + u32(i)
-        sealed.append(head + ctx.seal(pt, aad=head))
+        item_head = header(0x0B, kid) + batch_id + u32(i)
+        sealed.append(item_head + ctx.seal(pt, aad=item_head))
     listed = sealed if signed_items is None else list(signed_items)
+    if len(listed) > 1000000:
+        raise SpecError("bad params", "item count")
+    if creator_sk[32:] != head.creator_pk:
+        raise SpecError("mismatch", "creator")
+    check_identity_secret_key(creator_sk)
     manifest = b"".join(blake2b_256(it) for it in listed)
-    creator_pk = ed25519_public(creator_seed)
-    prefix = header(0x0A, kid) + batch_id + enc + creator_pk + lp8(vault_id) + u32(len(listed))
-    sig = labelled_sign(creator_seed, b"libcloak v1 batch", prefix + blake2b_256(manifest))
+    prefix = (header(0x0A, kid) + batch_id + enc + head.creator_pk + lp8(head.vault_id) + u32(head.epoch)
+              + u64(head.head_version) + head.head_hash + u64(head.expiry) + u32(len(listed)))
+    sig = labelled_sign(creator_sk, b"libcloak v2 batch", prefix + blake2b_256(manifest))
     return prefix + manifest + sig, sealed
 
 
 class BatchReader:
-    """Section 9.1's checks on construction, then section 9.2's per item, in any order."""
+    """Section 9.1's checks on construction, freshness in check(), then section 9.2's per item, in
+    any order. It follows section 9.3's reader (tags under a MAC key only the reader holds, each
+    used up once its item opens), so the vectors can tamper with a tag as a caller could."""
 
-    def __init__(self, batch: bytes, account_sk: bytes, trusted: Sequence[bytes]) -> None:
+    def __init__(self, batch: bytes, vault_id: bytes, account_sk: bytes, trusted: Sequence[bytes],
+                 mac_key: Optional[bytes] = None) -> None:
         account_pk = x25519_public(account_sk)
         kid = check_header(batch, 0x0A)
-        if len(batch) < 101:
-            raise SpecError("malformed")
+        if len(batch) < 222:
+            raise SpecError("malformed", "length")
         vlen = batch[100]
         if vlen == 0:
             raise SpecError("malformed", "empty vault id")
-        if len(batch) < 105 + vlen:
-            raise SpecError("malformed")
-        n = struct.unpack(">I", batch[101 + vlen:105 + vlen])[0]
-        if n > 1000000 or len(batch) != 169 + vlen + 32 * n:
-            raise SpecError("malformed")
+        if len(batch) < 157 + vlen:
+            raise SpecError("malformed", "length")
+        epoch, head_version = struct.unpack(">I", batch[101 + vlen:105 + vlen])[0], \
+            struct.unpack(">Q", batch[105 + vlen:113 + vlen])[0]
+        n = struct.unpack(">I", batch[153 + vlen:157 + vlen])[0]
+        if epoch == 0 or head_version == 0:
+            raise SpecError("malformed", "epoch or head version 0")
+        if n > 1000000 or len(batch) != 221 + vlen + 32 * n:
+            raise SpecError("malformed", "count or length")
         if kid != key_id_public(account_pk):
             raise SpecError("wrong key")
         self.batch_id, enc, self.creator = batch[20:36], batch[36:68], batch[68:100]
-        self.vault_id = batch[101:101 + vlen]
+        if batch[101:101 + vlen] != vault_id:
+            raise SpecError("mismatch", "vault id")
         if self.creator not in trusted:
             raise SpecError("untrusted signer")
-        self.manifest = batch[105 + vlen:105 + vlen + 32 * n]
-        labelled_verify(self.creator, batch[-64:], b"libcloak v1 batch",
-                        batch[:105 + vlen] + blake2b_256(self.manifest))
+        manifest = batch[157 + vlen:157 + vlen + 32 * n]
+        labelled_verify(self.creator, batch[-64:], b"libcloak v2 batch",
+                        batch[:157 + vlen] + blake2b_256(manifest))
+        self.epoch, self.head_version = epoch, head_version
+        self.head_hash = batch[113 + vlen:145 + vlen]
+        self.expiry = struct.unpack(">Q", batch[145 + vlen:153 + vlen])[0]
         self.kid, self.count = kid, n
         suite = _suite()
         _x25519_agreement_check(enc)
-        self._ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(account_sk),
-                                                   info=batch_info(account_pk, self.batch_id, self.vault_id))
+        self._ctx = suite.create_recipient_context(
+            enc, suite.kem.deserialize_private_key(account_sk),
+            info=batch_info(account_pk, self.batch_id, vault_id, epoch, head_version, self.head_hash, self.expiry,
+                            self.creator))
+        self._mac_key = os.urandom(32) if mac_key is None else mac_key
+        self.tags = bytearray(b"".join(self._tag(i, manifest[32 * i:32 * i + 32]) for i in range(n)))
+        self.checked = False
 
-    def open_item(self, item: bytes, expected_name: Optional[bytes] = None) -> Tuple[bytes, bytes]:
+    def _tag(self, index: int, digest: bytes) -> bytes:
+        return hmac_sha256(self._mac_key, u32(index) + digest)[:16]
+
+    def check(self, min_epoch: int, min_head_version: int, now: int) -> None:
+        if self.epoch < min_epoch or self.head_version < min_head_version:
+            raise SpecError("stale")
+        if now > self.expiry:
+            raise SpecError("expired")
+        self.checked = True
+
+    def open_item(self, item: bytes) -> Tuple[bytes, bytes]:
+        if not self.checked:
+            raise SpecError("bad state", "freshness not checked")
         ikid = check_header(item, 0x0B)
-        if len(item) < 58:  # 57 + a name of at least one byte
-            raise SpecError("malformed")
+        if len(item) < 56 + 64 or not is_pad_len(len(item) - 56):
+            raise SpecError("malformed", "length")
         if ikid != self.kid:
             raise SpecError("wrong key")
         index = struct.unpack(">I", item[36:40])[0]
         if item[20:36] != self.batch_id or index >= self.count:
             raise SpecError("mismatch")
-        if blake2b_256(item) != self.manifest[32 * index:32 * index + 32]:
-            raise SpecError("bad signature", "item not in the manifest")
+        # A used tag is zero, and no item's tag is zero but with probability 2^-128.
+        if not hmac.compare_digest(self._tag(index, blake2b_256(item)), bytes(self.tags[16 * index:16 * index + 16])):
+            raise SpecError("bad signature", "item not in the manifest, or already opened")
         # pyhpke's context has no call to open at a given sequence number; its counter is the
         # sequence number RFC 9180 section 5.2 XORs into the base nonce, so set it.
         self._ctx._seq = index  # type: ignore[attr-defined]
@@ -485,26 +792,22 @@ class BatchReader:
             pt = bytes(self._ctx.open(item[40:], aad=item[:40]))
         except Exception:
             raise SpecError("auth", "HPKE") from None
-        if len(pt) < 1 or not 1 <= pt[0] <= len(pt) - 1:
+        nl = pt[0]
+        if nl == 0 or 1 + nl + 4 > len(pt):
             raise SpecError("malformed", "name")
-        name, value = pt[1:1 + pt[0]], pt[1 + pt[0]:]
-        if expected_name is not None and name != expected_name:
-            raise SpecError("mismatch", "name")
-        return name, value
-
-
-def batch_open(batch: bytes, items: Sequence[bytes], account_sk: bytes,
-               trusted: Sequence[bytes]) -> List[Tuple[bytes, bytes]]:
-    reader = BatchReader(batch, account_sk, trusted)
-    return [reader.open_item(item) for item in items]
+        vl = struct.unpack(">I", pt[1 + nl:5 + nl])[0]
+        if vl > len(pt) - 5 - nl or any(pt[5 + nl + vl:]):
+            raise SpecError("malformed", "value length or padding")
+        self.tags[16 * index:16 * index + 16] = bytes(16)
+        return pt[1:1 + nl], pt[5 + nl:5 + nl + vl]
 
 
 # ---- HPKE single-shot (section 1) -----------------------------------------------------------------
 
 def hpke_seal_base(recipient_pk: bytes, info: bytes, aad: bytes, pt: bytes,
                    ephemeral_secret: Optional[bytes] = None) -> Tuple[bytes, bytes]:
+    check_x25519_public_key(recipient_pk)
     suite = _suite()
-    _x25519_agreement_check(recipient_pk)
     enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(recipient_pk), info=info,
                                            eks=_ephemeral(suite, ephemeral_secret))
     return enc, ctx.seal(pt, aad=aad)
@@ -523,18 +826,24 @@ def hpke_open_base(enc: bytes, recipient_sk: bytes, info: bytes, aad: bytes, ct:
 
 
 def encryption_keypair_from_seed(seed: bytes) -> Tuple[bytes, bytes]:
-    """Section 5: RFC 9180 DeriveKeyPair; returns (public key, private key)."""
+    """Section 5: RFC 9180 DeriveKeyPair on a seed of 32 to 255 bytes; returns (public, private)."""
+    if not 32 <= len(seed) <= 255:
+        raise SpecError("bad params", "seed length")
     pair = _suite().kem.derive_key_pair(seed)
     return pair.public_key.to_public_bytes(), pair.private_key.to_private_bytes()
 
 
 def public_key_import(obj_type: int, blob: bytes) -> bytes:
-    """Section 5.1; a low-order X25519 key is not refused here (section 6)."""
+    """Section 5.1: the key id is the key's, and the key follows section 1.3 or 1.4."""
     kid = check_header(blob, obj_type)
     if len(blob) != 52:
         raise SpecError("malformed")
     if kid != key_id_public(blob[20:52]):
         raise SpecError("malformed", "key id")
+    if obj_type == 0x02:
+        check_identity_public_key(blob[20:52])
+    else:
+        check_x25519_public_key(blob[20:52])
     return blob[20:52]
 
 
@@ -577,7 +886,7 @@ def blob_inspect(blob: bytes) -> Tuple[int, bytes]:
 # ---- section 10.2: fingerprints -------------------------------------------------------------------
 
 def fingerprint(identity_pk: bytes) -> str:
-    d = hashlib.sha512(lp8(b"libcloak v1 fingerprint") + identity_pk).digest()
+    d = hashlib.sha512(lp8(b"libcloak v2 fingerprint") + identity_pk).digest()
     return " ".join("%05d" % (int.from_bytes(d[5 * j:5 * j + 5], "big") % 100000) for j in range(6))
 
 
