@@ -170,7 +170,8 @@ typedef enum cloak_object_type {
     CLOAK_TYPE_SHARE = 0x09,
     CLOAK_TYPE_BATCH = 0x0A,
     CLOAK_TYPE_BATCH_ITEM = 0x0B,
-    CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY = 0x0C
+    CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY = 0x0C,
+    CLOAK_TYPE_VAULT_HEAD = 0x0D
 } cloak_object_type;
 
 /* Reads a blob's header: checks version, suite and type, and returns the type and key id.
@@ -473,7 +474,7 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYT
 
 #define CLOAK_BATCH_DIGESTBYTES 32U /* one manifest entry */
 #define CLOAK_BATCH_TAGBYTES 16U    /* one entry of the reader's tag array */
-#define CLOAK_HEAD_HASHBYTES 32U    /* the hash of a vault head */
+#define CLOAK_HEAD_HASHBYTES 32U    /* the hash of a vault head (see the vault head section) */
 #define CLOAK_BATCH_ITEMS_MAX 1000000U
 /* Caller-owned state size (opaque, 8-byte aligned). */
 #define CLOAK_BATCH_STATEBYTES 1024U
@@ -555,6 +556,124 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_open_item(const cloak_batch *reader
                                                        uint8_t *name, size_t name_cap, size_t *name_len,
                                                        uint8_t *value, size_t value_cap, size_t *value_len);
 CLOAK_EXPORT void cloak_batch_wipe(cloak_batch *batch);
+
+/* ------------------------------------------------------------------------------------------------
+ * Vault heads and the Merkle commitment over a vault's secrets
+ *
+ * A head is a member-signed statement of a vault's state at one version: the vault id, the epoch and
+ * the key id of that epoch's vault key, the version (1 for the first head, +1 at every change), the
+ * hash of the previous head, an expiry time, the roster (members with their identity key, encryption
+ * key id and permissions; service accounts with their key) and a Merkle root over every secret.
+ *
+ * Reader: cloak_head_verify_first() on a head the caller trusts by its signer (the first one it
+ * sees), then cloak_head_verify_next() for each successor, which checks the chain of hashes, the
+ * epoch's step, and that the previous head's roster allowed the signer to make this change;
+ * cloak_head_check() with the caller's minimums and clock. A verified head state answers inclusion
+ * (one secret is in the vault as sealed) and absence (no secret has this blind index) proofs.
+ * Writer: cloak_merkle_leaf() per secret, the leaves sorted by blind index, cloak_merkle_root(),
+ * cloak_head_create() signed by a member of the previous head.
+ * ---------------------------------------------------------------------------------------------- */
+
+#define CLOAK_ROSTER_ENTRYBYTES 50U         /* kind, permissions, public key, encryption key id */
+#define CLOAK_ROSTER_ENTRIES_MAX 10000U
+#define CLOAK_MERKLE_LEAFBYTES 64U          /* blind index || digest of the sealed secret */
+#define CLOAK_MERKLE_HASHBYTES 32U
+#define CLOAK_MERKLE_LEAVES_MAX 16777216U   /* 2^24 secrets in one vault */
+#define CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX 773U /* index, path length, 24 hashes */
+#define CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX 1675U  /* shape, two neighbours with their proofs */
+/* Caller-owned state size (opaque, 8-byte aligned). */
+#define CLOAK_HEAD_STATEBYTES 256U
+
+/* Roster entry kinds and permission bits. */
+#define CLOAK_ROSTER_MEMBER 1U
+#define CLOAK_ROSTER_SERVICE_ACCOUNT 2U
+#define CLOAK_PERMISSION_WRITE 1U /* may sign a head that changes secrets only */
+#define CLOAK_PERMISSION_ADMIN 2U /* may sign any head: roster, rotation (a new epoch) */
+
+/* A verified head. Read-only after verify, so one state may serve many threads. */
+typedef struct cloak_head {
+    union {
+        uint64_t align;
+        uint8_t bytes[CLOAK_HEAD_STATEBYTES];
+    } opaque;
+} cloak_head;
+
+CLOAK_EXPORT size_t cloak_head_len(size_t vault_id_len, size_t roster_count);
+
+/* One roster entry: for a member, its identity public key and the key id of its encryption public
+ * key; for a service account, its public key and that key's id, with no permissions. Roster entries
+ * are passed to cloak_head_create() sorted by (kind, public key), each key once. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind,
+                                                    uint32_t permissions, const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                    const uint8_t encryption_key_id[CLOAK_KEYIDBYTES]);
+
+/* previous_hash is all zero for version 1. The signer's own rights are checked by readers (against
+ * the previous head's roster), not here. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_create(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                   const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch,
+                                                   const uint8_t vault_key_id[CLOAK_KEYIDBYTES], uint64_t version,
+                                                   const uint8_t previous_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry,
+                                                   const uint8_t merkle_root[CLOAK_MERKLE_HASHBYTES],
+                                                   uint32_t leaf_count, const uint8_t *roster, size_t roster_count,
+                                                   const uint8_t signer_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
+
+/* A head the caller takes as its starting point: signed by one of `trusted` (trusted_count identity
+ * public keys), who is an admin in the head's own roster. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_verify_first(cloak_head *head, const uint8_t *blob, size_t blob_len,
+                                                         const uint8_t *vault_id, size_t vault_id_len,
+                                                         const uint8_t *trusted, size_t trusted_count);
+/* The successor of a verified head: `current_blob` must be the bytes `current` was verified from
+ * (CLOAK_E_MISMATCH); the next head must be version + 1 (an older or equal one is CLOAK_E_STALE, a
+ * gap CLOAK_E_MISMATCH), chain to current's hash (a fork: CLOAK_E_MISMATCH), keep the epoch or
+ * raise it by one, and be signed by a member that current's roster allows to make the change
+ * (CLOAK_E_UNTRUSTED_SIGNER). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_verify_next(cloak_head *next, const cloak_head *current,
+                                                        const uint8_t *current_blob, size_t current_blob_len,
+                                                        const uint8_t *blob, size_t blob_len);
+/* Freshness: an epoch below min_epoch or a version below min_version is CLOAK_E_STALE, `now` (Unix
+ * seconds) past the expiry CLOAK_E_EXPIRED. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_check(const cloak_head *head, uint32_t min_epoch, uint64_t min_version,
+                                                  uint64_t now);
+/* What a verified head holds (zero for a state that is not one). */
+CLOAK_EXPORT uint64_t cloak_head_version(const cloak_head *head);
+CLOAK_EXPORT uint32_t cloak_head_epoch(const cloak_head *head);
+CLOAK_EXPORT uint64_t cloak_head_expiry(const cloak_head *head);
+CLOAK_EXPORT uint32_t cloak_head_leaf_count(const cloak_head *head);
+CLOAK_EXPORT void cloak_head_hash(uint8_t hash[CLOAK_HEAD_HASHBYTES], const cloak_head *head);
+CLOAK_EXPORT void cloak_head_merkle_root(uint8_t root[CLOAK_MERKLE_HASHBYTES], const cloak_head *head);
+CLOAK_EXPORT void cloak_head_vault_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const cloak_head *head);
+CLOAK_EXPORT void cloak_head_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                    const cloak_head *head);
+/* Looks a key up in the roster of a verified head (`blob` must be its bytes: CLOAK_E_MISMATCH):
+ * writes the entry's permissions and encryption key id; a key the roster lacks is CLOAK_E_MISMATCH. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_roster_find(uint32_t *permissions,
+                                                        uint8_t encryption_key_id[CLOAK_KEYIDBYTES],
+                                                        const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                                                        uint32_t kind, const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES]);
+CLOAK_EXPORT void cloak_head_wipe(cloak_head *head);
+
+/* A secret's leaf: its blind index and a digest of its sealed bytes. */
+CLOAK_EXPORT void cloak_merkle_leaf(uint8_t leaf[CLOAK_MERKLE_LEAFBYTES],
+                                    const uint8_t blind_index[CLOAK_BLIND_INDEXBYTES],
+                                    const uint8_t *sealed, size_t sealed_len);
+/* `leaves`: leaf_count leaves in caller memory, strictly increasing by blind index
+ * (CLOAK_E_BAD_PARAMS otherwise). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_root(uint8_t root[CLOAK_MERKLE_HASHBYTES], const uint8_t *leaves,
+                                                   size_t leaf_count);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_prove_inclusion(uint8_t *proof, size_t proof_cap, size_t *proof_len,
+                                                              const uint8_t *leaves, size_t leaf_count, size_t index);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_prove_absence(uint8_t *proof, size_t proof_cap, size_t *proof_len,
+                                                            const uint8_t *leaves, size_t leaf_count,
+                                                            const uint8_t blind_index[CLOAK_BLIND_INDEXBYTES]);
+/* Against a verified head's root and leaf count: the leaf is in the tree (CLOAK_E_MISMATCH if not),
+ * or no leaf has this blind index (CLOAK_E_MISMATCH if one may). A proof that does not parse is
+ * CLOAK_E_MALFORMED. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_verify_inclusion(const cloak_head *head,
+                                                               const uint8_t leaf[CLOAK_MERKLE_LEAFBYTES],
+                                                               const uint8_t *proof, size_t proof_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_verify_absence(const cloak_head *head,
+                                                             const uint8_t blind_index[CLOAK_BLIND_INDEXBYTES],
+                                                             const uint8_t *proof, size_t proof_len);
 
 /* ------------------------------------------------------------------------------------------------
  * HPKE (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, Base mode
@@ -650,13 +769,25 @@ CLOAK_EXPORT size_t cloak_wrapped_keybytes(void);
 CLOAK_EXPORT size_t cloak_service_account_private_blobbytes(void);
 CLOAK_EXPORT size_t cloak_wrapped_key_publickeybytes(void);
 CLOAK_EXPORT size_t cloak_vault_statebytes(void);
-CLOAK_EXPORT size_t cloak_secret_overheadbytes(void);
 CLOAK_EXPORT size_t cloak_blind_indexbytes(void);
 CLOAK_EXPORT size_t cloak_sharebytes(void);
-CLOAK_EXPORT size_t cloak_batch_item_overheadbytes(void);
 CLOAK_EXPORT size_t cloak_batch_digestbytes(void);
+CLOAK_EXPORT size_t cloak_batch_tagbytes(void);
+CLOAK_EXPORT size_t cloak_head_hashbytes(void);
 CLOAK_EXPORT size_t cloak_batch_items_max(void);
 CLOAK_EXPORT size_t cloak_batch_statebytes(void);
+CLOAK_EXPORT size_t cloak_roster_entrybytes(void);
+CLOAK_EXPORT uint32_t cloak_roster_entries_max(void);
+CLOAK_EXPORT size_t cloak_merkle_leafbytes(void);
+CLOAK_EXPORT size_t cloak_merkle_hashbytes(void);
+CLOAK_EXPORT uint32_t cloak_merkle_leaves_max(void);
+CLOAK_EXPORT size_t cloak_merkle_inclusion_proofbytes_max(void);
+CLOAK_EXPORT size_t cloak_merkle_absence_proofbytes_max(void);
+CLOAK_EXPORT size_t cloak_head_statebytes(void);
+CLOAK_EXPORT uint32_t cloak_roster_member(void);
+CLOAK_EXPORT uint32_t cloak_roster_service_account(void);
+CLOAK_EXPORT uint32_t cloak_permission_write(void);
+CLOAK_EXPORT uint32_t cloak_permission_admin(void);
 CLOAK_EXPORT size_t cloak_hpke_encbytes(void);
 CLOAK_EXPORT size_t cloak_hpke_tagbytes(void);
 CLOAK_EXPORT size_t cloak_hpke_exportbytes_max(void);

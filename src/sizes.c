@@ -157,11 +157,6 @@ size_t cloak_vault_statebytes(void)
     return CLOAK_VAULT_STATEBYTES;
 }
 
-size_t cloak_secret_overheadbytes(void)
-{
-    return CLOAK_SECRET_OVERHEADBYTES;
-}
-
 size_t cloak_blind_indexbytes(void)
 {
     return CLOAK_BLIND_INDEXBYTES;
@@ -172,14 +167,19 @@ size_t cloak_sharebytes(void)
     return CLOAK_SHAREBYTES;
 }
 
-size_t cloak_batch_item_overheadbytes(void)
-{
-    return CLOAK_BATCH_ITEM_OVERHEADBYTES;
-}
-
 size_t cloak_batch_digestbytes(void)
 {
     return CLOAK_BATCH_DIGESTBYTES;
+}
+
+size_t cloak_batch_tagbytes(void)
+{
+    return CLOAK_BATCH_TAGBYTES;
+}
+
+size_t cloak_head_hashbytes(void)
+{
+    return CLOAK_HEAD_HASHBYTES;
 }
 
 size_t cloak_batch_items_max(void)
@@ -190,6 +190,66 @@ size_t cloak_batch_items_max(void)
 size_t cloak_batch_statebytes(void)
 {
     return CLOAK_BATCH_STATEBYTES;
+}
+
+size_t cloak_roster_entrybytes(void)
+{
+    return CLOAK_ROSTER_ENTRYBYTES;
+}
+
+uint32_t cloak_roster_entries_max(void)
+{
+    return CLOAK_ROSTER_ENTRIES_MAX;
+}
+
+size_t cloak_merkle_leafbytes(void)
+{
+    return CLOAK_MERKLE_LEAFBYTES;
+}
+
+size_t cloak_merkle_hashbytes(void)
+{
+    return CLOAK_MERKLE_HASHBYTES;
+}
+
+uint32_t cloak_merkle_leaves_max(void)
+{
+    return CLOAK_MERKLE_LEAVES_MAX;
+}
+
+size_t cloak_merkle_inclusion_proofbytes_max(void)
+{
+    return CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX;
+}
+
+size_t cloak_merkle_absence_proofbytes_max(void)
+{
+    return CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX;
+}
+
+size_t cloak_head_statebytes(void)
+{
+    return CLOAK_HEAD_STATEBYTES;
+}
+
+uint32_t cloak_roster_member(void)
+{
+    return CLOAK_ROSTER_MEMBER;
+}
+
+uint32_t cloak_roster_service_account(void)
+{
+    return CLOAK_ROSTER_SERVICE_ACCOUNT;
+}
+
+uint32_t cloak_permission_write(void)
+{
+    return CLOAK_PERMISSION_WRITE;
+}
+
+uint32_t cloak_permission_admin(void)
+{
+    return CLOAK_PERMISSION_ADMIN;
 }
 
 size_t cloak_hpke_encbytes(void)

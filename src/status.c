@@ -28,7 +28,7 @@ const char *cloak_status_string(int status)
     case CLOAK_E_BAD_PARAMS:
         return "A parameter is out of bounds: Argon2id costs, a label's length, an item count.";
     case CLOAK_E_INVALID_KEY:
-        return "A public key was rejected: low order, or it gives an all-zero shared secret.";
+        return "A key was rejected: a public key of small order or that gives an all-zero shared secret, or an identity secret key whose public half is not its seed's.";
     case CLOAK_E_CHECKSUM:
         return "The checksum of a text form does not match: a copy and paste error.";
     case CLOAK_E_MISMATCH:
@@ -37,6 +37,12 @@ const char *cloak_status_string(int status)
         return "Argon2id could not get its working memory.";
     case CLOAK_E_INTERNAL:
         return "The library could not initialise, or a system facility (threads) failed.";
+    case CLOAK_E_STALE:
+        return "Authentic, but older than the caller's minimum: an epoch or head version below one it has already seen.";
+    case CLOAK_E_EXPIRED:
+        return "Authentic, but past its expiry time.";
+    case CLOAK_E_BAD_STATE:
+        return "A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up for.";
     default:
         return "Unknown status code.";
     }

@@ -31,7 +31,7 @@ ANNOTATIONS = Path(__file__).resolve().parent / "api-annotations.txt"
 MESON = ROOT / "meson.build"
 
 BANNER = re.compile(r"/\* -{20,}\n \* (.*?)\n(.*?) \* -{20,} \*/", re.S)
-STATE_TYPES = ("cloak_vault", "cloak_batch", "cloak_hpke_context")
+STATE_TYPES = ("cloak_vault", "cloak_batch", "cloak_head", "cloak_hpke_context")
 SCALARS = ("uint32_t", "uint64_t", "size_t", "int")
 
 

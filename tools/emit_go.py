@@ -117,8 +117,8 @@ def c_expr(expr: str, inputs: set[str], size_params: dict[str, str]) -> str:
     return re.sub(r"\s*([-+*/])\s*", r" \1 ", go).strip()
 
 
-SCALAR_GO = {"uint32_t": "uint32", "size_t": "int", "int": "int"}
-SCALAR_C = {"uint32_t": "C.uint32_t", "size_t": "C.size_t", "int": "C.int"}
+SCALAR_GO = {"uint32_t": "uint32", "uint64_t": "uint64", "size_t": "int", "int": "int"}
+SCALAR_C = {"uint32_t": "C.uint32_t", "uint64_t": "C.uint64_t", "size_t": "C.size_t", "int": "C.int"}
 
 
 def wrapper(f: Function) -> list[str]:
@@ -135,6 +135,8 @@ def wrapper(f: Function) -> list[str]:
     for p in f.params:
         if p.kind == "out_sized" and re.fullmatch(r"[a-z_]+", p.size or "") and p.size.startswith(p.name):
             size_params[p.size] = local(p.size)
+        if p.kind == "in_array":
+            size_params[p.count] = f"(len({local(p.name)}) / C.{p.element})"
     for p in f.params:
         g = local(p.name)
         if p.kind == "state":
@@ -160,6 +162,10 @@ def wrapper(f: Function) -> list[str]:
             else:
                 params.append(f"{g} []byte")
                 args[p.name] = f"u8opt({g})" if p.nullable else f"u8({g})"
+            args[p.length] = f"sz(len({g}))"
+        elif p.kind == "inout_bytes":
+            params.append(f"{g} []byte")
+            args[p.name] = f"u8({g})"
             args[p.length] = f"sz(len({g}))"
         elif p.kind == "in_array":
             params.append(f"{g} []byte")

@@ -81,6 +81,8 @@ class Slots:
                 self.kinds.append("out")
             elif p.kind == "state":
                 self.kinds.append("in" if p.const else "inout")
+            elif p.kind == "inout_bytes":
+                self.kinds.append("inout")
             elif p.kind == "in_scalar":
                 self.kinds.append("num")
             elif p.kind == "out_scalar":
@@ -91,7 +93,7 @@ class Slots:
         if f.returns == "const char *":
             self.result = len(self.kinds)
             self.kinds += ["out", "numout"]
-        elif f.returns in ("size_t", "uint32_t") or (f.returns == "int" and not f.status):
+        elif f.returns in ("size_t", "uint32_t", "uint64_t") or (f.returns == "int" and not f.status):
             self.result = len(self.kinds)
             self.kinds.append("numout")
 
@@ -154,6 +156,9 @@ def c_case(api: Api, f: Function) -> list[str]:
             checks.append(f"        FIX({i}, {p.size});")
             cast = "(char *)" if p.ctype == "char" else ""
             args[p.name] = f"{cast}P({i})" if p.kind == "out_fixed" else f"CP({i})"
+        elif p.kind == "inout_bytes":
+            args[p.name] = f"P({i})"
+            args[p.length] = f"N({i})"
         elif p.kind in ("in_bytes", "in_text"):
             args[p.name] = f"(const char *)CP({i})" if p.kind == "in_text" else f"CP({i})"
             args[p.length] = f"N({i})"
@@ -180,6 +185,8 @@ def c_case(api: Api, f: Function) -> list[str]:
                 args[p.name] = f"N({i})"
             elif p.ctype == "uint32_t":
                 args[p.name] = f"U32({i})"
+            elif p.ctype == "uint64_t":
+                args[p.name] = f"U64({i})"
             else:
                 raise ApiError(f"{f.name}: a {p.ctype} passed in has no slot form: add it to HAND_WRITTEN "
                                "in tools/emit_js.py and write its case in csrc/cloak_js.c")

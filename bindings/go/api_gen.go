@@ -28,6 +28,12 @@ package cloak
 #cgo nocallback cloak_batch_seal_item
 #cgo noescape cloak_batch_open_item
 #cgo nocallback cloak_batch_open_item
+#cgo noescape cloak_merkle_leaf
+#cgo nocallback cloak_merkle_leaf
+#cgo noescape cloak_merkle_verify_inclusion
+#cgo nocallback cloak_merkle_verify_inclusion
+#cgo noescape cloak_merkle_verify_absence
+#cgo nocallback cloak_merkle_verify_absence
 #cgo noescape cloak_hpke_seal
 #cgo nocallback cloak_hpke_seal
 #cgo noescape cloak_hpke_open
@@ -146,8 +152,6 @@ const (
 const (
 	// VaultStateBytes is CLOAK_VAULT_STATEBYTES.
 	VaultStateBytes = C.CLOAK_VAULT_STATEBYTES
-	// SecretOverheadBytes is CLOAK_SECRET_OVERHEADBYTES: header + nonce + tag
-	SecretOverheadBytes = C.CLOAK_SECRET_OVERHEADBYTES
 	// BlindIndexBytes is CLOAK_BLIND_INDEXBYTES.
 	BlindIndexBytes = C.CLOAK_BLIND_INDEXBYTES
 )
@@ -157,7 +161,7 @@ const (
 // package checks them against the twin functions of the linked library when it is loaded (see
 // [Init]).
 const (
-	// ShareBytes is CLOAK_SHAREBYTES: header + sender + enc + sealed vault key + signature
+	// ShareBytes is CLOAK_SHAREBYTES: header + sender + epoch + enc + sealed vault key + signature
 	ShareBytes = C.CLOAK_SHAREBYTES
 )
 
@@ -165,15 +169,48 @@ const (
 // cgo reads them. The package checks them against the twin functions of the linked library when it
 // is loaded (see [Init]).
 const (
-	// BatchItemOverheadBytes is CLOAK_BATCH_ITEM_OVERHEADBYTES: header + batch id + index + name length
-	// + tag
-	BatchItemOverheadBytes = C.CLOAK_BATCH_ITEM_OVERHEADBYTES
 	// BatchDigestBytes is CLOAK_BATCH_DIGESTBYTES: one manifest entry
 	BatchDigestBytes = C.CLOAK_BATCH_DIGESTBYTES
+	// BatchTagBytes is CLOAK_BATCH_TAGBYTES: one entry of the reader's tag array
+	BatchTagBytes = C.CLOAK_BATCH_TAGBYTES
+	// HeadHashBytes is CLOAK_HEAD_HASHBYTES: the hash of a vault head (see the vault head section)
+	HeadHashBytes = C.CLOAK_HEAD_HASHBYTES
 	// BatchItemsMax is CLOAK_BATCH_ITEMS_MAX.
 	BatchItemsMax = C.CLOAK_BATCH_ITEMS_MAX
 	// BatchStateBytes is CLOAK_BATCH_STATEBYTES.
 	BatchStateBytes = C.CLOAK_BATCH_STATEBYTES
+)
+
+// Sizes and bounds of the section "Vault heads and the Merkle commitment over a vault's secrets" of
+// cloak.h, the values of its macros as cgo reads them. The package checks them against the twin
+// functions of the linked library when it is loaded (see [Init]).
+const (
+	// RosterEntryBytes is CLOAK_ROSTER_ENTRYBYTES: kind, permissions, public key, encryption key id
+	RosterEntryBytes = C.CLOAK_ROSTER_ENTRYBYTES
+	// RosterEntriesMax is CLOAK_ROSTER_ENTRIES_MAX.
+	RosterEntriesMax = C.CLOAK_ROSTER_ENTRIES_MAX
+	// MerkleLeafBytes is CLOAK_MERKLE_LEAFBYTES: blind index || digest of the sealed secret
+	MerkleLeafBytes = C.CLOAK_MERKLE_LEAFBYTES
+	// MerkleHashBytes is CLOAK_MERKLE_HASHBYTES.
+	MerkleHashBytes = C.CLOAK_MERKLE_HASHBYTES
+	// MerkleLeavesMax is CLOAK_MERKLE_LEAVES_MAX: 2^24 secrets in one vault
+	MerkleLeavesMax = C.CLOAK_MERKLE_LEAVES_MAX
+	// MerkleInclusionProofBytesMax is CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX: index, path length, 24
+	// hashes
+	MerkleInclusionProofBytesMax = C.CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX
+	// MerkleAbsenceProofBytesMax is CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX: shape, two neighbours with
+	// their proofs
+	MerkleAbsenceProofBytesMax = C.CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX
+	// HeadStateBytes is CLOAK_HEAD_STATEBYTES.
+	HeadStateBytes = C.CLOAK_HEAD_STATEBYTES
+	// RosterMember is CLOAK_ROSTER_MEMBER.
+	RosterMember = C.CLOAK_ROSTER_MEMBER
+	// RosterServiceAccount is CLOAK_ROSTER_SERVICE_ACCOUNT.
+	RosterServiceAccount = C.CLOAK_ROSTER_SERVICE_ACCOUNT
+	// PermissionWrite is CLOAK_PERMISSION_WRITE: may sign a head that changes secrets only
+	PermissionWrite = C.CLOAK_PERMISSION_WRITE
+	// PermissionAdmin is CLOAK_PERMISSION_ADMIN: may sign any head: roster, rotation (a new epoch)
+	PermissionAdmin = C.CLOAK_PERMISSION_ADMIN
 )
 
 // Sizes and bounds of the section "HPKE (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
@@ -230,19 +267,32 @@ func twinMismatch() string {
 		{"cloak_service_account_private_blobbytes", uint64(C.cloak_service_account_private_blobbytes()), C.CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES},
 		{"cloak_wrapped_key_publickeybytes", uint64(C.cloak_wrapped_key_publickeybytes()), C.CLOAK_WRAPPED_KEY_PUBLICKEYBYTES},
 		{"cloak_vault_statebytes", uint64(C.cloak_vault_statebytes()), C.CLOAK_VAULT_STATEBYTES},
-		{"cloak_secret_overheadbytes", uint64(C.cloak_secret_overheadbytes()), C.CLOAK_SECRET_OVERHEADBYTES},
 		{"cloak_blind_indexbytes", uint64(C.cloak_blind_indexbytes()), C.CLOAK_BLIND_INDEXBYTES},
 		{"cloak_sharebytes", uint64(C.cloak_sharebytes()), C.CLOAK_SHAREBYTES},
-		{"cloak_batch_item_overheadbytes", uint64(C.cloak_batch_item_overheadbytes()), C.CLOAK_BATCH_ITEM_OVERHEADBYTES},
 		{"cloak_batch_digestbytes", uint64(C.cloak_batch_digestbytes()), C.CLOAK_BATCH_DIGESTBYTES},
+		{"cloak_batch_tagbytes", uint64(C.cloak_batch_tagbytes()), C.CLOAK_BATCH_TAGBYTES},
+		{"cloak_head_hashbytes", uint64(C.cloak_head_hashbytes()), C.CLOAK_HEAD_HASHBYTES},
 		{"cloak_batch_items_max", uint64(C.cloak_batch_items_max()), C.CLOAK_BATCH_ITEMS_MAX},
 		{"cloak_batch_statebytes", uint64(C.cloak_batch_statebytes()), C.CLOAK_BATCH_STATEBYTES},
+		{"cloak_roster_entrybytes", uint64(C.cloak_roster_entrybytes()), C.CLOAK_ROSTER_ENTRYBYTES},
+		{"cloak_roster_entries_max", uint64(C.cloak_roster_entries_max()), C.CLOAK_ROSTER_ENTRIES_MAX},
+		{"cloak_merkle_leafbytes", uint64(C.cloak_merkle_leafbytes()), C.CLOAK_MERKLE_LEAFBYTES},
+		{"cloak_merkle_hashbytes", uint64(C.cloak_merkle_hashbytes()), C.CLOAK_MERKLE_HASHBYTES},
+		{"cloak_merkle_leaves_max", uint64(C.cloak_merkle_leaves_max()), C.CLOAK_MERKLE_LEAVES_MAX},
+		{"cloak_merkle_inclusion_proofbytes_max", uint64(C.cloak_merkle_inclusion_proofbytes_max()), C.CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX},
+		{"cloak_merkle_absence_proofbytes_max", uint64(C.cloak_merkle_absence_proofbytes_max()), C.CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX},
+		{"cloak_head_statebytes", uint64(C.cloak_head_statebytes()), C.CLOAK_HEAD_STATEBYTES},
+		{"cloak_roster_member", uint64(C.cloak_roster_member()), C.CLOAK_ROSTER_MEMBER},
+		{"cloak_roster_service_account", uint64(C.cloak_roster_service_account()), C.CLOAK_ROSTER_SERVICE_ACCOUNT},
+		{"cloak_permission_write", uint64(C.cloak_permission_write()), C.CLOAK_PERMISSION_WRITE},
+		{"cloak_permission_admin", uint64(C.cloak_permission_admin()), C.CLOAK_PERMISSION_ADMIN},
 		{"cloak_hpke_encbytes", uint64(C.cloak_hpke_encbytes()), C.CLOAK_HPKE_ENCBYTES},
 		{"cloak_hpke_tagbytes", uint64(C.cloak_hpke_tagbytes()), C.CLOAK_HPKE_TAGBYTES},
 		{"cloak_hpke_exportbytes_max", uint64(C.cloak_hpke_exportbytes_max()), C.CLOAK_HPKE_EXPORTBYTES_MAX},
 		{"cloak_hpke_contextbytes", uint64(C.cloak_hpke_contextbytes()), C.CLOAK_HPKE_CONTEXTBYTES},
 		{"sizeof(cloak_vault)", C.sizeof_cloak_vault, C.CLOAK_VAULT_STATEBYTES},
 		{"sizeof(cloak_batch)", C.sizeof_cloak_batch, C.CLOAK_BATCH_STATEBYTES},
+		{"sizeof(cloak_head)", C.sizeof_cloak_head, C.CLOAK_HEAD_STATEBYTES},
 		{"sizeof(cloak_hpke_context)", C.sizeof_cloak_hpke_context, C.CLOAK_HPKE_CONTEXTBYTES},
 	}
 	for _, t := range twins {
@@ -284,8 +334,8 @@ var (
 	// ErrBadParams (CLOAK_E_BAD_PARAMS): A parameter is out of bounds: Argon2id costs, a label's
 	// length, an item count.
 	ErrBadParams = &Error{Code: C.CLOAK_E_BAD_PARAMS}
-	// ErrInvalidKey (CLOAK_E_INVALID_KEY): A public key was rejected: low order, or it gives an all-
-	// zero shared secret.
+	// ErrInvalidKey (CLOAK_E_INVALID_KEY): A key was rejected: a public key of small order or that
+	// gives an all-zero shared secret, or an identity secret key whose public half is not its seed's.
 	ErrInvalidKey = &Error{Code: C.CLOAK_E_INVALID_KEY}
 	// ErrChecksum (CLOAK_E_CHECKSUM): the checksum of a text form does not match: a copy and paste
 	// error.
@@ -298,6 +348,14 @@ var (
 	// ErrInternal (CLOAK_E_INTERNAL): the library could not initialise, or a system facility (threads)
 	// failed.
 	ErrInternal = &Error{Code: C.CLOAK_E_INTERNAL}
+	// ErrStale (CLOAK_E_STALE): authentic, but older than the caller's minimum: an epoch or head
+	// version below one it has already seen.
+	ErrStale = &Error{Code: C.CLOAK_E_STALE}
+	// ErrExpired (CLOAK_E_EXPIRED): authentic, but past its expiry time.
+	ErrExpired = &Error{Code: C.CLOAK_E_EXPIRED}
+	// ErrBadState (CLOAK_E_BAD_STATE): A caller-owned state was copied, wiped, never initialised, or
+	// used in a role it was not set up for.
+	ErrBadState = &Error{Code: C.CLOAK_E_BAD_STATE}
 )
 
 // The status codes as Go constants, for the errors this package makes itself.
@@ -317,6 +375,9 @@ const (
 	codeMismatch           = C.CLOAK_E_MISMATCH
 	codeNoMem              = C.CLOAK_E_NOMEM
 	codeInternal           = C.CLOAK_E_INTERNAL
+	codeStale              = C.CLOAK_E_STALE
+	codeExpired            = C.CLOAK_E_EXPIRED
+	codeBadState           = C.CLOAK_E_BAD_STATE
 )
 
 // The object types of a blob's envelope header (byte 1), cloak_object_type in cloak.h.
@@ -333,6 +394,7 @@ const (
 	ObjectBatch                    = ObjectType(C.CLOAK_TYPE_BATCH)
 	ObjectBatchItem                = ObjectType(C.CLOAK_TYPE_BATCH_ITEM)
 	ObjectServiceAccountPrivateKey = ObjectType(C.CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY)
+	ObjectVaultHead                = ObjectType(C.CLOAK_TYPE_VAULT_HEAD)
 )
 
 // cloakVersionString calls cloak_version_string.
@@ -785,11 +847,11 @@ func cloakServiceAccountPrivateImport(publicKey []byte, secretKey []byte, blob [
 }
 
 // cloakVaultInit calls cloak_vault_init.
-func cloakVaultInit(vault *C.cloak_vault, vaultKey []byte, vaultID []byte) error {
+func cloakVaultInit(vault *C.cloak_vault, vaultKey []byte, epoch uint32, vaultID []byte) error {
 	if err := checkSize("vault init", "vault key", vaultKey, C.CLOAK_KEYBYTES); err != nil {
 		return err
 	}
-	if rc := C.cloak_vault_init(vault, u8(vaultKey), u8(vaultID), sz(len(vaultID))); rc != 0 {
+	if rc := C.cloak_vault_init(vault, u8(vaultKey), C.uint32_t(epoch), u8(vaultID), sz(len(vaultID))); rc != 0 {
 		return statusError("vault init", rc)
 	}
 	return nil
@@ -804,6 +866,11 @@ func cloakVaultWipe(vault *C.cloak_vault) {
 func cloakVaultKeyID(keyID []byte, vault *C.cloak_vault) {
 	mustSize("key id", keyID, C.CLOAK_KEYIDBYTES)
 	C.cloak_vault_key_id(u8(keyID), vault)
+}
+
+// cloakVaultEpoch calls cloak_vault_epoch.
+func cloakVaultEpoch(vault *C.cloak_vault) int {
+	return int(C.cloak_vault_epoch(vault))
 }
 
 // SecretSealedLen is cloak_secret_sealed_len() of the linked library, one of the length helpers that size the
@@ -866,7 +933,7 @@ func cloakVaultBlindIndex(vault *C.cloak_vault, index []byte, name []byte) error
 }
 
 // cloakShareSeal calls cloak_share_seal.
-func cloakShareSeal(share []byte, vaultKey []byte, vaultID []byte, recipientPublicKey []byte, senderIdentitySecretKey []byte) error {
+func cloakShareSeal(share []byte, vaultKey []byte, epoch uint32, vaultID []byte, recipientPublicKey []byte, senderIdentitySecretKey []byte) error {
 	if err := checkSize("share seal", "share", share, C.CLOAK_SHAREBYTES); err != nil {
 		return err
 	}
@@ -879,7 +946,7 @@ func cloakShareSeal(share []byte, vaultKey []byte, vaultID []byte, recipientPubl
 	if err := checkSize("share seal", "sender identity secret key", senderIdentitySecretKey, C.CLOAK_IDENTITY_SECRETKEYBYTES); err != nil {
 		return err
 	}
-	if rc := C.cloak_share_seal(u8(share), u8(vaultKey), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(senderIdentitySecretKey)); rc != 0 {
+	if rc := C.cloak_share_seal(u8(share), u8(vaultKey), C.uint32_t(epoch), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(senderIdentitySecretKey)); rc != 0 {
 		return statusError("share seal", rc)
 	}
 	return nil
@@ -897,23 +964,24 @@ func cloakShareSender(senderIdentityPublicKey []byte, share []byte) error {
 }
 
 // cloakShareOpen calls cloak_share_open.
-func cloakShareOpen(vaultKey []byte, share []byte, vaultID []byte, recipientPublicKey []byte, recipientSecretKey []byte, trustedSenderIdentityPublicKey []byte) error {
+func cloakShareOpen(vaultKey []byte, share []byte, vaultID []byte, recipientPublicKey []byte, recipientSecretKey []byte, trustedSenderIdentityPublicKey []byte, minEpoch uint32) (uint32, error) {
 	if err := checkSize("share open", "vault key", vaultKey, C.CLOAK_KEYBYTES); err != nil {
-		return err
+		return 0, err
 	}
 	if err := checkSize("share open", "recipient public key", recipientPublicKey, C.CLOAK_ENCRYPTION_PUBLICKEYBYTES); err != nil {
-		return err
+		return 0, err
 	}
 	if err := checkSize("share open", "recipient secret key", recipientSecretKey, C.CLOAK_ENCRYPTION_SECRETKEYBYTES); err != nil {
-		return err
+		return 0, err
 	}
 	if err := checkSize("share open", "trusted sender identity public key", trustedSenderIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
-		return err
+		return 0, err
 	}
-	if rc := C.cloak_share_open(u8(vaultKey), u8(share), sz(len(share)), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(recipientSecretKey), u8(trustedSenderIdentityPublicKey)); rc != 0 {
-		return statusError("share open", rc)
+	var epoch C.uint32_t
+	if rc := C.cloak_share_open(u8(vaultKey), &epoch, u8(share), sz(len(share)), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(recipientSecretKey), u8(trustedSenderIdentityPublicKey), C.uint32_t(minEpoch)); rc != 0 {
+		return 0, statusError("share open", rc)
 	}
-	return nil
+	return uint32(epoch), nil
 }
 
 // BatchItemLen is cloak_batch_item_len() of the linked library, one of the length helpers that size the
@@ -934,30 +1002,43 @@ func BatchLen(vaultIDLen int, itemCount int) int {
 	return int(C.cloak_batch_len(sz(vaultIDLen), sz(itemCount)))
 }
 
+// BatchTagsLen is cloak_batch_tags_len() of the linked library, one of the length helpers that size the
+// outputs of the functions above.
+func BatchTagsLen(itemCount int) int {
+	return int(C.cloak_batch_tags_len(sz(itemCount)))
+}
+
 // cloakBatchBegin calls cloak_batch_begin.
-func cloakBatchBegin(batch *C.cloak_batch, accountPublicKey []byte, vaultID []byte) error {
+func cloakBatchBegin(batch *C.cloak_batch, accountPublicKey []byte, creatorIdentityPublicKey []byte, vaultID []byte, epoch uint32, headVersion uint64, headHash []byte, expiry uint64) error {
 	if err := checkSize("batch begin", "account public key", accountPublicKey, C.CLOAK_ENCRYPTION_PUBLICKEYBYTES); err != nil {
 		return err
 	}
-	if rc := C.cloak_batch_begin(batch, u8(accountPublicKey), u8(vaultID), sz(len(vaultID))); rc != 0 {
+	if err := checkSize("batch begin", "creator identity public key", creatorIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("batch begin", "head hash", headHash, C.CLOAK_HEAD_HASHBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_batch_begin(batch, u8(accountPublicKey), u8(creatorIdentityPublicKey), u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), C.uint64_t(headVersion), u8(headHash), C.uint64_t(expiry)); rc != 0 {
 		return statusError("batch begin", rc)
 	}
 	return nil
 }
 
 // cloakBatchSealItem calls cloak_batch_seal_item.
-func cloakBatchSealItem(batch *C.cloak_batch, digest []byte, name []byte, value []byte) ([]byte, error) {
+func cloakBatchSealItem(batch *C.cloak_batch, digest []byte, name []byte, value []byte) ([]byte, uint32, error) {
 	if err := checkSize("batch seal item", "digest", digest, C.CLOAK_BATCH_DIGESTBYTES); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	itemCap := int(C.cloak_batch_item_len(sz(len(name)), sz(len(value))))
 	item := make([]byte, max(itemCap, 0))
 	var itemLen C.size_t
-	if rc := C.cloak_batch_seal_item(batch, u8(item), sz(len(item)), &itemLen, u8(digest), u8(name), sz(len(name)), u8(value), sz(len(value))); rc != 0 {
-		return nil, statusError("batch seal item", rc)
+	var index C.uint32_t
+	if rc := C.cloak_batch_seal_item(batch, u8(item), sz(len(item)), &itemLen, &index, u8(digest), u8(name), sz(len(name)), u8(value), sz(len(value))); rc != 0 {
+		return nil, 0, statusError("batch seal item", rc)
 	}
 	wipeBytes(item[itemLen:])
-	return item[:itemLen:itemLen], nil
+	return item[:itemLen:itemLen], uint32(index), nil
 }
 
 // cloakBatchFinish calls cloak_batch_finish.
@@ -976,6 +1057,15 @@ func cloakBatchFinish(batch *C.cloak_batch, outCap int, digests []byte, creatorI
 	}
 	wipeBytes(out[outLen:])
 	return out[:outLen:outLen], nil
+}
+
+// cloakBatchCount calls cloak_batch_count.
+func cloakBatchCount(blob []byte) (uint32, error) {
+	var itemCount C.uint32_t
+	if rc := C.cloak_batch_count(&itemCount, u8(blob), sz(len(blob))); rc != 0 {
+		return 0, statusError("batch count", rc)
+	}
+	return uint32(itemCount), nil
 }
 
 // cloakBatchSender calls cloak_batch_sender.
@@ -999,19 +1089,31 @@ func cloakBatchItemIndex(item []byte) (uint32, error) {
 }
 
 // cloakBatchVerify calls cloak_batch_verify.
-func cloakBatchVerify(reader *C.cloak_batch, blob []byte, accountPublicKey []byte, accountSecretKey []byte, trusted []byte) error {
+func cloakBatchVerify(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID []byte, accountPublicKey []byte, accountSecretKey []byte, trusted []byte) ([]byte, error) {
+	if err := checkLength("batch verify", "tags len", tagsLen); err != nil {
+		return nil, err
+	}
 	if err := checkSize("batch verify", "account public key", accountPublicKey, C.CLOAK_ENCRYPTION_PUBLICKEYBYTES); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkSize("batch verify", "account secret key", accountSecretKey, C.CLOAK_ENCRYPTION_SECRETKEYBYTES); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkMultiple("batch verify", "trusted", trusted, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
-		return err
+		return nil, err
 	}
+	tags := make([]byte, max(tagsLen, 0))
 	trustedCount := len(trusted) / C.CLOAK_IDENTITY_PUBLICKEYBYTES
-	if rc := C.cloak_batch_verify(reader, u8(blob), sz(len(blob)), u8(accountPublicKey), u8(accountSecretKey), u8(trusted), sz(trustedCount)); rc != 0 {
-		return statusError("batch verify", rc)
+	if rc := C.cloak_batch_verify(reader, u8(tags), sz(len(tags)), u8(blob), sz(len(blob)), u8(vaultID), sz(len(vaultID)), u8(accountPublicKey), u8(accountSecretKey), u8(trusted), sz(trustedCount)); rc != 0 {
+		return nil, statusError("batch verify", rc)
+	}
+	return tags, nil
+}
+
+// cloakBatchCheck calls cloak_batch_check.
+func cloakBatchCheck(reader *C.cloak_batch, minEpoch uint32, minHeadVersion uint64, now uint64) error {
+	if rc := C.cloak_batch_check(reader, C.uint32_t(minEpoch), C.uint64_t(minHeadVersion), C.uint64_t(now)); rc != 0 {
+		return statusError("batch check", rc)
 	}
 	return nil
 }
@@ -1027,15 +1129,36 @@ func cloakBatchSigner(identityPublicKey []byte, reader *C.cloak_batch) {
 	C.cloak_batch_signer(u8(identityPublicKey), reader)
 }
 
+// cloakBatchEpoch calls cloak_batch_epoch.
+func cloakBatchEpoch(reader *C.cloak_batch) int {
+	return int(C.cloak_batch_epoch(reader))
+}
+
+// cloakBatchHeadVersion calls cloak_batch_head_version.
+func cloakBatchHeadVersion(reader *C.cloak_batch) int {
+	return int(C.cloak_batch_head_version(reader))
+}
+
+// cloakBatchHeadHash calls cloak_batch_head_hash.
+func cloakBatchHeadHash(headHash []byte, reader *C.cloak_batch) {
+	mustSize("head hash", headHash, C.CLOAK_HEAD_HASHBYTES)
+	C.cloak_batch_head_hash(u8(headHash), reader)
+}
+
+// cloakBatchExpiry calls cloak_batch_expiry.
+func cloakBatchExpiry(reader *C.cloak_batch) int {
+	return int(C.cloak_batch_expiry(reader))
+}
+
 // cloakBatchOpenItem calls cloak_batch_open_item.
-func cloakBatchOpenItem(reader *C.cloak_batch, blob []byte, item []byte, expectedName []byte) ([]byte, []byte, error) {
+func cloakBatchOpenItem(reader *C.cloak_batch, tags []byte, item []byte) ([]byte, []byte, error) {
 	nameCap := C.CLOAK_LABELBYTES_MAX
 	name := make([]byte, max(nameCap, 0))
 	var nameLen C.size_t
 	valueCap := int(C.cloak_batch_item_opened_maxlen(sz(len(item))))
 	value := make([]byte, max(valueCap, 0))
 	var valueLen C.size_t
-	if rc := C.cloak_batch_open_item(reader, u8(blob), sz(len(blob)), u8(item), sz(len(item)), u8opt(expectedName), sz(len(expectedName)), u8(name), sz(len(name)), &nameLen, u8(value), sz(len(value)), &valueLen); rc != 0 {
+	if rc := C.cloak_batch_open_item(reader, u8(tags), sz(len(tags)), u8(item), sz(len(item)), u8(name), sz(len(name)), &nameLen, u8(value), sz(len(value)), &valueLen); rc != 0 {
 		return nil, nil, statusError("batch open item", rc)
 	}
 	wipeBytes(name[nameLen:])
@@ -1046,6 +1169,228 @@ func cloakBatchOpenItem(reader *C.cloak_batch, blob []byte, item []byte, expecte
 // cloakBatchWipe calls cloak_batch_wipe.
 func cloakBatchWipe(batch *C.cloak_batch) {
 	C.cloak_batch_wipe(batch)
+}
+
+// HeadLen is cloak_head_len() of the linked library, one of the length helpers that size the
+// outputs of the functions above.
+func HeadLen(vaultIDLen int, rosterCount int) int {
+	return int(C.cloak_head_len(sz(vaultIDLen), sz(rosterCount)))
+}
+
+// cloakRosterEntry calls cloak_roster_entry.
+func cloakRosterEntry(entry []byte, kind uint32, permissions uint32, publicKey []byte, encryptionKeyID []byte) error {
+	if err := checkSize("roster entry", "entry", entry, C.CLOAK_ROSTER_ENTRYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("roster entry", "public key", publicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("roster entry", "encryption key id", encryptionKeyID, C.CLOAK_KEYIDBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_roster_entry(u8(entry), C.uint32_t(kind), C.uint32_t(permissions), u8(publicKey), u8(encryptionKeyID)); rc != 0 {
+		return statusError("roster entry", rc)
+	}
+	return nil
+}
+
+// cloakHeadCreate calls cloak_head_create.
+func cloakHeadCreate(vaultID []byte, epoch uint32, vaultKeyID []byte, version uint64, previousHash []byte, expiry uint64, merkleRoot []byte, leafCount uint32, roster []byte, signerIdentitySecretKey []byte) ([]byte, error) {
+	if err := checkSize("head create", "vault key id", vaultKeyID, C.CLOAK_KEYIDBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("head create", "previous hash", previousHash, C.CLOAK_HEAD_HASHBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("head create", "merkle root", merkleRoot, C.CLOAK_MERKLE_HASHBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkMultiple("head create", "roster", roster, C.CLOAK_ROSTER_ENTRYBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("head create", "signer identity secret key", signerIdentitySecretKey, C.CLOAK_IDENTITY_SECRETKEYBYTES); err != nil {
+		return nil, err
+	}
+	outCap := int(C.cloak_head_len(sz(len(vaultID)), sz((len(roster) / C.CLOAK_ROSTER_ENTRYBYTES))))
+	out := make([]byte, max(outCap, 0))
+	var outLen C.size_t
+	rosterCount := len(roster) / C.CLOAK_ROSTER_ENTRYBYTES
+	if rc := C.cloak_head_create(u8(out), sz(len(out)), &outLen, u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), u8(vaultKeyID), C.uint64_t(version), u8(previousHash), C.uint64_t(expiry), u8(merkleRoot), C.uint32_t(leafCount), u8(roster), sz(rosterCount), u8(signerIdentitySecretKey)); rc != 0 {
+		return nil, statusError("head create", rc)
+	}
+	wipeBytes(out[outLen:])
+	return out[:outLen:outLen], nil
+}
+
+// cloakHeadVerifyFirst calls cloak_head_verify_first.
+func cloakHeadVerifyFirst(head *C.cloak_head, blob []byte, vaultID []byte, trusted []byte) error {
+	if err := checkMultiple("head verify first", "trusted", trusted, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	trustedCount := len(trusted) / C.CLOAK_IDENTITY_PUBLICKEYBYTES
+	if rc := C.cloak_head_verify_first(head, u8(blob), sz(len(blob)), u8(vaultID), sz(len(vaultID)), u8(trusted), sz(trustedCount)); rc != 0 {
+		return statusError("head verify first", rc)
+	}
+	return nil
+}
+
+// cloakHeadVerifyNext calls cloak_head_verify_next.
+func cloakHeadVerifyNext(next *C.cloak_head, current *C.cloak_head, currentBlob []byte, blob []byte) error {
+	if rc := C.cloak_head_verify_next(next, current, u8(currentBlob), sz(len(currentBlob)), u8(blob), sz(len(blob))); rc != 0 {
+		return statusError("head verify next", rc)
+	}
+	return nil
+}
+
+// cloakHeadCheck calls cloak_head_check.
+func cloakHeadCheck(head *C.cloak_head, minEpoch uint32, minVersion uint64, now uint64) error {
+	if rc := C.cloak_head_check(head, C.uint32_t(minEpoch), C.uint64_t(minVersion), C.uint64_t(now)); rc != 0 {
+		return statusError("head check", rc)
+	}
+	return nil
+}
+
+// cloakHeadVersion calls cloak_head_version.
+func cloakHeadVersion(head *C.cloak_head) int {
+	return int(C.cloak_head_version(head))
+}
+
+// cloakHeadEpoch calls cloak_head_epoch.
+func cloakHeadEpoch(head *C.cloak_head) int {
+	return int(C.cloak_head_epoch(head))
+}
+
+// cloakHeadExpiry calls cloak_head_expiry.
+func cloakHeadExpiry(head *C.cloak_head) int {
+	return int(C.cloak_head_expiry(head))
+}
+
+// cloakHeadLeafCount calls cloak_head_leaf_count.
+func cloakHeadLeafCount(head *C.cloak_head) int {
+	return int(C.cloak_head_leaf_count(head))
+}
+
+// cloakHeadHash calls cloak_head_hash.
+func cloakHeadHash(hash []byte, head *C.cloak_head) {
+	mustSize("hash", hash, C.CLOAK_HEAD_HASHBYTES)
+	C.cloak_head_hash(u8(hash), head)
+}
+
+// cloakHeadMerkleRoot calls cloak_head_merkle_root.
+func cloakHeadMerkleRoot(root []byte, head *C.cloak_head) {
+	mustSize("root", root, C.CLOAK_MERKLE_HASHBYTES)
+	C.cloak_head_merkle_root(u8(root), head)
+}
+
+// cloakHeadVaultKeyID calls cloak_head_vault_key_id.
+func cloakHeadVaultKeyID(keyID []byte, head *C.cloak_head) {
+	mustSize("key id", keyID, C.CLOAK_KEYIDBYTES)
+	C.cloak_head_vault_key_id(u8(keyID), head)
+}
+
+// cloakHeadSigner calls cloak_head_signer.
+func cloakHeadSigner(identityPublicKey []byte, head *C.cloak_head) {
+	mustSize("identity public key", identityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES)
+	C.cloak_head_signer(u8(identityPublicKey), head)
+}
+
+// cloakHeadRosterFind calls cloak_head_roster_find.
+func cloakHeadRosterFind(encryptionKeyID []byte, head *C.cloak_head, blob []byte, kind uint32, publicKey []byte) (uint32, error) {
+	if err := checkSize("head roster find", "encryption key id", encryptionKeyID, C.CLOAK_KEYIDBYTES); err != nil {
+		return 0, err
+	}
+	if err := checkSize("head roster find", "public key", publicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return 0, err
+	}
+	var permissions C.uint32_t
+	if rc := C.cloak_head_roster_find(&permissions, u8(encryptionKeyID), head, u8(blob), sz(len(blob)), C.uint32_t(kind), u8(publicKey)); rc != 0 {
+		return 0, statusError("head roster find", rc)
+	}
+	return uint32(permissions), nil
+}
+
+// cloakHeadWipe calls cloak_head_wipe.
+func cloakHeadWipe(head *C.cloak_head) {
+	C.cloak_head_wipe(head)
+}
+
+// cloakMerkleLeaf calls cloak_merkle_leaf.
+func cloakMerkleLeaf(leaf []byte, blindIndex []byte, sealed []byte) {
+	mustSize("leaf", leaf, C.CLOAK_MERKLE_LEAFBYTES)
+	mustSize("blind index", blindIndex, C.CLOAK_BLIND_INDEXBYTES)
+	C.cloak_merkle_leaf(u8(leaf), u8(blindIndex), u8(sealed), sz(len(sealed)))
+}
+
+// cloakMerkleRoot calls cloak_merkle_root.
+func cloakMerkleRoot(root []byte, leaves []byte) error {
+	if err := checkSize("merkle root", "root", root, C.CLOAK_MERKLE_HASHBYTES); err != nil {
+		return err
+	}
+	if err := checkMultiple("merkle root", "leaves", leaves, C.CLOAK_MERKLE_LEAFBYTES); err != nil {
+		return err
+	}
+	leafCount := len(leaves) / C.CLOAK_MERKLE_LEAFBYTES
+	if rc := C.cloak_merkle_root(u8(root), u8(leaves), sz(leafCount)); rc != 0 {
+		return statusError("merkle root", rc)
+	}
+	return nil
+}
+
+// cloakMerkleProveInclusion calls cloak_merkle_prove_inclusion.
+func cloakMerkleProveInclusion(leaves []byte, index int) ([]byte, error) {
+	if err := checkMultiple("merkle prove inclusion", "leaves", leaves, C.CLOAK_MERKLE_LEAFBYTES); err != nil {
+		return nil, err
+	}
+	proofCap := C.CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX
+	proof := make([]byte, max(proofCap, 0))
+	var proofLen C.size_t
+	leafCount := len(leaves) / C.CLOAK_MERKLE_LEAFBYTES
+	if rc := C.cloak_merkle_prove_inclusion(u8(proof), sz(len(proof)), &proofLen, u8(leaves), sz(leafCount), sz(index)); rc != 0 {
+		return nil, statusError("merkle prove inclusion", rc)
+	}
+	wipeBytes(proof[proofLen:])
+	return proof[:proofLen:proofLen], nil
+}
+
+// cloakMerkleProveAbsence calls cloak_merkle_prove_absence.
+func cloakMerkleProveAbsence(leaves []byte, blindIndex []byte) ([]byte, error) {
+	if err := checkMultiple("merkle prove absence", "leaves", leaves, C.CLOAK_MERKLE_LEAFBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("merkle prove absence", "blind index", blindIndex, C.CLOAK_BLIND_INDEXBYTES); err != nil {
+		return nil, err
+	}
+	proofCap := C.CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX
+	proof := make([]byte, max(proofCap, 0))
+	var proofLen C.size_t
+	leafCount := len(leaves) / C.CLOAK_MERKLE_LEAFBYTES
+	if rc := C.cloak_merkle_prove_absence(u8(proof), sz(len(proof)), &proofLen, u8(leaves), sz(leafCount), u8(blindIndex)); rc != 0 {
+		return nil, statusError("merkle prove absence", rc)
+	}
+	wipeBytes(proof[proofLen:])
+	return proof[:proofLen:proofLen], nil
+}
+
+// cloakMerkleVerifyInclusion calls cloak_merkle_verify_inclusion.
+func cloakMerkleVerifyInclusion(head *C.cloak_head, leaf []byte, proof []byte) error {
+	if err := checkSize("merkle verify inclusion", "leaf", leaf, C.CLOAK_MERKLE_LEAFBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_merkle_verify_inclusion(head, u8(leaf), u8(proof), sz(len(proof))); rc != 0 {
+		return statusError("merkle verify inclusion", rc)
+	}
+	return nil
+}
+
+// cloakMerkleVerifyAbsence calls cloak_merkle_verify_absence.
+func cloakMerkleVerifyAbsence(head *C.cloak_head, blindIndex []byte, proof []byte) error {
+	if err := checkSize("merkle verify absence", "blind index", blindIndex, C.CLOAK_BLIND_INDEXBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_merkle_verify_absence(head, u8(blindIndex), u8(proof), sz(len(proof))); rc != 0 {
+		return statusError("merkle verify absence", rc)
+	}
+	return nil
 }
 
 // cloakHPKESetupSender calls cloak_hpke_setup_sender.

@@ -40,6 +40,7 @@ static size_t copy_string(uint8_t *out, size_t cap, const char *s)
 #define CP(i) ((const uint8_t *)a[i])
 /* A 32-bit number in: values beyond 32 bits are out of bounds, and saturating keeps them so. */
 #define U32(i) (n[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)n[i])
+#define U64(i) ((uint64_t)n[i])
 /* A fixed-size buffer: exactly `size` bytes. */
 #define FIX(i, size)                                   \
     do {                                               \

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CLOAK_JS_MAXARGS 8
+#define CLOAK_JS_MAXARGS 16
 
 int cloak_js_call(int op, uint8_t *const *ptr, size_t *len, size_t nargs);
 

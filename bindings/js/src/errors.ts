@@ -22,6 +22,9 @@ export const Status = {
   MISMATCH: -13,
   NOMEM: -14,
   INTERNAL: -15,
+  STALE: -16,
+  EXPIRED: -17,
+  BAD_STATE: -18,
 } as const;
 
 export type StatusCode = (typeof Status)[keyof typeof Status];
@@ -61,7 +64,7 @@ export class CloakUntrustedSignerError extends CloakError {}
 export class CloakBufferTooSmallError extends CloakError {}
 /** A parameter is out of bounds: Argon2id costs, a label's length, an item count. */
 export class CloakBadParamsError extends CloakError {}
-/** A public key was rejected: low order, or it gives an all-zero shared secret. */
+/** A key was rejected: a public key of small order or that gives an all-zero shared secret, or an identity secret key whose public half is not its seed's. */
 export class CloakInvalidKeyError extends CloakError {}
 /** The checksum of a text form does not match: a copy and paste error. */
 export class CloakChecksumError extends CloakError {}
@@ -71,6 +74,12 @@ export class CloakMismatchError extends CloakError {}
 export class CloakNoMemError extends CloakError {}
 /** The library could not initialise, or a system facility (threads) failed. */
 export class CloakInternalError extends CloakError {}
+/** Authentic, but older than the caller's minimum: an epoch or head version below one it has already seen. */
+export class CloakStaleError extends CloakError {}
+/** Authentic, but past its expiry time. */
+export class CloakExpiredError extends CloakError {}
+/** A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up for. */
+export class CloakBadStateError extends CloakError {}
 
 const classes: Record<number, new (code: number, message?: string) => CloakError> = {
   [Status.MALFORMED]: CloakMalformedError,
@@ -88,6 +97,9 @@ const classes: Record<number, new (code: number, message?: string) => CloakError
   [Status.MISMATCH]: CloakMismatchError,
   [Status.NOMEM]: CloakNoMemError,
   [Status.INTERNAL]: CloakInternalError,
+  [Status.STALE]: CloakStaleError,
+  [Status.EXPIRED]: CloakExpiredError,
+  [Status.BAD_STATE]: CloakBadStateError,
 };
 
 export function statusName(code: number): string {

@@ -19,7 +19,7 @@ interface EmModule {
   _cloak_js_call(op: number, ptrs: number, lens: number, nargs: number): number;
 }
 
-const MAXARGS = 8;
+const MAXARGS = 16;
 
 export interface WasmOptions {
   /** URL of cloak-wasm.mjs (default: next to this file). */

@@ -10,6 +10,7 @@ from typing import Dict, List, Tuple
 _ptr = ctypes.c_void_p  # byte buffers and caller-owned states
 _size = ctypes.c_size_t
 _u32 = ctypes.c_uint32
+_u64 = ctypes.c_uint64
 _int = ctypes.c_int
 _str = ctypes.c_char_p
 _P_size = ctypes.POINTER(ctypes.c_size_t)
@@ -58,31 +59,61 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "cloak_wrapped_key_public_key": (_int, [_ptr, _P_int, _ptr, _size]),
     "cloak_service_account_private_export": (_int, [_ptr, _ptr, _ptr]),
     "cloak_service_account_private_import": (_int, [_ptr, _ptr, _ptr, _size]),
-    "cloak_vault_init": (_int, [_ptr, _ptr, _ptr, _size]),
+    "cloak_vault_init": (_int, [_ptr, _ptr, _u32, _ptr, _size]),
     "cloak_vault_wipe": (None, [_ptr]),
     "cloak_vault_key_id": (None, [_ptr, _ptr]),
+    "cloak_vault_epoch": (_u32, [_ptr]),
     "cloak_secret_sealed_len": (_size, [_size]),
     "cloak_secret_opened_len": (_size, [_size]),
     "cloak_secret_seal": (_int, [_ptr, _ptr, _size, _P_size, _ptr, _size, _ptr, _size, _ptr, _size]),
     "cloak_secret_open": (_int, [_ptr, _ptr, _size, _P_size, _ptr, _size, _ptr, _size, _ptr, _size]),
     "cloak_secret_reseal": (_int, [_ptr, _ptr, _ptr, _size, _P_size, _ptr, _size, _ptr, _size, _ptr, _size]),
     "cloak_vault_blind_index": (_int, [_ptr, _ptr, _ptr, _size]),
-    "cloak_share_seal": (_int, [_ptr, _ptr, _ptr, _size, _ptr, _ptr]),
+    "cloak_share_seal": (_int, [_ptr, _ptr, _u32, _ptr, _size, _ptr, _ptr]),
     "cloak_share_sender": (_int, [_ptr, _ptr, _size]),
-    "cloak_share_open": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr, _ptr, _ptr]),
+    "cloak_share_open": (_int, [_ptr, _P_u32, _ptr, _size, _ptr, _size, _ptr, _ptr, _ptr, _u32]),
     "cloak_batch_item_len": (_size, [_size, _size]),
     "cloak_batch_item_opened_maxlen": (_size, [_size]),
     "cloak_batch_len": (_size, [_size, _size]),
-    "cloak_batch_begin": (_int, [_ptr, _ptr, _ptr, _size]),
-    "cloak_batch_seal_item": (_int, [_ptr, _ptr, _size, _P_size, _ptr, _ptr, _size, _ptr, _size]),
+    "cloak_batch_tags_len": (_size, [_size]),
+    "cloak_batch_begin": (_int, [_ptr, _ptr, _ptr, _ptr, _size, _u32, _u64, _ptr, _u64]),
+    "cloak_batch_seal_item": (_int, [_ptr, _ptr, _size, _P_size, _P_u32, _ptr, _ptr, _size, _ptr, _size]),
     "cloak_batch_finish": (_int, [_ptr, _ptr, _size, _P_size, _ptr, _size, _ptr]),
+    "cloak_batch_count": (_int, [_P_u32, _ptr, _size]),
     "cloak_batch_sender": (_int, [_ptr, _ptr, _size]),
     "cloak_batch_item_index": (_int, [_P_u32, _ptr, _size]),
-    "cloak_batch_verify": (_int, [_ptr, _ptr, _size, _ptr, _ptr, _ptr, _size]),
+    "cloak_batch_verify": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr, _size, _ptr, _ptr, _ptr, _size]),
+    "cloak_batch_check": (_int, [_ptr, _u32, _u64, _u64]),
     "cloak_batch_item_count": (_size, [_ptr]),
     "cloak_batch_signer": (None, [_ptr, _ptr]),
-    "cloak_batch_open_item": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr, _size, _ptr, _size, _P_size, _ptr, _size, _P_size]),
+    "cloak_batch_epoch": (_u32, [_ptr]),
+    "cloak_batch_head_version": (_u64, [_ptr]),
+    "cloak_batch_head_hash": (None, [_ptr, _ptr]),
+    "cloak_batch_expiry": (_u64, [_ptr]),
+    "cloak_batch_open_item": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr, _size, _P_size, _ptr, _size, _P_size]),
     "cloak_batch_wipe": (None, [_ptr]),
+    "cloak_head_len": (_size, [_size, _size]),
+    "cloak_roster_entry": (_int, [_ptr, _u32, _u32, _ptr, _ptr]),
+    "cloak_head_create": (_int, [_ptr, _size, _P_size, _ptr, _size, _u32, _ptr, _u64, _ptr, _u64, _ptr, _u32, _ptr, _size, _ptr]),
+    "cloak_head_verify_first": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr, _size]),
+    "cloak_head_verify_next": (_int, [_ptr, _ptr, _ptr, _size, _ptr, _size]),
+    "cloak_head_check": (_int, [_ptr, _u32, _u64, _u64]),
+    "cloak_head_version": (_u64, [_ptr]),
+    "cloak_head_epoch": (_u32, [_ptr]),
+    "cloak_head_expiry": (_u64, [_ptr]),
+    "cloak_head_leaf_count": (_u32, [_ptr]),
+    "cloak_head_hash": (None, [_ptr, _ptr]),
+    "cloak_head_merkle_root": (None, [_ptr, _ptr]),
+    "cloak_head_vault_key_id": (None, [_ptr, _ptr]),
+    "cloak_head_signer": (None, [_ptr, _ptr]),
+    "cloak_head_roster_find": (_int, [_P_u32, _ptr, _ptr, _ptr, _size, _u32, _ptr]),
+    "cloak_head_wipe": (None, [_ptr]),
+    "cloak_merkle_leaf": (None, [_ptr, _ptr, _ptr, _size]),
+    "cloak_merkle_root": (_int, [_ptr, _ptr, _size]),
+    "cloak_merkle_prove_inclusion": (_int, [_ptr, _size, _P_size, _ptr, _size, _size]),
+    "cloak_merkle_prove_absence": (_int, [_ptr, _size, _P_size, _ptr, _size, _ptr]),
+    "cloak_merkle_verify_inclusion": (_int, [_ptr, _ptr, _ptr, _size]),
+    "cloak_merkle_verify_absence": (_int, [_ptr, _ptr, _ptr, _size]),
     "cloak_hpke_setup_sender": (_int, [_ptr, _ptr, _ptr, _ptr, _size]),
     "cloak_hpke_setup_recipient": (_int, [_ptr, _ptr, _ptr, _ptr, _ptr, _size]),
     "cloak_hpke_seal": (_int, [_ptr, _ptr, _ptr, _size, _ptr, _size]),
@@ -122,13 +153,25 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "cloak_service_account_private_blobbytes": (_size, []),
     "cloak_wrapped_key_publickeybytes": (_size, []),
     "cloak_vault_statebytes": (_size, []),
-    "cloak_secret_overheadbytes": (_size, []),
     "cloak_blind_indexbytes": (_size, []),
     "cloak_sharebytes": (_size, []),
-    "cloak_batch_item_overheadbytes": (_size, []),
     "cloak_batch_digestbytes": (_size, []),
+    "cloak_batch_tagbytes": (_size, []),
+    "cloak_head_hashbytes": (_size, []),
     "cloak_batch_items_max": (_size, []),
     "cloak_batch_statebytes": (_size, []),
+    "cloak_roster_entrybytes": (_size, []),
+    "cloak_roster_entries_max": (_u32, []),
+    "cloak_merkle_leafbytes": (_size, []),
+    "cloak_merkle_hashbytes": (_size, []),
+    "cloak_merkle_leaves_max": (_u32, []),
+    "cloak_merkle_inclusion_proofbytes_max": (_size, []),
+    "cloak_merkle_absence_proofbytes_max": (_size, []),
+    "cloak_head_statebytes": (_size, []),
+    "cloak_roster_member": (_u32, []),
+    "cloak_roster_service_account": (_u32, []),
+    "cloak_permission_write": (_u32, []),
+    "cloak_permission_admin": (_u32, []),
     "cloak_hpke_encbytes": (_size, []),
     "cloak_hpke_tagbytes": (_size, []),
     "cloak_hpke_exportbytes_max": (_size, []),
@@ -155,6 +198,9 @@ class Status(enum.IntEnum):
     MISMATCH = -13
     NOMEM = -14
     INTERNAL = -15
+    STALE = -16
+    EXPIRED = -17
+    BAD_STATE = -18
 
 
 class ObjectType(enum.IntEnum):
@@ -172,11 +218,13 @@ class ObjectType(enum.IntEnum):
     BATCH = 0x0a
     BATCH_ITEM = 0x0b
     SERVICE_ACCOUNT_PRIVATE_KEY = 0x0c
+    VAULT_HEAD = 0x0d
 
 
 # Caller-owned C state -> the constant giving its size.
 STATE_SIZES: Dict[str, str] = {
     "cloak_vault": "VAULT_STATEBYTES",
     "cloak_batch": "BATCH_STATEBYTES",
+    "cloak_head": "HEAD_STATEBYTES",
     "cloak_hpke_context": "HPKE_CONTEXTBYTES",
 }

@@ -13,6 +13,7 @@ BytesLike = Union[bytes, bytearray, memoryview]
 Label = Union[bytes, bytearray, memoryview, str]
 
 UINT32_MAX = 0xFFFFFFFF
+UINT64_MAX = 0xFFFFFFFFFFFFFFFF
 SIZE_MAX = ctypes.c_size_t(-1).value
 INT_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_int) - 1) - 1
 
@@ -77,6 +78,18 @@ def bytes_in(data: object, what: str) -> Tuple[Any, int]:
     return ptr, length(data)
 
 
+def inout_in(data: object, what: str) -> Tuple[Any, int]:
+    """A buffer the function reads and updates in place: a bytearray or a SecretBuffer, never a
+    copy (the update would be lost)."""
+    if isinstance(data, SecretBuffer):
+        return data.ptr, length(data)
+    if isinstance(data, bytearray):
+        v = _view_of(data)
+        if v is not None:
+            return v, len(data)
+    raise TypeError("%s must be a bytearray or SecretBuffer updated in place, not %s" % (what, type(data).__name__))
+
+
 def nullable_in(data: object, what: str) -> Tuple[Any, int]:
     """An input for which None (NULL) means something else than empty bytes."""
     return (None, 0) if data is None else bytes_in(data, what)
@@ -117,6 +130,11 @@ def _integer(value: object, what: str, limit: int, low: int = 0) -> int:
 def u32_in(value: object, what: str) -> int:
     """A uint32_t argument: ctypes would silently reduce an out-of-range int modulo 2**32."""
     return _integer(value, what, UINT32_MAX)
+
+
+def u64_in(value: object, what: str) -> int:
+    """A uint64_t argument (a head version, a time in Unix seconds)."""
+    return _integer(value, what, UINT64_MAX)
 
 
 def size_in(value: object, what: str) -> int:

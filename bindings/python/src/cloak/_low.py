@@ -9,7 +9,7 @@ from typing import Any
 
 from . import constants as _K
 from ._buf import (SecretBuffer, array_in, bytes_in, check, fixed_in, int_in, nullable_in, public_out,
-                   size_in, state_in, text_in, u32_in)
+                   inout_in, size_in, state_in, text_in, u32_in, u64_in)
 from ._lib import C
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "vault_init",
     "vault_wipe",
     "vault_key_id",
+    "vault_epoch",
     "secret_sealed_len",
     "secret_opened_len",
     "secret_seal",
@@ -68,16 +69,45 @@ __all__ = [
     "batch_item_len",
     "batch_item_opened_maxlen",
     "batch_len",
+    "batch_tags_len",
     "batch_begin",
     "batch_seal_item",
     "batch_finish",
+    "batch_count",
     "batch_sender",
     "batch_item_index",
     "batch_verify",
+    "batch_check",
     "batch_item_count",
     "batch_signer",
+    "batch_epoch",
+    "batch_head_version",
+    "batch_head_hash",
+    "batch_expiry",
     "batch_open_item",
     "batch_wipe",
+    "head_len",
+    "roster_entry",
+    "head_create",
+    "head_verify_first",
+    "head_verify_next",
+    "head_check",
+    "head_version",
+    "head_epoch",
+    "head_expiry",
+    "head_leaf_count",
+    "head_hash",
+    "head_merkle_root",
+    "head_vault_key_id",
+    "head_signer",
+    "head_roster_find",
+    "head_wipe",
+    "merkle_leaf",
+    "merkle_root",
+    "merkle_prove_inclusion",
+    "merkle_prove_absence",
+    "merkle_verify_inclusion",
+    "merkle_verify_absence",
     "hpke_setup_sender",
     "hpke_setup_recipient",
     "hpke_seal",
@@ -433,12 +463,13 @@ def service_account_private_import(blob: Any) -> Any:
     return _public_key.raw[:_K.ENCRYPTION_PUBLICKEYBYTES], _secret_key
 
 
-def vault_init(vault: Any, vault_key: Any, vault_id: Any) -> Any:
-    """cloak_vault_init(vault, vault_key, vault_id) -> None."""
+def vault_init(vault: Any, vault_key: Any, epoch: Any, vault_id: Any) -> Any:
+    """cloak_vault_init(vault, vault_key, epoch, vault_id) -> None."""
     _vault = state_in(vault, _K.VAULT_STATEBYTES, "vault")
     _vault_key = fixed_in(vault_key, _K.KEYBYTES, "vault_key")
+    _epoch = u32_in(epoch, "epoch")
     _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
-    check(C.cloak_vault_init(_vault, _vault_key, _vault_id, vault_id_len))
+    check(C.cloak_vault_init(_vault, _vault_key, _epoch, _vault_id, vault_id_len))
     return None
 
 
@@ -455,6 +486,12 @@ def vault_key_id(vault: Any) -> Any:
     _key_id = public_out(_K.KEYIDBYTES)
     C.cloak_vault_key_id(_key_id, _vault)
     return _key_id.raw[:_K.KEYIDBYTES]
+
+
+def vault_epoch(vault: Any) -> Any:
+    """cloak_vault_epoch(vault) -> int."""
+    _vault = state_in(vault, _K.VAULT_STATEBYTES, "vault")
+    return int(C.cloak_vault_epoch(_vault))
 
 
 def secret_sealed_len(value_len: Any) -> Any:
@@ -521,17 +558,18 @@ def vault_blind_index(vault: Any, name: Any) -> Any:
     return _index.raw[:_K.BLIND_INDEXBYTES]
 
 
-def share_seal(vault_key: Any, vault_id: Any, recipient_public_key: Any,
+def share_seal(vault_key: Any, epoch: Any, vault_id: Any, recipient_public_key: Any,
         sender_identity_secret_key: Any) -> Any:
-    """cloak_share_seal(vault_key, vault_id, recipient_public_key, sender_identity_secret_key) -> share."""
+    """cloak_share_seal(vault_key, epoch, vault_id, recipient_public_key, sender_identity_secret_key) -> share."""
     _vault_key = fixed_in(vault_key, _K.KEYBYTES, "vault_key")
+    _epoch = u32_in(epoch, "epoch")
     _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
     _recipient_public_key = fixed_in(recipient_public_key, _K.ENCRYPTION_PUBLICKEYBYTES,
         "recipient_public_key")
     _sender_identity_secret_key = fixed_in(sender_identity_secret_key, _K.IDENTITY_SECRETKEYBYTES,
         "sender_identity_secret_key")
     _share = public_out(_K.SHAREBYTES)
-    check(C.cloak_share_seal(_share, _vault_key, _vault_id, vault_id_len, _recipient_public_key,
+    check(C.cloak_share_seal(_share, _vault_key, _epoch, _vault_id, vault_id_len, _recipient_public_key,
         _sender_identity_secret_key))
     return _share.raw[:_K.SHAREBYTES]
 
@@ -545,8 +583,8 @@ def share_sender(share: Any) -> Any:
 
 
 def share_open(share: Any, vault_id: Any, recipient_public_key: Any, recipient_secret_key: Any,
-        trusted_sender_identity_public_key: Any) -> Any:
-    """cloak_share_open(share, vault_id, recipient_public_key, recipient_secret_key, trusted_sender_identity_public_key) -> vault_key."""
+        trusted_sender_identity_public_key: Any, min_epoch: Any) -> Any:
+    """cloak_share_open(share, vault_id, recipient_public_key, recipient_secret_key, trusted_sender_identity_public_key, min_epoch) -> vault_key, epoch."""
     _share, share_len = bytes_in(share, "share")
     _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
     _recipient_public_key = fixed_in(recipient_public_key, _K.ENCRYPTION_PUBLICKEYBYTES,
@@ -555,10 +593,13 @@ def share_open(share: Any, vault_id: Any, recipient_public_key: Any, recipient_s
         "recipient_secret_key")
     _trusted_sender_identity_public_key = fixed_in(trusted_sender_identity_public_key,
         _K.IDENTITY_PUBLICKEYBYTES, "trusted_sender_identity_public_key")
+    _min_epoch = u32_in(min_epoch, "min_epoch")
     _vault_key = SecretBuffer(_K.KEYBYTES)
-    check(C.cloak_share_open(_vault_key.ptr, _share, share_len, _vault_id, vault_id_len,
-        _recipient_public_key, _recipient_secret_key, _trusted_sender_identity_public_key), _vault_key)
-    return _vault_key
+    _epoch = ctypes.c_uint32(0)
+    check(C.cloak_share_open(_vault_key.ptr, ctypes.byref(_epoch), _share, share_len, _vault_id,
+        vault_id_len, _recipient_public_key, _recipient_secret_key, _trusted_sender_identity_public_key,
+        _min_epoch), _vault_key)
+    return _vault_key, _epoch.value
 
 
 def batch_item_len(name_len: Any, value_len: Any) -> Any:
@@ -581,27 +622,42 @@ def batch_len(vault_id_len: Any, item_count: Any) -> Any:
     return int(C.cloak_batch_len(_vault_id_len, _item_count))
 
 
-def batch_begin(batch: Any, account_public_key: Any, vault_id: Any) -> Any:
-    """cloak_batch_begin(batch, account_public_key, vault_id) -> None."""
+def batch_tags_len(item_count: Any) -> Any:
+    """cloak_batch_tags_len(item_count) -> int."""
+    _item_count = size_in(item_count, "item_count")
+    return int(C.cloak_batch_tags_len(_item_count))
+
+
+def batch_begin(batch: Any, account_public_key: Any, creator_identity_public_key: Any, vault_id: Any,
+        epoch: Any, head_version: Any, head_hash: Any, expiry: Any) -> Any:
+    """cloak_batch_begin(batch, account_public_key, creator_identity_public_key, vault_id, epoch, head_version, head_hash, expiry) -> None."""
     _batch = state_in(batch, _K.BATCH_STATEBYTES, "batch")
     _account_public_key = fixed_in(account_public_key, _K.ENCRYPTION_PUBLICKEYBYTES, "account_public_key")
+    _creator_identity_public_key = fixed_in(creator_identity_public_key, _K.IDENTITY_PUBLICKEYBYTES,
+        "creator_identity_public_key")
     _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
-    check(C.cloak_batch_begin(_batch, _account_public_key, _vault_id, vault_id_len))
+    _epoch = u32_in(epoch, "epoch")
+    _head_version = u64_in(head_version, "head_version")
+    _head_hash = fixed_in(head_hash, _K.HEAD_HASHBYTES, "head_hash")
+    _expiry = u64_in(expiry, "expiry")
+    check(C.cloak_batch_begin(_batch, _account_public_key, _creator_identity_public_key, _vault_id,
+        vault_id_len, _epoch, _head_version, _head_hash, _expiry))
     return None
 
 
 def batch_seal_item(batch: Any, name: Any, value: Any) -> Any:
-    """cloak_batch_seal_item(batch, name, value) -> item, digest."""
+    """cloak_batch_seal_item(batch, name, value) -> item, index, digest."""
     _batch = state_in(batch, _K.BATCH_STATEBYTES, "batch")
     _name, name_len = bytes_in(name, "name")
     _value, value_len = bytes_in(value, "value")
     item_cap = C.cloak_batch_item_len(name_len, value_len)
     item_len = ctypes.c_size_t(0)
+    _index = ctypes.c_uint32(0)
     _digest = public_out(_K.BATCH_DIGESTBYTES)
     with SecretBuffer(item_cap) as _item:
-        check(C.cloak_batch_seal_item(_batch, _item.ptr, item_cap, ctypes.byref(item_len), _digest, _name,
-            name_len, _value, value_len))
-        return _item.copy(item_len.value), _digest.raw[:_K.BATCH_DIGESTBYTES]
+        check(C.cloak_batch_seal_item(_batch, _item.ptr, item_cap, ctypes.byref(item_len),
+            ctypes.byref(_index), _digest, _name, name_len, _value, value_len))
+        return _item.copy(item_len.value), _index.value, _digest.raw[:_K.BATCH_DIGESTBYTES]
 
 
 def batch_finish(batch: Any, out_cap: Any, digests: Any, creator_identity_secret_key: Any) -> Any:
@@ -616,6 +672,14 @@ def batch_finish(batch: Any, out_cap: Any, digests: Any, creator_identity_secret
         check(C.cloak_batch_finish(_batch, _out.ptr, out_cap, ctypes.byref(out_len), _digests, item_count,
             _creator_identity_secret_key))
         return _out.copy(out_len.value)
+
+
+def batch_count(blob: Any) -> Any:
+    """cloak_batch_count(blob) -> item_count."""
+    _blob, blob_len = bytes_in(blob, "blob")
+    _item_count = ctypes.c_uint32(0)
+    check(C.cloak_batch_count(ctypes.byref(_item_count), _blob, blob_len))
+    return _item_count.value
 
 
 def batch_sender(blob: Any) -> Any:
@@ -634,16 +698,29 @@ def batch_item_index(item: Any) -> Any:
     return _index.value
 
 
-def batch_verify(reader: Any, blob: Any, account_public_key: Any, account_secret_key: Any,
-        trusted: Any) -> Any:
-    """cloak_batch_verify(reader, blob, account_public_key, account_secret_key, trusted) -> None."""
+def batch_verify(reader: Any, tags_len: Any, blob: Any, vault_id: Any, account_public_key: Any,
+        account_secret_key: Any, trusted: Any) -> Any:
+    """cloak_batch_verify(reader, tags_len, blob, vault_id, account_public_key, account_secret_key, trusted) -> tags."""
     _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
     _blob, blob_len = bytes_in(blob, "blob")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
     _account_public_key = fixed_in(account_public_key, _K.ENCRYPTION_PUBLICKEYBYTES, "account_public_key")
     _account_secret_key = fixed_in(account_secret_key, _K.ENCRYPTION_SECRETKEYBYTES, "account_secret_key")
     _trusted, trusted_count = array_in(trusted, _K.IDENTITY_PUBLICKEYBYTES, "trusted")
-    check(C.cloak_batch_verify(_reader, _blob, blob_len, _account_public_key, _account_secret_key, _trusted,
-        trusted_count))
+    tags_len = size_in(tags_len, "tags_len")
+    with SecretBuffer(max(tags_len, 0)) as _tags:
+        check(C.cloak_batch_verify(_reader, _tags.ptr, tags_len, _blob, blob_len, _vault_id, vault_id_len,
+            _account_public_key, _account_secret_key, _trusted, trusted_count))
+        return _tags.copy()
+
+
+def batch_check(reader: Any, min_epoch: Any, min_head_version: Any, now: Any) -> Any:
+    """cloak_batch_check(reader, min_epoch, min_head_version, now) -> None."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    _min_epoch = u32_in(min_epoch, "min_epoch")
+    _min_head_version = u64_in(min_head_version, "min_head_version")
+    _now = u64_in(now, "now")
+    check(C.cloak_batch_check(_reader, _min_epoch, _min_head_version, _now))
     return None
 
 
@@ -661,20 +738,44 @@ def batch_signer(reader: Any) -> Any:
     return _identity_public_key.raw[:_K.IDENTITY_PUBLICKEYBYTES]
 
 
-def batch_open_item(reader: Any, blob: Any, item: Any, expected_name: Any) -> Any:
-    """cloak_batch_open_item(reader, blob, item, expected_name) -> name, value."""
+def batch_epoch(reader: Any) -> Any:
+    """cloak_batch_epoch(reader) -> int."""
     _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
-    _blob, blob_len = bytes_in(blob, "blob")
+    return int(C.cloak_batch_epoch(_reader))
+
+
+def batch_head_version(reader: Any) -> Any:
+    """cloak_batch_head_version(reader) -> int."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    return int(C.cloak_batch_head_version(_reader))
+
+
+def batch_head_hash(reader: Any) -> Any:
+    """cloak_batch_head_hash(reader) -> head_hash."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    _head_hash = public_out(_K.HEAD_HASHBYTES)
+    C.cloak_batch_head_hash(_head_hash, _reader)
+    return _head_hash.raw[:_K.HEAD_HASHBYTES]
+
+
+def batch_expiry(reader: Any) -> Any:
+    """cloak_batch_expiry(reader) -> int."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    return int(C.cloak_batch_expiry(_reader))
+
+
+def batch_open_item(reader: Any, tags: Any, item: Any) -> Any:
+    """cloak_batch_open_item(reader, tags, item) -> name, value."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    _tags, tags_len = inout_in(tags, "tags")
     _item, item_len = bytes_in(item, "item")
-    _expected_name, expected_name_len = nullable_in(expected_name, "expected_name")
     name_cap = _K.LABELBYTES_MAX
     name_len = ctypes.c_size_t(0)
     value_cap = C.cloak_batch_item_opened_maxlen(item_len)
     value_len = ctypes.c_size_t(0)
     with SecretBuffer(name_cap) as _name, SecretBuffer(value_cap) as _value:
-        check(C.cloak_batch_open_item(_reader, _blob, blob_len, _item, item_len, _expected_name,
-            expected_name_len, _name.ptr, name_cap, ctypes.byref(name_len), _value.ptr, value_cap,
-            ctypes.byref(value_len)))
+        check(C.cloak_batch_open_item(_reader, _tags, tags_len, _item, item_len, _name.ptr, name_cap,
+            ctypes.byref(name_len), _value.ptr, value_cap, ctypes.byref(value_len)))
         return _name.copy(name_len.value), _value.copy(value_len.value)
 
 
@@ -682,6 +783,212 @@ def batch_wipe(batch: Any) -> Any:
     """cloak_batch_wipe(batch) -> None."""
     _batch = state_in(batch, _K.BATCH_STATEBYTES, "batch")
     C.cloak_batch_wipe(_batch)
+    return None
+
+
+def head_len(vault_id_len: Any, roster_count: Any) -> Any:
+    """cloak_head_len(vault_id_len, roster_count) -> int."""
+    _vault_id_len = size_in(vault_id_len, "vault_id_len")
+    _roster_count = size_in(roster_count, "roster_count")
+    return int(C.cloak_head_len(_vault_id_len, _roster_count))
+
+
+def roster_entry(kind: Any, permissions: Any, public_key: Any, encryption_key_id: Any) -> Any:
+    """cloak_roster_entry(kind, permissions, public_key, encryption_key_id) -> entry."""
+    _kind = u32_in(kind, "kind")
+    _permissions = u32_in(permissions, "permissions")
+    _public_key = fixed_in(public_key, _K.IDENTITY_PUBLICKEYBYTES, "public_key")
+    _encryption_key_id = fixed_in(encryption_key_id, _K.KEYIDBYTES, "encryption_key_id")
+    _entry = public_out(_K.ROSTER_ENTRYBYTES)
+    check(C.cloak_roster_entry(_entry, _kind, _permissions, _public_key, _encryption_key_id))
+    return _entry.raw[:_K.ROSTER_ENTRYBYTES]
+
+
+def head_create(vault_id: Any, epoch: Any, vault_key_id: Any, version: Any, previous_hash: Any, expiry: Any,
+        merkle_root: Any, leaf_count: Any, roster: Any, signer_identity_secret_key: Any) -> Any:
+    """cloak_head_create(vault_id, epoch, vault_key_id, version, previous_hash, expiry, merkle_root, leaf_count, roster, signer_identity_secret_key) -> out."""
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _epoch = u32_in(epoch, "epoch")
+    _vault_key_id = fixed_in(vault_key_id, _K.KEYIDBYTES, "vault_key_id")
+    _version = u64_in(version, "version")
+    _previous_hash = fixed_in(previous_hash, _K.HEAD_HASHBYTES, "previous_hash")
+    _expiry = u64_in(expiry, "expiry")
+    _merkle_root = fixed_in(merkle_root, _K.MERKLE_HASHBYTES, "merkle_root")
+    _leaf_count = u32_in(leaf_count, "leaf_count")
+    _roster, roster_count = array_in(roster, _K.ROSTER_ENTRYBYTES, "roster")
+    _signer_identity_secret_key = fixed_in(signer_identity_secret_key, _K.IDENTITY_SECRETKEYBYTES,
+        "signer_identity_secret_key")
+    out_cap = C.cloak_head_len(vault_id_len, roster_count)
+    out_len = ctypes.c_size_t(0)
+    with SecretBuffer(out_cap) as _out:
+        check(C.cloak_head_create(_out.ptr, out_cap, ctypes.byref(out_len), _vault_id, vault_id_len, _epoch,
+            _vault_key_id, _version, _previous_hash, _expiry, _merkle_root, _leaf_count, _roster,
+            roster_count, _signer_identity_secret_key))
+        return _out.copy(out_len.value)
+
+
+def head_verify_first(head: Any, blob: Any, vault_id: Any, trusted: Any) -> Any:
+    """cloak_head_verify_first(head, blob, vault_id, trusted) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _trusted, trusted_count = array_in(trusted, _K.IDENTITY_PUBLICKEYBYTES, "trusted")
+    check(C.cloak_head_verify_first(_head, _blob, blob_len, _vault_id, vault_id_len, _trusted, trusted_count))
+    return None
+
+
+def head_verify_next(next: Any, current: Any, current_blob: Any, blob: Any) -> Any:
+    """cloak_head_verify_next(next, current, current_blob, blob) -> None."""
+    _next = state_in(next, _K.HEAD_STATEBYTES, "next")
+    _current = state_in(current, _K.HEAD_STATEBYTES, "current")
+    _current_blob, current_blob_len = bytes_in(current_blob, "current_blob")
+    _blob, blob_len = bytes_in(blob, "blob")
+    check(C.cloak_head_verify_next(_next, _current, _current_blob, current_blob_len, _blob, blob_len))
+    return None
+
+
+def head_check(head: Any, min_epoch: Any, min_version: Any, now: Any) -> Any:
+    """cloak_head_check(head, min_epoch, min_version, now) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _min_epoch = u32_in(min_epoch, "min_epoch")
+    _min_version = u64_in(min_version, "min_version")
+    _now = u64_in(now, "now")
+    check(C.cloak_head_check(_head, _min_epoch, _min_version, _now))
+    return None
+
+
+def head_version(head: Any) -> Any:
+    """cloak_head_version(head) -> int."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    return int(C.cloak_head_version(_head))
+
+
+def head_epoch(head: Any) -> Any:
+    """cloak_head_epoch(head) -> int."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    return int(C.cloak_head_epoch(_head))
+
+
+def head_expiry(head: Any) -> Any:
+    """cloak_head_expiry(head) -> int."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    return int(C.cloak_head_expiry(_head))
+
+
+def head_leaf_count(head: Any) -> Any:
+    """cloak_head_leaf_count(head) -> int."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    return int(C.cloak_head_leaf_count(_head))
+
+
+def head_hash(head: Any) -> Any:
+    """cloak_head_hash(head) -> hash."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _hash = public_out(_K.HEAD_HASHBYTES)
+    C.cloak_head_hash(_hash, _head)
+    return _hash.raw[:_K.HEAD_HASHBYTES]
+
+
+def head_merkle_root(head: Any) -> Any:
+    """cloak_head_merkle_root(head) -> root."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _root = public_out(_K.MERKLE_HASHBYTES)
+    C.cloak_head_merkle_root(_root, _head)
+    return _root.raw[:_K.MERKLE_HASHBYTES]
+
+
+def head_vault_key_id(head: Any) -> Any:
+    """cloak_head_vault_key_id(head) -> key_id."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _key_id = public_out(_K.KEYIDBYTES)
+    C.cloak_head_vault_key_id(_key_id, _head)
+    return _key_id.raw[:_K.KEYIDBYTES]
+
+
+def head_signer(head: Any) -> Any:
+    """cloak_head_signer(head) -> identity_public_key."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _identity_public_key = public_out(_K.IDENTITY_PUBLICKEYBYTES)
+    C.cloak_head_signer(_identity_public_key, _head)
+    return _identity_public_key.raw[:_K.IDENTITY_PUBLICKEYBYTES]
+
+
+def head_roster_find(head: Any, blob: Any, kind: Any, public_key: Any) -> Any:
+    """cloak_head_roster_find(head, blob, kind, public_key) -> permissions, encryption_key_id."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _kind = u32_in(kind, "kind")
+    _public_key = fixed_in(public_key, _K.IDENTITY_PUBLICKEYBYTES, "public_key")
+    _permissions = ctypes.c_uint32(0)
+    _encryption_key_id = public_out(_K.KEYIDBYTES)
+    check(C.cloak_head_roster_find(ctypes.byref(_permissions), _encryption_key_id, _head, _blob, blob_len,
+        _kind, _public_key))
+    return _permissions.value, _encryption_key_id.raw[:_K.KEYIDBYTES]
+
+
+def head_wipe(head: Any) -> Any:
+    """cloak_head_wipe(head) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    C.cloak_head_wipe(_head)
+    return None
+
+
+def merkle_leaf(blind_index: Any, sealed: Any) -> Any:
+    """cloak_merkle_leaf(blind_index, sealed) -> leaf."""
+    _blind_index = fixed_in(blind_index, _K.BLIND_INDEXBYTES, "blind_index")
+    _sealed, sealed_len = bytes_in(sealed, "sealed")
+    _leaf = public_out(_K.MERKLE_LEAFBYTES)
+    C.cloak_merkle_leaf(_leaf, _blind_index, _sealed, sealed_len)
+    return _leaf.raw[:_K.MERKLE_LEAFBYTES]
+
+
+def merkle_root(leaves: Any) -> Any:
+    """cloak_merkle_root(leaves) -> root."""
+    _leaves, leaf_count = array_in(leaves, _K.MERKLE_LEAFBYTES, "leaves")
+    _root = public_out(_K.MERKLE_HASHBYTES)
+    check(C.cloak_merkle_root(_root, _leaves, leaf_count))
+    return _root.raw[:_K.MERKLE_HASHBYTES]
+
+
+def merkle_prove_inclusion(leaves: Any, index: Any) -> Any:
+    """cloak_merkle_prove_inclusion(leaves, index) -> proof."""
+    _leaves, leaf_count = array_in(leaves, _K.MERKLE_LEAFBYTES, "leaves")
+    _index = size_in(index, "index")
+    proof_cap = _K.MERKLE_INCLUSION_PROOFBYTES_MAX
+    proof_len = ctypes.c_size_t(0)
+    with SecretBuffer(proof_cap) as _proof:
+        check(C.cloak_merkle_prove_inclusion(_proof.ptr, proof_cap, ctypes.byref(proof_len), _leaves,
+            leaf_count, _index))
+        return _proof.copy(proof_len.value)
+
+
+def merkle_prove_absence(leaves: Any, blind_index: Any) -> Any:
+    """cloak_merkle_prove_absence(leaves, blind_index) -> proof."""
+    _leaves, leaf_count = array_in(leaves, _K.MERKLE_LEAFBYTES, "leaves")
+    _blind_index = fixed_in(blind_index, _K.BLIND_INDEXBYTES, "blind_index")
+    proof_cap = _K.MERKLE_ABSENCE_PROOFBYTES_MAX
+    proof_len = ctypes.c_size_t(0)
+    with SecretBuffer(proof_cap) as _proof:
+        check(C.cloak_merkle_prove_absence(_proof.ptr, proof_cap, ctypes.byref(proof_len), _leaves,
+            leaf_count, _blind_index))
+        return _proof.copy(proof_len.value)
+
+
+def merkle_verify_inclusion(head: Any, leaf: Any, proof: Any) -> Any:
+    """cloak_merkle_verify_inclusion(head, leaf, proof) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _leaf = fixed_in(leaf, _K.MERKLE_LEAFBYTES, "leaf")
+    _proof, proof_len = bytes_in(proof, "proof")
+    check(C.cloak_merkle_verify_inclusion(_head, _leaf, _proof, proof_len))
+    return None
+
+
+def merkle_verify_absence(head: Any, blind_index: Any, proof: Any) -> Any:
+    """cloak_merkle_verify_absence(head, blind_index, proof) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blind_index = fixed_in(blind_index, _K.BLIND_INDEXBYTES, "blind_index")
+    _proof, proof_len = bytes_in(proof, "proof")
+    check(C.cloak_merkle_verify_absence(_head, _blind_index, _proof, proof_len))
     return None
 
 

@@ -38,13 +38,25 @@ __all__ = [
     "SERVICE_ACCOUNT_PRIVATE_BLOBBYTES",
     "WRAPPED_KEY_PUBLICKEYBYTES",
     "VAULT_STATEBYTES",
-    "SECRET_OVERHEADBYTES",
     "BLIND_INDEXBYTES",
     "SHAREBYTES",
-    "BATCH_ITEM_OVERHEADBYTES",
     "BATCH_DIGESTBYTES",
+    "BATCH_TAGBYTES",
+    "HEAD_HASHBYTES",
     "BATCH_ITEMS_MAX",
     "BATCH_STATEBYTES",
+    "ROSTER_ENTRYBYTES",
+    "ROSTER_ENTRIES_MAX",
+    "MERKLE_LEAFBYTES",
+    "MERKLE_HASHBYTES",
+    "MERKLE_LEAVES_MAX",
+    "MERKLE_INCLUSION_PROOFBYTES_MAX",
+    "MERKLE_ABSENCE_PROOFBYTES_MAX",
+    "HEAD_STATEBYTES",
+    "ROSTER_MEMBER",
+    "ROSTER_SERVICE_ACCOUNT",
+    "PERMISSION_WRITE",
+    "PERMISSION_ADMIN",
     "HPKE_ENCBYTES",
     "HPKE_TAGBYTES",
     "HPKE_EXPORTBYTES_MAX",
@@ -82,13 +94,25 @@ WRAPPED_KEYBYTES: int = C.cloak_wrapped_keybytes()
 SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_service_account_private_blobbytes()
 WRAPPED_KEY_PUBLICKEYBYTES: int = C.cloak_wrapped_key_publickeybytes()
 VAULT_STATEBYTES: int = C.cloak_vault_statebytes()
-SECRET_OVERHEADBYTES: int = C.cloak_secret_overheadbytes()
 BLIND_INDEXBYTES: int = C.cloak_blind_indexbytes()
 SHAREBYTES: int = C.cloak_sharebytes()
-BATCH_ITEM_OVERHEADBYTES: int = C.cloak_batch_item_overheadbytes()
 BATCH_DIGESTBYTES: int = C.cloak_batch_digestbytes()
+BATCH_TAGBYTES: int = C.cloak_batch_tagbytes()
+HEAD_HASHBYTES: int = C.cloak_head_hashbytes()
 BATCH_ITEMS_MAX: int = C.cloak_batch_items_max()
 BATCH_STATEBYTES: int = C.cloak_batch_statebytes()
+ROSTER_ENTRYBYTES: int = C.cloak_roster_entrybytes()
+ROSTER_ENTRIES_MAX: int = C.cloak_roster_entries_max()
+MERKLE_LEAFBYTES: int = C.cloak_merkle_leafbytes()
+MERKLE_HASHBYTES: int = C.cloak_merkle_hashbytes()
+MERKLE_LEAVES_MAX: int = C.cloak_merkle_leaves_max()
+MERKLE_INCLUSION_PROOFBYTES_MAX: int = C.cloak_merkle_inclusion_proofbytes_max()
+MERKLE_ABSENCE_PROOFBYTES_MAX: int = C.cloak_merkle_absence_proofbytes_max()
+HEAD_STATEBYTES: int = C.cloak_head_statebytes()
+ROSTER_MEMBER: int = C.cloak_roster_member()
+ROSTER_SERVICE_ACCOUNT: int = C.cloak_roster_service_account()
+PERMISSION_WRITE: int = C.cloak_permission_write()
+PERMISSION_ADMIN: int = C.cloak_permission_admin()
 HPKE_ENCBYTES: int = C.cloak_hpke_encbytes()
 HPKE_TAGBYTES: int = C.cloak_hpke_tagbytes()
 HPKE_EXPORTBYTES_MAX: int = C.cloak_hpke_exportbytes_max()
