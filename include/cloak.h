@@ -262,9 +262,10 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_derive(uint8_t master_key[CLOAK_
 #define CLOAK_FINGERPRINT_TEXTBYTES 36U     /* "12345 12345 12345 12345 12345 12345" + NUL */
 #define CLOAK_PAIR_CODE_TEXTBYTES 72U       /* 12 groups of five digits + NUL */
 
-/* An identity secret key is opaque: use only what cloak_identity_keypair(), _from_seed() or
- * cloak_identity_unwrap() produced. Signing uses its public half as given (as libsodium does);
- * a key assembled by hand from a seed and another public key would leak the seed's scalar. */
+/* An identity secret key is the 32-byte seed followed by its public key. Every signing function
+ * derives the public key from the seed and refuses a key whose second half differs
+ * (CLOAK_E_INVALID_KEY): two signatures of one message under one seed with different public
+ * halves would reveal the seed's scalar. */
 CLOAK_EXPORT void cloak_identity_keypair(uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                          uint8_t secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_identity_keypair_from_seed(
@@ -548,9 +549,11 @@ CLOAK_EXPORT void cloak_batch_head_hash(uint8_t head_hash[CLOAK_HEAD_HASHBYTES],
 CLOAK_EXPORT uint64_t cloak_batch_expiry(const cloak_batch *reader);
 /* Opens one item of a verified and checked batch: its tag must match (CLOAK_E_BAD_SIGNATURE for an
  * item the creator did not sign, or one already opened), then writes the secret's name and value
- * and uses up the tag. name_cap must be at least CLOAK_LABELBYTES_MAX (or the name's length) and
- * value_cap at least cloak_batch_item_opened_maxlen(item_len); both are checked before decrypting
- * (CLOAK_E_BUFFER_TOO_SMALL). Items of one reader may be opened from several threads at once. */
+ * and uses up the tag. name_cap must be at least CLOAK_LABELBYTES_MAX, or min(255, item_len - 61)
+ * (the longest name the item can hold), and value_cap at least
+ * cloak_batch_item_opened_maxlen(item_len); both are checked before decrypting
+ * (CLOAK_E_BUFFER_TOO_SMALL). Different items of one reader may be opened from several threads at
+ * once (each writes only its own tag). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_open_item(const cloak_batch *reader, uint8_t *tags, size_t tags_len,
                                                        const uint8_t *item, size_t item_len,
                                                        uint8_t *name, size_t name_cap, size_t *name_len,

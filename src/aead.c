@@ -109,3 +109,92 @@ int cloak__chacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t
 {
     return aead_open(&chacha, m, c, c_len, ad, ad_len, nonce, key);
 }
+
+/*
+ * XChaCha20-Poly1305 open whose plaintext goes to two places: the first head_len bytes to `head`,
+ * the rest to `m`. A secret's plaintext starts with a length field the caller's value buffer has
+ * no room for; splitting here keeps every plaintext byte out of any buffer but the caller's and a
+ * wiped local block. libsodium has no split form, so this is its IETF construction spelled out
+ * from its own primitives: subkey = HChaCha20(key, nonce[0..16]), nonce' = 0^4 || nonce[16..24],
+ * the Poly1305 key is the first 32 bytes of the keystream block 0, the ciphertext is XORed from
+ * block 1, and the tag is Poly1305 over ad || pad16 || c || pad16 || le64(|ad|) || le64(|c|).
+ * The tag is verified (in constant time) before anything is written.
+ */
+int cloak__xchacha_open_split(uint8_t *head, size_t head_len, uint8_t *m, const uint8_t *c, size_t c_len,
+                              const uint8_t *ad, size_t ad_len, const uint8_t nonce[CLOAK_XNONCEBYTES],
+                              const uint8_t key[32])
+{
+    static const uint8_t zeros[16] = {0};
+    uint8_t subkey[crypto_core_hchacha20_OUTPUTBYTES];
+    uint8_t nonce2[crypto_stream_chacha20_ietf_NONCEBYTES];
+    uint8_t block[64];
+    uint8_t lengths[16];
+    uint8_t tag[crypto_onetimeauth_poly1305_BYTES];
+    crypto_onetimeauth_poly1305_state poly;
+    size_t m_len = c_len >= CLOAK_AEAD_TAGBYTES ? c_len - CLOAK_AEAD_TAGBYTES : 0;
+    size_t first;
+    size_t i;
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (head == NULL || head_len > sizeof block || c == NULL || nonce == NULL || key == NULL ||
+        (ad == NULL && ad_len != 0) || m_len < head_len || (m == NULL && m_len > head_len)) {
+        goto done;
+    }
+    if (c_len < CLOAK_AEAD_TAGBYTES) {
+        rc = CLOAK_E_AUTH;
+        goto done;
+    }
+    if (ad == NULL) {
+        ad = empty_input;
+    }
+    (void)crypto_core_hchacha20(subkey, nonce, key, NULL);
+    memset(nonce2, 0, 4);
+    memcpy(nonce2 + 4, nonce + 16, 8);
+    (void)crypto_stream_chacha20_ietf(block, sizeof block, nonce2, subkey);
+    (void)crypto_onetimeauth_poly1305_init(&poly, block);
+    (void)crypto_onetimeauth_poly1305_update(&poly, ad, ad_len);
+    (void)crypto_onetimeauth_poly1305_update(&poly, zeros, (16U - (ad_len & 15U)) & 15U);
+    (void)crypto_onetimeauth_poly1305_update(&poly, c, m_len);
+    (void)crypto_onetimeauth_poly1305_update(&poly, zeros, (16U - (m_len & 15U)) & 15U);
+    for (i = 0; i < 8; i++) {
+        lengths[i] = (uint8_t)((uint64_t)ad_len >> (8U * i));
+        lengths[8U + i] = (uint8_t)((uint64_t)m_len >> (8U * i));
+    }
+    (void)crypto_onetimeauth_poly1305_update(&poly, lengths, sizeof lengths);
+    (void)crypto_onetimeauth_poly1305_final(&poly, tag);
+    rc = crypto_verify_16(tag, c + m_len);
+    /* Public, as in aead_open(). */
+    cloak__declassify(&rc, sizeof rc);
+    if (rc != 0) {
+        rc = CLOAK_E_AUTH;
+        goto done;
+    }
+    rc = CLOAK_OK;
+
+    /* Block 1 goes through the local block (head, then the start of m); the rest straight into m.
+     * In place (m == c + head_len) the local copy is read before m overwrites those bytes. */
+    first = m_len < sizeof block ? m_len : sizeof block;
+    memcpy(block, c, first);
+    (void)crypto_stream_chacha20_ietf_xor_ic(block, block, first, nonce2, 1U, subkey);
+    memcpy(head, block, head_len);
+    if (first > head_len) {
+        memcpy(m, block + head_len, first - head_len);
+    }
+    if (m_len > first) {
+        (void)crypto_stream_chacha20_ietf_xor_ic(m + (first - head_len), c + first, m_len - first, nonce2, 2U,
+                                                 subkey);
+    }
+
+done:
+    cloak__wipe(subkey, sizeof subkey);
+    cloak__wipe(block, sizeof block);
+    cloak__wipe(&poly, sizeof poly);
+    cloak__wipe(tag, sizeof tag);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(head, head_len);
+        if (m_len > head_len) {
+            cloak__wipe(m, m_len - head_len);
+        }
+    }
+    return rc;
+}

@@ -14,22 +14,33 @@ int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
 {
     uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], epk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
+    int rc;
 
     if (bundle == NULL || identity_secret_key == NULL || encryption_public_key == NULL) {
         cloak__wipe(bundle, CLOAK_BUNDLEBYTES);
         return CLOAK_E_BAD_PARAMS;
     }
-    /* The identity secret key is opaque (cloak.h): its public half is used as given, as signing
-     * itself does. */
+    /* A bundle carries only keys its reader accepts (docs/protocol.md 1.4). */
+    rc = cloak__x25519_public_key_check(encryption_public_key);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(bundle, CLOAK_BUNDLEBYTES);
+        return rc;
+    }
+    /* The public half is written as given; signing checks that it is the seed's before it signs,
+     * and the bundle is zeroed if it is not. The keys are copied first: they may overlap the
+     * bundle. */
     memcpy(pk, identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, sizeof pk);
     memcpy(epk, encryption_public_key, sizeof epk);
     cloak__public_key_id(key_id, pk);
     cloak__header_write(bundle, CLOAK_TYPE_BUNDLE, key_id);
     memcpy(bundle + BUNDLE_IDENTITY_OFFSET, pk, sizeof pk);
     memcpy(bundle + BUNDLE_ENCRYPTION_OFFSET, epk, sizeof epk);
-    cloak__sign_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
-                        BUNDLE_SIGNATURE_OFFSET, identity_secret_key);
-    return CLOAK_OK;
+    rc = cloak__sign_labeled(bundle + BUNDLE_SIGNATURE_OFFSET, CLOAK_LABEL_SIG_BUNDLE, bundle,
+                             BUNDLE_SIGNATURE_OFFSET, identity_secret_key);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(bundle, CLOAK_BUNDLEBYTES);
+    }
+    return rc;
 }
 
 int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
@@ -43,6 +54,15 @@ int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
     }
     rc = cloak__header_check_carried_key(bundle, bundle_len, CLOAK_TYPE_BUNDLE, CLOAK_BUNDLEBYTES,
                                          BUNDLE_IDENTITY_OFFSET);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    /* Section 2 step 6: both keys follow sections 1.3 and 1.4 before the signature is checked. */
+    rc = cloak__ed25519_public_key_check(bundle + BUNDLE_IDENTITY_OFFSET);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    rc = cloak__x25519_public_key_check(bundle + BUNDLE_ENCRYPTION_OFFSET);
     if (rc != CLOAK_OK) {
         goto done;
     }

@@ -25,8 +25,14 @@ int cloak_encryption_keypair_from_seed(uint8_t public_key[CLOAK_ENCRYPTION_PUBLI
                                        size_t seed_len)
 {
     /* RFC 9180 section 7.1.3 asks for at least Nsk bytes of entropy, and DeriveKeyPair refuses a
-     * shorter seed (and any NULL) with both outputs cleared. */
+     * shorter seed (and any NULL) with both outputs cleared. The upper bound is the format's
+     * (docs/protocol.md section 5): one accepted range for every implementation. */
     _Static_assert(CLOAK_ENCRYPTION_SEEDBYTES == CLOAK_ENCRYPTION_SECRETKEYBYTES, "a seed of Nsk bytes");
+    if (seed_len > CLOAK_LABELBYTES_MAX) {
+        cloak__wipe(public_key, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+        cloak__wipe(secret_key, CLOAK_ENCRYPTION_SECRETKEYBYTES);
+        return CLOAK_E_BAD_PARAMS;
+    }
     return cloak__hpke_derive_keypair(public_key, secret_key, seed, seed_len);
 }
 

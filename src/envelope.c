@@ -20,6 +20,7 @@ static const char *const type_names[] = {
     "batch",           /* 0x0A CLOAK_TYPE_BATCH */
     "item",            /* 0x0B CLOAK_TYPE_BATCH_ITEM */
     "accountkey",      /* 0x0C CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY */
+    "head",            /* 0x0D CLOAK_TYPE_VAULT_HEAD */
 };
 
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))

@@ -265,6 +265,10 @@ static int setup_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const u
     if (rc != CLOAK_OK) {
         goto done;
     }
+    rc = cloak__x25519_public_key_check(pkR);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
     if (crypto_scalarmult_curve25519_base(pkE, skE) != 0) {
         rc = CLOAK_E_INVALID_KEY;
         goto done;
@@ -294,6 +298,12 @@ static int setup_recipient(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32]
         goto done;
     }
     rc = check_setup_inputs(mode, info, info_len, psk, pkS != NULL);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    /* The caller's own public key follows docs/protocol.md 1.4 like any other; enc is checked by
+     * the agreement (an all-zero result is refused). */
+    rc = cloak__x25519_public_key_check(pkR);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -412,27 +422,30 @@ int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
 }
 
 /* ------------------------------------------------------------------------------------------------
- * Public API (Base mode). The opaque context holds the key schedule's output and a role tag. Both
- * sides of a context share key and base nonce: a recipient context that could seal would reuse the
- * sender's nonces, so seal takes only a sender's context and open only a recipient's; a wiped or
- * never set-up context (tag zero) is refused by everything.
+ * Public API (Base mode). The opaque context holds the key schedule's output, its own address and a
+ * role tag. Both sides of a context share key and base nonce: a recipient context that could seal
+ * would reuse the sender's nonces, so seal takes only a sender's context and open only a
+ * recipient's. A copied sender context would also reuse nonces (two copies, one sequence number
+ * each), so a context whose recorded address is not its own is refused like a wiped or never
+ * set-up one: CLOAK_E_BAD_STATE.
  * ---------------------------------------------------------------------------------------------- */
 
-#define ROLE_SENDER 0x68707373U    /* "hpss" */
-#define ROLE_RECIPIENT 0x68707372U /* "hpsr" */
-
 typedef struct CLOAK_STATE_LAYOUT hpke_state {
+    cloak__state_head head;
     cloak__hpke_ctx c;
-    uint32_t role;
 } hpke_state;
 
 CLOAK_STATE_ACCESSORS(cloak_hpke_context, hpke_state, hpke_state_of)
 
-/* The context's state if it was set up in one of the given roles, else NULL. */
-static const hpke_state *state_in_role(const cloak_hpke_context *ctx, uint32_t role_a, uint32_t role_b)
+/* Whether ctx is a context set up at this address in the given role (or, for role 0, in either). */
+static int state_in_role(const cloak_hpke_context *ctx, uint32_t role)
 {
-    const hpke_state *st = ctx != NULL ? hpke_state_of_const(ctx) : NULL;
-    return st != NULL && (st->role == role_a || st->role == role_b) ? st : NULL;
+    const cloak__state_head *h = &hpke_state_of_const(ctx)->head;
+
+    if (role == 0U) {
+        return cloak__state_is(h, ctx, CLOAK__ROLE_HPKE_SENDER) || cloak__state_is(h, ctx, CLOAK__ROLE_HPKE_RECIPIENT);
+    }
+    return cloak__state_is(h, ctx, role);
 }
 
 int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCBYTES],
@@ -449,7 +462,7 @@ int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCB
     cloak__wipe(ctx, sizeof *ctx);
     rc = cloak__hpke_base_sender(&hpke_state_of(ctx)->c, enc, recipient_public_key, info, info_len);
     if (rc == CLOAK_OK) {
-        hpke_state_of(ctx)->role = ROLE_SENDER;
+        cloak__state_set(&hpke_state_of(ctx)->head, ctx, CLOAK__ROLE_HPKE_SENDER);
     }
     return rc;
 }
@@ -468,7 +481,7 @@ int cloak_hpke_setup_recipient(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_
     rc = cloak__hpke_base_recipient(&hpke_state_of(ctx)->c, enc, recipient_public_key, recipient_secret_key, info,
                                     info_len);
     if (rc == CLOAK_OK) {
-        hpke_state_of(ctx)->role = ROLE_RECIPIENT;
+        cloak__state_set(&hpke_state_of(ctx)->head, ctx, CLOAK__ROLE_HPKE_RECIPIENT);
     }
     return rc;
 }
@@ -487,14 +500,21 @@ int cloak_hpke_seal(cloak_hpke_context *ctx, uint8_t *ciphertext, const uint8_t 
     if (ciphertext == NULL) {
         return CLOAK_E_BAD_PARAMS;
     }
-    /* The last sequence number is never used, so the counter cannot wrap to a used nonce. */
-    if (state_in_role(ctx, ROLE_SENDER, ROLE_SENDER) == NULL || hpke_state_of(ctx)->c.seq == UINT64_MAX ||
-        (aad == NULL && aad_len != 0) || (plaintext == NULL && plaintext_len != 0) ||
+    if (ctx == NULL || (aad == NULL && aad_len != 0) || (plaintext == NULL && plaintext_len != 0) ||
         plaintext_len > HPKE_PT_MAXBYTES) {
         wipe_sealed(ciphertext, plaintext_len);
         return CLOAK_E_BAD_PARAMS;
     }
+    if (!state_in_role(ctx, CLOAK__ROLE_HPKE_SENDER)) {
+        wipe_sealed(ciphertext, plaintext_len);
+        return CLOAK_E_BAD_STATE;
+    }
     cloak__hpke_ctx *const c = &hpke_state_of(ctx)->c;
+    /* The last sequence number is never used, so the counter cannot wrap to a used nonce. */
+    if (c->seq == UINT64_MAX) {
+        wipe_sealed(ciphertext, plaintext_len);
+        return CLOAK_E_BAD_PARAMS;
+    }
     cloak__hpke_seal_at(c, c->seq, ciphertext, aad, aad_len, plaintext, plaintext_len);
     c->seq++;
     return CLOAK_OK;
@@ -509,10 +529,13 @@ int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext, const uint8_t *
     if (plaintext == NULL && pt_len != 0) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (state_in_role(ctx, ROLE_RECIPIENT, ROLE_RECIPIENT) == NULL || ciphertext == NULL ||
-        (aad == NULL && aad_len != 0)) {
+    if (ctx == NULL || ciphertext == NULL || (aad == NULL && aad_len != 0)) {
         cloak__wipe(plaintext, pt_len);
         return CLOAK_E_BAD_PARAMS;
+    }
+    if (!state_in_role(ctx, CLOAK__ROLE_HPKE_RECIPIENT)) {
+        cloak__wipe(plaintext, pt_len);
+        return CLOAK_E_BAD_STATE;
     }
     if (ciphertext_len < CLOAK_AEAD_TAGBYTES || pt_len > HPKE_PT_MAXBYTES) {
         cloak__wipe(plaintext, pt_len);
@@ -533,13 +556,15 @@ int cloak_hpke_open(cloak_hpke_context *ctx, uint8_t *plaintext, const uint8_t *
 int cloak_hpke_export(const cloak_hpke_context *ctx, uint8_t *out, size_t out_len,
                       const uint8_t *exporter_context, size_t exporter_context_len)
 {
-    const hpke_state *const st = state_in_role(ctx, ROLE_SENDER, ROLE_RECIPIENT);
-
-    if (st == NULL) {
+    if (ctx == NULL) {
         cloak__wipe(out, out_len);
         return CLOAK_E_BAD_PARAMS;
     }
-    return cloak__hpke_export(&st->c, out, out_len, exporter_context, exporter_context_len);
+    if (!state_in_role(ctx, 0U)) {
+        cloak__wipe(out, out_len);
+        return CLOAK_E_BAD_STATE;
+    }
+    return cloak__hpke_export(&hpke_state_of_const(ctx)->c, out, out_len, exporter_context, exporter_context_len);
 }
 
 void cloak_hpke_context_wipe(cloak_hpke_context *ctx)

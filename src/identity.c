@@ -53,6 +53,7 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
 {
     uint8_t content[USER_CONTENT_MAXBYTES];
     size_t content_len;
+    int rc;
 
     if (signature == NULL || secret_key == NULL || (message == NULL && message_len > 0) ||
         (context == NULL && context_len > 0) || context_len > CLOAK_LABELBYTES_MAX) {
@@ -60,10 +61,11 @@ int cloak_identity_sign(uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *
         return CLOAK_E_BAD_PARAMS;
     }
     content_len = user_content(content, message, message_len, context, context_len);
-    cloak__sign_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, secret_key);
+    /* Checks the key (CLOAK_E_INVALID_KEY, signature zeroed) before it signs. */
+    rc = cloak__sign_labeled(signature, CLOAK_LABEL_SIG_USER, content, content_len, secret_key);
     /* The digest stands for a message the caller may hold secret. */
     cloak__wipe(content, sizeof content);
-    return CLOAK_OK;
+    return rc;
 }
 
 int cloak_identity_verify(const uint8_t signature[CLOAK_SIGNATUREBYTES], const uint8_t *message,

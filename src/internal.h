@@ -41,7 +41,6 @@
 /* Where the key id starts in every blob: after version(1) type(1) suite(2). */
 #define CLOAK_HEADER_KEYID_OFFSET 4U
 
-/* Writes a header. */
 /* Every caller-owned state layout starts with this: the state's own address, recorded when it is set
  * up, and a role tag. A state whose recorded address is not its address was copied or moved; a
  * zero or unknown role is a wiped, never set up or wrong-role state. Either is CLOAK_E_BAD_STATE. */
@@ -58,6 +57,16 @@ static inline int cloak__state_is(const cloak__state_head *h, const void *state,
 {
     return h->self == (uintptr_t)state && h->role == role;
 }
+/* Role tags, one per kind of state and side: distinct non-zero values, so a wiped state (zero) and a
+ * state of another kind or side are both refused. */
+#define CLOAK__ROLE_VAULT 0x636c7661U          /* "clva" */
+#define CLOAK__ROLE_HPKE_SENDER 0x636c6873U    /* "clhs" */
+#define CLOAK__ROLE_HPKE_RECIPIENT 0x636c6872U /* "clhr" */
+#define CLOAK__ROLE_BATCH_WRITER 0x636c6277U   /* "clbw" */
+#define CLOAK__ROLE_BATCH_READER 0x636c6272U   /* "clbr" */
+#define CLOAK__ROLE_HEAD 0x636c6864U           /* "clhd" */
+
+/* Writes a header. */
 
 CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
                                         const uint8_t key_id[CLOAK_KEYIDBYTES]);
@@ -128,8 +137,12 @@ CLOAK_INTERNAL void cloak__labeled_sha256(uint8_t out[32], const char *label, co
 /* ------------------------------------------------------------------------------------------------
  * Vault state (vault.c) as secret.c sees it
  * ---------------------------------------------------------------------------------------------- */
-/* The secret key, and ad_prefix = secret header || lp8(vault id); CLOAK_E_BAD_PARAMS (outputs
- * NULL/0) for a NULL, wiped or uninitialised state. */
+/* The secret key, and ad_prefix = secret header || u32(epoch) || lp8(vault id), whose first
+ * CLOAK_SECRET_EPOCH_END bytes are what every secret of this vault and epoch starts with. Outputs
+ * NULL/0 on failure: CLOAK_E_BAD_PARAMS for a NULL state, CLOAK_E_BAD_STATE for a wiped, never
+ * initialised, copied or moved one. */
+#define CLOAK_SECRET_EPOCH_OFF CLOAK_HEADERBYTES
+#define CLOAK_SECRET_EPOCH_END (CLOAK_SECRET_EPOCH_OFF + 4U)
 CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_key,
                                             const uint8_t **ad_prefix, size_t *ad_prefix_len);
 
@@ -207,6 +220,12 @@ CLOAK_INTERNAL void cloak__xchacha_seal(uint8_t *c, const uint8_t *m, size_t m_l
 /* 0 or CLOAK_E_AUTH (also for c_len < 16). Writes c_len - 16 bytes to m. */
 CLOAK_INTERNAL int cloak__xchacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
                                        size_t ad_len, const uint8_t nonce[CLOAK_XNONCEBYTES], const uint8_t key[32]);
+/* cloak__xchacha_open() whose plaintext is split: its first head_len bytes (at most 64) go to head,
+ * the rest to m (which may be c + head_len: in place). 0, CLOAK_E_AUTH or CLOAK_E_BAD_PARAMS; both
+ * outputs zeroed on failure. */
+CLOAK_INTERNAL int cloak__xchacha_open_split(uint8_t *head, size_t head_len, uint8_t *m, const uint8_t *c,
+                                             size_t c_len, const uint8_t *ad, size_t ad_len,
+                                             const uint8_t nonce[CLOAK_XNONCEBYTES], const uint8_t key[32]);
 CLOAK_INTERNAL void cloak__chacha_seal(uint8_t *c, const uint8_t *m, size_t m_len, const uint8_t *ad,
                                        size_t ad_len, const uint8_t nonce[CLOAK_NONCEBYTES], const uint8_t key[32]);
 CLOAK_INTERNAL int cloak__chacha_open(uint8_t *m, const uint8_t *c, size_t c_len, const uint8_t *ad,
@@ -230,7 +249,8 @@ CLOAK_INTERNAL int cloak__sign_labeled(uint8_t sig[64], const char *label, const
                                        size_t content_len, const uint8_t sk[64]);
 /* 0, or CLOAK_E_INVALID_KEY when sk (seed || public key) has a public half that is not its seed's. */
 CLOAK_INTERNAL int cloak__identity_secret_key_check(const uint8_t sk[64]);
-/* 0, or CLOAK_E_INVALID_KEY for an Ed25519 public key that is not a canonical point of order L. */
+/* 0, or CLOAK_E_INVALID_KEY for an Ed25519 public key that breaks rule 3, 4 or 5 of docs/protocol.md
+ * 1.3 (not canonical, of small order, not a point). */
 CLOAK_INTERNAL int cloak__ed25519_public_key_check(const uint8_t pk[32]);
 /* 0, CLOAK_E_MALFORMED for a non-canonical X25519 public key (bit 255 set, or u >= p), or
  * CLOAK_E_INVALID_KEY for one of small order (docs/protocol.md 1.4). */
@@ -285,13 +305,6 @@ CLOAK_INTERNAL int cloak__hpke_open_at(const cloak__hpke_ctx *ctx, uint64_t seq,
 CLOAK_INTERNAL int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
                                       const uint8_t *exporter_context, size_t exporter_context_len);
 
-/* The HPKE info of a service-account batch (batch.c), for the batch and for tests that play an
- * attacker holding the account's private key: lp8("libcloak v1 service account batch") || account
- * public key || batch id (16 bytes) || lp8(vault id), with lp8_vault_id pointing at the length byte.
- * info holds CLOAK_BATCH_INFO_MAXBYTES. */
-#define CLOAK_BATCH_INFO_MAXBYTES 400U
-CLOAK_INTERNAL size_t cloak__batch_info(uint8_t *info, const uint8_t account_public_key[32], const uint8_t *batch_id,
-                                        const uint8_t *lp8_vault_id);
 
 /* ------------------------------------------------------------------------------------------------
  * Argon2id (RFC 9106) through libargon2, raw, for the RFC vectors and cloak_password_derive().

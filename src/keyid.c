@@ -73,6 +73,12 @@ int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_
     if (rc != CLOAK_OK) {
         goto done;
     }
+    /* Section 5.1: the key follows section 1.3 (identity) or 1.4 (encryption). */
+    rc = type == CLOAK_TYPE_IDENTITY_PUBLIC_KEY ? cloak__ed25519_public_key_check(blob + CLOAK_HEADERBYTES)
+                                                : cloak__x25519_public_key_check(blob + CLOAK_HEADERBYTES);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
     memcpy(public_key, blob + CLOAK_HEADERBYTES, 32);
 
 done:

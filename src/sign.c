@@ -24,8 +24,8 @@ int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_
     if (msg == NULL) {
         msg = empty_input;
     }
-    /* libsodium refuses a non-canonical or small-order key itself; the subgroup check makes the
-     * rule the one of docs/protocol.md 1.3 (a point of order L), whichever path reads the key. */
+    /* libsodium refuses these keys itself (rules 3 to 5 of docs/protocol.md 1.3); checked here as
+     * well so the rule does not depend on which libsodium build is linked. */
     if (cloak__ed25519_public_key_check(pk) != CLOAK_OK) {
         return CLOAK_E_BAD_SIGNATURE;
     }
@@ -71,11 +71,56 @@ int cloak__identity_secret_key_check(const uint8_t sk[64])
     return rc;
 }
 
+/* The encodings of the Ed25519 points of small order, top bit cleared (docs/protocol.md 1.3). */
+static const uint8_t small_order_ed25519[7][32] = {
+    {0},
+    {1},
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+     0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+     0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    {0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    {0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+};
+
 int cloak__ed25519_public_key_check(const uint8_t pk[32])
 {
-    /* Canonical, on the curve, in the prime-order subgroup and not of small order
-     * (docs/protocol.md 1.3). */
-    return crypto_core_ed25519_is_valid_point(pk) == 1 ? CLOAK_OK : CLOAK_E_INVALID_KEY;
+    uint8_t y[32];
+    uint8_t sum[32];
+    size_t i;
+    int at_least_p = 1;
+
+    /* Rules 3 to 5 of docs/protocol.md 1.3, exactly what libsodium's verifier refuses (and no more:
+     * a point with a small-order component but not itself of small order is a key, as it is for
+     * libsodium's verifier and the spec). Public data: variable time. */
+    memcpy(y, pk, 32);
+    y[31] &= 0x7fU;
+    /* 3: y >= p = 2^255 - 19 (ed ff .. ff 7f) */
+    if (y[31] != 0x7fU || y[0] < 0xedU) {
+        at_least_p = 0;
+    }
+    for (i = 1; i < 31 && at_least_p; i++) {
+        at_least_p = y[i] == 0xffU;
+    }
+    if (at_least_p) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    /* 4: one of the seven small-order encodings */
+    for (i = 0; i < sizeof small_order_ed25519 / sizeof small_order_ed25519[0]; i++) {
+        if (memcmp(y, small_order_ed25519[i], 32) == 0) {
+            return CLOAK_E_INVALID_KEY;
+        }
+    }
+    /* 5: decodes to a point. libsodium's point addition decodes both operands and refuses one that
+     * is not on the curve, with no subgroup test (its is_valid_point would add one). */
+    if (crypto_core_ed25519_add(sum, pk, pk) != 0) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    return CLOAK_OK;
 }
 
 int cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content, size_t content_len,

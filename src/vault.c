@@ -4,7 +4,8 @@
  * index of section 7.2.
  *
  * The state is written only by cloak_vault_init() and cloak_vault_wipe(); every other function
- * reads it, so one state may serve many threads at once.
+ * reads it, so one state may serve many threads at once. It records its own address: a copy or a
+ * moved state is refused (CLOAK_E_BAD_STATE) like a wiped one.
  */
 #include <stddef.h>
 #include <string.h>
@@ -16,30 +17,31 @@
 /*
  * Layout of cloak_vault (see CLOAK_STATE_ACCESSORS in internal.h).
  *
- * ad_prefix is the part of a secret's associated data that depends on the vault alone:
- * the header of every secret of this vault (type SECRET, key id of the vault key) followed by
- * lp8(vault id). A secret's header, once cloak__header_check() and the key id comparison pass, is
- * byte for byte this header, so the prefix is the header "as received" of section 2.
+ * ad_prefix is the part of a secret's associated data that depends on the vault and epoch alone:
+ * the header of every secret of this vault key (type SECRET, key id of the vault key), the epoch,
+ * then lp8(vault id). A secret's first 24 bytes, once cloak__header_check(), the key id and the
+ * epoch comparisons pass, are byte for byte the first 24 bytes here, so the prefix is "bytes 0 to
+ * 24 as received" of section 7.1.
  */
 typedef struct CLOAK_STATE_LAYOUT vault_state {
-    uint8_t magic[8];
+    cloak__state_head head;
+    uint32_t epoch;
     uint8_t secret_key[CLOAK_KEYBYTES];
     uint8_t index_key[CLOAK_KEYBYTES];
-    uint8_t ad_prefix[CLOAK_HEADERBYTES + 1U + CLOAK_LABELBYTES_MAX];
+    uint8_t ad_prefix[CLOAK_SECRET_EPOCH_END + 1U + CLOAK_LABELBYTES_MAX];
 } vault_state;
 
 CLOAK_STATE_ACCESSORS(cloak_vault, vault_state, vault_state_of)
 
 /* lp8(vault id), the tail of ad_prefix. */
-#define LPVID_OFF CLOAK_HEADERBYTES
+#define LPVID_OFF CLOAK_SECRET_EPOCH_END
 
-/* Marks an initialised state: a wiped or never-initialised state is refused instead of sealing
- * under an all-zero key. */
-static const uint8_t vault_magic[8] = {'c', 'l', 'k', 'v', 'a', 'u', 'l', 't'};
-
+/* A state set up by cloak_vault_init() at this very address: a wiped or never-initialised state is
+ * refused instead of sealing under an all-zero key, and so is a copy (one state, one owner of its
+ * keys, wiped in one place). */
 static int vault_ready(const cloak_vault *vault)
 {
-    return vault != NULL && memcmp(vault_state_of_const(vault)->magic, vault_magic, sizeof vault_magic) == 0;
+    return vault != NULL && cloak__state_is(&vault_state_of_const(vault)->head, vault, CLOAK__ROLE_VAULT);
 }
 
 void cloak_vault_key_generate(uint8_t vault_key[CLOAK_KEYBYTES])
@@ -49,8 +51,8 @@ void cloak_vault_key_generate(uint8_t vault_key[CLOAK_KEYBYTES])
     }
 }
 
-int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES], const uint8_t *vault_id,
-                     size_t vault_id_len)
+int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch,
+                     const uint8_t *vault_id, size_t vault_id_len)
 {
     vault_state *s;
     uint8_t key_id[CLOAK_KEYIDBYTES];
@@ -58,7 +60,7 @@ int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES]
 
     /* The state is built in place, from zero (padding included). */
     cloak__wipe(vault, sizeof *vault);
-    if (vault == NULL || vault_key == NULL || vault_id == NULL || vault_id_len < 1U ||
+    if (vault == NULL || vault_key == NULL || epoch == 0U || vault_id == NULL || vault_id_len < 1U ||
         vault_id_len > CLOAK_LABELBYTES_MAX) {
         goto done;
     }
@@ -75,8 +77,10 @@ int cloak_vault_init(cloak_vault *vault, const uint8_t vault_key[CLOAK_KEYBYTES]
     }
     cloak_key_id(key_id, vault_key);
     cloak__header_write(s->ad_prefix, (uint8_t)CLOAK_TYPE_SECRET, key_id);
+    cloak__store32_be(s->ad_prefix + CLOAK_SECRET_EPOCH_OFF, epoch);
     (void)cloak__put_lp8(s->ad_prefix, LPVID_OFF, vault_id, vault_id_len);
-    memcpy(s->magic, vault_magic, sizeof vault_magic);
+    s->epoch = epoch;
+    cloak__state_set(&s->head, vault, CLOAK__ROLE_VAULT);
 
 done:
     if (rc != CLOAK_OK) {
@@ -99,6 +103,11 @@ void cloak_vault_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const cloak_vault *vau
     memcpy(key_id, vault_state_of_const(vault)->ad_prefix + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES);
 }
 
+uint32_t cloak_vault_epoch(const cloak_vault *vault)
+{
+    return vault_ready(vault) ? vault_state_of_const(vault)->epoch : 0U;
+}
+
 int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_key, const uint8_t **ad_prefix,
                              size_t *ad_prefix_len)
 {
@@ -106,7 +115,7 @@ int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_ke
         *secret_key = NULL;
         *ad_prefix = NULL;
         *ad_prefix_len = 0;
-        return CLOAK_E_BAD_PARAMS;
+        return vault == NULL ? CLOAK_E_BAD_PARAMS : CLOAK_E_BAD_STATE;
     }
     const vault_state *const s = vault_state_of_const(vault);
     *secret_key = s->secret_key;
@@ -118,9 +127,13 @@ int cloak__vault_secret_view(const cloak_vault *vault, const uint8_t **secret_ke
 int cloak_vault_blind_index(const cloak_vault *vault, uint8_t index[CLOAK_BLIND_INDEXBYTES], const uint8_t *name,
                             size_t name_len)
 {
-    if (index == NULL || !vault_ready(vault) || name == NULL || name_len < 1U || name_len > CLOAK_LABELBYTES_MAX) {
+    if (index == NULL || vault == NULL || name == NULL || name_len < 1U || name_len > CLOAK_LABELBYTES_MAX) {
         cloak__wipe(index, CLOAK_BLIND_INDEXBYTES);
         return CLOAK_E_BAD_PARAMS;
+    }
+    if (!vault_ready(vault)) {
+        cloak__wipe(index, CLOAK_BLIND_INDEXBYTES);
+        return CLOAK_E_BAD_STATE;
     }
 
     /* lp8(vault id) || lp8(name); names are confidential to the application, so the copy is wiped. */

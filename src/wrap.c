@@ -68,10 +68,11 @@ static int wrap_any(uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES], uint8_t type, const
     if (rc != CLOAK_OK) {
         goto done;
     }
-    /* An identity secret key holds its public half too; one that disagrees with its seed is a
-     * caller bug that we refuse rather than carry into the blob. */
+    /* An identity secret key holds its public half too; one that disagrees with its seed is the
+     * key signing refuses (docs/protocol.md section 5: invalid key), refused here rather than
+     * carried into the blob. */
     if (stored_pk != NULL && cloak__memcmp_ct(pk, stored_pk, sizeof pk) != 0) {
-        rc = CLOAK_E_BAD_PARAMS;
+        rc = CLOAK_E_INVALID_KEY;
         goto done;
     }
     rc = wrap_key_derive(wrap_key, master_key);

@@ -20,9 +20,9 @@
 #define MAX_BLOB 1200U
 #define MAX_TEXT 2000U
 
-static const char *const expected_names[13] = {
+static const char *const expected_names[14] = {
     NULL,       "password", "identity", "pubkey", "bundle", "wrappedidentity", "wrappedkey",
-    "wrappedaccount", "secret", "share", "batch", "item", "accountkey",
+    "wrappedaccount", "secret", "share", "batch", "item", "accountkey", "head",
 };
 
 /* A blob of the given type and length: a valid header, then arbitrary bytes. */
@@ -61,7 +61,7 @@ static void test_header_write(void **state)
         id[i] = (uint8_t)(0xF0U + i);
     }
     cloak__header_write(h, CLOAK_TYPE_SHARE, id);
-    assert_int_equal(h[0], 0x01);
+    assert_int_equal(h[0], 0x02);
     assert_int_equal(h[1], 0x09);
     assert_int_equal(h[2], 0x00);
     assert_int_equal(h[3], 0x01);
@@ -97,7 +97,7 @@ static void test_header_check_order(void **state)
         blob[1] = 0xEE;
         blob[2] = 0x77;
         assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
-                         v == 1 ? CLOAK_E_UNSUPPORTED_SUITE : CLOAK_E_UNSUPPORTED_VERSION);
+                         v == 2 ? CLOAK_E_UNSUPPORTED_SUITE : CLOAK_E_UNSUPPORTED_VERSION);
     }
     /* 3: suite before type. */
     for (s = 0; s < 0x10000U; s += (s < 0x400U ? 1U : 0x101U)) {
@@ -111,7 +111,7 @@ static void test_header_check_order(void **state)
                          s == 1 ? CLOAK_E_WRONG_TYPE : CLOAK_E_UNSUPPORTED_SUITE);
     }
     /* 4: unknown type is malformed, a known other type is wrong type. */
-    make_blob(blob, sizeof blob, 0x0D, 1);
+    make_blob(blob, sizeof blob, 0x0E, 1);
     assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE), CLOAK_E_MALFORMED);
     make_blob(blob, sizeof blob, CLOAK_TYPE_SECRET, 1);
     assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE), CLOAK_E_WRONG_TYPE);
@@ -126,7 +126,7 @@ static void test_every_type(void **state)
     (void)state;
 
     for (t = 0; t < 256; t++) {
-        int known = t >= 1 && t <= 12;
+        int known = t >= 1 && t <= CLOAK_TYPE_VAULT_HEAD;
         assert_int_equal(cloak__type_known((uint8_t)t) != 0, known);
         if (known) {
             assert_non_null(cloak__type_name((uint8_t)t));
@@ -179,7 +179,7 @@ static void test_inspect(void **state)
     assert_int_equal(cloak_blob_inspect(&type, key_id, blob, sizeof blob), CLOAK_E_UNSUPPORTED_VERSION);
     assert_int_equal(type, 0);
     assert_true(all_zero(key_id, sizeof key_id));
-    blob[0] = 1;
+    blob[0] = 2;
     blob[3] = 2;
     assert_int_equal(cloak_blob_inspect(&type, key_id, blob, sizeof blob), CLOAK_E_UNSUPPORTED_SUITE);
     assert_int_equal(type, 0);
@@ -606,7 +606,7 @@ static void test_text_buffers(void **state)
     }
     blob[0] = 9;
     assert_int_equal(cloak_text_encode(text, sizeof text, &text_len, blob, sizeof blob), CLOAK_E_UNSUPPORTED_VERSION);
-    blob[0] = 1;
+    blob[0] = 2;
     blob[3] = 9;
     assert_int_equal(cloak_text_encode(text, sizeof text, &text_len, blob, sizeof blob), CLOAK_E_UNSUPPORTED_SUITE);
     blob[3] = 1;

@@ -73,17 +73,26 @@ static json_t *load_vectors(void)
     return doc;
 }
 
-/* Sets the sequence number of a public context (tests reach past the opaque type on purpose). */
+/* The public context's layout as hpke.c declares it: the state head (own address, role), then the
+ * internal context. Tests reach past the opaque type on purpose. */
+typedef struct hpke_layout {
+    cloak__state_head head;
+    cloak__hpke_ctx c;
+} hpke_layout;
+#define CTX_OFF offsetof(hpke_layout, c)
+#define SEQ_OFF (CTX_OFF + offsetof(cloak__hpke_ctx, seq))
+
+/* Sets the sequence number of a public context. */
 static void set_seq(cloak_hpke_context *ctx, uint64_t seq)
 {
-    memcpy(ctx->opaque.bytes + offsetof(cloak__hpke_ctx, seq), &seq, sizeof seq);
+    memcpy(ctx->opaque.bytes + SEQ_OFF, &seq, sizeof seq);
 }
 
 static uint64_t get_seq(const cloak_hpke_context *ctx)
 {
     uint64_t seq;
 
-    memcpy(&seq, ctx->opaque.bytes + offsetof(cloak__hpke_ctx, seq), sizeof seq);
+    memcpy(&seq, ctx->opaque.bytes + SEQ_OFF, sizeof seq);
     return seq;
 }
 
@@ -774,15 +783,18 @@ static void test_round_trip(void **state)
     memset(&s, 0xAA, sizeof s);
     assert_int_equal(cloak_hpke_setup_sender(&s, enc, rc.pk, g_info, sizeof g_info), CLOAK_OK);
     assert_int_equal(cloak_hpke_setup_recipient(&r, enc, rc.pk, rc.sk, g_info, sizeof g_info), CLOAK_OK);
-    /* Bytes past the internal context, and its padding, are zero (no stale stack bytes). */
+    /* The head records the context's own address and a role; the padding after the head and in
+     * the internal context, and the bytes past it, are zero (no stale stack bytes). */
     {
-        size_t pad_at = offsetof(cloak__hpke_ctx, exporter_secret) + 32;
-        assert_true(all_zero(s.opaque.bytes + pad_at, offsetof(cloak__hpke_ctx, seq) - pad_at));
+        const uintptr_t self = (uintptr_t)&s;
+        const size_t head_end = offsetof(cloak__state_head, role) + sizeof(uint32_t);
+        const size_t pad_at = CTX_OFF + offsetof(cloak__hpke_ctx, exporter_secret) + 32;
+        assert_memory_equal(s.opaque.bytes + offsetof(cloak__state_head, self), &self, sizeof self);
+        assert_false(all_zero(s.opaque.bytes + offsetof(cloak__state_head, role), 4));
+        assert_true(all_zero(s.opaque.bytes + head_end, CTX_OFF - head_end));
+        assert_true(all_zero(s.opaque.bytes + pad_at, SEQ_OFF - pad_at));
+        assert_true(all_zero(s.opaque.bytes + sizeof(hpke_layout), CLOAK_HPKE_CONTEXTBYTES - sizeof(hpke_layout)));
     }
-    /* After the internal context, a 4-byte role tag, then zeros. */
-    assert_false(all_zero(s.opaque.bytes + sizeof(cloak__hpke_ctx), 4));
-    assert_true(all_zero(s.opaque.bytes + sizeof(cloak__hpke_ctx) + 4,
-                         CLOAK_HPKE_CONTEXTBYTES - sizeof(cloak__hpke_ctx) - 4));
     assert_true(get_seq(&s) == 0);
     assert_int_equal(cloak_hpke_seal(&s, ct1, g_aad, sizeof g_aad, g_msg, 32), CLOAK_OK);
     assert_true(get_seq(&s) == 1);
@@ -977,16 +989,19 @@ static void test_low_order(void **state)
                          CLOAK_E_INVALID_KEY);
         assert_true(all_zero(&ctx, sizeof ctx));
 
-        /* As the recipient's public key, on the sender side. */
+        /* As the recipient's public key, on the sender side: a public key the caller gives follows
+         * docs/protocol.md 1.4, so the two encodings at or above p (u = p, p + 1) are malformed and
+         * the canonical ones invalid. */
+        const int want = low_order_points[i][31] == 0x7f && low_order_points[i][0] >= 0xed ? CLOAK_E_MALFORMED
+                                                                                           : CLOAK_E_INVALID_KEY;
         memset(enc, 0xAA, sizeof enc);
         memset(ct, 0xAA, sizeof ct);
         assert_int_equal(cloak_hpke_seal_base(enc, ct, low_order_points[i], g_info, sizeof g_info, NULL, 0, g_msg, 32),
-                         CLOAK_E_INVALID_KEY);
+                         want);
         assert_true(all_zero(enc, sizeof enc) && all_zero(ct, sizeof ct));
         memset(&ctx, 0xAA, sizeof ctx);
         memset(enc, 0xAA, sizeof enc);
-        assert_int_equal(cloak_hpke_setup_sender(&ctx, enc, low_order_points[i], g_info, sizeof g_info),
-                         CLOAK_E_INVALID_KEY);
+        assert_int_equal(cloak_hpke_setup_sender(&ctx, enc, low_order_points[i], g_info, sizeof g_info), want);
         assert_true(all_zero(&ctx, sizeof ctx) && all_zero(enc, sizeof enc));
         assert_int_equal(cloak_hpke_seal_base(enc, ct, rc.pk, g_info, sizeof g_info, NULL, 0, g_msg, 32), CLOAK_OK);
     }
@@ -1053,11 +1068,11 @@ static void test_public_roles(void **state)
     assert_int_equal(cloak_hpke_setup_sender(&s, enc, rc.pk, g_info, sizeof g_info), CLOAK_OK);
     assert_int_equal(cloak_hpke_setup_recipient(&r, enc, rc.pk, rc.sk, g_info, sizeof g_info), CLOAK_OK);
     memset(ct, 0xAA, sizeof ct);
-    assert_int_equal(cloak_hpke_seal(&r, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_hpke_seal(&r, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_STATE);
     assert_true(all_zero(ct, sizeof ct));
     assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_OK);
     memset(pt, 0xAA, sizeof pt);
-    assert_int_equal(cloak_hpke_open(&s, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_hpke_open(&s, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_STATE);
     assert_true(all_zero(pt, sizeof pt));
     assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_OK);
     assert_memory_equal(pt, g_msg, 32);
@@ -1065,11 +1080,47 @@ static void test_public_roles(void **state)
     cloak_hpke_context_wipe(&s);
     cloak_hpke_context_wipe(&r);
     assert_true(all_zero(&s, sizeof s) && all_zero(&r, sizeof r));
-    assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_PARAMS);
-    assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_STATE);
+    assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_STATE);
     memset(out, 0xAA, sizeof out);
-    assert_int_equal(cloak_hpke_export(&r, out, sizeof out, NULL, 0), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_hpke_export(&r, out, sizeof out, NULL, 0), CLOAK_E_BAD_STATE);
     assert_true(all_zero(out, sizeof out));
+}
+
+/* A copied sender context would seal under the nonces its original uses too (each copy has its own
+ * sequence number): a context refuses to run anywhere but at the address it was set up at, and the
+ * original keeps working. */
+static void test_public_copied_contexts(void **state)
+{
+    recipient rc;
+    cloak_hpke_context s, s_copy, r, r_copy;
+    uint8_t enc[32], ct[48], ct_copy[48], pt[32], out[32];
+
+    (void)state;
+    make_recipient(&rc);
+    assert_int_equal(cloak_hpke_setup_sender(&s, enc, rc.pk, g_info, sizeof g_info), CLOAK_OK);
+    memcpy(&s_copy, &s, sizeof s);
+    memset(ct_copy, 0xAA, sizeof ct_copy);
+    assert_int_equal(cloak_hpke_seal(&s_copy, ct_copy, g_aad, sizeof g_aad, g_msg, 32), CLOAK_E_BAD_STATE);
+    assert_true(all_zero(ct_copy, sizeof ct_copy));
+    assert_true(get_seq(&s_copy) == 0);
+    memset(out, 0xAA, sizeof out);
+    assert_int_equal(cloak_hpke_export(&s_copy, out, sizeof out, NULL, 0), CLOAK_E_BAD_STATE);
+    assert_true(all_zero(out, sizeof out));
+    assert_int_equal(cloak_hpke_seal(&s, ct, g_aad, sizeof g_aad, g_msg, 32), CLOAK_OK);
+
+    /* The recipient side: a copy neither opens nor exports; the original opens. */
+    assert_int_equal(cloak_hpke_setup_recipient(&r, enc, rc.pk, rc.sk, g_info, sizeof g_info), CLOAK_OK);
+    memcpy(&r_copy, &r, sizeof r);
+    memset(pt, 0xAA, sizeof pt);
+    assert_int_equal(cloak_hpke_open(&r_copy, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_E_BAD_STATE);
+    assert_true(all_zero(pt, sizeof pt));
+    assert_int_equal(cloak_hpke_open(&r, pt, g_aad, sizeof g_aad, ct, sizeof ct), CLOAK_OK);
+    assert_memory_equal(pt, g_msg, 32);
+    cloak_hpke_context_wipe(&s);
+    cloak_hpke_context_wipe(&s_copy);
+    cloak_hpke_context_wipe(&r);
+    cloak_hpke_context_wipe(&r_copy);
 }
 
 /* NULL where a buffer is needed, and out-of-range lengths: bad parameters, outputs zeroed. */
@@ -1224,6 +1275,7 @@ int main(void)
         cmocka_unit_test(test_low_order),
         cmocka_unit_test(test_sequence_limit),
         cmocka_unit_test(test_public_roles),
+        cmocka_unit_test(test_public_copied_contexts),
         cmocka_unit_test(test_public_argument_checks),
         cmocka_unit_test(test_sizes),
     };

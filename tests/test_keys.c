@@ -158,7 +158,7 @@ static void test_user_signature_is_not_bundle_signature(void **state)
 {
     uint8_t ipk[32], isk[64], epk[32], esk[32], bundle[CLOAK_BUNDLEBYTES], forged[CLOAK_BUNDLEBYTES];
     uint8_t sig[64], o1[32], o2[32];
-    static const char *const contexts[] = {"", "libcloak v1 bundle", "bundle", "libcloak v1 user signature"};
+    static const char *const contexts[] = {"", "libcloak v2 bundle", "bundle", "libcloak v2 user signature"};
     size_t i;
     (void)state;
 
@@ -191,7 +191,7 @@ static void check_public_blob(uint8_t type, export_fn exp, import_fn imp, import
 
     exp(blob, pk);
     cloak__public_key_id(id, pk);
-    assert_int_equal(blob[0], 1);
+    assert_int_equal(blob[0], 2);
     assert_int_equal(blob[1], type);
     assert_int_equal(blob[2], 0);
     assert_int_equal(blob[3], 1);
@@ -268,7 +268,7 @@ static void test_bundle(void **state)
     assert_int_equal(cloak_bundle_create(bundle, isk, epk), CLOAK_OK);
     /* Layout of section 5.2 (the signature's bytes are the vectors' to pin). */
     cloak__public_key_id(id, ipk);
-    assert_int_equal(bundle[0], 1);
+    assert_int_equal(bundle[0], 2);
     assert_int_equal(bundle[1], CLOAK_TYPE_BUNDLE);
     assert_int_equal(bundle[2], 0);
     assert_int_equal(bundle[3], 1);
@@ -292,6 +292,8 @@ static void test_bundle(void **state)
                 want_rc = expected_header_code(i, bad[i]);
             } else if (i < 52) {
                 want_rc = CLOAK_E_MALFORMED; /* key id and identity key disagree */
+            } else if (i == 83 && (bad[i] & 0x80U) != 0U) {
+                want_rc = CLOAK_E_MALFORMED; /* an encryption key with bit 255 set is not canonical */
             } else {
                 want_rc = CLOAK_E_BAD_SIGNATURE; /* encryption key, signature */
             }
@@ -337,7 +339,16 @@ static void test_bundle(void **state)
         memcpy(bad + 52, bundle + 20, 32);
         cloak__public_key_id(id, bad + 20);
         memcpy(bad + 4, id, 16);
-        assert_int_equal(cloak_bundle_verify(o1, o2, bad, CLOAK_BUNDLEBYTES), CLOAK_E_BAD_SIGNATURE);
+        /* Each key in the other's slot may also break its slot's key rules (an X25519 key need not
+         * decode as an Ed25519 point; an Ed25519 key may have bit 255 set): refused either way. */
+        memset(o1, 0xAA, 32);
+        memset(o2, 0xAA, 32);
+        {
+            const int rc = cloak_bundle_verify(o1, o2, bad, CLOAK_BUNDLEBYTES);
+            assert_true(rc == CLOAK_E_BAD_SIGNATURE || rc == CLOAK_E_INVALID_KEY || rc == CLOAK_E_MALFORMED);
+        }
+        assert_true(all_zero(o1, 32));
+        assert_true(all_zero(o2, 32));
     }
     /* Another blob type carrying the same bytes. */
     memcpy(bad, bundle, CLOAK_BUNDLEBYTES);

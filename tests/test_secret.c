@@ -1,7 +1,7 @@
 /*
  * Vaults and secrets (docs/protocol.md sections 7 and 10.1): round trips at every boundary length,
- * the header and key id, every byte tampered, every truncation, wrong key and wrong context,
- * reseal, blind index. After every failure every output must be all zero. The exact bytes (keys
+ * padding buckets, the header, key id and epoch, every byte tampered, every truncation, wrong key,
+ * epoch and context, copied and wiped states, reseal, blind index. After every failure every output must be all zero. The exact bytes (keys
  * and associated data as section 7 derives them, blind indexes) are pinned by
  * tests/vectors/libcloak.json, which test_vectors_libcloak replays.
  */
@@ -20,8 +20,12 @@
 #include "support/bytes.h"
 #include "support/expect.h"
 
-#define OVER CLOAK_SECRET_OVERHEADBYTES
 #define DIRTY 0xA5U
+/* Every value of up to 60 bytes seals into the minimum bucket: 64 + pad(4 + 60) = 128 bytes, which
+ * open needs a value buffer of 60 bytes for. */
+#define SEALED_SMALL 128U
+#define OPEN_CAP 60U
+#define VALUE_OFF 52U /* header, epoch, nonce, length field */
 
 static const uint8_t NAME[] = "db/password";
 static const uint8_t CTX[] = "prod";
@@ -36,7 +40,30 @@ typedef struct fixture {
     cloak_vault vault;   /* key, VID */
     cloak_vault vault2;  /* key2, VID: the rotated key */
     cloak_vault other;   /* key, another vault id */
+    cloak_vault epoch2;  /* key, VID, but epoch 2 */
 } fixture;
+
+/* docs/protocol.md 1.5, written out here on its own: 64 up to 64, then Padme. */
+static size_t spec_pad(size_t u)
+{
+    size_t e = 0, s = 0, mask;
+    if (u <= 64) {
+        return 64;
+    }
+    while ((u >> (e + 1)) != 0) {
+        e++;
+    }
+    while ((e >> (s + 1)) != 0) {
+        s++;
+    }
+    mask = ((size_t)1 << (e - (s + 1))) - 1;
+    return (u + mask) & ~mask;
+}
+
+static int spec_is_pad(size_t p)
+{
+    return p >= 64 && spec_pad(p) == p;
+}
 
 static int setup(void **state)
 {
@@ -47,9 +74,10 @@ static int setup(void **state)
     }
     cloak_vault_key_generate(f->key);
     cloak_vault_key_generate(f->key2);
-    if (cloak_vault_init(&f->vault, f->key, VID, VID_LEN) != CLOAK_OK ||
-        cloak_vault_init(&f->vault2, f->key2, VID, VID_LEN) != CLOAK_OK ||
-        cloak_vault_init(&f->other, f->key, (const uint8_t *)"vault-0002", 10) != CLOAK_OK) {
+    if (cloak_vault_init(&f->vault, f->key, 1, VID, VID_LEN) != CLOAK_OK ||
+        cloak_vault_init(&f->vault2, f->key2, 2, VID, VID_LEN) != CLOAK_OK ||
+        cloak_vault_init(&f->other, f->key, 1, (const uint8_t *)"vault-0002", 10) != CLOAK_OK ||
+        cloak_vault_init(&f->epoch2, f->key, 2, VID, VID_LEN) != CLOAK_OK) {
         free(f);
         return -1;
     }
@@ -63,6 +91,7 @@ static int teardown(void **state)
     cloak_vault_wipe(&f->vault);
     cloak_vault_wipe(&f->vault2);
     cloak_vault_wipe(&f->other);
+    cloak_vault_wipe(&f->epoch2);
     free(f);
     return 0;
 }
@@ -74,7 +103,7 @@ static size_t seal_ok(const cloak_vault *v, uint8_t *sealed, size_t cap, const u
     size_t len = 12345;
     assert_int_equal(cloak_secret_seal(v, sealed, cap, &len, name, name_len, ctx, ctx_len, value, value_len),
                      CLOAK_OK);
-    assert_int_equal(len, value_len + OVER);
+    assert_int_equal(len, 64 + spec_pad(4 + value_len));
     assert_int_equal(cloak_secret_sealed_len(value_len), len);
     return len;
 }
@@ -100,7 +129,8 @@ static void open_expect(const cloak_vault *v, const uint8_t *name, size_t name_l
     size_t cap = cloak_secret_opened_len(sealed_len);
     uint8_t *out = test_alloc(cap);
     size_t out_len = 777;
-    assert_int_equal(cap, value_len);
+    assert_int_equal(cap, sealed_len - 64 - 4);
+    assert_true(cap >= value_len);
     assert_int_equal(cloak_secret_open(v, out, cap, &out_len, name, name_len, ctx, ctx_len, sealed, sealed_len),
                      CLOAK_OK);
     assert_int_equal(out_len, value_len);
@@ -113,17 +143,18 @@ static void open_expect(const cloak_vault *v, const uint8_t *name, size_t name_l
 static void test_round_trip_lengths(void **state)
 {
     fixture *f = *state;
-    static const size_t lens[] = {0, 1, 64, 1024, 65536};
+    static const size_t lens[] = {0, 1, 60, 61, 64, 68, 69, 1024, 65536};
     for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         const size_t n = lens[k];
+        const size_t cap = cloak_secret_sealed_len(n);
         uint8_t *value = test_alloc(n);
-        uint8_t *sealed = test_alloc(n + OVER);
+        uint8_t *sealed = test_alloc(cap);
         randombytes_buf(value, n);
-        const size_t len = seal_ok(&f->vault, sealed, n + OVER, NAME, NAME_LEN, CTX, CTX_LEN, value, n);
-        assert_int_equal(cloak_secret_opened_len(len), n);
+        const size_t len = seal_ok(&f->vault, sealed, cap, NAME, NAME_LEN, CTX, CTX_LEN, value, n);
+        assert_int_equal(cloak_secret_opened_len(len), len - 68);
         open_expect(&f->vault, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len, value, n);
         /* Without a context too (NULL allowed when empty). */
-        seal_ok(&f->vault, sealed, n + OVER, NAME, NAME_LEN, NULL, 0, value, n);
+        seal_ok(&f->vault, sealed, cap, NAME, NAME_LEN, NULL, 0, value, n);
         open_expect(&f->vault, NAME, NAME_LEN, NULL, 0, sealed, len, value, n);
         free(value);
         free(sealed);
@@ -133,16 +164,56 @@ static void test_round_trip_lengths(void **state)
 static void test_sizes(void **state)
 {
     (void)state;
-    assert_int_equal(cloak_secret_sealed_len(0), 60);
-    assert_int_equal(cloak_secret_sealed_len(5), 65);
+    assert_int_equal(cloak_secret_sealed_len(0), 128);
+    assert_int_equal(cloak_secret_sealed_len(60), 128);
+    assert_int_equal(cloak_secret_sealed_len(61), 136);
+    assert_int_equal(cloak_secret_sealed_len(68), 136);
+    assert_int_equal(cloak_secret_sealed_len(69), 144);
     assert_int_equal(cloak_secret_sealed_len(SIZE_MAX), 0);
     assert_int_equal(cloak_secret_sealed_len(SIZE_MAX - 59), 0);
+    assert_int_equal(cloak_secret_sealed_len((size_t)UINT32_MAX + 1U), 0);
     assert_int_equal(cloak_secret_opened_len(0), 0);
-    assert_int_equal(cloak_secret_opened_len(59), 0);
-    assert_int_equal(cloak_secret_opened_len(60), 0);
-    assert_int_equal(cloak_secret_opened_len(61), 1);
-    assert_int_equal(cloak_secret_overheadbytes(), OVER);
+    assert_int_equal(cloak_secret_opened_len(64), 0);
+    assert_int_equal(cloak_secret_opened_len(127), 0);
+    assert_int_equal(cloak_secret_opened_len(128), 60);
+    assert_int_equal(cloak_secret_opened_len(129), 0);
+    assert_int_equal(cloak_secret_opened_len(135), 0);
+    assert_int_equal(cloak_secret_opened_len(136), 68);
+    assert_int_equal(cloak_secret_opened_len(SIZE_MAX), 0);
     assert_int_equal(cloak_vault_statebytes(), sizeof(cloak_vault));
+}
+
+/* What the server sees is a bucket: the padded length is canonical (open accepts exactly these
+ * lengths), at most 12% above the 64-byte minimum, and values of nearby lengths give blobs of one
+ * length. */
+static void test_padding_buckets(void **state)
+{
+    fixture *f = *state;
+    size_t n;
+    for (n = 0; n <= 20000; n++) {
+        const size_t len = cloak_secret_sealed_len(n);
+        const size_t p = len - 64;
+        assert_int_equal(len, 64 + spec_pad(4 + n));
+        assert_true(spec_is_pad(p));
+        assert_true(p >= 4 + n);
+        assert_true(p <= 64 || (double)p <= 1.12 * (double)(4 + n));
+        assert_true(cloak_secret_opened_len(len) >= n);
+    }
+    for (n = 0; n < 20000; n++) {
+        assert_int_equal(cloak_secret_opened_len(n) != 0, n >= 64 && spec_is_pad(n - 64));
+    }
+    /* Two values of different lengths in one bucket: blobs of identical length. */
+    {
+        uint8_t a[1000], sa[1200], sb[1200];
+        size_t la = 0, lb = 0;
+        randombytes_buf(a, sizeof a);
+        assert_int_equal(cloak_secret_sealed_len(990), cloak_secret_sealed_len(1000));
+        assert_int_equal(cloak_secret_seal(&f->vault, sa, sizeof sa, &la, NAME, NAME_LEN, NULL, 0, a, 990), CLOAK_OK);
+        assert_int_equal(cloak_secret_seal(&f->vault, sb, sizeof sb, &lb, NAME, NAME_LEN, NULL, 0, a, 1000), CLOAK_OK);
+        assert_int_equal(la, lb);
+        open_expect(&f->vault, NAME, NAME_LEN, NULL, 0, sa, la, a, 990);
+        open_expect(&f->vault, NAME, NAME_LEN, NULL, 0, sb, lb, a, 1000);
+    }
 }
 
 static void test_label_lengths(void **state)
@@ -150,7 +221,7 @@ static void test_label_lengths(void **state)
     fixture *f = *state;
     uint8_t lab[256];
     uint8_t value[7] = {1, 2, 3, 4, 5, 6, 7};
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[SEALED_SMALL];
     size_t len;
     randombytes_buf(lab, sizeof lab);
 
@@ -168,10 +239,10 @@ static void test_label_lengths(void **state)
     /* Vault ids at 1 and 255 bytes. */
     for (size_t a = 0; a < 2; a++) {
         cloak_vault v;
-        assert_int_equal(cloak_vault_init(&v, f->key, lab, ok_lens[a]), CLOAK_OK);
+        assert_int_equal(cloak_vault_init(&v, f->key, 1, lab, ok_lens[a]), CLOAK_OK);
         seal_ok(&v, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
         open_expect(&v, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, value, sizeof value);
-        open_fails(&f->vault, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
+        open_fails(&f->vault, OPEN_CAP, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
         cloak_vault_wipe(&v);
     }
 
@@ -180,25 +251,30 @@ static void test_label_lengths(void **state)
     for (size_t a = 0; a < 2; a++) {
         cloak_vault v;
         memset(&v, DIRTY, sizeof v);
-        assert_int_equal(cloak_vault_init(&v, f->key, lab, bad_vid[a]), CLOAK_E_BAD_PARAMS);
+        assert_int_equal(cloak_vault_init(&v, f->key, 1, lab, bad_vid[a]), CLOAK_E_BAD_PARAMS);
         assert_true(all_zero(v.opaque.bytes, sizeof v.opaque.bytes));
+        assert_int_equal(cloak_vault_epoch(&v), 0);
         memset(sealed, DIRTY, sizeof sealed);
         len = 99;
         assert_int_equal(cloak_secret_seal(&v, sealed, sizeof sealed, &len, NAME, NAME_LEN, NULL, 0, value,
                                            sizeof value),
-                         CLOAK_E_BAD_PARAMS);
+                         CLOAK_E_BAD_STATE);
         assert_true(all_zero(sealed, sizeof sealed));
         assert_int_equal(len, 0);
     }
     {
         cloak_vault v;
         memset(&v, DIRTY, sizeof v);
-        assert_int_equal(cloak_vault_init(&v, f->key, NULL, 3), CLOAK_E_BAD_PARAMS);
+        assert_int_equal(cloak_vault_init(&v, f->key, 1, NULL, 3), CLOAK_E_BAD_PARAMS);
         assert_true(all_zero(v.opaque.bytes, sizeof v.opaque.bytes));
         memset(&v, DIRTY, sizeof v);
-        assert_int_equal(cloak_vault_init(&v, NULL, VID, VID_LEN), CLOAK_E_BAD_PARAMS);
+        assert_int_equal(cloak_vault_init(&v, NULL, 1, VID, VID_LEN), CLOAK_E_BAD_PARAMS);
         assert_true(all_zero(v.opaque.bytes, sizeof v.opaque.bytes));
-        assert_int_equal(cloak_vault_init(NULL, f->key, VID, VID_LEN), CLOAK_E_BAD_PARAMS);
+        /* Epoch 0 is never valid. */
+        memset(&v, DIRTY, sizeof v);
+        assert_int_equal(cloak_vault_init(&v, f->key, 0, VID, VID_LEN), CLOAK_E_BAD_PARAMS);
+        assert_true(all_zero(v.opaque.bytes, sizeof v.opaque.bytes));
+        assert_int_equal(cloak_vault_init(NULL, f->key, 1, VID, VID_LEN), CLOAK_E_BAD_PARAMS);
     }
 
     /* Name of 0 or 256 bytes, context of 256 bytes, NULL name: refused on seal and open. */
@@ -213,7 +289,7 @@ static void test_label_lengths(void **state)
         {NAME, NAME_LEN, NULL, 1},
     };
     for (size_t a = 0; a < sizeof bad / sizeof bad[0]; a++) {
-        uint8_t out[sizeof sealed];
+        uint8_t out[SEALED_SMALL];
         memset(out, DIRTY, sizeof out);
         len = 99;
         assert_int_equal(cloak_secret_seal(&f->vault, out, sizeof out, &len, bad[a].name, bad[a].name_len,
@@ -221,7 +297,7 @@ static void test_label_lengths(void **state)
                          CLOAK_E_BAD_PARAMS);
         assert_true(all_zero(out, sizeof out));
         assert_int_equal(len, 0);
-        open_fails(&f->vault, sizeof value, bad[a].name, bad[a].name_len, bad[a].ctx, bad[a].ctx_len, sealed,
+        open_fails(&f->vault, OPEN_CAP, bad[a].name, bad[a].name_len, bad[a].ctx, bad[a].ctx_len, sealed,
                    sizeof sealed, CLOAK_E_BAD_PARAMS);
     }
 }
@@ -232,7 +308,7 @@ static void test_layout_matches_spec(void **state)
 {
     fixture *f = *state;
     uint8_t value[40];
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[SEALED_SMALL];
     randombytes_buf(value, sizeof value);
     seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
 
@@ -241,9 +317,13 @@ static void test_layout_matches_spec(void **state)
     cloak_vault_key_id(state_id, &f->vault);
     assert_memory_equal(state_id, key_id, CLOAK_KEYIDBYTES);
 
-    const uint8_t head[4] = {0x01, 0x08, 0x00, 0x01};
+    const uint8_t head[4] = {0x02, 0x08, 0x00, 0x01};
+    const uint8_t epoch[4] = {0x00, 0x00, 0x00, 0x01};
     assert_memory_equal(sealed, head, 4);
     assert_memory_equal(sealed + 4, key_id, CLOAK_KEYIDBYTES);
+    assert_memory_equal(sealed + 20, epoch, 4);
+    assert_int_equal(cloak_vault_epoch(&f->vault), 1);
+    assert_int_equal(cloak_vault_epoch(&f->vault2), 2);
 
     int type = 0;
     uint8_t inspected[CLOAK_KEYIDBYTES];
@@ -256,15 +336,15 @@ static void test_nonce_random(void **state)
 {
     fixture *f = *state;
     const uint8_t value[16] = {0};
-    uint8_t a[sizeof value + OVER], b[sizeof value + OVER];
+    uint8_t a[SEALED_SMALL], b[SEALED_SMALL];
     seal_ok(&f->vault, a, sizeof a, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
     seal_ok(&f->vault, b, sizeof b, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
-    assert_memory_equal(a, b, 20);
-    assert_memory_not_equal(a + 20, b + 20, 24);
-    assert_memory_not_equal(a + 44, b + 44, sizeof value + 16);
+    assert_memory_equal(a, b, 24);
+    assert_memory_not_equal(a + 24, b + 24, 24);
+    assert_memory_not_equal(a + 48, b + 48, SEALED_SMALL - 48);
 }
 
-/* Region codes: version, type, suite, key id, then anything authenticated. */
+/* Region codes: version, type, suite, key id, epoch, then anything authenticated. */
 static int tamper_code(size_t i, uint8_t tampered_byte)
 {
     if (i < 4) {
@@ -272,6 +352,9 @@ static int tamper_code(size_t i, uint8_t tampered_byte)
     }
     if (i < 20) {
         return CLOAK_E_WRONG_KEY;
+    }
+    if (i < 24) {
+        return CLOAK_E_MISMATCH;
     }
     return CLOAK_E_AUTH;
 }
@@ -284,13 +367,13 @@ static void test_tamper_every_byte(void **state)
     static const size_t lens[] = {0, 33};
     for (size_t k = 0; k < 2; k++) {
         uint8_t value[33];
-        uint8_t sealed[sizeof value + OVER];
+        uint8_t sealed[SEALED_SMALL];
         randombytes_buf(value, sizeof value);
         const size_t len = seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, lens[k]);
         for (size_t i = 0; i < len; i++) {
             for (size_t m = 0; m < sizeof MASKS; m++) {
                 sealed[i] ^= MASKS[m];
-                open_fails(&f->vault, lens[k] + 8, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len,
+                open_fails(&f->vault, OPEN_CAP, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len,
                            tamper_code(i, sealed[i]));
                 sealed[i] ^= MASKS[m];
             }
@@ -303,15 +386,18 @@ static void test_truncate_extend(void **state)
 {
     fixture *f = *state;
     uint8_t value[50];
-    uint8_t sealed[sizeof value + OVER + 1];
+    uint8_t sealed[SEALED_SMALL + 16];
     randombytes_buf(value, sizeof value);
     const size_t len = seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
-    for (size_t l = 0; l < len; l++) {
-        open_fails(&f->vault, sizeof value + 1, NAME, NAME_LEN, CTX, CTX_LEN, sealed, l,
-                   l < OVER ? CLOAK_E_MALFORMED : CLOAK_E_AUTH);
+    memset(sealed + len, 0, sizeof sealed - len);
+    /* Only a length whose padded part is canonical reaches decryption. */
+    for (size_t l = 0; l <= sizeof sealed; l++) {
+        if (l == len) {
+            continue;
+        }
+        open_fails(&f->vault, OPEN_CAP + 16, NAME, NAME_LEN, CTX, CTX_LEN, sealed, l,
+                   l >= 64 && spec_is_pad(l - 64) ? CLOAK_E_AUTH : CLOAK_E_MALFORMED);
     }
-    sealed[len] = 0;
-    open_fails(&f->vault, sizeof value + 1, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len + 1, CLOAK_E_AUTH);
     open_expect(&f->vault, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len, value, sizeof value);
 }
 
@@ -319,50 +405,94 @@ static void test_wrong_key_and_context(void **state)
 {
     fixture *f = *state;
     uint8_t value[20];
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[SEALED_SMALL];
     randombytes_buf(value, sizeof value);
     seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
 
+    /* The same key at another epoch: authentic key id, other epoch (a rolled-back or replayed
+     * secret), told apart from tampering. */
+    open_fails(&f->epoch2, OPEN_CAP, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_MISMATCH);
+
     /* Another vault key (same vault id): told apart from tampering. */
-    open_fails(&f->vault2, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_WRONG_KEY);
+    open_fails(&f->vault2, OPEN_CAP, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_WRONG_KEY);
     /* Same key, another vault id / name / context. */
-    open_fails(&f->other, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
-    open_fails(&f->vault, sizeof value, (const uint8_t *)"db/passwore", NAME_LEN, CTX, CTX_LEN, sealed,
+    open_fails(&f->other, OPEN_CAP, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
+    open_fails(&f->vault, OPEN_CAP, (const uint8_t *)"db/passwore", NAME_LEN, CTX, CTX_LEN, sealed,
                sizeof sealed, CLOAK_E_AUTH);
-    open_fails(&f->vault, sizeof value, NAME, NAME_LEN - 1, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
-    open_fails(&f->vault, sizeof value, NAME, NAME_LEN, (const uint8_t *)"test", 4, sealed, sizeof sealed,
+    open_fails(&f->vault, OPEN_CAP, NAME, NAME_LEN - 1, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_AUTH);
+    open_fails(&f->vault, OPEN_CAP, NAME, NAME_LEN, (const uint8_t *)"test", 4, sealed, sizeof sealed,
                CLOAK_E_AUTH);
-    open_fails(&f->vault, sizeof value, NAME, NAME_LEN, NULL, 0, sealed, sizeof sealed, CLOAK_E_AUTH);
+    open_fails(&f->vault, OPEN_CAP, NAME, NAME_LEN, NULL, 0, sealed, sizeof sealed, CLOAK_E_AUTH);
 
     /* The length prefixes keep name and context apart: ("ab", "c") is not ("a", "bc"). */
     seal_ok(&f->vault, sealed, sizeof sealed, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, value,
             sizeof value);
-    open_fails(&f->vault, sizeof value, (const uint8_t *)"a", 1, (const uint8_t *)"bc", 2, sealed, sizeof sealed,
+    open_fails(&f->vault, OPEN_CAP, (const uint8_t *)"a", 1, (const uint8_t *)"bc", 2, sealed, sizeof sealed,
                CLOAK_E_AUTH);
     open_expect(&f->vault, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed, value,
                 sizeof value);
 
     /* A wiped or never-initialised state is refused rather than used as an all-zero key. */
     cloak_vault w;
-    assert_int_equal(cloak_vault_init(&w, f->key, VID, VID_LEN), CLOAK_OK);
+    assert_int_equal(cloak_vault_init(&w, f->key, 1, VID, VID_LEN), CLOAK_OK);
     open_expect(&w, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed, value, sizeof value);
     cloak_vault_wipe(&w);
     assert_true(all_zero(w.opaque.bytes, sizeof w.opaque.bytes));
-    open_fails(&w, sizeof value, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed,
-               CLOAK_E_BAD_PARAMS);
-    open_fails(NULL, sizeof value, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed,
+    open_fails(&w, OPEN_CAP, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed,
+               CLOAK_E_BAD_STATE);
+    open_fails(NULL, OPEN_CAP, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1, sealed, sizeof sealed,
                CLOAK_E_BAD_PARAMS);
     uint8_t id[CLOAK_KEYIDBYTES];
     memset(id, DIRTY, sizeof id);
     cloak_vault_key_id(id, &w);
     assert_true(all_zero(id, sizeof id));
+    assert_int_equal(cloak_vault_epoch(&w), 0);
+}
+
+/* A vault state copied or moved elsewhere (memcpy) is refused by everything that takes it, and
+ * reports no key id or epoch; the original keeps working. */
+static void test_copied_vault(void **state)
+{
+    fixture *f = *state;
+    cloak_vault *copy = test_alloc(sizeof *copy);
+    uint8_t value[10] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+    uint8_t sealed[SEALED_SMALL], out[SEALED_SMALL], index[CLOAK_BLIND_INDEXBYTES], id[CLOAK_KEYIDBYTES];
+    size_t len = 99;
+
+    memcpy(copy, &f->vault, sizeof *copy);
+    memset(out, DIRTY, sizeof out);
+    assert_int_equal(cloak_secret_seal(copy, out, sizeof out, &len, NAME, NAME_LEN, NULL, 0, value, sizeof value),
+                     CLOAK_E_BAD_STATE);
+    assert_true(all_zero(out, sizeof out));
+    assert_int_equal(len, 0);
+    seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, NULL, 0, value, sizeof value);
+    open_fails(copy, OPEN_CAP, NAME, NAME_LEN, NULL, 0, sealed, sizeof sealed, CLOAK_E_BAD_STATE);
+    memset(index, DIRTY, sizeof index);
+    assert_int_equal(cloak_vault_blind_index(copy, index, NAME, NAME_LEN), CLOAK_E_BAD_STATE);
+    assert_true(all_zero(index, sizeof index));
+    memset(id, DIRTY, sizeof id);
+    cloak_vault_key_id(id, copy);
+    assert_true(all_zero(id, sizeof id));
+    assert_int_equal(cloak_vault_epoch(copy), 0);
+    memset(out, DIRTY, sizeof out);
+    len = 99;
+    assert_int_equal(cloak_secret_reseal(&f->vault, copy, out, sizeof out, &len, NAME, NAME_LEN, NULL, 0, sealed,
+                                         sizeof sealed),
+                     CLOAK_E_BAD_STATE);
+    assert_true(all_zero(out, sizeof out));
+    assert_int_equal(cloak_secret_reseal(copy, &f->vault, out, sizeof out, &len, NAME, NAME_LEN, NULL, 0, sealed,
+                                         sizeof sealed),
+                     CLOAK_E_BAD_STATE);
+    open_expect(&f->vault, NAME, NAME_LEN, NULL, 0, sealed, sizeof sealed, value, sizeof value);
+    cloak_vault_wipe(copy);
+    free(copy);
 }
 
 static void test_buffer_too_small(void **state)
 {
     fixture *f = *state;
     uint8_t value[30];
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[SEALED_SMALL];
     size_t len = 5;
     randombytes_buf(value, sizeof value);
     memset(sealed, DIRTY, sizeof sealed);
@@ -374,11 +504,14 @@ static void test_buffer_too_small(void **state)
     assert_int_equal(len, 0);
 
     seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
-    open_fails(&f->vault, sizeof value - 1, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed,
+    /* open needs room for the largest value of the bucket, whatever this value's length. */
+    open_fails(&f->vault, OPEN_CAP - 1, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed,
+               CLOAK_E_BUFFER_TOO_SMALL);
+    open_fails(&f->vault, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed,
                CLOAK_E_BUFFER_TOO_SMALL);
     open_fails(&f->vault, 0, NAME, NAME_LEN, CTX, CTX_LEN, sealed, sizeof sealed, CLOAK_E_BUFFER_TOO_SMALL);
     /* An output buffer larger than needed is fine. */
-    uint8_t big[sizeof value + 10];
+    uint8_t big[OPEN_CAP + 10];
     size_t big_len = 0;
     assert_int_equal(cloak_secret_open(&f->vault, big, sizeof big, &big_len, NAME, NAME_LEN, CTX, CTX_LEN, sealed,
                                        sizeof sealed),
@@ -391,7 +524,8 @@ static void test_bad_pointers(void **state)
 {
     fixture *f = *state;
     uint8_t value[8] = {0};
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[SEALED_SMALL];
+    uint8_t out[OPEN_CAP];
     size_t len = 3;
     memset(sealed, DIRTY, sizeof sealed);
     assert_int_equal(cloak_secret_seal(&f->vault, sealed, sizeof sealed, &len, NAME, NAME_LEN, NULL, 0, NULL, 8),
@@ -409,10 +543,14 @@ static void test_bad_pointers(void **state)
                                        SIZE_MAX - 10),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(sealed, sizeof sealed));
-    /* Empty value with a NULL pointer is fine, and opens into a NULL buffer of capacity 0. */
+    /* Empty value with a NULL pointer is fine; opening needs a buffer for the bucket all the same. */
     len = seal_ok(&f->vault, sealed, sizeof sealed, NAME, NAME_LEN, NULL, 0, NULL, 0);
     size_t out_len = 9;
     assert_int_equal(cloak_secret_open(&f->vault, NULL, 0, &out_len, NAME, NAME_LEN, NULL, 0, sealed, len),
+                     CLOAK_E_BAD_PARAMS);
+    assert_int_equal(out_len, 0);
+    out_len = 9;
+    assert_int_equal(cloak_secret_open(&f->vault, out, sizeof out, &out_len, NAME, NAME_LEN, NULL, 0, sealed, len),
                      CLOAK_OK);
     assert_int_equal(out_len, 0);
     open_fails(&f->vault, 4, NAME, NAME_LEN, NULL, 0, NULL, 60, CLOAK_E_BAD_PARAMS);
@@ -427,21 +565,21 @@ static void test_overlap(void **state)
 {
     fixture *f = *state;
     uint8_t value[100];
-    uint8_t buf[sizeof value + OVER];
+    uint8_t buf[168]; /* 64 + pad(4 + 100) */
     size_t len = 0;
     randombytes_buf(value, sizeof value);
 
-    memcpy(buf + 44, value, sizeof value);
-    assert_int_equal(cloak_secret_seal(&f->vault, buf, sizeof buf, &len, NAME, NAME_LEN, NULL, 0, buf + 44,
+    memcpy(buf + VALUE_OFF, value, sizeof value);
+    assert_int_equal(cloak_secret_seal(&f->vault, buf, sizeof buf, &len, NAME, NAME_LEN, NULL, 0, buf + VALUE_OFF,
                                        sizeof value),
                      CLOAK_OK);
     assert_int_equal(len, sizeof buf);
     open_expect(&f->vault, NAME, NAME_LEN, NULL, 0, buf, len, value, sizeof value);
-    assert_int_equal(cloak_secret_open(&f->vault, buf + 44, sizeof value, &len, NAME, NAME_LEN, NULL, 0, buf,
+    assert_int_equal(cloak_secret_open(&f->vault, buf + VALUE_OFF, sizeof value, &len, NAME, NAME_LEN, NULL, 0, buf,
                                        sizeof buf),
                      CLOAK_OK);
     assert_int_equal(len, sizeof value);
-    assert_memory_equal(buf + 44, value, sizeof value);
+    assert_memory_equal(buf + VALUE_OFF, value, sizeof value);
 
     memcpy(buf, value, sizeof value);
     len = 7;
@@ -478,7 +616,7 @@ static void test_reseal(void **state)
 {
     fixture *f = *state;
     uint8_t value[64];
-    uint8_t sealed[sizeof value + OVER];
+    uint8_t sealed[136]; /* 64 + pad(4 + 64) */
     uint8_t resealed[sizeof sealed];
     size_t len = 0;
     randombytes_buf(value, sizeof value);
@@ -492,15 +630,17 @@ static void test_reseal(void **state)
     cloak_vault_key_id(id2, &f->vault2);
     assert_memory_equal(resealed + 4, id2, CLOAK_KEYIDBYTES);
     assert_memory_not_equal(resealed + 20, sealed + 20, 24);
+    /* The new key's epoch is in the blob. */
+    assert_int_equal(resealed[23], 2);
     open_expect(&f->vault2, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, value, sizeof value);
-    open_fails(&f->vault, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, CLOAK_E_WRONG_KEY);
+    open_fails(&f->vault, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, CLOAK_E_WRONG_KEY);
 
     /* To another vault id as well (the new state decides every binding). */
     assert_int_equal(cloak_secret_reseal(&f->vault, &f->other, resealed, sizeof resealed, &len, NAME, NAME_LEN,
                                          CTX, CTX_LEN, sealed, sizeof sealed),
                      CLOAK_OK);
     open_expect(&f->other, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, value, sizeof value);
-    open_fails(&f->vault, sizeof value, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, CLOAK_E_AUTH);
+    open_fails(&f->vault, sizeof sealed, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len, CLOAK_E_AUTH);
 
     /* In place. */
     uint8_t buf[sizeof sealed];
@@ -519,8 +659,14 @@ static void test_reseal(void **state)
     reseal_fails(&f->vault, &f->vault2, sizeof sealed - 1, NAME, NAME_LEN, sealed, sizeof sealed,
                  CLOAK_E_BUFFER_TOO_SMALL);
     reseal_fails(&f->vault, &f->vault2, sizeof sealed, NAME, NAME_LEN, sealed, 59, CLOAK_E_MALFORMED);
-    reseal_fails(&f->vault, &f->vault2, sizeof sealed, NAME, NAME_LEN, sealed, sizeof sealed - 1, CLOAK_E_AUTH);
+    reseal_fails(&f->vault, &f->vault2, sizeof sealed, NAME, NAME_LEN, sealed, sizeof sealed - 1, CLOAK_E_MALFORMED);
+    reseal_fails(&f->epoch2, &f->vault2, sizeof sealed, NAME, NAME_LEN, sealed, sizeof sealed, CLOAK_E_MISMATCH);
     reseal_fails(&f->vault, NULL, sizeof sealed, NAME, NAME_LEN, sealed, sizeof sealed, CLOAK_E_BAD_PARAMS);
+    {
+        cloak_vault wiped;
+        memset(&wiped, 0, sizeof wiped);
+        reseal_fails(&f->vault, &wiped, sizeof sealed, NAME, NAME_LEN, sealed, sizeof sealed, CLOAK_E_BAD_STATE);
+    }
     reseal_fails(&f->vault, &f->vault2, sizeof sealed, NULL, 0, sealed, sizeof sealed, CLOAK_E_BAD_PARAMS);
     for (size_t i = 0; i < sizeof sealed; i++) {
         sealed[i] ^= 0x20;
@@ -576,7 +722,7 @@ static void test_blind_index(void **state)
     cloak_vault w;
     memset(&w, 0, sizeof w);
     memset(a, DIRTY, 32);
-    assert_int_equal(cloak_vault_blind_index(&w, a, NAME, NAME_LEN), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_vault_blind_index(&w, a, NAME, NAME_LEN), CLOAK_E_BAD_STATE);
     assert_true(all_zero(a, 32));
     assert_int_equal(cloak_vault_blind_index(&f->vault, NULL, NAME, NAME_LEN), CLOAK_E_BAD_PARAMS);
 }
@@ -597,6 +743,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_padding_buckets),
+        cmocka_unit_test(test_copied_vault),
         cmocka_unit_test(test_key_generate),
         cmocka_unit_test(test_round_trip_lengths),
         cmocka_unit_test(test_label_lengths),

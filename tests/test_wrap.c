@@ -72,7 +72,7 @@ static void test_round_trip(void **state)
         assert_int_equal(k->wrap(w, mk, sk), CLOAK_OK);
         /* Layout of section 6. */
         cloak_key_id(id, mk);
-        assert_int_equal(w[0], 1);
+        assert_int_equal(w[0], 2);
         assert_int_equal(w[1], k->type);
         assert_int_equal(w[2], 0);
         assert_int_equal(w[3], 1);
@@ -283,7 +283,7 @@ static void test_bad_params(void **state)
     cloak_identity_keypair(pk, sk);
     sk[40] ^= 1;
     memset(w, 0xAA, W);
-    assert_int_equal(cloak_identity_wrap(w, mk, sk), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_identity_wrap(w, mk, sk), CLOAK_E_INVALID_KEY);
     assert_true(all_zero(w, W));
 }
 
@@ -327,7 +327,7 @@ static void test_service_account_export(void **state)
     memset(blob, 0xAA, sizeof blob);
     assert_int_equal(cloak_service_account_private_export(blob, pk, sk), CLOAK_OK);
     cloak__public_key_id(id, pk);
-    assert_int_equal(blob[0], 1);
+    assert_int_equal(blob[0], 2);
     assert_int_equal(blob[1], CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
     assert_int_equal(blob[2], 0);
     assert_int_equal(blob[3], 1);
@@ -360,7 +360,7 @@ static void test_service_account_export(void **state)
         bad[1] = (uint8_t)t;
         assert_int_equal(import(pk2, sk2, bad, A),
                          t == CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY ? CLOAK_OK
-                         : (t >= 1 && t <= 12)               ? CLOAK_E_WRONG_TYPE
+                         : (t >= 1 && t <= CLOAK_TYPE_VAULT_HEAD) ? CLOAK_E_WRONG_TYPE
                                                              : CLOAK_E_MALFORMED);
     }
     blob[A] = 0;

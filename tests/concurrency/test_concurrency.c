@@ -12,7 +12,8 @@
  * own (a batch writer, an HPKE sender) get it per thread. First each operation on its own (all
  * threads on the same function and the same inputs), then all of them mixed, each thread starting
  * at another operation. After every run the shared inputs must be byte for byte as they were: no
- * operation writes to what it only reads.
+ * operation writes to what it only reads. Last, one batch writer shared by every thread: concurrent
+ * seal_item calls must get distinct indexes.
  *
  * Run under ThreadSanitizer by the 'tsan' setup of tests/concurrency/meson.build in a build with
  * -Db_sanitize=thread. Threads cannot use cmocka's assertions, so each records its first failure
@@ -45,8 +46,8 @@
 
 #define N_SECRETS 4U
 #define VALUE_MAX 300U
-#define SEALED_MAX (VALUE_MAX + CLOAK_SECRET_OVERHEADBYTES)
-#define ITEM_MAX (CLOAK_BATCH_ITEM_OVERHEADBYTES + 32U + VALUE_MAX)
+#define SEALED_MAX 512U /* at least cloak_secret_sealed_len(VALUE_MAX) = 64 + pad(304) = 368 */
+#define ITEM_MAX 512U /* at least cloak_batch_item_len(32, VALUE_MAX) = 56 + pad(337) = 408 */
 #define BATCH_MAX 1024U
 #define TEXT_MAX 256U
 #define HPKE_PT_LEN 100U
@@ -85,7 +86,8 @@ typedef struct shared_inputs {
     size_t item_lens[N_SECRETS];
     uint8_t batch[BATCH_MAX];
     size_t batch_len;
-    cloak_batch reader;
+    cloak_batch reader; /* verified and checked */
+    uint8_t tags[N_SECRETS * CLOAK_BATCH_TAGBYTES]; /* as verify wrote them: each thread opens with a copy */
 
     uint8_t hpke_enc[CLOAK_HPKE_ENCBYTES];
     cloak_hpke_context hpke_recipient;
@@ -102,6 +104,11 @@ static shared_inputs fx;
 static shared_inputs snapshot;
 
 static const uint8_t vault_id[] = "shared-vault";
+static const uint8_t head_hash[CLOAK_HEAD_HASHBYTES] = "head hash of the shared vault...";
+#define BATCH_EPOCH 1U
+#define BATCH_HEAD_VERSION 5U
+#define BATCH_EXPIRY UINT64_MAX
+#define BATCH_NOW 1700000000U
 #define VID_LEN (sizeof vault_id - 1U)
 static const uint8_t context[] = "ctx";
 #define CONTEXT_LEN (sizeof context - 1U)
@@ -305,7 +312,7 @@ static int op_vault_init(unsigned it)
     uint8_t index[CLOAK_BLIND_INDEXBYTES], value[VALUE_MAX];
     size_t value_len;
 
-    CHECK(cloak_vault_init(&v, fx.vault_key, vault_id, VID_LEN) == CLOAK_OK);
+    CHECK(cloak_vault_init(&v, fx.vault_key, 1, vault_id, VID_LEN) == CLOAK_OK);
     CHECK(cloak_vault_blind_index(&v, index, fx.names[k], fx.name_lens[k]) == CLOAK_OK);
     CHECK(memcmp(index, fx.blind[k], sizeof index) == 0);
     CHECK(cloak_secret_open(&v, value, sizeof value, &value_len, fx.names[k], fx.name_lens[k], context,
@@ -318,45 +325,48 @@ static int op_vault_init(unsigned it)
 static int op_share(unsigned it)
 {
     uint8_t share[CLOAK_SHAREBYTES], key[CLOAK_KEYBYTES], sender[32];
+    uint32_t epoch;
 
     (void)it;
-    CHECK(cloak_share_seal(share, fx.vault_key, vault_id, VID_LEN, fx.bob_pk, fx.alice_sk) == CLOAK_OK);
-    CHECK(cloak_share_open(key, share, sizeof share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk, fx.alice_pk) ==
-          CLOAK_OK);
-    CHECK(memcmp(key, fx.vault_key, sizeof key) == 0);
-    CHECK(cloak_share_open(key, fx.share, sizeof fx.share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk, fx.alice_pk) ==
-          CLOAK_OK);
-    CHECK(memcmp(key, fx.vault_key, sizeof key) == 0);
+    CHECK(cloak_share_seal(share, fx.vault_key, 1, vault_id, VID_LEN, fx.bob_pk, fx.alice_sk) == CLOAK_OK);
+    CHECK(cloak_share_open(key, &epoch, share, sizeof share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk, fx.alice_pk,
+                           1) == CLOAK_OK);
+    CHECK(memcmp(key, fx.vault_key, sizeof key) == 0 && epoch == 1);
+    CHECK(cloak_share_open(key, &epoch, fx.share, sizeof fx.share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk,
+                           fx.alice_pk, 1) == CLOAK_OK);
+    CHECK(memcmp(key, fx.vault_key, sizeof key) == 0 && epoch == 1);
     CHECK(cloak_share_sender(sender, fx.share, sizeof fx.share) == CLOAK_OK);
     CHECK(memcmp(sender, fx.alice_pk, 32) == 0);
-    CHECK(cloak_share_open(key, fx.share, sizeof fx.share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk, fx.bob_pk) ==
-          CLOAK_E_UNTRUSTED_SIGNER);
+    CHECK(cloak_share_open(key, &epoch, fx.share, sizeof fx.share, vault_id, VID_LEN, fx.bob_pk, fx.bob_sk,
+                           fx.bob_pk, 1) == CLOAK_E_UNTRUSTED_SIGNER);
     return 0;
 }
 
-/* The shared batch through the shared, verified reader state. */
+/* The shared batch through the shared, verified reader state, with a fresh copy of its tags: each
+ * item opens once per copy, a second time not. */
 static int op_batch_read(unsigned it)
 {
+    uint8_t tags[sizeof fx.tags];
     uint8_t name[255], value[ITEM_MAX], signer[32];
     size_t name_len, value_len;
     unsigned j;
 
+    memcpy(tags, fx.tags, sizeof tags);
     CHECK(cloak_batch_item_count(&fx.reader) == N_SECRETS);
+    CHECK(cloak_batch_epoch(&fx.reader) == BATCH_EPOCH && cloak_batch_head_version(&fx.reader) == BATCH_HEAD_VERSION);
     cloak_batch_signer(signer, &fx.reader);
     CHECK(memcmp(signer, fx.alice_pk, 32) == 0);
     for (j = 0; j < N_SECRETS; j++) {
         const unsigned k = (it + j) % N_SECRETS;
-        const uint8_t *expected = (j % 2U) == 0 ? NULL : fx.names[k];
-        CHECK(cloak_batch_open_item(&fx.reader, fx.batch, fx.batch_len, fx.items[k], fx.item_lens[k], expected,
-                                    expected != NULL ? fx.name_lens[k] : 0, name, sizeof name, &name_len, value,
-                                    sizeof value, &value_len) == CLOAK_OK);
+        CHECK(cloak_batch_open_item(&fx.reader, tags, sizeof tags, fx.items[k], fx.item_lens[k], name, sizeof name,
+                                    &name_len, value, sizeof value, &value_len) == CLOAK_OK);
         CHECK(name_len == fx.name_lens[k] && memcmp(name, fx.names[k], name_len) == 0);
         CHECK(value_len == fx.value_lens[k] && memcmp(value, fx.values[k], value_len) == 0);
     }
-    /* Another item's name: refused, and the state stays usable (checked by the next call). */
-    CHECK(cloak_batch_open_item(&fx.reader, fx.batch, fx.batch_len, fx.items[0], fx.item_lens[0], fx.names[1],
-                                fx.name_lens[1], name, sizeof name, &name_len, value, sizeof value,
-                                &value_len) == CLOAK_E_MISMATCH);
+    /* Used up: refused, and the state stays usable (checked by the next call). */
+    CHECK(cloak_batch_open_item(&fx.reader, tags, sizeof tags, fx.items[it % N_SECRETS], fx.item_lens[it % N_SECRETS],
+                                name, sizeof name, &name_len, value, sizeof value,
+                                &value_len) == CLOAK_E_BAD_SIGNATURE);
     return 0;
 }
 
@@ -365,30 +375,39 @@ static int op_batch_write(unsigned it)
 {
     cloak_batch writer, reader;
     uint8_t items[2][ITEM_MAX], digests[2 * CLOAK_BATCH_DIGESTBYTES], blob[BATCH_MAX];
+    uint8_t tags[2 * CLOAK_BATCH_TAGBYTES];
     uint8_t name[255], value[ITEM_MAX];
     size_t item_lens[2], blob_len, name_len, value_len;
+    uint32_t index;
     unsigned j;
 
-    CHECK(cloak_batch_begin(&writer, fx.account_pk, vault_id, VID_LEN) == CLOAK_OK);
+    CHECK(cloak_batch_begin(&writer, fx.account_pk, fx.alice_pk, vault_id, VID_LEN, BATCH_EPOCH, BATCH_HEAD_VERSION,
+                            head_hash, BATCH_EXPIRY) == CLOAK_OK);
     for (j = 0; j < 2; j++) {
         const unsigned k = (it + j) % N_SECRETS;
-        CHECK(cloak_batch_seal_item(&writer, items[j], sizeof items[j], &item_lens[j],
+        CHECK(cloak_batch_seal_item(&writer, items[j], sizeof items[j], &item_lens[j], &index,
                                     digests + j * CLOAK_BATCH_DIGESTBYTES, fx.names[k], fx.name_lens[k],
                                     fx.values[k], fx.value_lens[k]) == CLOAK_OK);
+        CHECK(index == j);
     }
     CHECK(cloak_batch_finish(&writer, blob, sizeof blob, &blob_len, digests, 2, fx.alice_sk) == CLOAK_OK);
-    CHECK(cloak_batch_verify(&reader, blob, blob_len, fx.account_pk, fx.account_sk, fx.alice_pk, 1) == CLOAK_OK);
+    CHECK(cloak_batch_verify(&reader, tags, sizeof tags, blob, blob_len, vault_id, VID_LEN, fx.account_pk,
+                             fx.account_sk, fx.alice_pk, 1) == CLOAK_OK);
+    CHECK(cloak_batch_check(&reader, BATCH_EPOCH, BATCH_HEAD_VERSION, BATCH_NOW) == CLOAK_OK);
     for (j = 0; j < 2; j++) {
         const unsigned k = (it + j) % N_SECRETS;
-        CHECK(cloak_batch_open_item(&reader, blob, blob_len, items[j], item_lens[j], NULL, 0, name, sizeof name,
-                                    &name_len, value, sizeof value, &value_len) == CLOAK_OK);
+        CHECK(cloak_batch_open_item(&reader, tags, sizeof tags, items[j], item_lens[j], name, sizeof name, &name_len,
+                                    value, sizeof value, &value_len) == CLOAK_OK);
         CHECK(name_len == fx.name_lens[k] && memcmp(name, fx.names[k], name_len) == 0);
         CHECK(value_len == fx.value_lens[k] && memcmp(value, fx.values[k], value_len) == 0);
     }
     cloak_batch_wipe(&reader);
     /* The shared batch verified again into a state of its own. */
-    CHECK(cloak_batch_verify(&reader, fx.batch, fx.batch_len, fx.account_pk, fx.account_sk, fx.alice_pk, 1) ==
-          CLOAK_OK);
+    {
+        uint8_t shared_tags[sizeof fx.tags];
+        CHECK(cloak_batch_verify(&reader, shared_tags, sizeof shared_tags, fx.batch, fx.batch_len, vault_id, VID_LEN,
+                                 fx.account_pk, fx.account_sk, fx.alice_pk, 1) == CLOAK_OK);
+    }
     CHECK(cloak_batch_item_count(&reader) == N_SECRETS);
     cloak_batch_wipe(&reader);
     return 0;
@@ -573,8 +592,8 @@ static int make_fixture(void **state)
     cloak_key_id(fx.master_key_id, fx.master_key);
     randombytes_buf(fx.vault_key, sizeof fx.vault_key);
     randombytes_buf(fx.vault_key2, sizeof fx.vault_key2);
-    if (cloak_vault_init(&fx.vault, fx.vault_key, vault_id, VID_LEN) != CLOAK_OK ||
-        cloak_vault_init(&fx.vault2, fx.vault_key2, vault_id, VID_LEN) != CLOAK_OK) {
+    if (cloak_vault_init(&fx.vault, fx.vault_key, 1, vault_id, VID_LEN) != CLOAK_OK ||
+        cloak_vault_init(&fx.vault2, fx.vault_key2, 2, vault_id, VID_LEN) != CLOAK_OK) {
         return -1;
     }
 
@@ -593,7 +612,7 @@ static int make_fixture(void **state)
     if (cloak_identity_sign(fx.signature, fx.message, sizeof fx.message, context, CONTEXT_LEN, fx.alice_sk) !=
             CLOAK_OK ||
         cloak_bundle_create(fx.bundle, fx.alice_sk, fx.bob_pk) != CLOAK_OK ||
-        cloak_share_seal(fx.share, fx.vault_key, vault_id, VID_LEN, fx.bob_pk, fx.alice_sk) != CLOAK_OK ||
+        cloak_share_seal(fx.share, fx.vault_key, 1, vault_id, VID_LEN, fx.bob_pk, fx.alice_sk) != CLOAK_OK ||
         cloak_identity_wrap(fx.wrapped_identity, fx.master_key, fx.alice_sk) != CLOAK_OK ||
         cloak_encryption_wrap(fx.wrapped_encryption, fx.master_key, fx.bob_sk) != CLOAK_OK ||
         cloak_service_account_wrap(fx.wrapped_account, fx.master_key, fx.account_sk) != CLOAK_OK ||
@@ -606,20 +625,24 @@ static int make_fixture(void **state)
     cloak_identity_pair_code(fx.pair_code, fx.alice_pk, fx.bob_pk);
     cloak_identity_public_export(fx.public_blob, fx.alice_pk);
 
-    if (cloak_batch_begin(&writer, fx.account_pk, vault_id, VID_LEN) != CLOAK_OK) {
+    if (cloak_batch_begin(&writer, fx.account_pk, fx.alice_pk, vault_id, VID_LEN, BATCH_EPOCH, BATCH_HEAD_VERSION,
+                          head_hash, BATCH_EXPIRY) != CLOAK_OK) {
         return -1;
     }
     for (k = 0; k < N_SECRETS; k++) {
-        if (cloak_batch_seal_item(&writer, fx.items[k], sizeof fx.items[k], &fx.item_lens[k],
+        uint32_t index;
+        if (cloak_batch_seal_item(&writer, fx.items[k], sizeof fx.items[k], &fx.item_lens[k], &index,
                                   digests + k * CLOAK_BATCH_DIGESTBYTES, fx.names[k], fx.name_lens[k], fx.values[k],
-                                  fx.value_lens[k]) != CLOAK_OK) {
+                                  fx.value_lens[k]) != CLOAK_OK ||
+            index != k) {
             return -1;
         }
     }
     if (cloak_batch_finish(&writer, fx.batch, sizeof fx.batch, &fx.batch_len, digests, N_SECRETS, fx.alice_sk) !=
             CLOAK_OK ||
-        cloak_batch_verify(&fx.reader, fx.batch, fx.batch_len, fx.account_pk, fx.account_sk, fx.alice_pk, 1) !=
-            CLOAK_OK) {
+        cloak_batch_verify(&fx.reader, fx.tags, sizeof fx.tags, fx.batch, fx.batch_len, vault_id, VID_LEN,
+                           fx.account_pk, fx.account_sk, fx.alice_pk, 1) != CLOAK_OK ||
+        cloak_batch_check(&fx.reader, BATCH_EPOCH, BATCH_HEAD_VERSION, BATCH_NOW) != CLOAK_OK) {
         return -1;
     }
 
@@ -636,6 +659,129 @@ static int make_fixture(void **state)
     memcpy(&snapshot, &fx, sizeof fx);
     fixture_made = 1;
     return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * One batch writer, many threads: each seal_item reserves its own index. Every thread seals
+ * WRITER_ITEMS items into the one writer and stores item and digest at the index it got; the indexes
+ * must be exactly 0 .. n-1, each once, and every item must open from the finished batch with the value
+ * its thread sealed. A duplicate index would also be a data race on its slot, which ThreadSanitizer
+ * reports.
+ * ---------------------------------------------------------------------------------------------- */
+
+#define WRITER_ITEMS 2500U
+#define WRITER_ITEM_LEN 120U /* cloak_batch_item_len(1, 4): the 64-byte bucket */
+
+typedef struct shared_writer {
+    cloak_batch writer;
+    unsigned per_thread;
+    uint8_t *items;   /* WRITER_ITEM_LEN per index */
+    uint8_t *digests; /* CLOAK_BATCH_DIGESTBYTES per index */
+    uint32_t *owner;  /* the value sealed at each index: thread << 16 | sequence */
+} shared_writer;
+
+typedef struct writer_thread {
+    pthread_t thread;
+    shared_writer *shared;
+    unsigned id;
+    int failed_line;
+} writer_thread;
+
+static void *writer_main(void *arg)
+{
+    writer_thread *t = arg;
+    shared_writer *sh = t->shared;
+    uint8_t item[WRITER_ITEM_LEN], digest[CLOAK_BATCH_DIGESTBYTES], value[4];
+    size_t item_len;
+    uint32_t index;
+    unsigned j;
+
+    (void)pthread_barrier_wait(&start_line);
+    for (j = 0; j < sh->per_thread; j++) {
+        const uint32_t tag = ((uint32_t)t->id << 16) | (uint32_t)j;
+        cloak__store32_be(value, tag);
+        if (cloak_batch_seal_item(&sh->writer, item, sizeof item, &item_len, &index, digest, (const uint8_t *)"k", 1,
+                                  value, sizeof value) != CLOAK_OK ||
+            item_len != WRITER_ITEM_LEN || index >= THREADS * sh->per_thread) {
+            t->failed_line = __LINE__;
+            break;
+        }
+        memcpy(sh->items + (size_t)index * WRITER_ITEM_LEN, item, WRITER_ITEM_LEN);
+        memcpy(sh->digests + (size_t)index * CLOAK_BATCH_DIGESTBYTES, digest, CLOAK_BATCH_DIGESTBYTES);
+        sh->owner[index] = tag;
+    }
+    return NULL;
+}
+
+static void test_batch_writer_threads(void **state)
+{
+    shared_writer sh;
+    writer_thread threads[THREADS];
+    cloak_batch reader;
+    uint8_t name[255], value[WRITER_ITEM_LEN];
+    size_t name_len, value_len, blob_len, i;
+    uint8_t *seen, *blob, *tags;
+    unsigned t;
+
+    (void)state;
+    assert_int_equal(cloak_batch_item_len(1, 4), WRITER_ITEM_LEN);
+    sh.per_thread = scaled(WRITER_ITEMS);
+    const size_t n = (size_t)THREADS * sh.per_thread;
+    sh.items = calloc(n, WRITER_ITEM_LEN);
+    sh.digests = calloc(n, CLOAK_BATCH_DIGESTBYTES);
+    sh.owner = calloc(n, sizeof *sh.owner);
+    seen = calloc(n, 1);
+    blob = malloc(cloak_batch_len(VID_LEN, n));
+    tags = malloc(cloak_batch_tags_len(n));
+    assert_true(sh.items != NULL && sh.digests != NULL && sh.owner != NULL && seen != NULL && blob != NULL &&
+                tags != NULL);
+    assert_int_equal(cloak_batch_begin(&sh.writer, fx.account_pk, fx.alice_pk, vault_id, VID_LEN, BATCH_EPOCH,
+                                       BATCH_HEAD_VERSION, head_hash, BATCH_EXPIRY),
+                     CLOAK_OK);
+    assert_int_equal(pthread_barrier_init(&start_line, NULL, THREADS), 0);
+    for (t = 0; t < THREADS; t++) {
+        threads[t].shared = &sh;
+        threads[t].id = t;
+        threads[t].failed_line = 0;
+        assert_int_equal(pthread_create(&threads[t].thread, NULL, writer_main, &threads[t]), 0);
+    }
+    for (t = 0; t < THREADS; t++) {
+        assert_int_equal(pthread_join(threads[t].thread, NULL), 0);
+        assert_int_equal(threads[t].failed_line, 0);
+    }
+    (void)pthread_barrier_destroy(&start_line);
+
+    /* Every (thread, sequence) pair landed at exactly one index. */
+    for (i = 0; i < n; i++) {
+        const uint32_t tag = sh.owner[i];
+        const size_t slot = (size_t)(tag >> 16) * sh.per_thread + (tag & 0xFFFFU);
+        assert_true((tag >> 16) < THREADS && (tag & 0xFFFFU) < sh.per_thread);
+        assert_int_equal(seen[slot], 0);
+        seen[slot] = 1;
+        assert_int_equal(cloak__load32_be(sh.items + i * WRITER_ITEM_LEN + 36U), i);
+    }
+    assert_int_equal(cloak_batch_finish(&sh.writer, blob, cloak_batch_len(VID_LEN, n), &blob_len, sh.digests, n,
+                                        fx.alice_sk),
+                     CLOAK_OK);
+    assert_int_equal(cloak_batch_verify(&reader, tags, cloak_batch_tags_len(n), blob, blob_len, vault_id, VID_LEN,
+                                        fx.account_pk, fx.account_sk, fx.alice_pk, 1),
+                     CLOAK_OK);
+    assert_int_equal(cloak_batch_check(&reader, BATCH_EPOCH, BATCH_HEAD_VERSION, BATCH_NOW), CLOAK_OK);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(cloak_batch_open_item(&reader, tags, cloak_batch_tags_len(n), sh.items + i * WRITER_ITEM_LEN,
+                                               WRITER_ITEM_LEN, name, sizeof name, &name_len, value, sizeof value,
+                                               &value_len),
+                         CLOAK_OK);
+        assert_int_equal(value_len, 4);
+        assert_int_equal(cloak__load32_be(value), sh.owner[i]);
+    }
+    cloak_batch_wipe(&reader);
+    free(sh.items);
+    free(sh.digests);
+    free(sh.owner);
+    free(seen);
+    free(blob);
+    free(tags);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -690,7 +836,7 @@ int main(void)
 {
     /* One group (one TAP plan): concurrent initialisation first, then the fixture (a per-test setup
      * that builds it once) and the operations. */
-    struct CMUnitTest tests[1U + N_OPS + 1U];
+    struct CMUnitTest tests[1U + N_OPS + 2U];
     char names[N_OPS][64];
     size_t i;
 
@@ -701,5 +847,7 @@ int main(void)
     }
     tests[1U + N_OPS] = (struct CMUnitTest){"all operations mixed from 8 threads", test_all_operations_mixed,
                                             make_fixture, NULL, NULL};
-    return _cmocka_run_group_tests("concurrency", tests, 1U + N_OPS + 1U, NULL, NULL);
+    tests[1U + N_OPS + 1U] = (struct CMUnitTest){"one batch writer from 8 threads", test_batch_writer_threads,
+                                                 make_fixture, NULL, NULL};
+    return _cmocka_run_group_tests("concurrency", tests, 1U + N_OPS + 2U, NULL, NULL);
 }

@@ -9,7 +9,7 @@ int expected_header_code(size_t i, uint8_t value)
         return CLOAK_E_UNSUPPORTED_VERSION;
     }
     if (i == 1) {
-        return (value >= CLOAK_TYPE_PASSWORD_RECORD && value <= CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY) ? CLOAK_E_WRONG_TYPE
+        return (value >= CLOAK_TYPE_PASSWORD_RECORD && value <= CLOAK_TYPE_VAULT_HEAD) ? CLOAK_E_WRONG_TYPE
                                                                                                : CLOAK_E_MALFORMED;
     }
     return CLOAK_E_UNSUPPORTED_SUITE;

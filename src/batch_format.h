@@ -1,0 +1,110 @@
+/*
+ * What the batch writer (batch_write.c) and reader (batch_read.c) share: the byte layout of a batch
+ * and of its items (docs/protocol.md 9.1, 9.2), the caller-owned state both roles live in, and the
+ * derived values both must compute alike (the HPKE info and the signed content).
+ */
+#ifndef CLOAK_BATCH_FORMAT_H
+#define CLOAK_BATCH_FORMAT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+/* Batch blob offsets (section 9.1); L is the vault id's length. */
+#define BATCH_IDBYTES 16U
+#define BATCH_OFF_BATCH_ID 20U
+#define BATCH_OFF_ENC 36U
+#define BATCH_OFF_CREATOR 68U
+#define BATCH_OFF_VAULT_ID 100U /* lp8(vault id) */
+/* After lp8(vault id), at 101 + L: epoch (4), head version (8), head hash (32), expiry (8), n (4). */
+#define BATCH_TAIL_EPOCH 0U
+#define BATCH_TAIL_HEAD_VERSION 4U
+#define BATCH_TAIL_HEAD_HASH 12U
+#define BATCH_TAIL_EXPIRY 44U
+#define BATCH_TAIL_COUNT 52U
+#define BATCH_TAILBYTES 56U
+/* Bytes 0 to 157 + L, the part before the manifest, is BATCH_PREFIX_FIXED + L long. */
+#define BATCH_PREFIX_FIXED (BATCH_OFF_VAULT_ID + 1U + BATCH_TAILBYTES)
+#define BATCH_PREFIX_MAX (BATCH_PREFIX_FIXED + CLOAK_LABELBYTES_MAX)
+/* The whole blob is BATCH_FIXED + L + 32n bytes. */
+#define BATCH_FIXED (BATCH_PREFIX_FIXED + CLOAK_SIGNATUREBYTES)
+
+/* Item offsets (section 9.2). */
+#define ITEM_OFF_BATCH_ID 20U
+#define ITEM_OFF_INDEX 36U
+#define ITEM_OFF_CT 40U /* also the length of the aad */
+#define ITEM_OVERHEAD (ITEM_OFF_CT + CLOAK_AEAD_TAGBYTES)
+/* Inside the plaintext: lp8(name) || u32(len(value)) || value || zeros. */
+#define ITEM_PT_FIXED 5U
+#define ITEM_PAD_MIN 64U
+
+/* lp8(label) || account public key || batch id || lp8(vault id) || epoch || head version || head hash
+ * || expiry || creator: at most 406 bytes. */
+#define BATCH_INFO_MAX (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH) + CLOAK_ENCRYPTION_PUBLICKEYBYTES + \
+                        BATCH_IDBYTES + 1U + CLOAK_LABELBYTES_MAX + (BATCH_TAILBYTES - 4U) +          \
+                        CLOAK_IDENTITY_PUBLICKEYBYTES)
+#define BATCH_CONTENT_MAX (BATCH_PREFIX_MAX + CLOAK_BATCH_DIGESTBYTES)
+
+#define BATCH_MAC_KEYBYTES 32U
+
+/* Role tags of cloak__state_head. */
+#define BATCH_ROLE_WRITER 0x63627772U
+#define BATCH_ROLE_READER 0x63627264U
+
+/*
+ * One layout for both roles. The writer uses `reserved` (the next free index, advanced atomically
+ * by concurrent seal_item calls); the reader uses count, checked and mac, HMAC-SHA256 keyed with a
+ * random 32-byte key drawn at verify (its key schedule done once, so a tag costs two compressions;
+ * the key itself is not kept). The prefix holds bytes
+ * 0 to 157 + L of the batch: the writer fills it at begin (n at finish), the reader copies it from
+ * the verified blob, and every accessor reads from it.
+ */
+typedef struct CLOAK_STATE_LAYOUT batch_state {
+    cloak__state_head head;
+    atomic_uint_least32_t reserved;
+    uint32_t count;
+    uint32_t checked;
+    uint16_t prefix_len;
+    cloak__hpke_ctx hpke; /* key and base nonce; the exporter secret is wiped */
+    crypto_auth_hmacsha256_state mac;
+    uint8_t prefix[BATCH_PREFIX_MAX];
+} batch_state;
+
+CLOAK_STATE_ACCESSORS(cloak_batch, batch_state, batch_state_of)
+_Static_assert(BATCH_CONTENT_MAX <= CLOAK_SIGNED_CONTENT_MAX, "batch signed content exceeds the signing bound");
+
+/* Whether s is a batch state set up in `role` at the address of `batch`, with a self-consistent
+ * prefix (a corrupted state is refused too). */
+static inline int batch_state_is(const cloak_batch *batch, const batch_state *s, uint32_t role)
+{
+    return cloak__state_is(&s->head, batch, role) && s->prefix_len > BATCH_PREFIX_FIXED &&
+           s->prefix_len <= BATCH_PREFIX_MAX &&
+           (size_t)s->prefix[BATCH_OFF_VAULT_ID] + BATCH_PREFIX_FIXED == s->prefix_len;
+}
+
+/* Where the fields after lp8(vault id) start in a prefix (or blob) whose vault id length is at
+ * prefix[100]. */
+static inline size_t batch_tail_offset(const uint8_t *prefix)
+{
+    return BATCH_OFF_VAULT_ID + 1U + (size_t)prefix[BATCH_OFF_VAULT_ID];
+}
+
+/* The HPKE info, from the account's public key and bytes 0 to 157 + L of the batch (everything
+ * but n is taken from it). Returns its length; info holds BATCH_INFO_MAX. */
+CLOAK_INTERNAL size_t cloak__batch_hpke_info(uint8_t info[BATCH_INFO_MAX],
+                                             const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                                             const uint8_t *prefix);
+/* content = bytes 0 to 157 + L || BLAKE2b-256(manifest); returns its length. */
+CLOAK_INTERNAL size_t cloak__batch_signed_content(uint8_t content[BATCH_CONTENT_MAX], const uint8_t *prefix,
+                                                  size_t prefix_len, const uint8_t *manifest, size_t manifest_len);
+/* Section 9.1's structural checks on a blob: header, length, vault id length, epoch and head version
+ * not 0, n at most 1,000,000 and the exact length. Gives the prefix length (157 + L) and n. */
+CLOAK_INTERNAL int cloak__batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *blob, size_t blob_len);
+/* Section 9.2's header and length checks on an item (the padded length P = item_len - 56 valid). */
+CLOAK_INTERNAL int cloak__batch_item_layout(const uint8_t *item, size_t item_len);
+
+#endif /* CLOAK_BATCH_FORMAT_H */
