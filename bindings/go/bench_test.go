@@ -29,7 +29,7 @@ func BenchmarkShareSeal(b *testing.B) {
 	vk, _ := cloak.GenerateVaultKey()
 	vid := []byte("vault-1")
 	for b.Loop() {
-		if _, err := cloak.SealShare(vk, vid, bob.Public(), alice); err != nil {
+		if _, err := cloak.SealShare(vk, 1, vid, bob.Public(), alice); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -40,10 +40,10 @@ func BenchmarkShareOpen(b *testing.B) {
 	bob, _ := cloak.GenerateEncryptionKey()
 	vk, _ := cloak.GenerateVaultKey()
 	vid := []byte("vault-1")
-	share := ok(cloak.SealShare(vk, vid, bob.Public(), alice))
+	share := ok(cloak.SealShare(vk, 1, vid, bob.Public(), alice))
 	trusted := alice.Public()
 	for b.Loop() {
-		if _, err := cloak.OpenShare(share, vid, bob, trusted); err != nil {
+		if _, _, err := cloak.OpenShare(share, vid, bob, trusted, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -81,25 +81,42 @@ func BenchmarkSecretOpen(b *testing.B) {
 
 func BenchmarkBatchSealItem(b *testing.B) {
 	acct, _ := cloak.GenerateEncryptionKey()
+	creator, _ := cloak.GenerateIdentityKey()
 	value := randBytes(64)
-	w, err := cloak.NewBatchWriter(acct.Public(), []byte("vault-1"))
+	w, err := cloak.NewBatchWriter(acct.Public(), creator.Public(), []byte("vault-1"), 1, 1, cloak.HeadHash{}, testExpiry)
 	must(b, err)
 	b.SetBytes(int64(len(value)))
 	for b.Loop() {
-		if _, err := w.SealItem([]byte("API_TOKEN"), value); err != nil {
+		if _, _, _, err := w.SealItem([]byte("API_TOKEN"), value); err != nil {
 			b.Fatal(err)
 		}
 	}
 	w.Wipe()
 }
 
+// BenchmarkBatchOpenItem opens one item of 64 bytes per iteration: each item opens once, so the
+// batch holds one item per iteration, opened in turn.
 func BenchmarkBatchOpenItem(b *testing.B) {
-	tb := makeBatch(b, 100)
-	r, err := cloak.VerifyBatch(tb.blob, tb.account, []cloak.IdentityPublicKey{tb.creator.Public()})
+	acct, _ := cloak.GenerateEncryptionKey()
+	creator, _ := cloak.GenerateIdentityKey()
+	vid := []byte("vault-1")
+	w, err := cloak.NewBatchWriter(acct.Public(), creator.Public(), vid, 1, 1, cloak.HeadHash{}, testExpiry)
 	must(b, err)
-	item := tb.items[50]
-	for b.Loop() {
-		if _, _, err := r.OpenItem(item); err != nil {
+	value := randBytes(64)
+	items := make([][]byte, b.N)
+	digests := make([]cloak.BatchDigest, b.N)
+	for range items {
+		item, index, digest, err := w.SealItem([]byte("API_TOKEN"), value)
+		must(b, err)
+		items[index], digests[index] = item, digest
+	}
+	r, err := cloak.VerifyBatch(ok(w.Finish(digests, creator)), vid, acct, []cloak.IdentityPublicKey{creator.Public()})
+	must(b, err)
+	must(b, r.Check(1, 1, testNow))
+	b.SetBytes(int64(len(value)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := r.OpenItem(items[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -109,7 +126,7 @@ func BenchmarkBatchVerify(b *testing.B) {
 	tb := makeBatch(b, 100)
 	trusted := []cloak.IdentityPublicKey{tb.creator.Public()}
 	for b.Loop() {
-		r, err := cloak.VerifyBatch(tb.blob, tb.account, trusted)
+		r, err := cloak.VerifyBatch(tb.blob, tb.vid, tb.account, trusted)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -145,5 +162,61 @@ func BenchmarkHPKESealBase(b *testing.B) {
 func BenchmarkCgoFloor(b *testing.B) {
 	for b.Loop() {
 		_ = cloak.SecretSealedLen(64)
+	}
+}
+
+// headFixture is a vault of n secrets' leaves, a roster of one admin, and its first head.
+func headFixture(b *testing.B, n int) (leaves []cloak.MerkleLeaf, roster []cloak.RosterEntry, admin *cloak.IdentityKey, head []byte) {
+	admin, _ = cloak.GenerateIdentityKey()
+	enc, _ := cloak.GenerateEncryptionKey()
+	roster = []cloak.RosterEntry{ok(cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionAdmin, admin.Public(), enc.Public().ID()))}
+	leaves = make([]cloak.MerkleLeaf, n)
+	for i := range leaves {
+		copy(leaves[i][:], randBytes(cloak.MerkleLeafBytes))
+	}
+	cloak.SortMerkleLeaves(leaves)
+	root := ok(cloak.MerkleRoot(leaves))
+	head = ok(cloak.CreateHead([]byte("vault-1"), 1, cloak.KeyID{}, 1, cloak.HeadHash{}, testExpiry, root, uint32(n), roster, admin))
+	return leaves, roster, admin, head
+}
+
+// BenchmarkHeadCreate is a writer's cost of a new head: the Merkle root over every secret's leaf,
+// then the signed head.
+func BenchmarkHeadCreate(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprint(n, "secrets"), func(b *testing.B) {
+			leaves, roster, admin, _ := headFixture(b, n)
+			for b.Loop() {
+				root, err := cloak.MerkleRoot(leaves)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := cloak.CreateHead([]byte("vault-1"), 1, cloak.KeyID{}, 1, cloak.HeadHash{}, testExpiry, root,
+					uint32(n), roster, admin); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHeadVerifyFirst is a reader's cost of a head and one secret's inclusion proof.
+func BenchmarkHeadVerifyFirst(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprint(n, "secrets"), func(b *testing.B) {
+			leaves, _, admin, head := headFixture(b, n)
+			proof := ok(cloak.MerkleProveInclusion(leaves, n/2))
+			trusted := []cloak.IdentityPublicKey{admin.Public()}
+			for b.Loop() {
+				h, err := cloak.VerifyFirstHead(head, []byte("vault-1"), trusted)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := h.VerifyInclusion(leaves[n/2], proof); err != nil {
+					b.Fatal(err)
+				}
+				h.Wipe()
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"testing"
 
@@ -60,26 +61,55 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// specPad is docs/protocol.md section 1.5's padded length of u >= 1 bytes: 64 up to 64, then
+// Padmé: with E = floor(log2 u) and S = floor(log2 E) + 1, u rounded up to a multiple of 2^(E-S).
+func specPad(u int) int {
+	if u <= 64 {
+		return 64
+	}
+	e := bits.Len(uint(u)) - 1
+	mask := 1<<(e-bits.Len(uint(e))) - 1
+	return (u + mask) &^ mask
+}
+
 func TestLengthHelpers(t *testing.T) {
-	for _, n := range []int{0, 1, 64, 65536} {
-		if got := cloak.SecretSealedLen(n); got != n+cloak.SecretOverheadBytes {
-			t.Fatalf("SecretSealedLen(%d) = %d", n, got)
+	for _, n := range []int{0, 1, 59, 60, 61, 64, 100, 1000, 1020, 65536, 1 << 20} {
+		p := specPad(4 + n)
+		if got := cloak.SecretSealedLen(n); got != 64+p {
+			t.Fatalf("SecretSealedLen(%d) = %d, want %d", n, got, 64+p)
 		}
-		if got := cloak.SecretOpenedLen(n + cloak.SecretOverheadBytes); got != n {
-			t.Fatalf("SecretOpenedLen(%d) = %d", n+cloak.SecretOverheadBytes, got)
+		if got := cloak.SecretOpenedLen(64 + p); got != p-4 {
+			t.Fatalf("SecretOpenedLen(%d) = %d, want %d", 64+p, got, p-4)
 		}
-		if got := cloak.BatchItemLen(5, n); got != 5+n+cloak.BatchItemOverheadBytes {
-			t.Fatalf("BatchItemLen(5, %d) = %d", n, got)
+		q := specPad(5 + 5 + n)
+		if got := cloak.BatchItemLen(5, n); got != 56+q {
+			t.Fatalf("BatchItemLen(5, %d) = %d, want %d", n, got, 56+q)
 		}
-		if got := cloak.BatchItemOpenedMaxLen(cloak.BatchItemLen(5, n)); got != 5+n+1 {
-			t.Fatalf("BatchItemOpenedMaxLen = %d, want %d", got, 5+n+1)
+		if got := cloak.BatchItemOpenedMaxLen(56 + q); got != q {
+			t.Fatalf("BatchItemOpenedMaxLen(%d) = %d, want %d", 56+q, got, q)
+		}
+		// The overhead of the padding stays within 12% above the minimum bucket.
+		if 4+n > 64 && float64(p) > 1.12*float64(4+n) {
+			t.Fatalf("pad(%d) = %d", 4+n, p)
 		}
 	}
-	if cloak.SecretOpenedLen(cloak.SecretOverheadBytes-1) != 0 || cloak.BatchItemOpenedMaxLen(57) != 0 {
-		t.Fatal("too short lengths do not give 0")
+	// Lengths of one bucket give blobs of one length: the server learns the bucket only.
+	if cloak.SecretSealedLen(1) != cloak.SecretSealedLen(60) || cloak.BatchItemLen(1, 0) != cloak.BatchItemLen(5, 54) {
+		t.Fatal("two lengths of the first bucket give two blob lengths")
 	}
-	if got := cloak.BatchLen(7, 2); got != 169+7+64 {
+	for _, bad := range []int{0, 127, 64 + 65, 64 + 1001} { // no valid padded length
+		if cloak.SecretOpenedLen(bad) != 0 {
+			t.Fatalf("SecretOpenedLen(%d) is not 0", bad)
+		}
+	}
+	if cloak.BatchItemOpenedMaxLen(119) != 0 || cloak.BatchItemOpenedMaxLen(56+65) != 0 {
+		t.Fatal("invalid item lengths do not give 0")
+	}
+	if got := cloak.BatchLen(7, 2); got != 221+7+64 {
 		t.Fatalf("BatchLen(7, 2) = %d", got)
+	}
+	if got := cloak.BatchTagsLen(3); got != 3*cloak.BatchTagBytes {
+		t.Fatalf("BatchTagsLen(3) = %d", got)
 	}
 	if cloak.TextEncodedLen(52) < len("cloak-wrappedaccount-")+(56*4+2)/3 || cloak.TextDecodedMaxLen(100) < 60 {
 		t.Fatal("text length helpers too small")
@@ -238,13 +268,13 @@ func TestSymmetricKeys(t *testing.T) {
 	if v.SecretBytes() != nil || v.ID() != (cloak.KeyID{}) {
 		t.Fatal("wiped vault key still has bytes or an id")
 	}
-	_, err = cloak.NewVault(v, []byte("x"))
+	_, err = cloak.NewVault(v, 1, []byte("x"))
 	wantErr(t, "wiped vault key", err, cloak.ErrBadParams)
 	if !errors.Is(err, cloak.ErrWiped) {
 		t.Fatalf("wiped key error %v does not unwrap to ErrWiped", err)
 	}
 	var zero cloak.VaultKey
-	_, err = cloak.NewVault(&zero, []byte("x"))
+	_, err = cloak.NewVault(&zero, 1, []byte("x"))
 	wantErr(t, "zero-value vault key", err, cloak.ErrBadParams)
 }
 

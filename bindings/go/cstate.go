@@ -12,9 +12,12 @@ import (
 	"unsafe"
 )
 
-// cState is a C state (cloak_vault, cloak_hpke_context, cloak_batch) in C memory, outside the Go
-// heap, so that the garbage collector never copies it. It is wiped and freed by free, or when its
-// owner becomes unreachable if free never ran. The owner's lock guards it.
+// cState is a C state (cloak_vault, cloak_hpke_context, cloak_batch, cloak_head) in C memory,
+// outside the Go heap: calloc gives it one fixed address, aligned for any C type (so at least 8
+// bytes), that the garbage collector never moves. The library records that address at init and
+// refuses the state anywhere else (CLOAK_E_BAD_STATE), so the owner never copies it and passes this
+// same pointer on every call. It is wiped and freed by free, or when its owner becomes unreachable
+// if free never ran. The owner's lock guards it.
 type cState[S any] struct {
 	st      *S // nil after free
 	release func(*S)
@@ -50,7 +53,7 @@ func (c *cState[S]) free() {
 func use[S, T any](op string, c *cState[S], f func(*S) (T, error)) (T, error) {
 	if c.st == nil {
 		var zero T
-		return zero, wiped(op)
+		return zero, wipedState(op)
 	}
 	return f(c.st)
 }

@@ -1,8 +1,10 @@
 // Package cloak is the Go binding of libcloak, the cryptographic core of an end-to-end encrypted
 // secrets manager: password-derived keys (Argon2id), Ed25519 identities and X25519 encryption keys
-// wrapped under the password's master key, vault keys shared between members with HPKE (RFC 9180)
-// and signed by the sharer, secrets sealed with XChaCha20-Poly1305 and bound to their vault and
-// name, and batches that re-encrypt a vault for a service account.
+// wrapped under the password's master key, vault keys of numbered epochs shared between members
+// with HPKE (RFC 9180) and signed by the sharer, secrets sealed with XChaCha20-Poly1305, padded and
+// bound to their vault, epoch and name, signed vault heads chained by hash (roster, epoch and a
+// Merkle root over every secret), and batches that re-encrypt a vault for a service account at one
+// head.
 //
 // Every function is a thin layer over the C library's (include/cloak.h), through cgo and
 // pkg-config; the constants, sentinel errors and the calls' mechanics are generated from that header
@@ -14,8 +16,9 @@
 // Keys that hold secrets ([MasterKey], [LoginKey], [VaultKey], [IdentityKey], [EncryptionKey])
 // never print their bytes, have a Wipe method, and give their raw bytes only through one explicit
 // SecretBytes method (a copy, to wipe when done); states ([Vault], [BatchWriter], [BatchReader],
-// [HPKESender], [HPKERecipient]) live in C memory and are wiped and freed by Wipe or by the garbage
-// collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]), comparable
+// [Head], [HPKESender], [HPKERecipient]) live in C memory at one fixed address for their whole
+// life (the library refuses a state used anywhere else with [ErrBadState]), and are wiped and freed
+// by Wipe or by the garbage collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]), comparable
 // and usable as map keys.
 //
 // The order of calls, as in the story the library serves:
@@ -23,11 +26,13 @@
 //	Registration:   NewPasswordRecord, DerivePassword -> MasterKey, LoginKey
 //	                GenerateIdentityKey, GenerateEncryptionKey, IdentityKey.Bundle
 //	                IdentityKey.Wrap, EncryptionKey.Wrap (stored by the server)
-//	Vaults:         GenerateVaultKey, SealShare / OpenShare (to each member)
+//	Vaults:         GenerateVaultKey, SealShare / OpenShare (to each member, with the epoch)
 //	                NewVault, Vault.Seal / Vault.Open, Vault.BlindIndex, Vault.Reseal (rotation)
+//	Heads:          NewMerkleLeaf, MerkleRoot, NewRosterEntry, CreateHead (a member)
+//	                VerifyFirstHead, Head.VerifyNext, Head.Check, Head.VerifyInclusion / VerifyAbsence
 //	Service accounts: GenerateEncryptionKey (anywhere; only the public key travels)
-//	                NewBatchWriter, BatchWriter.SealItem, BatchWriter.Finish (the creator)
-//	                VerifyBatch, BatchReader.OpenItem (the account)
+//	                NewBatchWriter, BatchWriter.SealItem, BatchWriter.Finish (the creator, at a head)
+//	                VerifyBatch, BatchReader.Check, BatchReader.OpenItem (the account)
 //
 // The library is initialised when the package is loaded; [Init] reports whether that worked.
 // Everything is safe for concurrent use except where a type's documentation says otherwise.

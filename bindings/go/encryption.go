@@ -15,6 +15,14 @@ func (p EncryptionPublicKey) String() string { return hex.EncodeToString(p[:]) }
 // Export returns the key as a 52-byte blob (type encryption public key), e.g. for [TextEncode].
 func (p EncryptionPublicKey) Export() []byte { return publicKeyBlob(p[:], cloakEncryptionPublicExport) }
 
+// ID is the key id of the public key (docs/protocol.md section 1.2): the id that shares and batches
+// to it carry, and a member's encryption key id in a head's roster.
+func (p EncryptionPublicKey) ID() KeyID {
+	var id KeyID
+	copy(id[:], p.Export()[HeaderBytes-KeyIDBytes:HeaderBytes])
+	return id
+}
+
 // publicKeyBlob is the blob of a public key, made by the library's export call for its type.
 func publicKeyBlob(publicKey []byte, export func(blob, publicKey []byte)) []byte {
 	blob := make([]byte, PublicKeyBlobBytes)

@@ -11,24 +11,29 @@ import (
 )
 
 // Error is a failure reported by libcloak, or by this package before calling it (a wrong-size
-// argument, a wiped key: both [ErrBadParams]). Code is the C library's negative status code; Op
-// names the operation.
+// argument or a wiped key: [ErrBadParams]; a wiped state, or a batch opened before its check:
+// [ErrBadState]). Code is the C library's negative status code; Op names the operation.
 //
 // Test for a kind of failure with errors.Is and the sentinel of its code:
 //
 //	if errors.Is(err, cloak.ErrWrongKey) { /* fetch the other key */ }
 //
 // An *Error matches every *Error target of the same Code, so each sentinel ([ErrMalformed] ...
-// [ErrInternal], one per status code of cloak.h) matches the errors of its code whatever their Op.
+// [ErrBadState], one per status code of cloak.h) matches the errors of its code whatever their Op.
 type Error struct {
 	Code int    // a cloak_status: CLOAK_E_MALFORMED is -1, and so on
 	Op   string // the operation that failed, e.g. "secret open"; empty for the sentinels
 	Err  error  // the underlying cause when this package detected it (e.g. ErrWiped), or nil
 }
 
-// ErrWiped is the cause (see [Error.Unwrap]) of the [ErrBadParams] error returned when a key or a
-// state is used after its Wipe method, or is a zero value that no constructor made.
+// ErrWiped is the cause (see [Error.Unwrap]) of the error returned when a key or a state is used
+// after its Wipe method, or is a zero value that no constructor made: [ErrBadParams] for a key,
+// [ErrBadState] for a state ([Vault], [BatchWriter], [BatchReader], [Head], the HPKE contexts).
 var ErrWiped = errors.New("key or state wiped or never initialised")
+
+// ErrNotChecked is the cause of the [ErrBadState] error of [BatchReader.OpenItem] on a reader whose
+// [BatchReader.Check] has not succeeded: no item opens before the batch's freshness is checked.
+var ErrNotChecked = errors.New("batch not checked for freshness")
 
 // Error returns "cloak: <op>: <the library's sentence for the code>".
 func (e *Error) Error() string {
@@ -95,4 +100,8 @@ func mustSize(what string, b []byte, n int) {
 	}
 }
 
+// wiped is the error of a wiped key.
 func wiped(op string) error { return &Error{Code: codeBadParams, Op: op, Err: ErrWiped} }
+
+// wipedState is the error of a wiped or never initialised state, the library's CLOAK_E_BAD_STATE.
+func wipedState(op string) error { return &Error{Code: codeBadState, Op: op, Err: ErrWiped} }

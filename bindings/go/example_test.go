@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"libcloak.dev/cloak"
 )
 
-// The story libcloak serves: Alice registers, creates a vault, shares it with Bob, and re-encrypts
-// it for a CI service account, which reads it with only its own key and Alice's identity.
+// The story libcloak serves: Alice registers, creates a vault and signs its first head, shares
+// the vault key with Bob, rotates it when a member leaves, and re-encrypts the vault for a CI
+// service account, which reads it with only its own key, Alice's identity and the vault id. The
+// server may withhold, but what it serves from the past is refused.
 func Example() {
 	// Registration: the server stores the record, the bundle and the wrapped keys.
 	record, err := cloak.NewPasswordRecord(cloak.PasswordParams{MemoryKiB: 16384, Iterations: 1, Parallelism: 1})
@@ -37,55 +40,118 @@ func Example() {
 		log.Fatal("Bob's bundle")
 	}
 
-	// A vault, one secret in it, and a share of its key for Bob.
+	// A vault at epoch 1, one secret in it, a share of its key for Bob, and the first head: the
+	// roster, and a Merkle root over the secrets, signed by Alice.
 	vaultID := []byte("vault-1")
 	vaultKey, _ := cloak.GenerateVaultKey()
-	vault, _ := cloak.NewVault(vaultKey, vaultID)
+	vault, _ := cloak.NewVault(vaultKey, 1, vaultID)
 	defer vault.Wipe()
-	sealed, _ := vault.Seal([]byte("DATABASE_URL"), []byte("postgres://app:s3cret@db/app"), nil)
-	share, _ := cloak.SealShare(vaultKey, vaultID, bobKey, alice)
+	name := []byte("DATABASE_URL")
+	sealed, _ := vault.Seal(name, []byte("postgres://app:s3cret@db/app"), nil)
+	blindIndex, _ := vault.BlindIndex(name)
+	leaf, _ := cloak.NewMerkleLeaf(blindIndex, sealed)
+	leaves := []cloak.MerkleLeaf{leaf}
+	root, _ := cloak.MerkleRoot(leaves)
+	ci, _ := cloak.GenerateEncryptionKey() // a CI service account, made on the CI side
+	aliceEntry, _ := cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionAdmin|cloak.PermissionWrite,
+		alice.Public(), aliceEnc.Public().ID())
+	bobEntry, _ := cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionWrite, bob.Public(), bobKey.ID())
+	ciEntry, _ := cloak.NewRosterEntry(cloak.RosterServiceAccount, 0, ci.Public(), ci.Public().ID())
+	members := []cloak.RosterEntry{aliceEntry, bobEntry}
+	if alicePub, bobPub := alice.Public(), bob.Public(); bytes.Compare(bobPub[:], alicePub[:]) < 0 {
+		members = []cloak.RosterEntry{bobEntry, aliceEntry} // sorted by kind, then public key
+	}
+	roster := append(members, ciEntry)
+	expiry := time.Now().Add(24 * time.Hour)
+	head1, _ := cloak.CreateHead(vaultID, 1, vaultKey.ID(), 1, cloak.HeadHash{}, expiry, root, 1, roster, alice)
+	share, _ := cloak.SealShare(vaultKey, 1, vaultID, bobKey, alice)
 
-	// Bob, on his machine: the share must come from Alice, whom he trusts.
-	bobVaultKey, err := cloak.OpenShare(share, vaultID, bobEnc, alice.Public())
+	// Bob, on his machine: the head and the share must come from Alice, whom he trusts.
+	head, err := cloak.VerifyFirstHead(head1, vaultID, []cloak.IdentityPublicKey{alice.Public()})
 	if err != nil {
 		log.Fatal(err)
 	}
-	bobVault, _ := cloak.NewVault(bobVaultKey, vaultID)
-	value, _ := bobVault.Open([]byte("DATABASE_URL"), sealed, nil)
-	fmt.Printf("Bob reads %s\n", value)
+	bobVaultKey, epoch, err := cloak.OpenShare(share, vaultID, bobEnc, alice.Public(), head.Epoch())
+	if err != nil {
+		log.Fatal(err)
+	}
+	bobVault, _ := cloak.NewVault(bobVaultKey, epoch, vaultID)
+	proof, _ := cloak.MerkleProveInclusion(leaves, 0) // served by the server with the secret
+	if err := head.VerifyInclusion(leaf, proof); err != nil {
+		log.Fatal(err)
+	}
+	value, _ := bobVault.Open(name, sealed, nil)
+	fmt.Printf("Bob reads %s at epoch %d\n", value, epoch)
 
-	// A service account for CI: Alice re-encrypts the vault for it and signs the batch.
-	ci, _ := cloak.GenerateEncryptionKey()
-	w, _ := cloak.NewBatchWriter(ci.Public(), vaultID)
-	item, _ := w.SealItem([]byte("DATABASE_URL"), value)
-	batch, _ := w.Finish(alice)
+	// A member leaves: Alice rotates to epoch 2 in head 2 and reseals the secret.
+	newKey, _ := cloak.GenerateVaultKey()
+	newVault, _ := cloak.NewVault(newKey, 2, vaultID)
+	defer newVault.Wipe()
+	resealed, _ := vault.Reseal(newVault, name, sealed, nil)
+	newIndex, _ := newVault.BlindIndex(name)
+	leaf2, _ := cloak.NewMerkleLeaf(newIndex, resealed)
+	root2, _ := cloak.MerkleRoot([]cloak.MerkleLeaf{leaf2})
+	head2, _ := cloak.CreateHead(vaultID, 2, newKey.ID(), 2, head.Hash(), expiry, root2, 1, roster, alice)
+	newShare, _ := cloak.SealShare(newKey, 2, vaultID, bobKey, alice)
+	current, err := head.VerifyNext(head2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The server serves Bob the old share again: he has seen epoch 2, so it is stale.
+	_, _, err = cloak.OpenShare(share, vaultID, bobEnc, alice.Public(), current.Epoch())
+	fmt.Println("old share:", errors.Is(err, cloak.ErrStale))
+	// ...and the old head: the chain only moves forward.
+	_, err = current.VerifyNext(head1)
+	fmt.Println("old head:", errors.Is(err, cloak.ErrStale))
+	_, _, _ = cloak.OpenShare(newShare, vaultID, bobEnc, alice.Public(), current.Epoch())
 
-	// On the CI machine: the account's key (from a CI variable) and Alice's identity.
+	// Alice re-encrypts the vault for the CI account at head 2 and signs the batch.
+	w, _ := cloak.NewBatchWriter(ci.Public(), alice.Public(), vaultID, current.Epoch(), current.Version(),
+		current.Hash(), current.Expiry())
+	item, index, digest, _ := w.SealItem(name, value)
+	digests := make([]cloak.BatchDigest, index+1)
+	digests[index] = digest
+	batch, _ := w.Finish(digests, alice)
+
+	// On the CI machine: the account's key (from a CI variable), Alice's identity, the vault id
+	// and the highest epoch and head version it has seen.
 	exported, _ := ci.ExportServiceAccountPrivate()
 	text, _ := cloak.TextEncode(exported)
 	blob, _ := cloak.TextDecode(text)
 	account, _ := cloak.ImportServiceAccountPrivate(blob)
-	reader, err := cloak.VerifyBatch(batch, account, []cloak.IdentityPublicKey{alice.Public()})
+	reader, err := cloak.VerifyBatch(batch, vaultID, account, []cloak.IdentityPublicKey{alice.Public()})
 	if err != nil {
 		log.Fatal(err)
 	}
-	name, v, _ := reader.OpenItem(item)
-	fmt.Printf("CI reads %s=%s\n", name, v)
+	defer reader.Wipe()
+	if err := reader.Check(2, 2, time.Now()); err != nil {
+		log.Fatal(err)
+	}
+	n, v, _ := reader.OpenItem(item)
+	fmt.Printf("CI reads %s=%s\n", n, v)
+	_, _, err = reader.OpenItem(item)
+	fmt.Println("item again:", errors.Is(err, cloak.ErrBadSignature))
+	_, err = cloak.VerifyBatch(batch, []byte("vault-2"), account, []cloak.IdentityPublicKey{alice.Public()})
+	fmt.Println("as another vault's batch:", errors.Is(err, cloak.ErrMismatch))
 
 	// Alice, on a new device: her password gives back her identity.
 	master2, _, _ := cloak.DerivePassword([]byte("correct horse battery staple"), record)
 	again, _ := cloak.UnwrapIdentityKey(master2, wrappedIdentity)
 	fmt.Println("same identity:", again.Public() == alice.Public())
 	// Output:
-	// Bob reads postgres://app:s3cret@db/app
+	// Bob reads postgres://app:s3cret@db/app at epoch 1
+	// old share: true
+	// old head: true
 	// CI reads DATABASE_URL=postgres://app:s3cret@db/app
+	// item again: true
+	// as another vault's batch: true
 	// same identity: true
 }
 
 // Errors are values: test them with errors.Is against the sentinel of their code.
 func ExampleError() {
 	key, _ := cloak.GenerateVaultKey()
-	vault, _ := cloak.NewVault(key, []byte("vault-1"))
+	vault, _ := cloak.NewVault(key, 1, []byte("vault-1"))
 	sealed, _ := vault.Seal([]byte("API_TOKEN"), []byte("tok_123"), nil)
 
 	// Opened under another name: the server swapped two secrets.
@@ -94,7 +160,7 @@ func ExampleError() {
 
 	// Opened with a rotated vault key: this is not tampering, fetch the other key.
 	rotated, _ := cloak.GenerateVaultKey()
-	newVault, _ := cloak.NewVault(rotated, []byte("vault-1"))
+	newVault, _ := cloak.NewVault(rotated, 2, []byte("vault-1"))
 	_, err = newVault.Open([]byte("API_TOKEN"), sealed, nil)
 	fmt.Println(errors.Is(err, cloak.ErrWrongKey))
 
@@ -112,17 +178,17 @@ func ExampleIdentityPublicKey_Fingerprint() {
 	// Alice's identity of docs/protocol-examples.md: the seed is 32 bytes of 0x11.
 	alice, _ := cloak.IdentityKeyFromSeed(bytes.Repeat([]byte{0x11}, 32))
 	fmt.Println(alice.Public().Fingerprint())
-	// Output: 95759 28761 85120 65414 05923 96030
+	// Output: 50773 45684 33062 12705 54661 45976
 }
 
 func ExampleVault_Reseal() {
 	oldKey, _ := cloak.GenerateVaultKey()
-	oldVault, _ := cloak.NewVault(oldKey, []byte("vault-1"))
+	oldVault, _ := cloak.NewVault(oldKey, 1, []byte("vault-1"))
 	sealed, _ := oldVault.Seal([]byte("API_TOKEN"), []byte("tok_123"), nil)
 
 	// A member left: rotate the vault key, and move every secret to it.
 	newKey, _ := cloak.GenerateVaultKey()
-	newVault, _ := cloak.NewVault(newKey, []byte("vault-1"))
+	newVault, _ := cloak.NewVault(newKey, 2, []byte("vault-1"))
 	resealed, _ := oldVault.Reseal(newVault, []byte("API_TOKEN"), sealed, nil)
 	value, _ := newVault.Open([]byte("API_TOKEN"), resealed, nil)
 	fmt.Printf("%s\n", value)

@@ -18,3 +18,45 @@ func IdentityKeyFromRaw(secretKey []byte) *IdentityKey {
 	copy(k.sk[:], secretKey)
 	return k
 }
+
+// Uses of a state copied to another address, which the library must refuse (statecopy.go).
+func (v *Vault) SealWithCopiedState(name, value []byte) error {
+	return v.sealWithCopiedState(name, value)
+}
+
+func (w *BatchWriter) SealWithCopiedState(name, value []byte) error {
+	return w.sealWithCopiedState(name, value)
+}
+
+func (s *HPKESender) SealWithCopiedState(plaintext []byte) error {
+	return s.sealWithCopiedState(plaintext)
+}
+
+func (r *BatchReader) CheckWithCopiedState(now uint64) error { return r.checkWithCopiedState(now) }
+
+func (h *Head) CheckWithCopiedState(now uint64) error { return h.checkWithCopiedState(now) }
+
+// TamperTag flips one bit of the reader's tag of item i, as the vectors' tamper_tag does to the
+// tags a C caller holds: the item must then be refused.
+func (r *BatchReader) TamperTag(i int) {
+	r.state.mu.Lock()
+	defer r.state.mu.Unlock()
+	r.tags[BatchTagBytes*i] ^= 0x01
+}
+
+// VerifyNextFrom is Head.VerifyNext with the current head's bytes given by the caller, as a C
+// caller gives them: the vectors pass other bytes than the verified ones, which the library must
+// refuse. The binding itself always passes the bytes the head was verified from.
+func (h *Head) VerifyNextFrom(currentBlob, blob []byte) (*Head, error) {
+	h.state.mu.RLock()
+	defer h.state.mu.RUnlock()
+	next, err := newHead("head verify next", blob)
+	if err != nil {
+		return nil, err
+	}
+	if err := cloakHeadVerifyNext(next.state.st, h.state.st, currentBlob, next.blob); err != nil {
+		next.state.free()
+		return nil, err
+	}
+	return next, nil
+}

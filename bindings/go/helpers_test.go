@@ -109,6 +109,9 @@ var allSentinels = []struct {
 	{"ErrMismatch", cloak.ErrMismatch, -13, "MISMATCH"},
 	{"ErrNoMem", cloak.ErrNoMem, -14, "NOMEM"},
 	{"ErrInternal", cloak.ErrInternal, -15, "INTERNAL"},
+	{"ErrStale", cloak.ErrStale, -16, "STALE"},
+	{"ErrExpired", cloak.ErrExpired, -17, "EXPIRED"},
+	{"ErrBadState", cloak.ErrBadState, -18, "BAD_STATE"},
 }
 
 // region is a byte range of a blob and the error a change there must give.
@@ -161,9 +164,10 @@ func checkTampering(t *testing.T, c blobCase) {
 		return b
 	}
 	wantErr(t, c.name+" version 0", c.open(mutate(0, 0)), cloak.ErrUnsupportedVersion)
-	wantErr(t, c.name+" version 2", c.open(mutate(0, 2)), cloak.ErrUnsupportedVersion)
+	wantErr(t, c.name+" version 1", c.open(mutate(0, 1)), cloak.ErrUnsupportedVersion)
+	wantErr(t, c.name+" version 3", c.open(mutate(0, 3)), cloak.ErrUnsupportedVersion)
 	wantErr(t, c.name+" type 0", c.open(mutate(1, 0)), cloak.ErrMalformed)
-	wantErr(t, c.name+" type 0x0d", c.open(mutate(1, 0x0d)), cloak.ErrMalformed)
+	wantErr(t, c.name+" type 0x0e", c.open(mutate(1, 0x0e)), cloak.ErrMalformed)
 	wantErr(t, c.name+" other type", c.open(mutate(1, c.otherType)), cloak.ErrWrongType)
 	wantErr(t, c.name+" suite byte 2", c.open(mutate(2, 1)), cloak.ErrUnsupportedSuite)
 	wantErr(t, c.name+" suite byte 3", c.open(mutate(3, 2)), cloak.ErrUnsupportedSuite)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/blake2b"
@@ -68,14 +69,24 @@ func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
 // specPublicKeyID is section 1.2's key id of a public key.
 func specPublicKeyID(pk []byte) []byte {
-	h := sha256.Sum256(cat(lp8([]byte("libcloak v1 public key id")), pk))
+	h := sha256.Sum256(cat(lp8([]byte("libcloak v2 public key id")), pk))
 	return h[:16]
 }
 
-// specHeader is section 2's envelope header: version 1, the type, suite 1, the key id.
+// specHeader is section 2's envelope header: version 2, the type, suite 1, the key id.
 func specHeader(typ byte, keyID []byte) []byte {
-	return cat([]byte{0x01, typ, 0x00, 0x01}, keyID)
+	return cat([]byte{0x02, typ, 0x00, 0x01}, keyID)
 }
+
+// signedBy is section 1.1's labelled message: the label, the signer's public key, the content.
+func signedBy(label string, signer, content []byte) []byte {
+	return cat(lp8([]byte(label)), signer, content)
+}
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+// padded is section 1.5's plaintext padding: zeros up to pad(len(p)).
+func padded(p []byte) []byte { return append(p, make([]byte, specPad(len(p))-len(p))...) }
 
 // ---- Key pairs and Argon2id ------------------------------------------------------------------
 
@@ -102,8 +113,8 @@ func TestInteropEd25519(t *testing.T) {
 		// A user signature is Ed25519 over a labelled message: valid Ed25519, never of the bare
 		// message, and a plain Ed25519 signature of the message is not one.
 		sig := ok(k.Sign(msg, ctx))
-		if !ed25519.Verify(priv.Public().(ed25519.PublicKey), cat(lp8([]byte("libcloak v1 user signature")), lp8(ctx),
-			sha512Sum(msg)), sig) {
+		if !ed25519.Verify(priv.Public().(ed25519.PublicKey), signedBy("libcloak v2 user signature", pub[:],
+			cat(lp8(ctx), sha512Sum(msg))), sig) {
 			t.Fatal("a user signature is not Ed25519 over its labelled message")
 		}
 		wantErr(t, "unlabelled signature", pub.Verify(ed25519.Sign(priv, msg), msg, ctx), cloak.ErrBadSignature)
@@ -120,42 +131,44 @@ func TestInteropArgon2idLanes(t *testing.T) {
 		master, login, err := cloak.DerivePassword(password, ok(cloak.EncodePasswordRecord(salt, p)))
 		must(t, err)
 		prk, err := hkdf.Extract(sha256.New, argon2.IDKey(password, salt, p.Iterations, p.MemoryKiB, uint8(p.Parallelism), 32),
-			[]byte("libcloak v1 password"))
+			[]byte("libcloak v2 password"))
 		must(t, err)
-		eq(t, fmt.Sprintf("master key %+v", p), master.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v1 master key", 32)))
-		eq(t, "login key", login.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v1 login key", 32)))
+		eq(t, fmt.Sprintf("master key %+v", p), master.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v2 master key", 32)))
+		eq(t, "login key", login.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v2 login key", 32)))
 	}
 }
 
 // ---- Section 8: vault-key shares ------------------------------------------------------------
 
-const shareLabel, shareInfoLabel = "libcloak v1 share", "libcloak v1 vault key share"
+const shareLabel = "libcloak v2 share"
 
-func shareInfo(vaultID, recipient, sender []byte) []byte {
-	return cat(lp8([]byte(shareInfoLabel)), lp8(vaultID), recipient, sender)
+func shareInfo(label string, vaultID []byte, epoch uint32, recipient, sender []byte) []byte {
+	return cat(lp8([]byte(label)), lp8(vaultID), u32(epoch), recipient, sender)
 }
 
-// stdOpenShare opens a share with crypto/hpke and crypto/ed25519, following section 8.
-func stdOpenShare(t *testing.T, share, vaultID []byte, priv hpke.PrivateKey, trusted ed25519.PublicKey) []byte {
+// stdOpenShare opens a share with crypto/hpke and crypto/ed25519, following section 8, and returns
+// the vault key and its epoch.
+func stdOpenShare(t *testing.T, share, vaultID []byte, priv hpke.PrivateKey, trusted ed25519.PublicKey) ([]byte, uint32) {
 	t.Helper()
 	pk := priv.PublicKey().Bytes()
-	if len(share) != 196 {
+	if len(share) != 200 {
 		t.Fatalf("share of %d bytes", len(share))
 	}
 	eq(t, "share header", share[:20], specHeader(0x09, specPublicKeyID(pk)))
 	sender := share[20:52]
 	eq(t, "share sender", sender, trusted)
-	content := cat(share[:132], lp8(vaultID), pk)
-	if !ed25519.Verify(trusted, cat(lp8([]byte(shareLabel)), content), share[132:196]) {
+	epoch := binary.BigEndian.Uint32(share[52:56])
+	content := cat(share[:136], lp8(vaultID), pk)
+	if !ed25519.Verify(trusted, signedBy(shareLabel, trusted, content), share[136:200]) {
 		t.Fatal("crypto/ed25519 rejects the share's signature")
 	}
-	r, err := hpke.NewRecipient(share[52:84], priv, stdKDF, stdAEAD, shareInfo(vaultID, pk, sender))
+	r, err := hpke.NewRecipient(share[56:88], priv, stdKDF, stdAEAD, shareInfo(shareLabel, vaultID, epoch, pk, sender))
 	must(t, err)
-	vk, err := r.Open(share[:52], share[84:132])
+	vk, err := r.Open(share[:56], share[88:136])
 	if err != nil {
 		t.Fatalf("crypto/hpke cannot open the share: %v", err)
 	}
-	return vk
+	return vk, epoch
 }
 
 // stdSealShare makes a share with crypto/hpke and crypto/ed25519, following section 8. The
@@ -163,33 +176,37 @@ func stdOpenShare(t *testing.T, share, vaultID []byte, priv hpke.PrivateKey, tru
 type shareOpts struct {
 	label, infoLabel string
 	aadTo            int
+	unboundSigner    bool // sign without the signer's public key (section 1.1)
 }
 
-func stdSealShare(t *testing.T, vk, vaultID []byte, recipient cloak.EncryptionPublicKey, signer ed25519.PrivateKey,
-	o shareOpts) []byte {
+func stdSealShare(t *testing.T, vk, vaultID []byte, epoch uint32, recipient cloak.EncryptionPublicKey,
+	signer ed25519.PrivateKey, o shareOpts) []byte {
 	t.Helper()
 	if o.label == "" {
 		o.label = shareLabel
 	}
 	if o.infoLabel == "" {
-		o.infoLabel = shareInfoLabel
+		o.infoLabel = shareLabel
 	}
 	if o.aadTo == 0 {
-		o.aadTo = 52
+		o.aadTo = 56
 	}
 	pkR, err := stdKEM.NewPublicKey(recipient[:])
 	must(t, err)
 	senderPub := signer.Public().(ed25519.PublicKey)
-	head := cat(specHeader(0x09, specPublicKeyID(recipient[:])), senderPub)
-	info := cat(lp8([]byte(o.infoLabel)), lp8(vaultID), recipient[:], senderPub)
-	enc, s, err := hpke.NewSender(pkR, stdKDF, stdAEAD, info)
+	head := cat(specHeader(0x09, specPublicKeyID(recipient[:])), senderPub, u32(epoch))
+	enc, s, err := hpke.NewSender(pkR, stdKDF, stdAEAD, shareInfo(o.infoLabel, vaultID, epoch, recipient[:], senderPub))
 	must(t, err)
 	body := cat(head, enc)
 	ct, err := s.Seal(body[:o.aadTo], vk)
 	must(t, err)
 	body = cat(body, ct)
-	sig := ed25519.Sign(signer, cat(lp8([]byte(o.label)), body, lp8(vaultID), recipient[:]))
-	return cat(body, sig)
+	content := cat(body, lp8(vaultID), recipient[:])
+	msg := signedBy(o.label, senderPub, content)
+	if o.unboundSigner {
+		msg = cat(lp8([]byte(o.label)), content)
+	}
+	return cat(body, ed25519.Sign(signer, msg))
 }
 
 func TestInteropShareLibcloakToStd(t *testing.T) {
@@ -199,9 +216,13 @@ func TestInteropShareLibcloakToStd(t *testing.T) {
 	for i := 0; i < 64; i++ {
 		priv, pk := stdKeyPair(t)
 		vk, _ := cloak.GenerateVaultKey()
-		vid := randLabel(r)
-		share := ok(cloak.SealShare(vk, vid, pk, alice))
-		eq(t, "vault key opened by crypto/hpke", stdOpenShare(t, share, vid, priv, alicePub[:]), vk.SecretBytes())
+		vid, epoch := randLabel(r), 1+r.Uint32N(1000)
+		share := ok(cloak.SealShare(vk, epoch, vid, pk, alice))
+		got, gotEpoch := stdOpenShare(t, share, vid, priv, alicePub[:])
+		eq(t, "vault key opened by crypto/hpke", got, vk.SecretBytes())
+		if gotEpoch != epoch {
+			t.Fatalf("epoch %d, want %d", gotEpoch, epoch)
+		}
 	}
 }
 
@@ -212,12 +233,17 @@ func TestInteropShareStdToLibcloak(t *testing.T) {
 		must(t, err)
 		trusted := cloak.IdentityPublicKey(signer.Public().(ed25519.PublicKey))
 		bob, _ := cloak.GenerateEncryptionKey()
-		vk, vid := randBytes(32), randLabel(r)
-		share := stdSealShare(t, vk, vid, bob.Public(), signer, shareOpts{})
+		vk, vid, epoch := randBytes(32), randLabel(r), 1+r.Uint32N(1000)
+		share := stdSealShare(t, vk, vid, epoch, bob.Public(), signer, shareOpts{})
 		if s := ok(cloak.ShareSender(share)); s != trusted {
 			t.Fatal("share sender")
 		}
-		eq(t, "vault key opened by libcloak", ok(cloak.OpenShare(share, vid, bob, trusted)).SecretBytes(), vk)
+		got, gotEpoch, err := cloak.OpenShare(share, vid, bob, trusted, epoch)
+		must(t, err)
+		eq(t, "vault key opened by libcloak", got.SecretBytes(), vk)
+		if gotEpoch != epoch {
+			t.Fatal("epoch")
+		}
 		if i > 0 {
 			continue
 		}
@@ -227,12 +253,13 @@ func TestInteropShareStdToLibcloak(t *testing.T) {
 			o    shareOpts
 			want *cloak.Error
 		}{
-			{"another signature label", shareOpts{label: "libcloak v1 batch"}, cloak.ErrBadSignature},
-			{"another info label", shareOpts{infoLabel: "libcloak v1 vault key"}, cloak.ErrAuth},
+			{"another signature label", shareOpts{label: "libcloak v2 batch"}, cloak.ErrBadSignature},
+			{"a signature that does not bind the signer", shareOpts{unboundSigner: true}, cloak.ErrBadSignature},
+			{"another info label", shareOpts{infoLabel: "libcloak v2 vault key share"}, cloak.ErrAuth},
 			{"aad of the header only", shareOpts{aadTo: 20}, cloak.ErrAuth},
 		} {
-			bad := stdSealShare(t, vk, vid, bob.Public(), signer, c.o)
-			_, err := cloak.OpenShare(bad, vid, bob, trusted)
+			bad := stdSealShare(t, vk, vid, epoch, bob.Public(), signer, c.o)
+			_, _, err := cloak.OpenShare(bad, vid, bob, trusted, 1)
 			wantErr(t, "crypto/hpke share with "+c.what, err, c.want)
 		}
 	}
@@ -324,15 +351,24 @@ func TestInteropHPKEContexts(t *testing.T) {
 
 // ---- Section 9: service-account batches ------------------------------------------------------
 
-const batchLabel, batchInfoLabel = "libcloak v1 batch", "libcloak v1 service account batch"
+const batchLabel = "libcloak v2 batch"
 
-func batchInfo(account, batchID, vaultID []byte) []byte {
-	return cat(lp8([]byte(batchInfoLabel)), account, batchID, lp8(vaultID))
+// batchHead is what a batch binds of its vault head.
+type batchHead struct {
+	epoch   uint32
+	version uint64
+	hash    []byte
+	expiry  uint64
+}
+
+func batchInfo(account, batchID, vaultID []byte, h batchHead, creator []byte) []byte {
+	return cat(lp8([]byte(batchLabel)), account, batchID, lp8(vaultID), u32(h.epoch), u64(h.version), h.hash,
+		u64(h.expiry), creator)
 }
 
 // stdReadBatch verifies a batch and opens its items with crypto/hpke, crypto/ed25519 and BLAKE2b,
 // following section 9. crypto/hpke's recipient opens in sequence, so items go in index order.
-func stdReadBatch(t *testing.T, blob []byte, items [][]byte, priv hpke.PrivateKey, creator []byte) (names, values [][]byte) {
+func stdReadBatch(t *testing.T, blob []byte, items [][]byte, priv hpke.PrivateKey, creator []byte) (h batchHead, names, values [][]byte) {
 	t.Helper()
 	pk := priv.PublicKey().Bytes()
 	eq(t, "batch header", blob[:20], specHeader(0x0A, specPublicKeyID(pk)))
@@ -340,16 +376,18 @@ func stdReadBatch(t *testing.T, blob []byte, items [][]byte, priv hpke.PrivateKe
 	eq(t, "batch creator", signer, creator)
 	L := int(blob[100])
 	vaultID := blob[101 : 101+L]
-	n := int(binary.BigEndian.Uint32(blob[101+L : 105+L]))
-	if len(blob) != 169+L+32*n || n != len(items) {
+	h = batchHead{binary.BigEndian.Uint32(blob[101+L:]), binary.BigEndian.Uint64(blob[105+L:]), blob[113+L : 145+L],
+		binary.BigEndian.Uint64(blob[145+L:])}
+	n := int(binary.BigEndian.Uint32(blob[153+L : 157+L]))
+	if len(blob) != 221+L+32*n || n != len(items) {
 		t.Fatalf("batch of %d bytes for L %d and n %d", len(blob), L, n)
 	}
-	manifest := blob[105+L : 105+L+32*n]
+	manifest := blob[157+L : 157+L+32*n]
 	mh := blake2b.Sum256(manifest)
-	if !ed25519.Verify(creator, cat(lp8([]byte(batchLabel)), blob[:105+L], mh[:]), blob[105+L+32*n:]) {
+	if !ed25519.Verify(creator, signedBy(batchLabel, creator, cat(blob[:157+L], mh[:])), blob[157+L+32*n:]) {
 		t.Fatal("crypto/ed25519 rejects the batch's signature")
 	}
-	rcv, err := hpke.NewRecipient(enc, priv, stdKDF, stdAEAD, batchInfo(pk, batchID, vaultID))
+	rcv, err := hpke.NewRecipient(enc, priv, stdKDF, stdAEAD, batchInfo(pk, batchID, vaultID, h, creator))
 	must(t, err)
 	for i, item := range items {
 		eq(t, "item header", item[:20], specHeader(0x0B, specPublicKeyID(pk)))
@@ -363,40 +401,48 @@ func stdReadBatch(t *testing.T, blob []byte, items [][]byte, priv hpke.PrivateKe
 		if err != nil {
 			t.Fatalf("crypto/hpke cannot open item %d: %v", i, err)
 		}
-		nl := int(pt[0])
-		if nl == 0 || nl > len(pt)-1 {
-			t.Fatalf("item %d: name length %d", i, nl)
+		if len(pt) != specPad(len(pt)) {
+			t.Fatalf("item %d: plaintext of %d bytes is not a padded length", i, len(pt))
 		}
-		names, values = append(names, pt[1:1+nl]), append(values, pt[1+nl:])
+		nl := int(pt[0])
+		vl := int(binary.BigEndian.Uint32(pt[1+nl:]))
+		if nl == 0 || 5+nl+vl > len(pt) || !bytes.Equal(pt[5+nl+vl:], make([]byte, len(pt)-5-nl-vl)) {
+			t.Fatalf("item %d: name length %d, value length %d in %d bytes, or non-zero padding", i, nl, vl, len(pt))
+		}
+		names, values = append(names, pt[1:1+nl]), append(values, pt[5+nl:5+nl+vl])
 	}
-	return names, values
+	return h, names, values
 }
 
 // stdWriteBatch makes a batch with crypto/hpke, crypto/ed25519 and BLAKE2b, following section 9.
-func stdWriteBatch(t *testing.T, account cloak.EncryptionPublicKey, vaultID []byte, names, values [][]byte,
+func stdWriteBatch(t *testing.T, account cloak.EncryptionPublicKey, vaultID []byte, h batchHead, names, values [][]byte,
 	signer ed25519.PrivateKey) (blob []byte, items [][]byte) {
 	t.Helper()
 	pkR, err := stdKEM.NewPublicKey(account[:])
 	must(t, err)
+	creator := signer.Public().(ed25519.PublicKey)
 	batchID := randBytes(16)
-	enc, s, err := hpke.NewSender(pkR, stdKDF, stdAEAD, batchInfo(account[:], batchID, vaultID))
+	enc, s, err := hpke.NewSender(pkR, stdKDF, stdAEAD, batchInfo(account[:], batchID, vaultID, h, creator))
 	must(t, err)
 	var manifest []byte
 	for i := range names {
 		head := cat(specHeader(0x0B, specPublicKeyID(account[:])), batchID, u32(uint32(i)))
-		ct, err := s.Seal(head, cat(lp8(names[i]), values[i]))
+		ct, err := s.Seal(head, padded(cat(lp8(names[i]), u32(uint32(len(values[i]))), values[i])))
 		must(t, err)
 		item := cat(head, ct)
 		d := blake2b.Sum256(item)
 		manifest = append(manifest, d[:]...)
 		items = append(items, item)
 	}
-	creator := signer.Public().(ed25519.PublicKey)
-	body := cat(specHeader(0x0A, specPublicKeyID(account[:])), batchID, enc, creator, lp8(vaultID),
-		u32(uint32(len(names))))
+	body := cat(specHeader(0x0A, specPublicKeyID(account[:])), batchID, enc, creator, lp8(vaultID), u32(h.epoch),
+		u64(h.version), h.hash, u64(h.expiry), u32(uint32(len(names))))
 	mh := blake2b.Sum256(manifest)
-	sig := ed25519.Sign(signer, cat(lp8([]byte(batchLabel)), body, mh[:]))
+	sig := ed25519.Sign(signer, signedBy(batchLabel, creator, cat(body, mh[:])))
 	return cat(body, manifest, sig), items
+}
+
+func randBatchHead(r *mrand.Rand) batchHead {
+	return batchHead{1 + r.Uint32N(100), 1 + r.Uint64N(1000), randBytes(32), uint64(testExpiry.Unix()) + r.Uint64N(1000)}
 }
 
 func TestInteropBatchLibcloakToStd(t *testing.T) {
@@ -405,17 +451,25 @@ func TestInteropBatchLibcloakToStd(t *testing.T) {
 		creator, _ := cloak.GenerateIdentityKey()
 		creatorPub := creator.Public()
 		priv, pk := stdKeyPair(t)
-		vid := randLabel(r)
-		w, err := cloak.NewBatchWriter(pk, vid)
+		vid, h := randLabel(r), randBatchHead(r)
+		w, err := cloak.NewBatchWriter(pk, creatorPub, vid, h.epoch, h.version, cloak.HeadHash(h.hash),
+			time.Unix(int64(h.expiry), 0))
 		must(t, err)
 		var names, values, items [][]byte
+		var digests []cloak.BatchDigest
 		for i := 0; i < 1+r.IntN(20); i++ {
 			name, value := randLabel(r), randBytes(r.IntN(300))
-			items = append(items, ok(w.SealItem(name, value)))
+			item, _, d, err := w.SealItem(name, value)
+			must(t, err)
+			items, digests = append(items, item), append(digests, d)
 			names, values = append(names, name), append(values, value)
 		}
-		blob := ok(w.Finish(creator))
-		gotNames, gotValues := stdReadBatch(t, blob, items, priv, creatorPub[:])
+		blob := ok(w.Finish(digests, creator))
+		gotHead, gotNames, gotValues := stdReadBatch(t, blob, items, priv, creatorPub[:])
+		if gotHead.epoch != h.epoch || gotHead.version != h.version || !bytes.Equal(gotHead.hash, h.hash) ||
+			gotHead.expiry != h.expiry {
+			t.Fatalf("head fields %+v, want %+v", gotHead, h)
+		}
 		for i := range names {
 			eq(t, "name", gotNames[i], names[i])
 			eq(t, "value", gotValues[i], values[i])
@@ -429,22 +483,24 @@ func TestInteropBatchStdToLibcloak(t *testing.T) {
 		_, signer, _ := ed25519.GenerateKey(rand.Reader)
 		trusted := cloak.IdentityPublicKey(signer.Public().(ed25519.PublicKey))
 		acct, _ := cloak.GenerateEncryptionKey()
-		vid := randLabel(r)
+		vid, h := randLabel(r), randBatchHead(r)
 		var names, values [][]byte
 		for i := 0; i < 1+r.IntN(20); i++ {
 			names, values = append(names, randLabel(r)), append(values, randBytes(r.IntN(300)))
 		}
-		blob, items := stdWriteBatch(t, acct.Public(), vid, names, values, signer)
+		blob, items := stdWriteBatch(t, acct.Public(), vid, h, names, values, signer)
 		if s := ok(cloak.BatchSender(blob)); s != trusted {
 			t.Fatal("batch sender")
 		}
-		rd, err := cloak.VerifyBatch(blob, acct, []cloak.IdentityPublicKey{trusted})
+		rd, err := cloak.VerifyBatch(blob, vid, acct, []cloak.IdentityPublicKey{trusted})
 		if err != nil {
 			t.Fatalf("libcloak refuses a crypto/hpke batch: %v", err)
 		}
-		if rd.ItemCount() != len(items) {
-			t.Fatal("item count")
+		if rd.ItemCount() != len(items) || rd.Epoch() != h.epoch || rd.HeadVersion() != h.version ||
+			rd.HeadHash() != cloak.HeadHash(h.hash) || uint64(rd.Expiry().Unix()) != h.expiry {
+			t.Fatal("batch fields")
 		}
+		must(t, rd.Check(h.epoch, h.version, testNow))
 		for _, i := range r.Perm(len(items)) { // any order
 			name, value, err := rd.OpenItem(items[i])
 			if err != nil {
@@ -454,17 +510,42 @@ func TestInteropBatchStdToLibcloak(t *testing.T) {
 			eq(t, fmt.Sprint("value ", i), value, values[i])
 		}
 	}
-	// The signature covers the manifest's BLAKE2b-256 hash, not the manifest itself: a batch
-	// signed over the manifest is refused.
+	// The signature covers the manifest's BLAKE2b-256 hash and binds the creator; the HPKE info
+	// binds the creator too (so another trusted identity cannot re-sign the batch as its own).
 	_, signer, _ := ed25519.GenerateKey(rand.Reader)
-	trusted := []cloak.IdentityPublicKey{cloak.IdentityPublicKey(signer.Public().(ed25519.PublicKey))}
+	signerPub := signer.Public().(ed25519.PublicKey)
+	trusted := []cloak.IdentityPublicKey{cloak.IdentityPublicKey(signerPub)}
 	acct, _ := cloak.GenerateEncryptionKey()
-	blob, _ := stdWriteBatch(t, acct.Public(), []byte("v"), [][]byte{[]byte("N")}, [][]byte{[]byte("x")}, signer)
-	_, err := cloak.VerifyBatch(blob, acct, trusted)
+	h := randBatchHead(r)
+	blob, items := stdWriteBatch(t, acct.Public(), []byte("v"), h, [][]byte{[]byte("N")}, [][]byte{[]byte("x")}, signer)
+	_, err := cloak.VerifyBatch(blob, []byte("v"), acct, trusted)
 	must(t, err)
-	bad := bytes.Clone(blob)
-	signed := len(bad) - 64
-	copy(bad[signed:], ed25519.Sign(signer, cat(lp8([]byte(batchLabel)), bad[:signed])))
-	_, err = cloak.VerifyBatch(bad, acct, trusted)
-	wantErr(t, "batch signed over the manifest instead of its hash", err, cloak.ErrBadSignature)
+	L := 1
+	signed := len(blob) - 64
+	manifest := blob[157+L : signed]
+	mh := blake2b.Sum256(manifest)
+	for _, c := range []struct {
+		what string
+		msg  []byte
+	}{
+		{"signed over the manifest instead of its hash", signedBy(batchLabel, signerPub, blob[:signed])},
+		{"signed without binding the signer", cat(lp8([]byte(batchLabel)), blob[:157+L], mh[:])},
+	} {
+		bad := bytes.Clone(blob)
+		copy(bad[signed:], ed25519.Sign(signer, c.msg))
+		_, err = cloak.VerifyBatch(bad, []byte("v"), acct, trusted)
+		wantErr(t, "batch "+c.what, err, cloak.ErrBadSignature)
+	}
+	// Another trusted identity strips the signature and re-signs with its own key as creator: the
+	// items were sealed under an info naming the first creator, so none opens.
+	_, mallory, _ := ed25519.GenerateKey(rand.Reader)
+	malloryPub := mallory.Public().(ed25519.PublicKey)
+	resigned := bytes.Clone(blob)
+	copy(resigned[68:100], malloryPub)
+	copy(resigned[signed:], ed25519.Sign(mallory, signedBy(batchLabel, malloryPub, cat(resigned[:157+L], mh[:]))))
+	rd, err := cloak.VerifyBatch(resigned, []byte("v"), acct, append(trusted, cloak.IdentityPublicKey(malloryPub)))
+	must(t, err)
+	must(t, rd.Check(1, 1, testNow))
+	_, _, err = rd.OpenItem(items[0])
+	wantErr(t, "item of a re-signed batch", err, cloak.ErrAuth)
 }

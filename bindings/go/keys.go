@@ -30,7 +30,7 @@ type symmetricKey struct {
 
 func (s *symmetricKey) base() *symmetricKey { return s }
 
-// id is cloak_key_id: Expand(key, "libcloak v1 key id", 16); zero after wipe.
+// id is cloak_key_id: Expand(key, "libcloak v2 key id", 16); zero after wipe.
 func (s *symmetricKey) id() KeyID {
 	var id KeyID
 	if s.live {

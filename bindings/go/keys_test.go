@@ -172,14 +172,67 @@ func TestBundle(t *testing.T) {
 			return err
 		},
 		regions: []region{
-			{4, 52, cloak.ErrMalformed, nil},      // key id and the identity key it is derived from
-			{52, 148, cloak.ErrBadSignature, nil}, // encryption key and signature
+			{4, 52, cloak.ErrMalformed, nil}, // key id and the identity key it is derived from
+			{52, 84, nil, func(i int, x byte) *cloak.Error { // encryption key: signed, and canonical
+				if i == 83 && x == 0x80 {
+					return cloak.ErrMalformed // bit 255 set (section 1.4)
+				}
+				return cloak.ErrBadSignature
+			}},
+			{84, 148, cloak.ErrBadSignature, nil}, // signature
 		},
 		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
 	id.Wipe()
 	_, err = id.Bundle(enc.Public())
 	wantErr(t, "bundle with a wiped key", err, cloak.ErrBadParams)
+}
+
+// TestKeyRules checks the v2 key rules: a signing key whose public half is not its seed's signs
+// and wraps nothing; X25519 public keys are canonical and not of small order; an identity key of
+// small order is refused.
+func TestKeyRules(t *testing.T) {
+	id, _ := cloak.GenerateIdentityKey()
+	other, _ := cloak.GenerateIdentityKey()
+	otherPub := other.Public()
+	poisonedBytes := id.SecretBytes()
+	copy(poisonedBytes[32:], otherPub[:])
+	poisoned := cloak.IdentityKeyFromRaw(poisonedBytes)
+	sig, err := poisoned.Sign([]byte("m"), nil)
+	wantErr(t, "sign with a poisoned key", err, cloak.ErrInvalidKey)
+	if sig != nil {
+		t.Fatal("output on failure")
+	}
+	enc, _ := cloak.GenerateEncryptionKey()
+	_, err = poisoned.Bundle(enc.Public())
+	wantErr(t, "bundle with a poisoned key", err, cloak.ErrInvalidKey)
+	master, _ := cloak.MasterKeyFromBytes(randBytes(32))
+	_, err = poisoned.Wrap(master)
+	wantErr(t, "wrap a poisoned key", err, cloak.ErrInvalidKey)
+
+	var zero, one, notCanonical cloak.EncryptionPublicKey
+	one[0] = 1
+	notCanonical = enc.Public()
+	notCanonical[31] |= 0x80
+	for _, c := range []struct {
+		what string
+		pk   cloak.EncryptionPublicKey
+		want *cloak.Error
+	}{{"u = 0", zero, cloak.ErrInvalidKey}, {"u = 1", one, cloak.ErrInvalidKey}, {"bit 255 set", notCanonical, cloak.ErrMalformed}} {
+		blob := cloak.EncryptionPublicKey(enc.Public()).Export()
+		copy(blob[20:], c.pk[:])
+		copy(blob[4:20], specPublicKeyID(c.pk[:]))
+		_, err := cloak.ImportEncryptionPublicKey(blob)
+		wantErr(t, "import of an X25519 key with "+c.what, err, c.want)
+		_, _, err = cloak.HPKESealBase(c.pk, nil, nil, nil)
+		wantErr(t, "HPKE to an X25519 key with "+c.what, err, c.want)
+	}
+	smallOrder := id.Public().Export()
+	copy(smallOrder[20:], make([]byte, 32))
+	smallOrder[20] = 1 // the identity point
+	copy(smallOrder[4:20], specPublicKeyID(smallOrder[20:]))
+	_, err = cloak.ImportIdentityPublicKey(smallOrder)
+	wantErr(t, "import of a small-order identity key", err, cloak.ErrInvalidKey)
 }
 
 func TestWrappedKeys(t *testing.T) {

@@ -2,8 +2,6 @@ package cloak_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -19,8 +17,8 @@ func TestShares(t *testing.T) {
 	vk, _ := cloak.GenerateVaultKey()
 	vid := []byte("vault-1")
 
-	share := ok(cloak.SealShare(vk, vid, bob.Public(), alice))
-	if len(share) != cloak.ShareBytes {
+	share := ok(cloak.SealShare(vk, 3, vid, bob.Public(), alice))
+	if len(share) != cloak.ShareBytes || cloak.ShareBytes != 200 {
 		t.Fatalf("share of %d bytes", len(share))
 	}
 	sender, err := cloak.ShareSender(share)
@@ -28,39 +26,59 @@ func TestShares(t *testing.T) {
 	if sender != alice.Public() {
 		t.Fatal("share sender")
 	}
-	got, err := cloak.OpenShare(share, vid, bob, alice.Public())
-	must(t, err)
-	eq(t, "vault key", got.SecretBytes(), vk.SecretBytes())
+	for _, minEpoch := range []uint32{0, 1, 3} {
+		got, epoch, err := cloak.OpenShare(share, vid, bob, alice.Public(), minEpoch)
+		must(t, err)
+		eq(t, "vault key", got.SecretBytes(), vk.SecretBytes())
+		if epoch != 3 {
+			t.Fatalf("epoch %d", epoch)
+		}
+	}
 
 	for _, c := range []struct {
-		what    string
-		vid     []byte
-		to      *cloak.EncryptionKey
-		trusted cloak.IdentityPublicKey
-		want    *cloak.Error
+		what     string
+		vid      []byte
+		to       *cloak.EncryptionKey
+		trusted  cloak.IdentityPublicKey
+		minEpoch uint32
+		want     *cloak.Error
 	}{
-		{"another recipient", vid, carol, alice.Public(), cloak.ErrWrongKey},
-		{"an untrusted sender", vid, bob, mallory.Public(), cloak.ErrUntrustedSigner},
-		{"another vault", []byte("vault-2"), bob, alice.Public(), cloak.ErrBadSignature},
-		{"an empty vault id", nil, bob, alice.Public(), cloak.ErrBadParams},
+		{"another recipient", vid, carol, alice.Public(), 1, cloak.ErrWrongKey},
+		{"an untrusted sender", vid, bob, mallory.Public(), 1, cloak.ErrUntrustedSigner},
+		{"another vault", []byte("vault-2"), bob, alice.Public(), 1, cloak.ErrBadSignature},
+		{"an empty vault id", nil, bob, alice.Public(), 1, cloak.ErrBadParams},
+		// The rollback after a rotation: a member who has seen epoch 4 is served the share of 3.
+		{"a member past its epoch", vid, bob, alice.Public(), 4, cloak.ErrStale},
 	} {
-		k, err := cloak.OpenShare(share, c.vid, c.to, c.trusted)
+		k, epoch, err := cloak.OpenShare(share, c.vid, c.to, c.trusted, c.minEpoch)
 		wantErr(t, "share opened by "+c.what, err, c.want)
-		if k != nil {
+		if k != nil || epoch != 0 {
 			t.Fatal("output on failure")
 		}
 	}
-	_, err = cloak.SealShare(vk, nil, bob.Public(), alice)
+	_, err = cloak.SealShare(vk, 1, nil, bob.Public(), alice)
 	wantErr(t, "seal with an empty vault id", err, cloak.ErrBadParams)
-	_, err = cloak.SealShare(vk, vid, cloak.EncryptionPublicKey{}, alice)
+	_, err = cloak.SealShare(vk, 0, vid, bob.Public(), alice)
+	wantErr(t, "seal at epoch 0", err, cloak.ErrBadParams)
+	_, err = cloak.SealShare(vk, 1, vid, cloak.EncryptionPublicKey{}, alice)
 	wantErr(t, "seal to a low-order key", err, cloak.ErrInvalidKey)
+	notCanonical := cloak.EncryptionPublicKey(bob.Public())
+	notCanonical[31] |= 0x80
+	_, err = cloak.SealShare(vk, 1, vid, notCanonical, alice)
+	wantErr(t, "seal to a key with bit 255 set", err, cloak.ErrMalformed)
 	_, err = cloak.ShareSender(share[:100])
 	wantErr(t, "sender of a short share", err, cloak.ErrMalformed)
+
+	// A secret key whose public half is not its seed's signs nothing.
+	poisoned := alice.SecretBytes()
+	copy(poisoned[32:], mallory.Public().Export()[20:])
+	_, err = cloak.SealShare(vk, 1, vid, bob.Public(), cloak.IdentityKeyFromRaw(poisoned))
+	wantErr(t, "seal with a poisoned identity key", err, cloak.ErrInvalidKey)
 
 	checkTampering(t, blobCase{
 		name: "share", blob: share, otherType: byte(cloak.ObjectSecret),
 		open: func(b []byte) error {
-			k, err := cloak.OpenShare(b, vid, bob, alice.Public())
+			k, _, err := cloak.OpenShare(b, vid, bob, alice.Public(), 1)
 			if err != nil && k != nil {
 				t.Fatal("output on failure")
 			}
@@ -69,251 +87,18 @@ func TestShares(t *testing.T) {
 		regions: []region{
 			{4, 20, cloak.ErrWrongKey, nil},         // recipient key id
 			{20, 52, cloak.ErrUntrustedSigner, nil}, // sender identity
-			{52, 196, cloak.ErrBadSignature, nil},   // enc, ciphertext, signature: all signed
+			{52, 56, cloak.ErrBadSignature, nil},    // epoch (never 0 after one bit flipped from 3)
+			{56, 200, cloak.ErrBadSignature, nil},   // enc, ciphertext, signature: all signed
 		},
 		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
+	zeroEpoch := bytes.Clone(share)
+	zeroEpoch[55] = 0
+	_, _, err = cloak.OpenShare(zeroEpoch, vid, bob, alice.Public(), 1)
+	wantErr(t, "share of epoch 0", err, cloak.ErrMalformed)
 	vk.Wipe()
-	_, err = cloak.SealShare(vk, vid, bob.Public(), alice)
+	_, err = cloak.SealShare(vk, 1, vid, bob.Public(), alice)
 	wantErr(t, "seal a wiped key", err, cloak.ErrBadParams)
-}
-
-type testBatch struct {
-	creator *cloak.IdentityKey
-	account *cloak.EncryptionKey
-	vid     []byte
-	names   [][]byte
-	values  [][]byte
-	items   [][]byte
-	blob    []byte
-}
-
-func makeBatch(t testing.TB, n int) *testBatch {
-	t.Helper()
-	b := &testBatch{vid: []byte("vault-1")}
-	b.creator, _ = cloak.GenerateIdentityKey()
-	b.account, _ = cloak.GenerateEncryptionKey()
-	w, err := cloak.NewBatchWriter(b.account.Public(), b.vid)
-	must(t, err)
-	for i := 0; i < n; i++ {
-		name := []byte(fmt.Sprintf("SECRET_%d", i))
-		value := randBytes(i * 7)
-		item := ok(w.SealItem(name, value))
-		if len(item) != cloak.BatchItemLen(len(name), len(value)) {
-			t.Fatalf("item of %d bytes", len(item))
-		}
-		b.names, b.values, b.items = append(b.names, name), append(b.values, value), append(b.items, item)
-	}
-	if w.Len() != n {
-		t.Fatalf("writer Len %d, want %d", w.Len(), n)
-	}
-	b.blob = ok(w.Finish(b.creator))
-	if len(b.blob) != cloak.BatchLen(len(b.vid), n) {
-		t.Fatalf("batch of %d bytes, want %d", len(b.blob), cloak.BatchLen(len(b.vid), n))
-	}
-	return b
-}
-
-func TestBatch(t *testing.T) {
-	b := makeBatch(t, 5)
-	stranger, _ := cloak.GenerateIdentityKey()
-	r, err := cloak.VerifyBatch(b.blob, b.account, []cloak.IdentityPublicKey{stranger.Public(), b.creator.Public()})
-	must(t, err)
-	if r.ItemCount() != 5 || r.Signer() != b.creator.Public() {
-		t.Fatalf("reader: %d items, signer %v", r.ItemCount(), r.Signer())
-	}
-	sender, err := cloak.BatchSender(b.blob)
-	must(t, err)
-	if sender != b.creator.Public() {
-		t.Fatal("batch sender")
-	}
-	for _, i := range []int{3, 0, 4, 1, 2, 3} { // any order, any number of times
-		name, value, err := r.OpenItem(b.items[i])
-		must(t, err)
-		eq(t, "name", name, b.names[i])
-		eq(t, "value", value, b.values[i])
-		v2, err := r.OpenNamedItem(b.items[i], b.names[i])
-		must(t, err)
-		eq(t, "named value", v2, b.values[i])
-		idx, err := cloak.BatchItemIndex(b.items[i])
-		must(t, err)
-		if idx != uint32(i) {
-			t.Fatalf("item %d has index %d", i, idx)
-		}
-	}
-	v, err := r.OpenNamedItem(b.items[1], b.names[2])
-	wantErr(t, "item under another name", err, cloak.ErrMismatch)
-	if v != nil {
-		t.Fatal("output on failure")
-	}
-	_, err = r.OpenNamedItem(b.items[1], nil)
-	wantErr(t, "an empty expected name", err, cloak.ErrBadParams)
-
-	// The reader refuses what the signed batch does not list.
-	other := makeBatch(t, 2)
-	n, v, err := r.OpenItem(other.items[0])
-	wantErr(t, "item of another account's batch", err, cloak.ErrWrongKey)
-	if n != nil || v != nil {
-		t.Fatal("output on failure")
-	}
-	_, err = cloak.VerifyBatch(b.blob, other.account, []cloak.IdentityPublicKey{b.creator.Public()})
-	wantErr(t, "another account", err, cloak.ErrWrongKey)
-	_, err = cloak.VerifyBatch(b.blob, b.account, []cloak.IdentityPublicKey{stranger.Public()})
-	wantErr(t, "untrusted creator", err, cloak.ErrUntrustedSigner)
-	_, err = cloak.VerifyBatch(b.blob, b.account, nil)
-	wantErr(t, "nobody trusted", err, cloak.ErrUntrustedSigner)
-
-	// A second batch to the same account: its items are refused by the first one's reader.
-	w, _ := cloak.NewBatchWriter(b.account.Public(), b.vid)
-	foreign := ok(w.SealItem([]byte("SECRET_0"), []byte("x")))
-	_ = ok(w.Finish(b.creator))
-	_, _, err = r.OpenItem(foreign)
-	wantErr(t, "item of another batch", err, cloak.ErrMismatch)
-
-	checkTampering(t, blobCase{
-		name: "batch", blob: b.blob, otherType: byte(cloak.ObjectBatchItem),
-		open: func(blob []byte) error {
-			rr, err := cloak.VerifyBatch(blob, b.account, []cloak.IdentityPublicKey{b.creator.Public()})
-			if err != nil && rr != nil {
-				t.Fatal("output on failure")
-			}
-			return err
-		},
-		regions: []region{
-			{4, 20, cloak.ErrWrongKey, nil},          // account key id
-			{20, 68, cloak.ErrBadSignature, nil},     // batch id, enc
-			{68, 100, cloak.ErrUntrustedSigner, nil}, // creator
-			{100, 101, cloak.ErrMalformed, nil},      // vault id length: the length no longer fits
-			{101, 108, cloak.ErrBadSignature, nil},   // vault id
-			{108, 112, cloak.ErrMalformed, nil},      // item count: the length no longer fits
-			{112, len(b.blob), cloak.ErrBadSignature, nil},
-		},
-		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
-	})
-
-	item := b.items[2]
-	checkTampering(t, blobCase{
-		name: "batch item", blob: item, otherType: byte(cloak.ObjectBatch),
-		open: func(it []byte) error {
-			n, v, err := r.OpenItem(it)
-			if err != nil && (n != nil || v != nil) {
-				t.Fatal("output on failure")
-			}
-			return err
-		},
-		regions: []region{
-			{4, 20, cloak.ErrWrongKey, nil},  // account key id
-			{20, 36, cloak.ErrMismatch, nil}, // batch id
-			{36, 40, nil, func(i int, x byte) *cloak.Error { // index: beyond the batch, or another item's
-				idx := bytes.Clone(item[36:40])
-				idx[i-36] ^= x
-				if binary.BigEndian.Uint32(idx) >= 5 {
-					return cloak.ErrMismatch
-				}
-				return cloak.ErrBadSignature
-			}},
-			{40, len(item), cloak.ErrBadSignature, nil}, // not the digest the manifest lists
-		},
-		truncErr: func(n int) *cloak.Error {
-			if n < cloak.BatchItemOverheadBytes+1 {
-				return cloak.ErrMalformed
-			}
-			return cloak.ErrBadSignature
-		},
-		extendErr: cloak.ErrBadSignature,
-	})
-
-	r.Wipe()
-	if r.ItemCount() != 0 || r.Signer() != (cloak.IdentityPublicKey{}) {
-		t.Fatal("wiped reader still answers")
-	}
-	_, _, err = r.OpenItem(b.items[0])
-	wantErr(t, "open after wipe", err, cloak.ErrBadParams)
-}
-
-func TestBatchWriter(t *testing.T) {
-	creator, _ := cloak.GenerateIdentityKey()
-	acct, _ := cloak.GenerateEncryptionKey()
-	_, err := cloak.NewBatchWriter(acct.Public(), nil)
-	wantErr(t, "empty vault id", err, cloak.ErrBadParams)
-	_, err = cloak.NewBatchWriter(cloak.EncryptionPublicKey{}, []byte("v"))
-	wantErr(t, "low-order account key", err, cloak.ErrInvalidKey)
-
-	w, err := cloak.NewBatchWriter(acct.Public(), []byte("v"))
-	must(t, err)
-	_, err = w.SealItem(nil, []byte("x"))
-	wantErr(t, "empty name", err, cloak.ErrBadParams)
-	_, err = w.SealItem(make([]byte, 256), []byte("x"))
-	wantErr(t, "name of 256 bytes", err, cloak.ErrBadParams)
-	if w.Len() != 0 {
-		t.Fatal("a failed item was counted")
-	}
-	// An empty batch is a batch.
-	blob := ok(w.Finish(creator))
-	r, err := cloak.VerifyBatch(blob, acct, []cloak.IdentityPublicKey{creator.Public()})
-	must(t, err)
-	if r.ItemCount() != 0 {
-		t.Fatal("empty batch has items")
-	}
-	// Finish wiped the writer.
-	_, err = w.SealItem([]byte("n"), nil)
-	wantErr(t, "seal after finish", err, cloak.ErrBadParams)
-	_, err = w.Finish(creator)
-	wantErr(t, "finish twice", err, cloak.ErrBadParams)
-
-	w2, _ := cloak.NewBatchWriter(acct.Public(), []byte("v"))
-	w2.Wipe()
-	_, err = w2.SealItem([]byte("n"), nil)
-	wantErr(t, "seal after wipe", err, cloak.ErrBadParams)
-
-	// Items sealed from many goroutines get distinct indexes and all open.
-	w3, _ := cloak.NewBatchWriter(acct.Public(), []byte("v"))
-	var mu sync.Mutex
-	var items [][]byte
-	var wg sync.WaitGroup
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 25; i++ {
-				it, err := w3.SealItem([]byte(fmt.Sprintf("N%d_%d", g, i)), []byte("v"))
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				items = append(items, it)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	blob3 := ok(w3.Finish(creator))
-	r3, err := cloak.VerifyBatch(blob3, acct, []cloak.IdentityPublicKey{creator.Public()})
-	must(t, err)
-	if r3.ItemCount() != 200 {
-		t.Fatalf("%d items", r3.ItemCount())
-	}
-	var wg2 sync.WaitGroup
-	for _, it := range items {
-		wg2.Add(1)
-		go func() {
-			defer wg2.Done()
-			if _, _, err := r3.OpenItem(it); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg2.Wait()
-	// A wiped creator key cannot sign.
-	w4, _ := cloak.NewBatchWriter(acct.Public(), []byte("v"))
-	c2, _ := cloak.GenerateIdentityKey()
-	c2.Wipe()
-	_, err = w4.Finish(c2)
-	wantErr(t, "finish with a wiped key", err, cloak.ErrBadParams)
-	if !errors.Is(err, cloak.ErrWiped) {
-		t.Fatal("not ErrWiped")
-	}
 }
 
 func TestHPKE(t *testing.T) {
@@ -375,14 +160,17 @@ func TestHPKE(t *testing.T) {
 	_, err = cloak.NewHPKERecipient(enc[:31], bob, info)
 	wantErr(t, "short enc", err, cloak.ErrBadParams)
 
+	// A copied sender context would reuse the nonces: the library refuses it.
+	wantErr(t, "seal with a copied context", s.SealWithCopiedState([]byte("m")), cloak.ErrBadState)
+
 	s.Wipe()
 	r.Wipe()
 	_, err = s.Seal(nil, nil)
-	wantErr(t, "seal after wipe", err, cloak.ErrBadParams)
+	wantErr(t, "seal after wipe", err, cloak.ErrBadState)
 	_, err = r.Open(cts[0], nil)
-	wantErr(t, "open after wipe", err, cloak.ErrBadParams)
+	wantErr(t, "open after wipe", err, cloak.ErrBadState)
 	_, err = r.Export(nil, 1)
-	wantErr(t, "export after wipe", err, cloak.ErrBadParams)
+	wantErr(t, "export after wipe", err, cloak.ErrBadState)
 
 	// Single shot.
 	aad, msg := randBytes(20), randBytes(100)

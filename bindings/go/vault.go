@@ -7,17 +7,19 @@ import "C"
 
 import "unsafe"
 
-// Vault holds the subkeys of one vault key for one vault id, derived once and used for any number
-// of secrets. It is safe for concurrent use by several goroutines. Its state lives in C memory,
-// outside the Go heap; Wipe zeroes and frees it, and so does the garbage collector if Wipe was not
-// called.
+// Vault holds the subkeys of one vault key (of one epoch) for one vault id, derived once and used
+// for any number of secrets. It is safe for concurrent use by several goroutines. Its state lives
+// in C memory at one fixed address, outside the Go heap; Wipe zeroes and frees it, and so does the
+// garbage collector if Wipe was not called. Use it through its pointer: a copied Vault value shares
+// the state and its lock would not guard it.
 type Vault struct {
 	state guardedState[C.cloak_vault]
 }
 
 // NewVault derives the subkeys of a vault key for a vault id (1 to LabelBytesMax bytes, chosen by
-// the application).
-func NewVault(key *VaultKey, vaultID []byte) (*Vault, error) {
+// the application). epoch is the key's epoch: 1 for the vault's first key, one more at each
+// rotation (0 is refused with [ErrBadParams]); every secret sealed under the vault carries it.
+func NewVault(key *VaultKey, epoch uint32, vaultID []byte) (*Vault, error) {
 	const op = "vault init"
 	if err := usable(op, key.live); err != nil {
 		return nil, err
@@ -26,14 +28,14 @@ func NewVault(key *VaultKey, vaultID []byte) (*Vault, error) {
 	if err := allocState(op, &v.state.cState, v, C.sizeof_cloak_vault, cloakVaultWipe); err != nil {
 		return nil, err
 	}
-	if err := cloakVaultInit(v.state.st, key.k[:], vaultID); err != nil {
+	if err := cloakVaultInit(v.state.st, key.k[:], epoch, vaultID); err != nil {
 		v.state.free()
 		return nil, err
 	}
 	return v, nil
 }
 
-// Wipe zeroes and frees the vault's state. Using the vault afterwards fails with [ErrBadParams]
+// Wipe zeroes and frees the vault's state. Using the vault afterwards fails with [ErrBadState]
 // (cause [ErrWiped]). Calling Wipe again does nothing.
 func (v *Vault) Wipe() { v.state.wipe() }
 
@@ -49,17 +51,28 @@ func (v *Vault) KeyID() KeyID {
 	return id
 }
 
+// Epoch is the epoch of the vault key (zero after Wipe).
+func (v *Vault) Epoch() uint32 {
+	var epoch uint32
+	_, _ = v.read("vault epoch", func(st *C.cloak_vault) ([]byte, error) {
+		epoch = uint32(cloakVaultEpoch(st))
+		return nil, nil
+	})
+	return epoch
+}
+
 // Seal seals a secret's value under the vault, bound to the vault id, its name (1 to
 // LabelBytesMax bytes) and an optional context (nil, or at most LabelBytesMax bytes). The result
-// is SecretSealedLen(len(value)) bytes. The name is not stored in it: keep it, or look the secret
-// up by its [Vault.BlindIndex].
+// is SecretSealedLen(len(value)) bytes: the value is padded (at least 64 bytes, then at most about
+// 12% more), so the server learns only a bucket of its length. The vault key's epoch travels in
+// it. The name is not stored in it: keep it, or look the secret up by its [Vault.BlindIndex].
 func (v *Vault) Seal(name, value, context []byte) ([]byte, error) {
 	return v.read("secret seal", func(st *C.cloak_vault) ([]byte, error) { return cloakSecretSeal(st, name, context, value) })
 }
 
 // Open opens a sealed secret with the name and context it was sealed with. A secret of another
-// vault key fails with [ErrWrongKey]; one that was altered, or moved to another vault id, name or
-// context, fails with [ErrAuth].
+// vault key fails with [ErrWrongKey], one whose epoch field is not the vault's with [ErrMismatch];
+// one that was altered, or moved to another vault id, name or context, fails with [ErrAuth].
 func (v *Vault) Open(name, sealed, context []byte) ([]byte, error) {
 	return v.read("secret open", func(st *C.cloak_vault) ([]byte, error) { return cloakSecretOpen(st, name, context, sealed) })
 }
@@ -80,12 +93,12 @@ func lockPair(a, b *Vault) (unlock func()) {
 	return func() { second.state.mu.RUnlock(); first.state.mu.RUnlock() }
 }
 
-// Reseal opens a secret sealed under v and seals it under to (a rotated vault key), without the
-// value leaving the library. The output has the same length as the input.
+// Reseal opens a secret sealed under v and seals it under to (a rotated vault key, with its
+// epoch), without the value leaving the library. The output has the same length as the input.
 func (v *Vault) Reseal(to *Vault, name, sealed, context []byte) ([]byte, error) {
 	defer lockPair(v, to)()
 	if v.state.st == nil || to.state.st == nil {
-		return nil, wiped("secret reseal")
+		return nil, wipedState("secret reseal")
 	}
 	return cloakSecretReseal(v.state.st, to.state.st, name, context, sealed)
 }

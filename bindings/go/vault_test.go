@@ -14,15 +14,15 @@ func newVault(t testing.TB, id string) (*cloak.VaultKey, *cloak.Vault) {
 	t.Helper()
 	k, err := cloak.GenerateVaultKey()
 	must(t, err)
-	v, err := cloak.NewVault(k, []byte(id))
+	v, err := cloak.NewVault(k, 1, []byte(id))
 	must(t, err)
 	return k, v
 }
 
 func TestSecrets(t *testing.T) {
 	key, v := newVault(t, "vault-1")
-	if v.KeyID() != key.ID() {
-		t.Fatal("vault key id")
+	if v.KeyID() != key.ID() || v.Epoch() != 1 {
+		t.Fatal("vault key id or epoch")
 	}
 	name, ctx := []byte("DATABASE_URL"), []byte("prod")
 	for _, n := range []int{0, 1, 64, 1024, 65536} {
@@ -42,7 +42,7 @@ func TestSecrets(t *testing.T) {
 	eq(t, "no context", ok(v.Open(name, sealedNoCtx, []byte{})), value)
 
 	_, other := newVault(t, "vault-1")
-	sameKeyOtherID, err := cloak.NewVault(key, []byte("vault-2"))
+	sameKeyOtherID, err := cloak.NewVault(key, 1, []byte("vault-2"))
 	must(t, err)
 	for _, c := range []struct {
 		what   string
@@ -72,12 +72,26 @@ func TestSecrets(t *testing.T) {
 	wantErr(t, "seal with an empty name", err, cloak.ErrBadParams)
 	_, err = v.Seal(make([]byte, 256), value, ctx)
 	wantErr(t, "seal with a long name", err, cloak.ErrBadParams)
-	_, err = cloak.NewVault(key, nil)
+	_, err = cloak.NewVault(key, 1, nil)
 	wantErr(t, "empty vault id", err, cloak.ErrBadParams)
-	_, err = cloak.NewVault(key, make([]byte, 256))
+	_, err = cloak.NewVault(key, 1, make([]byte, 256))
 	wantErr(t, "vault id of 256 bytes", err, cloak.ErrBadParams)
-	_, err = cloak.NewVault(key, make([]byte, 255))
+	_, err = cloak.NewVault(key, 0, []byte("vault-1"))
+	wantErr(t, "epoch 0", err, cloak.ErrBadParams)
+	_, err = cloak.NewVault(key, 1, make([]byte, 255))
 	must(t, err)
+
+	// The epoch is authenticated: the same key under another epoch refuses the secret.
+	otherEpoch, err := cloak.NewVault(key, 2, []byte("vault-1"))
+	must(t, err)
+	if otherEpoch.Epoch() != 2 {
+		t.Fatal("epoch accessor")
+	}
+	out, err := otherEpoch.Open(name, sealed, ctx)
+	wantErr(t, "secret of epoch 1 opened at epoch 2", err, cloak.ErrMismatch)
+	if out != nil {
+		t.Fatal("output on failure")
+	}
 
 	checkTampering(t, blobCase{
 		name: "secret", blob: sealed, otherType: byte(cloak.ObjectShare),
@@ -90,16 +104,30 @@ func TestSecrets(t *testing.T) {
 		},
 		regions: []region{
 			{4, 20, cloak.ErrWrongKey, nil},       // vault key id
-			{20, len(sealed), cloak.ErrAuth, nil}, // nonce, ciphertext, tag
+			{20, 24, cloak.ErrMismatch, nil},      // epoch: not the vault's
+			{24, len(sealed), cloak.ErrAuth, nil}, // nonce, ciphertext, tag
 		},
-		truncErr: func(n int) *cloak.Error {
-			if n < cloak.SecretOverheadBytes {
-				return cloak.ErrMalformed
-			}
-			return cloak.ErrAuth // a shorter value, which does not authenticate
-		},
-		extendErr: cloak.ErrAuth,
+		// The value is padded to 64 bytes: every shorter or longer blob has no valid padded length.
+		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
+}
+
+// TestSecretPadding checks that the server sees a length bucket, not a length, and that the
+// reader checks the padding.
+func TestSecretPadding(t *testing.T) {
+	_, v := newVault(t, "vault-1")
+	name := []byte("N")
+	short, long := ok(v.Seal(name, []byte("a"), nil)), ok(v.Seal(name, bytes.Repeat([]byte("b"), 60), nil))
+	if len(short) != len(long) || len(short) != 128 {
+		t.Fatalf("values of 1 and 60 bytes sealed into %d and %d bytes", len(short), len(long))
+	}
+	if len(ok(v.Seal(name, make([]byte, 61), nil))) == len(short) {
+		t.Fatal("61 bytes fit the first bucket")
+	}
+	for _, n := range []int{0, 1, 60, 61, 200, 5000} {
+		value := randBytes(n)
+		eq(t, fmt.Sprint("value of ", n), ok(v.Open(name, ok(v.Seal(name, value, nil)), nil)), value)
+	}
 }
 
 func TestBlindIndexAndReseal(t *testing.T) {
@@ -108,20 +136,22 @@ func TestBlindIndexAndReseal(t *testing.T) {
 	if len(i1) != cloak.BlindIndexBytes {
 		t.Fatalf("index of %d bytes", len(i1))
 	}
-	v2, _ := cloak.NewVault(key, []byte("vault-1"))
+	v2, _ := cloak.NewVault(key, 1, []byte("vault-1"))
 	eq(t, "same key, same index", ok(v2.BlindIndex([]byte("API_TOKEN"))), i1)
 	if bytes.Equal(ok(v.BlindIndex([]byte("API_TOKEM"))), i1) {
 		t.Fatal("two names, one index")
 	}
-	v3, _ := cloak.NewVault(key, []byte("vault-2"))
+	v3, _ := cloak.NewVault(key, 1, []byte("vault-2"))
 	if bytes.Equal(ok(v3.BlindIndex([]byte("API_TOKEN"))), i1) {
 		t.Fatal("two vault ids, one index")
 	}
-	_, rotated := newVault(t, "vault-1")
+	rotatedKey, _ := cloak.GenerateVaultKey()
+	rotated, err := cloak.NewVault(rotatedKey, 2, []byte("vault-1"))
+	must(t, err)
 	if bytes.Equal(ok(rotated.BlindIndex([]byte("API_TOKEN"))), i1) {
 		t.Fatal("a rotation keeps the index")
 	}
-	_, err := v.BlindIndex(nil)
+	_, err = v.BlindIndex(nil)
 	wantErr(t, "index of an empty name", err, cloak.ErrBadParams)
 
 	name, ctx, value := []byte("API_TOKEN"), []byte("ci"), []byte("tok_123")
@@ -131,8 +161,8 @@ func TestBlindIndexAndReseal(t *testing.T) {
 		t.Fatal("reseal changed the length")
 	}
 	_, kid, _ := cloak.Inspect(resealed)
-	if kid != rotated.KeyID() {
-		t.Fatal("resealed secret does not carry the new key id")
+	if kid != rotated.KeyID() || resealed[23] != 2 {
+		t.Fatal("resealed secret does not carry the new key id and epoch")
 	}
 	eq(t, "resealed value", ok(rotated.Open(name, resealed, ctx)), value)
 	_, err = v.Open(name, resealed, ctx)
@@ -168,11 +198,22 @@ func TestVaultWipe(t *testing.T) {
 		"index":  func() error { _, err := v.BlindIndex([]byte("n")); return err }(),
 		"reseal": func() error { _, err := v.Reseal(v, []byte("n"), sealed, nil); return err }(),
 	} {
-		wantErr(t, what+" after wipe", err, cloak.ErrBadParams)
+		wantErr(t, what+" after wipe", err, cloak.ErrBadState)
+	}
+	if v.Epoch() != 0 {
+		t.Fatal("wiped vault has an epoch")
 	}
 	var zero cloak.Vault
 	_, err := zero.Seal([]byte("n"), nil, nil)
-	wantErr(t, "zero-value vault", err, cloak.ErrBadParams)
+	wantErr(t, "zero-value vault", err, cloak.ErrBadState)
+}
+
+// TestVaultCopiedState shows that the library refuses a vault state copied to another address,
+// and that the binding never does that itself.
+func TestVaultCopiedState(t *testing.T) {
+	_, v := newVault(t, "vault-1")
+	wantErr(t, "seal with a copied state", v.SealWithCopiedState([]byte("n"), []byte("v")), cloak.ErrBadState)
+	_ = ok(v.Seal([]byte("n"), []byte("v"), nil))
 }
 
 // TestVaultConcurrent uses one vault from many goroutines while another wipes it: every call
@@ -230,7 +271,7 @@ func TestVaultConcurrent(t *testing.T) {
 			for i := 0; i < 500; i++ {
 				_, err := v.Seal([]byte("n"), []byte("v"), nil)
 				if err != nil {
-					if !errors.Is(err, cloak.ErrWiped) || !errors.Is(err, cloak.ErrBadParams) {
+					if !errors.Is(err, cloak.ErrWiped) || !errors.Is(err, cloak.ErrBadState) {
 						t.Errorf("seal during wipe: %v", err)
 					}
 					return
