@@ -135,9 +135,23 @@ void store_put(struct store *s, const char *kind, const char *owner, const char 
     printf("    server stores %-16s %-10s %.24s%s: %zu bytes\n", kind, owner, key, strlen(key) > 24 ? "..." : "", len);
 }
 
+size_t store_list(const struct store *s, const char *kind, const char *owner, const struct entry **out, size_t max)
+{
+    size_t i, n = 0;
+    for (i = 0; i < s->count; i++) {
+        if (matches(&s->entries[i], kind, owner, NULL)) {
+            if (n < max) {
+                out[n] = &s->entries[i];
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
 void store_print(const struct store *s)
 {
-    static const char *const kinds[] = {"user", "share", "secret", "service account", "batch", "batch item"};
+    static const char *const kinds[] = {"user", "share", "secret", "head", "service account", "batch", "batch item"};
     size_t k, i;
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         size_t n = 0, bytes = 0;

@@ -28,6 +28,8 @@ const struct entry *store_get(const struct store *s, const char *kind, const cha
 const struct entry *store_find(const struct store *s, const char *kind, const char *owner, const char *key);
 /* Deletes the matching entries; a NULL owner or key matches any. */
 void store_delete(struct store *s, const char *kind, const char *owner, const char *key);
+/* Up to `max` entries of a kind and owner, in no particular order; returns how many there are. */
+size_t store_list(const struct store *s, const char *kind, const char *owner, const struct entry **out, size_t max);
 void store_print(const struct store *s);
 size_t store_writes(const struct store *s);
 size_t store_forbidden_count(const struct store *s);

@@ -1,8 +1,10 @@
 /*
- * The whole libcloak story, played by one program: Alice registers, creates a vault and adds secrets;
- * Bob registers later; Alice checks his identity and shares the vault; Bob reads; Alice creates a
- * service account and re-encrypts the vault for it; the CLI side reads its secrets; Alice adds one
- * more; Alice removes Bob and rotates the vault key.
+ * The whole libcloak story, played by one program: Alice registers and creates a vault (epoch 1, a
+ * signed head); she adds secrets, each change a new head version; Bob and Mallory register and Alice
+ * shares the vault with them; Bob checks the chain of heads and a secret's inclusion proof; Alice
+ * makes a service account and a batch bound to the vault, its epoch and its head; Alice removes
+ * Mallory and rotates the vault key (epoch 2). Then the server turns malicious and serves old, other
+ * and forked data, each of which is refused.
  *
  * The "server" is an in-memory store (store.c) that holds only what a server would hold. Every byte
  * string a client must keep to itself (passwords, master keys, private keys, vault keys, secret
@@ -10,10 +12,12 @@
  * the program stops loudly if one ever reaches the store.
  */
 #define _POSIX_C_SOURCE 200809L /* fileno, fchmod */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cloak.h"
 #include "store.h"
@@ -137,31 +141,253 @@ static void log_in(const struct store *server, struct member *m)
     printf("    %s logged in: keys unwrapped from the server's copies\n", m->name);
 }
 
-/* ---- vault ------------------------------------------------------------------------------------- */
 
-static void open_vault(const struct store *server, const struct member *reader, const uint8_t trusted_sharer[32],
-                       cloak_vault *vault, uint8_t vault_key[CLOAK_KEYBYTES])
+/* ---- vault heads ------------------------------------------------------------------------------- */
+
+#define HEAD_LIFETIME (7U * 24U * 3600U) /* a head (and the batches bound to it) expires after 7 days */
+#define MAX_SECRETS 32
+
+static uint64_t now_seconds(void)
 {
-    const struct entry *share = store_get(server, "share", reader->name, VAULT_ID);
-    check(cloak_share_open(vault_key, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
-                           reader->encryption_pk, reader->encryption_sk, trusted_sharer),
-          "open the vault-key share");
-    check(cloak_vault_init(vault, vault_key, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init");
+    time_t t = time(NULL);
+    if (t == (time_t)-1) {
+        fputs("FAILED: no clock\n", stderr);
+        exit(1);
+    }
+    return (uint64_t)t;
 }
 
-static void index_hex(char out[2 * CLOAK_BLIND_INDEXBYTES + 1], const cloak_vault *vault, const char *name)
+/* A client's verified view of a vault's chain of heads. A head state refuses to run once copied, so
+ * a view keeps two in place and moves between them. */
+struct head_view {
+    const char *vault_id;
+    cloak_head states[2];
+    int cur;
+    int started;
+    uint8_t *blob;
+    size_t len;
+};
+
+static const cloak_head *view_head(const struct head_view *v)
 {
-    uint8_t index[CLOAK_BLIND_INDEXBYTES];
-    size_t i;
+    return &v->states[v->cur];
+}
+
+static void head_key(char out[32], uint64_t version)
+{
+    snprintf(out, 32, "v%llu", (unsigned long long)version);
+}
+
+/* verify_next needs the bytes of the head the view is at. */
+static void view_keep_blob(struct head_view *v, const uint8_t *blob, size_t len)
+{
+    free(v->blob);
+    v->blob = malloc(len);
+    if (v->blob == NULL) {
+        abort();
+    }
+    memcpy(v->blob, blob, len);
+    v->len = len;
+}
+
+/* Starts from the first head, trusting its signer by identity (pinned out of band). */
+static void view_start(struct head_view *v, const struct store *server, const char *vault_id,
+                       const uint8_t trusted_identity[CLOAK_IDENTITY_PUBLICKEYBYTES])
+{
+    const struct entry *e = store_get(server, "head", vault_id, "v1");
+    v->vault_id = vault_id;
+    v->cur = 0;
+    check(cloak_head_verify_first(&v->states[0], e->data, e->len, bytes(vault_id), strlen(vault_id),
+                                  trusted_identity, 1),
+          "verify the first head");
+    view_keep_blob(v, e->data, e->len);
+    v->started = 1;
+}
+
+/* Tries one head as the successor of the view's; on success the view moves to it. */
+static int view_advance(struct head_view *v, const uint8_t *blob, size_t len)
+{
+    int next = 1 - v->cur;
+    int rc = cloak_head_verify_next(&v->states[next], &v->states[v->cur], v->blob, v->len, blob, len);
+    if (rc == CLOAK_OK) {
+        cloak_head_wipe(&v->states[v->cur]);
+        v->cur = next;
+        view_keep_blob(v, blob, len);
+    }
+    return rc;
+}
+
+/* Follows the chain to the newest head the server has, each link checked, then checks freshness. */
+static void view_follow(struct head_view *v, const struct store *server, uint32_t min_epoch)
+{
+    for (;;) {
+        char key[32];
+        const struct entry *e;
+        head_key(key, cloak_head_version(view_head(v)) + 1U);
+        e = store_find(server, "head", v->vault_id, key);
+        if (e == NULL) {
+            break;
+        }
+        check(view_advance(v, e->data, e->len), "verify the next head");
+    }
+    check(cloak_head_check(view_head(v), min_epoch, 1, now_seconds()), "head freshness");
+}
+
+static void view_free(struct head_view *v)
+{
+    cloak_head_wipe(&v->states[0]);
+    cloak_head_wipe(&v->states[1]);
+    free(v->blob);
+    v->blob = NULL;
+}
+
+static void blind_index(uint8_t index[CLOAK_BLIND_INDEXBYTES], const cloak_vault *vault, const char *name)
+{
     check(cloak_vault_blind_index(vault, index, bytes(name), strlen(name)), "blind index");
-    for (i = 0; i < sizeof index; i++) {
+}
+
+static void index_hex(char out[2 * CLOAK_BLIND_INDEXBYTES + 1], const uint8_t index[CLOAK_BLIND_INDEXBYTES])
+{
+    size_t i;
+    for (i = 0; i < CLOAK_BLIND_INDEXBYTES; i++) {
         sprintf(out + 2 * i, "%02x", index[i]);
     }
 }
 
-static void put_secret(struct store *server, const cloak_vault *vault, const char *name, const char *value)
+static void name_key(char out[2 * CLOAK_BLIND_INDEXBYTES + 1], const cloak_vault *vault, const char *name)
 {
-    char index[2 * CLOAK_BLIND_INDEXBYTES + 1];
+    uint8_t index[CLOAK_BLIND_INDEXBYTES];
+    blind_index(index, vault, name);
+    index_hex(out, index);
+}
+
+static int compare_leaves(const void *a, const void *b)
+{
+    return memcmp(a, b, CLOAK_BLIND_INDEXBYTES);
+}
+
+/* The server's leaves for a vault, sorted by blind index: each stored secret's key is its blind
+ * index in hex. `omit` (or NULL) is a blind index the server leaves out. */
+static size_t server_leaves(const struct store *server, const char *vault_id, uint8_t *leaves,
+                            const uint8_t *omit)
+{
+    const struct entry *secrets[MAX_SECRETS];
+    size_t n = store_list(server, "secret", vault_id, secrets, MAX_SECRETS), i, j, kept = 0;
+    if (n > MAX_SECRETS) {
+        fputs("FAILED: too many secrets for the walkthrough\n", stderr);
+        exit(1);
+    }
+    for (i = 0; i < n; i++) {
+        uint8_t index[CLOAK_BLIND_INDEXBYTES];
+        for (j = 0; j < CLOAK_BLIND_INDEXBYTES; j++) {
+            unsigned byte;
+            sscanf(secrets[i]->key + 2 * j, "%2x", &byte);
+            index[j] = (uint8_t)byte;
+        }
+        if (omit != NULL && memcmp(index, omit, sizeof index) == 0) {
+            continue;
+        }
+        cloak_merkle_leaf(leaves + kept * CLOAK_MERKLE_LEAFBYTES, index, secrets[i]->data, secrets[i]->len);
+        kept++;
+    }
+    qsort(leaves, kept, CLOAK_MERKLE_LEAFBYTES, compare_leaves);
+    return kept;
+}
+
+/* A member's key id as the roster records it: the id of its encryption public key. */
+static void encryption_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+{
+    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    int type;
+    cloak_encryption_public_export(blob, public_key);
+    check(cloak_blob_inspect(&type, key_id, blob, sizeof blob), "encryption key id");
+}
+
+/* The roster: members with their permissions, then service accounts, sorted by (kind, public key)
+ * (an entry is kind, permissions, public key, key id). */
+struct roster {
+    uint8_t entries[8 * CLOAK_ROSTER_ENTRYBYTES];
+    size_t count;
+};
+
+static int compare_entries(const void *a, const void *b)
+{
+    const uint8_t *x = a, *y = b;
+    if (x[0] != y[0]) {
+        return x[0] < y[0] ? -1 : 1;
+    }
+    return memcmp(x + 2, y + 2, CLOAK_IDENTITY_PUBLICKEYBYTES);
+}
+
+static void roster_add(struct roster *r, uint32_t kind, uint32_t permissions, const uint8_t public_key[32],
+                       const uint8_t encryption_public_key[32])
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    encryption_key_id(key_id, encryption_public_key);
+    check(cloak_roster_entry(r->entries + r->count * CLOAK_ROSTER_ENTRYBYTES, kind, permissions, public_key, key_id),
+          "roster entry");
+    r->count++;
+    qsort(r->entries, r->count, CLOAK_ROSTER_ENTRYBYTES, compare_entries);
+}
+
+/* Signs the next head over the server's secrets of the vault; the writer's view must be at the
+ * newest head (version 1 when `writer` has not started). Returns the head's bytes (malloc'd). */
+static uint8_t *make_head(const struct store *server, const struct member *signer, const struct head_view *writer,
+                          const char *vault_id, const cloak_vault *vault, const struct roster *r, size_t *len,
+                          uint64_t *version)
+{
+    uint8_t leaves[MAX_SECRETS * CLOAK_MERKLE_LEAFBYTES], root[CLOAK_MERKLE_HASHBYTES];
+    uint8_t previous[CLOAK_HEAD_HASHBYTES] = {0}, key_id[CLOAK_KEYIDBYTES];
+    size_t n = server_leaves(server, vault_id, leaves, NULL);
+    size_t cap = cloak_head_len(strlen(vault_id), r->count);
+    uint8_t *blob = malloc(cap);
+    if (blob == NULL) {
+        abort();
+    }
+    *version = 1;
+    if (writer != NULL && writer->started) {
+        *version = cloak_head_version(view_head(writer)) + 1U;
+        cloak_head_hash(previous, view_head(writer));
+    }
+    check(cloak_merkle_root(root, leaves, n), "Merkle root");
+    cloak_vault_key_id(key_id, vault);
+    check(cloak_head_create(blob, cap, len, bytes(vault_id), strlen(vault_id), cloak_vault_epoch(vault), key_id,
+                            *version, previous, now_seconds() + HEAD_LIFETIME, root, (uint32_t)n, r->entries,
+                            r->count, signer->identity_sk),
+          "create a head");
+    return blob;
+}
+
+/* An honest change: the server stores a head only as the successor of the one it has (a writer
+ * that lost a race re-reads, rebases its change on the new head and signs again); the writer's
+ * view moves to its own head. */
+static void commit_head(struct store *server, const struct member *signer, struct head_view *writer,
+                        const char *vault_id, const cloak_vault *vault, const struct roster *r)
+{
+    char key[32];
+    size_t len;
+    uint64_t version;
+    uint8_t *blob = make_head(server, signer, writer, vault_id, vault, r, &len, &version);
+    head_key(key, version);
+    if (store_find(server, "head", vault_id, key) != NULL) {
+        fprintf(stderr, "FAILED: the server already has head %s\n", key);
+        exit(1);
+    }
+    store_put(server, "head", vault_id, key, blob, len);
+    if (writer->started) {
+        check(view_advance(writer, blob, len), "the writer checks its own head");
+    } else {
+        view_start(writer, server, vault_id, signer->identity_pk);
+    }
+    free(blob);
+}
+
+/* ---- vault and secrets ------------------------------------------------------------------------- */
+
+static void put_secret(struct store *server, const cloak_vault *vault, const char *vault_id, const char *name,
+                       const char *value)
+{
+    char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
     size_t sealed_len;
     size_t cap = cloak_secret_sealed_len(strlen(value));
     uint8_t *sealed = malloc(cap);
@@ -172,88 +398,203 @@ static void put_secret(struct store *server, const cloak_vault *vault, const cha
     check(cloak_secret_seal(vault, sealed, cap, &sealed_len, bytes(name), strlen(name), NULL, 0, bytes(value),
                             strlen(value)),
           "seal a secret");
-    index_hex(index, vault, name);
-    store_put(server, "secret", VAULT_ID, index, sealed, sealed_len);
+    name_key(key, vault, name);
+    store_put(server, "secret", vault_id, key, sealed, sealed_len);
     free(sealed);
 }
 
-/* Reads a secret by name; returns a malloc'd NUL-terminated value. */
-static char *get_secret(const struct store *server, const cloak_vault *vault, const char *name)
+/* The server's inclusion proof for a blind index, built from the leaves it holds. */
+static size_t server_prove_inclusion(const struct store *server, const char *vault_id,
+                                     const uint8_t index[CLOAK_BLIND_INDEXBYTES], uint8_t *proof)
 {
-    char index[2 * CLOAK_BLIND_INDEXBYTES + 1];
+    uint8_t leaves[MAX_SECRETS * CLOAK_MERKLE_LEAFBYTES];
+    size_t n = server_leaves(server, vault_id, leaves, NULL), i, len = 0;
+    for (i = 0; i < n && memcmp(leaves + i * CLOAK_MERKLE_LEAFBYTES, index, CLOAK_BLIND_INDEXBYTES) != 0; i++) {
+    }
+    check(cloak_merkle_prove_inclusion(proof, CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX, &len, leaves, n, i),
+          "server: inclusion proof");
+    return len;
+}
+
+/* A lying server's absence proof for a secret it holds (docs/protocol.md section 10): genuine
+ * inclusion proofs of the leaves on either side of it, presented as if they were adjacent (or the
+ * nearest leaf as if it were the first or last). Returns the proof's length. */
+static size_t server_lie_absent(const struct store *server, const char *vault_id,
+                                const uint8_t index[CLOAK_BLIND_INDEXBYTES], uint8_t *proof)
+{
+    uint8_t leaves[MAX_SECRETS * CLOAK_MERKLE_LEAFBYTES];
+    size_t n = server_leaves(server, vault_id, leaves, NULL), k, len = 1, part;
+    size_t sides[2], i, count = 0;
+    for (k = 0; k < n && memcmp(leaves + k * CLOAK_MERKLE_LEAFBYTES, index, CLOAK_BLIND_INDEXBYTES) != 0; k++) {
+    }
+    if (k == n || n < 2) {
+        fputs("FAILED: the walkthrough's lie needs the secret and a neighbour\n", stderr);
+        exit(1);
+    }
+    proof[0] = k == 0 ? 2 : (k == n - 1 ? 1 : 3); /* right only, left only, both */
+    if (k > 0) {
+        sides[count++] = k - 1;
+    }
+    if (k + 1 < n) {
+        sides[count++] = k + 1;
+    }
+    for (i = 0; i < count; i++) {
+        memcpy(proof + len, leaves + sides[i] * CLOAK_MERKLE_LEAFBYTES, CLOAK_MERKLE_LEAFBYTES);
+        len += CLOAK_MERKLE_LEAFBYTES;
+        check(cloak_merkle_prove_inclusion(proof + len, CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX, &part, leaves, n,
+                                           sides[i]),
+              "server: a neighbour's inclusion proof");
+        len += part;
+    }
+    return len;
+}
+
+/* Reads a secret by name, checking that it is the one the verified head commits to; returns a
+ * malloc'd NUL-terminated value, or NULL with *status set when a check fails. */
+static char *try_get_secret(const struct store *server, const struct head_view *v, const cloak_vault *vault,
+                            const char *name, int *status)
+{
+    uint8_t index[CLOAK_BLIND_INDEXBYTES], leaf[CLOAK_MERKLE_LEAFBYTES];
+    uint8_t proof[CLOAK_MERKLE_INCLUSION_PROOFBYTES_MAX];
+    char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
     const struct entry *e;
-    size_t len;
+    size_t len, proof_len;
     char *value;
-    index_hex(index, vault, name);
-    e = store_get(server, "secret", VAULT_ID, index);
-    value = malloc(e->len + 1);
+    blind_index(index, vault, name);
+    index_hex(key, index);
+    e = store_get(server, "secret", v->vault_id, key);
+    proof_len = server_prove_inclusion(server, v->vault_id, index, proof);
+    cloak_merkle_leaf(leaf, index, e->data, e->len);
+    *status = cloak_merkle_verify_inclusion(view_head(v), leaf, proof, proof_len);
+    if (*status != CLOAK_OK) {
+        return NULL;
+    }
+    len = cloak_secret_opened_len(e->len);
+    value = malloc(len + 1);
     if (value == NULL) {
         abort();
     }
-    check(cloak_secret_open(vault, (uint8_t *)value, e->len, &len, bytes(name), strlen(name), NULL, 0, e->data,
-                            e->len),
-          "open a secret");
+    *status = cloak_secret_open(vault, (uint8_t *)value, len, &len, bytes(name), strlen(name), NULL, 0, e->data,
+                                e->len);
+    if (*status != CLOAK_OK) {
+        free(value);
+        return NULL;
+    }
     value[len] = '\0';
     return value;
+}
+
+static char *get_secret(const struct store *server, const struct head_view *v, const cloak_vault *vault,
+                        const char *name)
+{
+    int status;
+    char *value = try_get_secret(server, v, vault, name, &status);
+    check(status, "read a secret with its inclusion proof");
+    return value;
+}
+
+static void free_value(char *value)
+{
+    memset(value, 0, strlen(value));
+    free(value);
 }
 
 /* The list of names is itself a secret, so the server sees only blind indexes. */
 static void put_names(struct store *server, const cloak_vault *vault, const char *const *names, size_t n)
 {
     char list[512] = "";
-    char index[2 * CLOAK_BLIND_INDEXBYTES + 1];
+    char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
     size_t i;
     for (i = 0; i < n; i++) {
         strcat(list, names[i]);
         strcat(list, "\n");
     }
-    index_hex(index, vault, NAMES_ENTRY);
-    store_delete(server, "secret", VAULT_ID, index);
-    put_secret(server, vault, NAMES_ENTRY, list);
+    name_key(key, vault, NAMES_ENTRY);
+    store_delete(server, "secret", VAULT_ID, key);
+    put_secret(server, vault, VAULT_ID, NAMES_ENTRY, list);
 }
 
 static void share_vault(struct store *server, const struct member *sharer, const struct member *recipient,
-                        const uint8_t vault_key[CLOAK_KEYBYTES])
+                        const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch)
 {
     uint8_t share[CLOAK_SHAREBYTES];
-    check(cloak_share_seal(share, vault_key, bytes(VAULT_ID), strlen(VAULT_ID), recipient->encryption_pk,
+    check(cloak_share_seal(share, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID), recipient->encryption_pk,
                            sharer->identity_sk),
           "share the vault key");
     store_put(server, "share", recipient->name, VAULT_ID, share, sizeof share);
 }
 
+/* A member opens its share (refusing an epoch below the highest it has seen), follows the heads and
+ * checks that the key is the one the newest head names. */
+static void open_vault(const struct store *server, const struct member *reader, const uint8_t trusted_sharer[32],
+                       uint32_t *seen_epoch, struct head_view *v, cloak_vault *vault, uint8_t vault_key[CLOAK_KEYBYTES])
+{
+    const struct entry *share = store_get(server, "share", reader->name, VAULT_ID);
+    uint8_t head_key_id[CLOAK_KEYIDBYTES], key_id[CLOAK_KEYIDBYTES];
+    uint32_t epoch;
+    check(cloak_share_open(vault_key, &epoch, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
+                           reader->encryption_pk, reader->encryption_sk, trusted_sharer, *seen_epoch),
+          "open the vault-key share");
+    *seen_epoch = epoch;
+    if (!v->started) {
+        view_start(v, server, VAULT_ID, trusted_sharer);
+    }
+    view_follow(v, server, epoch);
+    check(cloak_vault_init(vault, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init");
+    cloak_vault_key_id(key_id, vault);
+    cloak_head_vault_key_id(head_key_id, view_head(v));
+    if (cloak_head_epoch(view_head(v)) != epoch || memcmp(key_id, head_key_id, sizeof key_id) != 0) {
+        fprintf(stderr, "FAILED: %s's share is not the key of the newest head\n", reader->name);
+        exit(1);
+    }
+    printf("    %s opened the share (epoch %u) and checked heads v1..v%llu\n", reader->name, epoch,
+           (unsigned long long)cloak_head_version(view_head(v)));
+}
+
 /* ---- service accounts -------------------------------------------------------------------------- */
 
-/* Re-encrypts the named secrets for a service account into one signed batch; the server stores the
- * batch and each item under its own key. */
+struct account {
+    uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    char key_text[256]; /* the CI variable */
+    uint32_t seen_epoch; /* the account's state: the highest epoch and head version it has read */
+    uint64_t seen_version;
+};
+
+/* A snapshot of the named secrets for a service account, bound to the vault and the writer's
+ * verified head. The server stores the batch and each item under its own key. */
 static void issue_batch(struct store *server, const char *batch_name, const struct member *creator,
-                        const cloak_vault *vault, const uint8_t account_pk[32], const char *const *names, size_t n)
+                        const struct head_view *v, const cloak_vault *vault, const uint8_t account_pk[32],
+                        const char *const *names, size_t n)
 {
     cloak_batch writer;
-    uint8_t digests[16 * CLOAK_BATCH_DIGESTBYTES];
+    uint8_t digests[16 * CLOAK_BATCH_DIGESTBYTES], hash[CLOAK_HEAD_HASHBYTES];
     size_t i, blob_len;
     uint8_t *blob;
     char key[64];
 
-    check(cloak_batch_begin(&writer, account_pk, bytes(VAULT_ID), strlen(VAULT_ID)), "batch begin");
+    cloak_head_hash(hash, view_head(v));
+    check(cloak_batch_begin(&writer, account_pk, creator->identity_pk, bytes(v->vault_id), strlen(v->vault_id),
+                            cloak_head_epoch(view_head(v)), cloak_head_version(view_head(v)), hash,
+                            cloak_head_expiry(view_head(v))),
+          "batch begin");
     for (i = 0; i < n; i++) {
-        char *value = get_secret(server, vault, names[i]);
+        char *value = get_secret(server, v, vault, names[i]);
         size_t cap = cloak_batch_item_len(strlen(names[i]), strlen(value));
         size_t item_len;
+        uint32_t index;
         uint8_t *item = malloc(cap);
         if (item == NULL) {
             abort();
         }
-        check(cloak_batch_seal_item(&writer, item, cap, &item_len, digests + i * CLOAK_BATCH_DIGESTBYTES,
+        check(cloak_batch_seal_item(&writer, item, cap, &item_len, &index, digests + i * CLOAK_BATCH_DIGESTBYTES,
                                     bytes(names[i]), strlen(names[i]), bytes(value), strlen(value)),
               "seal a batch item");
-        snprintf(key, sizeof key, "%s/%zu", batch_name, i);
+        snprintf(key, sizeof key, "%s/%u", batch_name, index);
         store_put(server, "batch item", "ci-deploy", key, item, item_len);
-        memset(value, 0, strlen(value));
-        free(value);
+        free_value(value);
         free(item);
     }
-    blob_len = cloak_batch_len(strlen(VAULT_ID), n);
+    blob_len = cloak_batch_len(strlen(v->vault_id), n);
     blob = malloc(blob_len);
     if (blob == NULL) {
         abort();
@@ -263,62 +604,91 @@ static void issue_batch(struct store *server, const char *batch_name, const stru
     free(blob);
 }
 
-/* The CLI side: it holds the account's private key (from a CI variable, as text) and the identities it
- * trusts; it reads one batch and all its items from the server. Returns the number of items read. */
-static size_t read_batch_as_account(const struct store *server, const char *batch_name, const char *account_key_text,
-                                    const uint8_t trusted_identity[32])
+/* The CLI side: it holds the account's private key (from a CI variable, as text), the identity it
+ * trusts and its state (highest epoch and version read); it reads one batch and all its items.
+ * Returns the first refusal, or CLOAK_OK with *count set. */
+static int account_read_batch(const struct store *server, const char *batch_name, struct account *a,
+                              const uint8_t trusted_identity[32], size_t *count)
 {
     uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
     uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
-    size_t blob_len, i, count;
-    cloak_batch reader;
     const struct entry *batch = store_get(server, "batch", "ci-deploy", batch_name);
-    char key[64];
+    uint8_t *tags = NULL;
+    size_t blob_len, i;
+    uint32_t n = 0;
+    cloak_batch reader;
+    int rc;
 
-    check(cloak_text_decode(account_blob, sizeof account_blob, &blob_len, account_key_text, strlen(account_key_text)),
+    *count = 0;
+    check(cloak_text_decode(account_blob, sizeof account_blob, &blob_len, a->key_text, strlen(a->key_text)),
           "decode the account key text");
     check(cloak_service_account_private_import(pk, sk, account_blob, blob_len), "import the account key");
-    check(cloak_batch_verify(&reader, batch->data, batch->len, pk, sk, trusted_identity, 1), "verify the batch");
-    count = cloak_batch_item_count(&reader);
-    for (i = 0; i < count; i++) {
-        const struct entry *item;
-        uint8_t name[CLOAK_LABELBYTES_MAX];
-        uint8_t value[256];
+    rc = cloak_batch_count(&n, batch->data, batch->len);
+    if (rc == CLOAK_OK) {
+        tags = malloc(cloak_batch_tags_len(n) + 1);
+        if (tags == NULL) {
+            abort();
+        }
+        rc = cloak_batch_verify(&reader, tags, cloak_batch_tags_len(n), batch->data, batch->len, bytes(VAULT_ID),
+                                strlen(VAULT_ID), pk, sk, trusted_identity, 1);
+    }
+    if (rc == CLOAK_OK) {
+        rc = cloak_batch_check(&reader, a->seen_epoch, a->seen_version, now_seconds());
+    }
+    for (i = 0; rc == CLOAK_OK && i < n; i++) {
+        uint8_t name[CLOAK_LABELBYTES_MAX], value[256];
         size_t name_len, value_len;
+        char key[64];
+        const struct entry *item;
         snprintf(key, sizeof key, "%s/%zu", batch_name, i);
         item = store_get(server, "batch item", "ci-deploy", key);
-        check(cloak_batch_open_item(&reader, batch->data, batch->len, item->data, item->len, NULL, 0, name,
-                                    sizeof name, &name_len, value, sizeof value, &value_len),
-              "open a batch item");
-        printf("    CLI: %.*s is set (%zu bytes; value not printed)\n", (int)name_len, (const char *)name, value_len);
+        rc = cloak_batch_open_item(&reader, tags, cloak_batch_tags_len(n), item->data, item->len, name, sizeof name,
+                                   &name_len, value, sizeof value, &value_len);
+        if (rc == CLOAK_OK) {
+            printf("    CLI: %.*s is set (%zu bytes; value not printed)\n", (int)name_len, (const char *)name,
+                   value_len);
+        }
         memset(value, 0, sizeof value);
     }
+    if (rc == CLOAK_OK) {
+        *count = n;
+        a->seen_epoch = cloak_batch_epoch(&reader);
+        a->seen_version = cloak_batch_head_version(&reader);
+    }
     cloak_batch_wipe(&reader);
+    free(tags);
     memset(sk, 0, sizeof sk);
     memset(account_blob, 0, sizeof account_blob);
-    return count;
+    return rc;
 }
 
-/* Writes what the CI machine needs to run the real `cloak` tool on a batch: the batch file (the batch
- * and its items as text lines, as the server would hand them out), the account key text (mode 0600),
- * and the identity to trust. */
-static void export_for_cli(const struct store *server, const char *dir, const char *batch_name,
-                           const char *account_key_text, const uint8_t trusted_identity[32])
+static void read_all(const struct store *server, const char *batch_name, struct account *a,
+                     const uint8_t trusted_identity[32], size_t expected)
 {
-    char path[512], key[64], text[4096];
-    const struct entry *batch = store_get(server, "batch", "ci-deploy", batch_name);
-    uint8_t identity_blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
-    size_t i, text_len;
-    FILE *f;
+    size_t count;
+    check(account_read_batch(server, batch_name, a, trusted_identity, &count), "the account reads its batch");
+    if (count != expected) {
+        fprintf(stderr, "FAILED: the account read %zu secrets, not %zu\n", count, expected);
+        exit(1);
+    }
+    printf("    the account's state: epoch %u, head version %llu\n", a->seen_epoch,
+           (unsigned long long)a->seen_version);
+}
 
-    snprintf(path, sizeof path, "%s/secrets.batch", dir);
-    f = fopen(path, "w");
+/* Writes a batch file for the real `cloak` tool (a vault line, the batch and its items as text
+ * lines, as the server would hand them out). */
+static void export_batch(const struct store *server, const char *path, const char *batch_name)
+{
+    char key[64], text[4096];
+    const struct entry *batch = store_get(server, "batch", "ci-deploy", batch_name);
+    size_t i, text_len;
+    FILE *f = fopen(path, "w");
     if (f == NULL) {
         perror(path);
         exit(1);
     }
     check(cloak_text_encode(text, sizeof text, &text_len, batch->data, batch->len), "batch text");
-    fprintf(f, "# batch %s for service account ci-deploy\n%s\n", batch_name, text);
+    fprintf(f, "# batch %s for service account ci-deploy\nvault %s\n%s\n", batch_name, VAULT_ID, text);
     for (i = 0;; i++) {
         const struct entry *item;
         snprintf(key, sizeof key, "%s/%zu", batch_name, i);
@@ -330,6 +700,22 @@ static void export_for_cli(const struct store *server, const char *dir, const ch
         fprintf(f, "%s\n", text);
     }
     fclose(f);
+}
+
+/* What the CI machine needs to run the real `cloak` tool: the current batch file and an older one
+ * (for the replay the tool must refuse), the account key text (mode 0600), the identity to trust. */
+static void export_for_cli(const struct store *server, const char *dir, const char *batch_name,
+                           const char *old_batch_name, const char *account_key_text, const uint8_t trusted_identity[32])
+{
+    char path[512], text[4096];
+    uint8_t identity_blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    size_t text_len;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/secrets.batch", dir);
+    export_batch(server, path, batch_name);
+    snprintf(path, sizeof path, "%s/old.batch", dir);
+    export_batch(server, path, old_batch_name);
 
     snprintf(path, sizeof path, "%s/account.key", dir);
     f = fopen(path, "w");
@@ -350,7 +736,7 @@ static void export_for_cli(const struct store *server, const char *dir, const ch
     }
     fprintf(f, "%s\n", text);
     fclose(f);
-    printf("    batch file, account key and trusted identity written to %s for the cloak tool\n", dir);
+    printf("    batch files, account key and trusted identity written to %s for the cloak tool\n", dir);
 }
 
 /* Shows that the store's leak check is not vacuous: writing a forbidden value must stop the program
@@ -368,20 +754,37 @@ static int leak_check_demo(void)
     return 0;
 }
 
+static void *copy_of(const struct entry *e)
+{
+    void *p = malloc(e->len);
+    if (p == NULL) {
+        abort();
+    }
+    memcpy(p, e->data, e->len);
+    return p;
+}
+
 int main(int argc, char **argv)
 {
     struct store *server;
     struct member alice = {.name = "alice", .password = "alice: correct horse battery staple"};
     struct member bob = {.name = "bob", .password = "bob: Tr0ub4dor&3 but longer"};
+    struct member mallory = {.name = "mallory", .password = "mallory: hunter2 hunter2 hunter2"};
+    static struct head_view alice_view, bob_view, mallory_view, sandbox_view;
+    struct roster roster = {{0}, 0};
+    struct account account = {{0}, "", 1, 1};
     uint8_t vault_key[CLOAK_KEYBYTES], bob_vault_key[CLOAK_KEYBYTES], new_vault_key[CLOAK_KEYBYTES];
-    uint8_t old_key_id[CLOAK_KEYIDBYTES], new_key_id[CLOAK_KEYIDBYTES];
-    uint8_t account_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t mallory_vault_key[CLOAK_KEYBYTES], sandbox_key[CLOAK_KEYBYTES];
+    uint8_t account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
     uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], wrapped_account[CLOAK_WRAPPED_KEYBYTES];
-    char account_text[256], pair_code[CLOAK_PAIR_CODE_TEXTBYTES], pair_code_bob[CLOAK_PAIR_CODE_TEXTBYTES];
+    uint8_t *old_bob_share, *old_api_token;
+    size_t old_api_token_len, text_len, n_names = 0, i, count;
+    char pair_code[CLOAK_PAIR_CODE_TEXTBYTES], pair_code_bob[CLOAK_PAIR_CODE_TEXTBYTES];
     const char *names[8];
     const char *export_dir = (argc > 2 && strcmp(argv[1], "--export") == 0) ? argv[2] : NULL;
-    size_t n_names = 0, i, text_len;
-    cloak_vault vault, bob_vault, new_vault;
+    uint32_t bob_seen_epoch = 1, mallory_seen_epoch = 1;
+    cloak_vault vault, bob_vault, mallory_vault, new_vault, sandbox;
+    int status;
 
     check(cloak_init(), "cloak_init");
     if (argc > 1 && strcmp(argv[1], "--leak-check-demo") == 0) {
@@ -394,23 +797,27 @@ int main(int argc, char **argv)
     step("1. Alice registers (Argon2id m=64 MiB t=3 p=4, identity and encryption keys)");
     register_member(server, &alice);
 
-    step("2. Alice creates a vault and shares its key with herself");
+    step("2. Alice creates a vault: key of epoch 1, a share for herself, head v1 (roster: Alice, admin)");
     cloak_vault_key_generate(vault_key);
     store_forbid(server, vault_key, sizeof vault_key, "vault key");
-    share_vault(server, &alice, &alice, vault_key);
+    share_vault(server, &alice, &alice, vault_key, 1);
+    check(cloak_vault_init(&vault, vault_key, 1, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init");
+    roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk);
+    commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
 
-    step("3. Alice adds secrets");
-    open_vault(server, &alice, alice.identity_pk, &vault, vault_key);
+    step("3. Alice adds secrets, sealed under epoch 1; head v2 commits to them (Merkle root)");
     for (i = 0; i < sizeof initial_secrets / sizeof initial_secrets[0]; i++) {
-        put_secret(server, &vault, initial_secrets[i].name, initial_secrets[i].value);
+        put_secret(server, &vault, VAULT_ID, initial_secrets[i].name, initial_secrets[i].value);
         names[n_names++] = initial_secrets[i].name;
     }
     put_names(server, &vault, names, n_names);
+    commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
 
-    step("4. Bob registers");
+    step("4. Bob and Mallory register");
     register_member(server, &bob);
+    register_member(server, &mallory);
 
-    step("5. Alice verifies Bob's bundle and shares the vault with him");
+    step("5. Alice verifies their bundles, shares the vault; head v3 adds them to the roster (write)");
     {
         const struct entry *bundle = store_get(server, "user", "bob", "bundle");
         uint8_t id_pk[32], enc_pk[32];
@@ -422,124 +829,213 @@ int main(int argc, char **argv)
             fprintf(stderr, "FAILED: Alice and Bob see different pair codes\n");
             return 1;
         }
-        {
-            struct member bob_as_seen = bob;
-            memcpy(bob_as_seen.encryption_pk, enc_pk, sizeof enc_pk);
-            share_vault(server, &alice, &bob_as_seen, vault_key);
-        }
+        share_vault(server, &alice, &bob, vault_key, 1);
+        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk);
+        bundle = store_get(server, "user", "mallory", "bundle");
+        check(cloak_bundle_verify(id_pk, enc_pk, bundle->data, bundle->len), "verify Mallory's bundle");
+        share_vault(server, &alice, &mallory, vault_key, 1);
+        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk);
+        commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
     }
 
-    step("6. Bob logs in on a new device and reads a secret");
+    step("6. Bob logs in on a new device, checks the chain of heads and reads a secret with its proof");
     log_in(server, &bob);
-    open_vault(server, &bob, alice.identity_pk, &bob_vault, bob_vault_key);
+    open_vault(server, &bob, alice.identity_pk, &bob_seen_epoch, &bob_view, &bob_vault, bob_vault_key);
     {
-        char *value = get_secret(server, &bob_vault, "DATABASE_URL");
-        printf("    Bob read DATABASE_URL (%zu bytes)\n", strlen(value));
+        char *value = get_secret(server, &bob_view, &bob_vault, "DATABASE_URL");
+        printf("    Bob read DATABASE_URL (%zu bytes), included in head v%llu\n", strlen(value),
+               (unsigned long long)cloak_head_version(view_head(&bob_view)));
         if (strcmp(value, initial_secrets[0].value) != 0) {
             fprintf(stderr, "FAILED: Bob read another value\n");
             return 1;
         }
-        memset(value, 0, strlen(value));
-        free(value);
+        free_value(value);
     }
     {
         const struct entry *share = store_get(server, "share", "bob", VAULT_ID);
         uint8_t k[CLOAK_KEYBYTES];
-        expect_status(cloak_share_open(k, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID), bob.encryption_pk,
-                                       bob.encryption_sk, bob.identity_pk),
+        uint32_t epoch;
+        expect_status(cloak_share_open(k, &epoch, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
+                                       bob.encryption_pk, bob.encryption_sk, bob.identity_pk, 1),
                       "a share checked against an identity Bob did not pin", CLOAK_E_UNTRUSTED_SIGNER);
     }
+    log_in(server, &mallory);
+    open_vault(server, &mallory, alice.identity_pk, &mallory_seen_epoch, &mallory_view, &mallory_vault,
+               mallory_vault_key);
 
-    step("7. Alice creates a service account and re-encrypts the vault for it");
-    cloak_encryption_keypair(account_pk, account_sk);
+    step("7. Alice creates a service account (head v4 adds it) and a batch bound to that head");
+    cloak_encryption_keypair(account.pk, account_sk);
     store_forbid(server, account_sk, sizeof account_sk, "service-account private key");
     check(cloak_service_account_wrap(wrapped_account, alice.master_key, account_sk), "wrap the account key");
     store_put(server, "service account", "ci-deploy", "wrapped key", wrapped_account, sizeof wrapped_account);
-    check(cloak_service_account_private_export(account_blob, account_pk, account_sk), "export the account key");
-    check(cloak_text_encode(account_text, sizeof account_text, &text_len, account_blob, sizeof account_blob),
+    check(cloak_service_account_private_export(account_blob, account.pk, account_sk), "export the account key");
+    check(cloak_text_encode(account.key_text, sizeof account.key_text, &text_len, account_blob, sizeof account_blob),
           "account key text");
     printf("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %.18s... (%zu characters, kept off the server)\n",
-           account_text, text_len);
-    issue_batch(server, "batch-1", &alice, &vault, account_pk, names, n_names);
+           account.key_text, text_len);
+    roster_add(&roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+    commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
+    issue_batch(server, "batch-1", &alice, &alice_view, &vault, account.pk, names, n_names);
 
-    step("8. The CLI side reads its secrets");
-    if (read_batch_as_account(server, "batch-1", account_text, alice.identity_pk) != n_names) {
-        fprintf(stderr, "FAILED: the account did not read every secret\n");
-        return 1;
-    }
+    step("8. The CLI side reads its secrets: vault id, epoch, head version and expiry checked");
+    read_all(server, "batch-1", &account, alice.identity_pk, n_names);
 
-    step("9. Alice adds a secret later: one new item for the account");
-    put_secret(server, &vault, later_secret.name, later_secret.value);
+    step("9. Alice adds a secret (head v5) and a new snapshot for the account");
+    put_secret(server, &vault, VAULT_ID, later_secret.name, later_secret.value);
     names[n_names++] = later_secret.name;
     put_names(server, &vault, names, n_names);
-    issue_batch(server, "batch-2", &alice, &vault, account_pk, &later_secret.name, 1);
-    if (read_batch_as_account(server, "batch-2", account_text, alice.identity_pk) != 1) {
-        fprintf(stderr, "FAILED: the account did not read the new secret\n");
-        return 1;
-    }
+    commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
+    issue_batch(server, "batch-2", &alice, &alice_view, &vault, account.pk, names, n_names);
+    read_all(server, "batch-2", &account, alice.identity_pk, n_names);
 
-    step("10. Alice removes Bob and rotates the vault key");
+    step("10. Alice removes Mallory and rotates: epoch 2, every secret resealed, head v6, new shares");
+    old_bob_share = copy_of(store_get(server, "share", "bob", VAULT_ID));
+    {
+        char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
+        const struct entry *e;
+        name_key(key, &vault, "API_TOKEN");
+        e = store_get(server, "secret", VAULT_ID, key);
+        old_api_token = copy_of(e);
+        old_api_token_len = e->len;
+    }
     cloak_vault_key_generate(new_vault_key);
     store_forbid(server, new_vault_key, sizeof new_vault_key, "new vault key");
-    check(cloak_vault_init(&new_vault, new_vault_key, bytes(VAULT_ID), strlen(VAULT_ID)), "new vault init");
-    cloak_vault_key_id(old_key_id, &vault);
-    cloak_vault_key_id(new_key_id, &new_vault);
-    {
-        names[n_names] = NAMES_ENTRY;
-        for (i = 0; i <= n_names; i++) {
-            char old_index[2 * CLOAK_BLIND_INDEXBYTES + 1], new_index[2 * CLOAK_BLIND_INDEXBYTES + 1];
-            const struct entry *e;
-            uint8_t *resealed;
-            size_t resealed_len;
-            index_hex(old_index, &vault, names[i]);
-            index_hex(new_index, &new_vault, names[i]);
-            e = store_get(server, "secret", VAULT_ID, old_index);
-            resealed = malloc(e->len);
-            if (resealed == NULL) {
-                abort();
-            }
-            check(cloak_secret_reseal(&vault, &new_vault, resealed, e->len, &resealed_len, bytes(names[i]),
-                                      strlen(names[i]), NULL, 0, e->data, e->len),
-                  "reseal a secret");
-            store_delete(server, "secret", VAULT_ID, old_index);
-            store_put(server, "secret", VAULT_ID, new_index, resealed, resealed_len);
-            free(resealed);
+    check(cloak_vault_init(&new_vault, new_vault_key, 2, bytes(VAULT_ID), strlen(VAULT_ID)), "new vault init");
+    names[n_names] = NAMES_ENTRY;
+    for (i = 0; i <= n_names; i++) {
+        char old_key[2 * CLOAK_BLIND_INDEXBYTES + 1], new_key[2 * CLOAK_BLIND_INDEXBYTES + 1];
+        const struct entry *e;
+        uint8_t *resealed;
+        size_t resealed_len;
+        name_key(old_key, &vault, names[i]);
+        name_key(new_key, &new_vault, names[i]);
+        e = store_get(server, "secret", VAULT_ID, old_key);
+        resealed = malloc(e->len);
+        if (resealed == NULL) {
+            abort();
         }
-    }
-    store_delete(server, "share", NULL, VAULT_ID);
-    share_vault(server, &alice, &alice, new_vault_key);
-    store_delete(server, "batch", "ci-deploy", NULL);
-    store_delete(server, "batch item", "ci-deploy", NULL);
-    issue_batch(server, "batch-3", &alice, &new_vault, account_pk, names, n_names);
-    printf("    vault key id %02x%02x%02x%02x... replaced by %02x%02x%02x%02x...\n", old_key_id[0], old_key_id[1],
-           old_key_id[2], old_key_id[3], new_key_id[0], new_key_id[1], new_key_id[2], new_key_id[3]);
-    if (memcmp(old_key_id, new_key_id, sizeof old_key_id) == 0) {
-        fprintf(stderr, "FAILED: the rotated key has the old key id\n");
-        return 1;
-    }
-    if (read_batch_as_account(server, "batch-3", account_text, alice.identity_pk) != n_names) {
-        fprintf(stderr, "FAILED: the account lost secrets in the rotation\n");
-        return 1;
+        check(cloak_secret_reseal(&vault, &new_vault, resealed, e->len, &resealed_len, bytes(names[i]),
+                                  strlen(names[i]), NULL, 0, e->data, e->len),
+              "reseal a secret");
+        store_delete(server, "secret", VAULT_ID, old_key);
+        store_put(server, "secret", VAULT_ID, new_key, resealed, resealed_len);
+        free(resealed);
     }
     {
-        /* Bob kept the old vault key: every secret now says it was made for another key. */
-        char index[2 * CLOAK_BLIND_INDEXBYTES + 1];
+        struct roster without = {{0}, 0};
+        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk);
+        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, bob.identity_pk, bob.encryption_pk);
+        roster_add(&without, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+        roster = without;
+    }
+    commit_head(server, &alice, &alice_view, VAULT_ID, &new_vault, &roster);
+    store_delete(server, "share", NULL, VAULT_ID);
+    share_vault(server, &alice, &alice, new_vault_key, 2);
+    share_vault(server, &alice, &bob, new_vault_key, 2);
+    store_delete(server, "batch", "ci-deploy", "batch-1");
+    issue_batch(server, "batch-3", &alice, &alice_view, &new_vault, account.pk, names, n_names);
+    read_all(server, "batch-3", &account, alice.identity_pk, n_names);
+    cloak_vault_wipe(&bob_vault);
+    open_vault(server, &bob, alice.identity_pk, &bob_seen_epoch, &bob_view, &bob_vault, bob_vault_key);
+    {
+        /* Mallory kept the old vault key: every secret now says it was made for another key. */
+        char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
         const struct entry *e;
         uint8_t value[256];
         size_t len;
-        index_hex(index, &new_vault, "API_TOKEN");
-        e = store_get(server, "secret", VAULT_ID, index);
-        expect_status(cloak_secret_open(&bob_vault, value, sizeof value, &len, bytes("API_TOKEN"), 9, NULL, 0, e->data,
-                                        e->len),
-                      "Bob's old vault key on a rotated secret", CLOAK_E_WRONG_KEY);
-        if (store_find(server, "share", "bob", VAULT_ID) != NULL) {
-            fprintf(stderr, "FAILED: Bob still has a share\n");
+        name_key(key, &new_vault, "API_TOKEN");
+        e = store_get(server, "secret", VAULT_ID, key);
+        expect_status(cloak_secret_open(&mallory_vault, value, sizeof value, &len, bytes("API_TOKEN"), 9, NULL, 0,
+                                        e->data, e->len),
+                      "Mallory's old vault key on a rotated secret", CLOAK_E_WRONG_KEY);
+        if (store_find(server, "share", "mallory", VAULT_ID) != NULL) {
+            fprintf(stderr, "FAILED: Mallory still has a share\n");
             return 1;
         }
     }
 
+    step("11. A malicious server: each of its lies is refused");
+    {
+        /* An old share: Bob has seen epoch 2, so the pre-rotation key (which Mallory kept) is stale. */
+        uint8_t k[CLOAK_KEYBYTES];
+        uint32_t epoch;
+        expect_status(cloak_share_open(k, &epoch, old_bob_share, CLOAK_SHAREBYTES, bytes(VAULT_ID), strlen(VAULT_ID),
+                                       bob.encryption_pk, bob.encryption_sk, alice.identity_pk, bob_seen_epoch),
+                      "Bob is served his epoch-1 share (he has seen epoch 2)", CLOAK_E_STALE);
+    }
+    expect_status(account_read_batch(server, "batch-2", &account, alice.identity_pk, &count),
+                  "the account is served batch-2 (head v5; it has read v6)", CLOAK_E_STALE);
+    {
+        /* Another vault's genuine batch for the same account: a sandbox Alice also runs. */
+        struct roster sandbox_roster = {{0}, 0};
+        const char *one = "DATABASE_URL";
+        cloak_vault_key_generate(sandbox_key);
+        store_forbid(server, sandbox_key, sizeof sandbox_key, "sandbox vault key");
+        check(cloak_vault_init(&sandbox, sandbox_key, 1, bytes("vault:acme-sandbox"), 18), "sandbox init");
+        put_secret(server, &sandbox, "vault:acme-sandbox", one, "postgres://sandbox@attacker-reachable:5432/app");
+        roster_add(&sandbox_roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk,
+                   alice.encryption_pk);
+        roster_add(&sandbox_roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+        commit_head(server, &alice, &sandbox_view, "vault:acme-sandbox", &sandbox, &sandbox_roster);
+        issue_batch(server, "sandbox", &alice, &sandbox_view, &sandbox, account.pk, &one, 1);
+        expect_status(account_read_batch(server, "sandbox", &account, alice.identity_pk, &count),
+                      "the account is served the sandbox vault's batch", CLOAK_E_MISMATCH);
+    }
+    {
+        /* A rolled-back secret: the pre-rotation blob of API_TOKEN put back in its place. */
+        char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
+        uint8_t *current;
+        size_t current_len;
+        char *value;
+        name_key(key, &bob_vault, "API_TOKEN");
+        current = copy_of(store_get(server, "secret", VAULT_ID, key));
+        current_len = store_get(server, "secret", VAULT_ID, key)->len;
+        store_put(server, "secret", VAULT_ID, key, old_api_token, old_api_token_len);
+        value = try_get_secret(server, &bob_view, &bob_vault, "API_TOKEN", &status);
+        if (value != NULL) {
+            free_value(value);
+        }
+        expect_status(status, "Bob is served API_TOKEN from before rotation: its proof", CLOAK_E_MISMATCH);
+        store_put(server, "secret", VAULT_ID, key, current, current_len);
+        free(current);
+    }
+    {
+        /* An old head as if it were the next one. */
+        const struct entry *old = store_get(server, "head", VAULT_ID, "v5");
+        expect_status(view_advance(&bob_view, old->data, old->len), "Bob is served head v5 as the successor of v6", CLOAK_E_STALE);
+    }
+    {
+        /* An omitted secret: the server claims SMTP_PASSWORD's neighbours are adjacent. */
+        uint8_t index[CLOAK_BLIND_INDEXBYTES], proof[CLOAK_MERKLE_ABSENCE_PROOFBYTES_MAX];
+        size_t proof_len;
+        blind_index(index, &bob_vault, later_secret.name);
+        proof_len = server_lie_absent(server, VAULT_ID, index, proof);
+        expect_status(cloak_merkle_verify_absence(view_head(&bob_view), index, proof, proof_len),
+                      "Bob is told SMTP_PASSWORD is absent: the absence proof", CLOAK_E_MISMATCH);
+    }
+    {
+        /* A fork: the server accepts Bob's change and Alice's on the same head v6 and keeps them
+         * apart; their views meet when Bob is served Alice's next head, which chains to her v7. */
+        size_t len;
+        uint64_t version;
+        uint8_t *fork;
+        put_secret(server, &new_vault, VAULT_ID, "FEATURE_FLAGS", "beta-search=on");
+        commit_head(server, &alice, &alice_view, VAULT_ID, &new_vault, &roster);
+        put_secret(server, &bob_vault, VAULT_ID, "BOB_NOTE", "rotate the staging token on friday");
+        fork = make_head(server, &bob, &bob_view, VAULT_ID, &bob_vault, &roster, &len, &version);
+        store_put(server, "head", VAULT_ID, "v7 (fork for bob)", fork, len);
+        check(view_advance(&bob_view, fork, len), "Bob takes the fork's v7 (he cannot tell yet)");
+        free(fork);
+        commit_head(server, &alice, &alice_view, VAULT_ID, &new_vault, &roster);
+        {
+            const struct entry *next = store_get(server, "head", VAULT_ID, "v8");
+            expect_status(view_advance(&bob_view, next->data, next->len), "Bob, on a forked v7, is served Alice's v8",
+                          CLOAK_E_MISMATCH);
+        }
+    }
+
     if (export_dir != NULL) {
-        export_for_cli(server, export_dir, "batch-3", account_text, alice.identity_pk);
+        export_for_cli(server, export_dir, "batch-3", "batch-2", account.key_text, alice.identity_pk);
     }
 
     step("The server's store at the end");
@@ -550,14 +1046,25 @@ int main(int argc, char **argv)
 
     cloak_vault_wipe(&vault);
     cloak_vault_wipe(&bob_vault);
+    cloak_vault_wipe(&mallory_vault);
     cloak_vault_wipe(&new_vault);
+    cloak_vault_wipe(&sandbox);
+    view_free(&alice_view);
+    view_free(&bob_view);
+    view_free(&mallory_view);
+    view_free(&sandbox_view);
+    free(old_bob_share);
+    free(old_api_token);
     memset(&alice, 0, sizeof alice);
     memset(&bob, 0, sizeof bob);
+    memset(&mallory, 0, sizeof mallory);
     memset(vault_key, 0, sizeof vault_key);
     memset(bob_vault_key, 0, sizeof bob_vault_key);
+    memset(mallory_vault_key, 0, sizeof mallory_vault_key);
     memset(new_vault_key, 0, sizeof new_vault_key);
+    memset(sandbox_key, 0, sizeof sandbox_key);
     memset(account_sk, 0, sizeof account_sk);
-    memset(account_text, 0, sizeof account_text);
+    memset(&account, 0, sizeof account);
     store_free(server);
     printf("walkthrough complete\n");
     return 0;

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds libcloak and plays the whole story (examples/walkthrough.c): registration, a vault, sharing,
-# a service account, the CLI side, removal and rotation.
+# Builds libcloak and plays the whole story (examples/walkthrough.c): registration, a vault and its
+# signed heads, sharing, a service account, removal and rotation, a malicious server; then the CLI
+# side with the real tool.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,25 +15,37 @@ trap 'rm -rf "$ci"' EXIT
 ./build-walkthrough/examples/walkthrough --export "$ci"
 
 # The CI side with the real tool: the account key comes from a CI variable, the identity to trust
-# from the pipeline's definition; the secrets reach the deploy step's environment and nothing else.
+# and the vault from the pipeline's definition; the state file (here in the temporary directory)
+# remembers the newest batch read, so an older one served later is refused.
 cloak=./build-walkthrough/examples/cli/cloak
 echo
-echo "== 11. On the CI machine: cloak reads the batch file"
+echo "== 12. On the CI machine: cloak reads the batch file"
 CLOAK_SERVICE_ACCOUNT_KEY=$(cat "$ci/account.key")
 export CLOAK_SERVICE_ACCOUNT_KEY
 trust=$(cat "$ci/trusted.identity")
-echo "    \$ cloak secrets secrets.batch --trust cloak-identity-..."
-"$cloak" secrets "$ci/secrets.batch" --trust "$trust" | sed 's/^/    /'
-echo "    \$ cloak run secrets.batch --trust cloak-identity-... -- sh -c '...'"
-"$cloak" run "$ci/secrets.batch" --trust "$trust" -- sh -c \
+opts="--vault vault:acme-production --state $ci/state"
+echo "    \$ cloak secrets secrets.batch --vault vault:acme-production --trust cloak-identity-..."
+"$cloak" secrets "$ci/secrets.batch" $opts --trust "$trust" | sed 's/^/    /'
+echo "    \$ cloak run secrets.batch --vault vault:acme-production --trust cloak-identity-... -- sh -c '...'"
+"$cloak" run "$ci/secrets.batch" $opts --trust "$trust" -- sh -c \
     'echo "    deploy step sees DATABASE_URL (${#DATABASE_URL} characters) and API_TOKEN (${#API_TOKEN} characters)"; \
      test -z "${CLOAK_SERVICE_ACCOUNT_KEY:-}" && echo "    and not the account key"'
-echo "    a batch file with one altered character is refused:"
-sed '2s/A/B/' "$ci/secrets.batch" > "$ci/altered.batch"
-if "$cloak" secrets "$ci/altered.batch" --trust "$trust" 2>"$ci/err"; then
-    echo "FAILED: an altered batch was accepted" >&2
-    exit 1
-fi
-sed 's/^/    /' "$ci/err"
+
+# refused FILE EXPECTED-EXIT WHAT: the tool must refuse FILE with that exit code.
+refused() {
+    set +e
+    "$cloak" secrets "$1" $opts --trust "$trust" >/dev/null 2>"$ci/err"
+    rc=$?
+    set -e
+    if [ "$rc" -ne "$2" ]; then
+        echo "FAILED: $3: exit $rc, expected $2" >&2
+        exit 1
+    fi
+    echo "    $3: refused (exit $rc)"
+    sed 's/^/        /' "$ci/err"
+}
+sed '/^cloak-batch-/s/A/B/' "$ci/secrets.batch" > "$ci/altered.batch"
+refused "$ci/altered.batch" 8 "a batch file with one altered character"
+refused "$ci/old.batch" 13 "the previous batch (head v5), replayed"
 echo
 echo "walkthrough and CLI complete"

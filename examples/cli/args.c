@@ -1,11 +1,13 @@
 /* Command-line parsing: long options (--name VALUE or --name=VALUE), operands, "--". Written by hand
  * rather than with getopt_long so the tool needs nothing beyond POSIX. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
 #include "cli.h"
+#include "cloak.h"
 
 struct option_def {
     const char *name;
@@ -21,6 +23,12 @@ static const struct option_def option_defs[] = {
     {"--shell-quote", OPT_SHELL_QUOTE, 0},
     {"--out", OPT_OUT, 1},
     {"--stdout", OPT_STDOUT, 0},
+    {"--trust-add", OPT_TRUST_ADD, 1},
+    {"--vault", OPT_VAULT, 1},
+    {"--min-epoch", OPT_MIN_EPOCH, 1},
+    {"--min-version", OPT_MIN_VERSION, 1},
+    {"--state", OPT_STATE, 1},
+    {"--no-state", OPT_NO_STATE, 0},
 };
 
 #define OPTION_COUNT (sizeof(option_defs) / sizeof(option_defs[0]))
@@ -62,10 +70,31 @@ static const struct option_def *find_option(const char *arg, size_t name_len)
     return NULL;
 }
 
+/* A decimal number from 1 to max, digits only (no sign, no spaces, no leading zero), so that a pin
+ * is never read as something other than what was typed. */
+static uint64_t parse_pin(const struct cli_command_spec *spec, const char *opt, const char *value, uint64_t max)
+{
+    uint64_t n = 0;
+    size_t i;
+
+    if (value[0] == '0') {
+        cli_fail(CLI_EXIT_USAGE, "%s: %s must be a number from 1 to %llu", spec->name, opt, (unsigned long long)max);
+    }
+    for (i = 0; value[i] != '\0'; i++) {
+        uint64_t digit = (uint64_t)(value[i] - '0');
+        if (value[i] < '0' || value[i] > '9' || n > (max - digit) / 10U) {
+            cli_fail(CLI_EXIT_USAGE, "%s: %s must be a number from 1 to %llu", spec->name, opt,
+                     (unsigned long long)max);
+        }
+        n = n * 10U + digit;
+    }
+    return n;
+}
+
 static void set_option(struct cli_args *args, const struct cli_command_spec *spec, const struct option_def *def,
                        const char *value, int seen)
 {
-    if (def->bit != OPT_TRUST && (seen & def->bit) != 0) {
+    if (def->bit != OPT_TRUST && def->bit != OPT_TRUST_ADD && (seen & def->bit) != 0) {
         cli_fail(CLI_EXIT_USAGE, "%s: %s given twice; give it once", spec->name, def->name);
     }
     switch (def->bit) {
@@ -77,6 +106,30 @@ static void set_option(struct cli_args *args, const struct cli_command_spec *spe
         break;
     case OPT_OUT:
         args->out = value;
+        break;
+    case OPT_TRUST_ADD:
+        args->trust_adds = 1;
+        args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));
+        args->trust[args->trust_count++] = value;
+        break;
+    case OPT_VAULT:
+        if (strlen(value) > CLOAK_LABELBYTES_MAX) {
+            cli_fail(CLI_EXIT_USAGE, "%s: --vault takes a vault id of at most %u bytes", spec->name,
+                     CLOAK_LABELBYTES_MAX);
+        }
+        args->vault = value;
+        break;
+    case OPT_MIN_EPOCH:
+        args->min_epoch = (uint32_t)parse_pin(spec, def->name, value, UINT32_MAX);
+        break;
+    case OPT_MIN_VERSION:
+        args->min_version = parse_pin(spec, def->name, value, UINT64_MAX);
+        break;
+    case OPT_STATE:
+        args->state = value;
+        break;
+    case OPT_NO_STATE:
+        args->no_state = 1;
         break;
     case OPT_TRUST:
         args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));
@@ -103,6 +156,8 @@ void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, 
     int i = 1;
 
     memset(args, 0, sizeof(*args));
+    args->min_epoch = 1;
+    args->min_version = 1;
     scan_for_help(spec, argc, argv);
     while (i < argc) {
         const char *arg = argv[i];
@@ -159,6 +214,15 @@ void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, 
     } else if (dashdash && i < argc) {
         args->command = argv + i;
         args->command_count = (size_t)(argc - i);
+    }
+    /* --trust narrows trust to the command line, --trust-add widens the keyring's: both at once would
+     * leave the reader unsure which it asked for. */
+    if ((seen & OPT_TRUST) != 0 && (seen & OPT_TRUST_ADD) != 0) {
+        cli_fail(CLI_EXIT_USAGE, "%s: give --trust (only these identities) or --trust-add (the keyring's and these), not both",
+                 spec->name);
+    }
+    if ((seen & OPT_STATE) != 0 && (seen & OPT_NO_STATE) != 0) {
+        cli_fail(CLI_EXIT_USAGE, "%s: --state and --no-state contradict each other; give one", spec->name);
     }
     if (args->operand_count < spec->min_operands) {
         cli_fail(CLI_EXIT_USAGE, "%s: missing argument; usage: %s", spec->name, spec->usage);

@@ -4,6 +4,7 @@
 #define CLOAK_CLI_ARGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
     OPT_KEY_FILE = 1 << 0,    /* --key-file PATH */
@@ -12,7 +13,13 @@ enum {
     OPT_SHOW_VALUES = 1 << 3, /* --show-values */
     OPT_SHELL_QUOTE = 1 << 4, /* --shell-quote */
     OPT_OUT = 1 << 5,         /* --out FILE */
-    OPT_STDOUT = 1 << 6       /* --stdout */
+    OPT_STDOUT = 1 << 6,      /* --stdout */
+    OPT_TRUST_ADD = 1 << 7,   /* --trust-add IDENTITY, repeatable: added to the keyring's */
+    OPT_VAULT = 1 << 8,       /* --vault ID */
+    OPT_MIN_EPOCH = 1 << 9,   /* --min-epoch N */
+    OPT_MIN_VERSION = 1 << 10, /* --min-version N */
+    OPT_STATE = 1 << 11,      /* --state FILE */
+    OPT_NO_STATE = 1 << 12    /* --no-state */
 };
 
 #define ARGS_MAX_OPERANDS 3U
@@ -21,8 +28,14 @@ struct cli_args {
     const char *key_file;
     const char *account;
     const char *out;
-    const char **trust; /* the --trust values, in order */
+    const char **trust; /* the --trust (or --trust-add) values, in order */
     size_t trust_count;
+    int trust_adds;     /* 1: the values came with --trust-add, so the keyring's identities count too */
+    const char *vault;  /* --vault, NULL when not given */
+    uint32_t min_epoch; /* --min-epoch, 1 when not given */
+    uint64_t min_version; /* --min-version, 1 when not given */
+    const char *state;  /* --state FILE, NULL for the default place */
+    int no_state;       /* --no-state */
     int show_values;
     int shell_quote;
     int to_stdout;

@@ -10,6 +10,7 @@
 
 #define BATCH_PREFIX "cloak-batch-"
 #define ITEM_PREFIX "cloak-item-"
+#define VAULT_PREFIX "vault "
 
 static int is_space(char c)
 {
@@ -50,6 +51,23 @@ void batch_file_read(struct batch_file *bf, const char *path)
         }
         *end = '\0';
         if (*p == '\0' || *p == '#') {
+            p = next;
+            continue;
+        }
+        if (!have_batch && starts_with(p, VAULT_PREFIX)) {
+            const char *id = p + strlen(VAULT_PREFIX);
+            while (is_space(*id)) {
+                id++;
+            }
+            if (bf->vault != NULL) {
+                cli_fail(CLI_EXIT_BATCH, "%s line %lu: a second vault line; a file holds one batch of one vault", bf->name,
+                         lineno);
+            }
+            if (*id == '\0' || strlen(id) > CLOAK_LABELBYTES_MAX) {
+                cli_fail(CLI_EXIT_BATCH, "%s line %lu: the vault line needs a vault id of 1 to %u bytes", bf->name, lineno,
+                         CLOAK_LABELBYTES_MAX);
+            }
+            bf->vault = id;
             p = next;
             continue;
         }

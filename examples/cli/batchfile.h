@@ -2,6 +2,8 @@
  * The batch file, the transport between the member who makes a batch and the service account:
  *
  *   # comments and blank lines anywhere
+ *   vault ID             optional, before the batch line: the vault the batch says it is of (a
+ *                        label for choosing the expected vault; the batch itself proves it)
  *   cloak-batch-...      the first other line: the batch (manifest, signature, encapsulation)
  *   cloak-item-...       each following line: one secret
  *
@@ -21,6 +23,7 @@ struct batch_line {
 struct batch_file {
     const char *name; /* the path, or "(standard input)" */
     char *data;
+    const char *vault; /* the vault line's ID (NUL-terminated, trimmed), NULL when there is none */
     struct batch_line batch;
     struct batch_line *items;
     size_t item_count;

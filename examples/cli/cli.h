@@ -27,6 +27,10 @@ enum {
     CLI_EXIT_VERSION = 9,   /* a format version or cipher suite this libcloak does not read */
     CLI_EXIT_NAME = 10,     /* a secret's name or value cannot go into an environment */
     CLI_EXIT_KEYRING = 11,  /* keyring missing or damaged, unknown name, wrong or no passphrase */
+    CLI_EXIT_VAULT = 12,    /* no vault named, a batch of another vault, or of a history that forks */
+    CLI_EXIT_STALE = 13,    /* an epoch or head version below the pins or the state file: a replay */
+    CLI_EXIT_EXPIRED = 14,  /* the batch is past its expiry time */
+    CLI_EXIT_STATE = 15,    /* the state file cannot be read or written, is damaged or open to others */
     CLI_EXIT_CANNOT_EXEC = 126,
     CLI_EXIT_NOT_FOUND = 127
 };
@@ -35,6 +39,7 @@ enum {
 #define CLI_MAX_BATCH_FILE (64U * 1024U * 1024U)
 #define CLI_MAX_KEY_FILE (64U * 1024U)
 #define CLI_MAX_KEYRING_FILE (1024U * 1024U)
+#define CLI_MAX_STATE_FILE (1024U * 1024U)
 #define CLI_MAX_NAME 64U /* account and trusted-identity names in the keyring */
 #define CLI_SHOWN_NAME (255U * 4U + 8U) /* room for a 255-byte secret name escaped by cli_printable */
 

@@ -53,6 +53,10 @@ int cli_exit_for_status(int status)
         return CLI_EXIT_WRONG_KEY;
     case CLOAK_E_UNTRUSTED_SIGNER:
         return CLI_EXIT_TRUST;
+    case CLOAK_E_STALE:
+        return CLI_EXIT_STALE;
+    case CLOAK_E_EXPIRED:
+        return CLI_EXIT_EXPIRED;
     case CLOAK_E_MALFORMED:
     case CLOAK_E_WRONG_TYPE:
     case CLOAK_E_AUTH:

@@ -29,19 +29,23 @@ static const char top_help_head[] =
     "       cloak COMMAND --help\n"
     "\n"
     "Reads the secrets a vault member re-encrypted for a service account (a batch file) and hands\n"
-    "them to a program. Batches are accepted only when signed by a trusted member identity.\n"
+    "them to a program. Batches are accepted only when signed by a trusted member identity, of the\n"
+    "expected vault, no older than what was read before, and not expired.\n"
     "\n"
     "Commands:\n";
 
 static const char top_help_tail[] =
     "\n"
     "Environment: CLOAK_SERVICE_ACCOUNT_KEY (the account's key, cloak-accountkey-...),\n"
-    "CLOAK_PASSPHRASE (the keyring's passphrase, for CI), CLOAK_KEYRING (the keyring's path).\n"
+    "CLOAK_PASSPHRASE (the keyring's passphrase, for CI), CLOAK_KEYRING (the keyring's path),\n"
+    "XDG_STATE_HOME (where state files go).\n"
     "\n"
     "Exit status: 0 success, 1 internal error, 2 usage, 3 file, 4 no key, 5 bad key, 6 wrong key,\n"
     "7 untrusted or no trusted signer, 8 damaged batch file, 9 unsupported format version,\n"
-    "10 name or value unfit for an environment, 11 keyring or passphrase; cloak run: the command's\n"
-    "status, 126 or 127 if it cannot be run. Failures print one line on standard error.\n";
+    "10 name or value unfit for an environment, 11 keyring or passphrase, 12 no vault named, another\n"
+    "vault's batch or a forked history, 13 stale (older than the pins or the state file: a replay),\n"
+    "14 expired, 15 state file; cloak run: the command's status, 126 or 127 if it cannot be run.\n"
+    "Failures print one line on standard error.\n";
 
 static void top_help(void)
 {

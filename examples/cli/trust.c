@@ -49,12 +49,14 @@ uint8_t *trust_collect(const struct cli_args *args, const struct keyring *kr, si
         int rc = trust_identity_decode(pk, args->trust[i]);
         if (rc != CLOAK_OK) {
             cli_fail(CLI_EXIT_USAGE,
-                     "--trust #%zu is not a member identity (libcloak: %s); give the cloak-identity-... text of the member who signs the batches",
-                     i + 1U, cli_status(rc));
+                     "%s #%zu is not a member identity (libcloak: %s); give the cloak-identity-... text of the member who signs the batches",
+                     args->trust_adds ? "--trust-add" : "--trust", i + 1U, cli_status(rc));
         }
         add_unique(&keys, count, pk);
     }
-    for (i = 0; i < kr->trusted_count; i++) {
+    /* --trust replaces the keyring's identities: a keyring planted where the tool runs (a shared CI
+     * runner's home) must not widen the trust the command line states. --trust-add keeps them. */
+    for (i = 0; (args->trust_count == 0 || args->trust_adds) && i < kr->trusted_count; i++) {
         int rc = trust_identity_decode(pk, kr->trusted[i].text);
         if (rc != CLOAK_OK) {
             cli_fail(CLI_EXIT_KEYRING, "keyring %s: trusted identity %s does not decode (libcloak: %s); fix that line",

@@ -1,13 +1,16 @@
-/* Verifying a batch and opening its items. libcloak checks each blob; this file adds what only the
- * whole file can show: every item the manifest lists is present, once. */
+/* Verifying a batch, checking its freshness and opening its items. libcloak checks each blob and
+ * refuses a repeated item; this file adds what only the whole file can show: every item the
+ * manifest lists is present. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "batchfile.h"
 #include "cli.h"
 #include "cloak.h"
+#include "state.h"
 #include "textform.h"
 #include "unseal.h"
 
@@ -71,81 +74,144 @@ _Noreturn static void refuse_signer(const struct batch_file *bf, const uint8_t *
              cli_status(status));
 }
 
-static cloak_batch *verify_batch(const struct batch_file *bf, uint8_t **blob, size_t *blob_len,
-                                 const struct account_key *key, const char *key_source, const uint8_t *trusted,
-                                 size_t trusted_count)
+/* The vault id as a message can show it (it comes from the command line or the file). */
+static const char *shown_vault(char *out, size_t cap, const struct batch_expect *expect)
 {
-    /* The reader state holds the batch's HPKE context: a key for every item. */
-    cloak_batch *reader = cli_secret_alloc(sizeof(*reader));
-    int rc = cli_text_to_blob(blob, blob_len, bf->batch.text, bf->batch.len, CLOAK_TYPE_BATCH, 0);
+    return cli_printable(out, cap, expect->vault, expect->vault_len);
+}
 
+static cloak_batch *verify_batch(const struct batch_file *bf, uint8_t **tags, size_t *tags_len,
+                                 const struct account_key *key, const char *key_source, const uint8_t *trusted,
+                                 size_t trusted_count, const struct batch_expect *expect)
+{
+    /* The reader state holds the batch's HPKE context (a key for every item) and the tags' MAC key. */
+    cloak_batch *reader = cli_secret_alloc(sizeof(*reader));
+    uint8_t *blob = NULL;
+    size_t blob_len = 0;
+    uint32_t count = 0;
+    char vault[CLI_SHOWN_NAME];
+    int rc = cli_text_to_blob(&blob, &blob_len, bf->batch.text, bf->batch.len, CLOAK_TYPE_BATCH, 0);
+
+    if (rc == CLOAK_OK) {
+        rc = cloak_batch_count(&count, blob, blob_len);
+    }
     if (rc != CLOAK_OK) {
         refuse_line(bf, &bf->batch, "batch line", rc, key_source);
     }
-    rc = cloak_batch_verify(reader, *blob, *blob_len, key->public_key, key->secret_key, trusted, trusted_count);
+    *tags_len = cloak_batch_tags_len(count);
+    *tags = cli_alloc(*tags_len + 1U);
+    rc = cloak_batch_verify(reader, *tags, *tags_len, blob, blob_len, expect->vault, expect->vault_len,
+                            key->public_key, key->secret_key, trusted, trusted_count);
     if (rc == CLOAK_E_UNTRUSTED_SIGNER) {
-        refuse_signer(bf, *blob, *blob_len, rc);
+        refuse_signer(bf, blob, blob_len, rc);
+    }
+    if (rc == CLOAK_E_MISMATCH) {
+        cli_fail(CLI_EXIT_VAULT, "%s: the batch is not of the vault %s (libcloak: %s); a server may be serving another vault's batch: get this vault's batch, or name the right vault with --vault",
+                 bf->name, shown_vault(vault, sizeof(vault), expect), cli_status(rc));
     }
     if (rc != CLOAK_OK) {
         refuse_line(bf, &bf->batch, "batch line", rc, key_source);
     }
+    /* After verify the tags stand for the manifest: the blob is no longer needed. */
+    free(blob);
     return reader;
 }
 
-static void open_item(struct secret *s, const cloak_batch *reader, const uint8_t *batch_blob, size_t batch_len,
+/* Freshness: the pins and the state file's entry, the clock, and the history the state file saw. */
+static void check_batch(cloak_batch *reader, struct batch_view *view, const struct batch_file *bf,
+                        const struct batch_expect *expect)
+{
+    time_t now = time(NULL);
+    int rc;
+
+    view->epoch = cloak_batch_epoch(reader);
+    view->version = cloak_batch_head_version(reader);
+    view->expiry = cloak_batch_expiry(reader);
+    cloak_batch_head_hash(view->head_hash, reader);
+    if (now == (time_t)-1) {
+        cli_fail(CLI_EXIT_INTERNAL, "cannot read the clock, so the batch's expiry cannot be checked");
+    }
+    rc = cloak_batch_check(reader, expect->min_epoch, expect->min_version, (uint64_t)now);
+    if (rc == CLOAK_E_STALE) {
+        cli_fail(CLI_EXIT_STALE, "%s: the batch is older than one already seen or pinned (epoch %lu, head version %llu; the lowest accepted: epoch %lu, version %llu) (libcloak: %s); a server may be replaying an old batch: get the current one",
+                 bf->name, (unsigned long)view->epoch, (unsigned long long)view->version,
+                 (unsigned long)expect->min_epoch, (unsigned long long)expect->min_version, cli_status(rc));
+    }
+    if (rc == CLOAK_E_EXPIRED) {
+        cli_fail(CLI_EXIT_EXPIRED, "%s: the batch expired at %llu (Unix time; now %llu) (libcloak: %s); ask a vault member for a fresh batch",
+                 bf->name, (unsigned long long)view->expiry, (unsigned long long)now, cli_status(rc));
+    }
+    if (rc != CLOAK_OK) {
+        cli_fail(cli_exit_for_status(rc), "%s: cannot check the batch's freshness (libcloak: %s)", bf->name,
+                 cli_status(rc));
+    }
+    /* Same version, another head: the server showed this account a history that forks from the one
+     * it saw before. */
+    if (expect->seen != NULL && view->version == expect->seen->version &&
+        memcmp(view->head_hash, expect->seen->head_hash, CLOAK_HEAD_HASHBYTES) != 0) {
+        cli_fail(CLI_EXIT_VAULT, "%s: the batch is of head version %llu but not of the head this account saw at that version: the vault's history forked; tell the vault's admins",
+                 bf->name, (unsigned long long)view->version);
+    }
+}
+
+static int bit_is_set(const uint8_t *bits, uint32_t i)
+{
+    return (bits[i / 8U] & (1U << (i % 8U))) != 0;
+}
+
+static void open_item(struct secret *s, const cloak_batch *reader, uint8_t *tags, size_t tags_len,
                       const struct batch_file *bf, const struct batch_line *line, const char *key_source,
                       uint8_t *seen, size_t listed)
 {
     uint8_t *blob = NULL;
     size_t blob_len = 0;
+    size_t value_cap;
     uint32_t index = 0;
     int rc = cli_text_to_blob(&blob, &blob_len, line->text, line->len, CLOAK_TYPE_BATCH_ITEM, 0);
 
+    if (rc == CLOAK_OK) {
+        rc = cloak_batch_item_index(&index, blob, blob_len);
+    }
     if (rc != CLOAK_OK) {
         refuse_line(bf, line, "item", rc, key_source);
     }
+    /* The index is only a claim until the item opens, but it gives a clearer message than the
+     * library's refusal of a used-up tag. */
+    if (index < listed && bit_is_set(seen, index)) {
+        cli_fail(CLI_EXIT_BATCH, "%s line %lu: the same item appears twice; the file is damaged, get it again", bf->name,
+                 line->lineno);
+    }
+    value_cap = cloak_batch_item_opened_maxlen(blob_len);
     s->name = cli_secret_alloc(CLOAK_LABELBYTES_MAX + 1U);
-    s->value = cli_secret_alloc(blob_len + 1U); /* the value is shorter than the item holding it */
-    rc = cloak_batch_open_item(reader, batch_blob, batch_len, blob, blob_len, NULL, 0, s->name, CLOAK_LABELBYTES_MAX,
-                               &s->name_len, s->value, blob_len, &s->value_len);
+    s->value = cli_secret_alloc(value_cap + 1U);
+    rc = cloak_batch_open_item(reader, tags, tags_len, blob, blob_len, s->name, CLOAK_LABELBYTES_MAX, &s->name_len,
+                               s->value, value_cap, &s->value_len);
+    free(blob);
     if (rc != CLOAK_OK) {
         refuse_line(bf, line, "item", rc, key_source);
     }
     s->name[s->name_len] = 0;
     s->value[s->value_len] = 0;
     s->lineno = line->lineno;
-    /* Authentic at this point, so its index is below `listed`; a second copy of a line would open
-     * again and must not count twice. */
-    rc = cloak_batch_item_index(&index, blob, blob_len);
-    free(blob);
-    if (rc != CLOAK_OK) {
-        refuse_line(bf, line, "item", rc, key_source);
-    }
-    if (index >= listed) {
-        cli_fail(CLI_EXIT_BATCH, "%s line %lu: the item is not listed by the batch; get the batch file again", bf->name,
-                 line->lineno);
-    }
-    if ((seen[index / 8U] & (1U << (index % 8U))) != 0) {
-        cli_fail(CLI_EXIT_BATCH, "%s line %lu: the same item appears twice; the file is damaged, get it again", bf->name,
-                 line->lineno);
-    }
     seen[index / 8U] = (uint8_t)(seen[index / 8U] | (1U << (index % 8U)));
 }
 
-void unseal_batch(struct secrets *out, const struct batch_file *bf, const struct account_key *key,
-                  const char *key_source, const uint8_t *trusted, size_t trusted_count)
+void unseal_batch(struct secrets *out, struct batch_view *view, const struct batch_file *bf,
+                  const struct account_key *key, const char *key_source, const uint8_t *trusted, size_t trusted_count,
+                  const struct batch_expect *expect)
 {
-    uint8_t *batch_blob = NULL;
-    size_t batch_len = 0;
-    cloak_batch *reader = verify_batch(bf, &batch_blob, &batch_len, key, key_source, trusted, trusted_count);
+    uint8_t *tags = NULL;
+    size_t tags_len = 0;
+    cloak_batch *reader = verify_batch(bf, &tags, &tags_len, key, key_source, trusted, trusted_count, expect);
     size_t listed = cloak_batch_item_count(reader);
     uint8_t *seen = cli_alloc(listed / 8U + 1U);
     size_t i;
 
     memset(out, 0, sizeof(*out));
+    check_batch(reader, view, bf, expect);
     out->list = cli_alloc(cli_mul(bf->item_count + 1U, sizeof(*out->list)));
     for (i = 0; i < bf->item_count; i++) {
-        open_item(&out->list[i], reader, batch_blob, batch_len, bf, &bf->items[i], key_source, seen, listed);
+        open_item(&out->list[i], reader, tags, tags_len, bf, &bf->items[i], key_source, seen, listed);
         out->count++;
     }
     /* Each item opened is listed and distinct, so fewer lines than listed means some are missing. */
@@ -156,7 +222,7 @@ void unseal_batch(struct secrets *out, const struct batch_file *bf, const struct
     cloak_batch_wipe(reader);
     cli_secret_free(reader);
     free(seen);
-    free(batch_blob);
+    free(tags);
 }
 
 void secrets_free(struct secrets *s)

@@ -1,8 +1,11 @@
 // The story of libcloak, played in the page with the WebAssembly backend: Alice registers and
-// makes a vault, shares it with Bob, Bob reads it on another device, a CI service account gets a
-// batch of the secrets, and when Bob leaves the vault key is rotated. Each step shows what it did
-// and checks its result; the browser test (bindings/js/test/browser.test.mjs) reads those checks
-// from the page (li[data-step][data-status], document.body.dataset.done, window.cloakSteps).
+// makes a vault under a signed head (its roster and a Merkle root over the secrets), shares it with
+// Bob, Bob reads it on another device after walking the chain of heads, a CI service account gets a
+// batch bound to a head, Bob leaves and the vault key is rotated, and finally the server tries
+// what it still can (an old share, an old batch, another vault's batch, a rolled-back or omitted
+// secret, an old head, a forked head) and each one is refused. Each step shows what it did and
+// checks its result; the browser test (bindings/js/test/browser.test.mjs) reads those checks from
+// the page (li[data-step][data-status], document.body.dataset.done, window.cloakSteps).
 import { load, utf8, CloakError } from '../../bindings/js/dist/index.js';
 
 const list = document.getElementById('steps');
@@ -57,6 +60,21 @@ async function whileCountingFrames(p) {
   }
 }
 
+/** Bytes compared as unsigned, first byte first (the order of blind indexes and roster keys). */
+function compareBytes(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** Runs `fn`, which must throw a CloakError of `status`; returns that status for the page. */
+function refused(fn, status, what) {
+  let err = null;
+  try { fn(); } catch (e) { err = e; }
+  check(err instanceof CloakError, `${what}: refused with a CloakError (got ${err})`);
+  check(err.status === status, `${what}: ${status} expected, got ${err.status}`);
+  return err.status;
+}
+
 async function register(cloak, name, password) {
   const record = cloak.passwordRecordNew(); // m = 64 MiB, t = 3, p = 4
   const run = await whileCountingFrames(cloak.passwordDeriveAsync(password, record));
@@ -83,14 +101,83 @@ async function register(cloak, name, password) {
 }
 
 async function main() {
-  let cloak, alice, bob, vaultKey, vault, share, ci, batch, items, newVault;
-  const server = { users: {}, secrets: {}, shares: {}, batches: {} };
+  let cloak, alice, bob, vaultKey, vault, share, ci, newVault;
+  // The server stores everything and is trusted with nothing: the heads in order, the sealed
+  // secrets by name (with their blind index), the shares, the batches.
+  const server = { users: {}, secrets: {}, shares: {}, batches: {}, heads: [] };
   const vaultId = 'vault-prod';
+  // Heads (and the batches made from them) are valid for a day: a client with no memory of earlier
+  // heads can be kept on an old one for at most that long.
+  const expiry = Math.floor(Date.now() / 1000) + 86400;
   const secretsIn = { DATABASE_URL: 'postgres://app:s3cret@db/app', API_TOKEN: 'tok_123', SMTP_PASSWORD: 'hunter2' };
+  const kept = {}; // what the server could replay later: old shares, heads, batches, blobs
+
+  // The Merkle leaves of a set of stored secrets, sorted by blind index as the tree requires.
+  const leavesOf = (secrets) => Object.values(secrets).map((s) => cloak.merkleLeaf(s.index, s.sealed))
+    .sort((a, b) => compareBytes(a.subarray(0, 32), b.subarray(0, 32)));
+  // What the server answers with a secret: its blob and a proof that its leaf is in the tree.
+  const fetchSecret = (name) => {
+    const { index, sealed } = server.secrets[name];
+    const leaves = leavesOf(server.secrets);
+    const at = leaves.findIndex((l) => equal(l.subarray(0, 32), index));
+    return { sealed, proof: cloak.merkleProveInclusion(leaves, at) };
+  };
+  // A client reads a secret only after checking it against the head it verified.
+  const openSecret = (head, v, name) => {
+    const { sealed, proof } = fetchSecret(name);
+    head.verifyInclusion(cloak.merkleLeaf(v.blindIndex(name), sealed), proof);
+    return v.openSecret(name, sealed);
+  };
+  const readSecret = (head, v, name) => text(openSecret(head, v, name));
+  // An encryption public key's id (section 1.2), as a roster entry names it.
+  const publicKeyId = (publicKey) => cloak.blobInspect(cloak.encryptionPublicExport(publicKey)).keyId;
+  const sortRoster = (entries) => entries.sort((a, b) => a[0] - b[0] || compareBytes(a.subarray(2, 34), b.subarray(2, 34)));
+  const member = (who, permissions) => cloak.rosterEntry(cloak.sizes.rosterMember, permissions, who.identity.publicKey, publicKeyId(who.encryption.publicKey));
+  const account = (publicKey) => cloak.rosterEntry(cloak.sizes.rosterServiceAccount, 0, publicKey, publicKeyId(publicKey));
+  let WRITE, ADMIN; // permission bits, from the library once loaded
+
+  /**
+   * A writer's change: the next head over the server's current secrets, signed by `signer` and
+   * chained to `base` (the writer's last verified head; none for version 1). The writer verifies its
+   * own head as every reader will, and returns it with its bytes.
+   */
+  const signHead = (signer, base, epoch, vaultKeyId, roster) => {
+    const leaves = leavesOf(server.secrets);
+    const blob = cloak.headCreate(vaultId, epoch, vaultKeyId, base ? base.version + 1n : 1n,
+      base ? base.hash : new Uint8Array(32), expiry, cloak.merkleRoot(leaves), leaves.length, roster, signer.identity.secretKey);
+    const head = base ? base.verifyNext(blob) : cloak.headVerifyFirst(blob, vaultId, [signer.identity.publicKey]);
+    return { blob, head };
+  };
+  /** Alice's change, stored: the store takes a head only as the successor of the one it holds. */
+  const publish = (epoch, vaultKeyId, roster) => {
+    const { blob, head } = signHead(alice, alice.head, epoch, vaultKeyId, roster);
+    check(head.version === BigInt(server.heads.length + 1), 'the store takes the next version only');
+    server.heads.push(blob);
+    alice.head?.wipe();
+    alice.head = head;
+    return head;
+  };
+  /** A client's walk from its last verified head (or the first, trusted by Alice) to the newest. */
+  const follow = (last) => {
+    let head = last ?? cloak.headVerifyFirst(server.heads[0], vaultId, [alice.identity.publicKey]);
+    while (head.version < BigInt(server.heads.length)) {
+      const next = head.verifyNext(server.heads[Number(head.version)]);
+      head.wipe();
+      head = next;
+    }
+    head.check(head.epoch, head.version); // the clock: not past its expiry
+    return head;
+  };
+  const batchFor = (head, v, vid = vaultId) => {
+    const writer = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, vid, head.epoch, head.version, head.hash, head.expiry);
+    const items = Object.keys(secretsIn).map((name) => writer.sealItem(name, openSecret(head, v, name)).item);
+    return { batch: writer.finish(alice.identity.secretKey), items };
+  };
 
   await step('load', 'Load libcloak (WebAssembly)', async () => {
     cloak = await load({ backend: 'wasm' });
     check(cloak.backendName === 'wasm', 'wasm backend');
+    ({ permissionWrite: WRITE, permissionAdmin: ADMIN } = cloak.sizes);
     return [`libcloak ${cloak.version.string} on ${cloak.backendName}; a share is ${cloak.sizes.shareBytes} bytes`];
   });
 
@@ -106,67 +193,83 @@ async function main() {
     return bob.lines;
   });
 
-  await step('vault', 'Alice creates a vault and stores secrets', async () => {
+  await step('vault', 'Alice creates a vault, stores secrets and signs its first head', async () => {
     vaultKey = cloak.vaultKeyGenerate();
-    vault = cloak.vaultInit(vaultKey, vaultId);
+    vault = cloak.vaultInit(vaultKey, 1, vaultId); // epoch 1: the vault's first key
     const lines = [`vault key id ${short(vault.keyId())}`];
     for (const [name, value] of Object.entries(secretsIn)) {
       const index = vault.blindIndex(name);
       server.secrets[name] = { index, sealed: vault.sealSecret(name, utf8(value)) };
       lines.push(`${name}: sealed ${server.secrets[name].sealed.length} bytes, blind index ${short(index)}`);
     }
-    server.shares.alice = cloak.shareSeal(vaultKey, vaultId, alice.encryption.publicKey, alice.identity.secretKey);
-    check(text(vault.openSecret('API_TOKEN', server.secrets.API_TOKEN.sealed)) === 'tok_123', 'round trip');
+    server.shares.alice = cloak.shareSeal(vaultKey, 1, vaultId, alice.encryption.publicKey, alice.identity.secretKey);
+    // Version 1: Alice alone, admin; the root commits to the three secrets.
+    const head = publish(1, vault.keyId(), [member(alice, WRITE | ADMIN)]);
+    check(head.version === 1n && head.epoch === 1 && head.leafCount === 3, 'head version 1 over 3 secrets');
+    check(equal(head.vaultKeyId, vault.keyId()), 'the head names the vault key');
+    check(readSecret(head, vault, 'API_TOKEN') === 'tok_123', 'round trip, checked against the head');
+    lines.push(`head v${head.version} (epoch ${head.epoch}, ${server.heads[0].length} bytes): roster of 1 admin, Merkle root ${short(head.merkleRoot)} over ${head.leafCount} secrets, hash ${short(head.hash)}`);
     return lines;
   });
 
-  await step('share', 'Alice shares the vault with Bob', async () => {
+  await step('share', 'Alice adds Bob to the roster and shares the vault with him', async () => {
     const { identityPublicKey, encryptionPublicKey } = cloak.bundleVerify(server.users.bob.bundle);
     const codeAlice = cloak.identityPairCode(alice.identity.publicKey, identityPublicKey);
     const codeBob = cloak.identityPairCode(bob.identity.publicKey, alice.identity.publicKey);
     check(codeAlice === codeBob, 'both sides compute the same pair code');
-    share = cloak.shareSeal(vaultKey, vaultId, encryptionPublicKey, alice.identity.secretKey);
+    const head = publish(1, vault.keyId(), sortRoster([member(alice, WRITE | ADMIN), member(bob, WRITE)]));
+    share = cloak.shareSeal(vaultKey, head.epoch, vaultId, encryptionPublicKey, alice.identity.secretKey);
     server.shares.bob = share;
     return [`Bob's bundle verifies; Alice and Bob compare the pair code ${codeAlice}`,
+      `head v${head.version}: Bob joins the roster as a writer (a roster change, signed by an admin)`,
       `share ${cloak.textEncode(share).slice(0, 52)}…`];
   });
 
-  await step('read', 'Bob signs in on a new device and reads the secrets', async () => {
+  await step('read', 'Bob signs in on a new device, walks the heads and reads the secrets', async () => {
     const u = server.users.bob;
     const { masterKey, loginKey } = await cloak.passwordDeriveAsync('tr0ub4dor&3', u.record);
     check(equal(loginKey, u.loginKey), 'same login key');
     const id = cloak.identityUnwrap(masterKey, u.wrappedIdentity);
     const enc = cloak.encryptionUnwrap(masterKey, u.wrappedEncryption);
+    // A new device trusts Alice (the pair code) and walks the chain from the vault's first head.
+    bob.head = follow(null);
+    const me = bob.head.rosterFind(cloak.sizes.rosterMember, id.publicKey);
+    check(me.permissions === WRITE && equal(me.encryptionKeyId, publicKeyId(enc.publicKey)), 'Bob is a writer with this key');
     const sender = cloak.shareSender(server.shares.bob);
     check(equal(sender, alice.identity.publicKey), 'the share names Alice');
-    const vk = cloak.shareOpen(server.shares.bob, vaultId, enc.publicKey, enc.secretKey, alice.identity.publicKey);
-    const v = cloak.vaultInit(vk, vaultId);
-    const lines = [`unwrapped identity ${short(id.publicKey)} and encryption key; share from Alice verified and opened`];
+    const { vaultKey: vk, epoch } = cloak.shareOpen(server.shares.bob, vaultId, enc.publicKey, enc.secretKey, alice.identity.publicKey, bob.head.epoch);
+    const v = cloak.vaultInit(vk, epoch, vaultId);
+    check(equal(v.keyId(), bob.head.vaultKeyId), 'the share carries the key the head names');
+    const lines = [`unwrapped identity ${short(id.publicKey)} and encryption key`,
+      `heads v1..v${bob.head.version} verified from Alice's; Bob is in the roster as a writer; share of epoch ${epoch} opened`];
     for (const [name, value] of Object.entries(secretsIn)) {
-      const got = text(v.openSecret(name, server.secrets[name].sealed));
+      const got = readSecret(bob.head, v, name);
       check(got === value, `${name} reads back`);
-      lines.push(`${name} = ${got}`);
+      lines.push(`${name} = ${got} (its leaf is in head v${bob.head.version}'s tree)`);
     }
-    let err = null;
-    try { cloak.shareOpen(server.shares.bob, 'vault-other', enc.publicKey, enc.secretKey, alice.identity.publicKey); } catch (e) { err = e; }
-    check(err instanceof CloakError && err.status === 'BAD_SIGNATURE', 'a share replayed for another vault fails');
-    lines.push(`the share opened as another vault: ${err.status}`);
+    const status = refused(() => cloak.shareOpen(server.shares.bob, 'vault-other', enc.publicKey, enc.secretKey, alice.identity.publicKey), 'BAD_SIGNATURE', 'a share replayed for another vault');
+    lines.push(`the share opened as another vault: ${status}`);
     v.wipe();
     return lines;
   });
 
-  await step('service-account', 'A CI service account receives a batch', async () => {
+  await step('service-account', 'A CI service account receives a batch bound to a head', async () => {
     ci = cloak.encryptionKeypair(); // generated where CI runs; only the public key travels
     const keyText = cloak.textEncode(cloak.serviceAccountPrivateExport(ci.publicKey, ci.secretKey));
     server.users.alice.wrappedAccount = cloak.serviceAccountWrap(alice.masterKey, ci.secretKey);
-    const writer = cloak.batchBegin(ci.publicKey, vaultId);
-    items = Object.keys(secretsIn).map((name) => writer.sealItem(name, vault.openSecret(name, server.secrets[name].sealed)).item);
-    batch = writer.finish(alice.identity.secretKey);
-    server.batches.ci = { batch, items };
+    // The account joins the roster (head v3); the batch binds the vault, its epoch and that head
+    // (hash, version, expiry), and Alice reads each secret against the head before sealing it.
+    const head = publish(1, vault.keyId(), sortRoster([member(alice, WRITE | ADMIN), member(bob, WRITE), account(ci.publicKey)]));
+    server.batches.ci = batchFor(head, vault);
+    const { batch, items } = server.batches.ci;
     // The CI side: its key from the variable, Alice trusted by identity.
     const key = cloak.serviceAccountPrivateImport(cloak.textDecode(keyText));
-    const reader = cloak.batchVerify(batch, key.publicKey, key.secretKey, [alice.identity.publicKey]);
-    const lines = [`account key ${keyText.slice(0, 40)}… (CI variable)`, `batch of ${reader.itemCount} items, ${batch.length} bytes, signed by ${cloak.identityFingerprint(reader.signer)}`];
+    const reader = cloak.batchVerify(batch, vaultId, key.publicKey, key.secretKey, [alice.identity.publicKey]);
+    reader.check(1, 1); // the newest epoch and head version this CI runner has seen, and the clock
+    check(equal(reader.headHash, head.hash) && reader.headVersion === head.version && reader.expiry === head.expiry, 'the batch names head v3');
+    const lines = [`account key ${keyText.slice(0, 40)}… (CI variable); head v${head.version} adds it to the roster`,
+      `batch of ${reader.itemCount} items, ${batch.length} bytes, signed by ${cloak.identityFingerprint(reader.signer)}`,
+      `bound to head v${reader.headVersion} ${short(reader.headHash)}, epoch ${reader.epoch}, expires ${new Date(Number(reader.expiry) * 1000).toISOString()}`];
     for (const item of [...items].reverse()) {
       const { name, value } = reader.openItem(item);
       check(secretsIn[text(name)] === text(value), `item ${text(name)}`);
@@ -176,36 +279,116 @@ async function main() {
     return lines;
   });
 
-  await step('rotation', 'Bob leaves: the vault key is rotated', async () => {
+  await step('rotation', 'Bob leaves: a new head removes him and rotates the vault key', async () => {
     const oldVault = vault;
     const newKey = cloak.vaultKeyGenerate();
-    newVault = cloak.vaultInit(newKey, vaultId);
-    const oldSealed = {};
+    newVault = cloak.vaultInit(newKey, 2, vaultId); // epoch 2
+    kept.oldSealed = {};
     for (const name of Object.keys(secretsIn)) {
-      oldSealed[name] = server.secrets[name].sealed;
-      server.secrets[name] = { index: newVault.blindIndex(name), sealed: oldVault.resealSecret(newVault, name, oldSealed[name]) };
+      kept.oldSealed[name] = server.secrets[name].sealed;
+      server.secrets[name] = { index: newVault.blindIndex(name), sealed: oldVault.resealSecret(newVault, name, kept.oldSealed[name]) };
     }
-    server.shares = { alice: cloak.shareSeal(newKey, vaultId, alice.encryption.publicKey, alice.identity.secretKey) };
-    const writer = cloak.batchBegin(ci.publicKey, vaultId);
-    const newItems = Object.keys(secretsIn).map((name) => writer.sealItem(name, newVault.openSecret(name, server.secrets[name].sealed)).item);
-    server.batches.ci = { batch: writer.finish(alice.identity.secretKey), items: newItems };
+    kept.oldShare = server.shares.alice;
+    kept.oldBatch = server.batches.ci;
+    // Head v4: epoch 2 with the new key's id, Bob off the roster, the root over the resealed blobs.
+    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]));
+    server.shares = { alice: cloak.shareSeal(newKey, head.epoch, vaultId, alice.encryption.publicKey, alice.identity.secretKey) };
+    server.batches.ci = batchFor(head, newVault);
     // Alice still reads through her new share; Bob's old key no longer opens anything.
-    const mine = cloak.shareOpen(server.shares.alice, vaultId, alice.encryption.publicKey, alice.encryption.secretKey, alice.identity.publicKey);
-    const v = cloak.vaultInit(mine, vaultId);
-    check(text(v.openSecret('DATABASE_URL', server.secrets.DATABASE_URL.sealed)) === secretsIn.DATABASE_URL, 'Alice reads after rotation');
-    let err = null;
-    try { oldVault.openSecret('DATABASE_URL', server.secrets.DATABASE_URL.sealed); } catch (e) { err = e; }
-    check(err instanceof CloakError && err.status === 'WRONG_KEY', 'the old key is the wrong key');
-    let err2 = null;
-    try { newVault.openSecret('DATABASE_URL', oldSealed.DATABASE_URL); } catch (e) { err2 = e; }
-    check(err2 instanceof CloakError && err2.status === 'WRONG_KEY', 'an old blob under the new key');
+    const mine = cloak.shareOpen(server.shares.alice, vaultId, alice.encryption.publicKey, alice.encryption.secretKey, alice.identity.publicKey, head.epoch);
+    const v = cloak.vaultInit(mine.vaultKey, mine.epoch, vaultId);
+    check(readSecret(head, v, 'DATABASE_URL') === secretsIn.DATABASE_URL, 'Alice reads after rotation');
+    const wrongKey = refused(() => oldVault.openSecret('DATABASE_URL', server.secrets.DATABASE_URL.sealed), 'WRONG_KEY', 'the old key on a new blob');
+    const wrongKey2 = refused(() => newVault.openSecret('DATABASE_URL', kept.oldSealed.DATABASE_URL), 'WRONG_KEY', 'an old blob under the new key');
     check(!equal(server.secrets.DATABASE_URL.index, oldVault.blindIndex('DATABASE_URL')), 'blind indexes changed');
-    const ciReader = cloak.batchVerify(server.batches.ci.batch, ci.publicKey, ci.secretKey, [alice.identity.publicKey]);
-    check(text(ciReader.openItem(newItems[1], 'API_TOKEN').value) === 'tok_123', 'CI reads its new batch');
+    // Bob's device follows the chain and sees itself removed.
+    bob.head = follow(bob.head);
+    const gone = refused(() => bob.head.rosterFind(cloak.sizes.rosterMember, bob.identity.publicKey), 'MISMATCH', 'Bob is off the roster');
+    const ciReader = cloak.batchVerify(server.batches.ci.batch, vaultId, ci.publicKey, ci.secretKey, [alice.identity.publicKey]);
+    ciReader.check(2, 4);
+    const item = ciReader.openItem(server.batches.ci.items[1]);
+    check(text(item.name) === 'API_TOKEN' && text(item.value) === 'tok_123', 'CI reads its new batch');
     v.wipe(); oldVault.wipe(); ciReader.wipe();
-    return [`new vault key id ${short(newVault.keyId())}; ${Object.keys(secretsIn).length} secrets resealed, blind indexes recomputed`,
-      `Bob's old vault key on a new secret: ${err.status}; an old secret under the new key: ${err2.status}`,
-      'Alice and the CI account read through their new share and batch'];
+    return [`head v${head.version}: epoch ${head.epoch}, new vault key id ${short(newVault.keyId())}, Bob removed; ${Object.keys(secretsIn).length} secrets resealed, blind indexes recomputed`,
+      `Bob's old vault key on a new secret: ${wrongKey}; an old secret under the new key: ${wrongKey2}`,
+      `Bob's device reaches head v${bob.head.version} and finds itself off the roster: ${gone}`,
+      `Alice and the CI account read through their new share and batch (head v${head.version})`];
+  });
+
+  await step('server', 'The server replays, rolls back, omits and forks: each is refused', async () => {
+    // Alice changes API_TOKEN: head v5 (a writer's change: same epoch, key and roster).
+    const oldToken = server.secrets.API_TOKEN.sealed;
+    server.secrets.API_TOKEN = { index: newVault.blindIndex('API_TOKEN'), sealed: newVault.sealSecret('API_TOKEN', utf8('tok_456')) };
+    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]));
+    check(readSecret(head, newVault, 'API_TOKEN') === 'tok_456', 'the new token');
+    const lines = [`Alice changes API_TOKEN: head v${head.version}; Alice has seen epoch ${head.epoch}, the CI account head v4`];
+    const trustAlice = [alice.identity.publicKey];
+
+    lines.push(`the pre-rotation share (epoch 1, whose key Bob kept): ${refused(() => cloak.shareOpen(kept.oldShare, vaultId,
+      alice.encryption.publicKey, alice.encryption.secretKey, alice.identity.publicKey, head.epoch), 'STALE', 'the old share')}`);
+
+    const oldReader = cloak.batchVerify(kept.oldBatch.batch, vaultId, ci.publicKey, ci.secretKey, trustAlice);
+    lines.push(`the pre-rotation batch (head v3, epoch 1): ${refused(() => oldReader.check(2, 4), 'STALE', 'the old batch')}`);
+    oldReader.wipe();
+
+    // A genuine batch of another vault for the same account (a sandbox whose DATABASE_URL points
+    // elsewhere): the reader names the vault it expects.
+    const sandbox = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, 'vault-sandbox', 1, 1, head.hash, head.expiry);
+    sandbox.sealItem('DATABASE_URL', utf8('postgres://app:x@attacker.example/app'));
+    const sandboxBatch = sandbox.finish(alice.identity.secretKey);
+    lines.push(`a batch of another vault: ${refused(() => cloak.batchVerify(sandboxBatch, vaultId, ci.publicKey, ci.secretKey, trustAlice), 'MISMATCH', 'another vault\'s batch')}`);
+
+    // The old API_TOKEN blob is authentic (same epoch, same key) but not in head v5's tree: the
+    // server's proof, computed over its rolled-back list, does not reach the head's root.
+    const rolledBack = { ...server.secrets, API_TOKEN: { index: server.secrets.API_TOKEN.index, sealed: oldToken } };
+    const rbLeaves = leavesOf(rolledBack);
+    const rbLeaf = cloak.merkleLeaf(server.secrets.API_TOKEN.index, oldToken);
+    const rbProof = cloak.merkleProveInclusion(rbLeaves, rbLeaves.findIndex((l) => equal(l, rbLeaf)));
+    check(text(newVault.openSecret('API_TOKEN', oldToken)) === 'tok_123', 'the rolled-back blob still decrypts');
+    lines.push(`a rolled-back API_TOKEN (decrypts, but is not in head v5): ${refused(() => head.verifyInclusion(rbLeaf, rbProof), 'MISMATCH', 'a rolled-back secret')}`);
+
+    // The server hides DATABASE_URL and claims it absent. The best it can show is an absence proof
+    // from the true tree's leaves on either side of it, with their genuine inclusion proofs (shape
+    // byte, then each neighbour's leaf and proof: docs/protocol.md 10.4); they are not adjacent.
+    const dbIndex = newVault.blindIndex('DATABASE_URL');
+    const leaves = leavesOf(server.secrets);
+    const j = leaves.findIndex((l) => equal(l.subarray(0, 32), dbIndex));
+    const neighbour = (i) => [...leaves[i], ...cloak.merkleProveInclusion(leaves, i)];
+    const forged = new Uint8Array(j === 0 ? [2, ...neighbour(1)]
+      : j === leaves.length - 1 ? [1, ...neighbour(j - 1)] : [3, ...neighbour(j - 1), ...neighbour(j + 1)]);
+    refused(() => cloak.merkleProveAbsence(leaves, dbIndex), 'MISMATCH', 'an absence proof of a present name');
+    lines.push(`DATABASE_URL omitted, "absent" by its true neighbours' proofs: ${refused(() => head.verifyAbsence(dbIndex, forged), 'MISMATCH', 'an omitted secret')}`);
+    head.verifyAbsence(newVault.blindIndex('NOT_A_SECRET'), cloak.merkleProveAbsence(leavesOf(server.secrets), newVault.blindIndex('NOT_A_SECRET')));
+
+    // Alice's device is at v5; the server serves v4 again.
+    lines.push(`head v4 served to a device at v5: ${refused(() => head.verifyNext(server.heads[3]), 'STALE', 'an old head')}`);
+    // A device with no memory, pinned to epoch 2 and version 5 in its configuration, shown v4 alone.
+    const v4 = cloak.headVerifyFirst(server.heads[3], vaultId, trustAlice);
+    lines.push(`head v4 to a fresh device pinned at v5: ${refused(() => v4.check(2, 5), 'STALE', 'an old head below the pin')}`);
+    v4.wipe();
+
+    // A fork: the server kept Bob a branch from head v3 (where he was still a writer) in which he
+    // was never removed. Bob signs its v4, v5 and v6; when that branch's v6 reaches a device at
+    // Alice's v5, the previous hash is not v5's.
+    let branch = cloak.headVerifyFirst(server.heads[0], vaultId, trustAlice);
+    for (let i = 1; i < 3; i++) { const next = branch.verifyNext(server.heads[i]); branch.wipe(); branch = next; }
+    const v3Roster = sortRoster([member(alice, WRITE | ADMIN), member(bob, WRITE), account(ci.publicKey)]);
+    let forkV6;
+    while (branch.version < 6n) {
+      const { blob, head: next } = signHead(bob, branch, branch.epoch, branch.vaultKeyId, v3Roster);
+      branch.wipe();
+      branch = next;
+      forkV6 = blob;
+    }
+    branch.wipe();
+    lines.push(`a forked v6 (Bob's branch from v3) shown to a device at v5: ${refused(() => head.verifyNext(forkV6), 'MISMATCH', 'a forked head')}`);
+    // On the true chain Bob, removed at v4, cannot sign v6.
+    const bobsV6 = cloak.headCreate(vaultId, head.epoch, head.vaultKeyId, 6, head.hash, expiry, head.merkleRoot, head.leafCount,
+      sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]), bob.identity.secretKey);
+    lines.push(`v6 signed by Bob, removed at v4: ${refused(() => head.verifyNext(bobsV6), 'UNTRUSTED_SIGNER', 'a removed member\'s head')}`);
+    lines.push(`head v5 after its expiry: ${refused(() => head.check(2, 5, expiry + 1), 'EXPIRED', 'an expired head')}`);
+    alice.head.wipe(); bob.head.wipe(); newVault.wipe();
+    return lines;
   });
 }
 

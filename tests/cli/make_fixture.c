@@ -8,22 +8,33 @@
  *   member.identity, untrusted.identity   cloak-identity-... of the signer and of a stranger
  *   account.key, account.pub               the service account (cloak-accountkey / cloak-pubkey)
  *   other.key                              another service account's key
- *   batch.txt                              the vault's 3 secrets for the account, signed by the member
+ *   batch.txt                              the vault's 3 secrets for the account, signed by the member,
+ *                                          at epoch 2, head version 5 (no vault line)
+ *   batch-named.txt                        the same with the line "vault acme/production"
+ *   batch-named-other.txt                  the same with a vault line naming acme/staging
+ *   batch-other-vault.txt                  a genuine batch of the vault acme/sandbox (vault line
+ *                                          "vault acme/production", as a lying server would write)
+ *   batch-old.txt                          epoch 1, head version 2: what a replaying server serves
+ *   batch-new.txt                          epoch 2, head version 6
+ *   batch-fork.txt                         head version 5 again, but of another head (a fork)
+ *   batch-expired.txt                      expired in 1970
  *   batch-untrusted.txt                    the same, signed by the stranger
  *   batch-badname.txt                      a secret whose name is not a valid variable name
  *   batch-multiline.txt                    a value with newlines and quotes
- *   batch-v2.txt, batch-item-v2.txt        batch line / one item line with format version 2
+ *   batch-v3.txt, batch-item-v3.txt        batch line / one item line with format version 3
  *   batch-forged-item.txt                  an item altered and re-encoded with a valid checksum
  *   batch-forged-batch.txt                 the batch's manifest altered, re-encoded
  *   batch-mixed.txt                        an item of another batch for the same account
  *   values.txt                             every secret value (each line of each), for leak checks
  *
- * Links libsodium only to write version-2 text forms, which libcloak (rightly) refuses to encode.
+ * Links libsodium to write version-3 text forms, which libcloak (rightly) refuses to encode, and for
+ * the random head hashes the batches bind.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -116,7 +127,7 @@ static char *to_text(const uint8_t *blob, size_t blob_len)
  * unknown format version): "cloak-<name>-" base64url(blob || SHA-256(lp8(label) || blob)[0..4]). */
 static char *to_text_raw(const char *type_name, const uint8_t *blob, size_t blob_len)
 {
-    static const char label[] = "libcloak v1 text";
+    static const char label[] = "libcloak v2 text";
     crypto_hash_sha256_state st;
     uint8_t digest[crypto_hash_sha256_BYTES];
     uint8_t lp = (uint8_t)(sizeof(label) - 1U);
@@ -203,45 +214,65 @@ struct batch_blobs {
     size_t count;
 };
 
+/* The vault head a batch is a snapshot of: the fixture needs no real head, only the values a batch
+ * binds (a member's client takes them from the head it has just verified). */
+struct head_ref {
+    const char *vault_id;
+    uint32_t epoch;
+    uint64_t version;
+    uint8_t hash[CLOAK_HEAD_HASHBYTES];
+    uint64_t expiry;
+};
+
 /* Seals the secrets in the member's vault, then re-encrypts them for the account: what a member's
  * client does when it grants a service account access to a vault. */
 static void make_batch(struct batch_blobs *out, const struct member *signer, const struct account *a,
-                       const uint8_t vault_key[CLOAK_KEYBYTES], const struct named_value *secrets, size_t count)
+                       const uint8_t vault_key[CLOAK_KEYBYTES], const struct head_ref *head,
+                       const struct named_value *secrets, size_t count)
 {
     cloak_vault vault;
     cloak_batch writer;
     uint8_t digests[8 * CLOAK_BATCH_DIGESTBYTES];
+    const uint8_t *vault_id = (const uint8_t *)head->vault_id;
+    size_t vault_id_len = strlen(head->vault_id);
     size_t i;
 
     memset(out, 0, sizeof(*out));
-    check(cloak_vault_init(&vault, vault_key, (const uint8_t *)VAULT_ID, strlen(VAULT_ID)), "vault init");
-    check(cloak_batch_begin(&writer, a->pk, (const uint8_t *)VAULT_ID, strlen(VAULT_ID)), "batch begin");
+    check(cloak_vault_init(&vault, vault_key, head->epoch, vault_id, vault_id_len), "vault init");
+    check(cloak_batch_begin(&writer, a->pk, signer->identity_pk, vault_id, vault_id_len, head->epoch, head->version,
+                            head->hash, head->expiry),
+          "batch begin");
     for (i = 0; i < count; i++) {
         const uint8_t *name = (const uint8_t *)secrets[i].name;
         size_t name_len = strlen(secrets[i].name);
         size_t value_len = strlen(secrets[i].value);
+        size_t sealed_cap = cloak_secret_sealed_len(value_len);
         size_t sealed_len = 0;
         size_t opened_len = 0;
-        uint8_t *sealed = xmalloc(cloak_secret_sealed_len(value_len));
-        uint8_t *opened = xmalloc(value_len + 1U);
+        uint32_t index = 0;
+        uint8_t *sealed = xmalloc(sealed_cap);
+        uint8_t *opened = xmalloc(cloak_secret_opened_len(sealed_cap));
         /* At rest in the vault, as the server would store it. */
-        check(cloak_secret_seal(&vault, sealed, cloak_secret_sealed_len(value_len), &sealed_len, name, name_len, NULL,
-                                0, (const uint8_t *)secrets[i].value, value_len),
+        check(cloak_secret_seal(&vault, sealed, sealed_cap, &sealed_len, name, name_len, NULL, 0,
+                                (const uint8_t *)secrets[i].value, value_len),
               "secret seal");
-        check(cloak_secret_open(&vault, opened, value_len + 1U, &opened_len, name, name_len, NULL, 0, sealed,
-                                sealed_len),
+        check(cloak_secret_open(&vault, opened, cloak_secret_opened_len(sealed_cap), &opened_len, name, name_len, NULL,
+                                0, sealed, sealed_len),
               "secret open");
         out->item_lens[i] = cloak_batch_item_len(name_len, opened_len);
         out->items[i] = xmalloc(out->item_lens[i]);
-        check(cloak_batch_seal_item(&writer, out->items[i], out->item_lens[i], &out->item_lens[i],
+        check(cloak_batch_seal_item(&writer, out->items[i], out->item_lens[i], &out->item_lens[i], &index,
                                     digests + i * CLOAK_BATCH_DIGESTBYTES, name, name_len, opened, opened_len),
               "batch seal item");
-        sodium_memzero(opened, value_len + 1U);
+        if (index != i) {
+            die("batch seal item: indexes out of order in one thread", 1);
+        }
+        sodium_memzero(opened, cloak_secret_opened_len(sealed_cap));
         free(opened);
         free(sealed);
     }
     out->count = count;
-    out->batch_len = cloak_batch_len(strlen(VAULT_ID), count);
+    out->batch_len = cloak_batch_len(vault_id_len, count);
     out->batch = xmalloc(out->batch_len);
     check(cloak_batch_finish(&writer, out->batch, out->batch_len, &out->batch_len, digests, count, signer->identity_sk),
           "batch finish");
@@ -259,15 +290,18 @@ static void free_batch(struct batch_blobs *b)
 }
 
 /* Writes a batch file; batch_text / item_texts override the blobs' own text forms when not NULL. */
-static void write_batch_file(const char *name, const struct batch_blobs *b, const char *batch_text,
-                             char *const *item_texts)
+static void write_batch_file(const char *name, const struct batch_blobs *b, const char *vault_line,
+                             const char *batch_text, char *const *item_texts)
 {
     FILE *f = create(name, 0);
     char *text;
     size_t i;
 
-    fprintf(f, "# cloak batch for the service account \"ci\", vault %s\n", VAULT_ID);
+    fprintf(f, "# cloak batch for the service account \"ci\"\n");
     fprintf(f, "# made by make_fixture\n\n");
+    if (vault_line != NULL) {
+        fprintf(f, "vault %s\n", vault_line);
+    }
     if (batch_text != NULL) {
         fprintf(f, "%s\n", batch_text);
     } else {
@@ -288,6 +322,17 @@ static void write_batch_file(const char *name, const struct batch_blobs *b, cons
         }
     }
     finish(f, name);
+}
+
+/* A batch of the vault's secrets at another head (or vault), written as a file of its own. */
+static void write_variant(const char *file, const struct member *signer, const struct account *a,
+                          const uint8_t vault_key[CLOAK_KEYBYTES], const struct head_ref *head, const char *vault_line)
+{
+    struct batch_blobs b;
+
+    make_batch(&b, signer, a, vault_key, head, vault_secrets, SECRET_COUNT);
+    write_batch_file(file, &b, vault_line, NULL, NULL);
+    free_batch(&b);
 }
 
 static void write_values(void)
@@ -323,6 +368,8 @@ int main(int argc, char **argv)
     struct account other;
     struct batch_blobs good;
     struct batch_blobs variant;
+    struct head_ref current;
+    struct head_ref head;
     uint8_t vault_key[CLOAK_KEYBYTES];
     char *texts[8] = {NULL};
     char *text;
@@ -347,35 +394,63 @@ int main(int argc, char **argv)
     write_account(&other, "other.key", NULL);
 
     cloak_vault_key_generate(vault_key);
-    make_batch(&good, &member, &account, vault_key, vault_secrets, SECRET_COUNT);
-    write_batch_file("batch.txt", &good, NULL, NULL);
+    current.vault_id = VAULT_ID;
+    current.epoch = 2;
+    current.version = 5;
+    randombytes_buf(current.hash, sizeof(current.hash));
+    /* Ten years ahead: the test must not start failing when a fixed date passes. */
+    current.expiry = (uint64_t)time(NULL) + 10U * 366U * 24U * 3600U;
+    make_batch(&good, &member, &account, vault_key, &current, vault_secrets, SECRET_COUNT);
+    write_batch_file("batch.txt", &good, NULL, NULL, NULL);
+    write_batch_file("batch-named.txt", &good, VAULT_ID, NULL, NULL);
+    write_batch_file("batch-named-other.txt", &good, "acme/staging", NULL, NULL);
 
-    make_batch(&variant, &stranger, &account, vault_key, vault_secrets, SECRET_COUNT);
-    write_batch_file("batch-untrusted.txt", &variant, NULL, NULL);
+    /* The server's other powers: another vault's genuine batch, an old one, a forked history. */
+    head = current;
+    head.vault_id = "acme/sandbox";
+    write_variant("batch-other-vault.txt", &member, &account, vault_key, &head, VAULT_ID);
+    head = current;
+    head.epoch = 1;
+    head.version = 2;
+    randombytes_buf(head.hash, sizeof(head.hash));
+    write_variant("batch-old.txt", &member, &account, vault_key, &head, NULL);
+    head = current;
+    head.version = 6;
+    randombytes_buf(head.hash, sizeof(head.hash));
+    write_variant("batch-new.txt", &member, &account, vault_key, &head, NULL);
+    head = current;
+    randombytes_buf(head.hash, sizeof(head.hash));
+    write_variant("batch-fork.txt", &member, &account, vault_key, &head, NULL);
+    head = current;
+    head.expiry = 1000;
+    write_variant("batch-expired.txt", &member, &account, vault_key, &head, NULL);
+
+    make_batch(&variant, &stranger, &account, vault_key, &current, vault_secrets, SECRET_COUNT);
+    write_batch_file("batch-untrusted.txt", &variant, NULL, NULL, NULL);
     free_batch(&variant);
 
-    make_batch(&variant, &member, &account, vault_key, badname_secrets, 2);
-    write_batch_file("batch-badname.txt", &variant, NULL, NULL);
+    make_batch(&variant, &member, &account, vault_key, &current, badname_secrets, 2);
+    write_batch_file("batch-badname.txt", &variant, NULL, NULL, NULL);
     free_batch(&variant);
 
-    make_batch(&variant, &member, &account, vault_key, multiline_secrets, 1);
-    write_batch_file("batch-multiline.txt", &variant, NULL, NULL);
+    make_batch(&variant, &member, &account, vault_key, &current, multiline_secrets, 1);
+    write_batch_file("batch-multiline.txt", &variant, NULL, NULL, NULL);
     free_batch(&variant);
 
-    /* Format version 2: a future format this libcloak must refuse by name, not as damage. */
+    /* Format version 3: a future format this libcloak must refuse by name, not as damage. */
     copy = xmalloc(good.batch_len);
     memcpy(copy, good.batch, good.batch_len);
-    copy[0] = 2;
+    copy[0] = 3;
     text = to_text_raw("batch", copy, good.batch_len);
-    write_batch_file("batch-v2.txt", &good, text, NULL);
+    write_batch_file("batch-v3.txt", &good, NULL, text, NULL);
     free(text);
     free(copy);
 
     copy = xmalloc(good.item_lens[1]);
     memcpy(copy, good.items[1], good.item_lens[1]);
-    copy[0] = 2;
+    copy[0] = 3;
     texts[1] = to_text_raw("item", copy, good.item_lens[1]);
-    write_batch_file("batch-item-v2.txt", &good, NULL, texts);
+    write_batch_file("batch-item-v3.txt", &good, NULL, NULL, texts);
     free(texts[1]);
     texts[1] = NULL;
     free(copy);
@@ -385,7 +460,7 @@ int main(int argc, char **argv)
     memcpy(copy, good.items[2], good.item_lens[2]);
     copy[good.item_lens[2] - 20U] ^= 0x01U;
     texts[2] = to_text(copy, good.item_lens[2]);
-    write_batch_file("batch-forged-item.txt", &good, NULL, texts);
+    write_batch_file("batch-forged-item.txt", &good, NULL, NULL, texts);
     free(texts[2]);
     texts[2] = NULL;
     free(copy);
@@ -394,14 +469,14 @@ int main(int argc, char **argv)
     memcpy(copy, good.batch, good.batch_len);
     copy[good.batch_len - CLOAK_SIGNATUREBYTES - 1U] ^= 0x80U; /* the last manifest byte */
     text = to_text(copy, good.batch_len);
-    write_batch_file("batch-forged-batch.txt", &good, text, NULL);
+    write_batch_file("batch-forged-batch.txt", &good, NULL, text, NULL);
     free(text);
     free(copy);
 
     /* An authentic item of another batch for the same account, in place of item 0. */
-    make_batch(&variant, &member, &account, vault_key, vault_secrets, SECRET_COUNT);
+    make_batch(&variant, &member, &account, vault_key, &current, vault_secrets, SECRET_COUNT);
     texts[0] = to_text(variant.items[0], variant.item_lens[0]);
-    write_batch_file("batch-mixed.txt", &good, NULL, texts);
+    write_batch_file("batch-mixed.txt", &good, NULL, NULL, texts);
     free(texts[0]);
     free_batch(&variant);
 

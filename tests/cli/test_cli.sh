@@ -15,7 +15,7 @@ mkdir "$FX" || exit 1
 "$FIXTURE" "$FX" || { echo "Bail out! make_fixture failed"; exit 1; }
 
 # Nothing from the caller's environment may reach the tool: no real keyring, no real key.
-unset CLOAK_SERVICE_ACCOUNT_KEY CLOAK_PASSPHRASE CLOAK_KEYRING XDG_CONFIG_HOME
+unset CLOAK_SERVICE_ACCOUNT_KEY CLOAK_PASSPHRASE CLOAK_KEYRING XDG_CONFIG_HOME XDG_STATE_HOME
 HOME=$WORK/home
 export HOME
 mkdir "$HOME"
@@ -108,7 +108,8 @@ exec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=defi
 WRAPPER
     chmod +x "$C"
 fi
-KEYOPT="--key-file $FX/account.key"
+VAULTOPT="--vault acme/production"
+KEYOPT="--key-file $FX/account.key $VAULTOPT"
 
 # ---------------------------------------------------------------- help
 run "$C" --help
@@ -163,7 +164,7 @@ ok $_ok "keygen --stdout: private key on stdout, public key on stderr"
 run "$C" pubkey --key-file "$WORK/new.key"
 _ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$WORK/new.pub" || _ok=1
 ok $_ok "pubkey gives the public key keygen printed"
-run "$C" pubkey $KEYOPT
+run "$C" pubkey --key-file "$FX/account.key"
 _ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$FX/account.pub" || _ok=1
 ok $_ok "pubkey of the fixture's account key"
 
@@ -258,7 +259,7 @@ ok $_ok "a batch file with CRLF line ends"
 
 # run via CLOAK_SERVICE_ACCOUNT_KEY: the child's environment.
 run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/account.key")" CLOAK_PASSPHRASE=leak-me DATABASE_URL=old KEEP_ME=yes \
-    "$C" run "$FX/batch.txt" --trust "$MEMBER" -- sh -c 'env >"$1"; echo child-ran' sh "$WORK/childenv"
+    "$C" run "$FX/batch.txt" $VAULTOPT --trust "$MEMBER" -- sh -c 'env >"$1"; echo child-ran' sh "$WORK/childenv"
 _ok=0
 [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = child-ran ] || _ok=1
 ok $_ok "run (key from CLOAK_SERVICE_ACCOUNT_KEY) executes the command"
@@ -287,13 +288,28 @@ expect_fail 126 "run: command not executable"
 # run and env via the keyring: its trusted identity, its selected account, its passphrase.
 export CLOAK_KEYRING="$KR"
 run "$C" select ci
-run env CLOAK_PASSPHRASE=correct-horse "$C" run "$FX/batch.txt" -- sh -c 'printf "%s" "$STRIPE_KEY"'
+run env CLOAK_PASSPHRASE=correct-horse "$C" run "$FX/batch.txt" $VAULTOPT -- sh -c 'printf "%s" "$STRIPE_KEY"'
 _ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_STRIPE" ] || _ok=1
 ok $_ok "run with the keyring's selected account and trusted identity"
 run "$C" select other
-run env CLOAK_PASSPHRASE=correct-horse "$C" env "$FX/batch.txt" --account ci
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$FX/batch.txt" $VAULTOPT --account ci
 _ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
 ok $_ok "env --account ci overrides the selected account"
+
+# --trust replaces the keyring's trusted identities; --trust-add keeps them.
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$FX/batch.txt" $VAULTOPT --account ci --trust "$STRANGER"
+expect_fail 7 "--trust replaces the keyring's trusted identities" "not trusted"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$FX/batch.txt" $VAULTOPT --account ci --trust-add "$STRANGER"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "--trust-add keeps the keyring's trusted identities"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --trust-add "$STRANGER"
+expect_fail 2 "--trust and --trust-add together" "not both"
+# A keyring planted on a shared runner, trusting an attacker: with --trust it counts for nothing.
+PLANTED=$WORK/planted/keyring
+run env CLOAK_KEYRING="$PLANTED" "$C" trust mallory "$STRANGER"
+expect_ok "a planted keyring trusts the stranger"
+run env CLOAK_KEYRING="$PLANTED" "$C" env "$FX/batch-untrusted.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 7 "a planted keyring does not widen --trust" "not trusted"
 
 # A value on several lines: env needs --shell-quote, run passes it whole.
 ML=$FX/batch-multiline.txt
@@ -308,17 +324,104 @@ run "$C" run "$ML" $KEYOPT --trust "$MEMBER" -- sh -c 'printf "%s" "$TLS_KEY"'
 _ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$expected_ml" ] || _ok=1
 ok $_ok "run passes a value on several lines"
 
+# ---------------------------------------------------------------- vault, freshness, state file
+export CLOAK_KEYRING="$NOKEYRING"
+NOVAULT="--key-file $FX/account.key --trust $MEMBER"
+ST=$WORK/state/one
+VAULT_HEX=$(printf acme/production | od -An -tx1 | tr -d ' \n')
+run "$C" env "$FX/batch.txt" $NOVAULT
+expect_fail 12 "no --vault and no vault line" "no vault named"
+run "$C" env "$FX/batch-named.txt" $NOVAULT --state "$ST"
+expect_fail 12 "a vault line alone does not choose the vault (nothing pinned yet)" "no vault named"
+[ ! -e "$ST" ]
+ok $? "a refused read writes no state file"
+run "$C" env "$FX/batch-named.txt" $NOVAULT --vault acme/production --state "$ST"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+[ "$(mode_of "$ST")" = 600 ] || _ok=1
+grep -q -x "vault $VAULT_HEX 2 5 [0-9a-f]\{64\}" "$ST" || _ok=1
+ok $_ok "--vault: read; the state file (mode 0600) records the vault, epoch 2, version 5, head hash"
+run "$C" env "$FX/batch-named.txt" $NOVAULT --state "$ST"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "the file's vault line is taken when the state file pins that vault alone"
+run "$C" env "$FX/batch-named-other.txt" $NOVAULT --state "$ST"
+expect_fail 12 "a vault line naming a vault the state file does not pin" "no vault named"
+run "$C" env "$FX/batch-named-other.txt" $NOVAULT --vault acme/production --state "$ST"
+expect_fail 12 "a vault line that contradicts --vault" "names the vault"
+run "$C" env "$FX/batch-named.txt" $NOVAULT --no-state
+expect_fail 12 "--no-state pins nothing: --vault is required" "no vault named"
+run "$C" env "$FX/batch-other-vault.txt" $NOVAULT --vault acme/production --state "$ST"
+expect_fail 12 "another vault's genuine batch (its file claims this vault)" "not of the vault"
+run "$C" env "$FX/batch.txt" $NOVAULT --vault acme/staging --state "$WORK/state/staging"
+expect_fail 12 "--vault naming another vault than the batch's" "not of the vault"
+cp "$ST" "$WORK/state.before"
+run "$C" env "$FX/batch-old.txt" $NOVAULT --vault acme/production --state "$ST"
+expect_fail 13 "an old batch replayed after a newer one was read" "older than"
+cmp -s "$ST" "$WORK/state.before"
+ok $? "a refused batch leaves the state file unchanged"
+run "$C" run "$FX/batch-old.txt" $NOVAULT --vault acme/production --state "$ST" -- sh -c 'echo ran'
+expect_fail 13 "run: a replayed batch, the command is not run"
+run "$C" env "$FX/batch-old.txt" $NOVAULT --vault acme/production --state "$ST" --min-version 1 --min-epoch 1
+expect_fail 13 "low pins do not lower the state file's minimum"
+run "$C" env "$FX/batch-new.txt" $NOVAULT --vault acme/production --state "$ST"
+_ok=0; [ "$RC" -eq 0 ] && grep -q -x "vault $VAULT_HEX 2 6 [0-9a-f]\{64\}" "$ST" || _ok=1
+ok $_ok "a newer batch is read and recorded (version 6)"
+run "$C" env "$FX/batch.txt" $NOVAULT --vault acme/production --state "$ST"
+expect_fail 13 "the batch read before (version 5) is now a replay" "older than"
+run "$C" env "$FX/batch.txt" $NOVAULT --vault acme/production --state "$WORK/state/fork"
+expect_ok "version 5 read into a fresh state file"
+run "$C" env "$FX/batch-fork.txt" $NOVAULT --vault acme/production --state "$WORK/state/fork"
+expect_fail 12 "another head at the same version: a fork" "forked"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --min-version 6
+expect_fail 13 "--min-version above the batch's" "older than"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --min-epoch 3
+expect_fail 13 "--min-epoch above the batch's" "older than"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --min-epoch 2 --min-version 5
+_ok=0; [ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] || _ok=1
+ok $_ok "pins equal to the batch's epoch and version"
+run "$C" env "$FX/batch-expired.txt" $KEYOPT --trust "$MEMBER" --no-state
+expect_fail 14 "an expired batch" "expired"
+run "$C" run "$FX/batch-expired.txt" $KEYOPT --trust "$MEMBER" --state "$WORK/state/expired" -- sh -c 'echo ran'
+not_recorded=0; [ ! -e "$WORK/state/expired" ] || not_recorded=1
+expect_fail 14 "run: an expired batch, the command is not run"
+ok $not_recorded "an expired batch is not recorded"
+for bad in 0 -1 abc 07 4294967296 " 2"; do
+    run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --min-epoch "$bad"
+    expect_fail 2 "--min-epoch '$bad' refused" "min-epoch must be a number"
+done
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --min-version 18446744073709551616
+expect_fail 2 "--min-version beyond 64 bits refused" "min-version must be a number"
+run "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state --state "$ST"
+expect_fail 2 "--state and --no-state together" "contradict"
+chmod 0644 "$ST"
+run "$C" env "$FX/batch-new.txt" $KEYOPT --trust "$MEMBER" --state "$ST"
+expect_fail 15 "a state file others can read" "chmod 600"
+chmod 0600 "$ST"
+echo "vault zz 1 1 00" >>"$ST"
+run "$C" env "$FX/batch-new.txt" $KEYOPT --trust "$MEMBER" --state "$ST"
+expect_fail 15 "a damaged state file" "line 3: .*damaged"
+run env XDG_STATE_HOME="$WORK/xdg" "$C" env "$FX/batch.txt" $KEYOPT --trust "$MEMBER"
+_ok=0; [ "$RC" -eq 0 ] || _ok=1
+state_files=$(ls "$WORK/xdg/cloak" | grep -v '[.]lock$')
+[ "$(echo "$state_files" | wc -l)" -eq 1 ] && echo "$state_files" | grep -q -x '[0-9a-f]\{32\}' || _ok=1
+[ "$(mode_of "$WORK/xdg/cloak/$state_files")" = 600 ] || _ok=1
+ok $_ok "default state file: \$XDG_STATE_HOME/cloak/ACCOUNT-KEY-ID, mode 0600"
+run env XDG_STATE_HOME="$WORK/xdg" "$C" env "$FX/batch-old.txt" $KEYOPT --trust "$MEMBER"
+expect_fail 13 "the default state file refuses a replay"
+_ok=0
+grep -q -x "vault $VAULT_HEX 2 5 [0-9a-f]\{64\}" "$HOME/.local/state/cloak/$state_files" || _ok=1
+ok $_ok "without XDG_STATE_HOME: ~/.local/state/cloak/ACCOUNT-KEY-ID"
+
 # ---------------------------------------------------------------- every failure
 export CLOAK_KEYRING="$NOKEYRING"
 B=$FX/batch.txt
 
-run "$C" secrets "$B" --trust "$MEMBER"
+run "$C" secrets "$B" $VAULTOPT --trust "$MEMBER"
 expect_fail 4 "no key anywhere" "no service-account key"
-run env CLOAK_SERVICE_ACCOUNT_KEY= "$C" secrets "$B" --trust "$MEMBER"
+run env CLOAK_SERVICE_ACCOUNT_KEY= "$C" secrets "$B" $VAULTOPT --trust "$MEMBER"
 expect_fail 4 "an empty CLOAK_SERVICE_ACCOUNT_KEY counts as none"
-run "$C" env "$B" --key-file "$FX/other.key" --trust "$MEMBER"
+run "$C" env "$B" $VAULTOPT --key-file "$FX/other.key" --trust "$MEMBER"
 expect_fail 6 "wrong key (another account's)" "another service account.*libcloak: "
-run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/other.key")" "$C" run "$B" --trust "$MEMBER" -- sh -c 'echo ran'
+run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/other.key")" "$C" run "$B" $VAULTOPT --trust "$MEMBER" -- sh -c 'echo ran'
 expect_fail 6 "wrong key through the environment, command not run"
 
 item2=$(grep -n '^cloak-item-' "$B" | sed -n 2p | cut -d: -f1)
@@ -374,9 +477,9 @@ expect_fail 7 "no trusted identity given" "no trusted identity"
 run "$C" env "$B" $KEYOPT --trust not-an-identity
 expect_fail 2 "a --trust that is not an identity" "--trust #1"
 
-run "$C" env "$FX/batch-v2.txt" $KEYOPT --trust "$MEMBER"
+run "$C" env "$FX/batch-v3.txt" $KEYOPT --trust "$MEMBER"
 expect_fail 9 "unknown format version (batch line)" "libcloak: The blob.s format version is not one this library reads"
-run "$C" env "$FX/batch-item-v2.txt" $KEYOPT --trust "$MEMBER"
+run "$C" env "$FX/batch-item-v3.txt" $KEYOPT --trust "$MEMBER"
 expect_fail 9 "unknown format version (item line)" "libcloak: The blob.s format version is not one this library reads"
 
 run "$C" env "$FX/batch-badname.txt" $KEYOPT --trust "$MEMBER"
@@ -389,25 +492,25 @@ ok $_ok "secrets lists a name env cannot take"
 
 cp "$FX/account.key" "$WORK/open.key"
 chmod 0644 "$WORK/open.key"
-run "$C" env "$B" --key-file "$WORK/open.key" --trust "$MEMBER"
+run "$C" env "$B" $VAULTOPT --key-file "$WORK/open.key" --trust "$MEMBER"
 expect_fail 5 "key file mode 0644" "chmod 600"
 chmod 0640 "$WORK/open.key"
-run "$C" env "$B" --key-file "$WORK/open.key" --trust "$MEMBER"
+run "$C" env "$B" $VAULTOPT --key-file "$WORK/open.key" --trust "$MEMBER"
 expect_fail 5 "key file mode 0640"
-run env CLOAK_SERVICE_ACCOUNT_KEY=cloak-accountkey-AAAA "$C" env "$B" --trust "$MEMBER"
+run env CLOAK_SERVICE_ACCOUNT_KEY=cloak-accountkey-AAAA "$C" env "$B" $VAULTOPT --trust "$MEMBER"
 expect_fail 5 "a key that does not decode" "libcloak: "
-run env CLOAK_SERVICE_ACCOUNT_KEY="$MEMBER" "$C" env "$B" --trust "$MEMBER"
+run env CLOAK_SERVICE_ACCOUNT_KEY="$MEMBER" "$C" env "$B" $VAULTOPT --trust "$MEMBER"
 expect_fail 5 "an identity given as the key"
-run "$C" env "$B" --key-file "$WORK/missing.key" --trust "$MEMBER"
+run "$C" env "$B" $VAULTOPT --key-file "$WORK/missing.key" --trust "$MEMBER"
 expect_fail 3 "missing key file"
 
 export CLOAK_KEYRING="$KR"
 run "$C" select ci
-run env CLOAK_PASSPHRASE=not-the-passphrase "$C" env "$B"
+run env CLOAK_PASSPHRASE=not-the-passphrase "$C" env "$B" $VAULTOPT
 expect_fail 11 "wrong passphrase" "wrong passphrase.*libcloak: "
-run "$C" env "$B"
+run "$C" env "$B" $VAULTOPT
 expect_fail 11 "no passphrase and no terminal" "CLOAK_PASSPHRASE"
-run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" --account nobody
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" $VAULTOPT --account nobody
 expect_fail 11 "an account the keyring does not hold" "no account nobody"
 cp "$KR" "$WORK/kr.saved"
 chmod 0644 "$KR"
@@ -421,7 +524,7 @@ cp "$WORK/kr.saved" "$KR"
 chmod 0600 "$KR"
 run "$C" forget ci
 expect_ok "forget ci"
-run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" $VAULTOPT
 expect_fail 4 "keyring with nothing selected" "no selected account"
 run "$C" untrust alice
 expect_ok "untrust alice"
