@@ -7,9 +7,13 @@ operation. Its slots follow the C parameters in order, one per Param of the mode
 variable output (x, x_cap, x_len) takes two: the buffer (its length is the capacity) and the length
 written. A function's result, if it has one, goes in one more slot at the end (a number, or a
 buffer and its length for a string). The generated C case checks every slot it can from the model
-(the count, fixed sizes, sizes that follow from other slots, arrays in whole elements), copies
-states into aligned locals and back, calls libcloak and allocates nothing. Functions the rules
-cannot express (a signed number in) are left to csrc/cloak_js.c by name (HAND_WRITTEN).
+(the count, fixed sizes, sizes that follow from other slots, arrays in whole elements), calls
+libcloak and allocates nothing. A state is passed by the address of its slot's buffer, which must
+be exactly the state's size and 8-byte aligned (a state records its own address, so it is never
+copied: each host keeps it at one fixed address for its whole life). A uint64_t, in or out, takes
+a buffer slot of 8 bytes, little-endian: a slot's number is a size_t, 32 bits in WebAssembly.
+Functions the rules cannot express (a signed number in) are left to csrc/cloak_js.c by name
+(HAND_WRITTEN).
 """
 from __future__ import annotations
 
@@ -84,16 +88,19 @@ class Slots:
             elif p.kind == "inout_bytes":
                 self.kinds.append("inout")
             elif p.kind == "in_scalar":
-                self.kinds.append("num")
+                self.kinds.append("in" if p.ctype == "uint64_t" else "num")
             elif p.kind == "out_scalar":
-                self.kinds.append("numout")
+                self.kinds.append("out" if p.ctype == "uint64_t" else "numout")
             else:
                 self.kinds.append("in")
         self.result = None
         if f.returns == "const char *":
             self.result = len(self.kinds)
             self.kinds += ["out", "numout"]
-        elif f.returns in ("size_t", "uint32_t", "uint64_t") or (f.returns == "int" and not f.status):
+        elif f.returns == "uint64_t":
+            self.result = len(self.kinds)
+            self.kinds.append("out")
+        elif f.returns in ("size_t", "uint32_t") or (f.returns == "int" and not f.status):
             self.result = len(self.kinds)
             self.kinds.append("numout")
 
@@ -145,13 +152,9 @@ def c_case(api: Api, f: Function) -> list[str]:
     for p in f.params:
         i = s.index[p.name]
         if p.kind == "state":
-            decls.append(f"        {p.ctype} s{i};")
-            checks.append(f"        FIX({i}, sizeof s{i}.opaque.bytes);")
-            before.append(f"        memcpy(s{i}.opaque.bytes, P({i}), sizeof s{i}.opaque.bytes);")
-            if not p.const:
-                after.append(f"        memcpy(P({i}), s{i}.opaque.bytes, sizeof s{i}.opaque.bytes);")
-            after.append(f"        cloak_js_wipe(&s{i}, sizeof s{i});")
-            args[p.name] = f"&s{i}"
+            checks.append(f"        STATE({i}, sizeof({p.ctype}));")
+            const = "const " if p.const else ""
+            args[p.name] = f"({const}{p.ctype} *)({const}void *)P({i})"
         elif p.kind in ("in_fixed", "out_fixed"):
             checks.append(f"        FIX({i}, {p.size});")
             cast = "(char *)" if p.ctype == "char" else ""
@@ -186,10 +189,16 @@ def c_case(api: Api, f: Function) -> list[str]:
             elif p.ctype == "uint32_t":
                 args[p.name] = f"U32({i})"
             elif p.ctype == "uint64_t":
+                checks.append(f"        FIX({i}, 8);")
                 args[p.name] = f"U64({i})"
             else:
                 raise ApiError(f"{f.name}: a {p.ctype} passed in has no slot form: add it to HAND_WRITTEN "
                                "in tools/emit_js.py and write its case in csrc/cloak_js.c")
+        elif p.kind == "out_scalar" and p.ctype == "uint64_t":
+            decls.append(f"        uint64_t t{i} = 0;")
+            checks.append(f"        FIX({i}, 8);")
+            args[p.name] = f"&t{i}"
+            after.insert(0, f"        PUT_U64({i}, t{i});")
         elif p.kind == "out_scalar":
             decls.append(f"        {p.ctype} t{i} = 0;")
             args[p.name] = f"&t{i}"
@@ -209,6 +218,9 @@ def c_case(api: Api, f: Function) -> list[str]:
         invoke = [f"        {call};"]
     elif f.returns == "const char *":
         invoke = [f"        N({r + 1}) = copy_string(P({r}), N({r}), {call});"]
+    elif f.returns == "uint64_t":
+        checks.append(f"        FIX({r}, 8);")
+        invoke = [f"        PUT_U64({r}, {call});"]
     else:
         invoke = [f"        N({r}) = (size_t){call};"]
     ret = "        return rc;" if f.status else "        return CLOAK_OK;"
@@ -223,7 +235,8 @@ def ops_c(api: Api) -> str:
            "/*",
            " * The operations of csrc/cloak_js.h, one case per function of include/cloak.h (see",
            " * tools/emit_js.py for the slot rules), included once by csrc/cloak_js.c, which defines the",
-           " * slot shorthands (P, N, CP, U32, FIX, ARGS), copy_string() and the hand-written cases.",
+           " * slot shorthands (P, N, CP, U32, U64, PUT_U64, FIX, STATE, ARGS), copy_string() and the",
+           " * hand-written cases.",
            " */", "",
            "enum {"]
     out += [f"    OP_{op_name(f)} = {i}," for i, f in enumerate(ops)]

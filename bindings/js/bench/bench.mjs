@@ -103,32 +103,32 @@ const HPKE_HMACS = 8;
 
 const rows = [
   {
-    name: 'secret seal, 100 B', build: (c) => { const v = c.vaultInit(S.vaultKey, 'vault-1'); return () => v.sealSecret('DATABASE_URL', S.small, 'prod'); },
+    name: 'secret seal, 100 B', build: (c) => { const v = c.vaultInit(S.vaultKey, 1, 'vault-1'); return () => v.sealSecret('DATABASE_URL', S.small, 'prod'); },
     sodium: () => { sodium.randombytes_buf(24); sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(S.small, ad60, null, nonce24, k32); },
     primitives: 'random nonce + XChaCha20-Poly1305 seal',
   },
   {
-    name: 'secret open, 100 B', build: (c) => { const v = c.vaultInit(S.vaultKey, 'vault-1'); const s = v.sealSecret('DATABASE_URL', S.small, 'prod'); return () => v.openSecret('DATABASE_URL', s, 'prod'); },
+    name: 'secret open, 100 B', build: (c) => { const v = c.vaultInit(S.vaultKey, 1, 'vault-1'); const s = v.sealSecret('DATABASE_URL', S.small, 'prod'); return () => v.openSecret('DATABASE_URL', s, 'prod'); },
     sodium: () => { sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, xchachaSmall, ad60, nonce24, k32); },
     primitives: 'XChaCha20-Poly1305 open',
   },
   {
-    name: 'secret seal, 64 KiB', build: (c) => { const v = c.vaultInit(S.vaultKey, 'vault-1'); return () => v.sealSecret('BLOB', S.big); },
+    name: 'secret seal, 64 KiB', build: (c) => { const v = c.vaultInit(S.vaultKey, 1, 'vault-1'); return () => v.sealSecret('BLOB', S.big); },
     sodium: () => { sodium.randombytes_buf(24); sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(S.big, ad60, null, nonce24, k32); },
     primitives: 'random nonce + XChaCha20-Poly1305 seal',
   },
   {
-    name: 'secret open, 64 KiB', build: (c) => { const v = c.vaultInit(S.vaultKey, 'vault-1'); const s = v.sealSecret('BLOB', S.big); return () => v.openSecret('BLOB', s); },
+    name: 'secret open, 64 KiB', build: (c) => { const v = c.vaultInit(S.vaultKey, 1, 'vault-1'); const s = v.sealSecret('BLOB', S.big); return () => v.openSecret('BLOB', s); },
     sodium: () => { sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, xchachaBig, ad60, nonce24, k32); },
     primitives: 'XChaCha20-Poly1305 open',
   },
   {
-    name: 'vault init + wipe', build: (c) => () => c.vaultInit(S.vaultKey, 'vault-1').wipe(),
+    name: 'vault init + wipe', build: (c) => () => c.vaultInit(S.vaultKey, 1, 'vault-1').wipe(),
     sodium: () => hmacN(3, k32, new Uint8Array(40)),
     primitives: '3 HMAC-SHA256 (HKDF-Expand: secret key, index key, key id)',
   },
   {
-    name: 'blind index', build: (c) => { const v = c.vaultInit(S.vaultKey, 'vault-1'); return () => v.blindIndex('DATABASE_URL'); },
+    name: 'blind index', build: (c) => { const v = c.vaultInit(S.vaultKey, 1, 'vault-1'); return () => v.blindIndex('DATABASE_URL'); },
     sodium: () => hmac(k32, new Uint8Array(21)),
     primitives: '1 HMAC-SHA256',
   },
@@ -173,7 +173,7 @@ const rows = [
     primitives: '2 HMAC-SHA256 + XChaCha20-Poly1305 open + Ed25519 public key from seed',
   },
   {
-    name: 'share seal', build: (c) => () => c.shareSeal(S.vaultKey, 'vault-1', S.bob.publicKey, S.alice.secretKey),
+    name: 'share seal', build: (c) => () => c.shareSeal(S.vaultKey, 1, 'vault-1', S.bob.publicKey, S.alice.secretKey),
     sodium: () => {
       sodium.crypto_hash_sha256(new Uint8Array(58));
       const e = sodium.crypto_box_keypair();
@@ -185,7 +185,7 @@ const rows = [
     primitives: 'SHA-256 (key id) + X25519 key generation + X25519 + 8 HMAC-SHA256 + ChaCha20-Poly1305 seal + Ed25519 sign',
   },
   {
-    name: 'share open', build: (c) => { const s = c.shareSeal(S.vaultKey, 'vault-1', S.bob.publicKey, S.alice.secretKey); return () => c.shareOpen(s, 'vault-1', S.bob.publicKey, S.bob.secretKey, S.alice.publicKey); },
+    name: 'share open', build: (c) => { const s = c.shareSeal(S.vaultKey, 1, 'vault-1', S.bob.publicKey, S.alice.secretKey); return () => c.shareOpen(s, 'vault-1', S.bob.publicKey, S.bob.secretKey, S.alice.publicKey); },
     sodium: () => {
       sodium.crypto_hash_sha256(new Uint8Array(58));
       sodium.crypto_sign_verify_detached(shareSig, shareMsg, edKp.publicKey);
@@ -196,14 +196,23 @@ const rows = [
     primitives: 'SHA-256 (key id) + Ed25519 verify + X25519 + 8 HMAC-SHA256 + ChaCha20-Poly1305 open',
   },
   {
-    name: 'batch seal item, 100 B', build: (c) => { const w = c.batchBegin(S.bob.publicKey, 'vault-1'); return () => { w.digests.length = 0; return w.sealItem('API_TOKEN', S.small); }; },
+    name: 'batch seal item, 100 B', build: (c) => {
+      // A writer holds at most 1,000,000 items: a fresh one every 100,000.
+      const begin = () => c.batchBegin(S.bob.publicKey, S.alice.publicKey, 'vault-1', 1, 1, new Uint8Array(32), 4000000000);
+      let w = begin();
+      let sealed = 0;
+      return () => {
+        if (++sealed % 100000 === 0) { w.wipe(); w = begin(); }
+        return w.sealItem('API_TOKEN', S.small);
+      };
+    },
     sodium: () => { sodium.crypto_aead_chacha20poly1305_ietf_encrypt(itemPt, new Uint8Array(40), null, nonce12, k32); sodium.crypto_generichash(32, new Uint8Array(166)); },
     primitives: 'ChaCha20-Poly1305 seal + BLAKE2b-256 (digest)',
   },
   {
     name: 'batch verify, 1 item', build: (c) => {
-      const w = c.batchBegin(S.bob.publicKey, 'vault-1'); w.sealItem('API_TOKEN', S.small); const b = w.finish(S.alice.secretKey);
-      return () => c.batchVerify(b, S.bob.publicKey, S.bob.secretKey, [S.alice.publicKey]);
+      const w = c.batchBegin(S.bob.publicKey, S.alice.publicKey, 'vault-1', 1, 1, new Uint8Array(32), 4000000000); w.sealItem('API_TOKEN', S.small); const b = w.finish(S.alice.secretKey);
+      return () => c.batchVerify(b, 'vault-1', S.bob.publicKey, S.bob.secretKey, [S.alice.publicKey]).wipe();
     },
     sodium: () => {
       sodium.crypto_hash_sha256(new Uint8Array(58));
@@ -216,12 +225,30 @@ const rows = [
   },
   {
     name: 'batch open item, 100 B', build: (c) => {
-      const w = c.batchBegin(S.bob.publicKey, 'vault-1'); const { item } = w.sealItem('API_TOKEN', S.small); const b = w.finish(S.alice.secretKey);
-      const r = c.batchVerify(b, S.bob.publicKey, S.bob.secretKey, [S.alice.publicKey]);
-      return () => r.openItem(item, 'API_TOKEN');
+      // Each item opens once: a batch of many items, opened in turn (a fresh reader when all are used).
+      const n = 4096;
+      const w = c.batchBegin(S.bob.publicKey, S.alice.publicKey, 'vault-1', 1, 1, new Uint8Array(32), 4000000000);
+      const items = [];
+      for (let i = 0; i < n; i++) items.push(w.sealItem('API_TOKEN', S.small).item);
+      const b = w.finish(S.alice.secretKey);
+      let r = null;
+      let next = n;
+      return () => {
+        if (next === n) {
+          r?.wipe();
+          r = c.batchVerify(b, 'vault-1', S.bob.publicKey, S.bob.secretKey, [S.alice.publicKey]);
+          r.check(1, 1);
+          next = 0;
+        }
+        return r.openItem(items[next++]);
+      };
     },
-    sodium: () => { sodium.crypto_generichash(32, new Uint8Array(166)); sodium.crypto_aead_chacha20poly1305_ietf_decrypt(null, itemCt, new Uint8Array(40), nonce12, k32); },
-    primitives: 'BLAKE2b-256 (digest) + ChaCha20-Poly1305 open',
+    sodium: () => {
+      sodium.crypto_generichash(32, new Uint8Array(184));
+      hmacN(1, k32, new Uint8Array(36));
+      sodium.crypto_aead_chacha20poly1305_ietf_decrypt(null, itemCt, new Uint8Array(40), nonce12, k32);
+    },
+    primitives: 'BLAKE2b-256 (digest) + HMAC-SHA256 (tag) + ChaCha20-Poly1305 open',
   },
   {
     name: 'HPKE seal base, 1 KiB', build: (c) => () => c.hpkeSealBase(S.bob.publicKey, S.kib, utf8('info')),

@@ -34,13 +34,40 @@ static size_t copy_string(uint8_t *out, size_t cap, const char *s)
     return len;
 }
 
+static uint64_t read_u64le(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (size_t i = 8; i-- > 0;) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+static void write_u64le(uint8_t *p, uint64_t v)
+{
+    for (size_t i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(v >> (8U * i));
+    }
+}
+
 /* Shorthands for the slots; `a` and `n` are the call's arrays. */
 #define P(i) (a[i])
 #define N(i) (n[i])
 #define CP(i) ((const uint8_t *)a[i])
 /* A 32-bit number in: values beyond 32 bits are out of bounds, and saturating keeps them so. */
 #define U32(i) (n[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)n[i])
-#define U64(i) ((uint64_t)n[i])
+/* A uint64_t travels as an 8-byte little-endian buffer slot (checked with FIX first): a slot's
+ * number is a size_t, 32 bits in WebAssembly, and JavaScript numbers stop being exact at 2^53. */
+#define U64(i) read_u64le(CP(i))
+#define PUT_U64(i, value) write_u64le(P(i), (value))
+/* A caller-owned state, used where it lies: exactly its size, and 8-byte aligned. A state records
+ * its own address, so it is never copied into a local; each host keeps it at one fixed address. */
+#define STATE(i, size)                                                                      \
+    do {                                                                                    \
+        if (a[i] == NULL || n[i] != (size_t)(size) || ((uintptr_t)a[i] & 7U) != 0) {        \
+            return CLOAK_E_BAD_PARAMS;                                                      \
+        }                                                                                   \
+    } while (0)
 /* A fixed-size buffer: exactly `size` bytes. */
 #define FIX(i, size)                                   \
     do {                                               \

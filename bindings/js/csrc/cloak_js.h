@@ -7,8 +7,10 @@
  * passed in (len[i], ptr[i] unused) or a number passed out (written to len[i]). The slots follow
  * the C function's parameters in order (the rules are tools/emit_js.py's; the cases are generated
  * into cloak_ops.inc). Fixed-size buffers must have exactly their size
- * (CLOAK_E_BAD_PARAMS otherwise); opaque states are copied into aligned locals for the call and
- * back, and the locals wiped.
+ * (CLOAK_E_BAD_PARAMS otherwise). A uint64_t, in or out, is an 8-byte little-endian buffer slot.
+ * An opaque state is used in place: its buffer must be exactly the state's size and 8-byte
+ * aligned, and stay at that address from init to wipe (the library refuses a moved state with
+ * CLOAK_E_BAD_STATE), so hosts allocate each state once and never copy it.
  */
 #ifndef CLOAK_JS_H
 #define CLOAK_JS_H

@@ -8,6 +8,9 @@
  *   callAsync(op, args, nums) -> Promise<status>
  *       the same, run on libuv's thread pool (for Argon2id). The buffers are copied in before and
  *       out after, so the JavaScript side may not see a half-written output; the copies are wiped.
+ *       A state must not go through it: it would be a copy, which the library refuses.
+ * A state's Uint8Array must be the whole of its own ArrayBuffer (allocated off the V8 heap, so it
+ * neither moves nor shares a pooled slab): the library records the state's address at init.
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -39,7 +42,7 @@ static int read_slots(napi_env env, napi_value array, slots *s, napi_value *valu
 
     if (napi_is_array(env, array, &is_array) != napi_ok || !is_array ||
         napi_get_array_length(env, array, &count) != napi_ok || count > CLOAK_JS_MAXARGS) {
-        throw_type(env, "args must be an array of at most 8 slots");
+        throw_type(env, "args must be an array of at most CLOAK_JS_MAXARGS (16) slots");
         return -1;
     }
     s->nargs = count;
@@ -115,7 +118,7 @@ static int write_nums(napi_env env, napi_value nums, const slots *s)
 {
     double *out = nums_array(env, nums);
     if (out == NULL) {
-        throw_type(env, "nums must be a Float64Array of 8");
+        throw_type(env, "nums must be a Float64Array of CLOAK_JS_MAXARGS (16)");
         return -1;
     }
     fill_nums(out, s);
@@ -136,7 +139,7 @@ static int read_call(napi_env env, napi_callback_info info, const char *usage, i
         return -1;
     }
     if (nums_array(env, argv[2]) == NULL) {
-        throw_type(env, "nums must be a Float64Array of 8");
+        throw_type(env, "nums must be a Float64Array of CLOAK_JS_MAXARGS (16)");
         return -1;
     }
     *nums = argv[2];

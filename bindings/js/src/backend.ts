@@ -1,14 +1,19 @@
 /**
  * What a backend provides: the dispatch table of csrc/cloak_js.h, synchronously and on another
  * thread. Arguments are slots (see csrc/cloak_js.h): a Uint8Array (used in place: outputs are
- * written into it), a number passed in, or null (an absent buffer). `nums` (8 doubles) receives
- * every slot's number after the call, which carries the numbers passed out. Both return the status.
+ * written into it), a number passed in, or null (an absent buffer). `nums` (MAXARGS doubles)
+ * receives every slot's number after the call, which carries the numbers passed out. Both return
+ * the status.
  */
 export type Slot = Uint8Array | number | null | Pinned;
 
+/** CLOAK_JS_MAXARGS of csrc/cloak_js.h: the most slots a call has, and the length of `nums`. */
+export const MAXARGS = 16;
+
 /**
- * A buffer a backend keeps for repeated calls without copying it each time (a verified batch,
- * read by every item it lists). Synchronous calls only. Released (and wiped) by unpin().
+ * A buffer a backend keeps at one fixed, 8-byte aligned address for repeated calls: a
+ * caller-owned state (which records its own address, so it must never be copied or moved) or a
+ * batch reader's tags. Synchronous calls only. Released (and wiped) by unpin().
  */
 export interface Pinned {
   readonly pinned: true;
@@ -19,7 +24,7 @@ export interface Backend {
   readonly name: 'native' | 'wasm';
   call(op: number, args: Slot[], nums: Float64Array): number;
   callAsync(op: number, args: Slot[], nums: Float64Array): Promise<number>;
-  /** Keeps a copy of `bytes` for use as a slot (the bytes themselves where calls use them in place). */
+  /** Keeps a copy of `bytes` at a fixed address, for use as a slot of synchronous calls. */
   pin(bytes: Uint8Array): Pinned | Uint8Array;
   /** Wipes and releases a pinned copy. */
   unpin(p: Pinned | Uint8Array): void;

@@ -6,14 +6,14 @@
  * wrong type throws a TypeError naming the parameter.
  *
  *   const cloak = await load();                 // native under Node if built, else WebAssembly
- *   const vault = cloak.vaultInit(cloak.vaultKeyGenerate(), 'vault-1');
+ *   const vault = cloak.vaultInit(cloak.vaultKeyGenerate(), 1, 'vault-1'); // epoch 1
  *   const sealed = vault.sealSecret('API_TOKEN', utf8('hello'));
  *
  * Argon2id: passwordDeriveAsync() runs on another thread (libuv's pool natively, a worker with its
  * own WebAssembly instance otherwise), so a page never freezes; passwordDerive() is synchronous.
  */
-import type { Backend, Pinned, Slot } from './backend.js';
-import { CloakBadParamsError, CloakError, errorFor, Status, statusName } from './errors.js';
+import { MAXARGS, type Backend, type Pinned, type Slot } from './backend.js';
+import { CloakBadParamsError, CloakBadStateError, CloakError, errorFor, Status, statusName } from './errors.js';
 import { ObjectType, Op, SIZE_NAMES } from './ops.js';
 import { loadNative } from './native.js';
 import { loadWasm, type WasmOptions } from './wasm.js';
@@ -102,6 +102,47 @@ function u32(x: number, what: string): number {
   return x;
 }
 
+/** A uint64 of the C API (head versions, times): a non-negative safe integer or a bigint below 2^64. */
+export type U64 = number | bigint;
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A uint64 as its slot: 8 bytes, little-endian (exact in both backends, unlike a slot number). */
+function u64(x: U64, what: string): Bytes {
+  let v: bigint;
+  if (typeof x === 'bigint') {
+    v = x;
+  } else if (typeof x === 'number') {
+    if (!Number.isSafeInteger(x)) {
+      throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be an integer (a bigint above 2^53)`);
+    }
+    v = BigInt(x);
+  } else {
+    throw new TypeError(`${what} must be a number or a bigint`);
+  }
+  if (v < 0n || v > U64_MAX) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be from 0 to 2^64-1`);
+  }
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, v, true);
+  return out;
+}
+
+/** A uint64 accessor of a state: the result comes back in an 8-byte slot. */
+function getU64(cloak: Cloak, op: number, state: Pinned | Uint8Array): bigint {
+  const out = new Uint8Array(8);
+  cloak._call(op, [state, out]);
+  return new DataView(out.buffer).getBigUint64(0, true);
+}
+
+/** The clock, in Unix seconds: the default `now` of the freshness checks. */
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Symbol.dispose where the runtime has it (Node >= 20.4, recent browsers), so `using` wipes a state. */
+const disposeSymbol: unique symbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol('Symbol.dispose')) as never;
+
 /** A length or count: a non-negative integer. */
 function size(x: number, what: string): number {
   if (typeof x !== 'number') throw new TypeError(`${what} must be a number`);
@@ -129,7 +170,7 @@ export class Cloak {
   readonly backend: Backend;
   readonly sizes: Sizes;
   readonly version: { string: string; major: number; minor: number; patch: number };
-  private readonly nums = new Float64Array(8);
+  private readonly nums = new Float64Array(MAXARGS);
 
   /** Use load(); this takes an already loaded backend and initialises the library. */
   constructor(backend: Backend) {
@@ -168,7 +209,7 @@ export class Cloak {
   }
 
   private async runAsync(op: number, args: Slot[]): Promise<Float64Array> {
-    const nums = new Float64Array(8);
+    const nums = new Float64Array(MAXARGS);
     const rc = await this.backend.callAsync(op, args, nums);
     if (rc !== 0) throw this.error(rc);
     return nums;
@@ -184,7 +225,7 @@ export class Cloak {
   /** A short English sentence for a status code (cloak_status_string). */
   statusString(code: number): string {
     const out = new Uint8Array(256);
-    const nums = new Float64Array(8);
+    const nums = new Float64Array(MAXARGS);
     const rc = this.backend.call(Op.STATUS_STRING, [code <= 0 ? -code : 1000, out, null], nums);
     return rc === 0 ? dec.decode(out.subarray(0, nums[2])) : 'unknown status';
   }
@@ -439,16 +480,20 @@ export class Cloak {
   // ---------------------------------------------------------------------------------------------
   // Vaults and secrets
 
-  /** Subkeys of one vault key, for any number of secrets. */
-  vaultInit(vaultKey: Bytes, vaultId: Label): Vault {
-    const state = this.makeState(this.sizes.vaultStateBytes, Op.VAULT_INIT, [fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId')]);
+  /** Subkeys of one vault key and its epoch (1 for the first key, +1 at each rotation). */
+  vaultInit(vaultKey: Bytes, epoch: number, vaultId: Label): Vault {
+    const state = this.makeState(this.sizes.vaultStateBytes, Op.VAULT_INIT, [
+      fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), u32(epoch, 'epoch'), label(vaultId, 'vaultId'),
+    ]);
     return new Vault(this, state);
   }
 
+  /** A sealed secret's length for a value of valueLen bytes (padded: 64 bytes at least, then Padmé); 0 if too large. */
   secretSealedLen(valueLen: number): number {
     return this.run(Op.SECRET_SEALED_LEN, [size(valueLen, 'valueLen'), null])[1];
   }
 
+  /** The largest value a sealed secret of sealedLen bytes holds; 0 if no sealed secret has that length. */
   secretOpenedLen(sealedLen: number): number {
     return this.run(Op.SECRET_OPENED_LEN, [size(sealedLen, 'sealedLen'), null])[1];
   }
@@ -459,8 +504,9 @@ export class Cloak {
   }
 
   /**
-   * A caller-held state, kept by the backend (in WebAssembly memory, so neither it nor the keys in
-   * it are copied at each call), made by `op` with the state in slot 0.
+   * A caller-held state, kept by the backend at one fixed, 8-byte aligned address for its whole
+   * life (the library records that address and refuses a copied state), made by `op` with the
+   * state in slot 0.
    */
   private makeState(size: number, op: number, args: Slot[]): Pinned | Uint8Array {
     const state = this.backend.pin(new Uint8Array(size));
@@ -473,13 +519,24 @@ export class Cloak {
     return state;
   }
 
+  /** @internal A zeroed buffer the backend keeps at one address (states, tags), released by _release(). */
+  _pin(length: number): Pinned | Uint8Array {
+    return this.backend.pin(new Uint8Array(length));
+  }
+
+  /** @internal Wipes and releases what _pin() gave. */
+  _release(p: Pinned | Uint8Array): void {
+    this.backend.unpin(p);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Vault-key shares
 
-  shareSeal(vaultKey: Bytes, vaultId: Label, recipientPublicKey: Bytes, senderIdentitySecretKey: Bytes): Bytes {
+  /** The vault key and its epoch, for one member, signed by the sharer. */
+  shareSeal(vaultKey: Bytes, epoch: number, vaultId: Label, recipientPublicKey: Bytes, senderIdentitySecretKey: Bytes): Bytes {
     const out = new Uint8Array(this.sizes.shareBytes);
     this.run(Op.SHARE_SEAL, [
-      out, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), label(vaultId, 'vaultId'),
+      out, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), u32(epoch, 'epoch'), label(vaultId, 'vaultId'),
       fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
       fixed(senderIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'senderIdentitySecretKey'),
     ]);
@@ -493,25 +550,32 @@ export class Cloak {
     return out;
   }
 
-  /** Verifies the share against the trusted sender, then opens the vault key. */
-  shareOpen(share: Bytes, vaultId: Label, recipientPublicKey: Bytes, recipientSecretKey: Bytes, trustedSenderIdentityPublicKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.keyBytes);
-    this.run(Op.SHARE_OPEN, [
-      out, bytes(share, 'share'), label(vaultId, 'vaultId'),
+  /**
+   * Verifies the share against the trusted sender, refuses an epoch below minEpoch (the highest
+   * the caller has seen, 1 if none: CloakStaleError), then opens the vault key and its epoch.
+   */
+  shareOpen(share: Bytes, vaultId: Label, recipientPublicKey: Bytes, recipientSecretKey: Bytes,
+    trustedSenderIdentityPublicKey: Bytes, minEpoch = 1): { vaultKey: Bytes; epoch: number } {
+    const vaultKey = new Uint8Array(this.sizes.keyBytes);
+    const n = this.run(Op.SHARE_OPEN, [
+      vaultKey, null, bytes(share, 'share'), label(vaultId, 'vaultId'),
       fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
       fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
       fixed(trustedSenderIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'trustedSenderIdentityPublicKey'),
+      u32(minEpoch, 'minEpoch'),
     ]);
-    return out;
+    return { vaultKey, epoch: n[1] };
   }
 
   // ---------------------------------------------------------------------------------------------
   // Service-account batches
 
+  /** An item's length (name and value padded together); 0 if too large. */
   batchItemLen(nameLen: number, valueLen: number): number {
     return this.run(Op.BATCH_ITEM_LEN, [size(nameLen, 'nameLen'), size(valueLen, 'valueLen'), null])[2];
   }
 
+  /** The value capacity opening an item of itemLen bytes needs; 0 if no item has that length. */
   batchItemOpenedMaxlen(itemLen: number): number {
     return this.run(Op.BATCH_ITEM_OPENED_MAXLEN, [size(itemLen, 'itemLen'), null])[1];
   }
@@ -520,11 +584,31 @@ export class Cloak {
     return this.run(Op.BATCH_LEN, [size(vaultIdLen, 'vaultIdLen'), size(itemCount, 'itemCount'), null])[2];
   }
 
-  /** A batch writer for one account and vault. */
-  batchBegin(accountPublicKey: Bytes, vaultId: Label): BatchWriter {
+  /** The size of a reader's tags for itemCount items (16 bytes each). */
+  batchTagsLen(itemCount: number): number {
+    return this.run(Op.BATCH_TAGS_LEN, [size(itemCount, 'itemCount'), null])[1];
+  }
+
+  /**
+   * A batch writer for one account, vault, epoch and head (version, hash, expiry in Unix seconds),
+   * bound to its creator from the start. head_version and expiry are uint64: a number (a safe
+   * integer) or a bigint.
+   */
+  batchBegin(accountPublicKey: Bytes, creatorIdentityPublicKey: Bytes, vaultId: Label, epoch: number,
+    headVersion: U64, headHash: Bytes, expiry: U64): BatchWriter {
     const id = label(vaultId, 'vaultId');
-    const state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_BEGIN, [fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'), id]);
+    const state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_BEGIN, [
+      fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
+      fixed(creatorIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'creatorIdentityPublicKey'),
+      id, u32(epoch, 'epoch'), u64(headVersion, 'headVersion'),
+      fixed(headHash, this.sizes.headHashBytes, 'headHash'), u64(expiry, 'expiry'),
+    ]);
     return new BatchWriter(this, state, id.length);
+  }
+
+  /** The number of items a batch lists (parsed, not verified). */
+  batchCount(batch: Bytes): number {
+    return this.run(Op.BATCH_COUNT, [null, bytes(batch, 'batch')])[0];
   }
 
   /** The identity a batch claims as its creator (parsed, not verified). */
@@ -539,23 +623,118 @@ export class Cloak {
     return this.run(Op.BATCH_ITEM_INDEX, [null, bytes(item, 'item')])[0];
   }
 
-  /** Checks the signer against `trusted`, verifies, and opens the encapsulation. */
-  batchVerify(batch: Bytes, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[]): BatchReader {
-    const trustedList = list(trusted, this.sizes.identityPublicKeyBytes, 'trusted');
+  /**
+   * Verifies a batch: the account's key, the expected vault id (CloakMismatchError), the creator
+   * among `trusted`, the signature; opens the encapsulation. The reader keeps what it needs (one
+   * tag per item, under a key only its state holds), so the batch's bytes are not needed after.
+   * Call check() on the reader before opening any item.
+   */
+  batchVerify(batch: Bytes, vaultId: Label, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[]): BatchReader {
+    bytes(batch, 'batch');
+    const id = label(vaultId, 'vaultId');
     fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey');
     fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey');
-    // The very bytes verified, kept by the backend for every item (not copied again per item).
-    const kept = this.backend.pin(bytes(batch, 'batch').slice());
+    const trustedList = list(trusted, this.sizes.identityPublicKeyBytes, 'trusted');
+    const count = this.batchCount(batch);
+    const tags = this._pin(this.batchTagsLen(count));
     let state: Pinned | Uint8Array;
     try {
-      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [kept, accountPublicKey, accountSecretKey, trustedList]);
+      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [
+        tags, batch, id, accountPublicKey, accountSecretKey, trustedList,
+      ]);
     } catch (e) {
-      this.backend.unpin(kept);
+      this._release(tags);
       throw e;
     }
-    return new BatchReader(this, state, kept);
+    return new BatchReader(this, state, tags);
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Vault heads and Merkle proofs
+
+  /** A head's length for a vault id of vaultIdLen bytes and rosterCount entries. */
+  headLen(vaultIdLen: number, rosterCount: number): number {
+    return this.run(Op.HEAD_LEN, [size(vaultIdLen, 'vaultIdLen'), size(rosterCount, 'rosterCount'), null])[2];
+  }
+
+  /**
+   * One roster entry: kind (sizes.rosterMember or sizes.rosterServiceAccount), permission bits
+   * (sizes.permissionWrite | sizes.permissionAdmin, none for a service account), the identity (or
+   * service account's) public key and the key id of its encryption key.
+   */
+  rosterEntry(kind: number, permissions: number, publicKey: Bytes, encryptionKeyId: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.rosterEntryBytes);
+    this.run(Op.ROSTER_ENTRY, [
+      out, u32(kind, 'kind'), u32(permissions, 'permissions'),
+      fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey'),
+      fixed(encryptionKeyId, this.sizes.keyIdBytes, 'encryptionKeyId'),
+    ]);
+    return out;
+  }
+
+  /**
+   * A signed vault head. previousHash is all zero for version 1; roster entries sorted by (kind,
+   * public key). version and expiry (Unix seconds) are uint64: a number or a bigint.
+   */
+  headCreate(vaultId: Label, epoch: number, vaultKeyId: Bytes, version: U64, previousHash: Bytes, expiry: U64,
+    merkleRoot: Bytes, leafCount: number, roster: Bytes[], signerIdentitySecretKey: Bytes): Bytes {
+    const id = label(vaultId, 'vaultId');
+    const entries = list(roster, this.sizes.rosterEntryBytes, 'roster');
+    const out = new Uint8Array(this.headLen(id.length, roster.length));
+    const n = this.run(Op.HEAD_CREATE, [
+      out, null, id, u32(epoch, 'epoch'), fixed(vaultKeyId, this.sizes.keyIdBytes, 'vaultKeyId'),
+      u64(version, 'version'), fixed(previousHash, this.sizes.headHashBytes, 'previousHash'), u64(expiry, 'expiry'),
+      fixed(merkleRoot, this.sizes.merkleHashBytes, 'merkleRoot'), u32(leafCount, 'leafCount'), entries,
+      fixed(signerIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'signerIdentitySecretKey'),
+    ])[1];
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  /** A head taken as the starting point: signed by one of `trusted`, an admin in its own roster. */
+  headVerifyFirst(blob: Bytes, vaultId: Label, trusted: Bytes[]): Head {
+    const kept = bytes(blob, 'blob').slice();
+    const state = this.makeState(this.sizes.headStateBytes, Op.HEAD_VERIFY_FIRST, [
+      kept, label(vaultId, 'vaultId'), list(trusted, this.sizes.identityPublicKeyBytes, 'trusted'),
+    ]);
+    return new Head(this, state, kept);
+  }
+
+  /** @internal Verifies `blob` as the successor of `current` (Head.verifyNext). */
+  _headVerifyNext(current: Pinned | Uint8Array, currentBlob: Bytes, blob: Bytes): Head {
+    const kept = bytes(blob, 'blob').slice();
+    const state = this.makeState(this.sizes.headStateBytes, Op.HEAD_VERIFY_NEXT, [current, currentBlob, kept]);
+    return new Head(this, state, kept);
+  }
+
+  /** A secret's leaf: its blind index and a digest of its sealed bytes. */
+  merkleLeaf(blindIndex: Bytes, sealed: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.merkleLeafBytes);
+    this.run(Op.MERKLE_LEAF, [out, fixed(blindIndex, this.sizes.blindIndexBytes, 'blindIndex'), bytes(sealed, 'sealed')]);
+    return out;
+  }
+
+  /** The root over leaves sorted strictly by blind index (CloakBadParamsError otherwise). */
+  merkleRoot(leaves: Bytes[]): Bytes {
+    const out = new Uint8Array(this.sizes.merkleHashBytes);
+    this.run(Op.MERKLE_ROOT, [out, list(leaves, this.sizes.merkleLeafBytes, 'leaves')]);
+    return out;
+  }
+
+  /** A proof that leaves[index] is in the tree. */
+  merkleProveInclusion(leaves: Bytes[], index: number): Bytes {
+    const out = new Uint8Array(this.sizes.merkleInclusionProofBytesMax);
+    const n = this.run(Op.MERKLE_PROVE_INCLUSION, [out, null, list(leaves, this.sizes.merkleLeafBytes, 'leaves'), size(index, 'index')])[1];
+    return out.slice(0, n);
+  }
+
+  /** A proof that no leaf has this blind index. */
+  merkleProveAbsence(leaves: Bytes[], blindIndex: Bytes): Bytes {
+    const out = new Uint8Array(this.sizes.merkleAbsenceProofBytesMax);
+    const n = this.run(Op.MERKLE_PROVE_ABSENCE, [
+      out, null, list(leaves, this.sizes.merkleLeafBytes, 'leaves'), fixed(blindIndex, this.sizes.blindIndexBytes, 'blindIndex'),
+    ])[1];
+    return out.slice(0, n);
+  }
   // ---------------------------------------------------------------------------------------------
   // HPKE (RFC 9180), Base mode
 
@@ -600,12 +779,16 @@ export class Cloak {
   }
 }
 
-/** Base of the caller-held states: wipe() zeroes them; a wiped state refuses further use. */
+/**
+ * Base of the caller-held states. Each lives at one fixed address of the backend (the library
+ * refuses a copied state) from creation to wipe(); wipe() zeroes and releases it, and a wiped state
+ * refuses further use (CloakBadStateError). dispose() and `using` do the same as wipe().
+ */
 abstract class State {
   protected wiped = false;
   constructor(protected readonly cloak: Cloak, protected readonly state: Pinned | Uint8Array) {}
   protected live(): Pinned | Uint8Array {
-    if (this.wiped) throw new CloakBadParamsError(Status.BAD_PARAMS, 'this state was wiped');
+    if (this.wiped) throw new CloakBadStateError(Status.BAD_STATE, 'this state was wiped');
     return this.state;
   }
   protected abstract wipeOp: number;
@@ -615,12 +798,18 @@ abstract class State {
     try {
       this.cloak._call(this.wipeOp, [this.state]);
     } finally {
-      this.cloak.backend.unpin(this.state);
+      this.cloak._release(this.state);
     }
+  }
+  dispose(): void {
+    this.wipe();
+  }
+  [disposeSymbol](): void {
+    this.wipe();
   }
 }
 
-/** A vault's subkeys (cloak_vault). */
+/** A vault's subkeys and epoch (cloak_vault). */
 export class Vault extends State {
   protected wipeOp = Op.VAULT_WIPE;
 
@@ -631,18 +820,25 @@ export class Vault extends State {
     return out;
   }
 
-  /** Seals a value under this vault, bound to the vault id, the name and the optional context. */
+  /** The epoch this vault state was made with. */
+  get epoch(): number {
+    return this.cloak._call(Op.VAULT_EPOCH, [this.live(), null])[1];
+  }
+
+  /** Seals a value under this vault and its epoch, bound to the vault id, the name and the optional context. */
   sealSecret(name: Label, value: Bytes, context: Label = ''): Bytes {
-    const out = new Uint8Array(bytes(value, 'value').length + this.cloak.sizes.secretOverheadBytes);
+    const out = new Uint8Array(this.cloak.secretSealedLen(bytes(value, 'value').length));
     const n = this.cloak._call(Op.SECRET_SEAL, [this.live(), out, null, label(name, 'name'), label(context, 'context'), value])[2];
     return n === out.length ? out : out.slice(0, n);
   }
 
+  /** Opens a secret sealed under this vault's key and epoch (another epoch: CloakMismatchError). */
   openSecret(name: Label, sealed: Bytes, context: Label = ''): Bytes {
-    const cap = Math.max(0, bytes(sealed, 'sealed').length - this.cloak.sizes.secretOverheadBytes);
-    const out = new Uint8Array(cap);
+    const out = new Uint8Array(this.cloak.secretOpenedLen(bytes(sealed, 'sealed').length));
     const n = this.cloak._call(Op.SECRET_OPEN, [this.live(), out, null, label(name, 'name'), label(context, 'context'), sealed])[2];
-    return n === out.length ? out : out.slice(0, n);
+    const value = out.slice(0, n);
+    out.fill(0);
+    return value;
   }
 
   /** Opens a secret under this vault and seals it under `to` (rotation); the plaintext stays inside. */
@@ -661,79 +857,225 @@ export class Vault extends State {
   }
 }
 
-/** A batch writer (cloak_batch): seal items, then finish. Keeps the items' digests in order. */
+/**
+ * A batch writer (cloak_batch): sealItem() per secret, then finish(). Each item gets its own index
+ * (reserved by the library); the writer keeps each digest at its item's index.
+ */
 export class BatchWriter extends State {
   protected wipeOp = Op.BATCH_WIPE;
+  /** Every sealed item's digest, at its index. */
   readonly digests: Bytes[] = [];
   constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly vaultIdLen: number) {
     super(cloak, state);
   }
 
-  sealItem(name: Label, value: Bytes): { item: Bytes; digest: Bytes } {
+  sealItem(name: Label, value: Bytes): { item: Bytes; index: number; digest: Bytes } {
     const nm = label(name, 'name');
     const out = new Uint8Array(this.cloak.batchItemLen(nm.length, bytes(value, 'value').length));
     const digest = new Uint8Array(this.cloak.sizes.batchDigestBytes);
-    const n = this.cloak._call(Op.BATCH_SEAL_ITEM, [this.live(), out, null, digest, nm, value])[2];
-    this.digests.push(digest);
-    return { item: n === out.length ? out : out.slice(0, n), digest };
+    const n = this.cloak._call(Op.BATCH_SEAL_ITEM, [this.live(), out, null, null, digest, nm, value]);
+    const index = n[3];
+    const length = n[2];
+    this.digests[index] = digest;
+    return { item: length === out.length ? out : out.slice(0, length), index, digest };
   }
 
-  /** Signs the manifest (the digests of every item sealed, by default) and wipes the state. */
+  /**
+   * Signs the manifest (by default the digests of every item sealed, in index order) with the
+   * creator's key (the one given to begin: CloakMismatchError otherwise) and wipes the state
+   * whether it succeeds or not.
+   */
   finish(creatorIdentitySecretKey: Bytes, digests: Bytes[] = this.digests): Bytes {
-    const digestList = list(digests, this.cloak.sizes.batchDigestBytes, 'digests');
-    const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length));
+    const state = this.live();
     try {
+      const digestList = list(Array.from(digests), this.cloak.sizes.batchDigestBytes, 'digests');
+      const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length));
       const n = this.cloak._call(Op.BATCH_FINISH, [
-        this.live(), out, null, digestList,
+        state, out, null, digestList,
         fixed(creatorIdentitySecretKey, this.cloak.sizes.identitySecretKeyBytes, 'creatorIdentitySecretKey'),
       ])[2];
       return n === out.length ? out : out.slice(0, n);
     } finally {
-      // cloak_batch_finish wiped the state whether it succeeded or not.
-      this.wiped = true;
-      this.cloak.backend.unpin(this.state);
+      // A writer is finished once, whatever happens: cloak_batch_finish wipes it either way.
+      this.wipe();
     }
   }
 }
 
-/** A verified batch (cloak_batch, reader side), holding the very bytes it verified. */
+/**
+ * A verified batch (cloak_batch, reader side). It owns its tags (one per item, under a key only
+ * its state holds): they never leave it, and each opens its item once. check() must succeed
+ * before openItem().
+ */
 export class BatchReader extends State {
   protected wipeOp = Op.BATCH_WIPE;
-  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly batch: Pinned | Uint8Array) {
+  // Truly private (not reachable from outside the class, unlike TypeScript's `private`).
+  readonly #tags: Pinned | Uint8Array;
+  #checked = false;
+  constructor(cloak: Cloak, state: Pinned | Uint8Array, tags: Pinned | Uint8Array) {
     super(cloak, state);
+    this.#tags = tags;
+  }
+
+  /**
+   * Freshness: an epoch below minEpoch or a head version below minHeadVersion is CloakStaleError
+   * (the highest the caller has seen, or pinned; 1 if none), `now` (Unix seconds, the clock by
+   * default) past the expiry CloakExpiredError.
+   */
+  check(minEpoch: number, minHeadVersion: U64, now: U64 = unixNow()): void {
+    this.cloak._call(Op.BATCH_CHECK, [this.live(), u32(minEpoch, 'minEpoch'), u64(minHeadVersion, 'minHeadVersion'), u64(now, 'now')]);
+    this.#checked = true;
+  }
+
+  /** Opens one item the creator signed, once: its name and value (the caller compares the name). */
+  openItem(item: Bytes): { name: Bytes; value: Bytes } {
+    bytes(item, 'item');
+    const state = this.live();
+    if (!this.#checked) throw new CloakBadStateError(Status.BAD_STATE, 'check() must succeed before openItem()');
+    const nameOut = new Uint8Array(this.cloak.sizes.labelBytesMax);
+    const valueOut = new Uint8Array(this.cloak.batchItemOpenedMaxlen(item.length));
+    try {
+      const n = this.cloak._call(Op.BATCH_OPEN_ITEM, [state, this.#tags, item, nameOut, null, valueOut, null]);
+      return { name: nameOut.slice(0, n[4]), value: valueOut.slice(0, n[6]) };
+    } finally {
+      nameOut.fill(0);
+      valueOut.fill(0);
+    }
   }
 
   get itemCount(): number {
     return this.cloak._call(Op.BATCH_ITEM_COUNT, [this.live(), null])[1];
   }
 
-  /** The identity that signed the batch. */
+  /** The verified creator. */
   get signer(): Bytes {
     const out = new Uint8Array(this.cloak.sizes.identityPublicKeyBytes);
     this.cloak._call(Op.BATCH_SIGNER, [out, this.live()]);
     return out;
   }
 
-  /** Opens one item; with expectedName, an item for another name fails (CloakMismatchError). */
-  openItem(item: Bytes, expectedName?: Label): { name: Bytes; value: Bytes } {
-    bytes(item, 'item');
-    const nameOut = new Uint8Array(this.cloak.sizes.labelBytesMax);
-    const valueOut = new Uint8Array(this.cloak.batchItemOpenedMaxlen(item.length));
-    const expected = expectedName === undefined ? null : label(expectedName, 'expectedName');
-    const n = this.cloak._call(Op.BATCH_OPEN_ITEM, [this.live(), this.batch, item, expected, nameOut, null, valueOut, null]);
-    const name = nameOut.slice(0, n[5]);
-    const value = valueOut.slice(0, n[7]);
-    nameOut.fill(0);
-    valueOut.fill(0);
-    return { name, value };
+  get epoch(): number {
+    return this.cloak._call(Op.BATCH_EPOCH, [this.live(), null])[1];
+  }
+
+  get headVersion(): bigint {
+    return getU64(this.cloak, Op.BATCH_HEAD_VERSION, this.live());
+  }
+
+  get headHash(): Bytes {
+    const out = new Uint8Array(this.cloak.sizes.headHashBytes);
+    this.cloak._call(Op.BATCH_HEAD_HASH, [out, this.live()]);
+    return out;
+  }
+
+  /** Unix seconds. */
+  get expiry(): bigint {
+    return getU64(this.cloak, Op.BATCH_EXPIRY, this.live());
   }
 
   override wipe(): void {
-    super.wipe();
-    this.cloak.backend.unpin(this.batch);
+    if (this.wiped) return;
+    try {
+      super.wipe();
+    } finally {
+      this.cloak._release(this.#tags);
+    }
   }
 }
 
+/**
+ * A verified vault head (cloak_head), holding the very bytes it was verified from (its successor
+ * and roster lookups need them). check() it against the caller's minimums and clock before use.
+ */
+export class Head extends State {
+  protected wipeOp = Op.HEAD_WIPE;
+  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly bytes: Bytes) {
+    super(cloak, state);
+  }
+
+  /** A copy of the head's bytes. */
+  get blob(): Bytes {
+    this.live();
+    return this.bytes.slice();
+  }
+
+  /**
+   * Verifies the successor of this head: version + 1 (older or equal: CloakStaleError, a gap:
+   * CloakMismatchError), chained to this head's hash (a fork: CloakMismatchError), the epoch kept
+   * or raised by one, signed by a member this head's roster allows to make the change.
+   */
+  verifyNext(blob: Bytes): Head {
+    return this.cloak._headVerifyNext(this.live(), this.bytes, blob);
+  }
+
+  /** Freshness: CloakStaleError below the minimums, CloakExpiredError past the expiry. */
+  check(minEpoch: number, minVersion: U64, now: U64 = unixNow()): void {
+    this.cloak._call(Op.HEAD_CHECK, [this.live(), u32(minEpoch, 'minEpoch'), u64(minVersion, 'minVersion'), u64(now, 'now')]);
+  }
+
+  get version(): bigint {
+    return getU64(this.cloak, Op.HEAD_VERSION, this.live());
+  }
+
+  get epoch(): number {
+    return this.cloak._call(Op.HEAD_EPOCH, [this.live(), null])[1];
+  }
+
+  /** Unix seconds. */
+  get expiry(): bigint {
+    return getU64(this.cloak, Op.HEAD_EXPIRY, this.live());
+  }
+
+  get leafCount(): number {
+    return this.cloak._call(Op.HEAD_LEAF_COUNT, [this.live(), null])[1];
+  }
+
+  private fixedOut(op: number, length: number): Bytes {
+    const out = new Uint8Array(length);
+    this.cloak._call(op, [out, this.live()]);
+    return out;
+  }
+
+  get hash(): Bytes {
+    return this.fixedOut(Op.HEAD_HASH, this.cloak.sizes.headHashBytes);
+  }
+
+  get merkleRoot(): Bytes {
+    return this.fixedOut(Op.HEAD_MERKLE_ROOT, this.cloak.sizes.merkleHashBytes);
+  }
+
+  get vaultKeyId(): Bytes {
+    return this.fixedOut(Op.HEAD_VAULT_KEY_ID, this.cloak.sizes.keyIdBytes);
+  }
+
+  get signer(): Bytes {
+    return this.fixedOut(Op.HEAD_SIGNER, this.cloak.sizes.identityPublicKeyBytes);
+  }
+
+  /** A key's roster entry: its permissions and encryption key id (absent: CloakMismatchError). */
+  rosterFind(kind: number, publicKey: Bytes): { permissions: number; encryptionKeyId: Bytes } {
+    const encryptionKeyId = new Uint8Array(this.cloak.sizes.keyIdBytes);
+    const n = this.cloak._call(Op.HEAD_ROSTER_FIND, [
+      null, encryptionKeyId, this.live(), this.bytes, u32(kind, 'kind'),
+      fixed(publicKey, this.cloak.sizes.identityPublicKeyBytes, 'publicKey'),
+    ]);
+    return { permissions: n[0], encryptionKeyId };
+  }
+
+  /** Checks that `leaf` is in this head's tree (CloakMismatchError if not). */
+  verifyInclusion(leaf: Bytes, proof: Bytes): void {
+    this.cloak._call(Op.MERKLE_VERIFY_INCLUSION, [
+      this.live(), fixed(leaf, this.cloak.sizes.merkleLeafBytes, 'leaf'), bytes(proof, 'proof'),
+    ]);
+  }
+
+  /** Checks that no leaf of this head's tree has `blindIndex` (CloakMismatchError if one may). */
+  verifyAbsence(blindIndex: Bytes, proof: Bytes): void {
+    this.cloak._call(Op.MERKLE_VERIFY_ABSENCE, [
+      this.live(), fixed(blindIndex, this.cloak.sizes.blindIndexBytes, 'blindIndex'), bytes(proof, 'proof'),
+    ]);
+  }
+}
 /** An HPKE context (cloak_hpke_context): seal/open advance the sequence number. */
 export class HpkeContext extends State {
   protected wipeOp = Op.HPKE_CONTEXT_WIPE;

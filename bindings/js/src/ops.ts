@@ -246,9 +246,9 @@ export const OUT: readonly number[] = [
   0b0, // BATCH_ITEM_COUNT
   0b1, // BATCH_SIGNER
   0b0, // BATCH_EPOCH
-  0b0, // BATCH_HEAD_VERSION
+  0b10, // BATCH_HEAD_VERSION
   0b1, // BATCH_HEAD_HASH
-  0b0, // BATCH_EXPIRY
+  0b10, // BATCH_EXPIRY
   0b101000, // BATCH_OPEN_ITEM
   0b0, // BATCH_WIPE
   0b0, // HEAD_LEN
@@ -257,9 +257,9 @@ export const OUT: readonly number[] = [
   0b0, // HEAD_VERIFY_FIRST
   0b0, // HEAD_VERIFY_NEXT
   0b0, // HEAD_CHECK
-  0b0, // HEAD_VERSION
+  0b10, // HEAD_VERSION
   0b0, // HEAD_EPOCH
-  0b0, // HEAD_EXPIRY
+  0b10, // HEAD_EXPIRY
   0b0, // HEAD_LEAF_COUNT
   0b1, // HEAD_HASH
   0b1, // HEAD_MERKLE_ROOT

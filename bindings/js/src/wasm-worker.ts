@@ -4,7 +4,7 @@
  * worker or a Node worker_threads worker.
  */
 import { instantiate, wasmCall } from './wasm.js';
-import type { Slot } from './backend.js';
+import { MAXARGS, type Slot } from './backend.js';
 import { isNode } from './env.js';
 
 type Msg = { id: number; op: number; args: Slot[] };
@@ -15,7 +15,7 @@ function serve(moduleUrl: string, post: Post): (msg: Msg) => Promise<void> {
   return async (msg: Msg) => {
     try {
       const m = await ready;
-      const nums = new Float64Array(8);
+      const nums = new Float64Array(MAXARGS);
       const rc = wasmCall(m, msg.op, msg.args, nums);
       const transfer = msg.args.filter((a): a is Uint8Array => a instanceof Uint8Array).map((a) => a.buffer as ArrayBuffer);
       post({ id: msg.id, rc, args: msg.args, nums: Array.from(nums) }, transfer);

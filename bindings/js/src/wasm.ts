@@ -4,10 +4,13 @@
  * given the .wasm bytes, since emscripten's web loader would fetch() a file path.
  *
  * Each call copies the buffer slots into the module's memory, calls cloak_js_call(), copies them
- * back, and wipes and frees the copies. callAsync() runs the call in a worker holding its own
+ * back, and wipes and frees the copies. States are the exception: each is allocated once in the
+ * module's memory (malloc: 8-byte aligned) and passed by that address at every call, since a state
+ * records its own address and refuses to run anywhere else; wipe() or, for a state an
+ * application dropped, the finalizer wipes and frees it. callAsync() runs the call in a worker holding its own
  * instance (src/wasm-worker.ts), so Argon2id does not block the page.
  */
-import type { Backend, Pinned, Slot } from './backend.js';
+import { MAXARGS, type Backend, type Pinned, type Slot } from './backend.js';
 import { isNode } from './env.js';
 import { CloakNoMemError, CloakBadParamsError } from './errors.js';
 import { OUT, INOUT } from './ops.js';
@@ -19,7 +22,6 @@ interface EmModule {
   _cloak_js_call(op: number, ptrs: number, lens: number, nargs: number): number;
 }
 
-const MAXARGS = 16;
 
 export interface WasmOptions {
   /** URL of cloak-wasm.mjs (default: next to this file). */

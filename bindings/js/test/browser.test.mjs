@@ -13,7 +13,7 @@ import { serve } from './static-server.mjs';
 const root = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const screenshot = process.env.SCREENSHOT ?? new URL('../test-results/web-demo.png', import.meta.url).pathname;
-const STEPS = ['load', 'register-alice', 'register-bob', 'vault', 'share', 'read', 'service-account', 'rotation'];
+const STEPS = ['load', 'register-alice', 'register-bob', 'vault', 'share', 'read', 'service-account', 'rotation', 'server'];
 
 describe('the demo page in headless Chromium', () => {
   let server, browser, profile, page;
@@ -63,5 +63,22 @@ describe('the demo page in headless Chromium', () => {
     assert.match(text, /DATABASE_URL = postgres:\/\/app:s3cret@db\/app/);
     assert.match(text, /in a worker; the page ran \d+ timer ticks meanwhile/);
     assert.match(text, /WRONG_KEY/);
+    // A real head chain: version 1 with a roster and a Merkle root, the batch bound to a head.
+    assert.match(text, /head v1 \(epoch 1, \d+ bytes\): roster of 1 admin, Merkle root [0-9a-f]{16}… over 3 secrets/);
+    assert.match(text, /bound to head v3 [0-9a-f]{16}…, epoch 1, expires /);
+    // Each thing the server can still try is refused, with its own status (the page checks the
+    // status itself; these lines are what it shows).
+    const refusals = {
+      'the pre-rotation share': 'STALE', 'the pre-rotation batch': 'STALE', 'a batch of another vault': 'MISMATCH',
+      'a rolled-back API_TOKEN': 'MISMATCH', 'DATABASE_URL omitted': 'MISMATCH', 'head v4 served to a device at v5': 'STALE',
+      'head v4 to a fresh device pinned at v5': 'STALE', 'a forked v6': 'MISMATCH', 'v6 signed by Bob, removed at v4': 'UNTRUSTED_SIGNER',
+      'head v5 after its expiry': 'EXPIRED',
+    };
+    const serverLines = steps.find((s) => s.id === 'server').lines;
+    for (const [what, status] of Object.entries(refusals)) {
+      const line = serverLines.find((l) => l.startsWith(what));
+      assert.ok(line, `the page shows no line for ${what}`);
+      assert.ok(line.endsWith(`: ${status}`), `${line} (wanted ${status})`);
+    }
   });
 });

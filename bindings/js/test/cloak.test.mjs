@@ -1,8 +1,10 @@
 // One test file, run against both backends (the native addon and the WebAssembly build): every
 // operation of the API, the shared vectors (RFC 9180 Base recipient side, the worked example of
-// tests/vectors/libcloak.json),
-// exact error codes with zeroed results, and interop of vault-key shares with an independent HPKE
-// implementation (@hpke/core) both ways, built from docs/protocol.md section 8 alone.
+// tests/vectors/libcloak.json), exact error codes, epochs (stale shares, another epoch's secrets),
+// batches bound to their vault, epoch and head (stale, expired, repeated and forged items), vault
+// heads with their chain and Merkle proofs, uint64 values beyond 2^53, states that stay at one
+// address, and interop of vault-key shares with an independent HPKE implementation (@hpke/core)
+// both ways, built from docs/protocol.md section 8 alone.
 //
 // LIBCLOAK_JS_BACKENDS=native,wasm (the default) chooses the backends; a backend listed but not
 // loadable fails the run rather than being skipped.
@@ -14,12 +16,13 @@ import { CipherSuite } from '@hpke/core';
 import { DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/dhkem-x25519';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 import * as lib from '../dist/index.js';
+import * as opsModule from '../dist/ops.js';
 
 const {
   load, utf8, ObjectType, Status, CloakError, CloakMalformedError, CloakAuthError, CloakWrongKeyError,
   CloakWrongTypeError, CloakBadSignatureError, CloakUntrustedSignerError, CloakBadParamsError,
   CloakChecksumError, CloakMismatchError, CloakUnsupportedVersionError, CloakUnsupportedSuiteError,
-  CloakInvalidKeyError,
+  CloakInvalidKeyError, CloakStaleError, CloakExpiredError, CloakBadStateError,
 } = lib;
 
 const hex = (s) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -104,7 +107,7 @@ const ed25519Private = (seed) =>
   createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed)]), format: 'der', type: 'pkcs8' });
 const ed25519Public = (pk) =>
   createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pk)]), format: 'der', type: 'spki' });
-const publicKeyId = (pk) => createHash('sha256').update(lp8('libcloak v1 public key id')).update(pk).digest().subarray(0, 16);
+const publicKeyId = (pk) => createHash('sha256').update(lp8('libcloak v2 public key id')).update(pk).digest().subarray(0, 16);
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Chacha20Poly1305() });
 
 const backends = (process.env.LIBCLOAK_JS_BACKENDS ?? 'native,wasm').split(',').filter(Boolean);
@@ -139,11 +142,13 @@ for (const backendName of backends) {
       assert.deepEqual(
         [s.keyBytes, s.keyIdBytes, s.labelBytesMax, s.headerBytes, s.identityPublicKeyBytes, s.identitySecretKeyBytes,
           s.identitySeedBytes, s.signatureBytes, s.encryptionPublicKeyBytes, s.encryptionSecretKeyBytes, s.encryptionSeedBytes,
-          s.publicKeyBlobBytes, s.bundleBytes, s.wrappedKeyBytes, s.serviceAccountPrivateBlobBytes, s.shareBytes, s.secretOverheadBytes,
-          s.batchItemOverheadBytes, s.batchDigestBytes, s.blindIndexBytes, s.passwordSaltBytes, s.passwordRecordBytes,
-          s.fingerprintTextBytes, s.pairCodeTextBytes, s.vaultStateBytes, s.batchStateBytes, s.hpkeContextBytes,
-          s.hpkeEncBytes, s.hpkeTagBytes],
-        [32, 16, 255, 20, 32, 64, 32, 64, 32, 32, 32, 52, 148, 124, 84, 196, 60, 57, 32, 32, 16, 48, 36, 72, 512, 1024, 128, 32, 16]);
+          s.publicKeyBlobBytes, s.bundleBytes, s.wrappedKeyBytes, s.serviceAccountPrivateBlobBytes, s.shareBytes,
+          s.batchDigestBytes, s.batchTagBytes, s.headHashBytes, s.blindIndexBytes, s.passwordSaltBytes, s.passwordRecordBytes,
+          s.fingerprintTextBytes, s.pairCodeTextBytes, s.vaultStateBytes, s.batchStateBytes, s.headStateBytes, s.hpkeContextBytes,
+          s.hpkeEncBytes, s.hpkeTagBytes, s.rosterEntryBytes, s.merkleLeafBytes, s.merkleHashBytes],
+        [32, 16, 255, 20, 32, 64, 32, 64, 32, 32, 32, 52, 148, 124, 84, 200, 32, 16, 32, 32, 16, 48, 36, 72, 512, 1024, 256, 128,
+          32, 16, 50, 64, 32]);
+      assert.deepEqual([s.rosterMember, s.rosterServiceAccount, s.permissionWrite, s.permissionAdmin], [1, 2, 1, 2]);
     });
 
     it('status strings and one error class per code', () => {
@@ -157,7 +162,11 @@ for (const backendName of backends) {
         assert.ok(e instanceof CloakError);
         classes.add(e.constructor);
       }
-      assert.equal(classes.size, 15);
+      assert.equal(classes.size, 18);
+      assert.deepEqual([Status.STALE, Status.EXPIRED, Status.BAD_STATE], [-16, -17, -18]);
+      assert.ok(lib.errorFor(Status.STALE) instanceof CloakStaleError);
+      assert.ok(lib.errorFor(Status.EXPIRED) instanceof CloakExpiredError);
+      assert.ok(lib.errorFor(Status.BAD_STATE) instanceof CloakBadStateError);
       assert.ok(c.statusString(-999).length > 0);
     });
 
@@ -178,8 +187,8 @@ for (const backendName of backends) {
       throwsCode(() => c.textDecode('cloak-identity-!!!'), Status.MALFORMED);
       // Header order of section 2.
       throwsCode(() => c.blobInspect(EX.idBlob.subarray(0, 19)), Status.MALFORMED);
-      const v2 = EX.idBlob.slice(); v2[0] = 2;
-      throwsCode(() => c.blobInspect(v2), Status.UNSUPPORTED_VERSION, CloakUnsupportedVersionError);
+      const v1 = EX.idBlob.slice(); v1[0] = 1;
+      throwsCode(() => c.blobInspect(v1), Status.UNSUPPORTED_VERSION, CloakUnsupportedVersionError);
       const s2 = EX.idBlob.slice(); s2[3] = 2;
       throwsCode(() => c.blobInspect(s2), Status.UNSUPPORTED_SUITE, CloakUnsupportedSuiteError);
       const t0 = EX.idBlob.slice(); t0[1] = 0x7f;
@@ -250,7 +259,7 @@ for (const backendName of backends) {
       assert.equal(c.identityPairCode(EX.aliceIdPk, bobId), c.identityPairCode(bobId, EX.aliceIdPk));
       assert.equal(c.identityPairCode(EX.aliceIdPk, bobId).split(' ').length, 12);
       // Signatures agree with an independent Ed25519 over the spec's message layout (section 5.3).
-      const msg = cat(lp8('libcloak v1 user signature'), lp8('example'), createHash('sha512').update('hello').digest());
+      const msg = cat(lp8('libcloak v2 user signature'), EX.aliceIdPk, lp8('example'), createHash('sha512').update('hello').digest());
       assert.ok(edVerify(null, msg, ed25519Public(EX.aliceIdPk), sig));
     });
 
@@ -327,34 +336,41 @@ for (const backendName of backends) {
       throwsCode(() => c.serviceAccountPrivateImport(t), Status.MISMATCH);
     });
 
-    it('vaults, secrets, blind indexes, rotation (worked example)', () => {
-      const v = c.vaultInit(EX.vaultKey, 'vault-1');
+    it('vaults, secrets, epochs, padding, blind indexes, rotation (worked example)', () => {
+      const v = c.vaultInit(EX.vaultKey, 1, 'vault-1');
+      assert.equal(v.epoch, 1);
       assert.deepEqual(v.keyId(), EX.vaultKeyId);
       assert.equal(new TextDecoder().decode(v.openSecret('DATABASE_URL', EX.sealed, 'prod')), 'postgres://app:s3cret@db/app');
       assert.deepEqual(v.blindIndex('DATABASE_URL'), EX.blindIndex);
       const value = utf8('tok_123');
       const s = v.sealSecret('API_TOKEN', value);
       assert.equal(s.length, c.secretSealedLen(value.length));
-      assert.equal(c.secretOpenedLen(s.length), value.length);
+      assert.equal(s.length, 128, 'a short value fills the 64-byte bucket');
+      assert.equal(c.secretOpenedLen(s.length), 60);
       assert.equal(c.secretOpenedLen(59), 0);
       assert.deepEqual(v.openSecret('API_TOKEN', s), value);
       assert.deepEqual(v.openSecret('EMPTY', v.sealSecret('EMPTY', new Uint8Array(0))), new Uint8Array(0));
-      // Bound to name, context and vault id.
+      // Two lengths in one bucket give blobs of one length.
+      assert.equal(v.sealSecret('A', new Uint8Array(1)).length, v.sealSecret('A', new Uint8Array(60)).length);
+      assert.equal(c.secretSealedLen(1000), c.secretSealedLen(1001));
+      // Bound to name, context, vault id and epoch.
       throwsCode(() => v.openSecret('API_TOKEN2', s), Status.AUTH, CloakAuthError);
       throwsCode(() => v.openSecret('API_TOKEN', s, 'prod'), Status.AUTH);
-      throwsCode(() => c.vaultInit(EX.vaultKey, 'vault-2').openSecret('API_TOKEN', s), Status.AUTH);
+      throwsCode(() => c.vaultInit(EX.vaultKey, 1, 'vault-2').openSecret('API_TOKEN', s), Status.AUTH);
+      throwsCode(() => c.vaultInit(EX.vaultKey, 2, 'vault-1').openSecret('API_TOKEN', s), Status.MISMATCH, CloakMismatchError);
       throwsCode(() => v.sealSecret('', value), Status.BAD_PARAMS);
-      throwsCode(() => c.vaultInit(EX.vaultKey, ''), Status.BAD_PARAMS);
-      // Every byte tampered: header fields by their error, the rest by authentication.
+      throwsCode(() => c.vaultInit(EX.vaultKey, 1, ''), Status.BAD_PARAMS);
+      throwsCode(() => c.vaultInit(EX.vaultKey, 0, 'vault-1'), Status.BAD_PARAMS);
+      // Every byte tampered: header fields by their error, the epoch by the vault's, the rest by authentication.
       for (let i = 0; i < EX.sealed.length; i++) {
         const t = EX.sealed.slice(); t[i] ^= 0x01;
         const want = i === 0 ? Status.UNSUPPORTED_VERSION : i === 1 ? Status.WRONG_TYPE : i < 4 ? Status.UNSUPPORTED_SUITE
-          : i < 20 ? Status.WRONG_KEY : Status.AUTH;
+          : i < 20 ? Status.WRONG_KEY : i < 24 ? Status.MISMATCH : Status.AUTH;
         throwsCode(() => v.openSecret('DATABASE_URL', t, 'prod'), want);
       }
-      for (let n = 0; n < 60; n++) throwsCode(() => v.openSecret('DATABASE_URL', EX.sealed.subarray(0, n), 'prod'), Status.MALFORMED);
-      // Rotation: reseal under a new key; the old blob is then the wrong key for the new vault.
-      const nv = c.vaultInit(c.vaultKeyGenerate(), 'vault-1');
+      for (let n = 0; n < EX.sealed.length; n++) throwsCode(() => v.openSecret('DATABASE_URL', EX.sealed.subarray(0, n), 'prod'), Status.MALFORMED);
+      // Rotation: reseal under the next epoch's key; the old blob is then the wrong key for the new vault.
+      const nv = c.vaultInit(c.vaultKeyGenerate(), 2, 'vault-1');
       const moved = v.resealSecret(nv, 'DATABASE_URL', EX.sealed, 'prod');
       assert.equal(moved.length, EX.sealed.length);
       assert.equal(new TextDecoder().decode(nv.openSecret('DATABASE_URL', moved, 'prod')), 'postgres://app:s3cret@db/app');
@@ -362,102 +378,278 @@ for (const backendName of backends) {
       throwsCode(() => v.resealSecret(nv, 'OTHER', EX.sealed, 'prod'), Status.AUTH);
       assert.notDeepEqual(nv.blindIndex('DATABASE_URL'), EX.blindIndex);
       v.wipe();
-      throwsCode(() => v.keyId(), Status.BAD_PARAMS);
-      nv.wipe();
+      throwsCode(() => v.keyId(), Status.BAD_STATE, CloakBadStateError);
+      nv.dispose();
+      throwsCode(() => nv.epoch, Status.BAD_STATE);
     });
 
-    it('vault-key shares (worked example), every byte tampered', () => {
+    it('vault-key shares (worked example): epochs, stale shares, every byte tampered', () => {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
       assert.deepEqual(c.shareSender(EX.share), EX.aliceIdPk);
-      assert.deepEqual(c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), EX.vaultKey);
-      const s = c.shareSeal(EX.vaultKey, 'vault-1', EX.bobEncPk, alice.secretKey);
-      assert.equal(s.length, 196);
-      assert.notDeepEqual(s, EX.share);
-      assert.deepEqual(c.shareOpen(s, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), EX.vaultKey);
+      assert.deepEqual(c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), { vaultKey: EX.vaultKey, epoch: 1 });
+      const s = c.shareSeal(EX.vaultKey, 5, 'vault-1', EX.bobEncPk, alice.secretKey);
+      assert.equal(s.length, 200);
+      assert.deepEqual(c.shareOpen(s, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk, 5), { vaultKey: EX.vaultKey, epoch: 5 });
+      // A share older than the newest epoch seen (a rollback after rotation) is stale.
+      throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk, 2), Status.STALE, CloakStaleError);
+      throwsCode(() => c.shareOpen(s, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk, 6), Status.STALE);
+      throwsCode(() => c.shareSeal(EX.vaultKey, 0, 'vault-1', EX.bobEncPk, alice.secretKey), Status.BAD_PARAMS);
       const mallory = c.identityKeypair();
       throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, mallory.publicKey), Status.UNTRUSTED_SIGNER, CloakUntrustedSignerError);
       throwsCode(() => c.shareOpen(EX.share, 'vault-2', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), Status.BAD_SIGNATURE);
       throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.aliceEncPk, EX.aliceEncSk, EX.aliceIdPk), Status.WRONG_KEY);
       for (let i = 0; i < EX.share.length; i++) {
         const t = EX.share.slice(); t[i] ^= 0x01;
+        const zeroEpoch = t.subarray(52, 56).every((b) => b === 0);
         const want = i === 0 ? Status.UNSUPPORTED_VERSION : i === 1 ? Status.WRONG_TYPE : i < 4 ? Status.UNSUPPORTED_SUITE
-          : i < 20 ? Status.WRONG_KEY : i < 52 ? Status.UNTRUSTED_SIGNER : Status.BAD_SIGNATURE;
+          : i < 20 ? Status.WRONG_KEY : i < 52 ? Status.UNTRUSTED_SIGNER : zeroEpoch ? Status.MALFORMED : Status.BAD_SIGNATURE;
         throwsCode(() => c.shareOpen(t, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), want);
       }
       for (let n = 0; n < EX.share.length; n++) throwsCode(() => c.shareSender(EX.share.subarray(0, n)), Status.MALFORMED);
-      // A low-order recipient key is refused when used.
-      throwsCode(() => c.shareSeal(EX.vaultKey, 'vault-1', new Uint8Array(32), alice.secretKey), Status.INVALID_KEY, CloakInvalidKeyError);
+      // A low-order recipient key is refused; a secret key whose public half is not its seed's signs nothing.
+      throwsCode(() => c.shareSeal(EX.vaultKey, 1, 'vault-1', new Uint8Array(32), alice.secretKey), Status.INVALID_KEY, CloakInvalidKeyError);
+      const poisoned = cat(alice.secretKey.subarray(0, 32), mallory.publicKey);
+      throwsCode(() => c.shareSeal(EX.vaultKey, 1, 'vault-1', EX.bobEncPk, poisoned), Status.INVALID_KEY);
     });
 
-    it('service-account batches (worked example) and a fresh one', () => {
+    const HEAD = { version: 7, hash: rep(0x48, 32), expiry: 1900000000 };
+    const newBatch = (account, creator, names, opts = {}) => {
+      const w = c.batchBegin(account.publicKey, creator.publicKey, opts.vaultId ?? 'vault-9', opts.epoch ?? 2,
+        opts.headVersion ?? HEAD.version, HEAD.hash, opts.expiry ?? HEAD.expiry);
+      const items = names.map((n, i) => w.sealItem(n, utf8(`value ${i}`)));
+      return { items, blob: w.finish(creator.secretKey) };
+    };
+
+    it('service-account batches (worked example): vault, freshness, each item once', () => {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      const dec = (x) => new TextDecoder().decode(x);
       assert.deepEqual(c.batchSender(EX.batch), EX.aliceIdPk);
+      assert.equal(c.batchCount(EX.batch), 2);
+      assert.equal(c.batchTagsLen(2), 32);
       assert.equal(c.batchItemIndex(EX.item1), 1);
       assert.equal(c.batchLen(7, 2), EX.batch.length);
       assert.equal(c.batchItemLen(9, 7), EX.item0.length);
       assert.equal(c.batchItemOpenedMaxlen(EX.item0.length), EX.item0.length - 56);
-      const r = c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey, EX.aliceIdPk]);
+      const r = c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey, EX.aliceIdPk]);
       assert.equal(r.itemCount, 2);
       assert.deepEqual(r.signer, EX.aliceIdPk);
-      const dec = (x) => new TextDecoder().decode(x);
+      // Opening before the freshness check is refused, clearly.
+      throwsCode(() => r.openItem(EX.item0), Status.BAD_STATE, CloakBadStateError);
+      throwsCode(() => r.check(1, 1, 2000000000), Status.EXPIRED, CloakExpiredError);
+      throwsCode(() => r.check(r.epoch + 1, 1, 1800000000), Status.STALE, CloakStaleError);
+      throwsCode(() => r.check(1, r.headVersion + 1n, 1800000000), Status.STALE);
+      throwsCode(() => r.openItem(EX.item0), Status.BAD_STATE);
+      r.check(r.epoch, r.headVersion, r.expiry);
       const i1 = r.openItem(EX.item1);
       assert.deepEqual([dec(i1.name), dec(i1.value)], ['SMTP_USER', 'mailer']);
-      const i0 = r.openItem(EX.item0, 'API_TOKEN');
+      const i0 = r.openItem(EX.item0);
       assert.deepEqual([dec(i0.name), dec(i0.value)], ['API_TOKEN', 'tok_123']);
-      throwsCode(() => r.openItem(EX.item0, 'SMTP_USER'), Status.MISMATCH, CloakMismatchError);
-      for (let i = 40; i < EX.item0.length; i++) {
-        const t = EX.item0.slice(); t[i] ^= 1;
-        throwsCode(() => r.openItem(t), Status.BAD_SIGNATURE);
-      }
+      // A repeated item is refused: each tag opens its item once.
+      throwsCode(() => r.openItem(EX.item0), Status.BAD_SIGNATURE, CloakBadSignatureError);
       r.wipe();
-      throwsCode(() => r.openItem(EX.item0), Status.BAD_PARAMS);
-      throwsCode(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey]), Status.UNTRUSTED_SIGNER);
-      throwsCode(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, []), Status.UNTRUSTED_SIGNER);
-      throwsCode(() => c.batchVerify(EX.batch, EX.aliceEncPk, EX.aliceEncSk, [EX.aliceIdPk]), Status.WRONG_KEY);
-      const bt = EX.batch.slice(); bt[120] ^= 1;
-      throwsCode(() => c.batchVerify(bt, EX.bobEncPk, EX.bobEncSk, [EX.aliceIdPk]), Status.BAD_SIGNATURE);
-      // A fresh batch of three, read back in another order.
+      throwsCode(() => r.openItem(EX.item1), Status.BAD_STATE);
+      throwsCode(() => r.itemCount, Status.BAD_STATE);
+      // The tags stay inside the reader: no property of it holds them.
+      const r2 = c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, [EX.aliceIdPk]);
+      assert.ok(Object.values(r2).every((x) => !(x instanceof Uint8Array) || x.length !== c.batchTagsLen(2)));
+      r2.check(1, 1);
+      for (let i = 20; i < EX.item0.length; i++) {
+        const t = EX.item0.slice(); t[i] ^= 1;
+        const want = i < 36 ? Status.MISMATCH : i < 40 ? null : Status.BAD_SIGNATURE;
+        if (want !== null) throwsCode(() => r2.openItem(t), want);
+        else assert.throws(() => r2.openItem(t), CloakError);
+      }
+      assert.equal(dec(r2.openItem(EX.item0).value), 'tok_123');
+      r2.wipe();
+      // Another vault, an untrusted or missing creator, another account, a changed byte.
+      throwsCode(() => c.batchVerify(EX.batch, 'vault-2', EX.bobEncPk, EX.bobEncSk, [EX.aliceIdPk]), Status.MISMATCH, CloakMismatchError);
+      throwsCode(() => c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey]), Status.UNTRUSTED_SIGNER);
+      throwsCode(() => c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, []), Status.UNTRUSTED_SIGNER);
+      throwsCode(() => c.batchVerify(EX.batch, 'vault-1', EX.aliceEncPk, EX.aliceEncSk, [EX.aliceIdPk]), Status.WRONG_KEY);
+      const bt = EX.batch.slice(); bt[40] ^= 1;
+      throwsCode(() => c.batchVerify(bt, 'vault-1', EX.bobEncPk, EX.bobEncSk, [EX.aliceIdPk]), Status.BAD_SIGNATURE);
+
+      // A fresh batch of three, read back in another order; indexes and digests come back per item.
       const account = c.encryptionKeypair();
-      const w = c.batchBegin(account.publicKey, 'vault-9');
-      const items = ['A', 'B', 'C'].map((n, i) => w.sealItem(n, utf8(`value ${i}`)).item);
-      assert.equal(w.digests.length, 3);
+      const w = c.batchBegin(account.publicKey, alice.publicKey, 'vault-9', 2, HEAD.version, HEAD.hash, HEAD.expiry);
+      const sealed = ['A', 'B', 'C'].map((n, i) => w.sealItem(n, utf8(`value ${i}`)));
+      assert.deepEqual(sealed.map((x) => x.index), [0, 1, 2]);
+      assert.deepEqual(w.digests, sealed.map((x) => x.digest));
       const batch = w.finish(alice.secretKey);
       assert.equal(batch.length, c.batchLen(7, 3));
-      throwsCode(() => w.sealItem('D', utf8('x')), Status.BAD_PARAMS);
-      const rr = c.batchVerify(batch, account.publicKey, account.secretKey, [EX.aliceIdPk]);
-      assert.equal(rr.itemCount, 3);
-      assert.equal(dec(rr.openItem(items[2], 'C').value), 'value 2');
-      assert.equal(dec(rr.openItem(items[0]).value), 'value 0');
+      throwsCode(() => w.sealItem('D', utf8('x')), Status.BAD_STATE);
+      throwsCode(() => w.finish(alice.secretKey), Status.BAD_STATE);
+      const rr = c.batchVerify(batch, 'vault-9', account.publicKey, account.secretKey, [EX.aliceIdPk]);
+      assert.deepEqual([rr.itemCount, rr.epoch, rr.headVersion, rr.expiry], [3, 2, 7n, 1900000000n]);
+      assert.deepEqual(rr.headHash, HEAD.hash);
+      rr.check(2, 7, 1900000000);
+      assert.equal(dec(rr.openItem(sealed[2].item).value), 'value 2');
+      assert.equal(dec(rr.openItem(sealed[0].item).name), 'A');
       throwsCode(() => rr.openItem(EX.item0), Status.WRONG_KEY);
-      // An item of the example batch under this batch's reader (other account) is the wrong key;
-      // one of another batch of the same account is a mismatch.
-      const w2 = c.batchBegin(account.publicKey, 'vault-9');
-      const other = w2.sealItem('A', utf8('value 0')).item;
-      w2.finish(alice.secretKey);
+      // An item of another batch of the same account is a mismatch.
+      const other = newBatch(account, alice, ['A']).items[0].item;
       throwsCode(() => rr.openItem(other), Status.MISMATCH);
+      rr.wipe();
+      // finish checks the creator and the count, and wipes the writer either way.
+      const w2 = c.batchBegin(account.publicKey, alice.publicKey, 'vault-9', 2, 1, HEAD.hash, HEAD.expiry);
+      w2.sealItem('A', utf8('a'));
+      throwsCode(() => w2.finish(c.identityKeypair().secretKey), Status.MISMATCH);
+      throwsCode(() => w2.sealItem('B', utf8('b')), Status.BAD_STATE);
+      const w3 = c.batchBegin(account.publicKey, alice.publicKey, 'vault-9', 2, 1, HEAD.hash, HEAD.expiry);
+      w3.sealItem('A', utf8('a'));
+      throwsCode(() => w3.finish(alice.secretKey, []), Status.BAD_PARAMS);
+      throwsCode(() => c.batchBegin(account.publicKey, alice.publicKey, 'vault-9', 0, 1, HEAD.hash, HEAD.expiry), Status.BAD_PARAMS);
+      throwsCode(() => c.batchBegin(account.publicKey, alice.publicKey, 'vault-9', 1, 0, HEAD.hash, HEAD.expiry), Status.BAD_PARAMS);
     });
 
-    it('a large batch (100,000 items): items open without copying the batch again', () => {
+    it('uint64 values travel exactly, beyond 2^53 (head versions, expiry, clocks)', () => {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
       const account = c.encryptionKeypair();
-      const w = c.batchBegin(account.publicKey, 'vault-big');
+      const big = (1n << 63n) + 12345n;
+      const w = c.batchBegin(account.publicKey, alice.publicKey, 'v', 1, big, HEAD.hash, (1n << 64n) - 1n);
+      const { item } = w.sealItem('N', utf8('x'));
+      const blob = w.finish(alice.secretKey);
+      const r = c.batchVerify(blob, 'v', account.publicKey, account.secretKey, [alice.publicKey]);
+      assert.equal(r.headVersion, big);
+      assert.equal(r.expiry, (1n << 64n) - 1n);
+      throwsCode(() => r.check(1, big + 1n, 0), Status.STALE);
+      r.check(1, big, (1n << 64n) - 1n);
+      assert.equal(new TextDecoder().decode(r.openItem(item).value), 'x');
+      r.wipe();
+      // Out of range: negative, 2^64, an unsafe number.
+      throwsCode(() => c.batchBegin(account.publicKey, alice.publicKey, 'v', 1, -1, HEAD.hash, 1), Status.BAD_PARAMS);
+      throwsCode(() => c.batchBegin(account.publicKey, alice.publicKey, 'v', 1, 1n << 64n, HEAD.hash, 1), Status.BAD_PARAMS);
+      throwsCode(() => c.batchBegin(account.publicKey, alice.publicKey, 'v', 1, 2 ** 60, HEAD.hash, 1), Status.BAD_PARAMS);
+    });
+
+    it('a large batch (100,000 items): items open in O(1) each, each once', () => {
+      const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      const account = c.encryptionKeypair();
+      const w = c.batchBegin(account.publicKey, alice.publicKey, 'vault-big', 1, 1, HEAD.hash, HEAD.expiry);
       const n = 100000;
       const items = [];
       for (let i = 0; i < n; i++) items.push(w.sealItem(`S${i}`, utf8(`v${i}`)).item);
       const batch = w.finish(alice.secretKey);
       assert.equal(batch.length, c.batchLen(9, n));
-      const r = c.batchVerify(batch, account.publicKey, account.secretKey, [EX.aliceIdPk]);
+      const r = c.batchVerify(batch, 'vault-big', account.publicKey, account.secretKey, [EX.aliceIdPk]);
       assert.equal(r.itemCount, n);
+      r.check(1, 1, HEAD.expiry);
       const t0 = performance.now();
       let opened = 0;
-      for (let i = n - 1; i >= 0; i -= 50, opened++) assert.equal(new TextDecoder().decode(r.openItem(items[i], `S${i}`).value), `v${i}`);
+      for (let i = n - 1; i >= 0; i -= 50, opened++) {
+        const o = r.openItem(items[i]);
+        assert.equal(new TextDecoder().decode(o.name), `S${i}`);
+        assert.equal(new TextDecoder().decode(o.value), `v${i}`);
+      }
       const perItem = (performance.now() - t0) / opened;
-      // Copying (and wiping) the 3.2 MB batch for every item would cost about 0.2 ms each.
+      // Copying (and wiping) the 1.6 MB of tags for every item would cost about 0.1 ms each.
       assert.ok(perItem < 0.1, `${perItem.toFixed(3)} ms per item`);
-      assert.equal(new TextDecoder().decode(r.openItem(items[0]).name), 'S0');
+      throwsCode(() => r.openItem(items[n - 1]), Status.BAD_SIGNATURE);
       r.wipe();
     });
 
+    it('vault heads: first, chain, fork, stale, expiry, roster, Merkle inclusion and absence', () => {
+      const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
+      const bob = c.identityKeypairFromSeed(rep(0x21, 32));
+      const bobEnc = c.encryptionKeypair();
+      const sa = c.encryptionKeypair();
+      const saKeyId = c.blobInspect(c.encryptionPublicExport(sa.publicKey)).keyId;
+      const { rosterMember: MEMBER, rosterServiceAccount: SA, permissionWrite: WRITE, permissionAdmin: ADMIN } = c.sizes;
+      // Entries sorted by (kind, public key): kind is byte 0, the public key bytes 2 to 34.
+      const sortEntries = (xs) => xs.slice().sort((a, b) => a[0] - b[0] || Buffer.compare(Buffer.from(a.subarray(2, 34)), Buffer.from(b.subarray(2, 34))));
+      const roster = sortEntries([
+        c.rosterEntry(MEMBER, WRITE | ADMIN, alice.publicKey, rep(0x0a, 16)),
+        c.rosterEntry(MEMBER, WRITE, bob.publicKey, rep(0x0b, 16)),
+        c.rosterEntry(SA, 0, sa.publicKey, saKeyId),
+      ]);
+      // A service account's entry carries its own key's id; another is a parameter error.
+      throwsCode(() => c.rosterEntry(SA, 0, sa.publicKey, rep(0x5a, 16)), Status.BAD_PARAMS);
+      throwsCode(() => c.rosterEntry(SA, WRITE, sa.publicKey, saKeyId), Status.BAD_PARAMS);
+      const v = c.vaultInit(EX.vaultKey, 1, 'vault-h');
+      const names = ['A', 'B', 'C', 'D'];
+      const leaves = names.map((n) => c.merkleLeaf(v.blindIndex(n), v.sealSecret(n, utf8(n))))
+        .sort((a, b) => Buffer.compare(Buffer.from(a.subarray(0, 32)), Buffer.from(b.subarray(0, 32))));
+      const root = c.merkleRoot(leaves);
+      assert.equal(root.length, 32);
+      throwsCode(() => c.merkleRoot([leaves[1], leaves[0]]), Status.BAD_PARAMS);
+      const zero = new Uint8Array(32);
+      const h1 = c.headCreate('vault-h', 1, v.keyId(), 1, zero, 1900000000, root, leaves.length, roster, alice.secretKey);
+      assert.equal(h1.length, c.headLen(7, 3));
+      throwsCode(() => c.headVerifyFirst(h1, 'vault-h', [bob.publicKey]), Status.UNTRUSTED_SIGNER);
+      throwsCode(() => c.headVerifyFirst(h1, 'vault-x', [alice.publicKey]), Status.MISMATCH);
+      const head = c.headVerifyFirst(h1, 'vault-h', [alice.publicKey]);
+      head.check(1, 1, 1800000000);
+      throwsCode(() => head.check(2, 1, 1800000000), Status.STALE, CloakStaleError);
+      throwsCode(() => head.check(1, 2, 1800000000), Status.STALE);
+      throwsCode(() => head.check(1, 1, 1900000001), Status.EXPIRED, CloakExpiredError);
+      assert.deepEqual([head.version, head.epoch, head.expiry, head.leafCount], [1n, 1, 1900000000n, 4]);
+      assert.deepEqual(head.merkleRoot, root);
+      assert.deepEqual(head.vaultKeyId, v.keyId());
+      assert.deepEqual(head.signer, alice.publicKey);
+      assert.deepEqual(head.blob, h1);
+      assert.deepEqual(head.rosterFind(MEMBER, bob.publicKey), { permissions: WRITE, encryptionKeyId: rep(0x0b, 16) });
+      assert.deepEqual(head.rosterFind(SA, sa.publicKey), { permissions: 0, encryptionKeyId: saKeyId });
+      throwsCode(() => head.rosterFind(MEMBER, sa.publicKey), Status.MISMATCH);
+      // Inclusion of each leaf; absence of a name not in the vault, and not of one that is.
+      leaves.forEach((leaf, i) => head.verifyInclusion(leaf, c.merkleProveInclusion(leaves, i)));
+      const p0 = c.merkleProveInclusion(leaves, 0);
+      throwsCode(() => head.verifyInclusion(leaves[1], p0), Status.MISMATCH);
+      const absent = v.blindIndex('NOT_THERE');
+      head.verifyAbsence(absent, c.merkleProveAbsence(leaves, absent));
+      assert.throws(() => c.merkleProveAbsence(leaves, leaves[2].subarray(0, 32)), CloakError);
+      throwsCode(() => head.verifyInclusion(leaves[0], new Uint8Array(3)), Status.MALFORMED);
+      // The chain: version 2 by Bob (a writer) changing the secrets; a fork and a replay are caught.
+      const leaves2 = leaves.slice(0, 3);
+      const h2 = c.headCreate('vault-h', 1, v.keyId(), 2, head.hash, 1900000000, c.merkleRoot(leaves2), 3, roster, bob.secretKey);
+      const head2 = head.verifyNext(h2);
+      assert.deepEqual([head2.version, head2.leafCount], [2n, 3]);
+      const fork = c.headCreate('vault-h', 1, v.keyId(), 2, rep(0x66, 32), 1900000000, root, 4, roster, alice.secretKey);
+      throwsCode(() => head.verifyNext(fork), Status.MISMATCH);
+      throwsCode(() => head2.verifyNext(h1), Status.STALE);
+      const gap = c.headCreate('vault-h', 1, v.keyId(), 4, head2.hash, 1900000000, root, 4, roster, alice.secretKey);
+      throwsCode(() => head2.verifyNext(gap), Status.MISMATCH);
+      // A new epoch comes with a new vault key id (the same one is a mismatch, whoever signs); a
+      // writer may not rotate nor anyone outside the roster sign; an admin rotates.
+      const v2 = c.vaultInit(c.vaultKeyGenerate(), 2, 'vault-h');
+      const sameKey = c.headCreate('vault-h', 2, v.keyId(), 3, head2.hash, 1900000000, root, 4, roster, alice.secretKey);
+      throwsCode(() => head2.verifyNext(sameKey), Status.MISMATCH);
+      const rot = c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, roster, bob.secretKey);
+      throwsCode(() => head2.verifyNext(rot), Status.UNTRUSTED_SIGNER);
+      const rotated = head2.verifyNext(c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, roster, alice.secretKey));
+      assert.deepEqual([rotated.version, rotated.epoch, rotated.vaultKeyId], [3n, 2, v2.keyId()]);
+      rotated.wipe();
+      v2.wipe();
+      const outsider = c.headCreate('vault-h', 1, v.keyId(), 3, head2.hash, 1900000000, root, 4, roster, c.identityKeypair().secretKey);
+      throwsCode(() => head2.verifyNext(outsider), Status.UNTRUSTED_SIGNER);
+      for (const h of [head, head2]) h.wipe();
+      throwsCode(() => head.version, Status.BAD_STATE);
+      v.wipe();
+    });
+
+    it('states stay at one address: a copied state is refused by the library', () => {
+      // The public objects keep their state where the backend pinned it; a copy of its bytes at
+      // another address (what memcpy'ing a state would do) is refused with BAD_STATE.
+      const { Op } = opsModule;
+      const raw = c._pin(c.sizes.vaultStateBytes);
+      c._call(Op.VAULT_INIT, [raw, EX.vaultKey, 1, utf8('vault-1')]);
+      const out = new Uint8Array(16);
+      c._call(Op.VAULT_KEY_ID, [out, raw]);
+      assert.deepEqual(out, EX.vaultKeyId);
+      const other = c.vaultInit(EX.vaultKey, 1, 'vault-1');
+      const sealed = other.sealSecret('N', utf8('v'));
+      // A plain Uint8Array holding the state's bytes lives elsewhere (a copy in WebAssembly memory,
+      // a new ArrayBuffer natively).
+      const copy = new Uint8Array(c.sizes.vaultStateBytes);
+      if (raw instanceof Uint8Array) copy.set(raw);
+      throwsCode(() => c._call(Op.SECRET_OPEN, [copy, new Uint8Array(64), null, utf8('N'), utf8(''), sealed]), Status.BAD_STATE, CloakBadStateError);
+      throwsCode(() => c._call(Op.SECRET_RESEAL, [raw, copy, new Uint8Array(sealed.length), null, utf8('N'), utf8(''), sealed]), Status.BAD_STATE);
+      c._call(Op.VAULT_WIPE, [raw]);
+      c._release(raw);
+      other.wipe();
+      // A state never goes through the thread-pool path (it would be a copy there).
+      const v2 = c.vaultInit(EX.vaultKey, 1, 'vault-1');
+      return assert.rejects(c.backend.callAsync(Op.VAULT_EPOCH, [v2.state, null], new Float64Array(16)), CloakError).finally(() => v2.wipe());
+    });
     it('HPKE: RFC 9180 Base vector, recipient side; both single-shot and context forms', () => {
       const doc = JSON.parse(readFileSync(new URL('hpke_rfc9180_x25519_sha256_chacha20poly1305.json', vectors), 'utf8'));
       const v = doc.vectors.find((x) => x.mode === 0);
@@ -494,19 +686,21 @@ for (const backendName of backends) {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
       const bob = c.encryptionKeypair();
       const vaultKey = c.vaultKeyGenerate();
-      const share = c.shareSeal(vaultKey, 'vault-1', bob.publicKey, alice.secretKey);
-      // Layout: header 20 | sender 32 | enc 32 | ct 48 | signature 64.
-      assert.deepEqual(share.subarray(0, 4), hex('01090001'));
+      const share = c.shareSeal(vaultKey, 3, 'vault-1', bob.publicKey, alice.secretKey);
+      // Layout: header 20 | sender 32 | epoch 4 | enc 32 | ct 48 | signature 64.
+      assert.deepEqual(share.subarray(0, 4), hex('02090001'));
       assert.deepEqual(share.subarray(4, 20), new Uint8Array(publicKeyId(bob.publicKey)));
       const sender = share.subarray(20, 52);
-      const enc = share.subarray(52, 84);
-      const ct = share.subarray(84, 132);
-      const sig = share.subarray(132, 196);
-      const content = cat(lp8('libcloak v1 share'), share.subarray(0, 132), lp8('vault-1'), bob.publicKey);
+      assert.deepEqual(share.subarray(52, 56), hex('00000003'));
+      const enc = share.subarray(56, 88);
+      const ct = share.subarray(88, 136);
+      const sig = share.subarray(136, 200);
+      // Labelled signatures bind the signer: lp8(label) || signer public key || content.
+      const content = cat(lp8('libcloak v2 share'), sender, share.subarray(0, 136), lp8('vault-1'), bob.publicKey);
       assert.ok(edVerify(null, content, ed25519Public(sender), sig));
-      const info = cat(lp8('libcloak v1 vault key share'), lp8('vault-1'), bob.publicKey, sender);
+      const info = cat(lp8('libcloak v2 share'), lp8('vault-1'), hex('00000003'), bob.publicKey, sender);
       const recipientKey = await suite.kem.importKey('raw', bob.secretKey.slice().buffer, false);
-      const pt = await suite.open({ recipientKey, enc: enc.slice().buffer, info }, ct.slice(), share.subarray(0, 52).slice());
+      const pt = await suite.open({ recipientKey, enc: enc.slice().buffer, info }, ct.slice(), share.subarray(0, 56).slice());
       assert.deepEqual(new Uint8Array(pt), vaultKey);
     });
 
@@ -515,24 +709,26 @@ for (const backendName of backends) {
       const alicePk = c.identityKeypairFromSeed(aliceSeed).publicKey; // used only as the trusted identity
       const bob = c.encryptionKeypair();
       const vaultKey = new Uint8Array(32).map((_, i) => i);
-      const header = cat(hex('01090001'), new Uint8Array(publicKeyId(bob.publicKey)));
-      const info = cat(lp8('libcloak v1 vault key share'), lp8('vault-7'), bob.publicKey, alicePk);
+      const header = cat(hex('02090001'), new Uint8Array(publicKeyId(bob.publicKey)));
+      const epoch = hex('00000004');
+      const info = cat(lp8('libcloak v2 share'), lp8('vault-7'), epoch, bob.publicKey, alicePk);
       const recipientPublicKey = await suite.kem.importKey('raw', bob.publicKey.slice().buffer, true);
       const sender = await suite.createSenderContext({ recipientPublicKey, info });
       const enc = new Uint8Array(sender.enc);
-      const aad = cat(header, alicePk);
+      const aad = cat(header, alicePk, epoch);
       const ct = new Uint8Array(await sender.seal(vaultKey, aad));
-      const body = cat(header, alicePk, enc, ct);
-      const sig = edSign(null, cat(lp8('libcloak v1 share'), body, lp8('vault-7'), bob.publicKey), ed25519Private(aliceSeed));
+      const body = cat(header, alicePk, epoch, enc, ct);
+      const sig = edSign(null, cat(lp8('libcloak v2 share'), alicePk, body, lp8('vault-7'), bob.publicKey), ed25519Private(aliceSeed));
       const share = cat(body, new Uint8Array(sig));
-      assert.equal(share.length, 196);
+      assert.equal(share.length, 200);
       assert.deepEqual(c.shareSender(share), alicePk);
-      assert.deepEqual(c.shareOpen(share, 'vault-7', bob.publicKey, bob.secretKey, alicePk), vaultKey);
+      assert.deepEqual(c.shareOpen(share, 'vault-7', bob.publicKey, bob.secretKey, alicePk, 4), { vaultKey, epoch: 4 });
+      throwsCode(() => c.shareOpen(share, 'vault-7', bob.publicKey, bob.secretKey, alicePk, 5), Status.STALE);
       throwsCode(() => c.shareOpen(share, 'vault-8', bob.publicKey, bob.secretKey, alicePk), Status.BAD_SIGNATURE);
     });
 
     it('argument checks: a wrong type is a TypeError naming the parameter, a wrong size bad params', () => {
-      throwsCode(() => c.vaultInit(new Uint8Array(33), 'v'), Status.BAD_PARAMS, CloakBadParamsError);
+      throwsCode(() => c.vaultInit(new Uint8Array(33), 1, 'v'), Status.BAD_PARAMS, CloakBadParamsError);
       const typeError = (fn, param) => assert.throws(fn, (e) => {
         assert.ok(e instanceof TypeError && !(e instanceof CloakError), `not a TypeError: ${e}`);
         assert.match(e.message, new RegExp(`^${param} `));
@@ -541,12 +737,14 @@ for (const backendName of backends) {
       typeError(() => c.identitySign('m', '', new Uint8Array(64)), 'message');
       typeError(() => c.identitySign(utf8('m'), 7, new Uint8Array(64)), 'context');
       typeError(() => c.keyId([...EX.masterKey]), 'key');
-      typeError(() => c.vaultInit(EX.vaultKey, 42), 'vaultId');
+      typeError(() => c.vaultInit(EX.vaultKey, 1, 42), 'vaultId');
+      typeError(() => c.vaultInit(EX.vaultKey, '1', 'v'), 'epoch');
       typeError(() => c.passwordRecordNew({ memoryKib: '65536' }), 'memoryKib');
       typeError(() => c.secretSealedLen('3'), 'valueLen');
-      typeError(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), 'trusted');
-      typeError(() => c.batchVerify(EX.batch, EX.bobEncPk, EX.bobEncSk, ['x']), 'trusted');
-      const tv = c.vaultInit(EX.vaultKey, 'vault-1');
+      typeError(() => c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk), 'trusted');
+      typeError(() => c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, ['x']), 'trusted');
+      typeError(() => c.batchBegin(EX.bobEncPk, EX.aliceIdPk, 'v', 1, '7', rep(0, 32), 1), 'headVersion');
+      const tv = c.vaultInit(EX.vaultKey, 1, 'vault-1');
       typeError(() => tv.sealSecret('N', 'a string value'), 'value');
       typeError(() => tv.openSecret('N', null), 'sealed');
       typeError(() => tv.resealSecret({}, 'N', EX.sealed), 'to');
@@ -555,19 +753,22 @@ for (const backendName of backends) {
       typeError(() => hc.seal('text'), 'plaintext');
       typeError(() => hc.export(utf8('x'), '32'), 'length');
       hc.wipe();
+      throwsCode(() => hc.seal(utf8('x')), Status.BAD_STATE);
       throwsCode(() => c.secretSealedLen(-1), Status.BAD_PARAMS, CloakBadParamsError);
       throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, new Uint8Array(31)), Status.BAD_PARAMS);
-      const v = c.vaultInit(EX.vaultKey, 'vault-1');
+      throwsCode(() => c.shareOpen(EX.share, 'vault-1', EX.bobEncPk, EX.bobEncSk, EX.aliceIdPk, 2 ** 32), Status.BAD_PARAMS);
+      const v = c.vaultInit(EX.vaultKey, 1, 'vault-1');
       const value = utf8('x');
       const s = v.sealSecret('N', value);
       value[0] = 0x79;
       assert.deepEqual(v.openSecret('N', s), utf8('x'));
       // Buffers that are views into a larger ArrayBuffer (Node's Buffer pool) work as they are.
-      const big = Buffer.alloc(200, 0xee);
-      const view = new Uint8Array(big.buffer, big.byteOffset + 7, 88);
+      const big = Buffer.alloc(300, 0xee);
+      const view = new Uint8Array(big.buffer, big.byteOffset + 7, EX.sealed.length);
       view.set(EX.sealed);
       assert.equal(new TextDecoder().decode(v.openSecret('DATABASE_URL', view, 'prod')), 'postgres://app:s3cret@db/app');
-      assert.equal(big[big.byteOffset === 0 ? 6 : 6], 0xee);
+      assert.equal(big[6], 0xee);
+      v.wipe();
     });
   });
 }

@@ -14,10 +14,16 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as lib from '../dist/index.js';
+import * as opsModule from '../dist/ops.js';
 
 const { load, CloakError } = lib;
 
-const file = JSON.parse(readFileSync(new URL('../../../tests/vectors/libcloak.json', import.meta.url), 'utf8'));
+// Head versions and times reach 2^63 - 1, past what a JavaScript number holds exactly: integers of
+// more than 15 digits are read as bigint (the API takes and gives uint64 values as bigint).
+const BIG = '~bigint~';
+const text = readFileSync(new URL('../../../tests/vectors/libcloak.json', import.meta.url), 'utf8')
+  .replace(/([:\[,]\s*)(\d{16,})(?=\s*[,\]}])/g, (_, pre, digits) => `${pre}"${BIG}${digits}"`);
+const file = JSON.parse(text, (_, v) => (typeof v === 'string' && v.startsWith(BIG) ? BigInt(v.slice(BIG.length)) : v));
 const cases = file.cases;
 
 // The class each status must throw: written out here rather than taken from the binding's own
@@ -38,6 +44,9 @@ const ERRORS = {
   MISMATCH: lib.CloakMismatchError,
   NOMEM: lib.CloakNoMemError,
   INTERNAL: lib.CloakInternalError,
+  STALE: lib.CloakStaleError,
+  EXPIRED: lib.CloakExpiredError,
+  BAD_STATE: lib.CloakBadStateError,
 };
 
 /** Hex strings as bytes, lists of them as lists of bytes; text and numbers as they are. */
@@ -54,6 +63,8 @@ function decoded(inputs) {
 function comparable(v) {
   if (Array.isArray(v)) return v.map(comparable);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  // uint64 results are bigint; the file holds numbers (bigint past 2^53, as read above).
+  if (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
   return v;
 }
 
@@ -112,53 +123,209 @@ const OPERATIONS = {
   service_account_private_import: (c, i) => pair(c.serviceAccountPrivateImport(i.blob)),
   secret_seal: (c, i) => withVault(c, i, (v) => ({ sealed: v.sealSecret(i.name, i.value, i.context) })),
   secret_open: (c, i) => withVault(c, i, (v) => ({ value: v.openSecret(i.name, i.sealed, i.context) })),
-  vault_blind_index: (c, i) => withVault(c, i, (v) => ({ index: v.blindIndex(i.name) })),
-  share_seal: (c, i) => ({
-    share: c.shareSeal(i.vault_key, i.vault_id, i.recipient_public_key, i.sender_identity_secret_key),
-  }),
-  share_sender: (c, i) => ({ sender_identity_public_key: c.shareSender(i.share) }),
-  share_open: (c, i) => ({
-    vault_key: c.shareOpen(i.share, i.vault_id, i.recipient_public_key, i.recipient_secret_key,
-      i.trusted_sender_identity_public_key),
-  }),
-  batch_seal: (c, i) => {
-    const writer = c.batchBegin(i.account_public_key, i.vault_id);
-    const items = i.names.map((name, n) => writer.sealItem(name, i.values[n]).item);
-    return { items, blob: writer.finish(i.creator_identity_secret_key) };
-  },
-  batch_open: (c, i) => {
-    const reader = c.batchVerify(i.blob, i.account_public_key, i.account_secret_key, i.trusted);
+  secret_reseal: (c, i) => {
+    const from = c.vaultInit(i.from_vault_key, i.from_epoch, i.vault_id);
     try {
-      const opened = i.items.map((item, n) => reader.openItem(item, i.expected_names?.[n]));
-      return {
-        signer: reader.signer, item_count: reader.itemCount,
-        names: opened.map((o) => o.name), values: opened.map((o) => o.value),
-      };
+      const to = c.vaultInit(i.to_vault_key, i.to_epoch, i.vault_id);
+      try {
+        return { resealed: from.resealSecret(to, i.name, i.sealed, i.context) };
+      } finally {
+        to.wipe();
+      }
     } finally {
-      reader.wipe();
+      from.wipe();
     }
   },
+  secret_sealed_len: (c, i) => ({ sealed_len: c.secretSealedLen(i.value_len) }),
+  secret_opened_len: (c, i) => ({ value_cap: c.secretOpenedLen(i.sealed_len) }),
+  vault_blind_index: (c, i) => withVault(c, i, (v) => ({ index: v.blindIndex(i.name) })),
+  share_seal: (c, i) => ({
+    share: c.shareSeal(i.vault_key, i.epoch, i.vault_id, i.recipient_public_key, i.sender_identity_secret_key),
+  }),
+  share_sender: (c, i) => ({ sender_identity_public_key: c.shareSender(i.share) }),
+  share_open: (c, i) => {
+    const { vaultKey, epoch } = c.shareOpen(i.share, i.vault_id, i.recipient_public_key, i.recipient_secret_key,
+      i.trusted_sender_identity_public_key, i.min_epoch);
+    return { vault_key: vaultKey, epoch };
+  },
+  batch_seal: (c, i) => {
+    const writer = c.batchBegin(i.account_public_key, i.creator_identity_public_key, i.vault_id, i.epoch,
+      i.head_version, i.head_hash, i.expiry);
+    const sealed = i.names.map((name, n) => writer.sealItem(name, i.values[n]));
+    return { items: sealed.map((s) => s.item), digests: sealed.map((s) => s.digest), blob: writer.finish(i.creator_identity_secret_key) };
+  },
+  batch_open: (c, i) => ('tamper_tag' in i ? batchOpenTampered(c, i) : batchOpen(c, i)),
+  batch_count: (c, i) => ({ item_count: c.batchCount(i.blob) }),
   batch_sender: (c, i) => ({ identity_public_key: c.batchSender(i.blob) }),
   batch_item_index: (c, i) => ({ index: c.batchItemIndex(i.item) }),
+  batch_item_len: (c, i) => ({ item_len: c.batchItemLen(i.name_len, i.value_len) }),
+  batch_item_opened_maxlen: (c, i) => ({ value_cap: c.batchItemOpenedMaxlen(i.item_len) }),
   batch_begin: (c, i) => {
-    c.batchBegin(i.account_public_key, i.vault_id).wipe();
+    c.batchBegin(i.account_public_key, i.creator_identity_public_key, i.vault_id, i.epoch, i.head_version,
+      i.head_hash, i.expiry).wipe();
     return {};
   },
   hpke_seal_base: (c, i) => c.hpkeSealBase(i.recipient_public_key, i.plaintext, i.info, i.aad),
   hpke_open_base: (c, i) => ({
     plaintext: c.hpkeOpenBase(i.enc, i.ciphertext, i.recipient_public_key, i.recipient_secret_key, i.info, i.aad),
   }),
+  roster_entry: (c, i) => ({ entry: c.rosterEntry(i.kind, i.permissions, i.public_key, i.encryption_key_id) }),
+  head_create: (c, i) => ({
+    head: c.headCreate(i.vault_id, i.epoch, i.vault_key_id, i.version, i.previous_hash, i.expiry, i.merkle_root,
+      i.leaf_count, i.roster, i.signer_identity_secret_key),
+  }),
+  head_verify_first: (c, i) => withHead(c.headVerifyFirst(i.blob, i.vault_id, i.trusted), headOutputs),
+  head_verify_next: (c, i) => withChain(c, i, (current) => {
+    // The public API passes a head's own bytes as current_blob; a case that gives other bytes
+    // reaches the operation table the way Head.verifyNext does, with the head's pinned state.
+    const sameBytes = Buffer.compare(Buffer.from(current.blob), Buffer.from(i.current_blob)) === 0;
+    const next = sameBytes ? current.verifyNext(i.blob) : c._headVerifyNext(current.state, i.current_blob, i.blob);
+    return withHead(next, headOutputs);
+  }),
+  head_check: (c, i) => withTrustedHead(c, i, 'blob', (h) => {
+    h.check(i.min_epoch, i.min_version, i.now);
+    return {};
+  }),
+  merkle_leaf: (c, i) => ({ leaf: c.merkleLeaf(i.blind_index, i.sealed) }),
+  merkle_root: (c, i) => ({ root: c.merkleRoot(i.leaves) }),
+  merkle_prove_inclusion: (c, i) => ({ proof: c.merkleProveInclusion(i.leaves, i.index) }),
+  merkle_prove_absence: (c, i) => ({ proof: c.merkleProveAbsence(i.leaves, i.blind_index) }),
+  merkle_verify_inclusion: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    h.verifyInclusion(i.leaf, i.proof);
+    return {};
+  }),
+  merkle_verify_absence: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    h.verifyAbsence(i.blind_index, i.proof);
+    return {};
+  }),
   identity_fingerprint: (c, i) => ({ text: c.identityFingerprint(i.identity_public_key) }),
   identity_pair_code: (c, i) => ({ text: c.identityPairCode(i.identity_public_key_a, i.identity_public_key_b) }),
 };
 
 function withVault(c, i, use) {
-  const vault = c.vaultInit(i.vault_key, i.vault_id);
+  const vault = c.vaultInit(i.vault_key, i.epoch, i.vault_id);
   try {
     return use(vault);
   } finally {
     vault.wipe();
   }
+}
+
+/** Everything a verified head answers, under the file's names. */
+function headOutputs(h) {
+  return {
+    version: h.version, epoch: h.epoch, expiry: h.expiry, leaf_count: h.leafCount, hash: h.hash,
+    merkle_root: h.merkleRoot, vault_key_id: h.vaultKeyId, signer: h.signer,
+  };
+}
+
+function withHead(head, use) {
+  try {
+    return use(head);
+  } finally {
+    head.wipe();
+  }
+}
+
+/**
+ * A step that builds what the case is about (the head it checks a proof against, the chain before
+ * its head) must succeed: its failure is rethrown as a plain Error, so that it can never pass for the
+ * failure the case expects of its own step.
+ */
+function setup(what, make) {
+  try {
+    return make();
+  } catch (e) {
+    throw new Error(`setup (${what}) failed: ${e}`);
+  }
+}
+
+/** The case's head (inputs[key]) verified as a first head, then `use`d. */
+function withTrustedHead(c, i, key, use) {
+  const head = setup(`verify_first of ${key}`, () => c.headVerifyFirst(i[key], i.vault_id, i.trusted));
+  return withHead(head, use);
+}
+
+/** The case's chain verified head by head (the first as a first head); `use` gets the last. */
+function withChain(c, i, use) {
+  let current = setup('chain head 0', () => c.headVerifyFirst(i.chain[0], i.vault_id, i.trusted));
+  try {
+    for (let n = 1; n < i.chain.length; n++) {
+      const next = setup(`chain head ${n}`, () => current.verifyNext(i.chain[n]));
+      current.wipe();
+      current = next;
+    }
+    return use(current);
+  } finally {
+    current.wipe();
+  }
+}
+
+/** The outputs of a verified, checked reader and of its items, opened in the order given. */
+function readerOutputs(reader, opened) {
+  return {
+    signer: reader.signer, item_count: reader.itemCount, epoch: reader.epoch, head_version: reader.headVersion,
+    head_hash: reader.headHash, expiry: reader.expiry,
+    names: opened.map((o) => o.name), values: opened.map((o) => o.value),
+  };
+}
+
+function batchOpen(c, i) {
+  const reader = c.batchVerify(i.blob, i.vault_id, i.account_public_key, i.account_secret_key, i.trusted);
+  try {
+    reader.check(i.min_epoch, i.min_head_version, i.now);
+    return readerOutputs(reader, i.items.map((item) => reader.openItem(item)));
+  } finally {
+    reader.wipe();
+  }
+}
+
+/**
+ * A batch whose reader's tag `tamper_tag` is changed between verify and the items. The API keeps
+ * the tags out of reach on purpose, so this case goes through the operation table itself, with
+ * the reader's state and tags held by the backend as the API holds them.
+ */
+function batchOpenTampered(c, i) {
+  const { Op } = opsModule;
+  const count = c.batchCount(i.blob);
+  const tagsLen = c.batchTagsLen(count);
+  // The tags as plain bytes, so the case can change one (copied into WebAssembly memory per call).
+  const tags = new Uint8Array(tagsLen);
+  const state = c._pin(c.sizes.batchStateBytes);
+  try {
+    c._call(Op.BATCH_VERIFY, [state, tags, i.blob, i.vault_id, i.account_public_key, i.account_secret_key,
+      Buffer.concat(i.trusted)]);
+    tags[16 * i.tamper_tag] ^= 0x01;
+    c._call(Op.BATCH_CHECK, [state, i.min_epoch, u64(i.min_head_version), u64(i.now)]);
+    const opened = i.items.map((item) => {
+      const name = new Uint8Array(c.sizes.labelBytesMax);
+      const value = new Uint8Array(c.batchItemOpenedMaxlen(item.length));
+      const n = c._call(Op.BATCH_OPEN_ITEM, [state, tags, item, name, null, value, null]);
+      return { name: name.slice(0, n[4]), value: value.slice(0, n[6]) };
+    });
+    const u64out = (op) => {
+      const out = new Uint8Array(8);
+      c._call(op, [state, out]);
+      return new DataView(out.buffer).getBigUint64(0, true);
+    };
+    const signer = new Uint8Array(32);
+    c._call(Op.BATCH_SIGNER, [signer, state]);
+    const headHash = new Uint8Array(32);
+    c._call(Op.BATCH_HEAD_HASH, [headHash, state]);
+    return readerOutputs({
+      signer, itemCount: c._call(Op.BATCH_ITEM_COUNT, [state, null])[1], epoch: c._call(Op.BATCH_EPOCH, [state, null])[1],
+      headVersion: u64out(Op.BATCH_HEAD_VERSION), headHash, expiry: u64out(Op.BATCH_EXPIRY),
+    }, opened);
+  } finally {
+    c._call(Op.BATCH_WIPE, [state]);
+    c._release(state);
+  }
+}
+
+function u64(x) {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(x), true);
+  return out;
 }
 
 /** Ok cases that draw randomness: their outputs depend on draws JavaScript cannot serve. */
