@@ -4,9 +4,12 @@
  * Every function is a pure operation over caller-owned byte buffers: no I/O, no heap allocation
  * (Argon2id's working memory aside), no global state beyond cloak_init(). Functions that take no
  * caller-owned state are thread-safe and re-entrant. The states say what holds for each: a
- * cloak_vault is read-only after init (any number of threads); a batch writer takes concurrent
- * cloak_batch_seal_item() calls; an HPKE context is used by one thread at a time. A state records its
- * own address at init and refuses to run when copied or moved (CLOAK_E_BAD_STATE).
+ * cloak_vault and a verified cloak_head are read-only (any number of threads); a batch writer takes
+ * concurrent cloak_batch_seal_item() calls (each reserves its index atomically; the WebAssembly
+ * build has one thread, and the same code runs there); a batch reader, once checked, opens different
+ * items from several threads at once; begin, finish, verify, check and wipe are not concurrent with
+ * anything on their state; an HPKE context is used by one thread at a time. A state records its own
+ * address at init and refuses to run when copied or moved (CLOAK_E_BAD_STATE).
  *
  * Order of calls
  * --------------
@@ -28,13 +31,20 @@
  *     cloak_vault_blind_index()                    keyed index of a secret name for the server
  *     cloak_secret_reseal()                        move a secret to a rotated vault key
  *
+ *   Vault heads (every change to secrets, roster or epoch is a new signed version):
+ *     cloak_merkle_leaf() / cloak_merkle_root()    commit to every secret (sorted by blind index)
+ *     cloak_roster_entry() / cloak_head_create()   the next head, signed by a member with the right
+ *     cloak_head_verify_first() / _verify_next()   follow the chain from a trusted head
+ *     cloak_head_check()                           minimums and expiry
+ *     cloak_merkle_verify_inclusion() / _absence() one secret is current, or a name is absent
+ *
  *   Service accounts:
  *     cloak_encryption_keypair()                   anywhere; only the public key travels
  *     cloak_service_account_wrap()                 its private key under the creator's master key
  *     cloak_service_account_private_export()       its private key in the clear, for the CI machine
  *     cloak_batch_begin() / _seal_item() / _finish()      re-encrypt secrets for the account
  *     cloak_service_account_private_import()       on the CI machine
- *     cloak_batch_verify() / cloak_batch_open_item()      the account side
+ *     cloak_batch_count() / _verify() / _check() / _open_item()   the account side
  *
  * Conventions
  * -----------
