@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """The whole libcloak story in Python (the counterpart of examples/walkthrough.c).
 
-Alice registers, logs in on a new device, creates a vault and adds secrets; Bob registers; Alice
-checks Bob's identity and shares the vault; Bob reads; Alice creates a service account and
-re-encrypts the vault for it; the CLI side reads its secrets; Alice adds a secret later; Alice
-removes Bob and rotates the vault key.
+Alice registers, logs in on a new device, creates a vault (epoch 1, head v1: the roster names her
+admin) and adds secrets (head v2 commits to them with a Merkle root); Bob registers; Alice checks
+Bob's identity, shares the vault and adds him to the roster (head v3); Bob follows the chain of heads
+and reads a secret with its inclusion proof; Alice creates a service account (head v4) and gives it
+a batch bound to the vault, the epoch and that head; the CLI side verifies, checks freshness and
+reads; Alice adds a secret later (head v5, a new snapshot); Alice removes Bob and rotates the vault
+key (epoch 2, head v6). Then the server lies: an old share, an old batch, another vault's batch, an
+old head, a forked head and an omitted secret, and each is refused.
 
 The "server" is an in-memory store that holds only what a server would hold. Every byte string a
 client must keep to itself (passwords, master keys, private keys, vault keys, secret values) is
@@ -13,7 +17,7 @@ one ever reaches the store.
 
     CLOAK_LIBRARY=build/src/libcloak.so python3 walkthrough.py [--cli build/examples/cli/cloak]
 
-With --cli, step 12 also hands the batch to the real `cloak` tool, as a CI machine would.
+With --cli, step 13 also hands the batch to the real `cloak` tool, as a CI machine would.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from typing import Dict, List, Optional, Tuple
 
 import cloak
@@ -33,6 +38,8 @@ INITIAL = [(b"DATABASE_URL", b"postgres://app:correct-horse-battery@db.internal:
            (b"API_TOKEN", b"tok_live_4f9c2a7e1b8d6f3a0c5e"),
            (b"SIGNING_SALT", b"b5d0e8c1f2a34967")]
 LATER = (b"SMTP_PASSWORD", b"mail-relay-p4ssw0rd-2026")
+HEAD_LIFETIME = 7 * 24 * 3600  # how long a withheld update can go unnoticed by a client with no memory
+ADMIN = cloak.PERMISSION_ADMIN | cloak.PERMISSION_WRITE
 
 
 class Server:
@@ -108,26 +115,28 @@ class Member:
 
 
 def share_vault(server: Server, sharer: Member, recipient_name: str, recipient_pk: bytes,
-                vault_key: cloak.VaultKey) -> None:
+                vault_key: cloak.VaultKey, epoch: int) -> None:
     assert sharer.identity is not None
     server.put("share", recipient_name, VAULT_ID.decode(),
-               cloak.share_seal(vault_key, VAULT_ID, recipient_pk, sharer.identity))
+               cloak.share_seal(vault_key, epoch, VAULT_ID, recipient_pk, sharer.identity))
 
 
-def open_vault(server: Server, reader: Member, trusted_sharer: bytes) -> Tuple[cloak.Vault, cloak.VaultKey]:
+def open_vault(server: Server, reader: Member, trusted_sharer: bytes,
+               min_epoch: int = 1) -> Tuple[cloak.Vault, cloak.VaultKey]:
+    """min_epoch: the highest epoch this member has seen (a real client stores it)."""
     assert reader.encryption is not None
     share = server.get("share", reader.name, VAULT_ID.decode())
-    vault_key = cloak.share_open(share, VAULT_ID, reader.encryption, trusted_sharer)
-    return cloak.Vault(vault_key, VAULT_ID), vault_key
+    vault_key, epoch = cloak.share_open(share, VAULT_ID, reader.encryption, trusted_sharer, min_epoch)
+    return cloak.Vault(vault_key, epoch, VAULT_ID), vault_key
 
 
 def put_secret(server: Server, vault: cloak.Vault, name: bytes, value: bytes) -> None:
     server.forbid(value, "secret value")
-    server.put("secret", VAULT_ID.decode(), vault.blind_index(name).hex(), vault.seal(name, value))
+    server.put("secret", vault.vault_id.decode(), vault.blind_index(name).hex(), vault.seal(name, value))
 
 
 def get_secret(server: Server, vault: cloak.Vault, name: bytes) -> bytes:
-    return vault.open(name, server.get("secret", VAULT_ID.decode(), vault.blind_index(name).hex()))
+    return vault.open(name, server.get("secret", vault.vault_id.decode(), vault.blind_index(name).hex()))
 
 
 def put_names(server: Server, vault: cloak.Vault, names: List[bytes]) -> None:
@@ -136,15 +145,142 @@ def put_names(server: Server, vault: cloak.Vault, names: List[bytes]) -> None:
     put_secret(server, vault, NAMES_ENTRY, b"".join(n + b"\n" for n in names))
 
 
+# ---- vault heads ---------------------------------------------------------------------------------
+
+def encryption_key_id(public_key: bytes) -> bytes:
+    """The key id the roster records for an encryption public key: that key's id."""
+    return cloak.blob_inspect(cloak.encryption_public_export(public_key)).key_id
+
+
+class Roster:
+    """Who may read, write and administer the vault, and which service accounts it serves."""
+
+    def __init__(self) -> None:
+        self.entries: Dict[Tuple[int, bytes], bytes] = {}
+
+    def add(self, kind: int, permissions: int, public_key: bytes, encryption_public_key: bytes) -> None:
+        self.entries[(kind, public_key)] = cloak.roster_entry(kind, permissions, public_key,
+                                                              encryption_key_id(encryption_public_key))
+
+    def remove(self, kind: int, public_key: bytes) -> None:
+        del self.entries[(kind, public_key)]
+
+    def sorted(self) -> List[bytes]:
+        """cloak.head_create() wants the entries sorted by (kind, public key)."""
+        return [self.entries[k] for k in sorted(self.entries)]
+
+
+def head_key(version: int) -> str:
+    return "v%d" % version
+
+
+def server_leaves(server: Server, omit: Optional[bytes] = None) -> List[bytes]:
+    """The Merkle leaves of the vault's secrets as the server holds them (each stored under its
+    blind index), sorted by blind index; `omit` is a blind index a lying server leaves out."""
+    leaves = [cloak.merkle_leaf(bytes.fromhex(index), blob) for (kind, owner, index), blob in server.data.items()
+              if kind == "secret" and owner == VAULT_ID.decode() and bytes.fromhex(index) != omit]
+    return sorted(leaves)  # the blind index leads each leaf
+
+
+class HeadView:
+    """A client's verified view of the vault's chain of heads: the newest head it has checked."""
+
+    def __init__(self) -> None:
+        self.head: Optional[cloak.Head] = None
+
+    def start(self, server: Server, trusted: List[bytes]) -> None:
+        """The first head, trusted by its signer (an identity pinned out of band)."""
+        self.head = cloak.Head.verify_first(server.get("head", VAULT_ID.decode(), head_key(1)), VAULT_ID, trusted)
+
+    def advance(self, blob: bytes) -> None:
+        """One head as the successor of the view's: stale, a gap, a fork or a signer the current
+        roster does not allow raise, and the view stays where it was."""
+        assert self.head is not None
+        following = self.head.verify_next(blob)
+        self.head.wipe()
+        self.head = following
+
+    def follow(self, server: Server, trusted: List[bytes], min_epoch: int = 1) -> cloak.Head:
+        """Walks the chain to the newest head the server has, each link checked, then freshness."""
+        if self.head is None:
+            self.start(server, trusted)
+        assert self.head is not None
+        while ("head", VAULT_ID.decode(), head_key(self.head.version + 1)) in server.data:
+            self.advance(server.get("head", VAULT_ID.decode(), head_key(self.head.version + 1)))
+        # The chain already keeps the version from going back; check() adds the expiry, which bounds
+        # how long the server can withhold a newer head unnoticed.
+        self.head.check(min_epoch, self.head.version)
+        return self.head
+
+    def wipe(self) -> None:
+        if self.head is not None:
+            self.head.wipe()
+
+
+def commit_head(server: Server, signer: Member, view: HeadView, vault: cloak.Vault, roster: Roster) -> cloak.Head:
+    """An honest change: the next head over the server's secrets, chained to the writer's view. The
+    server stores a head only as the successor of the one it has (a writer that lost a race
+    re-reads, rebases its change on the new head and signs again); the view moves to it."""
+    assert signer.identity is not None
+    leaves = server_leaves(server)
+    version = 1 if view.head is None else view.head.version + 1
+    previous = None if view.head is None else view.head.hash
+    blob = cloak.head_create(VAULT_ID, vault.epoch, vault.key_id, version, previous, int(time.time()) + HEAD_LIFETIME,
+                             cloak.merkle_root(leaves), len(leaves), roster.sorted(), signer.identity)
+    if ("head", VAULT_ID.decode(), head_key(version)) in server.data:
+        sys.exit("FAILED: the server already has head %s" % head_key(version))
+    server.put("head", VAULT_ID.decode(), head_key(version), blob)
+    if view.head is None:
+        view.start(server, [signer.identity.public_key])
+    else:
+        view.advance(blob)
+    assert view.head is not None
+    print("    head v%d: epoch %d, %d secrets under Merkle root %s..., %d roster entries, signed by %s"
+          % (version, vault.epoch, len(leaves), view.head.merkle_root.hex()[:12], len(roster.entries), signer.name))
+    return view.head
+
+
+def check_secret(server: Server, head: cloak.Head, vault: cloak.Vault, name: bytes) -> bytes:
+    """A secret read against a verified head: the server's inclusion proof shows that the blob it
+    served is the one the head commits to (not an older one, not another)."""
+    index = vault.blind_index(name)
+    sealed = server.get("secret", VAULT_ID.decode(), index.hex())
+    leaves = server_leaves(server)
+    proof = cloak.merkle_prove_inclusion(leaves, [leaf[:32] for leaf in leaves].index(index))
+    head.verify_inclusion(cloak.merkle_leaf(index, sealed), proof)
+    return vault.open(name, sealed)
+
+
+def lying_absence_proof(leaves: List[bytes], index: bytes) -> bytes:
+    """What a server that withholds the secret at `index` would show: the leaves on either side of
+    it with their genuine inclusion proofs, as if they were adjacent (docs/protocol.md section 10.4's
+    absence proof: a shape byte, then each neighbour's leaf and inclusion proof)."""
+    at = [leaf[:32] for leaf in leaves].index(index)
+
+    def neighbour(i: int) -> bytes:
+        return leaves[i] + cloak.merkle_prove_inclusion(leaves, i)
+
+    if at == 0:
+        return bytes([2]) + neighbour(1)  # "below every leaf"
+    if at == len(leaves) - 1:
+        return bytes([1]) + neighbour(at - 1)  # "above every leaf"
+    return bytes([3]) + neighbour(at - 1) + neighbour(at + 1)
+
+
 def issue_batch(server: Server, batch_name: str, creator: Member, vault: cloak.Vault, account_pk: bytes,
-                names: List[bytes]) -> None:
-    """Re-encrypts the named secrets for the service account into one signed batch."""
+                names: List[bytes], head: cloak.Head) -> None:
+    """A full snapshot of the named secrets for the service account, in one signed batch bound to
+    the vault, its epoch and the head the creator has just verified (its version, hash and expiry)."""
     assert creator.identity is not None
-    with cloak.BatchWriter(account_pk, VAULT_ID) as writer:
-        for i, name in enumerate(names):
-            item = writer.seal_item(name, get_secret(server, vault, name))
-            server.put("batch item", "ci-deploy", "%s/%d" % (batch_name, i), item)
-        server.put("batch", "ci-deploy", batch_name, writer.finish(creator.identity))
+    with cloak.BatchWriter(account_pk, creator.identity.public_key, vault.vault_id, vault.epoch, head.version,
+                           head.hash, head.expiry) as writer:
+        digests: Dict[int, bytes] = {}
+        for name in names:
+            item, index, digest = writer.seal_item(name, get_secret(server, vault, name))
+            digests[index] = digest
+            server.put("batch item", "ci-deploy", "%s/%d" % (batch_name, index), item)
+        server.put("batch", "ci-deploy", batch_name,
+                   writer.finish([digests[i] for i in range(len(digests))], creator.identity))
 
 
 def batch_items(server: Server, batch_name: str) -> List[bytes]:
@@ -154,10 +290,23 @@ def batch_items(server: Server, batch_name: str) -> List[bytes]:
     return items
 
 
-def read_batch_as_account(server: Server, batch_name: str, account_key_text: str, trusted_identity: bytes) -> int:
-    """The CLI side: the account key from a CI variable (text), the identity it trusts pinned."""
+class AccountState:
+    """What the CLI side remembers between runs: the highest epoch and head version it has seen."""
+
+    def __init__(self) -> None:
+        self.epoch = 1
+        self.head_version = 1
+
+
+def read_batch_as_account(server: Server, batch_name: str, account_key_text: str, trusted_identity: bytes,
+                          seen: AccountState) -> int:
+    """The CLI side: the account key from a CI variable (text), the identity it trusts pinned, the
+    vault it expects, and the newest epoch and version it has seen."""
     with cloak.EncryptionKeyPair.import_service_account_private(cloak.text_decode(account_key_text)) as account:
-        with cloak.BatchReader(server.get("batch", "ci-deploy", batch_name), account, [trusted_identity]) as reader:
+        with cloak.BatchReader(server.get("batch", "ci-deploy", batch_name), VAULT_ID, account,
+                               [trusted_identity]) as reader:
+            reader.check(seen.epoch, seen.head_version)
+            seen.epoch, seen.head_version = reader.epoch, reader.head_version
             items = batch_items(server, batch_name)
             if len(items) != reader.item_count:
                 sys.exit("FAILED: the server handed out %d items of %d" % (len(items), reader.item_count))
@@ -177,7 +326,8 @@ def run_real_cli(cli: str, server: Server, batch_name: str, account_key_text: st
                 f.write(cloak.text_encode(item) + "\n")
         env = dict(os.environ, CLOAK_SERVICE_ACCOUNT_KEY=account_key_text, CLOAK_KEYRING=os.path.join(d, "keyring"))
         trust = cloak.text_encode(cloak.identity_public_export(trusted_identity))
-        out = subprocess.run([cli, "secrets", path, "--trust", trust], env=env, capture_output=True, text=True)
+        out = subprocess.run([cli, "secrets", path, "--vault", VAULT_ID.decode(), "--trust", trust], env=env,
+                             capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit("FAILED: cloak secrets: %s" % out.stderr.strip())
         for line in out.stdout.splitlines():
@@ -186,7 +336,7 @@ def run_real_cli(cli: str, server: Server, batch_name: str, account_key_text: st
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cli", help="path of the cloak tool (examples/cli/cloak in a build) for step 12")
+    ap.add_argument("--cli", help="path of the cloak tool (examples/cli/cloak in a build) for step 13")
     args = ap.parse_args()
 
     server = Server()
@@ -202,38 +352,51 @@ def main() -> int:
     alice.log_in(server)
     assert alice.identity is not None and alice.encryption is not None
 
-    step("3. Alice creates a vault, shares its key with herself, and adds secrets")
+    step("3. Alice creates a vault (epoch 1, head v1: the roster names her admin) and adds secrets (head v2)")
     vault_key = cloak.vault_key_generate()
     server.forbid(bytes(vault_key.secret_bytes()), "vault key")
-    share_vault(server, alice, alice.name, alice.encryption.public_key, vault_key)
+    share_vault(server, alice, alice.name, alice.encryption.public_key, vault_key, 1)
     vault, _ = open_vault(server, alice, alice.identity.public_key)
+    roster = Roster()
+    roster.add(cloak.ROSTER_MEMBER, ADMIN, alice.identity.public_key, alice.encryption.public_key)
+    alice_view = HeadView()
+    commit_head(server, alice, alice_view, vault, roster)
     names: List[bytes] = []
     for name, value in INITIAL:
         put_secret(server, vault, name, value)
         names.append(name)
     put_names(server, vault, names)
+    commit_head(server, alice, alice_view, vault, roster)
     print("    %d secrets stored under blind indexes, and the list of names as one more secret" % len(names))
 
     step("4. Bob registers")
     bob.register(server)
     assert bob.identity is not None
 
-    step("5. Alice verifies Bob's bundle, compares the pair code with him, and shares the vault")
+    step("5. Alice verifies Bob's bundle, compares the pair code with him, shares the vault (head v3)")
     bob_identity_pk, bob_encryption_pk = cloak.bundle_verify(server.get("user", "bob", "bundle"))
     code = cloak.identity_pair_code(alice.identity.public_key, bob_identity_pk)
     print("    pair code Alice reads to Bob: " + code)
     if code != cloak.identity_pair_code(bob.identity.public_key, alice.identity.public_key):
         sys.exit("FAILED: Alice and Bob see different pair codes")
-    share_vault(server, alice, "bob", bob_encryption_pk, vault_key)
+    share_vault(server, alice, "bob", bob_encryption_pk, vault_key, 1)
+    roster.add(cloak.ROSTER_MEMBER, cloak.PERMISSION_WRITE, bob_identity_pk, bob_encryption_pk)
+    commit_head(server, alice, alice_view, vault, roster)
 
-    step("6. Bob logs in on a new device and reads a secret")
+    step("6. Bob logs in on a new device, follows the chain of heads and reads a secret with its proof")
     bob.log_in(server)
     assert bob.encryption is not None and bob.identity is not None
+    bob_view = HeadView()
+    head = bob_view.follow(server, [alice.identity.public_key])  # Alice's identity, pinned by the pair code
+    print("    Bob's view: head v%d (hash %s...), his roster entry: permissions %d"
+          % (head.version, head.hash.hex()[:12], head.roster_find(cloak.ROSTER_MEMBER, bob.identity).permissions))
     bob_vault, bob_vault_key = open_vault(server, bob, alice.identity.public_key)
-    value = get_secret(server, bob_vault, b"DATABASE_URL")
-    print("    Bob read DATABASE_URL (%d bytes)" % len(value))
+    if bob_vault.key_id != head.vault_key_id or bob_vault.epoch != head.epoch:
+        sys.exit("FAILED: Bob's share is not of the head's vault key")
+    value = check_secret(server, head, bob_vault, b"DATABASE_URL")
+    print("    Bob read DATABASE_URL (%d bytes), included in head v%d's Merkle tree" % (len(value), head.version))
     assert value == INITIAL[0][1]
-    listed = get_secret(server, bob_vault, NAMES_ENTRY).split()
+    listed = check_secret(server, head, bob_vault, NAMES_ENTRY).split()
     print("    and the list of names: " + ", ".join(n.decode() for n in listed))
     try:
         cloak.share_open(server.get("share", "bob", VAULT_ID.decode()), VAULT_ID, bob.encryption,
@@ -242,7 +405,7 @@ def main() -> int:
     except cloak.UntrustedSignerError as e:
         print("    a share checked against an identity Bob did not pin: refused (%s)" % e)
 
-    step("7. Alice creates a service account and re-encrypts the vault for it")
+    step("7. Alice creates a service account (head v4) and gives it a batch bound to that head")
     account = cloak.EncryptionKeyPair.generate()  # on the CI machine, in real life
     assert alice.master_key is not None
     server.forbid(bytes(account.secret_bytes()), "service-account private key")
@@ -252,37 +415,48 @@ def main() -> int:
     print("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %s... (%d characters, kept off the server)"
           % (account_text[:18], len(account_text)))
     print("    public key %s" % cloak.text_encode(account.export_public())[:40] + "...")
-    issue_batch(server, "batch-1", alice, vault, account.public_key, names)
+    roster.add(cloak.ROSTER_SERVICE_ACCOUNT, 0, account.public_key, account.public_key)
+    head = commit_head(server, alice, alice_view, vault, roster)
+    issue_batch(server, "batch-1", alice, vault, account.public_key, names, head)
+    ci_state = AccountState()
 
-    step("8. The CLI side reads its secrets")
-    if read_batch_as_account(server, "batch-1", account_text, alice.identity.public_key) != len(names):
+    step("8. The CLI side verifies the batch, checks its freshness and reads its secrets")
+    if read_batch_as_account(server, "batch-1", account_text, alice.identity.public_key, ci_state) != len(names):
         sys.exit("FAILED: the account did not read every secret")
 
-    step("9. Alice adds a secret later: one new item for the account")
+    step("9. Alice adds a secret later (head v5): a new snapshot for the account")
     put_secret(server, vault, *LATER)
     names.append(LATER[0])
     put_names(server, vault, names)
-    issue_batch(server, "batch-2", alice, vault, account.public_key, [LATER[0]])
-    if read_batch_as_account(server, "batch-2", account_text, alice.identity.public_key) != 1:
+    head = commit_head(server, alice, alice_view, vault, roster)
+    issue_batch(server, "batch-2", alice, vault, account.public_key, [LATER[0]], head)
+    if read_batch_as_account(server, "batch-2", account_text, alice.identity.public_key, ci_state) != 1:
         sys.exit("FAILED: the account did not read the new secret")
+    print("    Bob's device follows the chain to head v%d" % bob_view.follow(server, [alice.identity.public_key]).version)
+    roster_before_removal, leaves_before_removal = roster.sorted(), server_leaves(server)
 
-    step("10. Alice removes Bob and rotates the vault key")
+    step("10. Alice removes Bob and rotates the vault key (epoch 2, head v6)")
     new_key = cloak.vault_key_generate()
     server.forbid(bytes(new_key.secret_bytes()), "new vault key")
-    new_vault = cloak.Vault(new_key, VAULT_ID)
+    old_share = server.get("share", "alice", VAULT_ID.decode())
+    old_batch = (server.get("batch", "ci-deploy", "batch-1"), batch_items(server, "batch-1"))
+    new_vault = cloak.Vault(new_key, vault.epoch + 1, VAULT_ID)
     for name in names + [NAMES_ENTRY]:
         old_index = vault.blind_index(name).hex()
         resealed = vault.reseal(new_vault, name, server.get("secret", VAULT_ID.decode(), old_index))
         server.delete("secret", VAULT_ID.decode(), old_index)
         server.put("secret", VAULT_ID.decode(), new_vault.blind_index(name).hex(), resealed)
     server.delete("share", None, VAULT_ID.decode())
-    share_vault(server, alice, alice.name, alice.encryption.public_key, new_key)
+    share_vault(server, alice, alice.name, alice.encryption.public_key, new_key, new_vault.epoch)
     server.delete("batch")
     server.delete("batch item")
-    issue_batch(server, "batch-3", alice, new_vault, account.public_key, names)
-    print("    vault key id %s... replaced by %s..." % (vault.key_id.hex()[:8], new_vault.key_id.hex()[:8]))
-    assert vault.key_id != new_vault.key_id
-    if read_batch_as_account(server, "batch-3", account_text, alice.identity.public_key) != len(names):
+    roster.remove(cloak.ROSTER_MEMBER, bob_identity_pk)
+    head = commit_head(server, alice, alice_view, new_vault, roster)
+    issue_batch(server, "batch-3", alice, new_vault, account.public_key, names, head)
+    print("    vault key id %s... (epoch %d) replaced by %s... (epoch %d)"
+          % (vault.key_id.hex()[:8], vault.epoch, new_vault.key_id.hex()[:8], new_vault.epoch))
+    assert vault.key_id != new_vault.key_id and head.vault_key_id == new_vault.key_id
+    if read_batch_as_account(server, "batch-3", account_text, alice.identity.public_key, ci_state) != len(names):
         sys.exit("FAILED: the account lost secrets in the rotation")
     try:
         bob_vault.open(b"API_TOKEN", server.get("secret", VAULT_ID.decode(), new_vault.blind_index(b"API_TOKEN").hex()))
@@ -292,7 +466,67 @@ def main() -> int:
     if ("share", "bob", VAULT_ID.decode()) in server.data:
         sys.exit("FAILED: Bob still has a share")
 
-    step("11. What the server holds at the end")
+    step("11. The server lies: old and other data, an old head, a forked head, an omitted secret")
+    try:
+        cloak.share_open(old_share, VAULT_ID, alice.encryption, alice.identity.public_key, new_vault.epoch)
+        sys.exit("FAILED: the pre-rotation share was accepted")
+    except cloak.StaleError as e:
+        print("    the pre-rotation share, to a client that has seen epoch %d: refused (%s)" % (new_vault.epoch, e))
+    server.put("batch", "ci-deploy", "replayed", old_batch[0])
+    for i, item in enumerate(old_batch[1]):
+        server.put("batch item", "ci-deploy", "replayed/%d" % i, item)
+    try:
+        read_batch_as_account(server, "replayed", account_text, alice.identity.public_key, ci_state)
+        sys.exit("FAILED: a replayed old batch was accepted")
+    except cloak.StaleError as e:
+        print("    batch-1 replayed to the CI side: refused (%s)" % e)
+    with cloak.Vault(cloak.vault_key_generate(), 1, b"vault:sandbox") as sandbox:
+        put_secret(server, sandbox, b"DATABASE_URL", b"postgres://attacker.example/app")
+        # The sandbox's own head would be used in real life; the reader refuses on the vault id first.
+        issue_batch(server, "sandbox", alice, sandbox, account.public_key, [b"DATABASE_URL"], head)
+    try:
+        read_batch_as_account(server, "sandbox", account_text, alice.identity.public_key, ci_state)
+        sys.exit("FAILED: another vault's batch was accepted")
+    except cloak.MismatchError as e:
+        print("    a genuine batch of another vault: refused (%s)" % e)
+    for kind, owner, key in [k for k in server.data if k[2].split("/")[0] in ("replayed", "sandbox")]:
+        server.delete(kind, owner, key)
+
+    # An old head served as the newest: Alice's view is at v6 and never goes back.
+    try:
+        alice_view.advance(server.get("head", VAULT_ID.decode(), head_key(5)))
+        sys.exit("FAILED: an old head was accepted")
+    except cloak.StaleError as e:
+        print("    head v5 served to Alice, who has verified v6: refused (%s)" % e)
+    # A fork: the server keeps a second history for Bob, who was a writer at v5. Bob signs a v6 that
+    # drops API_TOKEN (a writer may change secrets) and a v7 on top; the server shows Alice the v7.
+    bob_index = bob_vault.blind_index(b"API_TOKEN")
+    fork_leaves = [leaf for leaf in leaves_before_removal if leaf[:32] != bob_index]
+    assert bob_view.head is not None and bob_view.head.version == 5
+    for version in (6, 7):
+        fork = cloak.head_create(VAULT_ID, bob_vault.epoch, bob_vault.key_id, version, bob_view.head.hash,
+                                 int(time.time()) + HEAD_LIFETIME, cloak.merkle_root(fork_leaves), len(fork_leaves),
+                                 roster_before_removal, bob.identity)
+        bob_view.advance(fork)  # Bob's own branch verifies for Bob
+    try:
+        alice_view.advance(fork)
+        sys.exit("FAILED: a head of a forked history was accepted")
+    except cloak.MismatchError as e:
+        print("    v7 of a branch forked at v5, shown to Alice at v6: refused (%s)" % e)
+    # An omitted secret: the server drops API_TOKEN's blob and claims there is no such secret, with
+    # an absence proof made of the genuine neighbours on either side, presented as adjacent.
+    index = new_vault.blind_index(b"API_TOKEN")
+    lie = lying_absence_proof(server_leaves(server), index)
+    try:
+        head.verify_absence(index, lie)
+        sys.exit("FAILED: an omitted secret passed for absent")
+    except cloak.MismatchError as e:
+        print("    API_TOKEN withheld with an absence proof that leaves it out: refused (%s)" % e)
+    absent = new_vault.blind_index(b"NOT_A_SECRET")
+    head.verify_absence(absent, cloak.merkle_prove_absence(server_leaves(server), absent))
+    print("    NOT_A_SECRET, which was never stored: its absence proof holds against head v%d" % head.version)
+
+    step("12. What the server holds at the end")
     kinds: Dict[str, int] = {}
     for kind, _, _ in server.data:
         kinds[kind] = kinds.get(kind, 0) + 1
@@ -302,13 +536,15 @@ def main() -> int:
           "(%d writes checked against %d forbidden values)" % (server.writes, len(server.forbidden)))
 
     if args.cli:
-        step("12. On the CI machine: the real cloak tool reads the batch file")
+        step("13. On the CI machine: the real cloak tool reads the batch file")
         run_real_cli(args.cli, server, "batch-3", account_text, alice.identity.public_key)
 
     for secret in (vault, new_vault, bob_vault, vault_key, new_key, bob_vault_key, account, alice.master_key,
                    bob.master_key, alice.identity, alice.encryption, bob.identity, bob.encryption):
         if secret is not None:
             secret.wipe()
+    alice_view.wipe()
+    bob_view.wipe()
     print("\nwalkthrough complete")
     return 0
 

@@ -71,7 +71,7 @@ def vault_key() -> Iterator[cloak.VaultKey]:
 
 @pytest.fixture
 def vault(vault_key: cloak.VaultKey) -> Iterator[cloak.Vault]:
-    with cloak.Vault(vault_key, b"vault-1") as v:
+    with cloak.Vault(vault_key, 1, b"vault-1") as v:
         yield v
 
 
@@ -122,7 +122,7 @@ def header_error(blob: bytes, i: int, mask: int) -> type:
     if i == 0:
         return cloak.UnsupportedVersionError
     if i == 1:
-        return cloak.WrongTypeError if 1 <= (blob[1] ^ mask) <= 12 else cloak.MalformedError
+        return cloak.WrongTypeError if 1 <= (blob[1] ^ mask) <= 13 else cloak.MalformedError
     if i in (2, 3):
         return cloak.UnsupportedSuiteError
     raise AssertionError("not a header byte")
@@ -159,3 +159,15 @@ def check_tamper(open_fn: Callable[[bytes], Any], blob: bytes, regions: Any, min
     with pytest.raises(cloak.MalformedError if min_len is None else resized):
         open_fn(blob + b"\0")
     return n + 1
+
+
+def identity_with_secret_key(secret_key: bytes) -> cloak.IdentityKeyPair:
+    """An IdentityKeyPair over any 64 bytes, bypassing the class's constructors, which only make
+    consistent keys: for the cases where the library must refuse a secret key whose public half is
+    not its seed's (CLOAK_E_INVALID_KEY)."""
+    from cloak._buf import SecretBuffer
+    buf = SecretBuffer(len(secret_key))
+    buf.ptr[:len(secret_key)] = secret_key
+    kp = cloak.IdentityKeyPair._adopt(buf)
+    kp.public_key = bytes(secret_key[32:])
+    return kp

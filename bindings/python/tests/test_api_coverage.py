@@ -62,7 +62,8 @@ def test_header_declares_exactly_the_map() -> None:
     assert sorted(header_prototypes()) == sorted(exported())
 
 
-_RET = {"int": ctypes.c_int, "size_t": ctypes.c_size_t, "uint32_t": ctypes.c_uint32, "void": None,
+_RET = {"int": ctypes.c_int, "size_t": ctypes.c_size_t, "uint32_t": ctypes.c_uint32, "uint64_t": ctypes.c_uint64,
+        "void": None,
         "const char *": ctypes.c_char_p}
 
 
@@ -85,6 +86,8 @@ def test_prototype_matches_header(name: str) -> None:
             assert t is ctypes.c_size_t, (name, decl)
         elif decl.startswith("uint32_t"):
             assert t is ctypes.c_uint32, (name, decl)
+        elif decl.startswith("uint64_t"):
+            assert t is ctypes.c_uint64, (name, decl)
         elif decl.startswith("int"):
             assert t is ctypes.c_int, (name, decl)
         else:

@@ -11,7 +11,7 @@ T = cloak.ObjectType
 
 
 def test_object_types() -> None:
-    assert [int(t) for t in T] == list(range(1, 13))
+    assert [int(t) for t in T] == list(range(1, 14))
 
 
 def test_blob_inspect(alice: cloak.IdentityKeyPair, vault: cloak.Vault) -> None:
@@ -26,7 +26,7 @@ def test_blob_inspect(alice: cloak.IdentityKeyPair, vault: cloak.Vault) -> None:
     with pytest.raises(cloak.UnsupportedSuiteError):
         cloak.blob_inspect(flip(sealed, 3))
     with pytest.raises(cloak.MalformedError):
-        cloak.blob_inspect(sealed[:1] + b"\x0d" + sealed[2:])
+        cloak.blob_inspect(sealed[:1] + b"\x0e" + sealed[2:])
     with pytest.raises(cloak.MalformedError):
         cloak.blob_inspect(sealed[:1] + b"\x00" + sealed[2:])
 
@@ -75,14 +75,17 @@ def test_text_errors(alice: cloak.IdentityKeyPair) -> None:
 def test_text_encode_refuses_non_blobs() -> None:
     with pytest.raises(cloak.MalformedError):
         cloak.text_encode(b"not a blob")
+    # Section 2's steps 1 to 4: version 0x02 only, then suite 0x0001 only.
     with pytest.raises(cloak.UnsupportedVersionError):
-        cloak.text_encode(b"\x02" + bytes(51))
+        cloak.text_encode(b"\x01" + bytes(51))
+    with pytest.raises(cloak.UnsupportedSuiteError):
+        cloak.text_encode(b"\x02\x02" + bytes(50))
 
 
 def _text(name: str, blob: bytes) -> str:
     import base64
     import hashlib
-    checksum = hashlib.sha256(bytes([16]) + b"libcloak v1 text" + blob).digest()[:4]
+    checksum = hashlib.sha256(bytes([16]) + b"libcloak v2 text" + blob).digest()[:4]
     return "cloak-%s-%s" % (name, base64.urlsafe_b64encode(blob + checksum).rstrip(b"=").decode())
 
 
@@ -104,7 +107,10 @@ def test_text_check_order(alice: cloak.IdentityKeyPair) -> None:
     with pytest.raises(cloak.MalformedError):
         cloak.text_decode("cloak-IDENTITY-" + body)
     with pytest.raises(cloak.UnsupportedVersionError):
-        cloak.text_decode(_text("identity", b"\x02" + blob[1:]))
+        cloak.text_decode(_text("identity", b"\x01" + blob[1:]))
+    # A type outside the table, and a type of the table other than the prefix's name.
+    with pytest.raises(cloak.MalformedError):
+        cloak.text_decode(_text("identity", blob[:1] + b"\x0e" + blob[2:]))
     with pytest.raises(cloak.MalformedError):
         cloak.text_decode(_text("identity", blob[:1] + b"\x0d" + blob[2:]))
     header_only = cloak.text_decode(_text("identity", blob[:20]))

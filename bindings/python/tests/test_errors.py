@@ -12,7 +12,8 @@ CLASSES = {
     -4: cloak.WrongTypeError, -5: cloak.WrongKeyError, -6: cloak.AuthenticationError,
     -7: cloak.BadSignatureError, -8: cloak.UntrustedSignerError, -9: cloak.BufferTooSmallError,
     -10: cloak.BadParamsError, -11: cloak.InvalidKeyError, -12: cloak.ChecksumError, -13: cloak.MismatchError,
-    -14: cloak.NoMemoryError, -15: cloak.InternalError,
+    -14: cloak.NoMemoryError, -15: cloak.InternalError, -16: cloak.StaleError, -17: cloak.ExpiredError,
+    -18: cloak.BadStateError,
 }
 
 
@@ -45,6 +46,12 @@ def test_bad_params_is_a_value_error() -> None:
     assert issubclass(cloak.BadParamsError, ValueError)
     with pytest.raises(ValueError):
         check(cloak.Status.BAD_PARAMS)
+
+
+def test_bad_state_is_a_value_error() -> None:
+    """Using a wiped state raised ValueError before the library had a code for it; it still does."""
+    assert issubclass(cloak.BadStateError, ValueError)
+    assert not issubclass(cloak.StaleError, ValueError) and not issubclass(cloak.ExpiredError, ValueError)
 
 
 def test_status_strings_never_empty() -> None:

@@ -35,6 +35,14 @@ def test_walkthrough_runs() -> None:
     assert out.stdout.rstrip().endswith("walkthrough complete")
     assert "10. Alice removes Bob and rotates the vault key" in out.stdout
     assert out.stdout.count("CLI: ") == 3 + 1 + 4
+    # The chain of heads v1 to v6, and each of the server's lies refused.
+    assert [line.split(":")[0].strip() for line in out.stdout.splitlines()
+            if line.startswith("    head v") and ": epoch " in line] == ["head v%d" % v for v in range(1, 7)]
+    assert "included in head v3's Merkle tree" in out.stdout
+    for lie in ("the pre-rotation share", "batch-1 replayed", "a genuine batch of another vault",
+                "head v5 served to Alice", "v7 of a branch forked at v5", "API_TOKEN withheld"):
+        assert any(line.strip().startswith(lie) and ": refused (" in line for line in out.stdout.splitlines()), lie
+    assert "its absence proof holds against head v6" in out.stdout
     if cli:
         assert out.stdout.count("$ cloak secrets ...: ") == 4
 

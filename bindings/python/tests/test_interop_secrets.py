@@ -67,41 +67,49 @@ def _cases():  # type: ignore[no-untyped-def]
 def test_libcloak_secrets_open_independently() -> None:
     for vault_id, name, context, value in _cases():
         vk = cloak.vault_key_generate()
-        v = cloak.Vault(vk, vault_id)
+        v = cloak.Vault(vk, 1, vault_id)
         sealed = v.seal(name, value, context)
-        assert spec.secret_open(bytes(vk.secret_bytes()), vault_id, name, context, sealed) == value
+        assert spec.secret_open(bytes(vk.secret_bytes()), 1, vault_id, name, context, sealed) == value
         with pytest.raises(spec.SpecError):
-            spec.secret_open(bytes(vk.secret_bytes()), vault_id, name + b"x" if len(name) < 255 else name[1:], context, sealed)
+            spec.secret_open(bytes(vk.secret_bytes()), 1, vault_id, name + b"x" if len(name) < 255 else name[1:], context, sealed)
 
 
 def test_independent_secrets_open_in_libcloak() -> None:
     for vault_id, name, context, value in _cases():
         vk = os.urandom(32)
-        sealed = spec.secret_seal(vk, vault_id, name, context, value)
-        v = cloak.Vault(vk, vault_id)
+        sealed = spec.secret_seal(vk, 1, vault_id, name, context, value)
+        v = cloak.Vault(vk, 1, vault_id)
         assert v.open(name, sealed, context) == value
         with pytest.raises(cloak.AuthenticationError):
             v.open(name, sealed, context + b"x" if len(context) < 255 else context[1:])
         with pytest.raises(cloak.WrongKeyError):
-            cloak.Vault(os.urandom(32), vault_id).open(name, sealed, context)
+            cloak.Vault(os.urandom(32), 1, vault_id).open(name, sealed, context)
 
 
 def test_independent_secret_is_the_libcloak_layout() -> None:
-    """With the same nonce, the independent seal is byte for byte what libcloak could have made:
-    libcloak reseals it to a vault whose secret it then opens, and header, nonce and length agree."""
+    """With a given nonce, the independent seal has section 7.1's layout (header, epoch, nonce,
+    padded ciphertext), libcloak's own seal has the same header, epoch and length, and libcloak
+    opens the independent one under the epoch it carries only."""
     vk = os.urandom(32)
-    sealed = spec.secret_seal(vk, b"vault-1", b"DATABASE_URL", b"prod", b"x" * 28, nonce=b"\x01" * 24)
-    assert sealed[:20] == spec.header(0x08, spec.key_id_symmetric(vk)) and sealed[20:44] == b"\x01" * 24
-    v = cloak.Vault(vk, b"vault-1")
-    assert cloak.blob_inspect(sealed) == (cloak.ObjectType.SECRET, v.key_id)
-    assert len(sealed) == cloak.secret_sealed_len(28)
+    for epoch in (1, 5):
+        sealed = spec.secret_seal(vk, epoch, b"vault-1", b"DATABASE_URL", b"prod", b"x" * 28, nonce=b"\x01" * 24)
+        assert sealed[:20] == spec.header(0x08, spec.key_id_symmetric(vk))
+        assert sealed[20:24] == spec.u32(epoch) and sealed[24:48] == b"\x01" * 24
+        v = cloak.Vault(vk, epoch, b"vault-1")
+        assert cloak.blob_inspect(sealed) == (cloak.ObjectType.SECRET, v.key_id)
+        assert len(sealed) == cloak.secret_sealed_len(28) == 64 + 64  # pad(4 + 28) is the 64-byte minimum
+        assert v.open(b"DATABASE_URL", sealed, b"prod") == b"x" * 28
+        ours = v.seal(b"DATABASE_URL", b"x" * 28, b"prod")
+        assert ours[:24] == sealed[:24] and len(ours) == len(sealed)
+        with pytest.raises(cloak.MismatchError):
+            cloak.Vault(vk, epoch + 1, b"vault-1").open(b"DATABASE_URL", sealed, b"prod")
 
 
 def test_blind_index_and_key_ids() -> None:
     for _ in range(20):
         vk = os.urandom(32)
         vid, name = os.urandom(random.randrange(1, 256)), os.urandom(random.randrange(1, 256))
-        v = cloak.Vault(vk, vid)
+        v = cloak.Vault(vk, 1, vid)
         assert v.blind_index(name) == spec.blind_index(vk, vid, name)
         assert v.key_id == cloak.key_id(vk) == spec.key_id_symmetric(vk)
         pk = cloak.IdentityKeyPair.generate().public_key
@@ -136,7 +144,7 @@ def test_wrapped_keys_both_ways() -> None:
 
 def test_text_forms_both_ways() -> None:
     ident = cloak.IdentityKeyPair.generate()
-    v = cloak.Vault(cloak.vault_key_generate(), b"v")
+    v = cloak.Vault(cloak.vault_key_generate(), 1, b"v")
     blobs = [cloak.password_record_new(), ident.export_public(), cloak.EncryptionKeyPair.generate().export_public(),
              ident.bundle(cloak.EncryptionKeyPair.generate().public_key), ident.wrap(os.urandom(32)),
              v.seal(b"n", os.urandom(random.randrange(0, 100)))]
@@ -149,14 +157,16 @@ def test_text_forms_both_ways() -> None:
 def test_signatures_and_bundles_both_ways() -> None:
     seed = os.urandom(32)
     ident = cloak.IdentityKeyPair.from_seed(seed)
+    secret_key = seed + spec.ed25519_public(seed)  # section 5's identity secret key
+    assert bytes(ident.secret_bytes()) == secret_key
     msg, ctx = os.urandom(1000), b"release"
     sig = ident.sign(msg, ctx)
-    assert sig == spec.user_sign(seed, msg, ctx)  # Ed25519 is deterministic
+    assert sig == spec.user_sign(secret_key, msg, ctx)  # Ed25519 is deterministic
     spec.user_verify(ident.public_key, sig, msg, ctx)
-    cloak.identity_verify(ident.public_key, spec.user_sign(seed, b"other", b""), b"other", b"")
+    cloak.identity_verify(ident.public_key, spec.user_sign(secret_key, b"other", b""), b"other", b"")
     epk = cloak.EncryptionKeyPair.generate().public_key
-    assert ident.bundle(epk) == spec.bundle_create(seed, epk)
-    assert cloak.bundle_verify(spec.bundle_create(seed, epk)) == (ident.public_key, epk)
+    assert ident.bundle(epk) == spec.bundle_create(secret_key, epk)
+    assert cloak.bundle_verify(spec.bundle_create(secret_key, epk)) == (ident.public_key, epk)
     assert ident.fingerprint == spec.fingerprint(ident.public_key)
     other = cloak.IdentityKeyPair.generate().public_key
     assert cloak.identity_pair_code(ident.public_key, other) == spec.pair_code(ident.public_key, other)

@@ -16,15 +16,17 @@ from typing import Tuple
 
 from . import _low, constants
 from ._lib import library_path, status_string
-from .batch import (BatchItem, BatchReader, BatchWriter, batch_item_index, batch_item_len,
-                    batch_item_opened_maxlen, batch_len, batch_sender)
+from .batch import (BatchItem, BatchReader, BatchWriter, SealedItem, batch_count, batch_item_index, batch_item_len,
+                    batch_item_opened_maxlen, batch_len, batch_sender, batch_tags_len)
 from .constants import *  # noqa: F401,F403  (the size constants; their names are in constants.__all__)
 from .envelope import (BlobInfo, ObjectType, blob_inspect, text_decode, text_decoded_maxlen, text_encode,
                        text_encoded_len)
 from .errors import (AuthenticationError, BadParamsError, BadSignatureError, BufferTooSmallError, ChecksumError,
-                     CloakError, InternalError, InvalidKeyError, MalformedError, MismatchError, NoMemoryError,
-                     Status, UnsupportedSuiteError, UnsupportedVersionError, UntrustedSignerError, WrongKeyError,
+                     BadStateError, CloakError, ExpiredError, InternalError, InvalidKeyError, MalformedError, MismatchError, NoMemoryError,
+                     StaleError, Status, UnsupportedSuiteError, UnsupportedVersionError, UntrustedSignerError, WrongKeyError,
                      WrongTypeError)
+from .head import (Head, RosterEntry, head_create, head_len, merkle_leaf, merkle_prove_absence,
+                   merkle_prove_inclusion, merkle_root, roster_entry)
 from .hpke import HpkeContext, HpkeSealed, hpke_open_base, hpke_seal_base
 from .keys import (Bundle, EncryptionKeyPair, IdentityKeyPair, LoginKey, MasterKey, SymmetricKey, VaultKey,
                    WrappedKeyInfo, bundle_create, bundle_verify, encryption_keypair, encryption_keypair_from_seed,
@@ -35,7 +37,7 @@ from .keys import (Bundle, EncryptionKeyPair, IdentityKeyPair, LoginKey, MasterK
                    service_account_unwrap, service_account_wrap, vault_key_generate, wrapped_key_public_key)
 from .password import (DerivedKeys, PasswordParams, password_derive, password_record_decode, password_record_encode,
                        password_record_new)
-from .vault import (Vault, secret_open, secret_opened_len, secret_reseal, secret_seal, secret_sealed_len,
+from .vault import (OpenedShare, Vault, secret_open, secret_opened_len, secret_reseal, secret_seal, secret_sealed_len,
                     share_open, share_seal, share_sender, vault_blind_index, vault_init, vault_key_id, vault_wipe)
 
 __version__ = "0.1.0"
@@ -61,6 +63,7 @@ __all__ = [
     "CloakError", "MalformedError", "UnsupportedVersionError", "UnsupportedSuiteError", "WrongTypeError",
     "WrongKeyError", "AuthenticationError", "BadSignatureError", "UntrustedSignerError", "BufferTooSmallError",
     "BadParamsError", "InvalidKeyError", "ChecksumError", "MismatchError", "NoMemoryError", "InternalError",
+    "StaleError", "ExpiredError", "BadStateError",
     "Status", "status_string",
     # library
     "init", "version_string", "version_info", "library_path", "constants",
@@ -81,9 +84,13 @@ __all__ = [
     # vaults and shares
     "Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len", "secret_seal",
     "secret_open", "secret_reseal", "vault_blind_index", "share_seal", "share_sender", "share_open",
+    "OpenedShare",
     # batches
-    "BatchWriter", "BatchReader", "BatchItem", "batch_item_len", "batch_item_opened_maxlen", "batch_len",
-    "batch_sender", "batch_item_index",
+    "BatchWriter", "BatchReader", "BatchItem", "SealedItem", "batch_item_len", "batch_item_opened_maxlen",
+    "batch_len", "batch_tags_len", "batch_count", "batch_sender", "batch_item_index",
+    # vault heads and the Merkle tree
+    "Head", "RosterEntry", "roster_entry", "head_len", "head_create", "merkle_leaf", "merkle_root",
+    "merkle_prove_inclusion", "merkle_prove_absence",
     # HPKE
     "HpkeContext", "HpkeSealed", "hpke_seal_base", "hpke_open_base",
 ]

@@ -1,14 +1,22 @@
-"""The base of the classes that hold a caller-owned C state (cloak_vault, cloak_batch,
-cloak_hpke_context): the state's memory, whether it is live, a lock that serialises calls, and
-wiping on wipe(), on context manager exit and on garbage collection. A state holds keys and, for
-writers and HPKE senders, a position in a nonce sequence, so it refuses pickling and copying."""
+"""The base of the classes that hold a caller-owned C state (cloak_vault, cloak_batch, cloak_head,
+cloak_hpke_context): the state's memory, whether it is live, a lock, and wiping on wipe(), on
+context manager exit and on garbage collection.
+
+The library records a state's address when it sets the state up and refuses (BadStateError) a state
+found at any other address, so that a copy can never reuse a nonce sequence or outlive a wipe. The
+state therefore lives in one ctypes buffer, allocated once per object, 8-byte aligned, never
+reallocated, resized or copied, and that same buffer is passed on every call. A state holds keys
+and, for writers and HPKE senders, a position in a nonce sequence, so the object also refuses
+pickling and copying."""
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from typing import Any, Callable, TypeVar
 
 from ._buf import aligned_state, wipe_ctypes
+from .errors import BadStateError
 
 _CS = TypeVar("_CS", bound="CState")
 
@@ -29,12 +37,14 @@ class CState:
     def _new_state(self, size: int) -> None:
         """Fresh, zeroed state memory, not live until the C setup function succeeds."""
         self._state = aligned_state(size)
+        # The library keys a state to its address: it must be aligned as the C struct is.
+        assert ctypes.addressof(self._state) % 8 == 0
         self._live = False
         self._lock = threading.Lock()
 
     def _ptr(self) -> Any:
         if not self._live:
-            raise ValueError("%s %s" % (type(self).__name__, self._gone))
+            raise BadStateError("%s %s" % (type(self).__name__, self._gone))
         return self._state
 
     @property

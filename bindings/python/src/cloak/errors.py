@@ -95,7 +95,8 @@ class BadParamsError(CloakError, ValueError):
 
 
 class InvalidKeyError(CloakError):
-    """A public key was rejected: low order, or it gives an all-zero shared secret."""
+    """A key was rejected: a public key of small order or that gives an all-zero shared secret, or
+    an identity secret key whose public half is not its seed's."""
 
     code = Status.INVALID_KEY
 
@@ -124,12 +125,33 @@ class InternalError(CloakError):
     code = Status.INTERNAL
 
 
+class StaleError(CloakError):
+    """Authentic, but older than the caller's minimum: an epoch or head version below one it has
+    already seen (a rollback by the server)."""
+
+    code = Status.STALE
+
+
+class ExpiredError(CloakError):
+    """Authentic, but past its expiry time."""
+
+    code = Status.EXPIRED
+
+
+class BadStateError(CloakError, ValueError):
+    """A state object (Vault, BatchWriter, BatchReader, Head, HpkeContext) was wiped or finished,
+    is used in a role it was not set up for, or its C state was copied. Also a ValueError, as is
+    using a closed file."""
+
+    code = Status.BAD_STATE
+
+
 ERRORS: Dict[int, Type[CloakError]] = {
     int(cls.code): cls
     for cls in (MalformedError, UnsupportedVersionError, UnsupportedSuiteError, WrongTypeError,
                 WrongKeyError, AuthenticationError, BadSignatureError, UntrustedSignerError,
                 BufferTooSmallError, BadParamsError, InvalidKeyError, ChecksumError, MismatchError,
-                NoMemoryError, InternalError)
+                NoMemoryError, InternalError, StaleError, ExpiredError, BadStateError)
 }
 
 

@@ -4,7 +4,7 @@ DeriveKeyPair is EncryptionKeyPair.from_seed()."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Tuple
+from typing import NamedTuple, Tuple
 
 from . import _low
 from . import constants as K
@@ -24,9 +24,10 @@ class HpkeContext(CState):
 
     Made by HpkeContext.sender() (which also returns `enc`) or HpkeContext.recipient(). Encryption
     is unidirectional (RFC 9180 section 5.2): a sender's context only seals and a recipient's only
-    opens. The C context does not record its role, and a recipient context that sealed would reuse
-    the sender's (key, nonce) pairs, so the binding enforces it. Each seal or successful open
-    advances the sequence number; calls are serialised by a lock."""
+    opens; the library records the role and refuses the other use (BadStateError), since a
+    recipient that sealed would reuse the sender's (key, nonce) pairs. Each seal or successful open
+    advances the sequence number; one thread at a time may use a context, so calls are serialised
+    by a lock."""
 
     __slots__ = ("_role",)
     _role: str
@@ -64,23 +65,16 @@ class HpkeContext(CState):
     def role(self) -> str:
         return self._role
 
-    def _ptr_for(self, role: str) -> Any:
-        state = self._ptr()
-        if role != self._role:
-            raise BadParamsError("a %s context cannot %s (RFC 9180 section 5.2)"
-                                 % (self._role, "seal" if role == SENDER else "open"))
-        return state
-
     def seal(self, plaintext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_seal(): ciphertext || tag at the next sequence number."""
         with self._lock:
-            return bytes(_low.hpke_seal(self._ptr_for(SENDER), aad, plaintext))
+            return bytes(_low.hpke_seal(self._ptr(), aad, plaintext))
 
     def open(self, ciphertext: BytesLike, aad: BytesLike = b"") -> bytes:
         """cloak_hpke_open(): the plaintext at the next sequence number (a failure does not advance
         it)."""
         with self._lock:
-            return bytes(_low.hpke_open(self._ptr_for(RECIPIENT), aad, ciphertext))
+            return bytes(_low.hpke_open(self._ptr(), aad, ciphertext))
 
     def export(self, exporter_context: BytesLike, length: int) -> bytes:
         """cloak_hpke_export(): `length` bytes (at most HPKE_EXPORTBYTES_MAX) of exported secret."""

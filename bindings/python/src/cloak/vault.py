@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from . import _low
 from . import constants as K
@@ -12,11 +12,13 @@ from .keys import EncryptionKeyPair, IdentityKeyPair, SymmetricKey, VaultKey, _e
 
 __all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len",
            "secret_seal", "secret_open", "secret_reseal", "vault_blind_index", "share_seal",
-           "share_sender", "share_open"]
+           "share_sender", "share_open", "OpenedShare"]
 
 
 class Vault(CState):
-    """The subkeys of one vault key (a cloak_vault state), derived once for any number of secrets.
+    """The subkeys of one vault key and its epoch (a cloak_vault state), derived once for any
+    number of secrets. The epoch is 1 for a vault's first key and grows by one at each rotation;
+    secrets carry it, and opening refuses a secret of another epoch (MismatchError).
 
     Read-only after creation, so one Vault may serve many threads. Wiped by wipe(), on context
     manager exit and when garbage-collected. The vault key itself is not kept."""
@@ -26,12 +28,17 @@ class Vault(CState):
     _wipe_state = staticmethod(_low.vault_wipe)
     _no_copy = "holds keys and cannot be pickled or copied"
 
-    def __init__(self, vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> None:
+    def __init__(self, vault_key: Union[SymmetricKey, BytesLike], epoch: int, vault_id: Label) -> None:
         vid = label(vault_id, "vault_id")
         self.vault_id = vid
         self._new_state(K.VAULT_STATEBYTES)
-        _low.vault_init(self._state, _key(vault_key, "vault_key"), vid)
+        _low.vault_init(self._state, _key(vault_key, "vault_key"), epoch, vid)
         self._live = True
+
+    @property
+    def epoch(self) -> int:
+        """cloak_vault_epoch(): the epoch of the vault key this state holds (1, 2, ...)."""
+        return int(_low.vault_epoch(self._ptr()))
 
     @property
     def key_id(self) -> bytes:
@@ -59,12 +66,12 @@ class Vault(CState):
     def __repr__(self) -> str:
         if not self._live:
             return "Vault(vault_id=%r, wiped)" % (self.vault_id,)
-        return "Vault(vault_id=%r, key_id=%s)" % (self.vault_id, self.key_id.hex())
+        return "Vault(vault_id=%r, epoch=%d, key_id=%s)" % (self.vault_id, self.epoch, self.key_id.hex())
 
 
-def vault_init(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label) -> Vault:
+def vault_init(vault_key: Union[SymmetricKey, BytesLike], epoch: int, vault_id: Label) -> Vault:
     """cloak_vault_init()."""
-    return Vault(vault_key, vault_id)
+    return Vault(vault_key, epoch, vault_id)
 
 
 def vault_wipe(vault: Vault) -> None:
@@ -78,12 +85,14 @@ def vault_key_id(vault: Vault) -> bytes:
 
 
 def secret_sealed_len(value_len: int) -> int:
-    """cloak_secret_sealed_len()."""
+    """cloak_secret_sealed_len(): the value is padded (64 bytes at least, then Padmé), so values of
+    nearby lengths give sealed secrets of one length. 0 if value_len is too large."""
     return int(_low.secret_sealed_len(value_len))
 
 
 def secret_opened_len(sealed_len: int) -> int:
-    """cloak_secret_opened_len(): 0 if sealed_len is too short to be a secret."""
+    """cloak_secret_opened_len(): the largest value a sealed secret of sealed_len bytes can hold,
+    or 0 if no sealed secret has that length."""
     return int(_low.secret_opened_len(sealed_len))
 
 
@@ -117,12 +126,19 @@ def vault_blind_index(vault: Vault, name: Label) -> bytes:
 
 # ---- shares ----------------------------------------------------------------------------------------
 
-def share_seal(vault_key: Union[SymmetricKey, BytesLike], vault_id: Label, recipient_public_key: BytesLike,
-               sender: IdentityKeyPair) -> bytes:
-    """cloak_share_seal(): the vault key to a member's encryption public key (HPKE), signed by the
-    sender's identity (196 bytes)."""
-    return bytes(_low.share_seal(_key(vault_key, "vault_key"), label(vault_id, "vault_id"), recipient_public_key,
-                                 _identity_sk(sender, "sender")))
+class OpenedShare(NamedTuple):
+    """What share_open() gives: the vault key and its epoch."""
+
+    vault_key: VaultKey
+    epoch: int
+
+
+def share_seal(vault_key: Union[SymmetricKey, BytesLike], epoch: int, vault_id: Label,
+               recipient_public_key: BytesLike, sender: IdentityKeyPair) -> bytes:
+    """cloak_share_seal(): the vault key and its epoch to a member's encryption public key (HPKE),
+    signed by the sender's identity (SHAREBYTES, 200 bytes)."""
+    return bytes(_low.share_seal(_key(vault_key, "vault_key"), epoch, label(vault_id, "vault_id"),
+                                 recipient_public_key, _identity_sk(sender, "sender")))
 
 
 def share_sender(share: BytesLike) -> bytes:
@@ -130,10 +146,12 @@ def share_sender(share: BytesLike) -> bytes:
     return bytes(_low.share_sender(share))
 
 
-def share_open(share: BytesLike, vault_id: Label, recipient: EncryptionKeyPair,
-               trusted_sender: BytesLike) -> VaultKey:
+def share_open(share: BytesLike, vault_id: Label, recipient: EncryptionKeyPair, trusted_sender: BytesLike,
+               min_epoch: int = 1) -> OpenedShare:
     """cloak_share_open(): verifies the signature against the trusted sender's identity public key,
-    then opens the vault key."""
+    refuses a share of an epoch below min_epoch (StaleError: pass the highest epoch seen for this
+    vault, 1 if none), then opens the vault key. Returns (vault_key, epoch)."""
     secret_key = _encryption_sk(recipient, "recipient")
-    return VaultKey._adopt(_low.share_open(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
-                                           trusted_sender))
+    key, epoch = _low.share_open(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
+                                 trusted_sender, min_epoch)
+    return OpenedShare(VaultKey._adopt(key), int(epoch))
