@@ -135,7 +135,8 @@ typedef enum cloak_status {
     CLOAK_E_INVALID_KEY = -11,
     /* The checksum of a text form does not match: a copy and paste error. */
     CLOAK_E_CHECKSUM = -12,
-    /* Decrypted and authentic, but it belongs elsewhere: another secret name or batch. */
+    /* It does not belong where the caller uses it: another vault, epoch or batch, a head that does
+     * not descend from the caller's (a fork or a gap), or a Merkle proof that does not hold. */
     CLOAK_E_MISMATCH = -13,
     /* Argon2id could not get its working memory. */
     CLOAK_E_NOMEM = -14,

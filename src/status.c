@@ -32,7 +32,7 @@ const char *cloak_status_string(int status)
     case CLOAK_E_CHECKSUM:
         return "The checksum of a text form does not match: a copy and paste error.";
     case CLOAK_E_MISMATCH:
-        return "Decrypted and authentic, but it belongs elsewhere: another secret name or batch.";
+        return "It does not belong where the caller uses it: another vault, epoch or batch, a head that does not descend from the caller's (a fork or a gap), or a Merkle proof that does not hold.";
     case CLOAK_E_NOMEM:
         return "Argon2id could not get its working memory.";
     case CLOAK_E_INTERNAL:

@@ -340,8 +340,9 @@ var (
 	// ErrChecksum (CLOAK_E_CHECKSUM): the checksum of a text form does not match: a copy and paste
 	// error.
 	ErrChecksum = &Error{Code: C.CLOAK_E_CHECKSUM}
-	// ErrMismatch (CLOAK_E_MISMATCH): decrypted and authentic, but it belongs elsewhere: another secret
-	// name or batch.
+	// ErrMismatch (CLOAK_E_MISMATCH): it does not belong where the caller uses it: another vault, epoch
+	// or batch, a head that does not descend from the caller's (a fork or a gap), or a Merkle proof
+	// that does not hold.
 	ErrMismatch = &Error{Code: C.CLOAK_E_MISMATCH}
 	// ErrNoMem (CLOAK_E_NOMEM): argon2id could not get its working memory.
 	ErrNoMem = &Error{Code: C.CLOAK_E_NOMEM}

@@ -68,7 +68,7 @@ export class CloakBadParamsError extends CloakError {}
 export class CloakInvalidKeyError extends CloakError {}
 /** The checksum of a text form does not match: a copy and paste error. */
 export class CloakChecksumError extends CloakError {}
-/** Decrypted and authentic, but it belongs elsewhere: another secret name or batch. */
+/** It does not belong where the caller uses it: another vault, epoch or batch, a head that does not descend from the caller's (a fork or a gap), or a Merkle proof that does not hold. */
 export class CloakMismatchError extends CloakError {}
 /** Argon2id could not get its working memory. */
 export class CloakNoMemError extends CloakError {}
