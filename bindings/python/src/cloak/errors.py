@@ -108,7 +108,8 @@ class ChecksumError(CloakError):
 
 
 class MismatchError(CloakError):
-    """Decrypted and authentic, but it belongs elsewhere: another secret name, batch or key."""
+    """It does not belong where it is used: another vault, epoch, batch or key, a head that does not
+    descend from the caller's (a fork or a gap), or a Merkle proof that does not hold."""
 
     code = Status.MISMATCH
 
