@@ -23,6 +23,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 #define SECRET_NONCE_OFF CLOAK_SECRET_EPOCH_END
@@ -155,15 +156,20 @@ static int check_blob(size_t *padded_len, const uint8_t *sealed, size_t sealed_l
 static int check_padding(const uint8_t length[SECRET_LENGTHBYTES], const uint8_t *body, size_t body_len,
                          size_t *value_len)
 {
-    const uint32_t n = cloak__load32_be(length);
+    uint32_t n = cloak__load32_be(length);
     unsigned int nonzero = 0;
     size_t i;
+
+    /* Public: the value's length is an output (*value_len). */
+    cloak__declassify(&n, sizeof n);
 
     for (i = 0; i < body_len; i++) {
         /* all ones when i >= n, else zero, without a branch on n */
         const unsigned int past = 0U - (unsigned int)(((uint64_t)n - (uint64_t)i - 1U) >> 63);
         nonzero |= body[i] & past;
     }
+    /* Public: whether the padding is canonical is the status. */
+    cloak__declassify(&nonzero, sizeof nonzero);
     *value_len = (size_t)n;
     return ((uint64_t)n > (uint64_t)body_len || nonzero != 0U) ? CLOAK_E_MALFORMED : CLOAK_OK;
 }

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "declassify.h"
 #include "internal.h"
 
 /* lp8(label) || signer public key || content, for the longest label and content. */
@@ -54,6 +55,7 @@ int cloak__identity_secret_key_check(const uint8_t sk[64])
 {
     uint8_t pk[32];
     uint8_t expanded[64];
+    int differ;
     int rc = CLOAK_OK;
 
     if (sk == NULL) {
@@ -63,7 +65,10 @@ int cloak__identity_secret_key_check(const uint8_t sk[64])
      * scalar (the nonce depends on the seed and message only, the challenge on the public key):
      * the public half must be the seed's own. */
     crypto_sign_ed25519_seed_keypair(pk, expanded, sk);
-    if (cloak__memcmp_ct(pk, sk + 32, 32) != 0) {
+    differ = cloak__memcmp_ct(pk, sk + 32, 32);
+    /* Public: whether the halves agree is the status (and the public half is public). */
+    cloak__declassify(&differ, sizeof differ);
+    if (differ != 0) {
         rc = CLOAK_E_INVALID_KEY;
     }
     cloak__wipe(expanded, sizeof expanded);

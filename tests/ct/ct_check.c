@@ -15,7 +15,8 @@
  * suppressed ones) and fails on any new report; valgrind's --error-exitcode fails the whole run too.
  * Reports inside libsodium and libargon2 that are not leaks are suppressed in ct.supp, each with the
  * reason. Values the protocol makes public although they are computed from secrets (key ids, public
- * keys, whether a tag or a checksum matched, the length of a batch item's name) are declassified
+ * keys, whether a tag, a checksum or a signing key's two halves matched, the lengths a secret or a
+ * batch item opens to, whether its padding is zero) are declassified
  * in src/ where they are computed (src/declassify.h); the library is built for this test with
  * -DCLOAK_CT_VALIDATION, which is all that differs from the shipped objects.
  *
@@ -36,6 +37,7 @@
 #include <valgrind/memcheck.h>
 
 #include "cloak.h"
+#include "batch_format.h" /* the writer's HPKE context, to forge malformed items */
 #include "internal.h"
 
 #define SECRET(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
@@ -150,6 +152,7 @@ static const uint8_t name2[] = "STRIPE_KEY";
 static const uint8_t context[] = "prod";
 static uint8_t value1[VALUE_LEN];
 static uint8_t long_value[LONG_VALUE_LEN];
+static uint8_t head_hash[CLOAK_HEAD_HASHBYTES]; /* a batch binds a head by its hash */
 
 #define VID_LEN (sizeof vault_id - 1U)
 #define NAME1_LEN (sizeof name1 - 1U)
@@ -186,6 +189,7 @@ static int setup(void **state)
     randombytes_buf(vault_key2, sizeof vault_key2);
     randombytes_buf(value1, sizeof value1);
     randombytes_buf(long_value, sizeof long_value);
+    randombytes_buf(head_hash, sizeof head_hash);
     return 0;
 }
 
@@ -408,32 +412,61 @@ static void test_service_account_export_import(void **state)
  * Vaults and secrets
  * ---------------------------------------------------------------------------------------------- */
 
-static void init_vault(cloak_vault *v, const uint8_t key[CLOAK_KEYBYTES])
+#define EPOCH 3U
+#define SECRET_NONCE_AT 24U /* header (20) || epoch (4) || nonce (24) || sealed plaintext */
+#define SECRET_CT_AT 48U
+#define SECRET_CAP (64U + 1024U) /* the sealed length of LONG_VALUE_LEN: pad(4 + 1000) = 1024 */
+
+static void init_vault(cloak_vault *v, const uint8_t key[CLOAK_KEYBYTES], uint32_t epoch)
 {
     uint8_t k[CLOAK_KEYBYTES];
 
     memcpy(k, key, sizeof k);
     SECRET(k, sizeof k);
-    assert_int_equal(cloak_vault_init(v, k, vault_id, VID_LEN), CLOAK_OK);
+    assert_int_equal(cloak_vault_init(v, k, epoch, vault_id, VID_LEN), CLOAK_OK);
+}
+
+/*
+ * A secret whose plaintext the library would never write (a length field past the padded length,
+ * or a non-zero byte in the padding), encrypted as section 7.1 says under the fixture's vault key:
+ * header, epoch and nonce are those of `genuine` (a secret of the same padded length and name),
+ * the plaintext is `plaintext` (P = sealed_len - 64 bytes). Built with nothing marked, so only the
+ * library's handling of it is checked.
+ */
+static void forge_secret(uint8_t *blob, const uint8_t *genuine, size_t sealed_len, const uint8_t *name,
+                         size_t name_len, const uint8_t *plaintext)
+{
+    uint8_t subkey[32], ad[24U + 3U * 256U];
+    size_t n;
+
+    assert_int_equal(cloak__hkdf_expand(subkey, sizeof subkey, vault_key, CLOAK_KEYBYTES,
+                                        (const uint8_t *)CLOAK_LABEL_SECRET_KEY,
+                                        CLOAK_LABEL_LEN(CLOAK_LABEL_SECRET_KEY)), CLOAK_OK);
+    memcpy(blob, genuine, SECRET_CT_AT);
+    n = cloak__put(ad, 0, genuine, SECRET_NONCE_AT);
+    n = cloak__put_lp8(ad, n, vault_id, VID_LEN);
+    n = cloak__put_lp8(ad, n, name, name_len);
+    n = cloak__put_lp8(ad, n, context, CONTEXT_LEN);
+    cloak__xchacha_seal(blob + SECRET_CT_AT, plaintext, sealed_len - 64U, ad, n, blob + SECRET_NONCE_AT, subkey);
 }
 
 static void test_vault_secrets(void **state)
 {
-    cloak_vault v, v2;
+    cloak_vault v, v2, v_next_epoch;
     uint8_t name[NAME1_LEN], value[LONG_VALUE_LEN];
-    uint8_t sealed[LONG_VALUE_LEN + CLOAK_SECRET_OVERHEADBYTES];
-    uint8_t resealed[LONG_VALUE_LEN + CLOAK_SECRET_OVERHEADBYTES];
-    uint8_t out[LONG_VALUE_LEN];
+    uint8_t sealed[SECRET_CAP], resealed[SECRET_CAP], out[SECRET_CAP];
     size_t sealed_len, resealed_len, out_len;
     uint8_t key_id[CLOAK_KEYIDBYTES], ref_id[CLOAK_KEYIDBYTES];
 
     (void)state;
-    init_vault(&v, vault_key);
-    init_vault(&v2, vault_key2);
+    init_vault(&v, vault_key, EPOCH);
+    init_vault(&v2, vault_key2, EPOCH + 1U);
+    init_vault(&v_next_epoch, vault_key, EPOCH + 1U);
     cloak_vault_key_id(key_id, &v);
     cloak_key_id(ref_id, vault_key);
     PUBLIC(key_id, sizeof key_id);
     assert_memory_equal(key_id, ref_id, sizeof key_id);
+    assert_int_equal(cloak_vault_epoch(&v), EPOCH);
 
     memcpy(name, name1, sizeof name);
     memcpy(value, long_value, sizeof value);
@@ -441,15 +474,18 @@ static void test_vault_secrets(void **state)
     SECRET(value, sizeof value);
     assert_int_equal(cloak_secret_seal(&v, sealed, sizeof sealed, &sealed_len, name, sizeof name, context,
                                        CONTEXT_LEN, value, sizeof value), CLOAK_OK);
+    assert_int_equal(sealed_len, cloak_secret_sealed_len(LONG_VALUE_LEN));
     assert_int_equal(sealed_len, sizeof sealed);
     PUBLIC(sealed, sizeof sealed);
 
+    /* Open: the split open (length field apart, value straight into the caller's buffer), then the
+     * padding check over the whole padded body. */
     SECRET(name, sizeof name);
     assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
                                        sealed, sealed_len), CLOAK_OK);
     assert_int_equal(out_len, sizeof value);
     PUBLIC(out, sizeof out);
-    assert_memory_equal(out, long_value, sizeof out);
+    assert_memory_equal(out, long_value, out_len);
 
     /* Rotation: opened under v, sealed under v2, never leaving the library. */
     assert_int_equal(cloak_secret_reseal(&v, &v2, resealed, sizeof resealed, &resealed_len, name, sizeof name,
@@ -459,9 +495,10 @@ static void test_vault_secrets(void **state)
     assert_int_equal(cloak_secret_open(&v2, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
                                        resealed, resealed_len), CLOAK_OK);
     PUBLIC(out, sizeof out);
-    assert_memory_equal(out, long_value, sizeof out);
+    assert_memory_equal(out, long_value, out_len);
 
-    /* Failure paths: a tampered blob, another name, the old vault, a reseal of a tampered blob. */
+    /* Failure paths: a tampered blob, another name, another key, another epoch of the same key, a
+     * reseal of a tampered blob. */
     sealed[sealed_len - 1U] ^= 0x80U;
     assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
                                        sealed, sealed_len), CLOAK_E_AUTH);
@@ -472,11 +509,148 @@ static void test_vault_secrets(void **state)
                                        sealed, sealed_len), CLOAK_E_AUTH);
     assert_int_equal(cloak_secret_open(&v2, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
                                        sealed, sealed_len), CLOAK_E_WRONG_KEY);
+    assert_int_equal(cloak_secret_open(&v_next_epoch, out, sizeof out, &out_len, name, sizeof name, context,
+                                       CONTEXT_LEN, sealed, sealed_len), CLOAK_E_MISMATCH);
     PUBLIC(out, sizeof out);
     assert_true(sodium_is_zero(out, sizeof out));
 
     cloak_vault_wipe(&v);
     cloak_vault_wipe(&v2);
+    cloak_vault_wipe(&v_next_epoch);
+}
+
+/*
+ * The padding of a secret, at every length class: the shortest bucket (a 45-byte value in 64
+ * bytes), an empty value (60 zero bytes of padding), in place (the value written over the blob),
+ * and the two malformed plaintexts: a non-zero padding byte and a length past the padded length.
+ * The value's length and where the padding starts are secret; only the verdict is public.
+ */
+static void test_secret_padding(void **state)
+{
+    enum { P = 64U, SEALED = 64U + P };
+    cloak_vault v;
+    uint8_t name[NAME1_LEN], value[VALUE_LEN];
+    uint8_t sealed[SEALED], forged[SEALED], inplace[SEALED], out[P], plaintext[P];
+    size_t sealed_len, out_len;
+    size_t lens[2] = {VALUE_LEN, 0};
+    size_t k;
+
+    (void)state;
+    init_vault(&v, vault_key, EPOCH);
+    memcpy(name, name1, sizeof name);
+    for (k = 0; k < 2; k++) {
+        assert_int_equal(cloak_secret_sealed_len(lens[k]), SEALED);
+        memcpy(value, value1, sizeof value);
+        SECRET(name, sizeof name);
+        SECRET(value, sizeof value);
+        assert_int_equal(cloak_secret_seal(&v, sealed, sizeof sealed, &sealed_len, name, sizeof name, context,
+                                           CONTEXT_LEN, value, lens[k]), CLOAK_OK);
+        assert_int_equal(sealed_len, SEALED);
+        PUBLIC(sealed, sizeof sealed);
+        assert_int_equal(cloak_secret_opened_len(sealed_len), P - 4U);
+
+        SECRET(name, sizeof name);
+        assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
+                                           sealed, sealed_len), CLOAK_OK);
+        assert_int_equal(out_len, lens[k]);
+        PUBLIC(out, sizeof out);
+        if (lens[k] > 0) {
+            assert_memory_equal(out, value1, lens[k]);
+        }
+
+        /* In place: the value is written at sealed + 52, over the ciphertext it comes from. */
+        memcpy(inplace, sealed, sizeof inplace);
+        SECRET(name, sizeof name);
+        assert_int_equal(cloak_secret_open(&v, inplace + 52U, P - 4U, &out_len, name, sizeof name, context,
+                                           CONTEXT_LEN, inplace, sizeof inplace), CLOAK_OK);
+        assert_int_equal(out_len, lens[k]);
+        PUBLIC(inplace, sizeof inplace);
+        if (lens[k] > 0) {
+            assert_memory_equal(inplace + 52U, value1, lens[k]);
+        }
+    }
+
+    /* A non-zero byte in the padding, at its last byte and at its first. */
+    memset(plaintext, 0, sizeof plaintext);
+    cloak__store32_be(plaintext, VALUE_LEN);
+    memcpy(plaintext + 4, value1, VALUE_LEN);
+    plaintext[P - 1U] = 0x01U;
+    forge_secret(forged, sealed, SEALED, name1, NAME1_LEN, plaintext);
+    SECRET(name, sizeof name);
+    assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
+                                       forged, sizeof forged), CLOAK_E_MALFORMED);
+    PUBLIC(out, sizeof out);
+    assert_true(sodium_is_zero(out, sizeof out));
+    plaintext[P - 1U] = 0;
+    plaintext[4U + VALUE_LEN] = 0x80U;
+    forge_secret(forged, sealed, SEALED, name1, NAME1_LEN, plaintext);
+    assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
+                                       forged, sizeof forged), CLOAK_E_MALFORMED);
+    /* A length field one past what the padded length holds. */
+    plaintext[4U + VALUE_LEN] = 0;
+    cloak__store32_be(plaintext, P - 4U + 1U);
+    forge_secret(forged, sealed, SEALED, name1, NAME1_LEN, plaintext);
+    assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
+                                       forged, sizeof forged), CLOAK_E_MALFORMED);
+    /* The same forgeries through reseal, whose check is the same. */
+    assert_int_equal(cloak_secret_reseal(&v, &v, inplace, sizeof inplace, &out_len, name, sizeof name, context,
+                                         CONTEXT_LEN, forged, sizeof forged), CLOAK_E_MALFORMED);
+    /* And the largest valid length: a value that fills the padded body exactly. */
+    cloak__store32_be(plaintext, P - 4U);
+    memset(plaintext + 4, 0x42, P - 4U);
+    forge_secret(forged, sealed, SEALED, name1, NAME1_LEN, plaintext);
+    assert_int_equal(cloak_secret_open(&v, out, sizeof out, &out_len, name, sizeof name, context, CONTEXT_LEN,
+                                       forged, sizeof forged), CLOAK_OK);
+    assert_int_equal(out_len, P - 4U);
+    PUBLIC(out, sizeof out);
+    assert_memory_equal(out, plaintext + 4, P - 4U);
+    cloak_vault_wipe(&v);
+}
+
+/* The split open on its own, at head lengths 0 to 64 and message lengths around the first block,
+ * the key secret. The reference is libsodium's own XChaCha20-Poly1305, with nothing marked. */
+static void test_xchacha_open_split(void **state)
+{
+    static const size_t m_lens[] = {0, 4, 63, 64, 65, 200};
+    static const size_t head_lens[] = {0, 4, 64};
+    uint8_t key[32], nonce[CLOAK_XNONCEBYTES], ad[7] = "ct ad..";
+    uint8_t c[200 + 16], head[64], m[200], ref[200];
+    size_t i, j;
+
+    (void)state;
+    rng_secret = 0;
+    randombytes_buf(nonce, sizeof nonce);
+    rng_secret = 1;
+    for (i = 0; i < sizeof m_lens / sizeof m_lens[0]; i++) {
+        for (j = 0; j < sizeof head_lens / sizeof head_lens[0]; j++) {
+            const size_t ml = m_lens[i], hl = head_lens[j];
+            if (hl > ml) {
+                continue;
+            }
+            memcpy(ref, long_value, ml);
+            cloak__xchacha_seal(c, ref, ml, ad, sizeof ad, nonce, vault_key);
+            memcpy(key, vault_key, sizeof key);
+            SECRET(key, sizeof key);
+            assert_int_equal(cloak__xchacha_open_split(head, hl, m, c, ml + 16U, ad, sizeof ad, nonce, key), CLOAK_OK);
+            PUBLIC(head, sizeof head);
+            PUBLIC(m, sizeof m);
+            assert_memory_equal(head, ref, hl);
+            if (ml > hl) {
+                assert_memory_equal(m, ref + hl, ml - hl);
+            }
+            /* A forged tag: nothing written, the verdict the only public value. */
+            c[ml] ^= 0x01U;
+            SECRET(key, sizeof key);
+            assert_int_equal(cloak__xchacha_open_split(head, hl, m, c, ml + 16U, ad, sizeof ad, nonce, key),
+                             CLOAK_E_AUTH);
+            PUBLIC(head, sizeof head);
+            PUBLIC(m, sizeof m);
+            assert_true(sodium_is_zero(head, hl));
+            if (ml > hl) {
+                assert_true(sodium_is_zero(m, ml - hl));
+            }
+        }
+    }
 }
 
 static void test_vault_blind_index(void **state)
@@ -486,11 +660,11 @@ static void test_vault_blind_index(void **state)
 
     (void)state;
     rng_secret = 0;
-    assert_int_equal(cloak_vault_init(&ref, vault_key, vault_id, VID_LEN), CLOAK_OK);
+    assert_int_equal(cloak_vault_init(&ref, vault_key, EPOCH, vault_id, VID_LEN), CLOAK_OK);
     assert_int_equal(cloak_vault_blind_index(&ref, ref_index, name1, NAME1_LEN), CLOAK_OK);
     rng_secret = 1;
 
-    init_vault(&v, vault_key);
+    init_vault(&v, vault_key, EPOCH);
     memcpy(name, name1, sizeof name);
     SECRET(name, sizeof name);
     assert_int_equal(cloak_vault_blind_index(&v, index, name, sizeof name), CLOAK_OK);
@@ -508,32 +682,46 @@ static void test_share(void **state)
 {
     uint8_t vk[CLOAK_KEYBYTES], sk[64], rsk[32], out[CLOAK_KEYBYTES];
     uint8_t share[CLOAK_SHAREBYTES];
+    uint32_t epoch;
 
     (void)state;
     memcpy(vk, vault_key, sizeof vk);
     memcpy(sk, alice.sk, sizeof sk);
     SECRET(vk, sizeof vk);
     secret_identity_key(sk);
-    assert_int_equal(cloak_share_seal(share, vk, vault_id, VID_LEN, bob.pk, sk), CLOAK_OK);
+    assert_int_equal(cloak_share_seal(share, vk, EPOCH, vault_id, VID_LEN, bob.pk, sk), CLOAK_OK);
     PUBLIC(share, sizeof share);
 
     memcpy(rsk, bob.sk, sizeof rsk);
     SECRET(rsk, sizeof rsk);
-    assert_int_equal(cloak_share_open(out, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk), CLOAK_OK);
+    assert_int_equal(cloak_share_open(out, &epoch, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk,
+                                      EPOCH), CLOAK_OK);
     PUBLIC(out, sizeof out);
     assert_memory_equal(out, vault_key, sizeof out);
+    assert_int_equal(epoch, EPOCH);
 
-    /* Failure paths: a forged signature (public), then a wrong recipient key (the tag check). */
+    /* Failure paths: an epoch below the caller's minimum (public), a forged signature (public),
+     * then a wrong recipient key (the tag check). */
+    assert_int_equal(cloak_share_open(out, &epoch, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk,
+                                      EPOCH + 1U), CLOAK_E_STALE);
     share[CLOAK_SHAREBYTES - 1U] ^= 0x01U;
-    assert_int_equal(cloak_share_open(out, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk),
+    assert_int_equal(cloak_share_open(out, &epoch, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk, 1),
                      CLOAK_E_BAD_SIGNATURE);
     share[CLOAK_SHAREBYTES - 1U] ^= 0x01U;
     memcpy(rsk, account.sk, sizeof rsk);
     SECRET(rsk, sizeof rsk);
-    assert_int_equal(cloak_share_open(out, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk),
+    assert_int_equal(cloak_share_open(out, &epoch, share, sizeof share, vault_id, VID_LEN, bob.pk, rsk, alice.pk, 1),
                      CLOAK_E_AUTH);
     PUBLIC(out, sizeof out);
     assert_true(sodium_is_zero(out, sizeof out));
+
+    /* A sender key whose public half is not its seed's (the seed secret): refused before anything
+     * is sealed. */
+    memcpy(sk, stranger.sk, 32);
+    memcpy(sk + 32, alice.pk, 32);
+    secret_identity_key(sk);
+    SECRET(vk, sizeof vk);
+    assert_int_equal(cloak_share_seal(share, vk, EPOCH, vault_id, VID_LEN, bob.pk, sk), CLOAK_E_INVALID_KEY);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -541,7 +729,56 @@ static void test_share(void **state)
  * ---------------------------------------------------------------------------------------------- */
 
 #define BATCH_ITEMS 3U
-#define ITEM_CAP (CLOAK_BATCH_ITEM_OVERHEADBYTES + 255U + LONG_VALUE_LEN)
+#define ITEM_CAP 1400U /* at least cloak_batch_item_len(255, LONG_VALUE_LEN) = 56 + 1280 */
+#define HEAD_VERSION 7U
+#define EXPIRY UINT64_C(4102444800) /* 2100-01-01 */
+#define NOW UINT64_C(1700000000)
+
+
+static void batch_begin(cloak_batch *writer)
+{
+    assert_int_equal(cloak_batch_begin(writer, account.pk, alice.pk, vault_id, VID_LEN, EPOCH, HEAD_VERSION, head_hash,
+                                       EXPIRY), CLOAK_OK);
+}
+
+static void batch_finish(cloak_batch *writer, uint8_t *blob, size_t blob_cap, size_t *blob_len,
+                         const uint8_t *digests, size_t count)
+{
+    uint8_t sk[64];
+
+    memcpy(sk, alice.sk, sizeof sk);
+    secret_identity_key(sk);
+    assert_int_equal(cloak_batch_finish(writer, blob, blob_cap, blob_len, digests, count, sk), CLOAK_OK);
+    assert_int_equal(*blob_len, cloak_batch_len(VID_LEN, count));
+    PUBLIC(blob, *blob_len);
+}
+
+/* verify (the account's private key secret, the tags written under a secret MAC key) and check. */
+static void batch_read(cloak_batch *reader, uint8_t *tags, size_t count, const uint8_t *blob, size_t blob_len,
+                       const uint8_t account_sk[32])
+{
+    uint8_t ask[32];
+    uint32_t n;
+
+    assert_int_equal(cloak_batch_count(&n, blob, blob_len), CLOAK_OK);
+    assert_int_equal(n, count);
+    memcpy(ask, account_sk, sizeof ask);
+    SECRET(ask, sizeof ask);
+    assert_int_equal(cloak_batch_verify(reader, tags, cloak_batch_tags_len(count), blob, blob_len, vault_id, VID_LEN,
+                                        account.pk, ask, alice.pk, 1), CLOAK_OK);
+    assert_int_equal(cloak_batch_item_count(reader), count);
+    assert_int_equal(cloak_batch_check(reader, EPOCH, HEAD_VERSION, NOW), CLOAK_OK);
+}
+
+static int open_item(const cloak_batch *reader, uint8_t *tags, size_t count, const uint8_t *item, size_t item_len,
+                     uint8_t name[255], size_t *name_len, uint8_t value[ITEM_CAP], size_t *value_len)
+{
+    int rc = cloak_batch_open_item(reader, tags, cloak_batch_tags_len(count), item, item_len, name, 255, name_len,
+                                   value, ITEM_CAP, value_len);
+    PUBLIC(name, 255);
+    PUBLIC(value, ITEM_CAP);
+    return rc;
+}
 
 static void test_batch(void **state)
 {
@@ -549,88 +786,228 @@ static void test_batch(void **state)
     static const size_t name_lens[BATCH_ITEMS] = {NAME1_LEN, NAME2_LEN, CONTEXT_LEN};
     static const size_t value_lens[BATCH_ITEMS] = {VALUE_LEN, 0, LONG_VALUE_LEN};
     static uint8_t items[BATCH_ITEMS][ITEM_CAP];
+    static uint8_t value[ITEM_CAP];
     size_t item_lens[BATCH_ITEMS];
     uint8_t digests[BATCH_ITEMS * CLOAK_BATCH_DIGESTBYTES];
+    uint8_t tags[BATCH_ITEMS * CLOAK_BATCH_TAGBYTES];
     uint8_t blob[512];
     size_t blob_len, name_len, value_len;
-    uint8_t name[255], value[ITEM_CAP], sk[64], ask[32];
+    uint8_t name[255], sk[64];
     cloak_batch writer, reader;
+    uint32_t index;
     size_t i;
 
     (void)state;
-    assert_int_equal(cloak_batch_begin(&writer, account.pk, vault_id, VID_LEN), CLOAK_OK);
+    batch_begin(&writer);
     for (i = 0; i < BATCH_ITEMS; i++) {
         const uint8_t *v = value_lens[i] == VALUE_LEN ? value1 : long_value;
         memcpy(name, names[i], name_lens[i]);
         memcpy(value, v, value_lens[i]);
         SECRET(name, name_lens[i]);
         SECRET(value, value_lens[i]);
-        assert_int_equal(cloak_batch_seal_item(&writer, items[i], ITEM_CAP, &item_lens[i],
+        assert_int_equal(cloak_batch_seal_item(&writer, items[i], ITEM_CAP, &item_lens[i], &index,
                                                digests + i * CLOAK_BATCH_DIGESTBYTES, name, name_lens[i], value,
                                                value_lens[i]), CLOAK_OK);
+        assert_int_equal(index, i);
         assert_int_equal(item_lens[i], cloak_batch_item_len(name_lens[i], value_lens[i]));
         PUBLIC(items[i], item_lens[i]);
         PUBLIC(digests + i * CLOAK_BATCH_DIGESTBYTES, CLOAK_BATCH_DIGESTBYTES);
     }
-    memcpy(sk, alice.sk, sizeof sk);
-    secret_identity_key(sk);
-    assert_int_equal(cloak_batch_finish(&writer, blob, sizeof blob, &blob_len, digests, BATCH_ITEMS, sk), CLOAK_OK);
-    assert_int_equal(blob_len, cloak_batch_len(VID_LEN, BATCH_ITEMS));
-    PUBLIC(blob, blob_len);
+    batch_finish(&writer, blob, sizeof blob, &blob_len, digests, BATCH_ITEMS);
 
-    memcpy(ask, account.sk, sizeof ask);
-    SECRET(ask, sizeof ask);
-    assert_int_equal(cloak_batch_verify(&reader, blob, blob_len, account.pk, ask, alice.pk, 1), CLOAK_OK);
-    assert_int_equal(cloak_batch_item_count(&reader), BATCH_ITEMS);
-
+    batch_read(&reader, tags, BATCH_ITEMS, blob, blob_len, account.sk);
+    /* A tampered item first: its digest gives another tag (BAD_SIGNATURE), nothing is decrypted,
+     * and its tag is still there for the genuine item. */
+    items[1][item_lens[1] - 1U] ^= 0x01U;
+    assert_int_equal(open_item(&reader, tags, BATCH_ITEMS, items[1], item_lens[1], name, &name_len, value,
+                               &value_len), CLOAK_E_BAD_SIGNATURE);
+    assert_true(sodium_is_zero(value, ITEM_CAP));
+    items[1][item_lens[1] - 1U] ^= 0x01U;
     for (i = 0; i < BATCH_ITEMS; i++) {
         const uint8_t *v = value_lens[i] == VALUE_LEN ? value1 : long_value;
-        /* Any name, then the expected one. */
-        assert_int_equal(cloak_batch_open_item(&reader, blob, blob_len, items[i], item_lens[i], NULL, 0, name,
-                                               sizeof name, &name_len, value, sizeof value, &value_len), CLOAK_OK);
+        assert_int_equal(open_item(&reader, tags, BATCH_ITEMS, items[i], item_lens[i], name, &name_len, value,
+                                   &value_len), CLOAK_OK);
         assert_int_equal(name_len, name_lens[i]);
         assert_int_equal(value_len, value_lens[i]);
-        PUBLIC(name, sizeof name);
-        PUBLIC(value, sizeof value);
         assert_memory_equal(name, names[i], name_len);
         if (value_len > 0) {
             assert_memory_equal(value, v, value_len);
         }
-        assert_int_equal(cloak_batch_open_item(&reader, blob, blob_len, items[i], item_lens[i], names[i],
-                                               name_lens[i], name, sizeof name, &name_len, value, sizeof value,
-                                               &value_len), CLOAK_OK);
-        assert_int_equal(value_len, value_lens[i]);
-        PUBLIC(value, sizeof value);
-        if (value_len > 0) {
-            assert_memory_equal(value, v, value_len);
-        }
+        /* A repeated item: its tag is used up. */
+        assert_int_equal(open_item(&reader, tags, BATCH_ITEMS, items[i], item_lens[i], name, &name_len, value,
+                                   &value_len), CLOAK_E_BAD_SIGNATURE);
     }
-    /* Failure path: an item opened under another name than it holds (same length, then another). */
-    assert_int_equal(cloak_batch_open_item(&reader, blob, blob_len, items[0], item_lens[0], (const uint8_t *)"DATABASE_URI",
-                                           NAME1_LEN, name, sizeof name, &name_len, value, sizeof value, &value_len),
-                     CLOAK_E_MISMATCH);
-    assert_int_equal(cloak_batch_open_item(&reader, blob, blob_len, items[0], item_lens[0], name2, NAME2_LEN, name,
-                                           sizeof name, &name_len, value, sizeof value, &value_len),
-                     CLOAK_E_MISMATCH);
-    PUBLIC(value, sizeof value);
-    assert_true(sodium_is_zero(value, sizeof value));
     cloak_batch_wipe(&reader);
 
-    /* Failure path of verify: another account's private key (the tag cannot be checked until an
-     * item is opened, so verify succeeds and the item fails to open). */
-    memcpy(ask, bob.sk, sizeof ask);
-    SECRET(ask, sizeof ask);
-    assert_int_equal(cloak_batch_verify(&reader, blob, blob_len, account.pk, ask, alice.pk, 1), CLOAK_OK);
-    assert_int_equal(cloak_batch_open_item(&reader, blob, blob_len, items[0], item_lens[0], NULL, 0, name,
-                                           sizeof name, &name_len, value, sizeof value, &value_len), CLOAK_E_AUTH);
+    /* Another account's private key: verify succeeds (nothing to check it against yet), the item
+     * fails to open (the AEAD tag). */
+    batch_read(&reader, tags, BATCH_ITEMS, blob, blob_len, bob.sk);
+    assert_int_equal(open_item(&reader, tags, BATCH_ITEMS, items[0], item_lens[0], name, &name_len, value,
+                               &value_len), CLOAK_E_AUTH);
     cloak_batch_wipe(&reader);
 
-    /* Failure path of finish: a creator key whose halves disagree. */
-    assert_int_equal(cloak_batch_begin(&writer, account.pk, vault_id, VID_LEN), CLOAK_OK);
+    /* Failure paths of finish: a creator key whose seed is another's (the check of the seed's public
+     * key against the second half, secret-derived), and another creator (public). */
+    batch_begin(&writer);
     memcpy(sk, stranger.sk, 32);
     memcpy(sk + 32, alice.pk, 32);
     secret_identity_key(sk);
-    assert_int_equal(cloak_batch_finish(&writer, blob, sizeof blob, &blob_len, NULL, 0, sk), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_batch_finish(&writer, blob, sizeof blob, &blob_len, NULL, 0, sk), CLOAK_E_INVALID_KEY);
+    batch_begin(&writer);
+    memcpy(sk, stranger.sk, sizeof sk);
+    secret_identity_key(sk);
+    assert_int_equal(cloak_batch_finish(&writer, blob, sizeof blob, &blob_len, NULL, 0, sk), CLOAK_E_MISMATCH);
+}
+
+/*
+ * Items the writer would never make, signed by the creator: the reader's parse after the tag and
+ * the AEAD, where the name's length, the value's length and the padding are secret. Each index is
+ * reserved by a real seal_item, then its ciphertext is replaced by the sealing of a malformed
+ * plaintext at the same sequence number (the writer's own HPKE context, reached through the
+ * library's internal layout) and its digest recomputed.
+ */
+enum { FORGED_NAME_LEN = NAME1_LEN, FORGED_P = 64U, FORGED_ITEM_LEN = 56U + FORGED_P };
+
+static void forge_item(cloak_batch *writer, uint8_t item[FORGED_ITEM_LEN], uint8_t digest[32], int kind)
+{
+    uint8_t pt[FORGED_P];
+    size_t item_len;
+    uint32_t index;
+
+    assert_int_equal(cloak_batch_seal_item(writer, item, FORGED_ITEM_LEN, &item_len, &index, digest, name1,
+                                           NAME1_LEN, value1, VALUE_LEN), CLOAK_OK);
+    assert_int_equal(item_len, FORGED_ITEM_LEN);
+    memset(pt, 0, sizeof pt);
+    pt[0] = (uint8_t)FORGED_NAME_LEN;
+    memcpy(pt + 1, name1, NAME1_LEN);
+    cloak__store32_be(pt + 1U + NAME1_LEN, VALUE_LEN);
+    memcpy(pt + 5U + NAME1_LEN, value1, VALUE_LEN);
+    switch (kind) {
+    case 0: /* a non-zero padding byte, the last */
+        pt[FORGED_P - 1U] = 0x01U;
+        break;
+    case 1: /* a non-zero padding byte, the first */
+        pt[5U + NAME1_LEN + VALUE_LEN] = 0x80U;
+        break;
+    case 2: /* an empty name */
+        pt[0] = 0;
+        break;
+    case 3: /* a value longer than the padded length holds */
+        cloak__store32_be(pt + 1U + NAME1_LEN, FORGED_P - 5U - NAME1_LEN + 1U);
+        break;
+    case 4: /* a name longer than the padded length holds */
+        pt[0] = 255;
+        break;
+    default: /* the largest value that fits: valid */
+        cloak__store32_be(pt + 1U + NAME1_LEN, FORGED_P - 5U - NAME1_LEN);
+        memset(pt + 5U + NAME1_LEN, 0x42, FORGED_P - 5U - NAME1_LEN);
+        break;
+    }
+    cloak__hpke_seal_at(&batch_state_of(writer)->hpke, index, item + ITEM_OFF_CT, item, ITEM_OFF_CT, pt, FORGED_P);
+    PUBLIC(item, FORGED_ITEM_LEN);
+    crypto_generichash(digest, CLOAK_BATCH_DIGESTBYTES, item, FORGED_ITEM_LEN, NULL, 0);
+}
+
+#define FORGED_ITEMS 6U
+
+static void test_batch_item_padding(void **state)
+{
+    static const int expected[FORGED_ITEMS] = {CLOAK_E_MALFORMED, CLOAK_E_MALFORMED, CLOAK_E_MALFORMED,
+                                               CLOAK_E_MALFORMED, CLOAK_E_MALFORMED, CLOAK_OK};
+    static uint8_t items[FORGED_ITEMS][FORGED_ITEM_LEN];
+    static uint8_t value[ITEM_CAP];
+    uint8_t digests[FORGED_ITEMS * CLOAK_BATCH_DIGESTBYTES];
+    uint8_t tags[FORGED_ITEMS * CLOAK_BATCH_TAGBYTES];
+    uint8_t blob[512], name[255];
+    size_t blob_len, name_len, value_len, i;
+    cloak_batch writer, reader;
+
+    (void)state;
+    batch_begin(&writer);
+    for (i = 0; i < FORGED_ITEMS; i++) {
+        forge_item(&writer, items[i], digests + i * CLOAK_BATCH_DIGESTBYTES, (int)i);
+    }
+    batch_finish(&writer, blob, sizeof blob, &blob_len, digests, FORGED_ITEMS);
+    batch_read(&reader, tags, FORGED_ITEMS, blob, blob_len, account.sk);
+    for (i = 0; i < FORGED_ITEMS; i++) {
+        assert_int_equal(open_item(&reader, tags, FORGED_ITEMS, items[i], FORGED_ITEM_LEN, name, &name_len, value,
+                                   &value_len), expected[i]);
+        if (expected[i] == CLOAK_OK) {
+            assert_int_equal(name_len, NAME1_LEN);
+            assert_int_equal(value_len, FORGED_P - 5U - NAME1_LEN);
+        } else {
+            assert_true(sodium_is_zero(value, ITEM_CAP));
+        }
+    }
+    cloak_batch_wipe(&reader);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Vault heads: the signing path (streamed SHA-512 and libsodium's scalar arithmetic over the seed)
+ * ---------------------------------------------------------------------------------------------- */
+
+static void test_head_create(void **state)
+{
+    uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], leaf[CLOAK_MERKLE_LEAFBYTES], root[CLOAK_MERKLE_HASHBYTES];
+    uint8_t index[CLOAK_BLIND_INDEXBYTES], key_id[CLOAK_KEYIDBYTES], enc_id[CLOAK_KEYIDBYTES];
+    uint8_t previous[CLOAK_HEAD_HASHBYTES] = {0};
+    uint8_t blob[512], sk[64];
+    size_t blob_len;
+    cloak_head head;
+
+    (void)state;
+    rng_secret = 0;
+    cloak__public_key_id(enc_id, bob.pk);
+    assert_int_equal(cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN | CLOAK_PERMISSION_WRITE,
+                                        alice.pk, enc_id), CLOAK_OK);
+    memset(index, 0x11, sizeof index);
+    cloak_merkle_leaf(leaf, index, value1, VALUE_LEN);
+    assert_int_equal(cloak_merkle_root(root, leaf, 1), CLOAK_OK);
+    cloak_key_id(key_id, vault_key);
+    rng_secret = 1;
+
+    memcpy(sk, alice.sk, sizeof sk);
+    secret_identity_key(sk);
+    assert_int_equal(cloak_head_create(blob, sizeof blob, &blob_len, vault_id, VID_LEN, EPOCH, key_id, 1, previous,
+                                       EXPIRY, root, 1, entry, 1, sk), CLOAK_OK);
+    assert_int_equal(blob_len, cloak_head_len(VID_LEN, 1));
+    PUBLIC(blob, blob_len);
+    assert_int_equal(cloak_head_verify_first(&head, blob, blob_len, vault_id, VID_LEN, alice.pk, 1), CLOAK_OK);
+    assert_int_equal(cloak_head_check(&head, EPOCH, 1, NOW), CLOAK_OK);
+    cloak_head_wipe(&head);
+
+    /* A signer key whose seed is another's: refused by the secret-derived key check. */
+    memcpy(sk, stranger.sk, 32);
+    memcpy(sk + 32, alice.pk, 32);
+    secret_identity_key(sk);
+    assert_int_equal(cloak_head_create(blob, sizeof blob, &blob_len, vault_id, VID_LEN, EPOCH, key_id, 1, previous,
+                                       EXPIRY, root, 1, entry, 1, sk), CLOAK_E_INVALID_KEY);
+    PUBLIC(blob, sizeof blob);
+    assert_true(sodium_is_zero(blob, sizeof blob));
+}
+
+/* The Ed25519 key check of every signing function that takes a 64-byte identity secret key, where
+ * the public key is derived from the secret seed and compared with the second half: the identity
+ * signature and the wrapping of an identity key (bundle, share, batch and head have their own
+ * cases above). Matching and mismatching halves; only the verdict is public. */
+static void test_identity_key_check(void **state)
+{
+    uint8_t sk[64], mk[CLOAK_KEYBYTES], sig[CLOAK_SIGNATUREBYTES], wrapped[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t bundle[CLOAK_BUNDLEBYTES];
+
+    (void)state;
+    memcpy(sk, stranger.sk, 32);
+    memcpy(sk + 32, alice.pk, 32);
+    secret_identity_key(sk);
+    assert_int_equal(cloak_identity_sign(sig, value1, VALUE_LEN, NULL, 0, sk), CLOAK_E_INVALID_KEY);
+    PUBLIC(sig, sizeof sig);
+    assert_true(sodium_is_zero(sig, sizeof sig));
+    assert_int_equal(cloak_bundle_create(bundle, sk, bob.pk), CLOAK_E_INVALID_KEY);
+    memcpy(mk, master_key, sizeof mk);
+    SECRET(mk, sizeof mk);
+    assert_int_equal(cloak_identity_wrap(wrapped, mk, sk), CLOAK_E_INVALID_KEY);
+    PUBLIC(wrapped, sizeof wrapped);
+    assert_true(sodium_is_zero(wrapped, sizeof wrapped));
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -783,10 +1160,15 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_wrap_encryption, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_wrap_service_account, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_service_account_export_import, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_identity_key_check, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_vault_secrets, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_secret_padding, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_xchacha_open_split, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_vault_blind_index, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_share, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_batch, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_batch_item_padding, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_head_create, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_hpke, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_text_service_account_key, count_start, count_check),
     };
