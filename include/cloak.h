@@ -616,7 +616,10 @@ CLOAK_EXPORT size_t cloak_head_len(size_t vault_id_len, size_t roster_count);
 
 /* One roster entry: for a member, its identity public key and the key id of its encryption public
  * key; for a service account, its public key and that key's id, with no permissions. Roster entries
- * are passed to cloak_head_create() sorted by (kind, public key), each key once. */
+ * are passed to cloak_head_create() sorted by (kind, public key), each key once. An unknown kind or
+ * permission bit, permissions on a service account, or a service-account key id that is not its
+ * key's is CLOAK_E_BAD_PARAMS; a public key is checked by the rules of its kind (docs/protocol.md
+ * 1.3, 1.4: CLOAK_E_MALFORMED or CLOAK_E_INVALID_KEY). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind,
                                                     uint32_t permissions, const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                     const uint8_t encryption_key_id[CLOAK_KEYIDBYTES]);
@@ -674,6 +677,8 @@ CLOAK_EXPORT void cloak_merkle_leaf(uint8_t leaf[CLOAK_MERKLE_LEAFBYTES],
  * (CLOAK_E_BAD_PARAMS otherwise). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_root(uint8_t root[CLOAK_MERKLE_HASHBYTES], const uint8_t *leaves,
                                                    size_t leaf_count);
+/* Proofs for the leaves in caller memory (sorted as for cloak_merkle_root): that leaf `index` is in
+ * the tree, or that no leaf has `blind_index` (one that a leaf has is CLOAK_E_MISMATCH). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_prove_inclusion(uint8_t *proof, size_t proof_cap, size_t *proof_len,
                                                               const uint8_t *leaves, size_t leaf_count, size_t index);
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_merkle_prove_absence(uint8_t *proof, size_t proof_cap, size_t *proof_len,

@@ -778,11 +778,16 @@ static void op_secret_seal(struct replay *r)
     uint8_t *sealed = test_alloc(cap);
     int rc = vault_from_inputs(r, &vault);
     memset(sealed, POISON, cap);
+    /* A vault that failed to initialise (epoch 0, an empty vault id) is still handed to seal: the
+     * case's status is the init's, and seal must refuse the wiped state and clear its output. */
+    const int seal_rc = cloak_secret_seal(&vault, sealed, cap, &sealed_len, name, name_len, context, context_len,
+                                          value, value_len);
     if (rc == CLOAK_OK) {
-        rc = cloak_secret_seal(&vault, sealed, cap, &sealed_len, name, name_len, context, context_len, value,
-                               value_len);
-        cloak_vault_wipe(&vault);
+        rc = seal_rc;
+    } else if (seal_rc != CLOAK_E_BAD_STATE) {
+        disagree(r, "seal on a vault that failed to initialise gives %d, not BAD_STATE", seal_rc);
     }
+    cloak_vault_wipe(&vault);
     if (status_matches(r, rc)) {
         out_bytes(r, "sealed", sealed, sealed_len);
     }
@@ -1029,7 +1034,9 @@ static void op_batch_open(struct replay *r)
 }
 
 /* batch_seal: cloak_batch_begin, cloak_batch_seal_item per (name, value) (each must get the next
- * index and give the listed item and digest), cloak_batch_finish with the digests in index order. */
+ * index and give the listed item and digest), cloak_batch_finish with the digests in index order. A
+ * failed seal_item must clear its item, index and digest; the blob is finish's output, checked only
+ * when finish ran. */
 static void op_batch_seal(struct replay *r)
 {
     cloak_batch writer;
@@ -1043,6 +1050,7 @@ static void op_batch_seal(struct replay *r)
     uint8_t *blob;
     json_t *expected_items = json_object_get(r->outputs, "items");
     json_t *expected_digests = json_object_get(r->outputs, "digests");
+    int finished = 0;
     int rc;
 
     batch_head_from_inputs(r, &h);
@@ -1067,6 +1075,10 @@ static void op_batch_seal(struct replay *r)
             out_bytes_json(r, "items", json_array_get(expected_items, i), item, item_len);
             out_bytes_json(r, "digests", json_array_get(expected_digests, i), digests + i * CLOAK_BATCH_DIGESTBYTES,
                            CLOAK_BATCH_DIGESTBYTES);
+        } else if (rc != CLOAK_OK && rc == r->expected) {
+            cleared(r, "item", item, item_cap);
+            cleared(r, "index", &index, sizeof index);
+            cleared(r, "digest", digests + i * CLOAK_BATCH_DIGESTBYTES, CLOAK_BATCH_DIGESTBYTES);
         }
         free(item);
         free(value);
@@ -1075,11 +1087,14 @@ static void op_batch_seal(struct replay *r)
     if (rc == CLOAK_OK) {
         rc = cloak_batch_finish(&writer, blob, blob_cap, &blob_len, digests, count,
                                 in_fixed(r, "creator_identity_secret_key", CLOAK_IDENTITY_SECRETKEYBYTES));
+        finished = 1;
     }
     if (status_matches(r, rc)) {
         out_bytes(r, "blob", blob, blob_len);
     }
-    cleared(r, "blob", blob, blob_cap);
+    if (finished) {
+        cleared(r, "blob", blob, blob_cap);
+    }
     cloak_batch_wipe(&writer);
     free(blob);
     free(digests);
@@ -1289,7 +1304,9 @@ static void replay_every_case(void **state)
                 break;
             }
         }
-        if (i == sizeof operations / sizeof operations[0]) {
+        /* The vault head and Merkle operations are replayed by test_vectors_head.c. */
+        if (i == sizeof operations / sizeof operations[0] && strncmp(operation, "head_", 5) != 0 &&
+            strncmp(operation, "merkle_", 7) != 0 && strcmp(operation, "roster_entry") != 0) {
             disagree(&r, "no replay for operation %s", operation);
         }
         for (i = 0; i < r.to_free_count; i++) {

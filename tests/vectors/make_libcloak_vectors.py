@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, List, Optional
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "spec"))
 
+import head_vectors  # noqa: E402
 import spec_impl as spec  # noqa: E402
 from spec_impl import SpecError  # noqa: E402
 
@@ -119,8 +120,8 @@ def envelope_failures(v: Vectors, prefix: str, operation: str, section: str, blo
     case("suite-2", patched(blob, 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
     case("suite-256", patched(blob, 2, b"\x01\x01"), "UNSUPPORTED_SUITE")
     case("version-before-suite", patched(patched(blob, 0, b"\x01"), 2, b"\x00\x02"), "UNSUPPORTED_VERSION")
-    case("suite-before-type", patched(patched(blob, 1, b"\x0d"), 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
-    case("type-unknown-0x0d", patched(blob, 1, b"\x0d"), "MALFORMED")
+    case("suite-before-type", patched(patched(blob, 1, b"\x0e"), 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
+    case("type-unknown-0x0e", patched(blob, 1, b"\x0e"), "MALFORMED")
     case("type-unknown-0x00", patched(blob, 1, b"\x00"), "MALFORMED")
     case("type-other", patched(blob, 1, bytes([other_type])), "WRONG_TYPE")
     case("type-before-length", patched(blob, 1, bytes([other_type]))[:-1], "WRONG_TYPE")
@@ -295,13 +296,13 @@ def main() -> None:
 
     def identity_text_of(blob: bytes) -> str:
         # The identity prefix and a valid checksum over any blob, so that the header checks, not the
-        # checksum or the prefix, refuse it (types 0x0D and 0x00 have no name of their own).
+        # checksum or the prefix, refuse it (types 0x0E and 0x00 have no name of their own).
         raw = blob + spec.text_checksum(blob)
         return "cloak-identity-" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
     text_case("version-0", identity_text_of(patched(identity_blob, 0, b"\x00")), "UNSUPPORTED_VERSION")
     text_case("suite-2", identity_text_of(patched(identity_blob, 2, b"\x00\x02")), "UNSUPPORTED_SUITE")
-    text_case("type-unknown-0x0d", identity_text_of(patched(identity_blob, 1, b"\x0d")), "MALFORMED")
+    text_case("type-unknown-0x0e", identity_text_of(patched(identity_blob, 1, b"\x0e")), "MALFORMED")
     text_case("type-unknown-0x00", identity_text_of(patched(identity_blob, 1, b"\x00")), "MALFORMED")
 
     # ---- bundle (section 5.2) -------------------------------------------------------------------------
@@ -532,7 +533,7 @@ def main() -> None:
               lambda: dict(zip(("type", "key_id"), spec.blob_inspect(blob))))
     for label, blob, want in (("version-1", patched(bundle, 0, b"\x01"), "UNSUPPORTED_VERSION"),
                               ("suite-2", patched(bundle, 2, b"\x00\x02"), "UNSUPPORTED_SUITE"),
-                              ("type-unknown", patched(bundle, 1, b"\x0d"), "MALFORMED"),
+                              ("type-unknown", patched(bundle, 1, b"\x0e"), "MALFORMED"),
                               ("shorter-than-header", bundle[:19], "MALFORMED")):
         v.add("blob-inspect/" + label, "blob_inspect", "2", {"blob": blob},
               lambda: dict(zip(("type", "key_id"), spec.blob_inspect(blob))), want)
@@ -618,14 +619,14 @@ def main() -> None:
         secret_case(label, vault_key, epoch, vault_id, name, b"", bad, want, "1.5, 7.1")
     # Rotation: reseal under the next epoch's key keeps the length.
     new_vault_key = b"\x79" * 32
-    v.add("secret-reseal/next-epoch", "secret_reseal", "7.1, 10.1",
+    v.add("secret-reseal/next-epoch", "secret_reseal", "7.1, 11.1",
           {"from_vault_key": vault_key, "from_epoch": epoch, "to_vault_key": new_vault_key, "to_epoch": epoch + 1,
            "vault_id": vault_id, "name": name, "context": secret_context, "sealed": sealed,
            "random": [b"\x31" * 24]},
           lambda: {"resealed": spec.secret_seal(new_vault_key, epoch + 1, vault_id, name, secret_context,
                                                 spec.secret_open(vault_key, epoch, vault_id, name, secret_context,
                                                                  sealed), b"\x31" * 24)})
-    v.add("secret-reseal/other-name", "secret_reseal", "7.1, 10.1",
+    v.add("secret-reseal/other-name", "secret_reseal", "7.1, 11.1",
           {"from_vault_key": vault_key, "from_epoch": epoch, "to_vault_key": new_vault_key, "to_epoch": epoch + 1,
            "vault_id": vault_id, "name": b"OTHER", "context": secret_context, "sealed": sealed},
           lambda: {"resealed": spec.secret_open(vault_key, epoch, vault_id, b"OTHER", secret_context, sealed)},
@@ -921,21 +922,24 @@ def main() -> None:
               {"recipient_public_key": point, "info": info, "aad": aad, "plaintext": plaintext},
               lambda: dict(zip(("enc", "ciphertext"), spec.hpke_seal_base(point, info, aad, plaintext))), want)
 
-    # ---- fingerprints (section 10.2) --------------------------------------------------------------------
+    # ---- vault heads and the Merkle tree (section 10), from spec/spec_head.py --------------------------
+    head_vectors.add_head_cases(v, patched, flipped, envelope_failures)
+
+    # ---- fingerprints (section 11.2) --------------------------------------------------------------------
     for who in ("alice", "bob"):
         pk = parties[who]["identity_pk"]
-        v.add("fingerprint/" + who, "identity_fingerprint", "10.2", {"identity_public_key": pk},
+        v.add("fingerprint/" + who, "identity_fingerprint", "11.2", {"identity_public_key": pk},
               lambda: {"text": spec.fingerprint(pk)})
     # RFC 8032 section 7.1, test 1's public key, and mallory's.
     rfc8032_test1_pk = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
     for label, pk in (("rfc8032-test-1", rfc8032_test1_pk), ("mallory", mallory_pk)):
-        v.add("fingerprint/" + label, "identity_fingerprint", "10.2", {"identity_public_key": pk},
+        v.add("fingerprint/" + label, "identity_fingerprint", "11.2", {"identity_public_key": pk},
               lambda: {"text": spec.fingerprint(pk)})
     for label, a, b in (("alice-bob", alice["identity_pk"], bob["identity_pk"]),
                         ("bob-alice", bob["identity_pk"], alice["identity_pk"]),
                         ("rfc8032-test-1-mallory", rfc8032_test1_pk, mallory_pk),
                         ("mallory-rfc8032-test-1", mallory_pk, rfc8032_test1_pk)):
-        v.add("pair-code/" + label, "identity_pair_code", "10.2",
+        v.add("pair-code/" + label, "identity_pair_code", "11.2",
               {"identity_public_key_a": a, "identity_public_key_b": b}, lambda: {"text": spec.pair_code(a, b)})
 
     document = {

@@ -141,7 +141,7 @@ def render(vectors: Dict[str, Any]) -> str:
         opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
         d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
 
-    d.text("## Fingerprints (section 10.2)")
+    d.text("## Fingerprints (section 11.2)")
     d.text("Alice's fingerprint: `%s`" % d.value("fingerprint/alice", "outputs", "text"))
     d.text("Pair code of Alice and Bob: `%s`" % d.value("pair-code/alice-bob", "outputs", "text"))
 

@@ -29,7 +29,7 @@ SUITE = 0x0001
 
 
 class SpecError(Exception):
-    """A check of the spec failed; `kind` is the error the spec names (section 12's names)."""
+    """A check of the spec failed; `kind` is the error the spec names (section 13's names)."""
 
     def __init__(self, kind: str, why: str = "") -> None:
         super().__init__("%s: %s" % (kind, why))
@@ -322,7 +322,7 @@ def key_id_public(p: bytes) -> bytes:
 # ---- section 2: envelope --------------------------------------------------------------------------
 
 TYPES = {0x01: 48, 0x02: 52, 0x03: 52, 0x04: 148, 0x05: 124, 0x06: 124, 0x07: 124, 0x08: None,
-         0x09: 200, 0x0A: None, 0x0B: None, 0x0C: 84}
+         0x09: 200, 0x0A: None, 0x0B: None, 0x0C: 84, 0x0D: None}
 
 
 def header(obj_type: int, key_id: bytes) -> bytes:
@@ -349,7 +349,7 @@ def check_header(blob: bytes, expected_type: int) -> bytes:
 
 TEXT_NAMES = {0x01: "password", 0x02: "identity", 0x03: "pubkey", 0x04: "bundle", 0x05: "wrappedidentity",
               0x06: "wrappedkey", 0x07: "wrappedaccount", 0x08: "secret", 0x09: "share", 0x0A: "batch",
-              0x0B: "item", 0x0C: "accountkey"}
+              0x0B: "item", 0x0C: "accountkey", 0x0D: "head"}
 
 
 def text_checksum(blob: bytes) -> bytes:
@@ -883,7 +883,7 @@ def blob_inspect(blob: bytes) -> Tuple[int, bytes]:
     return blob[1], kid
 
 
-# ---- section 10.2: fingerprints -------------------------------------------------------------------
+# ---- section 11.2: fingerprints -------------------------------------------------------------------
 
 def fingerprint(identity_pk: bytes) -> str:
     d = hashlib.sha512(lp8(b"libcloak v2 fingerprint") + identity_pk).digest()
