@@ -58,6 +58,11 @@ uint8_t *fz_alloc(size_t n);
  * Reference checks written from docs/protocol.md alone, against which the harnesses compare the
  * library's verdicts (so the spec's error order is fuzzed too, not only memory safety).
  * ---------------------------------------------------------------------------------------------- */
+/* Section 2's format version, and the last object type byte the envelope knows. */
+#define FZ_FORMAT_VERSION 0x02U
+#define FZ_TYPE_LAST CLOAK_TYPE_VAULT_HEAD
+/* 1 if section 2's type table has `type`. */
+int fz_type_known(uint8_t type);
 /* Section 2, steps 1 to 5, for a blob expected to be of `type` with a length in [min_len, max_len]:
  * the status they give, or CLOAK_OK if the blob passes them. */
 int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len);
@@ -65,9 +70,56 @@ int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_
 void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
 /* HKDF-Expand(prk, label, 32) = HMAC-SHA256(prk, label || 0x01) (RFC 5869, one block). */
 void fz_expand32(uint8_t out[32], const uint8_t prk[32], const char *label);
-/* Section 1.1: 0 if sig is Ed25519 by pk over lp8(label) || content (libsodium directly). */
+/* Section 1.1: 0 if sig is Ed25519 by pk over lp8(label) || pk || content (libsodium directly, whose
+ * verifier follows section 1.3's rules). */
 int fz_labeled_verify(const uint8_t sig[64], const char *label, const uint8_t *content, size_t content_len,
                       const uint8_t pk[32]);
+/* Section 1.3 rules 3 to 5 on an identity public key read from a blob: CLOAK_OK or INVALID_KEY. */
+int fz_identity_key_verdict(const uint8_t pk[32]);
+/* Section 1.4 on an X25519 public key: CLOAK_OK, MALFORMED (not canonical) or INVALID_KEY (small
+ * order). */
+int fz_x25519_key_verdict(const uint8_t pk[32]);
+/* Section 1.5: pad(u) (0 for u == 0 or on overflow), and whether p is a valid padded length. */
+size_t fz_pad_len(size_t u);
+int fz_is_pad_len(size_t p);
+
+/* Big-endian loads. */
+uint32_t fz_load32(const uint8_t *p);
+uint64_t fz_load64(const uint8_t *p);
+
+/* Section 9.1's fields of a batch that passed its layout checks (fuzz_batch_ref.c). */
+typedef struct fz_batch_fields {
+    size_t vault_id_len, prefix_len; /* prefix: bytes 0 to 157 + L, before the manifest */
+    uint32_t epoch, count;
+    uint64_t head_version, expiry;
+} fz_batch_fields;
+/* Section 9.1's layout checks (steps 1 to 6): the status; the fields on success. */
+int fz_batch_layout(fz_batch_fields *f, const uint8_t *b, size_t len);
+/* Section 9.1's reader checks for the fixed account, in order, up to the HPKE setup. */
+int fz_batch_verify(fz_batch_fields *f, const uint8_t *b, size_t len, const uint8_t *vault_id, size_t vault_id_len,
+                    const uint8_t *trusted, size_t trusted_count);
+/* Section 9.1's freshness check. */
+int fz_batch_check(const fz_batch_fields *f, uint32_t min_epoch, uint64_t min_head_version, uint64_t now);
+/* Section 9.2's checks on an item of the verified batch b before decryption, with used[i] set for
+ * every index already opened: the status (CLOAK_OK means "decrypt": AUTH, MALFORMED or OK follow). */
+int fz_item_verdict(const uint8_t *b, const fz_batch_fields *f, const uint8_t *used, const uint8_t *item,
+                    size_t item_len);
+
+/* Opens one item with cloak_batch_open_item() and checks it against the reference: reader is
+ * verified and checked (ready) or not, b and f the batch it verified, used[] the indexes already
+ * opened (updated). Buffers of CLOAK_LABELBYTES_MAX and cloak_batch_item_opened_maxlen() bytes, or one
+ * byte (name) or one byte fewer (value) with small_name, small_value. On success the name and value
+ * fit in the padded length as section 9.2 lays them out, and the tag is used up. */
+void fz_batch_open_checked(const cloak_batch *reader, int ready, uint8_t *tags, size_t tags_len, const uint8_t *b,
+                           const fz_batch_fields *f, uint8_t *used, const uint8_t *item, size_t item_len,
+                           int small_name, int small_value);
+
+/* A batch of `count` items (names[i], values[i]) to the fixed account under FZ_VAULT_ID, epoch 1,
+ * FZ_HEAD_VERSION, a head hash of FZ_HEAD_HASH_BYTE and FZ_EXPIRY, by the given creator; item i is
+ * written at items + i * item_cap. Aborts on any failure. */
+void fz_make_batch(uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t *items, size_t item_cap,
+                   size_t *item_lens, const char *const *names, const char *const *values, size_t count,
+                   const uint8_t creator_pk[32], const uint8_t creator_sk[64]);
 
 /* ------------------------------------------------------------------------------------------------
  * Fixed key material
@@ -94,10 +146,19 @@ typedef struct fz_keys {
 
 #define FZ_VAULT_ID "fuzz vault"
 #define FZ_VAULT_ID_LEN (sizeof(FZ_VAULT_ID) - 1U)
+/* The epochs of vault_key and vault_key2 (the second is the first rotated). */
+#define FZ_EPOCH1 1U
+#define FZ_EPOCH2 2U
+/* What batches made by make_corpus bind besides their items: head version, head hash byte, expiry.
+ * The harnesses check freshness against a clock before the expiry. */
+#define FZ_HEAD_VERSION 7U
+#define FZ_HEAD_HASH_BYTE 0x48U
+#define FZ_EXPIRY 2000000000U
+#define FZ_NOW 1900000000U
 
 /* The fixed keys (computed once, after fz_init()). */
 const fz_keys *fz_keys_get(void);
-/* Vault states for vault_key and vault_key2 under FZ_VAULT_ID (read-only). */
+/* Vault states for vault_key (epoch 1) and vault_key2 (epoch 2) under FZ_VAULT_ID (read-only). */
 const cloak_vault *fz_vault1(void);
 const cloak_vault *fz_vault2(void);
 

@@ -142,18 +142,23 @@ uint8_t *fz_alloc(size_t n)
 /* ------------------------------------------------------------------------------------------------
  * Reference checks
  * ---------------------------------------------------------------------------------------------- */
+int fz_type_known(uint8_t type)
+{
+    return type >= CLOAK_TYPE_PASSWORD_RECORD && type <= FZ_TYPE_LAST;
+}
+
 int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len)
 {
     if (len < CLOAK_HEADERBYTES) {
         return CLOAK_E_MALFORMED;
     }
-    if (blob[0] != 0x01) {
+    if (blob[0] != FZ_FORMAT_VERSION) {
         return CLOAK_E_UNSUPPORTED_VERSION;
     }
     if (blob[2] != 0x00 || blob[3] != 0x01) {
         return CLOAK_E_UNSUPPORTED_SUITE;
     }
-    if (blob[1] < CLOAK_TYPE_PASSWORD_RECORD || blob[1] > CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY) {
+    if (!fz_type_known(blob[1])) {
         return CLOAK_E_MALFORMED;
     }
     if (blob[1] != type) {
@@ -167,7 +172,7 @@ int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_
 
 void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32])
 {
-    static const char label[] = "libcloak v1 public key id";
+    static const char label[] = "libcloak v2 public key id";
     uint8_t msg[1 + sizeof label - 1 + 32];
     uint8_t digest[crypto_hash_sha256_BYTES];
 
@@ -193,17 +198,136 @@ int fz_labeled_verify(const uint8_t sig[64], const char *label, const uint8_t *c
                       const uint8_t pk[32])
 {
     const size_t label_len = strlen(label);
-    uint8_t *msg = fz_alloc(1U + label_len + content_len);
+    const size_t msg_len = 1U + label_len + 32U + content_len;
+    uint8_t *msg = fz_alloc(msg_len);
     int rc;
 
+    /* Section 1.1: the signer's public key follows the label. */
     msg[0] = (uint8_t)label_len;
     memcpy(msg + 1, label, label_len);
+    memcpy(msg + 1 + label_len, pk, 32);
     if (content_len > 0) {
-        memcpy(msg + 1 + label_len, content, content_len);
+        memcpy(msg + 1 + label_len + 32, content, content_len);
     }
-    rc = crypto_sign_verify_detached(sig, msg, 1U + label_len + content_len, pk);
+    rc = crypto_sign_verify_detached(sig, msg, msg_len, pk);
     free(msg);
     return rc;
+}
+
+/* Section 1.3's seven small-order encodings, top bit cleared. */
+static const uint8_t ed25519_small_order[7][32] = {
+    {0x00},
+    {0x01},
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+     0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+     0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    {0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    {0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+};
+
+/* Section 1.4's small-order X25519 keys besides u = 0, 1 and p - 1. */
+static const uint8_t x25519_small_order[2][32] = {
+    {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+     0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+    {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
+     0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
+};
+
+/* y (or u) with bit 255 cleared against p = 2^255 - 19, little-endian: 1 if it is at least p. */
+static int at_least_p(const uint8_t k[32])
+{
+    size_t i;
+
+    if ((k[31] & 0x7FU) != 0x7FU || k[0] < 0xEDU) {
+        return 0;
+    }
+    for (i = 1; i < 31; i++) {
+        if (k[i] != 0xFFU) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int fz_identity_key_verdict(const uint8_t pk[32])
+{
+    /* The Ed25519 base point: adding it decodes pk (libsodium's decoder, with no subgroup check). */
+    static const uint8_t base[32] = {0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                     0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                     0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
+    uint8_t cleared[32], sum[32];
+    size_t i;
+
+    memcpy(cleared, pk, 32);
+    cleared[31] &= 0x7FU;
+    if (at_least_p(cleared)) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    for (i = 0; i < 7; i++) {
+        if (memcmp(cleared, ed25519_small_order[i], 32) == 0) {
+            return CLOAK_E_INVALID_KEY;
+        }
+    }
+    if (crypto_core_ed25519_add(sum, pk, base) != 0) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    return CLOAK_OK;
+}
+
+int fz_x25519_key_verdict(const uint8_t pk[32])
+{
+    uint8_t p_minus_1[32];
+    size_t i;
+
+    if ((pk[31] & 0x80U) != 0U || at_least_p(pk)) {
+        return CLOAK_E_MALFORMED;
+    }
+    memset(p_minus_1, 0xFF, sizeof p_minus_1);
+    p_minus_1[0] = 0xEC;
+    p_minus_1[31] = 0x7F;
+    if (memcmp(pk, p_minus_1, 32) == 0 || memcmp(pk, ed25519_small_order[0], 32) == 0 ||
+        memcmp(pk, ed25519_small_order[1], 32) == 0) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    for (i = 0; i < 2; i++) {
+        if (memcmp(pk, x25519_small_order[i], 32) == 0) {
+            return CLOAK_E_INVALID_KEY;
+        }
+    }
+    return CLOAK_OK;
+}
+
+size_t fz_pad_len(size_t u)
+{
+    size_t e = 0, s = 0, mask;
+
+    if (u == 0) {
+        return 0;
+    }
+    if (u <= 64U) {
+        return 64U;
+    }
+    while ((u >> (e + 1U)) != 0U) {
+        e++;
+    }
+    while ((e >> s) != 0U) {
+        s++;
+    }
+    mask = ((size_t)1 << (e - s)) - 1U;
+    if (u > SIZE_MAX - mask) {
+        return 0;
+    }
+    return (u + mask) & ~mask;
+}
+
+int fz_is_pad_len(size_t p)
+{
+    return p >= 64U && fz_pad_len(p) == p;
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -239,10 +363,10 @@ static void keys_make(void)
     seed_of(keys.master_key, 'M');
     seed_of(keys.vault_key, 'V');
     seed_of(keys.vault_key2, 'W');
-    FUZZ_CHECK(cloak_vault_init(&vault1, keys.vault_key, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN) ==
-               CLOAK_OK);
-    FUZZ_CHECK(cloak_vault_init(&vault2, keys.vault_key2, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN) ==
-               CLOAK_OK);
+    FUZZ_CHECK(cloak_vault_init(&vault1, keys.vault_key, FZ_EPOCH1, (const uint8_t *)FZ_VAULT_ID,
+                                FZ_VAULT_ID_LEN) == CLOAK_OK);
+    FUZZ_CHECK(cloak_vault_init(&vault2, keys.vault_key2, FZ_EPOCH2, (const uint8_t *)FZ_VAULT_ID,
+                                FZ_VAULT_ID_LEN) == CLOAK_OK);
     keys_ready = 1;
 }
 

@@ -20,10 +20,10 @@
 
 #include "fuzz.h"
 
-static const char *const type_names[13] = {NULL,         "password",        "identity",   "pubkey",
-                                           "bundle",     "wrappedidentity", "wrappedkey", "wrappedaccount",
-                                           "secret",     "share",           "batch",      "item",
-                                           "accountkey"};
+/* Section 3's names, indexed by type byte (0x01 to FZ_TYPE_LAST). */
+static const char *const type_names[FZ_TYPE_LAST + 1U] = {
+    NULL,     "password", "identity", "pubkey", "bundle", "wrappedidentity", "wrappedkey",
+    "wrappedaccount", "secret", "share", "batch", "item", "accountkey", "head"};
 
 static int is_space(uint8_t c)
 {
@@ -49,7 +49,7 @@ static int b64_value(uint8_t c)
  * text_len bytes) and its length on success. */
 static int reference_decode(uint8_t *out, size_t *out_len, const uint8_t *text, size_t text_len)
 {
-    static const char checksum_label[] = "libcloak v1 text";
+    static const char checksum_label[] = "libcloak v2 text";
     size_t start = 0, end = text_len, i, name_len, body_len, decoded = 0;
     const uint8_t *name, *body;
     uint8_t digest[crypto_hash_sha256_BYTES];
@@ -73,7 +73,7 @@ static int reference_decode(uint8_t *out, size_t *out_len, const uint8_t *text, 
     if (name + name_len == text + end) {
         return CLOAK_E_MALFORMED;
     }
-    for (t = 1; t <= 12; t++) {
+    for (t = 1; t <= FZ_TYPE_LAST; t++) {
         if (strlen(type_names[t]) == name_len && memcmp(type_names[t], name, name_len) == 0) {
             prefix_type = t;
         }
@@ -113,7 +113,7 @@ static int reference_decode(uint8_t *out, size_t *out_len, const uint8_t *text, 
     if (memcmp(digest, out + decoded, 4) != 0) {
         return CLOAK_E_CHECKSUM;
     }
-    if (out[0] != 0x01) {
+    if (out[0] != FZ_FORMAT_VERSION) {
         return CLOAK_E_UNSUPPORTED_VERSION;
     }
     if (out[2] != 0x00 || out[3] != 0x01) {
@@ -191,9 +191,8 @@ static void blob_inspect(const uint8_t *blob, size_t blob_len)
     if (rc != CLOAK_OK) {
         FUZZ_CHECK(type == 0 && fz_is_zero(key_id, sizeof key_id));
     } else {
-        FUZZ_CHECK(blob_len >= CLOAK_HEADERBYTES && blob[0] == 0x01 && blob[2] == 0x00 && blob[3] == 0x01);
-        FUZZ_CHECK(type == (int)blob[1] && type >= CLOAK_TYPE_PASSWORD_RECORD &&
-                   type <= CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY);
+        FUZZ_CHECK(blob_len >= CLOAK_HEADERBYTES && blob[0] == FZ_FORMAT_VERSION && blob[2] == 0x00 && blob[3] == 0x01);
+        FUZZ_CHECK(type == (int)blob[1] && fz_type_known(blob[1]));
         FUZZ_CHECK(memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) == 0);
     }
 }

@@ -8,7 +8,8 @@
  *
  * Properties: the result is OK, BAD_SIGNATURE or BAD_PARAMS (a context over 255 bytes, only), and
  * OK exactly when libsodium's Ed25519 accepts the signature over
- * lp8("libcloak v1 user signature") || lp8(context) || SHA-512(message) (docs/protocol.md 5.3).
+ * lp8("libcloak v2 user signature") || public key || lp8(context) || SHA-512(message)
+ * (docs/protocol.md 1.1 and 5.3; libsodium's verifier follows section 1.3's rules).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,20 @@
 
 #include "fuzz.h"
 
-#define USER_LABEL "libcloak v1 user signature"
+#define USER_LABEL "libcloak v2 user signature"
 #define LABEL_LEN (sizeof(USER_LABEL) - 1U)
 
 static int reference_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
                             size_t ctx_len, const uint8_t pk[32])
 {
-    uint8_t m[1 + LABEL_LEN + 1 + 255 + crypto_hash_sha512_BYTES];
+    uint8_t m[1 + LABEL_LEN + 32 + 1 + 255 + crypto_hash_sha512_BYTES];
     size_t n = 0;
 
     m[n++] = (uint8_t)LABEL_LEN;
     memcpy(m + n, USER_LABEL, LABEL_LEN);
     n += LABEL_LEN;
+    memcpy(m + n, pk, 32);
+    n += 32;
     m[n++] = (uint8_t)ctx_len;
     if (ctx_len > 0) {
         memcpy(m + n, ctx, ctx_len);

@@ -6,8 +6,10 @@
  *   op % 3: 0 identity public key, 1 encryption public key, 2 bundle
  *
  * Properties: the status is exactly the one docs/protocol.md gives (section 2's header and length
- * checks, then the key id derived from the carried key (section 1.2), then for a bundle the
- * labelled signature of sections 1.1 and 5.2, checked here with libsodium directly); on failure
+ * checks, then the key id derived from the carried key (section 1.2), then the key rules of sections
+ * 1.3 (identity keys: INVALID_KEY) and 1.4 (X25519: MALFORMED if not canonical, INVALID_KEY if of
+ * small order), then for a bundle the labelled signature of sections 1.1 and 5.2, which covers the
+ * signer's key, checked here with libsodium directly); on failure
  * every output is zero; an imported key exports back to exactly the blob (one encoding per value);
  * a bundle's keys are the blob's bytes.
  */
@@ -16,9 +18,10 @@
 
 #include "fuzz.h"
 
-#define BUNDLE_LABEL "libcloak v1 bundle"
+#define BUNDLE_LABEL "libcloak v2 bundle"
 
-/* Steps 1 to 6 of section 2 for a blob carrying a public key at offset 20 that its key id names. */
+/* Steps 1 to 6 of section 2 for a blob carrying a public key at offset 20 that its key id names:
+ * an identity key (type IDENTITY_PUBLIC_KEY or BUNDLE) or an X25519 key. */
 static int reference_layout(const uint8_t *blob, size_t blob_len, uint8_t type, size_t len)
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
@@ -28,7 +31,13 @@ static int reference_layout(const uint8_t *blob, size_t blob_len, uint8_t type, 
         return rc;
     }
     fz_public_key_id(key_id, blob + 20);
-    return memcmp(key_id, blob + 4, sizeof key_id) == 0 ? CLOAK_OK : CLOAK_E_MALFORMED;
+    if (memcmp(key_id, blob + 4, sizeof key_id) != 0) {
+        return CLOAK_E_MALFORMED;
+    }
+    if (type == CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY) {
+        return fz_x25519_key_verdict(blob + 20);
+    }
+    return fz_identity_key_verdict(blob + 20);
 }
 
 static void import_public(const uint8_t *blob, size_t blob_len, int identity)
@@ -59,8 +68,12 @@ static void import_public(const uint8_t *blob, size_t blob_len, int identity)
 
 static int reference_bundle(const uint8_t *bundle, size_t len)
 {
-    const int rc = reference_layout(bundle, len, CLOAK_TYPE_BUNDLE, CLOAK_BUNDLEBYTES);
+    int rc = reference_layout(bundle, len, CLOAK_TYPE_BUNDLE, CLOAK_BUNDLEBYTES);
 
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    rc = fz_x25519_key_verdict(bundle + 52);
     if (rc != CLOAK_OK) {
         return rc;
     }

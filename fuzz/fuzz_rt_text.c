@@ -2,7 +2,7 @@
  * Round trip of the text form: cloak_text_encode() then cloak_text_decode().
  *
  * Input: op(1) || u16(position) || key id(16) || body
- *   the blob is a valid header (version 1, type op % 12 + 1, suite 1, the key id) || body;
+ *   the blob is a valid header (version 2, type op % FZ_TYPE_LAST + 1, suite 1, the key id) || body;
  *   position picks a character of the text to change (to op ^ the character, when that differs).
  *
  * Properties: the text has the length reported, ends in a NUL within cloak_text_encoded_len(), and
@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text, *spaced;
 
     fz_rng_reset();
-    fz_put_u8(&b, 0x01);
-    fz_put_u8(&b, (uint8_t)(op % 12U + 1U));
+    fz_put_u8(&b, FZ_FORMAT_VERSION);
+    fz_put_u8(&b, (uint8_t)(op % FZ_TYPE_LAST + 1U));
     fz_put_u16(&b, 0x0001);
     {
         uint8_t key_id[CLOAK_KEYIDBYTES];

@@ -8,7 +8,8 @@
  *
  * Properties: each kind unwraps to the very key pair wrapped; a blob of one kind is refused by the
  * others (WRONG_TYPE) and under another master key (WRONG_KEY); a changed byte anywhere makes it
- * fail; the plain account export imports back; every failure leaves the outputs zero.
+ * fail; an identity secret key whose public half is not its seed's is refused (INVALID_KEY); the
+ * plain account export imports back; every failure leaves the outputs zero.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unwrap_expect(kind, master, bad, 1, NULL, NULL);
             free(bad);
         }
+    }
+
+    /* An identity secret key whose public half is not its seed's would store a poisoned key: refused,
+     * with the output zeroed. */
+    {
+        uint8_t poisoned[64];
+        uint8_t *out = fz_alloc(CLOAK_WRAPPED_KEYBYTES);
+        memcpy(poisoned, id_sk, sizeof poisoned);
+        poisoned[32U + op % 32U] ^= 0x40U;
+        FUZZ_CHECK(cloak_identity_wrap(out, master, poisoned) == CLOAK_E_INVALID_KEY);
+        FUZZ_CHECK(fz_is_zero(out, CLOAK_WRAPPED_KEYBYTES));
+        free(out);
     }
 
     /* The plain export of the account key. */

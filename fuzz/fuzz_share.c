@@ -7,12 +7,15 @@
  *           2 open by bob, trusting whatever identity cloak_share_sender() reads from the share,
  *             so that signatures under arbitrary keys are checked
  *           3 open by bob, trusting the identity given in the input
+ *   (op >> 2) % 3: the lowest epoch accepted: 0 one, 1 the share's own epoch field, 2 one above it
  *
  * Properties: the status follows docs/protocol.md sections 2 and 8 exactly, checked against a
- * reference written here on libsodium (header and length; key id of the recipient's key; trusted
- * sender; the labelled signature over bytes 0..132 || lp8(vault id) || recipient key; then an
- * all-zero X25519 agreement with enc is INVALID_KEY, and the HPKE open AUTH or OK); on failure every
- * output is zero; the sender is the share's bytes 20..52.
+ * reference written here on libsodium (header and length; epoch not 0; key id of the recipient's key;
+ * trusted sender; the labelled signature, which covers the signer's key, over bytes 0..136 ||
+ * lp8(vault id) || recipient key; the epoch against the lowest accepted (STALE); then an all-zero
+ * X25519 agreement with enc is INVALID_KEY, and the HPKE open AUTH or OK); on failure every output
+ * is zero, the epoch included; on success the epoch is the share's field; the sender is the share's
+ * bytes 20..52.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +24,21 @@
 
 #include "fuzz.h"
 
+#define OFF_EPOCH 52U
+#define OFF_ENC 56U
+#define OFF_SIG 136U
+
+static uint32_t load32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* The spec's verdict, up to the HPKE open (returned as CLOAK_OK: either AUTH or OK may follow). */
 static int reference_open(const uint8_t *vault_id, size_t vault_id_len, const uint8_t *trusted, const uint8_t *share,
-                          size_t share_len)
+                          size_t share_len, uint32_t min_epoch)
 {
     const fz_keys *k = fz_keys_get();
-    uint8_t key_id[CLOAK_KEYIDBYTES], content[132 + 1 + 255 + 32], shared[32];
+    uint8_t key_id[CLOAK_KEYIDBYTES], content[OFF_SIG + 1 + 255 + 32], shared[32];
     int rc;
 
     if (vault_id_len == 0) {
@@ -36,6 +48,9 @@ static int reference_open(const uint8_t *vault_id, size_t vault_id_len, const ui
     if (rc != CLOAK_OK) {
         return rc;
     }
+    if (load32(share + OFF_EPOCH) == 0) {
+        return CLOAK_E_MALFORMED;
+    }
     fz_public_key_id(key_id, k->bob_enc_pk);
     if (memcmp(key_id, share + 4, sizeof key_id) != 0) {
         return CLOAK_E_WRONG_KEY;
@@ -43,14 +58,18 @@ static int reference_open(const uint8_t *vault_id, size_t vault_id_len, const ui
     if (memcmp(share + 20, trusted, 32) != 0) {
         return CLOAK_E_UNTRUSTED_SIGNER;
     }
-    memcpy(content, share, 132);
-    content[132] = (uint8_t)vault_id_len;
-    memcpy(content + 133, vault_id, vault_id_len);
-    memcpy(content + 133 + vault_id_len, k->bob_enc_pk, 32);
-    if (fz_labeled_verify(share + 132, "libcloak v1 share", content, 133 + vault_id_len + 32, share + 20) != 0) {
+    memcpy(content, share, OFF_SIG);
+    content[OFF_SIG] = (uint8_t)vault_id_len;
+    memcpy(content + OFF_SIG + 1, vault_id, vault_id_len);
+    memcpy(content + OFF_SIG + 1 + vault_id_len, k->bob_enc_pk, 32);
+    if (fz_labeled_verify(share + OFF_SIG, "libcloak v2 share", content, OFF_SIG + 1 + vault_id_len + 32,
+                          share + 20) != 0) {
         return CLOAK_E_BAD_SIGNATURE;
     }
-    if (crypto_scalarmult_curve25519(shared, k->bob_enc_sk, share + 52) != 0 || fz_is_zero(shared, 32)) {
+    if (load32(share + OFF_EPOCH) < min_epoch) {
+        return CLOAK_E_STALE;
+    }
+    if (crypto_scalarmult_curve25519(shared, k->bob_enc_sk, share + OFF_ENC) != 0 || fz_is_zero(shared, 32)) {
         return CLOAK_E_INVALID_KEY;
     }
     return CLOAK_OK;
@@ -70,13 +89,14 @@ static void share_sender(const uint8_t *share, size_t share_len, uint8_t sender[
 }
 
 static void share_open(const uint8_t *vault_id, size_t vault_id_len, const uint8_t *trusted, const uint8_t *share,
-                       size_t share_len)
+                       size_t share_len, uint32_t min_epoch)
 {
     const fz_keys *k = fz_keys_get();
     uint8_t *vault_key = fz_alloc(CLOAK_KEYBYTES);
-    const int rc =
-        cloak_share_open(vault_key, share, share_len, vault_id, vault_id_len, k->bob_enc_pk, k->bob_enc_sk, trusted);
-    const int expected = reference_open(vault_id, vault_id_len, trusted, share, share_len);
+    uint32_t epoch = 0xA5A5A5A5U;
+    const int rc = cloak_share_open(vault_key, &epoch, share, share_len, vault_id, vault_id_len, k->bob_enc_pk,
+                                    k->bob_enc_sk, trusted, min_epoch);
+    const int expected = reference_open(vault_id, vault_id_len, trusted, share, share_len, min_epoch);
     fz_trace("cloak_share_open", rc);
 
     if (expected != CLOAK_OK) {
@@ -85,9 +105,10 @@ static void share_open(const uint8_t *vault_id, size_t vault_id_len, const uint8
         FUZZ_CHECK(rc == CLOAK_OK || rc == CLOAK_E_AUTH);
     }
     if (rc != CLOAK_OK) {
-        FUZZ_CHECK(fz_is_zero(vault_key, CLOAK_KEYBYTES));
+        FUZZ_CHECK(fz_is_zero(vault_key, CLOAK_KEYBYTES) && epoch == 0);
     } else {
         FUZZ_CHECK(share_len == CLOAK_SHAREBYTES && memcmp(share + 20, trusted, 32) == 0);
+        FUZZ_CHECK(epoch == load32(share + OFF_EPOCH) && epoch >= min_epoch && epoch >= 1);
         FUZZ_CHECK(vault_id_len >= 1);
     }
     free(vault_key);
@@ -116,7 +137,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(trusted, sender, CLOAK_IDENTITY_PUBLICKEYBYTES);
     }
     if (op % 4U != 0U) {
-        share_open(vault_id, vault_id_len, trusted, share, share_len);
+        const uint32_t field = share_len >= OFF_EPOCH + 4U ? load32(share + OFF_EPOCH) : 0U;
+        uint32_t min_epoch = 1;
+        if ((op >> 2) % 3U == 1U && field > 0) {
+            min_epoch = field;
+        } else if ((op >> 2) % 3U == 2U) {
+            min_epoch = field < UINT32_MAX ? field + 1U : UINT32_MAX;
+        }
+        share_open(vault_id, vault_id_len, trusted, share, share_len, min_epoch);
     }
     free(trusted);
     free(sender);

@@ -9,7 +9,7 @@
  *
  * Properties: the status, and on success the key pair, are exactly those of a reference written
  * here from docs/protocol.md sections 2 and 6 on libsodium directly (header and length, key id of
- * the master key, XChaCha20-Poly1305 under Expand(master, "libcloak v1 key wrap") with the first 52
+ * the master key, XChaCha20-Poly1305 under Expand(master, "libcloak v2 key wrap") with the first 52
  * bytes as associated data, the public key derived again and compared); on failure every output is
  * zero. The key pair is the one cloak_wrapped_key_public_key() reads without the master key; an
  * imported account key (section 6.1) exports back to exactly the blob.
@@ -31,11 +31,11 @@ static int reference_unwrap(uint8_t pk[32], uint8_t priv[32], uint8_t type, cons
     if (rc != CLOAK_OK) {
         return rc;
     }
-    fz_expand32(key, master, "libcloak v1 key id");
+    fz_expand32(key, master, "libcloak v2 key id");
     if (memcmp(key, blob + 4, CLOAK_KEYIDBYTES) != 0) {
         return CLOAK_E_WRONG_KEY;
     }
-    fz_expand32(key, master, "libcloak v1 key wrap");
+    fz_expand32(key, master, "libcloak v2 key wrap");
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(priv, NULL, NULL, blob + 76, 48, blob, 52, blob + 52, key) != 0) {
         return CLOAK_E_AUTH;
     }

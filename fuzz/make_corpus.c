@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "fuzz.h"
 
 static const char *outdir;
@@ -62,7 +64,8 @@ static void emit(const char *harness, fz_buf *b)
 #define VALUE "correct horse battery staple"
 #define VALUE_LEN (sizeof(VALUE) - 1U)
 #define N_ITEMS 3U
-#define ITEM_CAP 128U
+#define ITEM_CAP 256U
+#define SECRET_CAP 512U
 
 typedef struct blobs {
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
@@ -72,9 +75,10 @@ typedef struct blobs {
     uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
     uint8_t wrapped_account[CLOAK_WRAPPED_KEYBYTES];
-    uint8_t secret[CLOAK_SECRET_OVERHEADBYTES + VALUE_LEN];
+    uint8_t secret[SECRET_CAP];
+    size_t secret_len;
     uint8_t share[CLOAK_SHAREBYTES];
-    uint8_t batch[169U + sizeof(FZ_VAULT_ID) - 1U + 32U * N_ITEMS];
+    uint8_t batch[221U + sizeof(FZ_VAULT_ID) - 1U + 32U * N_ITEMS];
     size_t batch_len;
     uint8_t items[N_ITEMS][ITEM_CAP];
     size_t item_lens[N_ITEMS];
@@ -84,31 +88,18 @@ typedef struct blobs {
 static const char *const item_names[N_ITEMS] = {"DATABASE_URL", "API_TOKEN", "x"};
 static const char *const item_values[N_ITEMS] = {"postgres://db.internal/app", "tok_0123456789abcdef", ""};
 
-/* A batch of `count` items from item_names/item_values, signed by `creator_sk`. */
+/* A batch of `count` items from item_names/item_values, signed by the given creator. */
 static void make_batch(uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t items[][ITEM_CAP],
-                       size_t *item_lens, size_t count, const uint8_t *creator_sk)
+                       size_t *item_lens, size_t count, const uint8_t *creator_pk, const uint8_t *creator_sk)
 {
-    const fz_keys *k = fz_keys_get();
-    cloak_batch state;
-    uint8_t digests[N_ITEMS * CLOAK_BATCH_DIGESTBYTES];
-    size_t i;
-
-    CHECK_OK(cloak_batch_begin(&state, k->account_pk, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN));
-    for (i = 0; i < count; i++) {
-        CHECK_OK(cloak_batch_seal_item(&state, items[i], sizeof items[i], &item_lens[i],
-                                       digests + i * CLOAK_BATCH_DIGESTBYTES, (const uint8_t *)item_names[i],
-                                       strlen(item_names[i]), (const uint8_t *)item_values[i],
-                                       strlen(item_values[i])));
-    }
-    CHECK_OK(cloak_batch_finish(&state, batch, batch_cap, batch_len, digests, count, creator_sk));
+    fz_make_batch(batch, batch_cap, batch_len, &items[0][0], ITEM_CAP, item_lens, item_names, item_values, count,
+                  creator_pk, creator_sk);
 }
 
 static void make_blobs(blobs *b)
 {
     const fz_keys *k = fz_keys_get();
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
-    size_t len;
-
     memset(salt, 0x5A, sizeof salt);
     CHECK_OK(cloak_password_record_encode(b->record, salt, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT,
                                           CLOAK_PASSWORD_ITERATIONS_DEFAULT, CLOAK_PASSWORD_PARALLELISM_DEFAULT));
@@ -118,11 +109,12 @@ static void make_blobs(blobs *b)
     CHECK_OK(cloak_identity_wrap(b->wrapped_identity, k->master_key, k->alice_id_sk));
     CHECK_OK(cloak_encryption_wrap(b->wrapped_encryption, k->master_key, k->alice_enc_sk));
     CHECK_OK(cloak_service_account_wrap(b->wrapped_account, k->master_key, k->account_sk));
-    CHECK_OK(cloak_secret_seal(fz_vault1(), b->secret, sizeof b->secret, &len, (const uint8_t *)NAME, NAME_LEN,
+    CHECK_OK(cloak_secret_seal(fz_vault1(), b->secret, sizeof b->secret, &b->secret_len, (const uint8_t *)NAME, NAME_LEN,
                                (const uint8_t *)CONTEXT, CONTEXT_LEN, (const uint8_t *)VALUE, VALUE_LEN));
-    CHECK_OK(cloak_share_seal(b->share, k->vault_key, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, k->bob_enc_pk,
-                              k->alice_id_sk));
-    make_batch(b->batch, sizeof b->batch, &b->batch_len, b->items, b->item_lens, N_ITEMS, k->alice_id_sk);
+    CHECK_OK(cloak_share_seal(b->share, k->vault_key, FZ_EPOCH1, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN,
+                              k->bob_enc_pk, k->alice_id_sk));
+    make_batch(b->batch, sizeof b->batch, &b->batch_len, b->items, b->item_lens, N_ITEMS, k->alice_id_pk,
+               k->alice_id_sk);
     CHECK_OK(cloak_service_account_private_export(b->account_key, k->account_pk, k->account_sk));
 }
 
@@ -142,7 +134,7 @@ static void envelope(const blobs *b)
         {b->wrapped_identity, sizeof b->wrapped_identity},
         {b->wrapped_encryption, sizeof b->wrapped_encryption},
         {b->wrapped_account, sizeof b->wrapped_account},
-        {b->secret, sizeof b->secret},
+        {b->secret, b->secret_len},
         {b->share, sizeof b->share},
         {b->batch, b->batch_len},
         {b->items[0], b->item_lens[0]},
@@ -298,12 +290,199 @@ static void unwrap(const blobs *b)
     fz_buf_free(&out);
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Authentic blobs with a malformed inside, sealed here on libsodium from docs/protocol.md (the
+ * library never writes them), so that the checks after decryption are reachable from the seeds.
+ * ---------------------------------------------------------------------------------------------- */
+static void put_be(uint8_t *p, uint64_t v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        p[i] = (uint8_t)(v >> (8U * (n - 1U - i)));
+    }
+}
+
+/* A secret of section 7.1 under the fixed vault key (epoch 1) whose plaintext is `pt` (P bytes). */
+static size_t hand_secret(uint8_t *out, const uint8_t *pt, size_t p, const char *name, const char *ctx)
+{
+    const fz_keys *k = fz_keys_get();
+    uint8_t key[32], ad[24 + 3 * 256];
+    size_t ad_len = 24;
+
+    out[0] = FZ_FORMAT_VERSION;
+    out[1] = CLOAK_TYPE_SECRET;
+    out[2] = 0x00;
+    out[3] = 0x01;
+    fz_expand32(key, k->vault_key, "libcloak v2 key id");
+    memcpy(out + 4, key, CLOAK_KEYIDBYTES);
+    put_be(out + 20, FZ_EPOCH1, 4);
+    memset(out + 24, 0x77, 24);
+    memcpy(ad, out, 24);
+    ad[ad_len++] = (uint8_t)FZ_VAULT_ID_LEN;
+    memcpy(ad + ad_len, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    ad_len += FZ_VAULT_ID_LEN;
+    ad[ad_len++] = (uint8_t)strlen(name);
+    memcpy(ad + ad_len, name, strlen(name));
+    ad_len += strlen(name);
+    ad[ad_len++] = (uint8_t)strlen(ctx);
+    memcpy(ad + ad_len, ctx, strlen(ctx));
+    ad_len += strlen(ctx);
+    fz_expand32(key, k->vault_key, "libcloak v2 secret key");
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out + 48, NULL, pt, p, ad, ad_len, NULL, out + 24, key);
+    return 64U + p;
+}
+
+static void hand_secrets(void)
+{
+    fz_buf out = {NULL, 0, 0};
+    uint8_t pt[128], sealed[64 + 128];
+    size_t len, variant;
+
+    for (variant = 0; variant < 3; variant++) {
+        memset(pt, 0, sizeof pt);
+        put_be(pt, variant == 0 ? 125U : 10U, 4); /* 0: a length past P - 4 */
+        memset(pt + 4, 'v', 10);
+        if (variant == 1) {
+            pt[100] = 0x01; /* a padding byte that is not zero */
+        }
+        /* 2: a valid plaintext padded more than pad() asks (128 for 14 bytes) */
+        len = hand_secret(sealed, pt, sizeof pt, NAME, CONTEXT);
+        fz_put_u8(&out, 0);
+        fz_put_lp8(&out, NAME, NAME_LEN);
+        fz_put_lp8(&out, CONTEXT, CONTEXT_LEN);
+        fz_put(&out, sealed, len);
+        emit("fuzz_secret", &out);
+    }
+    fz_buf_free(&out);
+}
+
+/* A batch of section 9.1 by alice whose items carry the given plaintexts (each P_i bytes), sealed
+ * with a library HPKE context under section 9.1's info; signed here on libsodium. */
+static void hand_batch(const uint8_t *const *pts, const size_t *lens, size_t count)
+{
+    const fz_keys *k = fz_keys_get();
+    static const char label[] = "libcloak v2 batch";
+    cloak_hpke_context ctx;
+    uint8_t batch_id[16], head_hash[32], key_id[CLOAK_KEYIDBYTES], info[512], msg[1 + 17 + 32 + 512];
+    uint8_t items[4][512];
+    size_t item_lens[4], info_len = 0, i, msg_len = 0, prefix_len;
+    fz_buf blob = {NULL, 0, 0}, manifest = {NULL, 0, 0}, out = {NULL, 0, 0};
+    uint8_t field[8], sig[64];
+
+    memset(batch_id, 0x42, sizeof batch_id);
+    memset(head_hash, FZ_HEAD_HASH_BYTE, sizeof head_hash);
+    fz_public_key_id(key_id, k->account_pk);
+    info[info_len++] = (uint8_t)(sizeof label - 1U);
+    memcpy(info + info_len, label, sizeof label - 1U);
+    info_len += sizeof label - 1U;
+    memcpy(info + info_len, k->account_pk, 32);
+    info_len += 32;
+    memcpy(info + info_len, batch_id, 16);
+    info_len += 16;
+    info[info_len++] = (uint8_t)FZ_VAULT_ID_LEN;
+    memcpy(info + info_len, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    info_len += FZ_VAULT_ID_LEN;
+    put_be(info + info_len, FZ_EPOCH1, 4);
+    info_len += 4;
+    put_be(info + info_len, FZ_HEAD_VERSION, 8);
+    info_len += 8;
+    memcpy(info + info_len, head_hash, 32);
+    info_len += 32;
+    put_be(info + info_len, FZ_EXPIRY, 8);
+    info_len += 8;
+    memcpy(info + info_len, k->alice_id_pk, 32);
+    info_len += 32;
+
+    fz_put_u8(&blob, FZ_FORMAT_VERSION);
+    fz_put_u8(&blob, CLOAK_TYPE_BATCH);
+    fz_put_u16(&blob, 0x0001);
+    fz_put(&blob, key_id, sizeof key_id);
+    fz_put(&blob, batch_id, 16);
+    {
+        uint8_t enc[CLOAK_HPKE_ENCBYTES];
+        CHECK_OK(cloak_hpke_setup_sender(&ctx, enc, k->account_pk, info, info_len));
+        fz_put(&blob, enc, sizeof enc);
+    }
+    fz_put(&blob, k->alice_id_pk, 32);
+    fz_put_lp8(&blob, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    put_be(field, FZ_EPOCH1, 4);
+    fz_put(&blob, field, 4);
+    put_be(field, FZ_HEAD_VERSION, 8);
+    fz_put(&blob, field, 8);
+    fz_put(&blob, head_hash, 32);
+    put_be(field, FZ_EXPIRY, 8);
+    fz_put(&blob, field, 8);
+    put_be(field, count, 4);
+    fz_put(&blob, field, 4);
+    prefix_len = blob.n;
+
+    for (i = 0; i < count; i++) {
+        uint8_t digest[32];
+        items[i][0] = FZ_FORMAT_VERSION;
+        items[i][1] = CLOAK_TYPE_BATCH_ITEM;
+        items[i][2] = 0x00;
+        items[i][3] = 0x01;
+        memcpy(items[i] + 4, key_id, sizeof key_id);
+        memcpy(items[i] + 20, batch_id, 16);
+        put_be(items[i] + 36, i, 4);
+        CHECK_OK(cloak_hpke_seal(&ctx, items[i] + 40, items[i], 40, pts[i], lens[i]));
+        item_lens[i] = 56U + lens[i];
+        crypto_generichash(digest, sizeof digest, items[i], item_lens[i], NULL, 0);
+        fz_put(&manifest, digest, sizeof digest);
+    }
+    cloak_hpke_context_wipe(&ctx);
+    fz_put(&blob, manifest.p, manifest.n);
+
+    msg[msg_len++] = (uint8_t)(sizeof label - 1U);
+    memcpy(msg + msg_len, label, sizeof label - 1U);
+    msg_len += sizeof label - 1U;
+    memcpy(msg + msg_len, k->alice_id_pk, 32);
+    msg_len += 32;
+    memcpy(msg + msg_len, blob.p, prefix_len);
+    msg_len += prefix_len;
+    crypto_generichash(msg + msg_len, 32, manifest.p, manifest.n, NULL, 0);
+    msg_len += 32;
+    crypto_sign_detached(sig, NULL, msg, msg_len, k->alice_id_sk);
+    fz_put(&blob, sig, sizeof sig);
+
+    fz_put_u8(&out, 0x00);
+    fz_put_lp8(&out, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    fz_put_lp16(&out, blob.p, blob.n);
+    for (i = 0; i < count; i++) {
+        fz_put_lp16(&out, items[i], item_lens[i]);
+    }
+    emit("fuzz_batch", &out);
+    fz_buf_free(&out);
+    fz_buf_free(&blob);
+    fz_buf_free(&manifest);
+}
+
+static void hand_batches(void)
+{
+    /* 0: an empty name; 1: a value length past P; 2: a padding byte that is not zero; 3: valid, padded
+     * more than pad() asks (128 bytes for a 10-byte plaintext). */
+    uint8_t pts[4][128];
+    const uint8_t *ptrs[4] = {pts[0], pts[1], pts[2], pts[3]};
+    const size_t lens[4] = {64, 64, 64, 128};
+    size_t i;
+
+    memset(pts, 0, sizeof pts);
+    for (i = 1; i < 4; i++) {
+        pts[i][0] = 1;
+        pts[i][1] = 'n';
+        put_be(pts[i] + 2, i == 1 ? 60U : 4U, 4);
+        memcpy(pts[i] + 6, "vvvv", 4);
+    }
+    pts[2][40] = 0x01;
+    hand_batch(ptrs, lens, 4);
+}
+
 static void secrets(void)
 {
-    static const size_t value_lens[] = {0, 1, 31, 200};
+    static const size_t value_lens[] = {0, 1, 31, 60, 61, 200};
     fz_buf out = {NULL, 0, 0};
     uint8_t value[200];
-    uint8_t sealed[CLOAK_SECRET_OVERHEADBYTES + 200];
+    uint8_t sealed[SECRET_CAP];
     size_t i, sealed_len;
     uint8_t op;
 
@@ -324,8 +503,8 @@ static void secrets(void)
             fz_put(&out, sealed, sealed_len);
             emit("fuzz_secret", &out);
         }
-        /* The round trip's layout: op, key, vault id, name, context, value. */
-        fz_put_u8(&out, (uint8_t)i);
+        /* The round trip's layout: epoch, key, vault id, name, context, value. */
+        fz_put_u8(&out, (uint8_t)(i + 1U));
         fz_put(&out, fz_keys_get()->vault_key, CLOAK_KEYBYTES);
         fz_put_lp8(&out, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
         fz_put_lp8(&out, NAME, NAME_LEN);
@@ -353,8 +532,17 @@ static void shares(const blobs *b)
         emit("fuzz_share", &out);
     }
     /* Bob shares with himself: opens when the harness trusts the share's own sender. */
-    CHECK_OK(cloak_share_seal(share, k->vault_key2, (const uint8_t *)"v", 1, k->bob_enc_pk, k->bob_id_sk));
+    CHECK_OK(cloak_share_seal(share, k->vault_key2, FZ_EPOCH2, (const uint8_t *)"v", 1, k->bob_enc_pk, k->bob_id_sk));
     fz_put_u8(&out, 2);
+    fz_put_lp8(&out, "v", 1);
+    fz_put(&out, share, sizeof share);
+    emit("fuzz_share", &out);
+    /* The same share read by a member that has seen epoch 3 (stale), and by one at epoch 2. */
+    fz_put_u8(&out, 2U | (2U << 2));
+    fz_put_lp8(&out, "v", 1);
+    fz_put(&out, share, sizeof share);
+    emit("fuzz_share", &out);
+    fz_put_u8(&out, 2U | (1U << 2));
     fz_put_lp8(&out, "v", 1);
     fz_put(&out, share, sizeof share);
     emit("fuzz_share", &out);
@@ -372,14 +560,14 @@ static void shares(const blobs *b)
     fz_buf_free(&out);
 }
 
-static void batch_input(fz_buf *out, uint8_t op, const uint8_t *batch, size_t batch_len, const char *expected,
+static void batch_input(fz_buf *out, uint8_t op, const char *vault_id, const uint8_t *batch, size_t batch_len,
                         const uint8_t items[][ITEM_CAP], const size_t *item_lens, size_t count)
 {
     size_t i;
 
     fz_put_u8(out, op);
+    fz_put_lp8(out, vault_id, strlen(vault_id));
     fz_put_lp16(out, batch, batch_len);
-    fz_put_lp8(out, expected, expected != NULL ? strlen(expected) : 0U);
     for (i = 0; i < count; i++) {
         fz_put_lp16(out, items[i], item_lens[i]);
     }
@@ -394,31 +582,64 @@ static void batches(const blobs *b)
     size_t bob_batch_len, bob_item_lens[N_ITEMS];
     uint8_t empty_batch[sizeof b->batch];
     size_t empty_len;
-    static const uint8_t ops[] = {0x00, 0x02, 0x04, 0x08, 0x10};
+    /* Plain; small value and name buffers; the batch's own minimums; stale; expired; unchecked. */
+    static const uint8_t ops[] = {0x00, 0x04, 0x08, 0x10, 0x20, 0x30, 0x40};
     size_t i;
 
     for (i = 0; i < sizeof ops; i++) {
-        batch_input(&out, ops[i], b->batch, b->batch_len, ops[i] == 0x10 ? item_names[1] : NULL, b->items,
+        batch_input(&out, ops[i], FZ_VAULT_ID, b->batch, b->batch_len, (const uint8_t(*)[ITEM_CAP])b->items,
                     b->item_lens, N_ITEMS);
         emit("fuzz_batch", &out);
     }
+    /* Another vault id expected; items repeated (the second is refused). */
+    batch_input(&out, 0x00, "another vault", b->batch, b->batch_len, (const uint8_t(*)[ITEM_CAP])b->items,
+                b->item_lens, N_ITEMS);
+    emit("fuzz_batch", &out);
+    batch_input(&out, 0x00, FZ_VAULT_ID, b->batch, b->batch_len, (const uint8_t(*)[ITEM_CAP])b->items, b->item_lens,
+                1);
+    fz_put_lp16(&out, b->items[0], b->item_lens[0]);
+    emit("fuzz_batch", &out);
     /* Signed by bob; read trusting the creator the blob names. */
-    make_batch(bob_batch, sizeof bob_batch, &bob_batch_len, bob_items, bob_item_lens, 2, k->bob_id_sk);
-    batch_input(&out, 0x01, bob_batch, bob_batch_len, NULL, (const uint8_t(*)[ITEM_CAP])bob_items, bob_item_lens,
-                2);
+    make_batch(bob_batch, sizeof bob_batch, &bob_batch_len, bob_items, bob_item_lens, 2, k->bob_id_pk, k->bob_id_sk);
+    batch_input(&out, 0x01, FZ_VAULT_ID, bob_batch, bob_batch_len, (const uint8_t(*)[ITEM_CAP])bob_items,
+                bob_item_lens, 2);
     emit("fuzz_batch", &out);
     /* No items at all. */
-    make_batch(empty_batch, sizeof empty_batch, &empty_len, bob_items, bob_item_lens, 0, k->alice_id_sk);
-    batch_input(&out, 0x00, empty_batch, empty_len, NULL, b->items, b->item_lens, 1);
+    make_batch(empty_batch, sizeof empty_batch, &empty_len, bob_items, bob_item_lens, 0, k->alice_id_pk,
+               k->alice_id_sk);
+    batch_input(&out, 0x00, FZ_VAULT_ID, empty_batch, empty_len, (const uint8_t(*)[ITEM_CAP])b->items, b->item_lens,
+                1);
     emit("fuzz_batch", &out);
 
+    /* The item harness makes its batch from a restarted random stream with these names and values;
+     * made the same way here, its items are the seeds (the first one repeated, to reach the used-up
+     * tag). */
+    {
+        static const uint8_t item_ops[] = {0x00, 0x01, 0x02, 0x04};
+        uint8_t own[sizeof b->batch];
+        uint8_t own_items[N_ITEMS][ITEM_CAP];
+        size_t own_len, own_item_lens[N_ITEMS];
+
+        fz_rng_reset();
+        make_batch(own, sizeof own, &own_len, own_items, own_item_lens, N_ITEMS, k->alice_id_pk, k->alice_id_sk);
+        for (i = 0; i < sizeof item_ops; i++) {
+            size_t j;
+            fz_put_u8(&out, item_ops[i]);
+            for (j = 0; j < N_ITEMS; j++) {
+                fz_put_lp16(&out, own_items[j], own_item_lens[j]);
+            }
+            fz_put_lp16(&out, own_items[0], own_item_lens[0]);
+            emit("fuzz_batch_item", &out);
+        }
+    }
+
     /* The round trip's layout: op, vault id, count, then name and value per item. */
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         size_t j;
         fz_put_u8(&out, (uint8_t)(i * 0x35U));
         fz_put_lp8(&out, FZ_VAULT_ID, i == 2 ? 1U : FZ_VAULT_ID_LEN);
         fz_put_u8(&out, (uint8_t)(i + 1U));
-        for (j = 0; j <= i; j++) {
+        for (j = 0; j <= i && j < N_ITEMS; j++) {
             fz_put_lp8(&out, item_names[j], strlen(item_names[j]));
             fz_put_lp16(&out, item_values[j], strlen(item_values[j]));
         }
@@ -525,6 +746,8 @@ int main(int argc, char **argv)
     secrets();
     shares(b);
     batches(b);
+    hand_secrets();
+    hand_batches();
     hpke();
     wraps();
     free(b);

@@ -23,6 +23,9 @@
 # Environment:
 #   FUZZ_HARNESSES  space-separated subset to run (default: every fuzz/fuzz_* harness built)
 #   FUZZ_JOBS       harnesses run at once (default 1: SECONDS each, one after the other)
+#   FUZZ_RUNS       also stop each harness after this many executions (libFuzzer -runs=N), whichever
+#                   of SECONDS and N comes first; the long run: FUZZ_JOBS=2 FUZZ_RUNS=10000000
+#                   fuzz/run.sh 7200 (each harness stops at ten million executions or two hours)
 #   FUZZ_ARGS       extra libFuzzer flags (e.g. "-max_len=8192")
 set -euo pipefail
 # The whole script is one compound command, read before it runs: editing this file while it runs
@@ -43,6 +46,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$root/build-fuzz}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 jobs=${FUZZ_JOBS:-1}
+case ${FUZZ_RUNS:-} in *[!0-9]*) usage ;; esac
 
 # --- build ----------------------------------------------------------------------------------------
 # Runs a command quietly, showing its output only if it fails.
@@ -98,7 +102,7 @@ run_one() {
     local seed_dir=$seeds/$h
     mkdir -p "$corpus" "$artifacts" "$seed_dir"
     # shellcheck disable=SC2086
-    "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
+    "$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts" ${FUZZ_ARGS:-} "$corpus" "$seed_dir" >"$log" 2>&1
 }
 

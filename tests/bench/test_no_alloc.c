@@ -226,7 +226,7 @@ static void test_version_status_sizes(void **state)
     count_start();
     total += strlen(cloak_version_string());
     total += (size_t)(cloak_version_major() + cloak_version_minor() + cloak_version_patch());
-    for (code = 1; code >= -16; code--) {
+    for (code = 1; code >= -19; code--) {
         total += strlen(cloak_status_string(code));
     }
     total += cloak_keybytes() + cloak_keyidbytes() + cloak_labelbytes_max() + cloak_headerbytes() +
@@ -234,12 +234,13 @@ static void test_version_status_sizes(void **state)
              cloak_signaturebytes() + cloak_encryption_publickeybytes() + cloak_encryption_secretkeybytes() +
              cloak_encryption_seedbytes() + cloak_public_key_blobbytes() + cloak_bundlebytes() +
              cloak_wrapped_keybytes() + cloak_service_account_private_blobbytes() + cloak_sharebytes() +
-             cloak_secret_overheadbytes() + cloak_batch_item_overheadbytes() + cloak_batch_digestbytes() +
+             cloak_batch_tagbytes() + cloak_head_hashbytes() + cloak_batch_items_max() + cloak_batch_digestbytes() +
              cloak_blind_indexbytes() + cloak_password_saltbytes() + cloak_password_recordbytes() +
              cloak_fingerprint_textbytes() + cloak_pair_code_textbytes() + cloak_vault_statebytes() +
              cloak_batch_statebytes() + cloak_hpke_contextbytes() + cloak_hpke_encbytes() + cloak_hpke_tagbytes();
     total += cloak_secret_sealed_len(10) + cloak_secret_opened_len(100) + cloak_batch_item_len(3, 4) +
-             cloak_batch_len(3, 4) + cloak_text_encoded_len(52) + cloak_text_decoded_maxlen(80);
+             cloak_batch_len(3, 4) + cloak_batch_tags_len(4) + cloak_batch_item_opened_maxlen(120) +
+             cloak_text_encoded_len(52) + cloak_text_decoded_maxlen(80);
     assert_nothing_allocated();
     assert_true(total > 0U);
 }
@@ -369,19 +370,21 @@ static void test_wrapping(void **state)
 static void test_vault_and_secrets(void **state)
 {
     cloak_vault v, v2;
-    uint8_t sealed[sizeof value + CLOAK_SECRET_OVERHEADBYTES], resealed[sizeof sealed], out[sizeof value];
+    /* 1024 bytes of value pad to 1088 (section 1.5): 64 + 1088 sealed, 1084 bytes of room to open. */
+    uint8_t sealed[64U + 1088U], resealed[sizeof sealed], out[1088U - 4U];
     uint8_t index[CLOAK_BLIND_INDEXBYTES], kid[16], key2[32];
-    size_t len, out_len;
+    size_t len, out_len, opened_len;
     int rc[9];
     (void)state;
     randombytes_buf(key2, sizeof key2);
 
     count_start();
-    rc[0] = cloak_vault_init(&v, vault_key, VID, VID_LEN);
-    rc[1] = cloak_vault_init(&v2, key2, VID, VID_LEN);
+    rc[0] = cloak_vault_init(&v, vault_key, 1, VID, VID_LEN);
+    rc[1] = cloak_vault_init(&v2, key2, 2, VID, VID_LEN);
     cloak_vault_key_id(kid, &v);
     rc[2] = cloak_secret_seal(&v, sealed, sizeof sealed, &len, NAME, NAME_LEN, CTX, CTX_LEN, value, sizeof value);
     rc[3] = cloak_secret_open(&v, out, sizeof out, &out_len, NAME, NAME_LEN, CTX, CTX_LEN, sealed, len);
+    opened_len = out_len;
     rc[4] = cloak_secret_reseal(&v, &v2, resealed, sizeof resealed, &len, NAME, NAME_LEN, CTX, CTX_LEN, sealed,
                                 len);
     rc[5] = cloak_secret_open(&v, out, sizeof out, &out_len, NAME, NAME_LEN, CTX, CTX_LEN, resealed, len);
@@ -392,10 +395,12 @@ static void test_vault_and_secrets(void **state)
     cloak_vault_wipe(&v2);
     assert_nothing_allocated();
 
+    assert_int_equal(cloak_secret_sealed_len(sizeof value), sizeof sealed);
     assert_int_equal(rc[0], CLOAK_OK);
     assert_int_equal(rc[1], CLOAK_OK);
     assert_int_equal(rc[2], CLOAK_OK);
     assert_int_equal(rc[3], CLOAK_OK);
+    assert_int_equal(opened_len, sizeof value);
     assert_int_equal(rc[4], CLOAK_OK);
     assert_int_equal(rc[5], CLOAK_E_WRONG_KEY);
     assert_int_equal(rc[6], CLOAK_E_AUTH);
@@ -406,18 +411,21 @@ static void test_vault_and_secrets(void **state)
 static void test_shares(void **state)
 {
     uint8_t share[CLOAK_SHAREBYTES], key[32], sender[32], other_pk[32], other_sk[64];
-    int rc[5];
+    uint32_t epoch;
+    int rc[6];
     (void)state;
     cloak_identity_keypair(other_pk, other_sk);
 
     count_start();
-    rc[0] = cloak_share_seal(share, vault_key, VID, VID_LEN, enc_pk, id_sk);
+    rc[0] = cloak_share_seal(share, vault_key, 3, VID, VID_LEN, enc_pk, id_sk);
     rc[1] = cloak_share_sender(sender, share, sizeof share);
-    rc[2] = cloak_share_open(key, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, id_pk);
-    rc[3] = cloak_share_open(key, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, other_pk);
+    rc[2] = cloak_share_open(key, &epoch, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, id_pk, 3);
+    rc[3] = cloak_share_open(key, &epoch, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, other_pk, 1);
+    rc[5] = cloak_share_open(key, &epoch, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, id_pk, 4); /* stale */
     share[sizeof share - 1U] ^= 1U;
-    rc[4] = cloak_share_open(key, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, id_pk);
+    rc[4] = cloak_share_open(key, &epoch, share, sizeof share, VID, VID_LEN, enc_pk, enc_sk, id_pk, 1);
     assert_nothing_allocated();
+    assert_int_equal(rc[5], CLOAK_E_STALE);
 
     assert_int_equal(rc[0], CLOAK_OK);
     assert_int_equal(rc[1], CLOAK_OK);
@@ -431,42 +439,52 @@ static void test_shares(void **state)
 
 static void test_batches(void **state)
 {
+    static const uint8_t head_hash[CLOAK_HEAD_HASHBYTES] = {9};
     cloak_batch w, r;
-    uint8_t items[ITEMS][CLOAK_BATCH_ITEM_OVERHEADBYTES + NAME_LEN + ITEM_VALUE];
+    /* 5 + 12 + 100 bytes of plaintext pad to 120 (section 1.5): items of 56 + 120 bytes. */
+    uint8_t items[ITEMS][56U + 120U];
     uint8_t digests[ITEMS * CLOAK_BATCH_DIGESTBYTES], blob[512], signer[32], name[CLOAK_LABELBYTES_MAX];
-    uint8_t out[1U + NAME_LEN + ITEM_VALUE]; /* open_item decrypts lp8(name) || value in place */
+    uint8_t tags[ITEMS * CLOAK_BATCH_TAGBYTES], out[120U];
     size_t item_len[ITEMS], blob_len, name_len, out_len, count, i;
-    int rc[3 + 2 * ITEMS + 1];
+    uint32_t index, n = 0;
+    int rc[5 + 2 * ITEMS + 2];
     (void)state;
     assert_true(cloak_batch_len(VID_LEN, ITEMS) <= sizeof blob);
+    assert_int_equal(cloak_batch_item_len(NAME_LEN, ITEM_VALUE), sizeof items[0]);
 
     count_start();
-    rc[0] = cloak_batch_begin(&w, acct_pk, VID, VID_LEN);
+    rc[0] = cloak_batch_begin(&w, acct_pk, id_pk, VID, VID_LEN, 1, 1, head_hash, UINT64_MAX);
     for (i = 0; i < ITEMS; i++) {
-        rc[3 + i] = cloak_batch_seal_item(&w, items[i], sizeof items[i], &item_len[i],
-                                          digests + i * CLOAK_BATCH_DIGESTBYTES, NAME, NAME_LEN,
-                                          value + i, ITEM_VALUE);
+        rc[5 + i] = cloak_batch_seal_item(&w, items[i], sizeof items[i], &item_len[i], &index, digests + i *
+                                          CLOAK_BATCH_DIGESTBYTES, NAME, NAME_LEN, value + i, ITEM_VALUE);
     }
     rc[1] = cloak_batch_finish(&w, blob, sizeof blob, &blob_len, digests, ITEMS, id_sk);
-    rc[2] = cloak_batch_verify(&r, blob, blob_len, acct_pk, acct_sk, id_pk, 1);
+    rc[2] = cloak_batch_count(&n, blob, blob_len);
+    rc[3] = cloak_batch_verify(&r, tags, sizeof tags, blob, blob_len, VID, VID_LEN, acct_pk, acct_sk, id_pk, 1);
+    rc[4] = cloak_batch_check(&r, 1, 1, 0);
     count = cloak_batch_item_count(&r);
     cloak_batch_signer(signer, &r);
     for (i = 0; i < ITEMS; i++) {
-        rc[3 + ITEMS + i] = cloak_batch_open_item(&r, blob, blob_len, items[i], item_len[i], NAME, NAME_LEN, name,
-                                                  sizeof name, &name_len, out, sizeof out, &out_len);
+        rc[5 + ITEMS + i] = cloak_batch_open_item(&r, tags, sizeof tags, items[i], item_len[i], name, sizeof name,
+                                                  &name_len, out, sizeof out, &out_len);
     }
-    items[0][item_len[0] - 1U] ^= 1U;
-    rc[3 + 2 * ITEMS] = cloak_batch_open_item(&r, blob, blob_len, items[0], item_len[0], NULL, 0, name,
-                                              sizeof name, &name_len, out, sizeof out, &out_len);
+    /* opened already: its tag is used up */
+    rc[5 + 2 * ITEMS] = cloak_batch_open_item(&r, tags, sizeof tags, items[0], item_len[0], name, sizeof name,
+                                              &name_len, out, sizeof out, &out_len);
+    items[1][item_len[1] - 1U] ^= 1U;
+    rc[5 + 2 * ITEMS + 1] = cloak_batch_open_item(&r, tags, sizeof tags, items[1], item_len[1], name, sizeof name,
+                                                  &name_len, out, sizeof out, &out_len);
     cloak_batch_wipe(&r);
     cloak_batch_wipe(&w);
     assert_nothing_allocated();
 
-    for (i = 0; i < 3 + 2 * ITEMS; i++) {
+    for (i = 0; i < 5 + 2 * ITEMS; i++) {
         assert_int_equal(rc[i], CLOAK_OK);
     }
-    assert_int_equal(rc[3 + 2 * ITEMS], CLOAK_E_BAD_SIGNATURE);
+    assert_int_equal(rc[5 + 2 * ITEMS], CLOAK_E_BAD_SIGNATURE);
+    assert_int_equal(rc[5 + 2 * ITEMS + 1], CLOAK_E_BAD_SIGNATURE);
     assert_int_equal(count, ITEMS);
+    assert_int_equal(n, ITEMS);
     assert_memory_equal(signer, id_pk, 32);
 }
 

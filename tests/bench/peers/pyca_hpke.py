@@ -13,7 +13,9 @@ repetition lasts at least --min-ms, median over --reps repetitions.
 - open: Ed25519 verification, then HPKE Base open.
 - seal / open a secret of 64 B, 1 KiB, 64 KiB: pyca has no XChaCha20-Poly1305, so this is
   ChaCha20-Poly1305 (IETF, 12-byte random nonce from os.urandom) with associated data as long as
-  libcloak's. XChaCha20 adds one HChaCha20 block per message, so this peer does slightly less work.
+  libcloak's, over the plaintext libcloak encrypts (u32 length || value || zero padding to pad(4 +
+  value), docs/protocol.md 1.5 and 7.1). XChaCha20 adds one HChaCha20 block per message, so this peer
+  does slightly less work.
 """
 import argparse
 import json
@@ -31,13 +33,23 @@ from importlib.metadata import version
 from pyhpke import AEADId, CipherSuite, KDFId, KEMId, KEMKey
 
 VAULT_ID = b"vault-benchmark"
-# libcloak's share: info = lp8(label) || lp8(vault id) || recipient pk || sender pk; aad = bytes 0..52;
-# signed = lp8("libcloak v1 share") || bytes 0..132 || lp8(vault id) || recipient pk.
-INFO = bytes([27]) + b"libcloak v1 vault key share" + bytes([len(VAULT_ID)]) + VAULT_ID + bytes(64)
-AAD = bytes(52)
-SIGNED_LEN = 1 + 17 + 132 + 1 + len(VAULT_ID) + 32
-# libcloak's secret: ad = header(20) || lp8(vault id) || lp8(name) || lp8(context)
-SECRET_AD = bytes(20) + bytes([len(VAULT_ID)]) + VAULT_ID + bytes([11]) + b"secret-size" + bytes([0])
+# libcloak's share: info = lp8(label) || lp8(vault id) || u32(epoch) || recipient pk || sender pk;
+# aad = bytes 0..56; signed = lp8("libcloak v2 share") || signer pk || bytes 0..136 || lp8(vault id)
+# || recipient pk.
+INFO = bytes([17]) + b"libcloak v2 share" + bytes([len(VAULT_ID)]) + VAULT_ID + bytes(4) + bytes(64)
+AAD = bytes(56)
+SIGNED_LEN = 1 + 17 + 32 + 136 + 1 + len(VAULT_ID) + 32
+# libcloak's secret: ad = bytes 0..24 (header, epoch) || lp8(vault id) || lp8(name) || lp8(context)
+SECRET_AD = bytes(24) + bytes([len(VAULT_ID)]) + VAULT_ID + bytes([11]) + b"secret-size" + bytes([0])
+
+
+def pad(u):
+    """docs/protocol.md 1.5: 64 up to 64 bytes, then Padme."""
+    if u <= 64:
+        return 64
+    e = u.bit_length() - 1
+    mask = (1 << (e - e.bit_length())) - 1
+    return (u + mask) & ~mask
 
 
 def main():
@@ -95,8 +107,9 @@ def main():
     ]
     for size, label in ((64, "64 B"), (1024, "1 KiB"), (65536, "64 KiB")):
         value = os.urandom(size)
+        plaintext = len(value).to_bytes(4, "big") + value + bytes(pad(4 + size) - 4 - size)
 
-        def seal(value=value):
+        def seal(value=plaintext):
             nonce = os.urandom(12)
             return nonce, secret_key.encrypt(nonce, value, SECRET_AD)
 
@@ -105,7 +118,7 @@ def main():
         def open_(fixed=fixed):
             return secret_key.decrypt(fixed[0], fixed[1], SECRET_AD)
 
-        assert open_() == value
+        assert open_() == plaintext
         results.append({"operation": "seal a secret of " + label, **timed(seal)})
         results.append({"operation": "open a secret of " + label, **timed(open_)})
 
