@@ -141,6 +141,37 @@ def render(vectors: Dict[str, Any]) -> str:
         opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
         d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
 
+    d.text("## Vault heads and the Merkle tree (section 10)")
+    first = d.case("head-create/first")
+    fi = first["inputs"]
+    d.text("The first head of vault `%s`: version %d, epoch %d, expiry %d, an empty tree (%d leaves), a\n"
+           "roster of %d entries (kind, permissions, public key, encryption key id), signed by an admin." % (
+               ascii_of(fi["vault_id"]), fi["version"], fi["epoch"], fi["expiry"], fi["leaf_count"],
+               len(fi["roster"])))
+    member = d.case("roster-entry/member")
+    d.hex("A roster entry: member, permissions %d (write and admin)" % member["inputs"]["permissions"],
+          member["outputs"]["entry"])
+    d.hex("Head, version 1", first["outputs"]["head"])
+    second = d.case("head-verify-next/writer-adds-secrets")
+    so = second["outputs"]
+    d.text("Its successor: a writer adds %d secrets (version %d, epoch %d)." % (so["leaf_count"], so["version"],
+                                                                             so["epoch"]))
+    d.hex("Head, version %d" % so["version"], second["inputs"]["blob"])
+    d.hex("Its hash", so["hash"])
+    d.hex("Its Merkle root", so["merkle_root"])
+    leaf = d.case("merkle-leaf/ok")
+    d.text("A leaf is the blind index followed by SHA-256 of the sealed secret (here the sealed bytes are\n"
+           "`%s`)." % ascii_of(leaf["inputs"]["sealed"]))
+    d.hex("Leaf", leaf["outputs"]["leaf"])
+    root3 = d.case("merkle-root/3")
+    d.hex("The root of a tree of three leaves (the file lists them)", root3["outputs"]["root"])
+    inclusion = d.case("merkle-prove-inclusion/5-of-13")
+    d.hex("Inclusion proof of leaf %d of %d" % (inclusion["inputs"]["index"], len(inclusion["inputs"]["leaves"])),
+          inclusion["outputs"]["proof"])
+    absence = d.case("merkle-prove-absence/between")
+    d.hex("Absence proof of a blind index between two leaves (shape 3: both neighbours)",
+          absence["outputs"]["proof"])
+
     d.text("## Fingerprints (section 11.2)")
     d.text("Alice's fingerprint: `%s`" % d.value("fingerprint/alice", "outputs", "text"))
     d.text("Pair code of Alice and Bob: `%s`" % d.value("pair-code/alice-bob", "outputs", "text"))
