@@ -429,7 +429,7 @@ static void c_batch(size_t n)
  * + BLAKE2b-256 of the item, its manifest entry). */
 static void f_batch(size_t n)
 {
-    uint8_t esk[32], pt[BATCH_PT_CAP], nonce[12];
+    uint8_t esk[32], pt[BATCH_PT_CAP] = {0}, nonce[12]; /* the name prefix and padding stay zero */
     const size_t p = item_padded();
     size_t i;
     crypto_box_keypair(F.f_epk_batch, esk);
