@@ -8,7 +8,8 @@
  *   op % 3 == 1 (context):      lp16(aad) || lp16(ciphertext), repeated (at most 8 messages)
  *   op % 3 == 2 (export):       lp8(exporter context) || u16(length)
  *
- * Properties: a ciphertext shorter than the tag is MALFORMED (before anything else), an enc whose
+ * Properties: a ciphertext shorter than the tag is MALFORMED (before anything else), an enc that breaks
+ * docs/protocol.md 1.4 is MALFORMED or INVALID_KEY, an enc whose
  * X25519 agreement with bob's key is all zero (RFC 9180 DH, checked here with libsodium) is
  * INVALID_KEY, and anything else opens or is AUTH; on failure every output is zero (the
  * plaintext, the context, the exported bytes);
@@ -24,12 +25,20 @@
 
 #define MAX_MESSAGES 8U
 
-/* 1 if X25519(bob's private key, enc) is all zero (a low-order enc). */
-static int zero_agreement(const uint8_t enc[32])
+/* The status a recipient's setup gives for enc before any AEAD: docs/protocol.md 1.4's key rules
+ * (enc is a public key), then the all-zero agreement; CLOAK_OK when it sets up. */
+static int enc_verdict(const uint8_t enc[32])
 {
     uint8_t shared[32];
+    const int verdict = fz_x25519_key_verdict(enc);
 
-    return crypto_scalarmult_curve25519(shared, fz_keys_get()->bob_enc_sk, enc) != 0 || fz_is_zero(shared, 32);
+    if (verdict != CLOAK_OK) {
+        return verdict;
+    }
+    if (crypto_scalarmult_curve25519(shared, fz_keys_get()->bob_enc_sk, enc) != 0 || fz_is_zero(shared, 32)) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    return CLOAK_OK;
 }
 
 /* Returns the plaintext (caller frees) or NULL; *rc_out gets the status. */
@@ -46,8 +55,8 @@ static uint8_t *open_base(const uint8_t enc[32], const uint8_t *info, size_t inf
     *rc_out = rc;
     if (ct_len < CLOAK_HPKE_TAGBYTES) {
         FUZZ_CHECK(rc == CLOAK_E_MALFORMED);
-    } else if (zero_agreement(enc)) {
-        FUZZ_CHECK(rc == CLOAK_E_INVALID_KEY);
+    } else if (enc_verdict(enc) != CLOAK_OK) {
+        FUZZ_CHECK(rc == enc_verdict(enc));
     } else {
         FUZZ_CHECK(rc == CLOAK_OK || rc == CLOAK_E_AUTH);
     }
@@ -71,7 +80,7 @@ static void context_messages(const uint8_t enc[32], const uint8_t *info, size_t 
     memset(ctx, 0xA5, sizeof *ctx);
     rc = cloak_hpke_setup_recipient(ctx, enc, k->bob_enc_pk, k->bob_enc_sk, info, info_len);
     fz_trace("cloak_hpke_setup_recipient", rc);
-    FUZZ_CHECK(rc == (zero_agreement(enc) ? CLOAK_E_INVALID_KEY : CLOAK_OK));
+    FUZZ_CHECK(rc == enc_verdict(enc));
     if (rc != CLOAK_OK) {
         FUZZ_CHECK(fz_is_zero(ctx, sizeof *ctx));
         free(ctx);

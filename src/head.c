@@ -473,7 +473,8 @@ int cloak_head_verify_next(cloak_head *next, const cloak_head *current, const ui
         goto done;
     }
     rc = CLOAK_E_MISMATCH;
-    if (memcmp(h.vault_id, cur.vault_id, (size_t)cur.vault_id[0] + 1U) != 0) {
+    /* Lengths first: the new head holds only h.vault_id[0] bytes of id. */
+    if (h.vault_id[0] != cur.vault_id[0] || memcmp(h.vault_id + 1, cur.vault_id + 1, cur.vault_id[0]) != 0) {
         goto done;
     }
     if (h.version <= cur.version) {

@@ -301,9 +301,13 @@ static int setup_recipient(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32]
     if (rc != CLOAK_OK) {
         goto done;
     }
-    /* The caller's own public key follows docs/protocol.md 1.4 like any other; enc is checked by
-     * the agreement (an all-zero result is refused). */
+    /* The caller's own public key and the encapsulated key follow docs/protocol.md 1.4 like any
+     * other public key: a second encoding of enc would give the same agreement under another KEM
+     * context. */
     rc = cloak__x25519_public_key_check(pkR);
+    if (rc == CLOAK_OK) {
+        rc = cloak__x25519_public_key_check(enc);
+    }
     if (rc != CLOAK_OK) {
         goto done;
     }

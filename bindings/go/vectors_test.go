@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"math/big"
 	"os"
 	"testing"
 
@@ -158,7 +159,7 @@ func TestVectorsWycheproofX25519(t *testing.T) {
 	loadJSON(t, &f, "tests", "vectors", "wycheproof", "x25519_test.json")
 	info := []byte("wycheproof x25519 through HPKE")
 	expCtx := []byte("export")
-	var total, zero, accepted int
+	var total, zero, accepted, nonCanonical int
 	for _, g := range f.TestGroups {
 		for _, c := range g.Tests {
 			total++
@@ -171,6 +172,16 @@ func TestVectorsWycheproofX25519(t *testing.T) {
 			r, err := cloak.NewHPKERecipient(c.Public, account, info)
 			// The standard library on the same inputs.
 			stdR, stdErr := hpke.NewRecipient(c.Public, stdKey, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info)
+			if !x25519Canonical(c.Public) {
+				// docs/protocol.md 1.4: enc is a public key, and a second encoding of a point (bit
+				// 255 set, or u >= p) is malformed, where crypto/hpke reduces it.
+				nonCanonical++
+				if bytes.Equal(c.Shared, make([]byte, 32)) {
+					zero++
+				}
+				wantErr(t, "a non-canonical enc", err, cloak.ErrMalformed)
+				continue
+			}
 			if bytes.Equal(c.Shared, make([]byte, 32)) {
 				zero++
 				wantErr(t, "all-zero X25519 result", err, cloak.ErrInvalidKey)
@@ -192,6 +203,28 @@ func TestVectorsWycheproofX25519(t *testing.T) {
 	if total != 518 || zero != 31 {
 		t.Fatalf("%d cases, %d with an all-zero result", total, zero)
 	}
-	t.Logf("Wycheproof X25519: %d cases: %d agree with crypto/hpke, %d all-zero refused", total,
-		accepted, zero)
+	if nonCanonical < 20 {
+		t.Fatalf("only %d non-canonical encodings", nonCanonical)
+	}
+	t.Logf("Wycheproof X25519: %d cases: %d agree with crypto/hpke, %d all-zero and %d non-canonical refused",
+		total, accepted, zero, nonCanonical)
+}
+
+// x25519Canonical tells whether a 32-byte X25519 public key is canonical (docs/protocol.md 1.4):
+// bit 255 clear and u < p = 2^255 - 19, computed here independently of the library.
+func x25519Canonical(pk []byte) bool {
+	if pk[31]&0x80 != 0 {
+		return false
+	}
+	u := new(big.Int).SetBytes(reversed(pk))
+	p := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 255), big.NewInt(19))
+	return u.Cmp(p) < 0
+}
+
+func reversed(b []byte) []byte {
+	r := make([]byte, len(b))
+	for i := range b {
+		r[len(b)-1-i] = b[i]
+	}
+	return r
 }

@@ -13,5 +13,8 @@ int expected_header_code(size_t i, uint8_t value);
  * an all-zero result, which libcloak refuses. */
 #define LOW_ORDER_POINTS 7U
 extern const uint8_t low_order_points[LOW_ORDER_POINTS][32];
+/* The status docs/protocol.md 1.4 gives one of them wherever a public key enters: malformed for a
+ * non-canonical encoding (u >= p), invalid key for a canonical point of small order. */
+int low_order_point_status(size_t i);
 
 #endif

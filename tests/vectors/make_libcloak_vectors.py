@@ -917,6 +917,8 @@ def main() -> None:
     hpke_case("shorter-than-tag", enc, ciphertext[:15], info, aad, "MALFORMED")
     for label in ("zero", "order-8-a"):
         hpke_case("low-order-enc-" + label, SMALL_ORDER_X25519[label], ciphertext, info, aad, "INVALID_KEY")
+    # Section 1.4 covers enc: the same point with bit 255 set (the same agreement, another KEM context).
+    hpke_case("enc-bit-255-set", enc[:31] + bytes([enc[31] | 0x80]), ciphertext, info, aad, "MALFORMED")
     for label, point, want in bad_recipients:
         v.add("hpke-seal-base/recipient-" + label, "hpke_seal_base", "1, 1.4",
               {"recipient_public_key": point, "info": info, "aad": aad, "plaintext": plaintext},

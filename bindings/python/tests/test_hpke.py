@@ -202,13 +202,12 @@ def test_single_shot_round_trip(bob_enc: cloak.EncryptionKeyPair) -> None:
 
 def test_wycheproof_x25519_through_hpke() -> None:
     """Every Wycheproof X25519 case, through the public API: the case's private key is a
-    recipient, its public key an `enc`. The recipient checks `enc` by the agreement alone: an
-    all-zero shared secret must be refused (InvalidKeyError); otherwise the recipient context's
-    export must be the one the case's shared secret gives. The same point given as a recipient
-    public key (a sender's setup) follows docs/protocol.md 1.4: not canonical (bit 255 set, or
-    u >= p) is MalformedError, a canonical point of small order InvalidKeyError."""
+    recipient, its public key an `enc`, and the same point a recipient public key on a sender's
+    side. Both follow docs/protocol.md 1.4: not canonical (bit 255 set, or u >= p) is
+    MalformedError, a canonical point of small order (an all-zero shared secret) InvalidKeyError;
+    otherwise the recipient context's export must be the one the case's shared secret gives."""
     doc = load_vectors("wycheproof/x25519_test.json")
-    counts = {"refused": 0, "agreed": 0, "not canonical": 0}
+    counts = {"refused": 0, "agreed": 0, "not canonical": 0, "not canonical, zero": 0}
     for group in doc["testGroups"]:
         for t in group["tests"]:
             sk, enc, shared = bytes.fromhex(t["private"]), bytes.fromhex(t["public"]), bytes.fromhex(t["shared"])
@@ -216,20 +215,23 @@ def test_wycheproof_x25519_through_hpke() -> None:
                 assert len(enc) != 32 or len(sk) != 32
                 continue
             canonical = not enc[31] & 0x80 and int.from_bytes(enc, "little") < 2**255 - 19
-            as_recipient_key = cloak.InvalidKeyError if canonical else cloak.MalformedError
             recipient = cloak.EncryptionKeyPair.from_keys(x25519_public(sk), sk)
             if not canonical:
+                with pytest.raises(cloak.MalformedError):
+                    cloak.HpkeContext.recipient(enc, recipient, b"info")
                 with pytest.raises(cloak.MalformedError):
                     cloak.hpke_seal_base(enc, b"pt")
                 with pytest.raises(cloak.MalformedError):
                     cloak.HpkeContext.sender(enc)
                 counts["not canonical"] += 1
+                counts["not canonical, zero"] += shared == bytes(32)
+                continue
             if shared == bytes(32):
                 with pytest.raises(cloak.InvalidKeyError):
                     cloak.HpkeContext.recipient(enc, recipient, b"info")
-                with pytest.raises(as_recipient_key):
+                with pytest.raises(cloak.InvalidKeyError):
                     cloak.hpke_seal_base(enc, b"pt")  # the same point as a recipient key
-                with pytest.raises(as_recipient_key):
+                with pytest.raises(cloak.InvalidKeyError):
                     cloak.HpkeContext.sender(enc)
                 counts["refused"] += 1
                 continue
@@ -237,4 +239,6 @@ def test_wycheproof_x25519_through_hpke() -> None:
             ks = key_schedule(kem_shared_secret(shared, enc, recipient.public_key), b"info")
             assert ctx.export(b"wycheproof", 32) == export(ks["exporter_secret"], b"wycheproof", 32), t["tcId"]
             counts["agreed"] += 1
-    assert counts["refused"] == 31 and counts["agreed"] > 450 and counts["not canonical"] > 20
+    # Wycheproof marks 31 all-zero shared secrets; some of them are non-canonical encodings.
+    assert counts["refused"] + counts["not canonical, zero"] == 31
+    assert counts["agreed"] > 400 and counts["not canonical"] > 20

@@ -628,6 +628,7 @@ def share_open(share: bytes, vault_id: bytes, recipient_sk: bytes, trusted_sende
     labelled_verify(sender_pk, sig, b"libcloak v2 share", share[:136] + lp8(vault_id) + recipient_pk)
     if epoch < min_epoch:
         raise SpecError("stale", "epoch")
+    check_x25519_public_key(enc)  # section 1.4: enc is a public key too
     _x25519_agreement_check(enc)
     ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(recipient_sk),
                                          info=share_info(vault_id, epoch, recipient_pk, sender_pk))
@@ -752,6 +753,7 @@ class BatchReader:
         self.expiry = struct.unpack(">Q", batch[145 + vlen:153 + vlen])[0]
         self.kid, self.count = kid, n
         suite = _suite()
+        check_x25519_public_key(enc)  # section 1.4: enc is a public key too
         _x25519_agreement_check(enc)
         self._ctx = suite.create_recipient_context(
             enc, suite.kem.deserialize_private_key(account_sk),
@@ -817,6 +819,7 @@ def hpke_open_base(enc: bytes, recipient_sk: bytes, info: bytes, aad: bytes, ct:
     suite = _suite()
     if len(ct) < 16:
         raise SpecError("malformed", "shorter than a tag")
+    check_x25519_public_key(enc)  # section 1.4: enc is a public key too
     _x25519_agreement_check(enc)
     ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(recipient_sk), info=info)
     try:
