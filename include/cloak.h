@@ -9,7 +9,10 @@
  * build has one thread, and the same code runs there); a batch reader, once checked, opens different
  * items from several threads at once; begin, finish, verify, check and wipe are not concurrent with
  * anything on their state; an HPKE context is used by one thread at a time. A state records its own
- * address at init and refuses to run when copied or moved (CLOAK_E_BAD_STATE).
+ * address at init and refuses to run when copied or moved, and in the child of a fork() made after
+ * it was set up (CLOAK_E_BAD_STATE): set states up again in the child. A copy written back over the
+ * state's own address cannot be told apart: never restore a state from a snapshot (a batch writer
+ * or an HPKE sender would seal under nonces it has already used).
  *
  * Order of calls
  * --------------
@@ -50,6 +53,9 @@
  * -----------
  * - Every fallible function returns 0 (CLOAK_OK) or a negative cloak_status, and is marked
  *   warn_unused_result. On failure every output buffer is zeroed: nothing partial escapes.
+ * - Outputs must not overlap inputs or each other, except where a function allows it (sealing in
+ *   place): an overlap is refused (CLOAK_E_BAD_PARAMS). The batch readers then leave every buffer
+ *   untouched; the secret functions still clear their output.
  * - Fixed sizes are macros, next to the functions that use them, each with a twin function
  *   (CLOAK_KEYBYTES / cloak_keybytes()) for bindings in the last section. Bounds end in _MAX.
  *   Variable sizes have length helpers (cloak_secret_sealed_len()).

@@ -41,7 +41,11 @@ int cloak_batch_count(uint32_t *item_count, const uint8_t *blob, size_t blob_len
     size_t prefix_len;
     int rc = CLOAK_E_BAD_PARAMS;
 
-    if (item_count == NULL || cloak__overlaps(item_count, sizeof *item_count, blob, blob_len)) {
+    /* An output inside the blob is refused untouched: clearing it would write into the input. */
+    if (cloak__overlaps(item_count, sizeof *item_count, blob, blob_len)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (item_count == NULL) {
         goto done;
     }
     rc = cloak__batch_layout(&prefix_len, item_count, blob, blob_len);
@@ -60,8 +64,10 @@ int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES
     uint32_t n;
     int rc = CLOAK_E_BAD_PARAMS;
 
-    if (identity_public_key == NULL ||
-        cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, blob, blob_len)) {
+    if (cloak__overlaps(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES, blob, blob_len)) {
+        return CLOAK_E_BAD_PARAMS; /* refused untouched, as in cloak_batch_count() */
+    }
+    if (identity_public_key == NULL) {
         goto done;
     }
     rc = cloak__batch_layout(&prefix_len, &n, blob, blob_len);
@@ -81,7 +87,10 @@ int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len
 {
     int rc = CLOAK_E_BAD_PARAMS;
 
-    if (index == NULL || cloak__overlaps(index, sizeof *index, item, item_len)) {
+    if (cloak__overlaps(index, sizeof *index, item, item_len)) {
+        return CLOAK_E_BAD_PARAMS; /* refused untouched, as in cloak_batch_count() */
+    }
+    if (index == NULL) {
         goto done;
     }
     rc = cloak__batch_item_layout(item, item_len);
@@ -125,9 +134,11 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
     batch_state *s;
     uint8_t mac_key[BATCH_MAC_KEYBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
-    uint8_t content[BATCH_CONTENT_MAX];
+    uint8_t content[BATCH_CONTENT_MAX] = {0}; /* set in full: the layout check reads only what was copied */
+    uint8_t signature[CLOAK_SIGNATUREBYTES];
+    uint8_t entry[CLOAK_BATCH_DIGESTBYTES];
     uint8_t info[BATCH_INFO_MAX];
-    size_t content_len;
+    crypto_generichash_state manifest_hash;
     size_t info_len;
     size_t prefix_len = 0;
     size_t manifest_len;
@@ -140,12 +151,22 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
     cloak__wipe(reader, sizeof *reader);
     if (reader == NULL || (tags == NULL && tags_len > 0) || vault_id == NULL || vault_id_len == 0 ||
         vault_id_len > CLOAK_LABELBYTES_MAX || account_public_key == NULL || account_secret_key == NULL ||
-        (trusted == NULL && trusted_count > 0) || trusted_count > SIZE_MAX / CLOAK_IDENTITY_PUBLICKEYBYTES ||
-        cloak__overlaps(tags, tags_len, blob, blob_len) || cloak__overlaps(tags, tags_len, reader, sizeof *reader)) {
+        (trusted == NULL && trusted_count > 0) || trusted_count > SIZE_MAX / CLOAK_IDENTITY_PUBLICKEYBYTES) {
         goto done;
     }
-    /* A NULL blob is left to the header check: MALFORMED with length 0, BAD_PARAMS otherwise. */
-    rc = cloak__batch_layout(&prefix_len, &n, blob, blob_len);
+    /* Tags inside the blob or the reader: zeroing them on failure would write into those. */
+    if (cloak__overlaps(tags, tags_len, blob, blob_len) || cloak__overlaps(tags, tags_len, reader, sizeof *reader)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* Every byte of the caller's blob is read once: the part before the manifest is copied first and
+     * everything below reads the copy, each manifest entry is copied once to feed both the signed
+     * hash and its tag, and the signature is copied once. A blob that changes during the call cannot
+     * put an unsigned byte into the state. A NULL blob is left to the header check: MALFORMED with
+     * length 0, BAD_PARAMS otherwise. */
+    if (blob != NULL) {
+        memcpy(content, blob, blob_len < BATCH_PREFIX_MAX ? blob_len : BATCH_PREFIX_MAX);
+    }
+    rc = cloak__batch_layout(&prefix_len, &n, blob != NULL ? content : NULL, blob_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -157,53 +178,60 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
 
     /* Key ids, vault ids and the trusted identities are public: compared in variable time. */
     cloak__public_key_id(key_id, account_public_key);
-    if (memcmp(key_id, blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
+    if (memcmp(key_id, content + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
         rc = CLOAK_E_WRONG_KEY;
         goto done;
     }
-    if (blob[BATCH_OFF_VAULT_ID] != vault_id_len || memcmp(blob + BATCH_OFF_VAULT_ID + 1U, vault_id, vault_id_len) != 0) {
+    if (content[BATCH_OFF_VAULT_ID] != vault_id_len ||
+        memcmp(content + BATCH_OFF_VAULT_ID + 1U, vault_id, vault_id_len) != 0) {
         rc = CLOAK_E_MISMATCH;
         goto done;
     }
     trusted_found = 0;
     for (i = 0; i < trusted_count && !trusted_found; i++) {
-        trusted_found = memcmp(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, blob + BATCH_OFF_CREATOR,
+        trusted_found = memcmp(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, content + BATCH_OFF_CREATOR,
                                CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
     }
     if (!trusted_found) {
         rc = CLOAK_E_UNTRUSTED_SIGNER;
         goto done;
     }
-    content_len = cloak__batch_signed_content(content, blob, prefix_len, blob + prefix_len, manifest_len);
-    if (cloak__verify_labeled(blob + prefix_len + manifest_len, CLOAK_LABEL_SIG_BATCH, content, content_len,
-                              blob + BATCH_OFF_CREATOR) != CLOAK_OK) {
+
+    /* One pass over the manifest: each entry feeds the signed hash and its tag (tags written now are
+     * wiped below if the signature does not verify). */
+    s = batch_state_of(reader);
+    randombytes_buf(mac_key, sizeof mac_key);
+    crypto_auth_hmacsha256_init(&s->mac, mac_key, sizeof mac_key);
+    crypto_generichash_init(&manifest_hash, NULL, 0, CLOAK_BATCH_DIGESTBYTES);
+    /* tags is NULL only for n == 0 (tags_len is 16n): the test tells the analyser as much. */
+    for (i = 0; tags != NULL && i < (size_t)n; i++) {
+        memcpy(entry, blob + prefix_len + i * CLOAK_BATCH_DIGESTBYTES, sizeof entry);
+        crypto_generichash_update(&manifest_hash, entry, sizeof entry);
+        item_tag(tags + i * CLOAK_BATCH_TAGBYTES, &s->mac, (uint32_t)i, entry);
+    }
+    crypto_generichash_final(&manifest_hash, content + prefix_len, CLOAK_BATCH_DIGESTBYTES);
+    memcpy(signature, blob + prefix_len + manifest_len, sizeof signature);
+    if (cloak__verify_labeled(signature, CLOAK_LABEL_SIG_BATCH, content, prefix_len + CLOAK_BATCH_DIGESTBYTES,
+                              content + BATCH_OFF_CREATOR) != CLOAK_OK) {
         rc = CLOAK_E_BAD_SIGNATURE;
         goto done;
     }
 
     /* The creator signed it: the HPKE info binds it again, so a batch re-signed by another trusted
      * identity opens nothing. */
-    s = batch_state_of(reader);
     rc = cloak__x25519_public_key_check(account_public_key);
     if (rc != CLOAK_OK) {
         goto done;
     }
-    info_len = cloak__batch_hpke_info(info, account_public_key, blob);
-    rc = cloak__hpke_base_recipient(&s->hpke, blob + BATCH_OFF_ENC, account_public_key, account_secret_key, info,
+    info_len = cloak__batch_hpke_info(info, account_public_key, content);
+    rc = cloak__hpke_base_recipient(&s->hpke, content + BATCH_OFF_ENC, account_public_key, account_secret_key, info,
                                     info_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
     cloak__wipe(s->hpke.exporter_secret, sizeof s->hpke.exporter_secret);
 
-    randombytes_buf(mac_key, sizeof mac_key);
-    crypto_auth_hmacsha256_init(&s->mac, mac_key, sizeof mac_key);
-    /* tags is NULL only for n == 0 (tags_len is 16n): the test tells the analyser as much. */
-    for (i = 0; tags != NULL && i < (size_t)n; i++) {
-        item_tag(tags + i * CLOAK_BATCH_TAGBYTES, &s->mac, (uint32_t)i,
-                 blob + prefix_len + i * CLOAK_BATCH_DIGESTBYTES);
-    }
-    memcpy(s->prefix, blob, prefix_len);
+    memcpy(s->prefix, content, prefix_len);
     s->prefix_len = (uint16_t)prefix_len;
     s->count = n;
     s->checked = 0;
@@ -211,6 +239,7 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
 
 done:
     cloak__wipe(mac_key, sizeof mac_key);
+    cloak__wipe(&manifest_hash, sizeof manifest_hash);
     if (rc != CLOAK_OK) {
         cloak__wipe(reader, sizeof *reader);
         cloak__wipe(tags, tags_len);
@@ -350,10 +379,14 @@ int cloak_batch_open_item(const cloak_batch *reader, uint8_t *tags, size_t tags_
     uint32_t index;
     int rc = CLOAK_E_BAD_PARAMS;
 
-    if (reader == NULL || tags == NULL || name == NULL || name_len == NULL || value == NULL || value_len == NULL ||
-        cloak__overlaps(name, name_cap, value, value_cap) || cloak__overlaps(value, value_cap, item, item_len) ||
+    /* Outputs over the item, the tags or each other are refused untouched: clearing them would
+     * write into an input. */
+    if (cloak__overlaps(name, name_cap, value, value_cap) || cloak__overlaps(value, value_cap, item, item_len) ||
         cloak__overlaps(name, name_cap, item, item_len) || cloak__overlaps(tags, tags_len, value, value_cap) ||
         cloak__overlaps(tags, tags_len, name, name_cap)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    if (reader == NULL || tags == NULL || name == NULL || name_len == NULL || value == NULL || value_len == NULL) {
         goto fail;
     }
     s = reader_state(reader, 1);

@@ -41,21 +41,29 @@
 /* Where the key id starts in every blob: after version(1) type(1) suite(2). */
 #define CLOAK_HEADER_KEYID_OFFSET 4U
 
-/* Every caller-owned state layout starts with this: the state's own address, recorded when it is set
- * up, and a role tag. A state whose recorded address is not its address was copied or moved; a
- * zero or unknown role is a wiped, never set up or wrong-role state. Either is CLOAK_E_BAD_STATE. */
+/* The process's fork generation (init.c): one more in each child of fork() after cloak_init(). */
+CLOAK_INTERNAL uint32_t cloak__fork_generation(void);
+
+/* Every caller-owned state layout starts with this: the state's own address and the fork generation,
+ * recorded when it is set up, and a role tag. A state whose recorded address is not its address was
+ * copied or moved; one set up before a fork() is the parent's (a child sealing with it would reuse
+ * the parent's nonces); a zero or unknown role is a wiped, never set up or wrong-role state. Each is
+ * CLOAK_E_BAD_STATE. A copy written back over the same address in the same process cannot be told
+ * apart: the header says not to do it. */
 typedef struct cloak__state_head {
     uintptr_t self;
     uint32_t role;
+    uint32_t generation;
 } cloak__state_head;
 static inline void cloak__state_set(cloak__state_head *h, const void *state, uint32_t role)
 {
     h->self = (uintptr_t)state;
     h->role = role;
+    h->generation = cloak__fork_generation();
 }
 static inline int cloak__state_is(const cloak__state_head *h, const void *state, uint32_t role)
 {
-    return h->self == (uintptr_t)state && h->role == role;
+    return h->self == (uintptr_t)state && h->role == role && h->generation == cloak__fork_generation();
 }
 /* Role tags, one per kind of state and side: distinct non-zero values, so a wiped state (zero) and a
  * state of another kind or side are both refused. */
