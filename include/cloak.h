@@ -56,6 +56,9 @@
  * - Outputs must not overlap inputs or each other, except where a function allows it (sealing in
  *   place): an overlap is refused (CLOAK_E_BAD_PARAMS). The batch readers then leave every buffer
  *   untouched; the secret functions still clear their output.
+ * - Inputs must not change while a function runs (memory another thread or process writes): most
+ *   functions read an input more than once. cloak_batch_verify() alone reads each byte of its blob
+ *   once, so a blob in shared memory cannot give its reader an unsigned field.
  * - Fixed sizes are macros, next to the functions that use them, each with a twin function
  *   (CLOAK_KEYBYTES / cloak_keybytes()) for bindings in the last section. Bounds end in _MAX.
  *   Variable sizes have length helpers (cloak_secret_sealed_len()).
