@@ -257,6 +257,9 @@ CLOAK_INTERNAL int cloak__sign_labeled(uint8_t sig[64], const char *label, const
                                        size_t content_len, const uint8_t sk[64]);
 /* 0, or CLOAK_E_INVALID_KEY when sk (seed || public key) has a public half that is not its seed's. */
 CLOAK_INTERNAL int cloak__identity_secret_key_check(const uint8_t sk[64]);
+/* Whether p, top bit cleared, is one of the seven encodings of small-order Ed25519 points
+ * (docs/protocol.md 1.3; public data). */
+CLOAK_INTERNAL int cloak__ed25519_small_order_encoding(const uint8_t p[32]);
 /* 0, or CLOAK_E_INVALID_KEY for an Ed25519 public key that breaks rule 3, 4 or 5 of docs/protocol.md
  * 1.3 (not canonical, of small order, not a point). */
 CLOAK_INTERNAL int cloak__ed25519_public_key_check(const uint8_t pk[32]);

@@ -33,6 +33,20 @@ static const uint8_t small_order_ed25519[7][32] = {
      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
 };
 
+int cloak__ed25519_small_order_encoding(const uint8_t p[32])
+{
+    uint8_t y[32];
+    size_t i;
+    int found = 0;
+
+    memcpy(y, p, 32);
+    y[31] &= 0x7fU;
+    for (i = 0; i < sizeof small_order_ed25519 / sizeof small_order_ed25519[0]; i++) {
+        found |= memcmp(y, small_order_ed25519[i], 32) == 0;
+    }
+    return found;
+}
+
 /* Rules 3 and 4 of docs/protocol.md 1.3: a non-canonical y, or one of the seven small-order
  * encodings (top bit cleared). Exactly what libsodium's verifier refuses before decoding, and no
  * more: a point with a small-order component but not itself of small order is a key, for
@@ -56,12 +70,7 @@ static int ed25519_encoding_refused(const uint8_t pk[32])
         return 1;
     }
     /* 4: one of the seven small-order encodings */
-    for (i = 0; i < sizeof small_order_ed25519 / sizeof small_order_ed25519[0]; i++) {
-        if (memcmp(y, small_order_ed25519[i], 32) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return cloak__ed25519_small_order_encoding(pk);
 }
 
 int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t pk[32])
