@@ -20,7 +20,8 @@
  *
  *   Registration (Alice):
  *     cloak_password_record_new()                  random salt + Argon2id parameters, stored by the server
- *     cloak_password_derive()                      password -> master key + login key
+ *     cloak_account_secret_key_generate()          the account secret key, kept on the device and in a kit
+ *     cloak_password_derive()                      password + secret key -> master key + login key
  *     cloak_identity_keypair()                     Ed25519 identity
  *     cloak_encryption_keypair()                   X25519 encryption key pair
  *     cloak_bundle_create()                        identity signs the encryption public key
@@ -158,7 +159,10 @@ typedef enum cloak_status {
     CLOAK_E_EXPIRED = -17,
     /* A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up
      * for. */
-    CLOAK_E_BAD_STATE = -18
+    CLOAK_E_BAD_STATE = -18,
+    /* A password record asks for less Argon2id work than the caller's policy requires, or for more
+     * than it allows: a server cheapening offline guessing or stalling the client. */
+    CLOAK_E_WEAK_PARAMS = -19
 } cloak_status;
 
 /* A short English sentence for a status code; never NULL, never contains data. */
@@ -255,14 +259,86 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_record_encode(
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_record_decode(
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES], uint32_t *memory_kib, uint32_t *iterations,
     uint32_t *parallelism, const uint8_t *record, size_t record_len);
-/* Argon2id (with `parallelism` threads), then HKDF into the master key (wraps private keys) and the
- * login key (proves the password to the server; reveals nothing about the master key). The two
- * outputs must not overlap. The password (1 to CLOAK_PASSWORDBYTES_MAX bytes) and then the record
- * are checked before any memory is taken. */
-CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES],
-                                                       uint8_t login_key[CLOAK_KEYBYTES],
-                                                       const uint8_t *password, size_t password_len,
-                                                       const uint8_t *record, size_t record_len);
+
+/* The client's cost policy: the Argon2id costs it accepts from a record the server serves, so that
+ * a hostile server can neither cheapen offline guessing (floor) nor stall the client (ceiling).
+ * Six big-endian 32-bit values, in this order: memory minimum (KiB), cost floor (memory KiB x
+ * passes), memory maximum (KiB), cost ceiling (memory KiB x passes), passes maximum, lanes
+ * maximum. Bytes, not a struct, so that every binding passes it as it passes a key.
+ *
+ * The defaults accept the default record and anything an attacker pays more for (256 MiB with one
+ * pass passes the floor), and at most four times the default cost. An application that must read
+ * records below them builds a lower policy explicitly (cloak_password_policy_init()); the
+ * upgrade path is cloak_password_derive() under that legacy policy, then cloak_wrapped_key_rewrap()
+ * to a new record's keys. */
+#define CLOAK_PASSWORD_POLICYBYTES 24U
+#define CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN 65536U      /* 64 MiB */
+#define CLOAK_PASSWORD_POLICY_COST_MIN 196608U           /* 64 MiB x 3 passes */
+#define CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX 262144U     /* 256 MiB */
+#define CLOAK_PASSWORD_POLICY_COST_MAX 786432U           /* 256 MiB x 3 passes: 4 x the default */
+#define CLOAK_PASSWORD_POLICY_ITERATIONS_MAX 12U
+#define CLOAK_PASSWORD_POLICY_PARALLELISM_MAX 8U
+
+/* The library's default policy (the _POLICY_ macros). */
+CLOAK_EXPORT void cloak_password_policy_default(uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]);
+/* A policy with the given bounds. Refused (CLOAK_E_BAD_PARAMS) unless every value lies within the
+ * record's hard bounds, each minimum is at most its maximum (memory_kib_min <= memory_kib_max,
+ * cost_min <= cost_max) and the ceiling admits at least one record (memory_kib_min x 1 pass <=
+ * cost_max). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_policy_init(uint8_t policy[CLOAK_PASSWORD_POLICYBYTES],
+                                                            uint32_t memory_kib_min, uint32_t cost_min,
+                                                            uint32_t memory_kib_max, uint32_t cost_max,
+                                                            uint32_t iterations_max, uint32_t parallelism_max);
+/* Checks a record against a policy (NULL: the default policy) without deriving anything: CLOAK_OK,
+ * CLOAK_E_WEAK_PARAMS (memory or memory x passes below the floor, or memory, memory x passes,
+ * passes or lanes above the ceiling), or the record's own refusal (CLOAK_E_MALFORMED,
+ * CLOAK_E_BAD_PARAMS, ...). A malformed policy is CLOAK_E_BAD_PARAMS. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_record_check(const uint8_t *record, size_t record_len,
+                                                             const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]);
+
+/* The account secret key: 20 random bytes made on the user's first device and never sent to the
+ * server. Mixed into the derivation after Argon2id, it makes the server's whole store useless for
+ * guessing passwords. Losing it locks the account unless the application keeps a recovery path. */
+#define CLOAK_ACCOUNT_SECRET_KEYBYTES 20U
+/* Its text form, for an emergency kit: "CK1-" and eight groups of five Crockford base32 characters
+ * joined by '-', which carry the key and a 40-bit checksum over the key and the account id. */
+#define CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES 52U   /* 51 characters and a terminating NUL */
+#define CLOAK_ACCOUNT_IDBYTES_MAX 255U
+
+/* A fresh random account secret key. */
+CLOAK_EXPORT void cloak_account_secret_key_generate(uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES]);
+/* The text form of a secret key for the account id (1 to CLOAK_ACCOUNT_IDBYTES_MAX bytes, the same
+ * bytes given to cloak_password_derive()), NUL-terminated. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_account_secret_key_encode(
+    char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES], const uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES],
+    const uint8_t *account_id, size_t account_id_len);
+/* Reads a text form as a person types it: letters in either case, I and L read as 1, O as 0,
+ * groups joined by '-' or by nothing, surrounding whitespace ignored. CLOAK_E_MALFORMED for
+ * anything else (another version included), CLOAK_E_CHECKSUM when the checksum does not match the
+ * key and this account id (a typing error, or another account's key). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_account_secret_key_decode(
+    uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES], const char *text, size_t text_len,
+    const uint8_t *account_id, size_t account_id_len);
+
+/* Argon2id (with up to `parallelism` threads) over the password and a salt derived from the
+ * record's salt and the account id, then HKDF over its output and the account secret key into the
+ * master key (wraps private keys) and the login key (proves the password to the server; reveals
+ * nothing about the master key). account_id (1 to CLOAK_ACCOUNT_IDBYTES_MAX bytes) is an id the
+ * server cannot choose per victim: the normalised login the user types, or the id printed in the
+ * emergency kit. secret_key is the account secret key (CLOAK_ACCOUNT_SECRET_KEYBYTES bytes), or
+ * empty (NULL, 0) for an account without one: docs/threat-model.md says what that costs. policy is
+ * NULL for the default policy. The two
+ * outputs must not overlap. Everything, the record against the policy included
+ * (CLOAK_E_WEAK_PARAMS), is checked before Argon2id takes any memory. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_derive(
+    uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KEYBYTES], const uint8_t *password,
+    size_t password_len, const uint8_t *account_id, size_t account_id_len,
+    const uint8_t *secret_key, size_t secret_key_len, const uint8_t *record, size_t record_len,
+    const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]);
+
+/* The Argon2id implementation in use, for logs and benchmarks: for example "optimized (avx2)" or
+ * "libargon2 (system)". Never NULL. */
+CLOAK_EXPORT const char *cloak_password_kernel(void);
 
 /* ------------------------------------------------------------------------------------------------
  * Identity keys (Ed25519) and encryption keys (X25519)
@@ -380,6 +456,18 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_unwrap(uint8_t public_key
  * not a wrapped key. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_public_key(uint8_t public_key[CLOAK_WRAPPED_KEY_PUBLICKEYBYTES], int *type,
                                                               const uint8_t *wrapped, size_t wrapped_len);
+
+/* Moves a wrapped key (identity, encryption or service account) from one master key to another
+ * without handing the private key to the caller: for a password change, or for the upgrade of an
+ * account whose record is below a raised policy floor (derive under the legacy policy, make a new
+ * record, derive again, re-wrap every key). The result has the same type and public key under a
+ * fresh nonce. The two master keys must differ (CLOAK_E_BAD_PARAMS). A wrapped key made under
+ * another master key is CLOAK_E_WRONG_KEY, a forged or damaged one CLOAK_E_AUTH; on any failure the
+ * output is zeroed. The output may be the input's own buffer. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES],
+                                                          const uint8_t old_master_key[CLOAK_KEYBYTES],
+                                                          const uint8_t new_master_key[CLOAK_KEYBYTES],
+                                                          const uint8_t *wrapped, size_t wrapped_len);
 
 /* A service-account private key in the clear, for a CI variable or a key file (type
  * SERVICE_ACCOUNT_KEY). Import checks that the private key gives the public key. */
@@ -782,6 +870,16 @@ CLOAK_EXPORT uint32_t cloak_password_iterations_max(void);
 CLOAK_EXPORT uint32_t cloak_password_parallelism_min(void);
 CLOAK_EXPORT uint32_t cloak_password_parallelism_max(void);
 CLOAK_EXPORT size_t cloak_passwordbytes_max(void);
+CLOAK_EXPORT size_t cloak_password_policybytes(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_memory_kib_min(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_cost_min(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_memory_kib_max(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_cost_max(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_iterations_max(void);
+CLOAK_EXPORT uint32_t cloak_password_policy_parallelism_max(void);
+CLOAK_EXPORT size_t cloak_account_secret_keybytes(void);
+CLOAK_EXPORT size_t cloak_account_secret_key_textbytes(void);
+CLOAK_EXPORT size_t cloak_account_idbytes_max(void);
 CLOAK_EXPORT size_t cloak_identity_publickeybytes(void);
 CLOAK_EXPORT size_t cloak_identity_secretkeybytes(void);
 CLOAK_EXPORT size_t cloak_identity_seedbytes(void);

@@ -11,6 +11,10 @@
 #include "internal.h"
 
 /* Weak no-ops; see argon2_hooks.h for why the test hook is made this way. */
+__attribute__((weak)) void cloak__argon2_hook_entered(void)
+{
+}
+
 __attribute__((weak)) void cloak__argon2_hook_allocated(size_t len)
 {
     (void)len;
@@ -117,6 +121,7 @@ int cloak__argon2id(uint8_t *out, size_t out_len, const uint8_t *password, size_
     argon2_context ctx;
     int rc = CLOAK_E_BAD_PARAMS;
 
+    cloak__argon2_hook_entered();
     /* libargon2 counts lengths in 32 bits: a longer input would be silently truncated. */
     if (out == NULL || out_len > UINT32_MAX || password_len > UINT32_MAX || salt_len > UINT32_MAX ||
         secret_len > UINT32_MAX || ad_len > UINT32_MAX ||

@@ -20,6 +20,9 @@
 
 #include "internal.h"
 
+/* Called on entry to cloak__argon2id(), before anything is checked or allocated: a test counts the
+ * calls to show that a refused password record cost no Argon2 work at all. */
+CLOAK_INTERNAL void cloak__argon2_hook_entered(void);
 /* Called after the working memory of len bytes was allocated (its contents are not yet written,
  * so they are not offered). */
 CLOAK_INTERNAL void cloak__argon2_hook_allocated(size_t len);

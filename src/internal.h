@@ -155,11 +155,23 @@ CLOAK_INTERNAL int cloak__vault_secret_view(const cloak_vault *vault, const uint
                                             const uint8_t **ad_prefix, size_t *ad_prefix_len);
 
 /* ------------------------------------------------------------------------------------------------
+ * Password policy (password_policy.c), used by password.c
+ * ---------------------------------------------------------------------------------------------- */
+/* CLOAK_OK when the parameters lie within the policy (NULL: the default), CLOAK_E_WEAK_PARAMS
+ * when not, CLOAK_E_BAD_PARAMS for a malformed policy. */
+CLOAK_INTERNAL int cloak__password_policy_admits(const uint8_t *policy, uint32_t memory_kib, uint32_t iterations,
+                                                 uint32_t parallelism);
+
+/* ------------------------------------------------------------------------------------------------
  * Labels (domain separation). Each is ASCII, written without its NUL.
  * ---------------------------------------------------------------------------------------------- */
 #define CLOAK_LABEL_KEY_ID "libcloak v2 key id"
 #define CLOAK_LABEL_PUBLIC_KEY_ID "libcloak v2 public key id"
 #define CLOAK_LABEL_PASSWORD_SALT "libcloak v2 password"
+#define CLOAK_LABEL_PASSWORD_WITH_SECRET_KEY "libcloak v2 password and secret key"
+#define CLOAK_LABEL_ACCOUNT_SALT "libcloak v2 account salt"
+#define CLOAK_LABEL_ACCOUNT_SECRET_KEY "libcloak v2 account secret key"
+#define CLOAK_LABEL_ACCOUNT_SECRET_KEY_TEXT "libcloak v2 account secret key text"
 #define CLOAK_LABEL_MASTER_KEY "libcloak v2 master key"
 #define CLOAK_LABEL_LOGIN_KEY "libcloak v2 login key"
 #define CLOAK_LABEL_WRAP_KEY "libcloak v2 key wrap"

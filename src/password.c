@@ -124,7 +124,8 @@ done:
 
 /* Everything that can be refused is refused here, before Argon2id takes any memory. */
 static int derive_check(const uint8_t *master_key, const uint8_t *login_key, const uint8_t *password,
-                        size_t password_len)
+                        size_t password_len, const uint8_t *account_id, size_t account_id_len,
+                        const uint8_t *secret_key, size_t secret_key_len)
 {
     if (master_key == NULL || login_key == NULL) {
         return CLOAK_E_BAD_PARAMS;
@@ -137,22 +138,84 @@ static int derive_check(const uint8_t *master_key, const uint8_t *login_key, con
     if (password == NULL || password_len < 1 || password_len > CLOAK_PASSWORDBYTES_MAX) {
         return CLOAK_E_BAD_PARAMS;
     }
+    if (account_id == NULL || account_id_len < 1 || account_id_len > CLOAK_ACCOUNT_IDBYTES_MAX) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    /* No key, or a whole one: a truncated key would silently lose its strength. */
+    if (secret_key_len != 0 && (secret_key == NULL || secret_key_len != CLOAK_ACCOUNT_SECRET_KEYBYTES)) {
+        return CLOAK_E_BAD_PARAMS;
+    }
     return CLOAK_OK;
 }
 
-int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KEYBYTES],
-                          const uint8_t *password, size_t password_len, const uint8_t *record,
-                          size_t record_len)
+/* salt' = HMAC-SHA256(record salt, label || account id), first 16 bytes: the server's random salt
+ * can no longer be shared across accounts to test one guess against all of them, and 16 bytes is
+ * the salt every Argon2id implementation takes (libsodium's is fixed to it). */
+static void account_salt(uint8_t out[CLOAK_PASSWORD_SALTBYTES], const uint8_t salt[CLOAK_PASSWORD_SALTBYTES],
+                         const uint8_t *account_id, size_t account_id_len)
+{
+    uint8_t msg[CLOAK_LABEL_LEN(CLOAK_LABEL_ACCOUNT_SALT) + CLOAK_ACCOUNT_IDBYTES_MAX];
+    uint8_t mac[CLOAK_HASHBYTES];
+    size_t label_len = CLOAK_LABEL_LEN(CLOAK_LABEL_ACCOUNT_SALT);
+
+    memcpy(msg, CLOAK_LABEL_ACCOUNT_SALT, label_len);
+    memcpy(msg + label_len, account_id, account_id_len);
+    cloak__hmac_sha256(mac, salt, CLOAK_PASSWORD_SALTBYTES, msg, label_len + account_id_len);
+    memcpy(out, mac, CLOAK_PASSWORD_SALTBYTES);
+    cloak__wipe(mac, sizeof mac);
+}
+
+/* HKDF-SHA256(ikm = secret key, salt = label, info = account id), 32 bytes: the key's share of the
+ * input keying material, bound to the account. */
+static int secret_key_share(uint8_t out[CLOAK_HASHBYTES], const uint8_t *secret_key, const uint8_t *account_id,
+                            size_t account_id_len)
+{
+    uint8_t prk[CLOAK_HASHBYTES];
+    int rc;
+
+    cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_ACCOUNT_SECRET_KEY,
+                        CLOAK_LABEL_LEN(CLOAK_LABEL_ACCOUNT_SECRET_KEY), secret_key, CLOAK_ACCOUNT_SECRET_KEYBYTES);
+    rc = cloak__hkdf_expand(out, CLOAK_HASHBYTES, prk, sizeof prk, account_id, account_id_len);
+    cloak__wipe(prk, sizeof prk);
+    return rc;
+}
+
+int cloak_password_record_check(const uint8_t *record, size_t record_len,
+                                const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])
 {
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
-    uint8_t password_key[CLOAK_KEYBYTES];
-    uint8_t prk[CLOAK_HASHBYTES];
     uint32_t m = 0;
     uint32_t t = 0;
     uint32_t p = 0;
     int rc;
 
-    rc = derive_check(master_key, login_key, password, password_len);
+    rc = record_parse(salt, &m, &t, &p, record, record_len);
+    if (rc == CLOAK_OK) {
+        rc = cloak__password_policy_admits(policy, m, t, p);
+    }
+    cloak__wipe(salt, sizeof salt);
+    return rc;
+}
+
+int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KEYBYTES],
+                          const uint8_t *password, size_t password_len, const uint8_t *account_id,
+                          size_t account_id_len, const uint8_t *secret_key, size_t secret_key_len,
+                          const uint8_t *record, size_t record_len, const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])
+{
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+    uint8_t bound_salt[CLOAK_PASSWORD_SALTBYTES];
+    uint8_t ikm[2 * CLOAK_HASHBYTES];    /* Argon2id's output, then the secret key's share */
+    uint8_t prk[CLOAK_HASHBYTES];
+    size_t ikm_len = CLOAK_HASHBYTES;
+    const char *extract_label = CLOAK_LABEL_PASSWORD_SALT;
+    size_t extract_label_len = CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT);
+    uint32_t m = 0;
+    uint32_t t = 0;
+    uint32_t p = 0;
+    int rc;
+
+    rc = derive_check(master_key, login_key, password, password_len, account_id, account_id_len, secret_key,
+                      secret_key_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -160,13 +223,26 @@ int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[
     if (rc != CLOAK_OK) {
         goto done;
     }
-    rc = cloak__argon2id(password_key, sizeof password_key, password, password_len, salt, sizeof salt, NULL, 0,
+    rc = cloak__password_policy_admits(policy, m, t, p);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    account_salt(bound_salt, salt, account_id, account_id_len);
+    rc = cloak__argon2id(ikm, CLOAK_HASHBYTES, password, password_len, bound_salt, sizeof bound_salt, NULL, 0,
                          NULL, 0, m, t, p);
     if (rc != CLOAK_OK) {
         goto done;
     }
-    cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT, CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT),
-                        password_key, sizeof password_key);
+    if (secret_key_len != 0) {
+        rc = secret_key_share(ikm + CLOAK_HASHBYTES, secret_key, account_id, account_id_len);
+        if (rc != CLOAK_OK) {
+            goto done;
+        }
+        ikm_len = sizeof ikm;
+        extract_label = CLOAK_LABEL_PASSWORD_WITH_SECRET_KEY;
+        extract_label_len = CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_WITH_SECRET_KEY);
+    }
+    cloak__hkdf_extract(prk, (const uint8_t *)extract_label, extract_label_len, ikm, ikm_len);
     rc = cloak__hkdf_expand(master_key, CLOAK_KEYBYTES, prk, sizeof prk, (const uint8_t *)CLOAK_LABEL_MASTER_KEY,
                             CLOAK_LABEL_LEN(CLOAK_LABEL_MASTER_KEY));
     if (rc != CLOAK_OK) {
@@ -176,9 +252,10 @@ int cloak_password_derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[
                             CLOAK_LABEL_LEN(CLOAK_LABEL_LOGIN_KEY));
 
 done:
-    cloak__wipe(password_key, sizeof password_key);
+    cloak__wipe(ikm, sizeof ikm);
     cloak__wipe(prk, sizeof prk);
     cloak__wipe(salt, sizeof salt);
+    cloak__wipe(bound_salt, sizeof bound_salt);
     if (rc != CLOAK_OK) {
         cloak__wipe(master_key, CLOAK_KEYBYTES);
         cloak__wipe(login_key, CLOAK_KEYBYTES);

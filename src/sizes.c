@@ -82,6 +82,56 @@ size_t cloak_passwordbytes_max(void)
     return CLOAK_PASSWORDBYTES_MAX;
 }
 
+size_t cloak_password_policybytes(void)
+{
+    return CLOAK_PASSWORD_POLICYBYTES;
+}
+
+uint32_t cloak_password_policy_memory_kib_min(void)
+{
+    return CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN;
+}
+
+uint32_t cloak_password_policy_cost_min(void)
+{
+    return CLOAK_PASSWORD_POLICY_COST_MIN;
+}
+
+uint32_t cloak_password_policy_memory_kib_max(void)
+{
+    return CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX;
+}
+
+uint32_t cloak_password_policy_cost_max(void)
+{
+    return CLOAK_PASSWORD_POLICY_COST_MAX;
+}
+
+uint32_t cloak_password_policy_iterations_max(void)
+{
+    return CLOAK_PASSWORD_POLICY_ITERATIONS_MAX;
+}
+
+uint32_t cloak_password_policy_parallelism_max(void)
+{
+    return CLOAK_PASSWORD_POLICY_PARALLELISM_MAX;
+}
+
+size_t cloak_account_secret_keybytes(void)
+{
+    return CLOAK_ACCOUNT_SECRET_KEYBYTES;
+}
+
+size_t cloak_account_secret_key_textbytes(void)
+{
+    return CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES;
+}
+
+size_t cloak_account_idbytes_max(void)
+{
+    return CLOAK_ACCOUNT_IDBYTES_MAX;
+}
+
 size_t cloak_identity_publickeybytes(void)
 {
     return CLOAK_IDENTITY_PUBLICKEYBYTES;

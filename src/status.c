@@ -43,6 +43,8 @@ const char *cloak_status_string(int status)
         return "Authentic, but past its expiry time.";
     case CLOAK_E_BAD_STATE:
         return "A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up for.";
+    case CLOAK_E_WEAK_PARAMS:
+        return "A password record asks for less Argon2id work than the caller's policy requires, or for more than it allows: a server cheapening offline guessing or stalling the client.";
     default:
         return "Unknown status code.";
     }

@@ -301,3 +301,50 @@ done:
     }
     return rc;
 }
+
+/* Unwraps into locals and wraps again, so the private key never reaches the caller and the output
+ * may even be the input's own buffer. */
+int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES], const uint8_t old_master_key[CLOAK_KEYBYTES],
+                             const uint8_t new_master_key[CLOAK_KEYBYTES], const uint8_t *wrapped, size_t wrapped_len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    uint8_t pk[PUBLICBYTES], sk[PRIVATEBYTES];
+    int type = 0;
+    int same;
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (rewrapped == NULL || old_master_key == NULL || new_master_key == NULL ||
+        cloak__overlaps(rewrapped, CLOAK_WRAPPED_KEYBYTES, old_master_key, CLOAK_KEYBYTES) ||
+        cloak__overlaps(rewrapped, CLOAK_WRAPPED_KEYBYTES, new_master_key, CLOAK_KEYBYTES)) {
+        cloak__wipe(rewrapped, CLOAK_WRAPPED_KEYBYTES);
+        return rc;
+    }
+    /* Re-wrapping under the same key would change nothing but the nonce: a caller's mistake (an
+     * upgrade that derived the old key twice), so it is refused. The verdict alone is public. */
+    same = sodium_memcmp(old_master_key, new_master_key, CLOAK_KEYBYTES) == 0;
+    cloak__declassify(&same, sizeof same);
+    if (same) {
+        goto done;
+    }
+    rc = cloak_blob_inspect(&type, key_id, wrapped, wrapped_len);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    if (type != CLOAK_TYPE_WRAPPED_IDENTITY_KEY && type != CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY &&
+        type != CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY) {
+        rc = CLOAK_E_WRONG_TYPE;
+        goto done;
+    }
+    rc = unwrap_any(pk, sk, (uint8_t)type, old_master_key, wrapped, wrapped_len);
+    if (rc != CLOAK_OK) {
+        goto done;
+    }
+    rc = wrap_any(rewrapped, (uint8_t)type, new_master_key, sk, pk);
+
+done:
+    cloak__wipe(sk, sizeof sk);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(rewrapped, CLOAK_WRAPPED_KEYBYTES);
+    }
+    return rc;
+}

@@ -101,6 +101,27 @@ const (
 	PasswordParallelismMax = C.CLOAK_PASSWORD_PARALLELISM_MAX
 	// PasswordBytesMax is CLOAK_PASSWORDBYTES_MAX.
 	PasswordBytesMax = C.CLOAK_PASSWORDBYTES_MAX
+	// PasswordPolicyBytes is CLOAK_PASSWORD_POLICYBYTES.
+	PasswordPolicyBytes = C.CLOAK_PASSWORD_POLICYBYTES
+	// PasswordPolicyMemoryKiBMin is CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN: 64 MiB
+	PasswordPolicyMemoryKiBMin = C.CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN
+	// PasswordPolicyCostMin is CLOAK_PASSWORD_POLICY_COST_MIN: 64 MiB x 3 passes
+	PasswordPolicyCostMin = C.CLOAK_PASSWORD_POLICY_COST_MIN
+	// PasswordPolicyMemoryKiBMax is CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX: 256 MiB
+	PasswordPolicyMemoryKiBMax = C.CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX
+	// PasswordPolicyCostMax is CLOAK_PASSWORD_POLICY_COST_MAX: 256 MiB x 3 passes: 4 x the default
+	PasswordPolicyCostMax = C.CLOAK_PASSWORD_POLICY_COST_MAX
+	// PasswordPolicyIterationsMax is CLOAK_PASSWORD_POLICY_ITERATIONS_MAX.
+	PasswordPolicyIterationsMax = C.CLOAK_PASSWORD_POLICY_ITERATIONS_MAX
+	// PasswordPolicyParallelismMax is CLOAK_PASSWORD_POLICY_PARALLELISM_MAX.
+	PasswordPolicyParallelismMax = C.CLOAK_PASSWORD_POLICY_PARALLELISM_MAX
+	// AccountSecretKeyBytes is CLOAK_ACCOUNT_SECRET_KEYBYTES.
+	AccountSecretKeyBytes = C.CLOAK_ACCOUNT_SECRET_KEYBYTES
+	// AccountSecretKeyTextBytes is CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES: 51 characters and a terminating
+	// NUL
+	AccountSecretKeyTextBytes = C.CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES
+	// AccountIDBytesMax is CLOAK_ACCOUNT_IDBYTES_MAX.
+	AccountIDBytesMax = C.CLOAK_ACCOUNT_IDBYTES_MAX
 )
 
 // Sizes and bounds of the section "Identity keys (Ed25519) and encryption keys (X25519)" of
@@ -252,6 +273,16 @@ func twinMismatch() string {
 		{"cloak_password_parallelism_min", uint64(C.cloak_password_parallelism_min()), C.CLOAK_PASSWORD_PARALLELISM_MIN},
 		{"cloak_password_parallelism_max", uint64(C.cloak_password_parallelism_max()), C.CLOAK_PASSWORD_PARALLELISM_MAX},
 		{"cloak_passwordbytes_max", uint64(C.cloak_passwordbytes_max()), C.CLOAK_PASSWORDBYTES_MAX},
+		{"cloak_password_policybytes", uint64(C.cloak_password_policybytes()), C.CLOAK_PASSWORD_POLICYBYTES},
+		{"cloak_password_policy_memory_kib_min", uint64(C.cloak_password_policy_memory_kib_min()), C.CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN},
+		{"cloak_password_policy_cost_min", uint64(C.cloak_password_policy_cost_min()), C.CLOAK_PASSWORD_POLICY_COST_MIN},
+		{"cloak_password_policy_memory_kib_max", uint64(C.cloak_password_policy_memory_kib_max()), C.CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX},
+		{"cloak_password_policy_cost_max", uint64(C.cloak_password_policy_cost_max()), C.CLOAK_PASSWORD_POLICY_COST_MAX},
+		{"cloak_password_policy_iterations_max", uint64(C.cloak_password_policy_iterations_max()), C.CLOAK_PASSWORD_POLICY_ITERATIONS_MAX},
+		{"cloak_password_policy_parallelism_max", uint64(C.cloak_password_policy_parallelism_max()), C.CLOAK_PASSWORD_POLICY_PARALLELISM_MAX},
+		{"cloak_account_secret_keybytes", uint64(C.cloak_account_secret_keybytes()), C.CLOAK_ACCOUNT_SECRET_KEYBYTES},
+		{"cloak_account_secret_key_textbytes", uint64(C.cloak_account_secret_key_textbytes()), C.CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES},
+		{"cloak_account_idbytes_max", uint64(C.cloak_account_idbytes_max()), C.CLOAK_ACCOUNT_IDBYTES_MAX},
 		{"cloak_identity_publickeybytes", uint64(C.cloak_identity_publickeybytes()), C.CLOAK_IDENTITY_PUBLICKEYBYTES},
 		{"cloak_identity_secretkeybytes", uint64(C.cloak_identity_secretkeybytes()), C.CLOAK_IDENTITY_SECRETKEYBYTES},
 		{"cloak_identity_seedbytes", uint64(C.cloak_identity_seedbytes()), C.CLOAK_IDENTITY_SEEDBYTES},
@@ -357,6 +388,10 @@ var (
 	// ErrBadState (CLOAK_E_BAD_STATE): A caller-owned state was copied, wiped, never initialised, or
 	// used in a role it was not set up for.
 	ErrBadState = &Error{Code: C.CLOAK_E_BAD_STATE}
+	// ErrWeakParams (CLOAK_E_WEAK_PARAMS): A password record asks for less Argon2id work than the
+	// caller's policy requires, or for more than it allows: a server cheapening offline guessing or
+	// stalling the client.
+	ErrWeakParams = &Error{Code: C.CLOAK_E_WEAK_PARAMS}
 )
 
 // The status codes as Go constants, for the errors this package makes itself.
@@ -379,6 +414,7 @@ const (
 	codeStale              = C.CLOAK_E_STALE
 	codeExpired            = C.CLOAK_E_EXPIRED
 	codeBadState           = C.CLOAK_E_BAD_STATE
+	codeWeakParams         = C.CLOAK_E_WEAK_PARAMS
 )
 
 // The object types of a blob's envelope header (byte 1), cloak_object_type in cloak.h.
@@ -531,18 +567,83 @@ func cloakPasswordRecordDecode(salt []byte, record []byte) (uint32, uint32, uint
 	return uint32(memoryKiB), uint32(iterations), uint32(parallelism), nil
 }
 
+// cloakPasswordPolicyDefault calls cloak_password_policy_default.
+func cloakPasswordPolicyDefault(policy []byte) {
+	mustSize("policy", policy, C.CLOAK_PASSWORD_POLICYBYTES)
+	C.cloak_password_policy_default(u8(policy))
+}
+
+// cloakPasswordPolicyInit calls cloak_password_policy_init.
+func cloakPasswordPolicyInit(policy []byte, memoryKiBMin uint32, costMin uint32, memoryKiBMax uint32, costMax uint32, iterationsMax uint32, parallelismMax uint32) error {
+	if err := checkSize("password policy init", "policy", policy, C.CLOAK_PASSWORD_POLICYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_password_policy_init(u8(policy), C.uint32_t(memoryKiBMin), C.uint32_t(costMin), C.uint32_t(memoryKiBMax), C.uint32_t(costMax), C.uint32_t(iterationsMax), C.uint32_t(parallelismMax)); rc != 0 {
+		return statusError("password policy init", rc)
+	}
+	return nil
+}
+
+// cloakPasswordRecordCheck calls cloak_password_record_check.
+func cloakPasswordRecordCheck(record []byte, policy []byte) error {
+	if err := checkSize("password record check", "policy", policy, C.CLOAK_PASSWORD_POLICYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_password_record_check(u8(record), sz(len(record)), u8(policy)); rc != 0 {
+		return statusError("password record check", rc)
+	}
+	return nil
+}
+
+// cloakAccountSecretKeyGenerate calls cloak_account_secret_key_generate.
+func cloakAccountSecretKeyGenerate(secretKey []byte) {
+	mustSize("secret key", secretKey, C.CLOAK_ACCOUNT_SECRET_KEYBYTES)
+	C.cloak_account_secret_key_generate(u8(secretKey))
+}
+
+// cloakAccountSecretKeyEncode calls cloak_account_secret_key_encode.
+func cloakAccountSecretKeyEncode(secretKey []byte, accountID []byte) (string, error) {
+	if err := checkSize("account secret key encode", "secret key", secretKey, C.CLOAK_ACCOUNT_SECRET_KEYBYTES); err != nil {
+		return "", err
+	}
+	var text [C.CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES]C.char
+	if rc := C.cloak_account_secret_key_encode(&text[0], u8(secretKey), u8(accountID), sz(len(accountID))); rc != 0 {
+		return "", statusError("account secret key encode", rc)
+	}
+	return C.GoString(&text[0]), nil
+}
+
+// cloakAccountSecretKeyDecode calls cloak_account_secret_key_decode.
+func cloakAccountSecretKeyDecode(secretKey []byte, text string, accountID []byte) error {
+	if err := checkSize("account secret key decode", "secret key", secretKey, C.CLOAK_ACCOUNT_SECRET_KEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_account_secret_key_decode(u8(secretKey), cstr(text), sz(len(text)), u8(accountID), sz(len(accountID))); rc != 0 {
+		return statusError("account secret key decode", rc)
+	}
+	return nil
+}
+
 // cloakPasswordDerive calls cloak_password_derive.
-func cloakPasswordDerive(masterKey []byte, loginKey []byte, password []byte, record []byte) error {
+func cloakPasswordDerive(masterKey []byte, loginKey []byte, password []byte, accountID []byte, secretKey []byte, record []byte, policy []byte) error {
 	if err := checkSize("password derive", "master key", masterKey, C.CLOAK_KEYBYTES); err != nil {
 		return err
 	}
 	if err := checkSize("password derive", "login key", loginKey, C.CLOAK_KEYBYTES); err != nil {
 		return err
 	}
-	if rc := C.cloak_password_derive(u8(masterKey), u8(loginKey), u8(password), sz(len(password)), u8(record), sz(len(record))); rc != 0 {
+	if err := checkSize("password derive", "policy", policy, C.CLOAK_PASSWORD_POLICYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_password_derive(u8(masterKey), u8(loginKey), u8(password), sz(len(password)), u8(accountID), sz(len(accountID)), u8opt(secretKey), sz(len(secretKey)), u8(record), sz(len(record)), u8(policy)); rc != 0 {
 		return statusError("password derive", rc)
 	}
 	return nil
+}
+
+// cloakPasswordKernel calls cloak_password_kernel.
+func cloakPasswordKernel() string {
+	return C.GoString(C.cloak_password_kernel())
 }
 
 // cloakIdentityKeypair calls cloak_identity_keypair.
@@ -814,6 +915,23 @@ func cloakWrappedKeyPublicKey(publicKey []byte, wrapped []byte) (int, error) {
 		return 0, statusError("wrapped key public key", rc)
 	}
 	return int(type_), nil
+}
+
+// cloakWrappedKeyRewrap calls cloak_wrapped_key_rewrap.
+func cloakWrappedKeyRewrap(rewrapped []byte, oldMasterKey []byte, newMasterKey []byte, wrapped []byte) error {
+	if err := checkSize("wrapped key rewrap", "rewrapped", rewrapped, C.CLOAK_WRAPPED_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("wrapped key rewrap", "old master key", oldMasterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("wrapped key rewrap", "new master key", newMasterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_wrapped_key_rewrap(u8(rewrapped), u8(oldMasterKey), u8(newMasterKey), u8(wrapped), sz(len(wrapped))); rc != 0 {
+		return statusError("wrapped key rewrap", rc)
+	}
+	return nil
 }
 
 // cloakServiceAccountPrivateExport calls cloak_service_account_private_export.

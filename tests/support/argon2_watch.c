@@ -13,6 +13,11 @@ void argon2_seen_reset(void)
     memset(&argon2_seen, 0, sizeof argon2_seen);
 }
 
+void cloak__argon2_hook_entered(void)
+{
+    argon2_seen.calls++;
+}
+
 void cloak__argon2_hook_allocated(size_t len)
 {
     argon2_seen.allocations++;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 typedef struct argon2_watch {
+    size_t calls;               /* calls into cloak__argon2id(), refused ones included */
     size_t allocations;         /* working memories allocated */
     size_t releases;            /* working memories wiped and about to be freed */
     size_t last_allocated_len;  /* bytes of the last one allocated */

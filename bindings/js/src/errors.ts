@@ -25,6 +25,7 @@ export const Status = {
   STALE: -16,
   EXPIRED: -17,
   BAD_STATE: -18,
+  WEAK_PARAMS: -19,
 } as const;
 
 export type StatusCode = (typeof Status)[keyof typeof Status];
@@ -80,6 +81,8 @@ export class CloakStaleError extends CloakError {}
 export class CloakExpiredError extends CloakError {}
 /** A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up for. */
 export class CloakBadStateError extends CloakError {}
+/** A password record asks for less Argon2id work than the caller's policy requires, or for more than it allows: a server cheapening offline guessing or stalling the client. */
+export class CloakWeakParamsError extends CloakError {}
 
 const classes: Record<number, new (code: number, message?: string) => CloakError> = {
   [Status.MALFORMED]: CloakMalformedError,
@@ -100,6 +103,7 @@ const classes: Record<number, new (code: number, message?: string) => CloakError
   [Status.STALE]: CloakStaleError,
   [Status.EXPIRED]: CloakExpiredError,
   [Status.BAD_STATE]: CloakBadStateError,
+  [Status.WEAK_PARAMS]: CloakWeakParamsError,
 };
 
 export function statusName(code: number): string {

@@ -35,7 +35,14 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "cloak_password_record_new": (_int, [_ptr, _u32, _u32, _u32]),
     "cloak_password_record_encode": (_int, [_ptr, _ptr, _u32, _u32, _u32]),
     "cloak_password_record_decode": (_int, [_ptr, _P_u32, _P_u32, _P_u32, _ptr, _size]),
-    "cloak_password_derive": (_int, [_ptr, _ptr, _ptr, _size, _ptr, _size]),
+    "cloak_password_policy_default": (None, [_ptr]),
+    "cloak_password_policy_init": (_int, [_ptr, _u32, _u32, _u32, _u32, _u32, _u32]),
+    "cloak_password_record_check": (_int, [_ptr, _size, _ptr]),
+    "cloak_account_secret_key_generate": (None, [_ptr]),
+    "cloak_account_secret_key_encode": (_int, [_ptr, _ptr, _ptr, _size]),
+    "cloak_account_secret_key_decode": (_int, [_ptr, _ptr, _size, _ptr, _size]),
+    "cloak_password_derive": (_int, [_ptr, _ptr, _ptr, _size, _ptr, _size, _ptr, _size, _ptr, _size, _ptr]),
+    "cloak_password_kernel": (_str, []),
     "cloak_identity_keypair": (None, [_ptr, _ptr]),
     "cloak_identity_keypair_from_seed": (_int, [_ptr, _ptr, _ptr]),
     "cloak_identity_sign": (_int, [_ptr, _ptr, _size, _ptr, _size, _ptr]),
@@ -57,6 +64,7 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "cloak_service_account_wrap": (_int, [_ptr, _ptr, _ptr]),
     "cloak_service_account_unwrap": (_int, [_ptr, _ptr, _ptr, _ptr, _size]),
     "cloak_wrapped_key_public_key": (_int, [_ptr, _P_int, _ptr, _size]),
+    "cloak_wrapped_key_rewrap": (_int, [_ptr, _ptr, _ptr, _ptr, _size]),
     "cloak_service_account_private_export": (_int, [_ptr, _ptr, _ptr]),
     "cloak_service_account_private_import": (_int, [_ptr, _ptr, _ptr, _size]),
     "cloak_vault_init": (_int, [_ptr, _ptr, _u32, _ptr, _size]),
@@ -138,6 +146,16 @@ PROTOTYPES: Dict[str, Tuple[object, List[object]]] = {
     "cloak_password_parallelism_min": (_u32, []),
     "cloak_password_parallelism_max": (_u32, []),
     "cloak_passwordbytes_max": (_size, []),
+    "cloak_password_policybytes": (_size, []),
+    "cloak_password_policy_memory_kib_min": (_u32, []),
+    "cloak_password_policy_cost_min": (_u32, []),
+    "cloak_password_policy_memory_kib_max": (_u32, []),
+    "cloak_password_policy_cost_max": (_u32, []),
+    "cloak_password_policy_iterations_max": (_u32, []),
+    "cloak_password_policy_parallelism_max": (_u32, []),
+    "cloak_account_secret_keybytes": (_size, []),
+    "cloak_account_secret_key_textbytes": (_size, []),
+    "cloak_account_idbytes_max": (_size, []),
     "cloak_identity_publickeybytes": (_size, []),
     "cloak_identity_secretkeybytes": (_size, []),
     "cloak_identity_seedbytes": (_size, []),
@@ -201,6 +219,7 @@ class Status(enum.IntEnum):
     STALE = -16
     EXPIRED = -17
     BAD_STATE = -18
+    WEAK_PARAMS = -19
 
 
 class ObjectType(enum.IntEnum):

@@ -29,7 +29,14 @@ __all__ = [
     "password_record_new",
     "password_record_encode",
     "password_record_decode",
+    "password_policy_default",
+    "password_policy_init",
+    "password_record_check",
+    "account_secret_key_generate",
+    "account_secret_key_encode",
+    "account_secret_key_decode",
     "password_derive",
+    "password_kernel",
     "identity_keypair",
     "identity_keypair_from_seed",
     "identity_sign",
@@ -51,6 +58,7 @@ __all__ = [
     "service_account_wrap",
     "service_account_unwrap",
     "wrapped_key_public_key",
+    "wrapped_key_rewrap",
     "service_account_private_export",
     "service_account_private_import",
     "vault_init",
@@ -240,15 +248,78 @@ def password_record_decode(record: Any) -> Any:
     return (_salt.raw[:_K.PASSWORD_SALTBYTES], _memory_kib.value, _iterations.value, _parallelism.value)
 
 
-def password_derive(password: Any, record: Any) -> Any:
-    """cloak_password_derive(password, record) -> master_key, login_key."""
-    _password, password_len = bytes_in(password, "password")
+def password_policy_default() -> Any:
+    """cloak_password_policy_default() -> policy."""
+    _policy = public_out(_K.PASSWORD_POLICYBYTES)
+    C.cloak_password_policy_default(_policy)
+    return _policy.raw[:_K.PASSWORD_POLICYBYTES]
+
+
+def password_policy_init(memory_kib_min: Any, cost_min: Any, memory_kib_max: Any, cost_max: Any,
+        iterations_max: Any, parallelism_max: Any) -> Any:
+    """cloak_password_policy_init(memory_kib_min, cost_min, memory_kib_max, cost_max, iterations_max, parallelism_max) -> policy."""
+    _memory_kib_min = u32_in(memory_kib_min, "memory_kib_min")
+    _cost_min = u32_in(cost_min, "cost_min")
+    _memory_kib_max = u32_in(memory_kib_max, "memory_kib_max")
+    _cost_max = u32_in(cost_max, "cost_max")
+    _iterations_max = u32_in(iterations_max, "iterations_max")
+    _parallelism_max = u32_in(parallelism_max, "parallelism_max")
+    _policy = public_out(_K.PASSWORD_POLICYBYTES)
+    check(C.cloak_password_policy_init(_policy, _memory_kib_min, _cost_min, _memory_kib_max, _cost_max,
+        _iterations_max, _parallelism_max))
+    return _policy.raw[:_K.PASSWORD_POLICYBYTES]
+
+
+def password_record_check(record: Any, policy: Any) -> Any:
+    """cloak_password_record_check(record, policy) -> None."""
     _record, record_len = bytes_in(record, "record")
+    _policy = fixed_in(policy, _K.PASSWORD_POLICYBYTES, "policy")
+    check(C.cloak_password_record_check(_record, record_len, _policy))
+    return None
+
+
+def account_secret_key_generate() -> Any:
+    """cloak_account_secret_key_generate() -> secret_key."""
+    _secret_key = public_out(_K.ACCOUNT_SECRET_KEYBYTES)
+    C.cloak_account_secret_key_generate(_secret_key)
+    return _secret_key.raw[:_K.ACCOUNT_SECRET_KEYBYTES]
+
+
+def account_secret_key_encode(secret_key: Any, account_id: Any) -> Any:
+    """cloak_account_secret_key_encode(secret_key, account_id) -> text."""
+    _secret_key = fixed_in(secret_key, _K.ACCOUNT_SECRET_KEYBYTES, "secret_key")
+    _account_id, account_id_len = bytes_in(account_id, "account_id")
+    _text = public_out(_K.ACCOUNT_SECRET_KEY_TEXTBYTES)
+    check(C.cloak_account_secret_key_encode(_text, _secret_key, _account_id, account_id_len))
+    return _text.value.decode("ascii")
+
+
+def account_secret_key_decode(text: Any, account_id: Any) -> Any:
+    """cloak_account_secret_key_decode(text, account_id) -> secret_key."""
+    _text, text_len = text_in(text, "text")
+    _account_id, account_id_len = bytes_in(account_id, "account_id")
+    _secret_key = public_out(_K.ACCOUNT_SECRET_KEYBYTES)
+    check(C.cloak_account_secret_key_decode(_secret_key, _text, text_len, _account_id, account_id_len))
+    return _secret_key.raw[:_K.ACCOUNT_SECRET_KEYBYTES]
+
+
+def password_derive(password: Any, account_id: Any, secret_key: Any, record: Any, policy: Any) -> Any:
+    """cloak_password_derive(password, account_id, secret_key, record, policy) -> master_key, login_key."""
+    _password, password_len = bytes_in(password, "password")
+    _account_id, account_id_len = bytes_in(account_id, "account_id")
+    _secret_key, secret_key_len = nullable_in(secret_key, "secret_key")
+    _record, record_len = bytes_in(record, "record")
+    _policy = fixed_in(policy, _K.PASSWORD_POLICYBYTES, "policy")
     _master_key = SecretBuffer(_K.KEYBYTES)
     _login_key = SecretBuffer(_K.KEYBYTES)
-    check(C.cloak_password_derive(_master_key.ptr, _login_key.ptr, _password, password_len, _record,
-        record_len), _master_key, _login_key)
+    check(C.cloak_password_derive(_master_key.ptr, _login_key.ptr, _password, password_len, _account_id,
+        account_id_len, _secret_key, secret_key_len, _record, record_len, _policy), _master_key, _login_key)
     return _master_key, _login_key
+
+
+def password_kernel() -> Any:
+    """cloak_password_kernel() -> str."""
+    return str(C.cloak_password_kernel().decode("ascii"))
 
 
 def identity_keypair() -> Any:
@@ -443,6 +514,16 @@ def wrapped_key_public_key(wrapped: Any) -> Any:
     _type = ctypes.c_int(0)
     check(C.cloak_wrapped_key_public_key(_public_key, ctypes.byref(_type), _wrapped, wrapped_len))
     return _public_key.raw[:_K.WRAPPED_KEY_PUBLICKEYBYTES], _type.value
+
+
+def wrapped_key_rewrap(old_master_key: Any, new_master_key: Any, wrapped: Any) -> Any:
+    """cloak_wrapped_key_rewrap(old_master_key, new_master_key, wrapped) -> rewrapped."""
+    _old_master_key = fixed_in(old_master_key, _K.KEYBYTES, "old_master_key")
+    _new_master_key = fixed_in(new_master_key, _K.KEYBYTES, "new_master_key")
+    _wrapped, wrapped_len = bytes_in(wrapped, "wrapped")
+    _rewrapped = public_out(_K.WRAPPED_KEYBYTES)
+    check(C.cloak_wrapped_key_rewrap(_rewrapped, _old_master_key, _new_master_key, _wrapped, wrapped_len))
+    return _rewrapped.raw[:_K.WRAPPED_KEYBYTES]
 
 
 def service_account_private_export(public_key: Any, secret_key: Any) -> Any:

@@ -23,6 +23,16 @@ __all__ = [
     "PASSWORD_PARALLELISM_MIN",
     "PASSWORD_PARALLELISM_MAX",
     "PASSWORDBYTES_MAX",
+    "PASSWORD_POLICYBYTES",
+    "PASSWORD_POLICY_MEMORY_KIB_MIN",
+    "PASSWORD_POLICY_COST_MIN",
+    "PASSWORD_POLICY_MEMORY_KIB_MAX",
+    "PASSWORD_POLICY_COST_MAX",
+    "PASSWORD_POLICY_ITERATIONS_MAX",
+    "PASSWORD_POLICY_PARALLELISM_MAX",
+    "ACCOUNT_SECRET_KEYBYTES",
+    "ACCOUNT_SECRET_KEY_TEXTBYTES",
+    "ACCOUNT_IDBYTES_MAX",
     "IDENTITY_PUBLICKEYBYTES",
     "IDENTITY_SECRETKEYBYTES",
     "IDENTITY_SEEDBYTES",
@@ -79,6 +89,16 @@ PASSWORD_ITERATIONS_MAX: int = C.cloak_password_iterations_max()
 PASSWORD_PARALLELISM_MIN: int = C.cloak_password_parallelism_min()
 PASSWORD_PARALLELISM_MAX: int = C.cloak_password_parallelism_max()
 PASSWORDBYTES_MAX: int = C.cloak_passwordbytes_max()
+PASSWORD_POLICYBYTES: int = C.cloak_password_policybytes()
+PASSWORD_POLICY_MEMORY_KIB_MIN: int = C.cloak_password_policy_memory_kib_min()
+PASSWORD_POLICY_COST_MIN: int = C.cloak_password_policy_cost_min()
+PASSWORD_POLICY_MEMORY_KIB_MAX: int = C.cloak_password_policy_memory_kib_max()
+PASSWORD_POLICY_COST_MAX: int = C.cloak_password_policy_cost_max()
+PASSWORD_POLICY_ITERATIONS_MAX: int = C.cloak_password_policy_iterations_max()
+PASSWORD_POLICY_PARALLELISM_MAX: int = C.cloak_password_policy_parallelism_max()
+ACCOUNT_SECRET_KEYBYTES: int = C.cloak_account_secret_keybytes()
+ACCOUNT_SECRET_KEY_TEXTBYTES: int = C.cloak_account_secret_key_textbytes()
+ACCOUNT_IDBYTES_MAX: int = C.cloak_account_idbytes_max()
 IDENTITY_PUBLICKEYBYTES: int = C.cloak_identity_publickeybytes()
 IDENTITY_SECRETKEYBYTES: int = C.cloak_identity_secretkeybytes()
 IDENTITY_SEEDBYTES: int = C.cloak_identity_seedbytes()
