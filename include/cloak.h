@@ -283,8 +283,9 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_record_decode(
 CLOAK_EXPORT void cloak_password_policy_default(uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]);
 /* A policy with the given bounds. Refused (CLOAK_E_BAD_PARAMS) unless every value lies within the
  * record's hard bounds, each minimum is at most its maximum (memory_kib_min <= memory_kib_max,
- * cost_min <= cost_max) and the ceiling admits at least one record (memory_kib_min x 1 pass <=
- * cost_max). */
+ * cost_min <= cost_max) and at least one record passes it (for some pass count up to
+ * iterations_max, memory within [memory_kib_min, memory_kib_max] gives a cost within
+ * [cost_min, cost_max]). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_password_policy_init(uint8_t policy[CLOAK_PASSWORD_POLICYBYTES],
                                                             uint32_t memory_kib_min, uint32_t cost_min,
                                                             uint32_t memory_kib_max, uint32_t cost_max,
@@ -463,7 +464,8 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_public_key(uint8_t public_key
  * record, derive again, re-wrap every key). The result has the same type and public key under a
  * fresh nonce. The two master keys must differ (CLOAK_E_BAD_PARAMS). A wrapped key made under
  * another master key is CLOAK_E_WRONG_KEY, a forged or damaged one CLOAK_E_AUTH; on any failure the
- * output is zeroed. The output may be the input's own buffer. */
+ * output is zeroed. The output must not overlap the input (CLOAK_E_BAD_PARAMS, and then nothing is
+ * written): a failed re-wrap in place would destroy the caller's only copy. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES],
                                                           const uint8_t old_master_key[CLOAK_KEYBYTES],
                                                           const uint8_t new_master_key[CLOAK_KEYBYTES],

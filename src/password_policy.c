@@ -1,5 +1,5 @@
 /*
- * The client's Argon2id cost policy (docs/protocol.md section 4.3).
+ * The client's Argon2id cost policy (docs/protocol.md section 4.2).
  *
  * The server chooses the parameters of a password record, so a hostile server could serve a record
  * that makes each offline guess cheap, or one that stalls the client. The policy is the client's
@@ -40,6 +40,20 @@ static uint64_t cost_of(uint32_t memory_kib, uint32_t iterations)
     return (uint64_t)memory_kib * iterations;
 }
 
+/* Whether some record within the hard bounds passes: for some pass count t up to the maximum, the
+ * costs memory x t reachable with memory in [min, max] meet [cost_min, cost_max]. */
+static int policy_admits_some_record(const policy_values *v)
+{
+    uint32_t t;
+
+    for (t = CLOAK_PASSWORD_ITERATIONS_MIN; t <= v->iterations_max; t++) {
+        if (cost_of(v->memory_kib_min, t) <= v->cost_max && cost_of(v->memory_kib_max, t) >= v->cost_min) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The same rules cloak_password_policy_init() applies, so a policy read back from bytes is
  * exactly one that init could have written. */
 static int policy_valid(const policy_values *v)
@@ -52,8 +66,7 @@ static int policy_valid(const policy_values *v)
            v->cost_max <= cost_ceiling_hi && v->cost_min <= v->cost_max &&
            v->iterations_max >= CLOAK_PASSWORD_ITERATIONS_MIN && v->iterations_max <= CLOAK_PASSWORD_ITERATIONS_MAX &&
            v->parallelism_max >= CLOAK_PASSWORD_PARALLELISM_MIN &&
-           v->parallelism_max <= CLOAK_PASSWORD_PARALLELISM_MAX &&
-           cost_of(v->memory_kib_min, CLOAK_PASSWORD_ITERATIONS_MIN) <= v->cost_max;
+           v->parallelism_max <= CLOAK_PASSWORD_PARALLELISM_MAX && policy_admits_some_record(v);
 }
 
 static void policy_read(policy_values *v, const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])

@@ -302,8 +302,7 @@ done:
     return rc;
 }
 
-/* Unwraps into locals and wraps again, so the private key never reaches the caller and the output
- * may even be the input's own buffer. */
+/* Unwraps into locals and wraps again, so the private key never reaches the caller. */
 int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES], const uint8_t old_master_key[CLOAK_KEYBYTES],
                              const uint8_t new_master_key[CLOAK_KEYBYTES], const uint8_t *wrapped, size_t wrapped_len)
 {
@@ -313,6 +312,11 @@ int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES], const ui
     int same;
     int rc = CLOAK_E_BAD_PARAMS;
 
+    /* An output over the input is refused with nothing written: zeroing it, as every other failure
+     * does, would destroy the wrapped key the caller holds. */
+    if (wrapped != NULL && cloak__overlaps(rewrapped, CLOAK_WRAPPED_KEYBYTES, wrapped, wrapped_len)) {
+        return rc;
+    }
     if (rewrapped == NULL || old_master_key == NULL || new_master_key == NULL ||
         cloak__overlaps(rewrapped, CLOAK_WRAPPED_KEYBYTES, old_master_key, CLOAK_KEYBYTES) ||
         cloak__overlaps(rewrapped, CLOAK_WRAPPED_KEYBYTES, new_master_key, CLOAK_KEYBYTES)) {

@@ -402,22 +402,131 @@ static void op_password_record_decode(struct replay *r)
     cleared(r, "parallelism", &p, sizeof p);
 }
 
+/* An optional hex input: NULL when the case leaves it out (the C API's "NULL: the default"). */
+static uint8_t *in_optional_fixed(struct replay *r, const char *key, size_t len)
+{
+    if (json_object_get(r->inputs, key) == NULL) {
+        return NULL;
+    }
+    return in_fixed(r, key, len);
+}
+
 static void op_password_derive(struct replay *r)
 {
     uint8_t master[CLOAK_KEYBYTES], login[CLOAK_KEYBYTES];
-    size_t password_len, record_len;
+    size_t password_len, account_id_len, secret_key_len, record_len;
     const uint8_t *password = in_bytes(r, "password", &password_len);
+    const uint8_t *account_id = in_bytes(r, "account_id", &account_id_len);
+    const uint8_t *secret_key = in_bytes(r, "secret_key", &secret_key_len);
     const uint8_t *record = in_bytes(r, "record", &record_len);
+    const uint8_t *policy = in_optional_fixed(r, "policy", CLOAK_PASSWORD_POLICYBYTES);
     int rc;
     memset(master, POISON, sizeof master);
     memset(login, POISON, sizeof login);
-    rc = cloak_password_derive(master, login, password, password_len, record, record_len);
+    /* An empty secret key is passed as the header says an account without one is: NULL, 0. */
+    rc = cloak_password_derive(master, login, password, password_len, account_id, account_id_len,
+                               secret_key_len == 0 ? NULL : secret_key, secret_key_len, record, record_len, policy);
     if (status_matches(r, rc)) {
         out_bytes(r, "master_key", master, sizeof master);
         out_bytes(r, "login_key", login, sizeof login);
     }
     cleared(r, "master_key", master, sizeof master);
     cleared(r, "login_key", login, sizeof login);
+}
+
+static void op_password_policy_default(struct replay *r)
+{
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES];
+    memset(policy, POISON, sizeof policy);
+    cloak_password_policy_default(policy);
+    if (status_matches(r, CLOAK_OK)) {
+        out_bytes(r, "policy", policy, sizeof policy);
+    }
+}
+
+static void op_password_policy_init(struct replay *r)
+{
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES];
+    int rc;
+    memset(policy, POISON, sizeof policy);
+    rc = cloak_password_policy_init(policy, in_u32(r, "memory_kib_min"), in_u32(r, "cost_min"),
+                                    in_u32(r, "memory_kib_max"), in_u32(r, "cost_max"), in_u32(r, "iterations_max"),
+                                    in_u32(r, "parallelism_max"));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "policy", policy, sizeof policy);
+    }
+    cleared(r, "policy", policy, sizeof policy);
+}
+
+static void op_password_record_check(struct replay *r)
+{
+    size_t record_len;
+    const uint8_t *record = in_bytes(r, "record", &record_len);
+    const uint8_t *policy = in_optional_fixed(r, "policy", CLOAK_PASSWORD_POLICYBYTES);
+    status_matches(r, cloak_password_record_check(record, record_len, policy));
+}
+
+static void op_account_secret_key_generate(struct replay *r)
+{
+    uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
+    memset(key, POISON, sizeof key);
+    cloak_account_secret_key_generate(key);
+    if (status_matches(r, CLOAK_OK)) {
+        out_bytes(r, "secret_key", key, sizeof key);
+    }
+}
+
+static void op_account_secret_key_encode(struct replay *r)
+{
+    char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];
+    size_t account_id_len;
+    const uint8_t *key = in_fixed(r, "secret_key", CLOAK_ACCOUNT_SECRET_KEYBYTES);
+    const uint8_t *account_id = in_bytes(r, "account_id", &account_id_len);
+    int rc;
+    memset(text, POISON, sizeof text);
+    rc = cloak_account_secret_key_encode(text, key, account_id, account_id_len);
+    if (status_matches(r, rc)) {
+        /* Exactly 51 characters and the terminator, with nothing past it to compare. */
+        if (memchr(text, '\0', sizeof text) != text + sizeof text - 1) {
+            disagree(r, "text is not %zu characters and a NUL", sizeof text - 1);
+        } else {
+            out_text(r, "text", text);
+        }
+    }
+    cleared(r, "text", text, sizeof text);
+}
+
+static void op_account_secret_key_decode(struct replay *r)
+{
+    uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
+    size_t account_id_len;
+    const char *text = json_string_value(json_object_get(r->inputs, "text"));
+    const uint8_t *account_id = in_bytes(r, "account_id", &account_id_len);
+    int rc;
+    assert_non_null(text);
+    memset(key, POISON, sizeof key);
+    rc = cloak_account_secret_key_decode(key, text, strlen(text), account_id, account_id_len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "secret_key", key, sizeof key);
+    }
+    cleared(r, "secret_key", key, sizeof key);
+}
+
+static void op_wrapped_key_rewrap(struct replay *r)
+{
+    uint8_t rewrapped[CLOAK_WRAPPED_KEYBYTES];
+    size_t len;
+    const uint8_t *old_master = in_fixed(r, "old_master_key", CLOAK_KEYBYTES);
+    const uint8_t *new_master = in_fixed(r, "new_master_key", CLOAK_KEYBYTES);
+    const uint8_t *wrapped = in_bytes(r, "wrapped", &len);
+    int rc;
+    memset(rewrapped, POISON, sizeof rewrapped);
+    /* The new nonce is the case's listed draw, so the blob is compared byte for byte. */
+    rc = cloak_wrapped_key_rewrap(rewrapped, old_master, new_master, wrapped, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "rewrapped", rewrapped, sizeof rewrapped);
+    }
+    cleared(r, "rewrapped", rewrapped, sizeof rewrapped);
 }
 
 static void op_public_export(struct replay *r, int identity)
@@ -1193,6 +1302,12 @@ static const struct {
     {"password_record_new", op_password_record_new},
     {"password_record_decode", op_password_record_decode},
     {"password_derive", op_password_derive},
+    {"password_policy_default", op_password_policy_default},
+    {"password_policy_init", op_password_policy_init},
+    {"password_record_check", op_password_record_check},
+    {"account_secret_key_generate", op_account_secret_key_generate},
+    {"account_secret_key_encode", op_account_secret_key_encode},
+    {"account_secret_key_decode", op_account_secret_key_decode},
     {"identity_public_export", op_identity_public_export},
     {"encryption_public_export", op_encryption_public_export},
     {"identity_public_import", op_identity_public_import},
@@ -1211,6 +1326,7 @@ static const struct {
     {"encryption_unwrap", op_encryption_unwrap},
     {"service_account_unwrap", op_service_account_unwrap},
     {"wrapped_key_public_key", op_wrapped_key_public_key},
+    {"wrapped_key_rewrap", op_wrapped_key_rewrap},
     {"service_account_private_export", op_service_account_private_export},
     {"service_account_private_import", op_service_account_private_import},
     {"secret_open", op_secret_open},

@@ -48,6 +48,7 @@ static const struct {
     {"STALE", CLOAK_E_STALE},
     {"EXPIRED", CLOAK_E_EXPIRED},
     {"BAD_STATE", CLOAK_E_BAD_STATE},
+    {"WEAK_PARAMS", CLOAK_E_WEAK_PARAMS},
 };
 
 int vector_status_code(int *code, const char *name)

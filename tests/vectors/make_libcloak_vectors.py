@@ -14,6 +14,8 @@ the C API needs state: batch_seal, batch_open), its inputs and either its output
 status the spec names ("expect": "AUTH", ...). The expected status is what the independent
 implementation raises; the producer also states which status each failure case is built to reach
 and stops if the two differ, so a mutation that misses its target cannot slip into the file.
+The ok cases of password_derive also carry a "trace" of the derivation's intermediate values
+(section 4.6), which no replay compares, for an implementer who has to find where they differ.
 
 Run it in a venv holding bindings/python/requirements-test.txt (cryptography, pyhpke, argon2-cffi):
     python3 tests/vectors/make_libcloak_vectors.py            # writes the file
@@ -38,13 +40,13 @@ from spec_impl import SpecError  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "libcloak.json")
 
-# Section 12's names without CLOAK_E_, keyed by the kind the independent implementation raises.
+# Section 13's names without CLOAK_E_, keyed by the kind the independent implementation raises.
 STATUS = {
     "malformed": "MALFORMED", "unsupported version": "UNSUPPORTED_VERSION",
     "unsupported suite": "UNSUPPORTED_SUITE", "wrong type": "WRONG_TYPE", "wrong key": "WRONG_KEY",
     "auth": "AUTH", "bad signature": "BAD_SIGNATURE", "untrusted signer": "UNTRUSTED_SIGNER",
     "bad params": "BAD_PARAMS", "invalid key": "INVALID_KEY", "checksum": "CHECKSUM", "mismatch": "MISMATCH",
-    "stale": "STALE", "expired": "EXPIRED", "bad state": "BAD_STATE",
+    "stale": "STALE", "expired": "EXPIRED", "bad state": "BAD_STATE", "weak params": "WEAK_PARAMS",
 }
 
 # Section 1.4's X25519 public keys of small order (canonical), and non-canonical encodings: bit 255
@@ -78,8 +80,10 @@ class Vectors:
         self.names: set = set()
 
     def add(self, name: str, operation: str, section: str, inputs: Dict[str, Any],
-            run: Callable[[], Dict[str, Any]], want: str = "ok") -> Dict[str, Any]:
-        """Runs the independent implementation; `want` is the status the case is built to reach."""
+            run: Callable[[], Dict[str, Any]], want: str = "ok",
+            trace: Optional[Callable[[], Dict[str, Any]]] = None) -> Dict[str, Any]:
+        """Runs the independent implementation; `want` is the status the case is built to reach.
+        `trace`, for an ok case, gives intermediate values an implementer may compare with."""
         assert name not in self.names, name
         self.names.add(name)
         try:
@@ -93,6 +97,8 @@ class Vectors:
         case = {"name": name, "operation": operation, "section": section,
                 "inputs": {k: encode(v) for k, v in inputs.items()}, "expect": expect,
                 "outputs": {k: encode(v) for k, v in outputs.items()}}
+        if trace is not None and expect == "ok":
+            case["trace"] = {k: encode(v) for k, v in trace().items()}
         self.cases.append(case)
         return outputs
 
@@ -170,7 +176,7 @@ def main() -> None:
     for label, key in (("zero", bytes(32)), ("77", b"\x77" * 32)):
         v.add("key-id/" + label, "key_id", "1.2", {"key": key}, lambda: {"key_id": spec.key_id_symmetric(key)})
 
-    # ---- password record and derivation (section 4) ------------------------------------------------
+    # ---- password record, cost policy, account secret key and derivation (section 4) ---------------
     salt = b"\x5a" * 16
     password = b"correct horse battery staple"
     record = v.add("password-record/smallest-cost", "password_record_encode", "4.1",
@@ -185,20 +191,186 @@ def main() -> None:
     v.add("password-record/decode-defaults", "password_record_decode", "4.1", {"record": default_record},
           lambda: dict(zip(("salt", "memory_kib", "iterations", "parallelism"),
                            spec.password_record_decode(default_record))))
-    for label, m, t, p in (("largest-bounds", 1048576, 16, 16), ("memory-below", 16383, 1, 1),
-                           ("memory-above", 1048577, 1, 1), ("iterations-zero", 16384, 0, 1),
-                           ("iterations-above", 16384, 17, 1), ("parallelism-zero", 16384, 1, 0),
-                           ("parallelism-above", 16384, 1, 17), ("memory-u32-max", 0xFFFFFFFF, 1, 1)):
+
+    # 4.2: policies. The legacy policy is what an application that once wrote 16 MiB records passes
+    # explicitly to read them (section 4.7); every Argon2id run below but one uses it, to keep the
+    # replays fast.
+    policy_of = lambda values: spec.password_policy_init(*values)  # noqa: E731
+    default_policy = v.add("password-policy-default/ok", "password_policy_default", "4.2", {},
+                           lambda: {"policy": spec.password_policy_default()})["policy"]
+    legacy_values = (16384, 16384, 65536, 196608, 3, 4)
+    widest_values = (16384, 16384, 1048576, 16777216, 16, 16)
+    for label, values, want in (
+            ("default-values", spec.DEFAULT_POLICY, "ok"),
+            ("legacy", legacy_values, "ok"),
+            ("widest", widest_values, "ok"),
+            ("one-record-only", (16384, 16384, 16384, 16384, 1, 1), "ok"),
+            ("floor-equals-ceiling", (65536, 196608, 65536, 196608, 3, 4), "ok"),
+            ("memory-min-below-record-bound", (16383, 16384, 65536, 196608, 3, 4), "BAD_PARAMS"),
+            ("memory-max-above-record-bound", (16384, 16384, 1048577, 16777216, 16, 16), "BAD_PARAMS"),
+            ("memory-min-above-max", (65537, 196608, 65536, 786432, 12, 8), "BAD_PARAMS"),
+            ("cost-min-below-one-pass-of-16-mib", (16384, 16383, 65536, 196608, 3, 4), "BAD_PARAMS"),
+            ("cost-max-above-record-bounds", (16384, 16384, 1048576, 16777217, 16, 16), "BAD_PARAMS"),
+            ("cost-min-above-max", (65536, 196609, 262144, 196608, 12, 8), "BAD_PARAMS"),
+            ("iterations-max-zero", (65536, 196608, 262144, 786432, 0, 8), "BAD_PARAMS"),
+            ("iterations-max-17", (65536, 196608, 262144, 786432, 17, 8), "BAD_PARAMS"),
+            ("parallelism-max-zero", (65536, 196608, 262144, 786432, 12, 0), "BAD_PARAMS"),
+            ("parallelism-max-17", (65536, 196608, 262144, 786432, 12, 17), "BAD_PARAMS"),
+            ("memory-min-above-cost-max", (131072, 65536, 262144, 131071, 12, 8), "BAD_PARAMS"),
+            ("no-pass-count-reaches-cost-min", (16384, 300000, 16384, 300000, 1, 1), "BAD_PARAMS"),
+            ("costs-between-two-pass-counts", (16384, 20000, 16384, 30000, 2, 1), "BAD_PARAMS"),
+            ("u32-max-everywhere", (0xFFFFFFFF,) * 6, "BAD_PARAMS")):
+        v.add("password-policy-init/" + label, "password_policy_init", "4.2", dict(zip(spec.POLICY_FIELDS, values)),
+              lambda: {"policy": policy_of(values)}, want)
+    legacy_policy = policy_of(legacy_values)
+    # Policies as bytes that init would refuse: a reader refuses them the same way.
+    bad_policy = b"".join(spec.u32(x) for x in (65536, 196609, 262144, 196608, 12, 8))
+    zero_policy = bytes(24)
+
+    def check_case(label: str, rec: bytes, policy: Optional[bytes], want: str) -> None:
+        inputs = {"record": rec} if policy is None else {"record": rec, "policy": policy}
+        v.add("password-record-check/" + label, "password_record_check", "4.2", inputs,
+              lambda: (spec.password_record_check(rec, policy), {})[1], want)
+
+    def rec_of(m: int, t: int, p: int) -> bytes:
+        return spec.password_record(salt, m, t, p)
+
+    for label, (m, t, p), policy, want in (
+            ("defaults", (65536, 3, 4), None, "ok"),
+            ("defaults-explicit-policy", (65536, 3, 4), default_policy, "ok"),
+            ("256-mib-one-pass", (262144, 1, 4), None, "ok"),
+            ("96-mib-two-passes-at-the-floor", (98304, 2, 4), None, "ok"),
+            ("at-the-ceiling", (262144, 3, 8), None, "ok"),
+            ("64-mib-12-passes", (65536, 12, 1), None, "ok"),
+            ("16-mib-one-pass", (16384, 1, 1), None, "WEAK_PARAMS"),
+            ("memory-below-minimum-cost-above-floor", (32768, 12, 4), None, "WEAK_PARAMS"),
+            ("cost-below-floor", (65536, 2, 4), None, "WEAK_PARAMS"),
+            ("cost-one-below-floor", (65535, 3, 4), None, "WEAK_PARAMS"),
+            ("memory-above-maximum", (262145, 1, 4), None, "WEAK_PARAMS"),
+            ("1-gib", (1048576, 1, 4), None, "WEAK_PARAMS"),
+            ("cost-above-ceiling", (262144, 4, 4), None, "WEAK_PARAMS"),
+            ("lanes-above-maximum", (65536, 3, 9), None, "WEAK_PARAMS"),
+            ("16-mib-one-pass-legacy", (16384, 1, 1), legacy_policy, "ok"),
+            ("defaults-legacy", (65536, 3, 4), legacy_policy, "ok"),
+            ("passes-above-maximum-legacy", (16384, 4, 1), legacy_policy, "WEAK_PARAMS"),
+            ("widest-1-gib-16-passes", (1048576, 16, 16), policy_of(widest_values), "ok"),
+            ("policy-refused", (65536, 3, 4), bad_policy, "BAD_PARAMS"),
+            ("policy-all-zero", (65536, 3, 4), zero_policy, "BAD_PARAMS")):
+        check_case(label, rec_of(m, t, p), policy, want)
+    check_case("record-before-policy", record[:47], bad_policy, "MALFORMED")
+    check_case("record-bounds-before-policy", rec_of(16383, 1, 1), None, "BAD_PARAMS")
+    check_case("record-version-1", patched(record, 0, b"\x01"), legacy_policy, "UNSUPPORTED_VERSION")
+
+    # 4.4 and 4.5: account ids, secret keys and the secret key's text form.
+    alice_id, bob_id = b"alice@example.com", b"bob@example.com"
+    long_id = bytes(range(1, 256))   # 255 bytes, every value but 0
+    binary_id = b"\x00\xff\x80Zo\xc3\xab"   # a NUL, bytes that are not UTF-8, and "Zoë" in UTF-8
+    alice_key = bytes.fromhex("4c7f1a0b9e23d5c68f0172e4a9b35d6c01fe8a72")
+    bob_key = bytes(range(0xA0, 0xB4))
+    v.add("account-secret-key-generate/ok", "account_secret_key_generate", "4.4", {"random": [alice_key]},
+          lambda: {"secret_key": alice_key})
+    texts = {}
+    for label, key, aid in (("alice", alice_key, alice_id), ("bob", bob_key, bob_id),
+                            ("alice-key-under-bob", alice_key, bob_id), ("zero-key", bytes(20), alice_id),
+                            ("all-ones-key", b"\xff" * 20, alice_id), ("account-id-255-bytes", alice_key, long_id),
+                            ("account-id-binary", bob_key, binary_id), ("account-id-1-byte", bob_key, b"x"),
+                            ("ones-key", bytes.fromhex("0842108421") * 4, alice_id)):
+        texts[label] = v.add("account-secret-key-encode/" + label, "account_secret_key_encode", "4.5",
+                             {"secret_key": key, "account_id": aid},
+                             lambda: {"text": spec.account_secret_key_encode(key, aid)})["text"]
+    for label, aid in (("account-id-empty", b""), ("account-id-256-bytes", b"a" * 256)):
+        v.add("account-secret-key-encode/" + label, "account_secret_key_encode", "4.5",
+              {"secret_key": alice_key, "account_id": aid},
+              lambda: {"text": spec.account_secret_key_encode(alice_key, aid)}, "BAD_PARAMS")
+
+    def decode_case(label: str, text: str, aid: bytes, want: str) -> None:
+        v.add("account-secret-key-decode/" + label, "account_secret_key_decode", "4.5",
+              {"text": text, "account_id": aid},
+              lambda: {"secret_key": spec.account_secret_key_decode(text, aid)}, want)
+
+    kit = texts["alice"]
+    body = kit[len("CK1-"):]
+    undashed = body.replace("-", "")
+    for label in ("alice", "bob", "account-id-255-bytes", "account-id-binary", "zero-key", "all-ones-key"):
+        aid = {"alice": alice_id, "bob": bob_id, "account-id-255-bytes": long_id, "account-id-binary": binary_id,
+               "zero-key": alice_id, "all-ones-key": alice_id}[label]
+        decode_case(label, texts[label], aid, "ok")
+    # What a person may type: either case, I and L for 1 and O for 0, no dashes, surrounding blanks.
+    ones_and_zeros = texts["zero-key"]   # its key part is all '0'
+    for label, text in (("lower-case", kit.lower()), ("mixed-case", "cK1-" + body.lower()[:20] + body[20:]),
+                        ("no-dashes", "CK1" + undashed), ("dash-after-version-only", "CK1-" + undashed),
+                        ("groups-without-version-dash", "CK1" + body),
+                        ("surrounding-whitespace", " \t\r\n" + kit + "\r\n"),
+                        ("o-for-zero", ones_and_zeros.replace("0", "O"))):
+        decode_case(label, text, alice_id, "ok")
+    # A key whose every 5-bit group is 1, so its 32 key characters are all '1': typed as I, i, L and l.
+    ones = texts["ones-key"]
+    decode_case("i-and-l-for-one", ones[:4] + "IiLlI-lLiI1" + ones[15:], alice_id, "ok")
+    # Refusals, in 4.5's order.
+    decode_case("account-id-empty", kit, b"", "BAD_PARAMS")
+    decode_case("account-id-256-bytes", kit, b"a" * 256, "BAD_PARAMS")
+    decode_case("account-id-empty-before-text", "junk", b"", "BAD_PARAMS")
+    decode_case("empty", "", alice_id, "MALFORMED")
+    decode_case("only-whitespace", " \t\r\n", alice_id, "MALFORMED")
+    decode_case("prefix-missing", body, alice_id, "MALFORMED")
+    decode_case("prefix-other-letters", "CX1-" + body, alice_id, "MALFORMED")
+    decode_case("version-letter", "CKA-" + body, alice_id, "MALFORMED")
+    decode_case("version-2", "CK2-" + body, alice_id, "UNSUPPORTED_VERSION")
+    decode_case("version-0", "CK0-" + body, alice_id, "UNSUPPORTED_VERSION")
+    decode_case("version-9-short-body", "CK9-", alice_id, "UNSUPPORTED_VERSION")
+    decode_case("only-prefix", "CK1-", alice_id, "MALFORMED")
+    decode_case("one-character-short", kit[:-1], alice_id, "MALFORMED")
+    decode_case("one-character-more", kit + "0", alice_id, "MALFORMED")
+    decode_case("group-missing", kit[:-6], alice_id, "MALFORMED")
+    decode_case("two-dashes-after-version", "CK1--" + body, alice_id, "MALFORMED")
+    decode_case("dash-moved", "CK1-" + body[:4] + "-" + body[4] + body[6:], alice_id, "MALFORMED")
+    decode_case("inner-space", "CK1-" + body[:5] + " " + body[6:], alice_id, "MALFORMED")
+    decode_case("space-after-prefix", "CK1- " + undashed, alice_id, "MALFORMED")
+    decode_case("letter-u", kit[:-1] + "U", alice_id, "MALFORMED")
+    # Two characters replaced by one of two UTF-8 bytes: the length is right, the bytes are not.
+    decode_case("non-ascii-letter", kit[:-2] + "\u00d8", alice_id, "MALFORMED")
+    decode_case("vertical-tab-around", "\v" + kit + "\v", alice_id, "MALFORMED")
+    decode_case("version-before-layout", "CK2-" + body + "!", alice_id, "UNSUPPORTED_VERSION")
+    typo = kit[:10] + ("A" if kit[10] != "A" else "B") + kit[11:]
+    decode_case("typo-in-key", typo, alice_id, "CHECKSUM")
+    last = kit[-1]
+    decode_case("typo-in-checksum", kit[:-1] + ("0" if last != "0" else "1"), alice_id, "CHECKSUM")
+    adjacent = "CK1-" + body[:1] + body[2] + body[1] + body[3:]
+    if adjacent != kit:
+        decode_case("adjacent-characters-swapped", adjacent, alice_id, "CHECKSUM")
+    decode_case("another-accounts-id", kit, bob_id, "CHECKSUM")
+    decode_case("account-id-case-differs", kit, b"Alice@example.com", "CHECKSUM")
+
+    # 4.3 and 4.6: derivation. `secret_key` is empty for an account without one; a missing `policy`
+    # is the library's default policy (NULL in C).
+    def derive(label: str, pw: bytes, aid: bytes, key: bytes, rec: bytes, policy: Optional[bytes],
+               want: str = "ok", section: str = "4.6") -> Dict[str, bytes]:
+        inputs = {"password": pw, "account_id": aid, "secret_key": key, "record": rec}
+        if policy is not None:
+            inputs["policy"] = policy
+
+        def trace() -> Dict[str, bytes]:
+            steps = spec.password_derive_trace(pw, aid, key, rec, policy)
+            return {k: steps[k] for k in ("account_salt", "argon2id", "secret_key_share", "prk") if k in steps}
+
+        return v.add("password-derive/" + label, "password_derive", section, inputs,
+                     lambda: dict(zip(("master_key", "login_key"), spec.password_derive(pw, aid, key, rec, policy))),
+                     want, trace)
+
+    for label, m, t, p in (("memory-below", 16383, 1, 1), ("memory-above", 1048577, 1, 1),
+                           ("iterations-zero", 16384, 0, 1), ("iterations-above", 16384, 17, 1),
+                           ("parallelism-zero", 16384, 1, 0), ("parallelism-above", 16384, 1, 17),
+                           ("memory-u32-max", 0xFFFFFFFF, 1, 1)):
         bounded = spec.password_record(salt, m, t, p)
-        ok = 16384 <= m <= 1048576 and 1 <= t <= 16 and 1 <= p <= 16
         v.add("password-record/" + label, "password_record_decode", "4.1", {"record": bounded},
               lambda: dict(zip(("salt", "memory_kib", "iterations", "parallelism"),
-                               spec.password_record_decode(bounded))), "ok" if ok else "BAD_PARAMS")
-        if not ok:
-            # Refused before Argon2id runs: the replay would otherwise take a gigabyte.
-            v.add("password-derive/" + label, "password_derive", "4.2", {"password": password, "record": bounded},
-                  lambda: dict(zip(("master_key", "login_key"), spec.password_derive(password, bounded))),
-                  "BAD_PARAMS")
+                               spec.password_record_decode(bounded))), "BAD_PARAMS")
+        # Refused before Argon2id runs (the replay would otherwise take a gigabyte), whatever the policy.
+        derive(label, password, alice_id, b"", bounded, policy_of(widest_values), "BAD_PARAMS", "4.1, 4.6")
+    bounded = spec.password_record(salt, 1048576, 16, 16)
+    v.add("password-record/largest-bounds", "password_record_decode", "4.1", {"record": bounded},
+          lambda: dict(zip(("salt", "memory_kib", "iterations", "parallelism"),
+                           spec.password_record_decode(bounded))))
     envelope_failures(v, "password-record", "password_record_decode", "2, 4.1", record,
                       lambda b: {"record": b},
                       lambda b: dict(zip(("salt", "memory_kib", "iterations", "parallelism"),
@@ -208,20 +380,57 @@ def main() -> None:
           lambda: dict(zip(("salt", "memory_kib", "iterations", "parallelism"),
                            spec.password_record_decode(patched(record, 4, b"\x01")))), "MALFORMED")
 
-    master_key, login_key = v.add(
-        "password-derive/smallest-cost", "password_derive", "4.2", {"password": password, "record": record},
-        lambda: dict(zip(("master_key", "login_key"), spec.password_derive(password, record)))).values()
-    for label, pw, rec in (("password-empty", b"", record), ("password-4097-bytes", b"p" * 4097, record),
-                           ("password-empty-before-record", b"", record[:10]),
-                           ("password-4097-bytes-before-record", b"p" * 4097, patched(record, 0, b"\x01"))):
-        v.add("password-derive/" + label, "password_derive", "4.2", {"password": pw, "record": rec},
-              lambda: dict(zip(("master_key", "login_key"), spec.password_derive(pw, rec))), "BAD_PARAMS")
-    v.add("password-derive/password-4096-bytes", "password_derive", "4.2", {"password": b"p" * 4096, "record": record},
-          lambda: dict(zip(("master_key", "login_key"), spec.password_derive(b"p" * 4096, record))))
-    v.add("password-derive/wrong-type", "password_derive", "2, 4.2",
-          {"password": password, "record": patched(record, 1, b"\x02")},
-          lambda: dict(zip(("master_key", "login_key"), spec.password_derive(password, patched(record, 1, b"\x02")))),
-          "WRONG_TYPE")
+    master_key, login_key = derive("smallest-cost", password, alice_id, b"", record, legacy_policy).values()
+    keyed = derive("smallest-cost-with-secret-key", password, alice_id, alice_key, record, legacy_policy)
+    assert keyed["master_key"] != master_key
+    # One server salt for two accounts: unrelated keys, with or without a secret key.
+    derive("same-salt-other-account", password, bob_id, b"", record, legacy_policy)
+    derive("same-salt-other-account-with-secret-key", password, bob_id, bob_key, record, legacy_policy)
+    derive("same-salt-other-account-alices-secret-key", password, bob_id, alice_key, record, legacy_policy)
+    derive("other-secret-key", password, alice_id, bob_key, record, legacy_policy)
+    derive("account-id-255-bytes", password, long_id, alice_key, record, legacy_policy)
+    derive("account-id-binary", password, binary_id, b"", record, legacy_policy)
+    derive("account-id-binary-with-secret-key", password, binary_id, bob_key, record, legacy_policy)
+    derive("account-id-1-byte", password, b"x", b"", record, legacy_policy)
+    derive("password-4096-bytes", b"p" * 4096, alice_id, alice_key, record, legacy_policy)
+    derive("password-1-byte-lanes-4", b"p", alice_id, alice_key, spec.password_record(salt, 16384, 1, 4),
+           legacy_policy)
+    # The one run at the default cost, under the default policy: Alice's record after the upgrade of
+    # section 4.7 (the vectors below re-wrap her keys to this master key).
+    upgraded_record = spec.password_record(bytes.fromhex("c3a1f05e7d2b96480e5f1a3c7b9d2e64"), 65536, 3, 4)
+    upgraded = derive("default-cost-with-secret-key", password, alice_id, alice_key, upgraded_record, None)
+    derive("legacy-record-under-default-policy", password, alice_id, alice_key, record, None, "WEAK_PARAMS", "4.2, 4.6")
+    for label, (m, t, p), policy in (
+            ("below-floor-explicit-default-policy", (16384, 1, 1), default_policy),
+            ("memory-below-minimum", (32768, 12, 4), None), ("cost-below-floor", (65536, 2, 4), None),
+            ("memory-above-maximum", (524288, 1, 4), None), ("cost-above-ceiling", (262144, 4, 4), None),
+            ("1-gib-16-passes", (1048576, 16, 16), None), ("lanes-above-maximum", (65536, 3, 16), None),
+            ("passes-above-maximum-legacy", (16384, 4, 1), legacy_policy)):
+        derive("weak-" + label, password, alice_id, alice_key, rec_of(m, t, p), policy, "WEAK_PARAMS", "4.2, 4.6")
+    # Bad parameters, in 4.6's order: password, account id, secret key, record, policy.
+    for label, pw, aid, key, rec, policy, want in (
+            ("password-empty", b"", alice_id, b"", record, legacy_policy, "BAD_PARAMS"),
+            ("password-4097-bytes", b"p" * 4097, alice_id, b"", record, legacy_policy, "BAD_PARAMS"),
+            ("password-empty-before-record", b"", alice_id, b"", record[:10], legacy_policy, "BAD_PARAMS"),
+            ("password-4097-bytes-before-record", b"p" * 4097, alice_id, b"", patched(record, 0, b"\x01"),
+             legacy_policy, "BAD_PARAMS"),
+            ("password-before-account-id", b"", b"", b"", record, legacy_policy, "BAD_PARAMS"),
+            ("account-id-empty", password, b"", b"", record, legacy_policy, "BAD_PARAMS"),
+            ("account-id-256-bytes", password, b"a" * 256, alice_key, record, legacy_policy, "BAD_PARAMS"),
+            ("account-id-empty-before-record", password, b"", b"", record[:10], legacy_policy, "BAD_PARAMS"),
+            ("secret-key-19-bytes", password, alice_id, alice_key[:19], record, legacy_policy, "BAD_PARAMS"),
+            ("secret-key-21-bytes", password, alice_id, alice_key + b"\x00", record, legacy_policy, "BAD_PARAMS"),
+            ("secret-key-32-bytes", password, alice_id, bytes(32), record, legacy_policy, "BAD_PARAMS"),
+            ("secret-key-before-record", password, alice_id, alice_key[:19], record[:10], legacy_policy,
+             "BAD_PARAMS"),
+            ("record-before-policy", password, alice_id, alice_key, record[:10], bad_policy, "MALFORMED"),
+            ("record-bounds-before-policy", password, alice_id, b"", rec_of(16383, 1, 1), bad_policy, "BAD_PARAMS"),
+            ("record-version-before-policy", password, alice_id, b"", patched(record, 0, b"\x03"), None,
+             "UNSUPPORTED_VERSION"),
+            ("policy-refused", password, alice_id, alice_key, record, bad_policy, "BAD_PARAMS"),
+            ("policy-all-zero", password, alice_id, alice_key, record, zero_policy, "BAD_PARAMS"),
+            ("wrong-type", password, alice_id, b"", patched(record, 1, b"\x02"), legacy_policy, "WRONG_TYPE")):
+        derive(label, pw, aid, key, rec, policy, want)
     v.add("key-id/master-key", "key_id", "1.2", {"key": master_key},
           lambda: {"key_id": spec.key_id_symmetric(master_key)})
 
@@ -505,6 +714,60 @@ def main() -> None:
     v.add("wrapped-key-public-key/truncated", "wrapped_key_public_key", "6", {"wrapped": wrapped_blobs[0x05][:-1]},
           lambda: dict(zip(("public_key", "type"), spec.wrapped_key_public_key(wrapped_blobs[0x05][:-1]))),
           "MALFORMED")
+
+    # ---- re-wrapping under a new master key (sections 4.7, 6) -------------------------------------------
+    # Alice's upgrade: her keys, wrapped under the master key of her 16 MiB record, move to the master
+    # key of her default-cost record. The new nonce is a listed draw.
+    new_master_key = upgraded["master_key"]
+    rewrap_nonces = {0x05: bytes.fromhex("5b0e1f9a7c3d2e48b6a19f0c7e5d3b2a1f0e9d8c7b6a5948"),
+                     0x06: bytes.fromhex("e1d2c3b4a5968778695a4b3c2d1e0f00f1e2d3c4b5a69788"),
+                     0x07: b"\x07" * 24}
+    unwrap_ops = {0x05: "identity_unwrap", 0x06: "encryption_unwrap", 0x07: "service_account_unwrap"}
+    for obj_type, label in ((0x05, "identity"), (0x06, "encryption"), (0x07, "service-account")):
+        old = wrapped_blobs[obj_type]
+        rewrapped = v.add("wrapped-key-rewrap/" + label, "wrapped_key_rewrap", "4.7, 6",
+                          {"old_master_key": master_key, "new_master_key": new_master_key, "wrapped": old,
+                           "random": [rewrap_nonces[obj_type]]},
+                          lambda: {"rewrapped": spec.wrapped_key_rewrap(master_key, new_master_key, old,
+                                                                        rewrap_nonces[obj_type])})["rewrapped"]
+
+        def unwrap_new(obj_type: int = obj_type, blob: bytes = rewrapped) -> Dict[str, bytes]:
+            public, secret = spec.unwrap_private(obj_type, new_master_key, blob)
+            return {"public_key": public, "secret_key": secret + public if obj_type == 0x05 else secret}
+
+        v.add(label + "-unwrap/after-rewrap", unwrap_ops[obj_type], "4.7, 6",
+              {"master_key": new_master_key, "wrapped": rewrapped}, unwrap_new)
+        v.add(label + "-unwrap/after-rewrap-old-master-key", unwrap_ops[obj_type], "4.7, 6",
+              {"master_key": master_key, "wrapped": rewrapped},
+              lambda: dict(zip(("public_key", "secret_key"), spec.unwrap_private(obj_type, master_key, rewrapped))),
+              "WRONG_KEY")
+
+    def rewrap_case(label: str, old_key: bytes, new_key: bytes, blob: bytes, want: str) -> None:
+        v.add("wrapped-key-rewrap/" + label, "wrapped_key_rewrap", "4.7, 6",
+              {"old_master_key": old_key, "new_master_key": new_key, "wrapped": blob},
+              lambda: {"rewrapped": spec.wrapped_key_rewrap(old_key, new_key, blob, bytes(24))}, want)
+
+    identity_wrapped = wrapped_blobs[0x05]
+    rewrap_case("same-master-key", master_key, master_key, identity_wrapped, "BAD_PARAMS")
+    rewrap_case("same-master-key-before-blob", master_key, master_key, identity_wrapped[:10], "BAD_PARAMS")
+    rewrap_case("wrong-old-master-key", new_master_key, master_key, identity_wrapped, "WRONG_KEY")
+    rewrap_case("already-rewrapped", master_key, new_master_key,
+                spec.wrapped_key_rewrap(master_key, new_master_key, identity_wrapped, bytes(24)), "WRONG_KEY")
+    rewrap_case("ciphertext", master_key, new_master_key, flipped(identity_wrapped, 80), "AUTH")
+    rewrap_case("public-key-replaced", master_key, new_master_key,
+                patched(identity_wrapped, 20, bob["identity_pk"]), "AUTH")
+    rewrap_case("relabelled-as-encryption-key", master_key, new_master_key, patched(identity_wrapped, 1, b"\x06"),
+                "AUTH")
+    rewrap_case("private-key-not-the-public-keys", master_key, new_master_key,
+                spec.wrap_private(0x05, master_key, alice["identity_pk"], mallory_seed, nonces[0x05]), "MISMATCH")
+    rewrap_case("not-a-wrapped-key", master_key, new_master_key, identity_blob, "WRONG_TYPE")
+    rewrap_case("password-record", master_key, new_master_key, record, "WRONG_TYPE")
+    rewrap_case("truncated", master_key, new_master_key, identity_wrapped[:-1], "MALFORMED")
+    rewrap_case("trailing-byte", master_key, new_master_key, identity_wrapped + b"\x00", "MALFORMED")
+    rewrap_case("shorter-than-header", master_key, new_master_key, identity_wrapped[:19], "MALFORMED")
+    rewrap_case("version-1", master_key, new_master_key, patched(identity_wrapped, 0, b"\x01"), "UNSUPPORTED_VERSION")
+    rewrap_case("suite-2", master_key, new_master_key, patched(identity_wrapped, 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
+    rewrap_case("type-unknown", master_key, new_master_key, patched(identity_wrapped, 1, b"\x0e"), "MALFORMED")
 
     # ---- service-account private key in the clear (section 6.1) -----------------------------------------
     account_blob = v.add("account-key/bob", "service_account_private_export", "6.1",

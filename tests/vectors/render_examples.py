@@ -59,8 +59,9 @@ def render(vectors: Dict[str, Any]) -> str:
            "hand. The vectors are produced by an implementation written from [protocol.md](protocol.md)\n"
            "alone (`tests/vectors/spec/`), and the test suite replays every one of them through the library\n"
            "(`tests/test_vectors_libcloak.c`), failures included. Byte strings are hex. Nonces, salts and\n"
-           "the HPKE ephemeral keys are fixed inputs. Argon2id runs here at the smallest accepted cost\n"
-           "(m = 16 MiB, t = 1, p = 1) to keep the tests fast; the layout is the same at any cost.")
+           "the HPKE ephemeral keys are fixed inputs. Argon2id runs here at the smallest cost a record\n"
+           "may have (m = 16 MiB, t = 1, p = 1), under an explicit legacy policy, to keep the tests fast,\n"
+           "and once at the defaults; the layout is the same at any cost.")
 
     d.text("## Keys used below")
     for who, title in (("alice", "Alice"), ("bob", "Bob")):
@@ -74,16 +75,44 @@ def render(vectors: Dict[str, Any]) -> str:
         d.hex("%s's encryption private key" % title, encryption["outputs"]["secret_key"])
         d.hex("%s's encryption public key" % title, encryption["outputs"]["public_key"])
 
-    d.text("## Password record and derived keys (section 4)")
+    d.text("## Password record, cost policy, account secret key and derived keys (section 4)")
     record = d.case("password-record/smallest-cost")
     derive = d.case("password-derive/smallest-cost")
-    d.text("Password: `%s`" % ascii_of(derive["inputs"]["password"]))
+    keyed = d.case("password-derive/smallest-cost-with-secret-key")
+    d.text("Password: `%s`. Account id: `%s`." % (ascii_of(derive["inputs"]["password"]),
+                                                 ascii_of(derive["inputs"]["account_id"])))
     d.hex("Record (m = %d, t = %d, p = %d, salt %s...)" % (
         record["inputs"]["memory_kib"], record["inputs"]["iterations"], record["inputs"]["parallelism"],
         record["inputs"]["salt"][:2]), record["outputs"]["record"])
+    d.hex("The default policy (section 4.2)", d.value("password-policy-default/ok", "outputs", "policy"))
+    legacy = d.case("password-policy-init/legacy")
+    d.hex("The legacy policy that admits this record (%s)" % ", ".join(
+        "%s %d" % (k, legacy["inputs"][k]) for k in ("memory_kib_min", "cost_min", "memory_kib_max", "cost_max",
+                                                      "iterations_max", "parallelism_max")),
+          legacy["outputs"]["policy"])
+    d.text("Without a secret key, under the legacy policy:")
+    d.hex("salt' (section 4.3)", derive["trace"]["account_salt"])
+    d.hex("A = Argon2id(password, salt', ...)", derive["trace"]["argon2id"])
+    d.hex("prk = Extract(\"libcloak v2 password\", A)", derive["trace"]["prk"])
     d.hex("Master key", derive["outputs"]["master_key"])
     d.hex("Login key", derive["outputs"]["login_key"])
     d.hex("Key id of the master key", d.value("key-id/master-key", "outputs", "key_id"))
+    d.text("With Alice's account secret key (section 4.4), the same password, record and account id:")
+    d.hex("Account secret key", keyed["inputs"]["secret_key"])
+    d.code("Its text form (section 4.5)", d.value("account-secret-key-encode/alice", "outputs", "text"))
+    d.hex("S = HKDF(key, account id)", keyed["trace"]["secret_key_share"])
+    d.hex("prk = Extract(\"libcloak v2 password and secret key\", A || S)", keyed["trace"]["prk"])
+    d.hex("Master key", keyed["outputs"]["master_key"])
+    d.hex("Login key", keyed["outputs"]["login_key"])
+    upgraded = d.case("password-derive/default-cost-with-secret-key")
+    new_record = upgraded["inputs"]["record"]
+    d.text("After the upgrade of section 4.7: a new record at the defaults, under the default policy.")
+    d.hex("Record (m = %d, t = %d, p = %d)" % (int(new_record[40:48], 16), int(new_record[48:56], 16),
+                                             int(new_record[56:64], 16)), new_record)
+    d.hex("salt'", upgraded["trace"]["account_salt"])
+    d.hex("A", upgraded["trace"]["argon2id"])
+    d.hex("Master key", upgraded["outputs"]["master_key"])
+    d.hex("Login key", upgraded["outputs"]["login_key"])
 
     d.text("## Public key blob and its text form (sections 3, 5.1)")
     d.hex("Alice's identity public key blob", d.value("identity-public/alice", "outputs", "blob"))
@@ -102,6 +131,8 @@ def render(vectors: Dict[str, Any]) -> str:
           d.value("identity-unwrap/ok", "inputs", "wrapped"))
     d.hex("Alice's encryption key wrapped under her master key (type 0x06)",
           d.value("encryption-unwrap/ok", "inputs", "wrapped"))
+    d.hex("Alice's identity key re-wrapped under the master key of her upgraded record (section 6.2)",
+          d.value("wrapped-key-rewrap/identity", "outputs", "rewrapped"))
     d.hex("A service-account private key in the clear (type 0x0C), Bob's encryption key pair used as one",
           d.value("account-key/bob", "outputs", "blob"))
     d.code("Its text form", d.value("text/account-key", "outputs", "text"))

@@ -5,7 +5,9 @@ libcloak code: hashlib/hmac for SHA-2, BLAKE2b and HMAC, pyca/cryptography for C
 IETF AEAD as draft-irtf-cfrg-xchacha section 2.3 describes), Ed25519 verification written here (so
 section 1.3's rules are stated, not inherited from a library), pyhpke for HPKE (RFC 9180), and
 argon2-cffi for Argon2id. Every random value (nonce, salt, batch id, HPKE ephemeral key, the batch
-reader's MAC key) may be passed in, so the vectors are reproducible.
+reader's MAC key) may be passed in, so the vectors are reproducible. Section 4's cost policy, account
+salt, secret-key mixing (HMAC and HKDF from hashlib/hmac, Argon2id from argon2-cffi's plain API,
+which has no secret input) and the secret key's Crockford base32 text form are written here too.
 
 Section numbers below are docs/protocol.md's."""
 
@@ -16,7 +18,7 @@ import hashlib
 import hmac
 import os
 import struct
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -387,6 +389,11 @@ def text_decode(text: str) -> bytes:
 
 # ---- section 4: password-derived keys -------------------------------------------------------------
 
+RECORD_MEMORY_KIB = (16384, 1048576)   # section 4.1's hard bounds
+RECORD_ITERATIONS = (1, 16)
+RECORD_PARALLELISM = (1, 16)
+
+
 def password_record(salt: bytes, m: int, t: int, p: int) -> bytes:
     return header(0x01, bytes(16)) + u32(m) + u32(t) + u32(p) + salt
 
@@ -398,21 +405,163 @@ def password_record_decode(record: bytes) -> Tuple[bytes, int, int, int]:
     if record[4:20] != bytes(16):
         raise SpecError("malformed", "reserved key id")
     m, t, p = struct.unpack(">III", record[20:32])
-    if not (16384 <= m <= 1048576 and 1 <= t <= 16 and 1 <= p <= 16):
+    if not (RECORD_MEMORY_KIB[0] <= m <= RECORD_MEMORY_KIB[1] and RECORD_ITERATIONS[0] <= t <= RECORD_ITERATIONS[1]
+            and RECORD_PARALLELISM[0] <= p <= RECORD_PARALLELISM[1]):
         raise SpecError("bad params")
     return record[32:48], m, t, p
 
 
-def password_derive(password: bytes, record: bytes) -> Tuple[bytes, bytes]:
+# 4.2: the cost policy, six u32 in this order.
+POLICY_FIELDS = ("memory_kib_min", "cost_min", "memory_kib_max", "cost_max", "iterations_max", "parallelism_max")
+DEFAULT_POLICY = (65536, 65536 * 3, 262144, 262144 * 3, 12, 8)
+
+
+def policy_problem(values: Sequence[int]) -> Optional[str]:
+    """4.2's rules for a policy, None when it is valid."""
+    mem_min, cost_min, mem_max, cost_max, it_max, par_max = values
+    if not RECORD_MEMORY_KIB[0] <= mem_min <= mem_max <= RECORD_MEMORY_KIB[1]:
+        return "memory bounds"
+    if not RECORD_MEMORY_KIB[0] * RECORD_ITERATIONS[0] <= cost_min <= cost_max \
+            <= RECORD_MEMORY_KIB[1] * RECORD_ITERATIONS[1]:
+        return "cost bounds"
+    if not RECORD_ITERATIONS[0] <= it_max <= RECORD_ITERATIONS[1]:
+        return "iterations maximum"
+    if not RECORD_PARALLELISM[0] <= par_max <= RECORD_PARALLELISM[1]:
+        return "parallelism maximum"
+    if not any(mem_min * t <= cost_max and mem_max * t >= cost_min for t in range(RECORD_ITERATIONS[0], it_max + 1)):
+        return "no record meets every bound"
+    return None
+
+
+def password_policy_init(mem_min: int, cost_min: int, mem_max: int, cost_max: int, it_max: int, par_max: int) -> bytes:
+    values = (mem_min, cost_min, mem_max, cost_max, it_max, par_max)
+    if any(not 0 <= x <= 0xFFFFFFFF for x in values) or policy_problem(values) is not None:
+        raise SpecError("bad params", "policy: %s" % policy_problem(values))
+    return b"".join(u32(x) for x in values)
+
+
+def password_policy_default() -> bytes:
+    return password_policy_init(*DEFAULT_POLICY)
+
+
+def policy_decode(policy: Optional[bytes]) -> Tuple[int, ...]:
+    """The six values of a policy's bytes (None: the default policy), refused as init refuses them."""
+    if policy is None:
+        return DEFAULT_POLICY
+    if len(policy) != 24:
+        raise SpecError("bad params", "policy length")
+    values = struct.unpack(">6I", policy)
+    if policy_problem(values) is not None:
+        raise SpecError("bad params", "policy: %s" % policy_problem(values))
+    return values
+
+
+def policy_admit(policy: Optional[bytes], m: int, t: int, p: int) -> None:
+    mem_min, cost_min, mem_max, cost_max, it_max, par_max = policy_decode(policy)
+    if m < mem_min or m * t < cost_min:
+        raise SpecError("weak params", "below the policy's floor")
+    if m > mem_max or m * t > cost_max or t > it_max or p > par_max:
+        raise SpecError("weak params", "above the policy's ceiling")
+
+
+def password_record_check(record: bytes, policy: Optional[bytes]) -> None:
+    _, m, t, p = password_record_decode(record)
+    policy_admit(policy, m, t, p)
+
+
+# 4.4 and 4.5: the account secret key and its text form.
+ACCOUNT_SECRET_KEY_LEN = 20
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def check_account_id(account_id: bytes) -> None:
+    if not 1 <= len(account_id) <= 255:
+        raise SpecError("bad params", "account id length")
+
+
+def account_secret_key_checksum(key: bytes, account_id: bytes) -> bytes:
+    return hashlib.sha256(b"libcloak v2 account secret key text" + lp8(account_id) + key).digest()[:5]
+
+
+def account_secret_key_encode(key: bytes, account_id: bytes) -> str:
+    check_account_id(account_id)
+    if len(key) != ACCOUNT_SECRET_KEY_LEN:
+        raise SpecError("bad params", "secret key length")
+    n = int.from_bytes(key + account_secret_key_checksum(key, account_id), "big")   # 200 bits
+    chars = "".join(CROCKFORD[(n >> (5 * (39 - i))) & 31] for i in range(40))
+    return "CK1-" + "-".join(chars[i:i + 5] for i in range(0, 40, 5))
+
+
+def account_secret_key_decode(text: str, account_id: bytes) -> bytes:
+    """4.5's reader, on the text's bytes (UTF-8, as a C caller passes them): ASCII rules only."""
+    check_account_id(account_id)
+    s = text.encode("utf-8").strip(b" \t\r\n")
+    if len(s) < 3 or s[:2].upper() != b"CK":
+        raise SpecError("malformed", "prefix")
+    if s[2:3] != b"1":
+        raise SpecError("unsupported version" if s[2:3].isdigit() else "malformed", "version")
+    s = s[3:]
+    if s.startswith(b"-"):
+        s = s[1:]
+    if len(s) == 47:
+        groups = s.split(b"-")
+        if len(groups) != 8 or any(len(g) != 5 for g in groups):
+            raise SpecError("malformed", "groups")
+        s = b"".join(groups)
+    elif len(s) != 40:
+        raise SpecError("malformed", "length")
+    n = 0
+    for c in s.upper().replace(b"I", b"1").replace(b"L", b"1").replace(b"O", b"0").decode("latin-1"):
+        if c not in CROCKFORD:
+            raise SpecError("malformed", "character %r" % c)
+        n = (n << 5) | CROCKFORD.index(c)
+    payload = n.to_bytes(25, "big")
+    key, checksum = payload[:20], payload[20:]
+    if not hmac.compare_digest(account_secret_key_checksum(key, account_id), checksum):
+        raise SpecError("checksum")
+    return key
+
+
+# 4.3 and 4.6: the account-bound salt and the derivation.
+def account_salt(salt: bytes, account_id: bytes) -> bytes:
+    return hmac_sha256(salt, b"libcloak v2 account salt" + account_id)[:16]
+
+
+def account_secret_key_share(key: bytes, account_id: bytes) -> bytes:
+    return expand(extract(b"libcloak v2 account secret key", key), account_id, 32)
+
+
+def password_derive_trace(password: bytes, account_id: bytes, secret_key: bytes, record: bytes,
+                          policy: Optional[bytes] = None) -> Dict[str, bytes]:
+    """4.6, checks in its order; secret_key is b"" for an account without one, policy None for the
+    default policy. Returns the keys and the intermediate values (for the vectors' "trace")."""
     from argon2.low_level import Type, hash_secret_raw
 
-    if not 1 <= len(password) <= 4096:  # before the record is read (section 4.2)
+    if not 1 <= len(password) <= 4096:
         raise SpecError("bad params", "password length")
+    check_account_id(account_id)
+    if len(secret_key) not in (0, ACCOUNT_SECRET_KEY_LEN):
+        raise SpecError("bad params", "secret key length")
     salt, m, t, p = password_record_decode(record)
-    pw_key = hash_secret_raw(password, salt, time_cost=t, memory_cost=m, parallelism=p, hash_len=32,
-                             type=Type.ID, version=0x13)
-    prk = extract(b"libcloak v2 password", pw_key)
-    return expand(prk, b"libcloak v2 master key", 32), expand(prk, b"libcloak v2 login key", 32)
+    policy_admit(policy, m, t, p)
+    trace = {"account_salt": account_salt(salt, account_id)}
+    trace["argon2id"] = hash_secret_raw(password, trace["account_salt"], time_cost=t, memory_cost=m,
+                                        parallelism=p, hash_len=32, type=Type.ID, version=0x13)
+    if secret_key:
+        trace["secret_key_share"] = account_secret_key_share(secret_key, account_id)
+        trace["prk"] = extract(b"libcloak v2 password and secret key", trace["argon2id"] + trace["secret_key_share"])
+    else:
+        trace["prk"] = extract(b"libcloak v2 password", trace["argon2id"])
+    trace["master_key"] = expand(trace["prk"], b"libcloak v2 master key", 32)
+    trace["login_key"] = expand(trace["prk"], b"libcloak v2 login key", 32)
+    return trace
+
+
+def password_derive(password: bytes, account_id: bytes, secret_key: bytes, record: bytes,
+                    policy: Optional[bytes] = None) -> Tuple[bytes, bytes]:
+    """4.6: (master key, login key)."""
+    trace = password_derive_trace(password, account_id, secret_key, record, policy)
+    return trace["master_key"], trace["login_key"]
 
 
 # ---- sections 5 and 6: keys, bundles, user signatures, wrapped keys --------------------------------
@@ -488,6 +637,18 @@ def unwrap_private(obj_type: int, master_key: bytes, wrapped: bytes) -> Tuple[by
     if derived != pk:
         raise SpecError("mismatch")
     return pk, private
+
+
+def wrapped_key_rewrap(old_master_key: bytes, new_master_key: bytes, wrapped: bytes,
+                       nonce: Optional[bytes] = None) -> bytes:
+    """Section 6's re-wrap (the upgrade of section 4.7): the same type and public key under the new
+    master key and a fresh nonce."""
+    if hmac.compare_digest(old_master_key, new_master_key):
+        raise SpecError("bad params", "the same master key twice")
+    obj_type = wrapped[1] if len(wrapped) >= 2 and wrapped[1] in (0x05, 0x06, 0x07) else 0x05
+    check_header(wrapped, obj_type)   # a blob of another type: wrong type
+    pk, private = unwrap_private(obj_type, old_master_key, wrapped)
+    return wrap_private(obj_type, new_master_key, pk, private, nonce)
 
 
 def account_key_blob(pk: bytes, sk: bytes) -> bytes:
