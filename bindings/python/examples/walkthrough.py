@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """The whole libcloak story in Python (the counterpart of examples/walkthrough.c).
 
-Alice registers, logs in on a new device, creates a vault (epoch 1, head v1: the roster names her
-admin) and adds secrets (head v2 commits to them with a Merkle root); Bob registers; Alice checks
+Alice registers (a password, and an account secret key that goes into her emergency kit and never to
+the server), logs in on a new device with both, creates a vault (epoch 1, head v1: the roster names
+her admin) and adds secrets (head v2 commits to them with a Merkle root); Bob registers; Alice checks
 Bob's identity, shares the vault and adds him to the roster (head v3); Bob follows the chain of heads
 and reads a secret with its inclusion proof; Alice creates a service account (head v4) and gives it
 a batch bound to the vault, the epoch and that head; the CLI side verifies, checks freshness and
 reads; Alice adds a secret later (head v5, a new snapshot); Alice removes Bob and rotates the vault
 key (epoch 2, head v6). Then the server lies: an old share, an old batch, another vault's batch, an
-old head, a forked head and an omitted secret, and each is refused.
+old head, a forked head, an omitted secret and a weakened password record, and each is refused;
+and the server's whole store with Alice's password, but without her secret key, opens nothing.
 
 The "server" is an in-memory store that holds only what a server would hold. Every byte string a
-client must keep to itself (passwords, master keys, private keys, vault keys, secret values) is
-registered as forbidden, and every write is searched for all of them: the program stops loudly if
-one ever reaches the store.
+client must keep to itself (passwords, account secret keys and their text, master keys, private
+keys, vault keys, secret values) is registered as forbidden, and every write is searched for all of
+them: the program stops loudly if one ever reaches the store.
 
     CLOAK_LIBRARY=build/src/libcloak.so python3 walkthrough.py [--cli build/examples/cli/cloak]
 
@@ -73,16 +75,32 @@ def step(title: str) -> None:
 
 
 class Member:
-    def __init__(self, name: str, password: str) -> None:
+    def __init__(self, name: str, password: str, account_id: str) -> None:
         self.name, self.password = name, password
+        # The login the user types, normalised by the application: the server cannot choose it per
+        # victim, and the derivation's salt is bound to it.
+        self.account_id = account_id
+        self.kit = ""  # the account secret key's text form, in the emergency kit: on paper, never sent
         self.master_key: Optional[cloak.MasterKey] = None
         self.identity: Optional[cloak.IdentityKeyPair] = None
         self.encryption: Optional[cloak.EncryptionKeyPair] = None
 
+    def derive(self, record: bytes) -> cloak.DerivedKeys:
+        """The password and the secret key typed from the emergency kit, under the library's default
+        cost policy: a record the server weakened or inflated is refused before any Argon2id work."""
+        with cloak.AccountSecretKey.decode(self.kit, self.account_id) as secret_key:
+            return cloak.password_derive(self.password, record, account_id=self.account_id, secret_key=secret_key)
+
     def register(self, server: Server) -> None:
         server.forbid(self.password.encode(), "password")
+        with cloak.AccountSecretKey.generate() as secret_key:  # made on this first device, never sent
+            server.forbid(bytes(secret_key.secret_bytes()), "account secret key")
+            self.kit = secret_key.encode(self.account_id)
+        server.forbid(self.kit.encode(), "account secret key text")
+        print("    %s's emergency kit (printed, kept off the server): account %s, secret key %s"
+              % (self.name, self.account_id, self.kit))
         record = cloak.password_record_new()  # Argon2id m = 64 MiB, t = 3, p = 4
-        self.master_key, login_key = cloak.password_derive(self.password, record)
+        self.master_key, login_key = self.derive(record)
         self.identity = cloak.IdentityKeyPair.generate()
         self.encryption = cloak.EncryptionKeyPair.generate()
         server.forbid(bytes(self.master_key.secret_bytes()), "master key")
@@ -100,12 +118,12 @@ class Member:
         print("    %s's identity fingerprint: %s" % (self.name, self.identity.fingerprint))
 
     def log_in(self, server: Server) -> None:
-        """A new device: only the password; everything else comes from the server."""
+        """A new device: the password and the emergency kit; everything else comes from the server."""
         for k in (self.master_key, self.identity, self.encryption):
             if k is not None:
                 k.wipe()
         record = server.get("user", self.name, "password record")
-        self.master_key, login_key = cloak.password_derive(self.password, record)
+        self.master_key, login_key = self.derive(record)
         if login_key != server.get("user", self.name, "login key"):
             sys.exit("FAILED: the server would not accept %s's login key" % self.name)
         self.identity = cloak.identity_unwrap(self.master_key, server.get("user", self.name, "wrapped identity key"))
@@ -341,14 +359,14 @@ def main() -> int:
 
     server = Server()
     print("libcloak %s walkthrough in Python (binding loaded from %s)." % (cloak.version_string(), cloak.library_path()))
-    alice = Member("alice", "alice: correct horse battery staple")
-    bob = Member("bob", "bob: Tr0ub4dor&3 but longer")
+    alice = Member("alice", "alice: correct horse battery staple", "alice@acme.example")
+    bob = Member("bob", "bob: Tr0ub4dor&3 but longer", "bob@acme.example")
 
-    step("1. Alice registers (Argon2id m=64 MiB t=3 p=4, identity and encryption keys)")
+    step("1. Alice registers (an account secret key, Argon2id m=64 MiB t=3 p=4, identity and encryption keys)")
     alice.register(server)
     assert alice.identity is not None and alice.encryption is not None
 
-    step("2. Alice logs in on a new device")
+    step("2. Alice logs in on a new device with her password and her emergency kit")
     alice.log_in(server)
     assert alice.identity is not None and alice.encryption is not None
 
@@ -466,7 +484,7 @@ def main() -> int:
     if ("share", "bob", VAULT_ID.decode()) in server.data:
         sys.exit("FAILED: Bob still has a share")
 
-    step("11. The server lies: old and other data, an old head, a forked head, an omitted secret")
+    step("11. The server lies: old and other data, an old head, a forked head, an omitted secret, a weak record")
     try:
         cloak.share_open(old_share, VAULT_ID, alice.encryption, alice.identity.public_key, new_vault.epoch)
         sys.exit("FAILED: the pre-rotation share was accepted")
@@ -525,6 +543,17 @@ def main() -> int:
     absent = new_vault.blind_index(b"NOT_A_SECRET")
     head.verify_absence(absent, cloak.merkle_prove_absence(server_leaves(server), absent))
     print("    NOT_A_SECRET, which was never stored: its absence proof holds against head v%d" % head.version)
+    # A weakened password record: the server cuts Alice's Argon2id costs to the lowest a record can
+    # hold, so that the login key she would send is cheap to guess from. Her client's policy refuses.
+    genuine = server.get("user", alice.name, "password record")
+    server.put("user", alice.name, "password record",
+               cloak.password_record_encode(cloak.password_record_decode(genuine).salt, 16384, 1, 1))
+    try:
+        alice.derive(server.get("user", alice.name, "password record"))
+        sys.exit("FAILED: a weakened password record was accepted")
+    except cloak.WeakParamsError as e:
+        print("    Alice's password record cut to 16 MiB, t = 1 (no Argon2id work done): refused (%s)" % e)
+    server.put("user", alice.name, "password record", genuine)
 
     step("12. What the server holds at the end")
     kinds: Dict[str, int] = {}
@@ -532,8 +561,20 @@ def main() -> int:
         kinds[kind] = kinds.get(kind, 0) + 1
     for kind in sorted(kinds):
         print("    %-16s %d entries" % (kind, kinds[kind]))
-    print("    no password, master key, private key, vault key or secret value reached the store "
-          "(%d writes checked against %d forbidden values)" % (server.writes, len(server.forbidden)))
+    print("    no password, account secret key, master key, private key, vault key or secret value reached the "
+          "store (%d writes checked against %d forbidden values)" % (server.writes, len(server.forbidden)))
+    # A breach of all of it, and Alice's password too (phished, or guessed), but not her secret key.
+    stolen = cloak.password_derive(alice.password, server.get("user", alice.name, "password record"),
+                                   account_id=alice.account_id)
+    if stolen.login_key == server.get("user", alice.name, "login key"):
+        sys.exit("FAILED: the password alone gave Alice's login key")
+    try:
+        cloak.identity_unwrap(stolen.master_key, server.get("user", alice.name, "wrapped identity key"))
+        sys.exit("FAILED: the password alone unwrapped Alice's identity key")
+    except cloak.WrongKeyError as e:
+        print("    the whole store and Alice's password, without her secret key: nothing unwraps (%s)" % e)
+    stolen.master_key.wipe()
+    stolen.login_key.wipe()
 
     if args.cli:
         step("13. On the CI machine: the real cloak tool reads the batch file")

@@ -13,7 +13,7 @@ CLASSES = {
     -7: cloak.BadSignatureError, -8: cloak.UntrustedSignerError, -9: cloak.BufferTooSmallError,
     -10: cloak.BadParamsError, -11: cloak.InvalidKeyError, -12: cloak.ChecksumError, -13: cloak.MismatchError,
     -14: cloak.NoMemoryError, -15: cloak.InternalError, -16: cloak.StaleError, -17: cloak.ExpiredError,
-    -18: cloak.BadStateError,
+    -18: cloak.BadStateError, -19: cloak.WeakParamsError,
 }
 
 
@@ -52,6 +52,12 @@ def test_bad_state_is_a_value_error() -> None:
     """Using a wiped state raised ValueError before the library had a code for it; it still does."""
     assert issubclass(cloak.BadStateError, ValueError)
     assert not issubclass(cloak.StaleError, ValueError) and not issubclass(cloak.ExpiredError, ValueError)
+
+
+def test_weak_params_is_not_a_value_error() -> None:
+    """A record outside the policy is the server's doing, not a bad argument of the caller's."""
+    assert issubclass(cloak.WeakParamsError, cloak.CloakError)
+    assert not issubclass(cloak.WeakParamsError, ValueError)
 
 
 def test_status_strings_never_empty() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -40,9 +41,14 @@ def test_walkthrough_runs() -> None:
             if line.startswith("    head v") and ": epoch " in line] == ["head v%d" % v for v in range(1, 7)]
     assert "included in head v3's Merkle tree" in out.stdout
     for lie in ("the pre-rotation share", "batch-1 replayed", "a genuine batch of another vault",
-                "head v5 served to Alice", "v7 of a branch forked at v5", "API_TOKEN withheld"):
+                "head v5 served to Alice", "v7 of a branch forked at v5", "API_TOKEN withheld",
+                "Alice's password record cut to 16 MiB"):
         assert any(line.strip().startswith(lie) and ": refused (" in line for line in out.stdout.splitlines()), lie
     assert "its absence proof holds against head v6" in out.stdout
+    # Each member's emergency kit holds a secret key in its text form; without it, nothing opens.
+    assert len(re.findall(r"emergency kit .*secret key CK1(-[0-9A-HJKMNP-TV-Z]{5}){8}$", out.stdout, re.M)) == 2
+    assert any(line.strip().startswith("the whole store and Alice's password, without her secret key: nothing "
+                                       "unwraps (") for line in out.stdout.splitlines())
     if cli:
         assert out.stdout.count("$ cloak secrets ...: ") == 4
 

@@ -23,8 +23,8 @@ from .envelope import (BlobInfo, ObjectType, blob_inspect, text_decode, text_dec
                        text_encoded_len)
 from .errors import (AuthenticationError, BadParamsError, BadSignatureError, BufferTooSmallError, ChecksumError,
                      BadStateError, CloakError, ExpiredError, InternalError, InvalidKeyError, MalformedError, MismatchError, NoMemoryError,
-                     StaleError, Status, UnsupportedSuiteError, UnsupportedVersionError, UntrustedSignerError, WrongKeyError,
-                     WrongTypeError)
+                     StaleError, Status, UnsupportedSuiteError, UnsupportedVersionError, UntrustedSignerError,
+                     WeakParamsError, WrongKeyError, WrongTypeError)
 from .head import (Head, RosterEntry, head_create, head_len, merkle_leaf, merkle_prove_absence,
                    merkle_prove_inclusion, merkle_root, roster_entry)
 from .hpke import HpkeContext, HpkeSealed, hpke_open_base, hpke_seal_base
@@ -34,9 +34,12 @@ from .keys import (Bundle, EncryptionKeyPair, IdentityKeyPair, LoginKey, MasterK
                    identity_fingerprint, identity_keypair, identity_keypair_from_seed, identity_pair_code,
                    identity_public_export, identity_public_import, identity_sign, identity_unwrap, identity_verify,
                    identity_wrap, key_id, service_account_private_export, service_account_private_import,
-                   service_account_unwrap, service_account_wrap, vault_key_generate, wrapped_key_public_key)
-from .password import (DerivedKeys, PasswordParams, password_derive, password_record_decode, password_record_encode,
-                       password_record_new)
+                   service_account_unwrap, service_account_wrap, vault_key_generate, wrapped_key_public_key,
+                   wrapped_key_rewrap)
+from .password import (AccountSecretKey, DerivedKeys, PasswordParams, PasswordPolicy, account_secret_key_decode,
+                       account_secret_key_encode, account_secret_key_generate, password_derive, password_kernel,
+                       password_policy_default, password_policy_init, password_record_check, password_record_decode,
+                       password_record_encode, password_record_new)
 from .vault import (OpenedShare, Vault, secret_open, secret_opened_len, secret_reseal, secret_seal, secret_sealed_len,
                     share_open, share_seal, share_sender, vault_blind_index, vault_init, vault_key_id, vault_wipe)
 
@@ -63,7 +66,7 @@ __all__ = [
     "CloakError", "MalformedError", "UnsupportedVersionError", "UnsupportedSuiteError", "WrongTypeError",
     "WrongKeyError", "AuthenticationError", "BadSignatureError", "UntrustedSignerError", "BufferTooSmallError",
     "BadParamsError", "InvalidKeyError", "ChecksumError", "MismatchError", "NoMemoryError", "InternalError",
-    "StaleError", "ExpiredError", "BadStateError",
+    "StaleError", "ExpiredError", "BadStateError", "WeakParamsError",
     "Status", "status_string",
     # library
     "init", "version_string", "version_info", "library_path", "constants",
@@ -77,10 +80,12 @@ __all__ = [
     "identity_public_export", "identity_public_import", "encryption_public_export", "encryption_public_import",
     "bundle_create", "bundle_verify", "identity_fingerprint", "identity_pair_code", "identity_wrap",
     "identity_unwrap", "encryption_wrap", "encryption_unwrap", "service_account_wrap", "service_account_unwrap",
-    "wrapped_key_public_key", "service_account_private_export", "service_account_private_import",
+    "wrapped_key_public_key", "wrapped_key_rewrap", "service_account_private_export", "service_account_private_import",
     # passwords
-    "PasswordParams", "DerivedKeys", "password_record_new", "password_record_encode", "password_record_decode",
-    "password_derive",
+    "PasswordParams", "DerivedKeys", "PasswordPolicy", "AccountSecretKey", "password_record_new",
+    "password_record_encode", "password_record_decode", "password_record_check", "password_derive",
+    "password_policy_default", "password_policy_init", "account_secret_key_generate", "account_secret_key_encode",
+    "account_secret_key_decode", "password_kernel",
     # vaults and shares
     "Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len", "secret_seal",
     "secret_open", "secret_reseal", "vault_blind_index", "share_seal", "share_sender", "share_open",

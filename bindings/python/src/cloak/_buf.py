@@ -205,6 +205,13 @@ class SecretBuffer:
         """A copy of the first n bytes (all by default). Python bytes cannot be wiped afterwards."""
         return bytes(self._data[: self.size if n is None else n])
 
+    def text(self) -> str:
+        """The NUL-terminated ASCII text the C library wrote, decoded straight from this memory (no
+        intermediate bytes object), for a text output that spells a secret. The str cannot be wiped;
+        this buffer can, and is by its owner."""
+        end = self._data.find(0)
+        return str(memoryview(self._data)[: self.size if end < 0 else min(end, self.size)], "ascii")
+
     def view(self, n: Optional[int] = None) -> memoryview:
         """A read-only view of the first n bytes (no copy)."""
         return memoryview(self._data).toreadonly()[: self.size if n is None else n]

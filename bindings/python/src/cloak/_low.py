@@ -280,27 +280,28 @@ def password_record_check(record: Any, policy: Any) -> Any:
 
 def account_secret_key_generate() -> Any:
     """cloak_account_secret_key_generate() -> secret_key."""
-    _secret_key = public_out(_K.ACCOUNT_SECRET_KEYBYTES)
-    C.cloak_account_secret_key_generate(_secret_key)
-    return _secret_key.raw[:_K.ACCOUNT_SECRET_KEYBYTES]
+    _secret_key = SecretBuffer(_K.ACCOUNT_SECRET_KEYBYTES)
+    C.cloak_account_secret_key_generate(_secret_key.ptr)
+    return _secret_key
 
 
 def account_secret_key_encode(secret_key: Any, account_id: Any) -> Any:
     """cloak_account_secret_key_encode(secret_key, account_id) -> text."""
     _secret_key = fixed_in(secret_key, _K.ACCOUNT_SECRET_KEYBYTES, "secret_key")
     _account_id, account_id_len = bytes_in(account_id, "account_id")
-    _text = public_out(_K.ACCOUNT_SECRET_KEY_TEXTBYTES)
-    check(C.cloak_account_secret_key_encode(_text, _secret_key, _account_id, account_id_len))
-    return _text.value.decode("ascii")
+    with SecretBuffer(_K.ACCOUNT_SECRET_KEY_TEXTBYTES) as _text:
+        check(C.cloak_account_secret_key_encode(_text.ptr, _secret_key, _account_id, account_id_len))
+        return _text.text()
 
 
 def account_secret_key_decode(text: Any, account_id: Any) -> Any:
     """cloak_account_secret_key_decode(text, account_id) -> secret_key."""
     _text, text_len = text_in(text, "text")
     _account_id, account_id_len = bytes_in(account_id, "account_id")
-    _secret_key = public_out(_K.ACCOUNT_SECRET_KEYBYTES)
-    check(C.cloak_account_secret_key_decode(_secret_key, _text, text_len, _account_id, account_id_len))
-    return _secret_key.raw[:_K.ACCOUNT_SECRET_KEYBYTES]
+    _secret_key = SecretBuffer(_K.ACCOUNT_SECRET_KEYBYTES)
+    check(C.cloak_account_secret_key_decode(_secret_key.ptr, _text, text_len, _account_id, account_id_len),
+        _secret_key)
+    return _secret_key
 
 
 def password_derive(password: Any, account_id: Any, secret_key: Any, record: Any, policy: Any) -> Any:

@@ -147,12 +147,20 @@ class BadStateError(CloakError, ValueError):
     code = Status.BAD_STATE
 
 
+class WeakParamsError(CloakError):
+    """A password record outside the client's cost policy: Argon2id costs below its floor (a server
+    cheapening offline guessing) or above its ceiling (a server stalling the client). Refused
+    before any Argon2id work. Not a ValueError: the record comes from the server, not the caller."""
+
+    code = Status.WEAK_PARAMS
+
+
 ERRORS: Dict[int, Type[CloakError]] = {
     int(cls.code): cls
     for cls in (MalformedError, UnsupportedVersionError, UnsupportedSuiteError, WrongTypeError,
                 WrongKeyError, AuthenticationError, BadSignatureError, UntrustedSignerError,
                 BufferTooSmallError, BadParamsError, InvalidKeyError, ChecksumError, MismatchError,
-                NoMemoryError, InternalError, StaleError, ExpiredError, BadStateError)
+                NoMemoryError, InternalError, StaleError, ExpiredError, BadStateError, WeakParamsError)
 }
 
 

@@ -25,7 +25,8 @@ __all__ = [
     "encryption_public_export", "encryption_public_import", "bundle_create", "bundle_verify",
     "identity_fingerprint", "identity_pair_code", "identity_wrap", "identity_unwrap",
     "encryption_wrap", "encryption_unwrap", "service_account_wrap", "service_account_unwrap",
-    "wrapped_key_public_key", "service_account_private_export", "service_account_private_import",
+    "wrapped_key_public_key", "wrapped_key_rewrap", "service_account_private_export",
+    "service_account_private_import",
 ]
 
 
@@ -408,6 +409,18 @@ def service_account_wrap(master_key: Union[SymmetricKey, BytesLike], keypair: En
 def service_account_unwrap(master_key: Union[SymmetricKey, BytesLike], wrapped: BytesLike) -> EncryptionKeyPair:
     """cloak_service_account_unwrap()."""
     return EncryptionKeyPair._of(_low.service_account_unwrap(_key(master_key, "master_key"), wrapped))
+
+
+def wrapped_key_rewrap(old_master_key: Union[SymmetricKey, BytesLike], new_master_key: Union[SymmetricKey, BytesLike],
+                       wrapped: BytesLike) -> bytes:
+    """cloak_wrapped_key_rewrap(): a wrapped key (identity, encryption or service account) moved
+    from one master key to another, same type and public key under a fresh nonce, without the
+    private key reaching Python: for a password change, or for the upgrade of an account whose
+    record is below a raised policy floor. BadParamsError if the two master keys are the same,
+    WrongKeyError for a blob wrapped under another master key, AuthenticationError for a forged or
+    damaged one."""
+    return bytes(_low.wrapped_key_rewrap(_key(old_master_key, "old_master_key"), _key(new_master_key, "new_master_key"),
+                                         wrapped))
 
 
 class WrappedKeyInfo(NamedTuple):
