@@ -152,7 +152,9 @@ def wrapper(f: Function) -> list[str]:
                 checks.append(f"mustSize({q(what)}, {g}, C.{p.size})")
             args[p.name] = f"u8({g})"
         elif p.kind == "out_fixed":  # text of a fixed size, NUL-terminated
-            setup.append(f"var {g} [C.{p.size}]C.char")
+            # It may be a secret's text (the account secret key's): the buffer is cleared once
+            # copied, on every path, as a variable text output is.
+            setup += [f"var {g} [C.{p.size}]C.char", f"defer clear({g}[:])"]
             args[p.name] = f"&{g}[0]"
             results.append(("string", f"C.GoString(&{g}[0])", '""'))
         elif p.kind in ("in_bytes", "in_text"):

@@ -607,6 +607,7 @@ func cloakAccountSecretKeyEncode(secretKey []byte, accountID []byte) (string, er
 		return "", err
 	}
 	var text [C.CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES]C.char
+	defer clear(text[:])
 	if rc := C.cloak_account_secret_key_encode(&text[0], u8(secretKey), u8(accountID), sz(len(accountID))); rc != 0 {
 		return "", statusError("account secret key encode", rc)
 	}
@@ -790,6 +791,7 @@ func cloakBundleVerify(identityPublicKey []byte, encryptionPublicKey []byte, bun
 func cloakIdentityFingerprint(identityPublicKey []byte) string {
 	mustSize("identity public key", identityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES)
 	var text [C.CLOAK_FINGERPRINT_TEXTBYTES]C.char
+	defer clear(text[:])
 	C.cloak_identity_fingerprint(&text[0], u8(identityPublicKey))
 	return C.GoString(&text[0])
 }
@@ -799,6 +801,7 @@ func cloakIdentityPairCode(identityPublicKeyA []byte, identityPublicKeyB []byte)
 	mustSize("identity public key a", identityPublicKeyA, C.CLOAK_IDENTITY_PUBLICKEYBYTES)
 	mustSize("identity public key b", identityPublicKeyB, C.CLOAK_IDENTITY_PUBLICKEYBYTES)
 	var text [C.CLOAK_PAIR_CODE_TEXTBYTES]C.char
+	defer clear(text[:])
 	C.cloak_identity_pair_code(&text[0], u8(identityPublicKeyA), u8(identityPublicKeyB))
 	return C.GoString(&text[0])
 }

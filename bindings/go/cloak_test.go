@@ -11,8 +11,20 @@ import (
 	"libcloak.dev/cloak"
 )
 
-// smallCost is the cheapest accepted Argon2id cost, to keep the tests fast.
+// smallCost is the cheapest Argon2id cost a record can carry, to keep the tests fast; the default
+// policy refuses it, so the tests derive under lowPolicy.
 var smallCost = cloak.PasswordParams{MemoryKiB: cloak.PasswordMemoryKiBMin, Iterations: 1, Parallelism: 1}
+
+// lowPolicy is the default policy with its floor lowered to the records' hard minimum (16 MiB,
+// one pass), as an application lowers it explicitly; its ceiling is the default's.
+var lowPolicy = ok(cloak.NewPasswordPolicy(cloak.PasswordPolicyBounds{
+	MemoryKiBMin: cloak.PasswordMemoryKiBMin, CostMin: cloak.PasswordMemoryKiBMin,
+	MemoryKiBMax: cloak.PasswordPolicyMemoryKiBMax, CostMax: cloak.PasswordPolicyCostMax,
+	IterationsMax: cloak.PasswordPolicyIterationsMax, ParallelismMax: cloak.PasswordPolicyParallelismMax,
+}))
+
+// aliceID is the account id of the tests' derivations.
+var aliceID = []byte("alice@example.com")
 
 func TestInitAndVersion(t *testing.T) {
 	must(t, cloak.Init())
@@ -200,39 +212,67 @@ func TestPasswordRecord(t *testing.T) {
 
 func TestPasswordDerive(t *testing.T) {
 	rec := ok(cloak.NewPasswordRecord(smallCost))
-	m1, l1, err := cloak.DerivePassword([]byte("correct horse"), rec)
+	derive := func(password []byte, record []byte) (*cloak.MasterKey, *cloak.LoginKey, error) {
+		return cloak.DerivePassword(password, aliceID, nil, record, lowPolicy)
+	}
+	m1, l1, err := derive([]byte("correct horse"), rec)
 	must(t, err)
-	m2, l2, err := cloak.DerivePassword([]byte("correct horse"), rec)
+	m2, l2, err := derive([]byte("correct horse"), rec)
 	must(t, err)
 	eq(t, "master key again", m2.SecretBytes(), m1.SecretBytes())
 	eq(t, "login key again", l2.SecretBytes(), l1.SecretBytes())
 	if bytes.Equal(m1.SecretBytes(), l1.SecretBytes()) {
 		t.Fatal("master key equals login key")
 	}
-	m3, _, err := cloak.DerivePassword([]byte("correct horsf"), rec)
+	m3, _, err := derive([]byte("correct horsf"), rec)
 	must(t, err)
 	if bytes.Equal(m3.SecretBytes(), m1.SecretBytes()) || m3.ID() == m1.ID() {
 		t.Fatal("another password gives the same master key")
 	}
 	other := ok(cloak.NewPasswordRecord(smallCost))
-	m4, _, err := cloak.DerivePassword([]byte("correct horse"), other)
+	m4, _, err := derive([]byte("correct horse"), other)
 	must(t, err)
 	if bytes.Equal(m4.SecretBytes(), m1.SecretBytes()) {
 		t.Fatal("another salt gives the same master key")
 	}
 	for _, pw := range [][]byte{nil, {}, make([]byte, cloak.PasswordBytesMax+1)} {
-		m, l, err := cloak.DerivePassword(pw, rec)
+		m, l, err := derive(pw, rec)
 		wantErr(t, fmt.Sprintf("password of %d bytes", len(pw)), err, cloak.ErrBadParams)
 		if m != nil || l != nil {
 			t.Fatal("keys returned on failure")
 		}
 	}
-	_, _, err = cloak.DerivePassword(make([]byte, cloak.PasswordBytesMax), rec)
+	_, _, err = derive(make([]byte, cloak.PasswordBytesMax), rec)
 	must(t, err)
-	_, _, err = cloak.DerivePassword([]byte("pw"), rec[:47])
+	_, _, err = derive([]byte("pw"), rec[:47])
 	wantErr(t, "short record", err, cloak.ErrMalformed)
-	_, _, err = cloak.DerivePassword([]byte("pw"), append(bytes.Clone(rec), 0))
+	_, _, err = derive([]byte("pw"), append(bytes.Clone(rec), 0))
 	wantErr(t, "long record", err, cloak.ErrMalformed)
+
+	// The account id: 1 to AccountIDBytesMax bytes, checked before the record.
+	for _, id := range [][]byte{nil, {}, make([]byte, cloak.AccountIDBytesMax+1)} {
+		m, l, err := cloak.DerivePassword([]byte("pw"), id, nil, rec[:47], lowPolicy)
+		wantErr(t, fmt.Sprintf("account id of %d bytes", len(id)), err, cloak.ErrBadParams)
+		if m != nil || l != nil {
+			t.Fatal("keys returned on failure")
+		}
+	}
+	_, _, err = cloak.DerivePassword([]byte("pw"), make([]byte, cloak.AccountIDBytesMax), nil, rec, lowPolicy)
+	must(t, err)
+	// The policy: a zero-value one is refused, not read as "no policy".
+	_, _, err = cloak.DerivePassword([]byte("pw"), aliceID, nil, rec, &cloak.PasswordPolicy{})
+	wantErr(t, "zero-value policy", err, cloak.ErrBadParams)
+	// A wiped secret key is refused, never taken for "no key".
+	sk := ok(cloak.GenerateAccountSecretKey())
+	sk.Wipe()
+	m, l, err := cloak.DerivePassword([]byte("pw"), aliceID, sk, rec, lowPolicy)
+	wantErr(t, "wiped secret key", err, cloak.ErrBadParams)
+	if !errors.Is(err, cloak.ErrWiped) || m != nil || l != nil {
+		t.Fatalf("wiped secret key: %v, keys %v %v", err, m, l)
+	}
+	var zero cloak.AccountSecretKey
+	_, _, err = cloak.DerivePassword([]byte("pw"), aliceID, &zero, rec, lowPolicy)
+	wantErr(t, "zero-value secret key", err, cloak.ErrBadParams)
 
 	l1.Wipe()
 	if l1.SecretBytes() != nil {
@@ -284,12 +324,14 @@ func TestNoSecretsPrinted(t *testing.T) {
 	mk, _ := cloak.MasterKeyFromBytes(bytes.Repeat([]byte{0xab}, 32))
 	id, _ := cloak.IdentityKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
 	ek, _ := cloak.EncryptionKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
-	_, lk, err := cloak.DerivePassword([]byte("pw"), ok(cloak.NewPasswordRecord(smallCost)))
+	_, lk, err := cloak.DerivePassword([]byte("pw"), aliceID, nil, ok(cloak.NewPasswordRecord(smallCost)), lowPolicy)
 	must(t, err)
+	ak, _ := cloak.AccountSecretKeyFromBytes(bytes.Repeat([]byte{0xab}, 20))
 	secrets := []struct {
 		v   any
 		raw []byte
 	}{{vk, vk.SecretBytes()}, {mk, mk.SecretBytes()}, {id, bytes.Repeat([]byte{0xab}, 32)}, {ek, ek.SecretBytes()}, {lk, lk.SecretBytes()},
+		{ak, ak.SecretBytes()}, {*ak, ak.SecretBytes()},
 		{*vk, vk.SecretBytes()}, {*id, bytes.Repeat([]byte{0xab}, 32)}, {*ek, ek.SecretBytes()}, {*lk, lk.SecretBytes()},
 		{[]any{vk, struct{ K *cloak.MasterKey }{mk}}, mk.SecretBytes()}}
 	for _, s := range secrets {

@@ -13,7 +13,8 @@
 // library's status code, which errors.Is matches against the sentinel of that code ([ErrAuth],
 // [ErrWrongKey], [ErrUntrustedSigner], ...). On failure no partial output is returned.
 //
-// Keys that hold secrets ([MasterKey], [LoginKey], [VaultKey], [IdentityKey], [EncryptionKey])
+// Keys that hold secrets ([MasterKey], [LoginKey], [VaultKey], [IdentityKey], [EncryptionKey],
+// [AccountSecretKey])
 // never print their bytes, have a Wipe method, and give their raw bytes only through one explicit
 // SecretBytes method (a copy, to wipe when done); states ([Vault], [BatchWriter], [BatchReader],
 // [Head], [HPKESender], [HPKERecipient]) live in C memory at one fixed address for their whole
@@ -23,7 +24,12 @@
 //
 // The order of calls, as in the story the library serves:
 //
-//	Registration:   NewPasswordRecord, DerivePassword -> MasterKey, LoginKey
+//	Registration:   NewPasswordRecord, GenerateAccountSecretKey, AccountSecretKey.Encode (the
+//	                emergency kit), DerivePassword -> MasterKey, LoginKey
+//	Login:          CheckPasswordRecord (the server's record against the client's PasswordPolicy),
+//	                DecodeAccountSecretKey (a new device), DerivePassword, Unwrap...
+//	Upgrade:        DerivePassword under a legacy policy, NewPasswordRecord, DerivePassword,
+//	                RewrapKey for every wrapped key
 //	                GenerateIdentityKey, GenerateEncryptionKey, IdentityKey.Bundle
 //	                IdentityKey.Wrap, EncryptionKey.Wrap (stored by the server)
 //	Vaults:         GenerateVaultKey, SealShare / OpenShare (to each member, with the epoch)

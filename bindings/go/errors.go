@@ -19,7 +19,7 @@ import (
 //	if errors.Is(err, cloak.ErrWrongKey) { /* fetch the other key */ }
 //
 // An *Error matches every *Error target of the same Code, so each sentinel ([ErrMalformed] ...
-// [ErrBadState], one per status code of cloak.h) matches the errors of its code whatever their Op.
+// [ErrWeakParams], one per status code of cloak.h) matches the errors of its code whatever their Op.
 type Error struct {
 	Code int    // a cloak_status: CLOAK_E_MALFORMED is -1, and so on
 	Op   string // the operation that failed, e.g. "secret open"; empty for the sentinels

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"libcloak.dev/cloak"
@@ -15,12 +16,23 @@ import (
 // service account, which reads it with only its own key, Alice's identity and the vault id. The
 // server may withhold, but what it serves from the past is refused.
 func Example() {
-	// Registration: the server stores the record, the bundle and the wrapped keys.
+	// Registration: the server stores the record, the bundle and the wrapped keys. The account
+	// secret key stays on Alice's devices and in her emergency kit (its text form); the server
+	// never sees it, so what it stores is useless for guessing her password.
+	accountID := []byte("alice@example.com") // the normalised login Alice types
+	// The cheapest costs, to keep the example fast, and so a policy that admits them; a real client
+	// uses cloak.DefaultPasswordParams() and passes a nil policy (the library's default, which
+	// refuses a record a server made cheaper or slower).
 	record, err := cloak.NewPasswordRecord(cloak.PasswordParams{MemoryKiB: 16384, Iterations: 1, Parallelism: 1})
 	if err != nil {
 		log.Fatal(err)
 	}
-	master, login, err := cloak.DerivePassword([]byte("correct horse battery staple"), record)
+	policy, _ := cloak.NewPasswordPolicy(cloak.PasswordPolicyBounds{MemoryKiBMin: 16384, CostMin: 16384,
+		MemoryKiBMax: 65536, CostMax: 3 * 65536, IterationsMax: 3, ParallelismMax: 4})
+	secretKey, _ := cloak.GenerateAccountSecretKey()
+	defer secretKey.Wipe()
+	kit, _ := secretKey.Encode(accountID) // "CK1-XXXXX-...", printed for Alice
+	master, login, err := cloak.DerivePassword([]byte("correct horse battery staple"), accountID, secretKey, record, policy)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -134,10 +146,15 @@ func Example() {
 	_, err = cloak.VerifyBatch(batch, []byte("vault-2"), account, []cloak.IdentityPublicKey{alice.Public()})
 	fmt.Println("as another vault's batch:", errors.Is(err, cloak.ErrMismatch))
 
-	// Alice, on a new device: her password gives back her identity.
-	master2, _, _ := cloak.DerivePassword([]byte("correct horse battery staple"), record)
+	// Alice, on a new device: her password and her emergency kit give back her identity; her
+	// password alone opens nothing.
+	secretKey2, _ := cloak.DecodeAccountSecretKey(kit, accountID)
+	master2, _, _ := cloak.DerivePassword([]byte("correct horse battery staple"), accountID, secretKey2, record, policy)
 	again, _ := cloak.UnwrapIdentityKey(master2, wrappedIdentity)
 	fmt.Println("same identity:", again.Public() == alice.Public())
+	master3, _, _ := cloak.DerivePassword([]byte("correct horse battery staple"), accountID, nil, record, policy)
+	_, err = cloak.UnwrapIdentityKey(master3, wrappedIdentity)
+	fmt.Println("without the kit:", errors.Is(err, cloak.ErrWrongKey))
 	// Output:
 	// Bob reads postgres://app:s3cret@db/app at epoch 1
 	// old share: true
@@ -146,6 +163,7 @@ func Example() {
 	// item again: true
 	// as another vault's batch: true
 	// same identity: true
+	// without the kit: true
 }
 
 // Errors are values: test them with errors.Is against the sentinel of their code.
@@ -202,4 +220,55 @@ func ExampleHPKESealBase() {
 	pt, _ := cloak.HPKEOpenBase(enc, ct, bob, info, aad)
 	fmt.Printf("%s\n", pt)
 	// Output: hello
+}
+
+// An application that wrote 16 MiB, one-pass records raises its floor (here to 16 MiB x 2 passes,
+// to keep the example fast; the library's default policy is higher still): each user's old record
+// is then refused, so at the next login the client reads it once under an explicit legacy policy
+// and moves every wrapped key to the keys of a new record.
+func ExampleRewrapKey() {
+	accountID, password := []byte("alice@example.com"), []byte("correct horse battery staple")
+	secretKey, _ := cloak.GenerateAccountSecretKey()
+	oldRecord, _ := cloak.NewPasswordRecord(cloak.PasswordParams{MemoryKiB: 16384, Iterations: 1, Parallelism: 1})
+	legacy, _ := cloak.NewPasswordPolicy(cloak.PasswordPolicyBounds{MemoryKiBMin: 16384, CostMin: 16384,
+		MemoryKiBMax: 65536, CostMax: 3 * 65536, IterationsMax: 3, ParallelismMax: 4})
+	oldMaster, _, _ := cloak.DerivePassword(password, accountID, secretKey, oldRecord, legacy)
+	identity, _ := cloak.GenerateIdentityKey()
+	wrapped, _ := identity.Wrap(oldMaster)
+
+	// The next login, under the raised policy.
+	raised, _ := cloak.NewPasswordPolicy(cloak.PasswordPolicyBounds{MemoryKiBMin: 16384, CostMin: 2 * 16384,
+		MemoryKiBMax: 65536, CostMax: 3 * 65536, IterationsMax: 3, ParallelismMax: 4})
+	err := cloak.CheckPasswordRecord(oldRecord, raised)
+	fmt.Println("old record:", errors.Is(err, cloak.ErrWeakParams))
+	newRecord, _ := cloak.NewPasswordRecord(cloak.PasswordParams{MemoryKiB: 16384, Iterations: 2, Parallelism: 1})
+	newMaster, _, _ := cloak.DerivePassword(password, accountID, secretKey, newRecord, raised)
+	rewrapped, err := cloak.RewrapKey(oldMaster, newMaster, wrapped)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The server stores newRecord, the new login key and rewrapped in place of the old ones.
+	again, _ := cloak.UnwrapIdentityKey(newMaster, rewrapped)
+	fmt.Println("same identity:", again.Public() == identity.Public())
+	// Output:
+	// old record: true
+	// same identity: true
+}
+
+// The emergency kit's text form of an account secret key, and what reading it back refuses.
+func ExampleDecodeAccountSecretKey() {
+	accountID := []byte("alice@example.com")
+	secretKey, _ := cloak.GenerateAccountSecretKey()
+	kit, _ := secretKey.Encode(accountID)
+	fmt.Println(len(kit), kit[:4])
+
+	typed := strings.ToLower(strings.ReplaceAll(kit, "-", "")) // as a person may type it
+	again, _ := cloak.DecodeAccountSecretKey(typed, accountID)
+	fmt.Println("same key:", bytes.Equal(again.SecretBytes(), secretKey.SecretBytes()))
+	_, err := cloak.DecodeAccountSecretKey(kit, []byte("bob@example.com"))
+	fmt.Println("another account:", errors.Is(err, cloak.ErrChecksum))
+	// Output:
+	// 51 CK1-
+	// same key: true
+	// another account: true
 }

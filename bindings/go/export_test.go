@@ -1,7 +1,8 @@
 package cloak
 
-// Doors for the package's external tests only: the vectors give raw private keys, which the API
-// never takes from a caller (a key is made, derived, unwrapped or imported from a blob).
+// Doors for the package's external tests only: the vectors give raw private keys and raw policies,
+// which the API never takes from a caller (a key is made, derived, unwrapped or imported from a
+// blob; a policy is made from its bounds).
 
 // EncryptionKeyFromRaw makes a key pair from its two halves, unchecked.
 func EncryptionKeyFromRaw(publicKey, secretKey []byte) *EncryptionKey {
@@ -17,6 +18,14 @@ func IdentityKeyFromRaw(secretKey []byte) *IdentityKey {
 	k := newIdentityKey()
 	copy(k.sk[:], secretKey)
 	return k
+}
+
+// PasswordPolicyFromRaw makes a policy of 24 bytes as they are, unchecked: the vectors pass
+// malformed policies, which the library must refuse, and a caller of the binding cannot make one.
+func PasswordPolicyFromRaw(b []byte) *PasswordPolicy {
+	p := &PasswordPolicy{}
+	copy(p.b[:], b)
+	return p
 }
 
 // Uses of a state copied to another address, which the library must refuse (statecopy.go).

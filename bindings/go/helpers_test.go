@@ -112,6 +112,7 @@ var allSentinels = []struct {
 	{"ErrStale", cloak.ErrStale, -16, "STALE"},
 	{"ErrExpired", cloak.ErrExpired, -17, "EXPIRED"},
 	{"ErrBadState", cloak.ErrBadState, -18, "BAD_STATE"},
+	{"ErrWeakParams", cloak.ErrWeakParams, -19, "WEAK_PARAMS"},
 }
 
 // region is a byte range of a blob and the error a change there must give.

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/hpke"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	mrand "math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,7 +25,8 @@ import (
 
 // Interoperability with the standard library's crypto/hpke (RFC 9180 Base mode,
 // DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305), both ways, and with crypto/ed25519
-// and golang.org/x/crypto/argon2. The share and batch layouts on the Go side come from
+// and golang.org/x/crypto/argon2 (the password derivation and the account secret key's text form,
+// written here from their specification in docs/protocol.md). The share and batch layouts on the Go side come from
 // docs/protocol.md sections 8 and 9 (the wire helpers below); every other object of the document
 // is checked by the vector replay (libcloak_vectors_test.go).
 
@@ -123,18 +126,91 @@ func TestInteropEd25519(t *testing.T) {
 
 func sha512Sum(b []byte) []byte { s := sha512.Sum512(b); return s[:] }
 
-// The vectors derive at one lane; x/crypto/argon2 checks the lanes and threads of the others.
-func TestInteropArgon2idLanes(t *testing.T) {
+// specDerive is the password derivation written from its specification with the standard library
+// and x/crypto/argon2: salt' = HMAC-SHA256(record salt, "libcloak v2 account
+// salt" || account id)[:16]; A = Argon2id(password, salt', t, m, p, 32); with a secret key K,
+// PRK = Extract("libcloak v2 password and secret key", A || HKDF(K, salt "libcloak v2 account
+// secret key", info account id, 32)), without one PRK = Extract("libcloak v2 password", A); the
+// master and login keys are Expand(PRK, "libcloak v2 master key" / "libcloak v2 login key", 32).
+func specDerive(t *testing.T, password, accountID, secretKey, salt []byte, p cloak.PasswordParams) (master, login []byte) {
+	t.Helper()
+	mac := hmac.New(sha256.New, salt)
+	mac.Write(cat([]byte("libcloak v2 account salt"), accountID))
+	boundSalt := mac.Sum(nil)[:16]
+	ikm := argon2.IDKey(password, boundSalt, p.Iterations, p.MemoryKiB, uint8(p.Parallelism), 32)
+	label := "libcloak v2 password"
+	if secretKey != nil {
+		share, err := hkdf.Key(sha256.New, secretKey, []byte("libcloak v2 account secret key"), string(accountID), 32)
+		must(t, err)
+		ikm, label = cat(ikm, share), "libcloak v2 password and secret key"
+	}
+	prk, err := hkdf.Extract(sha256.New, ikm, []byte(label))
+	must(t, err)
+	return ok(hkdf.Expand(sha256.New, prk, "libcloak v2 master key", 32)), ok(hkdf.Expand(sha256.New, prk, "libcloak v2 login key", 32))
+}
+
+// The derivation against specDerive, with and without a secret key, at 1 to 4 lanes (threads in
+// the library, one goroutine per lane in x/crypto/argon2), with account ids of 1 to 255 bytes.
+func TestInteropPasswordDerive(t *testing.T) {
 	password := []byte("correct horse battery staple")
-	for _, p := range []cloak.PasswordParams{{16384, 2, 2}, {20000, 1, 4}, {16384, 3, 3}} {
+	cases := []struct {
+		p  cloak.PasswordParams
+		id []byte
+	}{
+		{smallCost, []byte("a")}, {cloak.PasswordParams{16384, 2, 2}, aliceID},
+		{cloak.PasswordParams{20000, 1, 4}, randBytes(cloak.AccountIDBytesMax)}, {cloak.PasswordParams{16384, 3, 3}, aliceID},
+	}
+	for _, c := range cases {
 		salt := randBytes(16)
-		master, login, err := cloak.DerivePassword(password, ok(cloak.EncodePasswordRecord(salt, p)))
-		must(t, err)
-		prk, err := hkdf.Extract(sha256.New, argon2.IDKey(password, salt, p.Iterations, p.MemoryKiB, uint8(p.Parallelism), 32),
-			[]byte("libcloak v2 password"))
-		must(t, err)
-		eq(t, fmt.Sprintf("master key %+v", p), master.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v2 master key", 32)))
-		eq(t, "login key", login.SecretBytes(), ok(hkdf.Expand(sha256.New, prk, "libcloak v2 login key", 32)))
+		record := ok(cloak.EncodePasswordRecord(salt, c.p))
+		sk := ok(cloak.GenerateAccountSecretKey())
+		for _, key := range []*cloak.AccountSecretKey{nil, sk} {
+			master, login, err := cloak.DerivePassword(password, c.id, key, record, lowPolicy)
+			must(t, err)
+			var raw []byte
+			if key != nil {
+				raw = key.SecretBytes()
+			}
+			wantMaster, wantLogin := specDerive(t, password, c.id, raw, salt, c.p)
+			what := fmt.Sprintf("%+v, account id of %d bytes, secret key %v", c.p, len(c.id), key != nil)
+			eq(t, "master key "+what, master.SecretBytes(), wantMaster)
+			eq(t, "login key "+what, login.SecretBytes(), wantLogin)
+		}
+	}
+}
+
+// specSecretKeyText is the account secret key's text form from its specification: "CK1-", then the
+// 25 bytes key || SHA-256("libcloak v2 account secret key text" || u8(len(id)) || id || key)[:5]
+// as 40 Crockford base32 characters, most significant bits first, in eight dashed groups of five.
+func specSecretKeyText(key, accountID []byte) string {
+	sum := sha256.Sum256(cat([]byte("libcloak v2 account secret key text"), []byte{byte(len(accountID))}, accountID, key))
+	payload := cat(key, sum[:5])
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	var b strings.Builder
+	b.WriteString("CK1")
+	for i := 0; i < 40; i++ {
+		if i%5 == 0 {
+			b.WriteByte('-')
+		}
+		v := 0
+		for bit := 5 * i; bit < 5*i+5; bit++ {
+			v = v<<1 | int(payload[bit/8]>>(7-bit%8)&1)
+		}
+		b.WriteByte(alphabet[v])
+	}
+	return b.String()
+}
+
+func TestInteropAccountSecretKeyText(t *testing.T) {
+	for i := 0; i < 32; i++ {
+		key := ok(cloak.GenerateAccountSecretKey())
+		id := randBytes(1 + i*8)
+		text := ok(key.Encode(id))
+		if want := specSecretKeyText(key.SecretBytes(), id); text != want {
+			t.Fatalf("account secret key text %q, the specification gives %q", text, want)
+		}
+		again := ok(cloak.DecodeAccountSecretKey(specSecretKeyText(key.SecretBytes(), id), id))
+		eq(t, "decoded key", again.SecretBytes(), key.SecretBytes())
 	}
 }
 

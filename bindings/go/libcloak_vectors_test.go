@@ -114,6 +114,29 @@ func (in vectorInputs) params() cloak.PasswordParams {
 		Parallelism: in.u32("parallelism")}
 }
 
+// policy is the case's policy bytes as they are, unchecked (the file holds malformed ones, which
+// the library must refuse), or nil, the default policy, when the case has none.
+func (in vectorInputs) policy() *cloak.PasswordPolicy {
+	if !in.has("policy") {
+		return nil
+	}
+	raw := in.bytes("policy")
+	if len(raw) != cloak.PasswordPolicyBytes {
+		in.t.Fatalf("case %s: a policy of %d bytes", in.c.Name, len(raw))
+	}
+	return cloak.PasswordPolicyFromRaw(raw)
+}
+
+// accountSecretKey is the key of input name: nil for empty bytes (an account without one), or the
+// error of AccountSecretKeyFromBytes for another length than 20 bytes.
+func (in vectorInputs) accountSecretKey(name string) (*cloak.AccountSecretKey, error) {
+	raw := in.bytes(name)
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	return cloak.AccountSecretKeyFromBytes(raw)
+}
+
 func (in vectorInputs) identityKey(key string) *cloak.IdentityKey {
 	return cloak.IdentityKeyFromRaw(in.bytes(key))
 }
@@ -206,8 +229,45 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		return outputs{"salt": salt, "memory_kib": int(p.MemoryKiB), "iterations": int(p.Iterations),
 			"parallelism": int(p.Parallelism)}, err
 	},
+	"password_policy_default": func(in vectorInputs) (outputs, error) {
+		return named("policy")(cloak.DefaultPasswordPolicy().Bytes(), nil)
+	},
+	"password_policy_init": func(in vectorInputs) (outputs, error) {
+		p, err := cloak.NewPasswordPolicy(cloak.PasswordPolicyBounds{
+			MemoryKiBMin: in.u32("memory_kib_min"), CostMin: in.u32("cost_min"),
+			MemoryKiBMax: in.u32("memory_kib_max"), CostMax: in.u32("cost_max"),
+			IterationsMax: in.u32("iterations_max"), ParallelismMax: in.u32("parallelism_max")})
+		if err != nil {
+			return outputs{"policy": p != nil}, err
+		}
+		return named("policy")(p.Bytes(), nil)
+	},
+	"password_record_check": func(in vectorInputs) (outputs, error) {
+		return outputs{}, cloak.CheckPasswordRecord(in.bytes("record"), in.policy())
+	},
+	"account_secret_key_generate": func(in vectorInputs) (outputs, error) {
+		k, err := cloak.GenerateAccountSecretKey()
+		return outputs{"secret_key": secretOf(k)}, err
+	},
+	"account_secret_key_encode": func(in vectorInputs) (outputs, error) {
+		k, err := in.accountSecretKey("secret_key")
+		if err != nil || k == nil {
+			in.t.Fatalf("case %s: the secret key to encode is not a key: %v", in.c.Name, err)
+		}
+		return named("text")(k.Encode(in.bytes("account_id")))
+	},
+	"account_secret_key_decode": func(in vectorInputs) (outputs, error) {
+		k, err := cloak.DecodeAccountSecretKey(in.text("text"), in.bytes("account_id"))
+		return outputs{"secret_key": secretOf(k)}, err
+	},
 	"password_derive": func(in vectorInputs) (outputs, error) {
-		master, login, err := cloak.DerivePassword(in.bytes("password"), in.bytes("record"))
+		sk, err := in.accountSecretKey("secret_key")
+		if err != nil {
+			// A key of another length than 20 bytes: the binding has no way to pass one.
+			return outputs{"secret_key": sk != nil}, err
+		}
+		master, login, err := cloak.DerivePassword(in.bytes("password"), in.bytes("account_id"), sk, in.bytes("record"),
+			in.policy())
 		return outputs{"master_key": secretOf(master), "login_key": secretOf(login)}, err
 	},
 	"identity_public_export": func(in vectorInputs) (outputs, error) {
@@ -265,6 +325,11 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 	},
 	"service_account_unwrap": func(in vectorInputs) (outputs, error) {
 		return encryptionKeyPair(cloak.UnwrapServiceAccountKey(in.masterKey(), in.bytes("wrapped")))
+	},
+	"wrapped_key_rewrap": func(in vectorInputs) (outputs, error) {
+		old := ok(cloak.MasterKeyFromBytes(in.bytes("old_master_key")))
+		new := ok(cloak.MasterKeyFromBytes(in.bytes("new_master_key")))
+		return named("rewrapped")(cloak.RewrapKey(old, new, in.bytes("wrapped")))
 	},
 	"wrapped_key_public_key": func(in vectorInputs) (outputs, error) {
 		pk, typ, err := cloak.WrappedKeyPublicKey(in.bytes("wrapped"))
