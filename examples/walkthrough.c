@@ -4,14 +4,21 @@
  * shares the vault with them; Bob checks the chain of heads and a secret's inclusion proof; Alice
  * makes a service account and a batch bound to the vault, its epoch and its head; Alice removes
  * Mallory and rotates the vault key (epoch 2). Then the server turns malicious and serves old, other
- * and forked data, each of which is refused.
+ * and forked data, each of which is refused; it serves password records that would cheapen guessing
+ * or stall the client, and shares salts between accounts, and its whole store with the right
+ * password still opens nothing without the account secret key. Last, an account made under a
+ * weaker cost policy is moved to a new record without handing its private keys to anyone.
+ *
+ * Every member has an account secret key, made on the first device and never sent: its text form is
+ * what an emergency kit prints next to the account id (the normalised login). A new device gets it
+ * by typing the kit.
  *
  * The "server" is an in-memory store (store.c) that holds only what a server would hold. Every byte
- * string a client must keep to itself (passwords, master keys, private keys, vault keys, secret
- * values) is registered with the store as forbidden, and every write is searched for all of them:
- * the program stops loudly if one ever reaches the store.
+ * string a client must keep to itself (passwords, account secret keys and their kits, master keys,
+ * private keys, vault keys, secret values) is registered with the store as forbidden, and every
+ * write is searched for all of them: the program stops loudly if one ever reaches the store.
  */
-#define _POSIX_C_SOURCE 200809L /* fileno, fchmod */
+#define _POSIX_C_SOURCE 200809L /* fileno, fchmod, clock_gettime */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +33,11 @@
 #define NAMES_ENTRY "__names__"
 
 struct member {
-    const char *name;
+    const char *name;     /* the server's name for the account */
+    const char *login;    /* the normalised login: the account id every derivation binds */
     const char *password;
+    uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES]; /* on the member's devices only */
+    char kit[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];      /* the emergency kit's text, on paper */
     uint8_t master_key[CLOAK_KEYBYTES];
     uint8_t identity_pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
     uint8_t identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
@@ -79,6 +89,21 @@ static const uint8_t *bytes(const char *s)
 
 /* ---- registration and login --------------------------------------------------------------------- */
 
+/* The client's cost policy: the library's defaults (64 MiB, 64 MiB x 3 passes at least; 256 MiB,
+ * 256 MiB x 3, 12 passes, 8 lanes at most). Filled in by main() before anything is derived. */
+static uint8_t client_policy[CLOAK_PASSWORD_POLICYBYTES];
+
+/* Every derivation binds the account id and mixes in the account secret key (empty only where the
+ * walkthrough plays an attacker who lacks it). */
+static int derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KEYBYTES], const char *password,
+                  const char *account_id, const uint8_t *secret_key, const uint8_t *record, size_t record_len,
+                  const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])
+{
+    return cloak_password_derive(master_key, login_key, bytes(password), strlen(password), bytes(account_id),
+                                 strlen(account_id), secret_key, secret_key == NULL ? 0 : CLOAK_ACCOUNT_SECRET_KEYBYTES,
+                                 record, record_len, policy);
+}
+
 static void register_member(struct store *server, struct member *m)
 {
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
@@ -89,11 +114,17 @@ static void register_member(struct store *server, struct member *m)
     char fingerprint[CLOAK_FINGERPRINT_TEXTBYTES];
 
     store_forbid(server, bytes(m->password), strlen(m->password), "password");
+    /* The secret key is made here, on the first device, and leaves it only on the emergency kit. */
+    cloak_account_secret_key_generate(m->secret_key);
+    check(cloak_account_secret_key_encode(m->kit, m->secret_key, bytes(m->login), strlen(m->login)),
+          "emergency kit text");
+    store_forbid(server, m->secret_key, sizeof m->secret_key, "account secret key");
+    store_forbid(server, bytes(m->kit), strlen(m->kit), "emergency kit text");
     check(cloak_password_record_new(record, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT,
                                     CLOAK_PASSWORD_ITERATIONS_DEFAULT, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
           "password record");
-    check(cloak_password_derive(m->master_key, login_key, bytes(m->password), strlen(m->password), record,
-                                sizeof record),
+    check(derive(m->master_key, login_key, m->password, m->login, m->secret_key, record, sizeof record,
+                 client_policy),
           "password derivation");
     cloak_identity_keypair(m->identity_pk, m->identity_sk);
     cloak_encryption_keypair(m->encryption_pk, m->encryption_sk);
@@ -112,21 +143,41 @@ static void register_member(struct store *server, struct member *m)
     store_put(server, "user", m->name, "wrapped identity key", wrapped_identity, sizeof wrapped_identity);
     store_put(server, "user", m->name, "wrapped encryption key", wrapped_encryption, sizeof wrapped_encryption);
     cloak_identity_fingerprint(fingerprint, m->identity_pk);
+    printf("    %s's emergency kit (printed, kept off the server): account %s, secret key %s\n", m->name,
+           m->login, m->kit);
     printf("    %s's identity fingerprint: %s\n", m->name, fingerprint);
 }
 
-/* A member on a new device: only the password, everything else from the server. */
+/* What a person types from the kit: here in lower case, which the decoder reads like the original. */
+static void type_kit(char typed[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES], const char *kit)
+{
+    size_t i;
+    for (i = 0; kit[i] != '\0' && i + 1 < CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES; i++) {
+        typed[i] = (char)(kit[i] >= 'A' && kit[i] <= 'Z' ? kit[i] - 'A' + 'a' : kit[i]);
+    }
+    typed[i] = '\0';
+}
+
+/* A member on a new device: the password and the emergency kit, everything else from the server. */
 static void log_in(const struct store *server, struct member *m)
 {
     uint8_t login_key[CLOAK_KEYBYTES];
+    char typed[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];
     const struct entry *record = store_get(server, "user", m->name, "password record");
     const struct entry *expected_login = store_get(server, "user", m->name, "login key");
     const struct entry *wrapped_identity = store_get(server, "user", m->name, "wrapped identity key");
     const struct entry *wrapped_encryption = store_get(server, "user", m->name, "wrapped encryption key");
 
+    /* The new device starts with nothing: the secret key comes from the kit, typed by hand, and the
+     * checksum (bound to the account id) catches a typing error before any Argon2id work. */
     memset(m->master_key, 0, sizeof m->master_key);
-    check(cloak_password_derive(m->master_key, login_key, bytes(m->password), strlen(m->password),
-                                record->data, record->len),
+    memset(m->secret_key, 0, sizeof m->secret_key);
+    type_kit(typed, m->kit);
+    check(cloak_account_secret_key_decode(m->secret_key, typed, strlen(typed), bytes(m->login), strlen(m->login)),
+          "decode the emergency kit");
+    memset(typed, 0, sizeof typed);
+    check(derive(m->master_key, login_key, m->password, m->login, m->secret_key, record->data, record->len,
+                 client_policy),
           "password derivation at login");
     if (expected_login->len != sizeof login_key || memcmp(login_key, expected_login->data, sizeof login_key) != 0) {
         fprintf(stderr, "FAILED: the server would not accept %s's login key\n", m->name);
@@ -138,7 +189,7 @@ static void log_in(const struct store *server, struct member *m)
     check(cloak_encryption_unwrap(m->encryption_pk, m->encryption_sk, m->master_key, wrapped_encryption->data,
                                   wrapped_encryption->len),
           "unwrap encryption key");
-    printf("    %s logged in: keys unwrapped from the server's copies\n", m->name);
+    printf("    %s logged in with the kit's secret key: keys unwrapped from the server's copies\n", m->name);
 }
 
 
@@ -764,12 +815,251 @@ static void *copy_of(const struct entry *e)
     return p;
 }
 
+/* ---- passwords against a malicious server ------------------------------------------------------ */
+
+static double milliseconds_since(const struct timespec *start)
+{
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    return (double)(end.tv_sec - start->tv_sec) * 1e3 + (double)(end.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* A record the server makes up: the member's own salt with costs of its choosing. */
+static void forged_record(uint8_t record[CLOAK_PASSWORD_RECORDBYTES], const struct entry *genuine, uint32_t memory_kib,
+                          uint32_t iterations, uint32_t parallelism)
+{
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+    uint32_t m, t, p;
+    check(cloak_password_record_decode(salt, &m, &t, &p, genuine->data, genuine->len), "decode a record");
+    check(cloak_password_record_encode(record, salt, memory_kib, iterations, parallelism), "the server's record");
+}
+
+/* The member's client is served `record`: the policy refuses it before Argon2id takes any memory or
+ * time, so nothing is derived and no login key is sent. */
+static void refuse_record(const struct member *m, const uint8_t record[CLOAK_PASSWORD_RECORDBYTES], const char *what,
+                          double derive_ms)
+{
+    uint8_t master_key[CLOAK_KEYBYTES], login_key[CLOAK_KEYBYTES];
+    struct timespec start;
+    double ms;
+    int rc;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    rc = derive(master_key, login_key, m->password, m->login, m->secret_key, record, CLOAK_PASSWORD_RECORDBYTES,
+                client_policy);
+    ms = milliseconds_since(&start);
+    expect_status(rc, what, CLOAK_E_WEAK_PARAMS);
+    printf("    %-58s in %.3f ms (a derivation at the defaults took %.0f ms): no Argon2id, nothing sent\n", "", ms,
+           derive_ms);
+}
+
+static int same_key(const uint8_t a[CLOAK_KEYBYTES], const uint8_t b[CLOAK_KEYBYTES])
+{
+    return memcmp(a, b, CLOAK_KEYBYTES) == 0;
+}
+
+static void print_key_start(const char *label, const uint8_t key[CLOAK_KEYBYTES])
+{
+    int i;
+    printf("    %-58s ", label);
+    for (i = 0; i < 8; i++) {
+        printf("%02x", key[i]);
+    }
+    printf("...\n");
+}
+
+/* Step 12: what a server that chooses records (and holds its whole store) can still get from
+ * passwords. */
+static void malicious_server_passwords(const struct store *server, const struct member *alice, const struct member *bob)
+{
+    const struct entry *alice_record = store_get(server, "user", alice->name, "password record");
+    const struct entry *bob_record = store_get(server, "user", bob->name, "password record");
+    const struct entry *alice_login = store_get(server, "user", alice->name, "login key");
+    const struct entry *wrapped_identity = store_get(server, "user", alice->name, "wrapped identity key");
+    const struct entry *wrapped_encryption = store_get(server, "user", alice->name, "wrapped encryption key");
+    const struct entry *wrapped_account = store_get(server, "service account", "ci-deploy", "wrapped key");
+    uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t guess_master[CLOAK_KEYBYTES], guess_login[CLOAK_KEYBYTES];
+    uint8_t other_master[CLOAK_KEYBYTES], other_login[CLOAK_KEYBYTES];
+    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    struct timespec start;
+    double derive_ms;
+
+    /* (c) first, because its derivation also times the refusals of (a) and (b). The server serves
+     * Bob's account Alice's record, salt and all. Suppose they picked the same password (here
+     * Alice's) and neither had a secret key: one Argon2id of a guess under that salt would then test
+     * both accounts. The account id goes into the salt, so the two derivations share nothing. */
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    check(derive(guess_master, guess_login, alice->password, alice->login, NULL, alice_record->data,
+                 alice_record->len, client_policy),
+          "Alice's password, her record, no secret key");
+    derive_ms = milliseconds_since(&start);
+    check(derive(other_master, other_login, alice->password, bob->login, NULL, alice_record->data, alice_record->len,
+                 client_policy),
+          "the same password and record under Bob's account id");
+
+    /* (a) A record at the hard minimum, 16 MiB and one pass: each guess about 12 times cheaper
+     * than at the defaults, and the login key the client would send is made with it. */
+    forged_record(record, bob_record, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+    refuse_record(bob, record, "(a) Bob is served 16 MiB x 1 pass (cheaper guesses)", derive_ms);
+    /* (b) A record at 1 GiB and 16 passes: seconds of a phone's CPU per login, a denial of service. */
+    forged_record(record, bob_record, CLOAK_PASSWORD_MEMORY_KIB_MAX, CLOAK_PASSWORD_ITERATIONS_MAX,
+                  CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+    refuse_record(bob, record, "(b) Bob is served 1 GiB x 16 passes (a stall)", derive_ms);
+
+    printf("    (c) Bob is served Alice's record and salt; one password, no secret keys:\n");
+    print_key_start("    login key under account id alice@example.com", guess_login);
+    print_key_start("    login key under account id bob@example.com", other_login);
+    if (same_key(guess_master, other_master) || same_key(guess_login, other_login)) {
+        fprintf(stderr, "FAILED: two account ids with one salt and password gave the same key\n");
+        exit(1);
+    }
+    printf("    %-58s unrelated: one Argon2id per guess per account\n", "");
+
+    /* (d) The server's whole store and Alice's right password, but not her secret key (it never left
+     * her devices): the guess's keys open nothing and its login key is not the one stored, so the
+     * store cannot even confirm that the password is right. */
+    if (same_key(guess_login, alice_login->data)) {
+        fprintf(stderr, "FAILED: the login key was derived without the secret key\n");
+        exit(1);
+    }
+    printf("    %-58s not the login key the server holds\n", "(d) the right password, no secret key: its login key");
+    expect_status(cloak_identity_unwrap(pk, identity_sk, guess_master, wrapped_identity->data, wrapped_identity->len),
+                  "(d) ... its master key on Alice's wrapped identity key", CLOAK_E_WRONG_KEY);
+    expect_status(cloak_encryption_unwrap(pk, encryption_sk, guess_master, wrapped_encryption->data,
+                                          wrapped_encryption->len),
+                  "(d) ... on Alice's wrapped encryption key", CLOAK_E_WRONG_KEY);
+    expect_status(cloak_service_account_unwrap(pk, encryption_sk, guess_master, wrapped_account->data,
+                                               wrapped_account->len),
+                  "(d) ... on the service account's wrapped key", CLOAK_E_WRONG_KEY);
+    memset(guess_master, 0, sizeof guess_master);
+    memset(guess_login, 0, sizeof guess_login);
+    memset(other_master, 0, sizeof other_master);
+    memset(other_login, 0, sizeof other_login);
+}
+
+/* ---- an account under a weaker policy ------------------------------------------------------------ */
+
+/* Step 13: Carol registered under an older release of the application, whose policy accepted 16 MiB
+ * and one pass. The release with the library's defaults refuses her record, so it derives once under
+ * the old policy, makes a new record and moves her wrapped keys to the new master key: the private
+ * keys never leave the library, and her emergency kit stays valid. */
+static void upgrade_account(struct store *server, struct member *carol)
+{
+    uint8_t legacy_policy[CLOAK_PASSWORD_POLICYBYTES];
+    uint8_t record[CLOAK_PASSWORD_RECORDBYTES], new_record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t old_master[CLOAK_KEYBYTES], login_key[CLOAK_KEYBYTES];
+    uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES], wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t identity_pk[CLOAK_IDENTITY_PUBLICKEYBYTES], identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
+    uint8_t encryption_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    const struct entry *stored_login, *stored_identity, *stored_encryption;
+
+    /* The older release's policy: the hard minimum as its floor, the library's ceiling. */
+    check(cloak_password_policy_init(legacy_policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
+                                     CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX, CLOAK_PASSWORD_POLICY_COST_MAX,
+                                     CLOAK_PASSWORD_POLICY_ITERATIONS_MAX, CLOAK_PASSWORD_POLICY_PARALLELISM_MAX),
+          "the older release's policy");
+
+    /* Registration under that release. */
+    store_forbid(server, bytes(carol->password), strlen(carol->password), "password");
+    cloak_account_secret_key_generate(carol->secret_key);
+    check(cloak_account_secret_key_encode(carol->kit, carol->secret_key, bytes(carol->login), strlen(carol->login)),
+          "emergency kit text");
+    store_forbid(server, carol->secret_key, sizeof carol->secret_key, "account secret key");
+    store_forbid(server, bytes(carol->kit), strlen(carol->kit), "emergency kit text");
+    check(cloak_password_record_new(record, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
+          "Carol's record (16 MiB, 1 pass)");
+    check(derive(carol->master_key, login_key, carol->password, carol->login, carol->secret_key, record, sizeof record,
+                 legacy_policy),
+          "Carol's derivation under the older policy");
+    cloak_identity_keypair(carol->identity_pk, carol->identity_sk);
+    cloak_encryption_keypair(carol->encryption_pk, carol->encryption_sk);
+    store_forbid(server, carol->master_key, sizeof carol->master_key, "master key");
+    store_forbid(server, carol->identity_sk, CLOAK_IDENTITY_SEEDBYTES, "identity private key");
+    store_forbid(server, carol->encryption_sk, sizeof carol->encryption_sk, "encryption private key");
+    check(cloak_identity_wrap(wrapped_identity, carol->master_key, carol->identity_sk), "wrap identity key");
+    check(cloak_encryption_wrap(wrapped_encryption, carol->master_key, carol->encryption_sk), "wrap encryption key");
+    store_put(server, "user", carol->name, "password record", record, sizeof record);
+    store_put(server, "user", carol->name, "login key", login_key, sizeof login_key);
+    store_put(server, "user", carol->name, "wrapped identity key", wrapped_identity, sizeof wrapped_identity);
+    store_put(server, "user", carol->name, "wrapped encryption key", wrapped_encryption, sizeof wrapped_encryption);
+    printf("    Carol registered under an older release (policy floor 16 MiB x 1 pass); kit %s\n", carol->kit);
+
+    /* The new release: the default policy refuses her record, as it would a hostile server's. */
+    expect_status(cloak_password_record_check(record, sizeof record, client_policy),
+                  "Carol's record under the default policy", CLOAK_E_WEAK_PARAMS);
+
+    /* The upgrade: one derivation under the older policy (the application allows it for this
+     * account's upgrade only), a new record at the defaults, a derivation under the default
+     * policy, and every wrapped key moved. The server takes the new record, login key and wrapped
+     * keys in one change, authorised by the old login key, and keeps none of the old ones: they
+     * would stay an oracle at the old, lower cost. */
+    stored_login = store_get(server, "user", carol->name, "login key");
+    check(derive(old_master, login_key, carol->password, carol->login, carol->secret_key, record, sizeof record,
+                 legacy_policy),
+          "Carol's derivation under the older policy, to upgrade");
+    if (!same_key(login_key, stored_login->data)) {
+        fprintf(stderr, "FAILED: the server would not accept Carol's old login key\n");
+        exit(1);
+    }
+    check(cloak_password_record_new(new_record, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                                    CLOAK_PASSWORD_PARALLELISM_DEFAULT),
+          "Carol's new record");
+    check(cloak_password_record_check(new_record, sizeof new_record, client_policy), "the new record's policy check");
+    check(derive(carol->master_key, login_key, carol->password, carol->login, carol->secret_key, new_record,
+                 sizeof new_record, client_policy),
+          "Carol's derivation under the default policy");
+    store_forbid(server, carol->master_key, sizeof carol->master_key, "new master key");
+    stored_identity = store_get(server, "user", carol->name, "wrapped identity key");
+    stored_encryption = store_get(server, "user", carol->name, "wrapped encryption key");
+    check(cloak_wrapped_key_rewrap(wrapped_identity, old_master, carol->master_key, stored_identity->data,
+                                   stored_identity->len),
+          "rewrap the identity key");
+    check(cloak_wrapped_key_rewrap(wrapped_encryption, old_master, carol->master_key, stored_encryption->data,
+                                   stored_encryption->len),
+          "rewrap the encryption key");
+    store_put(server, "user", carol->name, "password record", new_record, sizeof new_record);
+    store_put(server, "user", carol->name, "login key", login_key, sizeof login_key);
+    store_put(server, "user", carol->name, "wrapped identity key", wrapped_identity, sizeof wrapped_identity);
+    store_put(server, "user", carol->name, "wrapped encryption key", wrapped_encryption, sizeof wrapped_encryption);
+
+    /* The new master key opens the re-wrapped keys, and they are Carol's; the old one opens nothing. */
+    check(cloak_identity_unwrap(identity_pk, identity_sk, carol->master_key, wrapped_identity, sizeof wrapped_identity),
+          "the new master key on the re-wrapped identity key");
+    check(cloak_encryption_unwrap(encryption_pk, encryption_sk, carol->master_key, wrapped_encryption,
+                                  sizeof wrapped_encryption),
+          "the new master key on the re-wrapped encryption key");
+    if (memcmp(identity_pk, carol->identity_pk, sizeof identity_pk) != 0 ||
+        memcmp(identity_sk, carol->identity_sk, sizeof identity_sk) != 0 ||
+        memcmp(encryption_pk, carol->encryption_pk, sizeof encryption_pk) != 0 ||
+        memcmp(encryption_sk, carol->encryption_sk, sizeof encryption_sk) != 0) {
+        fprintf(stderr, "FAILED: the re-wrapped keys are not Carol's\n");
+        exit(1);
+    }
+    printf("    Carol's keys re-wrapped under the new record (64 MiB x 3); the new master key opens both\n");
+    expect_status(cloak_identity_unwrap(identity_pk, identity_sk, old_master, wrapped_identity,
+                                        sizeof wrapped_identity),
+                  "the old record's master key on her new identity key", CLOAK_E_WRONG_KEY);
+    expect_status(cloak_encryption_unwrap(encryption_pk, encryption_sk, old_master, wrapped_encryption,
+                                          sizeof wrapped_encryption),
+                  "the old record's master key on her new encryption key", CLOAK_E_WRONG_KEY);
+    memset(old_master, 0, sizeof old_master);
+    memset(login_key, 0, sizeof login_key);
+    memset(identity_sk, 0, sizeof identity_sk);
+    memset(encryption_sk, 0, sizeof encryption_sk);
+    memset(legacy_policy, 0, sizeof legacy_policy);
+}
+
 int main(int argc, char **argv)
 {
     struct store *server;
-    struct member alice = {.name = "alice", .password = "alice: correct horse battery staple"};
-    struct member bob = {.name = "bob", .password = "bob: Tr0ub4dor&3 but longer"};
-    struct member mallory = {.name = "mallory", .password = "mallory: hunter2 hunter2 hunter2"};
+    struct member alice = {.name = "alice", .login = "alice@example.com",
+                           .password = "alice: correct horse battery staple"};
+    struct member bob = {.name = "bob", .login = "bob@example.com", .password = "bob: Tr0ub4dor&3 but longer"};
+    struct member mallory = {.name = "mallory", .login = "mallory@example.com",
+                             .password = "mallory: hunter2 hunter2 hunter2"};
+    struct member carol = {.name = "carol", .login = "carol@example.com",
+                           .password = "carol: a long and memorable passphrase"};
     static struct head_view alice_view, bob_view, mallory_view, sandbox_view;
     struct roster roster = {{0}, 0};
     struct account account = {{0}, "", 1, 1};
@@ -790,11 +1080,13 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--leak-check-demo") == 0) {
         return leak_check_demo();
     }
+    cloak_password_policy_default(client_policy);
     server = store_new();
-    printf("libcloak %s walkthrough. The server's store holds only what a server would hold.\n",
-           cloak_version_string());
+    printf("libcloak %s walkthrough (Argon2id: %s). The server's store holds only what a server would hold.\n",
+           cloak_version_string(), cloak_password_kernel());
 
-    step("1. Alice registers (Argon2id m=64 MiB t=3 p=4, identity and encryption keys)");
+    step("1. Alice registers (account secret key for her emergency kit, Argon2id m=64 MiB t=3 p=4, identity "
+         "and encryption keys)");
     register_member(server, &alice);
 
     step("2. Alice creates a vault: key of epoch 1, a share for herself, head v1 (roster: Alice, admin)");
@@ -838,7 +1130,8 @@ int main(int argc, char **argv)
         commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
     }
 
-    step("6. Bob logs in on a new device, checks the chain of heads and reads a secret with its proof");
+    step("6. Bob logs in on a new device (password and emergency kit), checks the chain of heads and reads a "
+         "secret with its proof");
     log_in(server, &bob);
     open_vault(server, &bob, alice.identity_pk, &bob_seen_epoch, &bob_view, &bob_vault, bob_vault_key);
     {
@@ -1034,14 +1327,20 @@ int main(int argc, char **argv)
         }
     }
 
+    step("12. A malicious server against passwords: the cost policy, the account-bound salt, the secret key");
+    malicious_server_passwords(server, &alice, &bob);
+
+    step("13. An account created under a weaker policy is upgraded (legacy derive, new record, rewrap)");
+    upgrade_account(server, &carol);
+
     if (export_dir != NULL) {
         export_for_cli(server, export_dir, "batch-3", "batch-2", account.key_text, alice.identity_pk);
     }
 
     step("The server's store at the end");
     store_print(server);
-    printf("\nNo password, master key, private key, vault key or secret value ever reached the store "
-           "(%zu writes checked against %zu forbidden values).\n",
+    printf("\nNo password, account secret key, master key, private key, vault key or secret value ever reached "
+           "the store (%zu writes checked against %zu forbidden values).\n",
            store_writes(server), store_forbidden_count(server));
 
     cloak_vault_wipe(&vault);
@@ -1058,6 +1357,7 @@ int main(int argc, char **argv)
     memset(&alice, 0, sizeof alice);
     memset(&bob, 0, sizeof bob);
     memset(&mallory, 0, sizeof mallory);
+    memset(&carol, 0, sizeof carol);
     memset(vault_key, 0, sizeof vault_key);
     memset(bob_vault_key, 0, sizeof bob_vault_key);
     memset(mallory_vault_key, 0, sizeof mallory_vault_key);

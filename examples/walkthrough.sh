@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds libcloak and plays the whole story (examples/walkthrough.c): registration, a vault and its
-# signed heads, sharing, a service account, removal and rotation, a malicious server; then the CLI
-# side with the real tool.
+# Builds libcloak and plays the whole story (examples/walkthrough.c): registration with an account
+# secret key, a vault and its signed heads, sharing, a service account, removal and rotation, a
+# malicious server (against vaults, then against passwords), an account upgraded to a stronger cost
+# policy; then the CLI side with the real tool.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,7 +20,7 @@ trap 'rm -rf "$ci"' EXIT
 # remembers the newest batch read, so an older one served later is refused.
 cloak=./build-walkthrough/examples/cli/cloak
 echo
-echo "== 12. On the CI machine: cloak reads the batch file"
+echo "== 14. On the CI machine: cloak reads the batch file"
 CLOAK_SERVICE_ACCOUNT_KEY=$(cat "$ci/account.key")
 export CLOAK_SERVICE_ACCOUNT_KEY
 trust=$(cat "$ci/trusted.identity")

@@ -132,9 +132,16 @@ int cloak_account_secret_key_encode(char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES
     return CLOAK_OK;
 }
 
+/* Whether a character is whitespace to trim. A typed character may be the key's, so the test is
+ * made without a branch; its verdict is layout (where the key's characters start and end), public. */
 static int is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    uint8_t ch = (uint8_t)c;
+    uint8_t m = eq_mask(ch, ' ') | eq_mask(ch, '\t') | eq_mask(ch, '\n') | eq_mask(ch, '\r');
+    int space = m & 1;
+
+    cloak__declassify(&space, sizeof space);
+    return space;
 }
 
 /* The 40 payload characters' values, in order, from the text after "CK1": groups of five, each

@@ -50,9 +50,57 @@ struct account_key *account_key_from_text(const char *text, size_t len, const ch
     return key;
 }
 
+/* A keyring's passphrase belongs to no account on any server, yet the derivation binds its salt to
+ * an account id: a fixed one serves (the salt itself is random per keyring). There is no account
+ * secret key either: it guards against a server's breach, and a keyring has no server (the secret
+ * key would sit on the same disk as the keyring it is meant to protect). */
+#define KEYRING_ACCOUNT_ID "cloak keyring"
+
+/* cloak writes records at the library's defaults, which its default policy accepts. A record below
+ * the policy's floor makes every guess at the passphrase cheap for whoever later copies the file (a
+ * new account would be wrapped under it); one above the ceiling stalls every run. Either was written
+ * by something other than cloak, or edited: refused before the passphrase is asked for. */
+static void check_record_cost(const struct keyring *kr, const uint8_t *record, size_t record_len,
+                              const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])
+{
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+    uint32_t m = 0;
+    uint32_t t = 0;
+    uint32_t p = 0;
+    int rc = cloak_password_record_check(record, record_len, policy);
+
+    if (rc == CLOAK_OK) {
+        return;
+    }
+    if (rc != CLOAK_E_WEAK_PARAMS || cloak_password_record_decode(salt, &m, &t, &p, record, record_len) != CLOAK_OK) {
+        cli_fail(CLI_EXIT_KEYRING, "keyring %s: the password record is refused (libcloak: %s); restore the file from a backup",
+                 kr->path, cli_status(rc));
+    }
+    /* The message says which side: a weak record is a security problem, a huge one a stall. */
+    if (m < CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN || (uint64_t)m * t < CLOAK_PASSWORD_POLICY_COST_MIN) {
+        cli_fail(CLI_EXIT_KEYRING_COST,
+                 "keyring %s: the password record asks for Argon2id at m=%lu KiB, t=%lu, below the policy's floor "
+                 "(m >= %lu KiB, m x t >= %lu KiB) (libcloak: %s); cloak never writes such a record, so the file was "
+                 "edited or written by another program: restore it from a backup, or make a new keyring and import the "
+                 "keys again",
+                 kr->path, (unsigned long)m, (unsigned long)t, (unsigned long)CLOAK_PASSWORD_POLICY_MEMORY_KIB_MIN,
+                 (unsigned long)CLOAK_PASSWORD_POLICY_COST_MIN, cli_status(rc));
+    }
+    cli_fail(CLI_EXIT_KEYRING_COST,
+             "keyring %s: the password record asks for Argon2id at m=%lu KiB, t=%lu, p=%lu, above the policy's "
+             "ceiling (m <= %lu KiB, m x t <= %lu KiB, t <= %lu, p <= %lu) (libcloak: %s); cloak never writes such a "
+             "record, so the file was edited or written by another program: restore it from a backup, or make a new "
+             "keyring and import the keys again",
+             kr->path, (unsigned long)m, (unsigned long)t, (unsigned long)p,
+             (unsigned long)CLOAK_PASSWORD_POLICY_MEMORY_KIB_MAX, (unsigned long)CLOAK_PASSWORD_POLICY_COST_MAX,
+             (unsigned long)CLOAK_PASSWORD_POLICY_ITERATIONS_MAX, (unsigned long)CLOAK_PASSWORD_POLICY_PARALLELISM_MAX,
+             cli_status(rc));
+}
+
 uint8_t *account_master_key(struct keyring *kr)
 {
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES];
     uint8_t *master = cli_secret_alloc(CLOAK_KEYBYTES);
     uint8_t *login = cli_secret_alloc(CLOAK_KEYBYTES);
     size_t pass_len = 0;
@@ -78,8 +126,11 @@ uint8_t *account_master_key(struct keyring *kr)
         memcpy(record, blob, sizeof(record));
         free(blob);
     }
+    cloak_password_policy_default(policy);
+    check_record_cost(kr, record, sizeof(record), policy);
     pass = cli_passphrase(kr->path, creating, &pass_len);
-    rc = cloak_password_derive(master, login, (const uint8_t *)pass, pass_len, record, sizeof(record));
+    rc = cloak_password_derive(master, login, (const uint8_t *)pass, pass_len, (const uint8_t *)KEYRING_ACCOUNT_ID,
+                               sizeof(KEYRING_ACCOUNT_ID) - 1U, NULL, 0, record, sizeof(record), policy);
     cli_secret_free(pass);
     cli_secret_free(login);
     if (rc == CLOAK_E_NOMEM) {

@@ -31,6 +31,7 @@ enum {
     CLI_EXIT_STALE = 13,    /* an epoch or head version below the pins or the state file: a replay */
     CLI_EXIT_EXPIRED = 14,  /* the batch is past its expiry time */
     CLI_EXIT_STATE = 15,    /* the state file cannot be read or written, is damaged or open to others */
+    CLI_EXIT_KEYRING_COST = 16, /* the keyring's Argon2id costs are outside libcloak's default policy */
     CLI_EXIT_CANNOT_EXEC = 126,
     CLI_EXIT_NOT_FOUND = 127
 };

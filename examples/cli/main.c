@@ -44,7 +44,8 @@ static const char top_help_tail[] =
     "7 untrusted or no trusted signer, 8 damaged batch file, 9 unsupported format version,\n"
     "10 name or value unfit for an environment, 11 keyring or passphrase, 12 no vault named, another\n"
     "vault's batch or a forked history, 13 stale (older than the pins or the state file: a replay),\n"
-    "14 expired, 15 state file; cloak run: the command's status, 126 or 127 if it cannot be run.\n"
+    "14 expired, 15 state file, 16 keyring's Argon2id costs outside the policy (too weak or too high);\n"
+    "cloak run: the command's status, 126 or 127 if it cannot be run.\n"
     "Failures print one line on standard error.\n";
 
 static void top_help(void)

@@ -1,11 +1,14 @@
-// The story of libcloak, played in the page with the WebAssembly backend: Alice registers and
+// The story of libcloak, played in the page with the WebAssembly backend: Alice registers (an
+// account secret key for her emergency kit, mixed into her password's keys and never sent) and
 // makes a vault under a signed head (its roster and a Merkle root over the secrets), shares it with
-// Bob, Bob reads it on another device after walking the chain of heads, a CI service account gets a
-// batch bound to a head, Bob leaves and the vault key is rotated, and finally the server tries
-// what it still can (an old share, an old batch, another vault's batch, a rolled-back or omitted
-// secret, an old head, a forked head) and each one is refused. Each step shows what it did and
-// checks its result; the browser test (bindings/js/test/browser.test.mjs) reads those checks from
-// the page (li[data-step][data-status], document.body.dataset.done, window.cloakSteps).
+// Bob, Bob reads it on another device (his password and the kit he types; a server's cheap or
+// ruinous password record is refused before any Argon2id work) after walking the chain of heads, a
+// CI service account gets a batch bound to a head, Bob leaves and the vault key is rotated, and
+// finally the server tries what it still can (an old share, an old batch, another vault's batch, a
+// rolled-back or omitted secret, an old head, a forked head) and each one is refused. Each step
+// shows what it did and checks its result; the browser test (bindings/js/test/browser.test.mjs)
+// reads those checks from the page (li[data-step][data-status], document.body.dataset.done,
+// window.cloakSteps).
 import { load, utf8, CloakError } from '../../bindings/js/dist/index.js';
 
 const list = document.getElementById('steps');
@@ -75,9 +78,18 @@ function refused(fn, status, what) {
   return err.status;
 }
 
-async function register(cloak, name, password) {
+/**
+ * Registration. The account id is the normalised login: the server cannot pick another per victim,
+ * and the salt is bound to it. The secret key is made here and never sent; its text, with the
+ * account id, is the emergency kit a new device types. The policy is the library's default, passed
+ * explicitly: a record the server serves later must pass it.
+ */
+async function register(cloak, name, login, password) {
   const record = cloak.passwordRecordNew(); // m = 64 MiB, t = 3, p = 4
-  const run = await whileCountingFrames(cloak.passwordDeriveAsync(password, record));
+  const secretKey = cloak.accountSecretKeyGenerate();
+  const kit = cloak.accountSecretKeyEncode(secretKey, login);
+  const policy = cloak.passwordPolicyDefault();
+  const run = await whileCountingFrames(cloak.passwordDeriveAsync(password, record, { accountId: login, secretKey, policy }));
   const { masterKey, loginKey } = run.result;
   const identity = cloak.identityKeypair();
   const encryption = cloak.encryptionKeypair();
@@ -90,8 +102,9 @@ async function register(cloak, name, password) {
   const p = cloak.passwordRecordDecode(record);
   check(run.ticks() > 0, 'the page kept running during Argon2id');
   return {
-    server, masterKey, identity, encryption,
+    server, masterKey, identity, encryption, login, kit,
     lines: [
+      `${name}'s emergency kit: account ${login}, secret key ${kit} (printed; never sent to the server)`,
       `${name}: Argon2id m=${p.memoryKib} KiB t=${p.iterations} p=${p.parallelism} in a worker; the page ran ${run.ticks()} timer ticks meanwhile`,
       `login key ${short(loginKey)} goes to the server; master key id ${short(cloak.keyId(masterKey))}`,
       `bundle ${cloak.textEncode(bundle).slice(0, 48)}…`,
@@ -182,13 +195,13 @@ async function main() {
   });
 
   await step('register-alice', 'Alice registers', async () => {
-    alice = await register(cloak, 'Alice', 'correct horse battery staple');
+    alice = await register(cloak, 'Alice', 'alice@example.com', 'correct horse battery staple');
     server.users.alice = alice.server;
     return alice.lines;
   });
 
   await step('register-bob', 'Bob registers', async () => {
-    bob = await register(cloak, 'Bob', 'tr0ub4dor&3');
+    bob = await register(cloak, 'Bob', 'bob@example.com', 'tr0ub4dor&3');
     server.users.bob = bob.server;
     return bob.lines;
   });
@@ -225,9 +238,23 @@ async function main() {
       `share ${cloak.textEncode(share).slice(0, 52)}…`];
   });
 
-  await step('read', 'Bob signs in on a new device, walks the heads and reads the secrets', async () => {
+  await step('read', 'Bob signs in on a new device with his kit, walks the heads and reads the secrets', async () => {
     const u = server.users.bob;
-    const { masterKey, loginKey } = await cloak.passwordDeriveAsync('tr0ub4dor&3', u.record);
+    const policy = cloak.passwordPolicyDefault();
+    // The new device has no secret key: Bob types his kit's text (in lower case here, which reads
+    // the same). Its checksum binds the account id, so a typing error or another account's kit
+    // is caught before any Argon2id work.
+    const typed = bob.kit.toLowerCase();
+    const kitElsewhere = refused(() => cloak.accountSecretKeyDecode(typed, 'alice@example.com'), 'CHECKSUM', 'the kit typed for another account');
+    const secretKey = cloak.accountSecretKeyDecode(typed, bob.login);
+    // Costs outside the policy, at Bob's own salt: a record that would make every guess about 12
+    // times cheaper, and one that would stall the page. Refused before Argon2id takes any memory.
+    const { salt } = cloak.passwordRecordDecode(u.record);
+    const cheap = cloak.passwordRecordEncode(salt, { memoryKib: cloak.sizes.passwordMemoryKibMin, iterations: 1 });
+    const ruinous = cloak.passwordRecordEncode(salt, { memoryKib: cloak.sizes.passwordMemoryKibMax, iterations: cloak.sizes.passwordIterationsMax });
+    const weak = refused(() => cloak.passwordDerive('tr0ub4dor&3', cheap, { accountId: bob.login, secretKey, policy }), 'WEAK_PARAMS', 'a 16 MiB x 1 record');
+    const stall = refused(() => cloak.passwordDerive('tr0ub4dor&3', ruinous, { accountId: bob.login, secretKey, policy }), 'WEAK_PARAMS', 'a 1 GiB x 16 record');
+    const { masterKey, loginKey } = await cloak.passwordDeriveAsync('tr0ub4dor&3', u.record, { accountId: bob.login, secretKey, policy });
     check(equal(loginKey, u.loginKey), 'same login key');
     const id = cloak.identityUnwrap(masterKey, u.wrappedIdentity);
     const enc = cloak.encryptionUnwrap(masterKey, u.wrappedEncryption);
@@ -240,7 +267,9 @@ async function main() {
     const { vaultKey: vk, epoch } = cloak.shareOpen(server.shares.bob, vaultId, enc.publicKey, enc.secretKey, alice.identity.publicKey, bob.head.epoch);
     const v = cloak.vaultInit(vk, epoch, vaultId);
     check(equal(v.keyId(), bob.head.vaultKeyId), 'the share carries the key the head names');
-    const lines = [`unwrapped identity ${short(id.publicKey)} and encryption key`,
+    const lines = [`Bob types his kit; typed for another account it is refused: ${kitElsewhere}`,
+      `a record at 16 MiB x 1 pass (cheap guesses): ${weak}; at 1 GiB x 16 passes (a stall): ${stall}`,
+      `password and kit give the login key the server holds; unwrapped identity ${short(id.publicKey)} and encryption key`,
       `heads v1..v${bob.head.version} verified from Alice's; Bob is in the roster as a writer; share of epoch ${epoch} opened`];
     for (const [name, value] of Object.entries(secretsIn)) {
       const got = readSecret(bob.head, v, name);

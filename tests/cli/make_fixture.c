@@ -360,6 +360,22 @@ static void write_values(void)
     finish(f, "values.txt");
 }
 
+/* The text form of a password record with the given costs and a fresh salt, for a keyring's
+ * password line. */
+static void write_record(const char *name, uint32_t memory_kib, uint32_t iterations, uint32_t parallelism)
+{
+    uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    char *text;
+    FILE *f;
+
+    check(cloak_password_record_new(record, memory_kib, iterations, parallelism), "password record");
+    text = to_text(record, sizeof(record));
+    f = create(name, 0);
+    fprintf(f, "%s\n", text);
+    finish(f, name);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     struct member member;
@@ -479,6 +495,12 @@ int main(int argc, char **argv)
     write_batch_file("batch-mixed.txt", &good, NULL, NULL, texts);
     free(texts[0]);
     free_batch(&variant);
+
+    /* Keyring password records that cloak never writes: below the default policy's floor (the hard
+     * minimum, 16 MiB x 1 pass) and above its ceiling (1 GiB x 16 passes). */
+    write_record("record-weak.txt", CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, CLOAK_PASSWORD_PARALLELISM_DEFAULT);
+    write_record("record-huge.txt", CLOAK_PASSWORD_MEMORY_KIB_MAX, CLOAK_PASSWORD_ITERATIONS_MAX,
+                 CLOAK_PASSWORD_PARALLELISM_DEFAULT);
 
     write_values();
     free_batch(&good);

@@ -520,6 +520,32 @@ chmod 0600 "$KR"
 echo "garbage line" >>"$KR"
 run "$C" accounts
 expect_fail 11 "damaged keyring" "line [0-9]+: not a keyring entry"
+# A password record outside libcloak's default cost policy (cloak never writes one): refused with
+# its own exit code before the passphrase is asked for; what needs no passphrase still works.
+sed "s|^password .*|password $(cat "$FX/record-weak.txt")|" "$WORK/kr.saved" >"$KR"
+chmod 0600 "$KR"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" $VAULTOPT
+expect_fail 16 "keyring record below the policy floor (16 MiB x 1 pass)" \
+    "m=16384 KiB, t=1, below the policy's floor.*libcloak: "
+run "$C" env "$B" $VAULTOPT
+expect_fail 16 "a weak keyring record is refused before the passphrase is asked for" "below the policy's floor"
+run "$C" accounts
+_ok=0; [ "$RC" -eq 0 ] && grep -q '^\* ci cloak-pubkey-' "$OUT" || _ok=1
+ok $_ok "accounts still lists a keyring with a weak record (no passphrase needed)"
+sed "s|^password .*|password $(cat "$FX/record-huge.txt")|" "$WORK/kr.saved" >"$KR"
+chmod 0600 "$KR"
+run env CLOAK_PASSPHRASE=correct-horse "$C" env "$B" $VAULTOPT
+expect_fail 16 "keyring record above the policy ceiling (1 GiB x 16 passes)" \
+    "m=1048576 KiB, t=16, p=4, above the policy's ceiling"
+# A keyring holding only a weak record: no new key is ever wrapped under it.
+mkdir -m 0700 "$WORK/weakkr"
+echo "password $(cat "$FX/record-weak.txt")" >"$WORK/weakkr/keyring"
+chmod 0600 "$WORK/weakkr/keyring"
+cp "$WORK/weakkr/keyring" "$WORK/weakkr.before"
+run env CLOAK_KEYRING="$WORK/weakkr/keyring" CLOAK_PASSPHRASE=correct-horse "$C" import ci "$FX/account.key"
+expect_fail 16 "import into a keyring with a weak record" "below the policy's floor"
+cmp -s "$WORK/weakkr/keyring" "$WORK/weakkr.before"
+ok $? "the weak keyring is left as it was (no key wrapped under it)"
 cp "$WORK/kr.saved" "$KR"
 chmod 0600 "$KR"
 run "$C" forget ci
