@@ -197,6 +197,91 @@ static void password_record(const blobs *b)
     fz_buf_free(&out);
 }
 
+/* fuzz_account_key: lp8(account id) || text. Valid texts as the encoder writes them and as a
+ * person might type them, under short and long ids; another version. */
+static void account_key(void)
+{
+    static const char *const ids[] = {"alice@example.com", "x"};
+    fz_buf out = {NULL, 0, 0};
+    uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES], long_id[CLOAK_ACCOUNT_IDBYTES_MAX];
+    char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES], typed[80];
+    size_t i, n;
+
+    for (i = 0; i < sizeof key; i++) {
+        key[i] = (uint8_t)(0x11U * i + 7U);
+    }
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        CHECK_OK(cloak_account_secret_key_encode(text, key, (const uint8_t *)ids[i], strlen(ids[i])));
+        fz_put_lp8(&out, ids[i], strlen(ids[i]));
+        fz_put(&out, text, strlen(text));
+        emit("fuzz_account_key", &out);
+        /* Lower case, look-alikes for 1 and 0, whitespace around. */
+        n = 0;
+        typed[n++] = ' ';
+        for (const char *c = text; *c != '\0'; c++) {
+            char ch = *c;
+            if (c - text >= 4) {
+                ch = ch == '1' ? 'l' : ch == '0' ? 'o' : (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+            }
+            typed[n++] = ch;
+        }
+        typed[n++] = '\r';
+        typed[n++] = '\n';
+        fz_put_lp8(&out, ids[i], strlen(ids[i]));
+        fz_put(&out, typed, n);
+        emit("fuzz_account_key", &out);
+        /* Undashed. */
+        n = 0;
+        for (const char *c = text; *c != '\0'; c++) {
+            if (*c != '-') {
+                typed[n++] = *c;
+            }
+        }
+        fz_put_lp8(&out, ids[i], strlen(ids[i]));
+        fz_put(&out, typed, n);
+        emit("fuzz_account_key", &out);
+    }
+    memset(long_id, 'i', sizeof long_id);
+    CHECK_OK(cloak_account_secret_key_encode(text, key, long_id, sizeof long_id));
+    fz_put_lp8(&out, long_id, sizeof long_id);
+    fz_put(&out, text, strlen(text));
+    emit("fuzz_account_key", &out);
+    text[2] = '2';
+    fz_put_lp8(&out, long_id, sizeof long_id);
+    fz_put(&out, text, strlen(text));
+    emit("fuzz_account_key", &out);
+    fz_buf_free(&out);
+}
+
+/* fuzz_password_policy: six u32 || record. The default policy and the tests' low policy, each with
+ * a record it admits and one it refuses. */
+static void password_policy(const blobs *b)
+{
+    fz_buf out = {NULL, 0, 0};
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES], record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
+
+    memset(salt, 0x5A, sizeof salt);
+    cloak_password_policy_default(policy);
+    fz_put(&out, policy, sizeof policy);
+    fz_put(&out, b->record, sizeof b->record);
+    emit("fuzz_password_policy", &out);
+    CHECK_OK(cloak_password_record_encode(record, salt, 1048576U, 1, 4));
+    fz_put(&out, policy, sizeof policy);
+    fz_put(&out, record, sizeof record);
+    emit("fuzz_password_policy", &out);
+    CHECK_OK(cloak_password_policy_init(policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
+                                        CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1));
+    CHECK_OK(cloak_password_record_encode(record, salt, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1));
+    fz_put(&out, policy, sizeof policy);
+    fz_put(&out, record, sizeof record);
+    emit("fuzz_password_policy", &out);
+    fz_put(&out, policy, sizeof policy);
+    fz_put(&out, b->record, sizeof b->record);
+    emit("fuzz_password_policy", &out);
+    fz_buf_free(&out);
+}
+
 static void public_keys(const blobs *b)
 {
     const fz_keys *k = fz_keys_get();
@@ -740,6 +825,8 @@ int main(int argc, char **argv)
     make_blobs(b);
     envelope(b);
     password_record(b);
+    account_key();
+    password_policy(b);
     public_keys(b);
     identity_verify();
     unwrap(b);

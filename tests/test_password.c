@@ -7,7 +7,9 @@
  * - every byte of a record tampered with, every truncation, one extra byte: exact codes;
  * - derive: determinism, password/salt/parameters change both keys, master != login, known answers
  *   computed independently here (libargon2's argon2id_hash_raw and HKDF written out on libsodium's
- *   HMAC), the default parameters, a checked-in constant;
+ *   HMAC), the default parameters, checked-in constants with and without a secret key; the account
+ *   id (1 to 255 bytes) and the secret key (none or 20 bytes) and the order of the checks, the
+ *   policy last, before Argon2id is entered (the policy's own rules: test_password_policy.c);
  * - outputs zeroed on every failure; the working memory wiped before release.
  */
 #define _GNU_SOURCE /* fork, sysconf under -std=c11 */
@@ -48,6 +50,12 @@ static const uint8_t password[] = "correct horse battery staple";
 static const uint8_t salt0[CLOAK_PASSWORD_SALTBYTES] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
                                                         0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
 
+/* The account the keys belong to (section 4.2 binds the salt to it). */
+static const uint8_t account_id[] = "alice@example.com";
+#define ACCOUNT_ID_LEN (sizeof account_id - 1U)
+/* The record's hard bounds as a policy: every record the decoder accepts is admitted. */
+static uint8_t wide_policy[CLOAK_PASSWORD_POLICYBYTES];
+
 /* Base record of the tamper tests: the cheapest parameters allowed. */
 static uint8_t base_record[RECORD_LEN];
 static uint8_t base_master[KEY_LEN];
@@ -83,20 +91,54 @@ static void hmac(uint8_t out[32], const uint8_t *key, size_t key_len, const uint
     crypto_auth_hmacsha256_final(&st, out);
 }
 
-static void reference_derive(uint8_t master[32], uint8_t login[32], const uint8_t *pw, size_t pw_len,
-                             const uint8_t salt[16], uint32_t m, uint32_t t, uint32_t p)
+/* The whole derivation of section 4.2: salt' = HMAC-SHA256(record salt, label || account id), first
+ * 16 bytes; Argon2id over it; with a secret key K, S = HKDF-SHA256(ikm = K, salt = label, info =
+ * account id, 32) joins Argon2id's output in the extract. Every HKDF output here is one block:
+ * T(1) = HMAC(PRK, info || 0x01). */
+static void reference_derive_full(uint8_t master[32], uint8_t login[32], const uint8_t *pw, size_t pw_len,
+                                  const uint8_t *id, size_t id_len, const uint8_t *secret_key, const uint8_t salt[16],
+                                  uint32_t m, uint32_t t, uint32_t p)
 {
+    static const char account_salt_label[] = "libcloak v2 account salt";
+    static const char secret_key_salt[] = "libcloak v2 account secret key";
     static const char extract_salt[] = "libcloak v2 password";
+    static const char extract_salt_with_key[] = "libcloak v2 password and secret key";
     static const char master_info[] = "libcloak v2 master key";
     static const char login_info[] = "libcloak v2 login key";
     static const uint8_t one = 0x01;
-    uint8_t password_key[32];
+    uint8_t bound_salt[32];
+    uint8_t ikm[64];
     uint8_t prk[32];
 
-    assert_int_equal(argon2id_hash_raw(t, m, p, pw, pw_len, salt, 16, password_key, 32), ARGON2_OK);
-    hmac(prk, (const uint8_t *)extract_salt, strlen(extract_salt), password_key, 32, NULL, 0);
+    hmac(bound_salt, salt, 16, (const uint8_t *)account_salt_label, strlen(account_salt_label), id, id_len);
+    assert_int_equal(argon2id_hash_raw(t, m, p, pw, pw_len, bound_salt, 16, ikm, 32), ARGON2_OK);
+    if (secret_key == NULL) {
+        hmac(prk, (const uint8_t *)extract_salt, strlen(extract_salt), ikm, 32, NULL, 0);
+    } else {
+        uint8_t key_prk[32];
+        hmac(key_prk, (const uint8_t *)secret_key_salt, strlen(secret_key_salt), secret_key,
+             CLOAK_ACCOUNT_SECRET_KEYBYTES, NULL, 0);
+        hmac(ikm + 32, key_prk, 32, id, id_len, &one, 1);
+        hmac(prk, (const uint8_t *)extract_salt_with_key, strlen(extract_salt_with_key), ikm, 64, NULL, 0);
+    }
     hmac(master, prk, 32, (const uint8_t *)master_info, strlen(master_info), &one, 1);
     hmac(login, prk, 32, (const uint8_t *)login_info, strlen(login_info), &one, 1);
+}
+
+/* The fixture's account id, no secret key. */
+static void reference_derive(uint8_t master[32], uint8_t login[32], const uint8_t *pw, size_t pw_len,
+                             const uint8_t salt[16], uint32_t m, uint32_t t, uint32_t p)
+{
+    reference_derive_full(master, login, pw, pw_len, account_id, ACCOUNT_ID_LEN, NULL, salt, m, t, p);
+}
+
+/* cloak_password_derive() with the fixture's account id, no secret key and the widest policy (the
+ * record's own hard bounds), so that the record tests reach every record the decoder accepts. */
+static int derive_wide(uint8_t *master, uint8_t *login, const uint8_t *pw, size_t pw_len, const uint8_t *record,
+                       size_t record_len)
+{
+    return cloak_password_derive(master, login, pw, pw_len, account_id, ACCOUNT_ID_LEN, NULL, 0, record, record_len,
+                                 wide_policy);
 }
 
 /* derive() on outputs pre-filled with 0xAA; on failure both must be zero and, when
@@ -108,7 +150,7 @@ static int derive(uint8_t master[32], uint8_t login[32], const uint8_t *pw, size
     int rc;
     memset(master, 0xAA, KEY_LEN);
     memset(login, 0xAA, KEY_LEN);
-    rc = cloak_password_derive(master, login, pw, pw_len, record, record_len);
+    rc = derive_wide(master, login, pw, pw_len, record, record_len);
     if (rc != CLOAK_OK) {
         assert_true(all_zero(master, KEY_LEN));
         assert_true(all_zero(login, KEY_LEN));
@@ -134,13 +176,11 @@ static int setup(void **state)
     if (cloak_init() != 0) {
         return -1;
     }
-    if (cloak_password_record_encode(base_record, salt0, M_MIN, T_MIN, P_MIN) != CLOAK_OK) {
+    if (cloak_password_policy_init(wide_policy, M_MIN, M_MIN * T_MIN, M_MAX, M_MAX * T_MAX, T_MAX, P_MAX) != CLOAK_OK ||
+        cloak_password_record_encode(base_record, salt0, M_MIN, T_MIN, P_MIN) != CLOAK_OK) {
         return -1;
     }
-    return cloak_password_derive(base_master, base_login, password, PASSWORD_LEN, base_record, RECORD_LEN) ==
-                   CLOAK_OK
-               ? 0
-               : -1;
+    return derive_wide(base_master, base_login, password, PASSWORD_LEN, base_record, RECORD_LEN) == CLOAK_OK ? 0 : -1;
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -529,24 +569,24 @@ static void test_derive_output_arguments(void **state)
     (void)state;
 
     memset(key, 0xAA, sizeof key);
-    assert_int_equal(cloak_password_derive(NULL, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
+    assert_int_equal(derive_wide(NULL, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(key, sizeof key));
     memset(key, 0xAA, sizeof key);
-    assert_int_equal(cloak_password_derive(key, NULL, password, PASSWORD_LEN, base_record, RECORD_LEN),
+    assert_int_equal(derive_wide(key, NULL, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(key, sizeof key));
     /* One buffer for both keys would hand the caller the login key as its "master key". */
     memset(key, 0xAA, sizeof key);
-    assert_int_equal(cloak_password_derive(key, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
+    assert_int_equal(derive_wide(key, key, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(key, sizeof key));
     memset(both, 0xAA, sizeof both);
-    assert_int_equal(cloak_password_derive(both, both + KEY_LEN / 2, password, PASSWORD_LEN, base_record, RECORD_LEN),
+    assert_int_equal(derive_wide(both, both + KEY_LEN / 2, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(both, sizeof both));
     memset(both, 0xAA, sizeof both);
-    assert_int_equal(cloak_password_derive(both + KEY_LEN / 2, both, password, PASSWORD_LEN, base_record, RECORD_LEN),
+    assert_int_equal(derive_wide(both + KEY_LEN / 2, both, password, PASSWORD_LEN, base_record, RECORD_LEN),
                      CLOAK_E_BAD_PARAMS);
     assert_true(all_zero(both, sizeof both));
 }
@@ -596,23 +636,33 @@ static void test_derive_determinism_and_separation(void **state)
 }
 
 /*
- * A checked-in known answer: password "correct horse battery staple", salt 00 01 .. 0f, m = 16384,
- * t = 1, p = 4. Produced by the computation of reference_derive() above (argon2id_hash_raw, then
- * HKDF on HMAC-SHA256), and again by the independent implementation (tests/vectors/spec/spec_impl.py); tests/static/static_derive.c checks the same constant in
- * statically linked programs.
+ * Checked-in known answers: password "correct horse battery staple", account id
+ * "alice@example.com", record salt 00 01 .. 0f, m = 16384, t = 1, p = 4; without a secret key, and
+ * with the secret key a0 a1 .. b3. Produced by the computation of reference_derive_full() above
+ * (libargon2's argon2id_hash_raw, then HMAC-SHA256 from libsodium) and again, separately, by
+ * OpenSSL's Argon2id and Python's hmac (the cryptography package's Argon2id).
  */
 static const uint8_t kat_master[32] = {
-    0x81, 0x65, 0xe1, 0xa8, 0x18, 0xf2, 0xde, 0xdb, 0x22, 0x6a, 0x00, 0x5e, 0xe1, 0x08, 0xc3, 0x77,
-    0xbc, 0xa3, 0x33, 0x5e, 0xdb, 0x0b, 0xc8, 0xe5, 0x84, 0x76, 0x3a, 0x71, 0xee, 0x68, 0x08, 0x65,
+    0x4b, 0xf5, 0x66, 0xa4, 0x6c, 0x91, 0x8a, 0x75, 0xa0, 0xc7, 0xb4, 0xf5, 0x7d, 0x9d, 0x86, 0x4a,
+    0x21, 0x5a, 0x51, 0x03, 0x8b, 0x4f, 0xaf, 0xa6, 0x5d, 0xab, 0x80, 0x27, 0xd6, 0xba, 0x56, 0xca,
 };
 static const uint8_t kat_login[32] = {
-    0x4d, 0x35, 0x39, 0x25, 0xa6, 0x7a, 0x04, 0x24, 0x2b, 0x7b, 0xa4, 0x30, 0xf8, 0xbb, 0x1c, 0xe6,
-    0x88, 0xb3, 0x58, 0xb1, 0x20, 0x0f, 0x7d, 0x76, 0x35, 0xf9, 0x61, 0x29, 0x98, 0xec, 0xe5, 0xb2,
+    0x55, 0x14, 0x6c, 0x1d, 0x4a, 0x5d, 0xbf, 0x79, 0x2f, 0x25, 0x8a, 0x75, 0xd0, 0x98, 0xd2, 0x15,
+    0x29, 0x36, 0x23, 0x77, 0xa9, 0x3d, 0x4f, 0x28, 0x9f, 0xf9, 0x7e, 0x2b, 0x3b, 0x63, 0xf8, 0xd2,
+};
+static const uint8_t kat_key_master[32] = {
+    0x54, 0xc8, 0x6e, 0x3d, 0x83, 0xb3, 0x08, 0xab, 0x06, 0x93, 0xef, 0x21, 0xef, 0xc1, 0xbf, 0x61,
+    0x5b, 0x7a, 0x6f, 0x72, 0xea, 0x6a, 0x88, 0xc9, 0xd1, 0x5e, 0x78, 0xe8, 0x7a, 0xac, 0xc9, 0x91,
+};
+static const uint8_t kat_key_login[32] = {
+    0x0b, 0xe0, 0xc0, 0xaf, 0x51, 0xe1, 0x17, 0xee, 0xd3, 0x03, 0xfe, 0x83, 0xee, 0x56, 0xb8, 0x67,
+    0x16, 0x78, 0x08, 0x1a, 0x84, 0x43, 0x23, 0xbf, 0x61, 0x8b, 0x57, 0x3b, 0xa1, 0xff, 0xd4, 0x4f,
 };
 
 static void test_derive_known_answer(void **state)
 {
     uint8_t record[RECORD_LEN], master[KEY_LEN], login[KEY_LEN], ref_master[KEY_LEN], ref_login[KEY_LEN];
+    uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
     (void)state;
 
     /* Independent computation, two parameter sets. */
@@ -628,6 +678,176 @@ static void test_derive_known_answer(void **state)
     /* The checked-in constant. */
     assert_memory_equal(master, kat_master, KEY_LEN);
     assert_memory_equal(login, kat_login, KEY_LEN);
+
+    /* With the secret key. */
+    for (size_t i = 0; i < sizeof secret_key; i++) {
+        secret_key[i] = (uint8_t)(0xa0U + i);
+    }
+    memset(master, 0xAA, sizeof master);
+    memset(login, 0xAA, sizeof login);
+    assert_int_equal(cloak_password_derive(master, login, password, PASSWORD_LEN, account_id, ACCOUNT_ID_LEN,
+                                           secret_key, sizeof secret_key, record, RECORD_LEN, wide_policy),
+                     CLOAK_OK);
+    reference_derive_full(ref_master, ref_login, password, PASSWORD_LEN, account_id, ACCOUNT_ID_LEN, secret_key,
+                          salt0, 16384, 1, 4);
+    assert_memory_equal(master, ref_master, KEY_LEN);
+    assert_memory_equal(login, ref_login, KEY_LEN);
+    assert_memory_equal(master, kat_key_master, KEY_LEN);
+    assert_memory_equal(login, kat_key_login, KEY_LEN);
+}
+
+/* cloak_password_derive() under the wide policy, outputs pre-filled; on failure both outputs must be
+ * zero and Argon2id must not even have been entered. */
+static int derive_with(uint8_t master[32], uint8_t login[32], const uint8_t *id, size_t id_len, const uint8_t *key,
+                       size_t key_len, const uint8_t *record, const uint8_t *policy)
+{
+    size_t calls = argon2_seen.calls;
+    int rc;
+
+    memset(master, 0xAA, KEY_LEN);
+    memset(login, 0xAA, KEY_LEN);
+    rc = cloak_password_derive(master, login, password, PASSWORD_LEN, id, id_len, key, key_len, record, RECORD_LEN,
+                               policy);
+    if (rc != CLOAK_OK) {
+        assert_true(all_zero(master, KEY_LEN));
+        assert_true(all_zero(login, KEY_LEN));
+        assert_int_equal(argon2_seen.calls, calls);
+    } else {
+        assert_int_equal(argon2_seen.calls, calls + 1);
+    }
+    return rc;
+}
+
+/* The account id: 1 to 255 bytes, every byte and its length count, and it is what section 4.2
+ * says (checked against the reference at both ends of its range). */
+static void test_derive_account_id(void **state)
+{
+    uint8_t id[CLOAK_ACCOUNT_IDBYTES_MAX + 1];
+    uint8_t master[KEY_LEN], login[KEY_LEN], m2[KEY_LEN], l2[KEY_LEN], rm[KEY_LEN], rl[KEY_LEN];
+    (void)state;
+
+    memset(id, 'a', sizeof id);
+    assert_int_equal(derive_with(master, login, NULL, 0, NULL, 0, base_record, wide_policy), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, NULL, 5, NULL, 0, base_record, wide_policy), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, id, 0, NULL, 0, base_record, wide_policy), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, id, CLOAK_ACCOUNT_IDBYTES_MAX + 1, NULL, 0, base_record, wide_policy),
+                     CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, id, SIZE_MAX, NULL, 0, base_record, wide_policy), CLOAK_E_BAD_PARAMS);
+
+    assert_int_equal(derive_with(master, login, id, 1, NULL, 0, base_record, wide_policy), CLOAK_OK);
+    reference_derive_full(rm, rl, password, PASSWORD_LEN, id, 1, NULL, salt0, M_MIN, T_MIN, P_MIN);
+    assert_memory_equal(master, rm, KEY_LEN);
+    assert_memory_equal(login, rl, KEY_LEN);
+    assert_memory_not_equal(master, base_master, KEY_LEN);
+
+    assert_int_equal(derive_with(m2, l2, id, CLOAK_ACCOUNT_IDBYTES_MAX, NULL, 0, base_record, wide_policy), CLOAK_OK);
+    reference_derive_full(rm, rl, password, PASSWORD_LEN, id, CLOAK_ACCOUNT_IDBYTES_MAX, NULL, salt0, M_MIN, T_MIN,
+                          P_MIN);
+    assert_memory_equal(m2, rm, KEY_LEN);
+    assert_memory_equal(l2, rl, KEY_LEN);
+    assert_memory_not_equal(m2, master, KEY_LEN);
+    assert_memory_not_equal(l2, login, KEY_LEN);
+
+    /* The last byte of the longest id, and a prefix of the fixture's id. */
+    id[CLOAK_ACCOUNT_IDBYTES_MAX - 1] = 'b';
+    assert_int_equal(derive_with(master, login, id, CLOAK_ACCOUNT_IDBYTES_MAX, NULL, 0, base_record, wide_policy),
+                     CLOAK_OK);
+    assert_memory_not_equal(master, m2, KEY_LEN);
+    assert_memory_not_equal(login, l2, KEY_LEN);
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN - 1, NULL, 0, base_record, wide_policy),
+                     CLOAK_OK);
+    assert_memory_not_equal(master, base_master, KEY_LEN);
+    assert_memory_not_equal(login, base_login, KEY_LEN);
+}
+
+/* The secret key: none (NULL or any pointer with length 0) or exactly 20 bytes. */
+static void test_derive_secret_key_arguments(void **state)
+{
+    uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES + 1];
+    uint8_t master[KEY_LEN], login[KEY_LEN], m2[KEY_LEN], l2[KEY_LEN], rm[KEY_LEN], rl[KEY_LEN];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof key; i++) {
+        key[i] = (uint8_t)(3U * i + 1U);
+    }
+    for (size_t len = 1; len <= sizeof key; len++) {
+        if (len == CLOAK_ACCOUNT_SECRET_KEYBYTES) {
+            continue;
+        }
+        assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, len, base_record, wide_policy),
+                         CLOAK_E_BAD_PARAMS);
+    }
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, NULL, CLOAK_ACCOUNT_SECRET_KEYBYTES,
+                                 base_record, wide_policy),
+                     CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, SIZE_MAX, base_record, wide_policy),
+                     CLOAK_E_BAD_PARAMS);
+
+    /* A pointer with length 0 is no key: the keys of an account without one. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, 0, base_record, wide_policy),
+                     CLOAK_OK);
+    assert_memory_equal(master, base_master, KEY_LEN);
+    assert_memory_equal(login, base_login, KEY_LEN);
+
+    /* With the key: the reference, other keys than without it, and every byte of the key counts. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, CLOAK_ACCOUNT_SECRET_KEYBYTES,
+                                 base_record, wide_policy),
+                     CLOAK_OK);
+    reference_derive_full(rm, rl, password, PASSWORD_LEN, account_id, ACCOUNT_ID_LEN, key, salt0, M_MIN, T_MIN, P_MIN);
+    assert_memory_equal(master, rm, KEY_LEN);
+    assert_memory_equal(login, rl, KEY_LEN);
+    assert_memory_not_equal(master, base_master, KEY_LEN);
+    assert_memory_not_equal(login, base_login, KEY_LEN);
+    assert_memory_not_equal(master, login, KEY_LEN);
+    for (size_t i = 0; i < CLOAK_ACCOUNT_SECRET_KEYBYTES; i += CLOAK_ACCOUNT_SECRET_KEYBYTES - 1U) {
+        key[i] ^= 0x80U;
+        assert_int_equal(derive_with(m2, l2, account_id, ACCOUNT_ID_LEN, key, CLOAK_ACCOUNT_SECRET_KEYBYTES,
+                                     base_record, wide_policy),
+                         CLOAK_OK);
+        key[i] ^= 0x80U;
+        assert_memory_not_equal(m2, master, KEY_LEN);
+        assert_memory_not_equal(l2, login, KEY_LEN);
+    }
+}
+
+/* Section 4.2's order: outputs, password, account id, secret key, record, policy; then Argon2id.
+ * Each step is shown by an input that is wrong in that step and every later one. */
+static void test_derive_error_order(void **state)
+{
+    uint8_t weak[RECORD_LEN], malformed[RECORD_LEN], out_of_bounds[RECORD_LEN], bad_policy[CLOAK_PASSWORD_POLICYBYTES];
+    uint8_t master[KEY_LEN], login[KEY_LEN], key[CLOAK_ACCOUNT_SECRET_KEYBYTES] = {0};
+    size_t calls = argon2_seen.calls;
+    (void)state;
+
+    /* 16 MiB, t = 1: below the default policy; a header of another version; m = 0. */
+    memcpy(weak, base_record, RECORD_LEN);
+    memcpy(malformed, base_record, RECORD_LEN);
+    malformed[0] = 0x01;
+    raw_record(out_of_bounds, 0, T_MIN, P_MIN, salt0);
+    /* A policy whose minimum exceeds its maximum: malformed (cloak_password_policy_init never writes it). */
+    memset(bad_policy, 0xFF, sizeof bad_policy);
+
+    /* A bad account id before a malformed record and a bad secret key. */
+    assert_int_equal(derive_with(master, login, account_id, 0, key, 3, malformed, bad_policy), CLOAK_E_BAD_PARAMS);
+    /* A bad secret key before a malformed record. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, 3, malformed, bad_policy),
+                     CLOAK_E_BAD_PARAMS);
+    /* The record before the policy: its header, then its bounds. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, NULL, 0, malformed, bad_policy),
+                     CLOAK_E_UNSUPPORTED_VERSION);
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, NULL, 0, out_of_bounds, NULL),
+                     CLOAK_E_BAD_PARAMS);
+    /* Then the policy: malformed, then refusing the record. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, sizeof key, weak, bad_policy),
+                     CLOAK_E_BAD_PARAMS);
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, sizeof key, weak, NULL),
+                     CLOAK_E_WEAK_PARAMS);
+    /* None of them reached Argon2id. */
+    assert_int_equal(argon2_seen.calls, calls);
+    /* And the same record under a policy that admits it is derived. */
+    assert_int_equal(derive_with(master, login, account_id, ACCOUNT_ID_LEN, key, sizeof key, weak, wide_policy),
+                     CLOAK_OK);
+    assert_int_equal(argon2_seen.calls, calls + 1);
 }
 
 /* The defaults (64 MiB, t = 3, p = 4), once, against the independent computation. */
@@ -700,7 +920,7 @@ static int nomem_child(void)
     memset(master, 0xAA, sizeof master);
     memset(login, 0xAA, sizeof login);
     argon2_seen.allocations = 0;
-    rc = cloak_password_derive(master, login, password, PASSWORD_LEN, record, RECORD_LEN);
+    rc = derive_wide(master, login, password, PASSWORD_LEN, record, RECORD_LEN);
     if (rc != CLOAK_E_NOMEM) {
         return 10;
     }
@@ -742,6 +962,9 @@ int main(void)
         cmocka_unit_test(test_derive_output_arguments),
         cmocka_unit_test(test_derive_determinism_and_separation),
         cmocka_unit_test(test_derive_known_answer),
+        cmocka_unit_test(test_derive_account_id),
+        cmocka_unit_test(test_derive_secret_key_arguments),
+        cmocka_unit_test(test_derive_error_order),
         cmocka_unit_test(test_derive_defaults),
         cmocka_unit_test(test_working_memory_wiped),
         cmocka_unit_test(test_derive_nomem),

@@ -6,7 +6,8 @@
 #   - the C library in BUILD_DIR (meson setup if needed; only libcloak.so is built)
 #   - npm ci (package-lock.json), TypeScript, the Node addon, the WebAssembly module (libsodium and
 #     Argon2 sources fetched and pinned by SHA-256)
-#   - node --test: test/cloak.test.mjs and test/vectors.test.mjs on both backends, then the browser test in headless Chromium
+#   - node --test: test/cloak.test.mjs, test/password.test.mjs and test/vectors.test.mjs on both
+#     backends, then the browser test in headless Chromium
 #   - the size budget of the .wasm, and a short benchmark (figures only; bench/bench.mjs --check
 #     enforces the timing budgets, on a quiet machine)
 # No tool or backend is skipped: a missing one fails the run. Exits non-zero on any failure.
@@ -54,7 +55,7 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "node $(node --version), npm $(npm --version), $(emcc --version | head -1), $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium ?')"
+echo "node $(node --version), npm $(npm --version), $(emcc --version | sed -n 1p), $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium ?')"
 
 say "libcloak (C) in $build"
 if [ ! -f "$build/build.ninja" ]; then
@@ -74,8 +75,8 @@ say "Node addon"
 say "WebAssembly module"
 ./wasm/build.sh "$build"
 
-say "node:test on both backends (native addon, WebAssembly): the API, then every case of tests/vectors/libcloak.json"
-LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs test/vectors.test.mjs
+say "node:test on both backends (native addon, WebAssembly): the API, passwords against a hostile server, then every case of tests/vectors/libcloak.json"
+LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs test/password.test.mjs test/vectors.test.mjs
 
 say "browser: the demo page in headless Chromium"
 SCREENSHOT="$build/js/web-demo.png" node --test test/browser.test.mjs

@@ -3,7 +3,7 @@
  *
  * libsodium carries its own copy of Argon2 under the same names as libargon2 (initialize,
  * fill_segment, blake2b_long, argon2id_hash_raw, ...), and Debian's libargon2 is a third copy. The
- * kernel built by -Dargon2_kernel=optimized includes this header first in each of its translation
+ * optimised kernel (src/argon2-kernel) includes this header first in each of its translation
  * units, and libcloak's src/argon2.c gets it through include/argon2.h, so both sides of every call
  * carry the prefix and no call can bind to another copy. tests/bench/check-kernel-symbols.py checks
  * that none of these names is left, defined or referenced, in the kernel's archive or in libcloak's

@@ -5,6 +5,7 @@
  * the widest registers it has. The choice is made per call from the CPU's feature bits: it costs a
  * few instructions per segment (4 lanes x 4 slices x t passes) and needs no writable state.
  */
+#include "cloak_argon2_dispatch.h"
 #include "cloak_argon2_rename.h"
 #include "upstream/src/core.h"
 
@@ -15,20 +16,36 @@ void cloak_argon2_fill_segment_avx2(const argon2_instance_t *instance, argon2_po
 void cloak_argon2_fill_segment_avx512f(const argon2_instance_t *instance, argon2_position_t position);
 #endif
 
-void fill_segment(const argon2_instance_t *instance, argon2_position_t position)
+typedef struct variant {
+    void (*fill_segment)(const argon2_instance_t *instance, argon2_position_t position);
+    const char *name; /* as cloak_password_kernel() reports it */
+} variant;
+
+/* The one place the variant is chosen, so that the name cloak_password_kernel() reports is the
+ * variant that runs. */
+static variant choose(void)
 {
     __builtin_cpu_init();
 #ifdef CLOAK_ARGON2_HAVE_AVX512F
     if (__builtin_cpu_supports("avx512f")) {
-        cloak_argon2_fill_segment_avx512f(instance, position);
-        return;
+        return (variant){cloak_argon2_fill_segment_avx512f, "optimized (avx512f)"};
     }
 #endif
     if (__builtin_cpu_supports("avx2")) {
-        cloak_argon2_fill_segment_avx2(instance, position);
-    } else if (__builtin_cpu_supports("ssse3")) {
-        cloak_argon2_fill_segment_ssse3(instance, position);
-    } else {
-        cloak_argon2_fill_segment_sse2(instance, position);
+        return (variant){cloak_argon2_fill_segment_avx2, "optimized (avx2)"};
     }
+    if (__builtin_cpu_supports("ssse3")) {
+        return (variant){cloak_argon2_fill_segment_ssse3, "optimized (ssse3)"};
+    }
+    return (variant){cloak_argon2_fill_segment_sse2, "optimized (sse2)"};
+}
+
+void fill_segment(const argon2_instance_t *instance, argon2_position_t position)
+{
+    choose().fill_segment(instance, position);
+}
+
+const char *cloak_argon2_dispatch_name(void)
+{
+    return choose().name;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The optimised Argon2 kernel (-Dargon2_kernel=optimized) never shares a name with libsodium's or
+"""The optimised Argon2 kernel (the default on x86-64) never shares a name with libsodium's or
 libargon2's copies of Argon2.
 
     check-kernel-symbols.py RENAME.h KERNEL.a CLOAK_INTERNAL.a LIBCLOAK.so

@@ -1,5 +1,5 @@
 /*
- * The optimised Argon2 kernel (-Dargon2_kernel=optimized), each instruction-set variant on its own,
+ * The optimised Argon2 kernel (the default build on x86-64), each instruction-set variant on its own,
  * against two independent builds of Argon2: Debian's libargon2 (the portable ref.c kernel, through
  * its own unprefixed argon2_ctx) and, for one lane, libsodium's crypto_pwhash.
  *

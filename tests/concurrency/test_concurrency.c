@@ -96,6 +96,8 @@ typedef struct shared_inputs {
     uint8_t base_ct[HPKE_PT_LEN + CLOAK_HPKE_TAGBYTES];
 
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]; /* admits the record's small parameters */
+    uint8_t account_secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
     uint8_t login_key[CLOAK_KEYBYTES];
     uint8_t argon2_small[32];
 } shared_inputs;
@@ -121,6 +123,8 @@ static const uint8_t exporter_context[] = "exporter";
 static const uint8_t password[] = "hunter2 but longer";
 #define PASSWORD_LEN (sizeof password - 1U)
 static const uint8_t salt[16] = "0123456789abcdef";
+static const uint8_t account_id[] = "shared@example.com";
+#define ACCOUNT_ID_LEN (sizeof account_id - 1U)
 
 /* The plaintext of HPKE messages: fixed, so every thread can check what it opens. */
 static uint8_t hpke_pt[HPKE_PT_LEN];
@@ -235,6 +239,24 @@ static int wrap_round_trip(wrap_fn wrap, unwrap_fn unwrap, const uint8_t *shared
     return 0;
 }
 
+/* Re-wraps the shared wrapped identity key from the master key to the vault key (any other key
+ * will do) and back: the shared blob is only read. */
+static int rewrap_shared(void)
+{
+    uint8_t moved[CLOAK_WRAPPED_KEYBYTES], back[CLOAK_WRAPPED_KEYBYTES], pk[32], sk[64];
+
+    CHECK(cloak_wrapped_key_rewrap(moved, fx.master_key, fx.vault_key, fx.wrapped_identity,
+                                   sizeof fx.wrapped_identity) == CLOAK_OK);
+    CHECK(cloak_identity_unwrap(pk, sk, fx.vault_key, moved, sizeof moved) == CLOAK_OK);
+    CHECK(memcmp(sk, fx.alice_sk, sizeof sk) == 0);
+    CHECK(cloak_wrapped_key_rewrap(back, fx.vault_key, fx.master_key, moved, sizeof moved) == CLOAK_OK);
+    CHECK(cloak_identity_unwrap(pk, sk, fx.master_key, back, sizeof back) == CLOAK_OK);
+    CHECK(memcmp(pk, fx.alice_pk, sizeof pk) == 0);
+    CHECK(cloak_wrapped_key_rewrap(moved, fx.vault_key, fx.master_key, fx.wrapped_identity,
+                                   sizeof fx.wrapped_identity) == CLOAK_E_WRONG_KEY);
+    return 0;
+}
+
 static int op_wrap(unsigned it)
 {
     int line;
@@ -249,6 +271,9 @@ static int op_wrap(unsigned it)
     if (line == 0) {
         line = wrap_round_trip(cloak_service_account_wrap, cloak_service_account_unwrap, fx.wrapped_account,
                                fx.account_pk, fx.account_sk, 32);
+    }
+    if (line == 0) {
+        line = rewrap_shared();
     }
     return line;
 }
@@ -458,9 +483,18 @@ static int op_password(unsigned it)
     CHECK(cloak__argon2id(out, sizeof out, password, PASSWORD_LEN, salt, sizeof salt, NULL, 0, NULL, 0,
                           ARGON2_SMALL_KIB, 1, 2) == CLOAK_OK);
     CHECK(memcmp(out, fx.argon2_small, sizeof out) == 0);
+    {
+        /* The secret key's text form, from the shared key, every time (cheap). */
+        char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];
+        uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
+        CHECK(cloak_account_secret_key_encode(text, fx.account_secret_key, account_id, ACCOUNT_ID_LEN) == CLOAK_OK);
+        CHECK(cloak_account_secret_key_decode(key, text, sizeof text - 1U, account_id, ACCOUNT_ID_LEN) == CLOAK_OK);
+        CHECK(memcmp(key, fx.account_secret_key, sizeof key) == 0);
+    }
     if (it % 8U == 0) {
-        CHECK(cloak_password_derive(master, login, password, PASSWORD_LEN, fx.record, sizeof fx.record) ==
-              CLOAK_OK);
+        CHECK(cloak_password_derive(master, login, password, PASSWORD_LEN, account_id, ACCOUNT_ID_LEN,
+                                    fx.account_secret_key, sizeof fx.account_secret_key, fx.record, sizeof fx.record,
+                                    fx.policy) == CLOAK_OK);
         CHECK(memcmp(master, fx.master_key, sizeof master) == 0);
         CHECK(memcmp(login, fx.login_key, sizeof login) == 0);
     }
@@ -582,9 +616,13 @@ static int make_fixture(void **state)
     cloak_encryption_keypair(fx.account_pk, fx.account_sk);
 
     /* The master key is the password's: op_password derives it again. Small parameters. */
+    cloak_account_secret_key_generate(fx.account_secret_key);
     if (cloak_password_record_encode(fx.record, salt, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK ||
-        cloak_password_derive(fx.master_key, fx.login_key, password, PASSWORD_LEN, fx.record, sizeof fx.record) !=
-            CLOAK_OK ||
+        cloak_password_policy_init(fx.policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
+                                   CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK ||
+        cloak_password_derive(fx.master_key, fx.login_key, password, PASSWORD_LEN, account_id, ACCOUNT_ID_LEN,
+                              fx.account_secret_key, sizeof fx.account_secret_key, fx.record, sizeof fx.record,
+                              fx.policy) != CLOAK_OK ||
         cloak__argon2id(fx.argon2_small, sizeof fx.argon2_small, password, PASSWORD_LEN, salt, sizeof salt, NULL,
                         0, NULL, 0, ARGON2_SMALL_KIB, 1, 2) != CLOAK_OK) {
         return -1;

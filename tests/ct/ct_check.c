@@ -195,24 +195,39 @@ static int setup(void **state)
 
 /* ------------------------------------------------------------------------------------------------
  * Password-derived keys: Argon2id at the smallest memory the library accepts (16 MiB), one pass,
- * one and two lanes; the password is the secret.
+ * one and two lanes, under a policy that admits exactly that; the password is the secret, and the
+ * account secret key when there is one. The account id is public (a login name).
  * ---------------------------------------------------------------------------------------------- */
 
-static void derive_case(uint32_t lanes)
+static const uint8_t account_id[] = "alice@example.com";
+#define ACCOUNT_ID_LEN (sizeof account_id - 1U)
+
+static void derive_case(uint32_t lanes, int with_secret_key)
 {
     static const uint8_t salt[CLOAK_PASSWORD_SALTBYTES] = "saltsaltsaltsalt";
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES];
     uint8_t password[] = "correct horse battery staple";
+    uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
     uint8_t ref_master[CLOAK_KEYBYTES], ref_login[CLOAK_KEYBYTES];
     uint8_t mk[CLOAK_KEYBYTES], lk[CLOAK_KEYBYTES];
+    const size_t key_len = with_secret_key ? sizeof secret_key : 0U;
 
     assert_int_equal(cloak_password_record_encode(record, salt, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, lanes), CLOAK_OK);
+    assert_int_equal(cloak_password_policy_init(policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
+                                                CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 2),
+                     CLOAK_OK);
+    randombytes_buf(secret_key, sizeof secret_key);
+    PUBLIC(secret_key, sizeof secret_key);
     /* The reference, with nothing marked (libsodium's Argon2id is one lane only). */
-    assert_int_equal(cloak_password_derive(ref_master, ref_login, password, sizeof password - 1U, record,
-                                           sizeof record), CLOAK_OK);
+    assert_int_equal(cloak_password_derive(ref_master, ref_login, password, sizeof password - 1U, account_id,
+                                           ACCOUNT_ID_LEN, secret_key, key_len, record, sizeof record, policy),
+                     CLOAK_OK);
 
     SECRET(password, sizeof password - 1U);
-    assert_int_equal(cloak_password_derive(mk, lk, password, sizeof password - 1U, record, sizeof record),
+    SECRET(secret_key, sizeof secret_key);
+    assert_int_equal(cloak_password_derive(mk, lk, password, sizeof password - 1U, account_id, ACCOUNT_ID_LEN,
+                                           secret_key, key_len, record, sizeof record, policy),
                      CLOAK_OK);
     PUBLIC(mk, sizeof mk);
     PUBLIC(lk, sizeof lk);
@@ -223,13 +238,56 @@ static void derive_case(uint32_t lanes)
 static void test_password_derive_p1(void **state)
 {
     (void)state;
-    derive_case(1);
+    derive_case(1, 0);
 }
 
 static void test_password_derive_p2(void **state)
 {
     (void)state;
-    derive_case(2);
+    derive_case(2, 0);
+}
+
+static void test_password_derive_secret_key(void **state)
+{
+    (void)state;
+    derive_case(1, 1);
+}
+
+/* The account secret key's text form: encoding with the key marked, decoding with the 40 payload
+ * characters marked (the prefix and the dashes are layout, public), on success and with a typing
+ * error (the checksum verdict is public). */
+static void test_account_secret_key_text(void **state)
+{
+    uint8_t key[CLOAK_ACCOUNT_SECRET_KEYBYTES], out[CLOAK_ACCOUNT_SECRET_KEYBYTES];
+    char text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES], typo[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];
+    const size_t text_len = CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES - 1U;
+    size_t c;
+
+    (void)state;
+    cloak_account_secret_key_generate(key);
+    assert_int_equal(cloak_account_secret_key_encode(text, key, account_id, ACCOUNT_ID_LEN), CLOAK_OK);
+    PUBLIC(text, sizeof text);
+    PUBLIC(key, sizeof key);
+    memcpy(typo, text, sizeof typo);
+    /* A character of the key's part one value off (8 is never a look-alike). */
+    typo[4] = typo[4] == '8' ? '9' : '8';
+
+    SECRET(key, sizeof key);
+    assert_int_equal(cloak_account_secret_key_encode(text, key, account_id, ACCOUNT_ID_LEN), CLOAK_OK);
+    PUBLIC(text, sizeof text);
+
+    for (c = 0; c < 40U; c++) {
+        SECRET(text + 4U + c + c / 5U, 1);
+        SECRET(typo + 4U + c + c / 5U, 1);
+    }
+    assert_int_equal(cloak_account_secret_key_decode(out, text, text_len, account_id, ACCOUNT_ID_LEN), CLOAK_OK);
+    PUBLIC(out, sizeof out);
+    PUBLIC(key, sizeof key);
+    assert_memory_equal(out, key, sizeof key);
+    assert_int_equal(cloak_account_secret_key_decode(out, typo, text_len, account_id, ACCOUNT_ID_LEN),
+                     CLOAK_E_CHECKSUM);
+    PUBLIC(out, sizeof out);
+    assert_true(sodium_is_zero(out, sizeof out));
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -376,6 +434,56 @@ static void test_wrap_service_account(void **state)
 {
     (void)state;
     wrap_case(cloak_service_account_wrap, cloak_service_account_unwrap, account.sk, 32, 32, account.pk);
+}
+
+/* Re-wrapping (the upgrade path and a password change): both master keys marked, the private key
+ * never leaves the library. Success, each kind; then another old master key (the key id), a
+ * tampered blob (the tag) and the same key twice (the comparison's verdict is public). */
+static void test_rewrap(void **state)
+{
+    uint8_t old_mk[CLOAK_KEYBYTES], new_mk[CLOAK_KEYBYTES], other_mk[CLOAK_KEYBYTES];
+    uint8_t wrapped[3][CLOAK_WRAPPED_KEYBYTES], out[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t pk[32], sk[64];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(cloak_identity_wrap(wrapped[0], master_key, alice.sk), CLOAK_OK);
+    assert_int_equal(cloak_encryption_wrap(wrapped[1], master_key, bob.sk), CLOAK_OK);
+    assert_int_equal(cloak_service_account_wrap(wrapped[2], master_key, account.sk), CLOAK_OK);
+    PUBLIC(wrapped, sizeof wrapped);
+    for (i = 0; i < 3; i++) {
+        memcpy(old_mk, master_key, sizeof old_mk);
+        memcpy(new_mk, vault_key, sizeof new_mk);
+        SECRET(old_mk, sizeof old_mk);
+        SECRET(new_mk, sizeof new_mk);
+        assert_int_equal(cloak_wrapped_key_rewrap(out, old_mk, new_mk, wrapped[i], sizeof wrapped[i]), CLOAK_OK);
+        PUBLIC(out, sizeof out);
+        PUBLIC(new_mk, sizeof new_mk);
+        /* Checked unmarked. */
+        if (i == 0) {
+            assert_int_equal(cloak_identity_unwrap(pk, sk, new_mk, out, sizeof out), CLOAK_OK);
+            assert_memory_equal(sk, alice.sk, 64);
+        } else if (i == 1) {
+            assert_int_equal(cloak_encryption_unwrap(pk, sk, new_mk, out, sizeof out), CLOAK_OK);
+            assert_memory_equal(sk, bob.sk, 32);
+        } else {
+            assert_int_equal(cloak_service_account_unwrap(pk, sk, new_mk, out, sizeof out), CLOAK_OK);
+            assert_memory_equal(sk, account.sk, 32);
+        }
+    }
+
+    memcpy(other_mk, vault_key2, sizeof other_mk);
+    SECRET(other_mk, sizeof other_mk);
+    SECRET(new_mk, sizeof new_mk);
+    assert_int_equal(cloak_wrapped_key_rewrap(out, other_mk, new_mk, wrapped[1], sizeof wrapped[1]),
+                     CLOAK_E_WRONG_KEY);
+    wrapped[1][CLOAK_WRAPPED_KEYBYTES - 1U] ^= 0x01U;
+    SECRET(old_mk, sizeof old_mk);
+    assert_int_equal(cloak_wrapped_key_rewrap(out, old_mk, new_mk, wrapped[1], sizeof wrapped[1]), CLOAK_E_AUTH);
+    assert_int_equal(cloak_wrapped_key_rewrap(out, old_mk, old_mk, wrapped[1], sizeof wrapped[1]),
+                     CLOAK_E_BAD_PARAMS);
+    PUBLIC(out, sizeof out);
+    assert_true(sodium_is_zero(out, sizeof out));
 }
 
 #define ACCOUNT_SK_OFF CLOAK_HEADERBYTES
@@ -1151,6 +1259,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_password_derive_p1, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_password_derive_p2, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_password_derive_secret_key, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_account_secret_key_text, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_keypairs_from_seed, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_keypairs_random, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_key_id, count_start, count_check),
@@ -1159,6 +1269,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_wrap_identity, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_wrap_encryption, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_wrap_service_account, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_rewrap, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_service_account_export_import, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_identity_key_check, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_vault_secrets, count_start, count_check),

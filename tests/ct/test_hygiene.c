@@ -13,7 +13,8 @@
  *    it knows: the secret inputs (seeds, private keys, master and vault keys, the password,
  *    plaintexts) and the intermediate keys libcloak derives from them and must wipe (the key
  *    wrapping key, the vault subkeys, the split open's HChaCha20 subkey and Poly1305 key, Ed25519's
- *    expanded scalar and nonce prefix, Argon2id's output and the HKDF PRK of a password, the X25519
+ *    expanded scalar and nonce prefix, Argon2id's output and the HKDF PRK of a password (with and
+ *    without the account secret key, whose own share of the PRK's input is a needle too), the X25519
  *    agreements, the HPKE key schedule of a share or batch, the batch reader's keyed MAC states, and
  *    every 32-byte key the library draws at random: HPKE ephemeral keys and the reader's MAC key).
  *    Success and failure paths. A piece left
@@ -83,6 +84,8 @@
 
 static const uint8_t vault_id[] = "hygiene-vault";
 #define VID_LEN (sizeof vault_id - 1U)
+static const uint8_t account_id[] = "hygiene@example.com";
+#define ACCOUNT_ID_LEN (sizeof account_id - 1U)
 static const uint8_t name[] = "API_TOKEN";
 #define NAME_LEN (sizeof name - 1U)
 static const uint8_t low_order[32] = {0}; /* the point 0: every agreement with it is all zero */
@@ -97,6 +100,11 @@ typedef struct fixture {
     uint8_t password[24];
     uint8_t salt[CLOAK_PASSWORD_SALTBYTES];
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
+    uint8_t policy[CLOAK_PASSWORD_POLICYBYTES]; /* admits the record: 16 MiB, one pass, one lane */
+    uint8_t secret_key[CLOAK_ACCOUNT_SECRET_KEYBYTES];
+    char key_text[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES];
+    char key_text_typo[CLOAK_ACCOUNT_SECRET_KEY_TEXTBYTES]; /* one character off: the checksum fails */
+    uint8_t new_master_key[32];                             /* what re-wrapping moves keys to */
     uint8_t value[VALUE_LEN];
     cloak_vault vault;
     uint8_t sealed[SEALED_CAP];
@@ -307,11 +315,16 @@ static int setup(void **state)
     randombytes_buf(fx.vault_key, sizeof fx.vault_key);
     randombytes_buf(fx.password, sizeof fx.password);
     randombytes_buf(fx.salt, sizeof fx.salt);
+    randombytes_buf(fx.new_master_key, sizeof fx.new_master_key);
+    cloak_account_secret_key_generate(fx.secret_key);
     randombytes_buf(fx.value, sizeof fx.value);
     cloak_encryption_keypair(fx.bob_pk, fx.bob_sk);
     cloak_encryption_keypair(fx.account_pk, fx.account_sk);
     if (cloak_identity_keypair_from_seed(fx.id_pk, fx.id_sk, fx.seed) != CLOAK_OK ||
         cloak_password_record_encode(fx.record, fx.salt, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK ||
+        cloak_password_policy_init(fx.policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
+                                   CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK ||
+        cloak_account_secret_key_encode(fx.key_text, fx.secret_key, account_id, ACCOUNT_ID_LEN) != CLOAK_OK ||
         cloak_vault_init(&fx.vault, fx.vault_key, EPOCH, vault_id, VID_LEN) != CLOAK_OK ||
         cloak_secret_seal(&fx.vault, fx.sealed, sizeof fx.sealed, &fx.sealed_len, name, NAME_LEN, NULL, 0, fx.value,
                           sizeof fx.value) != CLOAK_OK ||
@@ -360,6 +373,8 @@ static int setup(void **state)
     add_needle("master key", fx.master_key, 32);
     add_needle("vault key", fx.vault_key, 32);
     add_needle("password", fx.password, sizeof fx.password);
+    add_needle("account secret key", fx.secret_key, sizeof fx.secret_key);
+    add_needle("new master key", fx.new_master_key, sizeof fx.new_master_key);
     add_needle("plaintext value", fx.value, sizeof fx.value);
     /* Ed25519's expanded secret key: the clamped scalar and the nonce prefix (both signing paths). */
     crypto_hash_sha512(k, fx.seed, 32);
@@ -386,15 +401,41 @@ static int setup(void **state)
     (void)cloak__hkdf_expand(k, 32, fx.vault_key, 32, (const uint8_t *)CLOAK_LABEL_INDEX_KEY,
                              CLOAK_LABEL_LEN(CLOAK_LABEL_INDEX_KEY));
     add_needle("vault index subkey", k, 32);
-    /* Password: Argon2id's output and the PRK extracted from it (src/password.c). */
-    if (cloak__argon2id(k, 32, fx.password, sizeof fx.password, fx.salt, sizeof fx.salt, NULL, 0, NULL, 0,
-                        CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK) {
-        return -1;
+    /* Password: Argon2id's output over the account-bound salt, and the PRKs extracted from it
+     * without and with the secret key, whose own share is a needle too (src/password.c). */
+    {
+        uint8_t msg[64], bound_salt[32], ikm[64];
+        size_t label_len = CLOAK_LABEL_LEN(CLOAK_LABEL_ACCOUNT_SALT);
+        memcpy(msg, CLOAK_LABEL_ACCOUNT_SALT, label_len);
+        memcpy(msg + label_len, account_id, ACCOUNT_ID_LEN);
+        cloak__hmac_sha256(bound_salt, fx.salt, sizeof fx.salt, msg, label_len + ACCOUNT_ID_LEN);
+        if (cloak__argon2id(ikm, 32, fx.password, sizeof fx.password, bound_salt, CLOAK_PASSWORD_SALTBYTES, NULL, 0,
+                            NULL, 0, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, 1) != CLOAK_OK) {
+            return -1;
+        }
+        add_needle("Argon2id output", ikm, 32);
+        cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT), ikm, 32);
+        add_needle("password PRK", prk, 32);
+        cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_ACCOUNT_SECRET_KEY,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_ACCOUNT_SECRET_KEY), fx.secret_key, sizeof fx.secret_key);
+        if (cloak__hkdf_expand(ikm + 32, 32, prk, 32, account_id, ACCOUNT_ID_LEN) != CLOAK_OK) {
+            return -1;
+        }
+        add_needle("secret key's share", ikm + 32, 32);
+        cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_WITH_SECRET_KEY,
+                            CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_WITH_SECRET_KEY), ikm, 64);
+        add_needle("password and secret key PRK", prk, 32);
+        if (cloak__hkdf_expand(k, 32, prk, 32, (const uint8_t *)CLOAK_LABEL_MASTER_KEY,
+                               CLOAK_LABEL_LEN(CLOAK_LABEL_MASTER_KEY)) != CLOAK_OK) {
+            return -1;
+        }
+        add_needle("master key from password and secret key", k, 32);
+        cloak__wipe(ikm, sizeof ikm);
     }
-    add_needle("Argon2id output", k, 32);
-    cloak__hkdf_extract(prk, (const uint8_t *)CLOAK_LABEL_PASSWORD_SALT, CLOAK_LABEL_LEN(CLOAK_LABEL_PASSWORD_SALT),
-                        k, 32);
-    add_needle("password PRK", prk, 32);
+    /* The text of the secret key with one character of the key's part changed. */
+    memcpy(fx.key_text_typo, fx.key_text, sizeof fx.key_text_typo);
+    fx.key_text_typo[4] = fx.key_text_typo[4] == '8' ? '9' : '8';
     /* The recipient side of the share: the X25519 agreement and the HPKE key schedule. */
     if (cloak__x25519(k, fx.bob_sk, fx.share + CLOAK_HEADERBYTES + 32U + 4U) != CLOAK_OK) {
         return -1;
@@ -820,7 +861,57 @@ static int op_key_id(void)
 
 static int op_password_derive(void)
 {
-    return cloak_password_derive(out.key, out.key2, fx.password, sizeof fx.password, fx.record, sizeof fx.record);
+    return cloak_password_derive(out.key, out.key2, fx.password, sizeof fx.password, account_id, ACCOUNT_ID_LEN, NULL,
+                                 0, fx.record, sizeof fx.record, fx.policy);
+}
+
+static int op_password_derive_secret_key(void)
+{
+    return cloak_password_derive(out.key, out.key2, fx.password, sizeof fx.password, account_id, ACCOUNT_ID_LEN,
+                                 fx.secret_key, sizeof fx.secret_key, fx.record, sizeof fx.record, fx.policy);
+}
+
+static int op_password_derive_weak(void)
+{
+    return cloak_password_derive(out.key, out.key2, fx.password, sizeof fx.password, account_id, ACCOUNT_ID_LEN,
+                                 fx.secret_key, sizeof fx.secret_key, fx.record, sizeof fx.record, NULL);
+}
+
+static int op_secret_key_encode(void)
+{
+    return cloak_account_secret_key_encode(out.text, fx.secret_key, account_id, ACCOUNT_ID_LEN);
+}
+
+static int op_secret_key_decode(void)
+{
+    return cloak_account_secret_key_decode(out.key, fx.key_text, sizeof fx.key_text - 1U, account_id, ACCOUNT_ID_LEN);
+}
+
+static int op_secret_key_decode_typo(void)
+{
+    return cloak_account_secret_key_decode(out.key, fx.key_text_typo, sizeof fx.key_text_typo - 1U, account_id,
+                                           ACCOUNT_ID_LEN);
+}
+
+static int op_rewrap(void)
+{
+    return cloak_wrapped_key_rewrap(out.buf, fx.master_key, fx.new_master_key, fx.wrapped_identity,
+                                    sizeof fx.wrapped_identity);
+}
+
+static int op_rewrap_wrong_master(void)
+{
+    return cloak_wrapped_key_rewrap(out.buf, fx.new_master_key, fx.master_key, fx.wrapped_encryption,
+                                    sizeof fx.wrapped_encryption);
+}
+
+static int op_rewrap_tampered(void)
+{
+    uint8_t *const b = out.buf + 512;
+
+    memcpy(b, fx.wrapped_encryption, CLOAK_WRAPPED_KEYBYTES);
+    b[CLOAK_WRAPPED_KEYBYTES - 1U] ^= 0x01U;
+    return cloak_wrapped_key_rewrap(out.buf, fx.master_key, fx.new_master_key, b, CLOAK_WRAPPED_KEYBYTES);
 }
 
 static int op_identity_wrap(void)
@@ -1113,6 +1204,14 @@ static const stack_case stack_cases[] = {
     {"bundle create", op_bundle, CLOAK_OK},
     {"key id", op_key_id, CLOAK_OK},
     {"password derive", op_password_derive, CLOAK_OK},
+    {"password derive with a secret key", op_password_derive_secret_key, CLOAK_OK},
+    {"password derive, record below the policy", op_password_derive_weak, CLOAK_E_WEAK_PARAMS},
+    {"account secret key encode", op_secret_key_encode, CLOAK_OK},
+    {"account secret key decode", op_secret_key_decode, CLOAK_OK},
+    {"account secret key decode, typing error", op_secret_key_decode_typo, CLOAK_E_CHECKSUM},
+    {"rewrap", op_rewrap, CLOAK_OK},
+    {"rewrap, another old master key", op_rewrap_wrong_master, CLOAK_E_WRONG_KEY},
+    {"rewrap, tampered", op_rewrap_tampered, CLOAK_E_AUTH},
     {"identity wrap", op_identity_wrap, CLOAK_OK},
     {"identity wrap, halves disagree", op_identity_wrap_bad_key, CLOAK_E_INVALID_KEY},
     {"identity unwrap", op_identity_unwrap, CLOAK_OK},

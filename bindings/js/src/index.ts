@@ -11,6 +11,9 @@
  *
  * Argon2id: passwordDeriveAsync() runs on another thread (libuv's pool natively, a worker with its
  * own WebAssembly instance otherwise), so a page never freezes; passwordDerive() is synchronous.
+ * Both take the account id the salt is bound to, the account secret key if the account has one,
+ * and the client's cost policy (the library's default if none), which refuses a record a hostile
+ * server made cheaper to guess or costlier to derive (CloakWeakParamsError) before any Argon2id work.
  */
 import { MAXARGS, type Backend, type Pinned, type Slot } from './backend.js';
 import { CloakBadParamsError, CloakBadStateError, CloakError, errorFor, Status, statusName } from './errors.js';
@@ -34,6 +37,35 @@ export interface PasswordParams {
   memoryKib?: number;
   iterations?: number;
   parallelism?: number;
+}
+
+/**
+ * The client's cost policy (cloak_password_policy_init): a record the server serves must ask for
+ * at least memoryKibMin KiB and a cost (memory KiB x passes) of at least costMin, so that it cannot
+ * cheapen offline guessing, and at most memoryKibMax KiB, a cost of costMax, iterationsMax passes
+ * and parallelismMax lanes, so that it cannot stall the client. The defaults are in
+ * `cloak.sizes.passwordPolicy*`.
+ */
+export interface PasswordPolicyBounds {
+  memoryKibMin?: number;
+  costMin?: number;
+  memoryKibMax?: number;
+  costMax?: number;
+  iterationsMax?: number;
+  parallelismMax?: number;
+}
+
+export interface PasswordDeriveOptions {
+  /**
+   * An id the server cannot choose per victim (the normalised login the user types, or the id
+   * printed in the emergency kit), 1 to 255 bytes; a string is taken as UTF-8. The salt is bound
+   * to it: two accounts given the same server salt derive unrelated keys.
+   */
+  accountId: Label;
+  /** The account secret key (accountSecretKeyGenerate(), 20 bytes); left out for an account without one. */
+  secretKey?: Bytes | null;
+  /** A policy from passwordPolicy() (24 bytes); left out, the library's default policy. */
+  policy?: Bytes | null;
 }
 
 export interface KeyPair {
@@ -77,6 +109,14 @@ function label(x: Label | null | undefined, what: string): Bytes {
   if (typeof x === 'string') return encodeString(x);
   if (x instanceof Uint8Array) return x;
   throw new TypeError(`${what} must be a Uint8Array or a string`);
+}
+
+/** A label that must be given (an empty one is the library's to refuse). */
+function requiredLabel(x: Label, what: string): Bytes {
+  if (typeof x !== 'string' && !(x instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be a Uint8Array or a string`);
+  }
+  return label(x, what);
 }
 
 function bytes(x: Bytes, what: string): Bytes {
@@ -171,6 +211,8 @@ export class Cloak {
   readonly sizes: Sizes;
   readonly version: { string: string; major: number; minor: number; patch: number };
   private readonly nums = new Float64Array(MAXARGS);
+  /** The default policy's bytes, read once, for calls given no policy. */
+  private defaultPolicy: Bytes | null = null;
 
   /** Use load(); this takes an already loaded backend and initialises the library. */
   constructor(backend: Backend) {
@@ -302,20 +344,133 @@ export class Cloak {
     return { salt, memoryKib: n[1], iterations: n[2], parallelism: n[3] };
   }
 
-  /** Argon2id then HKDF: master key (wraps private keys) and login key (for the server). Blocks. */
-  passwordDerive(password: Label, record: Bytes): { masterKey: Bytes; loginKey: Bytes } {
+  /** The library's default cost policy (24 bytes: six big-endian uint32, see PasswordPolicyBounds). */
+  passwordPolicyDefault(): Bytes {
+    return this.output(Op.PASSWORD_POLICY_DEFAULT, this.sizes.passwordPolicyBytes, []);
+  }
+
+  /**
+   * A cost policy with the given bounds; a bound left out keeps the default policy's value, so a
+   * legacy policy names only what it lowers. Refused (CloakBadParamsError) outside the record's
+   * hard bounds, with a minimum above its maximum, or when the ceiling admits no record.
+   */
+  passwordPolicy(bounds: PasswordPolicyBounds): Bytes {
+    if (bounds === null || typeof bounds !== 'object') throw new TypeError('bounds must be an object');
+    const s = this.sizes;
+    return this.output(Op.PASSWORD_POLICY_INIT, s.passwordPolicyBytes, [
+      u32(bounds.memoryKibMin ?? s.passwordPolicyMemoryKibMin, 'memoryKibMin'),
+      u32(bounds.costMin ?? s.passwordPolicyCostMin, 'costMin'),
+      u32(bounds.memoryKibMax ?? s.passwordPolicyMemoryKibMax, 'memoryKibMax'),
+      u32(bounds.costMax ?? s.passwordPolicyCostMax, 'costMax'),
+      u32(bounds.iterationsMax ?? s.passwordPolicyIterationsMax, 'iterationsMax'),
+      u32(bounds.parallelismMax ?? s.passwordPolicyParallelismMax, 'parallelismMax'),
+    ]);
+  }
+
+  /**
+   * The policy bytes a call passes: the caller's, or the default policy's. The operation table
+   * checks a policy slot's size like any fixed-size input, so "no policy" travels as the default
+   * policy's bytes, which the library treats exactly as it treats NULL.
+   */
+  private policySlot(policy: Bytes | null | undefined): Bytes {
+    if (policy === null || policy === undefined) {
+      this.defaultPolicy ??= this.passwordPolicyDefault();
+      return this.defaultPolicy;
+    }
+    return fixed(policy, this.sizes.passwordPolicyBytes, 'policy');
+  }
+
+  /**
+   * Checks a record against a policy (the default policy if none) without deriving anything:
+   * returns if the client would derive with it; CloakWeakParamsError when its costs are below
+   * the policy's floor or above its ceiling, or the record's own error (malformed, out of bounds).
+   */
+  passwordRecordCheck(record: Bytes, policy?: Bytes | null): void {
+    this.run(Op.PASSWORD_RECORD_CHECK, [bytes(record, 'record'), this.policySlot(policy)]);
+  }
+
+  /** A fresh random account secret key (20 bytes): made on the user's first device, never sent to the server. */
+  accountSecretKeyGenerate(): Bytes {
+    return this.output(Op.ACCOUNT_SECRET_KEY_GENERATE, this.sizes.accountSecretKeyBytes, []);
+  }
+
+  /** The emergency-kit text of a secret key for an account id: "CK1-" and eight groups of five characters. */
+  accountSecretKeyEncode(secretKey: Bytes, accountId: Label): string {
+    const out = new Uint8Array(this.sizes.accountSecretKeyTextBytes);
+    try {
+      this.run(Op.ACCOUNT_SECRET_KEY_ENCODE, [
+        out, fixed(secretKey, this.sizes.accountSecretKeyBytes, 'secretKey'), requiredLabel(accountId, 'accountId'),
+      ]);
+      return cstring(out);
+    } finally {
+      out.fill(0);
+    }
+  }
+
+  /**
+   * The secret key of a text form as a person types it (either case, I and L for 1, O for 0, with
+   * or without the dashes, surrounding whitespace ignored), for this account id: CloakChecksumError
+   * for a typing error or another account's key, CloakUnsupportedVersionError for another
+   * version, CloakMalformedError for anything else.
+   */
+  accountSecretKeyDecode(text: string | Bytes, accountId: Label): Bytes {
+    const t = label(text, 'text');
+    try {
+      return this.output(Op.ACCOUNT_SECRET_KEY_DECODE, this.sizes.accountSecretKeyBytes, [t, requiredLabel(accountId, 'accountId')]);
+    } finally {
+      if (typeof text === 'string') t.fill(0); // our own UTF-8 copy of the text
+    }
+  }
+
+  /** The slots of cloak_password_derive, after the two outputs. */
+  private deriveInputs(password: Label, record: Bytes, options: PasswordDeriveOptions): Slot[] {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('options must be an object with accountId (and secretKey, policy if any)');
+    }
+    const { secretKey, policy } = options;
+    const accountId = requiredLabel(options.accountId, 'accountId');
+    const key = secretKey === null || secretKey === undefined ? null : bytes(secretKey, 'secretKey');
+    const rest = [bytes(record, 'record'), this.policySlot(policy)];
+    // The password last: a string's UTF-8 copy is ours to wipe, and nothing may throw after it.
+    return [label(password, 'password'), accountId, key, ...rest];
+  }
+
+  /**
+   * Argon2id over the password and a salt bound to the account id, then HKDF with the account
+   * secret key (if the account has one): the master key (wraps private keys) and the login key
+   * (for the server). The record must pass the policy (the default policy if none:
+   * CloakWeakParamsError otherwise, before any Argon2id work). Blocks.
+   */
+  passwordDerive(password: Label, record: Bytes, options: PasswordDeriveOptions): { masterKey: Bytes; loginKey: Bytes } {
+    const inputs = this.deriveInputs(password, record, options);
     const masterKey = new Uint8Array(this.sizes.keyBytes);
     const loginKey = new Uint8Array(this.sizes.keyBytes);
-    this.run(Op.PASSWORD_DERIVE, [masterKey, loginKey, label(password, 'password'), bytes(record, 'record')]);
+    try {
+      this.run(Op.PASSWORD_DERIVE, [masterKey, loginKey, ...inputs]);
+    } finally {
+      if (typeof password === 'string') (inputs[0] as Bytes).fill(0); // our own UTF-8 copy of the password
+    }
     return { masterKey, loginKey };
   }
 
   /** passwordDerive() on another thread: does not block the event loop or the page. */
-  async passwordDeriveAsync(password: Label, record: Bytes): Promise<{ masterKey: Bytes; loginKey: Bytes }> {
+  async passwordDeriveAsync(password: Label, record: Bytes, options: PasswordDeriveOptions): Promise<{ masterKey: Bytes; loginKey: Bytes }> {
+    const inputs = this.deriveInputs(password, record, options);
     const masterKey = new Uint8Array(this.sizes.keyBytes);
     const loginKey = new Uint8Array(this.sizes.keyBytes);
-    await this.runAsync(Op.PASSWORD_DERIVE, [masterKey, loginKey, label(password, 'password'), bytes(record, 'record')]);
+    try {
+      await this.runAsync(Op.PASSWORD_DERIVE, [masterKey, loginKey, ...inputs]);
+    } finally {
+      if (typeof password === 'string') (inputs[0] as Bytes).fill(0);
+    }
     return { masterKey, loginKey };
+  }
+
+  /** The Argon2id implementation in use (cloak_password_kernel), for logs and benchmarks. */
+  passwordKernel(): string {
+    const out = new Uint8Array(128);
+    const n = this.run(Op.PASSWORD_KERNEL, [out, null])[1];
+    return dec.decode(out.subarray(0, n));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -462,6 +617,21 @@ export class Cloak {
     const publicKey = new Uint8Array(this.sizes.wrappedKeyPublicKeyBytes);
     const n = this.run(Op.WRAPPED_KEY_PUBLIC_KEY, [publicKey, null, bytes(wrapped, 'wrapped')]);
     return { publicKey, type: n[1] };
+  }
+
+  /**
+   * A wrapped key (identity, encryption or service account) moved from one master key to another
+   * without the private key leaving the library: for a password change, or the upgrade of an
+   * account whose record is below a raised policy floor (derive under the legacy policy, make a
+   * new record, derive again, rewrap every key). Same type and public key, fresh nonce. The two
+   * master keys must differ (CloakBadParamsError); a key wrapped under another master key is
+   * CloakWrongKeyError, a damaged one CloakAuthError.
+   */
+  wrappedKeyRewrap(oldMasterKey: Bytes, newMasterKey: Bytes, wrapped: Bytes): Bytes {
+    return this.output(Op.WRAPPED_KEY_REWRAP, this.sizes.wrappedKeyBytes, [
+      fixed(oldMasterKey, this.sizes.keyBytes, 'oldMasterKey'), fixed(newMasterKey, this.sizes.keyBytes, 'newMasterKey'),
+      bytes(wrapped, 'wrapped'),
+    ]);
   }
 
   /** A service-account private key in the clear (type SERVICE_ACCOUNT_PRIVATE_KEY), for a CI machine. */

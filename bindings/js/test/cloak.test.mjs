@@ -4,7 +4,8 @@
 // batches bound to their vault, epoch and head (stale, expired, repeated and forged items), vault
 // heads with their chain and Merkle proofs, uint64 values beyond 2^53, states that stay at one
 // address, and interop of vault-key shares with an independent HPKE implementation (@hpke/core)
-// both ways, built from docs/protocol.md section 8 alone.
+// both ways, built from docs/protocol.md section 8 alone. Passwords against a hostile server (the
+// account secret key, the cost policy, the account-bound salt, rewrapping) are test/password.test.mjs.
 //
 // LIBCLOAK_JS_BACKENDS=native,wasm (the default) chooses the backends; a backend listed but not
 // loadable fails the run rather than being skipped.
@@ -59,9 +60,15 @@ const EX = {
   bobEncSk: output('bob/encryption-keypair', 'secret_key'),
   bobEncPk: output('bob/encryption-keypair', 'public_key'),
   password: new TextDecoder().decode(input('password-derive/smallest-cost', 'password')),
+  accountId: input('password-derive/smallest-cost', 'account_id'),
+  lowPolicy: input('password-derive/smallest-cost', 'policy'),
   record: output('password-record/smallest-cost', 'record'),
   masterKey: output('password-derive/smallest-cost', 'master_key'),
   loginKey: output('password-derive/smallest-cost', 'login_key'),
+  accountSecretKey: input('password-derive/smallest-cost-with-secret-key', 'secret_key'),
+  masterKeyWithSecretKey: output('password-derive/smallest-cost-with-secret-key', 'master_key'),
+  loginKeyWithSecretKey: output('password-derive/smallest-cost-with-secret-key', 'login_key'),
+  accountSecretKeyText: output('account-secret-key-encode/alice', 'text'),
   masterKeyId: output('key-id/master-key', 'key_id'),
   idBlob: output('identity-public/alice', 'blob'),
   idText: output('text/identity-public-key', 'text'),
@@ -162,8 +169,9 @@ for (const backendName of backends) {
         assert.ok(e instanceof CloakError);
         classes.add(e.constructor);
       }
-      assert.equal(classes.size, 18);
-      assert.deepEqual([Status.STALE, Status.EXPIRED, Status.BAD_STATE], [-16, -17, -18]);
+      assert.equal(classes.size, 19);
+      assert.deepEqual([Status.STALE, Status.EXPIRED, Status.BAD_STATE, Status.WEAK_PARAMS], [-16, -17, -18, -19]);
+      assert.ok(lib.errorFor(Status.WEAK_PARAMS) instanceof lib.CloakWeakParamsError);
       assert.ok(lib.errorFor(Status.STALE) instanceof CloakStaleError);
       assert.ok(lib.errorFor(Status.EXPIRED) instanceof CloakExpiredError);
       assert.ok(lib.errorFor(Status.BAD_STATE) instanceof CloakBadStateError);
@@ -216,18 +224,26 @@ for (const backendName of backends) {
       throwsCode(() => c.passwordRecordNew({ iterations: 17 }), Status.BAD_PARAMS);
       throwsCode(() => c.passwordRecordNew({ parallelism: 0 }), Status.BAD_PARAMS);
       throwsCode(() => c.passwordRecordNew({ memoryKib: 2 ** 32 }), Status.BAD_PARAMS);
-      const k = c.passwordDerive(EX.password, EX.record);
+      // The worked example's record is below the default policy's floor: the example passes its own, lower policy.
+      const opts = { accountId: EX.accountId, policy: EX.lowPolicy };
+      throwsCode(() => c.passwordDerive(EX.password, EX.record, { accountId: EX.accountId }), Status.WEAK_PARAMS, lib.CloakWeakParamsError);
+      const k = c.passwordDerive(EX.password, EX.record, opts);
       assert.deepEqual(k.masterKey, EX.masterKey);
       assert.deepEqual(k.loginKey, EX.loginKey);
-      const ka = await c.passwordDeriveAsync(utf8(EX.password), EX.record);
+      const ka = await c.passwordDeriveAsync(utf8(EX.password), EX.record, opts);
       assert.deepEqual(ka, k);
-      throwsCode(() => c.passwordDerive('', EX.record), Status.BAD_PARAMS);
-      throwsCode(() => c.passwordDerive('x'.repeat(4097), EX.record), Status.BAD_PARAMS);
-      throwsCode(() => c.passwordDerive('pw', EX.record.subarray(0, 47)), Status.MALFORMED);
-      await rejectsCode(c.passwordDeriveAsync('pw', EX.idBlob), Status.WRONG_TYPE);
+      const withKey = { ...opts, secretKey: c.accountSecretKeyDecode(EX.accountSecretKeyText, EX.accountId) };
+      assert.deepEqual(withKey.secretKey, EX.accountSecretKey);
+      assert.deepEqual(await c.passwordDeriveAsync(EX.password, EX.record, withKey),
+        { masterKey: EX.masterKeyWithSecretKey, loginKey: EX.loginKeyWithSecretKey });
+      assert.equal(c.accountSecretKeyEncode(EX.accountSecretKey, EX.accountId), EX.accountSecretKeyText);
+      throwsCode(() => c.passwordDerive('', EX.record, opts), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordDerive('x'.repeat(4097), EX.record, opts), Status.BAD_PARAMS);
+      throwsCode(() => c.passwordDerive('pw', EX.record.subarray(0, 47), opts), Status.MALFORMED);
+      await rejectsCode(c.passwordDeriveAsync('pw', EX.idBlob, opts), Status.WRONG_TYPE);
       // Four lanes (the default parallelism) at the smallest memory: the same keys both ways.
       const r4 = c.passwordRecordEncode(rep(1, 16), { memoryKib: 16384, iterations: 1, parallelism: 4 });
-      assert.deepEqual(await c.passwordDeriveAsync('pw', r4), c.passwordDerive('pw', r4));
+      assert.deepEqual(await c.passwordDeriveAsync('pw', r4, opts), c.passwordDerive('pw', r4, opts));
     });
 
     it('the async derivation leaves the event loop free', async () => {
@@ -235,7 +251,7 @@ for (const backendName of backends) {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 1);
       const t0 = performance.now();
-      await c.passwordDeriveAsync('pw', r);
+      await c.passwordDeriveAsync('pw', r, { accountId: 'a', policy: EX.lowPolicy });
       const ms = performance.now() - t0;
       clearInterval(timer);
       assert.ok(ticks >= 3, `event loop ran ${ticks} times in ${ms.toFixed(0)} ms`);

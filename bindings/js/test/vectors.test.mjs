@@ -7,7 +7,9 @@
 // Cases that draw randomness list their draws ("random"): neither backend lets JavaScript replace
 // libsodium's random source, so the ok ones among them (the seal direction, whose blobs other cases
 // open) are reported as skipped, with their count, and not counted as passed; their failure cases
-// fail before drawing and are replayed.
+// fail before drawing and are replayed. Where the file's output of such a case can still be checked
+// without the draws (a rewrapped key must open under the new master key), that check is a test of
+// its own (OPENS below).
 //
 // LIBCLOAK_JS_BACKENDS=native,wasm (the default) chooses the backends, as for cloak.test.mjs.
 import { describe, it, before, after } from 'node:test';
@@ -47,6 +49,7 @@ const ERRORS = {
   STALE: lib.CloakStaleError,
   EXPIRED: lib.CloakExpiredError,
   BAD_STATE: lib.CloakBadStateError,
+  WEAK_PARAMS: lib.CloakWeakParamsError,
 };
 
 /** Hex strings as bytes, lists of them as lists of bytes; text and numbers as they are. */
@@ -85,8 +88,24 @@ const OPERATIONS = {
     const d = c.passwordRecordDecode(i.record);
     return { salt: d.salt, memory_kib: d.memoryKib, iterations: d.iterations, parallelism: d.parallelism };
   },
+  password_policy_default: (c) => ({ policy: c.passwordPolicyDefault() }),
+  password_policy_init: (c, i) => ({
+    policy: c.passwordPolicy({
+      memoryKibMin: i.memory_kib_min, costMin: i.cost_min, memoryKibMax: i.memory_kib_max, costMax: i.cost_max,
+      iterationsMax: i.iterations_max, parallelismMax: i.parallelism_max,
+    }),
+  }),
+  // No policy in the case: the library's default policy.
+  password_record_check: (c, i) => {
+    c.passwordRecordCheck(i.record, i.policy);
+    return {};
+  },
+  account_secret_key_generate: (c) => ({ secret_key: c.accountSecretKeyGenerate() }),
+  account_secret_key_encode: (c, i) => ({ text: c.accountSecretKeyEncode(i.secret_key, i.account_id) }),
+  account_secret_key_decode: (c, i) => ({ secret_key: c.accountSecretKeyDecode(i.text, i.account_id) }),
+  // An empty secret key is an account without one (the C API's length 0); no policy, the default.
   password_derive: (c, i) => {
-    const k = c.passwordDerive(i.password, i.record);
+    const k = c.passwordDerive(i.password, i.record, { accountId: i.account_id, secretKey: i.secret_key, policy: i.policy });
     return { master_key: k.masterKey, login_key: k.loginKey };
   },
   identity_public_export: (c, i) => ({ blob: c.identityPublicExport(i.public_key) }),
@@ -119,6 +138,7 @@ const OPERATIONS = {
     const { publicKey, type } = c.wrappedKeyPublicKey(i.wrapped);
     return { public_key: publicKey, type };
   },
+  wrapped_key_rewrap: (c, i) => ({ rewrapped: c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped) }),
   service_account_private_export: (c, i) => ({ blob: c.serviceAccountPrivateExport(i.public_key, i.secret_key) }),
   service_account_private_import: (c, i) => pair(c.serviceAccountPrivateImport(i.blob)),
   secret_seal: (c, i) => withVault(c, i, (v) => ({ sealed: v.sealSecret(i.name, i.value, i.context) })),
@@ -331,6 +351,30 @@ function u64(x) {
 /** Ok cases that draw randomness: their outputs depend on draws JavaScript cannot serve. */
 const drawsRandomness = (kase) => 'random' in kase.inputs && kase.expect === 'ok';
 
+/**
+ * For some of those, what can be checked without the draws: the file's output must open in the
+ * library as the case says it should. Run as a test of its own; the exact replay stays skipped.
+ */
+const OPENS = {
+  // The rewrapped key opens under the new master key to the key the old one wrapped, same kind and
+  // public key; and the library's own rewrap of the same input opens to it too.
+  wrapped_key_rewrap: (c, i, o) => {
+    const { ObjectType } = lib;
+    const kinds = {
+      [ObjectType.WRAPPED_IDENTITY_KEY]: (m, w) => c.identityUnwrap(m, w),
+      [ObjectType.WRAPPED_ENCRYPTION_KEY]: (m, w) => c.encryptionUnwrap(m, w),
+      [ObjectType.WRAPPED_SERVICE_ACCOUNT_KEY]: (m, w) => c.serviceAccountUnwrap(m, w),
+    };
+    const unwrap = kinds[c.wrappedKeyPublicKey(i.wrapped).type];
+    assert.ok(unwrap, 'not a wrapped key');
+    const key = unwrap(i.old_master_key, i.wrapped);
+    assert.deepEqual(c.wrappedKeyPublicKey(o.rewrapped), c.wrappedKeyPublicKey(i.wrapped));
+    assert.deepEqual(unwrap(i.new_master_key, o.rewrapped), key);
+    assert.deepEqual(unwrap(i.new_master_key, c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped)), key);
+    assert.throws(() => unwrap(i.old_master_key, o.rewrapped), lib.CloakWrongKeyError);
+  },
+};
+
 describe('libcloak.json', () => {
   it('covers every operation of the replay, failures included', () => {
     assert.ok(cases.length > 100, 'an emptied or truncated file must not pass');
@@ -354,6 +398,13 @@ for (const backendName of backends) {
     for (const kase of cases) {
       if (drawsRandomness(kase)) {
         it(kase.name, { skip: 'draws randomness, which JavaScript cannot serve to libsodium' }, () => {});
+        const opens = OPENS[kase.operation];
+        if (opens) {
+          it(`${kase.name}: the file's output opens`, () => {
+            const inputs = decoded(kase.inputs);
+            opens(c, inputs, decoded(kase.outputs));
+          });
+        }
         continue;
       }
       it(kase.name, () => {

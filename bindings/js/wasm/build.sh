@@ -38,7 +38,7 @@ fi
 # sodium_memzero, as on Linux, rather than a byte loop through a volatile pointer).
 SODIUM_FLAGS="-DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_STDINT_H -DHAVE_INTTYPES_H -DSODIUM_STATIC -D_DEFAULT_SOURCE -DHAVE_EXPLICIT_BZERO"
 # Objects are cached per set of flags.
-objs="$work/obj-$(echo "$CFLAGS $SODIUM_FLAGS $(emcc --version | head -1)" | sha256sum | cut -c1-12)"
+objs="$work/obj-$(echo "$CFLAGS $SODIUM_FLAGS $(emcc --version | sed -n 1p)" | sha256sum | cut -c1-12)"
 mkdir -p "$objs/sodium" "$objs/cloak"
 if [ ! -f "$objs/libsodium.a" ]; then
     find "$sodium" -name '*.c' | grep -v -e '/crypto_pwhash/' -e '/randombytes/' | sort > "$objs/sodium.list"
@@ -54,8 +54,8 @@ fi
 # the portable ref.c instead).
 kernel=${CLOAK_WASM_ARGON2:-opt}
 case $kernel in
-opt) kflags="-msimd128 -msse2 -mssse3" ;;
-ref) kflags= ;;
+opt) kflags="-msimd128 -msse2 -mssse3"; kname="reference opt.c (SSSE3 on WebAssembly SIMD128), lanes one after another" ;;
+ref) kflags=; kname="reference ref.c (portable), lanes one after another" ;;
 *) echo "wasm/build.sh: CLOAK_WASM_ARGON2 must be opt or ref" >&2; exit 1 ;;
 esac
 if [ ! -f "$objs/libargon2-$kernel.a" ]; then
@@ -66,10 +66,13 @@ if [ ! -f "$objs/libargon2-$kernel.a" ]; then
     done
     emar rcs "$objs/libargon2-$kernel.a" "$objs/argon2-$kernel"/*.o
 fi
-# libcloak itself, with the project's warnings, and the glue.
+# libcloak itself, with the project's warnings, and the glue. cloak_password_kernel() names the
+# native build's Argon2 (src/argon2_kernel_name.c); here it is the glue's, which names the kernel
+# compiled just above.
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wmissing-prototypes -Wcast-qual -Wvla -Werror"
 cloak_objs=
 for f in "$root"/src/*.c; do
+    [ "$(basename "$f")" != argon2_kernel_name.c ] || continue
     o="$objs/cloak/$(basename "$f" .c).o"
     emcc $CFLAGS $WARN -DCLOAK_BUILDING -I"$root/include" -I"$root/src" \
         -isystem "$sodium/include" -isystem "$argon2/include" -c "$f" -o "$o"
@@ -78,6 +81,7 @@ done
 for f in "$here/csrc/cloak_js.c" "$here/wasm/cloak_wasm.c"; do
     o="$objs/cloak/js_$(basename "$f" .c).o"
     emcc $CFLAGS $WARN -Wno-gnu-zero-variadic-macro-arguments -Wno-dollar-in-identifier-extension -Wno-extra-semi \
+        -DCLOAK_WASM_ARGON2_KERNEL="\"$kname\"" \
         -I"$root/include" -I"$here/csrc" -isystem "$sodium/include" -c "$f" -o "$o"
     cloak_objs="$cloak_objs $o"
 done

@@ -11,11 +11,26 @@
  * whose global names libsodium's copy would clash with. sodium_init() still calls the pwhash
  * implementation picker; it has nothing to pick here.
  *
+ * cloak_password_kernel() is defined here rather than by src/argon2_kernel_name.c (left out of this
+ * build), which names the native build's Argon2: this module runs the reference library compiled
+ * by wasm/build.sh, which passes its description in CLOAK_WASM_ARGON2_KERNEL.
+ *
  * The module exports cloak_js_call() and cloak_js_wipe() (csrc/cloak_js.h), malloc and free.
  */
 #include <emscripten.h>
 #include <sodium.h>
 #include <stdint.h>
+
+#include "cloak.h"
+
+#ifndef CLOAK_WASM_ARGON2_KERNEL
+#error "wasm/build.sh defines CLOAK_WASM_ARGON2_KERNEL, the description of the Argon2 kernel it links"
+#endif
+
+const char *cloak_password_kernel(void)
+{
+    return CLOAK_WASM_ARGON2_KERNEL;
+}
 
 /* Throws (aborting the call) when no cryptographic random source exists, rather than running on. */
 EM_JS(void, cloak_wasm_getrandom, (uint8_t *buf, size_t len), {
