@@ -67,7 +67,7 @@ static void reference_encode(char text[TEXTBYTES], const uint8_t key[KEYBYTES], 
         unsigned v = 0;
         for (size_t b = 0; b < 5; b++) {
             size_t bit = 5 * c + b; /* bit 0 is the most significant bit of payload[0] */
-            v = (v << 1) | ((payload[bit / 8] >> (7 - bit % 8)) & 1U);
+            v = (v << 1) | ((unsigned)(payload[bit / 8] >> (7 - bit % 8)) & 1U);
         }
         if (c > 0 && c % 5 == 0) {
             text[pos++] = '-';
