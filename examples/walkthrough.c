@@ -104,7 +104,10 @@ static int derive(uint8_t master_key[CLOAK_KEYBYTES], uint8_t login_key[CLOAK_KE
                                  record, record_len, policy);
 }
 
-static void register_member(struct store *server, struct member *m)
+/* Registration with a record of the given costs, derived under the given policy (the walkthrough's
+ * client policy, or an older release's for the upgrade of step 13). */
+static void register_member(struct store *server, struct member *m, uint32_t memory_kib, uint32_t iterations,
+                            const uint8_t policy[CLOAK_PASSWORD_POLICYBYTES])
 {
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
     uint8_t login_key[CLOAK_KEYBYTES];
@@ -120,11 +123,9 @@ static void register_member(struct store *server, struct member *m)
           "emergency kit text");
     store_forbid(server, m->secret_key, sizeof m->secret_key, "account secret key");
     store_forbid(server, bytes(m->kit), strlen(m->kit), "emergency kit text");
-    check(cloak_password_record_new(record, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT,
-                                    CLOAK_PASSWORD_ITERATIONS_DEFAULT, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
+    check(cloak_password_record_new(record, memory_kib, iterations, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
           "password record");
-    check(derive(m->master_key, login_key, m->password, m->login, m->secret_key, record, sizeof record,
-                 client_policy),
+    check(derive(m->master_key, login_key, m->password, m->login, m->secret_key, record, sizeof record, policy),
           "password derivation");
     cloak_identity_keypair(m->identity_pk, m->identity_sk);
     cloak_encryption_keypair(m->encryption_pk, m->encryption_sk);
@@ -952,7 +953,7 @@ static void upgrade_account(struct store *server, struct member *carol)
     uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES], wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
     uint8_t identity_pk[CLOAK_IDENTITY_PUBLICKEYBYTES], identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
     uint8_t encryption_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
-    const struct entry *stored_login, *stored_identity, *stored_encryption;
+    const struct entry *old_record, *stored_login, *stored_identity, *stored_encryption;
 
     /* The older release's policy: the hard minimum as its floor, the library's ceiling. */
     check(cloak_password_policy_init(legacy_policy, CLOAK_PASSWORD_MEMORY_KIB_MIN, CLOAK_PASSWORD_MEMORY_KIB_MIN,
@@ -960,30 +961,11 @@ static void upgrade_account(struct store *server, struct member *carol)
                                      CLOAK_PASSWORD_POLICY_ITERATIONS_MAX, CLOAK_PASSWORD_POLICY_PARALLELISM_MAX),
           "the older release's policy");
 
-    /* Registration under that release. */
-    store_forbid(server, bytes(carol->password), strlen(carol->password), "password");
-    cloak_account_secret_key_generate(carol->secret_key);
-    check(cloak_account_secret_key_encode(carol->kit, carol->secret_key, bytes(carol->login), strlen(carol->login)),
-          "emergency kit text");
-    store_forbid(server, carol->secret_key, sizeof carol->secret_key, "account secret key");
-    store_forbid(server, bytes(carol->kit), strlen(carol->kit), "emergency kit text");
-    check(cloak_password_record_new(record, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, CLOAK_PASSWORD_PARALLELISM_DEFAULT),
-          "Carol's record (16 MiB, 1 pass)");
-    check(derive(carol->master_key, login_key, carol->password, carol->login, carol->secret_key, record, sizeof record,
-                 legacy_policy),
-          "Carol's derivation under the older policy");
-    cloak_identity_keypair(carol->identity_pk, carol->identity_sk);
-    cloak_encryption_keypair(carol->encryption_pk, carol->encryption_sk);
-    store_forbid(server, carol->master_key, sizeof carol->master_key, "master key");
-    store_forbid(server, carol->identity_sk, CLOAK_IDENTITY_SEEDBYTES, "identity private key");
-    store_forbid(server, carol->encryption_sk, sizeof carol->encryption_sk, "encryption private key");
-    check(cloak_identity_wrap(wrapped_identity, carol->master_key, carol->identity_sk), "wrap identity key");
-    check(cloak_encryption_wrap(wrapped_encryption, carol->master_key, carol->encryption_sk), "wrap encryption key");
-    store_put(server, "user", carol->name, "password record", record, sizeof record);
-    store_put(server, "user", carol->name, "login key", login_key, sizeof login_key);
-    store_put(server, "user", carol->name, "wrapped identity key", wrapped_identity, sizeof wrapped_identity);
-    store_put(server, "user", carol->name, "wrapped encryption key", wrapped_encryption, sizeof wrapped_encryption);
-    printf("    Carol registered under an older release (policy floor 16 MiB x 1 pass); kit %s\n", carol->kit);
+    /* Registration under that release: 16 MiB and one pass. */
+    register_member(server, carol, CLOAK_PASSWORD_MEMORY_KIB_MIN, 1, legacy_policy);
+    old_record = store_get(server, "user", carol->name, "password record");
+    memcpy(record, old_record->data, sizeof record);
+    printf("    Carol registered under an older release (policy floor 16 MiB x 1 pass)\n");
 
     /* The new release: the default policy refuses her record, as it would a hostile server's. */
     expect_status(cloak_password_record_check(record, sizeof record, client_policy),
@@ -1087,7 +1069,8 @@ int main(int argc, char **argv)
 
     step("1. Alice registers (account secret key for her emergency kit, Argon2id m=64 MiB t=3 p=4, identity "
          "and encryption keys)");
-    register_member(server, &alice);
+    register_member(server, &alice, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                    client_policy);
 
     step("2. Alice creates a vault: key of epoch 1, a share for herself, head v1 (roster: Alice, admin)");
     cloak_vault_key_generate(vault_key);
@@ -1106,8 +1089,10 @@ int main(int argc, char **argv)
     commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
 
     step("4. Bob and Mallory register");
-    register_member(server, &bob);
-    register_member(server, &mallory);
+    register_member(server, &bob, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                    client_policy);
+    register_member(server, &mallory, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
+                    client_policy);
 
     step("5. Alice verifies their bundles, shares the vault; head v3 adds them to the roster (write)");
     {
