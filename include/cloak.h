@@ -162,7 +162,10 @@ typedef enum cloak_status {
     CLOAK_E_BAD_STATE = -18,
     /* A password record asks for less Argon2id work than the caller's policy requires, or for more
      * than it allows: a server cheapening offline guessing or stalling the client. */
-    CLOAK_E_WEAK_PARAMS = -19
+    CLOAK_E_WEAK_PARAMS = -19,
+    /* Refused by the vault's policy: an X25519 key, share or batch in a vault that its head makes
+     * post-quantum only. */
+    CLOAK_E_POLICY = -20
 } cloak_status;
 
 /* A short English sentence for a status code; never NULL, never contains data. */
@@ -198,10 +201,20 @@ typedef enum cloak_object_type {
     CLOAK_TYPE_VAULT_HEAD = 0x0D
 } cloak_object_type;
 
+/* Suites (bytes 2 and 3 of every blob). Suite 1 shares by HPKE with DHKEM(X25519, HKDF-SHA256);
+ * suite 2 by HPKE with X-Wing (MLKEM768-X25519, KEM 0x647a), the post-quantum hybrid. Both use
+ * HKDF-SHA256, ChaCha20Poly1305, Ed25519 and the rest of docs/protocol.md alike. An object that
+ * carries or is sealed to an encryption key has the suite of that key; every other object suite 1. */
+#define CLOAK_SUITE_X25519 1U
+#define CLOAK_SUITE_XWING 2U
+
 /* Reads a blob's header: checks version, suite and type, and returns the type and key id.
  * Does not check the body. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_blob_inspect(int *type, uint8_t key_id[CLOAK_KEYIDBYTES],
                                                     const uint8_t *blob, size_t blob_len);
+/* The suite of a blob (after the same checks as cloak_blob_inspect), to pick the functions that read
+ * it: CLOAK_SUITE_X25519 or CLOAK_SUITE_XWING. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_blob_suite(uint32_t *suite, const uint8_t *blob, size_t blob_len);
 
 /* Text form: "cloak-<type>-" followed by unpadded base64url of blob || 4-byte checksum.
  * cloak_text_encoded_len() is an upper bound over all type names, including the terminating NUL
@@ -402,14 +415,55 @@ CLOAK_EXPORT void cloak_encryption_public_export(uint8_t blob[CLOAK_PUBLIC_KEY_B
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_encryption_public_import(
     uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *blob, size_t blob_len);
 
+/* X-Wing encryption keys (suite 2): the secret key is X-Wing's 32-byte seed (the HPKE private key
+ * of KEM 0x647a, which SHAKE256 expands into the ML-KEM-768 and X25519 keys), the public key the
+ * ML-KEM-768 encapsulation key followed by the X25519 public key. An X-Wing public key is checked
+ * wherever it enters: FIPS 203's modulus check on the ML-KEM part (CLOAK_E_MALFORMED) and section 1.4
+ * of docs/protocol.md on the X25519 part. Its key hash (SHA-256 of a label and the key, of which the
+ * key id is the first 16 bytes) stands for it where 1216 bytes would not fit: in HPKE infos, signed
+ * contents and roster entries. */
+#define CLOAK_XWING_PUBLICKEYBYTES 1216U    /* ML-KEM-768 encapsulation key (1184) || X25519 (32) */
+#define CLOAK_XWING_SECRETKEYBYTES 32U      /* X-Wing seed */
+#define CLOAK_XWING_SEEDBYTES 32U           /* input keying material of DeriveKeyPair, at least */
+#define CLOAK_XWING_KEYHASHBYTES 32U
+#define CLOAK_XWING_PUBLIC_KEY_BLOBBYTES 1236U /* header + public key */
+#define CLOAK_XWING_BUNDLEBYTES 1332U       /* header + identity pk + X-Wing pk + signature */
+
+CLOAK_EXPORT void cloak_xwing_keypair(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                      uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+/* HPKE's DeriveKeyPair for KEM 0x647a (draft-ietf-hpke-pq, as Go's crypto/hpke): the seed is 32 to 255
+ * bytes (CLOAK_E_BAD_PARAMS otherwise). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_keypair_from_seed(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                               uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                               const uint8_t *seed, size_t seed_len);
+/* The public key of an X-Wing secret key (the seed's expansion). */
+CLOAK_EXPORT void cloak_xwing_public_key(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                         const uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+/* The key hash of an X-Wing public key (checked first). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_key_hash(uint8_t key_hash[CLOAK_XWING_KEYHASHBYTES],
+                                                      const uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES]);
+/* Public key blob of type ENCRYPTION_PUBLIC_KEY, suite 2. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_public_export(uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES],
+                                                           const uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_public_import(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                           const uint8_t *blob, size_t blob_len);
+
 /* A member's public bundle: the identity key signs the encryption public key. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_bundle_create(uint8_t bundle[CLOAK_BUNDLEBYTES],
                                                      const uint8_t identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES],
                                                      const uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES]);
-/* Verifies the bundle's signature and returns both public keys. */
+/* Verifies the bundle's signature and returns both public keys. A bundle of suite 2 (check with
+ * cloak_blob_suite) is CLOAK_E_UNSUPPORTED_SUITE here: read it with cloak_bundle_verify_xwing. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_bundle_verify(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                      uint8_t encryption_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                      const uint8_t *bundle, size_t bundle_len);
+/* The same for a member whose encryption key is an X-Wing key (suite 2). */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_bundle_create_xwing(uint8_t bundle[CLOAK_XWING_BUNDLEBYTES],
+                                                           const uint8_t identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES],
+                                                           const uint8_t encryption_public_key[CLOAK_XWING_PUBLICKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_bundle_verify_xwing(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                           uint8_t encryption_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                           const uint8_t *bundle, size_t bundle_len);
 
 /* Fingerprint of an identity key for out-of-band comparison: six groups of five digits. */
 CLOAK_EXPORT void cloak_identity_fingerprint(char text[CLOAK_FINGERPRINT_TEXTBYTES],
@@ -470,6 +524,39 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_rewrap(uint8_t rewrapped[CLOA
                                                           const uint8_t old_master_key[CLOAK_KEYBYTES],
                                                           const uint8_t new_master_key[CLOAK_KEYBYTES],
                                                           const uint8_t *wrapped, size_t wrapped_len);
+
+/* X-Wing keys (suite 2) wrapped and exported alike: the blob carries the 1216-byte public key where
+ * an X25519 one carries 32 bytes; the private key is the 32-byte seed. cloak_wrapped_key_rewrap and
+ * cloak_wrapped_key_public_key read suite 1 blobs; their _xwing forms read suite 2 ones. */
+#define CLOAK_XWING_WRAPPED_KEYBYTES 1308U                 /* header + pk + nonce + sealed seed */
+#define CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES 1268U /* header + seed + public key */
+
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_wrap(uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES],
+                                                  const uint8_t master_key[CLOAK_KEYBYTES],
+                                                  const uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_xwing_unwrap(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                    uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                    const uint8_t master_key[CLOAK_KEYBYTES],
+                                                    const uint8_t *wrapped, size_t wrapped_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_xwing_wrap(uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES],
+                                                                  const uint8_t master_key[CLOAK_KEYBYTES],
+                                                                  const uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_xwing_unwrap(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                                    uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                                    const uint8_t master_key[CLOAK_KEYBYTES],
+                                                                    const uint8_t *wrapped, size_t wrapped_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_public_key_xwing(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES], int *type,
+                                                                    const uint8_t *wrapped, size_t wrapped_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_wrapped_key_rewrap_xwing(uint8_t rewrapped[CLOAK_XWING_WRAPPED_KEYBYTES],
+                                                                const uint8_t old_master_key[CLOAK_KEYBYTES],
+                                                                const uint8_t new_master_key[CLOAK_KEYBYTES],
+                                                                const uint8_t *wrapped, size_t wrapped_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_xwing_private_export(
+    uint8_t blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], const uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+    const uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_xwing_private_import(
+    uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES], uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES],
+    const uint8_t *blob, size_t blob_len);
 
 /* A service-account private key in the clear, for a CI variable or a key file (type
  * SERVICE_ACCOUNT_KEY). Import checks that the private key gives the public key. */
@@ -551,7 +638,21 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_seal(uint8_t share[CLOAK_SHAREBYTES
                                                   const uint8_t *vault_id, size_t vault_id_len,
                                                   const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                   const uint8_t sender_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
-/* The identity that signed a share (parsed, not verified), to find whom to trust. */
+/* A share to a member's X-Wing key (suite 2): the same object with a 1120-byte encapsulation. */
+#define CLOAK_XWING_SHAREBYTES 1288U
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_seal_xwing(uint8_t share[CLOAK_XWING_SHAREBYTES],
+                                                        const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch,
+                                                        const uint8_t *vault_id, size_t vault_id_len,
+                                                        const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                        const uint8_t sender_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open_xwing(uint8_t vault_key[CLOAK_KEYBYTES], uint32_t *epoch,
+                                                        const uint8_t *share, size_t share_len,
+                                                        const uint8_t *vault_id, size_t vault_id_len,
+                                                        const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                        const uint8_t recipient_secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                        const uint8_t trusted_sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                        uint32_t min_epoch);
+/* The identity that signed a share of either suite (parsed, not verified), to find whom to trust. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_sender(uint8_t sender_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                     const uint8_t *share, size_t share_len);
 /* Verifies the signature against the trusted sender identity, refuses an epoch below min_epoch (the
@@ -588,7 +689,7 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_share_open(uint8_t vault_key[CLOAK_KEYBYT
 #define CLOAK_HEAD_HASHBYTES 32U    /* the hash of a vault head (see the vault head section) */
 #define CLOAK_BATCH_ITEMS_MAX 1000000U
 /* Caller-owned state size (opaque, 8-byte aligned). */
-#define CLOAK_BATCH_STATEBYTES 1024U
+#define CLOAK_BATCH_STATEBYTES 2048U
 
 typedef struct cloak_batch {
     union {
@@ -604,6 +705,8 @@ CLOAK_EXPORT size_t cloak_batch_item_len(size_t name_len, size_t value_len);
  * that length. */
 CLOAK_EXPORT size_t cloak_batch_item_opened_maxlen(size_t item_len);
 CLOAK_EXPORT size_t cloak_batch_len(size_t vault_id_len, size_t item_count);
+/* The length of a batch to an X-Wing key (suite 2): 1088 bytes more, for the encapsulation. */
+CLOAK_EXPORT size_t cloak_batch_len_xwing(size_t vault_id_len, size_t item_count);
 /* The size of the reader's tag array: CLOAK_BATCH_TAGBYTES per item. */
 CLOAK_EXPORT size_t cloak_batch_tags_len(size_t item_count);
 
@@ -614,6 +717,14 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_begin(cloak_batch *batch,
                                                    const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch,
                                                    uint64_t head_version,
                                                    const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry);
+/* The same for a service account whose key is an X-Wing key (suite 2); the rest of the writer is
+ * the same. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_begin_xwing(cloak_batch *batch,
+                                                         const uint8_t account_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                         const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                         const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch,
+                                                         uint64_t head_version,
+                                                         const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry);
 /* Checks everything before it reserves an index, so every reserved index is sealed. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap,
                                                        size_t *item_len, uint32_t *index,
@@ -644,6 +755,14 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_verify(cloak_batch *reader, uint8_t
                                                     const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
                                                     const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                                     const uint8_t *trusted, size_t trusted_count);
+/* The same for a batch to an X-Wing key (suite 2); a suite 1 batch is CLOAK_E_UNSUPPORTED_SUITE
+ * here, and a suite 2 batch there. The reader works alike after verification. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_batch_verify_xwing(cloak_batch *reader, uint8_t *tags, size_t tags_len,
+                                                          const uint8_t *blob, size_t blob_len,
+                                                          const uint8_t *vault_id, size_t vault_id_len,
+                                                          const uint8_t account_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                          const uint8_t account_secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                          const uint8_t *trusted, size_t trusted_count);
 /* Freshness, required before any item opens: an epoch below min_epoch or a head version below
  * min_head_version is CLOAK_E_STALE (pass the highest the caller has seen, or pinned: 1 if none), and
  * `now` (Unix seconds) past the batch's expiry is CLOAK_E_EXPIRED. */
@@ -687,7 +806,7 @@ CLOAK_EXPORT void cloak_batch_wipe(cloak_batch *batch);
  * cloak_head_create() signed by a member of the previous head.
  * ---------------------------------------------------------------------------------------------- */
 
-#define CLOAK_ROSTER_ENTRYBYTES 50U         /* kind, permissions, public key, encryption key id */
+#define CLOAK_ROSTER_ENTRYBYTES 52U         /* kind, permissions, suite, public key, encryption key id */
 #define CLOAK_ROSTER_ENTRIES_MAX 10000U
 #define CLOAK_MERKLE_LEAFBYTES 64U          /* blind index || digest of the sealed secret */
 #define CLOAK_MERKLE_HASHBYTES 32U
@@ -702,6 +821,10 @@ CLOAK_EXPORT void cloak_batch_wipe(cloak_batch *batch);
 #define CLOAK_ROSTER_SERVICE_ACCOUNT 2U
 #define CLOAK_PERMISSION_WRITE 1U /* may sign a head that changes secrets only */
 #define CLOAK_PERMISSION_ADMIN 2U /* may sign any head: roster, rotation (a new epoch) */
+/* Vault policy bits of a head. POST_QUANTUM_ONLY: every roster key is an X-Wing key, and shares and
+ * batches of suite 1 are refused (CLOAK_E_POLICY). A head that sets it where its predecessor did not
+ * must also start a new epoch (a rotation): the old vault key was shared over X25519. */
+#define CLOAK_VAULT_POST_QUANTUM_ONLY 1U
 
 /* A verified head. Read-only after verify, so one state may serve many threads. */
 typedef struct cloak_head {
@@ -713,24 +836,29 @@ typedef struct cloak_head {
 
 CLOAK_EXPORT size_t cloak_head_len(size_t vault_id_len, size_t roster_count);
 
-/* One roster entry: for a member, its identity public key and the key id of its encryption public
- * key; for a service account, its public key and that key's id, with no permissions. Roster entries
- * are passed to cloak_head_create() sorted by (kind, public key), each key once. An unknown kind or
- * permission bit, permissions on a service account, or a service-account key id that is not its
- * key's is CLOAK_E_BAD_PARAMS; a public key is checked by the rules of its kind (docs/protocol.md
- * 1.3, 1.4: CLOAK_E_MALFORMED or CLOAK_E_INVALID_KEY). */
+/* One roster entry: for a member, its identity public key, and the suite and key id of its current
+ * encryption public key; for a service account, its roster key (an X25519 public key itself, or an
+ * X-Wing key's key hash, cloak_xwing_key_hash) with its suite and that key's id, and no permissions.
+ * Roster entries are passed to cloak_head_create() sorted by (kind, public key), each key once. An
+ * unknown kind, suite or permission bit, permissions on a service account, or a service-account key
+ * id that is not its key's is CLOAK_E_BAD_PARAMS; a member's identity key and a service account's
+ * X25519 key are checked by the rules of their kind (docs/protocol.md 1.3, 1.4: CLOAK_E_MALFORMED or
+ * CLOAK_E_INVALID_KEY). */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind,
-                                                    uint32_t permissions, const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                    uint32_t permissions, uint32_t suite,
+                                                    const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                                     const uint8_t encryption_key_id[CLOAK_KEYIDBYTES]);
 
-/* previous_hash is all zero for version 1. The signer's own rights are checked by readers (against
- * the previous head's roster), not here. */
+/* previous_hash is all zero for version 1; policy is 0 or CLOAK_VAULT_POST_QUANTUM_ONLY (then every
+ * roster entry must be of suite 2: CLOAK_E_BAD_PARAMS). The signer's own rights are checked by readers
+ * (against the previous head's roster), not here. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_create(uint8_t *out, size_t out_cap, size_t *out_len,
                                                    const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch,
                                                    const uint8_t vault_key_id[CLOAK_KEYIDBYTES], uint64_t version,
                                                    const uint8_t previous_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry,
                                                    const uint8_t merkle_root[CLOAK_MERKLE_HASHBYTES],
-                                                   uint32_t leaf_count, const uint8_t *roster, size_t roster_count,
+                                                   uint32_t leaf_count, uint32_t policy, const uint8_t *roster,
+                                                   size_t roster_count,
                                                    const uint8_t signer_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES]);
 
 /* A head the caller takes as its starting point: signed by one of `trusted` (trusted_count identity
@@ -755,17 +883,41 @@ CLOAK_EXPORT uint64_t cloak_head_version(const cloak_head *head);
 CLOAK_EXPORT uint32_t cloak_head_epoch(const cloak_head *head);
 CLOAK_EXPORT uint64_t cloak_head_expiry(const cloak_head *head);
 CLOAK_EXPORT uint32_t cloak_head_leaf_count(const cloak_head *head);
+/* The vault policy bits (CLOAK_VAULT_POST_QUANTUM_ONLY). */
+CLOAK_EXPORT uint32_t cloak_head_policy(const cloak_head *head);
 CLOAK_EXPORT void cloak_head_hash(uint8_t hash[CLOAK_HEAD_HASHBYTES], const cloak_head *head);
 CLOAK_EXPORT void cloak_head_merkle_root(uint8_t root[CLOAK_MERKLE_HASHBYTES], const cloak_head *head);
 CLOAK_EXPORT void cloak_head_vault_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const cloak_head *head);
 CLOAK_EXPORT void cloak_head_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                                     const cloak_head *head);
 /* Looks a key up in the roster of a verified head (`blob` must be its bytes: CLOAK_E_MISMATCH):
- * writes the entry's permissions and encryption key id; a key the roster lacks is CLOAK_E_MISMATCH. */
-CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_roster_find(uint32_t *permissions,
+ * writes the entry's permissions, suite and encryption key id; a key the roster lacks is
+ * CLOAK_E_MISMATCH. `public_key` is a member's identity key or a service account's roster key. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_roster_find(uint32_t *permissions, uint32_t *suite,
                                                         uint8_t encryption_key_id[CLOAK_KEYIDBYTES],
                                                         const cloak_head *head, const uint8_t *blob, size_t blob_len,
                                                         uint32_t kind, const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES]);
+/* Downgrade and policy checks against a verified head (`blob` its bytes), for the key a share or
+ * batch is made to and for a share or batch received. The server picks which validly signed bundle it
+ * serves, so a member with an old X25519 key and a new X-Wing key could be shared to over X25519: the
+ * head's roster names the current key of each member and service account, and these refuse any other
+ * (CLOAK_E_MISMATCH: a key, share or batch of another key id or suite than the roster's, or of a
+ * member or service account it lacks; a share or batch of another epoch than the head's) and an X25519
+ * one in a post-quantum-only vault (CLOAK_E_POLICY).
+ * Before sealing: the recipient's encryption public key (32 bytes X25519, 1216 X-Wing; any other
+ * length is CLOAK_E_BAD_PARAMS), with the member's identity key, or NULL for a service account. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_check_recipient(const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                                                            const uint8_t member_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                            const uint8_t *encryption_public_key,
+                                                            size_t encryption_public_key_len);
+/* After receiving: a share to the member `recipient_identity_public_key` (before cloak_share_open),
+ * or a service account's batch (before cloak_batch_verify). Both are parsed, not verified: call the
+ * opening functions too. */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_check_share(const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                                                        const uint8_t recipient_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                                                        const uint8_t *share, size_t share_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_head_check_batch(const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                                                        const uint8_t *batch, size_t batch_len);
 CLOAK_EXPORT void cloak_head_wipe(cloak_head *head);
 
 /* A secret's leaf: its blind index and a digest of its sealed bytes. */
@@ -834,6 +986,29 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_export(const cloak_hpke_context *ctx
                                                    const uint8_t *exporter_context, size_t exporter_context_len);
 CLOAK_EXPORT void cloak_hpke_context_wipe(cloak_hpke_context *ctx);
 
+/* X-Wing (KEM 0x647a, draft-ietf-hpke-pq), HKDF-SHA256, ChaCha20Poly1305, Base mode: the same context
+ * and calls after set-up. DeriveKeyPair is cloak_xwing_keypair_from_seed(). The recipient's public
+ * key must be its secret key's (CLOAK_E_INVALID_KEY). */
+#define CLOAK_XWING_ENCBYTES 1120U /* ML-KEM-768 ciphertext (1088) || X25519 ephemeral key (32) */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_setup_sender_xwing(cloak_hpke_context *ctx, uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                                               const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                               const uint8_t *info, size_t info_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_setup_recipient_xwing(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                                                  const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                                  const uint8_t recipient_secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                                  const uint8_t *info, size_t info_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_seal_base_xwing(uint8_t enc[CLOAK_XWING_ENCBYTES], uint8_t *ciphertext,
+                                                            const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                            const uint8_t *info, size_t info_len,
+                                                            const uint8_t *aad, size_t aad_len,
+                                                            const uint8_t *plaintext, size_t plaintext_len);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_open_base_xwing(uint8_t *plaintext, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                                            const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                            const uint8_t recipient_secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                                            const uint8_t *info, size_t info_len,
+                                                            const uint8_t *aad, size_t aad_len,
+                                                            const uint8_t *ciphertext, size_t ciphertext_len);
+
 /* Single-shot Base mode. */
 CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
                                                       const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
@@ -859,6 +1034,8 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_hpke_open_base(uint8_t *plaintext, const 
 CLOAK_EXPORT size_t cloak_headerbytes(void);
 CLOAK_EXPORT size_t cloak_keyidbytes(void);
 CLOAK_EXPORT size_t cloak_labelbytes_max(void);
+CLOAK_EXPORT uint32_t cloak_suite_x25519(void);
+CLOAK_EXPORT uint32_t cloak_suite_xwing(void);
 CLOAK_EXPORT size_t cloak_keybytes(void);
 CLOAK_EXPORT size_t cloak_password_saltbytes(void);
 CLOAK_EXPORT size_t cloak_password_recordbytes(void);
@@ -893,12 +1070,21 @@ CLOAK_EXPORT size_t cloak_public_key_blobbytes(void);
 CLOAK_EXPORT size_t cloak_bundlebytes(void);
 CLOAK_EXPORT size_t cloak_fingerprint_textbytes(void);
 CLOAK_EXPORT size_t cloak_pair_code_textbytes(void);
+CLOAK_EXPORT size_t cloak_xwing_publickeybytes(void);
+CLOAK_EXPORT size_t cloak_xwing_secretkeybytes(void);
+CLOAK_EXPORT size_t cloak_xwing_seedbytes(void);
+CLOAK_EXPORT size_t cloak_xwing_keyhashbytes(void);
+CLOAK_EXPORT size_t cloak_xwing_public_key_blobbytes(void);
+CLOAK_EXPORT size_t cloak_xwing_bundlebytes(void);
 CLOAK_EXPORT size_t cloak_wrapped_keybytes(void);
 CLOAK_EXPORT size_t cloak_service_account_private_blobbytes(void);
 CLOAK_EXPORT size_t cloak_wrapped_key_publickeybytes(void);
+CLOAK_EXPORT size_t cloak_xwing_wrapped_keybytes(void);
+CLOAK_EXPORT size_t cloak_xwing_service_account_private_blobbytes(void);
 CLOAK_EXPORT size_t cloak_vault_statebytes(void);
 CLOAK_EXPORT size_t cloak_blind_indexbytes(void);
 CLOAK_EXPORT size_t cloak_sharebytes(void);
+CLOAK_EXPORT size_t cloak_xwing_sharebytes(void);
 CLOAK_EXPORT size_t cloak_batch_digestbytes(void);
 CLOAK_EXPORT size_t cloak_batch_tagbytes(void);
 CLOAK_EXPORT size_t cloak_head_hashbytes(void);
@@ -916,10 +1102,12 @@ CLOAK_EXPORT uint32_t cloak_roster_member(void);
 CLOAK_EXPORT uint32_t cloak_roster_service_account(void);
 CLOAK_EXPORT uint32_t cloak_permission_write(void);
 CLOAK_EXPORT uint32_t cloak_permission_admin(void);
+CLOAK_EXPORT uint32_t cloak_vault_post_quantum_only(void);
 CLOAK_EXPORT size_t cloak_hpke_encbytes(void);
 CLOAK_EXPORT size_t cloak_hpke_tagbytes(void);
 CLOAK_EXPORT size_t cloak_hpke_exportbytes_max(void);
 CLOAK_EXPORT size_t cloak_hpke_contextbytes(void);
+CLOAK_EXPORT size_t cloak_xwing_encbytes(void);
 /* END generated */
 
 #ifdef __cplusplus

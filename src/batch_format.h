@@ -14,24 +14,23 @@
 
 #include "internal.h"
 
-/* Batch blob offsets (section 9.1); L is the vault id's length. */
+/* Batch blob offsets (section 9.1); L is the vault id's length, N the suite's encapsulation length
+ * (32 or 1120): the creator is at 36 + N and lp8(vault id) at V = 68 + N. */
 #define BATCH_IDBYTES 16U
 #define BATCH_OFF_BATCH_ID 20U
 #define BATCH_OFF_ENC 36U
-#define BATCH_OFF_CREATOR 68U
-#define BATCH_OFF_VAULT_ID 100U /* lp8(vault id) */
-/* After lp8(vault id), at 101 + L: epoch (4), head version (8), head hash (32), expiry (8), n (4). */
+/* After lp8(vault id), at V + 1 + L: epoch (4), head version (8), head hash (32), expiry (8), n (4). */
 #define BATCH_TAIL_EPOCH 0U
 #define BATCH_TAIL_HEAD_VERSION 4U
 #define BATCH_TAIL_HEAD_HASH 12U
 #define BATCH_TAIL_EXPIRY 44U
 #define BATCH_TAIL_COUNT 52U
 #define BATCH_TAILBYTES 56U
-/* Bytes 0 to 157 + L, the part before the manifest, is BATCH_PREFIX_FIXED + L long. */
-#define BATCH_PREFIX_FIXED (BATCH_OFF_VAULT_ID + 1U + BATCH_TAILBYTES)
-#define BATCH_PREFIX_MAX (BATCH_PREFIX_FIXED + CLOAK_LABELBYTES_MAX)
-/* The whole blob is BATCH_FIXED + L + 32n bytes. */
-#define BATCH_FIXED (BATCH_PREFIX_FIXED + CLOAK_SIGNATUREBYTES)
+/* Bytes 0 to V + 57 + L, the part before the manifest, is BATCH_PREFIX_FIXED(N) + L long. */
+#define BATCH_PREFIX_FIXED(n) (BATCH_OFF_ENC + (n) + CLOAK_IDENTITY_PUBLICKEYBYTES + 1U + BATCH_TAILBYTES)
+#define BATCH_PREFIX_MAX (BATCH_PREFIX_FIXED(CLOAK_XWING_ENCBYTES) + CLOAK_LABELBYTES_MAX)
+/* The whole blob is BATCH_FIXED(N) + L + 32n bytes. */
+#define BATCH_FIXED(n) (BATCH_PREFIX_FIXED(n) + CLOAK_SIGNATUREBYTES)
 
 /* Item offsets (section 9.2). */
 #define ITEM_OFF_BATCH_ID 20U
@@ -42,9 +41,10 @@
 #define ITEM_PT_FIXED 5U
 #define ITEM_PAD_MIN 64U
 
-/* lp8(label) || account public key || batch id || lp8(vault id) || epoch || head version || head hash
- * || expiry || creator: at most 406 bytes. */
-#define BATCH_INFO_MAX (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH) + CLOAK_ENCRYPTION_PUBLICKEYBYTES + \
+/* lp8(label) || binding(account public key) || batch id || lp8(vault id) || epoch || head version ||
+ * head hash || expiry || creator: at most 406 bytes. */
+#define BATCH_BINDINGBYTES 32U
+#define BATCH_INFO_MAX (1U + CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_BATCH) + BATCH_BINDINGBYTES + \
                         BATCH_IDBYTES + 1U + CLOAK_LABELBYTES_MAX + (BATCH_TAILBYTES - 4U) +          \
                         CLOAK_IDENTITY_PUBLICKEYBYTES)
 #define BATCH_CONTENT_MAX (BATCH_PREFIX_MAX + CLOAK_BATCH_DIGESTBYTES)
@@ -77,34 +77,54 @@ typedef struct CLOAK_STATE_LAYOUT batch_state {
 CLOAK_STATE_ACCESSORS(cloak_batch, batch_state, batch_state_of)
 _Static_assert(BATCH_CONTENT_MAX <= CLOAK_SIGNED_CONTENT_MAX, "batch signed content exceeds the signing bound");
 
+/* The encapsulation length, the creator's and the vault id's offsets of a prefix or blob whose
+ * header has been checked (its suite is 1 or 2). */
+static inline size_t batch_enc_len(const uint8_t *prefix)
+{
+    return cloak__suite_enc_len(cloak__header_suite(prefix));
+}
+static inline size_t batch_off_creator(const uint8_t *prefix)
+{
+    return BATCH_OFF_ENC + batch_enc_len(prefix);
+}
+static inline size_t batch_off_vault_id(const uint8_t *prefix)
+{
+    return batch_off_creator(prefix) + CLOAK_IDENTITY_PUBLICKEYBYTES;
+}
+
+/* Where the fields after lp8(vault id) start in a prefix (or blob). */
+static inline size_t batch_tail_offset(const uint8_t *prefix)
+{
+    const size_t v = batch_off_vault_id(prefix);
+    return v + 1U + (size_t)prefix[v];
+}
+
 /* Whether s is a batch state set up in `role` at the address of `batch`, with a self-consistent
  * prefix (a corrupted state is refused too). */
 static inline int batch_state_is(const cloak_batch *batch, const batch_state *s, uint32_t role)
 {
-    return cloak__state_is(&s->head, batch, role) && s->prefix_len > BATCH_PREFIX_FIXED &&
+    const size_t n = batch_enc_len(s->prefix);
+    return cloak__state_is(&s->head, batch, role) && n != 0 && s->prefix_len > BATCH_PREFIX_FIXED(n) &&
            s->prefix_len <= BATCH_PREFIX_MAX &&
-           (size_t)s->prefix[BATCH_OFF_VAULT_ID] + BATCH_PREFIX_FIXED == s->prefix_len;
+           (size_t)s->prefix[batch_off_vault_id(s->prefix)] + BATCH_PREFIX_FIXED(n) == s->prefix_len;
 }
 
-/* Where the fields after lp8(vault id) start in a prefix (or blob) whose vault id length is at
- * prefix[100]. */
-static inline size_t batch_tail_offset(const uint8_t *prefix)
-{
-    return BATCH_OFF_VAULT_ID + 1U + (size_t)prefix[BATCH_OFF_VAULT_ID];
-}
-
-/* The HPKE info, from the account's public key and bytes 0 to 157 + L of the batch (everything
- * but n is taken from it). Returns its length; info holds BATCH_INFO_MAX. */
-CLOAK_INTERNAL size_t cloak__batch_hpke_info(uint8_t info[BATCH_INFO_MAX],
-                                             const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+/* A batch's length in a suite (0 for a vault id or count out of bounds). */
+CLOAK_INTERNAL size_t cloak__batch_len_suite(uint32_t suite, size_t vault_id_len, size_t item_count);
+/* The HPKE info, from binding(account public key) and bytes 0 to V + 57 + L of the batch
+ * (everything but n is taken from it). Returns its length; info holds BATCH_INFO_MAX. */
+CLOAK_INTERNAL size_t cloak__batch_hpke_info(uint8_t info[BATCH_INFO_MAX], const uint8_t binding[BATCH_BINDINGBYTES],
                                              const uint8_t *prefix);
-/* content = bytes 0 to 157 + L || BLAKE2b-256(manifest); returns its length. */
+/* content = bytes 0 to V + 57 + L || BLAKE2b-256(manifest); returns its length. */
 CLOAK_INTERNAL size_t cloak__batch_signed_content(uint8_t content[BATCH_CONTENT_MAX], const uint8_t *prefix,
                                                   size_t prefix_len, const uint8_t *manifest, size_t manifest_len);
-/* Section 9.1's structural checks on a blob: header, length, vault id length, epoch and head version
- * not 0, n at most 1,000,000 and the exact length. Gives the prefix length (157 + L) and n. */
-CLOAK_INTERNAL int cloak__batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *blob, size_t blob_len);
-/* Section 9.2's header and length checks on an item (the padded length P = item_len - 56 valid). */
-CLOAK_INTERNAL int cloak__batch_item_layout(const uint8_t *item, size_t item_len);
+/* Section 9.1's structural checks on a blob: header (a reader of `suite`, or of either with 0),
+ * length, vault id length, epoch and head version not 0, n at most 1,000,000 and the exact length.
+ * Gives the prefix length (V + 57 + L) and n. */
+CLOAK_INTERNAL int cloak__batch_layout(size_t *prefix_len, uint32_t *n, const uint8_t *blob, size_t blob_len,
+                                       uint32_t suite);
+/* Section 9.2's header and length checks on an item (the padded length P = item_len - 56 valid), in
+ * a reader of `suite` (0: either). */
+CLOAK_INTERNAL int cloak__batch_item_layout(const uint8_t *item, size_t item_len, uint32_t suite);
 
 #endif /* CLOAK_BATCH_FORMAT_H */

@@ -48,7 +48,7 @@ int cloak_batch_count(uint32_t *item_count, const uint8_t *blob, size_t blob_len
     if (item_count == NULL) {
         goto done;
     }
-    rc = cloak__batch_layout(&prefix_len, item_count, blob, blob_len);
+    rc = cloak__batch_layout(&prefix_len, item_count, blob, blob_len, 0);
 
 done:
     if (rc != CLOAK_OK) {
@@ -70,11 +70,11 @@ int cloak_batch_sender(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES
     if (identity_public_key == NULL) {
         goto done;
     }
-    rc = cloak__batch_layout(&prefix_len, &n, blob, blob_len);
+    rc = cloak__batch_layout(&prefix_len, &n, blob, blob_len, 0);
     if (rc != CLOAK_OK) {
         goto done;
     }
-    memcpy(identity_public_key, blob + BATCH_OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    memcpy(identity_public_key, blob + batch_off_creator(blob), CLOAK_IDENTITY_PUBLICKEYBYTES);
 
 done:
     if (rc != CLOAK_OK) {
@@ -93,7 +93,7 @@ int cloak_batch_item_index(uint32_t *index, const uint8_t *item, size_t item_len
     if (index == NULL) {
         goto done;
     }
-    rc = cloak__batch_item_layout(item, item_len);
+    rc = cloak__batch_item_layout(item, item_len, 0);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -125,13 +125,13 @@ static void item_tag(uint8_t tag[CLOAK_BATCH_TAGBYTES], const crypto_auth_hmacsh
     cloak__wipe(&st, sizeof st);
 }
 
-int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, const uint8_t *blob, size_t blob_len,
-                       const uint8_t *vault_id, size_t vault_id_len,
-                       const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                       const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *trusted,
-                       size_t trusted_count)
+static int batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, const uint8_t *blob, size_t blob_len,
+                        const uint8_t *vault_id, size_t vault_id_len, uint32_t suite, const uint8_t *account_public_key,
+                        const uint8_t account_secret_key[32], const uint8_t *trusted, size_t trusted_count)
 {
     batch_state *s;
+    uint8_t binding[BATCH_BINDINGBYTES];
+    size_t v, creator;
     uint8_t mac_key[BATCH_MAC_KEYBYTES];
     uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t content[BATCH_CONTENT_MAX] = {0}; /* set in full: the layout check reads only what was copied */
@@ -166,7 +166,7 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
     if (blob != NULL) {
         memcpy(content, blob, blob_len < BATCH_PREFIX_MAX ? blob_len : BATCH_PREFIX_MAX);
     }
-    rc = cloak__batch_layout(&prefix_len, &n, blob != NULL ? content : NULL, blob_len);
+    rc = cloak__batch_layout(&prefix_len, &n, blob != NULL ? content : NULL, blob_len, suite);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -177,19 +177,20 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
     manifest_len = CLOAK_BATCH_DIGESTBYTES * (size_t)n;
 
     /* Key ids, vault ids and the trusted identities are public: compared in variable time. */
-    cloak__public_key_id(key_id, account_public_key);
+    cloak__encryption_key_id_and_binding(key_id, binding, suite, account_public_key);
     if (memcmp(key_id, content + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES) != 0) {
         rc = CLOAK_E_WRONG_KEY;
         goto done;
     }
-    if (content[BATCH_OFF_VAULT_ID] != vault_id_len ||
-        memcmp(content + BATCH_OFF_VAULT_ID + 1U, vault_id, vault_id_len) != 0) {
+    v = batch_off_vault_id(content);
+    creator = batch_off_creator(content);
+    if (content[v] != vault_id_len || memcmp(content + v + 1U, vault_id, vault_id_len) != 0) {
         rc = CLOAK_E_MISMATCH;
         goto done;
     }
     trusted_found = 0;
     for (i = 0; i < trusted_count && !trusted_found; i++) {
-        trusted_found = memcmp(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, content + BATCH_OFF_CREATOR,
+        trusted_found = memcmp(trusted + i * CLOAK_IDENTITY_PUBLICKEYBYTES, content + creator,
                                CLOAK_IDENTITY_PUBLICKEYBYTES) == 0;
     }
     if (!trusted_found) {
@@ -212,20 +213,20 @@ int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, cons
     crypto_generichash_final(&manifest_hash, content + prefix_len, CLOAK_BATCH_DIGESTBYTES);
     memcpy(signature, blob + prefix_len + manifest_len, sizeof signature);
     if (cloak__verify_labeled(signature, CLOAK_LABEL_SIG_BATCH, content, prefix_len + CLOAK_BATCH_DIGESTBYTES,
-                              content + BATCH_OFF_CREATOR) != CLOAK_OK) {
+                              content + creator) != CLOAK_OK) {
         rc = CLOAK_E_BAD_SIGNATURE;
         goto done;
     }
 
     /* The creator signed it: the HPKE info binds it again, so a batch re-signed by another trusted
      * identity opens nothing. */
-    rc = cloak__x25519_public_key_check(account_public_key);
+    rc = cloak__encryption_public_key_check(suite, account_public_key);
     if (rc != CLOAK_OK) {
         goto done;
     }
-    info_len = cloak__batch_hpke_info(info, account_public_key, content);
-    rc = cloak__hpke_base_recipient(&s->hpke, content + BATCH_OFF_ENC, account_public_key, account_secret_key, info,
-                                    info_len);
+    info_len = cloak__batch_hpke_info(info, binding, content);
+    rc = cloak__hpke_base_recipient(&s->hpke, suite, content + BATCH_OFF_ENC, account_public_key, account_secret_key,
+                                    info, info_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -245,6 +246,26 @@ done:
         cloak__wipe(tags, tags_len);
     }
     return rc;
+}
+
+int cloak_batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, const uint8_t *blob, size_t blob_len,
+                       const uint8_t *vault_id, size_t vault_id_len,
+                       const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                       const uint8_t account_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *trusted,
+                       size_t trusted_count)
+{
+    return batch_verify(reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len, CLOAK_SUITE_X25519,
+                        account_public_key, account_secret_key, trusted, trusted_count);
+}
+
+int cloak_batch_verify_xwing(cloak_batch *reader, uint8_t *tags, size_t tags_len, const uint8_t *blob,
+                             size_t blob_len, const uint8_t *vault_id, size_t vault_id_len,
+                             const uint8_t account_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                             const uint8_t account_secret_key[CLOAK_XWING_SECRETKEYBYTES], const uint8_t *trusted,
+                             size_t trusted_count)
+{
+    return batch_verify(reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len, CLOAK_SUITE_XWING,
+                        account_public_key, account_secret_key, trusted, trusted_count);
 }
 
 int cloak_batch_check(cloak_batch *reader, uint32_t min_epoch, uint64_t min_head_version, uint64_t now)
@@ -291,7 +312,7 @@ void cloak_batch_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTE
         cloak__wipe(identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
         return;
     }
-    memcpy(identity_public_key, s->prefix + BATCH_OFF_CREATOR, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    memcpy(identity_public_key, s->prefix + batch_off_creator(s->prefix), CLOAK_IDENTITY_PUBLICKEYBYTES);
 }
 
 uint32_t cloak_batch_epoch(const cloak_batch *reader)
@@ -398,7 +419,7 @@ int cloak_batch_open_item(const cloak_batch *reader, uint8_t *tags, size_t tags_
         rc = CLOAK_E_BAD_PARAMS;
         goto fail;
     }
-    rc = cloak__batch_item_layout(item, item_len);
+    rc = cloak__batch_item_layout(item, item_len, cloak__header_suite(s->prefix));
     if (rc != CLOAK_OK) {
         goto fail;
     }

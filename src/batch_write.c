@@ -15,13 +15,15 @@
 
 #include "batch_format.h"
 
-int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                      const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
-                      const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch, uint64_t head_version,
-                      const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry)
+static int batch_begin(cloak_batch *batch, uint32_t suite, const uint8_t *account_public_key,
+                       const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                       const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch, uint64_t head_version,
+                       const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry)
 {
     batch_state *s;
     uint8_t key_id[CLOAK_KEYIDBYTES];
+    uint8_t binding[BATCH_BINDINGBYTES];
+    size_t v;
     uint8_t info[BATCH_INFO_MAX];
     size_t info_len;
     size_t tail;
@@ -33,7 +35,7 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
         head_hash == NULL) {
         goto done;
     }
-    rc = cloak__x25519_public_key_check(account_public_key);
+    rc = cloak__encryption_public_key_check(suite, account_public_key);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -43,13 +45,14 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
     }
     s = batch_state_of(batch);
 
-    cloak__public_key_id(key_id, account_public_key);
-    cloak__header_write(s->prefix, CLOAK_TYPE_BATCH, key_id);
+    cloak__encryption_key_id_and_binding(key_id, binding, suite, account_public_key);
+    cloak__header_write_suite(s->prefix, CLOAK_TYPE_BATCH, suite, key_id);
     randombytes_buf(s->prefix + BATCH_OFF_BATCH_ID, BATCH_IDBYTES);
-    /* enc (36..68) is written by the HPKE setup below, n by finish. */
-    memcpy(s->prefix + BATCH_OFF_CREATOR, creator_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
-    s->prefix[BATCH_OFF_VAULT_ID] = (uint8_t)vault_id_len;
-    memcpy(s->prefix + BATCH_OFF_VAULT_ID + 1U, vault_id, vault_id_len);
+    /* enc (36 to 36 + N) is written by the HPKE setup below, n by finish. */
+    memcpy(s->prefix + batch_off_creator(s->prefix), creator_identity_public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    v = batch_off_vault_id(s->prefix);
+    s->prefix[v] = (uint8_t)vault_id_len;
+    memcpy(s->prefix + v + 1U, vault_id, vault_id_len);
     tail = batch_tail_offset(s->prefix);
     cloak__store32_be(s->prefix + tail + BATCH_TAIL_EPOCH, epoch);
     cloak__store32_be(s->prefix + tail + BATCH_TAIL_HEAD_VERSION, (uint32_t)(head_version >> 32));
@@ -59,8 +62,8 @@ int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK
     cloak__store32_be(s->prefix + tail + BATCH_TAIL_EXPIRY + 4U, (uint32_t)expiry);
     s->prefix_len = (uint16_t)(tail + BATCH_TAILBYTES);
 
-    info_len = cloak__batch_hpke_info(info, account_public_key, s->prefix);
-    rc = cloak__hpke_base_sender(&s->hpke, s->prefix + BATCH_OFF_ENC, account_public_key, info, info_len);
+    info_len = cloak__batch_hpke_info(info, binding, s->prefix);
+    rc = cloak__hpke_base_sender(&s->hpke, suite, s->prefix + BATCH_OFF_ENC, account_public_key, info, info_len);
     if (rc != CLOAK_OK) {
         goto done;
     }
@@ -73,6 +76,24 @@ done:
         cloak__wipe(batch, sizeof *batch);
     }
     return rc;
+}
+
+int cloak_batch_begin(cloak_batch *batch, const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                      const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                      const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch, uint64_t head_version,
+                      const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry)
+{
+    return batch_begin(batch, CLOAK_SUITE_X25519, account_public_key, creator_identity_public_key, vault_id,
+                       vault_id_len, epoch, head_version, head_hash, expiry);
+}
+
+int cloak_batch_begin_xwing(cloak_batch *batch, const uint8_t account_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                            const uint8_t creator_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                            const uint8_t *vault_id, size_t vault_id_len, uint32_t epoch, uint64_t head_version,
+                            const uint8_t head_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry)
+{
+    return batch_begin(batch, CLOAK_SUITE_XWING, account_public_key, creator_identity_public_key, vault_id,
+                       vault_id_len, epoch, head_version, head_hash, expiry);
 }
 
 /* Takes the next free index, or fails (0) when CLOAK_BATCH_ITEMS_MAX are taken: the counter never
@@ -140,7 +161,8 @@ int cloak_batch_seal_item(cloak_batch *batch, uint8_t *item, size_t item_cap, si
     pt[0] = (uint8_t)name_len;
     memcpy(pt + 1U, name, name_len);
     cloak__store32_be(pt + 1U + name_len, (uint32_t)value_len);
-    cloak__header_write(item, CLOAK_TYPE_BATCH_ITEM, s->prefix + CLOAK_HEADER_KEYID_OFFSET);
+    cloak__header_write_suite(item, CLOAK_TYPE_BATCH_ITEM, cloak__header_suite(s->prefix),
+                              s->prefix + CLOAK_HEADER_KEYID_OFFSET);
     memcpy(item + ITEM_OFF_BATCH_ID, s->prefix + BATCH_OFF_BATCH_ID, BATCH_IDBYTES);
     cloak__store32_be(item + ITEM_OFF_INDEX, i);
     cloak__hpke_seal_at(&s->hpke, i, pt, item, ITEM_OFF_CT, pt, padded);
@@ -187,13 +209,14 @@ int cloak_batch_finish(cloak_batch *batch, uint8_t *out, size_t out_cap, size_t 
         goto done;
     }
     prefix_len = s->prefix_len;
-    len = cloak_batch_len(prefix_len - BATCH_PREFIX_FIXED, item_count);
+    len = cloak__batch_len_suite(cloak__header_suite(s->prefix), prefix_len - BATCH_PREFIX_FIXED(batch_enc_len(s->prefix)),
+                                 item_count);
     if (out_cap < len) {
         rc = CLOAK_E_BUFFER_TOO_SMALL;
         goto done;
     }
     /* Public keys: compared in variable time. */
-    if (memcmp(creator_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, s->prefix + BATCH_OFF_CREATOR,
+    if (memcmp(creator_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, s->prefix + batch_off_creator(s->prefix),
                CLOAK_IDENTITY_PUBLICKEYBYTES) != 0) {
         rc = CLOAK_E_MISMATCH;
         goto done;

@@ -47,3 +47,23 @@ int cloak_encryption_public_import(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEY
 {
     return cloak__public_blob_import(public_key, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, blob, blob_len);
 }
+
+int cloak_xwing_public_export(uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES],
+                              const uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES])
+{
+    /* Only a key that import accepts gets a blob (section 1.6). */
+    const int rc = public_key == NULL ? CLOAK_E_BAD_PARAMS
+                                      : cloak__encryption_public_key_check(CLOAK_SUITE_XWING, public_key);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(blob, CLOAK_XWING_PUBLIC_KEY_BLOBBYTES);
+        return rc;
+    }
+    return cloak__public_blob_export_suite(blob, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, CLOAK_SUITE_XWING, public_key);
+}
+
+int cloak_xwing_public_import(uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES], const uint8_t *blob,
+                              size_t blob_len)
+{
+    return cloak__public_blob_import_suite(public_key, CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY, CLOAK_SUITE_XWING, blob,
+                                           blob_len);
+}

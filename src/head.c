@@ -24,6 +24,7 @@ typedef struct CLOAK_STATE_LAYOUT head_state {
     uint64_t blob_len;
     uint32_t epoch;
     uint32_t leaf_count;
+    uint32_t policy;
     uint8_t hash[CLOAK_HEAD_HASHBYTES];
     uint8_t root[CLOAK_MERKLE_HASHBYTES];
     uint8_t vault_key_id[CLOAK_KEYIDBYTES];
@@ -43,6 +44,7 @@ typedef struct parsed_head {
     uint64_t expiry;
     const uint8_t *root;
     uint32_t leaf_count;
+    uint8_t policy;
     size_t roster_count;
     const uint8_t *roster;
     const uint8_t *signer;
@@ -77,7 +79,7 @@ size_t cloak_head_len(size_t vault_id_len, size_t roster_count)
         roster_count > CLOAK_ROSTER_ENTRIES_MAX) {
         return 0;
     }
-    /* At most 207 + 255 + 500,000: no overflow even with a 32-bit size_t. */
+    /* At most 208 + 255 + 520,000: no overflow even with a 32-bit size_t. */
     return HEAD_FIXEDBYTES + vault_id_len + CLOAK_ROSTER_ENTRYBYTES * roster_count;
 }
 
@@ -90,9 +92,13 @@ static int roster_entry_check(const uint8_t entry[CLOAK_ROSTER_ENTRYBYTES])
 {
     const uint8_t kind = entry[ROSTER_OFF_KIND];
     const uint8_t permissions = entry[ROSTER_OFF_PERMISSIONS];
+    const uint32_t suite = cloak__load16_be(entry + ROSTER_OFF_SUITE);
     const uint8_t *pk = entry + ROSTER_OFF_PUBLIC_KEY;
     uint8_t key_id[CLOAK_KEYIDBYTES];
 
+    if (suite != CLOAK_SUITE_X25519 && suite != CLOAK_SUITE_XWING) {
+        return CLOAK_E_MALFORMED;
+    }
     if (kind == CLOAK_ROSTER_MEMBER) {
         if ((permissions & ~(CLOAK_PERMISSION_WRITE | CLOAK_PERMISSION_ADMIN)) != 0U) {
             return CLOAK_E_MALFORMED;
@@ -103,6 +109,10 @@ static int roster_entry_check(const uint8_t entry[CLOAK_ROSTER_ENTRYBYTES])
         int rc;
         if (permissions != 0U) {
             return CLOAK_E_MALFORMED;
+        }
+        /* An X-Wing account's entry holds its key hash, whose first 16 bytes are the key id. */
+        if (suite == CLOAK_SUITE_XWING) {
+            return memcmp(pk, entry + ROSTER_OFF_KEY_ID, CLOAK_KEYIDBYTES) == 0 ? CLOAK_OK : CLOAK_E_MISMATCH;
         }
         rc = cloak__x25519_public_key_check(pk);
         if (rc != CLOAK_OK) {
@@ -123,7 +133,7 @@ static int roster_order(const uint8_t *a, uint8_t kind, const uint8_t *pk)
     return memcmp(a + ROSTER_OFF_PUBLIC_KEY, pk, CLOAK_IDENTITY_PUBLICKEYBYTES);
 }
 
-int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind, uint32_t permissions,
+int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind, uint32_t permissions, uint32_t suite,
                        const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
                        const uint8_t encryption_key_id[CLOAK_KEYIDBYTES])
 {
@@ -142,8 +152,12 @@ int cloak_roster_entry(uint8_t entry[CLOAK_ROSTER_ENTRYBYTES], uint32_t kind, ui
     } else if (kind != CLOAK_ROSTER_SERVICE_ACCOUNT || permissions != 0U) {
         goto done;
     }
+    if (suite != CLOAK_SUITE_X25519 && suite != CLOAK_SUITE_XWING) {
+        goto done;
+    }
     built[ROSTER_OFF_KIND] = (uint8_t)kind;
     built[ROSTER_OFF_PERMISSIONS] = (uint8_t)permissions;
+    cloak__store16_be(built + ROSTER_OFF_SUITE, (uint16_t)suite);
     memcpy(built + ROSTER_OFF_PUBLIC_KEY, public_key, CLOAK_IDENTITY_PUBLICKEYBYTES);
     memcpy(built + ROSTER_OFF_KEY_ID, encryption_key_id, CLOAK_KEYIDBYTES);
     rc = roster_entry_check(built);
@@ -161,10 +175,11 @@ done:
     return rc;
 }
 
-/* Checks every entry, their strict order and that one member is an admin. With keys_known_valid,
- * the entries are those of a head already verified, byte for byte, so their keys (one scalar
- * multiplication each) are not checked again. */
-static int roster_check(const uint8_t *roster, size_t count, int keys_known_valid)
+/* Checks every entry, their strict order, that one member is an admin and, under the
+ * post-quantum-only policy, that every key is an X-Wing key. With keys_known_valid, the entries are
+ * those of a head already verified, byte for byte, so their keys (one scalar multiplication each)
+ * are not checked again. */
+static int roster_check(const uint8_t *roster, size_t count, uint8_t policy, int keys_known_valid)
 {
     size_t i;
     int has_admin = 0;
@@ -172,6 +187,10 @@ static int roster_check(const uint8_t *roster, size_t count, int keys_known_vali
     for (i = 0; i < count; i++) {
         const uint8_t *e = roster + i * CLOAK_ROSTER_ENTRYBYTES;
         if (!keys_known_valid && roster_entry_check(e) != CLOAK_OK) {
+            return CLOAK_E_MALFORMED;
+        }
+        if ((policy & CLOAK_VAULT_POST_QUANTUM_ONLY) != 0U &&
+            cloak__load16_be(e + ROSTER_OFF_SUITE) != CLOAK_SUITE_XWING) {
             return CLOAK_E_MALFORMED;
         }
         if (i > 0U && roster_order(e - CLOAK_ROSTER_ENTRYBYTES, e[ROSTER_OFF_KIND], e + ROSTER_OFF_PUBLIC_KEY) >= 0) {
@@ -250,6 +269,7 @@ static int head_layout(parsed_head *h, const uint8_t *blob, size_t blob_len)
     h->expiry = load64_be(blob + tail + HEAD_REL_EXPIRY);
     h->root = blob + tail + HEAD_REL_ROOT;
     h->leaf_count = cloak__load32_be(blob + tail + HEAD_REL_LEAF_COUNT);
+    h->policy = blob[tail + HEAD_REL_POLICY];
     h->roster = blob + tail + HEAD_REL_ROSTER;
     h->signer = h->roster + CLOAK_ROSTER_ENTRYBYTES * h->roster_count;
     h->signature = h->signer + CLOAK_IDENTITY_PUBLICKEYBYTES;
@@ -264,7 +284,7 @@ static int head_fields_check(const parsed_head *h, int roster_keys_known_valid)
     const int previous_zero = sodium_is_zero(h->previous, CLOAK_HEAD_HASHBYTES);
 
     if (h->version == 0U || (h->version == 1U) != (previous_zero != 0) || h->epoch == 0U ||
-        h->leaf_count > CLOAK_MERKLE_LEAVES_MAX) {
+        h->leaf_count > CLOAK_MERKLE_LEAVES_MAX || (h->policy & ~CLOAK_VAULT_POST_QUANTUM_ONLY) != 0U) {
         return CLOAK_E_MALFORMED;
     }
     if (h->leaf_count == 0U) {
@@ -273,7 +293,7 @@ static int head_fields_check(const parsed_head *h, int roster_keys_known_valid)
             return CLOAK_E_MALFORMED;
         }
     }
-    return roster_check(h->roster, h->roster_count, roster_keys_known_valid);
+    return roster_check(h->roster, h->roster_count, h->policy, roster_keys_known_valid);
 }
 
 static int head_parse(parsed_head *h, const uint8_t *blob, size_t blob_len)
@@ -302,6 +322,7 @@ static void state_fill(cloak_head *head, const parsed_head *h)
     s->blob_len = (uint64_t)h->blob_len;
     s->epoch = h->epoch;
     s->leaf_count = h->leaf_count;
+    s->policy = h->policy;
     head_hash(s->hash, h->blob, h->blob_len);
     memcpy(s->root, h->root, CLOAK_MERKLE_HASHBYTES);
     memcpy(s->vault_key_id, h->blob + CLOAK_HEADER_KEYID_OFFSET, CLOAK_KEYIDBYTES);
@@ -327,8 +348,9 @@ static int blob_is_verified(const head_state *s, const uint8_t *blob, size_t blo
 int cloak_head_create(uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *vault_id, size_t vault_id_len,
                       uint32_t epoch, const uint8_t vault_key_id[CLOAK_KEYIDBYTES], uint64_t version,
                       const uint8_t previous_hash[CLOAK_HEAD_HASHBYTES], uint64_t expiry,
-                      const uint8_t merkle_root[CLOAK_MERKLE_HASHBYTES], uint32_t leaf_count, const uint8_t *roster,
-                      size_t roster_count, const uint8_t signer_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
+                      const uint8_t merkle_root[CLOAK_MERKLE_HASHBYTES], uint32_t leaf_count, uint32_t policy,
+                      const uint8_t *roster, size_t roster_count,
+                      const uint8_t signer_identity_secret_key[CLOAK_IDENTITY_SECRETKEYBYTES])
 {
     parsed_head h;
     size_t len;
@@ -337,7 +359,8 @@ int cloak_head_create(uint8_t *out, size_t out_cap, size_t *out_len, const uint8
 
     len = cloak_head_len(vault_id_len, roster_count);
     if (out == NULL || out_len == NULL || vault_id == NULL || vault_key_id == NULL || previous_hash == NULL ||
-        merkle_root == NULL || roster == NULL || signer_identity_secret_key == NULL || len == 0U) {
+        merkle_root == NULL || roster == NULL || signer_identity_secret_key == NULL || len == 0U ||
+        policy > 0xffU) {
         goto done;
     }
     if (out_cap < len) {
@@ -360,6 +383,7 @@ int cloak_head_create(uint8_t *out, size_t out_cap, size_t *out_len, const uint8
     store64_be(out + off + HEAD_REL_EXPIRY, expiry);
     memcpy(out + off + HEAD_REL_ROOT, merkle_root, CLOAK_MERKLE_HASHBYTES);
     cloak__store32_be(out + off + HEAD_REL_LEAF_COUNT, leaf_count);
+    out[off + HEAD_REL_POLICY] = (uint8_t)policy;
     cloak__store16_be(out + off + HEAD_REL_ROSTER_COUNT, (uint16_t)roster_count);
     off = cloak__put(out, off + HEAD_REL_ROSTER, roster, roster_count * CLOAK_ROSTER_ENTRYBYTES);
     off = cloak__put(out, off, signer_identity_secret_key + CLOAK_IDENTITY_SEEDBYTES, CLOAK_IDENTITY_PUBLICKEYBYTES);
@@ -500,8 +524,15 @@ int cloak_head_verify_next(cloak_head *next, const cloak_head *current, const ui
     } else {
         goto done;
     }
-    required = (h.epoch != cur.epoch || !same_roster(&h, &cur)) ? CLOAK_PERMISSION_ADMIN
-                                                                 : (CLOAK_PERMISSION_WRITE | CLOAK_PERMISSION_ADMIN);
+    /* Section 10.8: the vault key of a vault that becomes post-quantum only was shared over X25519,
+     * so the head that sets the policy must start a new epoch. */
+    if ((h.policy & CLOAK_VAULT_POST_QUANTUM_ONLY) != 0U && (cur.policy & CLOAK_VAULT_POST_QUANTUM_ONLY) == 0U &&
+        h.epoch == cur.epoch) {
+        goto done;
+    }
+    required = (h.epoch != cur.epoch || h.policy != cur.policy || !same_roster(&h, &cur))
+                   ? CLOAK_PERMISSION_ADMIN
+                   : (CLOAK_PERMISSION_WRITE | CLOAK_PERMISSION_ADMIN);
     permissions = member_permissions(cur.roster, cur.roster_count, h.signer);
     if (permissions < 0 || ((unsigned)permissions & required) == 0U) {
         rc = CLOAK_E_UNTRUSTED_SIGNER;
@@ -559,6 +590,12 @@ uint32_t cloak_head_leaf_count(const cloak_head *head)
     return s == NULL ? 0U : s->leaf_count;
 }
 
+uint32_t cloak_head_policy(const cloak_head *head)
+{
+    const head_state *s = verified_state(head);
+    return s == NULL ? 0U : s->policy;
+}
+
 /* Copies n bytes of a verified state's field, or zeroes the output. */
 static void copy_field(uint8_t *out, const cloak_head *head, size_t offset, size_t n)
 {
@@ -593,8 +630,8 @@ void cloak_head_signer(uint8_t identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES
     copy_field(identity_public_key, head, offsetof(head_state, signer), CLOAK_IDENTITY_PUBLICKEYBYTES);
 }
 
-int cloak_head_roster_find(uint32_t *permissions, uint8_t encryption_key_id[CLOAK_KEYIDBYTES], const cloak_head *head,
-                           const uint8_t *blob, size_t blob_len, uint32_t kind,
+int cloak_head_roster_find(uint32_t *permissions, uint32_t *suite, uint8_t encryption_key_id[CLOAK_KEYIDBYTES],
+                           const cloak_head *head, const uint8_t *blob, size_t blob_len, uint32_t kind,
                            const uint8_t public_key[CLOAK_IDENTITY_PUBLICKEYBYTES])
 {
     const head_state *s;
@@ -602,7 +639,7 @@ int cloak_head_roster_find(uint32_t *permissions, uint8_t encryption_key_id[CLOA
     const uint8_t *e;
     int rc = CLOAK_E_BAD_PARAMS;
 
-    if (permissions == NULL || encryption_key_id == NULL || public_key == NULL || kind > 0xffU) {
+    if (permissions == NULL || suite == NULL || encryption_key_id == NULL || public_key == NULL || kind > 0xffU) {
         goto done;
     }
     s = verified_state(head);
@@ -619,15 +656,140 @@ int cloak_head_roster_find(uint32_t *permissions, uint8_t encryption_key_id[CLOA
         goto done;
     }
     *permissions = e[ROSTER_OFF_PERMISSIONS];
+    *suite = cloak__load16_be(e + ROSTER_OFF_SUITE);
     memcpy(encryption_key_id, e + ROSTER_OFF_KEY_ID, CLOAK_KEYIDBYTES);
     rc = CLOAK_OK;
 
 done:
     if (rc != CLOAK_OK) {
         cloak__wipe(permissions, sizeof *permissions);
+        cloak__wipe(suite, sizeof *suite);
         cloak__wipe(encryption_key_id, CLOAK_KEYIDBYTES);
     }
     return rc;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Downgrade and policy checks (section 10.8)
+ * ---------------------------------------------------------------------------------------------- */
+
+/* The parsed roster of a verified head, given its bytes again (CLOAK_E_MISMATCH for other bytes). */
+static int verified_roster(parsed_head *h, const head_state **s, const cloak_head *head, const uint8_t *blob,
+                           size_t blob_len)
+{
+    *s = verified_state(head);
+    if (*s == NULL) {
+        return CLOAK_E_BAD_STATE;
+    }
+    if (!blob_is_verified(*s, blob, blob_len) || head_layout(h, blob, blob_len) != CLOAK_OK) {
+        return CLOAK_E_MISMATCH;
+    }
+    return CLOAK_OK;
+}
+
+/* An entry names the key of `suite` and `key_id` (public values: compared in variable time). */
+static int entry_names(const uint8_t *e, uint32_t suite, const uint8_t key_id[CLOAK_KEYIDBYTES])
+{
+    return e != NULL && cloak__load16_be(e + ROSTER_OFF_SUITE) == suite &&
+           memcmp(e + ROSTER_OFF_KEY_ID, key_id, CLOAK_KEYIDBYTES) == 0;
+}
+
+static int policy_admits(const head_state *s, uint32_t suite)
+{
+    return (s->policy & CLOAK_VAULT_POST_QUANTUM_ONLY) == 0U || suite == CLOAK_SUITE_XWING;
+}
+
+int cloak_head_check_recipient(const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                               const uint8_t member_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                               const uint8_t *encryption_public_key, size_t encryption_public_key_len)
+{
+    const head_state *s;
+    parsed_head h;
+    const uint8_t *e;
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    uint8_t binding[32];
+    const uint32_t suite = cloak__suite_of_public_key_len(encryption_public_key_len);
+    int rc;
+
+    if (encryption_public_key == NULL || suite == 0U) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = verified_roster(&h, &s, head, blob, blob_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (!policy_admits(s, suite)) {
+        return CLOAK_E_POLICY;
+    }
+    cloak__encryption_key_id(key_id, suite, encryption_public_key);
+    if (member_identity_public_key != NULL) {
+        e = roster_lookup(h.roster, h.roster_count, CLOAK_ROSTER_MEMBER, member_identity_public_key);
+    } else {
+        cloak__encryption_key_binding(binding, suite, encryption_public_key);
+        e = roster_lookup(h.roster, h.roster_count, CLOAK_ROSTER_SERVICE_ACCOUNT, binding);
+    }
+    return entry_names(e, suite, key_id) ? CLOAK_OK : CLOAK_E_MISMATCH;
+}
+
+int cloak_head_check_share(const cloak_head *head, const uint8_t *blob, size_t blob_len,
+                           const uint8_t recipient_identity_public_key[CLOAK_IDENTITY_PUBLICKEYBYTES],
+                           const uint8_t *share, size_t share_len)
+{
+    const head_state *s;
+    parsed_head h;
+    uint32_t suite = 0, epoch = 0;
+    int rc;
+
+    if (recipient_identity_public_key == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    rc = cloak__share_header(share, share_len, &suite, &epoch);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    rc = verified_roster(&h, &s, head, blob, blob_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (!policy_admits(s, suite)) {
+        return CLOAK_E_POLICY;
+    }
+    if (!entry_names(roster_lookup(h.roster, h.roster_count, CLOAK_ROSTER_MEMBER, recipient_identity_public_key),
+                     suite, share + CLOAK_HEADER_KEYID_OFFSET) ||
+        epoch != s->epoch) {
+        return CLOAK_E_MISMATCH;
+    }
+    return CLOAK_OK;
+}
+
+int cloak_head_check_batch(const cloak_head *head, const uint8_t *blob, size_t blob_len, const uint8_t *batch,
+                           size_t batch_len)
+{
+    const head_state *s;
+    parsed_head h;
+    uint32_t suite = 0, epoch = 0;
+    size_t i;
+    int found = 0;
+    int rc = cloak__batch_header(batch, batch_len, &suite, &epoch);
+
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    rc = verified_roster(&h, &s, head, blob, blob_len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (!policy_admits(s, suite)) {
+        return CLOAK_E_POLICY;
+    }
+    /* Service accounts are sorted by their roster key, not their key id: a linear scan (at most
+     * 10,000 entries of public bytes). */
+    for (i = 0; i < h.roster_count && !found; i++) {
+        const uint8_t *e = h.roster + i * CLOAK_ROSTER_ENTRYBYTES;
+        found = e[ROSTER_OFF_KIND] == CLOAK_ROSTER_SERVICE_ACCOUNT &&
+                entry_names(e, suite, batch + CLOAK_HEADER_KEYID_OFFSET);
+    }
+    return found && epoch == s->epoch ? CLOAK_OK : CLOAK_E_MISMATCH;
 }
 
 void cloak_head_wipe(cloak_head *head)

@@ -11,11 +11,12 @@
  *   65+L     expiry u64
  *   73+L     Merkle root (32)
  *   105+L    leaf count u32
- *   109+L    roster count u16
- *   111+L    roster, 50 bytes per entry
- *   111+L+50r signer identity public key (32)
- *   143+L+50r signature (64)
- *   207+L+50r end
+ *   109+L    vault policy u8
+ *   110+L    roster count u16
+ *   112+L    roster, 52 bytes per entry
+ *   112+L+52r signer identity public key (32)
+ *   144+L+52r signature (64)
+ *   208+L+52r end
  */
 #ifndef CLOAK_HEAD_FORMAT_H
 #define CLOAK_HEAD_FORMAT_H
@@ -33,16 +34,18 @@
 #define HEAD_REL_EXPIRY 0U
 #define HEAD_REL_ROOT 8U
 #define HEAD_REL_LEAF_COUNT 40U
-#define HEAD_REL_ROSTER_COUNT 44U
-#define HEAD_REL_ROSTER 46U
-/* Fixed bytes of a head besides the vault id and the roster: 207. */
+#define HEAD_REL_POLICY 44U
+#define HEAD_REL_ROSTER_COUNT 45U
+#define HEAD_REL_ROSTER 47U
+/* Fixed bytes of a head besides the vault id and the roster: 208. */
 #define HEAD_FIXEDBYTES (65U + HEAD_REL_ROSTER + 32U + CLOAK_SIGNATUREBYTES)
 
 /* Roster entry fields. */
 #define ROSTER_OFF_KIND 0U
 #define ROSTER_OFF_PERMISSIONS 1U
-#define ROSTER_OFF_PUBLIC_KEY 2U
-#define ROSTER_OFF_KEY_ID 34U
+#define ROSTER_OFF_SUITE 2U
+#define ROSTER_OFF_PUBLIC_KEY 4U
+#define ROSTER_OFF_KEY_ID 36U
 
 #define CLOAK_LABEL_SIG_HEAD "libcloak v2 head"
 #define CLOAK_LABEL_HEAD_HASH "libcloak v2 head hash"

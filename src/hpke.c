@@ -1,7 +1,10 @@
 /*
- * HPKE (RFC 9180) for one suite: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305
- * (0x0020, 0x0001, 0x0003). The internal layer has all four modes, so the RFC's vectors check every
- * branch of the key schedule; the public API is Base mode only.
+ * HPKE (RFC 9180) with HKDF-SHA256 and ChaCha20Poly1305 (0x0001, 0x0003), for two KEMs:
+ * DHKEM(X25519, HKDF-SHA256) (0x0020, suite 1) and X-Wing (MLKEM768-X25519, 0x647a, of
+ * draft-ietf-hpke-pq; suite 2, src/xwing.c). For X25519 the internal layer has all four modes, so
+ * the RFC's vectors check every branch of the key schedule; X-Wing and the public API are Base mode
+ * only. X-Wing's combiner output is the KEM shared secret itself (no ExtractAndExpand); the key
+ * schedule and the exporter are the same for both, under a suite id that names the KEM.
  *
  * The labelled KDF is built here on libsodium's incremental HMAC rather than on cloak__hkdf_*():
  * - labelled inputs (info, psk_id, psk, exporter_context) are streamed into the MAC, so they need no
@@ -17,6 +20,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "xwing.h"
 
 _Static_assert(CLOAK_HPKE_TAGBYTES == CLOAK_AEAD_TAGBYTES, "the HPKE tag is the AEAD tag");
 
@@ -27,18 +31,36 @@ _Static_assert(CLOAK_HPKE_TAGBYTES == CLOAK_AEAD_TAGBYTES, "the HPKE tag is the 
 /* The AEAD's own message limit; libsodium aborts beyond it, so the public layer refuses first. */
 #define HPKE_PT_MAXBYTES ((size_t)crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX)
 
-/* "HPKE-v1", and the two suite ids: "KEM" || I2OSP(kem_id, 2) for the KEM's own derivations,
- * "HPKE" || kem_id || kdf_id || aead_id for the key schedule (RFC 9180 sections 4.1 and 5.1). */
+#define HPKE_KEM_X25519 0x0020U
+
+/* "HPKE-v1", and the suite ids: "KEM" || I2OSP(kem_id, 2) for DHKEM's own derivations (X-Wing's
+ * DeriveKeyPair is src/xwing.c's), "HPKE" || kem_id || kdf_id || aead_id for the key schedule and
+ * the exporter (RFC 9180 sections 4.1 and 5.1). */
 static const uint8_t hpke_version[7] = {'H', 'P', 'K', 'E', '-', 'v', '1'};
 static const uint8_t suite_kem[5] = {'K', 'E', 'M', 0x00, 0x20};
-static const uint8_t suite_hpke[10] = {'H', 'P', 'K', 'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x03};
+static const uint8_t suite_hpke_x25519[10] = {'H', 'P', 'K', 'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x03};
+static const uint8_t suite_hpke_xwing[10] = {
+    'H', 'P', 'K', 'E', (uint8_t)(CLOAK_XWING_KEM_ID >> 8), (uint8_t)CLOAK_XWING_KEM_ID, 0x00, 0x01, 0x00, 0x03};
 
 typedef struct suite_id {
     const uint8_t *bytes;
     size_t len;
 } suite_id;
 static const suite_id kem_suite = {suite_kem, sizeof suite_kem};
-static const suite_id hpke_suite = {suite_hpke, sizeof suite_hpke};
+static const suite_id hpke_suite_x25519 = {suite_hpke_x25519, sizeof suite_hpke_x25519};
+static const suite_id hpke_suite_xwing = {suite_hpke_xwing, sizeof suite_hpke_xwing};
+
+/* The key schedule's suite id of a context's KEM; NULL for a context no setup made. */
+static const suite_id *hpke_suite_of(uint16_t kem_id)
+{
+    if (kem_id == HPKE_KEM_X25519) {
+        return &hpke_suite_x25519;
+    }
+    if (kem_id == CLOAK_XWING_KEM_ID) {
+        return &hpke_suite_xwing;
+    }
+    return NULL;
+}
 
 #define LABEL(s) (const uint8_t *)(s), (sizeof(s) - 1U)
 
@@ -182,8 +204,53 @@ static int check_setup_inputs(int mode, const uint8_t *info, size_t info_len, co
     return CLOAK_OK;
 }
 
-/* Encap/Decap's ExtractAndExpand(dh, kem_context), then KeySchedule(). empty is the HMAC key of the
- * empty salt, shared by eae_prk, psk_id_hash and info_hash. */
+/* KeySchedule() of a KEM's shared secret, for the KEM kem_id. empty is the HMAC key of the empty
+ * salt, set up once by the caller for psk_id_hash and info_hash (and DHKEM's eae_prk). */
+static void key_schedule(cloak__hpke_ctx *ctx, uint16_t kem_id, int mode,
+                         const uint8_t shared_secret[HPKE_NSECRET], const hmac_key *empty, const uint8_t *info,
+                         size_t info_len, const hpke_psk *psk)
+{
+    const suite_id *const hpke_suite = hpke_suite_of(kem_id);
+    hmac_key key;
+    uint8_t prk[HPKE_NSECRET];
+    uint8_t ks_context[1 + 2 * HPKE_NSECRET];
+
+    if (hpke_suite == NULL) {
+        abort();
+    }
+    /* Padding too: the context may be the caller's opaque state, compared and copied whole. */
+    memset(ctx, 0, sizeof *ctx);
+    ctx->kem_id = kem_id;
+
+    ks_context[0] = (uint8_t)mode;
+    labeled_extract(ks_context + 1, empty, hpke_suite, LABEL("psk_id_hash"), psk->psk_id, psk->psk_id_len);
+    labeled_extract(ks_context + 1 + HPKE_NSECRET, empty, hpke_suite, LABEL("info_hash"), info, info_len);
+
+    hmac_key_init(&key, shared_secret, HPKE_NSECRET);
+    labeled_extract(prk, &key, hpke_suite, LABEL("secret"), psk->psk, psk->psk_len);
+    hmac_key_init(&key, prk, sizeof prk);
+    labeled_expand(ctx->key, sizeof ctx->key, &key, hpke_suite, LABEL("key"), ks_context, sizeof ks_context);
+    labeled_expand(ctx->base_nonce, sizeof ctx->base_nonce, &key, hpke_suite, LABEL("base_nonce"), ks_context,
+                   sizeof ks_context);
+    labeled_expand(ctx->exporter_secret, sizeof ctx->exporter_secret, &key, hpke_suite, LABEL("exp"),
+                   ks_context, sizeof ks_context);
+
+    cloak__wipe(&key, sizeof key);
+    cloak__wipe(prk, sizeof prk);
+}
+
+/* KeySchedule() for X-Wing, whose combiner output is the KEM shared secret. */
+static void key_schedule_xwing(cloak__hpke_ctx *ctx, const uint8_t shared_secret[CLOAK_XWING_SHAREDBYTES],
+                               const uint8_t *info, size_t info_len)
+{
+    hmac_key empty;
+
+    hmac_key_init_empty(&empty);
+    key_schedule(ctx, CLOAK_XWING_KEM_ID, CLOAK_HPKE_MODE_BASE, shared_secret, &empty, info, info_len, &no_psk);
+    cloak__wipe(&empty, sizeof empty);
+}
+
+/* DHKEM's Encap/Decap: ExtractAndExpand(dh, kem_context), then KeySchedule(). */
 static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, size_t dh_len,
                            const uint8_t *kem_context, size_t kem_context_len, const uint8_t *info,
                            size_t info_len, const hpke_psk *psk)
@@ -192,29 +259,13 @@ static void derive_context(cloak__hpke_ctx *ctx, int mode, const uint8_t *dh, si
     hmac_key key;
     uint8_t prk[HPKE_NSECRET];
     uint8_t shared_secret[HPKE_NSECRET];
-    uint8_t ks_context[1 + 2 * HPKE_NSECRET];
 
-    /* Padding too: the context may be the caller's opaque state, compared and copied whole. */
-    memset(ctx, 0, sizeof *ctx);
     hmac_key_init_empty(&empty);
-
     labeled_extract(prk, &empty, &kem_suite, LABEL("eae_prk"), dh, dh_len);
     hmac_key_init(&key, prk, sizeof prk);
     labeled_expand(shared_secret, sizeof shared_secret, &key, &kem_suite, LABEL("shared_secret"), kem_context,
                    kem_context_len);
-
-    ks_context[0] = (uint8_t)mode;
-    labeled_extract(ks_context + 1, &empty, &hpke_suite, LABEL("psk_id_hash"), psk->psk_id, psk->psk_id_len);
-    labeled_extract(ks_context + 1 + HPKE_NSECRET, &empty, &hpke_suite, LABEL("info_hash"), info, info_len);
-
-    hmac_key_init(&key, shared_secret, sizeof shared_secret);
-    labeled_extract(prk, &key, &hpke_suite, LABEL("secret"), psk->psk, psk->psk_len);
-    hmac_key_init(&key, prk, sizeof prk);
-    labeled_expand(ctx->key, sizeof ctx->key, &key, &hpke_suite, LABEL("key"), ks_context, sizeof ks_context);
-    labeled_expand(ctx->base_nonce, sizeof ctx->base_nonce, &key, &hpke_suite, LABEL("base_nonce"), ks_context,
-                   sizeof ks_context);
-    labeled_expand(ctx->exporter_secret, sizeof ctx->exporter_secret, &key, &hpke_suite, LABEL("exp"),
-                   ks_context, sizeof ks_context);
+    key_schedule(ctx, HPKE_KEM_X25519, mode, shared_secret, &empty, info, info_len, psk);
 
     cloak__wipe(&empty, sizeof empty);
     cloak__wipe(&key, sizeof key);
@@ -339,12 +390,70 @@ int cloak__hpke_setup_r(cloak__hpke_ctx *ctx, int mode, const uint8_t enc[32], c
     return setup_recipient(ctx, mode, enc, pkR, skR, info, info_len, &p, pkS);
 }
 
-int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], const uint8_t pkR[32], const uint8_t *info,
-                            size_t info_len)
+int cloak__hpke_xwing_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[CLOAK_XWING_ENCBYTES],
+                              const uint8_t pkR[CLOAK_XWING_PUBLICKEYBYTES], const uint8_t *info, size_t info_len,
+                              const uint8_t *rand)
+{
+    uint8_t ss[CLOAK_XWING_SHAREDBYTES];
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (ctx == NULL || enc == NULL || pkR == NULL || (info == NULL && info_len != 0)) {
+        goto done;
+    }
+    /* Checks pkR (FIPS 203's modulus check, docs/protocol.md 1.4 on the X25519 half) first. */
+    rc = cloak__xwing_encaps(enc, ss, pkR, rand);
+    if (rc == CLOAK_OK) {
+        key_schedule_xwing(ctx, ss, info, info_len);
+    }
+
+done:
+    cloak__wipe(ss, sizeof ss);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(ctx, sizeof *ctx);
+        cloak__wipe(enc, CLOAK_XWING_ENCBYTES);
+    }
+    return rc;
+}
+
+int cloak__hpke_xwing_setup_r(cloak__hpke_ctx *ctx, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                              const uint8_t pkR[CLOAK_XWING_PUBLICKEYBYTES],
+                              const uint8_t skR[CLOAK_XWING_SECRETKEYBYTES], const uint8_t *info, size_t info_len)
+{
+    uint8_t ss[CLOAK_XWING_SHAREDBYTES];
+    int rc = CLOAK_E_BAD_PARAMS;
+
+    if (ctx == NULL || enc == NULL || pkR == NULL || skR == NULL || (info == NULL && info_len != 0)) {
+        goto done;
+    }
+    /* Unlike DHKEM, X-Wing's shared secret does not cover pkR's ML-KEM half, so a wrong pkR would not
+     * fail every open: decaps refuses any pkR but skR's own. */
+    rc = cloak__xwing_decaps(ss, enc, skR, pkR);
+    if (rc == CLOAK_OK) {
+        key_schedule_xwing(ctx, ss, info, info_len);
+    }
+
+done:
+    cloak__wipe(ss, sizeof ss);
+    if (rc != CLOAK_OK) {
+        cloak__wipe(ctx, sizeof *ctx);
+    }
+    return rc;
+}
+
+int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint32_t suite, uint8_t *enc, const uint8_t *pkR,
+                            const uint8_t *info, size_t info_len)
 {
     uint8_t skE[HPKE_NSECRET];
     int rc;
 
+    if (suite == CLOAK_SUITE_XWING) {
+        return cloak__hpke_xwing_setup_s(ctx, enc, pkR, info, info_len, NULL);
+    }
+    if (suite != CLOAK_SUITE_X25519) {
+        /* enc's length is the suite's: unknown here, so left as it is. */
+        cloak__wipe(ctx, sizeof *ctx);
+        return CLOAK_E_BAD_PARAMS;
+    }
     /* GenerateKeyPair for X25519 is 32 uniformly random bytes (as crypto_box_keypair does). */
     randombytes_buf(skE, sizeof skE);
     rc = setup_sender(ctx, enc, CLOAK_HPKE_MODE_BASE, pkR, info, info_len, skE, &no_psk, NULL, NULL);
@@ -352,9 +461,16 @@ int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], const uint8_t
     return rc;
 }
 
-int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, const uint8_t enc[32], const uint8_t pkR[32],
+int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, uint32_t suite, const uint8_t *enc, const uint8_t *pkR,
                                const uint8_t skR[32], const uint8_t *info, size_t info_len)
 {
+    if (suite == CLOAK_SUITE_XWING) {
+        return cloak__hpke_xwing_setup_r(ctx, enc, pkR, skR, info, info_len);
+    }
+    if (suite != CLOAK_SUITE_X25519) {
+        cloak__wipe(ctx, sizeof *ctx);
+        return CLOAK_E_BAD_PARAMS;
+    }
     return setup_recipient(ctx, CLOAK_HPKE_MODE_BASE, enc, pkR, skR, info, info_len, &no_psk, NULL);
 }
 
@@ -411,16 +527,19 @@ int cloak__hpke_export(const cloak__hpke_ctx *ctx, uint8_t *out, size_t out_len,
                        const uint8_t *exporter_context, size_t exporter_context_len)
 {
     hmac_key key;
+    const suite_id *hpke_suite;
 
     if (out == NULL && out_len != 0) {
         return CLOAK_E_BAD_PARAMS;
     }
-    if (ctx == NULL || (exporter_context == NULL && exporter_context_len != 0) || out_len > HPKE_EXPAND_MAXBYTES) {
+    hpke_suite = ctx != NULL ? hpke_suite_of(ctx->kem_id) : NULL;
+    if (hpke_suite == NULL || (exporter_context == NULL && exporter_context_len != 0) ||
+        out_len > HPKE_EXPAND_MAXBYTES) {
         cloak__wipe(out, out_len);
         return CLOAK_E_BAD_PARAMS;
     }
     hmac_key_init(&key, ctx->exporter_secret, sizeof ctx->exporter_secret);
-    labeled_expand(out, out_len, &key, &hpke_suite, LABEL("sec"), exporter_context, exporter_context_len);
+    labeled_expand(out, out_len, &key, hpke_suite, LABEL("sec"), exporter_context, exporter_context_len);
     cloak__wipe(&key, sizeof key);
     return CLOAK_OK;
 }
@@ -452,23 +571,51 @@ static int state_in_role(const cloak_hpke_context *ctx, uint32_t role)
     return cloak__state_is(h, ctx, role);
 }
 
-int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCBYTES],
-                            const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                            const uint8_t *info, size_t info_len)
+/* The length of a suite's encapsulation (the public API's suites only). */
+static size_t enc_len_of(uint32_t suite)
+{
+    return suite == CLOAK_SUITE_XWING ? CLOAK_XWING_ENCBYTES : CLOAK_HPKE_ENCBYTES;
+}
+
+static int setup_sender_public(cloak_hpke_context *ctx, uint32_t suite, uint8_t *enc, const uint8_t *pkR,
+                               const uint8_t *info, size_t info_len)
 {
     int rc;
 
     if (ctx == NULL) {
-        cloak__wipe(enc, CLOAK_HPKE_ENCBYTES);
+        cloak__wipe(enc, enc_len_of(suite));
         return CLOAK_E_BAD_PARAMS;
     }
     /* Padding too: the whole caller's buffer is defined after setup. */
     cloak__wipe(ctx, sizeof *ctx);
-    rc = cloak__hpke_base_sender(&hpke_state_of(ctx)->c, enc, recipient_public_key, info, info_len);
+    rc = cloak__hpke_base_sender(&hpke_state_of(ctx)->c, suite, enc, pkR, info, info_len);
     if (rc == CLOAK_OK) {
         cloak__state_set(&hpke_state_of(ctx)->head, ctx, CLOAK__ROLE_HPKE_SENDER);
     }
     return rc;
+}
+
+static int setup_recipient_public(cloak_hpke_context *ctx, uint32_t suite, const uint8_t *enc, const uint8_t *pkR,
+                                  const uint8_t *skR, const uint8_t *info, size_t info_len)
+{
+    int rc;
+
+    if (ctx == NULL) {
+        return CLOAK_E_BAD_PARAMS;
+    }
+    cloak__wipe(ctx, sizeof *ctx);
+    rc = cloak__hpke_base_recipient(&hpke_state_of(ctx)->c, suite, enc, pkR, skR, info, info_len);
+    if (rc == CLOAK_OK) {
+        cloak__state_set(&hpke_state_of(ctx)->head, ctx, CLOAK__ROLE_HPKE_RECIPIENT);
+    }
+    return rc;
+}
+
+int cloak_hpke_setup_sender(cloak_hpke_context *ctx, uint8_t enc[CLOAK_HPKE_ENCBYTES],
+                            const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                            const uint8_t *info, size_t info_len)
+{
+    return setup_sender_public(ctx, CLOAK_SUITE_X25519, enc, recipient_public_key, info, info_len);
 }
 
 int cloak_hpke_setup_recipient(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_HPKE_ENCBYTES],
@@ -476,18 +623,24 @@ int cloak_hpke_setup_recipient(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_
                                const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                const uint8_t *info, size_t info_len)
 {
-    int rc;
+    return setup_recipient_public(ctx, CLOAK_SUITE_X25519, enc, recipient_public_key, recipient_secret_key, info,
+                                  info_len);
+}
 
-    if (ctx == NULL) {
-        return CLOAK_E_BAD_PARAMS;
-    }
-    cloak__wipe(ctx, sizeof *ctx);
-    rc = cloak__hpke_base_recipient(&hpke_state_of(ctx)->c, enc, recipient_public_key, recipient_secret_key, info,
-                                    info_len);
-    if (rc == CLOAK_OK) {
-        cloak__state_set(&hpke_state_of(ctx)->head, ctx, CLOAK__ROLE_HPKE_RECIPIENT);
-    }
-    return rc;
+int cloak_hpke_setup_sender_xwing(cloak_hpke_context *ctx, uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                  const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                  const uint8_t *info, size_t info_len)
+{
+    return setup_sender_public(ctx, CLOAK_SUITE_XWING, enc, recipient_public_key, info, info_len);
+}
+
+int cloak_hpke_setup_recipient_xwing(cloak_hpke_context *ctx, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                     const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                     const uint8_t recipient_secret_key[CLOAK_XWING_SECRETKEYBYTES],
+                                     const uint8_t *info, size_t info_len)
+{
+    return setup_recipient_public(ctx, CLOAK_SUITE_XWING, enc, recipient_public_key, recipient_secret_key, info,
+                                  info_len);
 }
 
 /* Zeroes a ciphertext output of pt_len + tag bytes on failure, when that length exists. */
@@ -576,10 +729,9 @@ void cloak_hpke_context_wipe(cloak_hpke_context *ctx)
     cloak__wipe(ctx, sizeof *ctx);
 }
 
-int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
-                         const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *info,
-                         size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *plaintext,
-                         size_t plaintext_len)
+static int seal_base(uint32_t suite, uint8_t *enc, uint8_t *ciphertext, const uint8_t *pkR, const uint8_t *info,
+                     size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *plaintext,
+                     size_t plaintext_len)
 {
     cloak__hpke_ctx c;
     int rc = CLOAK_E_BAD_PARAMS;
@@ -588,7 +740,7 @@ int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
         (plaintext == NULL && plaintext_len != 0) || plaintext_len > HPKE_PT_MAXBYTES) {
         goto done;
     }
-    rc = cloak__hpke_base_sender(&c, enc, recipient_public_key, info, info_len);
+    rc = cloak__hpke_base_sender(&c, suite, enc, pkR, info, info_len);
     if (rc == CLOAK_OK) {
         cloak__hpke_seal_at(&c, 0, ciphertext, aad, aad_len, plaintext, plaintext_len);
     }
@@ -596,17 +748,15 @@ int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
 done:
     cloak__wipe(&c, sizeof c);
     if (rc != CLOAK_OK) {
-        cloak__wipe(enc, CLOAK_HPKE_ENCBYTES);
+        cloak__wipe(enc, enc_len_of(suite));
         wipe_sealed(ciphertext, plaintext_len);
     }
     return rc;
 }
 
-int cloak_hpke_open_base(uint8_t *plaintext, const uint8_t enc[CLOAK_HPKE_ENCBYTES],
-                         const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
-                         const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *info,
-                         size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *ciphertext,
-                         size_t ciphertext_len)
+static int open_base(uint32_t suite, uint8_t *plaintext, const uint8_t *enc, const uint8_t *pkR, const uint8_t *skR,
+                     const uint8_t *info, size_t info_len, const uint8_t *aad, size_t aad_len,
+                     const uint8_t *ciphertext, size_t ciphertext_len)
 {
     cloak__hpke_ctx c;
     const size_t pt_len = ciphertext_len >= CLOAK_AEAD_TAGBYTES ? ciphertext_len - CLOAK_AEAD_TAGBYTES : 0;
@@ -619,7 +769,7 @@ int cloak_hpke_open_base(uint8_t *plaintext, const uint8_t enc[CLOAK_HPKE_ENCBYT
         rc = CLOAK_E_MALFORMED;
         goto done;
     }
-    rc = cloak__hpke_base_recipient(&c, enc, recipient_public_key, recipient_secret_key, info, info_len);
+    rc = cloak__hpke_base_recipient(&c, suite, enc, pkR, skR, info, info_len);
     if (rc == CLOAK_OK) {
         rc = cloak__hpke_open_at(&c, 0, plaintext, aad, aad_len, ciphertext, ciphertext_len);
     }
@@ -630,4 +780,42 @@ done:
         cloak__wipe(plaintext, pt_len);
     }
     return rc;
+}
+
+int cloak_hpke_seal_base(uint8_t enc[CLOAK_HPKE_ENCBYTES], uint8_t *ciphertext,
+                         const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const uint8_t *info,
+                         size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *plaintext,
+                         size_t plaintext_len)
+{
+    return seal_base(CLOAK_SUITE_X25519, enc, ciphertext, recipient_public_key, info, info_len, aad, aad_len,
+                     plaintext, plaintext_len);
+}
+
+int cloak_hpke_open_base(uint8_t *plaintext, const uint8_t enc[CLOAK_HPKE_ENCBYTES],
+                         const uint8_t recipient_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                         const uint8_t recipient_secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES], const uint8_t *info,
+                         size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *ciphertext,
+                         size_t ciphertext_len)
+{
+    return open_base(CLOAK_SUITE_X25519, plaintext, enc, recipient_public_key, recipient_secret_key, info, info_len,
+                     aad, aad_len, ciphertext, ciphertext_len);
+}
+
+int cloak_hpke_seal_base_xwing(uint8_t enc[CLOAK_XWING_ENCBYTES], uint8_t *ciphertext,
+                               const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES], const uint8_t *info,
+                               size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *plaintext,
+                               size_t plaintext_len)
+{
+    return seal_base(CLOAK_SUITE_XWING, enc, ciphertext, recipient_public_key, info, info_len, aad, aad_len,
+                     plaintext, plaintext_len);
+}
+
+int cloak_hpke_open_base_xwing(uint8_t *plaintext, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                               const uint8_t recipient_public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                               const uint8_t recipient_secret_key[CLOAK_XWING_SECRETKEYBYTES], const uint8_t *info,
+                               size_t info_len, const uint8_t *aad, size_t aad_len, const uint8_t *ciphertext,
+                               size_t ciphertext_len)
+{
+    return open_base(CLOAK_SUITE_XWING, plaintext, enc, recipient_public_key, recipient_secret_key, info, info_len,
+                     aad, aad_len, ciphertext, ciphertext_len);
 }

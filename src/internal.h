@@ -37,7 +37,6 @@
  * Envelope header (every blob): version(1) type(1) suite(2) key_id(16) = CLOAK_HEADERBYTES
  * ---------------------------------------------------------------------------------------------- */
 #define CLOAK_FORMAT_VERSION 0x02U
-#define CLOAK_SUITE_V1 0x0001U
 /* Where the key id starts in every blob: after version(1) type(1) suite(2). */
 #define CLOAK_HEADER_KEYID_OFFSET 4U
 
@@ -74,12 +73,24 @@ static inline int cloak__state_is(const cloak__state_head *h, const void *state,
 #define CLOAK__ROLE_BATCH_READER 0x636c6272U   /* "clbr" */
 #define CLOAK__ROLE_HEAD 0x636c6864U           /* "clhd" */
 
-/* Writes a header. */
-
+/* Writes a header of suite 1, or of a given suite. */
 CLOAK_INTERNAL void cloak__header_write(uint8_t header[CLOAK_HEADERBYTES], uint8_t type,
                                         const uint8_t key_id[CLOAK_KEYIDBYTES]);
+CLOAK_INTERNAL void cloak__header_write_suite(uint8_t header[CLOAK_HEADERBYTES], uint8_t type, uint32_t suite,
+                                              const uint8_t key_id[CLOAK_KEYIDBYTES]);
+/* The suite field of a header (the caller has checked the length). */
+CLOAK_INTERNAL uint32_t cloak__header_suite(const uint8_t header[CLOAK_HEADERBYTES]);
+/* Steps 1 to 4a of section 2: the version, a known suite and a known type (no expected type). */
+CLOAK_INTERNAL int cloak__header_check_known(const uint8_t *blob, size_t blob_len);
+/* Steps 1 to 5 of section 2 for a reader of either suite: as cloak__header_check, but any suite the
+ * type admits. */
+CLOAK_INTERNAL int cloak__header_check_any_suite(const uint8_t *blob, size_t blob_len, uint8_t expected_type);
+/* Steps 1 to 5 for a reader of one suite (UNSUPPORTED_SUITE for the other). */
+CLOAK_INTERNAL int cloak__header_check_suite(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
+                                             uint32_t suite);
 /* Checks, in this order: blob_len >= CLOAK_HEADERBYTES (else MALFORMED), version (UNSUPPORTED_VERSION),
- * suite (UNSUPPORTED_SUITE), type is a known type (MALFORMED) and equals expected_type (WRONG_TYPE).
+ * suite 1 or 2 (UNSUPPORTED_SUITE), type is a known type (MALFORMED) and equals expected_type
+ * (WRONG_TYPE), suite admitted by the type and suite 1 (UNSUPPORTED_SUITE): a suite-1 reader.
  * Length of the body and key id are for the caller to check. */
 CLOAK_INTERNAL int cloak__header_check(const uint8_t *blob, size_t blob_len, uint8_t expected_type);
 /* cloak__header_check(), then step 5 for an object of one fixed size: any other length is
@@ -193,20 +204,57 @@ CLOAK_INTERNAL int cloak__password_policy_admits(const uint8_t *policy, uint32_t
  *   public key P:    SHA-256(lp8("libcloak v2 public key id") || P)[0..16)
  * ---------------------------------------------------------------------------------------------- */
 CLOAK_INTERNAL void cloak__public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+CLOAK_INTERNAL void cloak__public_key_id_n(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *public_key,
+                                           size_t public_key_len);
 /* Whether the key id in the header of `blob` (at least CLOAK_HEADERBYTES long) is the id of
  * public_key. Key ids are public: compared in variable time. */
 CLOAK_INTERNAL int cloak__header_names_public_key(const uint8_t *blob, const uint8_t public_key[32]);
+CLOAK_INTERNAL int cloak__header_names_key_n(const uint8_t *blob, const uint8_t *public_key, size_t public_key_len);
 /* For an object of one fixed size that carries the public key its header names (public key blob,
- * bundle, service-account private key): cloak__header_check_fixed(), then CLOAK_E_MALFORMED unless
- * the header's key id is the id of the key at public_key_offset. */
+ * bundle, service-account private key): the header of a suite-1 reader (or of `suite`), the length,
+ * then CLOAK_E_MALFORMED unless the header's key id is the id of the key at public_key_offset (an
+ * identity key for types 0x02 and 0x04, an encryption key of the suite otherwise). */
 CLOAK_INTERNAL int cloak__header_check_carried_key(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
                                                    size_t expected_len, size_t public_key_offset);
-/* Public key blobs (section 5.1) of the given type (identity or encryption public key). Export may
- * run in place; both clear their output on failure. */
+CLOAK_INTERNAL int cloak__header_check_carried_key_suite(const uint8_t *blob, size_t blob_len, uint8_t expected_type,
+                                                         uint32_t suite, size_t expected_len,
+                                                         size_t public_key_offset);
+/* Public key blobs (section 5.1) of the given type (identity or encryption public key), suite 1 or
+ * the given suite. Export may run in place; both clear their output on failure. */
 CLOAK_INTERNAL int cloak__public_blob_export(uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES], uint8_t type,
                                               const uint8_t public_key[32]);
 CLOAK_INTERNAL int cloak__public_blob_import(uint8_t public_key[32], uint8_t type, const uint8_t *blob,
                                              size_t blob_len);
+CLOAK_INTERNAL int cloak__public_blob_export_suite(uint8_t *blob, uint8_t type, uint32_t suite,
+                                                   const uint8_t *public_key);
+CLOAK_INTERNAL int cloak__public_blob_import_suite(uint8_t *public_key, uint8_t type, uint32_t suite,
+                                                   const uint8_t *blob, size_t blob_len);
+
+/* A share's section 2 steps 1 to 6 in either suite, and its epoch (not 0: MALFORMED) (share.c). */
+CLOAK_INTERNAL int cloak__share_header(const uint8_t *share, size_t share_len, uint32_t *suite, uint32_t *epoch);
+/* A batch's section 9.1 structural checks in either suite, its suite and epoch (batch_format.c). */
+CLOAK_INTERNAL int cloak__batch_header(const uint8_t *blob, size_t blob_len, uint32_t *suite, uint32_t *epoch);
+
+/* ------------------------------------------------------------------------------------------------
+ * Suites (suite.c): what differs between suite 1 (X25519) and suite 2 (X-Wing)
+ * ---------------------------------------------------------------------------------------------- */
+/* 32 and 32, or 1216 and 1120; 0 for no suite. */
+CLOAK_INTERNAL size_t cloak__suite_public_key_len(uint32_t suite);
+CLOAK_INTERNAL size_t cloak__suite_enc_len(uint32_t suite);
+/* The suite of an encryption public key of this length, 0 for none. */
+CLOAK_INTERNAL uint32_t cloak__suite_of_public_key_len(size_t public_key_len);
+/* Sections 1.4 and 1.6: CLOAK_OK, CLOAK_E_MALFORMED or CLOAK_E_INVALID_KEY. */
+CLOAK_INTERNAL int cloak__encryption_public_key_check(uint32_t suite, const uint8_t *public_key);
+/* binding(P) of section 1.6, and the key id. */
+CLOAK_INTERNAL void cloak__encryption_key_binding(uint8_t binding[32], uint32_t suite, const uint8_t *public_key);
+CLOAK_INTERNAL void cloak__encryption_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], uint32_t suite,
+                                             const uint8_t *public_key);
+/* Both at once (one hash for an X-Wing key). */
+CLOAK_INTERNAL void cloak__encryption_key_id_and_binding(uint8_t key_id[CLOAK_KEYIDBYTES], uint8_t binding[32],
+                                                         uint32_t suite, const uint8_t *public_key);
+/* The public key of a suite's 32-byte secret key (all zero for an X25519 key that has none). */
+CLOAK_INTERNAL void cloak__encryption_public_key_derive(uint8_t *public_key, uint32_t suite,
+                                                        const uint8_t secret_key[32]);
 
 /* ------------------------------------------------------------------------------------------------
  * HMAC-SHA256 and HKDF-SHA256 (RFC 5869) on libsodium's HMAC
@@ -264,7 +312,7 @@ CLOAK_INTERNAL int cloak__ed25519_verify(const uint8_t sig[64], const uint8_t *m
  * first, see cloak_identity_sign). Longer content is a programmer error: sign_labeled aborts.
  * sign_labeled checks the key first: CLOAK_E_INVALID_KEY (sig zeroed) when sk's public half is not
  * its seed's. */
-#define CLOAK_SIGNED_CONTENT_MAX 768U
+#define CLOAK_SIGNED_CONTENT_MAX 1536U
 CLOAK_INTERNAL int cloak__sign_labeled(uint8_t sig[64], const char *label, const uint8_t *content,
                                        size_t content_len, const uint8_t sk[64]);
 /* 0, or CLOAK_E_INVALID_KEY when sk (seed || public key) has a public half that is not its seed's. */
@@ -300,13 +348,14 @@ typedef struct cloak__hpke_ctx {
     uint8_t base_nonce[12];
     uint8_t exporter_secret[32];
     uint64_t seq;
+    uint16_t kem_id; /* 0x0020 or 0x647a: the key schedule's and the exporter's suite id */
 } cloak__hpke_ctx;
 
-/* DeriveKeyPair(ikm). */
+/* DeriveKeyPair(ikm) for DHKEM(X25519). */
 CLOAK_INTERNAL int cloak__hpke_derive_keypair(uint8_t pk[32], uint8_t sk[32], const uint8_t *ikm, size_t ikm_len);
 /* Every mode, for the RFC 9180 vectors: sender setup with a given ephemeral secret key (from
  * DeriveKeyPair in the vectors). skS/pkS (sender static keys) only for the auth modes; psk/psk_id
- * only for the psk modes. */
+ * only for the psk modes. DHKEM(X25519) only. */
 CLOAK_INTERNAL int cloak__hpke_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[32], int mode, const uint8_t pkR[32],
                                        const uint8_t *info, size_t info_len, const uint8_t skE[32],
                                        const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
@@ -315,11 +364,23 @@ CLOAK_INTERNAL int cloak__hpke_setup_r(cloak__hpke_ctx *ctx, int mode, const uin
                                        const uint8_t skR[32], const uint8_t *info, size_t info_len,
                                        const uint8_t *psk, size_t psk_len, const uint8_t *psk_id,
                                        size_t psk_id_len, const uint8_t *pkS);
-/* Base mode, as the library itself uses HPKE: the sender with a fresh random ephemeral key. */
-CLOAK_INTERNAL int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint8_t enc[32], const uint8_t pkR[32],
+/* X-Wing, Base mode, for the draft-ietf-hpke-pq vector: the sender with given encapsulation
+ * randomness (64 bytes: ML-KEM's m, then the ephemeral X25519 secret key), or fresh with rand NULL. */
+CLOAK_INTERNAL int cloak__hpke_xwing_setup_s(cloak__hpke_ctx *ctx, uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                             const uint8_t pkR[CLOAK_XWING_PUBLICKEYBYTES], const uint8_t *info,
+                                             size_t info_len, const uint8_t *rand);
+CLOAK_INTERNAL int cloak__hpke_xwing_setup_r(cloak__hpke_ctx *ctx, const uint8_t enc[CLOAK_XWING_ENCBYTES],
+                                             const uint8_t pkR[CLOAK_XWING_PUBLICKEYBYTES],
+                                             const uint8_t skR[CLOAK_XWING_SECRETKEYBYTES], const uint8_t *info,
+                                             size_t info_len);
+/* Base mode, as the library itself uses HPKE, in either suite (CLOAK_SUITE_X25519: enc and pkR of
+ * 32 bytes; CLOAK_SUITE_XWING: enc of CLOAK_XWING_ENCBYTES, pkR of CLOAK_XWING_PUBLICKEYBYTES): the
+ * sender with a fresh random ephemeral key. */
+CLOAK_INTERNAL int cloak__hpke_base_sender(cloak__hpke_ctx *ctx, uint32_t suite, uint8_t *enc, const uint8_t *pkR,
                                            const uint8_t *info, size_t info_len);
-CLOAK_INTERNAL int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, const uint8_t enc[32], const uint8_t pkR[32],
-                                              const uint8_t skR[32], const uint8_t *info, size_t info_len);
+CLOAK_INTERNAL int cloak__hpke_base_recipient(cloak__hpke_ctx *ctx, uint32_t suite, const uint8_t *enc,
+                                              const uint8_t *pkR, const uint8_t skR[32], const uint8_t *info,
+                                              size_t info_len);
 /* Seal/open at an explicit sequence number (items of a batch open in any order). */
 CLOAK_INTERNAL void cloak__hpke_seal_at(const cloak__hpke_ctx *ctx, uint64_t seq, uint8_t *ct, const uint8_t *aad,
                                         size_t aad_len, const uint8_t *pt, size_t pt_len);

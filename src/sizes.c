@@ -17,6 +17,16 @@ size_t cloak_labelbytes_max(void)
     return CLOAK_LABELBYTES_MAX;
 }
 
+uint32_t cloak_suite_x25519(void)
+{
+    return CLOAK_SUITE_X25519;
+}
+
+uint32_t cloak_suite_xwing(void)
+{
+    return CLOAK_SUITE_XWING;
+}
+
 size_t cloak_keybytes(void)
 {
     return CLOAK_KEYBYTES;
@@ -187,6 +197,36 @@ size_t cloak_pair_code_textbytes(void)
     return CLOAK_PAIR_CODE_TEXTBYTES;
 }
 
+size_t cloak_xwing_publickeybytes(void)
+{
+    return CLOAK_XWING_PUBLICKEYBYTES;
+}
+
+size_t cloak_xwing_secretkeybytes(void)
+{
+    return CLOAK_XWING_SECRETKEYBYTES;
+}
+
+size_t cloak_xwing_seedbytes(void)
+{
+    return CLOAK_XWING_SEEDBYTES;
+}
+
+size_t cloak_xwing_keyhashbytes(void)
+{
+    return CLOAK_XWING_KEYHASHBYTES;
+}
+
+size_t cloak_xwing_public_key_blobbytes(void)
+{
+    return CLOAK_XWING_PUBLIC_KEY_BLOBBYTES;
+}
+
+size_t cloak_xwing_bundlebytes(void)
+{
+    return CLOAK_XWING_BUNDLEBYTES;
+}
+
 size_t cloak_wrapped_keybytes(void)
 {
     return CLOAK_WRAPPED_KEYBYTES;
@@ -202,6 +242,16 @@ size_t cloak_wrapped_key_publickeybytes(void)
     return CLOAK_WRAPPED_KEY_PUBLICKEYBYTES;
 }
 
+size_t cloak_xwing_wrapped_keybytes(void)
+{
+    return CLOAK_XWING_WRAPPED_KEYBYTES;
+}
+
+size_t cloak_xwing_service_account_private_blobbytes(void)
+{
+    return CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
+}
+
 size_t cloak_vault_statebytes(void)
 {
     return CLOAK_VAULT_STATEBYTES;
@@ -215,6 +265,11 @@ size_t cloak_blind_indexbytes(void)
 size_t cloak_sharebytes(void)
 {
     return CLOAK_SHAREBYTES;
+}
+
+size_t cloak_xwing_sharebytes(void)
+{
+    return CLOAK_XWING_SHAREBYTES;
 }
 
 size_t cloak_batch_digestbytes(void)
@@ -302,6 +357,11 @@ uint32_t cloak_permission_admin(void)
     return CLOAK_PERMISSION_ADMIN;
 }
 
+uint32_t cloak_vault_post_quantum_only(void)
+{
+    return CLOAK_VAULT_POST_QUANTUM_ONLY;
+}
+
 size_t cloak_hpke_encbytes(void)
 {
     return CLOAK_HPKE_ENCBYTES;
@@ -320,4 +380,9 @@ size_t cloak_hpke_exportbytes_max(void)
 size_t cloak_hpke_contextbytes(void)
 {
     return CLOAK_HPKE_CONTEXTBYTES;
+}
+
+size_t cloak_xwing_encbytes(void)
+{
+    return CLOAK_XWING_ENCBYTES;
 }

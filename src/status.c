@@ -45,6 +45,8 @@ const char *cloak_status_string(int status)
         return "A caller-owned state was copied, wiped, never initialised, or used in a role it was not set up for.";
     case CLOAK_E_WEAK_PARAMS:
         return "A password record asks for less Argon2id work than the caller's policy requires, or for more than it allows: a server cheapening offline guessing or stalling the client.";
+    case CLOAK_E_POLICY:
+        return "Refused by the vault's policy: an X25519 key, share or batch in a vault that its head makes post-quantum only.";
     default:
         return "Unknown status code.";
     }

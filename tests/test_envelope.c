@@ -72,7 +72,7 @@ static void test_header_check_order(void **state)
 {
     uint8_t blob[64];
     size_t len;
-    unsigned v, s;
+    unsigned v, s, t;
     (void)state;
 
     make_blob(blob, sizeof blob, CLOAK_TYPE_BUNDLE, 1);
@@ -99,16 +99,36 @@ static void test_header_check_order(void **state)
         assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
                          v == 2 ? CLOAK_E_UNSUPPORTED_SUITE : CLOAK_E_UNSUPPORTED_VERSION);
     }
-    /* 3: suite before type. */
+    /* 3: suite before type; 5: a suite the type admits, and the one this reader reads (suite 1 for
+     * cloak__header_check, either for the _any_suite form). */
     for (s = 0; s < 0x10000U; s += (s < 0x400U ? 1U : 0x101U)) {
+        const int known = s == 1 || s == 2;
         make_blob(blob, sizeof blob, CLOAK_TYPE_BUNDLE, 1);
         cloak__store16_be(blob + 2, (uint16_t)s);
         blob[1] = 0xEE;
         assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
-                         s == 1 ? CLOAK_E_MALFORMED : CLOAK_E_UNSUPPORTED_SUITE);
+                         known ? CLOAK_E_MALFORMED : CLOAK_E_UNSUPPORTED_SUITE);
         blob[1] = CLOAK_TYPE_SECRET;
         assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
-                         s == 1 ? CLOAK_E_WRONG_TYPE : CLOAK_E_UNSUPPORTED_SUITE);
+                         known ? CLOAK_E_WRONG_TYPE : CLOAK_E_UNSUPPORTED_SUITE);
+        blob[1] = CLOAK_TYPE_BUNDLE;
+        assert_int_equal(cloak__header_check(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
+                         s == 1 ? CLOAK_OK : CLOAK_E_UNSUPPORTED_SUITE);
+        assert_int_equal(cloak__header_check_any_suite(blob, sizeof blob, CLOAK_TYPE_BUNDLE),
+                         known ? CLOAK_OK : CLOAK_E_UNSUPPORTED_SUITE);
+        assert_int_equal(cloak__header_check_suite(blob, sizeof blob, CLOAK_TYPE_BUNDLE, CLOAK_SUITE_XWING),
+                         s == 2 ? CLOAK_OK : CLOAK_E_UNSUPPORTED_SUITE);
+    }
+    /* 5: suite 2 only for the types with an encryption key in or behind them. */
+    for (t = 1; t <= 0x0D; t++) {
+        const int admits = t == CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY || t == CLOAK_TYPE_BUNDLE ||
+                           t == CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY || t == CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY ||
+                           t == CLOAK_TYPE_SHARE || t == CLOAK_TYPE_BATCH || t == CLOAK_TYPE_BATCH_ITEM ||
+                           t == CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY;
+        make_blob(blob, sizeof blob, (uint8_t)t, 1);
+        cloak__store16_be(blob + 2, CLOAK_SUITE_XWING);
+        assert_int_equal(cloak__header_check_any_suite(blob, sizeof blob, (uint8_t)t),
+                         admits ? CLOAK_OK : CLOAK_E_UNSUPPORTED_SUITE);
     }
     /* 4: unknown type is malformed, a known other type is wrong type. */
     make_blob(blob, sizeof blob, 0x0E, 1);
@@ -180,7 +200,7 @@ static void test_inspect(void **state)
     assert_int_equal(type, 0);
     assert_true(all_zero(key_id, sizeof key_id));
     blob[0] = 2;
-    blob[3] = 2;
+    blob[3] = 3;
     assert_int_equal(cloak_blob_inspect(&type, key_id, blob, sizeof blob), CLOAK_E_UNSUPPORTED_SUITE);
     assert_int_equal(type, 0);
     assert_true(all_zero(key_id, sizeof key_id));

@@ -129,7 +129,7 @@ static int entry_order(const void *a, const void *b)
     if (x[0] != y[0]) {
         return x[0] < y[0] ? -1 : 1;
     }
-    return memcmp(x + 2, y + 2, 32);
+    return memcmp(x + ROSTER_OFF_PUBLIC_KEY, y + ROSTER_OFF_PUBLIC_KEY, 32);
 }
 
 /* A sorted roster of the given members and, if with_account, the service account. */
@@ -139,13 +139,13 @@ static void roster_set(head_spec *s, const fixture *f, const roster_member *memb
     s->roster_count = 0;
     for (i = 0; i < count; i++) {
         assert_int_equal(cloak_roster_entry(s->roster + s->roster_count * CLOAK_ROSTER_ENTRYBYTES, CLOAK_ROSTER_MEMBER,
-                                            members[i].permissions, members[i].m->id_pk, members[i].m->enc_id),
+                                            members[i].permissions, CLOAK_SUITE_X25519, members[i].m->id_pk, members[i].m->enc_id),
                          CLOAK_OK);
         s->roster_count++;
     }
     if (with_account) {
         assert_int_equal(cloak_roster_entry(s->roster + s->roster_count * CLOAK_ROSTER_ENTRYBYTES,
-                                            CLOAK_ROSTER_SERVICE_ACCOUNT, 0, f->account_pk, f->account_id),
+                                            CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_X25519, f->account_pk, f->account_id),
                          CLOAK_OK);
         s->roster_count++;
     }
@@ -175,7 +175,7 @@ static blob head_make(const head_spec *s, const member *signer)
     assert_true(len > 0U);
     b.p = test_alloc(len);
     assert_int_equal(cloak_head_create(b.p, len, &b.len, VID, VID_LEN, s->epoch, s->key_id, s->version, s->previous,
-                                       s->expiry, s->root, s->leaf_count, s->roster, s->roster_count, signer->id_sk),
+                                       s->expiry, s->root, s->leaf_count, 0, s->roster, s->roster_count, signer->id_sk),
                      CLOAK_OK);
     assert_int_equal(b.len, len);
     return b;
@@ -225,7 +225,7 @@ static void test_round_trip(void **state)
     cloak_head h;
     uint8_t out[32];
     uint8_t kid[16];
-    uint32_t perms;
+    uint32_t perms, suite;
 
     spec_first(&s, f);
     blob b = head_make(&s, &f->alice);
@@ -272,20 +272,20 @@ static void test_round_trip(void **state)
     }
 
     assert_int_equal(cloak_head_check(&h, 1, 1, EXPIRY), CLOAK_OK);
-    assert_int_equal(cloak_head_roster_find(&perms, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->bob.id_pk), CLOAK_OK);
+    assert_int_equal(cloak_head_roster_find(&perms, &suite, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->bob.id_pk), CLOAK_OK);
     assert_int_equal(perms, CLOAK_PERMISSION_WRITE);
     assert_memory_equal(kid, f->bob.enc_id, 16);
-    assert_int_equal(cloak_head_roster_find(&perms, kid, &h, b.p, b.len, CLOAK_ROSTER_SERVICE_ACCOUNT, f->account_pk),
+    assert_int_equal(cloak_head_roster_find(&perms, &suite, kid, &h, b.p, b.len, CLOAK_ROSTER_SERVICE_ACCOUNT, f->account_pk),
                      CLOAK_OK);
     assert_int_equal(perms, 0);
     assert_memory_equal(kid, f->account_id, 16);
     memset(kid, DIRTY, sizeof kid);
-    assert_int_equal(cloak_head_roster_find(&perms, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->outsider.id_pk),
+    assert_int_equal(cloak_head_roster_find(&perms, &suite, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->outsider.id_pk),
                      CLOAK_E_MISMATCH);
     assert_true(all_zero(kid, 16));
     /* Another blob than the verified one. */
     b.p[b.len - 1] ^= 1U;
-    assert_int_equal(cloak_head_roster_find(&perms, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->bob.id_pk),
+    assert_int_equal(cloak_head_roster_find(&perms, &suite, kid, &h, b.p, b.len, CLOAK_ROSTER_MEMBER, f->bob.id_pk),
                      CLOAK_E_MISMATCH);
     free(b.p);
 }
@@ -457,7 +457,7 @@ static void test_fork_gap_stale(void **state)
         blob ov;
         ov.p = test_alloc(len);
         assert_int_equal(cloak_head_create(ov.p, len, &ov.len, (const uint8_t *)"other", 5, o.epoch, o.key_id, o.version,
-                                           o.previous, o.expiry, o.root, o.leaf_count, o.roster, o.roster_count,
+                                           o.previous, o.expiry, o.root, o.leaf_count, 0, o.roster, o.roster_count,
                                            f->alice.id_sk),
                          CLOAK_OK);
         verify_next_is(&h1, &b1, &ov, CLOAK_E_MISMATCH);
@@ -537,24 +537,24 @@ static void test_large_roster(void **state)
             memcpy(pk, m->id_pk, 32);
         }
         assert_int_equal(cloak_roster_entry(roster + i * CLOAK_ROSTER_ENTRYBYTES, CLOAK_ROSTER_MEMBER,
-                                            i == 0 ? CLOAK_PERMISSION_ADMIN : CLOAK_PERMISSION_WRITE, pk, f->alice.enc_id),
+                                            i == 0 ? CLOAK_PERMISSION_ADMIN : CLOAK_PERMISSION_WRITE, CLOAK_SUITE_X25519, pk, f->alice.enc_id),
                          CLOAK_OK);
     }
     qsort(roster, count, CLOAK_ROSTER_ENTRYBYTES, entry_order);
     const size_t len = cloak_head_len(VID_LEN, count);
-    assert_true(len - 64U > 768U);
+    assert_true(len - 64U > CLOAK_SIGNED_CONTENT_MAX);
     uint8_t *b1 = test_alloc(len), *b2 = test_alloc(len);
-    assert_int_equal(cloak_head_create(b1, len, &len1, VID, VID_LEN, 1, f->key_id_1, 1, zero, EXPIRY, root, 0, roster,
+    assert_int_equal(cloak_head_create(b1, len, &len1, VID, VID_LEN, 1, f->key_id_1, 1, zero, EXPIRY, root, 0, 0, roster,
                                        count, f->alice.id_sk),
                      CLOAK_OK);
     assert_int_equal(cloak_head_verify_first(&h1, b1, len1, VID, VID_LEN, f->alice.id_pk, 1), CLOAK_OK);
     cloak_head_hash(hash, &h1);
-    assert_int_equal(cloak_head_create(b2, len, &len2, VID, VID_LEN, 1, f->key_id_1, 2, hash, EXPIRY, root, 0, roster,
+    assert_int_equal(cloak_head_create(b2, len, &len2, VID, VID_LEN, 1, f->key_id_1, 2, hash, EXPIRY, root, 0, 0, roster,
                                        count, f->bob.id_sk),
                      CLOAK_OK);
     assert_int_equal(cloak_head_verify_next(&h2, &h1, b1, len1, b2, len2), CLOAK_OK);
-    uint32_t perms;
-    assert_int_equal(cloak_head_roster_find(&perms, kid, &h2, b2, len2, CLOAK_ROSTER_MEMBER, f->bob.id_pk), CLOAK_OK);
+    uint32_t perms, suite;
+    assert_int_equal(cloak_head_roster_find(&perms, &suite, kid, &h2, b2, len2, CLOAK_ROSTER_MEMBER, f->bob.id_pk), CLOAK_OK);
     assert_int_equal(perms, CLOAK_PERMISSION_WRITE);
     /* Any signed byte changed, re-chained: the streamed verifier refuses it. */
     b2[65U + VID_LEN + HEAD_REL_EXPIRY + 7U] ^= 1U;
@@ -667,21 +667,25 @@ static void test_parser(void **state)
     FIELD_CASE(b.p[roster + ROSTER_OFF_KIND] = 0);                         /* kind 0 */
     FIELD_CASE(b.p[roster + ROSTER_OFF_KIND] = 3);                         /* kind 3 */
     FIELD_CASE(b.p[roster + ROSTER_OFF_PERMISSIONS] |= 4U);                /* unknown permission bit */
-    FIELD_CASE(memset(b.p + roster + ROSTER_OFF_PUBLIC_KEY, 0, 32); b.p[roster + 2] = 1); /* small order */
-    FIELD_CASE(memset(b.p + roster + 150U + ROSTER_OFF_PUBLIC_KEY, 0xff, 32)); /* not canonical */
+    FIELD_CASE(memset(b.p + roster + ROSTER_OFF_PUBLIC_KEY, 0, 32); b.p[roster + ROSTER_OFF_PUBLIC_KEY] = 1); /* small order */
+    FIELD_CASE(memset(b.p + roster + 3U * CLOAK_ROSTER_ENTRYBYTES + ROSTER_OFF_PUBLIC_KEY, 0xff, 32)); /* not canonical */
     /* Out of order: swap the first two entries. */
-    FIELD_CASE(memcpy(b.p + roster, keep + roster + 50, 50); memcpy(b.p + roster + 50, keep + roster, 50));
+    FIELD_CASE(memcpy(b.p + roster, keep + roster + CLOAK_ROSTER_ENTRYBYTES, CLOAK_ROSTER_ENTRYBYTES);
+               memcpy(b.p + roster + CLOAK_ROSTER_ENTRYBYTES, keep + roster, CLOAK_ROSTER_ENTRYBYTES));
     /* A duplicate. */
-    FIELD_CASE(memcpy(b.p + roster + 50, keep + roster, 50));
+    FIELD_CASE(memcpy(b.p + roster + CLOAK_ROSTER_ENTRYBYTES, keep + roster, CLOAK_ROSTER_ENTRYBYTES));
     /* No admin: every member a writer. */
-    FIELD_CASE(for (size_t i = 0; i < 4; i++) b.p[roster + i * 50 + 1] = CLOAK_PERMISSION_WRITE);
+    FIELD_CASE(for (size_t i = 0; i < 4; i++) b.p[roster + i * CLOAK_ROSTER_ENTRYBYTES + 1] = CLOAK_PERMISSION_WRITE);
     /* The service account (the last entry): permissions, key id, key. */
-    const size_t sa = roster + 4U * 50U;
+    const size_t sa = roster + 4U * CLOAK_ROSTER_ENTRYBYTES;
     assert_int_equal(keep[sa], CLOAK_ROSTER_SERVICE_ACCOUNT);
     FIELD_CASE(b.p[sa + ROSTER_OFF_PERMISSIONS] = 1);
     FIELD_CASE(b.p[sa + ROSTER_OFF_KEY_ID] ^= 1U);
     FIELD_CASE(b.p[sa + ROSTER_OFF_PUBLIC_KEY + 31] |= 0x80U);
     FIELD_CASE(memset(b.p + sa + ROSTER_OFF_PUBLIC_KEY, 0, 32));
+    FIELD_CASE(b.p[sa + ROSTER_OFF_SUITE + 1] = 3U);                        /* unknown suite */
+    FIELD_CASE(b.p[tail + HEAD_REL_POLICY] = 2U);                           /* unknown policy bit */
+    FIELD_CASE(b.p[tail + HEAD_REL_POLICY] = 1U);                           /* post-quantum only, X25519 keys */
 #undef FIELD_CASE
     /* The unchanged head, re-signed, still passes: the cases above fail for their field alone. */
     memcpy(b.p, keep, b.len);
@@ -701,19 +705,19 @@ static void test_create_refusals(void **state)
 
     spec_first(&s, f);
     const size_t need = cloak_head_len(VID_LEN, s.roster_count);
-    assert_int_equal(need, 207U + VID_LEN + 50U * s.roster_count);
+    assert_int_equal(need, 208U + VID_LEN + 52U * s.roster_count);
     assert_int_equal(cloak_head_len(0, 1), 0);
     assert_int_equal(cloak_head_len(256, 1), 0);
     assert_int_equal(cloak_head_len(1, 0), 0);
     assert_int_equal(cloak_head_len(1, 10001), 0);
-    assert_int_equal(cloak_head_len(255, 10000), 207U + 255U + 500000U);
+    assert_int_equal(cloak_head_len(255, 10000), 208U + 255U + 520000U);
 
 #define CREATE_IS(expect, cap, epoch, version, prev, count, roster_count, key)                                    \
     do {                                                                                                          \
         memset(out, DIRTY, sizeof out);                                                                           \
         len = 77;                                                                                                 \
         assert_int_equal(cloak_head_create(out, cap, &len, VID, VID_LEN, epoch, s.key_id, version, prev, EXPIRY,   \
-                                           s.root, count, s.roster, roster_count, key),                          \
+                                           s.root, count, 0, s.roster, roster_count, key),                          \
                          expect);                                                                                 \
         if ((expect) != CLOAK_OK) {                                                                               \
             assert_true(all_zero(out, cap));                                                                      \
@@ -734,34 +738,42 @@ static void test_create_refusals(void **state)
     CREATE_IS(CLOAK_E_INVALID_KEY, sizeof out, 1, 1, s.previous, 0, s.roster_count, sk);
     /* An unsorted roster. */
     {
-        uint8_t tmp[50];
-        memcpy(tmp, s.roster, 50);
-        memcpy(s.roster, s.roster + 50, 50);
-        memcpy(s.roster + 50, tmp, 50);
+        uint8_t tmp[CLOAK_ROSTER_ENTRYBYTES];
+        memcpy(tmp, s.roster, sizeof tmp);
+        memcpy(s.roster, s.roster + sizeof tmp, sizeof tmp);
+        memcpy(s.roster + sizeof tmp, tmp, sizeof tmp);
         CREATE_IS(CLOAK_E_BAD_PARAMS, sizeof out, 1, 1, s.previous, 0, s.roster_count, f->alice.id_sk);
     }
 #undef CREATE_IS
 
     /* Roster entries. */
-    uint8_t e[50];
+    uint8_t e[CLOAK_ROSTER_ENTRYBYTES];
     memset(e, DIRTY, sizeof e);
-    assert_int_equal(cloak_roster_entry(e, 3, 0, f->alice.id_pk, f->alice.enc_id), CLOAK_E_BAD_PARAMS);
-    assert_true(all_zero(e, 50));
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 4, f->alice.id_pk, f->alice.enc_id), CLOAK_E_BAD_PARAMS);
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 1, f->account_pk, f->account_id),
+    assert_int_equal(cloak_roster_entry(e, 3, 0, CLOAK_SUITE_X25519, f->alice.id_pk, f->alice.enc_id), CLOAK_E_BAD_PARAMS);
+    assert_true(all_zero(e, sizeof e));
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 4, CLOAK_SUITE_X25519, f->alice.id_pk, f->alice.enc_id), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 1, CLOAK_SUITE_X25519, f->account_pk, f->account_id),
                      CLOAK_E_BAD_PARAMS);
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, f->account_pk, f->alice.enc_id),
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_X25519, f->account_pk, f->alice.enc_id),
                      CLOAK_E_BAD_PARAMS);
     uint8_t bad[32] = {1};
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 0, bad, f->alice.enc_id), CLOAK_E_INVALID_KEY);
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, bad, f->alice.enc_id), CLOAK_E_INVALID_KEY);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 0, CLOAK_SUITE_X25519, bad, f->alice.enc_id), CLOAK_E_INVALID_KEY);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_X25519, bad, f->alice.enc_id), CLOAK_E_INVALID_KEY);
     memset(bad, 0xff, sizeof bad);
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, bad, f->alice.enc_id), CLOAK_E_MALFORMED);
-    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 0, f->alice.id_pk, f->alice.enc_id), CLOAK_OK);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_X25519, bad, f->alice.enc_id), CLOAK_E_MALFORMED);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 0, CLOAK_SUITE_X25519, f->alice.id_pk, f->alice.enc_id), CLOAK_OK);
     assert_int_equal(e[0], 1);
     assert_int_equal(e[1], 0);
-    assert_memory_equal(e + 2, f->alice.id_pk, 32);
-    assert_memory_equal(e + 34, f->alice.enc_id, 16);
+    assert_int_equal(e[2], 0);
+    assert_int_equal(e[3], CLOAK_SUITE_X25519);
+    assert_memory_equal(e + 4, f->alice.id_pk, 32);
+    assert_memory_equal(e + 36, f->alice.enc_id, 16);
+    /* An unknown suite, and an X-Wing service account whose key id is not its key hash's prefix. */
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_MEMBER, 0, 3, f->alice.id_pk, f->alice.enc_id), CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_XWING, f->account_pk, f->alice.enc_id),
+                     CLOAK_E_BAD_PARAMS);
+    assert_int_equal(cloak_roster_entry(e, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_XWING, f->account_pk, f->account_pk),
+                     CLOAK_OK);
 }
 
 /* The streamed signature is libsodium's, and its verifier applies the rules of section 1.3. */

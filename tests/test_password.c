@@ -485,10 +485,14 @@ static void test_record_error_order(void **state)
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN - 1),
                      CLOAK_E_UNSUPPORTED_VERSION);
     memcpy(record, base_record, RECORD_LEN);
-    record[3] = 0x02;
+    record[3] = 0x03;
     record[1] = 0x00;
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN + 1),
                      CLOAK_E_UNSUPPORTED_SUITE);
+    /* Suite 2 exists, but not for a password record (section 2, step 5). */
+    memcpy(record, base_record, RECORD_LEN);
+    record[3] = 0x02;
+    assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN), CLOAK_E_UNSUPPORTED_SUITE);
     memcpy(record, base_record, RECORD_LEN);
     record[1] = CLOAK_TYPE_BUNDLE;
     assert_int_equal(cloak_password_record_decode(salt, &m, &t, &p, record, RECORD_LEN - 1), CLOAK_E_WRONG_TYPE);

@@ -63,6 +63,10 @@ const (
 	KeyIDBytes = C.CLOAK_KEYIDBYTES
 	// LabelBytesMax is CLOAK_LABELBYTES_MAX: vault ids, secret names, contexts
 	LabelBytesMax = C.CLOAK_LABELBYTES_MAX
+	// SuiteX25519 is CLOAK_SUITE_X25519.
+	SuiteX25519 = C.CLOAK_SUITE_X25519
+	// SuiteXwing is CLOAK_SUITE_XWING.
+	SuiteXwing = C.CLOAK_SUITE_XWING
 )
 
 // Sizes and bounds of the section "Symmetric keys" of cloak.h, the values of its macros as cgo
@@ -151,6 +155,19 @@ const (
 	FingerprintTextBytes = C.CLOAK_FINGERPRINT_TEXTBYTES
 	// PairCodeTextBytes is CLOAK_PAIR_CODE_TEXTBYTES: 12 groups of five digits + NUL
 	PairCodeTextBytes = C.CLOAK_PAIR_CODE_TEXTBYTES
+	// XwingPublicKeyBytes is CLOAK_XWING_PUBLICKEYBYTES: ML-KEM-768 encapsulation key (1184) || X25519
+	// (32)
+	XwingPublicKeyBytes = C.CLOAK_XWING_PUBLICKEYBYTES
+	// XwingSecretKeyBytes is CLOAK_XWING_SECRETKEYBYTES: X-Wing seed
+	XwingSecretKeyBytes = C.CLOAK_XWING_SECRETKEYBYTES
+	// XwingSeedBytes is CLOAK_XWING_SEEDBYTES: input keying material of DeriveKeyPair, at least
+	XwingSeedBytes = C.CLOAK_XWING_SEEDBYTES
+	// XwingKeyhashBytes is CLOAK_XWING_KEYHASHBYTES.
+	XwingKeyhashBytes = C.CLOAK_XWING_KEYHASHBYTES
+	// XwingPublicKeyBlobBytes is CLOAK_XWING_PUBLIC_KEY_BLOBBYTES: header + public key
+	XwingPublicKeyBlobBytes = C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES
+	// XwingBundleBytes is CLOAK_XWING_BUNDLEBYTES: header + identity pk + X-Wing pk + signature
+	XwingBundleBytes = C.CLOAK_XWING_BUNDLEBYTES
 )
 
 // Sizes and bounds of the section "Private-key wrapping under the master key" of cloak.h, the
@@ -165,6 +182,11 @@ const (
 	// WrappedKeyPublicKeyBytes is CLOAK_WRAPPED_KEY_PUBLICKEYBYTES: the public key a wrapped key
 	// carries (identity or encryption)
 	WrappedKeyPublicKeyBytes = C.CLOAK_WRAPPED_KEY_PUBLICKEYBYTES
+	// XwingWrappedKeyBytes is CLOAK_XWING_WRAPPED_KEYBYTES: header + pk + nonce + sealed seed
+	XwingWrappedKeyBytes = C.CLOAK_XWING_WRAPPED_KEYBYTES
+	// XwingServiceAccountPrivateBlobBytes is CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: header +
+	// seed + public key
+	XwingServiceAccountPrivateBlobBytes = C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES
 )
 
 // Sizes and bounds of the section "Vaults and secrets" of cloak.h, the values of its macros as cgo
@@ -184,6 +206,8 @@ const (
 const (
 	// ShareBytes is CLOAK_SHAREBYTES: header + sender + epoch + enc + sealed vault key + signature
 	ShareBytes = C.CLOAK_SHAREBYTES
+	// XwingShareBytes is CLOAK_XWING_SHAREBYTES.
+	XwingShareBytes = C.CLOAK_XWING_SHAREBYTES
 )
 
 // Sizes and bounds of the section "Service-account batches" of cloak.h, the values of its macros as
@@ -206,7 +230,8 @@ const (
 // cloak.h, the values of its macros as cgo reads them. The package checks them against the twin
 // functions of the linked library when it is loaded (see [Init]).
 const (
-	// RosterEntryBytes is CLOAK_ROSTER_ENTRYBYTES: kind, permissions, public key, encryption key id
+	// RosterEntryBytes is CLOAK_ROSTER_ENTRYBYTES: kind, permissions, suite, public key, encryption key
+	// id
 	RosterEntryBytes = C.CLOAK_ROSTER_ENTRYBYTES
 	// RosterEntriesMax is CLOAK_ROSTER_ENTRIES_MAX.
 	RosterEntriesMax = C.CLOAK_ROSTER_ENTRIES_MAX
@@ -232,6 +257,8 @@ const (
 	PermissionWrite = C.CLOAK_PERMISSION_WRITE
 	// PermissionAdmin is CLOAK_PERMISSION_ADMIN: may sign any head: roster, rotation (a new epoch)
 	PermissionAdmin = C.CLOAK_PERMISSION_ADMIN
+	// VaultPostQuantumOnly is CLOAK_VAULT_POST_QUANTUM_ONLY.
+	VaultPostQuantumOnly = C.CLOAK_VAULT_POST_QUANTUM_ONLY
 )
 
 // Sizes and bounds of the section "HPKE (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
@@ -246,6 +273,8 @@ const (
 	HPKEExportBytesMax = C.CLOAK_HPKE_EXPORTBYTES_MAX
 	// HPKEContextBytes is CLOAK_HPKE_CONTEXTBYTES.
 	HPKEContextBytes = C.CLOAK_HPKE_CONTEXTBYTES
+	// XwingEncBytes is CLOAK_XWING_ENCBYTES: ML-KEM-768 ciphertext (1088) || X25519 ephemeral key (32)
+	XwingEncBytes = C.CLOAK_XWING_ENCBYTES
 )
 
 // twinMismatch compares every size macro of the header the package was built with to its twin
@@ -260,6 +289,8 @@ func twinMismatch() string {
 		{"cloak_headerbytes", uint64(C.cloak_headerbytes()), C.CLOAK_HEADERBYTES},
 		{"cloak_keyidbytes", uint64(C.cloak_keyidbytes()), C.CLOAK_KEYIDBYTES},
 		{"cloak_labelbytes_max", uint64(C.cloak_labelbytes_max()), C.CLOAK_LABELBYTES_MAX},
+		{"cloak_suite_x25519", uint64(C.cloak_suite_x25519()), C.CLOAK_SUITE_X25519},
+		{"cloak_suite_xwing", uint64(C.cloak_suite_xwing()), C.CLOAK_SUITE_XWING},
 		{"cloak_keybytes", uint64(C.cloak_keybytes()), C.CLOAK_KEYBYTES},
 		{"cloak_password_saltbytes", uint64(C.cloak_password_saltbytes()), C.CLOAK_PASSWORD_SALTBYTES},
 		{"cloak_password_recordbytes", uint64(C.cloak_password_recordbytes()), C.CLOAK_PASSWORD_RECORDBYTES},
@@ -294,12 +325,21 @@ func twinMismatch() string {
 		{"cloak_bundlebytes", uint64(C.cloak_bundlebytes()), C.CLOAK_BUNDLEBYTES},
 		{"cloak_fingerprint_textbytes", uint64(C.cloak_fingerprint_textbytes()), C.CLOAK_FINGERPRINT_TEXTBYTES},
 		{"cloak_pair_code_textbytes", uint64(C.cloak_pair_code_textbytes()), C.CLOAK_PAIR_CODE_TEXTBYTES},
+		{"cloak_xwing_publickeybytes", uint64(C.cloak_xwing_publickeybytes()), C.CLOAK_XWING_PUBLICKEYBYTES},
+		{"cloak_xwing_secretkeybytes", uint64(C.cloak_xwing_secretkeybytes()), C.CLOAK_XWING_SECRETKEYBYTES},
+		{"cloak_xwing_seedbytes", uint64(C.cloak_xwing_seedbytes()), C.CLOAK_XWING_SEEDBYTES},
+		{"cloak_xwing_keyhashbytes", uint64(C.cloak_xwing_keyhashbytes()), C.CLOAK_XWING_KEYHASHBYTES},
+		{"cloak_xwing_public_key_blobbytes", uint64(C.cloak_xwing_public_key_blobbytes()), C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES},
+		{"cloak_xwing_bundlebytes", uint64(C.cloak_xwing_bundlebytes()), C.CLOAK_XWING_BUNDLEBYTES},
 		{"cloak_wrapped_keybytes", uint64(C.cloak_wrapped_keybytes()), C.CLOAK_WRAPPED_KEYBYTES},
 		{"cloak_service_account_private_blobbytes", uint64(C.cloak_service_account_private_blobbytes()), C.CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES},
 		{"cloak_wrapped_key_publickeybytes", uint64(C.cloak_wrapped_key_publickeybytes()), C.CLOAK_WRAPPED_KEY_PUBLICKEYBYTES},
+		{"cloak_xwing_wrapped_keybytes", uint64(C.cloak_xwing_wrapped_keybytes()), C.CLOAK_XWING_WRAPPED_KEYBYTES},
+		{"cloak_xwing_service_account_private_blobbytes", uint64(C.cloak_xwing_service_account_private_blobbytes()), C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES},
 		{"cloak_vault_statebytes", uint64(C.cloak_vault_statebytes()), C.CLOAK_VAULT_STATEBYTES},
 		{"cloak_blind_indexbytes", uint64(C.cloak_blind_indexbytes()), C.CLOAK_BLIND_INDEXBYTES},
 		{"cloak_sharebytes", uint64(C.cloak_sharebytes()), C.CLOAK_SHAREBYTES},
+		{"cloak_xwing_sharebytes", uint64(C.cloak_xwing_sharebytes()), C.CLOAK_XWING_SHAREBYTES},
 		{"cloak_batch_digestbytes", uint64(C.cloak_batch_digestbytes()), C.CLOAK_BATCH_DIGESTBYTES},
 		{"cloak_batch_tagbytes", uint64(C.cloak_batch_tagbytes()), C.CLOAK_BATCH_TAGBYTES},
 		{"cloak_head_hashbytes", uint64(C.cloak_head_hashbytes()), C.CLOAK_HEAD_HASHBYTES},
@@ -317,10 +357,12 @@ func twinMismatch() string {
 		{"cloak_roster_service_account", uint64(C.cloak_roster_service_account()), C.CLOAK_ROSTER_SERVICE_ACCOUNT},
 		{"cloak_permission_write", uint64(C.cloak_permission_write()), C.CLOAK_PERMISSION_WRITE},
 		{"cloak_permission_admin", uint64(C.cloak_permission_admin()), C.CLOAK_PERMISSION_ADMIN},
+		{"cloak_vault_post_quantum_only", uint64(C.cloak_vault_post_quantum_only()), C.CLOAK_VAULT_POST_QUANTUM_ONLY},
 		{"cloak_hpke_encbytes", uint64(C.cloak_hpke_encbytes()), C.CLOAK_HPKE_ENCBYTES},
 		{"cloak_hpke_tagbytes", uint64(C.cloak_hpke_tagbytes()), C.CLOAK_HPKE_TAGBYTES},
 		{"cloak_hpke_exportbytes_max", uint64(C.cloak_hpke_exportbytes_max()), C.CLOAK_HPKE_EXPORTBYTES_MAX},
 		{"cloak_hpke_contextbytes", uint64(C.cloak_hpke_contextbytes()), C.CLOAK_HPKE_CONTEXTBYTES},
+		{"cloak_xwing_encbytes", uint64(C.cloak_xwing_encbytes()), C.CLOAK_XWING_ENCBYTES},
 		{"sizeof(cloak_vault)", C.sizeof_cloak_vault, C.CLOAK_VAULT_STATEBYTES},
 		{"sizeof(cloak_batch)", C.sizeof_cloak_batch, C.CLOAK_BATCH_STATEBYTES},
 		{"sizeof(cloak_head)", C.sizeof_cloak_head, C.CLOAK_HEAD_STATEBYTES},
@@ -392,6 +434,9 @@ var (
 	// caller's policy requires, or for more than it allows: a server cheapening offline guessing or
 	// stalling the client.
 	ErrWeakParams = &Error{Code: C.CLOAK_E_WEAK_PARAMS}
+	// ErrPolicy (CLOAK_E_POLICY): refused by the vault's policy: an X25519 key, share or batch in a
+	// vault that its head makes post-quantum only.
+	ErrPolicy = &Error{Code: C.CLOAK_E_POLICY}
 )
 
 // The status codes as Go constants, for the errors this package makes itself.
@@ -415,6 +460,7 @@ const (
 	codeExpired            = C.CLOAK_E_EXPIRED
 	codeBadState           = C.CLOAK_E_BAD_STATE
 	codeWeakParams         = C.CLOAK_E_WEAK_PARAMS
+	codePolicy             = C.CLOAK_E_POLICY
 )
 
 // The object types of a blob's envelope header (byte 1), cloak_object_type in cloak.h.
@@ -477,6 +523,15 @@ func cloakBlobInspect(keyID []byte, blob []byte) (int, error) {
 		return 0, statusError("blob inspect", rc)
 	}
 	return int(type_), nil
+}
+
+// cloakBlobSuite calls cloak_blob_suite.
+func cloakBlobSuite(blob []byte) (uint32, error) {
+	var suite C.uint32_t
+	if rc := C.cloak_blob_suite(&suite, u8(blob), sz(len(blob))); rc != 0 {
+		return 0, statusError("blob suite", rc)
+	}
+	return uint32(suite), nil
 }
 
 // TextEncodedLen is cloak_text_encoded_len() of the linked library, one of the length helpers that size the
@@ -756,6 +811,73 @@ func cloakEncryptionPublicImport(publicKey []byte, blob []byte) error {
 	return nil
 }
 
+// cloakXwingKeypair calls cloak_xwing_keypair.
+func cloakXwingKeypair(publicKey []byte, secretKey []byte) {
+	mustSize("public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES)
+	mustSize("secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES)
+	C.cloak_xwing_keypair(u8(publicKey), u8(secretKey))
+}
+
+// cloakXwingKeypairFromSeed calls cloak_xwing_keypair_from_seed.
+func cloakXwingKeypairFromSeed(publicKey []byte, secretKey []byte, seed []byte) error {
+	if err := checkSize("xwing keypair from seed", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing keypair from seed", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_keypair_from_seed(u8(publicKey), u8(secretKey), u8(seed), sz(len(seed))); rc != 0 {
+		return statusError("xwing keypair from seed", rc)
+	}
+	return nil
+}
+
+// cloakXwingPublicKey calls cloak_xwing_public_key.
+func cloakXwingPublicKey(publicKey []byte, secretKey []byte) {
+	mustSize("public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES)
+	mustSize("secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES)
+	C.cloak_xwing_public_key(u8(publicKey), u8(secretKey))
+}
+
+// cloakXwingKeyHash calls cloak_xwing_key_hash.
+func cloakXwingKeyHash(keyHash []byte, publicKey []byte) error {
+	if err := checkSize("xwing key hash", "key hash", keyHash, C.CLOAK_XWING_KEYHASHBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing key hash", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_key_hash(u8(keyHash), u8(publicKey)); rc != 0 {
+		return statusError("xwing key hash", rc)
+	}
+	return nil
+}
+
+// cloakXwingPublicExport calls cloak_xwing_public_export.
+func cloakXwingPublicExport(blob []byte, publicKey []byte) error {
+	if err := checkSize("xwing public export", "blob", blob, C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing public export", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_public_export(u8(blob), u8(publicKey)); rc != 0 {
+		return statusError("xwing public export", rc)
+	}
+	return nil
+}
+
+// cloakXwingPublicImport calls cloak_xwing_public_import.
+func cloakXwingPublicImport(publicKey []byte, blob []byte) error {
+	if err := checkSize("xwing public import", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_public_import(u8(publicKey), u8(blob), sz(len(blob))); rc != 0 {
+		return statusError("xwing public import", rc)
+	}
+	return nil
+}
+
 // cloakBundleCreate calls cloak_bundle_create.
 func cloakBundleCreate(bundle []byte, identitySecretKey []byte, encryptionPublicKey []byte) error {
 	if err := checkSize("bundle create", "bundle", bundle, C.CLOAK_BUNDLEBYTES); err != nil {
@@ -783,6 +905,37 @@ func cloakBundleVerify(identityPublicKey []byte, encryptionPublicKey []byte, bun
 	}
 	if rc := C.cloak_bundle_verify(u8(identityPublicKey), u8(encryptionPublicKey), u8(bundle), sz(len(bundle))); rc != 0 {
 		return statusError("bundle verify", rc)
+	}
+	return nil
+}
+
+// cloakBundleCreateXwing calls cloak_bundle_create_xwing.
+func cloakBundleCreateXwing(bundle []byte, identitySecretKey []byte, encryptionPublicKey []byte) error {
+	if err := checkSize("bundle create xwing", "bundle", bundle, C.CLOAK_XWING_BUNDLEBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("bundle create xwing", "identity secret key", identitySecretKey, C.CLOAK_IDENTITY_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("bundle create xwing", "encryption public key", encryptionPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_bundle_create_xwing(u8(bundle), u8(identitySecretKey), u8(encryptionPublicKey)); rc != 0 {
+		return statusError("bundle create xwing", rc)
+	}
+	return nil
+}
+
+// cloakBundleVerifyXwing calls cloak_bundle_verify_xwing.
+func cloakBundleVerifyXwing(identityPublicKey []byte, encryptionPublicKey []byte, bundle []byte) error {
+	if err := checkSize("bundle verify xwing", "identity public key", identityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("bundle verify xwing", "encryption public key", encryptionPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_bundle_verify_xwing(u8(identityPublicKey), u8(encryptionPublicKey), u8(bundle), sz(len(bundle))); rc != 0 {
+		return statusError("bundle verify xwing", rc)
 	}
 	return nil
 }
@@ -937,6 +1090,134 @@ func cloakWrappedKeyRewrap(rewrapped []byte, oldMasterKey []byte, newMasterKey [
 	return nil
 }
 
+// cloakXwingWrap calls cloak_xwing_wrap.
+func cloakXwingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
+	if err := checkSize("xwing wrap", "wrapped", wrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing wrap", "master key", masterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing wrap", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_wrap(u8(wrapped), u8(masterKey), u8(secretKey)); rc != 0 {
+		return statusError("xwing wrap", rc)
+	}
+	return nil
+}
+
+// cloakXwingUnwrap calls cloak_xwing_unwrap.
+func cloakXwingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
+	if err := checkSize("xwing unwrap", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing unwrap", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("xwing unwrap", "master key", masterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_xwing_unwrap(u8(publicKey), u8(secretKey), u8(masterKey), u8(wrapped), sz(len(wrapped))); rc != 0 {
+		return statusError("xwing unwrap", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountXwingWrap calls cloak_service_account_xwing_wrap.
+func cloakServiceAccountXwingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
+	if err := checkSize("service account xwing wrap", "wrapped", wrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing wrap", "master key", masterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing wrap", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_xwing_wrap(u8(wrapped), u8(masterKey), u8(secretKey)); rc != 0 {
+		return statusError("service account xwing wrap", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountXwingUnwrap calls cloak_service_account_xwing_unwrap.
+func cloakServiceAccountXwingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
+	if err := checkSize("service account xwing unwrap", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing unwrap", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing unwrap", "master key", masterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_xwing_unwrap(u8(publicKey), u8(secretKey), u8(masterKey), u8(wrapped), sz(len(wrapped))); rc != 0 {
+		return statusError("service account xwing unwrap", rc)
+	}
+	return nil
+}
+
+// cloakWrappedKeyPublicKeyXwing calls cloak_wrapped_key_public_key_xwing.
+func cloakWrappedKeyPublicKeyXwing(publicKey []byte, wrapped []byte) (int, error) {
+	if err := checkSize("wrapped key public key xwing", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return 0, err
+	}
+	var type_ C.int
+	if rc := C.cloak_wrapped_key_public_key_xwing(u8(publicKey), &type_, u8(wrapped), sz(len(wrapped))); rc != 0 {
+		return 0, statusError("wrapped key public key xwing", rc)
+	}
+	return int(type_), nil
+}
+
+// cloakWrappedKeyRewrapXwing calls cloak_wrapped_key_rewrap_xwing.
+func cloakWrappedKeyRewrapXwing(rewrapped []byte, oldMasterKey []byte, newMasterKey []byte, wrapped []byte) error {
+	if err := checkSize("wrapped key rewrap xwing", "rewrapped", rewrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("wrapped key rewrap xwing", "old master key", oldMasterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("wrapped key rewrap xwing", "new master key", newMasterKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_wrapped_key_rewrap_xwing(u8(rewrapped), u8(oldMasterKey), u8(newMasterKey), u8(wrapped), sz(len(wrapped))); rc != 0 {
+		return statusError("wrapped key rewrap xwing", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountXwingPrivateExport calls cloak_service_account_xwing_private_export.
+func cloakServiceAccountXwingPrivateExport(blob []byte, publicKey []byte, secretKey []byte) error {
+	if err := checkSize("service account xwing private export", "blob", blob, C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing private export", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing private export", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_xwing_private_export(u8(blob), u8(publicKey), u8(secretKey)); rc != 0 {
+		return statusError("service account xwing private export", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountXwingPrivateImport calls cloak_service_account_xwing_private_import.
+func cloakServiceAccountXwingPrivateImport(publicKey []byte, secretKey []byte, blob []byte) error {
+	if err := checkSize("service account xwing private import", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing private import", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_xwing_private_import(u8(publicKey), u8(secretKey), u8(blob), sz(len(blob))); rc != 0 {
+		return statusError("service account xwing private import", rc)
+	}
+	return nil
+}
+
 // cloakServiceAccountPrivateExport calls cloak_service_account_private_export.
 func cloakServiceAccountPrivateExport(blob []byte, publicKey []byte, secretKey []byte) error {
 	if err := checkSize("service account private export", "blob", blob, C.CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES); err != nil {
@@ -1074,6 +1355,47 @@ func cloakShareSeal(share []byte, vaultKey []byte, epoch uint32, vaultID []byte,
 	return nil
 }
 
+// cloakShareSealXwing calls cloak_share_seal_xwing.
+func cloakShareSealXwing(share []byte, vaultKey []byte, epoch uint32, vaultID []byte, recipientPublicKey []byte, senderIdentitySecretKey []byte) error {
+	if err := checkSize("share seal xwing", "share", share, C.CLOAK_XWING_SHAREBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("share seal xwing", "vault key", vaultKey, C.CLOAK_KEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("share seal xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("share seal xwing", "sender identity secret key", senderIdentitySecretKey, C.CLOAK_IDENTITY_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_share_seal_xwing(u8(share), u8(vaultKey), C.uint32_t(epoch), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(senderIdentitySecretKey)); rc != 0 {
+		return statusError("share seal xwing", rc)
+	}
+	return nil
+}
+
+// cloakShareOpenXwing calls cloak_share_open_xwing.
+func cloakShareOpenXwing(vaultKey []byte, share []byte, vaultID []byte, recipientPublicKey []byte, recipientSecretKey []byte, trustedSenderIdentityPublicKey []byte, minEpoch uint32) (uint32, error) {
+	if err := checkSize("share open xwing", "vault key", vaultKey, C.CLOAK_KEYBYTES); err != nil {
+		return 0, err
+	}
+	if err := checkSize("share open xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return 0, err
+	}
+	if err := checkSize("share open xwing", "recipient secret key", recipientSecretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return 0, err
+	}
+	if err := checkSize("share open xwing", "trusted sender identity public key", trustedSenderIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return 0, err
+	}
+	var epoch C.uint32_t
+	if rc := C.cloak_share_open_xwing(u8(vaultKey), &epoch, u8(share), sz(len(share)), u8(vaultID), sz(len(vaultID)), u8(recipientPublicKey), u8(recipientSecretKey), u8(trustedSenderIdentityPublicKey), C.uint32_t(minEpoch)); rc != 0 {
+		return 0, statusError("share open xwing", rc)
+	}
+	return uint32(epoch), nil
+}
+
 // cloakShareSender calls cloak_share_sender.
 func cloakShareSender(senderIdentityPublicKey []byte, share []byte) error {
 	if err := checkSize("share sender", "sender identity public key", senderIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
@@ -1124,6 +1446,12 @@ func BatchLen(vaultIDLen int, itemCount int) int {
 	return int(C.cloak_batch_len(sz(vaultIDLen), sz(itemCount)))
 }
 
+// BatchLenXwing is cloak_batch_len_xwing() of the linked library, one of the length helpers that size the
+// outputs of the functions above.
+func BatchLenXwing(vaultIDLen int, itemCount int) int {
+	return int(C.cloak_batch_len_xwing(sz(vaultIDLen), sz(itemCount)))
+}
+
 // BatchTagsLen is cloak_batch_tags_len() of the linked library, one of the length helpers that size the
 // outputs of the functions above.
 func BatchTagsLen(itemCount int) int {
@@ -1143,6 +1471,23 @@ func cloakBatchBegin(batch *C.cloak_batch, accountPublicKey []byte, creatorIdent
 	}
 	if rc := C.cloak_batch_begin(batch, u8(accountPublicKey), u8(creatorIdentityPublicKey), u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), C.uint64_t(headVersion), u8(headHash), C.uint64_t(expiry)); rc != 0 {
 		return statusError("batch begin", rc)
+	}
+	return nil
+}
+
+// cloakBatchBeginXwing calls cloak_batch_begin_xwing.
+func cloakBatchBeginXwing(batch *C.cloak_batch, accountPublicKey []byte, creatorIdentityPublicKey []byte, vaultID []byte, epoch uint32, headVersion uint64, headHash []byte, expiry uint64) error {
+	if err := checkSize("batch begin xwing", "account public key", accountPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("batch begin xwing", "creator identity public key", creatorIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("batch begin xwing", "head hash", headHash, C.CLOAK_HEAD_HASHBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_batch_begin_xwing(batch, u8(accountPublicKey), u8(creatorIdentityPublicKey), u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), C.uint64_t(headVersion), u8(headHash), C.uint64_t(expiry)); rc != 0 {
+		return statusError("batch begin xwing", rc)
 	}
 	return nil
 }
@@ -1232,6 +1577,28 @@ func cloakBatchVerify(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID [
 	return tags, nil
 }
 
+// cloakBatchVerifyXwing calls cloak_batch_verify_xwing.
+func cloakBatchVerifyXwing(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID []byte, accountPublicKey []byte, accountSecretKey []byte, trusted []byte) ([]byte, error) {
+	if err := checkLength("batch verify xwing", "tags len", tagsLen); err != nil {
+		return nil, err
+	}
+	if err := checkSize("batch verify xwing", "account public key", accountPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("batch verify xwing", "account secret key", accountSecretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkMultiple("batch verify xwing", "trusted", trusted, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return nil, err
+	}
+	tags := make([]byte, max(tagsLen, 0))
+	trustedCount := len(trusted) / C.CLOAK_IDENTITY_PUBLICKEYBYTES
+	if rc := C.cloak_batch_verify_xwing(reader, u8(tags), sz(len(tags)), u8(blob), sz(len(blob)), u8(vaultID), sz(len(vaultID)), u8(accountPublicKey), u8(accountSecretKey), u8(trusted), sz(trustedCount)); rc != 0 {
+		return nil, statusError("batch verify xwing", rc)
+	}
+	return tags, nil
+}
+
 // cloakBatchCheck calls cloak_batch_check.
 func cloakBatchCheck(reader *C.cloak_batch, minEpoch uint32, minHeadVersion uint64, now uint64) error {
 	if rc := C.cloak_batch_check(reader, C.uint32_t(minEpoch), C.uint64_t(minHeadVersion), C.uint64_t(now)); rc != 0 {
@@ -1300,7 +1667,7 @@ func HeadLen(vaultIDLen int, rosterCount int) int {
 }
 
 // cloakRosterEntry calls cloak_roster_entry.
-func cloakRosterEntry(entry []byte, kind uint32, permissions uint32, publicKey []byte, encryptionKeyID []byte) error {
+func cloakRosterEntry(entry []byte, kind uint32, permissions uint32, suite uint32, publicKey []byte, encryptionKeyID []byte) error {
 	if err := checkSize("roster entry", "entry", entry, C.CLOAK_ROSTER_ENTRYBYTES); err != nil {
 		return err
 	}
@@ -1310,14 +1677,14 @@ func cloakRosterEntry(entry []byte, kind uint32, permissions uint32, publicKey [
 	if err := checkSize("roster entry", "encryption key id", encryptionKeyID, C.CLOAK_KEYIDBYTES); err != nil {
 		return err
 	}
-	if rc := C.cloak_roster_entry(u8(entry), C.uint32_t(kind), C.uint32_t(permissions), u8(publicKey), u8(encryptionKeyID)); rc != 0 {
+	if rc := C.cloak_roster_entry(u8(entry), C.uint32_t(kind), C.uint32_t(permissions), C.uint32_t(suite), u8(publicKey), u8(encryptionKeyID)); rc != 0 {
 		return statusError("roster entry", rc)
 	}
 	return nil
 }
 
 // cloakHeadCreate calls cloak_head_create.
-func cloakHeadCreate(vaultID []byte, epoch uint32, vaultKeyID []byte, version uint64, previousHash []byte, expiry uint64, merkleRoot []byte, leafCount uint32, roster []byte, signerIdentitySecretKey []byte) ([]byte, error) {
+func cloakHeadCreate(vaultID []byte, epoch uint32, vaultKeyID []byte, version uint64, previousHash []byte, expiry uint64, merkleRoot []byte, leafCount uint32, policy uint32, roster []byte, signerIdentitySecretKey []byte) ([]byte, error) {
 	if err := checkSize("head create", "vault key id", vaultKeyID, C.CLOAK_KEYIDBYTES); err != nil {
 		return nil, err
 	}
@@ -1337,7 +1704,7 @@ func cloakHeadCreate(vaultID []byte, epoch uint32, vaultKeyID []byte, version ui
 	out := make([]byte, max(outCap, 0))
 	var outLen C.size_t
 	rosterCount := len(roster) / C.CLOAK_ROSTER_ENTRYBYTES
-	if rc := C.cloak_head_create(u8(out), sz(len(out)), &outLen, u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), u8(vaultKeyID), C.uint64_t(version), u8(previousHash), C.uint64_t(expiry), u8(merkleRoot), C.uint32_t(leafCount), u8(roster), sz(rosterCount), u8(signerIdentitySecretKey)); rc != 0 {
+	if rc := C.cloak_head_create(u8(out), sz(len(out)), &outLen, u8(vaultID), sz(len(vaultID)), C.uint32_t(epoch), u8(vaultKeyID), C.uint64_t(version), u8(previousHash), C.uint64_t(expiry), u8(merkleRoot), C.uint32_t(leafCount), C.uint32_t(policy), u8(roster), sz(rosterCount), u8(signerIdentitySecretKey)); rc != 0 {
 		return nil, statusError("head create", rc)
 	}
 	wipeBytes(out[outLen:])
@@ -1392,6 +1759,11 @@ func cloakHeadLeafCount(head *C.cloak_head) int {
 	return int(C.cloak_head_leaf_count(head))
 }
 
+// cloakHeadPolicy calls cloak_head_policy.
+func cloakHeadPolicy(head *C.cloak_head) int {
+	return int(C.cloak_head_policy(head))
+}
+
 // cloakHeadHash calls cloak_head_hash.
 func cloakHeadHash(hash []byte, head *C.cloak_head) {
 	mustSize("hash", hash, C.CLOAK_HEAD_HASHBYTES)
@@ -1417,18 +1789,49 @@ func cloakHeadSigner(identityPublicKey []byte, head *C.cloak_head) {
 }
 
 // cloakHeadRosterFind calls cloak_head_roster_find.
-func cloakHeadRosterFind(encryptionKeyID []byte, head *C.cloak_head, blob []byte, kind uint32, publicKey []byte) (uint32, error) {
+func cloakHeadRosterFind(encryptionKeyID []byte, head *C.cloak_head, blob []byte, kind uint32, publicKey []byte) (uint32, uint32, error) {
 	if err := checkSize("head roster find", "encryption key id", encryptionKeyID, C.CLOAK_KEYIDBYTES); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := checkSize("head roster find", "public key", publicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var permissions C.uint32_t
-	if rc := C.cloak_head_roster_find(&permissions, u8(encryptionKeyID), head, u8(blob), sz(len(blob)), C.uint32_t(kind), u8(publicKey)); rc != 0 {
-		return 0, statusError("head roster find", rc)
+	var suite C.uint32_t
+	if rc := C.cloak_head_roster_find(&permissions, &suite, u8(encryptionKeyID), head, u8(blob), sz(len(blob)), C.uint32_t(kind), u8(publicKey)); rc != 0 {
+		return 0, 0, statusError("head roster find", rc)
 	}
-	return uint32(permissions), nil
+	return uint32(permissions), uint32(suite), nil
+}
+
+// cloakHeadCheckRecipient calls cloak_head_check_recipient.
+func cloakHeadCheckRecipient(head *C.cloak_head, blob []byte, memberIdentityPublicKey []byte, encryptionPublicKey []byte) error {
+	if err := checkSize("head check recipient", "member identity public key", memberIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_head_check_recipient(head, u8(blob), sz(len(blob)), u8(memberIdentityPublicKey), u8(encryptionPublicKey), sz(len(encryptionPublicKey))); rc != 0 {
+		return statusError("head check recipient", rc)
+	}
+	return nil
+}
+
+// cloakHeadCheckShare calls cloak_head_check_share.
+func cloakHeadCheckShare(head *C.cloak_head, blob []byte, recipientIdentityPublicKey []byte, share []byte) error {
+	if err := checkSize("head check share", "recipient identity public key", recipientIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_head_check_share(head, u8(blob), sz(len(blob)), u8(recipientIdentityPublicKey), u8(share), sz(len(share))); rc != 0 {
+		return statusError("head check share", rc)
+	}
+	return nil
+}
+
+// cloakHeadCheckBatch calls cloak_head_check_batch.
+func cloakHeadCheckBatch(head *C.cloak_head, blob []byte, batch []byte) error {
+	if rc := C.cloak_head_check_batch(head, u8(blob), sz(len(blob)), u8(batch), sz(len(batch))); rc != 0 {
+		return statusError("head check batch", rc)
+	}
+	return nil
 }
 
 // cloakHeadWipe calls cloak_head_wipe.
@@ -1581,6 +1984,72 @@ func cloakHPKEExport(ctx *C.cloak_hpke_context, outLen int, exporterContext []by
 // cloakHPKEContextWipe calls cloak_hpke_context_wipe.
 func cloakHPKEContextWipe(ctx *C.cloak_hpke_context) {
 	C.cloak_hpke_context_wipe(ctx)
+}
+
+// cloakHPKESetupSenderXwing calls cloak_hpke_setup_sender_xwing.
+func cloakHPKESetupSenderXwing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, info []byte) error {
+	if err := checkSize("hpke setup sender xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("hpke setup sender xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_hpke_setup_sender_xwing(ctx, u8(enc), u8(recipientPublicKey), u8(info), sz(len(info))); rc != 0 {
+		return statusError("hpke setup sender xwing", rc)
+	}
+	return nil
+}
+
+// cloakHPKESetupRecipientXwing calls cloak_hpke_setup_recipient_xwing.
+func cloakHPKESetupRecipientXwing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte) error {
+	if err := checkSize("hpke setup recipient xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("hpke setup recipient xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("hpke setup recipient xwing", "recipient secret key", recipientSecretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_hpke_setup_recipient_xwing(ctx, u8(enc), u8(recipientPublicKey), u8(recipientSecretKey), u8(info), sz(len(info))); rc != 0 {
+		return statusError("hpke setup recipient xwing", rc)
+	}
+	return nil
+}
+
+// cloakHPKESealBaseXwing calls cloak_hpke_seal_base_xwing.
+func cloakHPKESealBaseXwing(enc []byte, recipientPublicKey []byte, info []byte, aad []byte, plaintext []byte) ([]byte, error) {
+	if err := checkSize("hpke seal base xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("hpke seal base xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return nil, err
+	}
+	ciphertextSize := len(plaintext) + C.CLOAK_HPKE_TAGBYTES
+	ciphertext := make([]byte, max(ciphertextSize, 0))
+	if rc := C.cloak_hpke_seal_base_xwing(u8(enc), u8(ciphertext), u8(recipientPublicKey), u8(info), sz(len(info)), u8(aad), sz(len(aad)), u8(plaintext), sz(len(plaintext))); rc != 0 {
+		return nil, statusError("hpke seal base xwing", rc)
+	}
+	return ciphertext, nil
+}
+
+// cloakHPKEOpenBaseXwing calls cloak_hpke_open_base_xwing.
+func cloakHPKEOpenBaseXwing(enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte, aad []byte, ciphertext []byte) ([]byte, error) {
+	if err := checkSize("hpke open base xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("hpke open base xwing", "recipient public key", recipientPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return nil, err
+	}
+	if err := checkSize("hpke open base xwing", "recipient secret key", recipientSecretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return nil, err
+	}
+	plaintextSize := len(ciphertext) - C.CLOAK_HPKE_TAGBYTES
+	plaintext := make([]byte, max(plaintextSize, 0))
+	if rc := C.cloak_hpke_open_base_xwing(u8(plaintext), u8(enc), u8(recipientPublicKey), u8(recipientSecretKey), u8(info), sz(len(info)), u8(aad), sz(len(aad)), u8(ciphertext), sz(len(ciphertext))); rc != 0 {
+		return nil, statusError("hpke open base xwing", rc)
+	}
+	return plaintext, nil
 }
 
 // cloakHPKESealBase calls cloak_hpke_seal_base.

@@ -39,6 +39,8 @@
 #include "cloak.h"
 #include "batch_format.h" /* the writer's HPKE context, to forge malformed items */
 #include "internal.h"
+#include "mlkem.h"
+#include "xwing.h"
 
 #define SECRET(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
 #define PUBLIC(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
@@ -1066,7 +1068,7 @@ static void test_head_create(void **state)
     (void)state;
     rng_secret = 0;
     cloak__public_key_id(enc_id, bob.pk);
-    assert_int_equal(cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN | CLOAK_PERMISSION_WRITE,
+    assert_int_equal(cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN | CLOAK_PERMISSION_WRITE, CLOAK_SUITE_X25519,
                                         alice.pk, enc_id), CLOAK_OK);
     memset(index, 0x11, sizeof index);
     cloak_merkle_leaf(leaf, index, value1, VALUE_LEN);
@@ -1077,7 +1079,7 @@ static void test_head_create(void **state)
     memcpy(sk, alice.sk, sizeof sk);
     secret_identity_key(sk);
     assert_int_equal(cloak_head_create(blob, sizeof blob, &blob_len, vault_id, VID_LEN, EPOCH, key_id, 1, previous,
-                                       EXPIRY, root, 1, entry, 1, sk), CLOAK_OK);
+                                       EXPIRY, root, 1, 0, entry, 1, sk), CLOAK_OK);
     assert_int_equal(blob_len, cloak_head_len(VID_LEN, 1));
     PUBLIC(blob, blob_len);
     assert_int_equal(cloak_head_verify_first(&head, blob, blob_len, vault_id, VID_LEN, alice.pk, 1), CLOAK_OK);
@@ -1089,7 +1091,7 @@ static void test_head_create(void **state)
     memcpy(sk + 32, alice.pk, 32);
     secret_identity_key(sk);
     assert_int_equal(cloak_head_create(blob, sizeof blob, &blob_len, vault_id, VID_LEN, EPOCH, key_id, 1, previous,
-                                       EXPIRY, root, 1, entry, 1, sk), CLOAK_E_INVALID_KEY);
+                                       EXPIRY, root, 1, 0, entry, 1, sk), CLOAK_E_INVALID_KEY);
     PUBLIC(blob, sizeof blob);
     assert_true(sodium_is_zero(blob, sizeof blob));
 }
@@ -1183,6 +1185,67 @@ static void test_hpke(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * ML-KEM-768 (src/mlkem.c, mlkem-native): key generation from a secret seed, encapsulation with
+ * secret randomness, decapsulation with the whole decapsulation key and the ciphertext secret, for
+ * a ciphertext that decapsulates and one that takes implicit rejection. What FIPS 203 makes public
+ * is declassified inside mlkem-native (its MLK_CT_TESTING_DECLASSIFY, compiled in by
+ * -DCLOAK_CT_VALIDATION): the matrix seed rho once derived (it is part of ek, and the matrix is
+ * sampled from it by rejection, a branch on it), and the public part of dk (ek and H(ek)) for the
+ * hash check, whose verdict is the status. Everything else, the FO comparison and the selection of
+ * K or the rejection key included, must not branch on or index by a secret.
+ * ---------------------------------------------------------------------------------------------- */
+
+static void test_mlkem768(void **state)
+{
+    uint8_t seed[CLOAK_MLKEM768_SEEDBYTES], m[CLOAK_MLKEM768_ENCAPS_RANDBYTES];
+    uint8_t pk[CLOAK_MLKEM768_PUBLICKEYBYTES], sk[CLOAK_MLKEM768_SECRETKEYBYTES];
+    uint8_t ref_pk[CLOAK_MLKEM768_PUBLICKEYBYTES], ref_sk[CLOAK_MLKEM768_SECRETKEYBYTES];
+    uint8_t ct[CLOAK_MLKEM768_CIPHERTEXTBYTES], ref_ct[CLOAK_MLKEM768_CIPHERTEXTBYTES];
+    uint8_t ss[CLOAK_MLKEM768_SHAREDBYTES], ref_ss[CLOAK_MLKEM768_SHAREDBYTES];
+    uint8_t ref_reject[CLOAK_MLKEM768_SHAREDBYTES];
+
+    (void)state;
+    /* References, with nothing marked. */
+    rng_secret = 0;
+    randombytes_buf(seed, sizeof seed);
+    randombytes_buf(m, sizeof m);
+    assert_int_equal(cloak__mlkem768_keypair_derand(ref_pk, ref_sk, seed), 0);
+    assert_int_equal(cloak__mlkem768_encaps_derand(ref_ct, ref_ss, ref_pk, m), 0);
+    ref_ct[7] ^= 0x01U;
+    assert_int_equal(cloak__mlkem768_decaps(ref_reject, ref_ct, ref_sk), 0);
+    ref_ct[7] ^= 0x01U;
+    rng_secret = 1;
+
+    SECRET(seed, sizeof seed);
+    assert_int_equal(cloak__mlkem768_keypair_derand(pk, sk, seed), 0);
+    PUBLIC(pk, sizeof pk);
+    PUBLIC(sk, sizeof sk);
+    assert_memory_equal(pk, ref_pk, sizeof pk);
+    assert_memory_equal(sk, ref_sk, sizeof sk);
+
+    SECRET(m, sizeof m);
+    assert_int_equal(cloak__mlkem768_encaps_derand(ct, ss, pk, m), 0);
+    PUBLIC(ct, sizeof ct);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(ct, ref_ct, sizeof ct);
+    assert_memory_equal(ss, ref_ss, sizeof ss);
+
+    SECRET(sk, sizeof sk);
+    SECRET(ct, sizeof ct);
+    assert_int_equal(cloak__mlkem768_decaps(ss, ct, sk), 0);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(ss, ref_ss, sizeof ss);
+
+    PUBLIC(ct, sizeof ct);
+    ct[7] ^= 0x01U;
+    SECRET(sk, sizeof sk);
+    SECRET(ct, sizeof ct);
+    assert_int_equal(cloak__mlkem768_decaps(ss, ct, sk), 0);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(ss, ref_reject, sizeof ss);
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Text form of a blob that holds a private key in the clear: the service-account key
  * ---------------------------------------------------------------------------------------------- */
 
@@ -1219,6 +1282,185 @@ static void test_text_service_account_key(void **state)
     PUBLIC(out, sizeof out);
     PUBLIC(blob, sizeof blob);
     assert_memory_equal(out, blob, sizeof blob);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * X-Wing (src/xwing.c): decapsulation with the seed and the ML-KEM ciphertext secret (for a
+ * ciphertext that decapsulates and one that takes ML-KEM's implicit rejection), encapsulation with
+ * secret randomness (so both shared secrets reach the SHA3-256 combiner secret), the key functions
+ * on secret seeds, and HPKE over X-Wing. The X25519 half of an encapsulation stays public: it is
+ * checked against docs/protocol.md 1.4 like any public key before it is used. Declassified in
+ * src/xwing.c: the public key computed from the seed, and whether the public key the caller names
+ * is the seed's.
+ * ---------------------------------------------------------------------------------------------- */
+
+#define XW_CT_M_BYTES 1088U /* the ML-KEM half of an encapsulation */
+
+typedef struct xwing_fixture {
+    uint8_t seed[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t other_pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t rand[CLOAK_XWING_ENCAPS_RANDBYTES];
+    uint8_t enc[CLOAK_XWING_ENCBYTES];
+    uint8_t ss[32];
+    uint8_t reject_enc[CLOAK_XWING_ENCBYTES]; /* enc with one bit of the ML-KEM half changed */
+    uint8_t reject_ss[32];
+} xwing_fixture;
+
+/* References, computed with nothing marked (the caller turns rng_secret off). */
+static void xwing_fixture_make(xwing_fixture *f)
+{
+    uint8_t other_sk[CLOAK_XWING_SECRETKEYBYTES];
+
+    cloak_xwing_keypair(f->pk, f->seed);
+    cloak_xwing_keypair(f->other_pk, other_sk);
+    randombytes_buf(f->rand, sizeof f->rand);
+    assert_int_equal(cloak__xwing_encaps(f->enc, f->ss, f->pk, f->rand), CLOAK_OK);
+    memcpy(f->reject_enc, f->enc, sizeof f->enc);
+    f->reject_enc[100] ^= 0x04U;
+    assert_int_equal(cloak__xwing_decaps(f->reject_ss, f->reject_enc, f->seed, f->pk), CLOAK_OK);
+    assert_memory_not_equal(f->reject_ss, f->ss, 32);
+}
+
+static void test_xwing_kem(void **state)
+{
+    xwing_fixture f;
+    uint8_t seed[CLOAK_XWING_SECRETKEYBYTES], rand[CLOAK_XWING_ENCAPS_RANDBYTES];
+    uint8_t enc[CLOAK_XWING_ENCBYTES], ss[32], ss2[32];
+
+    (void)state;
+    rng_secret = 0;
+    xwing_fixture_make(&f);
+    rng_secret = 1;
+
+    /* Decapsulation: seed and ML-KEM ciphertext secret. */
+    memcpy(seed, f.seed, sizeof seed);
+    memcpy(enc, f.enc, sizeof enc);
+    SECRET(seed, sizeof seed);
+    SECRET(enc, XW_CT_M_BYTES);
+    assert_int_equal(cloak__xwing_decaps(ss, enc, seed, f.pk), CLOAK_OK);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(ss, f.ss, sizeof ss);
+
+    /* Implicit rejection: the same path, another key. */
+    memcpy(enc, f.reject_enc, sizeof enc);
+    SECRET(seed, sizeof seed);
+    SECRET(enc, XW_CT_M_BYTES);
+    assert_int_equal(cloak__xwing_decaps(ss, enc, seed, f.pk), CLOAK_OK);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(ss, f.reject_ss, sizeof ss);
+
+    /* A public key that is not the seed's: refused, on the declassified verdict alone. */
+    SECRET(seed, sizeof seed);
+    SECRET(enc, XW_CT_M_BYTES);
+    assert_int_equal(cloak__xwing_decaps(ss, enc, seed, f.other_pk), CLOAK_E_INVALID_KEY);
+    PUBLIC(ss, sizeof ss);
+    assert_true(sodium_is_zero(ss, sizeof ss));
+    PUBLIC(enc, sizeof enc);
+
+    /* Encapsulation with given secret randomness: ss_M and ss_X secret into the combiner. */
+    memcpy(rand, f.rand, sizeof rand);
+    SECRET(rand, sizeof rand);
+    assert_int_equal(cloak__xwing_encaps(enc, ss, f.pk, rand), CLOAK_OK);
+    PUBLIC(enc, sizeof enc);
+    PUBLIC(ss, sizeof ss);
+    assert_memory_equal(enc, f.enc, sizeof enc);
+    assert_memory_equal(ss, f.ss, sizeof ss);
+
+    /* ... and with the random source's (marked secret by rng_buf). */
+    assert_int_equal(cloak__xwing_encaps(enc, ss, f.pk, NULL), CLOAK_OK);
+    PUBLIC(enc, sizeof enc);
+    PUBLIC(ss, sizeof ss);
+    rng_secret = 0;
+    assert_int_equal(cloak__xwing_decaps(ss2, enc, f.seed, f.pk), CLOAK_OK);
+    assert_memory_equal(ss, ss2, sizeof ss);
+}
+
+static void test_xwing_keys(void **state)
+{
+    static const uint8_t ikm_fixed[40] = {0x5a, 0x17};
+    uint8_t ikm[40], seed[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t ref_pk[CLOAK_XWING_PUBLICKEYBYTES], ref_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t hash[CLOAK_XWING_KEYHASHBYTES];
+
+    (void)state;
+    rng_secret = 0;
+    assert_int_equal(cloak_xwing_keypair_from_seed(ref_pk, ref_sk, ikm_fixed, sizeof ikm_fixed), CLOAK_OK);
+    rng_secret = 1;
+
+    memcpy(ikm, ikm_fixed, sizeof ikm);
+    SECRET(ikm, sizeof ikm);
+    assert_int_equal(cloak_xwing_keypair_from_seed(pk, sk, ikm, sizeof ikm), CLOAK_OK);
+    PUBLIC(sk, sizeof sk);
+    assert_memory_equal(pk, ref_pk, sizeof pk); /* declassified by the library: a public key */
+    assert_memory_equal(sk, ref_sk, sizeof sk);
+
+    memcpy(seed, ref_sk, sizeof seed);
+    SECRET(seed, sizeof seed);
+    cloak_xwing_public_key(pk, seed);
+    assert_memory_equal(pk, ref_pk, sizeof pk);
+
+    cloak_xwing_keypair(pk, sk); /* a secret seed from the random source */
+    PUBLIC(sk, sizeof sk);
+    rng_secret = 0;
+    cloak_xwing_public_key(ref_pk, sk);
+    assert_memory_equal(pk, ref_pk, sizeof pk);
+    assert_int_equal(cloak_xwing_key_hash(hash, pk), CLOAK_OK);
+}
+
+static void test_xwing_hpke(void **state)
+{
+    static const uint8_t info[] = "ct x-wing info";
+    static const uint8_t aad[] = "ct aad";
+    xwing_fixture f;
+    cloak_hpke_context sender, recipient;
+    uint8_t seed[CLOAK_XWING_SECRETKEYBYTES], enc[CLOAK_XWING_ENCBYTES];
+    uint8_t pt[VALUE_LEN], ct[VALUE_LEN + CLOAK_HPKE_TAGBYTES], out[VALUE_LEN], exp_s[32], exp_r[32];
+
+    (void)state;
+    rng_secret = 0;
+    xwing_fixture_make(&f);
+    rng_secret = 1;
+
+    assert_int_equal(cloak_hpke_setup_sender_xwing(&sender, enc, f.pk, info, sizeof info - 1U), CLOAK_OK);
+    PUBLIC(enc, sizeof enc);
+    memcpy(seed, f.seed, sizeof seed);
+    SECRET(seed, sizeof seed);
+    assert_int_equal(cloak_hpke_setup_recipient_xwing(&recipient, enc, f.pk, seed, info, sizeof info - 1U),
+                     CLOAK_OK);
+    memcpy(pt, value1, sizeof pt);
+    SECRET(pt, sizeof pt);
+    assert_int_equal(cloak_hpke_seal(&sender, ct, aad, sizeof aad - 1U, pt, sizeof pt), CLOAK_OK);
+    PUBLIC(ct, sizeof ct);
+    assert_int_equal(cloak_hpke_open(&recipient, out, aad, sizeof aad - 1U, ct, sizeof ct), CLOAK_OK);
+    PUBLIC(out, sizeof out);
+    assert_memory_equal(out, value1, sizeof out);
+    assert_int_equal(cloak_hpke_export(&sender, exp_s, sizeof exp_s, aad, sizeof aad - 1U), CLOAK_OK);
+    assert_int_equal(cloak_hpke_export(&recipient, exp_r, sizeof exp_r, aad, sizeof aad - 1U), CLOAK_OK);
+    PUBLIC(exp_s, sizeof exp_s);
+    PUBLIC(exp_r, sizeof exp_r);
+    assert_memory_equal(exp_s, exp_r, sizeof exp_s);
+    cloak_hpke_context_wipe(&sender);
+    cloak_hpke_context_wipe(&recipient);
+
+    /* Single shot, and a tampered ML-KEM half (implicit rejection, then the AEAD refuses). */
+    memcpy(pt, value1, sizeof pt);
+    SECRET(pt, sizeof pt);
+    assert_int_equal(cloak_hpke_seal_base_xwing(enc, ct, f.pk, info, sizeof info - 1U, aad, sizeof aad - 1U, pt,
+                                                sizeof pt), CLOAK_OK);
+    PUBLIC(enc, sizeof enc);
+    PUBLIC(ct, sizeof ct);
+    SECRET(seed, sizeof seed);
+    assert_int_equal(cloak_hpke_open_base_xwing(out, enc, f.pk, seed, info, sizeof info - 1U, aad, sizeof aad - 1U,
+                                                ct, sizeof ct), CLOAK_OK);
+    PUBLIC(out, sizeof out);
+    assert_memory_equal(out, value1, sizeof out);
+    enc[3] ^= 0x01U;
+    SECRET(seed, sizeof seed);
+    SECRET(enc, XW_CT_M_BYTES);
+    assert_int_equal(cloak_hpke_open_base_xwing(out, enc, f.pk, seed, info, sizeof info - 1U, aad, sizeof aad - 1U,
+                                                ct, sizeof ct), CLOAK_E_AUTH);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -1281,7 +1523,11 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_batch_item_padding, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_head_create, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_hpke, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_mlkem768, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_text_service_account_key, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_xwing_kem, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_xwing_keys, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_xwing_hpke, count_start, count_check),
     };
 
     if (argc == 2 && strcmp(argv[1], "--canary") == 0) {

@@ -15,7 +15,8 @@
  *    wrapping key, the vault subkeys, the split open's HChaCha20 subkey and Poly1305 key, Ed25519's
  *    expanded scalar and nonce prefix, Argon2id's output and the HKDF PRK of a password (with and
  *    without the account secret key, whose own share of the PRK's input is a needle too), the X25519
- *    agreements, the HPKE key schedule of a share or batch, the batch reader's keyed MAC states, and
+ *    agreements, an X-Wing seed's expansion (the ML-KEM seeds, the decapsulation key, the X25519 key)
+ *    and a share's ML-KEM and X-Wing shared secrets, the HPKE key schedule of a share or batch, the batch reader's keyed MAC states, and
  *    every 32-byte key the library draws at random: HPKE ephemeral keys and the reader's MAC key).
  *    Success and failure paths. A piece left
  *    anywhere in the frames of libcloak, or of libsodium and libargon2 beneath it, fails the test.
@@ -48,6 +49,8 @@
 #include "cloak.h"
 #include "batch_format.h" /* the writer's HPKE context and the reader's keys */
 #include "internal.h"
+#include "mlkem.h"
+#include "xwing.h"
 #include "support/bytes.h"
 
 /* The stack scan needs frames as the compiler lays them out for a normal build. A sanitizer's
@@ -132,12 +135,16 @@ typedef struct fixture {
     size_t head_len;
     uint8_t enc[CLOAK_HPKE_ENCBYTES];
     uint8_t hpke_ct[VALUE_LEN + CLOAK_HPKE_TAGBYTES];
+    /* An X-Wing key pair (suite 2), its wrapped form and a share to it. */
+    uint8_t q_pk[CLOAK_XWING_PUBLICKEYBYTES], q_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t q_wrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    uint8_t q_share[CLOAK_XWING_SHAREBYTES];
 } fixture;
 
 static fixture fx;
 
 /* The secrets the scan looks for. */
-#define MAX_NEEDLES 40U
+#define MAX_NEEDLES 56U
 static struct needle {
     const char *what;
     uint8_t bytes[64];
@@ -165,13 +172,18 @@ static void add_needle(const char *what, const uint8_t *bytes, size_t len)
  * reader's MAC key, which lives only in verify's frame before it keys the state. Nonces and ids
  * are shorter and are not needles.
  */
-static struct needle *last_draw;
+static struct needle *last_draw, *last_draw_second_half;
 
+/* X-Wing's encapsulation draws 64 bytes at once (ML-KEM's m, then the ephemeral X25519 key): both
+ * halves are kept. */
 static void rng_buf(void *buf, size_t n)
 {
     randombytes_sysrandom_implementation.buf(buf, n);
-    if (n == 32U && last_draw != NULL) {
+    if ((n == 32U || n == 64U) && last_draw != NULL) {
         memcpy(last_draw->bytes, buf, 32);
+    }
+    if (n == 64U && last_draw_second_half != NULL) {
+        memcpy(last_draw_second_half->bytes, (const uint8_t *)buf + 32, 32);
     }
 }
 
@@ -274,21 +286,22 @@ static int make_head(void)
 
     cloak__public_key_id(enc_id, fx.bob_pk);
     cloak_key_id(fx.vault_key_id, fx.vault_key);
-    if (cloak_roster_entry(fx.roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, fx.id_pk, enc_id) != CLOAK_OK ||
+    if (cloak_roster_entry(fx.roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, CLOAK_SUITE_X25519, fx.id_pk, enc_id) != CLOAK_OK ||
         cloak_vault_blind_index(&fx.vault, index, name, NAME_LEN) != CLOAK_OK) {
         return -1;
     }
     cloak_merkle_leaf(leaf, index, fx.sealed, fx.sealed_len);
     if (cloak_merkle_root(fx.merkle_root, leaf, 1) != CLOAK_OK ||
         cloak_head_create(fx.head, sizeof fx.head, &fx.head_len, vault_id, VID_LEN, EPOCH, fx.vault_key_id, 1,
-                          previous, EXPIRY, fx.merkle_root, 1, fx.roster, 1, fx.id_sk) != CLOAK_OK) {
+                          previous, EXPIRY, fx.merkle_root, 1, 0, fx.roster, 1, fx.id_sk) != CLOAK_OK) {
         return -1;
     }
     return 0;
 }
 
-/* lp8(label) || lp8(vault id) || u32(epoch) || recipient pk || sender identity pk (section 8). */
-static size_t share_info(uint8_t info[400])
+/* lp8(label) || lp8(vault id) || u32(epoch) || binding(recipient pk) || sender identity pk
+ * (section 8): Bob's X25519 key itself, or the X-Wing key's key hash. */
+static size_t share_info_for(uint8_t info[400], const uint8_t binding[32])
 {
     uint8_t epoch[4];
     size_t n = cloak__put_lp8(info, 0, CLOAK_LABEL_HPKE_SHARE, CLOAK_LABEL_LEN(CLOAK_LABEL_HPKE_SHARE));
@@ -296,8 +309,46 @@ static size_t share_info(uint8_t info[400])
     cloak__store32_be(epoch, EPOCH);
     n = cloak__put_lp8(info, n, vault_id, VID_LEN);
     n = cloak__put(info, n, epoch, 4);
-    n = cloak__put(info, n, fx.bob_pk, 32);
+    n = cloak__put(info, n, binding, 32);
     return cloak__put(info, n, fx.id_pk, 32);
+}
+
+static size_t share_info(uint8_t info[400])
+{
+    return share_info_for(info, fx.bob_pk);
+}
+
+/* The X-Wing seed and what it expands to (section 1.6), part of the ML-KEM decapsulation key, and the
+ * share's ML-KEM and X-Wing shared secrets and HPKE key schedule. */
+static int xwing_needles(void)
+{
+    uint8_t x[96], dk[CLOAK_MLKEM768_SECRETKEYBYTES], ek[CLOAK_MLKEM768_PUBLICKEYBYTES], ss[32], info[400];
+    uint8_t binding[32];
+    const uint8_t *enc = fx.q_share + CLOAK_HEADERBYTES + 32U + 4U;
+    cloak__hpke_ctx hctx;
+    int rc;
+
+    add_needle("X-Wing seed", fx.q_sk, 32);
+    cloak__shake256(x, sizeof x, fx.q_sk, 32);
+    add_needle("ML-KEM seed d", x, 32);
+    add_needle("ML-KEM seed z", x + 32, 32);
+    add_needle("X-Wing's X25519 secret key", x + 64, 32);
+    rc = cloak__mlkem768_keypair_derand(ek, dk, x);
+    add_needle("ML-KEM decapsulation key (start of s)", dk, 32);
+    add_needle("ML-KEM decapsulation key (end of s)", dk + 1152U - 32U, 32);
+    rc |= cloak__mlkem768_decaps(ss, enc, dk);
+    add_needle("X-Wing share: ML-KEM shared secret", ss, 32);
+    rc |= cloak__xwing_decaps(ss, enc, fx.q_sk, fx.q_pk);
+    add_needle("X-Wing share: combined shared secret", ss, 32);
+    cloak__xwing_key_hash(binding, fx.q_pk);
+    rc |= cloak__hpke_xwing_setup_r(&hctx, enc, fx.q_pk, fx.q_sk, info, share_info_for(info, binding));
+    add_needle("X-Wing share HPKE key", hctx.key, sizeof hctx.key);
+    add_needle("X-Wing share HPKE exporter secret", hctx.exporter_secret, sizeof hctx.exporter_secret);
+    cloak__wipe(x, sizeof x);
+    cloak__wipe(dk, sizeof dk);
+    cloak__wipe(ss, sizeof ss);
+    cloak__wipe(&hctx, sizeof hctx);
+    return rc;
 }
 
 static int setup(void **state)
@@ -337,6 +388,12 @@ static int setup(void **state)
         cloak_hpke_seal_base(fx.enc, fx.hpke_ct, fx.bob_pk, NULL, 0, NULL, 0, fx.value, sizeof fx.value) !=
             CLOAK_OK ||
         make_batch() != 0 || make_head() != 0) {
+        return -1;
+    }
+    cloak_xwing_keypair(fx.q_pk, fx.q_sk);
+    if (cloak_xwing_wrap(fx.q_wrapped, fx.master_key, fx.q_sk) != CLOAK_OK ||
+        cloak_share_seal_xwing(fx.q_share, fx.vault_key, EPOCH, vault_id, VID_LEN, fx.q_pk, fx.id_sk) != CLOAK_OK ||
+        xwing_needles() != 0) {
         return -1;
     }
     /* A signing key whose seed is not its public half's: every signing function refuses it. */
@@ -469,6 +526,8 @@ static int setup(void **state)
     randombytes_buf(k, 32);
     add_needle("last random key", k, 32);
     last_draw = &needles[n_needles - 1U];
+    add_needle("last random 64 bytes, second half", k, 32);
+    last_draw_second_half = &needles[n_needles - 1U];
     cloak__wipe(&hctx, sizeof hctx);
     cloak__wipe(k, sizeof k);
     cloak__wipe(prk, sizeof prk);
@@ -746,7 +805,8 @@ static const uint8_t other_name[] = "API_TOKEM";
 /* Outputs live here, not on the stack, so that they are not found by the scan. */
 static struct outputs {
     uint8_t pk[32], sk[64], key[32], key2[32];
-    uint8_t buf[1024];
+    uint8_t qpk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t buf[2048];
     size_t len, len2;
     char text[256];
     cloak_vault vault;
@@ -1046,6 +1106,59 @@ static int op_share_open(void)
                             fx.id_pk, EPOCH);
 }
 
+static int op_xwing_public_key(void)
+{
+    cloak_xwing_public_key(out.qpk, fx.q_sk);
+    return CLOAK_OK;
+}
+
+static int op_xwing_wrap(void)
+{
+    return cloak_xwing_wrap(out.buf, fx.master_key, fx.q_sk);
+}
+
+static int op_xwing_unwrap(void)
+{
+    return cloak_xwing_unwrap(out.qpk, out.key, fx.master_key, fx.q_wrapped, sizeof fx.q_wrapped);
+}
+
+static int op_share_seal_xwing(void)
+{
+    return cloak_share_seal_xwing(out.buf, fx.vault_key, EPOCH, vault_id, VID_LEN, fx.q_pk, fx.id_sk);
+}
+
+static int op_share_open_xwing(void)
+{
+    uint32_t epoch;
+
+    return cloak_share_open_xwing(out.key, &epoch, fx.q_share, sizeof fx.q_share, vault_id, VID_LEN, fx.q_pk, fx.q_sk,
+                                  fx.id_pk, EPOCH);
+}
+
+static int op_share_open_xwing_tampered(void)
+{
+    uint32_t epoch;
+    uint8_t *const b = out.buf;
+
+    uint8_t content[CLOAK_XWING_SHAREBYTES - 64U + 1U + VID_LEN + 32U];
+    size_t n;
+
+    /* The ML-KEM ciphertext changed and the share re-signed (section 8's content): decapsulation
+     * gives ML-KEM's implicit rejection key and the HPKE open fails, after every secret of the path
+     * has been made. */
+    memcpy(b, fx.q_share, sizeof fx.q_share);
+    b[CLOAK_HEADERBYTES + 32U + 4U + 100U] ^= 0x01U;
+    n = cloak__put(content, 0, b, sizeof fx.q_share - 64U);
+    n = cloak__put_lp8(content, n, vault_id, VID_LEN);
+    cloak__xwing_key_hash(content + n, fx.q_pk);
+    if (cloak__sign_labeled(b + sizeof fx.q_share - 64U, CLOAK_LABEL_SIG_SHARE, content, n + 32U, fx.id_sk) !=
+        CLOAK_OK) {
+        return CLOAK_E_INTERNAL;
+    }
+    return cloak_share_open_xwing(out.key, &epoch, b, sizeof fx.q_share, vault_id, VID_LEN, fx.q_pk, fx.q_sk, fx.id_pk,
+                                  EPOCH);
+}
+
 static int op_share_open_wrong_key(void)
 {
     uint32_t epoch;
@@ -1138,7 +1251,7 @@ static int op_head_create(void)
     static const uint8_t previous[CLOAK_HEAD_HASHBYTES] = {0};
 
     return cloak_head_create(out.buf, sizeof out.buf, &out.len, vault_id, VID_LEN, EPOCH, fx.vault_key_id, 1,
-                             previous, EXPIRY, fx.merkle_root, 1, fx.roster, 1, fx.id_sk);
+                             previous, EXPIRY, fx.merkle_root, 1, 0, fx.roster, 1, fx.id_sk);
 }
 
 static int op_head_create_bad_key(void)
@@ -1146,7 +1259,7 @@ static int op_head_create_bad_key(void)
     static const uint8_t previous[CLOAK_HEAD_HASHBYTES] = {0};
 
     return cloak_head_create(out.buf, sizeof out.buf, &out.len, vault_id, VID_LEN, EPOCH, fx.vault_key_id, 1,
-                             previous, EXPIRY, fx.merkle_root, 1, fx.roster, 1, fx.bad_sk);
+                             previous, EXPIRY, fx.merkle_root, 1, 0, fx.roster, 1, fx.bad_sk);
 }
 
 static int op_hpke_sender(void)
@@ -1236,6 +1349,12 @@ static const stack_case stack_cases[] = {
     {"share seal, halves disagree", op_share_seal_bad_key, CLOAK_E_INVALID_KEY},
     {"share open", op_share_open, CLOAK_OK},
     {"share open, another private key", op_share_open_wrong_key, CLOAK_E_AUTH},
+    {"X-Wing public key from the seed", op_xwing_public_key, CLOAK_OK},
+    {"X-Wing wrap", op_xwing_wrap, CLOAK_OK},
+    {"X-Wing unwrap", op_xwing_unwrap, CLOAK_OK},
+    {"X-Wing share seal", op_share_seal_xwing, CLOAK_OK},
+    {"X-Wing share open", op_share_open_xwing, CLOAK_OK},
+    {"X-Wing share open, ML-KEM ciphertext changed, re-signed", op_share_open_xwing_tampered, CLOAK_E_AUTH},
     {"batch begin, seal item, finish", op_batch_write, CLOAK_OK},
     {"batch finish, halves disagree", op_batch_finish_bad_key, CLOAK_E_INVALID_KEY},
     {"batch verify (MAC key, tags)", op_batch_verify, CLOAK_OK},

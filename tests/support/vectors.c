@@ -49,6 +49,7 @@ static const struct {
     {"EXPIRED", CLOAK_E_EXPIRED},
     {"BAD_STATE", CLOAK_E_BAD_STATE},
     {"WEAK_PARAMS", CLOAK_E_WEAK_PARAMS},
+    {"POLICY", CLOAK_E_POLICY},
 };
 
 int vector_status_code(int *code, const char *name)

@@ -26,6 +26,7 @@ export const Status = {
   EXPIRED: -17,
   BAD_STATE: -18,
   WEAK_PARAMS: -19,
+  POLICY: -20,
 } as const;
 
 export type StatusCode = (typeof Status)[keyof typeof Status];
@@ -83,6 +84,8 @@ export class CloakExpiredError extends CloakError {}
 export class CloakBadStateError extends CloakError {}
 /** A password record asks for less Argon2id work than the caller's policy requires, or for more than it allows: a server cheapening offline guessing or stalling the client. */
 export class CloakWeakParamsError extends CloakError {}
+/** Refused by the vault's policy: an X25519 key, share or batch in a vault that its head makes post-quantum only. */
+export class CloakPolicyError extends CloakError {}
 
 const classes: Record<number, new (code: number, message?: string) => CloakError> = {
   [Status.MALFORMED]: CloakMalformedError,
@@ -104,6 +107,7 @@ const classes: Record<number, new (code: number, message?: string) => CloakError
   [Status.EXPIRED]: CloakExpiredError,
   [Status.BAD_STATE]: CloakBadStateError,
   [Status.WEAK_PARAMS]: CloakWeakParamsError,
+  [Status.POLICY]: CloakPolicyError,
 };
 
 export function statusName(code: number): string {

@@ -24,6 +24,14 @@ fi
 "$here/scripts/fetch-sources.sh" "$work/third-party"
 sodium="$work/third-party/libsodium/src/libsodium"
 argon2="$work/third-party/argon2"
+# ML-KEM-768 and Keccak for src/mlkem.c: the native build's own fetch script, with its pins (and its
+# CLOAK_MLKEM_CRATE and CLOAK_PQCLEAN_TARBALL for offline builds); again when the script changes.
+mlkem="$work/third-party/mlkem"
+mlkem_fetch="$root/src/mlkem-native/fetch-mlkem.py"
+if [ ! "$mlkem/cloak_mlkem_upstream.h" -nt "$mlkem_fetch" ]; then
+    mkdir -p "$mlkem"
+    python3 "$mlkem_fetch" --out "$mlkem" --stamp "$mlkem/cloak_mlkem_upstream.h"
+fi
 
 OPT=${CLOAK_WASM_OPT:--O3}
 CFLAGS="$OPT"
@@ -68,13 +76,19 @@ if [ ! -f "$objs/libargon2-$kernel.a" ]; then
 fi
 # libcloak itself, with the project's warnings, and the glue. cloak_password_kernel() names the
 # native build's Argon2 (src/argon2_kernel_name.c); here it is the glue's, which names the kernel
-# compiled just above.
+# compiled just above. src/mlkem.c also takes its configuration and glue (src/mlkem-native), the
+# stamp header, and the fetched sources as system headers, as in src/mlkem-native/meson.build.
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wmissing-prototypes -Wcast-qual -Wvla -Werror"
 cloak_objs=
 for f in "$root"/src/*.c; do
     [ "$(basename "$f")" != argon2_kernel_name.c ] || continue
     o="$objs/cloak/$(basename "$f" .c).o"
-    emcc $CFLAGS $WARN -DCLOAK_BUILDING -I"$root/include" -I"$root/src" \
+    extra=
+    if [ "$(basename "$f")" = mlkem.c ]; then
+        extra="-I$root/src/mlkem-native -I$mlkem -isystem $mlkem/upstream/mlkem -isystem $mlkem/upstream/pqclean"
+    fi
+    # shellcheck disable=SC2086
+    emcc $CFLAGS $WARN -DCLOAK_BUILDING -I"$root/include" -I"$root/src" $extra \
         -isystem "$sodium/include" -isystem "$argon2/include" -c "$f" -o "$o"
     cloak_objs="$cloak_objs $o"
 done

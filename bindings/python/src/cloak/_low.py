@@ -20,6 +20,7 @@ __all__ = [
     "status_string",
     "init",
     "blob_inspect",
+    "blob_suite",
     "text_encoded_len",
     "text_decoded_maxlen",
     "text_encode",
@@ -47,8 +48,16 @@ __all__ = [
     "identity_public_import",
     "encryption_public_export",
     "encryption_public_import",
+    "xwing_keypair",
+    "xwing_keypair_from_seed",
+    "xwing_public_key",
+    "xwing_key_hash",
+    "xwing_public_export",
+    "xwing_public_import",
     "bundle_create",
     "bundle_verify",
+    "bundle_create_xwing",
+    "bundle_verify_xwing",
     "identity_fingerprint",
     "identity_pair_code",
     "identity_wrap",
@@ -59,6 +68,14 @@ __all__ = [
     "service_account_unwrap",
     "wrapped_key_public_key",
     "wrapped_key_rewrap",
+    "xwing_wrap",
+    "xwing_unwrap",
+    "service_account_xwing_wrap",
+    "service_account_xwing_unwrap",
+    "wrapped_key_public_key_xwing",
+    "wrapped_key_rewrap_xwing",
+    "service_account_xwing_private_export",
+    "service_account_xwing_private_import",
     "service_account_private_export",
     "service_account_private_import",
     "vault_init",
@@ -72,19 +89,24 @@ __all__ = [
     "secret_reseal",
     "vault_blind_index",
     "share_seal",
+    "share_seal_xwing",
+    "share_open_xwing",
     "share_sender",
     "share_open",
     "batch_item_len",
     "batch_item_opened_maxlen",
     "batch_len",
+    "batch_len_xwing",
     "batch_tags_len",
     "batch_begin",
+    "batch_begin_xwing",
     "batch_seal_item",
     "batch_finish",
     "batch_count",
     "batch_sender",
     "batch_item_index",
     "batch_verify",
+    "batch_verify_xwing",
     "batch_check",
     "batch_item_count",
     "batch_signer",
@@ -104,11 +126,15 @@ __all__ = [
     "head_epoch",
     "head_expiry",
     "head_leaf_count",
+    "head_policy",
     "head_hash",
     "head_merkle_root",
     "head_vault_key_id",
     "head_signer",
     "head_roster_find",
+    "head_check_recipient",
+    "head_check_share",
+    "head_check_batch",
     "head_wipe",
     "merkle_leaf",
     "merkle_root",
@@ -122,6 +148,10 @@ __all__ = [
     "hpke_open",
     "hpke_export",
     "hpke_context_wipe",
+    "hpke_setup_sender_xwing",
+    "hpke_setup_recipient_xwing",
+    "hpke_seal_base_xwing",
+    "hpke_open_base_xwing",
     "hpke_seal_base",
     "hpke_open_base",
 ]
@@ -166,6 +196,14 @@ def blob_inspect(blob: Any) -> Any:
     _key_id = public_out(_K.KEYIDBYTES)
     check(C.cloak_blob_inspect(ctypes.byref(_type), _key_id, _blob, blob_len))
     return _type.value, _key_id.raw[:_K.KEYIDBYTES]
+
+
+def blob_suite(blob: Any) -> Any:
+    """cloak_blob_suite(blob) -> suite."""
+    _blob, blob_len = bytes_in(blob, "blob")
+    _suite = ctypes.c_uint32(0)
+    check(C.cloak_blob_suite(ctypes.byref(_suite), _blob, blob_len))
+    return _suite.value
 
 
 def text_encoded_len(blob_len: Any) -> Any:
@@ -409,6 +447,55 @@ def encryption_public_import(blob: Any) -> Any:
     return _public_key.raw[:_K.ENCRYPTION_PUBLICKEYBYTES]
 
 
+def xwing_keypair() -> Any:
+    """cloak_xwing_keypair() -> public_key, secret_key."""
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _secret_key = SecretBuffer(_K.XWING_SECRETKEYBYTES)
+    C.cloak_xwing_keypair(_public_key, _secret_key.ptr)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _secret_key
+
+
+def xwing_keypair_from_seed(seed: Any) -> Any:
+    """cloak_xwing_keypair_from_seed(seed) -> public_key, secret_key."""
+    _seed, seed_len = bytes_in(seed, "seed")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _secret_key = SecretBuffer(_K.XWING_SECRETKEYBYTES)
+    check(C.cloak_xwing_keypair_from_seed(_public_key, _secret_key.ptr, _seed, seed_len), _secret_key)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _secret_key
+
+
+def xwing_public_key(secret_key: Any) -> Any:
+    """cloak_xwing_public_key(secret_key) -> public_key."""
+    _secret_key = fixed_in(secret_key, _K.XWING_SECRETKEYBYTES, "secret_key")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    C.cloak_xwing_public_key(_public_key, _secret_key)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES]
+
+
+def xwing_key_hash(public_key: Any) -> Any:
+    """cloak_xwing_key_hash(public_key) -> key_hash."""
+    _public_key = fixed_in(public_key, _K.XWING_PUBLICKEYBYTES, "public_key")
+    _key_hash = public_out(_K.XWING_KEYHASHBYTES)
+    check(C.cloak_xwing_key_hash(_key_hash, _public_key))
+    return _key_hash.raw[:_K.XWING_KEYHASHBYTES]
+
+
+def xwing_public_export(public_key: Any) -> Any:
+    """cloak_xwing_public_export(public_key) -> blob."""
+    _public_key = fixed_in(public_key, _K.XWING_PUBLICKEYBYTES, "public_key")
+    _blob = public_out(_K.XWING_PUBLIC_KEY_BLOBBYTES)
+    check(C.cloak_xwing_public_export(_blob, _public_key))
+    return _blob.raw[:_K.XWING_PUBLIC_KEY_BLOBBYTES]
+
+
+def xwing_public_import(blob: Any) -> Any:
+    """cloak_xwing_public_import(blob) -> public_key."""
+    _blob, blob_len = bytes_in(blob, "blob")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    check(C.cloak_xwing_public_import(_public_key, _blob, blob_len))
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES]
+
+
 def bundle_create(identity_secret_key: Any, encryption_public_key: Any) -> Any:
     """cloak_bundle_create(identity_secret_key, encryption_public_key) -> bundle."""
     _identity_secret_key = fixed_in(identity_secret_key, _K.IDENTITY_SECRETKEYBYTES, "identity_secret_key")
@@ -427,6 +514,25 @@ def bundle_verify(bundle: Any) -> Any:
     check(C.cloak_bundle_verify(_identity_public_key, _encryption_public_key, _bundle, bundle_len))
     return (_identity_public_key.raw[:_K.IDENTITY_PUBLICKEYBYTES],
         _encryption_public_key.raw[:_K.ENCRYPTION_PUBLICKEYBYTES])
+
+
+def bundle_create_xwing(identity_secret_key: Any, encryption_public_key: Any) -> Any:
+    """cloak_bundle_create_xwing(identity_secret_key, encryption_public_key) -> bundle."""
+    _identity_secret_key = fixed_in(identity_secret_key, _K.IDENTITY_SECRETKEYBYTES, "identity_secret_key")
+    _encryption_public_key = fixed_in(encryption_public_key, _K.XWING_PUBLICKEYBYTES, "encryption_public_key")
+    _bundle = public_out(_K.XWING_BUNDLEBYTES)
+    check(C.cloak_bundle_create_xwing(_bundle, _identity_secret_key, _encryption_public_key))
+    return _bundle.raw[:_K.XWING_BUNDLEBYTES]
+
+
+def bundle_verify_xwing(bundle: Any) -> Any:
+    """cloak_bundle_verify_xwing(bundle) -> identity_public_key, encryption_public_key."""
+    _bundle, bundle_len = bytes_in(bundle, "bundle")
+    _identity_public_key = public_out(_K.IDENTITY_PUBLICKEYBYTES)
+    _encryption_public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    check(C.cloak_bundle_verify_xwing(_identity_public_key, _encryption_public_key, _bundle, bundle_len))
+    return (_identity_public_key.raw[:_K.IDENTITY_PUBLICKEYBYTES],
+        _encryption_public_key.raw[:_K.XWING_PUBLICKEYBYTES])
 
 
 def identity_fingerprint(identity_public_key: Any) -> Any:
@@ -525,6 +631,84 @@ def wrapped_key_rewrap(old_master_key: Any, new_master_key: Any, wrapped: Any) -
     _rewrapped = public_out(_K.WRAPPED_KEYBYTES)
     check(C.cloak_wrapped_key_rewrap(_rewrapped, _old_master_key, _new_master_key, _wrapped, wrapped_len))
     return _rewrapped.raw[:_K.WRAPPED_KEYBYTES]
+
+
+def xwing_wrap(master_key: Any, secret_key: Any) -> Any:
+    """cloak_xwing_wrap(master_key, secret_key) -> wrapped."""
+    _master_key = fixed_in(master_key, _K.KEYBYTES, "master_key")
+    _secret_key = fixed_in(secret_key, _K.XWING_SECRETKEYBYTES, "secret_key")
+    _wrapped = public_out(_K.XWING_WRAPPED_KEYBYTES)
+    check(C.cloak_xwing_wrap(_wrapped, _master_key, _secret_key))
+    return _wrapped.raw[:_K.XWING_WRAPPED_KEYBYTES]
+
+
+def xwing_unwrap(master_key: Any, wrapped: Any) -> Any:
+    """cloak_xwing_unwrap(master_key, wrapped) -> public_key, secret_key."""
+    _master_key = fixed_in(master_key, _K.KEYBYTES, "master_key")
+    _wrapped, wrapped_len = bytes_in(wrapped, "wrapped")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _secret_key = SecretBuffer(_K.XWING_SECRETKEYBYTES)
+    check(C.cloak_xwing_unwrap(_public_key, _secret_key.ptr, _master_key, _wrapped, wrapped_len), _secret_key)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _secret_key
+
+
+def service_account_xwing_wrap(master_key: Any, secret_key: Any) -> Any:
+    """cloak_service_account_xwing_wrap(master_key, secret_key) -> wrapped."""
+    _master_key = fixed_in(master_key, _K.KEYBYTES, "master_key")
+    _secret_key = fixed_in(secret_key, _K.XWING_SECRETKEYBYTES, "secret_key")
+    _wrapped = public_out(_K.XWING_WRAPPED_KEYBYTES)
+    check(C.cloak_service_account_xwing_wrap(_wrapped, _master_key, _secret_key))
+    return _wrapped.raw[:_K.XWING_WRAPPED_KEYBYTES]
+
+
+def service_account_xwing_unwrap(master_key: Any, wrapped: Any) -> Any:
+    """cloak_service_account_xwing_unwrap(master_key, wrapped) -> public_key, secret_key."""
+    _master_key = fixed_in(master_key, _K.KEYBYTES, "master_key")
+    _wrapped, wrapped_len = bytes_in(wrapped, "wrapped")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _secret_key = SecretBuffer(_K.XWING_SECRETKEYBYTES)
+    check(C.cloak_service_account_xwing_unwrap(_public_key, _secret_key.ptr, _master_key, _wrapped,
+        wrapped_len), _secret_key)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _secret_key
+
+
+def wrapped_key_public_key_xwing(wrapped: Any) -> Any:
+    """cloak_wrapped_key_public_key_xwing(wrapped) -> public_key, type."""
+    _wrapped, wrapped_len = bytes_in(wrapped, "wrapped")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _type = ctypes.c_int(0)
+    check(C.cloak_wrapped_key_public_key_xwing(_public_key, ctypes.byref(_type), _wrapped, wrapped_len))
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _type.value
+
+
+def wrapped_key_rewrap_xwing(old_master_key: Any, new_master_key: Any, wrapped: Any) -> Any:
+    """cloak_wrapped_key_rewrap_xwing(old_master_key, new_master_key, wrapped) -> rewrapped."""
+    _old_master_key = fixed_in(old_master_key, _K.KEYBYTES, "old_master_key")
+    _new_master_key = fixed_in(new_master_key, _K.KEYBYTES, "new_master_key")
+    _wrapped, wrapped_len = bytes_in(wrapped, "wrapped")
+    _rewrapped = public_out(_K.XWING_WRAPPED_KEYBYTES)
+    check(C.cloak_wrapped_key_rewrap_xwing(_rewrapped, _old_master_key, _new_master_key, _wrapped,
+        wrapped_len))
+    return _rewrapped.raw[:_K.XWING_WRAPPED_KEYBYTES]
+
+
+def service_account_xwing_private_export(public_key: Any, secret_key: Any) -> Any:
+    """cloak_service_account_xwing_private_export(public_key, secret_key) -> blob."""
+    _public_key = fixed_in(public_key, _K.XWING_PUBLICKEYBYTES, "public_key")
+    _secret_key = fixed_in(secret_key, _K.XWING_SECRETKEYBYTES, "secret_key")
+    _blob = SecretBuffer(_K.XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES)
+    check(C.cloak_service_account_xwing_private_export(_blob.ptr, _public_key, _secret_key), _blob)
+    return _blob
+
+
+def service_account_xwing_private_import(blob: Any) -> Any:
+    """cloak_service_account_xwing_private_import(blob) -> public_key, secret_key."""
+    _blob, blob_len = bytes_in(blob, "blob")
+    _public_key = public_out(_K.XWING_PUBLICKEYBYTES)
+    _secret_key = SecretBuffer(_K.XWING_SECRETKEYBYTES)
+    check(C.cloak_service_account_xwing_private_import(_public_key, _secret_key.ptr, _blob, blob_len),
+        _secret_key)
+    return _public_key.raw[:_K.XWING_PUBLICKEYBYTES], _secret_key
 
 
 def service_account_private_export(public_key: Any, secret_key: Any) -> Any:
@@ -656,6 +840,39 @@ def share_seal(vault_key: Any, epoch: Any, vault_id: Any, recipient_public_key: 
     return _share.raw[:_K.SHAREBYTES]
 
 
+def share_seal_xwing(vault_key: Any, epoch: Any, vault_id: Any, recipient_public_key: Any,
+        sender_identity_secret_key: Any) -> Any:
+    """cloak_share_seal_xwing(vault_key, epoch, vault_id, recipient_public_key, sender_identity_secret_key) -> share."""
+    _vault_key = fixed_in(vault_key, _K.KEYBYTES, "vault_key")
+    _epoch = u32_in(epoch, "epoch")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _sender_identity_secret_key = fixed_in(sender_identity_secret_key, _K.IDENTITY_SECRETKEYBYTES,
+        "sender_identity_secret_key")
+    _share = public_out(_K.XWING_SHAREBYTES)
+    check(C.cloak_share_seal_xwing(_share, _vault_key, _epoch, _vault_id, vault_id_len,
+        _recipient_public_key, _sender_identity_secret_key))
+    return _share.raw[:_K.XWING_SHAREBYTES]
+
+
+def share_open_xwing(share: Any, vault_id: Any, recipient_public_key: Any, recipient_secret_key: Any,
+        trusted_sender_identity_public_key: Any, min_epoch: Any) -> Any:
+    """cloak_share_open_xwing(share, vault_id, recipient_public_key, recipient_secret_key, trusted_sender_identity_public_key, min_epoch) -> vault_key, epoch."""
+    _share, share_len = bytes_in(share, "share")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _recipient_secret_key = fixed_in(recipient_secret_key, _K.XWING_SECRETKEYBYTES, "recipient_secret_key")
+    _trusted_sender_identity_public_key = fixed_in(trusted_sender_identity_public_key,
+        _K.IDENTITY_PUBLICKEYBYTES, "trusted_sender_identity_public_key")
+    _min_epoch = u32_in(min_epoch, "min_epoch")
+    _vault_key = SecretBuffer(_K.KEYBYTES)
+    _epoch = ctypes.c_uint32(0)
+    check(C.cloak_share_open_xwing(_vault_key.ptr, ctypes.byref(_epoch), _share, share_len, _vault_id,
+        vault_id_len, _recipient_public_key, _recipient_secret_key, _trusted_sender_identity_public_key,
+        _min_epoch), _vault_key)
+    return _vault_key, _epoch.value
+
+
 def share_sender(share: Any) -> Any:
     """cloak_share_sender(share) -> sender_identity_public_key."""
     _share, share_len = bytes_in(share, "share")
@@ -704,6 +921,13 @@ def batch_len(vault_id_len: Any, item_count: Any) -> Any:
     return int(C.cloak_batch_len(_vault_id_len, _item_count))
 
 
+def batch_len_xwing(vault_id_len: Any, item_count: Any) -> Any:
+    """cloak_batch_len_xwing(vault_id_len, item_count) -> int."""
+    _vault_id_len = size_in(vault_id_len, "vault_id_len")
+    _item_count = size_in(item_count, "item_count")
+    return int(C.cloak_batch_len_xwing(_vault_id_len, _item_count))
+
+
 def batch_tags_len(item_count: Any) -> Any:
     """cloak_batch_tags_len(item_count) -> int."""
     _item_count = size_in(item_count, "item_count")
@@ -723,6 +947,23 @@ def batch_begin(batch: Any, account_public_key: Any, creator_identity_public_key
     _head_hash = fixed_in(head_hash, _K.HEAD_HASHBYTES, "head_hash")
     _expiry = u64_in(expiry, "expiry")
     check(C.cloak_batch_begin(_batch, _account_public_key, _creator_identity_public_key, _vault_id,
+        vault_id_len, _epoch, _head_version, _head_hash, _expiry))
+    return None
+
+
+def batch_begin_xwing(batch: Any, account_public_key: Any, creator_identity_public_key: Any, vault_id: Any,
+        epoch: Any, head_version: Any, head_hash: Any, expiry: Any) -> Any:
+    """cloak_batch_begin_xwing(batch, account_public_key, creator_identity_public_key, vault_id, epoch, head_version, head_hash, expiry) -> None."""
+    _batch = state_in(batch, _K.BATCH_STATEBYTES, "batch")
+    _account_public_key = fixed_in(account_public_key, _K.XWING_PUBLICKEYBYTES, "account_public_key")
+    _creator_identity_public_key = fixed_in(creator_identity_public_key, _K.IDENTITY_PUBLICKEYBYTES,
+        "creator_identity_public_key")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _epoch = u32_in(epoch, "epoch")
+    _head_version = u64_in(head_version, "head_version")
+    _head_hash = fixed_in(head_hash, _K.HEAD_HASHBYTES, "head_hash")
+    _expiry = u64_in(expiry, "expiry")
+    check(C.cloak_batch_begin_xwing(_batch, _account_public_key, _creator_identity_public_key, _vault_id,
         vault_id_len, _epoch, _head_version, _head_hash, _expiry))
     return None
 
@@ -793,6 +1034,22 @@ def batch_verify(reader: Any, tags_len: Any, blob: Any, vault_id: Any, account_p
     with SecretBuffer(max(tags_len, 0)) as _tags:
         check(C.cloak_batch_verify(_reader, _tags.ptr, tags_len, _blob, blob_len, _vault_id, vault_id_len,
             _account_public_key, _account_secret_key, _trusted, trusted_count))
+        return _tags.copy()
+
+
+def batch_verify_xwing(reader: Any, tags_len: Any, blob: Any, vault_id: Any, account_public_key: Any,
+        account_secret_key: Any, trusted: Any) -> Any:
+    """cloak_batch_verify_xwing(reader, tags_len, blob, vault_id, account_public_key, account_secret_key, trusted) -> tags."""
+    _reader = state_in(reader, _K.BATCH_STATEBYTES, "reader")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
+    _account_public_key = fixed_in(account_public_key, _K.XWING_PUBLICKEYBYTES, "account_public_key")
+    _account_secret_key = fixed_in(account_secret_key, _K.XWING_SECRETKEYBYTES, "account_secret_key")
+    _trusted, trusted_count = array_in(trusted, _K.IDENTITY_PUBLICKEYBYTES, "trusted")
+    tags_len = size_in(tags_len, "tags_len")
+    with SecretBuffer(max(tags_len, 0)) as _tags:
+        check(C.cloak_batch_verify_xwing(_reader, _tags.ptr, tags_len, _blob, blob_len, _vault_id,
+            vault_id_len, _account_public_key, _account_secret_key, _trusted, trusted_count))
         return _tags.copy()
 
 
@@ -875,20 +1132,21 @@ def head_len(vault_id_len: Any, roster_count: Any) -> Any:
     return int(C.cloak_head_len(_vault_id_len, _roster_count))
 
 
-def roster_entry(kind: Any, permissions: Any, public_key: Any, encryption_key_id: Any) -> Any:
-    """cloak_roster_entry(kind, permissions, public_key, encryption_key_id) -> entry."""
+def roster_entry(kind: Any, permissions: Any, suite: Any, public_key: Any, encryption_key_id: Any) -> Any:
+    """cloak_roster_entry(kind, permissions, suite, public_key, encryption_key_id) -> entry."""
     _kind = u32_in(kind, "kind")
     _permissions = u32_in(permissions, "permissions")
+    _suite = u32_in(suite, "suite")
     _public_key = fixed_in(public_key, _K.IDENTITY_PUBLICKEYBYTES, "public_key")
     _encryption_key_id = fixed_in(encryption_key_id, _K.KEYIDBYTES, "encryption_key_id")
     _entry = public_out(_K.ROSTER_ENTRYBYTES)
-    check(C.cloak_roster_entry(_entry, _kind, _permissions, _public_key, _encryption_key_id))
+    check(C.cloak_roster_entry(_entry, _kind, _permissions, _suite, _public_key, _encryption_key_id))
     return _entry.raw[:_K.ROSTER_ENTRYBYTES]
 
 
 def head_create(vault_id: Any, epoch: Any, vault_key_id: Any, version: Any, previous_hash: Any, expiry: Any,
-        merkle_root: Any, leaf_count: Any, roster: Any, signer_identity_secret_key: Any) -> Any:
-    """cloak_head_create(vault_id, epoch, vault_key_id, version, previous_hash, expiry, merkle_root, leaf_count, roster, signer_identity_secret_key) -> out."""
+        merkle_root: Any, leaf_count: Any, policy: Any, roster: Any, signer_identity_secret_key: Any) -> Any:
+    """cloak_head_create(vault_id, epoch, vault_key_id, version, previous_hash, expiry, merkle_root, leaf_count, policy, roster, signer_identity_secret_key) -> out."""
     _vault_id, vault_id_len = bytes_in(vault_id, "vault_id")
     _epoch = u32_in(epoch, "epoch")
     _vault_key_id = fixed_in(vault_key_id, _K.KEYIDBYTES, "vault_key_id")
@@ -897,6 +1155,7 @@ def head_create(vault_id: Any, epoch: Any, vault_key_id: Any, version: Any, prev
     _expiry = u64_in(expiry, "expiry")
     _merkle_root = fixed_in(merkle_root, _K.MERKLE_HASHBYTES, "merkle_root")
     _leaf_count = u32_in(leaf_count, "leaf_count")
+    _policy = u32_in(policy, "policy")
     _roster, roster_count = array_in(roster, _K.ROSTER_ENTRYBYTES, "roster")
     _signer_identity_secret_key = fixed_in(signer_identity_secret_key, _K.IDENTITY_SECRETKEYBYTES,
         "signer_identity_secret_key")
@@ -904,7 +1163,7 @@ def head_create(vault_id: Any, epoch: Any, vault_key_id: Any, version: Any, prev
     out_len = ctypes.c_size_t(0)
     with SecretBuffer(out_cap) as _out:
         check(C.cloak_head_create(_out.ptr, out_cap, ctypes.byref(out_len), _vault_id, vault_id_len, _epoch,
-            _vault_key_id, _version, _previous_hash, _expiry, _merkle_root, _leaf_count, _roster,
+            _vault_key_id, _version, _previous_hash, _expiry, _merkle_root, _leaf_count, _policy, _roster,
             roster_count, _signer_identity_secret_key))
         return _out.copy(out_len.value)
 
@@ -963,6 +1222,12 @@ def head_leaf_count(head: Any) -> Any:
     return int(C.cloak_head_leaf_count(_head))
 
 
+def head_policy(head: Any) -> Any:
+    """cloak_head_policy(head) -> int."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    return int(C.cloak_head_policy(_head))
+
+
 def head_hash(head: Any) -> Any:
     """cloak_head_hash(head) -> hash."""
     _head = state_in(head, _K.HEAD_STATEBYTES, "head")
@@ -996,16 +1261,51 @@ def head_signer(head: Any) -> Any:
 
 
 def head_roster_find(head: Any, blob: Any, kind: Any, public_key: Any) -> Any:
-    """cloak_head_roster_find(head, blob, kind, public_key) -> permissions, encryption_key_id."""
+    """cloak_head_roster_find(head, blob, kind, public_key) -> permissions, suite, encryption_key_id."""
     _head = state_in(head, _K.HEAD_STATEBYTES, "head")
     _blob, blob_len = bytes_in(blob, "blob")
     _kind = u32_in(kind, "kind")
     _public_key = fixed_in(public_key, _K.IDENTITY_PUBLICKEYBYTES, "public_key")
     _permissions = ctypes.c_uint32(0)
+    _suite = ctypes.c_uint32(0)
     _encryption_key_id = public_out(_K.KEYIDBYTES)
-    check(C.cloak_head_roster_find(ctypes.byref(_permissions), _encryption_key_id, _head, _blob, blob_len,
-        _kind, _public_key))
-    return _permissions.value, _encryption_key_id.raw[:_K.KEYIDBYTES]
+    check(C.cloak_head_roster_find(ctypes.byref(_permissions), ctypes.byref(_suite), _encryption_key_id,
+        _head, _blob, blob_len, _kind, _public_key))
+    return _permissions.value, _suite.value, _encryption_key_id.raw[:_K.KEYIDBYTES]
+
+
+def head_check_recipient(head: Any, blob: Any, member_identity_public_key: Any,
+        encryption_public_key: Any) -> Any:
+    """cloak_head_check_recipient(head, blob, member_identity_public_key, encryption_public_key) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _member_identity_public_key = fixed_in(member_identity_public_key, _K.IDENTITY_PUBLICKEYBYTES,
+        "member_identity_public_key")
+    _encryption_public_key, encryption_public_key_len = bytes_in(encryption_public_key,
+        "encryption_public_key")
+    check(C.cloak_head_check_recipient(_head, _blob, blob_len, _member_identity_public_key,
+        _encryption_public_key, encryption_public_key_len))
+    return None
+
+
+def head_check_share(head: Any, blob: Any, recipient_identity_public_key: Any, share: Any) -> Any:
+    """cloak_head_check_share(head, blob, recipient_identity_public_key, share) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _recipient_identity_public_key = fixed_in(recipient_identity_public_key, _K.IDENTITY_PUBLICKEYBYTES,
+        "recipient_identity_public_key")
+    _share, share_len = bytes_in(share, "share")
+    check(C.cloak_head_check_share(_head, _blob, blob_len, _recipient_identity_public_key, _share, share_len))
+    return None
+
+
+def head_check_batch(head: Any, blob: Any, batch: Any) -> Any:
+    """cloak_head_check_batch(head, blob, batch) -> None."""
+    _head = state_in(head, _K.HEAD_STATEBYTES, "head")
+    _blob, blob_len = bytes_in(blob, "blob")
+    _batch, batch_len = bytes_in(batch, "batch")
+    check(C.cloak_head_check_batch(_head, _blob, blob_len, _batch, batch_len))
+    return None
 
 
 def head_wipe(head: Any) -> Any:
@@ -1135,6 +1435,57 @@ def hpke_context_wipe(ctx: Any) -> Any:
     _ctx = state_in(ctx, _K.HPKE_CONTEXTBYTES, "ctx")
     C.cloak_hpke_context_wipe(_ctx)
     return None
+
+
+def hpke_setup_sender_xwing(ctx: Any, recipient_public_key: Any, info: Any) -> Any:
+    """cloak_hpke_setup_sender_xwing(ctx, recipient_public_key, info) -> enc."""
+    _ctx = state_in(ctx, _K.HPKE_CONTEXTBYTES, "ctx")
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _info, info_len = bytes_in(info, "info")
+    _enc = public_out(_K.XWING_ENCBYTES)
+    check(C.cloak_hpke_setup_sender_xwing(_ctx, _enc, _recipient_public_key, _info, info_len))
+    return _enc.raw[:_K.XWING_ENCBYTES]
+
+
+def hpke_setup_recipient_xwing(ctx: Any, enc: Any, recipient_public_key: Any, recipient_secret_key: Any,
+        info: Any) -> Any:
+    """cloak_hpke_setup_recipient_xwing(ctx, enc, recipient_public_key, recipient_secret_key, info) -> None."""
+    _ctx = state_in(ctx, _K.HPKE_CONTEXTBYTES, "ctx")
+    _enc = fixed_in(enc, _K.XWING_ENCBYTES, "enc")
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _recipient_secret_key = fixed_in(recipient_secret_key, _K.XWING_SECRETKEYBYTES, "recipient_secret_key")
+    _info, info_len = bytes_in(info, "info")
+    check(C.cloak_hpke_setup_recipient_xwing(_ctx, _enc, _recipient_public_key, _recipient_secret_key, _info,
+        info_len))
+    return None
+
+
+def hpke_seal_base_xwing(recipient_public_key: Any, info: Any, aad: Any, plaintext: Any) -> Any:
+    """cloak_hpke_seal_base_xwing(recipient_public_key, info, aad, plaintext) -> enc, ciphertext."""
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _info, info_len = bytes_in(info, "info")
+    _aad, aad_len = bytes_in(aad, "aad")
+    _plaintext, plaintext_len = bytes_in(plaintext, "plaintext")
+    _enc = public_out(_K.XWING_ENCBYTES)
+    with SecretBuffer(max(plaintext_len + _K.HPKE_TAGBYTES, 0)) as _ciphertext:
+        check(C.cloak_hpke_seal_base_xwing(_enc, _ciphertext.ptr, _recipient_public_key, _info, info_len,
+            _aad, aad_len, _plaintext, plaintext_len))
+        return _enc.raw[:_K.XWING_ENCBYTES], _ciphertext.copy()
+
+
+def hpke_open_base_xwing(enc: Any, recipient_public_key: Any, recipient_secret_key: Any, info: Any, aad: Any,
+        ciphertext: Any) -> Any:
+    """cloak_hpke_open_base_xwing(enc, recipient_public_key, recipient_secret_key, info, aad, ciphertext) -> plaintext."""
+    _enc = fixed_in(enc, _K.XWING_ENCBYTES, "enc")
+    _recipient_public_key = fixed_in(recipient_public_key, _K.XWING_PUBLICKEYBYTES, "recipient_public_key")
+    _recipient_secret_key = fixed_in(recipient_secret_key, _K.XWING_SECRETKEYBYTES, "recipient_secret_key")
+    _info, info_len = bytes_in(info, "info")
+    _aad, aad_len = bytes_in(aad, "aad")
+    _ciphertext, ciphertext_len = bytes_in(ciphertext, "ciphertext")
+    with SecretBuffer(max(ciphertext_len - _K.HPKE_TAGBYTES, 0)) as _plaintext:
+        check(C.cloak_hpke_open_base_xwing(_plaintext.ptr, _enc, _recipient_public_key,
+            _recipient_secret_key, _info, info_len, _aad, aad_len, _ciphertext, ciphertext_len))
+        return _plaintext.copy()
 
 
 def hpke_seal_base(recipient_public_key: Any, info: Any, aad: Any, plaintext: Any) -> Any:

@@ -10,6 +10,8 @@ __all__ = [
     "HEADERBYTES",
     "KEYIDBYTES",
     "LABELBYTES_MAX",
+    "SUITE_X25519",
+    "SUITE_XWING",
     "KEYBYTES",
     "PASSWORD_SALTBYTES",
     "PASSWORD_RECORDBYTES",
@@ -44,12 +46,21 @@ __all__ = [
     "BUNDLEBYTES",
     "FINGERPRINT_TEXTBYTES",
     "PAIR_CODE_TEXTBYTES",
+    "XWING_PUBLICKEYBYTES",
+    "XWING_SECRETKEYBYTES",
+    "XWING_SEEDBYTES",
+    "XWING_KEYHASHBYTES",
+    "XWING_PUBLIC_KEY_BLOBBYTES",
+    "XWING_BUNDLEBYTES",
     "WRAPPED_KEYBYTES",
     "SERVICE_ACCOUNT_PRIVATE_BLOBBYTES",
     "WRAPPED_KEY_PUBLICKEYBYTES",
+    "XWING_WRAPPED_KEYBYTES",
+    "XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES",
     "VAULT_STATEBYTES",
     "BLIND_INDEXBYTES",
     "SHAREBYTES",
+    "XWING_SHAREBYTES",
     "BATCH_DIGESTBYTES",
     "BATCH_TAGBYTES",
     "HEAD_HASHBYTES",
@@ -67,15 +78,19 @@ __all__ = [
     "ROSTER_SERVICE_ACCOUNT",
     "PERMISSION_WRITE",
     "PERMISSION_ADMIN",
+    "VAULT_POST_QUANTUM_ONLY",
     "HPKE_ENCBYTES",
     "HPKE_TAGBYTES",
     "HPKE_EXPORTBYTES_MAX",
     "HPKE_CONTEXTBYTES",
+    "XWING_ENCBYTES",
 ]
 
 HEADERBYTES: int = C.cloak_headerbytes()
 KEYIDBYTES: int = C.cloak_keyidbytes()
 LABELBYTES_MAX: int = C.cloak_labelbytes_max()
+SUITE_X25519: int = C.cloak_suite_x25519()
+SUITE_XWING: int = C.cloak_suite_xwing()
 KEYBYTES: int = C.cloak_keybytes()
 PASSWORD_SALTBYTES: int = C.cloak_password_saltbytes()
 PASSWORD_RECORDBYTES: int = C.cloak_password_recordbytes()
@@ -110,12 +125,21 @@ PUBLIC_KEY_BLOBBYTES: int = C.cloak_public_key_blobbytes()
 BUNDLEBYTES: int = C.cloak_bundlebytes()
 FINGERPRINT_TEXTBYTES: int = C.cloak_fingerprint_textbytes()
 PAIR_CODE_TEXTBYTES: int = C.cloak_pair_code_textbytes()
+XWING_PUBLICKEYBYTES: int = C.cloak_xwing_publickeybytes()
+XWING_SECRETKEYBYTES: int = C.cloak_xwing_secretkeybytes()
+XWING_SEEDBYTES: int = C.cloak_xwing_seedbytes()
+XWING_KEYHASHBYTES: int = C.cloak_xwing_keyhashbytes()
+XWING_PUBLIC_KEY_BLOBBYTES: int = C.cloak_xwing_public_key_blobbytes()
+XWING_BUNDLEBYTES: int = C.cloak_xwing_bundlebytes()
 WRAPPED_KEYBYTES: int = C.cloak_wrapped_keybytes()
 SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_service_account_private_blobbytes()
 WRAPPED_KEY_PUBLICKEYBYTES: int = C.cloak_wrapped_key_publickeybytes()
+XWING_WRAPPED_KEYBYTES: int = C.cloak_xwing_wrapped_keybytes()
+XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_xwing_service_account_private_blobbytes()
 VAULT_STATEBYTES: int = C.cloak_vault_statebytes()
 BLIND_INDEXBYTES: int = C.cloak_blind_indexbytes()
 SHAREBYTES: int = C.cloak_sharebytes()
+XWING_SHAREBYTES: int = C.cloak_xwing_sharebytes()
 BATCH_DIGESTBYTES: int = C.cloak_batch_digestbytes()
 BATCH_TAGBYTES: int = C.cloak_batch_tagbytes()
 HEAD_HASHBYTES: int = C.cloak_head_hashbytes()
@@ -133,7 +157,9 @@ ROSTER_MEMBER: int = C.cloak_roster_member()
 ROSTER_SERVICE_ACCOUNT: int = C.cloak_roster_service_account()
 PERMISSION_WRITE: int = C.cloak_permission_write()
 PERMISSION_ADMIN: int = C.cloak_permission_admin()
+VAULT_POST_QUANTUM_ONLY: int = C.cloak_vault_post_quantum_only()
 HPKE_ENCBYTES: int = C.cloak_hpke_encbytes()
 HPKE_TAGBYTES: int = C.cloak_hpke_tagbytes()
 HPKE_EXPORTBYTES_MAX: int = C.cloak_hpke_exportbytes_max()
 HPKE_CONTEXTBYTES: int = C.cloak_hpke_contextbytes()
+XWING_ENCBYTES: int = C.cloak_xwing_encbytes()

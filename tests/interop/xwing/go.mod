@@ -1,0 +1,3 @@
+module libcloak/tests/interop/xwing
+
+go 1.26
