@@ -1,8 +1,9 @@
 /*
  * Replays the vault head and Merkle cases of tests/vectors/libcloak.json (operations roster_entry,
- * head_*, merkle_*; docs/protocol.md section 10) through the public API. The cases come from an
- * implementation written from the document alone (tests/vectors/spec/spec_head.py): an ok case must
- * give exactly the outputs listed, a failure case exactly the status named, with its outputs cleared.
+ * head_*, merkle_*; docs/protocol.md section 10, with section 10.8's checks) through the public API.
+ * The cases come from an implementation written from the document alone (tests/vectors/spec/
+ * spec_head.py): an ok case must give exactly the outputs listed, a failure case exactly the status
+ * named, with its outputs cleared.
  * Every case runs even after a disagreement; the test fails if there is any. test_vectors_libcloak.c
  * replays every other operation of the file.
  */
@@ -179,6 +180,7 @@ static void out_head(struct replay *r, const cloak_head *h)
     out_int(r, "epoch", cloak_head_epoch(h));
     out_int(r, "expiry", cloak_head_expiry(h));
     out_int(r, "leaf_count", cloak_head_leaf_count(h));
+    out_int(r, "policy", cloak_head_policy(h));
     cloak_head_hash(b, h);
     out_bytes(r, "hash", b, 32);
     cloak_head_merkle_root(b, h);
@@ -206,8 +208,8 @@ static void op_roster_entry(struct replay *r)
 {
     uint8_t entry[CLOAK_ROSTER_ENTRYBYTES];
     memset(entry, POISON, sizeof entry);
-    const int rc = cloak_roster_entry(entry, in_u32(r, "kind"), in_u32(r, "permissions"), in_fixed(r, "public_key", 32),
-                                      in_fixed(r, "encryption_key_id", 16));
+    const int rc = cloak_roster_entry(entry, in_u32(r, "kind"), in_u32(r, "permissions"), in_u32(r, "suite"),
+                                      in_fixed(r, "public_key", 32), in_fixed(r, "encryption_key_id", 16));
     if (status_matches(r, rc)) {
         out_bytes(r, "entry", entry, sizeof entry);
     }
@@ -219,13 +221,13 @@ static void op_head_create(struct replay *r)
     size_t vid_len, roster_count, out_len = 77;
     const uint8_t *vid = in_bytes(r, "vault_id", &vid_len);
     const uint8_t *roster = in_list(r, "roster", CLOAK_ROSTER_ENTRYBYTES, &roster_count);
-    const size_t cap = 207U + 255U + CLOAK_ROSTER_ENTRYBYTES * roster_count;
+    const size_t cap = 208U + 255U + CLOAK_ROSTER_ENTRYBYTES * roster_count;
     uint8_t *out = keep(r, test_alloc(cap));
     memset(out, POISON, cap);
     const int rc = cloak_head_create(out, cap, &out_len, vid, vid_len, in_u32(r, "epoch"), in_fixed(r, "vault_key_id", 16),
                                      in_u64(r, "version"), in_fixed(r, "previous_hash", 32), in_u64(r, "expiry"),
-                                     in_fixed(r, "merkle_root", 32), in_u32(r, "leaf_count"), roster, roster_count,
-                                     in_fixed(r, "signer_identity_secret_key", 64));
+                                     in_fixed(r, "merkle_root", 32), in_u32(r, "leaf_count"), in_u32(r, "policy"),
+                                     roster, roster_count, in_fixed(r, "signer_identity_secret_key", 64));
     if (status_matches(r, rc)) {
         out_bytes(r, "head", out, out_len);
         if (out_len != cloak_head_len(vid_len, roster_count)) {
@@ -369,6 +371,86 @@ static void op_merkle_verify_absence(struct replay *r)
     (void)status_matches(r, cloak_merkle_verify_absence(&h, in_fixed(r, "blind_index", 32), proof, len));
 }
 
+/* Section 10.8's look-ups and checks: `head` verified first (vault_id, trusted), then the call with the
+ * head's bytes. */
+static int verified_head(struct replay *r, cloak_head *h, const uint8_t **blob, size_t *blob_len)
+{
+    int rc = verify_first_input(r, h, "head", "trusted");
+    if (rc != CLOAK_OK) {
+        disagree(r, "verify_first: %s", status_name(rc));
+        return 0;
+    }
+    *blob = in_bytes(r, "head", blob_len);
+    return 1;
+}
+
+static void op_head_roster_find(struct replay *r)
+{
+    cloak_head h;
+    const uint8_t *blob;
+    size_t blob_len;
+    uint32_t permissions = 0xA5A5A5A5U, suite = 0xA5A5A5A5U;
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    if (!verified_head(r, &h, &blob, &blob_len)) {
+        return;
+    }
+    memset(key_id, POISON, sizeof key_id);
+    if (status_matches(r, cloak_head_roster_find(&permissions, &suite, key_id, &h, blob, blob_len, in_u32(r, "kind"),
+                                                 in_fixed(r, "public_key", 32)))) {
+        out_int(r, "permissions", permissions);
+        out_int(r, "suite", suite);
+        out_bytes(r, "encryption_key_id", key_id, sizeof key_id);
+    }
+    cleared(r, "permissions", &permissions, sizeof permissions);
+    cleared(r, "suite", &suite, sizeof suite);
+    cleared(r, "encryption_key_id", key_id, sizeof key_id);
+    cloak_head_wipe(&h);
+}
+
+/* member_identity_public_key absent: a service account (NULL). */
+static void op_head_check_recipient(struct replay *r)
+{
+    cloak_head h;
+    const uint8_t *blob, *member = NULL;
+    size_t blob_len, key_len;
+    if (!verified_head(r, &h, &blob, &blob_len)) {
+        return;
+    }
+    if (json_object_get(r->inputs, "member_identity_public_key") != NULL) {
+        member = in_fixed(r, "member_identity_public_key", 32);
+    }
+    const uint8_t *key = in_bytes(r, "encryption_public_key", &key_len);
+    (void)status_matches(r, cloak_head_check_recipient(&h, blob, blob_len, member, key, key_len));
+    cloak_head_wipe(&h);
+}
+
+static void op_head_check_share(struct replay *r)
+{
+    cloak_head h;
+    const uint8_t *blob;
+    size_t blob_len, share_len;
+    if (!verified_head(r, &h, &blob, &blob_len)) {
+        return;
+    }
+    const uint8_t *share = in_bytes(r, "share", &share_len);
+    (void)status_matches(r, cloak_head_check_share(&h, blob, blob_len, in_fixed(r, "recipient_identity_public_key", 32),
+                                                   share, share_len));
+    cloak_head_wipe(&h);
+}
+
+static void op_head_check_batch(struct replay *r)
+{
+    cloak_head h;
+    const uint8_t *blob;
+    size_t blob_len, batch_len;
+    if (!verified_head(r, &h, &blob, &blob_len)) {
+        return;
+    }
+    const uint8_t *batch = in_bytes(r, "batch", &batch_len);
+    (void)status_matches(r, cloak_head_check_batch(&h, blob, blob_len, batch, batch_len));
+    cloak_head_wipe(&h);
+}
+
 static const struct {
     const char *name;
     void (*run)(struct replay *r);
@@ -384,6 +466,10 @@ static const struct {
     {"merkle_prove_absence", op_merkle_prove_absence},
     {"merkle_verify_inclusion", op_merkle_verify_inclusion},
     {"merkle_verify_absence", op_merkle_verify_absence},
+    {"head_roster_find", op_head_roster_find},
+    {"head_check_recipient", op_head_check_recipient},
+    {"head_check_share", op_head_check_share},
+    {"head_check_batch", op_head_check_batch},
 };
 
 static void replay_head_cases(void **state)

@@ -1001,17 +1001,21 @@ static void op_share_seal(struct replay *r)
     cleared(r, "share", share, sizeof share);
 }
 
-/* The batch head inputs every batch_seal and batch_begin case carries. */
+/* The batch head inputs every batch_seal and batch_begin case carries; `xwing` picks the suite 2
+ * functions (the _xwing composites) and the size of the account's key. */
 struct batch_head {
     const uint8_t *account_public_key, *creator_identity_public_key, *vault_id, *head_hash;
     size_t vault_id_len;
     uint32_t epoch;
     uint64_t head_version, expiry;
+    int xwing;
 };
 
-static void batch_head_from_inputs(struct replay *r, struct batch_head *h)
+static void batch_head_from_inputs(struct replay *r, struct batch_head *h, int xwing)
 {
-    h->account_public_key = in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES);
+    h->xwing = xwing;
+    h->account_public_key = in_fixed(r, "account_public_key",
+                                     xwing ? CLOAK_XWING_PUBLICKEYBYTES : CLOAK_ENCRYPTION_PUBLICKEYBYTES);
     h->creator_identity_public_key = in_fixed(r, "creator_identity_public_key", CLOAK_IDENTITY_PUBLICKEYBYTES);
     h->vault_id = in_bytes(r, "vault_id", &h->vault_id_len);
     h->epoch = in_u32(r, "epoch");
@@ -1022,6 +1026,10 @@ static void batch_head_from_inputs(struct replay *r, struct batch_head *h)
 
 static int batch_begin_from(cloak_batch *writer, const struct batch_head *h)
 {
+    if (h->xwing) {
+        return cloak_batch_begin_xwing(writer, h->account_public_key, h->creator_identity_public_key, h->vault_id,
+                                       h->vault_id_len, h->epoch, h->head_version, h->head_hash, h->expiry);
+    }
     return cloak_batch_begin(writer, h->account_public_key, h->creator_identity_public_key, h->vault_id,
                              h->vault_id_len, h->epoch, h->head_version, h->head_hash, h->expiry);
 }
@@ -1029,8 +1037,9 @@ static int batch_begin_from(cloak_batch *writer, const struct batch_head *h)
 /* batch_open: cloak_batch_count (to size the tags), cloak_batch_verify, cloak_batch_check with
  * min_epoch, min_head_version and now, then cloak_batch_open_item on every listed item in the order
  * given; the status is the first failure's. "tamper_tag", when present, is the index of a tag the
- * caller alters between verify and the items, as a caller's bug or an attacker in its memory could. */
-static void op_batch_open(struct replay *r)
+ * caller alters between verify and the items, as a caller's bug or an attacker in its memory could.
+ * batch_open_xwing is the same with cloak_batch_verify_xwing. */
+static void batch_open_suite(struct replay *r, int xwing)
 {
     cloak_batch reader;
     size_t blob_len, vault_id_len, trusted_count, item_count, i, tags_len = 0;
@@ -1051,10 +1060,17 @@ static void op_batch_open(struct replay *r)
             disagree(r, "cloak_batch_tags_len(%u) is %zu", (unsigned)count, tags_len);
         }
         tags = test_alloc(tags_len + 1);
-        rc = cloak_batch_verify(&reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len,
-                                in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
-                                in_fixed(r, "account_secret_key", CLOAK_ENCRYPTION_SECRETKEYBYTES), trusted,
-                                trusted_count);
+        if (xwing) {
+            rc = cloak_batch_verify_xwing(&reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len,
+                                          in_fixed(r, "account_public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                          in_fixed(r, "account_secret_key", CLOAK_XWING_SECRETKEYBYTES), trusted,
+                                          trusted_count);
+        } else {
+            rc = cloak_batch_verify(&reader, tags, tags_len, blob, blob_len, vault_id, vault_id_len,
+                                    in_fixed(r, "account_public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
+                                    in_fixed(r, "account_secret_key", CLOAK_ENCRYPTION_SECRETKEYBYTES), trusted,
+                                    trusted_count);
+        }
     }
     if (rc == CLOAK_OK && json_is_integer(tamper)) {
         size_t at = (size_t)json_integer_value(tamper);
@@ -1109,11 +1125,21 @@ static void op_batch_open(struct replay *r)
     free(item_lens);
 }
 
+static void op_batch_open(struct replay *r)
+{
+    batch_open_suite(r, 0);
+}
+
+static void op_batch_open_xwing(struct replay *r)
+{
+    batch_open_suite(r, 1);
+}
+
 /* batch_seal: cloak_batch_begin, cloak_batch_seal_item per (name, value) (each must get the next
  * index and give the listed item and digest), cloak_batch_finish with the digests in index order. A
  * failed seal_item must clear its item, index and digest; the blob is finish's output, checked only
- * when finish ran. */
-static void op_batch_seal(struct replay *r)
+ * when finish ran. batch_seal_xwing is the same with cloak_batch_begin_xwing. */
+static void batch_seal_suite(struct replay *r, int xwing)
 {
     cloak_batch writer;
     struct batch_head h;
@@ -1129,8 +1155,8 @@ static void op_batch_seal(struct replay *r)
     int finished = 0;
     int rc;
 
-    batch_head_from_inputs(r, &h);
-    blob_cap = cloak_batch_len(h.vault_id_len, count) + 1;
+    batch_head_from_inputs(r, &h, xwing);
+    blob_cap = (xwing ? cloak_batch_len_xwing(h.vault_id_len, count) : cloak_batch_len(h.vault_id_len, count)) + 1;
     blob = test_alloc(blob_cap);
     memset(blob, POISON, blob_cap);
     assert_int_equal(count, value_count);
@@ -1180,6 +1206,16 @@ static void op_batch_seal(struct replay *r)
     free(value_lens);
 }
 
+static void op_batch_seal(struct replay *r)
+{
+    batch_seal_suite(r, 0);
+}
+
+static void op_batch_seal_xwing(struct replay *r)
+{
+    batch_seal_suite(r, 1);
+}
+
 static void op_batch_sender(struct replay *r)
 {
     uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
@@ -1223,7 +1259,7 @@ static void op_batch_begin(struct replay *r)
     cloak_batch writer;
     struct batch_head h;
     int rc;
-    batch_head_from_inputs(r, &h);
+    batch_head_from_inputs(r, &h, 0);
     rc = batch_begin_from(&writer, &h);
     (void)status_matches(r, rc);
     cloak_batch_wipe(&writer);
@@ -1291,6 +1327,326 @@ static void op_identity_pair_code(struct replay *r)
     }
 }
 
+/* ---- suite 2: X-Wing keys and the objects sealed to them ---------------------------------------- */
+
+static void op_xwing_keypair_from_seed(struct replay *r)
+{
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], sk[CLOAK_XWING_SECRETKEYBYTES];
+    size_t seed_len;
+    const uint8_t *seed = in_bytes(r, "seed", &seed_len);
+    int rc;
+    memset(pk, POISON, sizeof pk);
+    memset(sk, POISON, sizeof sk);
+    rc = cloak_xwing_keypair_from_seed(pk, sk, seed, seed_len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "public_key", pk, sizeof pk);
+        out_bytes(r, "secret_key", sk, sizeof sk);
+        /* The public key of a seed is what the pair gives. */
+        uint8_t again[CLOAK_XWING_PUBLICKEYBYTES];
+        cloak_xwing_public_key(again, sk);
+        if (memcmp(again, pk, sizeof pk) != 0) {
+            disagree(r, "cloak_xwing_public_key of the secret key is not the pair's public key");
+        }
+    }
+    cleared(r, "public_key", pk, sizeof pk);
+    cleared(r, "secret_key", sk, sizeof sk);
+}
+
+static void op_xwing_key_hash(struct replay *r)
+{
+    uint8_t hash[CLOAK_XWING_KEYHASHBYTES];
+    int rc;
+    memset(hash, POISON, sizeof hash);
+    rc = cloak_xwing_key_hash(hash, in_fixed(r, "public_key", CLOAK_XWING_PUBLICKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "key_hash", hash, sizeof hash);
+    }
+    cleared(r, "key_hash", hash, sizeof hash);
+}
+
+static void op_xwing_public_export(struct replay *r)
+{
+    uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
+    int rc;
+    memset(blob, POISON, sizeof blob);
+    rc = cloak_xwing_public_export(blob, in_fixed(r, "public_key", CLOAK_XWING_PUBLICKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "blob", blob, sizeof blob);
+    }
+    cleared(r, "blob", blob, sizeof blob);
+}
+
+static void op_xwing_public_import(struct replay *r)
+{
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES];
+    size_t len;
+    const uint8_t *blob = in_bytes(r, "blob", &len);
+    int rc;
+    memset(pk, POISON, sizeof pk);
+    rc = cloak_xwing_public_import(pk, blob, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "public_key", pk, sizeof pk);
+    }
+    cleared(r, "public_key", pk, sizeof pk);
+}
+
+static void op_bundle_create_xwing(struct replay *r)
+{
+    uint8_t bundle[CLOAK_XWING_BUNDLEBYTES];
+    int rc;
+    memset(bundle, POISON, sizeof bundle);
+    rc = cloak_bundle_create_xwing(bundle, in_fixed(r, "identity_secret_key", CLOAK_IDENTITY_SECRETKEYBYTES),
+                                   in_fixed(r, "encryption_public_key", CLOAK_XWING_PUBLICKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "bundle", bundle, sizeof bundle);
+    }
+    cleared(r, "bundle", bundle, sizeof bundle);
+}
+
+static void op_bundle_verify_xwing(struct replay *r)
+{
+    uint8_t ipk[CLOAK_IDENTITY_PUBLICKEYBYTES], epk[CLOAK_XWING_PUBLICKEYBYTES];
+    size_t len;
+    const uint8_t *bundle = in_bytes(r, "bundle", &len);
+    int rc;
+    memset(ipk, POISON, sizeof ipk);
+    memset(epk, POISON, sizeof epk);
+    rc = cloak_bundle_verify_xwing(ipk, epk, bundle, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "identity_public_key", ipk, sizeof ipk);
+        out_bytes(r, "encryption_public_key", epk, sizeof epk);
+    }
+    cleared(r, "identity_public_key", ipk, sizeof ipk);
+    cleared(r, "encryption_public_key", epk, sizeof epk);
+}
+
+/* xwing_wrap and service_account_xwing_wrap (types 0x06 and 0x07 of suite 2). */
+static void xwing_wrap_kind(struct replay *r, int service_account)
+{
+    uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    const uint8_t *master = in_fixed(r, "master_key", CLOAK_KEYBYTES);
+    const uint8_t *sk = in_fixed(r, "secret_key", CLOAK_XWING_SECRETKEYBYTES);
+    int rc;
+    memset(wrapped, POISON, sizeof wrapped);
+    rc = service_account ? cloak_service_account_xwing_wrap(wrapped, master, sk)
+                         : cloak_xwing_wrap(wrapped, master, sk);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "wrapped", wrapped, sizeof wrapped);
+    }
+    cleared(r, "wrapped", wrapped, sizeof wrapped);
+}
+
+static void op_xwing_wrap(struct replay *r)
+{
+    xwing_wrap_kind(r, 0);
+}
+
+static void op_service_account_xwing_wrap(struct replay *r)
+{
+    xwing_wrap_kind(r, 1);
+}
+
+static void xwing_unwrap_kind(struct replay *r, int service_account)
+{
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], sk[CLOAK_XWING_SECRETKEYBYTES];
+    size_t len;
+    const uint8_t *master = in_fixed(r, "master_key", CLOAK_KEYBYTES);
+    const uint8_t *wrapped = in_bytes(r, "wrapped", &len);
+    int rc;
+    memset(pk, POISON, sizeof pk);
+    memset(sk, POISON, sizeof sk);
+    rc = service_account ? cloak_service_account_xwing_unwrap(pk, sk, master, wrapped, len)
+                         : cloak_xwing_unwrap(pk, sk, master, wrapped, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "public_key", pk, sizeof pk);
+        out_bytes(r, "secret_key", sk, sizeof sk);
+    }
+    cleared(r, "public_key", pk, sizeof pk);
+    cleared(r, "secret_key", sk, sizeof sk);
+}
+
+static void op_xwing_unwrap(struct replay *r)
+{
+    xwing_unwrap_kind(r, 0);
+}
+
+static void op_service_account_xwing_unwrap(struct replay *r)
+{
+    xwing_unwrap_kind(r, 1);
+}
+
+static void op_wrapped_key_public_key_xwing(struct replay *r)
+{
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES];
+    int type = 0x5A5A;
+    size_t len;
+    const uint8_t *wrapped = in_bytes(r, "wrapped", &len);
+    int rc;
+    memset(pk, POISON, sizeof pk);
+    rc = cloak_wrapped_key_public_key_xwing(pk, &type, wrapped, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "public_key", pk, sizeof pk);
+        out_int(r, "type", type);
+    }
+    cleared(r, "public_key", pk, sizeof pk);
+    cleared(r, "type", &type, sizeof type);
+}
+
+static void op_wrapped_key_rewrap_xwing(struct replay *r)
+{
+    uint8_t rewrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    size_t len;
+    const uint8_t *old_master = in_fixed(r, "old_master_key", CLOAK_KEYBYTES);
+    const uint8_t *new_master = in_fixed(r, "new_master_key", CLOAK_KEYBYTES);
+    const uint8_t *wrapped = in_bytes(r, "wrapped", &len);
+    int rc;
+    memset(rewrapped, POISON, sizeof rewrapped);
+    rc = cloak_wrapped_key_rewrap_xwing(rewrapped, old_master, new_master, wrapped, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "rewrapped", rewrapped, sizeof rewrapped);
+    }
+    cleared(r, "rewrapped", rewrapped, sizeof rewrapped);
+}
+
+static void op_service_account_xwing_private_export(struct replay *r)
+{
+    uint8_t blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    int rc;
+    memset(blob, POISON, sizeof blob);
+    rc = cloak_service_account_xwing_private_export(blob, in_fixed(r, "public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                                    in_fixed(r, "secret_key", CLOAK_XWING_SECRETKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "blob", blob, sizeof blob);
+    }
+    cleared(r, "blob", blob, sizeof blob);
+}
+
+static void op_service_account_xwing_private_import(struct replay *r)
+{
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], sk[CLOAK_XWING_SECRETKEYBYTES];
+    size_t len;
+    const uint8_t *blob = in_bytes(r, "blob", &len);
+    int rc;
+    memset(pk, POISON, sizeof pk);
+    memset(sk, POISON, sizeof sk);
+    rc = cloak_service_account_xwing_private_import(pk, sk, blob, len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "public_key", pk, sizeof pk);
+        out_bytes(r, "secret_key", sk, sizeof sk);
+    }
+    cleared(r, "public_key", pk, sizeof pk);
+    cleared(r, "secret_key", sk, sizeof sk);
+}
+
+static void op_share_seal_xwing(struct replay *r)
+{
+    uint8_t share[CLOAK_XWING_SHAREBYTES];
+    size_t vault_id_len;
+    const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
+    int rc;
+    memset(share, POISON, sizeof share);
+    rc = cloak_share_seal_xwing(share, in_fixed(r, "vault_key", CLOAK_KEYBYTES), in_u32(r, "epoch"), vault_id,
+                                vault_id_len, in_fixed(r, "recipient_public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                in_fixed(r, "sender_identity_secret_key", CLOAK_IDENTITY_SECRETKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "share", share, sizeof share);
+    }
+    cleared(r, "share", share, sizeof share);
+}
+
+static void op_share_open_xwing(struct replay *r)
+{
+    uint8_t vault_key[CLOAK_KEYBYTES];
+    uint32_t epoch = 0xA5A5A5A5U;
+    size_t share_len, vault_id_len;
+    const uint8_t *share = in_bytes(r, "share", &share_len);
+    const uint8_t *vault_id = in_bytes(r, "vault_id", &vault_id_len);
+    int rc;
+    memset(vault_key, POISON, sizeof vault_key);
+    rc = cloak_share_open_xwing(vault_key, &epoch, share, share_len, vault_id, vault_id_len,
+                                in_fixed(r, "recipient_public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                in_fixed(r, "recipient_secret_key", CLOAK_XWING_SECRETKEYBYTES),
+                                in_fixed(r, "trusted_sender_identity_public_key", CLOAK_IDENTITY_PUBLICKEYBYTES),
+                                in_u32(r, "min_epoch"));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "vault_key", vault_key, sizeof vault_key);
+        out_int(r, "epoch", epoch);
+    }
+    cleared(r, "vault_key", vault_key, sizeof vault_key);
+    cleared(r, "epoch", &epoch, sizeof epoch);
+}
+
+static void op_hpke_seal_base_xwing(struct replay *r)
+{
+    uint8_t enc[CLOAK_XWING_ENCBYTES];
+    size_t info_len, aad_len, pt_len;
+    const uint8_t *info = in_bytes(r, "info", &info_len);
+    const uint8_t *aad = in_bytes(r, "aad", &aad_len);
+    const uint8_t *pt = in_bytes(r, "plaintext", &pt_len);
+    uint8_t *ct = test_alloc(pt_len + CLOAK_HPKE_TAGBYTES);
+    int rc;
+    memset(enc, POISON, sizeof enc);
+    memset(ct, POISON, pt_len + CLOAK_HPKE_TAGBYTES);
+    rc = cloak_hpke_seal_base_xwing(enc, ct, in_fixed(r, "recipient_public_key", CLOAK_XWING_PUBLICKEYBYTES), info,
+                                    info_len, aad, aad_len, pt, pt_len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "enc", enc, sizeof enc);
+        out_bytes(r, "ciphertext", ct, pt_len + CLOAK_HPKE_TAGBYTES);
+    }
+    cleared(r, "enc", enc, sizeof enc);
+    cleared(r, "ciphertext", ct, pt_len + CLOAK_HPKE_TAGBYTES);
+    free(ct);
+}
+
+static void op_hpke_open_base_xwing(struct replay *r)
+{
+    size_t info_len, aad_len, ct_len;
+    const uint8_t *info = in_bytes(r, "info", &info_len);
+    const uint8_t *aad = in_bytes(r, "aad", &aad_len);
+    const uint8_t *ct = in_bytes(r, "ciphertext", &ct_len);
+    size_t pt_len = ct_len >= CLOAK_HPKE_TAGBYTES ? ct_len - CLOAK_HPKE_TAGBYTES : 0;
+    uint8_t *pt = test_alloc(pt_len + 1);
+    int rc;
+    memset(pt, POISON, pt_len + 1);
+    rc = cloak_hpke_open_base_xwing(pt, in_fixed(r, "enc", CLOAK_XWING_ENCBYTES),
+                                    in_fixed(r, "recipient_public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                    in_fixed(r, "recipient_secret_key", CLOAK_XWING_SECRETKEYBYTES), info, info_len,
+                                    aad, aad_len, ct, ct_len);
+    if (status_matches(r, rc)) {
+        out_bytes(r, "plaintext", pt, pt_len);
+    }
+    cleared(r, "plaintext", pt, pt_len);
+    free(pt);
+}
+
+static void op_batch_len(struct replay *r)
+{
+    size_t got = cloak_batch_len(in_size(r, "vault_id_len"), in_size(r, "item_count"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "batch_len", (long long)got);
+    }
+}
+
+static void op_batch_len_xwing(struct replay *r)
+{
+    size_t got = cloak_batch_len_xwing(in_size(r, "vault_id_len"), in_size(r, "item_count"));
+    if (status_matches(r, CLOAK_OK)) {
+        out_int(r, "batch_len", (long long)got);
+    }
+}
+
+static void op_blob_suite(struct replay *r)
+{
+    uint32_t suite = 0xA5A5A5A5U;
+    size_t len;
+    const uint8_t *blob = in_bytes(r, "blob", &len);
+    int rc = cloak_blob_suite(&suite, blob, len);
+    if (status_matches(r, rc)) {
+        out_int(r, "suite", suite);
+    }
+    cleared(r, "suite", &suite, sizeof suite);
+}
+
 static const struct {
     const char *name;
     void (*run)(struct replay *r);
@@ -1350,6 +1706,29 @@ static const struct {
     {"hpke_seal_base", op_hpke_seal_base},
     {"identity_fingerprint", op_identity_fingerprint},
     {"identity_pair_code", op_identity_pair_code},
+    {"xwing_keypair_from_seed", op_xwing_keypair_from_seed},
+    {"xwing_key_hash", op_xwing_key_hash},
+    {"xwing_public_export", op_xwing_public_export},
+    {"xwing_public_import", op_xwing_public_import},
+    {"bundle_create_xwing", op_bundle_create_xwing},
+    {"bundle_verify_xwing", op_bundle_verify_xwing},
+    {"xwing_wrap", op_xwing_wrap},
+    {"xwing_unwrap", op_xwing_unwrap},
+    {"service_account_xwing_wrap", op_service_account_xwing_wrap},
+    {"service_account_xwing_unwrap", op_service_account_xwing_unwrap},
+    {"wrapped_key_public_key_xwing", op_wrapped_key_public_key_xwing},
+    {"wrapped_key_rewrap_xwing", op_wrapped_key_rewrap_xwing},
+    {"service_account_xwing_private_export", op_service_account_xwing_private_export},
+    {"service_account_xwing_private_import", op_service_account_xwing_private_import},
+    {"share_seal_xwing", op_share_seal_xwing},
+    {"share_open_xwing", op_share_open_xwing},
+    {"batch_seal_xwing", op_batch_seal_xwing},
+    {"batch_open_xwing", op_batch_open_xwing},
+    {"batch_len", op_batch_len},
+    {"batch_len_xwing", op_batch_len_xwing},
+    {"hpke_seal_base_xwing", op_hpke_seal_base_xwing},
+    {"hpke_open_base_xwing", op_hpke_open_base_xwing},
+    {"blob_suite", op_blob_suite},
 };
 
 static void replay_every_case(void **state)

@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
 """Writes tests/vectors/libcloak.json: vectors for every object of docs/protocol.md, produced by the
 independent implementation in tests/vectors/spec/ (written from the document alone; no libcloak
-code). Every input is fixed, including the HPKE ephemeral keys, so a rerun writes the same file.
+code). Every input is fixed, including the HPKE encapsulations' randomness, so a rerun writes the
+same file.
 
 Operations that draw randomness list, in the input "random", the bytes they draw in the order
-they draw them (a nonce; a salt; a batch id then an HPKE ephemeral private key): the C replay feeds
+they draw them (a nonce; a salt; a batch id then the encapsulation's randomness: an X25519 ephemeral
+private key, or X-Wing's 64 bytes, ML-KEM's m then the X25519 ephemeral key): the C replay feeds
 them to the library through libsodium's random source and compares the sealed bytes. Failure cases
 list no draws: what a library draws before it fails is its own business. The batch reader's MAC key
 (section 9.3) is drawn at verification and changes no output, so it is not listed either.
 
 Each case names a libcloak operation (the C function without `cloak_`, or a short composite where
-the C API needs state: batch_seal, batch_open), its inputs and either its outputs ("expect": "ok") or the exact
-status the spec names ("expect": "AUTH", ...). The expected status is what the independent
+the C API needs state: batch_seal, batch_open and their _xwing forms; head_* calls that take a
+verified head), its inputs and either its outputs ("expect": "ok") or the exact status the spec names ("expect": "AUTH", ...). The expected status is what the independent
 implementation raises; the producer also states which status each failure case is built to reach
 and stops if the two differ, so a mutation that misses its target cannot slip into the file.
 The ok cases of password_derive also carry a "trace" of the derivation's intermediate values
 (section 4.6), which no replay compares, for an implementer who has to find where they differ.
 
-Run it in a venv holding bindings/python/requirements-test.txt (cryptography, pyhpke, argon2-cffi):
+Suite 2's cases are xwing_vectors.py's, the heads' head_vectors.py's. Before writing anything it
+runs spec/spec_selfcheck.py (ML-KEM-768 against Wycheproof, X-Wing's HPKE against draft-ietf-hpke-pq's
+vector).
+
+Run it in a venv holding bindings/python/requirements-test.txt (cryptography, pyhpke, argon2-cffi,
+kyber-py):
     python3 tests/vectors/make_libcloak_vectors.py            # writes the file
     python3 tests/vectors/make_libcloak_vectors.py --check    # fails if the file is stale
 """
@@ -36,6 +43,8 @@ sys.path.insert(0, os.path.join(HERE, "spec"))
 
 import head_vectors  # noqa: E402
 import spec_impl as spec  # noqa: E402
+import spec_selfcheck  # noqa: E402
+import xwing_vectors  # noqa: E402
 from spec_impl import SpecError  # noqa: E402
 
 OUTPUT = os.path.join(HERE, "libcloak.json")
@@ -47,6 +56,7 @@ STATUS = {
     "auth": "AUTH", "bad signature": "BAD_SIGNATURE", "untrusted signer": "UNTRUSTED_SIGNER",
     "bad params": "BAD_PARAMS", "invalid key": "INVALID_KEY", "checksum": "CHECKSUM", "mismatch": "MISMATCH",
     "stale": "STALE", "expired": "EXPIRED", "bad state": "BAD_STATE", "weak params": "WEAK_PARAMS",
+    "policy": "POLICY",
 }
 
 # Section 1.4's X25519 public keys of small order (canonical), and non-canonical encodings: bit 255
@@ -113,24 +123,35 @@ def flipped(blob: bytes, offset: int) -> bytes:
 
 def envelope_failures(v: Vectors, prefix: str, operation: str, section: str, blob: bytes,
                       inputs: Callable[[bytes], Dict[str, Any]], run: Callable[[bytes], Dict[str, Any]],
-                      other_type: int, fixed_length: bool = True) -> None:
-    """Section 2's checks, in its order, on one parser: each case breaks one step."""
+                      other_type: int, fixed_length: bool = True, relabelled: str = "UNSUPPORTED_SUITE") -> None:
+    """Section 2's checks, in its order, on one parser: each case breaks one step. The blob is of the
+    reader's suite; "suite-1" or "suite-2" names the other suite, which step 5 refuses (a suite-2 value
+    in a type of suite 1 only, or the other suite's object given to this suite's reader). `relabelled`
+    is the status of a blob relabelled to the other suite where a composite first parses the blob in
+    the suite it names (batch_open's batch_count: malformed, the length being the other suite's)."""
     def case(suffix: str, bad: bytes, want: str) -> None:
         v.add(prefix + "/" + suffix, operation, section, inputs(bad), lambda: run(bad), want)
 
+    other_suite = spec.SUITE_XWING if spec.header_suite(blob) == spec.SUITE_X25519 else spec.SUITE_X25519
     case("empty", b"", "MALFORMED")
     case("shorter-than-header", blob[:19], "MALFORMED")
     case("version-1", patched(blob, 0, b"\x01"), "UNSUPPORTED_VERSION")
     case("version-3", patched(blob, 0, b"\x03"), "UNSUPPORTED_VERSION")
     case("version-0", patched(blob, 0, b"\x00"), "UNSUPPORTED_VERSION")
-    case("suite-2", patched(blob, 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
+    case("suite-%d" % other_suite, patched(blob, 2, spec.u16(other_suite)), relabelled)
+    case("suite-3", patched(blob, 2, b"\x00\x03"), "UNSUPPORTED_SUITE")
+    case("suite-0", patched(blob, 2, b"\x00\x00"), "UNSUPPORTED_SUITE")
     case("suite-256", patched(blob, 2, b"\x01\x01"), "UNSUPPORTED_SUITE")
-    case("version-before-suite", patched(patched(blob, 0, b"\x01"), 2, b"\x00\x02"), "UNSUPPORTED_VERSION")
-    case("suite-before-type", patched(patched(blob, 1, b"\x0e"), 2, b"\x00\x02"), "UNSUPPORTED_SUITE")
+    case("version-before-suite", patched(patched(blob, 0, b"\x01"), 2, b"\x00\x03"), "UNSUPPORTED_VERSION")
+    case("suite-before-type", patched(patched(blob, 1, b"\x0e"), 2, b"\x00\x03"), "UNSUPPORTED_SUITE")
     case("type-unknown-0x0e", patched(blob, 1, b"\x0e"), "MALFORMED")
     case("type-unknown-0x00", patched(blob, 1, b"\x00"), "MALFORMED")
     case("type-other", patched(blob, 1, bytes([other_type])), "WRONG_TYPE")
+    # Step 4 (the expected type) comes before step 5 (the suites the type admits and the reader reads).
+    case("type-before-suite", patched(patched(blob, 1, bytes([other_type])), 2, spec.u16(other_suite)), "WRONG_TYPE")
     case("type-before-length", patched(blob, 1, bytes([other_type]))[:-1], "WRONG_TYPE")
+    # Step 5 comes before step 6 (the length).
+    case("suite-before-length", patched(blob, 2, spec.u16(other_suite))[:-1], relabelled)
     if fixed_length:
         case("truncated", blob[:-1], "MALFORMED")
         case("trailing-byte", blob + b"\x00", "MALFORMED")
@@ -140,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed file instead of writing it")
     args = parser.parse_args()
+    print(spec_selfcheck.run())
 
     v = Vectors()
 
@@ -510,7 +532,10 @@ def main() -> None:
         return "cloak-identity-" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
     text_case("version-0", identity_text_of(patched(identity_blob, 0, b"\x00")), "UNSUPPORTED_VERSION")
-    text_case("suite-2", identity_text_of(patched(identity_blob, 2, b"\x00\x02")), "UNSUPPORTED_SUITE")
+    text_case("suite-3", identity_text_of(patched(identity_blob, 2, b"\x00\x03")), "UNSUPPORTED_SUITE")
+    # Section 3 checks steps 1 to 4 of section 2 and the first half of step 5: the type admits the suite.
+    text_case("suite-2-of-a-suite-1-type", spec.text_encode(patched(identity_blob, 2, b"\x00\x02")),
+              "UNSUPPORTED_SUITE")
     text_case("type-unknown-0x0e", identity_text_of(patched(identity_blob, 1, b"\x0e")), "MALFORMED")
     text_case("type-unknown-0x00", identity_text_of(patched(identity_blob, 1, b"\x00")), "MALFORMED")
 
@@ -789,13 +814,23 @@ def main() -> None:
           {"blob": mismatched_blob}, lambda: import_account(mismatched_blob), "MISMATCH")
     v.add("account-key-import/key-id-not-the-keys", "service_account_private_import", "2, 6.1",
           {"blob": flipped(account_blob, 10)}, lambda: import_account(flipped(account_blob, 10)), "MALFORMED")
+    # Section 6.1: an X25519 public key that breaks section 1.4 is never the one the private key gives.
+    for label, point, want in (("small-order-order-8-a", SMALL_ORDER_X25519["order-8-a"], "MISMATCH"),
+                               ("small-order-zero", SMALL_ORDER_X25519["zero"], "MISMATCH"),
+                               ("non-canonical-u-is-p", NON_CANONICAL_X25519["u-is-p"], "MISMATCH")):
+        bad = spec.account_key_blob(point, bob["encryption_sk"])
+        v.add("account-key-import/public-key-" + label, "service_account_private_import", "1.4, 6.1", {"blob": bad},
+              lambda: import_account(bad), want)
 
     # ---- blob headers (section 2) -------------------------------------------------------------------------
     for label, blob in (("bundle", bundle), ("wrapped-identity", wrapped_blobs[0x05]), ("password-record", record)):
         v.add("blob-inspect/" + label, "blob_inspect", "2", {"blob": blob},
               lambda: dict(zip(("type", "key_id"), spec.blob_inspect(blob))))
     for label, blob, want in (("version-1", patched(bundle, 0, b"\x01"), "UNSUPPORTED_VERSION"),
-                              ("suite-2", patched(bundle, 2, b"\x00\x02"), "UNSUPPORTED_SUITE"),
+                              ("suite-3", patched(bundle, 2, b"\x00\x03"), "UNSUPPORTED_SUITE"),
+                              ("suite-2-password-record", patched(record, 2, b"\x00\x02"), "UNSUPPORTED_SUITE"),
+                              ("suite-2-identity-public-key", patched(identity_blob, 2, b"\x00\x02"),
+                               "UNSUPPORTED_SUITE"),
                               ("type-unknown", patched(bundle, 1, b"\x0e"), "MALFORMED"),
                               ("shorter-than-header", bundle[:19], "MALFORMED")):
         v.add("blob-inspect/" + label, "blob_inspect", "2", {"blob": blob},
@@ -1037,6 +1072,7 @@ def main() -> None:
 
     def open_batch(blob: bytes, vid: bytes, its: List[bytes], sk: bytes, trusted: List[bytes], min_epoch: int,
                    min_head_version: int, now: int, tamper_tag: Optional[int]) -> Dict[str, Any]:
+        spec.batch_count(blob)   # the composite sizes the tags first (README)
         reader = spec.BatchReader(blob, vid, sk, trusted, reader_mac_key)
         if tamper_tag is not None:
             reader.tags[16 * tamper_tag] ^= 0x01
@@ -1092,7 +1128,7 @@ def main() -> None:
                                  "account_secret_key": bob["encryption_sk"], "trusted": [alice["identity_pk"]],
                                  "min_epoch": 1, "min_head_version": 1, "now": 1800000000, "items": items},
                       lambda b: open_batch(b, vault_id, items, bob["encryption_sk"], [alice["identity_pk"]], 1, 1,
-                                           1800000000, None), 0x0B)
+                                           1800000000, None), 0x0B, relabelled="MALFORMED")
     # Freshness (sections 9.1, 9.3): the batch is at epoch 2, head version 7, expiry 1900000000.
     batch_case("min-epoch-equal", batch_blob, items, "ok", min_epoch=2, section="9.1")
     batch_case("stale-epoch", batch_blob, items, "STALE", min_epoch=3, section="9.1")
@@ -1143,8 +1179,9 @@ def main() -> None:
                                                          b"\x9c" * 32)
         batch_case("item-" + label, bad_blob, bad_items, want, section="1.5, 9.2")
     v.add("batch-sender/ok", "batch_sender", "9.1", {"blob": batch_blob},
-          lambda: {"identity_public_key": batch_blob[68:100]})
-    v.add("batch-count/ok", "batch_count", "9.1", {"blob": batch_blob}, lambda: {"item_count": 2})
+          lambda: {"identity_public_key": spec.batch_sender(batch_blob)})
+    v.add("batch-count/ok", "batch_count", "9.1", {"blob": batch_blob},
+          lambda: {"item_count": spec.batch_count(batch_blob)})
     v.add("batch-item-index/ok", "batch_item_index", "9.2", {"item": items[1]}, lambda: {"index": 1})
     for name_len, value_len in ((1, 0), (9, 7), (1, 58), (1, 59), (255, 3000)):
         v.add("batch-item-len/%d-%d" % (name_len, value_len), "batch_item_len", "1.5, 9.2",
@@ -1187,8 +1224,20 @@ def main() -> None:
               {"recipient_public_key": point, "info": info, "aad": aad, "plaintext": plaintext},
               lambda: dict(zip(("enc", "ciphertext"), spec.hpke_seal_base(point, info, aad, plaintext))), want)
 
+    # ---- suite 2: X-Wing keys and every object sealed to one (sections 1.6, 2, 5, 6, 8, 9) ---------------
+    env = dict(patched=patched, flipped=flipped, envelope_failures=envelope_failures,
+               SMALL_ORDER_X25519=SMALL_ORDER_X25519, NON_CANONICAL_X25519=NON_CANONICAL_X25519,
+               NOT_A_POINT_ED25519=NOT_A_POINT_ED25519, alice=alice, bob=bob, mallory_pk=mallory_pk,
+               mallory_sk=mallory_sk, poisoned_sk=poisoned_sk, master_key=master_key, new_master_key=new_master_key,
+               record=record, identity_blob=identity_blob, encryption_blob=encryption_blob, bundle=bundle,
+               wrapped_blobs=wrapped_blobs, account_blob=account_blob, vault_key=vault_key, vault_id=vault_id,
+               share=share, head_hash=head_hash, expiry=expiry, batch_items=batch_items, batch_blob=batch_blob,
+               items=items, reader_mac_key=reader_mac_key)
+    xwing = xwing_vectors.add_xwing_cases(v, env)
+
     # ---- vault heads and the Merkle tree (section 10), from spec/spec_head.py --------------------------
     head_vectors.add_head_cases(v, patched, flipped, envelope_failures)
+    head_vectors.add_policy_cases(v, env, xwing)
 
     # ---- fingerprints (section 11.2) --------------------------------------------------------------------
     for who in ("alice", "bob"):

@@ -51,6 +51,41 @@ def ascii_of(hex_value: str) -> str:
     return bytes.fromhex(hex_value).decode("ascii")
 
 
+def render_xwing(d: Document) -> None:
+    """Suite 2: an X-Wing key pair, a bundle, a share and a batch."""
+    d.text("## Suite 2: X-Wing keys and what is sealed to them (sections 1.6, 5, 8, 9)")
+    bob = d.case("bob/xwing-keypair")
+    d.hex("Bob's X-Wing seed (DeriveKeyPair input)", bob["inputs"]["seed"])
+    d.hex("Bob's X-Wing private key (the 32-byte X-Wing seed)", bob["outputs"]["secret_key"])
+    d.hex("Bob's X-Wing public key (ML-KEM-768 encapsulation key, then X25519 public key)",
+          bob["outputs"]["public_key"])
+    d.hex("Its key hash (the binding in infos, signed contents and rosters; the key id is its first 16 bytes)",
+          d.value("xwing-key-hash/bob", "outputs", "key_hash"))
+    alice = d.case("alice/xwing-keypair")
+    d.hex("Alice's X-Wing seed", alice["inputs"]["seed"])
+    d.hex("Alice's bundle with her X-Wing key (suite 2)", d.value("bundle/alice-xwing", "outputs", "bundle"))
+    share = d.case("share-seal-xwing/alice-to-bob")
+    si = share["inputs"]
+    d.text("A share of the vault key above from Alice to Bob's X-Wing key, epoch %d, vault id `%s`. The\n"
+           "encapsulation draws 64 random bytes: ML-KEM's m, then the X25519 ephemeral secret key." % (
+               si["epoch"], ascii_of(si["vault_id"])))
+    d.hex("m || e", si["random"][0])
+    d.hex("Share (suite 2)", share["outputs"]["share"])
+    batch = d.case("batch-open-xwing/two-items")
+    bo = batch["outputs"]
+    seal = d.case("batch-seal-xwing/two-items")
+    d.text("A batch of two items to an X-Wing service account: vault id `%s`, epoch %d, head version %d,\n"
+           "expiry %d, created by Alice." % (ascii_of(batch["inputs"]["vault_id"]), bo["epoch"], bo["head_version"],
+                                             bo["expiry"]))
+    d.hex("The service account's X-Wing public key", batch["inputs"]["account_public_key"])
+    d.hex("Batch id (drawn first)", seal["inputs"]["random"][0])
+    d.hex("m || e (drawn second)", seal["inputs"]["random"][1])
+    d.hex("Batch (suite 2)", batch["inputs"]["blob"])
+    for i, item in enumerate(batch["inputs"]["items"]):
+        opened = (ascii_of(bo["names"][i]), ascii_of(bo["values"][i]))
+        d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
+
+
 def render(vectors: Dict[str, Any]) -> str:
     cases = vectors["cases"]
     d = Document(cases)
@@ -59,9 +94,9 @@ def render(vectors: Dict[str, Any]) -> str:
            "hand. The vectors are produced by an implementation written from [protocol.md](protocol.md)\n"
            "alone (`tests/vectors/spec/`), and the test suite replays every one of them through the library\n"
            "(`tests/test_vectors_libcloak.c`), failures included. Byte strings are hex. Nonces, salts and\n"
-           "the HPKE ephemeral keys are fixed inputs. Argon2id runs here at the smallest cost a record\n"
-           "may have (m = 16 MiB, t = 1, p = 1), under an explicit legacy policy, to keep the tests fast,\n"
-           "and once at the defaults; the layout is the same at any cost.")
+           "the randomness of the HPKE encapsulations are fixed inputs. Argon2id runs here at the smallest\n"
+           "cost a record may have (m = 16 MiB, t = 1, p = 1), under an explicit legacy policy, to keep the\n"
+           "tests fast, and once at the defaults; the layout is the same at any cost.")
 
     d.text("## Keys used below")
     for who, title in (("alice", "Alice"), ("bob", "Bob")):
@@ -172,16 +207,21 @@ def render(vectors: Dict[str, Any]) -> str:
         opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
         d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
 
+    render_xwing(d)
+
     d.text("## Vault heads and the Merkle tree (section 10)")
     first = d.case("head-create/first")
     fi = first["inputs"]
-    d.text("The first head of vault `%s`: version %d, epoch %d, expiry %d, an empty tree (%d leaves), a\n"
-           "roster of %d entries (kind, permissions, public key, encryption key id), signed by an admin." % (
-               ascii_of(fi["vault_id"]), fi["version"], fi["epoch"], fi["expiry"], fi["leaf_count"],
-               len(fi["roster"])))
+    d.text("The first head of vault `%s`: version %d, epoch %d, expiry %d, an empty tree (%d leaves),\n"
+           "policy %d, a roster of %d entries (kind, permissions, suite, public key, encryption key id),\n"
+           "signed by an admin." % (ascii_of(fi["vault_id"]), fi["version"], fi["epoch"], fi["expiry"],
+                                    fi["leaf_count"], fi["policy"], len(fi["roster"])))
     member = d.case("roster-entry/member")
-    d.hex("A roster entry: member, permissions %d (write and admin)" % member["inputs"]["permissions"],
-          member["outputs"]["entry"])
+    d.hex("A roster entry: member, permissions %d (write and admin), suite %d" % (
+        member["inputs"]["permissions"], member["inputs"]["suite"]), member["outputs"]["entry"])
+    account = d.case("roster-entry/service-account-xwing")
+    d.hex("A roster entry: service account of suite %d (its public key field is its X-Wing key's key hash)"
+          % account["inputs"]["suite"], account["outputs"]["entry"])
     d.hex("Head, version 1", first["outputs"]["head"])
     second = d.case("head-verify-next/writer-adds-secrets")
     so = second["outputs"]
@@ -209,8 +249,9 @@ def render(vectors: Dict[str, Any]) -> str:
 
     d.text("## Cases in the vector file")
     d.text("The file holds more than the examples above (a wrapped service-account key, HPKE single-shot,\n"
-           "blind indexes of other names, signatures section 1.3 refuses, keys section 1.4 refuses, stale\n"
-           "and expired batches, ...) and, for every reader, the failures protocol.md names.")
+           "blind indexes of other names, signatures section 1.3 refuses, keys sections 1.4 and 1.6 refuse,\n"
+           "stale and expired batches, each suite's blobs given to the other suite's reader, section 10.8's\n"
+           "checks against a head, ...) and, for every reader, the failures protocol.md names.")
     counts: Dict[str, collections.Counter] = collections.OrderedDict()
     for c in cases:
         counts.setdefault(c["operation"], collections.Counter())[c["expect"]] += 1

@@ -1,6 +1,7 @@
-"""Vault heads and the Merkle tree (docs/protocol.md section 10), written from the document alone, on
-the primitives of spec_impl.py (its section 1 and 2 helpers). Every check is made in the order the
-document gives and raises SpecError with the error it names."""
+"""Vault heads, the Merkle tree and the suite and policy checks against a head (docs/protocol.md
+section 10, 10.8 included), written from the document alone, on the primitives of spec_impl.py (its
+section 1 and 2 helpers). Every check is made in the order the document gives and raises SpecError
+with the error it names."""
 
 from __future__ import annotations
 
@@ -9,83 +10,100 @@ import struct
 from typing import Dict, List, Optional, Tuple
 
 import spec_impl as spec
-from spec_impl import SpecError, lp8, u32, u64
+from spec_impl import SpecError, lp8, u16, u32, u64
 
 HEAD_TYPE = 0x0D
 HEAD_LABEL = b"libcloak v2 head"
 HEAD_HASH_LABEL = b"libcloak v2 head hash"
 MEMBER, SERVICE_ACCOUNT = 1, 2
 WRITE, ADMIN = 1, 2
+POST_QUANTUM_ONLY = 1   # the vault policy of section 10.8
+ENTRY_LEN = 52
 ROSTER_MAX = 10000
 LEAVES_MAX = 2 ** 24
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
-def u16(n: int) -> bytes:
-    return struct.pack(">H", n)
-
-
 def head_len(vault_id_len: int, roster_count: int) -> int:
     if not 1 <= vault_id_len <= 255 or not 1 <= roster_count <= ROSTER_MAX:
         return 0
-    return 207 + vault_id_len + 50 * roster_count
+    return 208 + vault_id_len + ENTRY_LEN * roster_count
 
 
 # ---- 10.2 roster entries ----------------------------------------------------------------------------
 
+def entry_fields(e: bytes) -> Tuple[int, int, int, bytes, bytes]:
+    """kind, permissions, suite, public key (a member's identity key, a service account's binding) and
+    encryption key id."""
+    return e[0], e[1], struct.unpack(">H", e[2:4])[0], e[4:36], e[36:52]
+
+
+def service_account_key_id(suite: int, public_key: bytes) -> bytes:
+    """The key id a service account's entry must carry: its X25519 key's id (suite 1), or the first 16
+    bytes of its X-Wing key's key hash, which is the entry's public key field (suite 2)."""
+    return spec.key_id_public(public_key) if suite == spec.SUITE_X25519 else public_key[:16]
+
+
 def entry_problem(e: bytes) -> Optional[str]:
     """Section 10.2's rules on one entry: None, or what is wrong."""
-    kind, perms, pk, key_id = e[0], e[1], e[2:34], e[34:50]
+    kind, perms, suite, pk, key_id = entry_fields(e)
+    if kind not in (MEMBER, SERVICE_ACCOUNT):
+        return "unknown kind"
+    if suite not in (spec.SUITE_X25519, spec.SUITE_XWING):
+        return "unknown suite"
     if kind == MEMBER:
         if perms & ~(WRITE | ADMIN):
             return "unknown permission"
         return spec.ed25519_key_problem(pk)
-    if kind == SERVICE_ACCOUNT:
-        if perms != 0:
-            return "service account with permissions"
+    if perms != 0:
+        return "service account with permissions"
+    if suite == spec.SUITE_X25519:
         try:
             spec.check_x25519_public_key(pk)
         except SpecError as err:
             return str(err)
-        if spec.key_id_public(pk) != key_id:
-            return "service account key id"
-        return None
-    return "unknown kind"
+    if service_account_key_id(suite, pk) != key_id:
+        return "service account key id"
+    return None
 
 
-def roster_entry(kind: int, permissions: int, public_key: bytes, encryption_key_id: bytes) -> bytes:
-    """The writer's side of one entry: a wrong kind, permission or key id is a parameter; a refused key
-    keeps the error of its rule."""
+def roster_entry(kind: int, permissions: int, suite: int, public_key: bytes, encryption_key_id: bytes) -> bytes:
+    """The writer's side of one entry: a wrong kind, suite, permission or key id is a parameter; a
+    refused key keeps the error of its rule."""
+    if kind not in (MEMBER, SERVICE_ACCOUNT):
+        raise SpecError("bad params", "kind")
+    if suite not in (spec.SUITE_X25519, spec.SUITE_XWING):
+        raise SpecError("bad params", "suite")
     if kind == MEMBER:
         if permissions & ~(WRITE | ADMIN):
             raise SpecError("bad params", "permissions")
         if spec.ed25519_key_problem(public_key) is not None:
             raise SpecError("invalid key", "member key")
-    elif kind == SERVICE_ACCOUNT:
+    else:
         if permissions != 0:
             raise SpecError("bad params", "permissions")
-        spec.check_x25519_public_key(public_key)
-        if spec.key_id_public(public_key) != encryption_key_id:
+        if suite == spec.SUITE_X25519:
+            spec.check_x25519_public_key(public_key)
+        if service_account_key_id(suite, public_key) != encryption_key_id:
             raise SpecError("bad params", "key id")
-    else:
-        raise SpecError("bad params", "kind")
-    return bytes([kind, permissions]) + public_key + encryption_key_id
+    return bytes([kind, permissions]) + u16(suite) + public_key + encryption_key_id
 
 
 # ---- 10.1 layout and checks ---------------------------------------------------------------------------
 
 def parse(blob: bytes) -> Dict[str, object]:
     """Steps 1 to 3 of section 10.1."""
-    spec.check_header(blob, HEAD_TYPE)
+    spec.check_envelope(blob, HEAD_TYPE)
     if len(blob) < 65:
         raise SpecError("malformed", "shorter than the vault id")
     vid_len = blob[64]
-    if vid_len == 0 or len(blob) < 111 + vid_len:
+    if vid_len == 0 or len(blob) < 112 + vid_len:
         raise SpecError("malformed", "vault id")
     t = 65 + vid_len
-    r = struct.unpack(">H", blob[t + 44:t + 46])[0]
-    if not 1 <= r <= ROSTER_MAX or len(blob) != 207 + vid_len + 50 * r:
+    r = struct.unpack(">H", blob[t + 45:t + 47])[0]
+    if not 1 <= r <= ROSTER_MAX or len(blob) != head_len(vid_len, r):
         raise SpecError("malformed", "length")
+    roster_end = t + 47 + ENTRY_LEN * r
     h = {
         "key_id": blob[4:20],
         "version": struct.unpack(">Q", blob[20:28])[0],
@@ -95,8 +113,9 @@ def parse(blob: bytes) -> Dict[str, object]:
         "expiry": struct.unpack(">Q", blob[t:t + 8])[0],
         "root": blob[t + 8:t + 40],
         "leaf_count": struct.unpack(">I", blob[t + 40:t + 44])[0],
-        "roster": [blob[t + 46 + 50 * i:t + 96 + 50 * i] for i in range(r)],
-        "signer": blob[t + 46 + 50 * r:t + 78 + 50 * r],
+        "policy": blob[t + 44],
+        "roster": [blob[t + 47 + ENTRY_LEN * i:t + 47 + ENTRY_LEN * (i + 1)] for i in range(r)],
+        "signer": blob[roster_end:roster_end + 32],
         "signature": blob[-64:],
         "content": blob[:-64],
     }
@@ -104,22 +123,36 @@ def parse(blob: bytes) -> Dict[str, object]:
         raise SpecError("malformed", "version, previous hash or epoch")
     if h["leaf_count"] > LEAVES_MAX or (h["leaf_count"] == 0 and h["root"] != EMPTY_ROOT):
         raise SpecError("malformed", "leaf count or root")
+    if h["policy"] not in (0, POST_QUANTUM_ONLY):
+        raise SpecError("malformed", "policy")
     roster = h["roster"]
     for i, e in enumerate(roster):
         if entry_problem(e) is not None:
             raise SpecError("malformed", "roster entry: %s" % entry_problem(e))
-        if i > 0 and (roster[i - 1][0], roster[i - 1][2:34]) >= (e[0], e[2:34]):
+        if i > 0 and roster_order(roster[i - 1]) >= roster_order(e):
             raise SpecError("malformed", "roster order")
     if not any(e[0] == MEMBER and e[1] & ADMIN for e in roster):
         raise SpecError("malformed", "no admin")
+    if h["policy"] == POST_QUANTUM_ONLY and any(entry_fields(e)[2] != spec.SUITE_XWING for e in roster):
+        raise SpecError("malformed", "an X25519 key in a post-quantum-only vault")
     return h
 
 
-def member_permissions(roster: List[bytes], identity: bytes) -> Optional[int]:
+def roster_order(e: bytes) -> Tuple[int, bytes]:
+    """Section 10.2: by kind, then public key (permissions and suite do not count)."""
+    return e[0], e[4:36]
+
+
+def roster_entry_of(roster: List[bytes], kind: int, public_key: bytes) -> Optional[bytes]:
     for e in roster:
-        if e[0] == MEMBER and e[2:34] == identity:
-            return e[1]
+        if e[0] == kind and e[4:36] == public_key:
+            return e
     return None
+
+
+def member_permissions(roster: List[bytes], identity: bytes) -> Optional[int]:
+    e = roster_entry_of(roster, MEMBER, identity)
+    return None if e is None else e[1]
 
 
 def head_hash(blob: bytes) -> bytes:
@@ -127,11 +160,11 @@ def head_hash(blob: bytes) -> bytes:
 
 
 def create(vault_id: bytes, epoch: int, vault_key_id: bytes, version: int, previous_hash: bytes, expiry: int,
-           merkle_root: bytes, leaf_count: int, roster: List[bytes], signer_secret_key: bytes) -> bytes:
-    if head_len(len(vault_id), len(roster)) == 0:
-        raise SpecError("bad params", "lengths")
+           merkle_root: bytes, leaf_count: int, policy: int, roster: List[bytes], signer_secret_key: bytes) -> bytes:
+    if head_len(len(vault_id), len(roster)) == 0 or not 0 <= policy <= 255:
+        raise SpecError("bad params", "lengths or policy")
     body = (spec.header(HEAD_TYPE, vault_key_id) + u64(version) + previous_hash + u32(epoch) + lp8(vault_id)
-            + u64(expiry) + merkle_root + u32(leaf_count) + u16(len(roster)) + b"".join(roster)
+            + u64(expiry) + merkle_root + u32(leaf_count) + bytes([policy]) + u16(len(roster)) + b"".join(roster)
             + signer_secret_key[32:])
     try:
         parse(body + bytes(64))
@@ -143,7 +176,8 @@ def create(vault_id: bytes, epoch: int, vault_key_id: bytes, version: int, previ
 def state_of(blob: bytes, h: Dict[str, object]) -> Dict[str, object]:
     """What a reader keeps of a verified head (the outputs the vectors list)."""
     return {"version": h["version"], "epoch": h["epoch"], "expiry": h["expiry"], "leaf_count": h["leaf_count"],
-            "hash": head_hash(blob), "merkle_root": h["root"], "vault_key_id": h["key_id"], "signer": h["signer"]}
+            "policy": h["policy"], "hash": head_hash(blob), "merkle_root": h["root"], "vault_key_id": h["key_id"],
+            "signer": h["signer"]}
 
 
 def verify_first(blob: bytes, vault_id: bytes, trusted: List[bytes]) -> Dict[str, object]:
@@ -180,7 +214,10 @@ def verify_next(current_blob: bytes, blob: bytes) -> Dict[str, object]:
             raise SpecError("mismatch", "raised epoch, same key")
     else:
         raise SpecError("mismatch", "epoch step")
-    needs = ADMIN if (h["epoch"] != cur["epoch"] or h["roster"] != cur["roster"]) else (WRITE | ADMIN)
+    if h["policy"] == POST_QUANTUM_ONLY and cur["policy"] != POST_QUANTUM_ONLY and h["epoch"] == cur["epoch"]:
+        raise SpecError("mismatch", "post-quantum only set without a rotation (section 10.8)")
+    changes = h["epoch"] != cur["epoch"] or h["roster"] != cur["roster"] or h["policy"] != cur["policy"]
+    needs = ADMIN if changes else (WRITE | ADMIN)
     perms = member_permissions(cur["roster"], h["signer"])
     if perms is None or not perms & needs:
         raise SpecError("untrusted signer", "rights in the current roster")
@@ -193,6 +230,76 @@ def check(state: Dict[str, object], min_epoch: int, min_version: int, now: int) 
         raise SpecError("stale", "below the minimum")
     if now > state["expiry"]:
         raise SpecError("expired", "past the expiry")
+
+
+# ---- 10.8 suites, downgrades and the post-quantum-only policy -------------------------------------------
+# Each takes a head the reader verified (its bytes) and refuses what its roster and policy do not allow.
+
+def roster_find(blob: bytes, kind: int, public_key: bytes) -> Dict[str, object]:
+    """The entry of a member's identity key or a service account's binding: permissions, suite and
+    encryption key id; a key the roster lacks is a mismatch."""
+    e = roster_entry_of(parse(blob)["roster"], kind, public_key)
+    if e is None:
+        raise SpecError("mismatch", "not in the roster")
+    _, perms, suite, _, key_id = entry_fields(e)
+    return {"permissions": perms, "suite": suite, "encryption_key_id": key_id}
+
+
+def check_recipient(blob: bytes, member_identity: Optional[bytes], encryption_pk: bytes) -> None:
+    """Before sealing a share to a member (its identity key and an encryption key from its bundle) or
+    a batch to a service account (member_identity None), in section 10.8's order."""
+    h = parse(blob)
+    suite = spec.suite_of_public_key(encryption_pk)
+    if h["policy"] == POST_QUANTUM_ONLY and suite != spec.SUITE_XWING:
+        raise SpecError("policy", "an X25519 key in a post-quantum-only vault")
+    if member_identity is not None:
+        e = roster_entry_of(h["roster"], MEMBER, member_identity)
+    else:
+        e = roster_entry_of(h["roster"], SERVICE_ACCOUNT, spec.binding(encryption_pk))
+    if e is None:
+        raise SpecError("mismatch", "not in the roster")
+    _, _, entry_suite, _, key_id = entry_fields(e)
+    if entry_suite != suite or key_id != spec.key_id_public(encryption_pk):
+        raise SpecError("mismatch", "not the key the roster names (an older key?)")
+
+
+def check_share(blob: bytes, member_identity: bytes, share: bytes) -> None:
+    """After receiving a share, before opening it (section 10.8): the share passes section 2's steps 1
+    to 6 for its suite, then the policy, the member's entry, its suite and key id, and the epoch."""
+    h = parse(blob)
+    spec.check_header(share, 0x09)
+    suite = spec.header_suite(share)
+    spec.check_suite(share, suite)
+    if len(share) != spec.share_len(suite):
+        raise SpecError("malformed", "length")
+    if h["policy"] == POST_QUANTUM_ONLY and suite != spec.SUITE_XWING:
+        raise SpecError("policy", "an X25519 share in a post-quantum-only vault")
+    e = roster_entry_of(h["roster"], MEMBER, member_identity)
+    if e is None:
+        raise SpecError("mismatch", "not a member")
+    _, _, entry_suite, _, key_id = entry_fields(e)
+    if entry_suite != suite or key_id != share[4:20]:
+        raise SpecError("mismatch", "a share to another key than the roster's")
+    if struct.unpack(">I", share[52:56])[0] != h["epoch"]:
+        raise SpecError("mismatch", "another epoch than the head's")
+
+
+def check_batch(blob: bytes, batch: bytes) -> None:
+    """After receiving a batch, before verifying it (section 10.8): section 2's steps 1 to 5 and section
+    9.1's length rules for its suite, then the policy, the account's entry and its suite, and the epoch."""
+    h = parse(blob)
+    spec.check_header(batch, 0x0A)
+    suite = spec.header_suite(batch)
+    b = spec.batch_parse(batch, suite)
+    if h["policy"] == POST_QUANTUM_ONLY and suite != spec.SUITE_XWING:
+        raise SpecError("policy", "an X25519 batch in a post-quantum-only vault")
+    entries = [e for e in h["roster"] if e[0] == SERVICE_ACCOUNT and entry_fields(e)[4] == b["key_id"]]
+    if not entries:
+        raise SpecError("mismatch", "no service account of this key id")
+    if entry_fields(entries[0])[2] != suite:
+        raise SpecError("mismatch", "the entry's suite is not the batch's")
+    if b["epoch"] != h["epoch"]:
+        raise SpecError("mismatch", "another epoch than the head's")
 
 
 # ---- 10.4 Merkle tree ------------------------------------------------------------------------------------

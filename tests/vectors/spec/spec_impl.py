@@ -1,15 +1,22 @@
 """An independent implementation of docs/protocol.md (format version 2), written from the document
 alone: the producer of tests/vectors/libcloak.json (tests/vectors/make_libcloak_vectors.py). It uses no
-libcloak code: hashlib/hmac for SHA-2, BLAKE2b and HMAC, pyca/cryptography for ChaCha20-Poly1305
-(IETF), Ed25519 signing and X25519, HChaCha20 written here (so XChaCha20-Poly1305 is built from the
-IETF AEAD as draft-irtf-cfrg-xchacha section 2.3 describes), Ed25519 verification written here (so
-section 1.3's rules are stated, not inherited from a library), pyhpke for HPKE (RFC 9180), and
-argon2-cffi for Argon2id. Every random value (nonce, salt, batch id, HPKE ephemeral key, the batch
-reader's MAC key) may be passed in, so the vectors are reproducible. Section 4's cost policy, account
-salt, secret-key mixing (HMAC and HKDF from hashlib/hmac, Argon2id from argon2-cffi's plain API,
-which has no secret input) and the secret key's Crockford base32 text form are written here too.
+libcloak code: hashlib/hmac for SHA-2, SHA-3, SHAKE256, BLAKE2b and HMAC, pyca/cryptography for
+ChaCha20-Poly1305 (IETF), Ed25519 signing and X25519, HChaCha20 written here (so XChaCha20-Poly1305 is
+built from the IETF AEAD as draft-irtf-cfrg-xchacha section 2.3 describes), Ed25519 verification written
+here (so section 1.3's rules are stated, not inherited from a library), pyhpke for suite 1's HPKE
+(RFC 9180), kyber-py for ML-KEM-768 (FIPS 203's KeyGen_internal, Encaps_internal and Decaps), with
+X-Wing, FIPS 203's modulus check and suite 2's HPKE key schedule written here (section 1.6), and
+argon2-cffi for Argon2id. Every random value (nonce, salt, batch id, HPKE encapsulation randomness, the
+batch reader's MAC key) may be passed in, so the vectors are reproducible. Section 4's cost policy,
+account salt, secret-key mixing (HMAC and HKDF from hashlib/hmac, Argon2id from argon2-cffi's plain
+API, which has no secret input) and the secret key's Crockford base32 text form are written here too.
 
-Section numbers below are docs/protocol.md's."""
+Every reader of an object of either suite takes the suite it reads (libcloak has a function per
+suite, section 2 step 5); every writer takes it from the length of the encryption public key it is
+given (32 bytes: X25519, suite 1; 1216: X-Wing, suite 2).
+
+Section numbers below are docs/protocol.md's. spec_selfcheck.py checks the primitives of section 1.6
+against published vectors."""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import hashlib
 import hmac
 import os
 import struct
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -27,7 +34,9 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 VERSION = 0x02
-SUITE = 0x0001
+SUITE_X25519 = 0x0001   # section 2: DHKEM(X25519, HKDF-SHA256)
+SUITE_XWING = 0x0002    # X-Wing, MLKEM768-X25519 (section 1.6)
+SUITE = SUITE_X25519    # the suite of every object without an encryption key in it or behind it
 
 
 class SpecError(Exception):
@@ -44,6 +53,10 @@ def lp8(x: bytes) -> bytes:
     if len(x) > 255:
         raise ValueError("lp8: more than 255 bytes")
     return bytes([len(x)]) + x
+
+
+def u16(n: int) -> bytes:
+    return struct.pack(">H", n)
 
 
 def u32(n: int) -> bytes:
@@ -311,25 +324,298 @@ def pad(u: int) -> int:
 def is_pad_len(p: int) -> bool:
     return p >= 64 and pad(p) == p
 
+# ---- section 1.2: key ids -----------------------------------------------------------------------------
 
-# 1.2 key ids
 def key_id_symmetric(k: bytes) -> bytes:
     return expand(k, b"libcloak v2 key id", 16)
 
 
+def key_hash(p: bytes) -> bytes:
+    """The key hash of a public key of any kind and length."""
+    return hashlib.sha256(lp8(b"libcloak v2 public key id") + p).digest()
+
+
 def key_id_public(p: bytes) -> bytes:
-    return hashlib.sha256(lp8(b"libcloak v2 public key id") + p).digest()[:16]
+    return key_hash(p)[:16]
+
+
+# ---- section 1.6: X-Wing keys (suite 2) ----------------------------------------------------------------
+
+XWING_KEM_ID = 0x647a
+MLKEM_Q = 3329
+MLKEM_EK_LEN = 1184                          # ML-KEM-768's encapsulation key
+MLKEM_CT_LEN = 1088                          # and its ciphertext
+XWING_PK_LEN = MLKEM_EK_LEN + 32             # ek || pk_X: 1216
+XWING_ENC_LEN = MLKEM_CT_LEN + 32            # ct_M || ct_X: 1120
+XWING_LABEL = bytes.fromhex("5c2e2f2f5e5c")  # \.//^\
+
+
+def shake256(x: bytes, length: int) -> bytes:
+    return hashlib.shake_256(x).digest(length)
+
+
+def sha3_256(x: bytes) -> bytes:
+    return hashlib.sha3_256(x).digest()
+
+
+def _mlkem768():  # type: ignore[no-untyped-def]
+    """kyber-py's ML-KEM-768: _keygen_internal(d, z) and _encaps_internal(ek, m) are FIPS 203's
+    Algorithms 16 and 17 (the derandomised forms X-Wing needs), decaps(dk, c) is Algorithm 21."""
+    from kyber_py.ml_kem import ML_KEM_768
+    return ML_KEM_768
+
+
+def mlkem_modulus_check(ek: bytes) -> bool:
+    """FIPS 203 section 7.2: ByteDecode_12 of the first 1152 bytes of ek, re-encoded, gives the same
+    bytes, i.e. every 12-bit coefficient (two in each three bytes, little-endian) is below q."""
+    t = ek[:MLKEM_EK_LEN - 32]
+    for i in range(0, len(t), 3):
+        b0, b1, b2 = t[i], t[i + 1], t[i + 2]
+        if b0 | (b1 & 0x0F) << 8 >= MLKEM_Q or b1 >> 4 | b2 << 4 >= MLKEM_Q:
+            return False
+    return True
+
+
+def check_xwing_public_key(pk: bytes) -> None:
+    """Section 1.6: the modulus check on ek (malformed), then section 1.4 on pk_X."""
+    if len(pk) != XWING_PK_LEN:
+        raise SpecError("bad params", "X-Wing public key length")
+    if not mlkem_modulus_check(pk[:MLKEM_EK_LEN]):
+        raise SpecError("malformed", "ML-KEM coefficient at least q")
+    check_x25519_public_key(pk[MLKEM_EK_LEN:])
+
+
+def xwing_expand(sk: bytes) -> Tuple[bytes, bytes, bytes]:
+    """The seed's ML-KEM-768 key pair (ek, dk) and its X25519 secret key sk_X."""
+    x = shake256(sk, 96)
+    ek, dk = _mlkem768()._keygen_internal(x[0:32], x[32:64])
+    return ek, dk, x[64:96]
+
+
+def xwing_public(sk: bytes) -> bytes:
+    ek, _, sk_x = xwing_expand(sk)
+    return ek + x25519_public(sk_x)
+
+
+def xwing_derive_key_pair(ikm: bytes) -> Tuple[bytes, bytes]:
+    """DeriveKeyPair of KEM 0x647a on 32 to 255 bytes; returns (public, private)."""
+    if not 32 <= len(ikm) <= 255:
+        raise SpecError("bad params", "seed length")
+    sk = shake256(ikm + b"HPKE-v1" + b"KEM" + u16(XWING_KEM_ID) + u16(13) + b"DeriveKeyPair" + u16(32), 32)
+    return xwing_public(sk), sk
+
+
+def x25519(sk: bytes, pk: bytes) -> bytes:
+    """X25519 (it clamps sk); an all-zero result is an invalid key (section 1)."""
+    try:
+        return X25519PrivateKey.from_private_bytes(sk).exchange(X25519PublicKey.from_public_bytes(pk))
+    except ValueError:
+        raise SpecError("invalid key", "all-zero agreement") from None
+
+
+def xwing_combiner(ss_m: bytes, ss_x: bytes, ct_x: bytes, pk_x: bytes) -> bytes:
+    return sha3_256(ss_m + ss_x + ct_x + pk_x + XWING_LABEL)
+
+
+def xwing_encap(pk: bytes, randomness: bytes) -> Tuple[bytes, bytes]:
+    """Encap with the 64 random bytes m || e; returns (shared secret, enc)."""
+    check_xwing_public_key(pk)
+    m, e = randomness[:32], randomness[32:64]
+    ek, pk_x = pk[:MLKEM_EK_LEN], pk[MLKEM_EK_LEN:]
+    ss_m, ct_m = _mlkem768()._encaps_internal(ek, m)
+    ct_x = x25519_public(e)
+    ss_x = x25519(e, pk_x)
+    return xwing_combiner(ss_m, ss_x, ct_x, pk_x), ct_m + ct_x
+
+
+def xwing_decap(enc: bytes, sk: bytes, pk: bytes) -> bytes:
+    """A recipient's Decap: the public key it names must be its seed's (invalid key; checked first,
+    as it concerns the recipient's own inputs), ct_X follows section 1.4, ss_X is not all zero."""
+    if len(enc) != XWING_ENC_LEN:
+        raise SpecError("bad params", "enc length")
+    if not hmac.compare_digest(xwing_public(sk), pk):
+        raise SpecError("invalid key", "the public key is not the seed's")
+    ct_m, ct_x = enc[:MLKEM_CT_LEN], enc[MLKEM_CT_LEN:]
+    check_x25519_public_key(ct_x)
+    _, dk, sk_x = xwing_expand(sk)
+    ss_x = x25519(sk_x, ct_x)
+    ss_m = _mlkem768().decaps(dk, ct_m)   # implicit rejection: a wrong ct_M gives an unrelated key
+    return xwing_combiner(ss_m, ss_x, ct_x, pk[MLKEM_EK_LEN:])
+
+
+# ---- the two suites' encryption keys (sections 1.4, 1.6, 5) ---------------------------------------------
+
+def encryption_public_key_len(suite: int) -> int:
+    """E of section 5."""
+    return 32 if suite == SUITE_X25519 else XWING_PK_LEN
+
+
+def enc_len(suite: int) -> int:
+    """N of section 5: the length of an HPKE encapsulation."""
+    return 32 if suite == SUITE_X25519 else XWING_ENC_LEN
+
+
+def suite_of_public_key(pk: bytes) -> int:
+    if len(pk) == 32:
+        return SUITE_X25519
+    if len(pk) == XWING_PK_LEN:
+        return SUITE_XWING
+    raise SpecError("bad params", "an encryption public key is 32 or 1216 bytes")
+
+
+def check_encryption_public_key(pk: bytes) -> None:
+    if suite_of_public_key(pk) == SUITE_X25519:
+        check_x25519_public_key(pk)
+    else:
+        check_xwing_public_key(pk)
+
+
+def encryption_public(suite: int, sk: bytes) -> bytes:
+    """The public key of a 32-byte private key: X25519's, or the X-Wing seed's."""
+    return x25519_public(sk) if suite == SUITE_X25519 else xwing_public(sk)
+
+
+def binding(pk: bytes) -> bytes:
+    """Section 1.6: what stands for an encryption public key in infos, signed contents and rosters."""
+    return pk if suite_of_public_key(pk) == SUITE_X25519 else key_hash(pk)
+
+
+# ---- HPKE (section 1: RFC 9180, Base mode, HKDF-SHA256, ChaCha20Poly1305; the suite names the KEM) ---
+
+KEM_IDS = {SUITE_X25519: 0x0020, SUITE_XWING: XWING_KEM_ID}
+
+
+class HpkeContext:
+    """RFC 9180 section 5.2's context with an explicit sequence number (the batch items of section
+    9.2 are sealed and opened at their index)."""
+
+    def __init__(self, key: bytes, base_nonce: bytes, exporter_secret: bytes, suite_id: bytes) -> None:
+        self.key, self.base_nonce, self.exporter_secret, self.suite_id = key, base_nonce, exporter_secret, suite_id
+
+    def _nonce(self, seq: int) -> bytes:
+        return bytes(a ^ b for a, b in zip(self.base_nonce, seq.to_bytes(12, "big")))
+
+    def seal(self, seq: int, aad: bytes, pt: bytes) -> bytes:
+        return ChaCha20Poly1305(self.key).encrypt(self._nonce(seq), pt, aad)
+
+    def open(self, seq: int, aad: bytes, ct: bytes) -> bytes:
+        try:
+            return ChaCha20Poly1305(self.key).decrypt(self._nonce(seq), ct, aad)
+        except InvalidTag:
+            raise SpecError("auth", "HPKE") from None
+
+    def export(self, exporter_context: bytes, length: int) -> bytes:
+        return _labeled_expand(self.suite_id, self.exporter_secret, b"sec", exporter_context, length)
+
+
+class _PyhpkeContext:
+    """Suite 1's context from pyhpke, whose counter is the sequence number RFC 9180 section 5.2
+    XORs into the base nonce: set it for each call."""
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        self._ctx = ctx
+
+    def seal(self, seq: int, aad: bytes, pt: bytes) -> bytes:
+        self._ctx._seq = seq
+        return bytes(self._ctx.seal(pt, aad=aad))
+
+    def open(self, seq: int, aad: bytes, ct: bytes) -> bytes:
+        self._ctx._seq = seq
+        try:
+            return bytes(self._ctx.open(ct, aad=aad))
+        except Exception:
+            raise SpecError("auth", "HPKE") from None
+
+
+Context = Union[HpkeContext, _PyhpkeContext]
+
+
+def hpke_suite_id(suite: int) -> bytes:
+    return b"HPKE" + u16(KEM_IDS[suite]) + u16(0x0001) + u16(0x0003)
+
+
+def _labeled_extract(suite_id: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
+    return extract(salt, b"HPKE-v1" + suite_id + label + ikm)
+
+
+def _labeled_expand(suite_id: bytes, prk: bytes, label: bytes, info: bytes, length: int) -> bytes:
+    return expand(prk, u16(length) + b"HPKE-v1" + suite_id + label + info, length)
+
+
+def hpke_key_schedule_base(suite: int, shared_secret: bytes, info: bytes) -> HpkeContext:
+    """RFC 9180 section 5.1 in mode 0 (no PSK): key (32 bytes), base nonce (12), exporter secret."""
+    sid = hpke_suite_id(suite)
+    context = (b"\x00" + _labeled_extract(sid, b"", b"psk_id_hash", b"")
+               + _labeled_extract(sid, b"", b"info_hash", info))
+    secret = _labeled_extract(sid, shared_secret, b"secret", b"")
+    return HpkeContext(_labeled_expand(sid, secret, b"key", context, 32),
+                       _labeled_expand(sid, secret, b"base_nonce", context, 12),
+                       _labeled_expand(sid, secret, b"exp", context, 32), sid)
+
+
+def _suite1():  # type: ignore[no-untyped-def]
+    from pyhpke import AEADId, CipherSuite, KDFId, KEMId
+    return CipherSuite.new(KEMId.DHKEM_X25519_HKDF_SHA256, KDFId.HKDF_SHA256, AEADId.CHACHA20_POLY1305)
+
+
+_suite = _suite1
+
+
+def _ephemeral(suite, ephemeral_secret: Optional[bytes]):  # type: ignore[no-untyped-def]
+    """A given ephemeral X25519 private key (RFC 9180's GenerateKeyPair for X25519 is 32 random
+    bytes), so the vectors are reproducible; None lets pyhpke draw one."""
+    if ephemeral_secret is None:
+        return None
+    from pyhpke.kem_key import KEMKeyPair
+    return KEMKeyPair(suite.kem.deserialize_private_key(ephemeral_secret),
+                      suite.kem.deserialize_public_key(x25519_public(ephemeral_secret)))
+
+
+def _x25519_agreement_check(pk: bytes) -> None:
+    # Section 1: an all-zero X25519 result is refused; it is zero for every private key exactly
+    # when the public key has low order, so one agreement with any key tells.
+    x25519(b"\x01" * 32, pk)
+
+
+def hpke_setup_sender(recipient_pk: bytes, info: bytes, randomness: Optional[bytes] = None) -> Tuple[bytes, Context]:
+    """SetupBaseS with the KEM of the key's suite; `randomness` is what Encap draws: the X25519
+    ephemeral private key (32 bytes) in suite 1, m || e (64 bytes) in suite 2."""
+    check_encryption_public_key(recipient_pk)
+    if suite_of_public_key(recipient_pk) == SUITE_X25519:
+        s = _suite1()
+        enc, ctx = s.create_sender_context(s.kem.deserialize_public_key(recipient_pk), info=info,
+                                           eks=_ephemeral(s, randomness))
+        return bytes(enc), _PyhpkeContext(ctx)
+    shared, enc = xwing_encap(recipient_pk, os.urandom(64) if randomness is None else randomness)
+    return enc, hpke_key_schedule_base(SUITE_XWING, shared, info)
+
+
+def hpke_setup_recipient(suite: int, enc: bytes, recipient_pk: bytes, recipient_sk: bytes,
+                         info: bytes) -> Context:
+    """SetupBaseR with the checks of sections 1.4 and 1.6 on enc. In suite 1 the recipient's public key
+    is its private key's (DHKEM derives it); in suite 2 the one it names is checked against its seed."""
+    if suite == SUITE_X25519:
+        check_x25519_public_key(enc)  # section 1.4: enc is a public key too
+        _x25519_agreement_check(enc)
+        s = _suite1()
+        return _PyhpkeContext(s.create_recipient_context(enc, s.kem.deserialize_private_key(recipient_sk), info=info))
+    return hpke_key_schedule_base(SUITE_XWING, xwing_decap(enc, recipient_sk, recipient_pk), info)
 
 
 # ---- section 2: envelope --------------------------------------------------------------------------
 
-TYPES = {0x01: 48, 0x02: 52, 0x03: 52, 0x04: 148, 0x05: 124, 0x06: 124, 0x07: 124, 0x08: None,
-         0x09: 200, 0x0A: None, 0x0B: None, 0x0C: 84, 0x0D: None}
+TYPES = set(range(0x01, 0x0E))
+# The types with a suite 2 column: those that carry an encryption key or are sealed to one.
+XWING_TYPES = {0x03, 0x04, 0x06, 0x07, 0x09, 0x0A, 0x0B, 0x0C}
 
 
-def header(obj_type: int, key_id: bytes) -> bytes:
+def header(obj_type: int, key_id: bytes, suite: int = SUITE_X25519) -> bytes:
     assert len(key_id) == 16
-    return bytes([VERSION, obj_type]) + struct.pack(">H", SUITE) + key_id
+    return bytes([VERSION, obj_type]) + u16(suite) + key_id
+
+
+def header_suite(blob: bytes) -> int:
+    return struct.unpack(">H", blob[2:4])[0]
 
 
 def check_header(blob: bytes, expected_type: int) -> bytes:
@@ -338,13 +624,28 @@ def check_header(blob: bytes, expected_type: int) -> bytes:
         raise SpecError("malformed", "shorter than a header")
     if blob[0] != VERSION:
         raise SpecError("unsupported version")
-    if struct.unpack(">H", blob[2:4])[0] != SUITE:
+    if header_suite(blob) not in (SUITE_X25519, SUITE_XWING):
         raise SpecError("unsupported suite")
     if blob[1] not in TYPES:
         raise SpecError("malformed", "unknown type")
     if blob[1] != expected_type:
         raise SpecError("wrong type")
     return blob[4:20]
+
+
+def check_suite(blob: bytes, suite: int) -> None:
+    """Step 5 of section 2: the type admits the blob's suite, and the reader reads that suite."""
+    if header_suite(blob) == SUITE_XWING and blob[1] not in XWING_TYPES:
+        raise SpecError("unsupported suite", "type of suite 1 only")
+    if header_suite(blob) != suite:
+        raise SpecError("unsupported suite", "the other suite's reader")
+
+
+def check_envelope(blob: bytes, expected_type: int, suite: int = SUITE_X25519) -> bytes:
+    """Steps 1 to 5 of section 2 for a reader of `suite`; returns the key id."""
+    kid = check_header(blob, expected_type)
+    check_suite(blob, suite)
+    return kid
 
 
 # ---- section 3: text form -------------------------------------------------------------------------
@@ -382,6 +683,8 @@ def text_decode(text: str) -> bytes:
     if not hmac.compare_digest(text_checksum(blob), checksum):
         raise SpecError("checksum")
     check_header(blob, blob[1])
+    if header_suite(blob) == SUITE_XWING and blob[1] not in XWING_TYPES:
+        raise SpecError("unsupported suite", "type of suite 1 only")
     if TEXT_NAMES.get(blob[1]) != name:
         raise SpecError("malformed", "prefix names another type")
     return blob
@@ -399,7 +702,7 @@ def password_record(salt: bytes, m: int, t: int, p: int) -> bytes:
 
 
 def password_record_decode(record: bytes) -> Tuple[bytes, int, int, int]:
-    check_header(record, 0x01)
+    check_envelope(record, 0x01)
     if len(record) != 48:
         raise SpecError("malformed")
     if record[4:20] != bytes(16):
@@ -566,32 +869,80 @@ def password_derive(password: bytes, account_id: bytes, secret_key: bytes, recor
 
 # ---- sections 5 and 6: keys, bundles, user signatures, wrapped keys --------------------------------
 
+def encryption_keypair_from_seed(seed: bytes) -> Tuple[bytes, bytes]:
+    """Section 5, suite 1: RFC 9180 DeriveKeyPair on a seed of 32 to 255 bytes; returns (public, private)."""
+    if not 32 <= len(seed) <= 255:
+        raise SpecError("bad params", "seed length")
+    pair = _suite1().kem.derive_key_pair(seed)
+    return pair.public_key.to_public_bytes(), pair.private_key.to_private_bytes()
+
+
+def xwing_keypair_from_seed(seed: bytes) -> Tuple[bytes, bytes]:
+    """Section 5, suite 2: X-Wing's DeriveKeyPair (section 1.6); returns (public, private)."""
+    return xwing_derive_key_pair(seed)
+
+
+def xwing_key_hash(pk: bytes) -> bytes:
+    """The key hash of an X-Wing public key, which is checked first (section 1.6)."""
+    check_xwing_public_key(pk)
+    return key_hash(pk)
+
+
 def public_key_blob(obj_type: int, pk: bytes) -> bytes:
-    return header(obj_type, key_id_public(pk)) + pk
+    suite = suite_of_public_key(pk) if obj_type == 0x03 else SUITE_X25519
+    return header(obj_type, key_id_public(pk), suite) + pk
 
 
-def bundle_body(identity_pk: bytes, encryption_pk: bytes) -> bytes:
-    return header(0x04, key_id_public(identity_pk)) + identity_pk + encryption_pk
+def public_key_import(obj_type: int, blob: bytes, suite: int = SUITE_X25519) -> bytes:
+    """Section 5.1: the key id is the key's, and the key follows section 1.3, 1.4 or 1.6."""
+    kid = check_envelope(blob, obj_type, suite)
+    key_len = 32 if obj_type == 0x02 else encryption_public_key_len(suite)
+    if len(blob) != 20 + key_len:
+        raise SpecError("malformed")
+    pk = blob[20:]
+    if kid != key_id_public(pk):
+        raise SpecError("malformed", "key id")
+    if obj_type == 0x02:
+        check_identity_public_key(pk)
+    else:
+        check_encryption_public_key(pk)
+    return pk
+
+
+def xwing_public_import(blob: bytes) -> bytes:
+    return public_key_import(0x03, blob, SUITE_XWING)
+
+
+def bundle_body(identity_pk: bytes, encryption_pk: bytes, suite: Optional[int] = None) -> bytes:
+    """The signed part of a bundle; the suite is the encryption key's unless given (to build wrong ones)."""
+    suite = suite_of_public_key(encryption_pk) if suite is None else suite
+    return header(0x04, key_id_public(identity_pk), suite) + identity_pk + encryption_pk
 
 
 def bundle_create(identity_sk: bytes, encryption_pk: bytes) -> bytes:
     check_identity_secret_key(identity_sk)
-    check_x25519_public_key(encryption_pk)
+    check_encryption_public_key(encryption_pk)
     body = bundle_body(identity_sk[32:], encryption_pk)
     return body + labelled_sign(identity_sk, b"libcloak v2 bundle", body)
 
 
-def bundle_verify(bundle: bytes) -> Tuple[bytes, bytes]:
-    kid = check_header(bundle, 0x04)
-    if len(bundle) != 148:
+def bundle_verify(bundle: bytes, suite: int = SUITE_X25519) -> Tuple[bytes, bytes]:
+    """Section 5.2, for a reader of `suite`; returns (identity public key, encryption public key)."""
+    kid = check_envelope(bundle, 0x04, suite)
+    e = encryption_public_key_len(suite)
+    if len(bundle) != 116 + e:
         raise SpecError("malformed")
-    ipk, epk = bundle[20:52], bundle[52:84]
+    ipk, epk = bundle[20:52], bundle[52:52 + e]
     if kid != key_id_public(ipk):
         raise SpecError("malformed", "key id")
     check_identity_public_key(ipk)
-    check_x25519_public_key(epk)
-    labelled_verify(ipk, bundle[84:148], b"libcloak v2 bundle", bundle[:84])
+    check_encryption_public_key(epk)
+    labelled_verify(ipk, bundle[52 + e:], b"libcloak v2 bundle", bundle[:52 + e])
     return ipk, epk
+
+
+def bundle_verify_xwing(bundle: bytes) -> Tuple[bytes, bytes]:
+    return bundle_verify(bundle, SUITE_XWING)
 
 
 def user_signature_content(message: bytes, context: bytes) -> bytes:
@@ -612,10 +963,22 @@ def wrap_key(master_key: bytes) -> bytes:
     return expand(master_key, b"libcloak v2 key wrap", 32)
 
 
-def wrap_private(obj_type: int, master_key: bytes, pk: bytes, private: bytes, nonce: Optional[bytes] = None) -> bytes:
-    """Low level: seals any private key under any public key (vectors build mismatched pairs)."""
+WRAPPED_TYPES = (0x05, 0x06, 0x07)
+
+
+def wrapped_public_key_len(obj_type: int, suite: int) -> int:
+    """K of section 6: 32 bytes for an identity key, E of the suite for an encryption key."""
+    return 32 if obj_type == 0x05 else encryption_public_key_len(suite)
+
+
+def wrap_private(obj_type: int, master_key: bytes, pk: bytes, private: bytes, nonce: Optional[bytes] = None,
+                 suite: Optional[int] = None) -> bytes:
+    """Low level: seals any private key under any public key (vectors build mismatched pairs). The
+    suite is the public key's (an identity key's is 1) unless given."""
+    if suite is None:
+        suite = SUITE_X25519 if obj_type == 0x05 else suite_of_public_key(pk)
     nonce = os.urandom(24) if nonce is None else nonce
-    head = header(obj_type, key_id_symmetric(master_key)) + pk
+    head = header(obj_type, key_id_symmetric(master_key), suite) + pk
     return head + nonce + xchacha_seal(wrap_key(master_key), nonce, head, private)
 
 
@@ -625,34 +988,81 @@ def identity_wrap(master_key: bytes, identity_sk: bytes, nonce: Optional[bytes] 
     return wrap_private(0x05, master_key, identity_sk[32:], seed, nonce)
 
 
-def unwrap_private(obj_type: int, master_key: bytes, wrapped: bytes) -> Tuple[bytes, bytes]:
-    kid = check_header(wrapped, obj_type)
-    if len(wrapped) != 124:
+def encryption_wrap(obj_type: int, master_key: bytes, suite: int, private: bytes,
+                    nonce: Optional[bytes] = None) -> bytes:
+    """Section 6 for an encryption key (type 0x06) or a service account's (0x07) of either suite: the
+    public key is the private key's."""
+    return wrap_private(obj_type, master_key, encryption_public(suite, private), private, nonce, suite)
+
+
+def unwrap_private(obj_type: int, master_key: bytes, wrapped: bytes, suite: int = SUITE_X25519) -> Tuple[bytes, bytes]:
+    """Section 6 for a reader of `suite`; returns (public key, private key)."""
+    kid = check_envelope(wrapped, obj_type, suite)
+    k = wrapped_public_key_len(obj_type, suite)
+    if len(wrapped) != 92 + k:
         raise SpecError("malformed")
     if kid != key_id_symmetric(master_key):
         raise SpecError("wrong key")
-    pk, nonce = wrapped[20:52], wrapped[52:76]
-    private = xchacha_open(wrap_key(master_key), nonce, wrapped[:52], wrapped[76:])
-    derived = ed25519_public(private) if obj_type == 0x05 else x25519_public(private)
+    pk, nonce = wrapped[20:20 + k], wrapped[20 + k:44 + k]
+    private = xchacha_open(wrap_key(master_key), nonce, wrapped[:20 + k], wrapped[44 + k:])
+    derived = ed25519_public(private) if obj_type == 0x05 else encryption_public(suite, private)
     if derived != pk:
         raise SpecError("mismatch")
     return pk, private
 
 
+def _wrapped_type(wrapped: bytes) -> int:
+    """The type a reader of any wrapped key expects: the blob's own when it is one of the three, so
+    that another type fails with wrong type (or its header's earlier error)."""
+    return wrapped[1] if len(wrapped) >= 2 and wrapped[1] in WRAPPED_TYPES else 0x05
+
+
 def wrapped_key_rewrap(old_master_key: bytes, new_master_key: bytes, wrapped: bytes,
-                       nonce: Optional[bytes] = None) -> bytes:
-    """Section 6's re-wrap (the upgrade of section 4.7): the same type and public key under the new
-    master key and a fresh nonce."""
+                       nonce: Optional[bytes] = None, suite: int = SUITE_X25519) -> bytes:
+    """Section 6.2's re-wrap (the upgrade of section 4.7): the same type, suite and public key under the
+    new master key and a fresh nonce."""
     if hmac.compare_digest(old_master_key, new_master_key):
         raise SpecError("bad params", "the same master key twice")
-    obj_type = wrapped[1] if len(wrapped) >= 2 and wrapped[1] in (0x05, 0x06, 0x07) else 0x05
-    check_header(wrapped, obj_type)   # a blob of another type: wrong type
-    pk, private = unwrap_private(obj_type, old_master_key, wrapped)
-    return wrap_private(obj_type, new_master_key, pk, private, nonce)
+    obj_type = _wrapped_type(wrapped)
+    check_envelope(wrapped, obj_type, suite)   # a blob of another type: wrong type
+    pk, private = unwrap_private(obj_type, old_master_key, wrapped, suite)
+    return wrap_private(obj_type, new_master_key, pk, private, nonce, suite)
 
 
-def account_key_blob(pk: bytes, sk: bytes) -> bytes:
-    return header(0x0C, key_id_public(pk)) + sk + pk
+def wrapped_key_public_key(wrapped: bytes, suite: int = SUITE_X25519) -> Tuple[bytes, int]:
+    """The public key and type a wrapped key carries (section 6), parsed, not authenticated."""
+    obj_type = _wrapped_type(wrapped)
+    check_envelope(wrapped, obj_type, suite)
+    k = wrapped_public_key_len(obj_type, suite)
+    if len(wrapped) != 92 + k:
+        raise SpecError("malformed")
+    return wrapped[20:20 + k], wrapped[1]
+
+
+def account_key_blob(pk: bytes, sk: bytes, suite: Optional[int] = None) -> bytes:
+    suite = suite_of_public_key(pk) if suite is None else suite
+    return header(0x0C, key_id_public(pk), suite) + sk + pk
+
+
+def account_key_import(blob: bytes, suite: int = SUITE_X25519) -> Tuple[bytes, bytes]:
+    """Section 6.1 for a reader of `suite`; returns (public key, private key)."""
+    kid = check_envelope(blob, 0x0C, suite)
+    if len(blob) != 52 + encryption_public_key_len(suite):
+        raise SpecError("malformed")
+    sk, pk = blob[20:52], blob[52:]
+    if kid != key_id_public(pk):
+        raise SpecError("malformed", "key id")
+    if suite == SUITE_XWING:
+        check_encryption_public_key(pk)  # section 6.1: an X25519 key that breaks 1.4 is a mismatch below
+    if encryption_public(suite, sk) != pk:
+        raise SpecError("mismatch")
+    return pk, sk
+
+
+def account_key_export(pk: bytes, sk: bytes) -> bytes:
+    if encryption_public(suite_of_public_key(pk), sk) != pk:
+        raise SpecError("mismatch")
+    return account_key_blob(pk, sk)
 
 
 # ---- section 7: vaults, epochs and secrets ----------------------------------------------------------
@@ -706,7 +1116,7 @@ def secret_opened_len(sealed_len: int) -> int:
 
 def secret_open(vault_key: bytes, epoch: int, vault_id: bytes, name: bytes, context: bytes, sealed: bytes) -> bytes:
     _check_vault(epoch, vault_id)
-    kid = check_header(sealed, 0x08)
+    kid = check_envelope(sealed, 0x08)
     if len(sealed) < 64 + 16 or not is_pad_len(len(sealed) - 64):
         raise SpecError("malformed", "length")
     if kid != key_id_symmetric(vault_key):
@@ -725,86 +1135,80 @@ def blind_index(vault_key: bytes, vault_id: bytes, name: bytes) -> bytes:
     return hmac_sha256(index_key(vault_key), lp8(vault_id) + lp8(name))
 
 
-# ---- section 8: vault-key shares (HPKE through pyhpke) --------------------------------------------
-
-def _suite():  # type: ignore[no-untyped-def]
-    from pyhpke import AEADId, CipherSuite, KDFId, KEMId
-    return CipherSuite.new(KEMId.DHKEM_X25519_HKDF_SHA256, KDFId.HKDF_SHA256, AEADId.CHACHA20_POLY1305)
-
+# ---- section 8: vault-key shares ----------------------------------------------------------------------
 
 def share_info(vault_id: bytes, epoch: int, recipient_pk: bytes, sender_pk: bytes) -> bytes:
-    return lp8(b"libcloak v2 share") + lp8(vault_id) + u32(epoch) + recipient_pk + sender_pk
-
-
-def _ephemeral(suite, ephemeral_secret: Optional[bytes]):  # type: ignore[no-untyped-def]
-    """A given ephemeral X25519 private key (RFC 9180's GenerateKeyPair for X25519 is 32 random
-    bytes), so the vectors are reproducible; None lets pyhpke draw one."""
-    if ephemeral_secret is None:
-        return None
-    from pyhpke.kem_key import KEMKeyPair
-    return KEMKeyPair(suite.kem.deserialize_private_key(ephemeral_secret),
-                      suite.kem.deserialize_public_key(x25519_public(ephemeral_secret)))
-
-
-def _x25519_agreement_check(pk: bytes) -> None:
-    # Section 1: an all-zero X25519 result is refused; it is zero for every private key exactly
-    # when the public key has low order, so one agreement with any key tells.
-    try:
-        X25519PrivateKey.from_private_bytes(b"\x01" * 32).exchange(X25519PublicKey.from_public_bytes(pk))
-    except ValueError:
-        raise SpecError("invalid key", "all-zero agreement") from None
+    return lp8(b"libcloak v2 share") + lp8(vault_id) + u32(epoch) + binding(recipient_pk) + sender_pk
 
 
 def share_seal(vault_key: bytes, epoch: int, vault_id: bytes, recipient_pk: bytes, sender_sk: bytes,
                ephemeral_secret: Optional[bytes] = None) -> bytes:
+    """A share to a key of either suite; ephemeral_secret is Encap's randomness (hpke_setup_sender)."""
     _check_vault(epoch, vault_id)
-    check_x25519_public_key(recipient_pk)
+    check_encryption_public_key(recipient_pk)
     check_identity_secret_key(sender_sk)
-    suite = _suite()
     sender_pk = sender_sk[32:]
-    head = header(0x09, key_id_public(recipient_pk)) + sender_pk + u32(epoch)
-    enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(recipient_pk),
-                                           info=share_info(vault_id, epoch, recipient_pk, sender_pk),
-                                           eks=_ephemeral(suite, ephemeral_secret))
-    body = head + enc + ctx.seal(vault_key, aad=head)
-    return body + labelled_sign(sender_sk, b"libcloak v2 share", body + lp8(vault_id) + recipient_pk)
+    head = header(0x09, key_id_public(recipient_pk), suite_of_public_key(recipient_pk)) + sender_pk + u32(epoch)
+    enc, ctx = hpke_setup_sender(recipient_pk, share_info(vault_id, epoch, recipient_pk, sender_pk), ephemeral_secret)
+    body = head + enc + ctx.seal(0, head, vault_key)
+    return body + labelled_sign(sender_sk, b"libcloak v2 share", body + lp8(vault_id) + binding(recipient_pk))
 
 
-def share_open(share: bytes, vault_id: bytes, recipient_sk: bytes, trusted_sender_pk: bytes,
-               min_epoch: int) -> Tuple[bytes, int]:
+def share_len(suite: int) -> int:
+    return 168 + enc_len(suite)
+
+
+def _share_open(suite: int, share: bytes, vault_id: bytes, recipient_pk: bytes, recipient_sk: bytes,
+                trusted_sender_pk: bytes, min_epoch: int) -> Tuple[bytes, int]:
     """Returns (vault key, epoch), checking in section 8's order."""
-    suite = _suite()
-    recipient_pk = x25519_public(recipient_sk)
-    kid = check_header(share, 0x09)
-    if len(share) != 200:
+    kid = check_envelope(share, 0x09, suite)
+    if len(share) != share_len(suite):
         raise SpecError("malformed")
+    n = enc_len(suite)
     epoch = struct.unpack(">I", share[52:56])[0]
     if epoch == 0:
         raise SpecError("malformed", "epoch 0")
     if kid != key_id_public(recipient_pk):
         raise SpecError("wrong key")
-    sender_pk, enc, ct, sig = share[20:52], share[56:88], share[88:136], share[136:200]
+    sender_pk, enc, ct, sig = share[20:52], share[56:56 + n], share[56 + n:104 + n], share[104 + n:]
     if sender_pk != trusted_sender_pk:
         raise SpecError("untrusted signer")
-    labelled_verify(sender_pk, sig, b"libcloak v2 share", share[:136] + lp8(vault_id) + recipient_pk)
+    labelled_verify(sender_pk, sig, b"libcloak v2 share", share[:104 + n] + lp8(vault_id) + binding(recipient_pk))
     if epoch < min_epoch:
         raise SpecError("stale", "epoch")
-    check_x25519_public_key(enc)  # section 1.4: enc is a public key too
-    _x25519_agreement_check(enc)
-    ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(recipient_sk),
-                                         info=share_info(vault_id, epoch, recipient_pk, sender_pk))
-    try:
-        return bytes(ctx.open(ct, aad=share[:56])), epoch
-    except Exception:
-        raise SpecError("auth", "HPKE") from None
+    ctx = hpke_setup_recipient(suite, enc, recipient_pk, recipient_sk,
+                               share_info(vault_id, epoch, recipient_pk, sender_pk))
+    return ctx.open(0, share[:56], ct), epoch
 
 
-# ---- section 9: service-account batches (HPKE through pyhpke) --------------------------------------
+def share_open(share: bytes, vault_id: bytes, recipient_sk: bytes, trusted_sender_pk: bytes,
+               min_epoch: int) -> Tuple[bytes, int]:
+    """Suite 1: the recipient's public key is its private key's."""
+    return _share_open(SUITE_X25519, share, vault_id, x25519_public(recipient_sk), recipient_sk, trusted_sender_pk,
+                       min_epoch)
+
+
+def share_open_xwing(share: bytes, vault_id: bytes, recipient_pk: bytes, recipient_sk: bytes,
+                     trusted_sender_pk: bytes, min_epoch: int) -> Tuple[bytes, int]:
+    """Suite 2: the recipient names its public key, which its HPKE setup checks against its seed."""
+    return _share_open(SUITE_XWING, share, vault_id, recipient_pk, recipient_sk, trusted_sender_pk, min_epoch)
+
+
+def share_sender(share: bytes) -> bytes:
+    """The identity that signed a share of either suite, parsed, not verified."""
+    check_header(share, 0x09)
+    check_suite(share, header_suite(share))
+    if len(share) != share_len(header_suite(share)):
+        raise SpecError("malformed")
+    return share[20:52]
+
+
+# ---- section 9: service-account batches ---------------------------------------------------------------
 
 def batch_info(account_pk: bytes, batch_id: bytes, vault_id: bytes, epoch: int, head_version: int,
                head_hash: bytes, expiry: int, creator_pk: bytes) -> bytes:
-    return (lp8(b"libcloak v2 batch") + account_pk + batch_id + lp8(vault_id) + u32(epoch) + u64(head_version)
-            + head_hash + u64(expiry) + creator_pk)
+    return (lp8(b"libcloak v2 batch") + binding(account_pk) + batch_id + lp8(vault_id) + u32(epoch)
+            + u64(head_version) + head_hash + u64(expiry) + creator_pk)
 
 
 def item_plaintext(name: bytes, value: bytes) -> bytes:
@@ -820,13 +1224,27 @@ def batch_item_opened_maxlen(item_len: int) -> int:
     return item_len - 56 if item_len >= 56 and is_pad_len(item_len - 56) else 0
 
 
+def batch_vault_id_offset(suite: int) -> int:
+    """V of section 9.1: 100 in suite 1, 1188 in suite 2."""
+    return 68 + enc_len(suite)
+
+
+def batch_len(suite: int, vault_id_len: int, item_count: int) -> int:
+    return batch_vault_id_offset(suite) + 121 + vault_id_len + 32 * item_count
+
+
 class BatchHead:
-    """What a batch binds besides its items (sections 9.1, 9.3's writer inputs)."""
+    """What a batch binds besides its items (sections 9.1, 9.3's writer inputs); the batch's suite is
+    the account key's."""
 
     def __init__(self, account_pk: bytes, creator_pk: bytes, vault_id: bytes, epoch: int, head_version: int,
                  head_hash: bytes, expiry: int) -> None:
         self.account_pk, self.creator_pk, self.vault_id = account_pk, creator_pk, vault_id
         self.epoch, self.head_version, self.head_hash, self.expiry = epoch, head_version, head_hash, expiry
+
+    @property
+    def suite(self) -> int:
+        return suite_of_public_key(self.account_pk)
 
 
 def batch_make(head: BatchHead, items: Sequence[Tuple[bytes, bytes]], creator_sk: bytes,
@@ -839,7 +1257,7 @@ def batch_make(head: BatchHead, items: Sequence[Tuple[bytes, bytes]], creator_sk
 
 
 def batch_begin_checks(head: BatchHead) -> None:
-    check_x25519_public_key(head.account_pk)
+    check_encryption_public_key(head.account_pk)
     if not 1 <= len(head.vault_id) <= 255 or head.epoch < 1 or head.head_version < 1:
         raise SpecError("bad params", "vault id, epoch or head version")
 
@@ -850,19 +1268,18 @@ def batch_make_plaintexts(head: BatchHead, plaintexts: Sequence[bytes], creator_
     """A batch whose items hold the given plaintexts (normally item_plaintext(name, value); anything
     else builds an item that is malformed inside). signed_items replaces the items the manifest
     lists, to build a batch whose creator signed items that do not decrypt. Draws the batch id, then
-    the HPKE ephemeral key."""
+    the HPKE encapsulation's randomness."""
     batch_begin_checks(head)
-    suite = _suite()
+    suite = head.suite
     batch_id = os.urandom(16) if batch_id is None else batch_id
     kid = key_id_public(head.account_pk)
     info = batch_info(head.account_pk, batch_id, head.vault_id, head.epoch, head.head_version, head.head_hash,
                       head.expiry, head.creator_pk)
-    enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(head.account_pk), info=info,
-                                           eks=_ephemeral(suite, ephemeral_secret))
+    enc, ctx = hpke_setup_sender(head.account_pk, info, ephemeral_secret)
     sealed: List[bytes] = []
-    for i, pt in enumerate(plaintexts):  # the context's sequence number is i
-        item_head = header(0x0B, kid) + batch_id + u32(i)
-        sealed.append(item_head + ctx.seal(pt, aad=item_head))
+    for i, pt in enumerate(plaintexts):  # sealed at sequence number i
+        item_head = header(0x0B, kid, suite) + batch_id + u32(i)
+        sealed.append(item_head + ctx.seal(i, item_head, pt))
     listed = sealed if signed_items is None else list(signed_items)
     if len(listed) > 1000000:
         raise SpecError("bad params", "item count")
@@ -870,58 +1287,80 @@ def batch_make_plaintexts(head: BatchHead, plaintexts: Sequence[bytes], creator_
         raise SpecError("mismatch", "creator")
     check_identity_secret_key(creator_sk)
     manifest = b"".join(blake2b_256(it) for it in listed)
-    prefix = (header(0x0A, kid) + batch_id + enc + head.creator_pk + lp8(head.vault_id) + u32(head.epoch)
+    prefix = (header(0x0A, kid, suite) + batch_id + enc + head.creator_pk + lp8(head.vault_id) + u32(head.epoch)
               + u64(head.head_version) + head.head_hash + u64(head.expiry) + u32(len(listed)))
     sig = labelled_sign(creator_sk, b"libcloak v2 batch", prefix + blake2b_256(manifest))
     return prefix + manifest + sig, sealed
 
 
+def batch_parse(batch: bytes, suite: int) -> Dict[str, object]:
+    """Section 2's steps 1 to 5 and section 9.1's length rules (all malformed) for a batch of `suite`;
+    returns its fields, unverified."""
+    kid = check_envelope(batch, 0x0A, suite)
+    v = batch_vault_id_offset(suite)
+    if len(batch) < v + 122:
+        raise SpecError("malformed", "length")
+    vlen = batch[v]
+    if vlen == 0:
+        raise SpecError("malformed", "empty vault id")
+    if len(batch) < v + 57 + vlen:
+        raise SpecError("malformed", "length")
+    t = v + 1 + vlen   # the epoch's offset
+    epoch, head_version = struct.unpack(">I", batch[t:t + 4])[0], struct.unpack(">Q", batch[t + 4:t + 12])[0]
+    n = struct.unpack(">I", batch[t + 52:t + 56])[0]
+    if epoch == 0 or head_version == 0:
+        raise SpecError("malformed", "epoch or head version 0")
+    if n > 1000000 or len(batch) != v + 121 + vlen + 32 * n:
+        raise SpecError("malformed", "count or length")
+    return {"key_id": kid, "batch_id": batch[20:36], "enc": batch[36:v - 32], "creator": batch[v - 32:v],
+            "vault_id": batch[v + 1:t], "epoch": epoch, "head_version": head_version,
+            "head_hash": batch[t + 12:t + 44], "expiry": struct.unpack(">Q", batch[t + 44:t + 52])[0], "count": n,
+            "manifest": batch[t + 56:t + 56 + 32 * n], "signed": batch[:t + 56], "signature": batch[-64:]}
+
+
+def batch_count(batch: bytes) -> int:
+    """The item count of a batch of either suite, parsed, not verified (to size a reader's tags): the
+    header, then section 9.1's length rules in the suite the batch names."""
+    check_header(batch, 0x0A)
+    return batch_parse(batch, header_suite(batch))["count"]
+
+
+def batch_sender(batch: bytes) -> bytes:
+    """The creator a batch of either suite names, parsed, not verified."""
+    check_header(batch, 0x0A)
+    return batch_parse(batch, header_suite(batch))["creator"]
+
+
 class BatchReader:
     """Section 9.1's checks on construction, freshness in check(), then section 9.2's per item, in
     any order. It follows section 9.3's reader (tags under a MAC key only the reader holds, each
-    used up once its item opens), so the vectors can tamper with a tag as a caller could."""
+    used up once its item opens), so the vectors can tamper with a tag as a caller could. A reader of
+    suite 1 derives the account's public key from its private key; one of suite 2 is given it."""
 
     def __init__(self, batch: bytes, vault_id: bytes, account_sk: bytes, trusted: Sequence[bytes],
-                 mac_key: Optional[bytes] = None) -> None:
-        account_pk = x25519_public(account_sk)
-        kid = check_header(batch, 0x0A)
-        if len(batch) < 222:
-            raise SpecError("malformed", "length")
-        vlen = batch[100]
-        if vlen == 0:
-            raise SpecError("malformed", "empty vault id")
-        if len(batch) < 157 + vlen:
-            raise SpecError("malformed", "length")
-        epoch, head_version = struct.unpack(">I", batch[101 + vlen:105 + vlen])[0], \
-            struct.unpack(">Q", batch[105 + vlen:113 + vlen])[0]
-        n = struct.unpack(">I", batch[153 + vlen:157 + vlen])[0]
-        if epoch == 0 or head_version == 0:
-            raise SpecError("malformed", "epoch or head version 0")
-        if n > 1000000 or len(batch) != 221 + vlen + 32 * n:
-            raise SpecError("malformed", "count or length")
-        if kid != key_id_public(account_pk):
+                 mac_key: Optional[bytes] = None, suite: int = SUITE_X25519,
+                 account_pk: Optional[bytes] = None) -> None:
+        if suite == SUITE_X25519:
+            account_pk = x25519_public(account_sk)
+        assert account_pk is not None
+        b = batch_parse(batch, suite)
+        if b["key_id"] != key_id_public(account_pk):
             raise SpecError("wrong key")
-        self.batch_id, enc, self.creator = batch[20:36], batch[36:68], batch[68:100]
-        if batch[101:101 + vlen] != vault_id:
+        if b["vault_id"] != vault_id:
             raise SpecError("mismatch", "vault id")
-        if self.creator not in trusted:
+        if b["creator"] not in trusted:
             raise SpecError("untrusted signer")
-        manifest = batch[157 + vlen:157 + vlen + 32 * n]
-        labelled_verify(self.creator, batch[-64:], b"libcloak v2 batch",
-                        batch[:157 + vlen] + blake2b_256(manifest))
-        self.epoch, self.head_version = epoch, head_version
-        self.head_hash = batch[113 + vlen:145 + vlen]
-        self.expiry = struct.unpack(">Q", batch[145 + vlen:153 + vlen])[0]
-        self.kid, self.count = kid, n
-        suite = _suite()
-        check_x25519_public_key(enc)  # section 1.4: enc is a public key too
-        _x25519_agreement_check(enc)
-        self._ctx = suite.create_recipient_context(
-            enc, suite.kem.deserialize_private_key(account_sk),
-            info=batch_info(account_pk, self.batch_id, vault_id, epoch, head_version, self.head_hash, self.expiry,
-                            self.creator))
+        labelled_verify(b["creator"], b["signature"], b"libcloak v2 batch", b["signed"] + blake2b_256(b["manifest"]))
+        self.suite, self.kid, self.batch_id, self.creator = suite, b["key_id"], b["batch_id"], b["creator"]
+        self.epoch, self.head_version, self.head_hash = b["epoch"], b["head_version"], b["head_hash"]
+        self.expiry, self.count = b["expiry"], b["count"]
+        self._ctx = hpke_setup_recipient(
+            suite, b["enc"], account_pk, account_sk,
+            batch_info(account_pk, self.batch_id, vault_id, self.epoch, self.head_version, self.head_hash, self.expiry,
+                       self.creator))
         self._mac_key = os.urandom(32) if mac_key is None else mac_key
-        self.tags = bytearray(b"".join(self._tag(i, manifest[32 * i:32 * i + 32]) for i in range(n)))
+        manifest = b["manifest"]
+        self.tags = bytearray(b"".join(self._tag(i, manifest[32 * i:32 * i + 32]) for i in range(self.count)))
         self.checked = False
 
     def _tag(self, index: int, digest: bytes) -> bytes:
@@ -937,7 +1376,7 @@ class BatchReader:
     def open_item(self, item: bytes) -> Tuple[bytes, bytes]:
         if not self.checked:
             raise SpecError("bad state", "freshness not checked")
-        ikid = check_header(item, 0x0B)
+        ikid = check_envelope(item, 0x0B, self.suite)   # the suite is the verified batch's
         if len(item) < 56 + 64 or not is_pad_len(len(item) - 56):
             raise SpecError("malformed", "length")
         if ikid != self.kid:
@@ -948,13 +1387,7 @@ class BatchReader:
         # A used tag is zero, and no item's tag is zero but with probability 2^-128.
         if not hmac.compare_digest(self._tag(index, blake2b_256(item)), bytes(self.tags[16 * index:16 * index + 16])):
             raise SpecError("bad signature", "item not in the manifest, or already opened")
-        # pyhpke's context has no call to open at a given sequence number; its counter is the
-        # sequence number RFC 9180 section 5.2 XORs into the base nonce, so set it.
-        self._ctx._seq = index  # type: ignore[attr-defined]
-        try:
-            pt = bytes(self._ctx.open(item[40:], aad=item[:40]))
-        except Exception:
-            raise SpecError("auth", "HPKE") from None
+        pt = self._ctx.open(index, item[:40], item[40:])
         nl = pt[0]
         if nl == 0 or 1 + nl + 4 > len(pt):
             raise SpecError("malformed", "name")
@@ -969,82 +1402,39 @@ class BatchReader:
 
 def hpke_seal_base(recipient_pk: bytes, info: bytes, aad: bytes, pt: bytes,
                    ephemeral_secret: Optional[bytes] = None) -> Tuple[bytes, bytes]:
-    check_x25519_public_key(recipient_pk)
-    suite = _suite()
-    enc, ctx = suite.create_sender_context(suite.kem.deserialize_public_key(recipient_pk), info=info,
-                                           eks=_ephemeral(suite, ephemeral_secret))
-    return enc, ctx.seal(pt, aad=aad)
+    """Either suite, by the key's length; ephemeral_secret is Encap's randomness."""
+    enc, ctx = hpke_setup_sender(recipient_pk, info, ephemeral_secret)
+    return enc, ctx.seal(0, aad, pt)
+
+
+def _hpke_open_base(suite: int, enc: bytes, recipient_pk: bytes, recipient_sk: bytes, info: bytes, aad: bytes,
+                    ct: bytes) -> bytes:
+    if len(ct) < 16:
+        raise SpecError("malformed", "shorter than a tag")
+    return hpke_setup_recipient(suite, enc, recipient_pk, recipient_sk, info).open(0, aad, ct)
 
 
 def hpke_open_base(enc: bytes, recipient_sk: bytes, info: bytes, aad: bytes, ct: bytes) -> bytes:
-    suite = _suite()
-    if len(ct) < 16:
-        raise SpecError("malformed", "shorter than a tag")
-    check_x25519_public_key(enc)  # section 1.4: enc is a public key too
-    _x25519_agreement_check(enc)
-    ctx = suite.create_recipient_context(enc, suite.kem.deserialize_private_key(recipient_sk), info=info)
-    try:
-        return bytes(ctx.open(ct, aad=aad))
-    except Exception:
-        raise SpecError("auth", "HPKE") from None
+    return _hpke_open_base(SUITE_X25519, enc, x25519_public(recipient_sk), recipient_sk, info, aad, ct)
 
 
-def encryption_keypair_from_seed(seed: bytes) -> Tuple[bytes, bytes]:
-    """Section 5: RFC 9180 DeriveKeyPair on a seed of 32 to 255 bytes; returns (public, private)."""
-    if not 32 <= len(seed) <= 255:
-        raise SpecError("bad params", "seed length")
-    pair = _suite().kem.derive_key_pair(seed)
-    return pair.public_key.to_public_bytes(), pair.private_key.to_private_bytes()
-
-
-def public_key_import(obj_type: int, blob: bytes) -> bytes:
-    """Section 5.1: the key id is the key's, and the key follows section 1.3 or 1.4."""
-    kid = check_header(blob, obj_type)
-    if len(blob) != 52:
-        raise SpecError("malformed")
-    if kid != key_id_public(blob[20:52]):
-        raise SpecError("malformed", "key id")
-    if obj_type == 0x02:
-        check_identity_public_key(blob[20:52])
-    else:
-        check_x25519_public_key(blob[20:52])
-    return blob[20:52]
-
-
-def account_key_import(blob: bytes) -> Tuple[bytes, bytes]:
-    """Section 6.1; returns (public key, private key)."""
-    kid = check_header(blob, 0x0C)
-    if len(blob) != 84:
-        raise SpecError("malformed")
-    sk, pk = blob[20:52], blob[52:84]
-    if kid != key_id_public(pk):
-        raise SpecError("malformed", "key id")
-    if x25519_public(sk) != pk:
-        raise SpecError("mismatch")
-    return pk, sk
-
-
-def account_key_export(pk: bytes, sk: bytes) -> bytes:
-    if x25519_public(sk) != pk:
-        raise SpecError("mismatch")
-    return account_key_blob(pk, sk)
-
-
-def wrapped_key_public_key(wrapped: bytes) -> Tuple[bytes, int]:
-    """The public key and type a wrapped key carries (section 6), parsed, not authenticated."""
-    if len(wrapped) >= 2 and wrapped[1] in (0x05, 0x06, 0x07):
-        check_header(wrapped, wrapped[1])
-    else:
-        check_header(wrapped, 0x05)  # fails with the header's error, or wrong type
-    if len(wrapped) != 124:
-        raise SpecError("malformed")
-    return wrapped[20:52], wrapped[1]
+def hpke_open_base_xwing(enc: bytes, recipient_pk: bytes, recipient_sk: bytes, info: bytes, aad: bytes,
+                         ct: bytes) -> bytes:
+    return _hpke_open_base(SUITE_XWING, enc, recipient_pk, recipient_sk, info, aad, ct)
 
 
 def blob_inspect(blob: bytes) -> Tuple[int, bytes]:
-    """Steps 1 to 4 of section 2 for a blob of any type."""
+    """Steps 1 to 4 of section 2 for a blob of any type, and the half of step 5 that needs no reader:
+    its type admits its suite."""
     kid = check_header(blob, blob[1] if len(blob) >= 2 else 0)
+    if header_suite(blob) == SUITE_XWING and blob[1] not in XWING_TYPES:
+        raise SpecError("unsupported suite", "type of suite 1 only")
     return blob[1], kid
+
+
+def blob_suite(blob: bytes) -> int:
+    blob_inspect(blob)
+    return header_suite(blob)
 
 
 # ---- section 11.2: fingerprints -------------------------------------------------------------------
