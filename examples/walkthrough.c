@@ -6,8 +6,16 @@
  * Mallory and rotates the vault key (epoch 2). Then the server turns malicious and serves old, other
  * and forked data, each of which is refused; it serves password records that would cheapen guessing
  * or stall the client, and shares salts between accounts, and its whole store with the right
- * password still opens nothing without the account secret key. Last, an account made under a
- * weaker cost policy is moved to a new record without handing its private keys to anyone.
+ * password still opens nothing without the account secret key. Then an account made under a
+ * weaker cost policy is moved to a new record without handing its private keys to anyone. Last, the
+ * vault moves to post-quantum-only sharing.
+ *
+ * Keys: new encryption keys are X-Wing keys (ML-KEM-768 + X25519: Alice, Mallory, the service
+ * account); Bob's first client made an X25519 key, so the vault starts mixed. Every share is checked
+ * against the newest head's roster before it is sealed and before it is opened, so a server serving
+ * an older bundle cannot downgrade it. When Bob has an X-Wing key too, Alice rotates the vault key
+ * with a head that makes the vault post-quantum only: from then on no X25519 share or batch is made
+ * or accepted in it.
  *
  * Every member has an account secret key, made on the first device and never sent: its text form is
  * what an emergency kit prints next to the account id (the normalised login). A new device gets it
@@ -41,9 +49,20 @@ struct member {
     uint8_t master_key[CLOAK_KEYBYTES];
     uint8_t identity_pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
     uint8_t identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
-    uint8_t encryption_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+    uint32_t suite; /* of the encryption key: CLOAK_SUITE_XWING (the default) or CLOAK_SUITE_X25519 */
+    uint8_t encryption_pk[CLOAK_XWING_PUBLICKEYBYTES]; /* 32 bytes used for an X25519 key */
     uint8_t encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
 };
+
+static size_t suite_pk_len(uint32_t suite)
+{
+    return suite == CLOAK_SUITE_XWING ? CLOAK_XWING_PUBLICKEYBYTES : CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+}
+
+static const char *suite_name(uint32_t suite)
+{
+    return suite == CLOAK_SUITE_XWING ? "X-Wing (ML-KEM-768 + X25519)" : "X25519";
+}
 
 struct secret_input {
     const char *name;
@@ -91,6 +110,40 @@ static const uint8_t *bytes(const char *s)
 
 /* The client's cost policy: the library's defaults (64 MiB, 64 MiB x 3 passes at least; 256 MiB,
  * 256 MiB x 3, 12 passes, 8 lanes at most). Filled in by main() before anything is derived. */
+/* A new encryption key pair for a member, its bundle and its wrapped private key, in its suite.
+ * Returns the lengths through the out parameters. */
+static void encryption_key_new(struct member *m, uint8_t bundle[CLOAK_XWING_BUNDLEBYTES], size_t *bundle_len,
+                               uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES], size_t *wrapped_len)
+{
+    if (m->suite == CLOAK_SUITE_XWING) {
+        cloak_xwing_keypair(m->encryption_pk, m->encryption_sk);
+        check(cloak_bundle_create_xwing(bundle, m->identity_sk, m->encryption_pk), "bundle");
+        check(cloak_xwing_wrap(wrapped, m->master_key, m->encryption_sk), "wrap encryption key");
+        *bundle_len = CLOAK_XWING_BUNDLEBYTES;
+        *wrapped_len = CLOAK_XWING_WRAPPED_KEYBYTES;
+    } else {
+        cloak_encryption_keypair(m->encryption_pk, m->encryption_sk);
+        check(cloak_bundle_create(bundle, m->identity_sk, m->encryption_pk), "bundle");
+        check(cloak_encryption_wrap(wrapped, m->master_key, m->encryption_sk), "wrap encryption key");
+        *bundle_len = CLOAK_BUNDLEBYTES;
+        *wrapped_len = CLOAK_WRAPPED_KEYBYTES;
+    }
+}
+
+/* A bundle of either suite (the suite it names picks the reader). */
+static void bundle_verify_any(uint8_t id_pk[32], uint8_t enc_pk[CLOAK_XWING_PUBLICKEYBYTES], size_t *enc_pk_len,
+                              const uint8_t *bundle, size_t bundle_len, const char *what)
+{
+    uint32_t suite = 0;
+    check(cloak_blob_suite(&suite, bundle, bundle_len), what);
+    if (suite == CLOAK_SUITE_XWING) {
+        check(cloak_bundle_verify_xwing(id_pk, enc_pk, bundle, bundle_len), what);
+    } else {
+        check(cloak_bundle_verify(id_pk, enc_pk, bundle, bundle_len), what);
+    }
+    *enc_pk_len = suite_pk_len(suite);
+}
+
 static uint8_t client_policy[CLOAK_PASSWORD_POLICYBYTES];
 
 /* Every derivation binds the account id and mixes in the account secret key (empty only where the
@@ -111,9 +164,10 @@ static void register_member(struct store *server, struct member *m, uint32_t mem
 {
     uint8_t record[CLOAK_PASSWORD_RECORDBYTES];
     uint8_t login_key[CLOAK_KEYBYTES];
-    uint8_t bundle[CLOAK_BUNDLEBYTES];
+    uint8_t bundle[CLOAK_XWING_BUNDLEBYTES];
     uint8_t wrapped_identity[CLOAK_WRAPPED_KEYBYTES];
-    uint8_t wrapped_encryption[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t wrapped_encryption[CLOAK_XWING_WRAPPED_KEYBYTES];
+    size_t bundle_len, wrapped_len;
     char fingerprint[CLOAK_FINGERPRINT_TEXTBYTES];
 
     store_forbid(server, bytes(m->password), strlen(m->password), "password");
@@ -128,21 +182,21 @@ static void register_member(struct store *server, struct member *m, uint32_t mem
     check(derive(m->master_key, login_key, m->password, m->login, m->secret_key, record, sizeof record, policy),
           "password derivation");
     cloak_identity_keypair(m->identity_pk, m->identity_sk);
-    cloak_encryption_keypair(m->encryption_pk, m->encryption_sk);
+    encryption_key_new(m, bundle, &bundle_len, wrapped_encryption, &wrapped_len);
     store_forbid(server, m->master_key, sizeof m->master_key, "master key");
     store_forbid(server, m->identity_sk, CLOAK_IDENTITY_SEEDBYTES, "identity private key");
     store_forbid(server, m->encryption_sk, sizeof m->encryption_sk, "encryption private key");
 
-    check(cloak_bundle_create(bundle, m->identity_sk, m->encryption_pk), "bundle");
     check(cloak_identity_wrap(wrapped_identity, m->master_key, m->identity_sk), "wrap identity key");
-    check(cloak_encryption_wrap(wrapped_encryption, m->master_key, m->encryption_sk), "wrap encryption key");
 
     store_put(server, "user", m->name, "password record", record, sizeof record);
     /* A real server keeps a slow hash of the login key; what it receives is the login key. */
     store_put(server, "user", m->name, "login key", login_key, sizeof login_key);
-    store_put(server, "user", m->name, "bundle", bundle, sizeof bundle);
+    store_put(server, "user", m->name, "bundle", bundle, bundle_len);
     store_put(server, "user", m->name, "wrapped identity key", wrapped_identity, sizeof wrapped_identity);
-    store_put(server, "user", m->name, "wrapped encryption key", wrapped_encryption, sizeof wrapped_encryption);
+    store_put(server, "user", m->name, "wrapped encryption key", wrapped_encryption, wrapped_len);
+    printf("    %s's encryption key: %s (public key %zu bytes, bundle %zu bytes)\n", m->name, suite_name(m->suite),
+           suite_pk_len(m->suite), bundle_len);
     cloak_identity_fingerprint(fingerprint, m->identity_pk);
     printf("    %s's emergency kit (printed, kept off the server): account %s, secret key %s\n", m->name,
            m->login, m->kit);
@@ -187,9 +241,17 @@ static void log_in(const struct store *server, struct member *m)
     check(cloak_identity_unwrap(m->identity_pk, m->identity_sk, m->master_key, wrapped_identity->data,
                                 wrapped_identity->len),
           "unwrap identity key");
-    check(cloak_encryption_unwrap(m->encryption_pk, m->encryption_sk, m->master_key, wrapped_encryption->data,
-                                  wrapped_encryption->len),
-          "unwrap encryption key");
+    /* The wrapped key names its suite, which picks the reader. */
+    check(cloak_blob_suite(&m->suite, wrapped_encryption->data, wrapped_encryption->len), "wrapped key suite");
+    if (m->suite == CLOAK_SUITE_XWING) {
+        check(cloak_xwing_unwrap(m->encryption_pk, m->encryption_sk, m->master_key, wrapped_encryption->data,
+                                 wrapped_encryption->len),
+              "unwrap encryption key");
+    } else {
+        check(cloak_encryption_unwrap(m->encryption_pk, m->encryption_sk, m->master_key, wrapped_encryption->data,
+                                      wrapped_encryption->len),
+              "unwrap encryption key");
+    }
     printf("    %s logged in with the kit's secret key: keys unwrapped from the server's copies\n", m->name);
 }
 
@@ -346,20 +408,26 @@ static size_t server_leaves(const struct store *server, const char *vault_id, ui
     return kept;
 }
 
-/* A member's key id as the roster records it: the id of its encryption public key. */
-static void encryption_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+/* A key id as the roster records it: the id of an encryption public key (32 bytes X25519, 1216
+ * X-Wing), which every public key blob carries. */
+static void encryption_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *public_key, size_t public_key_len)
 {
-    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
     int type;
-    cloak_encryption_public_export(blob, public_key);
+    if (public_key_len == CLOAK_XWING_PUBLICKEYBYTES) {
+        check(cloak_xwing_public_export(blob, public_key), "X-Wing public key blob");
+    } else {
+        cloak_encryption_public_export(blob, public_key);
+    }
     check(cloak_blob_inspect(&type, key_id, blob, sizeof blob), "encryption key id");
 }
 
 /* The roster: members with their permissions, then service accounts, sorted by (kind, public key)
- * (an entry is kind, permissions, public key, key id). */
+ * (an entry is kind, permissions, suite, public key, key id). */
 struct roster {
     uint8_t entries[8 * CLOAK_ROSTER_ENTRYBYTES];
     size_t count;
+    uint32_t policy; /* 0, or CLOAK_VAULT_POST_QUANTUM_ONLY */
 };
 
 static int compare_entries(const void *a, const void *b)
@@ -368,15 +436,25 @@ static int compare_entries(const void *a, const void *b)
     if (x[0] != y[0]) {
         return x[0] < y[0] ? -1 : 1;
     }
-    return memcmp(x + 2, y + 2, CLOAK_IDENTITY_PUBLICKEYBYTES);
+    return memcmp(x + 4, y + 4, CLOAK_IDENTITY_PUBLICKEYBYTES);
 }
 
+/* A member (its identity key) or a service account (public_key NULL: its roster key is its X25519
+ * key, or an X-Wing key's key hash) with the suite and key id of its encryption key. */
 static void roster_add(struct roster *r, uint32_t kind, uint32_t permissions, const uint8_t public_key[32],
-                       const uint8_t encryption_public_key[32])
+                       const uint8_t *encryption_public_key, size_t encryption_public_key_len)
 {
-    uint8_t key_id[CLOAK_KEYIDBYTES];
-    encryption_key_id(key_id, encryption_public_key);
-    check(cloak_roster_entry(r->entries + r->count * CLOAK_ROSTER_ENTRYBYTES, kind, permissions, public_key, key_id),
+    uint8_t key_id[CLOAK_KEYIDBYTES], roster_key[32];
+    const uint32_t suite =
+        encryption_public_key_len == CLOAK_XWING_PUBLICKEYBYTES ? CLOAK_SUITE_XWING : CLOAK_SUITE_X25519;
+    encryption_key_id(key_id, encryption_public_key, encryption_public_key_len);
+    if (public_key == NULL && suite == CLOAK_SUITE_XWING) {
+        check(cloak_xwing_key_hash(roster_key, encryption_public_key), "key hash");
+    } else {
+        memcpy(roster_key, public_key != NULL ? public_key : encryption_public_key, sizeof roster_key);
+    }
+    check(cloak_roster_entry(r->entries + r->count * CLOAK_ROSTER_ENTRYBYTES, kind, permissions, suite, roster_key,
+                             key_id),
           "roster entry");
     r->count++;
     qsort(r->entries, r->count, CLOAK_ROSTER_ENTRYBYTES, compare_entries);
@@ -404,8 +482,8 @@ static uint8_t *make_head(const struct store *server, const struct member *signe
     check(cloak_merkle_root(root, leaves, n), "Merkle root");
     cloak_vault_key_id(key_id, vault);
     check(cloak_head_create(blob, cap, len, bytes(vault_id), strlen(vault_id), cloak_vault_epoch(vault), key_id,
-                            *version, previous, now_seconds() + HEAD_LIFETIME, root, (uint32_t)n, r->entries,
-                            r->count, signer->identity_sk),
+                            *version, previous, now_seconds() + HEAD_LIFETIME, root, (uint32_t)n, r->policy,
+                            r->entries, r->count, signer->identity_sk),
           "create a head");
     return blob;
 }
@@ -566,14 +644,73 @@ static void put_names(struct store *server, const cloak_vault *vault, const char
     put_secret(server, vault, VAULT_ID, NAMES_ENTRY, list);
 }
 
-static void share_vault(struct store *server, const struct member *sharer, const struct member *recipient,
-                        const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch)
+/* Seals a share to the recipient's encryption key in its suite. With the sharer's view of the heads
+ * (NULL only for the first share, made before the first head), the key must be the one the newest
+ * head's roster names for the recipient and one its policy admits: a server serving an older bundle
+ * cannot downgrade the share. */
+/* Rotation: every named secret and the list of names, opened under the old key and sealed under the
+ * new one (the plaintext stays in the library), under their new blind indexes. */
+static void reseal_all(struct store *server, const cloak_vault *from, const cloak_vault *to, const char *const *names,
+                       size_t n)
 {
-    uint8_t share[CLOAK_SHAREBYTES];
-    check(cloak_share_seal(share, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID), recipient->encryption_pk,
-                           sharer->identity_sk),
-          "share the vault key");
-    store_put(server, "share", recipient->name, VAULT_ID, share, sizeof share);
+    size_t i;
+    for (i = 0; i <= n; i++) {
+        const char *name = i < n ? names[i] : NAMES_ENTRY;
+        char old_key[2 * CLOAK_BLIND_INDEXBYTES + 1], new_key[2 * CLOAK_BLIND_INDEXBYTES + 1];
+        const struct entry *e;
+        uint8_t *resealed;
+        size_t resealed_len;
+        name_key(old_key, from, name);
+        name_key(new_key, to, name);
+        e = store_get(server, "secret", VAULT_ID, old_key);
+        resealed = malloc(e->len);
+        if (resealed == NULL) {
+            abort();
+        }
+        check(cloak_secret_reseal(from, to, resealed, e->len, &resealed_len, bytes(name), strlen(name), NULL, 0,
+                                  e->data, e->len),
+              "reseal a secret");
+        store_delete(server, "secret", VAULT_ID, old_key);
+        store_put(server, "secret", VAULT_ID, new_key, resealed, resealed_len);
+        free(resealed);
+    }
+}
+
+static void share_vault(struct store *server, const struct member *sharer, const struct head_view *sharer_view,
+                        const struct member *recipient, const uint8_t vault_key[CLOAK_KEYBYTES], uint32_t epoch)
+{
+    uint8_t share[CLOAK_XWING_SHAREBYTES];
+    size_t share_len;
+    if (sharer_view != NULL) {
+        check(cloak_head_check_recipient(view_head(sharer_view), sharer_view->blob, sharer_view->len,
+                                         recipient->identity_pk, recipient->encryption_pk,
+                                         suite_pk_len(recipient->suite)),
+              "the recipient's key is the roster's");
+    }
+    if (recipient->suite == CLOAK_SUITE_XWING) {
+        check(cloak_share_seal_xwing(share, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID),
+                                     recipient->encryption_pk, sharer->identity_sk),
+              "share the vault key (X-Wing)");
+        share_len = CLOAK_XWING_SHAREBYTES;
+    } else {
+        check(cloak_share_seal(share, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID), recipient->encryption_pk,
+                               sharer->identity_sk),
+              "share the vault key (X25519)");
+        share_len = CLOAK_SHAREBYTES;
+    }
+    store_put(server, "share", recipient->name, VAULT_ID, share, share_len);
+}
+
+/* Opens a share in the reader's suite. */
+static int share_open_any(uint8_t vault_key[CLOAK_KEYBYTES], uint32_t *epoch, const struct entry *share,
+                          const struct member *reader, const uint8_t trusted_sharer[32], uint32_t min_epoch)
+{
+    if (reader->suite == CLOAK_SUITE_XWING) {
+        return cloak_share_open_xwing(vault_key, epoch, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
+                                      reader->encryption_pk, reader->encryption_sk, trusted_sharer, min_epoch);
+    }
+    return cloak_share_open(vault_key, epoch, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
+                            reader->encryption_pk, reader->encryption_sk, trusted_sharer, min_epoch);
 }
 
 /* A member opens its share (refusing an epoch below the highest it has seen), follows the heads and
@@ -584,14 +721,15 @@ static void open_vault(const struct store *server, const struct member *reader, 
     const struct entry *share = store_get(server, "share", reader->name, VAULT_ID);
     uint8_t head_key_id[CLOAK_KEYIDBYTES], key_id[CLOAK_KEYIDBYTES];
     uint32_t epoch;
-    check(cloak_share_open(vault_key, &epoch, share->data, share->len, bytes(VAULT_ID), strlen(VAULT_ID),
-                           reader->encryption_pk, reader->encryption_sk, trusted_sharer, *seen_epoch),
-          "open the vault-key share");
-    *seen_epoch = epoch;
     if (!v->started) {
         view_start(v, server, VAULT_ID, trusted_sharer);
     }
-    view_follow(v, server, epoch);
+    view_follow(v, server, *seen_epoch);
+    /* The share is to the key the newest head names for the reader, in a suite its policy admits. */
+    check(cloak_head_check_share(view_head(v), v->blob, v->len, reader->identity_pk, share->data, share->len),
+          "the share is to the roster's key");
+    check(share_open_any(vault_key, &epoch, share, reader, trusted_sharer, *seen_epoch), "open the vault-key share");
+    *seen_epoch = epoch;
     check(cloak_vault_init(vault, vault_key, epoch, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init");
     cloak_vault_key_id(key_id, vault);
     cloak_head_vault_key_id(head_key_id, view_head(v));
@@ -606,8 +744,9 @@ static void open_vault(const struct store *server, const struct member *reader, 
 /* ---- service accounts -------------------------------------------------------------------------- */
 
 struct account {
-    uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
-    char key_text[256]; /* the CI variable */
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES]; /* an X-Wing key (32 bytes used for an X25519 one) */
+    size_t pk_len;
+    char key_text[2048]; /* the CI variable */
     uint32_t seen_epoch; /* the account's state: the highest epoch and head version it has read */
     uint64_t seen_version;
 };
@@ -615,9 +754,10 @@ struct account {
 /* A snapshot of the named secrets for a service account, bound to the vault and the writer's
  * verified head. The server stores the batch and each item under its own key. */
 static void issue_batch(struct store *server, const char *batch_name, const struct member *creator,
-                        const struct head_view *v, const cloak_vault *vault, const uint8_t account_pk[32],
+                        const struct head_view *v, const cloak_vault *vault, const struct account *account,
                         const char *const *names, size_t n)
 {
+    const int xwing = account->pk_len == CLOAK_XWING_PUBLICKEYBYTES;
     cloak_batch writer;
     uint8_t digests[16 * CLOAK_BATCH_DIGESTBYTES], hash[CLOAK_HEAD_HASHBYTES];
     size_t i, blob_len;
@@ -625,9 +765,13 @@ static void issue_batch(struct store *server, const char *batch_name, const stru
     char key[64];
 
     cloak_head_hash(hash, view_head(v));
-    check(cloak_batch_begin(&writer, account_pk, creator->identity_pk, bytes(v->vault_id), strlen(v->vault_id),
-                            cloak_head_epoch(view_head(v)), cloak_head_version(view_head(v)), hash,
-                            cloak_head_expiry(view_head(v))),
+    check(cloak_head_check_recipient(view_head(v), v->blob, v->len, NULL, account->pk, account->pk_len),
+          "the account's key is the roster's");
+    check((xwing ? cloak_batch_begin_xwing : cloak_batch_begin)(&writer, account->pk, creator->identity_pk,
+                                                                 bytes(v->vault_id), strlen(v->vault_id),
+                                                                 cloak_head_epoch(view_head(v)),
+                                                                 cloak_head_version(view_head(v)), hash,
+                                                                 cloak_head_expiry(view_head(v))),
           "batch begin");
     for (i = 0; i < n; i++) {
         char *value = get_secret(server, v, vault, names[i]);
@@ -646,7 +790,7 @@ static void issue_batch(struct store *server, const char *batch_name, const stru
         free_value(value);
         free(item);
     }
-    blob_len = cloak_batch_len(strlen(v->vault_id), n);
+    blob_len = (xwing ? cloak_batch_len_xwing : cloak_batch_len)(strlen(v->vault_id), n);
     blob = malloc(blob_len);
     if (blob == NULL) {
         abort();
@@ -662,8 +806,9 @@ static void issue_batch(struct store *server, const char *batch_name, const stru
 static int account_read_batch(const struct store *server, const char *batch_name, struct account *a,
                               const uint8_t trusted_identity[32], size_t *count)
 {
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
-    uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t account_blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint32_t suite = 0;
     const struct entry *batch = store_get(server, "batch", "ci-deploy", batch_name);
     uint8_t *tags = NULL;
     size_t blob_len, i;
@@ -674,15 +819,20 @@ static int account_read_batch(const struct store *server, const char *batch_name
     *count = 0;
     check(cloak_text_decode(account_blob, sizeof account_blob, &blob_len, a->key_text, strlen(a->key_text)),
           "decode the account key text");
-    check(cloak_service_account_private_import(pk, sk, account_blob, blob_len), "import the account key");
+    /* The key names its suite; the batch must be of the same one. */
+    check(cloak_blob_suite(&suite, account_blob, blob_len), "the account key's suite");
+    check(suite == CLOAK_SUITE_XWING ? cloak_service_account_xwing_private_import(pk, sk, account_blob, blob_len)
+                                     : cloak_service_account_private_import(pk, sk, account_blob, blob_len),
+          "import the account key");
     rc = cloak_batch_count(&n, batch->data, batch->len);
     if (rc == CLOAK_OK) {
         tags = malloc(cloak_batch_tags_len(n) + 1);
         if (tags == NULL) {
             abort();
         }
-        rc = cloak_batch_verify(&reader, tags, cloak_batch_tags_len(n), batch->data, batch->len, bytes(VAULT_ID),
-                                strlen(VAULT_ID), pk, sk, trusted_identity, 1);
+        rc = (suite == CLOAK_SUITE_XWING ? cloak_batch_verify_xwing : cloak_batch_verify)(
+            &reader, tags, cloak_batch_tags_len(n), batch->data, batch->len, bytes(VAULT_ID), strlen(VAULT_ID), pk, sk,
+            trusted_identity, 1);
     }
     if (rc == CLOAK_OK) {
         rc = cloak_batch_check(&reader, a->seen_epoch, a->seen_version, now_seconds());
@@ -882,7 +1032,7 @@ static void malicious_server_passwords(const struct store *server, const struct 
     uint8_t guess_master[CLOAK_KEYBYTES], guess_login[CLOAK_KEYBYTES];
     uint8_t other_master[CLOAK_KEYBYTES], other_login[CLOAK_KEYBYTES];
     uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES], identity_sk[CLOAK_IDENTITY_SECRETKEYBYTES];
-    uint8_t encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint8_t encryption_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES], xwing_pk[CLOAK_XWING_PUBLICKEYBYTES];
     struct timespec start;
     double derive_ms;
 
@@ -927,11 +1077,11 @@ static void malicious_server_passwords(const struct store *server, const struct 
     printf("    %-58s not the login key the server holds\n", "(d) the right password, no secret key: its login key");
     expect_status(cloak_identity_unwrap(pk, identity_sk, guess_master, wrapped_identity->data, wrapped_identity->len),
                   "(d) ... its master key on Alice's wrapped identity key", CLOAK_E_WRONG_KEY);
-    expect_status(cloak_encryption_unwrap(pk, encryption_sk, guess_master, wrapped_encryption->data,
-                                          wrapped_encryption->len),
+    expect_status(cloak_xwing_unwrap(xwing_pk, encryption_sk, guess_master, wrapped_encryption->data,
+                                     wrapped_encryption->len),
                   "(d) ... on Alice's wrapped encryption key", CLOAK_E_WRONG_KEY);
-    expect_status(cloak_service_account_unwrap(pk, encryption_sk, guess_master, wrapped_account->data,
-                                               wrapped_account->len),
+    expect_status(cloak_service_account_xwing_unwrap(xwing_pk, encryption_sk, guess_master, wrapped_account->data,
+                                                     wrapped_account->len),
                   "(d) ... on the service account's wrapped key", CLOAK_E_WRONG_KEY);
     memset(guess_master, 0, sizeof guess_master);
     memset(guess_login, 0, sizeof guess_login);
@@ -1032,23 +1182,125 @@ static void upgrade_account(struct store *server, struct member *carol)
     memset(legacy_policy, 0, sizeof legacy_policy);
 }
 
+/* Step 14. Every share of the vault key so far went to X25519 keys (Bob's) or alongside them, and a
+ * recorded X25519 share may be opened by a future quantum computer: moving to post-quantum only takes
+ * X-Wing keys for everyone, then a rotation whose head sets the policy. */
+static void post_quantum_move(struct store *server, const struct member *alice, struct member *bob,
+                              struct head_view *alice_view, const cloak_vault *vault, struct account *account,
+                              const char *const *names, size_t n_names)
+{
+    static struct head_view bob_view;
+    uint8_t bundle[CLOAK_XWING_BUNDLEBYTES], wrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    uint8_t id_pk[CLOAK_IDENTITY_PUBLICKEYBYTES], enc_pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t old_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES], pq_key[CLOAK_KEYBYTES], bob_key[CLOAK_KEYBYTES];
+    uint8_t x_share[CLOAK_SHAREBYTES], *head;
+    char key[2 * CLOAK_BLIND_INDEXBYTES + 1];
+    size_t bundle_len, wrapped_len, enc_pk_len, head_len;
+    uint64_t version;
+    uint32_t bob_epoch = 2;
+    struct roster roster = {{0}, 0, 0};
+    cloak_vault pq_vault, bob_vault;
+    uint8_t *old_bundle = copy_of(store_get(server, "user", bob->name, "bundle"));
+    const size_t old_bundle_len = store_get(server, "user", bob->name, "bundle")->len;
+
+    /* Bob's device makes the new key; the server keeps his old, validly signed bundle as well. */
+    memcpy(old_pk, bob->encryption_pk, sizeof old_pk);
+    bob->suite = CLOAK_SUITE_XWING;
+    encryption_key_new(bob, bundle, &bundle_len, wrapped, &wrapped_len);
+    store_forbid(server, bob->encryption_sk, sizeof bob->encryption_sk, "Bob's new encryption private key");
+    store_put(server, "user", bob->name, "bundle", bundle, bundle_len);
+    store_put(server, "user", bob->name, "wrapped encryption key", wrapped, wrapped_len);
+    store_put(server, "user", bob->name, "old bundle", old_bundle, old_bundle_len);
+
+    /* Alice verifies the new bundle; a head names Bob's X-Wing key (a roster change: an admin's). */
+    bundle_verify_any(id_pk, enc_pk, &enc_pk_len, bundle, bundle_len, "verify Bob's new bundle");
+    roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice->identity_pk, alice->encryption_pk,
+               suite_pk_len(alice->suite));
+    roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk, enc_pk_len);
+    roster_add(&roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, NULL, account->pk, account->pk_len);
+    commit_head(server, alice, alice_view, VAULT_ID, vault, &roster);
+    printf("    head v%llu names Bob's X-Wing key\n", (unsigned long long)cloak_head_version(view_head(alice_view)));
+
+    /* A downgrade: the server serves Bob's old bundle. Its signature is valid; the roster refuses it. */
+    bundle_verify_any(id_pk, enc_pk, &enc_pk_len, old_bundle, old_bundle_len, "verify Bob's old bundle");
+    expect_status(cloak_head_check_recipient(view_head(alice_view), alice_view->blob, alice_view->len, id_pk, enc_pk,
+                                             enc_pk_len),
+                  "the server serves Bob's old X25519 bundle to share to", CLOAK_E_MISMATCH);
+
+    /* The policy without a rotation: every reader refuses that head. */
+    roster.policy = CLOAK_VAULT_POST_QUANTUM_ONLY;
+    head = make_head(server, alice, alice_view, VAULT_ID, vault, &roster, &head_len, &version);
+    expect_status(view_advance(alice_view, head, head_len), "a head that sets post-quantum only without a rotation",
+                  CLOAK_E_MISMATCH);
+    free(head);
+
+    /* The rotation: epoch 3, every secret resealed, the head sets the policy, shares over X-Wing. The
+     * fork's note of step 11 never reached the chain: the server drops it. */
+    name_key(key, vault, "BOB_NOTE");
+    store_delete(server, "secret", VAULT_ID, key);
+    cloak_vault_key_generate(pq_key);
+    store_forbid(server, pq_key, sizeof pq_key, "post-quantum vault key");
+    check(cloak_vault_init(&pq_vault, pq_key, 3, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init (epoch 3)");
+    {
+        const char *all[12];
+        size_t i;
+        for (i = 0; i < n_names; i++) {
+            all[i] = names[i];
+        }
+        all[n_names] = "FEATURE_FLAGS";
+        reseal_all(server, vault, &pq_vault, all, n_names + 1);
+    }
+    commit_head(server, alice, alice_view, VAULT_ID, &pq_vault, &roster);
+    printf("    head v%llu: epoch %u, policy post-quantum only\n",
+           (unsigned long long)cloak_head_version(view_head(alice_view)), cloak_head_epoch(view_head(alice_view)));
+    store_delete(server, "share", NULL, VAULT_ID);
+    share_vault(server, alice, alice_view, alice, pq_key, 3);
+    share_vault(server, alice, alice_view, bob, pq_key, 3);
+    expect_status(cloak_head_check_recipient(view_head(alice_view), alice_view->blob, alice_view->len,
+                                             bob->identity_pk, old_pk, sizeof old_pk),
+                  "sealing to Bob's old X25519 key in the post-quantum-only vault", CLOAK_E_POLICY);
+
+    /* Bob, on a fresh device view, opens his X-Wing share; an X25519 share of the new key (from a
+     * client that skipped the check) is refused by the same head. */
+    open_vault(server, bob, alice->identity_pk, &bob_epoch, &bob_view, &bob_vault, bob_key);
+    check(cloak_share_seal(x_share, pq_key, 3, bytes(VAULT_ID), strlen(VAULT_ID), old_pk, alice->identity_sk),
+          "an X25519 share");
+    expect_status(cloak_head_check_share(view_head(&bob_view), bob_view.blob, bob_view.len, bob->identity_pk, x_share,
+                                         sizeof x_share),
+                  "Bob is served an X25519 share in the post-quantum-only vault", CLOAK_E_POLICY);
+
+    /* The service account's key was X-Wing from the start: a new snapshot at the new head. */
+    issue_batch(server, "batch-4", alice, alice_view, &pq_vault, account, names, n_names);
+    read_all(server, "batch-4", account, alice->identity_pk, n_names);
+
+    cloak_vault_wipe(&pq_vault);
+    cloak_vault_wipe(&bob_vault);
+    view_free(&bob_view);
+    memset(pq_key, 0, sizeof pq_key);
+    memset(bob_key, 0, sizeof bob_key);
+    free(old_bundle);
+}
+
 int main(int argc, char **argv)
 {
     struct store *server;
+    /* New keys are X-Wing keys; Bob's first client (like Carol's older release) made an X25519 one. */
     struct member alice = {.name = "alice", .login = "alice@example.com",
-                           .password = "alice: correct horse battery staple"};
-    struct member bob = {.name = "bob", .login = "bob@example.com", .password = "bob: Tr0ub4dor&3 but longer"};
+                           .password = "alice: correct horse battery staple", .suite = CLOAK_SUITE_XWING};
+    struct member bob = {.name = "bob", .login = "bob@example.com", .password = "bob: Tr0ub4dor&3 but longer",
+                         .suite = CLOAK_SUITE_X25519};
     struct member mallory = {.name = "mallory", .login = "mallory@example.com",
-                             .password = "mallory: hunter2 hunter2 hunter2"};
+                             .password = "mallory: hunter2 hunter2 hunter2", .suite = CLOAK_SUITE_XWING};
     struct member carol = {.name = "carol", .login = "carol@example.com",
-                           .password = "carol: a long and memorable passphrase"};
+                           .password = "carol: a long and memorable passphrase", .suite = CLOAK_SUITE_X25519};
     static struct head_view alice_view, bob_view, mallory_view, sandbox_view;
-    struct roster roster = {{0}, 0};
-    struct account account = {{0}, "", 1, 1};
+    struct roster roster = {{0}, 0, 0};
+    struct account account = {{0}, CLOAK_XWING_PUBLICKEYBYTES, "", 1, 1};
     uint8_t vault_key[CLOAK_KEYBYTES], bob_vault_key[CLOAK_KEYBYTES], new_vault_key[CLOAK_KEYBYTES];
     uint8_t mallory_vault_key[CLOAK_KEYBYTES], sandbox_key[CLOAK_KEYBYTES];
     uint8_t account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
-    uint8_t account_blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], wrapped_account[CLOAK_WRAPPED_KEYBYTES];
+    uint8_t account_blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    uint8_t wrapped_account[CLOAK_XWING_WRAPPED_KEYBYTES];
     uint8_t *old_bob_share, *old_api_token;
     size_t old_api_token_len, text_len, n_names = 0, i, count;
     char pair_code[CLOAK_PAIR_CODE_TEXTBYTES], pair_code_bob[CLOAK_PAIR_CODE_TEXTBYTES];
@@ -1075,9 +1327,10 @@ int main(int argc, char **argv)
     step("2. Alice creates a vault: key of epoch 1, a share for herself, head v1 (roster: Alice, admin)");
     cloak_vault_key_generate(vault_key);
     store_forbid(server, vault_key, sizeof vault_key, "vault key");
-    share_vault(server, &alice, &alice, vault_key, 1);
+    share_vault(server, &alice, NULL, &alice, vault_key, 1);
     check(cloak_vault_init(&vault, vault_key, 1, bytes(VAULT_ID), strlen(VAULT_ID)), "vault init");
-    roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk);
+    roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk,
+               suite_pk_len(alice.suite));
     commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
 
     step("3. Alice adds secrets, sealed under epoch 1; head v2 commits to them (Merkle root)");
@@ -1094,11 +1347,13 @@ int main(int argc, char **argv)
     register_member(server, &mallory, CLOAK_PASSWORD_MEMORY_KIB_DEFAULT, CLOAK_PASSWORD_ITERATIONS_DEFAULT,
                     client_policy);
 
-    step("5. Alice verifies their bundles, shares the vault; head v3 adds them to the roster (write)");
+    step("5. Alice verifies their bundles (Bob's X25519, Mallory's X-Wing); head v3 adds them to the roster "
+         "(write) with their keys' suites; she shares the vault to those keys");
     {
         const struct entry *bundle = store_get(server, "user", "bob", "bundle");
-        uint8_t id_pk[32], enc_pk[32];
-        check(cloak_bundle_verify(id_pk, enc_pk, bundle->data, bundle->len), "verify Bob's bundle");
+        uint8_t id_pk[32], enc_pk[CLOAK_XWING_PUBLICKEYBYTES];
+        size_t enc_pk_len;
+        bundle_verify_any(id_pk, enc_pk, &enc_pk_len, bundle->data, bundle->len, "verify Bob's bundle");
         cloak_identity_pair_code(pair_code, alice.identity_pk, id_pk);
         cloak_identity_pair_code(pair_code_bob, bob.identity_pk, alice.identity_pk);
         printf("    pair code Alice reads to Bob: %s\n", pair_code);
@@ -1106,13 +1361,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "FAILED: Alice and Bob see different pair codes\n");
             return 1;
         }
-        share_vault(server, &alice, &bob, vault_key, 1);
-        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk);
+        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk, enc_pk_len);
         bundle = store_get(server, "user", "mallory", "bundle");
-        check(cloak_bundle_verify(id_pk, enc_pk, bundle->data, bundle->len), "verify Mallory's bundle");
-        share_vault(server, &alice, &mallory, vault_key, 1);
-        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk);
+        bundle_verify_any(id_pk, enc_pk, &enc_pk_len, bundle->data, bundle->len, "verify Mallory's bundle");
+        roster_add(&roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, id_pk, enc_pk, enc_pk_len);
         commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
+        share_vault(server, &alice, &alice_view, &bob, vault_key, 1);
+        share_vault(server, &alice, &alice_view, &mallory, vault_key, 1);
     }
 
     step("6. Bob logs in on a new device (password and emergency kit), checks the chain of heads and reads a "
@@ -1141,19 +1396,19 @@ int main(int argc, char **argv)
     open_vault(server, &mallory, alice.identity_pk, &mallory_seen_epoch, &mallory_view, &mallory_vault,
                mallory_vault_key);
 
-    step("7. Alice creates a service account (head v4 adds it) and a batch bound to that head");
-    cloak_encryption_keypair(account.pk, account_sk);
+    step("7. Alice creates a service account with an X-Wing key (head v4 adds it) and a batch bound to that head");
+    cloak_xwing_keypair(account.pk, account_sk);
     store_forbid(server, account_sk, sizeof account_sk, "service-account private key");
-    check(cloak_service_account_wrap(wrapped_account, alice.master_key, account_sk), "wrap the account key");
+    check(cloak_service_account_xwing_wrap(wrapped_account, alice.master_key, account_sk), "wrap the account key");
     store_put(server, "service account", "ci-deploy", "wrapped key", wrapped_account, sizeof wrapped_account);
-    check(cloak_service_account_private_export(account_blob, account.pk, account_sk), "export the account key");
+    check(cloak_service_account_xwing_private_export(account_blob, account.pk, account_sk), "export the account key");
     check(cloak_text_encode(account.key_text, sizeof account.key_text, &text_len, account_blob, sizeof account_blob),
           "account key text");
     printf("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %.18s... (%zu characters, kept off the server)\n",
            account.key_text, text_len);
-    roster_add(&roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+    roster_add(&roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, NULL, account.pk, account.pk_len);
     commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
-    issue_batch(server, "batch-1", &alice, &alice_view, &vault, account.pk, names, n_names);
+    issue_batch(server, "batch-1", &alice, &alice_view, &vault, &account, names, n_names);
 
     step("8. The CLI side reads its secrets: vault id, epoch, head version and expiry checked");
     read_all(server, "batch-1", &account, alice.identity_pk, n_names);
@@ -1163,7 +1418,7 @@ int main(int argc, char **argv)
     names[n_names++] = later_secret.name;
     put_names(server, &vault, names, n_names);
     commit_head(server, &alice, &alice_view, VAULT_ID, &vault, &roster);
-    issue_batch(server, "batch-2", &alice, &alice_view, &vault, account.pk, names, n_names);
+    issue_batch(server, "batch-2", &alice, &alice_view, &vault, &account, names, n_names);
     read_all(server, "batch-2", &account, alice.identity_pk, n_names);
 
     step("10. Alice removes Mallory and rotates: epoch 2, every secret resealed, head v6, new shares");
@@ -1179,39 +1434,22 @@ int main(int argc, char **argv)
     cloak_vault_key_generate(new_vault_key);
     store_forbid(server, new_vault_key, sizeof new_vault_key, "new vault key");
     check(cloak_vault_init(&new_vault, new_vault_key, 2, bytes(VAULT_ID), strlen(VAULT_ID)), "new vault init");
-    names[n_names] = NAMES_ENTRY;
-    for (i = 0; i <= n_names; i++) {
-        char old_key[2 * CLOAK_BLIND_INDEXBYTES + 1], new_key[2 * CLOAK_BLIND_INDEXBYTES + 1];
-        const struct entry *e;
-        uint8_t *resealed;
-        size_t resealed_len;
-        name_key(old_key, &vault, names[i]);
-        name_key(new_key, &new_vault, names[i]);
-        e = store_get(server, "secret", VAULT_ID, old_key);
-        resealed = malloc(e->len);
-        if (resealed == NULL) {
-            abort();
-        }
-        check(cloak_secret_reseal(&vault, &new_vault, resealed, e->len, &resealed_len, bytes(names[i]),
-                                  strlen(names[i]), NULL, 0, e->data, e->len),
-              "reseal a secret");
-        store_delete(server, "secret", VAULT_ID, old_key);
-        store_put(server, "secret", VAULT_ID, new_key, resealed, resealed_len);
-        free(resealed);
-    }
+    reseal_all(server, &vault, &new_vault, names, n_names);
     {
-        struct roster without = {{0}, 0};
-        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk);
-        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, bob.identity_pk, bob.encryption_pk);
-        roster_add(&without, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+        struct roster without = {{0}, 0, 0};
+        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk, alice.encryption_pk,
+                   suite_pk_len(alice.suite));
+        roster_add(&without, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, bob.identity_pk, bob.encryption_pk,
+                   suite_pk_len(bob.suite));
+        roster_add(&without, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, NULL, account.pk, account.pk_len);
         roster = without;
     }
     commit_head(server, &alice, &alice_view, VAULT_ID, &new_vault, &roster);
     store_delete(server, "share", NULL, VAULT_ID);
-    share_vault(server, &alice, &alice, new_vault_key, 2);
-    share_vault(server, &alice, &bob, new_vault_key, 2);
+    share_vault(server, &alice, &alice_view, &alice, new_vault_key, 2);
+    share_vault(server, &alice, &alice_view, &bob, new_vault_key, 2);
     store_delete(server, "batch", "ci-deploy", "batch-1");
-    issue_batch(server, "batch-3", &alice, &alice_view, &new_vault, account.pk, names, n_names);
+    issue_batch(server, "batch-3", &alice, &alice_view, &new_vault, &account, names, n_names);
     read_all(server, "batch-3", &account, alice.identity_pk, n_names);
     cloak_vault_wipe(&bob_vault);
     open_vault(server, &bob, alice.identity_pk, &bob_seen_epoch, &bob_view, &bob_vault, bob_vault_key);
@@ -1245,17 +1483,17 @@ int main(int argc, char **argv)
                   "the account is served batch-2 (head v5; it has read v6)", CLOAK_E_STALE);
     {
         /* Another vault's genuine batch for the same account: a sandbox Alice also runs. */
-        struct roster sandbox_roster = {{0}, 0};
+        struct roster sandbox_roster = {{0}, 0, 0};
         const char *one = "DATABASE_URL";
         cloak_vault_key_generate(sandbox_key);
         store_forbid(server, sandbox_key, sizeof sandbox_key, "sandbox vault key");
         check(cloak_vault_init(&sandbox, sandbox_key, 1, bytes("vault:acme-sandbox"), 18), "sandbox init");
         put_secret(server, &sandbox, "vault:acme-sandbox", one, "postgres://sandbox@attacker-reachable:5432/app");
         roster_add(&sandbox_roster, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, alice.identity_pk,
-                   alice.encryption_pk);
-        roster_add(&sandbox_roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, account.pk, account.pk);
+                   alice.encryption_pk, suite_pk_len(alice.suite));
+        roster_add(&sandbox_roster, CLOAK_ROSTER_SERVICE_ACCOUNT, 0, NULL, account.pk, account.pk_len);
         commit_head(server, &alice, &sandbox_view, "vault:acme-sandbox", &sandbox, &sandbox_roster);
-        issue_batch(server, "sandbox", &alice, &sandbox_view, &sandbox, account.pk, &one, 1);
+        issue_batch(server, "sandbox", &alice, &sandbox_view, &sandbox, &account, &one, 1);
         expect_status(account_read_batch(server, "sandbox", &account, alice.identity_pk, &count),
                       "the account is served the sandbox vault's batch", CLOAK_E_MISMATCH);
     }
@@ -1318,8 +1556,12 @@ int main(int argc, char **argv)
     step("13. An account created under a weaker policy is upgraded (legacy derive, new record, rewrap)");
     upgrade_account(server, &carol);
 
+    step("14. Bob moves to an X-Wing key; once every key is X-Wing, Alice rotates and makes the vault "
+         "post-quantum only");
+    post_quantum_move(server, &alice, &bob, &alice_view, &new_vault, &account, names, n_names);
+
     if (export_dir != NULL) {
-        export_for_cli(server, export_dir, "batch-3", "batch-2", account.key_text, alice.identity_pk);
+        export_for_cli(server, export_dir, "batch-4", "batch-3", account.key_text, alice.identity_pk);
     }
 
     step("The server's store at the end");

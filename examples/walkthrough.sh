@@ -2,7 +2,8 @@
 # Builds libcloak and plays the whole story (examples/walkthrough.c): registration with an account
 # secret key, a vault and its signed heads, sharing, a service account, removal and rotation, a
 # malicious server (against vaults, then against passwords), an account upgraded to a stronger cost
-# policy; then the CLI side with the real tool.
+# policy, a move to post-quantum-only sharing (X-Wing keys and a rotation); then the CLI side with
+# the real tool.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,7 +21,7 @@ trap 'rm -rf "$ci"' EXIT
 # remembers the newest batch read, so an older one served later is refused.
 cloak=./build-walkthrough/examples/cli/cloak
 echo
-echo "== 14. On the CI machine: cloak reads the batch file"
+echo "== 15. On the CI machine: cloak reads the batch file (X-Wing account key, post-quantum-only vault)"
 CLOAK_SERVICE_ACCOUNT_KEY=$(cat "$ci/account.key")
 export CLOAK_SERVICE_ACCOUNT_KEY
 trust=$(cat "$ci/trusted.identity")
@@ -47,6 +48,6 @@ refused() {
 }
 sed '/^cloak-batch-/s/A/B/' "$ci/secrets.batch" > "$ci/altered.batch"
 refused "$ci/altered.batch" 8 "a batch file with one altered character"
-refused "$ci/old.batch" 13 "the previous batch (head v5), replayed"
+refused "$ci/old.batch" 13 "the previous batch (head v6, epoch 2), replayed"
 echo
 echo "walkthrough and CLI complete"
