@@ -22,11 +22,79 @@ static char *describe(const char *prefix, const char *what)
     return s;
 }
 
+_Static_assert(CLOAK_ENCRYPTION_SECRETKEYBYTES == ACCOUNT_SECRETKEYBYTES, "both suites' secret keys are 32 bytes");
+_Static_assert(CLOAK_ENCRYPTION_PUBLICKEYBYTES <= ACCOUNT_PUBLICKEYBYTES_MAX, "an X25519 key fits an X-Wing one's room");
+_Static_assert(CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES <= CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES,
+               "the X-Wing export is the larger");
+_Static_assert(CLOAK_WRAPPED_KEYBYTES <= CLOAK_XWING_WRAPPED_KEYBYTES, "the X-Wing wrapped key is the larger");
+_Static_assert(CLOAK_PUBLIC_KEY_BLOBBYTES <= CLOAK_XWING_PUBLIC_KEY_BLOBBYTES, "the X-Wing public blob is the larger");
+
+const char *account_suite_name(uint32_t suite)
+{
+    switch (suite) {
+    case CLOAK_SUITE_X25519:
+        return "X25519 (suite 1)";
+    case CLOAK_SUITE_XWING:
+        return "X-Wing (suite 2)";
+    default:
+        return "an unknown suite";
+    }
+}
+
+struct account_key *account_key_generate(uint32_t suite)
+{
+    struct account_key *key = cli_secret_alloc(sizeof(*key));
+
+    key->pub.suite = suite;
+    if (suite == CLOAK_SUITE_XWING) {
+        key->pub.len = CLOAK_XWING_PUBLICKEYBYTES;
+        cloak_xwing_keypair(key->pub.key, key->secret_key);
+    } else {
+        key->pub.len = CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+        cloak_encryption_keypair(key->pub.key, key->secret_key);
+    }
+    return key;
+}
+
+char *account_key_export_text(const struct account_key *key, size_t *len)
+{
+    uint8_t *blob = cli_secret_alloc(CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
+    size_t blob_len;
+    char *text;
+    int rc;
+
+    if (key->pub.suite == CLOAK_SUITE_XWING) {
+        blob_len = CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
+        rc = cloak_service_account_xwing_private_export(blob, key->pub.key, key->secret_key);
+    } else {
+        blob_len = CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
+        rc = cloak_service_account_private_export(blob, key->pub.key, key->secret_key);
+    }
+    if (rc != CLOAK_OK) {
+        cli_fail(CLI_EXIT_INTERNAL, "cannot export the key (libcloak: %s)", cli_status(rc));
+    }
+    text = cli_blob_to_text(blob, blob_len, 1, len);
+    cli_secret_free(blob);
+    return text;
+}
+
+/* The suite of a blob that cli_text_to_blob has accepted (its header is checked already). */
+static int blob_suite(uint32_t *suite, const uint8_t *blob, size_t len)
+{
+    int rc = cloak_blob_suite(suite, blob, len);
+
+    if (rc == CLOAK_OK && *suite != CLOAK_SUITE_X25519 && *suite != CLOAK_SUITE_XWING) {
+        rc = CLOAK_E_UNSUPPORTED_SUITE; /* a suite newer than this tool */
+    }
+    return rc;
+}
+
 struct account_key *account_key_from_text(const char *text, size_t len, const char *source)
 {
     struct account_key *key;
     uint8_t *blob = NULL;
     size_t blob_len = 0;
+    uint32_t suite = 0;
     int rc = cli_text_to_blob(&blob, &blob_len, text, len, CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY, 1);
 
     if (rc == CLOAK_E_WRONG_TYPE) {
@@ -34,13 +102,23 @@ struct account_key *account_key_from_text(const char *text, size_t len, const ch
                  "%s holds another kind of object, not a service-account private key; give the cloak-accountkey-... text",
                  source);
     }
+    if (rc == CLOAK_OK) {
+        rc = blob_suite(&suite, blob, blob_len);
+    }
     if (rc != CLOAK_OK) {
         cli_fail(CLI_EXIT_BAD_KEY,
                  "%s is not a valid service-account private key (libcloak: %s); give the cloak-accountkey-... text that cloak keygen wrote",
                  source, cli_status(rc));
     }
     key = cli_secret_alloc(sizeof(*key));
-    rc = cloak_service_account_private_import(key->public_key, key->secret_key, blob, blob_len);
+    key->pub.suite = suite;
+    if (suite == CLOAK_SUITE_XWING) {
+        key->pub.len = CLOAK_XWING_PUBLICKEYBYTES;
+        rc = cloak_service_account_xwing_private_import(key->pub.key, key->secret_key, blob, blob_len);
+    } else {
+        key->pub.len = CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+        rc = cloak_service_account_private_import(key->pub.key, key->secret_key, blob, blob_len);
+    }
     cli_secret_free(blob);
     if (rc != CLOAK_OK) {
         cli_fail(CLI_EXIT_BAD_KEY,
@@ -156,11 +234,20 @@ struct account_key *account_unwrap(const struct keyring *kr, const struct keyrin
     struct account_key *key = cli_secret_alloc(sizeof(*key));
     uint8_t *blob = NULL;
     size_t len = 0;
+    uint32_t suite = 0;
     int rc = cli_text_to_blob(&blob, &len, entry->text, strlen(entry->text), CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, 0);
 
     if (rc == CLOAK_OK) {
-        rc = cloak_service_account_unwrap(key->public_key, key->secret_key, master_key, blob, len);
+        rc = blob_suite(&suite, blob, len);
     }
+    if (rc == CLOAK_OK && suite == CLOAK_SUITE_XWING) {
+        key->pub.len = CLOAK_XWING_PUBLICKEYBYTES;
+        rc = cloak_service_account_xwing_unwrap(key->pub.key, key->secret_key, master_key, blob, len);
+    } else if (rc == CLOAK_OK) {
+        key->pub.len = CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+        rc = cloak_service_account_unwrap(key->pub.key, key->secret_key, master_key, blob, len);
+    }
+    key->pub.suite = suite;
     free(blob);
     if (rc == CLOAK_E_WRONG_KEY) {
         cli_fail(CLI_EXIT_KEYRING, "wrong passphrase for the keyring %s (libcloak: %s); try again, or check %s",
@@ -175,38 +262,88 @@ struct account_key *account_unwrap(const struct keyring *kr, const struct keyrin
 
 char *account_wrap(const struct account_key *key, const uint8_t *master_key)
 {
-    uint8_t wrapped[CLOAK_WRAPPED_KEYBYTES];
-    int rc = cloak_service_account_wrap(wrapped, master_key, key->secret_key);
+    uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    size_t len;
+    int rc;
 
+    if (key->pub.suite == CLOAK_SUITE_XWING) {
+        len = CLOAK_XWING_WRAPPED_KEYBYTES;
+        rc = cloak_service_account_xwing_wrap(wrapped, master_key, key->secret_key);
+    } else {
+        len = CLOAK_WRAPPED_KEYBYTES;
+        rc = cloak_service_account_wrap(wrapped, master_key, key->secret_key);
+    }
     if (rc != CLOAK_OK) {
         cli_fail(CLI_EXIT_INTERNAL, "cannot wrap the key (libcloak: %s)", cli_status(rc));
     }
-    return cli_blob_to_text(wrapped, sizeof(wrapped), 0, NULL);
+    return cli_blob_to_text(wrapped, len, 0, NULL);
 }
 
-int account_wrapped_public_key(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const char *wrapped_text)
+int account_wrapped_public_key(struct account_public *pub, const char *wrapped_text)
 {
     uint8_t *blob = NULL;
     size_t len = 0;
     int type = 0;
     int rc = cli_text_to_blob(&blob, &len, wrapped_text, strlen(wrapped_text), CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY, 0);
 
-    memset(public_key, 0, CLOAK_ENCRYPTION_PUBLICKEYBYTES);
-    if (rc != CLOAK_OK) {
-        return rc;
+    memset(pub, 0, sizeof(*pub));
+    if (rc == CLOAK_OK) {
+        rc = blob_suite(&pub->suite, blob, len);
     }
     /* Listing accounts should not need the passphrase: read the public key the wrapped key carries. */
-    rc = cloak_wrapped_key_public_key(public_key, &type, blob, len);
+    if (rc == CLOAK_OK && pub->suite == CLOAK_SUITE_XWING) {
+        pub->len = CLOAK_XWING_PUBLICKEYBYTES;
+        rc = cloak_wrapped_key_public_key_xwing(pub->key, &type, blob, len);
+    } else if (rc == CLOAK_OK) {
+        pub->len = CLOAK_ENCRYPTION_PUBLICKEYBYTES;
+        rc = cloak_wrapped_key_public_key(pub->key, &type, blob, len);
+    }
     free(blob);
+    if (rc != CLOAK_OK) {
+        memset(pub, 0, sizeof(*pub));
+    }
     return rc;
 }
 
-char *account_public_text(const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+int account_public_equal(const struct account_public *a, const struct account_public *b)
 {
-    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    return a->suite == b->suite && a->len == b->len && memcmp(a->key, b->key, a->len) == 0;
+}
 
-    cloak_encryption_public_export(blob, public_key);
-    return cli_blob_to_text(blob, sizeof(blob), 0, NULL);
+/* The public key blob (type ENCRYPTION_PUBLIC_KEY) of the key's suite; returns its length. */
+static size_t public_blob(uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES], const struct account_public *pub)
+{
+    int rc;
+
+    if (pub->suite != CLOAK_SUITE_XWING) {
+        cloak_encryption_public_export(blob, pub->key);
+        return CLOAK_PUBLIC_KEY_BLOBBYTES;
+    }
+    rc = cloak_xwing_public_export(blob, pub->key);
+    if (rc != CLOAK_OK) {
+        /* Every key here came from an import or unwrap that checked it. */
+        cli_fail(CLI_EXIT_INTERNAL, "internal error: cannot export the public key (libcloak: %s)", cli_status(rc));
+    }
+    return CLOAK_XWING_PUBLIC_KEY_BLOBBYTES;
+}
+
+char *account_public_text(const struct account_public *pub)
+{
+    uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
+    size_t len = public_blob(blob, pub);
+
+    return cli_blob_to_text(blob, len, 0, NULL);
+}
+
+void account_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const struct account_public *pub)
+{
+    uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
+    size_t len = public_blob(blob, pub);
+    int type = 0;
+
+    if (cloak_blob_inspect(&type, key_id, blob, len) != CLOAK_OK) {
+        cli_fail(CLI_EXIT_INTERNAL, "internal error: cannot read the account key's id");
+    }
 }
 
 struct account_key *account_key_load(const struct cli_args *args, struct keyring *kr, char **source)

@@ -12,11 +12,32 @@ struct cli_args;
 struct keyring;
 struct keyring_entry;
 
+/* The largest key of either suite: an X-Wing public key (1216 bytes) holds an X25519 one (32); both
+ * secret keys are 32 bytes (an X25519 private key, an X-Wing seed). */
+#define ACCOUNT_PUBLICKEYBYTES_MAX CLOAK_XWING_PUBLICKEYBYTES
+#define ACCOUNT_SECRETKEYBYTES CLOAK_XWING_SECRETKEYBYTES
+
+/* A service-account public key of either suite. */
+struct account_public {
+    uint32_t suite; /* CLOAK_SUITE_X25519 or CLOAK_SUITE_XWING */
+    size_t len;     /* CLOAK_ENCRYPTION_PUBLICKEYBYTES or CLOAK_XWING_PUBLICKEYBYTES */
+    uint8_t key[ACCOUNT_PUBLICKEYBYTES_MAX];
+};
+
 /* Always in secret memory (cli_secret_alloc); free with cli_secret_free. */
 struct account_key {
-    uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
-    uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    struct account_public pub;
+    uint8_t secret_key[ACCOUNT_SECRETKEYBYTES];
 };
+
+/* "X25519 (suite 1)" or "X-Wing (suite 2)", for messages. */
+const char *account_suite_name(uint32_t suite);
+
+/* A new key pair of the suite. */
+struct account_key *account_key_generate(uint32_t suite);
+
+/* The clear export of a key (cloak-accountkey-...) in secret memory, with its length. */
+char *account_key_export_text(const struct account_key *key, size_t *len);
 
 /* Decodes a "cloak-accountkey-..." text; `source` names where it came from in messages. Exits with
  * CLI_EXIT_BAD_KEY if it is not a valid service-account private key. */
@@ -40,11 +61,17 @@ struct account_key *account_unwrap(const struct keyring *kr, const struct keyrin
 /* The wrapped text form of a key, for a new keyring account. */
 char *account_wrap(const struct account_key *key, const uint8_t *master_key);
 
-/* The public key carried in a keyring account's wrapped key (no passphrase needed). Returns a
- * libcloak status. */
-int account_wrapped_public_key(uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES], const char *wrapped_text);
+/* The public key carried in a keyring account's wrapped key, of either suite (no passphrase
+ * needed). Returns a libcloak status. */
+int account_wrapped_public_key(struct account_public *pub, const char *wrapped_text);
+
+/* 1 when two public keys are the same key (same suite and bytes). */
+int account_public_equal(const struct account_public *a, const struct account_public *b);
 
 /* "cloak-pubkey-..." of a public key, in ordinary memory. */
-char *account_public_text(const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES]);
+char *account_public_text(const struct account_public *pub);
+
+/* The key id of a public key (its blob's key id): names the account's state file. */
+void account_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const struct account_public *pub);
 
 #endif /* CLOAK_CLI_ACCOUNT_H */

@@ -29,6 +29,7 @@ static const struct option_def option_defs[] = {
     {"--min-version", OPT_MIN_VERSION, 1},
     {"--state", OPT_STATE, 1},
     {"--no-state", OPT_NO_STATE, 0},
+    {"--suite", OPT_SUITE, 1},
 };
 
 #define OPTION_COUNT (sizeof(option_defs) / sizeof(option_defs[0]))
@@ -130,6 +131,9 @@ static void set_option(struct cli_args *args, const struct cli_command_spec *spe
         break;
     case OPT_NO_STATE:
         args->no_state = 1;
+        break;
+    case OPT_SUITE:
+        args->suite = value;
         break;
     case OPT_TRUST:
         args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));

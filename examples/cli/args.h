@@ -19,7 +19,8 @@ enum {
     OPT_MIN_EPOCH = 1 << 9,   /* --min-epoch N */
     OPT_MIN_VERSION = 1 << 10, /* --min-version N */
     OPT_STATE = 1 << 11,      /* --state FILE */
-    OPT_NO_STATE = 1 << 12    /* --no-state */
+    OPT_NO_STATE = 1 << 12,   /* --no-state */
+    OPT_SUITE = 1 << 13       /* --suite NAME */
 };
 
 #define ARGS_MAX_OPERANDS 3U
@@ -36,6 +37,7 @@ struct cli_args {
     uint64_t min_version; /* --min-version, 1 when not given */
     const char *state;  /* --state FILE, NULL for the default place */
     int no_state;       /* --no-state */
+    const char *suite;  /* --suite, NULL when not given */
     int show_values;
     int shell_quote;
     int to_stdout;

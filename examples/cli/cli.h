@@ -21,7 +21,7 @@ enum {
     CLI_EXIT_FILE = 3,      /* a file cannot be read or written, or is too large */
     CLI_EXIT_NO_KEY = 4,    /* no service-account key from any source */
     CLI_EXIT_BAD_KEY = 5,   /* a key file readable by others, or a key that does not decode */
-    CLI_EXIT_WRONG_KEY = 6, /* the batch was made for another service account */
+    CLI_EXIT_WRONG_KEY = 6, /* the batch was made for another key: another account's, or the other suite's */
     CLI_EXIT_TRUST = 7,     /* no trusted identity given, or the batch's signer is not trusted */
     CLI_EXIT_BATCH = 8,     /* the batch file is damaged: tampered, truncated, not a batch file */
     CLI_EXIT_VERSION = 9,   /* a format version or cipher suite this libcloak does not read */

@@ -117,6 +117,7 @@ static void open_secrets(struct secrets *out, const struct cli_args *args)
     struct batch_view view;
     const struct state_entry *seen;
     struct account_key *key;
+    uint8_t key_id[CLOAK_KEYIDBYTES];
     uint8_t *trusted;
     size_t trusted_count = 0;
     char *source = NULL;
@@ -129,7 +130,8 @@ static void open_secrets(struct secrets *out, const struct cli_args *args)
     keyring_load(&kr, KEYRING_READ);
     trusted = trust_collect(args, &kr, &trusted_count);
     key = account_key_load(args, &kr, &source);
-    state_open(&st, args, key->public_key);
+    account_key_id(key_id, &key->pub);
+    state_open(&st, args, key_id);
     memset(&expect, 0, sizeof(expect));
     choose_vault(&expect, &bf, args, &st);
     seen = state_find(&st, expect.vault, expect.vault_len);

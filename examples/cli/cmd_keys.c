@@ -24,8 +24,8 @@
     "CLOAK_PASSPHRASE).\n"
 
 const struct cli_command_spec keygen_spec = {
-    "keygen", "cloak keygen (--out FILE | --stdout)",
-    "usage: cloak keygen (--out FILE | --stdout)\n"
+    "keygen", "cloak keygen (--out FILE | --stdout) [--suite xwing | x25519]",
+    "usage: cloak keygen (--out FILE | --stdout) [--suite xwing | x25519]\n"
     "\n"
     "Makes a service-account key pair on this machine: only the public key needs to leave it.\n"
     "Prints the public key (cloak-pubkey-...) on standard output; give it to the member who makes\n"
@@ -34,8 +34,13 @@ const struct cli_command_spec keygen_spec = {
     "  --out FILE   write the private key (cloak-accountkey-...) to FILE, created with mode 0600;\n"
     "               an existing FILE is never overwritten\n"
     "  --stdout     write the private key to standard output instead (for a CI variable); the public\n"
-    "               key then goes to standard error\n",
-    OPT_OUT | OPT_STDOUT, 0, 0, 0};
+    "               key then goes to standard error\n"
+    "  --suite S    xwing (the default): an X-Wing key (ML-KEM-768 + X25519, suite 2), post-quantum;\n"
+    "               its public key is 1216 bytes (a text of about 1670 characters), its private key\n"
+    "               text about 1710 characters. x25519: an X25519 key (suite 1, 32 bytes), for\n"
+    "               members' clients that cannot seal to X-Wing yet; a batch sealed to it can be\n"
+    "               opened by whoever records it and later has a quantum computer.\n",
+    OPT_OUT | OPT_STDOUT | OPT_SUITE, 0, 0, 0};
 
 const struct cli_command_spec pubkey_spec = {
     "pubkey", "cloak pubkey [--key-file PATH] [--account NAME]",
@@ -127,28 +132,38 @@ static void check_name(const char *cmd, const char *name)
     }
 }
 
+/* The --suite value; X-Wing when none is given (docs/protocol.md section 5: new keys SHOULD be). */
+static uint32_t parse_suite(const char *value)
+{
+    char shown[128];
+
+    if (value == NULL || strcmp(value, "xwing") == 0) {
+        return CLOAK_SUITE_XWING;
+    }
+    if (strcmp(value, "x25519") == 0) {
+        return CLOAK_SUITE_X25519;
+    }
+    cli_fail(CLI_EXIT_USAGE, "keygen: --suite %s is not a suite; give xwing (the default) or x25519",
+             cli_printable(shown, sizeof(shown), (const uint8_t *)value, strlen(value)));
+}
+
 void cmd_keygen(int argc, char **argv)
 {
     struct cli_args args;
-    struct account_key *key = cli_secret_alloc(sizeof(*key));
-    uint8_t *blob = cli_secret_alloc(CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES);
+    struct account_key *key;
+    uint32_t suite;
     char *key_text;
     char *pub_text;
     size_t key_len = 0;
-    int rc;
 
     cli_args_parse(&args, &keygen_spec, argc, argv);
     if ((args.out != NULL) == (args.to_stdout != 0)) {
         cli_fail(CLI_EXIT_USAGE, "keygen: say where the private key goes: --out FILE or --stdout (one of them)");
     }
-    cloak_encryption_keypair(key->public_key, key->secret_key);
-    rc = cloak_service_account_private_export(blob, key->public_key, key->secret_key);
-    if (rc != CLOAK_OK) {
-        cli_fail(CLI_EXIT_INTERNAL, "keygen: cannot export the key (libcloak: %s)", cli_status(rc));
-    }
-    key_text = cli_blob_to_text(blob, CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES, 1, &key_len);
-    cli_secret_free(blob);
-    pub_text = account_public_text(key->public_key);
+    suite = parse_suite(args.suite);
+    key = account_key_generate(suite);
+    key_text = account_key_export_text(key, &key_len);
+    pub_text = account_public_text(&key->pub);
     cli_secret_free(key);
     key_text[key_len] = '\n'; /* the buffer held the NUL there */
     if (args.out != NULL) {
@@ -174,7 +189,7 @@ void cmd_pubkey(int argc, char **argv)
     cli_args_parse(&args, &pubkey_spec, argc, argv);
     keyring_load(&kr, KEYRING_READ);
     key = account_key_load(&args, &kr, &source);
-    pub_text = account_public_text(key->public_key);
+    pub_text = account_public_text(&key->pub);
     cli_secret_free(key);
     print_line(pub_text, (const char *)NULL);
     free(pub_text);
@@ -228,9 +243,8 @@ void cmd_import(int argc, char **argv)
                  kr.path, name, name);
     }
     for (i = 0; i < kr.account_count; i++) {
-        uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
-        if (account_wrapped_public_key(pk, kr.accounts[i].text) == CLOAK_OK &&
-            memcmp(pk, key->public_key, sizeof(pk)) == 0) {
+        struct account_public pub;
+        if (account_wrapped_public_key(&pub, kr.accounts[i].text) == CLOAK_OK && account_public_equal(&pub, &key->pub)) {
             cli_fail(CLI_EXIT_KEYRING, "import: this key is already in the keyring as %s; use cloak select %s",
                      kr.accounts[i].name, kr.accounts[i].name);
         }
@@ -245,7 +259,7 @@ void cmd_import(int argc, char **argv)
         selected = 1;
     }
     keyring_save(&kr);
-    pub_text = account_public_text(key->public_key);
+    pub_text = account_public_text(&key->pub);
     cli_secret_free(key);
     print_line("imported ", name, ", public key ", pub_text, selected ? ", selected" : "", (const char *)NULL);
     free(pub_text);
@@ -282,14 +296,14 @@ void cmd_accounts(int argc, char **argv)
     cli_args_parse(&args, &accounts_spec, argc, argv);
     keyring_load(&kr, KEYRING_READ);
     for (i = 0; i < kr.account_count; i++) {
-        uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
+        struct account_public pub;
         char *pub_text;
-        int rc = account_wrapped_public_key(pk, kr.accounts[i].text);
+        int rc = account_wrapped_public_key(&pub, kr.accounts[i].text);
         if (rc != CLOAK_OK) {
             cli_fail(CLI_EXIT_KEYRING, "keyring %s: account %s does not decode (libcloak: %s)", kr.path,
                      kr.accounts[i].name, cli_status(rc));
         }
-        pub_text = account_public_text(pk);
+        pub_text = account_public_text(&pub);
         print_line(strcmp(kr.accounts[i].name, kr.selected) == 0 ? "* " : "  ", kr.accounts[i].name, " ", pub_text,
                    (const char *)NULL);
         free(pub_text);

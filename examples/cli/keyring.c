@@ -180,8 +180,14 @@ static void check_text(const struct keyring *kr, unsigned long line, const char 
         uint32_t t = 0;
         uint32_t p = 0;
         rc = cloak_password_record_decode(salt, &m, &t, &p, blob, len);
-    } else if (rc == CLOAK_OK && type == CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY && len != CLOAK_WRAPPED_KEYBYTES) {
-        rc = CLOAK_E_MALFORMED;
+    } else if (rc == CLOAK_OK && type == CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY) {
+        /* Either suite's wrapped key, at the length of its suite (124 or 1308 bytes). */
+        uint32_t suite = 0;
+        rc = cloak_blob_suite(&suite, blob, len);
+        if (rc == CLOAK_OK && !(suite == CLOAK_SUITE_X25519 && len == CLOAK_WRAPPED_KEYBYTES) &&
+            !(suite == CLOAK_SUITE_XWING && len == CLOAK_XWING_WRAPPED_KEYBYTES)) {
+            rc = suite == CLOAK_SUITE_X25519 || suite == CLOAK_SUITE_XWING ? CLOAK_E_MALFORMED : CLOAK_E_UNSUPPORTED_SUITE;
+        }
     } else if (rc == CLOAK_OK && type == CLOAK_TYPE_IDENTITY_PUBLIC_KEY) {
         uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
         rc = cloak_identity_public_import(pk, blob, len);

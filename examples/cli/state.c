@@ -33,30 +33,16 @@ static char *concat(const char *a, const char *b, const char *c)
 
 /* The account's key id in hex: the name of its state file, so one account's replays are judged
  * only against what that account has read. */
-static void account_key_id_hex(char out[2U * CLOAK_KEYIDBYTES + 1U],
-                               const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
-{
-    uint8_t blob[CLOAK_PUBLIC_KEY_BLOBBYTES];
-    uint8_t key_id[CLOAK_KEYIDBYTES];
-    int type = 0;
-    size_t i;
-
-    cloak_encryption_public_export(blob, public_key);
-    if (cloak_blob_inspect(&type, key_id, blob, sizeof(blob)) != CLOAK_OK) {
-        cli_fail(CLI_EXIT_INTERNAL, "internal error: cannot read the account key's id");
-    }
-    for (i = 0; i < CLOAK_KEYIDBYTES; i++) {
-        (void)snprintf(out + 2U * i, 3, "%02x", key_id[i]);
-    }
-}
-
-static char *default_path(const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+static char *default_path(const uint8_t key_id[CLOAK_KEYIDBYTES])
 {
     char id[2U * CLOAK_KEYIDBYTES + 1U];
     const char *xdg = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
+    size_t i;
 
-    account_key_id_hex(id, public_key);
+    for (i = 0; i < CLOAK_KEYIDBYTES; i++) {
+        (void)snprintf(id + 2U * i, 3, "%02x", key_id[i]);
+    }
     /* The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored. */
     if (xdg != NULL && xdg[0] == '/') {
         return concat(xdg, "/cloak/", id);
@@ -196,8 +182,7 @@ static void parse_line(struct state_file *st, char *line, unsigned long lineno)
     st->entries[st->count++] = e;
 }
 
-void state_open(struct state_file *st, const struct cli_args *args,
-                const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES])
+void state_open(struct state_file *st, const struct cli_args *args, const uint8_t account_key_id[CLOAK_KEYIDBYTES])
 {
     size_t len = 0;
     unsigned long lineno = 0;
@@ -209,7 +194,7 @@ void state_open(struct state_file *st, const struct cli_args *args,
     if (args->no_state) {
         return;
     }
-    st->path = args->state != NULL ? concat(args->state, "", "") : default_path(account_public_key);
+    st->path = args->state != NULL ? concat(args->state, "", "") : default_path(account_key_id);
     take_lock(st);
     data = cli_read_private_file(st->path, CLI_MAX_STATE_FILE, &len, "state file", CLI_EXIT_STATE, 1, 0);
     if (data == NULL) {

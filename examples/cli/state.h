@@ -35,11 +35,11 @@ struct state_file {
     size_t count;
 };
 
-/* Finds the state file for the account (or none with --no-state), locks it and reads it; a missing
- * file is an empty state. Exits with CLI_EXIT_STATE when it cannot be read, is damaged, or others
- * can access it. */
-void state_open(struct state_file *st, const struct cli_args *args,
-                const uint8_t account_public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES]);
+/* Finds the state file for the account, named by its public key's id (16 bytes whichever the suite:
+ * an X-Wing key's id is the start of its key hash), or none with --no-state; locks it and reads it;
+ * a missing file is an empty state. Exits with CLI_EXIT_STATE when it cannot be read, is damaged, or
+ * others can access it. */
+void state_open(struct state_file *st, const struct cli_args *args, const uint8_t account_key_id[CLOAK_KEYIDBYTES]);
 /* The entry of a vault, or NULL. */
 const struct state_entry *state_find(const struct state_file *st, const uint8_t *vault, size_t vault_len);
 /* Records what the account has just read of a vault and replaces the file atomically (no-op

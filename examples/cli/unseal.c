@@ -80,7 +80,19 @@ static const char *shown_vault(char *out, size_t cap, const struct batch_expect 
     return cli_printable(out, cap, expect->vault, expect->vault_len);
 }
 
-static cloak_batch *verify_batch(const struct batch_file *bf, uint8_t **tags, size_t *tags_len,
+/* A batch is sealed to a key of one suite, so a key of the other cannot be the one it was made for:
+ * said here with both suites, where libcloak would only call the batch's suite unsupported. */
+_Noreturn static void refuse_suite(const struct batch_file *bf, uint32_t batch_suite, const struct account_key *key,
+                                   const char *key_source)
+{
+    cli_fail(CLI_EXIT_WRONG_KEY,
+             "%s line %lu: the batch is sealed to an %s key, but the %s holds an %s key, so the batch was made for "
+             "another key; use the account's %s key, or ask for a batch to this key (cloak pubkey prints it)",
+             bf->name, bf->batch.lineno, account_suite_name(batch_suite), key_source, account_suite_name(key->pub.suite),
+             batch_suite == CLOAK_SUITE_XWING ? "X-Wing" : "X25519");
+}
+
+static cloak_batch *verify_batch(const struct batch_file *bf, uint8_t **tags, size_t *tags_len, uint32_t *suite,
                                  const struct account_key *key, const char *key_source, const uint8_t *trusted,
                                  size_t trusted_count, const struct batch_expect *expect)
 {
@@ -95,13 +107,24 @@ static cloak_batch *verify_batch(const struct batch_file *bf, uint8_t **tags, si
     if (rc == CLOAK_OK) {
         rc = cloak_batch_count(&count, blob, blob_len);
     }
+    if (rc == CLOAK_OK) {
+        rc = cloak_blob_suite(suite, blob, blob_len);
+    }
     if (rc != CLOAK_OK) {
         refuse_line(bf, &bf->batch, "batch line", rc, key_source);
     }
+    if (*suite != key->pub.suite) {
+        refuse_suite(bf, *suite, key, key_source);
+    }
     *tags_len = cloak_batch_tags_len(count);
     *tags = cli_alloc(*tags_len + 1U);
-    rc = cloak_batch_verify(reader, *tags, *tags_len, blob, blob_len, expect->vault, expect->vault_len,
-                            key->public_key, key->secret_key, trusted, trusted_count);
+    if (*suite == CLOAK_SUITE_XWING) {
+        rc = cloak_batch_verify_xwing(reader, *tags, *tags_len, blob, blob_len, expect->vault, expect->vault_len,
+                                      key->pub.key, key->secret_key, trusted, trusted_count);
+    } else {
+        rc = cloak_batch_verify(reader, *tags, *tags_len, blob, blob_len, expect->vault, expect->vault_len,
+                                key->pub.key, key->secret_key, trusted, trusted_count);
+    }
     if (rc == CLOAK_E_UNTRUSTED_SIGNER) {
         refuse_signer(bf, blob, blob_len, rc);
     }
@@ -161,14 +184,24 @@ static int bit_is_set(const uint8_t *bits, uint32_t i)
 
 static void open_item(struct secret *s, const cloak_batch *reader, uint8_t *tags, size_t tags_len,
                       const struct batch_file *bf, const struct batch_line *line, const char *key_source,
-                      uint8_t *seen, size_t listed)
+                      uint32_t suite, uint8_t *seen, size_t listed)
 {
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     size_t value_cap;
     uint32_t index = 0;
+    uint32_t item_suite = 0;
     int rc = cli_text_to_blob(&blob, &blob_len, line->text, line->len, CLOAK_TYPE_BATCH_ITEM, 0);
 
+    if (rc == CLOAK_OK) {
+        rc = cloak_blob_suite(&item_suite, blob, blob_len);
+    }
+    /* An item of the other suite is of another batch, not of a format this cloak cannot read (which
+     * is what libcloak's refusal, unsupported suite, would suggest). */
+    if (rc == CLOAK_OK && item_suite != suite) {
+        cli_fail(CLI_EXIT_BATCH, "%s line %lu: the item is of %s but the batch of %s: it belongs to another batch; get the batch file again from its sender",
+                 bf->name, line->lineno, account_suite_name(item_suite), account_suite_name(suite));
+    }
     if (rc == CLOAK_OK) {
         rc = cloak_batch_item_index(&index, blob, blob_len);
     }
@@ -202,7 +235,8 @@ void unseal_batch(struct secrets *out, struct batch_view *view, const struct bat
 {
     uint8_t *tags = NULL;
     size_t tags_len = 0;
-    cloak_batch *reader = verify_batch(bf, &tags, &tags_len, key, key_source, trusted, trusted_count, expect);
+    uint32_t suite = 0;
+    cloak_batch *reader = verify_batch(bf, &tags, &tags_len, &suite, key, key_source, trusted, trusted_count, expect);
     size_t listed = cloak_batch_item_count(reader);
     uint8_t *seen = cli_alloc(listed / 8U + 1U);
     size_t i;
@@ -211,7 +245,7 @@ void unseal_batch(struct secrets *out, struct batch_view *view, const struct bat
     check_batch(reader, view, bf, expect);
     out->list = cli_alloc(cli_mul(bf->item_count + 1U, sizeof(*out->list)));
     for (i = 0; i < bf->item_count; i++) {
-        open_item(&out->list[i], reader, tags, tags_len, bf, &bf->items[i], key_source, seen, listed);
+        open_item(&out->list[i], reader, tags, tags_len, bf, &bf->items[i], key_source, suite, seen, listed);
         out->count++;
     }
     /* Each item opened is listed and distinct, so fewer lines than listed means some are missing. */

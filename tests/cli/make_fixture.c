@@ -6,10 +6,14 @@
  *
  * Written files (text forms, one per line; key files mode 0600):
  *   member.identity, untrusted.identity   cloak-identity-... of the signer and of a stranger
- *   account.key, account.pub               the service account (cloak-accountkey / cloak-pubkey)
- *   other.key                              another service account's key
+ *   account.key, account.pub               the service account (cloak-accountkey / cloak-pubkey), an
+ *                                          X-Wing key (suite 2) as cloak keygen makes by default
+ *   other.key                              another service account's key (X-Wing)
+ *   account-x25519.key, account-x25519.pub a service account with an X25519 key (suite 1)
  *   batch.txt                              the vault's 3 secrets for the account, signed by the member,
  *                                          at epoch 2, head version 5 (no vault line)
+ *   batch-x25519.txt                       the same secrets for the X25519 account (suite 1)
+ *   batch-mixed-suite.txt                  batch.txt with its first item taken from batch-x25519.txt
  *   batch-named.txt                        the same with the line "vault acme/production"
  *   batch-named-other.txt                  the same with a vault line naming acme/staging
  *   batch-other-vault.txt                  a genuine batch of the vault acme/sandbox (vault line
@@ -26,6 +30,8 @@
  *   batch-forged-batch.txt                 the batch's manifest altered, re-encoded
  *   batch-mixed.txt                        an item of another batch for the same account
  *   values.txt                             every secret value (each line of each), for leak checks
+ *
+ * Every batch file but batch-x25519.txt is sealed to the X-Wing account.
  *
  * Links libsodium to write version-3 text forms, which libcloak (rightly) refuses to encode, and for
  * the random head hashes the batches bind.
@@ -177,28 +183,51 @@ static void write_identity(const char *name, const struct member *m)
     finish(f, name);
 }
 
+/* A service account of either suite: the X-Wing public key's room holds an X25519 one. */
 struct account {
-    uint8_t pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
-    uint8_t sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    uint32_t suite;
+    uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t sk[CLOAK_XWING_SECRETKEYBYTES];
 };
+
+static void account_new(struct account *a, uint32_t suite)
+{
+    memset(a, 0, sizeof(*a));
+    a->suite = suite;
+    if (suite == CLOAK_SUITE_XWING) {
+        cloak_xwing_keypair(a->pk, a->sk);
+    } else {
+        cloak_encryption_keypair(a->pk, a->sk);
+    }
+}
 
 static void write_account(const struct account *a, const char *key_name, const char *pub_name)
 {
-    uint8_t blob[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
-    uint8_t pub[CLOAK_PUBLIC_KEY_BLOBBYTES];
+    uint8_t blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    uint8_t pub[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
+    size_t blob_len = CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
+    size_t pub_len = CLOAK_PUBLIC_KEY_BLOBBYTES;
     FILE *f;
     char *text;
 
-    check(cloak_service_account_private_export(blob, a->pk, a->sk), "account export");
+    if (a->suite == CLOAK_SUITE_XWING) {
+        blob_len = CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
+        pub_len = CLOAK_XWING_PUBLIC_KEY_BLOBBYTES;
+        check(cloak_service_account_xwing_private_export(blob, a->pk, a->sk), "account export");
+        check(cloak_xwing_public_export(pub, a->pk), "public export");
+    } else {
+        check(cloak_service_account_private_export(blob, a->pk, a->sk), "account export");
+        cloak_encryption_public_export(pub, a->pk);
+    }
     f = create(key_name, 1);
-    text = to_text(blob, sizeof(blob));
+    text = to_text(blob, blob_len);
     fprintf(f, "%s\n", text);
     free(text);
     finish(f, key_name);
+    sodium_memzero(blob, sizeof(blob));
     if (pub_name != NULL) {
-        cloak_encryption_public_export(pub, a->pk);
         f = create(pub_name, 0);
-        text = to_text(pub, sizeof(pub));
+        text = to_text(pub, pub_len);
         fprintf(f, "%s\n", text);
         free(text);
         finish(f, pub_name);
@@ -239,9 +268,15 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
 
     memset(out, 0, sizeof(*out));
     check(cloak_vault_init(&vault, vault_key, head->epoch, vault_id, vault_id_len), "vault init");
-    check(cloak_batch_begin(&writer, a->pk, signer->identity_pk, vault_id, vault_id_len, head->epoch, head->version,
-                            head->hash, head->expiry),
-          "batch begin");
+    if (a->suite == CLOAK_SUITE_XWING) {
+        check(cloak_batch_begin_xwing(&writer, a->pk, signer->identity_pk, vault_id, vault_id_len, head->epoch,
+                                      head->version, head->hash, head->expiry),
+              "batch begin");
+    } else {
+        check(cloak_batch_begin(&writer, a->pk, signer->identity_pk, vault_id, vault_id_len, head->epoch,
+                                head->version, head->hash, head->expiry),
+              "batch begin");
+    }
     for (i = 0; i < count; i++) {
         const uint8_t *name = (const uint8_t *)secrets[i].name;
         size_t name_len = strlen(secrets[i].name);
@@ -272,7 +307,8 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
         free(sealed);
     }
     out->count = count;
-    out->batch_len = cloak_batch_len(vault_id_len, count);
+    out->batch_len =
+        a->suite == CLOAK_SUITE_XWING ? cloak_batch_len_xwing(vault_id_len, count) : cloak_batch_len(vault_id_len, count);
     out->batch = xmalloc(out->batch_len);
     check(cloak_batch_finish(&writer, out->batch, out->batch_len, &out->batch_len, digests, count, signer->identity_sk),
           "batch finish");
@@ -382,6 +418,8 @@ int main(int argc, char **argv)
     struct member stranger;
     struct account account;
     struct account other;
+    struct account legacy;
+    struct batch_blobs legacy_batch;
     struct batch_blobs good;
     struct batch_blobs variant;
     struct head_ref current;
@@ -403,11 +441,14 @@ int main(int argc, char **argv)
     write_identity("member.identity", &member);
     write_identity("untrusted.identity", &stranger);
 
-    /* The account's key pair is made where it runs; the member only ever sees the public key. */
-    cloak_encryption_keypair(account.pk, account.sk);
-    cloak_encryption_keypair(other.pk, other.sk);
+    /* The account's key pair is made where it runs; the member only ever sees the public key. X-Wing,
+     * as cloak keygen makes by default; the X25519 account is one made before that. */
+    account_new(&account, CLOAK_SUITE_XWING);
+    account_new(&other, CLOAK_SUITE_XWING);
+    account_new(&legacy, CLOAK_SUITE_X25519);
     write_account(&account, "account.key", "account.pub");
     write_account(&other, "other.key", NULL);
+    write_account(&legacy, "account-x25519.key", "account-x25519.pub");
 
     cloak_vault_key_generate(vault_key);
     current.vault_id = VAULT_ID;
@@ -420,6 +461,16 @@ int main(int argc, char **argv)
     write_batch_file("batch.txt", &good, NULL, NULL, NULL);
     write_batch_file("batch-named.txt", &good, VAULT_ID, NULL, NULL);
     write_batch_file("batch-named-other.txt", &good, "acme/staging", NULL, NULL);
+
+    /* The same vault's secrets for the X25519 account, and one of its items put into the X-Wing
+     * batch: authentic, of the right vault, but of another batch and suite. */
+    make_batch(&legacy_batch, &member, &legacy, vault_key, &current, vault_secrets, SECRET_COUNT);
+    write_batch_file("batch-x25519.txt", &legacy_batch, NULL, NULL, NULL);
+    texts[0] = to_text(legacy_batch.items[0], legacy_batch.item_lens[0]);
+    write_batch_file("batch-mixed-suite.txt", &good, NULL, NULL, texts);
+    free(texts[0]);
+    texts[0] = NULL;
+    free_batch(&legacy_batch);
 
     /* The server's other powers: another vault's genuine batch, an old one, a forked history. */
     head = current;
@@ -509,5 +560,6 @@ int main(int argc, char **argv)
     sodium_memzero(&stranger, sizeof(stranger));
     sodium_memzero(&account, sizeof(account));
     sodium_memzero(&other, sizeof(other));
+    sodium_memzero(&legacy, sizeof(legacy));
     return 0;
 }

@@ -97,6 +97,20 @@ mode_of() {
     stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"
 }
 
+# The first 21 bytes of the blob behind a text form "cloak-NAME-..." (its first 28 base64url
+# characters, so no padding is needed), for the header's fields.
+blob_start() {
+    printf '%s' "$1" | sed 's/^cloak-[a-z]*-//' | cut -c1-28 | tr -- '-_' '+/' | base64 -d 2>/dev/null
+}
+# header_of TEXT: version, type and suite (header bytes 0 to 4) in hex, "02 0c 00 02".
+header_of() {
+    blob_start "$1" | od -An -tx1 -N4 | tr -d '\n' | sed 's/^ *//; s/ *$//; s/  */ /g'
+}
+# key_id_of TEXT: the key id (header bytes 4 to 20) in hex.
+key_id_of() {
+    blob_start "$1" | od -An -tx1 -j4 -N16 | tr -d ' \n'
+}
+
 C=$CLOAK
 # Under `meson test --setup valgrind` every run of cloak goes through valgrind (the commands that
 # `cloak run` executes do not: valgrind does not follow exec by default).
@@ -167,6 +181,29 @@ ok $_ok "pubkey gives the public key keygen printed"
 run "$C" pubkey --key-file "$FX/account.key"
 _ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$FX/account.pub" || _ok=1
 ok $_ok "pubkey of the fixture's account key"
+# Suites: 1 X25519, 2 X-Wing (ML-KEM-768 + X25519); keygen makes X-Wing keys unless told otherwise.
+_ok=0
+[ "$(header_of "$(cat "$WORK/new.key")")" = "02 0c 00 02" ] || _ok=1
+[ "$(header_of "$(cat "$WORK/new.pub")")" = "02 03 00 02" ] || _ok=1
+ok $_ok "keygen makes an X-Wing key (suite 2) by default"
+run "$C" keygen --out "$WORK/x25519.key" --suite x25519
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(header_of "$(cat "$OUT")")" = "02 03 00 01" ] || _ok=1
+[ "$(header_of "$(cat "$WORK/x25519.key")")" = "02 0c 00 01" ] && [ "$(mode_of "$WORK/x25519.key")" = 600 ] || _ok=1
+ok $_ok "keygen --suite x25519: an X25519 key (suite 1), mode 0600"
+cp "$OUT" "$WORK/x25519.pub"
+run "$C" pubkey --key-file "$WORK/x25519.key"
+_ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$WORK/x25519.pub" || _ok=1
+ok $_ok "pubkey of an X25519 key gives the public key keygen printed"
+run "$C" keygen --stdout --suite=xwing
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(header_of "$(cat "$OUT")")" = "02 0c 00 02" ] && grep -q '^public key: cloak-pubkey-' "$ERR" || _ok=1
+ok $_ok "keygen --stdout --suite=xwing"
+run "$C" keygen --stdout --suite rsa
+expect_fail 2 "keygen --suite naming no suite" "not a suite"
+run "$C" pubkey --key-file "$FX/account-x25519.key"
+_ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$FX/account-x25519.pub" || _ok=1
+ok $_ok "pubkey of the fixture's X25519 account key"
 
 # ---------------------------------------------------------------- keyring
 export CLOAK_KEYRING="$KR"
@@ -185,6 +222,8 @@ grep -q '^password cloak-password-' "$KR" && grep -q '^account ci cloak-wrappeda
 grep -q '^selected ci$' "$KR" || _ok=1
 ! grep -q -F "$(cat "$FX/account.key")" "$KR" || _ok=1
 ok $_ok "keyring: mode 0600, password record, wrapped key (not the clear one), ci selected"
+[ "$(header_of "$(sed -n 's/^account ci //p' "$KR")")" = "02 07 00 02" ]
+ok $? "the keyring holds ci's key wrapped as an X-Wing key (suite 2)"
 run_in "$FX/other.key" env CLOAK_PASSPHRASE=wrong-passphrase "$C" import other -
 expect_fail 11 "import under a wrong passphrase" "wrong passphrase"
 run_in "$FX/other.key" env CLOAK_PASSPHRASE=correct-horse "$C" import other -
@@ -405,11 +444,84 @@ state_files=$(ls "$WORK/xdg/cloak" | grep -v '[.]lock$')
 [ "$(echo "$state_files" | wc -l)" -eq 1 ] && echo "$state_files" | grep -q -x '[0-9a-f]\{32\}' || _ok=1
 [ "$(mode_of "$WORK/xdg/cloak/$state_files")" = 600 ] || _ok=1
 ok $_ok "default state file: \$XDG_STATE_HOME/cloak/ACCOUNT-KEY-ID, mode 0600"
+[ "$state_files" = "$(key_id_of "$(cat "$FX/account.pub")")" ]
+ok $? "the state file's name is the X-Wing public key's key id"
 run env XDG_STATE_HOME="$WORK/xdg" "$C" env "$FX/batch-old.txt" $KEYOPT --trust "$MEMBER"
 expect_fail 13 "the default state file refuses a replay"
 _ok=0
 grep -q -x "vault $VAULT_HEX 2 5 [0-9a-f]\{64\}" "$HOME/.local/state/cloak/$state_files" || _ok=1
 ok $_ok "without XDG_STATE_HOME: ~/.local/state/cloak/ACCOUNT-KEY-ID"
+
+# ---------------------------------------------------------------- suites: X-Wing, X25519, a mismatch
+# Every check above read X-Wing batches (the fixture's account is an X-Wing key, as keygen makes by
+# default); X25519 accounts and batches still work, and a key of one suite never reads the other's.
+export CLOAK_KEYRING="$NOKEYRING"
+XKEY=$FX/account-x25519.key
+_ok=0
+[ "$(header_of "$(grep '^cloak-batch-' "$FX/batch.txt")")" = "02 0a 00 02" ] || _ok=1
+[ "$(header_of "$(grep '^cloak-item-' "$FX/batch.txt" | head -n 1)")" = "02 0b 00 02" ] || _ok=1
+[ "$(header_of "$(cat "$FX/account.key")")" = "02 0c 00 02" ] || _ok=1
+[ "$(header_of "$(grep '^cloak-batch-' "$FX/batch-x25519.txt")")" = "02 0a 00 01" ] || _ok=1
+[ "$(header_of "$(cat "$XKEY")")" = "02 0c 00 01" ] || _ok=1
+ok $_ok "fixture: batch.txt and account.key are of suite 2 (X-Wing), the x25519 ones of suite 1"
+PRINT_ALL='printf "%s|%s|%s" "$DATABASE_URL" "$API_TOKEN" "$STRIPE_KEY"'
+run "$C" run "$FX/batch.txt" $KEYOPT --trust "$MEMBER" --no-state -- sh -c "$PRINT_ALL"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_DB|$V_API|$V_STRIPE" ] && [ ! -s "$ERR" ] || _ok=1
+ok $_ok "run: an X-Wing batch end to end, the command gets every value"
+run "$C" run "$FX/batch-x25519.txt" --key-file "$XKEY" $VAULTOPT --trust "$MEMBER" --state "$WORK/state/x25519" \
+    -- sh -c "$PRINT_ALL"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_DB|$V_API|$V_STRIPE" ] && [ ! -s "$ERR" ] || _ok=1
+grep -q -x "vault $VAULT_HEX 2 5 [0-9a-f]\{64\}" "$WORK/state/x25519" || _ok=1
+ok $_ok "run: an X25519 batch with an X25519 key still works, and is recorded"
+run "$C" secrets "$FX/batch-x25519.txt" --key-file "$XKEY" $VAULTOPT --trust "$MEMBER" --no-state --show-values
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 3 ] && grep -q -x -F "DATABASE_URL=$V_DB" "$OUT" || _ok=1
+ok $_ok "secrets --show-values of an X25519 batch"
+run "$C" env "$FX/batch.txt" --key-file "$XKEY" $VAULTOPT --trust "$MEMBER" --state "$WORK/state/mismatch"
+expect_fail 6 "an X-Wing batch read with an X25519 key" \
+    "line [0-9]+: the batch is sealed to an X-Wing \(suite 2\) key, but the key file .* holds an X25519 \(suite 1\) key"
+[ ! -e "$WORK/state/mismatch" ]
+ok $? "a suite mismatch records nothing in the state file"
+run env CLOAK_SERVICE_ACCOUNT_KEY="$(cat "$FX/account.key")" "$C" run "$FX/batch-x25519.txt" $VAULTOPT \
+    --trust "$MEMBER" --no-state -- sh -c 'echo ran'
+expect_fail 6 "run: an X25519 batch with an X-Wing key, the command is not run" \
+    "sealed to an X25519 \(suite 1\) key, but the CLOAK_SERVICE_ACCOUNT_KEY holds an X-Wing \(suite 2\) key"
+run "$C" env "$FX/batch-mixed-suite.txt" $KEYOPT --trust "$MEMBER" --no-state
+expect_fail 8 "an item of the X25519 batch among the X-Wing batch's" "line [0-9]+: the item is of X25519 \(suite 1\) but the batch of X-Wing \(suite 2\): it belongs to another batch"
+
+# A keyring holding accounts of both suites.
+export CLOAK_KEYRING="$WORK/kr2/keyring"
+run env CLOAK_PASSPHRASE=pq-horse "$C" import pq "$FX/account.key"
+expect_ok "import an X-Wing account into a new keyring"
+run env CLOAK_PASSPHRASE=pq-horse "$C" import legacy "$XKEY"
+expect_ok "import an X25519 account next to it"
+run env CLOAK_PASSPHRASE=pq-horse "$C" import legacy2 "$XKEY"
+expect_fail 11 "import refuses an X25519 key already imported" "already in the keyring as legacy"
+_ok=0
+[ "$(header_of "$(sed -n 's/^account pq //p' "$CLOAK_KEYRING")")" = "02 07 00 02" ] || _ok=1
+[ "$(header_of "$(sed -n 's/^account legacy //p' "$CLOAK_KEYRING")")" = "02 07 00 01" ] || _ok=1
+ok $_ok "the keyring wraps each key in its own suite"
+run "$C" accounts
+_ok=0
+[ "$RC" -eq 0 ] && [ "$(wc -l <"$OUT")" -eq 2 ] || _ok=1
+grep -q -x -F "* pq $(cat "$FX/account.pub")" "$OUT" && grep -q -x -F "  legacy $(cat "$FX/account-x25519.pub")" "$OUT" || _ok=1
+ok $_ok "accounts lists the X-Wing and the X25519 account with their public keys"
+run env CLOAK_PASSPHRASE=pq-horse "$C" pubkey --account legacy
+_ok=0; [ "$RC" -eq 0 ] && cmp -s "$OUT" "$FX/account-x25519.pub" || _ok=1
+ok $_ok "pubkey of the keyring's X25519 account"
+run env CLOAK_PASSPHRASE=pq-horse "$C" run "$FX/batch.txt" $VAULTOPT --trust "$MEMBER" --no-state -- sh -c "$PRINT_ALL"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_DB|$V_API|$V_STRIPE" ] || _ok=1
+ok $_ok "run: the keyring's X-Wing account (selected) reads the X-Wing batch"
+run env CLOAK_PASSPHRASE=pq-horse "$C" run "$FX/batch-x25519.txt" $VAULTOPT --account legacy --trust "$MEMBER" \
+    --no-state -- sh -c "$PRINT_ALL"
+_ok=0; [ "$RC" -eq 0 ] && [ "$(cat "$OUT")" = "$V_DB|$V_API|$V_STRIPE" ] || _ok=1
+ok $_ok "run: the keyring's X25519 account reads the X25519 batch"
+run env CLOAK_PASSPHRASE=pq-horse "$C" env "$FX/batch.txt" $VAULTOPT --account legacy --trust "$MEMBER" --no-state
+expect_fail 6 "the keyring's X25519 account and an X-Wing batch" \
+    "but the keyring account legacy holds an X25519 \(suite 1\) key"
+run env CLOAK_PASSPHRASE=wrong-horse "$C" env "$FX/batch-x25519.txt" $VAULTOPT --account legacy --trust "$MEMBER" \
+    --no-state
+expect_fail 11 "wrong passphrase (checked on the X-Wing account, used for the X25519 one)" "wrong passphrase"
 
 # ---------------------------------------------------------------- every failure
 export CLOAK_KEYRING="$NOKEYRING"
