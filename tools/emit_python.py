@@ -185,7 +185,9 @@ def wrapper(api: Api, f: Function) -> str:
             call[p.name] = loc
         elif p.kind == "in_fixed":
             args.append(a)
-            body.append(f'{loc} = fixed_in({a}, _K.{p.size[len("CLOAK_"):]}, "{p.name}")')
+            conv = f'fixed_in({a}, _K.{p.size[len("CLOAK_"):]}, "{p.name}")'
+            # A nullable fixed input (a member's identity key, absent for a service account): None is NULL.
+            body.append(f"{loc} = None if {a} is None else {conv}" if p.nullable else f"{loc} = {conv}")
             call[p.name] = loc
         elif p.kind in ("in_bytes", "in_text"):
             args.append(a)

@@ -4,13 +4,18 @@
 Alice registers (a password, and an account secret key that goes into her emergency kit and never to
 the server), logs in on a new device with both, creates a vault (epoch 1, head v1: the roster names
 her admin) and adds secrets (head v2 commits to them with a Merkle root); Bob registers; Alice checks
-Bob's identity, shares the vault and adds him to the roster (head v3); Bob follows the chain of heads
-and reads a secret with its inclusion proof; Alice creates a service account (head v4) and gives it
-a batch bound to the vault, the epoch and that head; the CLI side verifies, checks freshness and
-reads; Alice adds a secret later (head v5, a new snapshot); Alice removes Bob and rotates the vault
-key (epoch 2, head v6). Then the server lies: an old share, an old batch, another vault's batch, an
-old head, a forked head, an omitted secret and a weakened password record, and each is refused;
-and the server's whole store with Alice's password, but without her secret key, opens nothing.
+Bob's identity, adds him to the roster (head v3) and shares the vault to the key the roster names
+(refusing the older X25519 key the server also offers); Bob follows the chain of heads and reads a
+secret with its inclusion proof; Alice creates a service account (head v4) and gives it a batch
+bound to the vault, the epoch and that head; the CLI side verifies, checks freshness and reads;
+Alice adds a secret later (head v5, a new snapshot); Alice removes Bob and rotates the vault key
+(epoch 2, head v6), making the vault post-quantum only. Then the server lies: an old share, an old
+batch, another vault's batch, an old head, a forked head, an omitted secret, an X25519 key for the
+post-quantum vault and a weakened password record, and each is refused; and the server's whole
+store with Alice's password, but without her secret key, opens nothing.
+
+Every encryption key here is an X-Wing key (ML-KEM-768 and X25519, the binding's default), so every
+share and batch is post-quantum.
 
 The "server" is an in-memory store that holds only what a server would hold. Every byte string a
 client must keep to itself (passwords, account secret keys and their text, master keys, private
@@ -132,19 +137,32 @@ class Member:
         print("    %s logged in: keys unwrapped from the server's copies" % self.name)
 
 
-def share_vault(server: Server, sharer: Member, recipient_name: str, recipient_pk: bytes,
-                vault_key: cloak.VaultKey, epoch: int) -> None:
+def share_vault(server: Server, sharer: Member, recipient_name: str, recipient_pk: cloak.EncryptionPublicKey,
+                vault_key: cloak.VaultKey, epoch: int, head: Optional[cloak.Head] = None,
+                recipient_identity: Optional[bytes] = None) -> None:
+    """A share in the recipient key's suite. Once the vault has a head, through it: the key must be
+    the one its roster names for the recipient (the server picks which bundle it serves). The first
+    share, of a vault with no head yet, is the creator's to herself."""
     assert sharer.identity is not None
-    server.put("share", recipient_name, VAULT_ID.decode(),
-               cloak.share_seal(vault_key, epoch, VAULT_ID, recipient_pk, sharer.identity))
+    if head is None:
+        share = cloak.share_seal(vault_key, epoch, VAULT_ID, recipient_pk, sharer.identity)
+    else:
+        assert recipient_identity is not None and head.epoch == epoch
+        share = head.seal_share(vault_key, recipient_identity, recipient_pk, sharer.identity)
+    server.put("share", recipient_name, VAULT_ID.decode(), share)
 
 
-def open_vault(server: Server, reader: Member, trusted_sharer: bytes,
-               min_epoch: int = 1) -> Tuple[cloak.Vault, cloak.VaultKey]:
-    """min_epoch: the highest epoch this member has seen (a real client stores it)."""
-    assert reader.encryption is not None
+def open_vault(server: Server, reader: Member, trusted_sharer: bytes, min_epoch: int = 1,
+               head: Optional[cloak.Head] = None) -> Tuple[cloak.Vault, cloak.VaultKey]:
+    """min_epoch: the highest epoch this member has seen (a real client stores it). With a verified
+    head, the share is checked against it first (sealed to the key its roster names for the reader,
+    of its epoch) and the key opened must be the one it names."""
+    assert reader.encryption is not None and reader.identity is not None
     share = server.get("share", reader.name, VAULT_ID.decode())
-    vault_key, epoch = cloak.share_open(share, VAULT_ID, reader.encryption, trusted_sharer, min_epoch)
+    if head is None:
+        vault_key, epoch = cloak.share_open(share, VAULT_ID, reader.encryption, trusted_sharer, min_epoch)
+    else:
+        vault_key, epoch = head.open_share(share, reader.identity, reader.encryption, trusted_sharer)
     return cloak.Vault(vault_key, epoch, VAULT_ID), vault_key
 
 
@@ -165,20 +183,21 @@ def put_names(server: Server, vault: cloak.Vault, names: List[bytes]) -> None:
 
 # ---- vault heads ---------------------------------------------------------------------------------
 
-def encryption_key_id(public_key: bytes) -> bytes:
-    """The key id the roster records for an encryption public key: that key's id."""
-    return cloak.blob_inspect(cloak.encryption_public_export(public_key)).key_id
-
-
 class Roster:
-    """Who may read, write and administer the vault, and which service accounts it serves."""
+    """Who may read, write and administer the vault, and which service accounts it serves: each
+    member with the suite and key id of its current encryption key, each service account by its
+    key (its binding: an X-Wing key's key hash)."""
 
     def __init__(self) -> None:
         self.entries: Dict[Tuple[int, bytes], bytes] = {}
 
-    def add(self, kind: int, permissions: int, public_key: bytes, encryption_public_key: bytes) -> None:
-        self.entries[(kind, public_key)] = cloak.roster_entry(kind, permissions, public_key,
-                                                              encryption_key_id(encryption_public_key))
+    def add_member(self, identity_public_key: bytes, encryption_public_key: cloak.EncryptionPublicKey,
+                   permissions: int) -> None:
+        self.entries[(cloak.ROSTER_MEMBER, identity_public_key)] = cloak.roster_member(
+            identity_public_key, encryption_public_key, permissions)
+
+    def add_service_account(self, public_key: cloak.EncryptionPublicKey) -> None:
+        self.entries[(cloak.ROSTER_SERVICE_ACCOUNT, public_key.binding)] = cloak.roster_service_account(public_key)
 
     def remove(self, kind: int, public_key: bytes) -> None:
         del self.entries[(kind, public_key)]
@@ -235,16 +254,18 @@ class HeadView:
             self.head.wipe()
 
 
-def commit_head(server: Server, signer: Member, view: HeadView, vault: cloak.Vault, roster: Roster) -> cloak.Head:
+def commit_head(server: Server, signer: Member, view: HeadView, vault: cloak.Vault, roster: Roster,
+                policy: int = 0) -> cloak.Head:
     """An honest change: the next head over the server's secrets, chained to the writer's view. The
     server stores a head only as the successor of the one it has (a writer that lost a race
-    re-reads, rebases its change on the new head and signs again); the view moves to it."""
+    re-reads, rebases its change on the new head and signs again); the view moves to it. `policy`:
+    VAULT_POST_QUANTUM_ONLY, or 0; once set, it stays as long as the heads that follow keep it."""
     assert signer.identity is not None
     leaves = server_leaves(server)
     version = 1 if view.head is None else view.head.version + 1
     previous = None if view.head is None else view.head.hash
     blob = cloak.head_create(VAULT_ID, vault.epoch, vault.key_id, version, previous, int(time.time()) + HEAD_LIFETIME,
-                             cloak.merkle_root(leaves), len(leaves), roster.sorted(), signer.identity)
+                             cloak.merkle_root(leaves), len(leaves), roster.sorted(), signer.identity, policy=policy)
     if ("head", VAULT_ID.decode(), head_key(version)) in server.data:
         sys.exit("FAILED: the server already has head %s" % head_key(version))
     server.put("head", VAULT_ID.decode(), head_key(version), blob)
@@ -253,8 +274,9 @@ def commit_head(server: Server, signer: Member, view: HeadView, vault: cloak.Vau
     else:
         view.advance(blob)
     assert view.head is not None
-    print("    head v%d: epoch %d, %d secrets under Merkle root %s..., %d roster entries, signed by %s"
-          % (version, vault.epoch, len(leaves), view.head.merkle_root.hex()[:12], len(roster.entries), signer.name))
+    print("    head v%d: epoch %d, %d secrets under Merkle root %s..., %d roster entries, signed by %s%s"
+          % (version, vault.epoch, len(leaves), view.head.merkle_root.hex()[:12], len(roster.entries), signer.name,
+             ", post-quantum only" if view.head.post_quantum_only else ""))
     return view.head
 
 
@@ -285,13 +307,19 @@ def lying_absence_proof(leaves: List[bytes], index: bytes) -> bytes:
     return bytes([3]) + neighbour(at - 1) + neighbour(at + 1)
 
 
-def issue_batch(server: Server, batch_name: str, creator: Member, vault: cloak.Vault, account_pk: bytes,
-                names: List[bytes], head: cloak.Head) -> None:
+def issue_batch(server: Server, batch_name: str, creator: Member, vault: cloak.Vault,
+                account_pk: cloak.EncryptionPublicKey, names: List[bytes], head: cloak.Head) -> None:
     """A full snapshot of the named secrets for the service account, in one signed batch bound to
-    the vault, its epoch and the head the creator has just verified (its version, hash and expiry)."""
+    the vault, its epoch and the head the creator has just verified (its version, hash and expiry),
+    to the key the head's roster names for the account. (A batch of another vault, which a lying
+    server replays below, is made with that vault's own fields.)"""
     assert creator.identity is not None
-    with cloak.BatchWriter(account_pk, creator.identity.public_key, vault.vault_id, vault.epoch, head.version,
-                           head.hash, head.expiry) as writer:
+    if vault.vault_id == head.vault_id:
+        writer = head.batch_writer(account_pk, creator.identity)
+    else:
+        writer = cloak.BatchWriter(account_pk, creator.identity.public_key, vault.vault_id, vault.epoch, head.version,
+                                   head.hash, head.expiry)
+    with writer:
         digests: Dict[int, bytes] = {}
         for name in names:
             item, index, digest = writer.seal_item(name, get_secret(server, vault, name))
@@ -376,7 +404,7 @@ def main() -> int:
     share_vault(server, alice, alice.name, alice.encryption.public_key, vault_key, 1)
     vault, _ = open_vault(server, alice, alice.identity.public_key)
     roster = Roster()
-    roster.add(cloak.ROSTER_MEMBER, ADMIN, alice.identity.public_key, alice.encryption.public_key)
+    roster.add_member(alice.identity.public_key, alice.encryption.public_key, ADMIN)
     alice_view = HeadView()
     commit_head(server, alice, alice_view, vault, roster)
     names: List[bytes] = []
@@ -391,15 +419,27 @@ def main() -> int:
     bob.register(server)
     assert bob.identity is not None
 
-    step("5. Alice verifies Bob's bundle, compares the pair code with him, shares the vault (head v3)")
+    # Bob also has an older X25519 key, in a validly signed bundle the server still holds.
+    with cloak.X25519KeyPair.generate() as legacy:
+        server.put("user", "bob", "old bundle", bob.identity.bundle(legacy.public_key))
+
+    step("5. Alice verifies Bob's bundle, compares the pair code with him, adds him (head v3) and shares the vault")
     bob_identity_pk, bob_encryption_pk = cloak.bundle_verify(server.get("user", "bob", "bundle"))
+    print("    Bob's bundle: an %s key" % bob_encryption_pk.suite.name)
     code = cloak.identity_pair_code(alice.identity.public_key, bob_identity_pk)
     print("    pair code Alice reads to Bob: " + code)
     if code != cloak.identity_pair_code(bob.identity.public_key, alice.identity.public_key):
         sys.exit("FAILED: Alice and Bob see different pair codes")
-    share_vault(server, alice, "bob", bob_encryption_pk, vault_key, 1)
-    roster.add(cloak.ROSTER_MEMBER, cloak.PERMISSION_WRITE, bob_identity_pk, bob_encryption_pk)
-    commit_head(server, alice, alice_view, vault, roster)
+    roster.add_member(bob_identity_pk, bob_encryption_pk, cloak.PERMISSION_WRITE)
+    head = commit_head(server, alice, alice_view, vault, roster)
+    share_vault(server, alice, "bob", bob_encryption_pk, vault_key, 1, head, bob_identity_pk)
+    # The server serves Bob's older bundle instead: validly signed, but not the key the head names.
+    _, old_pk = cloak.bundle_verify(server.get("user", "bob", "old bundle"))
+    try:
+        share_vault(server, alice, "bob-old", old_pk, vault_key, 1, head, bob_identity_pk)
+        sys.exit("FAILED: a share to Bob's older X25519 key was made")
+    except cloak.MismatchError as e:
+        print("    Bob's older X25519 bundle, served in place of his current one: refused (%s)" % e)
 
     step("6. Bob logs in on a new device, follows the chain of heads and reads a secret with its proof")
     bob.log_in(server)
@@ -408,7 +448,7 @@ def main() -> int:
     head = bob_view.follow(server, [alice.identity.public_key])  # Alice's identity, pinned by the pair code
     print("    Bob's view: head v%d (hash %s...), his roster entry: permissions %d"
           % (head.version, head.hash.hex()[:12], head.roster_find(cloak.ROSTER_MEMBER, bob.identity).permissions))
-    bob_vault, bob_vault_key = open_vault(server, bob, alice.identity.public_key)
+    bob_vault, bob_vault_key = open_vault(server, bob, alice.identity.public_key, head=head)
     if bob_vault.key_id != head.vault_key_id or bob_vault.epoch != head.epoch:
         sys.exit("FAILED: Bob's share is not of the head's vault key")
     value = check_secret(server, head, bob_vault, b"DATABASE_URL")
@@ -433,7 +473,7 @@ def main() -> int:
     print("    CI variable CLOAK_SERVICE_ACCOUNT_KEY = %s... (%d characters, kept off the server)"
           % (account_text[:18], len(account_text)))
     print("    public key %s" % cloak.text_encode(account.export_public())[:40] + "...")
-    roster.add(cloak.ROSTER_SERVICE_ACCOUNT, 0, account.public_key, account.public_key)
+    roster.add_service_account(account.public_key)
     head = commit_head(server, alice, alice_view, vault, roster)
     issue_batch(server, "batch-1", alice, vault, account.public_key, names, head)
     ci_state = AccountState()
@@ -453,7 +493,7 @@ def main() -> int:
     print("    Bob's device follows the chain to head v%d" % bob_view.follow(server, [alice.identity.public_key]).version)
     roster_before_removal, leaves_before_removal = roster.sorted(), server_leaves(server)
 
-    step("10. Alice removes Bob and rotates the vault key (epoch 2, head v6)")
+    step("10. Alice removes Bob and rotates the vault key (epoch 2, head v6, post-quantum only)")
     new_key = cloak.vault_key_generate()
     server.forbid(bytes(new_key.secret_bytes()), "new vault key")
     old_share = server.get("share", "alice", VAULT_ID.decode())
@@ -465,11 +505,14 @@ def main() -> int:
         server.delete("secret", VAULT_ID.decode(), old_index)
         server.put("secret", VAULT_ID.decode(), new_vault.blind_index(name).hex(), resealed)
     server.delete("share", None, VAULT_ID.decode())
-    share_vault(server, alice, alice.name, alice.encryption.public_key, new_key, new_vault.epoch)
     server.delete("batch")
     server.delete("batch item")
     roster.remove(cloak.ROSTER_MEMBER, bob_identity_pk)
-    head = commit_head(server, alice, alice_view, new_vault, roster)
+    # Every key in the roster is an X-Wing key, and the epoch changes: the head may make the vault
+    # post-quantum only (no X25519 share or batch is then made or accepted in it).
+    head = commit_head(server, alice, alice_view, new_vault, roster, cloak.VAULT_POST_QUANTUM_ONLY)
+    share_vault(server, alice, alice.name, alice.encryption.public_key, new_key, new_vault.epoch, head,
+                alice.identity.public_key)
     issue_batch(server, "batch-3", alice, new_vault, account.public_key, names, head)
     print("    vault key id %s... (epoch %d) replaced by %s... (epoch %d)"
           % (vault.key_id.hex()[:8], vault.epoch, new_vault.key_id.hex()[:8], new_vault.epoch))
@@ -510,6 +553,12 @@ def main() -> int:
     for kind, owner, key in [k for k in server.data if k[2].split("/")[0] in ("replayed", "sandbox")]:
         server.delete(kind, owner, key)
 
+    # An X25519 key for the post-quantum-only vault: the policy refuses it before anything else.
+    try:
+        head.check_recipient(bob_identity_pk, old_pk)
+        sys.exit("FAILED: an X25519 key passed in a post-quantum-only vault")
+    except cloak.PolicyError as e:
+        print("    Bob's X25519 bundle, offered for the post-quantum-only vault: refused (%s)" % e)
     # An old head served as the newest: Alice's view is at v6 and never goes back.
     try:
         alice_view.advance(server.get("head", VAULT_ID.decode(), head_key(5)))

@@ -81,8 +81,14 @@ def alice() -> cloak.IdentityKeyPair:
 
 
 @pytest.fixture
-def bob_enc() -> cloak.EncryptionKeyPair:
-    return cloak.EncryptionKeyPair.generate()
+def bob_enc() -> cloak.X25519KeyPair:
+    """An X25519 key pair (suite 1): the tests written for suite 1's sizes use it."""
+    return cloak.X25519KeyPair.generate()
+
+
+@pytest.fixture
+def bob_xwing() -> cloak.XWingKeyPair:
+    return cloak.XWingKeyPair.generate()
 
 
 def flip(blob: bytes, i: int, mask: int = 0x01) -> bytes:
@@ -170,4 +176,15 @@ def identity_with_secret_key(secret_key: bytes) -> cloak.IdentityKeyPair:
     buf.ptr[:len(secret_key)] = secret_key
     kp = cloak.IdentityKeyPair._adopt(buf)
     kp.public_key = bytes(secret_key[32:])
+    return kp
+
+
+def xwing_with_keys(public_key: bytes, secret_key: bytes) -> cloak.XWingKeyPair:
+    """An XWingKeyPair over any two halves, bypassing the class's constructors (which check that the
+    public key is the seed's): for the cases where the library must refuse such a pair itself."""
+    from cloak._buf import SecretBuffer
+    buf = SecretBuffer(len(secret_key))
+    buf.ptr[:len(secret_key)] = secret_key
+    kp = cloak.XWingKeyPair._adopt(buf)
+    kp.public_key = cloak.EncryptionPublicKey(public_key)
     return kp

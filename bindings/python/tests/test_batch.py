@@ -127,7 +127,7 @@ def test_trusted_forms(bob_enc: cloak.EncryptionKeyPair, alice: cloak.IdentityKe
 
 def test_wrong_account(bob_enc: cloak.EncryptionKeyPair, alice: cloak.IdentityKeyPair) -> None:
     blob, items = make(bob_enc, alice)
-    other = cloak.EncryptionKeyPair.generate()
+    other = cloak.X25519KeyPair.generate()
     with pytest.raises(cloak.WrongKeyError):
         cloak.BatchReader(blob, "vault-1", other, [alice.public_key])
     blob2, items2 = make(other, alice)

@@ -13,7 +13,7 @@ CLASSES = {
     -7: cloak.BadSignatureError, -8: cloak.UntrustedSignerError, -9: cloak.BufferTooSmallError,
     -10: cloak.BadParamsError, -11: cloak.InvalidKeyError, -12: cloak.ChecksumError, -13: cloak.MismatchError,
     -14: cloak.NoMemoryError, -15: cloak.InternalError, -16: cloak.StaleError, -17: cloak.ExpiredError,
-    -18: cloak.BadStateError, -19: cloak.WeakParamsError,
+    -18: cloak.BadStateError, -19: cloak.WeakParamsError, -20: cloak.PolicyError,
 }
 
 
@@ -58,6 +58,12 @@ def test_weak_params_is_not_a_value_error() -> None:
     """A record outside the policy is the server's doing, not a bad argument of the caller's."""
     assert issubclass(cloak.WeakParamsError, cloak.CloakError)
     assert not issubclass(cloak.WeakParamsError, ValueError)
+
+
+def test_policy_is_not_a_value_error() -> None:
+    """A refusal by the vault's policy is the point of the policy, not a bad argument."""
+    assert not issubclass(cloak.PolicyError, ValueError)
+    assert cloak.PolicyError.code == cloak.Status.POLICY == -20
 
 
 def test_status_strings_never_empty() -> None:

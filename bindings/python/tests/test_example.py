@@ -35,6 +35,7 @@ def test_walkthrough_runs() -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.rstrip().endswith("walkthrough complete")
     assert "10. Alice removes Bob and rotates the vault key" in out.stdout
+    assert "Bob's bundle: an XWING key" in out.stdout and ", post-quantum only" in out.stdout
     assert out.stdout.count("CLI: ") == 3 + 1 + 4
     # The chain of heads v1 to v6, and each of the server's lies refused.
     assert [line.split(":")[0].strip() for line in out.stdout.splitlines()
@@ -42,7 +43,8 @@ def test_walkthrough_runs() -> None:
     assert "included in head v3's Merkle tree" in out.stdout
     for lie in ("the pre-rotation share", "batch-1 replayed", "a genuine batch of another vault",
                 "head v5 served to Alice", "v7 of a branch forked at v5", "API_TOKEN withheld",
-                "Alice's password record cut to 16 MiB"):
+                "Alice's password record cut to 16 MiB", "Bob's older X25519 bundle",
+                "Bob's X25519 bundle, offered for the post-quantum-only vault"):
         assert any(line.strip().startswith(lie) and ": refused (" in line for line in out.stdout.splitlines()), lie
     assert "its absence proof holds against head v6" in out.stdout
     # Each member's emergency kit holds a secret key in its text form; without it, nothing opens.

@@ -20,14 +20,15 @@ def key_id_of(encryption_public_key: bytes) -> bytes:
     return cloak.blob_inspect(cloak.encryption_public_export(encryption_public_key)).key_id
 
 
-def member(identity: cloak.IdentityKeyPair, permissions: int) -> bytes:
-    enc = cloak.EncryptionKeyPair.generate()
-    return cloak.roster_entry(cloak.ROSTER_MEMBER, permissions, identity.public_key, key_id_of(enc.public_key))
+def member(identity: cloak.IdentityKeyPair, permissions: int, suite: int = cloak.SUITE_XWING) -> bytes:
+    enc = cloak.EncryptionKeyPair.generate(suite)
+    return cloak.roster_entry(cloak.ROSTER_MEMBER, permissions, suite, identity.public_key, key_id_of(enc.public_key))
 
 
 def roster(*entries: bytes) -> List[bytes]:
-    """Sorted by (kind, public key), as cloak_head_create() wants them."""
-    return sorted(entries, key=lambda e: (e[0], e[2:34]))
+    """Sorted by (kind, public key), as cloak_head_create() wants them (kind at byte 0, the key at
+    bytes 4 to 36)."""
+    return sorted(entries, key=lambda e: (e[0], e[4:36]))
 
 
 def leaves_of(vault: cloak.Vault, secrets: List[Tuple[str, bytes]]) -> List[bytes]:

@@ -58,7 +58,7 @@ def test_libcloak_share_opened_by_pyhpke(vault_id: bytes) -> None:
 @pytest.mark.parametrize("vault_id", VAULT_IDS)
 def test_pyhpke_share_opened_by_libcloak(vault_id: bytes) -> None:
     sender_sk, sender_pk = identity_raw()
-    recipient = cloak.EncryptionKeyPair.generate()
+    recipient = cloak.X25519KeyPair.generate()
     for epoch in EPOCHS:
         vk = os.urandom(32)
         share = spec.share_seal(vk, epoch, vault_id, recipient.public_key, sender_sk)
@@ -72,7 +72,7 @@ def test_pyhpke_share_opened_by_libcloak(vault_id: bytes) -> None:
     with pytest.raises(cloak.BadSignatureError):
         cloak.share_open(flip(share, 100), vault_id, recipient, sender_pk)
     with pytest.raises(cloak.WrongKeyError):
-        cloak.share_open(share, vault_id, cloak.EncryptionKeyPair.generate(), sender_pk)
+        cloak.share_open(share, vault_id, cloak.X25519KeyPair.generate(), sender_pk)
     older = spec.share_seal(os.urandom(32), 3, vault_id, recipient.public_key, sender_sk)
     with pytest.raises(cloak.StaleError):
         cloak.share_open(older, vault_id, recipient, sender_pk, 4)
@@ -82,7 +82,7 @@ def test_pyhpke_share_with_bad_hpke_but_good_signature() -> None:
     """A share whose signature is valid but whose HPKE ciphertext does not open (the sender signed
     garbage): libcloak reports an authentication failure, last in the spec's order."""
     sender_sk, sender_pk = identity_raw()
-    recipient = cloak.EncryptionKeyPair.generate()
+    recipient = cloak.X25519KeyPair.generate()
     share = spec.share_seal(os.urandom(32), 1, b"v", recipient.public_key, sender_sk)
     body = bytearray(share[:136])
     body[100] ^= 1  # inside the HPKE ciphertext (bytes 88 to 136)
@@ -131,7 +131,7 @@ def test_libcloak_batch_opened_by_pyhpke() -> None:
 
 def test_pyhpke_batch_opened_by_libcloak() -> None:
     creator_sk, creator_pk = identity_raw()
-    account = cloak.EncryptionKeyPair.generate()
+    account = cloak.X25519KeyPair.generate()
     head_hash = os.urandom(32)
     secrets = _secrets(9)
     head = spec.BatchHead(account.public_key, creator_pk, b"vault-9", EPOCH, HEAD_VERSION, head_hash, EXPIRY)
@@ -164,7 +164,7 @@ def test_pyhpke_batch_with_item_at_wrong_sequence_number() -> None:
     """The spec seals item i at sequence number i. A creator that signs an item sealed at another
     sequence number produces an authentic-looking batch whose item fails to decrypt."""
     creator_sk, creator_pk = identity_raw()
-    account = cloak.EncryptionKeyPair.generate()
+    account = cloak.X25519KeyPair.generate()
     batch_id, head_hash = os.urandom(16), os.urandom(32)
     kid = spec.key_id_public(account.public_key)
     info = spec.batch_info(account.public_key, batch_id, b"v", EPOCH, HEAD_VERSION, head_hash, EXPIRY, creator_pk)
@@ -190,7 +190,7 @@ def test_hpke_single_shot_both_ways() -> None:
     rctx = SUITE.create_recipient_context(sealed.enc, SUITE.kem.deserialize_private_key(sk), info=b"info")
     assert rctx.open(sealed.ciphertext, aad=b"aad") == b"to pyhpke"
 
-    me = cloak.EncryptionKeyPair.generate()
+    me = cloak.X25519KeyPair.generate()
     enc, sctx = SUITE.create_sender_context(SUITE.kem.deserialize_public_key(me.public_key), info=b"info")
     ct = sctx.seal(b"to libcloak", aad=b"aad")
     assert cloak.hpke_open_base(enc, ct, me, b"info", b"aad") == b"to libcloak"
@@ -205,7 +205,7 @@ def test_hpke_contexts_and_exports_both_ways() -> None:
         assert r.open(s.seal(m, b"%d" % i), aad=b"%d" % i) == m
     assert s.export(b"exp", 48) == r.export(b"exp", 48)
 
-    me = cloak.EncryptionKeyPair.generate()
+    me = cloak.X25519KeyPair.generate()
     enc2, s2 = SUITE.create_sender_context(SUITE.kem.deserialize_public_key(me.public_key), info=b"x")
     r2 = cloak.HpkeContext.recipient(enc2, me, b"x")
     for i in range(20):
@@ -217,7 +217,7 @@ def test_hpke_contexts_and_exports_both_ways() -> None:
 def test_derive_key_pair_matches_pyhpke() -> None:
     for n in (32, 33, 64, 100):
         ikm = os.urandom(n)
-        ours = cloak.EncryptionKeyPair.from_seed(ikm)
+        ours = cloak.X25519KeyPair.from_seed(ikm)
         theirs = SUITE.kem.derive_key_pair(ikm)
         assert ours.public_key == theirs.public_key.to_public_bytes()
         assert bytes(ours.secret_bytes()) == theirs.private_key.to_private_bytes()
@@ -226,7 +226,7 @@ def test_derive_key_pair_matches_pyhpke() -> None:
 def test_spec_gaps_are_malformed() -> None:
     """Batches and items that fail section 9's layout rules: libcloak says malformed."""
     creator_sk, creator_pk = identity_raw()
-    account = cloak.EncryptionKeyPair.generate()
+    account = cloak.X25519KeyPair.generate()
     head = spec.BatchHead(account.public_key, creator_pk, b"v", EPOCH, HEAD_VERSION, bytes(32), EXPIRY)
     # An item whose name (inside the encryption) is empty: authentic, decrypts, then malformed.
     nameless = spec.lp8(b"") + spec.u32(5) + b"value"

@@ -118,14 +118,15 @@ def test_blind_index_and_key_ids() -> None:
 
 # ---- wrapped keys, text, signatures, fingerprints --------------------------------------------------
 
-def test_wrapped_keys_both_ways() -> None:
+@pytest.mark.parametrize("suite", list(cloak.Suite))
+def test_wrapped_keys_both_ways(suite: cloak.Suite) -> None:
     mk = os.urandom(32)
     ident = cloak.IdentityKeyPair.generate()
-    enc = cloak.EncryptionKeyPair.generate()
+    enc = cloak.EncryptionKeyPair.generate(suite)
     pk, seed = spec.unwrap_private(0x05, mk, ident.wrap(mk))
     assert pk == ident.public_key and seed == bytes(ident.secret_bytes())[:32]
     for t, w in ((0x06, enc.wrap(mk)), (0x07, enc.wrap_service_account(mk))):
-        pk, sk = spec.unwrap_private(t, mk, w)
+        pk, sk = spec.unwrap_private(t, mk, w, suite)
         assert pk == enc.public_key and sk == bytes(enc.secret_bytes())
     # and the other way
     seed = os.urandom(32)
@@ -133,11 +134,12 @@ def test_wrapped_keys_both_ways() -> None:
     assert cloak.identity_unwrap(mk, w).public_key == spec.ed25519_public(seed)
     sk = os.urandom(32)
     for t, fn in ((0x06, cloak.encryption_unwrap), (0x07, cloak.service_account_unwrap)):
-        w = spec.wrap_private(t, mk, spec.x25519_public(sk), sk)
-        assert fn(mk, w).public_key == spec.x25519_public(sk)
+        w = spec.wrap_private(t, mk, spec.encryption_public(suite, sk), sk)
+        got = fn(mk, w)
+        assert got.public_key == spec.encryption_public(suite, sk) and got.suite == suite
     # A wrapped key whose public key does not belong to its private key (authentic, made by a
     # hostile writer holding the master key): the unwrapper derives and compares (mismatch).
-    w = spec.wrap_private(0x06, mk, spec.x25519_public(os.urandom(32)), sk)
+    w = spec.wrap_private(0x06, mk, spec.encryption_public(suite, os.urandom(32)), sk)
     with pytest.raises(cloak.MismatchError):
         cloak.encryption_unwrap(mk, w)
 
@@ -146,7 +148,8 @@ def test_text_forms_both_ways() -> None:
     ident = cloak.IdentityKeyPair.generate()
     v = cloak.Vault(cloak.vault_key_generate(), 1, b"v")
     blobs = [cloak.password_record_new(), ident.export_public(), cloak.EncryptionKeyPair.generate().export_public(),
-             ident.bundle(cloak.EncryptionKeyPair.generate().public_key), ident.wrap(os.urandom(32)),
+             cloak.X25519KeyPair.generate().export_public(), ident.bundle(cloak.EncryptionKeyPair.generate().public_key),
+             ident.bundle(cloak.X25519KeyPair.generate().public_key), ident.wrap(os.urandom(32)),
              v.seal(b"n", os.urandom(random.randrange(0, 100)))]
     for b in blobs:
         text = cloak.text_encode(b)
@@ -164,16 +167,19 @@ def test_signatures_and_bundles_both_ways() -> None:
     assert sig == spec.user_sign(secret_key, msg, ctx)  # Ed25519 is deterministic
     spec.user_verify(ident.public_key, sig, msg, ctx)
     cloak.identity_verify(ident.public_key, spec.user_sign(secret_key, b"other", b""), b"other", b"")
-    epk = cloak.EncryptionKeyPair.generate().public_key
-    assert ident.bundle(epk) == spec.bundle_create(secret_key, epk)
-    assert cloak.bundle_verify(spec.bundle_create(secret_key, epk)) == (ident.public_key, epk)
+    for suite in cloak.Suite:
+        epk = cloak.EncryptionKeyPair.generate(suite).public_key
+        assert ident.bundle(epk) == spec.bundle_create(secret_key, epk)
+        assert cloak.bundle_verify(spec.bundle_create(secret_key, epk)) == (ident.public_key, epk)
+        assert spec.bundle_verify(ident.bundle(epk), suite) == (ident.public_key, epk)
     assert ident.fingerprint == spec.fingerprint(ident.public_key)
     other = cloak.IdentityKeyPair.generate().public_key
     assert cloak.identity_pair_code(ident.public_key, other) == spec.pair_code(ident.public_key, other)
 
 
-def test_service_account_key_blob() -> None:
-    kp = cloak.EncryptionKeyPair.generate()
+@pytest.mark.parametrize("suite", list(cloak.Suite))
+def test_service_account_key_blob(suite: cloak.Suite) -> None:
+    kp = cloak.EncryptionKeyPair.generate(suite)
     sk = bytes(kp.secret_bytes())
     assert kp.export_service_account_private() == spec.account_key_blob(kp.public_key, sk)
     assert cloak.service_account_private_import(spec.account_key_blob(kp.public_key, sk)).public_key == kp.public_key

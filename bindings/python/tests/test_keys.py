@@ -131,6 +131,8 @@ def test_encryption_keypair(bob_enc: cloak.EncryptionKeyPair) -> None:
     assert bytes(bob_enc.secret_bytes()).hex() not in repr(bob_enc)
     other = cloak.encryption_keypair()
     assert other.public_key != bob_enc.public_key
+    assert isinstance(other, cloak.X25519KeyPair) and other.suite == cloak.Suite.X25519
+    assert bob_enc.public_key.suite == cloak.Suite.X25519 and isinstance(bob_enc.public_key, bytes)
     with pytest.raises(TypeError):
         cloak.EncryptionKeyPair()
 
@@ -139,9 +141,10 @@ def test_encryption_from_seed() -> None:
     a = cloak.encryption_keypair_from_seed(b"\x12" * 32)
     assert a.public_key.hex() == "ef318102dece03b0f25a53f513652ad349cf01a7d4134bb44f10b8774ba65a34"
     assert bytes(a.secret_bytes()).hex() == "a1618290e263d068120c3f8f86e961335cac1c0877eb491b45882dbcfc9a74ec"
-    assert cloak.EncryptionKeyPair.from_seed(b"\x12" * 64).public_key != a.public_key
+    assert cloak.X25519KeyPair.from_seed(b"\x12" * 64).public_key != a.public_key
+    assert cloak.EncryptionKeyPair.from_seed(b"\x12" * 32, cloak.SUITE_X25519).public_key == a.public_key
     with pytest.raises(cloak.BadParamsError):
-        cloak.EncryptionKeyPair.from_seed(b"\x12" * 31)
+        cloak.X25519KeyPair.from_seed(b"\x12" * 31)
 
 
 def test_encryption_from_keys(bob_enc: cloak.EncryptionKeyPair) -> None:
@@ -149,7 +152,7 @@ def test_encryption_from_keys(bob_enc: cloak.EncryptionKeyPair) -> None:
     again = cloak.EncryptionKeyPair.from_keys(bob_enc.public_key, sk)
     assert again.public_key == bob_enc.public_key
     with pytest.raises(cloak.MismatchError):
-        cloak.EncryptionKeyPair.from_keys(cloak.EncryptionKeyPair.generate().public_key, sk)
+        cloak.EncryptionKeyPair.from_keys(cloak.X25519KeyPair.generate().public_key, sk)
     with pytest.raises(cloak.BadParamsError):
         cloak.EncryptionKeyPair.from_keys(bob_enc.public_key, sk[:31])
 
@@ -163,7 +166,7 @@ def test_public_blobs(kind: str) -> None:
         export, imp, typ, other_imp = (cloak.identity_public_export, cloak.identity_public_import,
                                        T.IDENTITY_PUBLIC_KEY, cloak.encryption_public_import)
     else:
-        pk = cloak.EncryptionKeyPair.generate().public_key
+        pk = cloak.X25519KeyPair.generate().public_key
         export, imp, typ, other_imp = (cloak.encryption_public_export, cloak.encryption_public_import,
                                        T.ENCRYPTION_PUBLIC_KEY, cloak.identity_public_import)
     blob = export(pk)

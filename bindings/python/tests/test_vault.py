@@ -168,7 +168,7 @@ def test_share(vault_key: cloak.VaultKey, alice: cloak.IdentityKeyPair, bob_enc:
     with pytest.raises(cloak.BadSignatureError):
         cloak.share_open(share, "vault-2", bob_enc, alice.public_key)
     with pytest.raises(cloak.WrongKeyError):
-        cloak.share_open(share, "vault-1", cloak.EncryptionKeyPair.generate(), alice.public_key)
+        cloak.share_open(share, "vault-1", cloak.X25519KeyPair.generate(), alice.public_key)
     # Tampering: key id -> wrong key; sender -> not the trusted one; the rest is signed.
     check_tamper(lambda b: cloak.share_open(b, "vault-1", bob_enc, alice.public_key), share,
                  [(4, 20, cloak.WrongKeyError), (20, 52, cloak.UntrustedSignerError),

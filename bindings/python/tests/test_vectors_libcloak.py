@@ -18,7 +18,7 @@ import pytest
 
 import cloak
 from cloak import _low
-from conftest import identity_with_secret_key, load_vectors
+from conftest import identity_with_secret_key, load_vectors, xwing_with_keys
 
 CASES: List[Dict[str, Any]] = load_vectors("libcloak.json")["cases"]
 
@@ -44,7 +44,10 @@ EXCEPTIONS: Dict[str, type] = {
     "EXPIRED": cloak.ExpiredError,
     "BAD_STATE": cloak.BadStateError,
     "WEAK_PARAMS": cloak.WeakParamsError,
+    "POLICY": cloak.PolicyError,
 }
+
+X25519, XWING = cloak.Suite.X25519, cloak.Suite.XWING
 
 
 # ---- libsodium's random source, served from the case --------------------------------------------------
@@ -134,6 +137,24 @@ def _identity(secret_key: bytes) -> cloak.IdentityKeyPair:
     return identity_with_secret_key(secret_key)
 
 
+def _xwing(public_key: bytes, secret_key: bytes) -> cloak.XWingKeyPair:
+    """The X-Wing key pair of two halves. Halves that do not belong together cannot be made through
+    the class's constructors; such cases (the library must refuse them: INVALID_KEY) get an object
+    over the bytes as they are."""
+    try:
+        kp = cloak.EncryptionKeyPair.from_keys(cloak.EncryptionPublicKey(public_key, XWING), secret_key)
+    except cloak.MismatchError:
+        return xwing_with_keys(public_key, secret_key)
+    assert isinstance(kp, cloak.XWingKeyPair)
+    return kp
+
+
+def _xwing_pk(public_key: bytes) -> cloak.EncryptionPublicKey:
+    """An X-Wing public key for the functions that take the suite from the key: a key of another
+    length is BadParamsError, as the C function's fixed-size parameter is."""
+    return cloak.EncryptionPublicKey(public_key, XWING)
+
+
 def _pair(kp: Any) -> Dict[str, bytes]:
     """A key pair object's two halves, as the file names them."""
     return {"public_key": kp.public_key, "secret_key": bytes(kp.secret_bytes())}
@@ -149,13 +170,18 @@ def _unwrap(unwrap: Callable[[bytes, bytes], Any]) -> Callable[[Dict[str, Any]],
     return run
 
 
-def _batch_writer(i: Dict[str, Any]) -> cloak.BatchWriter:
-    return cloak.BatchWriter(i["account_public_key"], i["creator_identity_public_key"], i["vault_id"], i["epoch"],
-                             i["head_version"], i["head_hash"], i["expiry"])
+def _batch_writer(i: Dict[str, Any], suite: cloak.Suite = X25519) -> cloak.BatchWriter:
+    # The writer takes the suite from the account's key; the key is given that suite, so that a key
+    # of another length fails as the C function of the operation would.
+    account = cloak.EncryptionPublicKey(i["account_public_key"], suite)
+    writer = cloak.BatchWriter(account, i["creator_identity_public_key"], i["vault_id"], i["epoch"],
+                               i["head_version"], i["head_hash"], i["expiry"])
+    assert writer.suite == suite
+    return writer
 
 
-def _batch_seal(i: Dict[str, Any]) -> Dict[str, Any]:
-    with _batch_writer(i) as writer:
+def _batch_seal(i: Dict[str, Any], suite: cloak.Suite = X25519) -> Dict[str, Any]:
+    with _batch_writer(i, suite) as writer:
         sealed = [writer.seal_item(n, v) for n, v in zip(i["names"], i["values"])]
         assert [s.index for s in sealed] == list(range(len(sealed)))
         digests = [s.digest for s in sealed]
@@ -163,9 +189,13 @@ def _batch_seal(i: Dict[str, Any]) -> Dict[str, Any]:
     return {"items": [s.item for s in sealed], "digests": digests, "blob": blob}
 
 
-def _batch_open(i: Dict[str, Any]) -> Dict[str, Any]:
-    account = cloak.EncryptionKeyPair.from_keys(i["account_public_key"], i["account_secret_key"])
+def _batch_open(i: Dict[str, Any], suite: cloak.Suite = X25519) -> Dict[str, Any]:
+    if suite == XWING:
+        account: cloak.EncryptionKeyPair = _xwing(i["account_public_key"], i["account_secret_key"])
+    else:
+        account = cloak.X25519KeyPair.from_keys(i["account_public_key"], i["account_secret_key"])
     with cloak.BatchReader(i["blob"], i["vault_id"], account, i["trusted"]) as reader:
+        assert reader.suite == suite
         if "tamper_tag" in i:
             # What a caller holding the tags could do; the binding gives them out to no one, so the
             # replay reaches into the reader's own buffer.
@@ -192,7 +222,7 @@ def _head_fields(head: cloak.Head) -> Dict[str, Any]:
     """A verified head's fields, as the file names them."""
     return {"version": head.version, "epoch": head.epoch, "expiry": head.expiry, "leaf_count": head.leaf_count,
             "hash": head.hash, "merkle_root": head.merkle_root, "vault_key_id": head.vault_key_id,
-            "signer": head.signer}
+            "signer": head.signer, "policy": head.policy}
 
 
 def _head_verify_next(i: Dict[str, Any]) -> Dict[str, Any]:
@@ -224,7 +254,21 @@ def _merkle_verify_absence(i: Dict[str, Any]) -> Dict[str, Any]:
 def _head_create(i: Dict[str, Any]) -> Dict[str, Any]:
     return {"head": cloak.head_create(i["vault_id"], i["epoch"], i["vault_key_id"], i["version"], i["previous_hash"],
                                       i["expiry"], i["merkle_root"], i["leaf_count"], i["roster"],
-                                      _identity(i["signer_identity_secret_key"]))}
+                                      _identity(i["signer_identity_secret_key"]), policy=i["policy"])}
+
+
+def _verified_head(i: Dict[str, Any]) -> cloak.Head:
+    return cloak.Head.verify_first(i["head"], i["vault_id"], i["trusted"])
+
+
+def _head_roster_find(i: Dict[str, Any]) -> Dict[str, Any]:
+    return _verified_head(i).roster_find(i["kind"], i["public_key"])._asdict()
+
+
+def _head_check_recipient(i: Dict[str, Any]) -> Dict[str, Any]:
+    # No member identity in the case: a service account's key (NULL in C, None here).
+    _verified_head(i).check_recipient(i.get("member_identity_public_key"), i["encryption_public_key"])
+    return {}
 
 
 def _password_derive(i: Dict[str, Any]) -> Dict[str, Any]:
@@ -243,7 +287,12 @@ def _password_derive(i: Dict[str, Any]) -> Dict[str, Any]:
 OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "key_id": lambda i: {"key_id": cloak.key_id(i["key"])},
     "identity_keypair_from_seed": lambda i: _pair(cloak.IdentityKeyPair.from_seed(i["seed"])),
-    "encryption_keypair_from_seed": lambda i: _pair(cloak.EncryptionKeyPair.from_seed(i["seed"])),
+    "encryption_keypair_from_seed": lambda i: _pair(cloak.EncryptionKeyPair.from_seed(i["seed"], X25519)),
+    "xwing_keypair_from_seed": lambda i: _pair(cloak.XWingKeyPair.from_seed(i["seed"])),
+    "xwing_key_hash": lambda i: {"key_hash": cloak.xwing_key_hash(i["public_key"])},
+    "xwing_public_export": lambda i: {"blob": cloak.xwing_public_export(i["public_key"])},
+    "xwing_public_import": lambda i: {"public_key": cloak.xwing_public_import(i["blob"])},
+    "blob_suite": lambda i: {"suite": cloak.blob_suite(i["blob"])},
     "password_record_encode": lambda i: {"record": cloak.password_record_encode(
         i["salt"], i["memory_kib"], i["iterations"], i["parallelism"])},
     "password_record_new": lambda i: {"record": cloak.password_record_new(
@@ -258,17 +307,22 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "account_secret_key_decode": lambda i: {"secret_key": bytes(cloak.AccountSecretKey.decode(
         i["text"], i["account_id"]).secret_bytes())},
     "wrapped_key_rewrap": lambda i: {"rewrapped": cloak.wrapped_key_rewrap(
+        cloak.MasterKey(i["old_master_key"]), cloak.MasterKey(i["new_master_key"]), i["wrapped"], X25519)},
+    "wrapped_key_rewrap_xwing": lambda i: {"rewrapped": cloak.wrapped_key_rewrap_xwing(
         cloak.MasterKey(i["old_master_key"]), cloak.MasterKey(i["new_master_key"]), i["wrapped"])},
     "identity_public_export": lambda i: {"blob": cloak.identity_public_export(i["public_key"])},
     "encryption_public_export": lambda i: {"blob": cloak.encryption_public_export(i["public_key"])},
     "identity_public_import": lambda i: {"public_key": cloak.identity_public_import(i["blob"])},
-    "encryption_public_import": lambda i: {"public_key": cloak.encryption_public_import(i["blob"])},
+    "encryption_public_import": lambda i: {"public_key": cloak.encryption_public_import(i["blob"], X25519)},
     "text_encode": lambda i: {"text": cloak.text_encode(i["blob"])},
     "text_decode": lambda i: {"blob": cloak.text_decode(i["text"])},
     "blob_inspect": lambda i: cloak.blob_inspect(i["blob"])._asdict(),
     "bundle_create": lambda i: {"bundle": cloak.bundle_create(_identity(i["identity_secret_key"]),
                                                               i["encryption_public_key"])},
-    "bundle_verify": lambda i: cloak.bundle_verify(i["bundle"])._asdict(),
+    "bundle_verify": lambda i: cloak.bundle_verify(i["bundle"], X25519)._asdict(),
+    "bundle_create_xwing": lambda i: {"bundle": cloak.bundle_create_xwing(_identity(i["identity_secret_key"]),
+                                                                          i["encryption_public_key"])},
+    "bundle_verify_xwing": lambda i: cloak.bundle_verify_xwing(i["bundle"])._asdict(),
     "identity_sign": lambda i: {"signature": cloak.identity_sign(_identity(i["secret_key"]), i["message"],
                                                                  i["context"])},
     "identity_verify": lambda i: cloak.identity_verify(i["public_key"], i["signature"], i["message"],
@@ -278,13 +332,24 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     # generated layer takes the secret key alone, as the C function does.
     "encryption_wrap": lambda i: {"wrapped": _low.encryption_wrap(i["master_key"], i["secret_key"])},
     "service_account_wrap": lambda i: {"wrapped": _low.service_account_wrap(i["master_key"], i["secret_key"])},
+    # X-Wing's public key follows from the secret key (cloak_xwing_public_key), so these make the pair.
+    "xwing_wrap": lambda i: {"wrapped": cloak.xwing_wrap(i["master_key"], cloak.XWingKeyPair.from_secret_key(
+        i["secret_key"]))},
+    "service_account_xwing_wrap": lambda i: {"wrapped": cloak.service_account_xwing_wrap(
+        i["master_key"], cloak.XWingKeyPair.from_secret_key(i["secret_key"]))},
     "identity_unwrap": _unwrap(cloak.identity_unwrap),
-    "encryption_unwrap": _unwrap(cloak.encryption_unwrap),
-    "service_account_unwrap": _unwrap(cloak.service_account_unwrap),
-    "wrapped_key_public_key": lambda i: cloak.wrapped_key_public_key(i["wrapped"])._asdict(),
+    "encryption_unwrap": _unwrap(lambda mk, w: cloak.encryption_unwrap(mk, w, X25519)),
+    "service_account_unwrap": _unwrap(lambda mk, w: cloak.service_account_unwrap(mk, w, X25519)),
+    "xwing_unwrap": _unwrap(cloak.xwing_unwrap),
+    "service_account_xwing_unwrap": _unwrap(cloak.service_account_xwing_unwrap),
+    "wrapped_key_public_key": lambda i: cloak.wrapped_key_public_key(i["wrapped"], X25519)._asdict(),
+    "wrapped_key_public_key_xwing": lambda i: cloak.wrapped_key_public_key_xwing(i["wrapped"])._asdict(),
     "service_account_private_export": lambda i: {"blob": cloak.service_account_private_export(
         cloak.EncryptionKeyPair.from_keys(i["public_key"], i["secret_key"]))},
-    "service_account_private_import": lambda i: _pair(cloak.service_account_private_import(i["blob"])),
+    "service_account_private_import": lambda i: _pair(cloak.service_account_private_import(i["blob"], X25519)),
+    "service_account_xwing_private_export": lambda i: {"blob": cloak.service_account_xwing_private_export(
+        _xwing(i["public_key"], i["secret_key"]))},
+    "service_account_xwing_private_import": lambda i: _pair(cloak.service_account_xwing_private_import(i["blob"])),
     "secret_seal": lambda i: {"sealed": _vault(i).seal(i["name"], i["value"], i["context"])},
     "secret_open": lambda i: {"value": _vault(i).open(i["name"], i["sealed"], i["context"])},
     "vault_blind_index": lambda i: {"index": _vault(i).blind_index(i["name"])},
@@ -294,6 +359,13 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "share_seal": lambda i: {"share": cloak.share_seal(i["vault_key"], i["epoch"], i["vault_id"],
                                                        i["recipient_public_key"],
                                                        _identity(i["sender_identity_secret_key"]))},
+    "share_seal_xwing": lambda i: {"share": cloak.share_seal_xwing(i["vault_key"], i["epoch"], i["vault_id"],
+                                                                   i["recipient_public_key"],
+                                                                   _identity(i["sender_identity_secret_key"]))},
+    "share_open_xwing": lambda i: (lambda opened: {"vault_key": bytes(opened.vault_key.secret_bytes()),
+                                                   "epoch": opened.epoch})(cloak.share_open_xwing(
+        i["share"], i["vault_id"], _xwing(i["recipient_public_key"], i["recipient_secret_key"]),
+        i["trusted_sender_identity_public_key"], i["min_epoch"])),
     "share_sender": lambda i: {"sender_identity_public_key": cloak.share_sender(i["share"])},
     "share_open": lambda i: (lambda opened: {"vault_key": bytes(opened.vault_key.secret_bytes()),
                                              "epoch": opened.epoch})(cloak.share_open(
@@ -301,6 +373,10 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
         i["trusted_sender_identity_public_key"], i["min_epoch"])),
     "batch_seal": _batch_seal,
     "batch_open": _batch_open,
+    "batch_seal_xwing": lambda i: _batch_seal(i, XWING),
+    "batch_open_xwing": lambda i: _batch_open(i, XWING),
+    "batch_len": lambda i: {"batch_len": cloak.batch_len(i["vault_id_len"], i["item_count"])},
+    "batch_len_xwing": lambda i: {"batch_len": cloak.batch_len_xwing(i["vault_id_len"], i["item_count"])},
     "batch_sender": lambda i: {"identity_public_key": cloak.batch_sender(i["blob"])},
     "batch_item_index": lambda i: {"index": cloak.batch_item_index(i["item"])},
     "batch_count": lambda i: {"item_count": cloak.batch_count(i["blob"])},
@@ -313,12 +389,21 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
         i["enc"], i["ciphertext"],
         cloak.EncryptionKeyPair.from_keys(i["recipient_public_key"], i["recipient_secret_key"]),
         i["info"], i["aad"])},
+    "hpke_seal_base_xwing": lambda i: cloak.hpke_seal_base_xwing(i["recipient_public_key"], i["plaintext"], i["info"],
+                                                                 i["aad"])._asdict(),
+    "hpke_open_base_xwing": lambda i: {"plaintext": cloak.hpke_open_base_xwing(
+        i["enc"], i["ciphertext"], _xwing(i["recipient_public_key"], i["recipient_secret_key"]), i["info"],
+        i["aad"])},
     "identity_fingerprint": lambda i: {"text": cloak.identity_fingerprint(i["identity_public_key"])},
     "identity_pair_code": lambda i: {"text": cloak.identity_pair_code(i["identity_public_key_a"],
                                                                       i["identity_public_key_b"])},
-    "roster_entry": lambda i: {"entry": cloak.roster_entry(i["kind"], i["permissions"], i["public_key"],
+    "roster_entry": lambda i: {"entry": cloak.roster_entry(i["kind"], i["permissions"], i["suite"], i["public_key"],
                                                            i["encryption_key_id"])},
     "head_create": _head_create,
+    "head_roster_find": _head_roster_find,
+    "head_check_recipient": _head_check_recipient,
+    "head_check_share": lambda i: _verified_head(i).check_share(i["recipient_identity_public_key"], i["share"]) or {},
+    "head_check_batch": lambda i: _verified_head(i).check_batch(i["batch"]) or {},
     "head_verify_first": lambda i: _head_fields(cloak.Head.verify_first(i["blob"], i["vault_id"], i["trusted"])),
     "head_verify_next": _head_verify_next,
     "head_check": _head_check,

@@ -1279,8 +1279,8 @@ def head_check_recipient(head: Any, blob: Any, member_identity_public_key: Any,
     """cloak_head_check_recipient(head, blob, member_identity_public_key, encryption_public_key) -> None."""
     _head = state_in(head, _K.HEAD_STATEBYTES, "head")
     _blob, blob_len = bytes_in(blob, "blob")
-    _member_identity_public_key = fixed_in(member_identity_public_key, _K.IDENTITY_PUBLICKEYBYTES,
-        "member_identity_public_key")
+    _member_identity_public_key = None if member_identity_public_key is None else fixed_in(member_identity_public_key,
+        _K.IDENTITY_PUBLICKEYBYTES, "member_identity_public_key")
     _encryption_public_key, encryption_public_key_len = bytes_in(encryption_public_key,
         "encryption_public_key")
     check(C.cloak_head_check_recipient(_head, _blob, blob_len, _member_identity_public_key,

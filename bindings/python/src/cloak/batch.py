@@ -13,10 +13,12 @@ from . import constants as K
 from ._buf import BytesLike, Label, SecretBuffer, array_in, label
 from ._state import CState
 from .errors import BadStateError
-from .keys import EncryptionKeyPair, IdentityKeyPair, _encryption_sk, _identity_sk
+from .envelope import Suite
+from .keys import (EncryptionKeyPair, EncryptionPublicKey, IdentityKeyPair, _identity_sk, _OPS, _pair_ops,
+                   _public_key)
 
 __all__ = ["BatchWriter", "BatchReader", "BatchItem", "SealedItem", "batch_item_len", "batch_item_opened_maxlen",
-           "batch_len", "batch_tags_len", "batch_count", "batch_sender", "batch_item_index"]
+           "batch_len", "batch_len_xwing", "batch_tags_len", "batch_count", "batch_sender", "batch_item_index"]
 
 TrustedKeys = Union[BytesLike, IdentityKeyPair, Iterable[Union[BytesLike, IdentityKeyPair]]]
 
@@ -34,8 +36,13 @@ def batch_item_opened_maxlen(item_len: int) -> int:
 
 
 def batch_len(vault_id_len: int, item_count: int) -> int:
-    """cloak_batch_len(): the length of a batch blob."""
+    """cloak_batch_len(): the length of a batch blob to an X25519 key."""
     return int(_low.batch_len(vault_id_len, item_count))
+
+
+def batch_len_xwing(vault_id_len: int, item_count: int) -> int:
+    """cloak_batch_len_xwing(): the length of a batch blob to an X-Wing key (1088 bytes more)."""
+    return int(_low.batch_len_xwing(vault_id_len, item_count))
 
 
 def batch_tags_len(item_count: int) -> int:
@@ -89,8 +96,12 @@ class SealedItem(NamedTuple):
 
 
 class BatchWriter(_BatchState):
-    """cloak_batch_begin() / _seal_item() / _finish(): a service account's snapshot of a vault at one
-    head version.
+    """cloak_batch_begin() (or cloak_batch_begin_xwing(), by the account key's suite) / _seal_item() /
+    _finish(): a service account's snapshot of a vault at one head version.
+
+    The account's public key is an EncryptionPublicKey (or its raw bytes: 32 for X25519, 1216 for
+    X-Wing, or the key pair) and picks the suite. Head.batch_writer() makes one from a verified head,
+    checking the key against the head's roster first.
 
     The batch binds the vault id, the epoch of the vault key, the head's version, hash and expiry
     (of a head the writer has just verified), the account's key and the creator's identity.
@@ -102,26 +113,33 @@ class BatchWriter(_BatchState):
     __slots__ = ("vault_id", "account_public_key", "creator_identity_public_key", "_sealing", "_idle",
                  "_count")
     vault_id: bytes
-    account_public_key: bytes
+    account_public_key: EncryptionPublicKey
     creator_identity_public_key: bytes
     _sealing: int
     _idle: threading.Condition
     _count: int
 
-    def __init__(self, account_public_key: BytesLike, creator_identity_public_key: Union[BytesLike, IdentityKeyPair],
+    def __init__(self, account_public_key: Union[EncryptionPublicKey, EncryptionKeyPair, BytesLike],
+                 creator_identity_public_key: Union[BytesLike, IdentityKeyPair],
                  vault_id: Label, epoch: int, head_version: int, head_hash: BytesLike, expiry: int) -> None:
         super().__init__()
         vid = label(vault_id, "vault_id")
         creator = _identity_public(creator_identity_public_key)
+        account = _public_key(account_public_key, "account_public_key")
         self.vault_id = vid
         self._sealing = 0
         self._idle = threading.Condition(self._lock)
         self._count = 0
-        _low.batch_begin(self._state, account_public_key, creator, vid, epoch, head_version, head_hash, expiry)
-        # Both were checked by cloak_batch_begin (32 bytes each).
-        self.account_public_key = bytes(account_public_key)
+        _OPS[account.suite].batch_begin(self._state, account, creator, vid, epoch, head_version, head_hash, expiry)
+        # Both were checked by cloak_batch_begin.
+        self.account_public_key = account
         self.creator_identity_public_key = bytes(creator)
         self._live = True
+
+    @property
+    def suite(self) -> Suite:
+        """The suite of the account's key, and so of the batch."""
+        return self.account_public_key.suite
 
     @property
     def item_count(self) -> int:
@@ -163,7 +181,8 @@ class BatchWriter(_BatchState):
         with self._lock:
             state = self._close()
             try:
-                return bytes(_low.batch_finish(state, batch_len(len(self.vault_id), count), joined, secret_key))
+                out_len = _OPS[self.suite].batch_len(len(self.vault_id), count)
+                return bytes(_low.batch_finish(state, out_len, joined, secret_key))
             finally:
                 # The library wipes the writer itself; this also covers a refusal before the call.
                 self._wipe_state(state)
@@ -189,8 +208,10 @@ class BatchItem(NamedTuple):
 
 
 class BatchReader(_BatchState):
-    """The account's side: cloak_batch_verify() in the constructor, check() with the caller's
-    minimums and clock, then open_item() per item.
+    """The account's side: cloak_batch_verify() (or cloak_batch_verify_xwing(), by the account key
+    pair's suite; a batch of the other suite is UnsupportedSuiteError) in the constructor, check()
+    with the caller's minimums and clock, then open_item() per item. Head.open_batch() checks the
+    batch against a verified head first.
 
     Verification checks the key id, that the batch is of `vault_id` (MismatchError), that its
     creator is among `trusted` (UntrustedSignerError) and the signature; the reader then keeps one
@@ -199,8 +220,10 @@ class BatchReader(_BatchState):
     open that the creator did not sign. Each tag opens its item once, so a repeated item is refused
     (BadSignatureError). Items open only after a successful check() (BadStateError before)."""
 
-    __slots__ = ("vault_id", "_tags", "_checked")
+    __slots__ = ("vault_id", "suite", "_tags", "_checked")
     vault_id: bytes
+    #: The suite of the account's key, and so of the batch.
+    suite: Suite
     _tags: SecretBuffer
     _checked: bool
 
@@ -211,10 +234,11 @@ class BatchReader(_BatchState):
         self.vault_id = vid
         self._checked = False
         keys = _trusted(trusted)
-        secret_key = _encryption_sk(account, "account")
+        ops, secret_key = _pair_ops(account, "account")
+        self.suite = ops.suite
         tags_len = batch_tags_len(batch_count(batch))
         self._tags = SecretBuffer(tags_len)
-        tags = _low.batch_verify(self._state, tags_len, batch, vid, account.public_key, secret_key, keys)
+        tags = ops.batch_verify(self._state, tags_len, batch, vid, account.public_key, secret_key, keys)
         self._tags.ptr[:tags_len] = tags
         self._live = True
 

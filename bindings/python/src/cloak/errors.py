@@ -155,12 +155,21 @@ class WeakParamsError(CloakError):
     code = Status.WEAK_PARAMS
 
 
+class PolicyError(CloakError):
+    """Refused by the vault's policy: an X25519 key, share or batch in a vault whose head makes it
+    post-quantum only (VAULT_POST_QUANTUM_ONLY). Not a ValueError: the vault's admins set the
+    policy, and the refusal is the point of it."""
+
+    code = Status.POLICY
+
+
 ERRORS: Dict[int, Type[CloakError]] = {
     int(cls.code): cls
     for cls in (MalformedError, UnsupportedVersionError, UnsupportedSuiteError, WrongTypeError,
                 WrongKeyError, AuthenticationError, BadSignatureError, UntrustedSignerError,
                 BufferTooSmallError, BadParamsError, InvalidKeyError, ChecksumError, MismatchError,
-                NoMemoryError, InternalError, StaleError, ExpiredError, BadStateError, WeakParamsError)
+                NoMemoryError, InternalError, StaleError, ExpiredError, BadStateError, WeakParamsError,
+                PolicyError)
 }
 
 

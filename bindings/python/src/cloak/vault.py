@@ -8,11 +8,12 @@ from . import _low
 from . import constants as K
 from ._buf import BytesLike, Label, label
 from ._state import CState
-from .keys import EncryptionKeyPair, IdentityKeyPair, SymmetricKey, VaultKey, _encryption_sk, _identity_sk, _key
+from .keys import (EncryptionKeyPair, EncryptionPublicKey, IdentityKeyPair, SymmetricKey, VaultKey, XWingKeyPair,
+                   _encryption_sk, _identity_sk, _key, _OPS, _pair_ops, _public_key)
 
 __all__ = ["Vault", "vault_init", "vault_wipe", "vault_key_id", "secret_sealed_len", "secret_opened_len",
            "secret_seal", "secret_open", "secret_reseal", "vault_blind_index", "share_seal",
-           "share_sender", "share_open", "OpenedShare"]
+           "share_sender", "share_open", "share_seal_xwing", "share_open_xwing", "OpenedShare"]
 
 
 class Vault(CState):
@@ -134,24 +135,51 @@ class OpenedShare(NamedTuple):
 
 
 def share_seal(vault_key: Union[SymmetricKey, BytesLike], epoch: int, vault_id: Label,
-               recipient_public_key: BytesLike, sender: IdentityKeyPair) -> bytes:
-    """cloak_share_seal(): the vault key and its epoch to a member's encryption public key (HPKE),
-    signed by the sender's identity (SHAREBYTES, 200 bytes)."""
-    return bytes(_low.share_seal(_key(vault_key, "vault_key"), epoch, label(vault_id, "vault_id"),
-                                 recipient_public_key, _identity_sk(sender, "sender")))
+               recipient_public_key: Union[EncryptionPublicKey, EncryptionKeyPair, BytesLike],
+               sender: IdentityKeyPair) -> bytes:
+    """The vault key and its epoch to a member's encryption public key (HPKE in the key's suite),
+    signed by the sender's identity: cloak_share_seal() for an X25519 key (SHAREBYTES, 200 bytes),
+    cloak_share_seal_xwing() for an X-Wing key (XWING_SHAREBYTES, 1288 bytes). The key is an
+    EncryptionPublicKey (from bundle_verify()) or its raw bytes, whose length gives the suite.
+
+    Check the key against the vault's head first (Head.check_recipient(), or seal through
+    Head.seal_share()): the server chooses which of a member's bundles it serves."""
+    pk = _public_key(recipient_public_key, "recipient_public_key")
+    return bytes(_OPS[pk.suite].share_seal(_key(vault_key, "vault_key"), epoch, label(vault_id, "vault_id"), pk,
+                                           _identity_sk(sender, "sender")))
+
+
+def share_seal_xwing(vault_key: Union[SymmetricKey, BytesLike], epoch: int, vault_id: Label,
+                     recipient_public_key: BytesLike, sender: IdentityKeyPair) -> bytes:
+    """cloak_share_seal_xwing(): to an X-Wing key only."""
+    return bytes(_low.share_seal_xwing(_key(vault_key, "vault_key"), epoch, label(vault_id, "vault_id"),
+                                       recipient_public_key, _identity_sk(sender, "sender")))
 
 
 def share_sender(share: BytesLike) -> bytes:
-    """cloak_share_sender(): the identity that signed a share (parsed, not verified)."""
+    """cloak_share_sender(): the identity that signed a share of either suite (parsed, not verified)."""
     return bytes(_low.share_sender(share))
 
 
 def share_open(share: BytesLike, vault_id: Label, recipient: EncryptionKeyPair, trusted_sender: BytesLike,
                min_epoch: int = 1) -> OpenedShare:
-    """cloak_share_open(): verifies the signature against the trusted sender's identity public key,
-    refuses a share of an epoch below min_epoch (StaleError: pass the highest epoch seen for this
-    vault, 1 if none), then opens the vault key. Returns (vault_key, epoch)."""
-    secret_key = _encryption_sk(recipient, "recipient")
-    key, epoch = _low.share_open(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
-                                 trusted_sender, min_epoch)
+    """cloak_share_open() or cloak_share_open_xwing(), by the recipient key pair's suite (a share of
+    the other suite is UnsupportedSuiteError): verifies the signature against the trusted sender's
+    identity public key, refuses a share of an epoch below min_epoch (StaleError: pass the highest
+    epoch seen for this vault, 1 if none), then opens the vault key. Returns (vault_key, epoch).
+
+    Check the share against the vault's head first (Head.check_share(), or open through
+    Head.open_share())."""
+    ops, secret_key = _pair_ops(recipient, "recipient")
+    key, epoch = ops.share_open(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
+                                trusted_sender, min_epoch)
+    return OpenedShare(VaultKey._adopt(key), int(epoch))
+
+
+def share_open_xwing(share: BytesLike, vault_id: Label, recipient: XWingKeyPair, trusted_sender: BytesLike,
+                     min_epoch: int = 1) -> OpenedShare:
+    """cloak_share_open_xwing(): with an X-Wing key pair only."""
+    secret_key = _encryption_sk(recipient, "recipient", XWingKeyPair)
+    key, epoch = _low.share_open_xwing(share, label(vault_id, "vault_id"), recipient.public_key, secret_key,
+                                       trusted_sender, min_epoch)
     return OpenedShare(VaultKey._adopt(key), int(epoch))
