@@ -20,7 +20,7 @@ PATH = "bindings/go/api_gen.go"
 # Words of the C names that are not one English word each, spelled as Go spells them.
 WORDS = {
     "PUBLICKEY": "PublicKey", "SECRETKEY": "SecretKey", "KEYID": "KeyID", "HPKE": "HPKE",
-    "KIB": "KiB", "NOMEM": "NoMem", "MAXLEN": "MaxLen", "ID": "ID",
+    "KIB": "KiB", "NOMEM": "NoMem", "MAXLEN": "MaxLen", "ID": "ID", "XWING": "XWing", "KEYHASH": "KeyHash",
 }
 GO_KEYWORDS = {"type", "func", "range", "map", "chan", "go", "select", "default", "case", "var",
                "const", "package", "import", "interface", "struct", "return", "break", "continue",
@@ -145,12 +145,15 @@ def wrapper(f: Function) -> list[str]:
         elif p.kind in ("in_fixed", "out_fixed") and p.ctype == "uint8_t":
             params.append(f"{g} []byte")
             what = p.name.replace("_", " ")
+            # A nullable fixed input (a member's identity key, absent for a service account): nil is
+            # NULL, and only a non-nil one is size-checked.
+            guard = f"{g} != nil && " if p.nullable else ""
             if f.status:
-                checks.append(f"if err := checkSize({q(op)}, {q(what)}, {g}, C.{p.size}); err != nil {{")
+                checks.append(f"if err := checkSize({q(op)}, {q(what)}, {g}, C.{p.size}); {guard}err != nil {{")
                 checks += ["\treturn " + ", ".join([r[2] for r in results_placeholder(f)] + ["err"]), "}"]
             else:
                 checks.append(f"mustSize({q(what)}, {g}, C.{p.size})")
-            args[p.name] = f"u8({g})"
+            args[p.name] = f"u8opt({g})" if p.nullable else f"u8({g})"
         elif p.kind == "out_fixed":  # text of a fixed size, NUL-terminated
             # It may be a secret's text (the account secret key's): the buffer is cleared once
             # copied, on every path, as a variable text output is.

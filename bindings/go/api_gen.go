@@ -65,8 +65,8 @@ const (
 	LabelBytesMax = C.CLOAK_LABELBYTES_MAX
 	// SuiteX25519 is CLOAK_SUITE_X25519.
 	SuiteX25519 = C.CLOAK_SUITE_X25519
-	// SuiteXwing is CLOAK_SUITE_XWING.
-	SuiteXwing = C.CLOAK_SUITE_XWING
+	// SuiteXWing is CLOAK_SUITE_XWING.
+	SuiteXWing = C.CLOAK_SUITE_XWING
 )
 
 // Sizes and bounds of the section "Symmetric keys" of cloak.h, the values of its macros as cgo
@@ -155,19 +155,19 @@ const (
 	FingerprintTextBytes = C.CLOAK_FINGERPRINT_TEXTBYTES
 	// PairCodeTextBytes is CLOAK_PAIR_CODE_TEXTBYTES: 12 groups of five digits + NUL
 	PairCodeTextBytes = C.CLOAK_PAIR_CODE_TEXTBYTES
-	// XwingPublicKeyBytes is CLOAK_XWING_PUBLICKEYBYTES: ML-KEM-768 encapsulation key (1184) || X25519
+	// XWingPublicKeyBytes is CLOAK_XWING_PUBLICKEYBYTES: ML-KEM-768 encapsulation key (1184) || X25519
 	// (32)
-	XwingPublicKeyBytes = C.CLOAK_XWING_PUBLICKEYBYTES
-	// XwingSecretKeyBytes is CLOAK_XWING_SECRETKEYBYTES: X-Wing seed
-	XwingSecretKeyBytes = C.CLOAK_XWING_SECRETKEYBYTES
-	// XwingSeedBytes is CLOAK_XWING_SEEDBYTES: input keying material of DeriveKeyPair, at least
-	XwingSeedBytes = C.CLOAK_XWING_SEEDBYTES
-	// XwingKeyhashBytes is CLOAK_XWING_KEYHASHBYTES.
-	XwingKeyhashBytes = C.CLOAK_XWING_KEYHASHBYTES
-	// XwingPublicKeyBlobBytes is CLOAK_XWING_PUBLIC_KEY_BLOBBYTES: header + public key
-	XwingPublicKeyBlobBytes = C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES
-	// XwingBundleBytes is CLOAK_XWING_BUNDLEBYTES: header + identity pk + X-Wing pk + signature
-	XwingBundleBytes = C.CLOAK_XWING_BUNDLEBYTES
+	XWingPublicKeyBytes = C.CLOAK_XWING_PUBLICKEYBYTES
+	// XWingSecretKeyBytes is CLOAK_XWING_SECRETKEYBYTES: X-Wing seed
+	XWingSecretKeyBytes = C.CLOAK_XWING_SECRETKEYBYTES
+	// XWingSeedBytes is CLOAK_XWING_SEEDBYTES: input keying material of DeriveKeyPair, at least
+	XWingSeedBytes = C.CLOAK_XWING_SEEDBYTES
+	// XWingKeyHashBytes is CLOAK_XWING_KEYHASHBYTES.
+	XWingKeyHashBytes = C.CLOAK_XWING_KEYHASHBYTES
+	// XWingPublicKeyBlobBytes is CLOAK_XWING_PUBLIC_KEY_BLOBBYTES: header + public key
+	XWingPublicKeyBlobBytes = C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES
+	// XWingBundleBytes is CLOAK_XWING_BUNDLEBYTES: header + identity pk + X-Wing pk + signature
+	XWingBundleBytes = C.CLOAK_XWING_BUNDLEBYTES
 )
 
 // Sizes and bounds of the section "Private-key wrapping under the master key" of cloak.h, the
@@ -182,11 +182,11 @@ const (
 	// WrappedKeyPublicKeyBytes is CLOAK_WRAPPED_KEY_PUBLICKEYBYTES: the public key a wrapped key
 	// carries (identity or encryption)
 	WrappedKeyPublicKeyBytes = C.CLOAK_WRAPPED_KEY_PUBLICKEYBYTES
-	// XwingWrappedKeyBytes is CLOAK_XWING_WRAPPED_KEYBYTES: header + pk + nonce + sealed seed
-	XwingWrappedKeyBytes = C.CLOAK_XWING_WRAPPED_KEYBYTES
-	// XwingServiceAccountPrivateBlobBytes is CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: header +
+	// XWingWrappedKeyBytes is CLOAK_XWING_WRAPPED_KEYBYTES: header + pk + nonce + sealed seed
+	XWingWrappedKeyBytes = C.CLOAK_XWING_WRAPPED_KEYBYTES
+	// XWingServiceAccountPrivateBlobBytes is CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: header +
 	// seed + public key
-	XwingServiceAccountPrivateBlobBytes = C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES
+	XWingServiceAccountPrivateBlobBytes = C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES
 )
 
 // Sizes and bounds of the section "Vaults and secrets" of cloak.h, the values of its macros as cgo
@@ -206,8 +206,8 @@ const (
 const (
 	// ShareBytes is CLOAK_SHAREBYTES: header + sender + epoch + enc + sealed vault key + signature
 	ShareBytes = C.CLOAK_SHAREBYTES
-	// XwingShareBytes is CLOAK_XWING_SHAREBYTES.
-	XwingShareBytes = C.CLOAK_XWING_SHAREBYTES
+	// XWingShareBytes is CLOAK_XWING_SHAREBYTES.
+	XWingShareBytes = C.CLOAK_XWING_SHAREBYTES
 )
 
 // Sizes and bounds of the section "Service-account batches" of cloak.h, the values of its macros as
@@ -273,8 +273,8 @@ const (
 	HPKEExportBytesMax = C.CLOAK_HPKE_EXPORTBYTES_MAX
 	// HPKEContextBytes is CLOAK_HPKE_CONTEXTBYTES.
 	HPKEContextBytes = C.CLOAK_HPKE_CONTEXTBYTES
-	// XwingEncBytes is CLOAK_XWING_ENCBYTES: ML-KEM-768 ciphertext (1088) || X25519 ephemeral key (32)
-	XwingEncBytes = C.CLOAK_XWING_ENCBYTES
+	// XWingEncBytes is CLOAK_XWING_ENCBYTES: ML-KEM-768 ciphertext (1088) || X25519 ephemeral key (32)
+	XWingEncBytes = C.CLOAK_XWING_ENCBYTES
 )
 
 // twinMismatch compares every size macro of the header the package was built with to its twin
@@ -811,15 +811,15 @@ func cloakEncryptionPublicImport(publicKey []byte, blob []byte) error {
 	return nil
 }
 
-// cloakXwingKeypair calls cloak_xwing_keypair.
-func cloakXwingKeypair(publicKey []byte, secretKey []byte) {
+// cloakXWingKeypair calls cloak_xwing_keypair.
+func cloakXWingKeypair(publicKey []byte, secretKey []byte) {
 	mustSize("public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES)
 	mustSize("secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES)
 	C.cloak_xwing_keypair(u8(publicKey), u8(secretKey))
 }
 
-// cloakXwingKeypairFromSeed calls cloak_xwing_keypair_from_seed.
-func cloakXwingKeypairFromSeed(publicKey []byte, secretKey []byte, seed []byte) error {
+// cloakXWingKeypairFromSeed calls cloak_xwing_keypair_from_seed.
+func cloakXWingKeypairFromSeed(publicKey []byte, secretKey []byte, seed []byte) error {
 	if err := checkSize("xwing keypair from seed", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -832,15 +832,15 @@ func cloakXwingKeypairFromSeed(publicKey []byte, secretKey []byte, seed []byte) 
 	return nil
 }
 
-// cloakXwingPublicKey calls cloak_xwing_public_key.
-func cloakXwingPublicKey(publicKey []byte, secretKey []byte) {
+// cloakXWingPublicKey calls cloak_xwing_public_key.
+func cloakXWingPublicKey(publicKey []byte, secretKey []byte) {
 	mustSize("public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES)
 	mustSize("secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES)
 	C.cloak_xwing_public_key(u8(publicKey), u8(secretKey))
 }
 
-// cloakXwingKeyHash calls cloak_xwing_key_hash.
-func cloakXwingKeyHash(keyHash []byte, publicKey []byte) error {
+// cloakXWingKeyHash calls cloak_xwing_key_hash.
+func cloakXWingKeyHash(keyHash []byte, publicKey []byte) error {
 	if err := checkSize("xwing key hash", "key hash", keyHash, C.CLOAK_XWING_KEYHASHBYTES); err != nil {
 		return err
 	}
@@ -853,8 +853,8 @@ func cloakXwingKeyHash(keyHash []byte, publicKey []byte) error {
 	return nil
 }
 
-// cloakXwingPublicExport calls cloak_xwing_public_export.
-func cloakXwingPublicExport(blob []byte, publicKey []byte) error {
+// cloakXWingPublicExport calls cloak_xwing_public_export.
+func cloakXWingPublicExport(blob []byte, publicKey []byte) error {
 	if err := checkSize("xwing public export", "blob", blob, C.CLOAK_XWING_PUBLIC_KEY_BLOBBYTES); err != nil {
 		return err
 	}
@@ -867,8 +867,8 @@ func cloakXwingPublicExport(blob []byte, publicKey []byte) error {
 	return nil
 }
 
-// cloakXwingPublicImport calls cloak_xwing_public_import.
-func cloakXwingPublicImport(publicKey []byte, blob []byte) error {
+// cloakXWingPublicImport calls cloak_xwing_public_import.
+func cloakXWingPublicImport(publicKey []byte, blob []byte) error {
 	if err := checkSize("xwing public import", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -909,8 +909,8 @@ func cloakBundleVerify(identityPublicKey []byte, encryptionPublicKey []byte, bun
 	return nil
 }
 
-// cloakBundleCreateXwing calls cloak_bundle_create_xwing.
-func cloakBundleCreateXwing(bundle []byte, identitySecretKey []byte, encryptionPublicKey []byte) error {
+// cloakBundleCreateXWing calls cloak_bundle_create_xwing.
+func cloakBundleCreateXWing(bundle []byte, identitySecretKey []byte, encryptionPublicKey []byte) error {
 	if err := checkSize("bundle create xwing", "bundle", bundle, C.CLOAK_XWING_BUNDLEBYTES); err != nil {
 		return err
 	}
@@ -926,8 +926,8 @@ func cloakBundleCreateXwing(bundle []byte, identitySecretKey []byte, encryptionP
 	return nil
 }
 
-// cloakBundleVerifyXwing calls cloak_bundle_verify_xwing.
-func cloakBundleVerifyXwing(identityPublicKey []byte, encryptionPublicKey []byte, bundle []byte) error {
+// cloakBundleVerifyXWing calls cloak_bundle_verify_xwing.
+func cloakBundleVerifyXWing(identityPublicKey []byte, encryptionPublicKey []byte, bundle []byte) error {
 	if err := checkSize("bundle verify xwing", "identity public key", identityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -1090,8 +1090,8 @@ func cloakWrappedKeyRewrap(rewrapped []byte, oldMasterKey []byte, newMasterKey [
 	return nil
 }
 
-// cloakXwingWrap calls cloak_xwing_wrap.
-func cloakXwingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
+// cloakXWingWrap calls cloak_xwing_wrap.
+func cloakXWingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
 	if err := checkSize("xwing wrap", "wrapped", wrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
 		return err
 	}
@@ -1107,8 +1107,8 @@ func cloakXwingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
 	return nil
 }
 
-// cloakXwingUnwrap calls cloak_xwing_unwrap.
-func cloakXwingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
+// cloakXWingUnwrap calls cloak_xwing_unwrap.
+func cloakXWingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
 	if err := checkSize("xwing unwrap", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -1124,8 +1124,8 @@ func cloakXwingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrap
 	return nil
 }
 
-// cloakServiceAccountXwingWrap calls cloak_service_account_xwing_wrap.
-func cloakServiceAccountXwingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
+// cloakServiceAccountXWingWrap calls cloak_service_account_xwing_wrap.
+func cloakServiceAccountXWingWrap(wrapped []byte, masterKey []byte, secretKey []byte) error {
 	if err := checkSize("service account xwing wrap", "wrapped", wrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
 		return err
 	}
@@ -1141,8 +1141,8 @@ func cloakServiceAccountXwingWrap(wrapped []byte, masterKey []byte, secretKey []
 	return nil
 }
 
-// cloakServiceAccountXwingUnwrap calls cloak_service_account_xwing_unwrap.
-func cloakServiceAccountXwingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
+// cloakServiceAccountXWingUnwrap calls cloak_service_account_xwing_unwrap.
+func cloakServiceAccountXWingUnwrap(publicKey []byte, secretKey []byte, masterKey []byte, wrapped []byte) error {
 	if err := checkSize("service account xwing unwrap", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -1158,8 +1158,8 @@ func cloakServiceAccountXwingUnwrap(publicKey []byte, secretKey []byte, masterKe
 	return nil
 }
 
-// cloakWrappedKeyPublicKeyXwing calls cloak_wrapped_key_public_key_xwing.
-func cloakWrappedKeyPublicKeyXwing(publicKey []byte, wrapped []byte) (int, error) {
+// cloakWrappedKeyPublicKeyXWing calls cloak_wrapped_key_public_key_xwing.
+func cloakWrappedKeyPublicKeyXWing(publicKey []byte, wrapped []byte) (int, error) {
 	if err := checkSize("wrapped key public key xwing", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return 0, err
 	}
@@ -1170,8 +1170,8 @@ func cloakWrappedKeyPublicKeyXwing(publicKey []byte, wrapped []byte) (int, error
 	return int(type_), nil
 }
 
-// cloakWrappedKeyRewrapXwing calls cloak_wrapped_key_rewrap_xwing.
-func cloakWrappedKeyRewrapXwing(rewrapped []byte, oldMasterKey []byte, newMasterKey []byte, wrapped []byte) error {
+// cloakWrappedKeyRewrapXWing calls cloak_wrapped_key_rewrap_xwing.
+func cloakWrappedKeyRewrapXWing(rewrapped []byte, oldMasterKey []byte, newMasterKey []byte, wrapped []byte) error {
 	if err := checkSize("wrapped key rewrap xwing", "rewrapped", rewrapped, C.CLOAK_XWING_WRAPPED_KEYBYTES); err != nil {
 		return err
 	}
@@ -1187,8 +1187,8 @@ func cloakWrappedKeyRewrapXwing(rewrapped []byte, oldMasterKey []byte, newMaster
 	return nil
 }
 
-// cloakServiceAccountXwingPrivateExport calls cloak_service_account_xwing_private_export.
-func cloakServiceAccountXwingPrivateExport(blob []byte, publicKey []byte, secretKey []byte) error {
+// cloakServiceAccountXWingPrivateExport calls cloak_service_account_xwing_private_export.
+func cloakServiceAccountXWingPrivateExport(blob []byte, publicKey []byte, secretKey []byte) error {
 	if err := checkSize("service account xwing private export", "blob", blob, C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES); err != nil {
 		return err
 	}
@@ -1204,8 +1204,8 @@ func cloakServiceAccountXwingPrivateExport(blob []byte, publicKey []byte, secret
 	return nil
 }
 
-// cloakServiceAccountXwingPrivateImport calls cloak_service_account_xwing_private_import.
-func cloakServiceAccountXwingPrivateImport(publicKey []byte, secretKey []byte, blob []byte) error {
+// cloakServiceAccountXWingPrivateImport calls cloak_service_account_xwing_private_import.
+func cloakServiceAccountXWingPrivateImport(publicKey []byte, secretKey []byte, blob []byte) error {
 	if err := checkSize("service account xwing private import", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -1355,8 +1355,8 @@ func cloakShareSeal(share []byte, vaultKey []byte, epoch uint32, vaultID []byte,
 	return nil
 }
 
-// cloakShareSealXwing calls cloak_share_seal_xwing.
-func cloakShareSealXwing(share []byte, vaultKey []byte, epoch uint32, vaultID []byte, recipientPublicKey []byte, senderIdentitySecretKey []byte) error {
+// cloakShareSealXWing calls cloak_share_seal_xwing.
+func cloakShareSealXWing(share []byte, vaultKey []byte, epoch uint32, vaultID []byte, recipientPublicKey []byte, senderIdentitySecretKey []byte) error {
 	if err := checkSize("share seal xwing", "share", share, C.CLOAK_XWING_SHAREBYTES); err != nil {
 		return err
 	}
@@ -1375,8 +1375,8 @@ func cloakShareSealXwing(share []byte, vaultKey []byte, epoch uint32, vaultID []
 	return nil
 }
 
-// cloakShareOpenXwing calls cloak_share_open_xwing.
-func cloakShareOpenXwing(vaultKey []byte, share []byte, vaultID []byte, recipientPublicKey []byte, recipientSecretKey []byte, trustedSenderIdentityPublicKey []byte, minEpoch uint32) (uint32, error) {
+// cloakShareOpenXWing calls cloak_share_open_xwing.
+func cloakShareOpenXWing(vaultKey []byte, share []byte, vaultID []byte, recipientPublicKey []byte, recipientSecretKey []byte, trustedSenderIdentityPublicKey []byte, minEpoch uint32) (uint32, error) {
 	if err := checkSize("share open xwing", "vault key", vaultKey, C.CLOAK_KEYBYTES); err != nil {
 		return 0, err
 	}
@@ -1446,9 +1446,9 @@ func BatchLen(vaultIDLen int, itemCount int) int {
 	return int(C.cloak_batch_len(sz(vaultIDLen), sz(itemCount)))
 }
 
-// BatchLenXwing is cloak_batch_len_xwing() of the linked library, one of the length helpers that size the
+// BatchLenXWing is cloak_batch_len_xwing() of the linked library, one of the length helpers that size the
 // outputs of the functions above.
-func BatchLenXwing(vaultIDLen int, itemCount int) int {
+func BatchLenXWing(vaultIDLen int, itemCount int) int {
 	return int(C.cloak_batch_len_xwing(sz(vaultIDLen), sz(itemCount)))
 }
 
@@ -1475,8 +1475,8 @@ func cloakBatchBegin(batch *C.cloak_batch, accountPublicKey []byte, creatorIdent
 	return nil
 }
 
-// cloakBatchBeginXwing calls cloak_batch_begin_xwing.
-func cloakBatchBeginXwing(batch *C.cloak_batch, accountPublicKey []byte, creatorIdentityPublicKey []byte, vaultID []byte, epoch uint32, headVersion uint64, headHash []byte, expiry uint64) error {
+// cloakBatchBeginXWing calls cloak_batch_begin_xwing.
+func cloakBatchBeginXWing(batch *C.cloak_batch, accountPublicKey []byte, creatorIdentityPublicKey []byte, vaultID []byte, epoch uint32, headVersion uint64, headHash []byte, expiry uint64) error {
 	if err := checkSize("batch begin xwing", "account public key", accountPublicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
 		return err
 	}
@@ -1577,8 +1577,8 @@ func cloakBatchVerify(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID [
 	return tags, nil
 }
 
-// cloakBatchVerifyXwing calls cloak_batch_verify_xwing.
-func cloakBatchVerifyXwing(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID []byte, accountPublicKey []byte, accountSecretKey []byte, trusted []byte) ([]byte, error) {
+// cloakBatchVerifyXWing calls cloak_batch_verify_xwing.
+func cloakBatchVerifyXWing(reader *C.cloak_batch, tagsLen int, blob []byte, vaultID []byte, accountPublicKey []byte, accountSecretKey []byte, trusted []byte) ([]byte, error) {
 	if err := checkLength("batch verify xwing", "tags len", tagsLen); err != nil {
 		return nil, err
 	}
@@ -1806,10 +1806,10 @@ func cloakHeadRosterFind(encryptionKeyID []byte, head *C.cloak_head, blob []byte
 
 // cloakHeadCheckRecipient calls cloak_head_check_recipient.
 func cloakHeadCheckRecipient(head *C.cloak_head, blob []byte, memberIdentityPublicKey []byte, encryptionPublicKey []byte) error {
-	if err := checkSize("head check recipient", "member identity public key", memberIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); err != nil {
+	if err := checkSize("head check recipient", "member identity public key", memberIdentityPublicKey, C.CLOAK_IDENTITY_PUBLICKEYBYTES); memberIdentityPublicKey != nil && err != nil {
 		return err
 	}
-	if rc := C.cloak_head_check_recipient(head, u8(blob), sz(len(blob)), u8(memberIdentityPublicKey), u8(encryptionPublicKey), sz(len(encryptionPublicKey))); rc != 0 {
+	if rc := C.cloak_head_check_recipient(head, u8(blob), sz(len(blob)), u8opt(memberIdentityPublicKey), u8(encryptionPublicKey), sz(len(encryptionPublicKey))); rc != 0 {
 		return statusError("head check recipient", rc)
 	}
 	return nil
@@ -1986,8 +1986,8 @@ func cloakHPKEContextWipe(ctx *C.cloak_hpke_context) {
 	C.cloak_hpke_context_wipe(ctx)
 }
 
-// cloakHPKESetupSenderXwing calls cloak_hpke_setup_sender_xwing.
-func cloakHPKESetupSenderXwing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, info []byte) error {
+// cloakHPKESetupSenderXWing calls cloak_hpke_setup_sender_xwing.
+func cloakHPKESetupSenderXWing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, info []byte) error {
 	if err := checkSize("hpke setup sender xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
 		return err
 	}
@@ -2000,8 +2000,8 @@ func cloakHPKESetupSenderXwing(ctx *C.cloak_hpke_context, enc []byte, recipientP
 	return nil
 }
 
-// cloakHPKESetupRecipientXwing calls cloak_hpke_setup_recipient_xwing.
-func cloakHPKESetupRecipientXwing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte) error {
+// cloakHPKESetupRecipientXWing calls cloak_hpke_setup_recipient_xwing.
+func cloakHPKESetupRecipientXWing(ctx *C.cloak_hpke_context, enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte) error {
 	if err := checkSize("hpke setup recipient xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
 		return err
 	}
@@ -2017,8 +2017,8 @@ func cloakHPKESetupRecipientXwing(ctx *C.cloak_hpke_context, enc []byte, recipie
 	return nil
 }
 
-// cloakHPKESealBaseXwing calls cloak_hpke_seal_base_xwing.
-func cloakHPKESealBaseXwing(enc []byte, recipientPublicKey []byte, info []byte, aad []byte, plaintext []byte) ([]byte, error) {
+// cloakHPKESealBaseXWing calls cloak_hpke_seal_base_xwing.
+func cloakHPKESealBaseXWing(enc []byte, recipientPublicKey []byte, info []byte, aad []byte, plaintext []byte) ([]byte, error) {
 	if err := checkSize("hpke seal base xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
 		return nil, err
 	}
@@ -2033,8 +2033,8 @@ func cloakHPKESealBaseXwing(enc []byte, recipientPublicKey []byte, info []byte, 
 	return ciphertext, nil
 }
 
-// cloakHPKEOpenBaseXwing calls cloak_hpke_open_base_xwing.
-func cloakHPKEOpenBaseXwing(enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte, aad []byte, ciphertext []byte) ([]byte, error) {
+// cloakHPKEOpenBaseXWing calls cloak_hpke_open_base_xwing.
+func cloakHPKEOpenBaseXWing(enc []byte, recipientPublicKey []byte, recipientSecretKey []byte, info []byte, aad []byte, ciphertext []byte) ([]byte, error) {
 	if err := checkSize("hpke open base xwing", "enc", enc, C.CLOAK_XWING_ENCBYTES); err != nil {
 		return nil, err
 	}

@@ -56,21 +56,29 @@ func fromUnixSeconds(s uint64) time.Time {
 // for the SealItem calls under way. Use it through its pointer.
 type BatchWriter struct {
 	state      batchState
+	suite      *suiteImpl
 	vaultIDLen int
 }
 
-// NewBatchWriter starts a batch for the service account's public key, made by the creator's
-// identity (the one that will sign it with [BatchWriter.Finish]), of the vault vaultID (1 to
-// LabelBytesMax bytes) at the vault head of the given epoch, version, hash and expiry (the head
-// the creator has just verified; see [Head]). Epoch and head version start at 1 (0 is
-// [ErrBadParams]). The account reads the batch until expiry, and must fetch a newer one after.
+// NewBatchWriter starts a batch for the service account's public key (of either suite: the batch
+// has its suite), made by the creator's identity (the one that will sign it with
+// [BatchWriter.Finish]), of the vault vaultID (1 to LabelBytesMax bytes) at the vault head of the
+// given epoch, version, hash and expiry (the head the creator has just verified; see [Head], and
+// [Head.NewBatchWriter], which takes them from the head after checking the account's key against
+// its roster). Epoch and head version start at 1 (0 is [ErrBadParams]). The account reads the
+// batch until expiry, and must fetch a newer one after.
 func NewBatchWriter(account EncryptionPublicKey, creator IdentityPublicKey, vaultID []byte, epoch uint32,
 	headVersion uint64, headHash HeadHash, expiry time.Time) (*BatchWriter, error) {
-	w := &BatchWriter{vaultIDLen: len(vaultID)}
-	if err := newBatchState("batch begin", &w.state, w, true); err != nil {
+	const op = "batch begin"
+	s, err := publicImpl(op, account)
+	if err != nil {
 		return nil, err
 	}
-	if err := cloakBatchBegin(w.state.st, account[:], creator[:], vaultID, epoch, headVersion, headHash[:],
+	w := &BatchWriter{suite: s, vaultIDLen: len(vaultID)}
+	if err := newBatchState(op, &w.state, w, true); err != nil {
+		return nil, err
+	}
+	if err := s.batchBegin(w.state.st, account.raw(), creator[:], vaultID, epoch, headVersion, headHash[:],
 		unixSeconds(expiry)); err != nil {
 		w.state.free()
 		return nil, err
@@ -97,7 +105,7 @@ func (w *BatchWriter) SealItem(name, value []byte) (item []byte, index uint32, d
 }
 
 // Finish signs the batch with the creator's identity key and returns the batch blob, of
-// BatchLen(len(vaultID), len(digests)) bytes. digests are the items' digests in index order, one
+// BatchLen(len(vaultID), len(digests)) bytes to an X25519 key, BatchLenXWing(...) to an X-Wing key. digests are the items' digests in index order, one
 // per item sealed ([ErrBadParams] otherwise); a key other than the creator's given to
 // [NewBatchWriter] is [ErrMismatch]. The writer is wiped whether it succeeds or not.
 func (w *BatchWriter) Finish(digests []BatchDigest, creator *IdentityKey) ([]byte, error) {
@@ -115,7 +123,7 @@ func (w *BatchWriter) Finish(digests []BatchDigest, creator *IdentityKey) ([]byt
 	for i := range digests {
 		list = append(list, digests[i][:]...)
 	}
-	return cloakBatchFinish(w.state.st, BatchLen(w.vaultIDLen, len(digests)), list, creator.sk[:])
+	return cloakBatchFinish(w.state.st, w.suite.batchLen(w.vaultIDLen, len(digests)), list, creator.sk[:])
 }
 
 // Wipe zeroes and frees the writer's state without finishing the batch.
@@ -152,13 +160,15 @@ type BatchReader struct {
 	checked bool
 }
 
-// VerifyBatch checks a batch for the service account: that it is a batch of the expected vault
-// ([ErrMismatch]), its key id ([ErrWrongKey]), its creator against the trusted identities
-// ([ErrUntrustedSigner]) and its signature ([ErrBadSignature]), and opens its encapsulation. Then
-// call [BatchReader.Check].
+// VerifyBatch checks a batch for the service account: that it is of the account key's suite
+// ([ErrUnsupportedSuite]) and a batch of the expected vault ([ErrMismatch]), its key id
+// ([ErrWrongKey]), its creator against the trusted identities ([ErrUntrustedSigner]) and its
+// signature ([ErrBadSignature]), and opens its encapsulation. Then call [BatchReader.Check].
+// [Head.VerifyBatch] checks the batch against the vault's head first.
 func VerifyBatch(batch, vaultID []byte, account *EncryptionKey, trusted []IdentityPublicKey) (*BatchReader, error) {
 	const op = "batch verify"
-	if err := usable(op, account.live); err != nil {
+	s, err := account.usableKey(op)
+	if err != nil {
 		return nil, err
 	}
 	// The count is parsed, not verified, only to size the tags; verify checks it with the rest.
@@ -182,7 +192,7 @@ func VerifyBatch(batch, vaultID []byte, account *EncryptionKey, trusted []Identi
 	if err := newBatchState(op, &r.state, r, true); err != nil {
 		return nil, err
 	}
-	tags, err := cloakBatchVerify(r.state.st, BatchTagsLen(int(count)), batch, vaultID, account.pk[:], account.sk[:], list)
+	tags, err := s.batchVerify(r.state.st, BatchTagsLen(int(count)), batch, vaultID, account.pk, account.sk[:], list)
 	if err != nil {
 		r.state.free()
 		return nil, err

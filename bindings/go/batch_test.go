@@ -35,12 +35,13 @@ type testBatch struct {
 	blob     []byte
 }
 
-func makeBatch(t testing.TB, n int) *testBatch {
+// makeBatch is a batch of n items to a new account key of the suite.
+func makeBatch(t testing.TB, suite cloak.Suite, n int) *testBatch {
 	t.Helper()
 	b := &testBatch{vid: []byte("vault-1")}
 	copy(b.headHash[:], randBytes(cloak.HeadHashBytes))
 	b.creator, _ = cloak.GenerateIdentityKey()
-	b.account, _ = cloak.GenerateEncryptionKey()
+	b.account = newKey(t, suite)
 	w, err := cloak.NewBatchWriter(b.account.Public(), b.creator.Public(), b.vid, testEpoch, testHeadVersion, b.headHash, testExpiry)
 	must(t, err)
 	for i := 0; i < n; i++ {
@@ -55,8 +56,12 @@ func makeBatch(t testing.TB, n int) *testBatch {
 		b.digests = append(b.digests, digest)
 	}
 	b.blob = ok(w.Finish(b.digests, b.creator))
-	if len(b.blob) != cloak.BatchLen(len(b.vid), n) {
-		t.Fatalf("batch of %d bytes, want %d", len(b.blob), cloak.BatchLen(len(b.vid), n))
+	want := cloak.BatchLen(len(b.vid), n)
+	if suite == cloak.SuiteXWing {
+		want = cloak.BatchLenXWing(len(b.vid), n)
+	}
+	if len(b.blob) != want || want-cloak.BatchLen(len(b.vid), n) != int(suite-1)*1088 {
+		t.Fatalf("batch of %d bytes, want %d", len(b.blob), want)
 	}
 	return b
 }
@@ -74,7 +79,16 @@ func (b *testBatch) reader(t testing.TB) *cloak.BatchReader {
 func isPadLen(p int) bool { return p >= 64 && specPad(p) == p }
 
 func TestBatch(t *testing.T) {
-	b := makeBatch(t, 5)
+	for _, suite := range suites {
+		t.Run(suite.String(), func(t *testing.T) { testBatchOfSuite(t, suite) })
+	}
+}
+
+func testBatchOfSuite(t *testing.T, suite cloak.Suite) {
+	b := makeBatch(t, suite, 5)
+	if s := ok(cloak.BlobSuite(b.blob)); s != suite {
+		t.Fatalf("batch of suite %v", s)
+	}
 	stranger, _ := cloak.GenerateIdentityKey()
 	r, err := cloak.VerifyBatch(b.blob, b.vid, b.account, []cloak.IdentityPublicKey{stranger.Public(), b.creator.Public()})
 	must(t, err)
@@ -122,7 +136,8 @@ func TestBatch(t *testing.T) {
 	}
 
 	// The reader refuses what the signed batch does not list.
-	other := makeBatch(t, 2)
+	other := makeBatch(t, suite, 2)
+	otherSuite := makeBatch(t, 3-suite, 1)
 	_, _, err = r.OpenItem(other.items[0])
 	wantErr(t, "item of another account's batch", err, cloak.ErrWrongKey)
 	trusted := []cloak.IdentityPublicKey{b.creator.Public()}
@@ -134,6 +149,7 @@ func TestBatch(t *testing.T) {
 		want    *cloak.Error
 	}{
 		{"another account", b.vid, other.account, trusted, cloak.ErrWrongKey},
+		{"an account key of the other suite", b.vid, otherSuite.account, trusted, cloak.ErrUnsupportedSuite},
 		{"another vault (a swapped batch)", []byte("vault-2"), b.account, trusted, cloak.ErrMismatch},
 		{"an untrusted creator", b.vid, b.account, []cloak.IdentityPublicKey{stranger.Public()}, cloak.ErrUntrustedSigner},
 		{"nobody trusted", b.vid, b.account, nil, cloak.ErrUntrustedSigner},
@@ -158,9 +174,10 @@ func TestBatch(t *testing.T) {
 	_, _, err = b2.reader(t).OpenItem(foreign)
 	must(t, err)
 
-	L := len(b.vid)
+	// Section 9.1's offsets: the vault id at V = 68 + N, N the suite's enc length.
+	L, V := len(b.vid), 68+sizesOf(suite).enc
 	checkTampering(t, blobCase{
-		name: "batch", blob: b.blob, otherType: byte(cloak.ObjectBatchItem),
+		name: "batch " + suite.String(), blob: b.blob, otherType: byte(cloak.ObjectBatchItem),
 		open: func(blob []byte) error {
 			rr, err := cloak.VerifyBatch(blob, b.vid, b.account, trusted)
 			if err != nil && rr != nil {
@@ -169,22 +186,23 @@ func TestBatch(t *testing.T) {
 			return err
 		},
 		regions: []region{
-			{4, 20, cloak.ErrWrongKey, nil},                // account key id
-			{20, 68, cloak.ErrBadSignature, nil},           // batch id, enc
-			{68, 100, cloak.ErrUntrustedSigner, nil},       // creator
-			{100, 101, cloak.ErrMalformed, nil},            // vault id length: the length no longer fits
-			{101, 101 + L, cloak.ErrMismatch, nil},         // vault id: not the expected one
-			{101 + L, 153 + L, cloak.ErrBadSignature, nil}, // epoch, head version, head hash, expiry
-			{153 + L, 157 + L, cloak.ErrMalformed, nil},    // item count: the length no longer fits
-			{157 + L, len(b.blob), cloak.ErrBadSignature, nil},
+			{4, 20, cloak.ErrWrongKey, nil},                     // account key id
+			{20, V - 32, cloak.ErrBadSignature, nil},            // batch id, enc
+			{V - 32, V, cloak.ErrUntrustedSigner, nil},          // creator
+			{V, V + 1, cloak.ErrMalformed, nil},                 // vault id length: the length no longer fits
+			{V + 1, V + 1 + L, cloak.ErrMismatch, nil},          // vault id: not the expected one
+			{V + 1 + L, V + 53 + L, cloak.ErrBadSignature, nil}, // epoch, head version, head hash, expiry
+			{V + 53 + L, V + 57 + L, cloak.ErrMalformed, nil},   // item count: the length no longer fits
+			{V + 57 + L, len(b.blob), cloak.ErrBadSignature, nil},
 		},
-		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
+		// The count is read first, from the blob's own suite: the other suite's length is wrong.
+		truncErr: fixedLen, extendErr: cloak.ErrMalformed, relabelErr: cloak.ErrMalformed,
 	})
 
 	rt := b.reader(t)
 	item := b.items[4]
 	checkTampering(t, blobCase{
-		name: "batch item", blob: item, otherType: byte(cloak.ObjectBatch),
+		name: "batch item " + suite.String(), blob: item, otherType: byte(cloak.ObjectBatch),
 		open: func(it []byte) error {
 			n, v, err := rt.OpenItem(it)
 			if err != nil && (n != nil || v != nil) {
@@ -242,8 +260,10 @@ func TestBatchWriter(t *testing.T) {
 		_, err := begin(c.vid, c.epoch, c.version)
 		wantErr(t, c.what, err, cloak.ErrBadParams)
 	}
-	_, err := cloak.NewBatchWriter(cloak.EncryptionPublicKey{}, creator.Public(), []byte("v"), 1, 1, hh, testExpiry)
+	_, err := cloak.NewBatchWriter(cloak.X25519PublicKey{}, creator.Public(), []byte("v"), 1, 1, hh, testExpiry)
 	wantErr(t, "low-order account key", err, cloak.ErrInvalidKey)
+	_, err = cloak.NewBatchWriter(nil, creator.Public(), []byte("v"), 1, 1, hh, testExpiry)
+	wantErr(t, "no account key", err, cloak.ErrBadParams)
 
 	w, err := begin([]byte("v"), 1, 1)
 	must(t, err)

@@ -23,29 +23,39 @@ func sizeName(n int) string {
 	return fmt.Sprintf("%dB", n)
 }
 
+// The share benchmarks run in both suites: X-Wing's encapsulation (ML-KEM-768 and X25519) against
+// X25519's alone.
 func BenchmarkShareSeal(b *testing.B) {
-	alice, _ := cloak.GenerateIdentityKey()
-	bob, _ := cloak.GenerateEncryptionKey()
-	vk, _ := cloak.GenerateVaultKey()
-	vid := []byte("vault-1")
-	for b.Loop() {
-		if _, err := cloak.SealShare(vk, 1, vid, bob.Public(), alice); err != nil {
-			b.Fatal(err)
-		}
+	for _, suite := range suites {
+		b.Run(suite.String(), func(b *testing.B) {
+			alice, _ := cloak.GenerateIdentityKey()
+			bob := newKey(b, suite)
+			vk, _ := cloak.GenerateVaultKey()
+			vid := []byte("vault-1")
+			for b.Loop() {
+				if _, err := cloak.SealShare(vk, 1, vid, bob.Public(), alice); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
 func BenchmarkShareOpen(b *testing.B) {
-	alice, _ := cloak.GenerateIdentityKey()
-	bob, _ := cloak.GenerateEncryptionKey()
-	vk, _ := cloak.GenerateVaultKey()
-	vid := []byte("vault-1")
-	share := ok(cloak.SealShare(vk, 1, vid, bob.Public(), alice))
-	trusted := alice.Public()
-	for b.Loop() {
-		if _, _, err := cloak.OpenShare(share, vid, bob, trusted, 1); err != nil {
-			b.Fatal(err)
-		}
+	for _, suite := range suites {
+		b.Run(suite.String(), func(b *testing.B) {
+			alice, _ := cloak.GenerateIdentityKey()
+			bob := newKey(b, suite)
+			vk, _ := cloak.GenerateVaultKey()
+			vid := []byte("vault-1")
+			share := ok(cloak.SealShare(vk, 1, vid, bob.Public(), alice))
+			trusted := alice.Public()
+			for b.Loop() {
+				if _, _, err := cloak.OpenShare(share, vid, bob, trusted, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -123,7 +133,7 @@ func BenchmarkBatchOpenItem(b *testing.B) {
 }
 
 func BenchmarkBatchVerify(b *testing.B) {
-	tb := makeBatch(b, 100)
+	tb := makeBatch(b, cloak.SuiteXWing, 100)
 	trusted := []cloak.IdentityPublicKey{tb.creator.Public()}
 	for b.Loop() {
 		r, err := cloak.VerifyBatch(tb.blob, tb.vid, tb.account, trusted)
@@ -150,12 +160,16 @@ func BenchmarkPasswordDerive(b *testing.B) {
 }
 
 func BenchmarkHPKESealBase(b *testing.B) {
-	bob, _ := cloak.GenerateEncryptionKey()
-	pt := randBytes(64)
-	for b.Loop() {
-		if _, _, err := cloak.HPKESealBase(bob.Public(), pt, nil, nil); err != nil {
-			b.Fatal(err)
-		}
+	for _, suite := range suites {
+		b.Run(suite.String(), func(b *testing.B) {
+			bob := newKey(b, suite)
+			pt := randBytes(64)
+			for b.Loop() {
+				if _, _, err := cloak.HPKESealBase(bob.Public(), pt, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -170,14 +184,14 @@ func BenchmarkCgoFloor(b *testing.B) {
 func headFixture(b *testing.B, n int) (leaves []cloak.MerkleLeaf, roster []cloak.RosterEntry, admin *cloak.IdentityKey, head []byte) {
 	admin, _ = cloak.GenerateIdentityKey()
 	enc, _ := cloak.GenerateEncryptionKey()
-	roster = []cloak.RosterEntry{ok(cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionAdmin, admin.Public(), enc.Public().ID()))}
+	roster = []cloak.RosterEntry{ok(cloak.MemberEntry(admin.Public(), cloak.PermissionAdmin, enc.Public()))}
 	leaves = make([]cloak.MerkleLeaf, n)
 	for i := range leaves {
 		copy(leaves[i][:], randBytes(cloak.MerkleLeafBytes))
 	}
 	cloak.SortMerkleLeaves(leaves)
 	root := ok(cloak.MerkleRoot(leaves))
-	head = ok(cloak.CreateHead([]byte("vault-1"), 1, cloak.KeyID{}, 1, cloak.HeadHash{}, testExpiry, root, uint32(n), roster, admin))
+	head = ok(cloak.CreateHead([]byte("vault-1"), 1, cloak.KeyID{}, 1, cloak.HeadHash{}, testExpiry, root, uint32(n), 0, roster, admin))
 	return leaves, roster, admin, head
 }
 
@@ -193,7 +207,7 @@ func BenchmarkHeadCreate(b *testing.B) {
 					b.Fatal(err)
 				}
 				if _, err := cloak.CreateHead([]byte("vault-1"), 1, cloak.KeyID{}, 1, cloak.HeadHash{}, testExpiry, root,
-					uint32(n), roster, admin); err != nil {
+					uint32(n), 0, roster, admin); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -120,6 +120,13 @@ func TestLengthHelpers(t *testing.T) {
 	if got := cloak.BatchLen(7, 2); got != 221+7+64 {
 		t.Fatalf("BatchLen(7, 2) = %d", got)
 	}
+	// Section 9.1: 189 + N + L + 32n, N = 1120 for X-Wing's enc.
+	if got := cloak.BatchLenXWing(7, 2); got != 189+1120+7+64 {
+		t.Fatalf("BatchLenXWing(7, 2) = %d", got)
+	}
+	if cloak.HeadLen(7, 3) != 208+7+52*3 || cloak.RosterEntryBytes != 52 {
+		t.Fatalf("HeadLen(7, 3) = %d", cloak.HeadLen(7, 3))
+	}
 	if got := cloak.BatchTagsLen(3); got != 3*cloak.BatchTagBytes {
 		t.Fatalf("BatchTagsLen(3) = %d", got)
 	}
@@ -323,7 +330,8 @@ func TestNoSecretsPrinted(t *testing.T) {
 	vk, _ := cloak.VaultKeyFromBytes(bytes.Repeat([]byte{0xab}, 32))
 	mk, _ := cloak.MasterKeyFromBytes(bytes.Repeat([]byte{0xab}, 32))
 	id, _ := cloak.IdentityKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
-	ek, _ := cloak.EncryptionKeyFromSeed(bytes.Repeat([]byte{0xab}, 32))
+	ek, _ := cloak.EncryptionKeyFromSeed(cloak.SuiteXWing, bytes.Repeat([]byte{0xab}, 32))
+	xk, _ := cloak.EncryptionKeyFromSeed(cloak.SuiteX25519, bytes.Repeat([]byte{0xab}, 32))
 	_, lk, err := cloak.DerivePassword([]byte("pw"), aliceID, nil, ok(cloak.NewPasswordRecord(smallCost)), lowPolicy)
 	must(t, err)
 	ak, _ := cloak.AccountSecretKeyFromBytes(bytes.Repeat([]byte{0xab}, 20))
@@ -333,6 +341,7 @@ func TestNoSecretsPrinted(t *testing.T) {
 	}{{vk, vk.SecretBytes()}, {mk, mk.SecretBytes()}, {id, bytes.Repeat([]byte{0xab}, 32)}, {ek, ek.SecretBytes()}, {lk, lk.SecretBytes()},
 		{ak, ak.SecretBytes()}, {*ak, ak.SecretBytes()},
 		{*vk, vk.SecretBytes()}, {*id, bytes.Repeat([]byte{0xab}, 32)}, {*ek, ek.SecretBytes()}, {*lk, lk.SecretBytes()},
+		{xk, xk.SecretBytes()}, {*xk, xk.SecretBytes()},
 		{[]any{vk, struct{ K *cloak.MasterKey }{mk}}, mk.SecretBytes()}}
 	for _, s := range secrets {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d"} {

@@ -1,10 +1,21 @@
 // Package cloak is the Go binding of libcloak, the cryptographic core of an end-to-end encrypted
-// secrets manager: password-derived keys (Argon2id), Ed25519 identities and X25519 encryption keys
-// wrapped under the password's master key, vault keys of numbered epochs shared between members
-// with HPKE (RFC 9180) and signed by the sharer, secrets sealed with XChaCha20-Poly1305, padded and
-// bound to their vault, epoch and name, signed vault heads chained by hash (roster, epoch and a
+// secrets manager: password-derived keys (Argon2id), Ed25519 identities and encryption keys wrapped
+// under the password's master key, vault keys of numbered epochs shared between members with HPKE
+// (RFC 9180) and signed by the sharer, secrets sealed with XChaCha20-Poly1305, padded and bound to
+// their vault, epoch and name, signed vault heads chained by hash (roster, epoch, policy and a
 // Merkle root over every secret), and batches that re-encrypt a vault for a service account at one
 // head.
+//
+// Encryption keys come in two suites ([Suite]): X-Wing (ML-KEM-768 with X25519, HPKE KEM 0x647a),
+// the post-quantum hybrid and the default for new keys ([GenerateEncryptionKey]), and X25519, on
+// request ([GenerateEncryptionKeyOfSuite]). One [EncryptionKey] type holds either; public keys are
+// [XWingPublicKey] or [X25519PublicKey] behind the [EncryptionPublicKey] interface. Every call
+// takes its suite from the key it is given (or from the blob where no key says it), so keys of both
+// suites mix in one vault without the caller branching. A vault head names each member's current
+// key; [Head.SealShare], [Head.OpenShare], [Head.NewBatchWriter] and [Head.VerifyBatch] check
+// shares and batches against it, which refuses an older X25519 key a server serves in place of a
+// member's X-Wing key ([ErrMismatch]) and anything of suite 1 in a post-quantum-only vault
+// ([ErrPolicy]).
 //
 // Every function is a thin layer over the C library's (include/cloak.h), through cgo and
 // pkg-config; the constants, sentinel errors and the calls' mechanics are generated from that header
@@ -19,8 +30,9 @@
 // SecretBytes method (a copy, to wipe when done); states ([Vault], [BatchWriter], [BatchReader],
 // [Head], [HPKESender], [HPKERecipient]) live in C memory at one fixed address for their whole
 // life (the library refuses a state used anywhere else with [ErrBadState]), and are wiped and freed
-// by Wipe or by the garbage collector. Public keys are plain arrays ([IdentityPublicKey], [EncryptionPublicKey]), comparable
-// and usable as map keys.
+// by Wipe or by the garbage collector. Public keys are plain arrays ([IdentityPublicKey],
+// [X25519PublicKey], [XWingPublicKey]), comparable and usable as map keys, also behind the
+// [EncryptionPublicKey] interface.
 //
 // The order of calls, as in the story the library serves:
 //
@@ -30,15 +42,17 @@
 //	                DecodeAccountSecretKey (a new device), DerivePassword, Unwrap...
 //	Upgrade:        DerivePassword under a legacy policy, NewPasswordRecord, DerivePassword,
 //	                RewrapKey for every wrapped key
-//	                GenerateIdentityKey, GenerateEncryptionKey, IdentityKey.Bundle
+//	                GenerateIdentityKey, GenerateEncryptionKey (X-Wing), IdentityKey.Bundle
 //	                IdentityKey.Wrap, EncryptionKey.Wrap (stored by the server)
-//	Vaults:         GenerateVaultKey, SealShare / OpenShare (to each member, with the epoch)
-//	                NewVault, Vault.Seal / Vault.Open, Vault.BlindIndex, Vault.Reseal (rotation)
-//	Heads:          NewMerkleLeaf, MerkleRoot, NewRosterEntry, CreateHead (a member)
+//	Heads:          NewMerkleLeaf, MerkleRoot, MemberEntry, ServiceAccountEntry, SortRoster,
+//	                CreateHead (a member; policy 0 or VaultPostQuantumOnly)
 //	                VerifyFirstHead, Head.VerifyNext, Head.Check, Head.VerifyInclusion / VerifyAbsence
+//	Vaults:         GenerateVaultKey, Head.SealShare / Head.OpenShare (to each member's current
+//	                key, at the head's epoch; SealShare / OpenShare without a head)
+//	                NewVault, Vault.Seal / Vault.Open, Vault.BlindIndex, Vault.Reseal (rotation)
 //	Service accounts: GenerateEncryptionKey (anywhere; only the public key travels)
-//	                NewBatchWriter, BatchWriter.SealItem, BatchWriter.Finish (the creator, at a head)
-//	                VerifyBatch, BatchReader.Check, BatchReader.OpenItem (the account)
+//	                Head.NewBatchWriter, BatchWriter.SealItem, BatchWriter.Finish (the creator)
+//	                Head.VerifyBatch, BatchReader.Check, BatchReader.OpenItem (the account)
 //
 // The library is initialised when the package is loaded; [Init] reports whether that worked.
 // Everything is safe for concurrent use except where a type's documentation says otherwise.

@@ -12,9 +12,11 @@ import (
 )
 
 // The story libcloak serves: Alice registers, creates a vault and signs its first head, shares
-// the vault key with Bob, rotates it when a member leaves, and re-encrypts the vault for a CI
-// service account, which reads it with only its own key, Alice's identity and the vault id. The
-// server may withhold, but what it serves from the past is refused.
+// the vault key with Bob, rotates it when a member leaves (and makes the vault post-quantum only),
+// and re-encrypts the vault for a CI service account, which reads it with only its own key, Alice's
+// identity and the vault id. Encryption keys are X-Wing keys (ML-KEM-768 with X25519) unless asked
+// otherwise. The server may withhold, but what it serves from the past is refused, and so is an
+// older X25519 key of Bob's it serves in place of his current one.
 func Example() {
 	// Registration: the server stores the record, the bundle and the wrapped keys. The account
 	// secret key stays on Alice's devices and in her emergency kit (its text form); the server
@@ -39,21 +41,25 @@ func Example() {
 	defer master.Wipe()
 	defer login.Wipe() // login.SecretBytes() goes to the server as proof of the password
 	alice, _ := cloak.GenerateIdentityKey()
-	aliceEnc, _ := cloak.GenerateEncryptionKey()
+	aliceEnc, _ := cloak.GenerateEncryptionKey() // X-Wing
 	wrappedIdentity, _ := alice.Wrap(master)
 	_, _ = aliceEnc.Wrap(master)
 
-	// Bob registers too; Alice checks his bundle and, out of band, his fingerprint.
+	// Bob registered long ago with an X25519 key, and has since added an X-Wing key; both bundles
+	// are validly signed. Alice checks his current bundle and, out of band, his fingerprint.
 	bob, _ := cloak.GenerateIdentityKey()
+	bobOld, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
+	bobOldBundle, _ := bob.Bundle(bobOld.Public())
 	bobEnc, _ := cloak.GenerateEncryptionKey()
 	bobBundle, _ := bob.Bundle(bobEnc.Public())
 	bobID, bobKey, err := cloak.VerifyBundle(bobBundle)
 	if err != nil || bobID.Fingerprint() != bob.Public().Fingerprint() {
 		log.Fatal("Bob's bundle")
 	}
+	fmt.Println("Bob's key:", bobKey.Suite())
 
-	// A vault at epoch 1, one secret in it, a share of its key for Bob, and the first head: the
-	// roster, and a Merkle root over the secrets, signed by Alice.
+	// A vault at epoch 1 and one secret in it; the first head names each member's current key
+	// (and the CI account's) and commits to the secrets by a Merkle root, signed by Alice.
 	vaultID := []byte("vault-1")
 	vaultKey, _ := cloak.GenerateVaultKey()
 	vault, _ := cloak.NewVault(vaultKey, 1, vaultID)
@@ -65,37 +71,44 @@ func Example() {
 	leaves := []cloak.MerkleLeaf{leaf}
 	root, _ := cloak.MerkleRoot(leaves)
 	ci, _ := cloak.GenerateEncryptionKey() // a CI service account, made on the CI side
-	aliceEntry, _ := cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionAdmin|cloak.PermissionWrite,
-		alice.Public(), aliceEnc.Public().ID())
-	bobEntry, _ := cloak.NewRosterEntry(cloak.RosterMember, cloak.PermissionWrite, bob.Public(), bobKey.ID())
-	ciEntry, _ := cloak.NewRosterEntry(cloak.RosterServiceAccount, 0, ci.Public(), ci.Public().ID())
-	members := []cloak.RosterEntry{aliceEntry, bobEntry}
-	if alicePub, bobPub := alice.Public(), bob.Public(); bytes.Compare(bobPub[:], alicePub[:]) < 0 {
-		members = []cloak.RosterEntry{bobEntry, aliceEntry} // sorted by kind, then public key
-	}
-	roster := append(members, ciEntry)
+	aliceEntry, _ := cloak.MemberEntry(alice.Public(), cloak.PermissionAdmin|cloak.PermissionWrite, aliceEnc.Public())
+	bobEntry, _ := cloak.MemberEntry(bobID, cloak.PermissionWrite, bobKey)
+	ciEntry, _ := cloak.ServiceAccountEntry(ci.Public())
+	roster := []cloak.RosterEntry{aliceEntry, bobEntry, ciEntry}
+	cloak.SortRoster(roster)
 	expiry := time.Now().Add(24 * time.Hour)
-	head1, _ := cloak.CreateHead(vaultID, 1, vaultKey.ID(), 1, cloak.HeadHash{}, expiry, root, 1, roster, alice)
-	share, _ := cloak.SealShare(vaultKey, 1, vaultID, bobKey, alice)
+	head1, _ := cloak.CreateHead(vaultID, 1, vaultKey.ID(), 1, cloak.HeadHash{}, expiry, root, 1, 0, roster, alice)
+	aliceHead, _ := cloak.VerifyFirstHead(head1, vaultID, []cloak.IdentityPublicKey{alice.Public()})
+	share, err := aliceHead.SealShare(vaultKey, bobID, bobKey, alice) // checked against the roster
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// Bob, on his machine: the head and the share must come from Alice, whom he trusts.
 	head, err := cloak.VerifyFirstHead(head1, vaultID, []cloak.IdentityPublicKey{alice.Public()})
 	if err != nil {
 		log.Fatal(err)
 	}
-	bobVaultKey, epoch, err := cloak.OpenShare(share, vaultID, bobEnc, alice.Public(), head.Epoch())
+	bobVaultKey, err := head.OpenShare(share, bob.Public(), bobEnc, alice.Public())
 	if err != nil {
 		log.Fatal(err)
 	}
-	bobVault, _ := cloak.NewVault(bobVaultKey, epoch, vaultID)
+	bobVault, _ := cloak.NewVault(bobVaultKey, head.Epoch(), vaultID)
 	proof, _ := cloak.MerkleProveInclusion(leaves, 0) // served by the server with the secret
 	if err := head.VerifyInclusion(leaf, proof); err != nil {
 		log.Fatal(err)
 	}
 	value, _ := bobVault.Open(name, sealed, nil)
-	fmt.Printf("Bob reads %s at epoch %d\n", value, epoch)
+	fmt.Printf("Bob reads %s at epoch %d\n", value, head.Epoch())
 
-	// A member leaves: Alice rotates to epoch 2 in head 2 and reseals the secret.
+	// The server serves Alice Bob's old bundle: the head names his X-Wing key, not that one.
+	_, oldKey, _ := cloak.VerifyBundle(bobOldBundle)
+	_, err = aliceHead.SealShare(vaultKey, bobID, oldKey, alice)
+	fmt.Println("share to the older key:", errors.Is(err, cloak.ErrMismatch))
+
+	// A member leaves: Alice rotates to epoch 2 in head 2, reseals the secret, and, every key of
+	// the roster being an X-Wing key, makes the vault post-quantum only (a rotation must go with
+	// it: the old vault key went to members over whatever suite their keys had).
 	newKey, _ := cloak.GenerateVaultKey()
 	newVault, _ := cloak.NewVault(newKey, 2, vaultID)
 	defer newVault.Wipe()
@@ -103,35 +116,39 @@ func Example() {
 	newIndex, _ := newVault.BlindIndex(name)
 	leaf2, _ := cloak.NewMerkleLeaf(newIndex, resealed)
 	root2, _ := cloak.MerkleRoot([]cloak.MerkleLeaf{leaf2})
-	head2, _ := cloak.CreateHead(vaultID, 2, newKey.ID(), 2, head.Hash(), expiry, root2, 1, roster, alice)
-	newShare, _ := cloak.SealShare(newKey, 2, vaultID, bobKey, alice)
+	head2, _ := cloak.CreateHead(vaultID, 2, newKey.ID(), 2, head.Hash(), expiry, root2, 1,
+		cloak.VaultPostQuantumOnly, roster, alice)
 	current, err := head.VerifyNext(head2)
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The server serves Bob the old share again: he has seen epoch 2, so it is stale.
-	_, _, err = cloak.OpenShare(share, vaultID, bobEnc, alice.Public(), current.Epoch())
-	fmt.Println("old share:", errors.Is(err, cloak.ErrStale))
+	fmt.Println("post-quantum only:", current.PostQuantumOnly())
+	newShare, _ := current.SealShare(newKey, bobID, bobKey, alice)
+	// The server serves Bob the old share again: it is not of the head's epoch.
+	_, err = current.OpenShare(share, bob.Public(), bobEnc, alice.Public())
+	fmt.Println("old share:", errors.Is(err, cloak.ErrMismatch))
 	// ...and the old head: the chain only moves forward.
 	_, err = current.VerifyNext(head1)
 	fmt.Println("old head:", errors.Is(err, cloak.ErrStale))
-	_, _, _ = cloak.OpenShare(newShare, vaultID, bobEnc, alice.Public(), current.Epoch())
+	_, _ = current.OpenShare(newShare, bob.Public(), bobEnc, alice.Public())
+	// An X25519 key is refused outright now.
+	_, err = current.SealShare(newKey, bobID, oldKey, alice)
+	fmt.Println("X25519 key in a post-quantum-only vault:", errors.Is(err, cloak.ErrPolicy))
 
 	// Alice re-encrypts the vault for the CI account at head 2 and signs the batch.
-	w, _ := cloak.NewBatchWriter(ci.Public(), alice.Public(), vaultID, current.Epoch(), current.Version(),
-		current.Hash(), current.Expiry())
+	w, _ := current.NewBatchWriter(ci.Public(), alice.Public())
 	item, index, digest, _ := w.SealItem(name, value)
 	digests := make([]cloak.BatchDigest, index+1)
 	digests[index] = digest
 	batch, _ := w.Finish(digests, alice)
 
-	// On the CI machine: the account's key (from a CI variable), Alice's identity, the vault id
-	// and the highest epoch and head version it has seen.
+	// On the CI machine: the account's key (from a CI variable), Alice's identity, the vault's
+	// head it verified, and the highest epoch and head version it has seen.
 	exported, _ := ci.ExportServiceAccountPrivate()
 	text, _ := cloak.TextEncode(exported)
 	blob, _ := cloak.TextDecode(text)
 	account, _ := cloak.ImportServiceAccountPrivate(blob)
-	reader, err := cloak.VerifyBatch(batch, vaultID, account, []cloak.IdentityPublicKey{alice.Public()})
+	reader, err := current.VerifyBatch(batch, account, []cloak.IdentityPublicKey{alice.Public()})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -156,9 +173,13 @@ func Example() {
 	_, err = cloak.UnwrapIdentityKey(master3, wrappedIdentity)
 	fmt.Println("without the kit:", errors.Is(err, cloak.ErrWrongKey))
 	// Output:
+	// Bob's key: X-Wing
 	// Bob reads postgres://app:s3cret@db/app at epoch 1
+	// share to the older key: true
+	// post-quantum only: true
 	// old share: true
 	// old head: true
+	// X25519 key in a post-quantum-only vault: true
 	// CI reads DATABASE_URL=postgres://app:s3cret@db/app
 	// item again: true
 	// as another vault's batch: true

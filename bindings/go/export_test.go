@@ -4,10 +4,11 @@ package cloak
 // which the API never takes from a caller (a key is made, derived, unwrapped or imported from a
 // blob; a policy is made from its bounds).
 
-// EncryptionKeyFromRaw makes a key pair from its two halves, unchecked.
-func EncryptionKeyFromRaw(publicKey, secretKey []byte) *EncryptionKey {
-	k := newEncryptionKey()
-	copy(k.pk[:], publicKey)
+// EncryptionKeyFromRaw makes a key pair of a suite from its two halves, unchecked (a nil public
+// key stays zero).
+func EncryptionKeyFromRaw(suite Suite, publicKey, secretKey []byte) *EncryptionKey {
+	k := newEncryptionKey(impl(suite))
+	copy(k.pk, publicKey)
 	copy(k.sk[:], secretKey)
 	return k
 }
@@ -59,7 +60,7 @@ func (r *BatchReader) TamperTag(i int) {
 func (h *Head) VerifyNextFrom(currentBlob, blob []byte) (*Head, error) {
 	h.state.mu.RLock()
 	defer h.state.mu.RUnlock()
-	next, err := newHead("head verify next", blob)
+	next, err := newHead("head verify next", blob, h.vaultID)
 	if err != nil {
 		return nil, err
 	}
@@ -68,4 +69,31 @@ func (h *Head) VerifyNextFrom(currentBlob, blob []byte) (*Head, error) {
 		return nil, err
 	}
 	return next, nil
+}
+
+// The readers of one suite, as the C API has them: the public functions pick the suite from the
+// blob, so only these can give a reader a blob of the other suite (the vectors do).
+
+func ImportEncryptionPublicKeyOfSuite(s Suite, blob []byte) (EncryptionPublicKey, error) {
+	return importEncryptionPublicKey(impl(s), blob)
+}
+
+func VerifyBundleOfSuite(s Suite, bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error) {
+	return verifyBundle(impl(s), bundle)
+}
+
+func UnwrapEncryptionKeyOfSuite(s Suite, master *MasterKey, wrapped []byte, serviceAccount bool) (*EncryptionKey, error) {
+	return unwrapEncryption("unwrap", impl(s), master, wrapped, serviceAccount)
+}
+
+func WrappedKeyPublicKeyOfSuite(s Suite, wrapped []byte) ([]byte, ObjectType, error) {
+	return wrappedKeyPublicKey(impl(s), wrapped)
+}
+
+func RewrapKeyOfSuite(s Suite, oldMaster, newMaster *MasterKey, wrapped []byte) ([]byte, error) {
+	return rewrapKey(impl(s), oldMaster, newMaster, wrapped)
+}
+
+func ImportServiceAccountPrivateOfSuite(s Suite, blob []byte) (*EncryptionKey, error) {
+	return importServiceAccountPrivate(impl(s), blob)
 }

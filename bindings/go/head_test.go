@@ -39,22 +39,17 @@ func newHeadWorld(t testing.TB) *headWorld {
 
 func member(t testing.TB, id *cloak.IdentityKey, enc *cloak.EncryptionKey, perms uint32) cloak.RosterEntry {
 	t.Helper()
-	return ok(cloak.NewRosterEntry(cloak.RosterMember, perms, id.Public(), enc.Public().ID()))
+	return ok(cloak.MemberEntry(id.Public(), perms, enc.Public()))
 }
 
 func serviceAccount(t testing.TB, k *cloak.EncryptionKey) cloak.RosterEntry {
 	t.Helper()
-	return ok(cloak.NewRosterEntry(cloak.RosterServiceAccount, 0, k.Public(), k.Public().ID()))
+	return ok(cloak.ServiceAccountEntry(k.Public()))
 }
 
 // sortedRoster sorts entries by kind, then public key, as CreateHead takes them.
 func sortedRoster(entries ...cloak.RosterEntry) []cloak.RosterEntry {
-	slices.SortFunc(entries, func(a, b cloak.RosterEntry) int {
-		if a[0] != b[0] {
-			return int(a[0]) - int(b[0])
-		}
-		return bytes.Compare(a[2:34], b[2:34])
-	})
+	cloak.SortRoster(entries)
 	return entries
 }
 
@@ -141,7 +136,7 @@ func TestHeads(t *testing.T) {
 	create := func(epoch uint32, keyID cloak.KeyID, version uint64, prev cloak.HeadHash, root cloak.MerkleHash,
 		count int, roster []cloak.RosterEntry, signer *cloak.IdentityKey) []byte {
 		t.Helper()
-		return ok(cloak.CreateHead(w.vid, epoch, keyID, version, prev, w.expiry, root, uint32(count), roster, signer))
+		return ok(cloak.CreateHead(w.vid, epoch, keyID, version, prev, w.expiry, root, uint32(count), 0, roster, signer))
 	}
 	head1 := create(1, vk1.ID(), 1, cloak.HeadHash{}, root, len(leaves), roster, w.alice)
 	if len(head1) != cloak.HeadLen(len(w.vid), len(roster)) {
@@ -164,7 +159,7 @@ func TestHeads(t *testing.T) {
 		{"version 1 with a previous hash", 1, cloak.HeadHash{1}, roster},
 		{"version 2 without a previous hash", 2, cloak.HeadHash{}, roster},
 	} {
-		_, err := cloak.CreateHead(w.vid, 1, vk1.ID(), c.version, c.prev, w.expiry, root, 4, c.roster, w.alice)
+		_, err := cloak.CreateHead(w.vid, 1, vk1.ID(), c.version, c.prev, w.expiry, root, 4, 0, c.roster, w.alice)
 		wantErr(t, "head with "+c.what, err, cloak.ErrBadParams)
 	}
 
@@ -202,18 +197,21 @@ func TestHeads(t *testing.T) {
 	wantErr(t, "first head with a bad signature", err, cloak.ErrBadSignature)
 
 	// Roster.
-	perms, encID, err := h1.RosterFind(cloak.RosterMember, w.bob.Public())
+	perms, suite, encID, err := h1.RosterFind(cloak.RosterMember, w.bob.Public())
 	must(t, err)
-	if perms != cloak.PermissionWrite || encID != w.bobE.Public().ID() {
-		t.Fatalf("Bob's entry: %d %v", perms, encID)
+	if perms != cloak.PermissionWrite || suite != cloak.SuiteXWing || encID != w.bobE.Public().ID() {
+		t.Fatalf("Bob's entry: %d %v %v", perms, suite, encID)
 	}
-	perms, encID, err = h1.RosterFind(cloak.RosterServiceAccount, w.ci.Public())
+	perms, suite, encID, err = h1.RosterFind(cloak.RosterServiceAccount, ok(w.ci.Public().RosterKey()))
 	must(t, err)
-	if perms != 0 || encID != w.ci.Public().ID() {
+	if perms != 0 || suite != cloak.SuiteXWing || encID != w.ci.Public().ID() {
 		t.Fatal("the service account's entry")
 	}
+	if h1.Policy() != 0 || h1.PostQuantumOnly() || !bytes.Equal(h1.VaultID(), w.vid) {
+		t.Fatal("head policy or vault id")
+	}
 	stranger, _ := cloak.GenerateIdentityKey()
-	_, _, err = h1.RosterFind(cloak.RosterMember, stranger.Public())
+	_, _, _, err = h1.RosterFind(cloak.RosterMember, stranger.Public())
 	wantErr(t, "a key the roster lacks", err, cloak.ErrMismatch)
 
 	// Inclusion: each secret as sealed; a resurrected (older) sealing of a secret is not in it.
@@ -297,7 +295,7 @@ func TestHeads(t *testing.T) {
 		{"a head by a removed member", h3, create(2, vk2.ID(), 4, h3.Hash(), root2, 5, rosterNoCarol, w.carol),
 			cloak.ErrUntrustedSigner},
 		{"another vault's head", h1, func() []byte {
-			b, err := cloak.CreateHead([]byte("vault-2"), 1, vk1.ID(), 2, h1.Hash(), w.expiry, root, 4, roster, w.alice)
+			b, err := cloak.CreateHead([]byte("vault-2"), 1, vk1.ID(), 2, h1.Hash(), w.expiry, root, 4, 0, roster, w.alice)
 			must(t, err)
 			return b
 		}(), cloak.ErrMismatch},

@@ -3,9 +3,12 @@ package cloak_test
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -113,6 +116,7 @@ var allSentinels = []struct {
 	{"ErrExpired", cloak.ErrExpired, -17, "EXPIRED"},
 	{"ErrBadState", cloak.ErrBadState, -18, "BAD_STATE"},
 	{"ErrWeakParams", cloak.ErrWeakParams, -19, "WEAK_PARAMS"},
+	{"ErrPolicy", cloak.ErrPolicy, -20, "POLICY"},
 }
 
 // region is a byte range of a blob and the error a change there must give.
@@ -137,6 +141,10 @@ type blobCase struct {
 	extendErr *cloak.Error
 	// otherType is a valid type other than the blob's own.
 	otherType byte
+	// relabelErr is the error for the blob relabelled to the other suite: ErrUnsupportedSuite
+	// (when nil) for a reader of one suite, ErrMalformed for one that reads the blob's suite and
+	// finds the other suite's length.
+	relabelErr *cloak.Error
 }
 
 func fixedLen(int) *cloak.Error { return cloak.ErrMalformed }
@@ -171,7 +179,13 @@ func checkTampering(t *testing.T, c blobCase) {
 	wantErr(t, c.name+" type 0x0e", c.open(mutate(1, 0x0e)), cloak.ErrMalformed)
 	wantErr(t, c.name+" other type", c.open(mutate(1, c.otherType)), cloak.ErrWrongType)
 	wantErr(t, c.name+" suite byte 2", c.open(mutate(2, 1)), cloak.ErrUnsupportedSuite)
-	wantErr(t, c.name+" suite byte 3", c.open(mutate(3, 2)), cloak.ErrUnsupportedSuite)
+	wantErr(t, c.name+" suite 0", c.open(mutate(3, 0)), cloak.ErrUnsupportedSuite)
+	wantErr(t, c.name+" suite 3", c.open(mutate(3, 3)), cloak.ErrUnsupportedSuite)
+	relabelErr := c.relabelErr
+	if relabelErr == nil {
+		relabelErr = cloak.ErrUnsupportedSuite
+	}
+	wantErr(t, c.name+" other suite", c.open(mutate(3, 3-c.blob[3])), relabelErr)
 	for _, r := range c.regions {
 		for i := r.from; i < r.to; i++ {
 			for _, x := range []byte{0x01, 0x80} {
@@ -199,4 +213,83 @@ func checkTampering(t *testing.T, c blobCase) {
 		wantErr(t, fmt.Sprintf("%s cut to %d", c.name, n), c.open(bytes.Clone(c.blob[:n])), want)
 	}
 	wantErr(t, c.name+" extended", c.open(append(bytes.Clone(c.blob), 0)), c.extendErr)
+}
+
+func loadJSON(t testing.TB, v any, parts ...string) {
+	t.Helper()
+	data, err := os.ReadFile(repoPath(parts...))
+	must(t, err)
+	must(t, json.Unmarshal(data, v))
+}
+
+// lp8 is u8(len(x)) || x (docs/protocol.md section 1).
+func lp8(x []byte) []byte {
+	if len(x) > 255 {
+		panic("lp8 of more than 255 bytes")
+	}
+	return append([]byte{byte(len(x))}, x...)
+}
+
+func cat(parts ...[]byte) []byte {
+	var out []byte
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// specPublicKeyID is section 1.2's key id of a public key.
+func specPublicKeyID(pk []byte) []byte {
+	h := sha256.Sum256(cat(lp8([]byte("libcloak v2 public key id")), pk))
+	return h[:16]
+}
+
+// suites are the two suites, the default first.
+var suites = []cloak.Suite{cloak.SuiteXWing, cloak.SuiteX25519}
+
+// newKey is a fresh encryption key pair of a suite.
+func newKey(t testing.TB, s cloak.Suite) *cloak.EncryptionKey {
+	t.Helper()
+	k, err := cloak.GenerateEncryptionKeyOfSuite(s)
+	must(t, err)
+	return k
+}
+
+// sizes are a suite's blob lengths.
+type suiteSizes struct {
+	publicKey, publicBlob, bundle, wrapped, privateBlob, share, enc int
+}
+
+func sizesOf(s cloak.Suite) suiteSizes {
+	if s == cloak.SuiteXWing {
+		return suiteSizes{cloak.XWingPublicKeyBytes, cloak.XWingPublicKeyBlobBytes, cloak.XWingBundleBytes,
+			cloak.XWingWrappedKeyBytes, cloak.XWingServiceAccountPrivateBlobBytes, cloak.XWingShareBytes, cloak.XWingEncBytes}
+	}
+	return suiteSizes{cloak.EncryptionPublicKeyBytes, cloak.PublicKeyBlobBytes, cloak.BundleBytes, cloak.WrappedKeyBytes,
+		cloak.ServiceAccountPrivateBlobBytes, cloak.ShareBytes, cloak.HPKEEncBytes}
+}
+
+// mlkemReduced tells whether every 12-bit coefficient of an ML-KEM-768 encapsulation key's first
+// 1152 bytes is below q = 3329: FIPS 203's modulus check, written here from its definition.
+func mlkemReduced(ek []byte) bool {
+	for i := 0; i+3 <= 1152; i += 3 {
+		c0 := int(ek[i]) | int(ek[i+1]&0x0f)<<8
+		c1 := int(ek[i+1]>>4) | int(ek[i+2])<<4
+		if c0 >= 3329 || c1 >= 3329 {
+			return false
+		}
+	}
+	return true
+}
+
+// xwingKeyErr is the error of an X-Wing public key changed by XOR x at byte i (0 to 1215) where
+// the key is checked before any signature: a coefficient of the ML-KEM part no longer below q, or
+// bit 255 of the X25519 part set, is malformed; other changes pass that check (nil).
+func xwingKeyErr(pk []byte, i int, x byte) *cloak.Error {
+	k := bytes.Clone(pk)
+	k[i] ^= x
+	if !mlkemReduced(k[:1184]) || k[1215]&0x80 != 0 {
+		return cloak.ErrMalformed
+	}
+	return nil
 }

@@ -7,9 +7,10 @@ import "C"
 
 import "fmt"
 
-// HPKE (RFC 9180) in Base mode with the suite libcloak uses: DHKEM(X25519, HKDF-SHA256),
-// HKDF-SHA256, ChaCha20Poly1305 (KEM 0x0020, KDF 0x0001, AEAD 0x0003). Recipient keys are
-// [EncryptionKey]s; [EncryptionKeyFromSeed] is DeriveKeyPair.
+// HPKE (RFC 9180) in Base mode with the suites libcloak uses: HKDF-SHA256 and ChaCha20Poly1305
+// (KDF 0x0001, AEAD 0x0003) with the KEM of the recipient key's suite, X-Wing (KEM 0x647a,
+// draft-ietf-hpke-pq, as crypto/hpke's MLKEM768X25519) or DHKEM(X25519, HKDF-SHA256) (KEM
+// 0x0020). Recipient keys are [EncryptionKey]s; [EncryptionKeyFromSeed] is DeriveKeyPair.
 //
 // The C library has one context type for both roles. This package gives the two roles two types,
 // as RFC 9180 does (ContextS seals, ContextR opens), so a recipient cannot seal under the nonces
@@ -48,17 +49,22 @@ func (c *hpkeContext) export(exporterContext []byte, length int) ([]byte, error)
 // Seal calls take its lock.
 type HPKESender struct{ ctx hpkeContext }
 
-// NewHPKESender encapsulates a fresh shared secret to the recipient's public key under info, and
-// returns enc (32 bytes, to send along) and the sending context. A public key of low order fails
-// with [ErrInvalidKey].
+// NewHPKESender encapsulates a fresh shared secret to the recipient's public key under info, with
+// the KEM of the key's suite, and returns enc (to send along: 32 bytes for X25519, 1120 for
+// X-Wing) and the sending context. An X25519 key of low order fails with [ErrInvalidKey]; an
+// X-Wing key is checked as [XWingPublicKey.KeyHash] says.
 func NewHPKESender(recipient EncryptionPublicKey, info []byte) (enc []byte, s *HPKESender, err error) {
 	const op = "hpke setup sender"
+	impl, err := publicImpl(op, recipient)
+	if err != nil {
+		return nil, nil, err
+	}
 	s = &HPKESender{}
 	if err := newHPKEContext(op, &s.ctx, s, true); err != nil {
 		return nil, nil, err
 	}
-	enc = make([]byte, HPKEEncBytes)
-	if err := cloakHPKESetupSender(s.ctx.st, enc, recipient[:], info); err != nil {
+	enc = make([]byte, impl.encLen)
+	if err := impl.hpkeSetupSender(s.ctx.st, enc, recipient.raw(), info); err != nil {
 		s.ctx.wipe()
 		return nil, nil, err
 	}
@@ -85,15 +91,20 @@ func (s *HPKESender) Wipe() { s.ctx.wipe() }
 // concurrent use.
 type HPKERecipient struct{ ctx hpkeContext }
 
-// NewHPKERecipient decapsulates enc with the recipient's key pair under info. An enc of low order
-// fails with [ErrInvalidKey]; one that is not 32 bytes with [ErrBadParams].
+// NewHPKERecipient decapsulates enc with the recipient's key pair under info, with the KEM of the
+// key's suite. An X25519 enc of low order fails with [ErrInvalidKey]; an enc of another length
+// than the suite's (32 or 1120 bytes) with [ErrBadParams].
 func NewHPKERecipient(enc []byte, recipient *EncryptionKey, info []byte) (*HPKERecipient, error) {
 	const op = "hpke setup recipient"
-	r := &HPKERecipient{}
-	if err := newHPKEContext(op, &r.ctx, r, recipient.live); err != nil {
+	impl, err := recipient.usableKey(op)
+	if err != nil {
 		return nil, err
 	}
-	if err := cloakHPKESetupRecipient(r.ctx.st, enc, recipient.pk[:], recipient.sk[:], info); err != nil {
+	r := &HPKERecipient{}
+	if err := newHPKEContext(op, &r.ctx, r, true); err != nil {
+		return nil, err
+	}
+	if err := impl.hpkeSetupRecipient(r.ctx.st, enc, recipient.pk, recipient.sk[:], info); err != nil {
 		r.ctx.wipe()
 		return nil, err
 	}
@@ -114,26 +125,32 @@ func (r *HPKERecipient) Export(exporterContext []byte, length int) ([]byte, erro
 // Wipe zeroes and frees the context.
 func (r *HPKERecipient) Wipe() { r.ctx.wipe() }
 
-// HPKESealBase is single-shot HPKE Base mode: it encapsulates to the recipient and seals one
-// message under info, bound to aad (either may be nil), returning enc (32 bytes) and the
-// ciphertext.
+// HPKESealBase is single-shot HPKE Base mode: it encapsulates to the recipient with its suite's
+// KEM and seals one message under info, bound to aad (either may be nil), returning enc (32 or
+// 1120 bytes) and the ciphertext.
 func HPKESealBase(recipient EncryptionPublicKey, plaintext, info, aad []byte) (enc, ciphertext []byte, err error) {
-	if err := ready("hpke seal base"); err != nil {
+	const op = "hpke seal base"
+	if err := ready(op); err != nil {
 		return nil, nil, err
 	}
-	enc = make([]byte, HPKEEncBytes)
-	if ciphertext, err = cloakHPKESealBase(enc, recipient[:], info, aad, plaintext); err != nil {
+	s, err := publicImpl(op, recipient)
+	if err != nil {
+		return nil, nil, err
+	}
+	enc = make([]byte, s.encLen)
+	if ciphertext, err = s.hpkeSealBase(enc, recipient.raw(), info, aad, plaintext); err != nil {
 		return nil, nil, err
 	}
 	return enc, ciphertext, nil
 }
 
 // HPKEOpenBase opens a message made by [HPKESealBase] (or by any RFC 9180 implementation's
-// single-shot Base mode with this suite), with the info and aad it was sealed with. An enc that is
-// not 32 bytes fails with [ErrBadParams].
+// single-shot Base mode with the key's suite), with the info and aad it was sealed with. An enc
+// of another length than the suite's fails with [ErrBadParams].
 func HPKEOpenBase(enc, ciphertext []byte, recipient *EncryptionKey, info, aad []byte) ([]byte, error) {
-	if err := usable("hpke open base", recipient.live); err != nil {
+	s, err := recipient.usableKey("hpke open base")
+	if err != nil {
 		return nil, err
 	}
-	return cloakHPKEOpenBase(enc, recipient.pk[:], recipient.sk[:], info, aad, ciphertext)
+	return s.hpkeOpenBase(enc, recipient.pk, recipient.sk[:], info, aad, ciphertext)
 }

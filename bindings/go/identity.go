@@ -25,7 +25,11 @@ func PairCode(a, b IdentityPublicKey) string {
 }
 
 // Export returns the key as a 52-byte blob (type identity public key), e.g. for [TextEncode].
-func (p IdentityPublicKey) Export() []byte { return publicKeyBlob(p[:], cloakIdentityPublicExport) }
+func (p IdentityPublicKey) Export() []byte {
+	blob := make([]byte, PublicKeyBlobBytes)
+	cloakIdentityPublicExport(blob, p[:])
+	return blob
+}
 
 // ImportIdentityPublicKey reads a blob made by [IdentityPublicKey.Export].
 func ImportIdentityPublicKey(blob []byte) (IdentityPublicKey, error) {
@@ -86,21 +90,36 @@ func (k *IdentityKey) Sign(message, context []byte) ([]byte, error) {
 	return output(SignatureBytes, func(sig []byte) error { return cloakIdentitySign(sig, message, context, k.sk[:]) })
 }
 
-// Bundle returns the member's public bundle (148 bytes): this identity signs the encryption
-// public key, proving that both belong to the same member.
+// Bundle returns the member's public bundle (148 bytes with an X25519 key, 1332 with an X-Wing
+// key): this identity signs the encryption public key, proving that both belong to the same
+// member. The bundle has the encryption key's suite.
 func (k *IdentityKey) Bundle(encryption EncryptionPublicKey) ([]byte, error) {
-	if err := usable("bundle create", k.live); err != nil {
+	const op = "bundle create"
+	if err := usable(op, k.live); err != nil {
 		return nil, err
 	}
-	return output(BundleBytes, func(b []byte) error { return cloakBundleCreate(b, k.sk[:], encryption[:]) })
+	s, err := publicImpl(op, encryption)
+	if err != nil {
+		return nil, err
+	}
+	return output(s.bundleLen, func(b []byte) error { return s.bundleCreate(b, k.sk[:], encryption.raw()) })
 }
 
-// VerifyBundle checks a bundle's signature and returns the two public keys it binds. Which identity
-// to trust is the caller's decision (compare its fingerprint out of band).
+// VerifyBundle checks a bundle's signature and returns the two public keys it binds; the
+// encryption key is of the bundle's suite. Which identity to trust is the caller's decision
+// (compare its fingerprint out of band); which of a member's keys is current, its vault's head
+// says (see [Head.CheckRecipient]).
 func VerifyBundle(bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error) {
+	return verifyBundle(impl(readerSuite(bundle)), bundle)
+}
+
+func verifyBundle(s *suiteImpl, bundle []byte) (IdentityPublicKey, EncryptionPublicKey, error) {
 	var id IdentityPublicKey
-	var enc EncryptionPublicKey
-	return id, enc, cloakBundleVerify(id[:], enc[:], bundle)
+	pk := make([]byte, s.publicKeyLen)
+	if err := s.bundleVerify(id[:], pk, bundle); err != nil {
+		return IdentityPublicKey{}, nil, err
+	}
+	return id, publicKeyOf(s.suite, pk), nil
 }
 
 // Wrap returns the key wrapped under the master key (124 bytes, type wrapped identity key), to

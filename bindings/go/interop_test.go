@@ -1,3 +1,5 @@
+//go:build go1.26
+
 package cloak_test
 
 import (
@@ -36,11 +38,11 @@ var (
 	stdAEAD = hpke.ChaCha20Poly1305()
 )
 
-func stdKeyPair(t testing.TB) (hpke.PrivateKey, cloak.EncryptionPublicKey) {
+func stdKeyPair(t testing.TB) (hpke.PrivateKey, cloak.X25519PublicKey) {
 	t.Helper()
 	priv, err := stdKEM.GenerateKey()
 	must(t, err)
-	return priv, cloak.EncryptionPublicKey(priv.PublicKey().Bytes())
+	return priv, cloak.X25519PublicKey(priv.PublicKey().Bytes())
 }
 
 func stdPrivateKey(t testing.TB, k *cloak.EncryptionKey) hpke.PrivateKey {
@@ -52,29 +54,7 @@ func stdPrivateKey(t testing.TB, k *cloak.EncryptionKey) hpke.PrivateKey {
 
 func randLabel(r *mrand.Rand) []byte { return randBytes(1 + r.IntN(255)) }
 
-// lp8 is u8(len(x)) || x (docs/protocol.md section 1).
-func lp8(x []byte) []byte {
-	if len(x) > 255 {
-		panic("lp8 of more than 255 bytes")
-	}
-	return append([]byte{byte(len(x))}, x...)
-}
-
-func cat(parts ...[]byte) []byte {
-	var out []byte
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
-
 func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
-
-// specPublicKeyID is section 1.2's key id of a public key.
-func specPublicKeyID(pk []byte) []byte {
-	h := sha256.Sum256(cat(lp8([]byte("libcloak v2 public key id")), pk))
-	return h[:16]
-}
 
 // specHeader is section 2's envelope header: version 2, the type, suite 1, the key id.
 func specHeader(typ byte, keyID []byte) []byte {
@@ -98,9 +78,8 @@ func TestInteropDeriveKeyPair(t *testing.T) {
 		ikm := randBytes(n)
 		std, err := stdKEM.DeriveKeyPair(ikm)
 		must(t, err)
-		k := ok(cloak.EncryptionKeyFromSeed(ikm))
-		pub := k.Public()
-		eq(t, "crypto/hpke DeriveKeyPair public key", pub[:], std.PublicKey().Bytes())
+		k := ok(cloak.EncryptionKeyFromSeed(cloak.SuiteX25519, ikm))
+		eq(t, "crypto/hpke DeriveKeyPair public key", k.Public().Bytes(), std.PublicKey().Bytes())
 	}
 }
 
@@ -253,9 +232,11 @@ type shareOpts struct {
 	label, infoLabel string
 	aadTo            int
 	unboundSigner    bool // sign without the signer's public key (section 1.1)
+	keyInInfo        bool // suite 2: the whole key in the info, not its binding (section 1.6)
+	suite1Header     bool // suite 2: a header that says suite 1
 }
 
-func stdSealShare(t *testing.T, vk, vaultID []byte, epoch uint32, recipient cloak.EncryptionPublicKey,
+func stdSealShare(t *testing.T, vk, vaultID []byte, epoch uint32, recipient cloak.X25519PublicKey,
 	signer ed25519.PrivateKey, o shareOpts) []byte {
 	t.Helper()
 	if o.label == "" {
@@ -308,9 +289,9 @@ func TestInteropShareStdToLibcloak(t *testing.T) {
 		_, signer, err := ed25519.GenerateKey(rand.Reader)
 		must(t, err)
 		trusted := cloak.IdentityPublicKey(signer.Public().(ed25519.PublicKey))
-		bob, _ := cloak.GenerateEncryptionKey()
+		bob, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
 		vk, vid, epoch := randBytes(32), randLabel(r), 1+r.Uint32N(1000)
-		share := stdSealShare(t, vk, vid, epoch, bob.Public(), signer, shareOpts{})
+		share := stdSealShare(t, vk, vid, epoch, bob.Public().(cloak.X25519PublicKey), signer, shareOpts{})
 		if s := ok(cloak.ShareSender(share)); s != trusted {
 			t.Fatal("share sender")
 		}
@@ -334,7 +315,7 @@ func TestInteropShareStdToLibcloak(t *testing.T) {
 			{"another info label", shareOpts{infoLabel: "libcloak v2 vault key share"}, cloak.ErrAuth},
 			{"aad of the header only", shareOpts{aadTo: 20}, cloak.ErrAuth},
 		} {
-			bad := stdSealShare(t, vk, vid, epoch, bob.Public(), signer, c.o)
+			bad := stdSealShare(t, vk, vid, epoch, bob.Public().(cloak.X25519PublicKey), signer, c.o)
 			_, _, err := cloak.OpenShare(bad, vid, bob, trusted, 1)
 			wantErr(t, "crypto/hpke share with "+c.what, err, c.want)
 		}
@@ -361,8 +342,8 @@ func TestInteropHPKESingleShot(t *testing.T) {
 		eq(t, "libcloak -> crypto/hpke", got, pt)
 
 		// crypto/hpke seals, libcloak opens.
-		bob, _ := cloak.GenerateEncryptionKey()
-		pkR, err := stdKEM.NewPublicKey(bob.Public().Export()[20:])
+		bob, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
+		pkR, err := stdKEM.NewPublicKey(bob.Public().Bytes())
 		must(t, err)
 		enc2, snd, err := hpke.NewSender(pkR, stdKDF, stdAEAD, info)
 		must(t, err)
@@ -386,7 +367,7 @@ func TestInteropHPKEContexts(t *testing.T) {
 	r := mrand.New(mrand.NewPCG(7, 8))
 	for i := 0; i < 20; i++ {
 		info := randBytes(r.IntN(64))
-		bob, _ := cloak.GenerateEncryptionKey()
+		bob, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
 		priv := stdPrivateKey(t, bob)
 
 		// libcloak's sender, crypto/hpke's recipient: several messages, then exports.
@@ -408,7 +389,7 @@ func TestInteropHPKEContexts(t *testing.T) {
 		}
 
 		// crypto/hpke's sender, libcloak's recipient.
-		pkR, _ := stdKEM.NewPublicKey(bob.Public().Export()[20:])
+		pkR, _ := stdKEM.NewPublicKey(bob.Public().Bytes())
 		enc2, snd, err := hpke.NewSender(pkR, stdKDF, stdAEAD, info)
 		must(t, err)
 		rc, err := cloak.NewHPKERecipient(enc2, bob, info)
@@ -491,7 +472,7 @@ func stdReadBatch(t *testing.T, blob []byte, items [][]byte, priv hpke.PrivateKe
 }
 
 // stdWriteBatch makes a batch with crypto/hpke, crypto/ed25519 and BLAKE2b, following section 9.
-func stdWriteBatch(t *testing.T, account cloak.EncryptionPublicKey, vaultID []byte, h batchHead, names, values [][]byte,
+func stdWriteBatch(t *testing.T, account cloak.X25519PublicKey, vaultID []byte, h batchHead, names, values [][]byte,
 	signer ed25519.PrivateKey) (blob []byte, items [][]byte) {
 	t.Helper()
 	pkR, err := stdKEM.NewPublicKey(account[:])
@@ -558,13 +539,13 @@ func TestInteropBatchStdToLibcloak(t *testing.T) {
 	for round := 0; round < 8; round++ {
 		_, signer, _ := ed25519.GenerateKey(rand.Reader)
 		trusted := cloak.IdentityPublicKey(signer.Public().(ed25519.PublicKey))
-		acct, _ := cloak.GenerateEncryptionKey()
+		acct, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
 		vid, h := randLabel(r), randBatchHead(r)
 		var names, values [][]byte
 		for i := 0; i < 1+r.IntN(20); i++ {
 			names, values = append(names, randLabel(r)), append(values, randBytes(r.IntN(300)))
 		}
-		blob, items := stdWriteBatch(t, acct.Public(), vid, h, names, values, signer)
+		blob, items := stdWriteBatch(t, acct.Public().(cloak.X25519PublicKey), vid, h, names, values, signer)
 		if s := ok(cloak.BatchSender(blob)); s != trusted {
 			t.Fatal("batch sender")
 		}
@@ -591,9 +572,9 @@ func TestInteropBatchStdToLibcloak(t *testing.T) {
 	_, signer, _ := ed25519.GenerateKey(rand.Reader)
 	signerPub := signer.Public().(ed25519.PublicKey)
 	trusted := []cloak.IdentityPublicKey{cloak.IdentityPublicKey(signerPub)}
-	acct, _ := cloak.GenerateEncryptionKey()
+	acct, _ := cloak.GenerateEncryptionKeyOfSuite(cloak.SuiteX25519)
 	h := randBatchHead(r)
-	blob, items := stdWriteBatch(t, acct.Public(), []byte("v"), h, [][]byte{[]byte("N")}, [][]byte{[]byte("x")}, signer)
+	blob, items := stdWriteBatch(t, acct.Public().(cloak.X25519PublicKey), []byte("v"), h, [][]byte{[]byte("N")}, [][]byte{[]byte("x")}, signer)
 	_, err := cloak.VerifyBatch(blob, []byte("v"), acct, trusted)
 	must(t, err)
 	L := 1

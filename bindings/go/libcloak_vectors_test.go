@@ -141,16 +141,54 @@ func (in vectorInputs) identityKey(key string) *cloak.IdentityKey {
 	return cloak.IdentityKeyFromRaw(in.bytes(key))
 }
 
+// suiteOfKey is the suite of a raw encryption public key, by its length.
+func (in vectorInputs) suiteOfKey(pk []byte) cloak.Suite {
+	switch len(pk) {
+	case cloak.EncryptionPublicKeyBytes:
+		return cloak.SuiteX25519
+	case cloak.XWingPublicKeyBytes:
+		return cloak.SuiteXWing
+	}
+	in.t.Fatalf("case %s: an encryption public key of %d bytes", in.c.Name, len(pk))
+	return 0
+}
+
+// encryptionKey is the key pair of two inputs, of the suite the public key's length says.
 func (in vectorInputs) encryptionKey(publicKey, secretKey string) *cloak.EncryptionKey {
-	return cloak.EncryptionKeyFromRaw(in.bytes(publicKey), in.bytes(secretKey))
+	pk := in.bytes(publicKey)
+	return cloak.EncryptionKeyFromRaw(in.suiteOfKey(pk), pk, in.bytes(secretKey))
 }
 
 func (in vectorInputs) identityPublic(key string) cloak.IdentityPublicKey {
 	return cloak.IdentityPublicKey(in.bytes(key))
 }
 
+// encryptionPublic is the public key of an input, of the suite its length says.
 func (in vectorInputs) encryptionPublic(key string) cloak.EncryptionPublicKey {
-	return cloak.EncryptionPublicKey(in.bytes(key))
+	pk := in.bytes(key)
+	if in.suiteOfKey(pk) == cloak.SuiteXWing {
+		return cloak.XWingPublicKey(pk)
+	}
+	return cloak.X25519PublicKey(pk)
+}
+
+// publicBytes is a public key an operation returned, nil when it returned none.
+func publicBytes(p cloak.EncryptionPublicKey) []byte {
+	if p == nil {
+		return nil
+	}
+	return p.Bytes()
+}
+
+// readsAs reports whether the binding's public reader, which takes the suite from the blob, reads
+// this blob as the operation's suite does. For a blob of the other suite the replay calls the
+// reader of the operation's suite through a test door, as a C caller can.
+func readsAs(blob []byte, suite cloak.Suite) bool {
+	s, err := cloak.BlobSuite(blob)
+	if err != nil {
+		s = cloak.SuiteX25519
+	}
+	return s == suite
 }
 
 func (in vectorInputs) masterKey() *cloak.MasterKey {
@@ -180,8 +218,7 @@ func encryptionPublicOf(k *cloak.EncryptionKey) []byte {
 	if k == nil {
 		return nil
 	}
-	p := k.Public()
-	return p[:]
+	return k.Public().Bytes()
 }
 
 func secretOf[K any, P interface {
@@ -203,12 +240,161 @@ func encryptionKeyPair(k *cloak.EncryptionKey, err error) (outputs, error) {
 	return outputs{"public_key": encryptionPublicOf(k), "secret_key": secretOf(k)}, err
 }
 
+// The operations of both suites, each suite's C function by its name in the file.
+func suiteOperations(suite cloak.Suite, suffix string) map[string]func(in vectorInputs) (outputs, error) {
+	rawKey := func(in vectorInputs, publicKey string) *cloak.EncryptionKey {
+		var pk []byte
+		if publicKey != "" {
+			pk = in.bytes(publicKey)
+		}
+		return cloak.EncryptionKeyFromRaw(suite, pk, in.bytes("secret_key"))
+	}
+	importPublic := func(in vectorInputs) (outputs, error) {
+		blob := in.bytes("blob")
+		read := cloak.ImportEncryptionPublicKey
+		if !readsAs(blob, suite) {
+			read = func(b []byte) (cloak.EncryptionPublicKey, error) {
+				return cloak.ImportEncryptionPublicKeyOfSuite(suite, b)
+			}
+		}
+		p, err := read(blob)
+		return outputs{"public_key": publicBytes(p)}, err
+	}
+	verifyBundle := func(in vectorInputs) (outputs, error) {
+		blob := in.bytes("bundle")
+		verify := cloak.VerifyBundle
+		if !readsAs(blob, suite) {
+			verify = func(b []byte) (cloak.IdentityPublicKey, cloak.EncryptionPublicKey, error) {
+				return cloak.VerifyBundleOfSuite(suite, b)
+			}
+		}
+		id, enc, err := verify(blob)
+		return outputs{"identity_public_key": id[:], "encryption_public_key": publicBytes(enc)}, err
+	}
+	unwrap := func(serviceAccount bool) func(in vectorInputs) (outputs, error) {
+		return func(in vectorInputs) (outputs, error) {
+			wrapped := in.bytes("wrapped")
+			switch {
+			case !readsAs(wrapped, suite):
+				return encryptionKeyPair(cloak.UnwrapEncryptionKeyOfSuite(suite, in.masterKey(), wrapped, serviceAccount))
+			case serviceAccount:
+				return encryptionKeyPair(cloak.UnwrapServiceAccountKey(in.masterKey(), wrapped))
+			}
+			return encryptionKeyPair(cloak.UnwrapEncryptionKey(in.masterKey(), wrapped))
+		}
+	}
+	ops := map[string]func(in vectorInputs) (outputs, error){
+		"encryption_public_import": importPublic,
+		"bundle_verify":            verifyBundle,
+		"bundle_create": func(in vectorInputs) (outputs, error) {
+			k := in.identityKey("identity_secret_key")
+			return named("bundle")(k.Bundle(in.encryptionPublic("encryption_public_key")))
+		},
+		"encryption_wrap": func(in vectorInputs) (outputs, error) {
+			return named("wrapped")(rawKey(in, "").Wrap(in.masterKey()))
+		},
+		"service_account_wrap": func(in vectorInputs) (outputs, error) {
+			return named("wrapped")(rawKey(in, "").WrapServiceAccount(in.masterKey()))
+		},
+		"encryption_unwrap":      unwrap(false),
+		"service_account_unwrap": unwrap(true),
+		"wrapped_key_rewrap": func(in vectorInputs) (outputs, error) {
+			old := ok(cloak.MasterKeyFromBytes(in.bytes("old_master_key")))
+			new := ok(cloak.MasterKeyFromBytes(in.bytes("new_master_key")))
+			wrapped := in.bytes("wrapped")
+			if readsAs(wrapped, suite) {
+				return named("rewrapped")(cloak.RewrapKey(old, new, wrapped))
+			}
+			return named("rewrapped")(cloak.RewrapKeyOfSuite(suite, old, new, wrapped))
+		},
+		"wrapped_key_public_key": func(in vectorInputs) (outputs, error) {
+			wrapped := in.bytes("wrapped")
+			read := cloak.WrappedKeyPublicKey
+			if !readsAs(wrapped, suite) {
+				read = func(w []byte) ([]byte, cloak.ObjectType, error) { return cloak.WrappedKeyPublicKeyOfSuite(suite, w) }
+			}
+			pk, typ, err := read(wrapped)
+			return outputs{"public_key": pk, "type": int(typ)}, err
+		},
+		"service_account_private_export": func(in vectorInputs) (outputs, error) {
+			return named("blob")(rawKey(in, "public_key").ExportServiceAccountPrivate())
+		},
+		"service_account_private_import": func(in vectorInputs) (outputs, error) {
+			blob := in.bytes("blob")
+			if readsAs(blob, suite) {
+				return encryptionKeyPair(cloak.ImportServiceAccountPrivate(blob))
+			}
+			return encryptionKeyPair(cloak.ImportServiceAccountPrivateOfSuite(suite, blob))
+		},
+		"share_seal": func(in vectorInputs) (outputs, error) {
+			return named("share")(cloak.SealShare(in.vaultKey(), in.u32("epoch"), in.bytes("vault_id"),
+				in.encryptionPublic("recipient_public_key"), in.identityKey("sender_identity_secret_key")))
+		},
+		"share_open": func(in vectorInputs) (outputs, error) {
+			k, epoch, err := cloak.OpenShare(in.bytes("share"), in.bytes("vault_id"),
+				in.encryptionKey("recipient_public_key", "recipient_secret_key"),
+				in.identityPublic("trusted_sender_identity_public_key"), in.u32("min_epoch"))
+			return outputs{"vault_key": secretOf(k), "epoch": int(epoch)}, err
+		},
+		"hpke_seal_base": func(in vectorInputs) (outputs, error) {
+			enc, ct, err := cloak.HPKESealBase(in.encryptionPublic("recipient_public_key"), in.bytes("plaintext"),
+				in.bytes("info"), in.bytes("aad"))
+			return outputs{"enc": enc, "ciphertext": ct}, err
+		},
+		"hpke_open_base": func(in vectorInputs) (outputs, error) {
+			return named("plaintext")(cloak.HPKEOpenBase(in.bytes("enc"), in.bytes("ciphertext"),
+				in.encryptionKey("recipient_public_key", "recipient_secret_key"), in.bytes("info"), in.bytes("aad")))
+		},
+		"batch_seal": replayBatchSeal,
+		"batch_open": replayBatchOpen,
+		"batch_begin": func(in vectorInputs) (outputs, error) {
+			w, err := in.batchWriter()
+			if w != nil {
+				w.Wipe()
+			}
+			return outputs{}, err
+		},
+	}
+	out := map[string]func(in vectorInputs) (outputs, error){}
+	for name, f := range ops {
+		// The suite-2 names: the suite-1 name with _xwing, or encryption_ as xwing_ and
+		// service_account_ as service_account_xwing_.
+		if suite == cloak.SuiteXWing {
+			switch {
+			case strings.HasPrefix(name, "encryption_"):
+				name = "xwing_" + strings.TrimPrefix(name, "encryption_")
+			case strings.HasPrefix(name, "service_account_"):
+				name = "service_account_xwing_" + strings.TrimPrefix(name, "service_account_")
+			default:
+				name += suffix
+			}
+		}
+		out[name] = f
+	}
+	return out
+}
+
 // named is the outputs of an operation with one result: named("text")(f()).
 func named(name string) func(v any, err error) (outputs, error) {
 	return func(v any, err error) (outputs, error) { return outputs{name: v}, err }
 }
 
-var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
+// libcloakOperations is every operation of the file, by its name there.
+var libcloakOperations = func() map[string]func(in vectorInputs) (outputs, error) {
+	ops := commonOperations
+	for _, suite := range []cloak.Suite{cloak.SuiteX25519, cloak.SuiteXWing} {
+		for name, f := range suiteOperations(suite, "_xwing") {
+			if _, twice := ops[name]; twice {
+				panic("operation " + name + " replayed twice")
+			}
+			ops[name] = f
+		}
+	}
+	return ops
+}()
+
+// commonOperations are the operations of one suite, or of none.
+var commonOperations = map[string]func(in vectorInputs) (outputs, error){
 	"key_id": func(in vectorInputs) (outputs, error) {
 		return outputs{"key_id": ok(cloak.VaultKeyFromBytes(in.bytes("key"))).ID()}, nil
 	},
@@ -216,7 +402,27 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		return identityKeyPair(cloak.IdentityKeyFromSeed(in.bytes("seed")))
 	},
 	"encryption_keypair_from_seed": func(in vectorInputs) (outputs, error) {
-		return encryptionKeyPair(cloak.EncryptionKeyFromSeed(in.bytes("seed")))
+		return encryptionKeyPair(cloak.EncryptionKeyFromSeed(cloak.SuiteX25519, in.bytes("seed")))
+	},
+	"xwing_keypair_from_seed": func(in vectorInputs) (outputs, error) {
+		return encryptionKeyPair(cloak.EncryptionKeyFromSeed(cloak.SuiteXWing, in.bytes("seed")))
+	},
+	"xwing_key_hash": func(in vectorInputs) (outputs, error) {
+		h, err := cloak.XWingPublicKey(in.bytes("public_key")).KeyHash()
+		return outputs{"key_hash": h[:]}, err
+	},
+	"xwing_public_export": func(in vectorInputs) (outputs, error) {
+		return named("blob")(cloak.XWingPublicKey(in.bytes("public_key")).Export())
+	},
+	"blob_suite": func(in vectorInputs) (outputs, error) {
+		s, err := cloak.BlobSuite(in.bytes("blob"))
+		return outputs{"suite": int(s)}, err
+	},
+	"batch_len": func(in vectorInputs) (outputs, error) {
+		return named("batch_len")(cloak.BatchLen(in.size("vault_id_len"), in.size("item_count")), nil)
+	},
+	"batch_len_xwing": func(in vectorInputs) (outputs, error) {
+		return named("batch_len")(cloak.BatchLenXWing(in.size("vault_id_len"), in.size("item_count")), nil)
 	},
 	"password_record_encode": func(in vectorInputs) (outputs, error) {
 		return named("record")(cloak.EncodePasswordRecord(in.bytes("salt"), in.params()))
@@ -274,13 +480,10 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		return named("blob")(in.identityPublic("public_key").Export(), nil)
 	},
 	"encryption_public_export": func(in vectorInputs) (outputs, error) {
-		return named("blob")(in.encryptionPublic("public_key").Export(), nil)
+		return named("blob")(cloak.X25519PublicKey(in.bytes("public_key")).Export())
 	},
 	"identity_public_import": func(in vectorInputs) (outputs, error) {
 		return named("public_key")(cloak.ImportIdentityPublicKey(in.bytes("blob")))
-	},
-	"encryption_public_import": func(in vectorInputs) (outputs, error) {
-		return named("public_key")(cloak.ImportEncryptionPublicKey(in.bytes("blob")))
 	},
 	"text_encode": func(in vectorInputs) (outputs, error) {
 		return named("text")(cloak.TextEncode(in.bytes("blob")))
@@ -292,14 +495,6 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		typ, id, err := cloak.Inspect(in.bytes("blob"))
 		return outputs{"type": int(typ), "key_id": id[:]}, err
 	},
-	"bundle_create": func(in vectorInputs) (outputs, error) {
-		k := in.identityKey("identity_secret_key")
-		return named("bundle")(k.Bundle(in.encryptionPublic("encryption_public_key")))
-	},
-	"bundle_verify": func(in vectorInputs) (outputs, error) {
-		id, enc, err := cloak.VerifyBundle(in.bytes("bundle"))
-		return outputs{"identity_public_key": id[:], "encryption_public_key": enc[:]}, err
-	},
 	"identity_sign": func(in vectorInputs) (outputs, error) {
 		return named("signature")(in.identityKey("secret_key").Sign(in.bytes("message"), in.bytes("context")))
 	},
@@ -309,37 +504,8 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 	"identity_wrap": func(in vectorInputs) (outputs, error) {
 		return named("wrapped")(in.identityKey("secret_key").Wrap(in.masterKey()))
 	},
-	"encryption_wrap": func(in vectorInputs) (outputs, error) {
-		k := cloak.EncryptionKeyFromRaw(nil, in.bytes("secret_key"))
-		return named("wrapped")(k.Wrap(in.masterKey()))
-	},
-	"service_account_wrap": func(in vectorInputs) (outputs, error) {
-		k := cloak.EncryptionKeyFromRaw(nil, in.bytes("secret_key"))
-		return named("wrapped")(k.WrapServiceAccount(in.masterKey()))
-	},
 	"identity_unwrap": func(in vectorInputs) (outputs, error) {
 		return identityKeyPair(cloak.UnwrapIdentityKey(in.masterKey(), in.bytes("wrapped")))
-	},
-	"encryption_unwrap": func(in vectorInputs) (outputs, error) {
-		return encryptionKeyPair(cloak.UnwrapEncryptionKey(in.masterKey(), in.bytes("wrapped")))
-	},
-	"service_account_unwrap": func(in vectorInputs) (outputs, error) {
-		return encryptionKeyPair(cloak.UnwrapServiceAccountKey(in.masterKey(), in.bytes("wrapped")))
-	},
-	"wrapped_key_rewrap": func(in vectorInputs) (outputs, error) {
-		old := ok(cloak.MasterKeyFromBytes(in.bytes("old_master_key")))
-		new := ok(cloak.MasterKeyFromBytes(in.bytes("new_master_key")))
-		return named("rewrapped")(cloak.RewrapKey(old, new, in.bytes("wrapped")))
-	},
-	"wrapped_key_public_key": func(in vectorInputs) (outputs, error) {
-		pk, typ, err := cloak.WrappedKeyPublicKey(in.bytes("wrapped"))
-		return outputs{"public_key": pk, "type": int(typ)}, err
-	},
-	"service_account_private_export": func(in vectorInputs) (outputs, error) {
-		return named("blob")(in.encryptionKey("public_key", "secret_key").ExportServiceAccountPrivate())
-	},
-	"service_account_private_import": func(in vectorInputs) (outputs, error) {
-		return encryptionKeyPair(cloak.ImportServiceAccountPrivate(in.bytes("blob")))
 	},
 	"secret_seal": func(in vectorInputs) (outputs, error) {
 		v, err := in.vault()
@@ -388,21 +554,9 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		}
 		return named("index")(v.BlindIndex(in.bytes("name")))
 	},
-	"share_seal": func(in vectorInputs) (outputs, error) {
-		return named("share")(cloak.SealShare(in.vaultKey(), in.u32("epoch"), in.bytes("vault_id"),
-			in.encryptionPublic("recipient_public_key"), in.identityKey("sender_identity_secret_key")))
-	},
 	"share_sender": func(in vectorInputs) (outputs, error) {
 		return named("sender_identity_public_key")(cloak.ShareSender(in.bytes("share")))
 	},
-	"share_open": func(in vectorInputs) (outputs, error) {
-		k, epoch, err := cloak.OpenShare(in.bytes("share"), in.bytes("vault_id"),
-			in.encryptionKey("recipient_public_key", "recipient_secret_key"),
-			in.identityPublic("trusted_sender_identity_public_key"), in.u32("min_epoch"))
-		return outputs{"vault_key": secretOf(k), "epoch": int(epoch)}, err
-	},
-	"batch_seal": replayBatchSeal,
-	"batch_open": replayBatchOpen,
 	"batch_sender": func(in vectorInputs) (outputs, error) {
 		return named("identity_public_key")(cloak.BatchSender(in.bytes("blob")))
 	},
@@ -410,16 +564,9 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		index, err := cloak.BatchItemIndex(in.bytes("item"))
 		return outputs{"index": int(index)}, err
 	},
-	"batch_begin": func(in vectorInputs) (outputs, error) {
-		w, err := in.batchWriter()
-		if w != nil {
-			w.Wipe()
-		}
-		return outputs{}, err
-	},
 	"roster_entry": func(in vectorInputs) (outputs, error) {
-		e, err := cloak.NewRosterEntry(in.u32("kind"), in.u32("permissions"), [32]byte(in.bytes("public_key")),
-			cloak.KeyID(in.bytes("encryption_key_id")))
+		e, err := cloak.NewRosterEntry(in.u32("kind"), in.u32("permissions"), cloak.Suite(in.u32("suite")),
+			[32]byte(in.bytes("public_key")), cloak.KeyID(in.bytes("encryption_key_id")))
 		if err != nil {
 			return outputs{"entry": e[:]}, err
 		}
@@ -432,7 +579,32 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		}
 		return named("head")(cloak.CreateHead(in.bytes("vault_id"), in.u32("epoch"), cloak.KeyID(in.bytes("vault_key_id")),
 			in.u64("version"), in.headHash("previous_hash"), in.unixTime("expiry"), cloak.MerkleHash(in.bytes("merkle_root")),
-			in.u32("leaf_count"), roster, in.identityKey("signer_identity_secret_key")))
+			in.u32("leaf_count"), in.u32("policy"), roster, in.identityKey("signer_identity_secret_key")))
+	},
+	"head_roster_find": func(in vectorInputs) (outputs, error) {
+		h := in.verifiedHead("head")
+		defer h.Wipe()
+		perms, suite, id, err := h.RosterFind(in.u32("kind"), [32]byte(in.bytes("public_key")))
+		return outputs{"permissions": int(perms), "suite": int(suite), "encryption_key_id": id[:]}, err
+	},
+	"head_check_recipient": func(in vectorInputs) (outputs, error) {
+		h := in.verifiedHead("head")
+		defer h.Wipe()
+		key := in.encryptionPublic("encryption_public_key")
+		if !in.has("member_identity_public_key") {
+			return outputs{}, h.CheckServiceAccountRecipient(key)
+		}
+		return outputs{}, h.CheckRecipient(in.identityPublic("member_identity_public_key"), key)
+	},
+	"head_check_share": func(in vectorInputs) (outputs, error) {
+		h := in.verifiedHead("head")
+		defer h.Wipe()
+		return outputs{}, h.CheckShare(in.identityPublic("recipient_identity_public_key"), in.bytes("share"))
+	},
+	"head_check_batch": func(in vectorInputs) (outputs, error) {
+		h := in.verifiedHead("head")
+		defer h.Wipe()
+		return outputs{}, h.CheckBatch(in.bytes("batch"))
 	},
 	"head_verify_first": func(in vectorInputs) (outputs, error) {
 		return headOutputs(cloak.VerifyFirstHead(in.bytes("blob"), in.bytes("vault_id"), in.identities("trusted")))
@@ -466,15 +638,6 @@ var libcloakOperations = map[string]func(in vectorInputs) (outputs, error){
 		h := in.verifiedHead("head")
 		defer h.Wipe()
 		return outputs{}, h.VerifyAbsence(in.bytes("blind_index"), in.bytes("proof"))
-	},
-	"hpke_seal_base": func(in vectorInputs) (outputs, error) {
-		enc, ct, err := cloak.HPKESealBase(in.encryptionPublic("recipient_public_key"), in.bytes("plaintext"),
-			in.bytes("info"), in.bytes("aad"))
-		return outputs{"enc": enc, "ciphertext": ct}, err
-	},
-	"hpke_open_base": func(in vectorInputs) (outputs, error) {
-		return named("plaintext")(cloak.HPKEOpenBase(in.bytes("enc"), in.bytes("ciphertext"),
-			in.encryptionKey("recipient_public_key", "recipient_secret_key"), in.bytes("info"), in.bytes("aad")))
 	},
 	"identity_fingerprint": func(in vectorInputs) (outputs, error) {
 		return named("text")(in.identityPublic("identity_public_key").Fingerprint(), nil)
@@ -582,7 +745,7 @@ func headOutputs(h *cloak.Head, err error) (outputs, error) {
 	defer h.Wipe()
 	hash, root, kid, signer := h.Hash(), h.MerkleRoot(), h.VaultKeyID(), h.Signer()
 	return outputs{"version": int(h.Version()), "epoch": int(h.Epoch()), "expiry": int(h.Expiry().Unix()),
-		"leaf_count": h.LeafCount(), "hash": hash[:], "merkle_root": root[:], "vault_key_id": kid[:],
+		"leaf_count": h.LeafCount(), "policy": int(h.Policy()), "hash": hash[:], "merkle_root": root[:], "vault_key_id": kid[:],
 		"signer": signer[:]}, nil
 }
 

@@ -159,18 +159,22 @@ func DerivePassword(password, accountID []byte, secretKey *AccountSecretKey, rec
 // for example "optimized (avx2)" or "libargon2 (system)".
 func PasswordKernel() string { return cloakPasswordKernel() }
 
-// RewrapKey moves a wrapped key (identity, encryption or service account) from one master key to
-// another without the private key leaving the library: for a password change, or to upgrade an
-// account whose record is below a raised policy floor (derive under a lower policy that admits
-// the old record, make a new record, derive again, re-wrap every key, store the new record and
-// blobs). The result has the same type and public key under a fresh nonce. The two master keys
-// must differ ([ErrBadParams]); a blob wrapped under another master key than oldMaster is
-// [ErrWrongKey], a forged or damaged one [ErrAuth].
+// RewrapKey moves a wrapped key (identity, encryption or service account, of either suite) from
+// one master key to another without the private key leaving the library: for a password change,
+// or to upgrade an account whose record is below a raised policy floor (derive under a lower
+// policy that admits the old record, make a new record, derive again, re-wrap every key, store the
+// new record and blobs). The result has the same type, suite and public key under a fresh nonce.
+// The two master keys must differ ([ErrBadParams]); a blob wrapped under another master key than
+// oldMaster is [ErrWrongKey], a forged or damaged one [ErrAuth].
 func RewrapKey(oldMaster, newMaster *MasterKey, wrapped []byte) ([]byte, error) {
+	return rewrapKey(impl(readerSuite(wrapped)), oldMaster, newMaster, wrapped)
+}
+
+func rewrapKey(s *suiteImpl, oldMaster, newMaster *MasterKey, wrapped []byte) ([]byte, error) {
 	if err := usable("wrapped key rewrap", oldMaster.live, newMaster.live); err != nil {
 		return nil, err
 	}
-	return output(WrappedKeyBytes, func(w []byte) error {
-		return cloakWrappedKeyRewrap(w, oldMaster.k[:], newMaster.k[:], wrapped)
+	return output(s.wrappedLen, func(w []byte) error {
+		return s.rewrap(w, oldMaster.k[:], newMaster.k[:], wrapped)
 	})
 }

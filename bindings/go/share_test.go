@@ -10,16 +10,25 @@ import (
 )
 
 func TestShares(t *testing.T) {
+	for _, suite := range suites {
+		t.Run(suite.String(), func(t *testing.T) { testShares(t, suite) })
+	}
+}
+
+func testShares(t *testing.T, suite cloak.Suite) {
+	size := sizesOf(suite)
 	alice, _ := cloak.GenerateIdentityKey()
 	mallory, _ := cloak.GenerateIdentityKey()
-	bob, _ := cloak.GenerateEncryptionKey()
-	carol, _ := cloak.GenerateEncryptionKey()
+	bob, carol := newKey(t, suite), newKey(t, suite)
 	vk, _ := cloak.GenerateVaultKey()
 	vid := []byte("vault-1")
 
 	share := ok(cloak.SealShare(vk, 3, vid, bob.Public(), alice))
-	if len(share) != cloak.ShareBytes || cloak.ShareBytes != 200 {
+	if len(share) != size.share || cloak.ShareBytes != 200 || cloak.XWingShareBytes != 1288 {
 		t.Fatalf("share of %d bytes", len(share))
+	}
+	if s := ok(cloak.BlobSuite(share)); s != suite {
+		t.Fatalf("share of suite %v", s)
 	}
 	sender, err := cloak.ShareSender(share)
 	must(t, err)
@@ -35,6 +44,7 @@ func TestShares(t *testing.T) {
 		}
 	}
 
+	otherSuite := newKey(t, 3-suite)
 	for _, c := range []struct {
 		what     string
 		vid      []byte
@@ -44,6 +54,7 @@ func TestShares(t *testing.T) {
 		want     *cloak.Error
 	}{
 		{"another recipient", vid, carol, alice.Public(), 1, cloak.ErrWrongKey},
+		{"a key of the other suite", vid, otherSuite, alice.Public(), 1, cloak.ErrUnsupportedSuite},
 		{"an untrusted sender", vid, bob, mallory.Public(), 1, cloak.ErrUntrustedSigner},
 		{"another vault", []byte("vault-2"), bob, alice.Public(), 1, cloak.ErrBadSignature},
 		{"an empty vault id", nil, bob, alice.Public(), 1, cloak.ErrBadParams},
@@ -60,12 +71,16 @@ func TestShares(t *testing.T) {
 	wantErr(t, "seal with an empty vault id", err, cloak.ErrBadParams)
 	_, err = cloak.SealShare(vk, 0, vid, bob.Public(), alice)
 	wantErr(t, "seal at epoch 0", err, cloak.ErrBadParams)
-	_, err = cloak.SealShare(vk, 1, vid, cloak.EncryptionPublicKey{}, alice)
-	wantErr(t, "seal to a low-order key", err, cloak.ErrInvalidKey)
-	notCanonical := cloak.EncryptionPublicKey(bob.Public())
-	notCanonical[31] |= 0x80
-	_, err = cloak.SealShare(vk, 1, vid, notCanonical, alice)
-	wantErr(t, "seal to a key with bit 255 set", err, cloak.ErrMalformed)
+	_, err = cloak.SealShare(vk, 1, vid, nil, alice)
+	wantErr(t, "seal to no key", err, cloak.ErrBadParams)
+	if suite == cloak.SuiteX25519 {
+		_, err = cloak.SealShare(vk, 1, vid, cloak.X25519PublicKey{}, alice)
+		wantErr(t, "seal to a low-order key", err, cloak.ErrInvalidKey)
+		notCanonical := bob.Public().(cloak.X25519PublicKey)
+		notCanonical[31] |= 0x80
+		_, err = cloak.SealShare(vk, 1, vid, notCanonical, alice)
+		wantErr(t, "seal to a key with bit 255 set", err, cloak.ErrMalformed)
+	}
 	_, err = cloak.ShareSender(share[:100])
 	wantErr(t, "sender of a short share", err, cloak.ErrMalformed)
 
@@ -76,7 +91,7 @@ func TestShares(t *testing.T) {
 	wantErr(t, "seal with a poisoned identity key", err, cloak.ErrInvalidKey)
 
 	checkTampering(t, blobCase{
-		name: "share", blob: share, otherType: byte(cloak.ObjectSecret),
+		name: "share " + suite.String(), blob: share, otherType: byte(cloak.ObjectSecret),
 		open: func(b []byte) error {
 			k, _, err := cloak.OpenShare(b, vid, bob, alice.Public(), 1)
 			if err != nil && k != nil {
@@ -85,10 +100,10 @@ func TestShares(t *testing.T) {
 			return err
 		},
 		regions: []region{
-			{4, 20, cloak.ErrWrongKey, nil},         // recipient key id
-			{20, 52, cloak.ErrUntrustedSigner, nil}, // sender identity
-			{52, 56, cloak.ErrBadSignature, nil},    // epoch (never 0 after one bit flipped from 3)
-			{56, 200, cloak.ErrBadSignature, nil},   // enc, ciphertext, signature: all signed
+			{4, 20, cloak.ErrWrongKey, nil},              // recipient key id
+			{20, 52, cloak.ErrUntrustedSigner, nil},      // sender identity
+			{52, 56, cloak.ErrBadSignature, nil},         // epoch (never 0 after one bit flipped from 3)
+			{56, len(share), cloak.ErrBadSignature, nil}, // enc, ciphertext, signature: all signed
 		},
 		truncErr: fixedLen, extendErr: cloak.ErrMalformed,
 	})
@@ -96,17 +111,29 @@ func TestShares(t *testing.T) {
 	zeroEpoch[55] = 0
 	_, _, err = cloak.OpenShare(zeroEpoch, vid, bob, alice.Public(), 1)
 	wantErr(t, "share of epoch 0", err, cloak.ErrMalformed)
+	bob.Wipe()
+	_, _, err = cloak.OpenShare(share, vid, bob, alice.Public(), 1)
+	wantErr(t, "open with a wiped key", err, cloak.ErrBadParams)
 	vk.Wipe()
-	_, err = cloak.SealShare(vk, 1, vid, bob.Public(), alice)
+	_, err = cloak.SealShare(vk, 1, vid, carol.Public(), alice)
 	wantErr(t, "seal a wiped key", err, cloak.ErrBadParams)
 }
 
 func TestHPKE(t *testing.T) {
-	bob, _ := cloak.GenerateEncryptionKey()
-	carol, _ := cloak.GenerateEncryptionKey()
+	for _, suite := range suites {
+		t.Run(suite.String(), func(t *testing.T) { testHPKE(t, suite) })
+	}
+}
+
+func testHPKE(t *testing.T, suite cloak.Suite) {
+	size := sizesOf(suite)
+	bob, carol := newKey(t, suite), newKey(t, suite)
 	info := []byte("an application's info")
 	enc, s, err := cloak.NewHPKESender(bob.Public(), info)
 	must(t, err)
+	if len(enc) != size.enc {
+		t.Fatalf("enc of %d bytes", len(enc))
+	}
 	r, err := cloak.NewHPKERecipient(enc, bob, info)
 	must(t, err)
 	var cts [][]byte
@@ -144,7 +171,8 @@ func TestHPKE(t *testing.T) {
 	_, err = s.Export(nil, -1)
 	wantErr(t, "negative export", err, cloak.ErrBadParams)
 
-	// Another recipient or info derives another context.
+	// Another recipient or info derives another context (X-Wing's ML-KEM rejects implicitly: the
+	// setup succeeds with another secret).
 	rc, err := cloak.NewHPKERecipient(enc, carol, info)
 	must(t, err)
 	_, err = rc.Open(cts[0], []byte("aad0"))
@@ -153,12 +181,22 @@ func TestHPKE(t *testing.T) {
 	_, err = ri.Open(cts[0], []byte("aad0"))
 	wantErr(t, "another info", err, cloak.ErrAuth)
 
-	_, _, err = cloak.NewHPKESender(cloak.EncryptionPublicKey{}, info)
-	wantErr(t, "sender to a low-order key", err, cloak.ErrInvalidKey)
-	_, err = cloak.NewHPKERecipient(make([]byte, 32), bob, info)
+	_, _, err = cloak.NewHPKESender(nil, info)
+	wantErr(t, "sender to no key", err, cloak.ErrBadParams)
+	if suite == cloak.SuiteX25519 {
+		_, _, err = cloak.NewHPKESender(cloak.X25519PublicKey{}, info)
+		wantErr(t, "sender to a low-order key", err, cloak.ErrInvalidKey)
+	}
+	// enc's X25519 part (all of it, or its last 32 bytes) of low order.
+	lowOrder := bytes.Clone(enc)
+	copy(lowOrder[len(enc)-32:], make([]byte, 32))
+	_, err = cloak.NewHPKERecipient(lowOrder, bob, info)
 	wantErr(t, "low-order enc", err, cloak.ErrInvalidKey)
-	_, err = cloak.NewHPKERecipient(enc[:31], bob, info)
+	_, err = cloak.NewHPKERecipient(enc[:len(enc)-1], bob, info)
 	wantErr(t, "short enc", err, cloak.ErrBadParams)
+	other := newKey(t, 3-suite)
+	_, err = cloak.NewHPKERecipient(enc, other, info)
+	wantErr(t, "enc of the other suite", err, cloak.ErrBadParams)
 
 	// A copied sender context would reuse the nonces: the library refuses it.
 	wantErr(t, "seal with a copied context", s.SealWithCopiedState([]byte("m")), cloak.ErrBadState)
@@ -176,7 +214,7 @@ func TestHPKE(t *testing.T) {
 	aad, msg := randBytes(20), randBytes(100)
 	e1, ct, err := cloak.HPKESealBase(bob.Public(), msg, info, aad)
 	must(t, err)
-	if len(e1) != cloak.HPKEEncBytes || len(ct) != len(msg)+cloak.HPKETagBytes {
+	if len(e1) != size.enc || len(ct) != len(msg)+cloak.HPKETagBytes {
 		t.Fatal("single-shot lengths")
 	}
 	eq(t, "single shot", ok(cloak.HPKEOpenBase(e1, ct, bob, info, aad)), msg)
@@ -187,14 +225,25 @@ func TestHPKE(t *testing.T) {
 	}
 	_, err = cloak.HPKEOpenBase(e1, ct, carol, info, aad)
 	wantErr(t, "single shot, other key", err, cloak.ErrAuth)
-	_, err = cloak.HPKEOpenBase(e1[:31], ct, bob, info, aad)
+	_, err = cloak.HPKEOpenBase(e1[:len(e1)-1], ct, bob, info, aad)
 	wantErr(t, "single shot, short enc", err, cloak.ErrBadParams)
-	_, _, err = cloak.HPKESealBase(cloak.EncryptionPublicKey{}, msg, info, aad)
-	wantErr(t, "single shot to a low-order key", err, cloak.ErrInvalidKey)
+	if suite == cloak.SuiteX25519 {
+		_, _, err = cloak.HPKESealBase(cloak.X25519PublicKey{}, msg, info, aad)
+		wantErr(t, "single shot to a low-order key", err, cloak.ErrInvalidKey)
+	}
 	e0, ct0, err := cloak.HPKESealBase(bob.Public(), nil, nil, nil)
 	must(t, err)
 	if got := ok(cloak.HPKEOpenBase(e0, ct0, bob, nil, nil)); len(got) != 0 {
 		t.Fatal("empty message")
+	}
+	// A recipient key whose public half is not its private key's: refused at setup (X-Wing,
+	// section 1.6), or deriving another context (X25519 binds the public key into the secret).
+	mixed := cloak.EncryptionKeyFromRaw(suite, carol.Public().Bytes(), bob.SecretBytes())
+	_, err = cloak.HPKEOpenBase(e1, ct, mixed, info, aad)
+	if suite == cloak.SuiteXWing {
+		wantErr(t, "single shot with a mismatched key pair", err, cloak.ErrInvalidKey)
+	} else if err == nil {
+		t.Fatal("a mismatched key pair opens")
 	}
 }
 
