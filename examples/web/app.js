@@ -3,13 +3,17 @@
 // makes a vault under a signed head (its roster and a Merkle root over the secrets), shares it with
 // Bob, Bob reads it on another device (his password and the kit he types; a server's cheap or
 // ruinous password record is refused before any Argon2id work) after walking the chain of heads, a
-// CI service account gets a batch bound to a head, Bob leaves and the vault key is rotated, and
-// finally the server tries what it still can (an old share, an old batch, another vault's batch, a
-// rolled-back or omitted secret, an old head, a forked head) and each one is refused. Each step
+// CI service account gets a batch bound to a head, Bob leaves and the vault key is rotated (the vault
+// becoming post-quantum only), and finally the server tries what it still can (an old share, an old
+// batch, another vault's batch, a downgrade to an X25519 key, a rolled-back or omitted secret, an old
+// head, a forked head) and each one is refused. Every encryption key (the members' and the service
+// account's) is an X-Wing key, ML-KEM-768 + X25519, the library's default; the page names each key's
+// suite. Shares and batches are checked against the verified head before sealing and after
+// receiving (the `against` option), so a key the roster does not name is never used. Each step
 // shows what it did and checks its result; the browser test (bindings/js/test/browser.test.mjs)
 // reads those checks from the page (li[data-step][data-status], document.body.dataset.done,
 // window.cloakSteps).
-import { load, utf8, CloakError } from '../../bindings/js/dist/index.js';
+import { load, utf8, CloakError, Suite, VaultPolicy } from '../../bindings/js/dist/index.js';
 
 const list = document.getElementById('steps');
 const steps = [];
@@ -70,6 +74,9 @@ function compareBytes(a, b) {
 }
 
 /** Runs `fn`, which must throw a CloakError of `status`; returns that status for the page. */
+/** A suite as the page names it. */
+const suiteName = (suite) => (suite === Suite.XWING ? 'X-Wing (ML-KEM-768 + X25519)' : 'X25519');
+
 function refused(fn, status, what) {
   let err = null;
   try { fn(); } catch (e) { err = e; }
@@ -92,12 +99,13 @@ async function register(cloak, name, login, password) {
   const run = await whileCountingFrames(cloak.passwordDeriveAsync(password, record, { accountId: login, secretKey, policy }));
   const { masterKey, loginKey } = run.result;
   const identity = cloak.identityKeypair();
-  const encryption = cloak.encryptionKeypair();
+  const encryption = cloak.encryptionKeypair(); // X-Wing, the default
+  check(encryption.suite === Suite.XWING, 'a new encryption key is an X-Wing key');
   const bundle = cloak.bundleCreate(identity.secretKey, encryption.publicKey);
   const server = {
     record, loginKey, bundle,
     wrappedIdentity: cloak.identityWrap(masterKey, identity.secretKey),
-    wrappedEncryption: cloak.encryptionWrap(masterKey, encryption.secretKey),
+    wrappedEncryption: cloak.encryptionWrap(masterKey, encryption),
   };
   const p = cloak.passwordRecordDecode(record);
   check(run.ticks() > 0, 'the page kept running during Argon2id');
@@ -107,7 +115,8 @@ async function register(cloak, name, login, password) {
       `${name}'s emergency kit: account ${login}, secret key ${kit} (printed; never sent to the server)`,
       `${name}: Argon2id m=${p.memoryKib} KiB t=${p.iterations} p=${p.parallelism} in a worker; the page ran ${run.ticks()} timer ticks meanwhile`,
       `login key ${short(loginKey)} goes to the server; master key id ${short(cloak.keyId(masterKey))}`,
-      `bundle ${cloak.textEncode(bundle).slice(0, 48)}…`,
+      `${name}'s encryption key: ${suiteName(encryption.suite)}, ${encryption.publicKey.length}-byte public key, id ${short(cloak.encryptionKeyId(encryption.publicKey))}`,
+      `bundle (${bundle.length} bytes) ${cloak.textEncode(bundle).slice(0, 48)}…`,
       `fingerprint ${cloak.identityFingerprint(identity.publicKey)}`,
     ],
   };
@@ -142,11 +151,11 @@ async function main() {
     return v.openSecret(name, sealed);
   };
   const readSecret = (head, v, name) => text(openSecret(head, v, name));
-  // An encryption public key's id (section 1.2), as a roster entry names it.
-  const publicKeyId = (publicKey) => cloak.blobInspect(cloak.encryptionPublicExport(publicKey)).keyId;
-  const sortRoster = (entries) => entries.sort((a, b) => a[0] - b[0] || compareBytes(a.subarray(2, 34), b.subarray(2, 34)));
-  const member = (who, permissions) => cloak.rosterEntry(cloak.sizes.rosterMember, permissions, who.identity.publicKey, publicKeyId(who.encryption.publicKey));
-  const account = (publicKey) => cloak.rosterEntry(cloak.sizes.rosterServiceAccount, 0, publicKey, publicKeyId(publicKey));
+  // Roster entries name each member's and the service account's current encryption key: its suite
+  // and key id (docs/protocol.md 10.2), which the head checks hold shares and batches to.
+  const sortRoster = (entries) => cloak.rosterSort(entries);
+  const member = (who, permissions) => cloak.memberEntry(permissions, who.identity.publicKey, who.encryption.publicKey);
+  const account = (publicKey) => cloak.serviceAccountEntry(publicKey);
   let WRITE, ADMIN; // permission bits, from the library once loaded
 
   /**
@@ -154,16 +163,16 @@ async function main() {
    * chained to `base` (the writer's last verified head; none for version 1). The writer verifies its
    * own head as every reader will, and returns it with its bytes.
    */
-  const signHead = (signer, base, epoch, vaultKeyId, roster) => {
+  const signHead = (signer, base, epoch, vaultKeyId, roster, policy = 0) => {
     const leaves = leavesOf(server.secrets);
     const blob = cloak.headCreate(vaultId, epoch, vaultKeyId, base ? base.version + 1n : 1n,
-      base ? base.hash : new Uint8Array(32), expiry, cloak.merkleRoot(leaves), leaves.length, roster, signer.identity.secretKey);
+      base ? base.hash : new Uint8Array(32), expiry, cloak.merkleRoot(leaves), leaves.length, policy, roster, signer.identity.secretKey);
     const head = base ? base.verifyNext(blob) : cloak.headVerifyFirst(blob, vaultId, [signer.identity.publicKey]);
     return { blob, head };
   };
   /** Alice's change, stored: the store takes a head only as the successor of the one it holds. */
-  const publish = (epoch, vaultKeyId, roster) => {
-    const { blob, head } = signHead(alice, alice.head, epoch, vaultKeyId, roster);
+  const publish = (epoch, vaultKeyId, roster, policy = 0) => {
+    const { blob, head } = signHead(alice, alice.head, epoch, vaultKeyId, roster, policy);
     check(head.version === BigInt(server.heads.length + 1), 'the store takes the next version only');
     server.heads.push(blob);
     alice.head?.wipe();
@@ -182,7 +191,8 @@ async function main() {
     return head;
   };
   const batchFor = (head, v, vid = vaultId) => {
-    const writer = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, vid, head.epoch, head.version, head.hash, head.expiry);
+    // The account's key is checked against the head's roster before anything is sealed to it.
+    const writer = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, vid, head.epoch, head.version, head.hash, head.expiry, { head });
     const items = Object.keys(secretsIn).map((name) => writer.sealItem(name, openSecret(head, v, name)).item);
     return { batch: writer.finish(alice.identity.secretKey), items };
   };
@@ -191,7 +201,7 @@ async function main() {
     cloak = await load({ backend: 'wasm' });
     check(cloak.backendName === 'wasm', 'wasm backend');
     ({ permissionWrite: WRITE, permissionAdmin: ADMIN } = cloak.sizes);
-    return [`libcloak ${cloak.version.string} on ${cloak.backendName}; a share is ${cloak.sizes.shareBytes} bytes`];
+    return [`libcloak ${cloak.version.string} on ${cloak.backendName}; new keys are ${suiteName(cloak.encryptionKeypair().suite)} keys; a share is ${cloak.sizes.xwingShareBytes} bytes (${cloak.sizes.shareBytes} to an X25519 key)`];
   });
 
   await step('register-alice', 'Alice registers', async () => {
@@ -215,27 +225,33 @@ async function main() {
       server.secrets[name] = { index, sealed: vault.sealSecret(name, utf8(value)) };
       lines.push(`${name}: sealed ${server.secrets[name].sealed.length} bytes, blind index ${short(index)}`);
     }
-    server.shares.alice = cloak.shareSeal(vaultKey, 1, vaultId, alice.encryption.publicKey, alice.identity.secretKey);
     // Version 1: Alice alone, admin; the root commits to the three secrets.
     const head = publish(1, vault.keyId(), [member(alice, WRITE | ADMIN)]);
+    server.shares.alice = cloak.shareSeal(vaultKey, 1, vaultId, alice.encryption.publicKey, alice.identity.secretKey,
+      { head, recipientIdentityPublicKey: alice.identity.publicKey });
     check(head.version === 1n && head.epoch === 1 && head.leafCount === 3, 'head version 1 over 3 secrets');
     check(equal(head.vaultKeyId, vault.keyId()), 'the head names the vault key');
     check(readSecret(head, vault, 'API_TOKEN') === 'tok_123', 'round trip, checked against the head');
     lines.push(`head v${head.version} (epoch ${head.epoch}, ${server.heads[0].length} bytes): roster of 1 admin, Merkle root ${short(head.merkleRoot)} over ${head.leafCount} secrets, hash ${short(head.hash)}`);
+    lines.push(`Alice's share to herself: ${server.shares.alice.length} bytes, ${suiteName(cloak.blobSuite(server.shares.alice))}`);
     return lines;
   });
 
   await step('share', 'Alice adds Bob to the roster and shares the vault with him', async () => {
-    const { identityPublicKey, encryptionPublicKey } = cloak.bundleVerify(server.users.bob.bundle);
+    const { identityPublicKey, encryptionPublicKey, suite } = cloak.bundleVerify(server.users.bob.bundle);
     const codeAlice = cloak.identityPairCode(alice.identity.publicKey, identityPublicKey);
     const codeBob = cloak.identityPairCode(bob.identity.publicKey, alice.identity.publicKey);
     check(codeAlice === codeBob, 'both sides compute the same pair code');
     const head = publish(1, vault.keyId(), sortRoster([member(alice, WRITE | ADMIN), member(bob, WRITE)]));
-    share = cloak.shareSeal(vaultKey, head.epoch, vaultId, encryptionPublicKey, alice.identity.secretKey);
+    // The key Alice seals to must be the one the head's roster names for Bob.
+    share = cloak.shareSeal(vaultKey, head.epoch, vaultId, encryptionPublicKey, alice.identity.secretKey,
+      { head, recipientIdentityPublicKey: identityPublicKey });
     server.shares.bob = share;
-    return [`Bob's bundle verifies; Alice and Bob compare the pair code ${codeAlice}`,
-      `head v${head.version}: Bob joins the roster as a writer (a roster change, signed by an admin)`,
-      `share ${cloak.textEncode(share).slice(0, 52)}…`];
+    const entry = head.rosterFind(cloak.sizes.rosterMember, identityPublicKey);
+    check(entry.suite === Suite.XWING && suite === Suite.XWING, 'Bob\'s key is an X-Wing key, as the roster says');
+    return [`Bob's bundle verifies (encryption key: ${suiteName(suite)}); Alice and Bob compare the pair code ${codeAlice}`,
+      `head v${head.version}: Bob joins the roster as a writer (a roster change, signed by an admin), his entry naming his ${suiteName(entry.suite)} key`,
+      `share (${share.length} bytes) ${cloak.textEncode(share).slice(0, 52)}…`];
   });
 
   await step('read', 'Bob signs in on a new device with his kit, walks the heads and reads the secrets', async () => {
@@ -261,15 +277,17 @@ async function main() {
     // A new device trusts Alice (the pair code) and walks the chain from the vault's first head.
     bob.head = follow(null);
     const me = bob.head.rosterFind(cloak.sizes.rosterMember, id.publicKey);
-    check(me.permissions === WRITE && equal(me.encryptionKeyId, publicKeyId(enc.publicKey)), 'Bob is a writer with this key');
+    check(me.permissions === WRITE && me.suite === enc.suite && equal(me.encryptionKeyId, cloak.encryptionKeyId(enc.publicKey)), 'Bob is a writer with this key');
     const sender = cloak.shareSender(server.shares.bob);
     check(equal(sender, alice.identity.publicKey), 'the share names Alice');
-    const { vaultKey: vk, epoch } = cloak.shareOpen(server.shares.bob, vaultId, enc.publicKey, enc.secretKey, alice.identity.publicKey, bob.head.epoch);
+    // Checked against the head first: made to the key the roster names for Bob, at the head's epoch.
+    const { vaultKey: vk, epoch } = cloak.shareOpen(server.shares.bob, vaultId, enc.publicKey, enc.secretKey, alice.identity.publicKey, bob.head.epoch,
+      { head: bob.head, recipientIdentityPublicKey: id.publicKey });
     const v = cloak.vaultInit(vk, epoch, vaultId);
     check(equal(v.keyId(), bob.head.vaultKeyId), 'the share carries the key the head names');
     const lines = [`Bob types his kit; typed for another account it is refused: ${kitElsewhere}`,
       `a record at 16 MiB x 1 pass (cheap guesses): ${weak}; at 1 GiB x 16 passes (a stall): ${stall}`,
-      `password and kit give the login key the server holds; unwrapped identity ${short(id.publicKey)} and encryption key`,
+      `password and kit give the login key the server holds; unwrapped identity ${short(id.publicKey)} and ${suiteName(enc.suite)} encryption key`,
       `heads v1..v${bob.head.version} verified from Alice's; Bob is in the roster as a writer; share of epoch ${epoch} opened`];
     for (const [name, value] of Object.entries(secretsIn)) {
       const got = readSecret(bob.head, v, name);
@@ -283,9 +301,9 @@ async function main() {
   });
 
   await step('service-account', 'A CI service account receives a batch bound to a head', async () => {
-    ci = cloak.encryptionKeypair(); // generated where CI runs; only the public key travels
+    ci = cloak.encryptionKeypair(); // X-Wing; generated where CI runs; only the public key travels
     const keyText = cloak.textEncode(cloak.serviceAccountPrivateExport(ci.publicKey, ci.secretKey));
-    server.users.alice.wrappedAccount = cloak.serviceAccountWrap(alice.masterKey, ci.secretKey);
+    server.users.alice.wrappedAccount = cloak.serviceAccountWrap(alice.masterKey, ci);
     // The account joins the roster (head v3); the batch binds the vault, its epoch and that head
     // (hash, version, expiry), and Alice reads each secret against the head before sealing it.
     const head = publish(1, vault.keyId(), sortRoster([member(alice, WRITE | ADMIN), member(bob, WRITE), account(ci.publicKey)]));
@@ -293,10 +311,11 @@ async function main() {
     const { batch, items } = server.batches.ci;
     // The CI side: its key from the variable, Alice trusted by identity.
     const key = cloak.serviceAccountPrivateImport(cloak.textDecode(keyText));
-    const reader = cloak.batchVerify(batch, vaultId, key.publicKey, key.secretKey, [alice.identity.publicKey]);
+    const reader = cloak.batchVerify(batch, vaultId, key.publicKey, key.secretKey, [alice.identity.publicKey], { head });
     reader.check(1, 1); // the newest epoch and head version this CI runner has seen, and the clock
     check(equal(reader.headHash, head.hash) && reader.headVersion === head.version && reader.expiry === head.expiry, 'the batch names head v3');
-    const lines = [`account key ${keyText.slice(0, 40)}… (CI variable); head v${head.version} adds it to the roster`,
+    check(key.suite === Suite.XWING && cloak.blobSuite(batch) === Suite.XWING, 'an X-Wing account and batch');
+    const lines = [`account key (${suiteName(key.suite)}) ${keyText.slice(0, 40)}… (CI variable); head v${head.version} adds it to the roster`,
       `batch of ${reader.itemCount} items, ${batch.length} bytes, signed by ${cloak.identityFingerprint(reader.signer)}`,
       `bound to head v${reader.headVersion} ${short(reader.headHash)}, epoch ${reader.epoch}, expires ${new Date(Number(reader.expiry) * 1000).toISOString()}`];
     for (const item of [...items].reverse()) {
@@ -308,10 +327,11 @@ async function main() {
     return lines;
   });
 
-  await step('rotation', 'Bob leaves: a new head removes him and rotates the vault key', async () => {
+  await step('rotation', 'Bob leaves: a new head removes him, rotates the vault key and makes the vault post-quantum only', async () => {
     const oldVault = vault;
     const newKey = cloak.vaultKeyGenerate();
     newVault = cloak.vaultInit(newKey, 2, vaultId); // epoch 2
+    kept.newKey = newKey;
     kept.oldSealed = {};
     for (const name of Object.keys(secretsIn)) {
       kept.oldSealed[name] = server.secrets[name].sealed;
@@ -320,8 +340,12 @@ async function main() {
     kept.oldShare = server.shares.alice;
     kept.oldBatch = server.batches.ci;
     // Head v4: epoch 2 with the new key's id, Bob off the roster, the root over the resealed blobs.
-    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]));
-    server.shares = { alice: cloak.shareSeal(newKey, head.epoch, vaultId, alice.encryption.publicKey, alice.identity.secretKey) };
+    // Every roster key is an X-Wing key, so the rotation also makes the vault post-quantum only: no
+    // share or batch over X25519 is made or accepted in it from now on.
+    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]), VaultPolicy.POST_QUANTUM_ONLY);
+    check(head.policy === VaultPolicy.POST_QUANTUM_ONLY, 'the vault is post-quantum only');
+    server.shares = { alice: cloak.shareSeal(newKey, head.epoch, vaultId, alice.encryption.publicKey, alice.identity.secretKey,
+      { head, recipientIdentityPublicKey: alice.identity.publicKey }) };
     server.batches.ci = batchFor(head, newVault);
     // Alice still reads through her new share; Bob's old key no longer opens anything.
     const mine = cloak.shareOpen(server.shares.alice, vaultId, alice.encryption.publicKey, alice.encryption.secretKey, alice.identity.publicKey, head.epoch);
@@ -333,12 +357,12 @@ async function main() {
     // Bob's device follows the chain and sees itself removed.
     bob.head = follow(bob.head);
     const gone = refused(() => bob.head.rosterFind(cloak.sizes.rosterMember, bob.identity.publicKey), 'MISMATCH', 'Bob is off the roster');
-    const ciReader = cloak.batchVerify(server.batches.ci.batch, vaultId, ci.publicKey, ci.secretKey, [alice.identity.publicKey]);
+    const ciReader = cloak.batchVerify(server.batches.ci.batch, vaultId, ci.publicKey, ci.secretKey, [alice.identity.publicKey], { head });
     ciReader.check(2, 4);
     const item = ciReader.openItem(server.batches.ci.items[1]);
     check(text(item.name) === 'API_TOKEN' && text(item.value) === 'tok_123', 'CI reads its new batch');
     v.wipe(); oldVault.wipe(); ciReader.wipe();
-    return [`head v${head.version}: epoch ${head.epoch}, new vault key id ${short(newVault.keyId())}, Bob removed; ${Object.keys(secretsIn).length} secrets resealed, blind indexes recomputed`,
+    return [`head v${head.version}: epoch ${head.epoch}, new vault key id ${short(newVault.keyId())}, Bob removed, post-quantum only; ${Object.keys(secretsIn).length} secrets resealed, blind indexes recomputed`,
       `Bob's old vault key on a new secret: ${wrongKey}; an old secret under the new key: ${wrongKey2}`,
       `Bob's device reaches head v${bob.head.version} and finds itself off the roster: ${gone}`,
       `Alice and the CI account read through their new share and batch (head v${head.version})`];
@@ -348,7 +372,7 @@ async function main() {
     // Alice changes API_TOKEN: head v5 (a writer's change: same epoch, key and roster).
     const oldToken = server.secrets.API_TOKEN.sealed;
     server.secrets.API_TOKEN = { index: newVault.blindIndex('API_TOKEN'), sealed: newVault.sealSecret('API_TOKEN', utf8('tok_456')) };
-    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]));
+    const head = publish(2, newVault.keyId(), sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]), VaultPolicy.POST_QUANTUM_ONLY);
     check(readSecret(head, newVault, 'API_TOKEN') === 'tok_456', 'the new token');
     const lines = [`Alice changes API_TOKEN: head v${head.version}; Alice has seen epoch ${head.epoch}, the CI account head v4`];
     const trustAlice = [alice.identity.publicKey];
@@ -362,10 +386,23 @@ async function main() {
 
     // A genuine batch of another vault for the same account (a sandbox whose DATABASE_URL points
     // elsewhere): the reader names the vault it expects.
-    const sandbox = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, 'vault-sandbox', 1, 1, head.hash, head.expiry);
+    const sandbox = cloak.batchBegin(ci.publicKey, alice.identity.publicKey, 'vault-sandbox', 1, 1, head.hash, head.expiry); // no head of its own here
     sandbox.sealItem('DATABASE_URL', utf8('postgres://app:x@attacker.example/app'));
     const sandboxBatch = sandbox.finish(alice.identity.secretKey);
     lines.push(`a batch of another vault: ${refused(() => cloak.batchVerify(sandboxBatch, vaultId, ci.publicKey, ci.secretKey, trustAlice), 'MISMATCH', 'another vault\'s batch')}`);
+
+    // A downgrade: the server serves a bundle of Alice's with an X25519 key (validly signed: an
+    // older release of the app made it), hoping for a share a future quantum computer could open.
+    // The vault is post-quantum only, so the sharer refuses to seal to it, and a member refuses an
+    // X25519 share it is handed.
+    const legacy = cloak.encryptionKeypair(Suite.X25519);
+    const legacyBundle = cloak.bundleVerify(cloak.bundleCreate(alice.identity.secretKey, legacy.publicKey));
+    check(legacyBundle.suite === Suite.X25519, 'a suite 1 bundle');
+    lines.push(`an X25519 bundle served for Alice (a downgrade), her other device sharing to it: ${refused(() => cloak.shareSeal(kept.newKey, head.epoch, vaultId,
+      legacyBundle.encryptionPublicKey, alice.identity.secretKey, { head, recipientIdentityPublicKey: alice.identity.publicKey }), 'POLICY', 'a share to an X25519 key')}`);
+    const x25519Share = cloak.shareSeal(kept.newKey, head.epoch, vaultId, legacy.publicKey, alice.identity.secretKey); // a client that does not check
+    lines.push(`an X25519 share handed to Alice: ${refused(() => cloak.shareOpen(x25519Share, vaultId, legacy.publicKey, legacy.secretKey,
+      alice.identity.publicKey, head.epoch, { head, recipientIdentityPublicKey: alice.identity.publicKey }), 'POLICY', 'an X25519 share')}`);
 
     // The old API_TOKEN blob is authentic (same epoch, same key) but not in head v5's tree: the
     // server's proof, computed over its rolled-back list, does not reach the head's root.
@@ -412,7 +449,7 @@ async function main() {
     branch.wipe();
     lines.push(`a forked v6 (Bob's branch from v3) shown to a device at v5: ${refused(() => head.verifyNext(forkV6), 'MISMATCH', 'a forked head')}`);
     // On the true chain Bob, removed at v4, cannot sign v6.
-    const bobsV6 = cloak.headCreate(vaultId, head.epoch, head.vaultKeyId, 6, head.hash, expiry, head.merkleRoot, head.leafCount,
+    const bobsV6 = cloak.headCreate(vaultId, head.epoch, head.vaultKeyId, 6, head.hash, expiry, head.merkleRoot, head.leafCount, head.policy,
       sortRoster([member(alice, WRITE | ADMIN), account(ci.publicKey)]), bob.identity.secretKey);
     lines.push(`v6 signed by Bob, removed at v4: ${refused(() => head.verifyNext(bobsV6), 'UNTRUSTED_SIGNER', 'a removed member\'s head')}`);
     lines.push(`head v5 after its expiry: ${refused(() => head.check(2, 5, expiry + 1), 'EXPIRED', 'an expired head')}`);

@@ -9,6 +9,10 @@
  *   const vault = cloak.vaultInit(cloak.vaultKeyGenerate(), 1, 'vault-1'); // epoch 1
  *   const sealed = vault.sealSecret('API_TOKEN', utf8('hello'));
  *
+ * Encryption keys are X-Wing keys (ML-KEM-768 + X25519, post-quantum) unless X25519 is asked for
+ * (Suite); shares, batches, bundles and HPKE take their suite from the recipient's public key
+ * (1216 bytes X-Wing, 32 X25519), and readers of blobs from the blob, so callers do not branch.
+ *
  * Argon2id: passwordDeriveAsync() runs on another thread (libuv's pool natively, a worker with its
  * own WebAssembly instance otherwise), so a page never freezes; passwordDerive() is synchronous.
  * Both take the account id the salt is bound to, the account secret key if the account has one,
@@ -71,6 +75,36 @@ export interface PasswordDeriveOptions {
 export interface KeyPair {
   publicKey: Bytes;
   secretKey: Bytes;
+}
+
+/**
+ * The suites of encryption keys and of what is sealed to them (bytes 2 and 3 of a blob): X25519
+ * (HPKE with DHKEM(X25519), 32-byte public keys) and X-Wing (HPKE with ML-KEM-768 + X25519, the
+ * post-quantum hybrid, 1216-byte public keys). Secret keys are 32 bytes in both. New keys are
+ * X-Wing keys unless X25519 is asked for.
+ */
+export const Suite = { X25519: 1, XWING: 2 } as const;
+export type SuiteId = (typeof Suite)[keyof typeof Suite];
+
+/** An encryption key pair (a member's or a service account's) and its suite. */
+export interface EncryptionKeyPair extends KeyPair {
+  suite: SuiteId;
+}
+
+/**
+ * A secret key to wrap or export: the key pair (whose `suite`, or public key length, names the
+ * suite), or the 32-byte secret key alone (its suite then given, X-Wing if not).
+ */
+export type EncryptionSecret = Bytes | { secretKey: Bytes; publicKey?: Bytes; suite?: SuiteId };
+
+/** Vault policy bits of a head (cloak_head_policy). */
+export const VaultPolicy = { NONE: 0, POST_QUANTUM_ONLY: 1 } as const;
+
+/** A member's keys as its verified bundle gives them. */
+export interface BundleKeys {
+  identityPublicKey: Bytes;
+  encryptionPublicKey: Bytes;
+  suite: SuiteId;
 }
 
 export interface LoadOptions {
@@ -138,6 +172,15 @@ function u32(x: number, what: string): number {
   if (typeof x !== 'number') throw new TypeError(`${what} must be a number`);
   if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
     throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be an integer from 0 to 2^32-1`);
+  }
+  return x;
+}
+
+/** A suite argument: Suite.X25519 or Suite.XWING (another number is a parameter error). */
+function suiteArg(x: number, what = 'suite'): SuiteId {
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a number (Suite.XWING or Suite.X25519)`);
+  if (x !== Suite.X25519 && x !== Suite.XWING) {
+    throw new CloakBadParamsError(Status.BAD_PARAMS, `${what} must be Suite.XWING (2) or Suite.X25519 (1), not ${x}`);
   }
   return x;
 }
@@ -277,6 +320,11 @@ export class Cloak {
     const keyId = new Uint8Array(this.sizes.keyIdBytes);
     const n = this.run(Op.BLOB_INSPECT, [null, keyId, bytes(blob, 'blob')]);
     return { type: n[0], keyId };
+  }
+
+  /** The suite of a blob (after the header checks of blobInspect): Suite.X25519 or Suite.XWING. */
+  blobSuite(blob: Bytes): SuiteId {
+    return this.run(Op.BLOB_SUITE, [null, bytes(blob, 'blob')])[0] as SuiteId;
   }
 
   textEncodedLen(blobLen: number): number {
@@ -474,7 +522,7 @@ export class Cloak {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Identity (Ed25519) and encryption (X25519) keys
+  // Identity (Ed25519) and encryption (X-Wing or X25519) keys
 
   /** A key pair that `op` writes into its first two arguments, followed by `inputs`. */
   private keyPair(op: number, kind: 'identity' | 'encryption', inputs: Slot[]): KeyPair {
@@ -483,6 +531,48 @@ export class Cloak {
     const secretKey = new Uint8Array(identity ? this.sizes.identitySecretKeyBytes : this.sizes.encryptionSecretKeyBytes);
     this.run(op, [publicKey, secretKey, ...inputs]);
     return { publicKey, secretKey };
+  }
+
+  /** An encryption key pair of `suite` that `op` (the suite's function) writes first, followed by `inputs`. */
+  private encryptionPair(suite: SuiteId, op: number, inputs: Slot[]): EncryptionKeyPair {
+    const publicKey = new Uint8Array(this.publicKeyBytes(suite));
+    const secretKey = new Uint8Array(suite === Suite.XWING ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes);
+    this.run(op, [publicKey, secretKey, ...inputs]);
+    return { publicKey, secretKey, suite };
+  }
+
+  /** The public key length of a suite. */
+  private publicKeyBytes(suite: SuiteId): number {
+    return suite === Suite.XWING ? this.sizes.xwingPublicKeyBytes : this.sizes.encryptionPublicKeyBytes;
+  }
+
+  /** The suite of an encryption public key, by its length; the suite asked for must be that one. */
+  private keySuite(publicKey: Bytes, what: string, asked?: SuiteId): SuiteId {
+    bytes(publicKey, what);
+    if (asked !== undefined && asked !== null) {
+      const s = suiteArg(asked);
+      fixed(publicKey, this.publicKeyBytes(s), what);
+      return s;
+    }
+    if (publicKey.length === this.sizes.xwingPublicKeyBytes) return Suite.XWING;
+    if (publicKey.length === this.sizes.encryptionPublicKeyBytes) return Suite.X25519;
+    throw new CloakBadParamsError(Status.BAD_PARAMS,
+      `${what} must be ${this.sizes.xwingPublicKeyBytes} bytes (X-Wing) or ${this.sizes.encryptionPublicKeyBytes} (X25519), not ${publicKey.length}`);
+  }
+
+  /** The suite a blob is read in: the one asked for (the other suite's blob is then refused), or the blob's own. */
+  private readSuite(blob: Bytes, what: string, asked?: SuiteId): SuiteId {
+    bytes(blob, what);
+    if (asked !== undefined && asked !== null) return suiteArg(asked);
+    return this.blobSuite(blob);
+  }
+
+  /** The secret key and suite of an EncryptionSecret. */
+  private secretOf(key: EncryptionSecret, asked?: SuiteId): [Bytes, SuiteId] {
+    if (key instanceof Uint8Array) return [key, suiteArg(asked ?? Suite.XWING)];
+    if (key === null || typeof key !== 'object') throw new TypeError('secretKey must be a Uint8Array or a key pair');
+    const suite = asked ?? key.suite ?? (key.publicKey ? this.keySuite(key.publicKey, 'publicKey') : Suite.XWING);
+    return [bytes(key.secretKey, 'secretKey'), suiteArg(suite)];
   }
 
   identityKeypair(): KeyPair {
@@ -511,13 +601,47 @@ export class Cloak {
     ]);
   }
 
-  encryptionKeypair(): KeyPair {
-    return this.keyPair(Op.ENCRYPTION_KEYPAIR, 'encryption', []);
+  /** A fresh encryption key pair: X-Wing (the default) or, on request, X25519. */
+  encryptionKeypair(suite: SuiteId = Suite.XWING): EncryptionKeyPair {
+    const s = suiteArg(suite);
+    return this.encryptionPair(s, s === Suite.XWING ? Op.XWING_KEYPAIR : Op.ENCRYPTION_KEYPAIR, []);
   }
 
-  /** RFC 9180 DeriveKeyPair (the seed needs at least 32 bytes). */
-  encryptionKeypairFromSeed(seed: Bytes): KeyPair {
-    return this.keyPair(Op.ENCRYPTION_KEYPAIR_FROM_SEED, 'encryption', [bytes(seed, 'seed')]);
+  /**
+   * HPKE's DeriveKeyPair of the suite's KEM (X-Wing by default; X25519: RFC 9180), from a seed of
+   * 32 to 255 bytes.
+   */
+  encryptionKeypairFromSeed(seed: Bytes, suite: SuiteId = Suite.XWING): EncryptionKeyPair {
+    const s = suiteArg(suite);
+    return this.encryptionPair(s, s === Suite.XWING ? Op.XWING_KEYPAIR_FROM_SEED : Op.ENCRYPTION_KEYPAIR_FROM_SEED, [bytes(seed, 'seed')]);
+  }
+
+  /** The public key of an X-Wing secret key (the 32-byte seed, expanded). */
+  xwingPublicKey(secretKey: Bytes): Bytes {
+    return this.output(Op.XWING_PUBLIC_KEY, this.sizes.xwingPublicKeyBytes, [fixed(secretKey, this.sizes.xwingSecretKeyBytes, 'secretKey')]);
+  }
+
+  /** The key hash of an X-Wing public key (checked first), which stands for it in infos, signatures and rosters. */
+  xwingKeyHash(publicKey: Bytes): Bytes {
+    return this.output(Op.XWING_KEY_HASH, this.sizes.xwingKeyhashBytes, [fixed(publicKey, this.sizes.xwingPublicKeyBytes, 'publicKey')]);
+  }
+
+  /** The suite of an encryption public key (by its length: 1216 bytes X-Wing, 32 X25519). */
+  encryptionSuite(publicKey: Bytes): SuiteId {
+    return this.keySuite(publicKey, 'publicKey');
+  }
+
+  /**
+   * What stands for an encryption public key in HPKE infos, signed contents and a service
+   * account's roster entry (docs/protocol.md 1.6): an X25519 key itself, an X-Wing key's key hash.
+   */
+  keyBinding(publicKey: Bytes): Bytes {
+    return this.keySuite(publicKey, 'publicKey') === Suite.XWING ? this.xwingKeyHash(publicKey) : publicKey.slice();
+  }
+
+  /** The key id of an encryption public key of either suite (checked first), as blobs and roster entries carry it. */
+  encryptionKeyId(publicKey: Bytes): Bytes {
+    return this.blobInspect(this.encryptionPublicExport(publicKey)).keyId;
   }
 
   /** The one output of `op`, `length` bytes, written into its first argument. */
@@ -536,28 +660,41 @@ export class Cloak {
     return this.output(Op.IDENTITY_PUBLIC_IMPORT, this.sizes.identityPublicKeyBytes, [bytes(blob, 'blob')]);
   }
 
+  /** The public key blob of an encryption public key of either suite (checked first). */
   encryptionPublicExport(publicKey: Bytes): Bytes {
-    const pk = fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey');
-    return this.output(Op.ENCRYPTION_PUBLIC_EXPORT, this.sizes.publicKeyBlobBytes, [pk]);
+    if (this.keySuite(publicKey, 'publicKey') === Suite.XWING) {
+      return this.output(Op.XWING_PUBLIC_EXPORT, this.sizes.xwingPublicKeyBlobBytes, [publicKey]);
+    }
+    return this.output(Op.ENCRYPTION_PUBLIC_EXPORT, this.sizes.publicKeyBlobBytes, [publicKey]);
   }
 
-  encryptionPublicImport(blob: Bytes): Bytes {
-    return this.output(Op.ENCRYPTION_PUBLIC_IMPORT, this.sizes.encryptionPublicKeyBytes, [bytes(blob, 'blob')]);
+  /**
+   * The encryption public key of a blob, of the blob's suite (this.encryptionSuite() tells which);
+   * given a suite, a blob of the other suite is CloakUnsupportedSuiteError.
+   */
+  encryptionPublicImport(blob: Bytes, suite?: SuiteId): Bytes {
+    const s = this.readSuite(blob, 'blob', suite);
+    return this.output(s === Suite.XWING ? Op.XWING_PUBLIC_IMPORT : Op.ENCRYPTION_PUBLIC_IMPORT, this.publicKeyBytes(s), [bytes(blob, 'blob')]);
   }
 
-  /** A member's bundle: the identity key signs the encryption public key. */
+  /** A member's bundle: the identity key signs the encryption public key (of either suite, by its length). */
   bundleCreate(identitySecretKey: Bytes, encryptionPublicKey: Bytes): Bytes {
-    return this.output(Op.BUNDLE_CREATE, this.sizes.bundleBytes, [
-      fixed(identitySecretKey, this.sizes.identitySecretKeyBytes, 'identitySecretKey'),
-      fixed(encryptionPublicKey, this.sizes.encryptionPublicKeyBytes, 'encryptionPublicKey'),
+    const xwing = this.keySuite(encryptionPublicKey, 'encryptionPublicKey') === Suite.XWING;
+    return this.output(xwing ? Op.BUNDLE_CREATE_XWING : Op.BUNDLE_CREATE, xwing ? this.sizes.xwingBundleBytes : this.sizes.bundleBytes, [
+      fixed(identitySecretKey, this.sizes.identitySecretKeyBytes, 'identitySecretKey'), encryptionPublicKey,
     ]);
   }
 
-  bundleVerify(bundle: Bytes): { identityPublicKey: Bytes; encryptionPublicKey: Bytes } {
+  /**
+   * Verifies a bundle of either suite and returns both public keys and the suite; given a suite,
+   * a bundle of the other suite is CloakUnsupportedSuiteError.
+   */
+  bundleVerify(bundle: Bytes, suite?: SuiteId): BundleKeys {
+    const s = this.readSuite(bundle, 'bundle', suite);
     const identityPublicKey = new Uint8Array(this.sizes.identityPublicKeyBytes);
-    const encryptionPublicKey = new Uint8Array(this.sizes.encryptionPublicKeyBytes);
-    this.run(Op.BUNDLE_VERIFY, [identityPublicKey, encryptionPublicKey, bytes(bundle, 'bundle')]);
-    return { identityPublicKey, encryptionPublicKey };
+    const encryptionPublicKey = new Uint8Array(this.publicKeyBytes(s));
+    this.run(s === Suite.XWING ? Op.BUNDLE_VERIFY_XWING : Op.BUNDLE_VERIFY, [identityPublicKey, encryptionPublicKey, bytes(bundle, 'bundle')]);
+    return { identityPublicKey, encryptionPublicKey, suite: s };
   }
 
   /** Six groups of five digits, for comparing an identity out of band. */
@@ -578,14 +715,14 @@ export class Cloak {
   // ---------------------------------------------------------------------------------------------
   // Private keys under the master key; service-account keys
 
-  private wrap(op: number, masterKey: Bytes, secretKey: Bytes, skLen: number): Bytes {
-    const out = new Uint8Array(this.sizes.wrappedKeyBytes);
-    this.run(op, [out, fixed(masterKey, this.sizes.keyBytes, 'masterKey'), fixed(secretKey, skLen, 'secretKey')]);
-    return out;
+  private wrappedBytes(suite: SuiteId): number {
+    return suite === Suite.XWING ? this.sizes.xwingWrappedKeyBytes : this.sizes.wrappedKeyBytes;
   }
 
-  private unwrap(op: number, kind: 'identity' | 'encryption', masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.keyPair(op, kind, [fixed(masterKey, this.sizes.keyBytes, 'masterKey'), bytes(wrapped, 'wrapped')]);
+  private wrap(op: number, masterKey: Bytes, secretKey: Bytes, skLen: number, outLen = this.sizes.wrappedKeyBytes): Bytes {
+    const out = new Uint8Array(outLen);
+    this.run(op, [out, fixed(masterKey, this.sizes.keyBytes, 'masterKey'), fixed(secretKey, skLen, 'secretKey')]);
+    return out;
   }
 
   identityWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
@@ -593,58 +730,84 @@ export class Cloak {
   }
 
   identityUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.IDENTITY_UNWRAP, 'identity', masterKey, wrapped);
+    return this.keyPair(Op.IDENTITY_UNWRAP, 'identity', [fixed(masterKey, this.sizes.keyBytes, 'masterKey'), bytes(wrapped, 'wrapped')]);
   }
 
-  encryptionWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
-    return this.wrap(Op.ENCRYPTION_WRAP, masterKey, secretKey, this.sizes.encryptionSecretKeyBytes);
+  /** A secret key of `ops`' suite wrapped (one op per suite: [X25519, X-Wing]). */
+  private wrapEncryption(ops: [number, number], masterKey: Bytes, key: EncryptionSecret, suite?: SuiteId): Bytes {
+    const [secretKey, s] = this.secretOf(key, suite);
+    const xwing = s === Suite.XWING;
+    return this.wrap(xwing ? ops[1] : ops[0], masterKey, secretKey,
+      xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes, this.wrappedBytes(s));
   }
 
-  encryptionUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.ENCRYPTION_UNWRAP, 'encryption', masterKey, wrapped);
-  }
-
-  serviceAccountWrap(masterKey: Bytes, secretKey: Bytes): Bytes {
-    return this.wrap(Op.SERVICE_ACCOUNT_WRAP, masterKey, secretKey, this.sizes.encryptionSecretKeyBytes);
-  }
-
-  serviceAccountUnwrap(masterKey: Bytes, wrapped: Bytes): KeyPair {
-    return this.unwrap(Op.SERVICE_ACCOUNT_UNWRAP, 'encryption', masterKey, wrapped);
-  }
-
-  /** The type and public key a wrapped key carries (parsed, not authenticated). */
-  wrappedKeyPublicKey(wrapped: Bytes): { publicKey: Bytes; type: number } {
-    const publicKey = new Uint8Array(this.sizes.wrappedKeyPublicKeyBytes);
-    const n = this.run(Op.WRAPPED_KEY_PUBLIC_KEY, [publicKey, null, bytes(wrapped, 'wrapped')]);
-    return { publicKey, type: n[1] };
+  private unwrapEncryption(ops: [number, number], masterKey: Bytes, wrapped: Bytes, suite?: SuiteId): EncryptionKeyPair {
+    const mk = fixed(masterKey, this.sizes.keyBytes, 'masterKey');
+    const s = this.readSuite(wrapped, 'wrapped', suite);
+    return this.encryptionPair(s, s === Suite.XWING ? ops[1] : ops[0], [mk, wrapped]);
   }
 
   /**
-   * A wrapped key (identity, encryption or service account) moved from one master key to another
-   * without the private key leaving the library: for a password change, or the upgrade of an
-   * account whose record is below a raised policy floor (derive under the legacy policy, make a
-   * new record, derive again, rewrap every key). Same type and public key, fresh nonce. The two
-   * master keys must differ (CloakBadParamsError); a key wrapped under another master key is
-   * CloakWrongKeyError, a damaged one CloakAuthError.
+   * A member's encryption secret key wrapped under the master key: the key pair (its suite), or
+   * the secret key alone with its suite (X-Wing if not given).
    */
-  wrappedKeyRewrap(oldMasterKey: Bytes, newMasterKey: Bytes, wrapped: Bytes): Bytes {
-    return this.output(Op.WRAPPED_KEY_REWRAP, this.sizes.wrappedKeyBytes, [
-      fixed(oldMasterKey, this.sizes.keyBytes, 'oldMasterKey'), fixed(newMasterKey, this.sizes.keyBytes, 'newMasterKey'),
-      bytes(wrapped, 'wrapped'),
-    ]);
+  encryptionWrap(masterKey: Bytes, key: EncryptionSecret, suite?: SuiteId): Bytes {
+    return this.wrapEncryption([Op.ENCRYPTION_WRAP, Op.XWING_WRAP], masterKey, key, suite);
   }
 
-  /** A service-account private key in the clear (type SERVICE_ACCOUNT_PRIVATE_KEY), for a CI machine. */
+  /** The key pair of a wrapped encryption key, of the blob's suite (or, given one, only that suite). */
+  encryptionUnwrap(masterKey: Bytes, wrapped: Bytes, suite?: SuiteId): EncryptionKeyPair {
+    return this.unwrapEncryption([Op.ENCRYPTION_UNWRAP, Op.XWING_UNWRAP], masterKey, wrapped, suite);
+  }
+
+  /** A service account's secret key wrapped under the creator's master key (suite as encryptionWrap()). */
+  serviceAccountWrap(masterKey: Bytes, key: EncryptionSecret, suite?: SuiteId): Bytes {
+    return this.wrapEncryption([Op.SERVICE_ACCOUNT_WRAP, Op.SERVICE_ACCOUNT_XWING_WRAP], masterKey, key, suite);
+  }
+
+  serviceAccountUnwrap(masterKey: Bytes, wrapped: Bytes, suite?: SuiteId): EncryptionKeyPair {
+    return this.unwrapEncryption([Op.SERVICE_ACCOUNT_UNWRAP, Op.SERVICE_ACCOUNT_XWING_UNWRAP], masterKey, wrapped, suite);
+  }
+
+  /** The type, public key and suite a wrapped key carries (parsed, not authenticated). */
+  wrappedKeyPublicKey(wrapped: Bytes, suite?: SuiteId): { publicKey: Bytes; type: number; suite: SuiteId } {
+    const s = this.readSuite(wrapped, 'wrapped', suite);
+    const publicKey = new Uint8Array(s === Suite.XWING ? this.sizes.xwingPublicKeyBytes : this.sizes.wrappedKeyPublicKeyBytes);
+    const n = this.run(s === Suite.XWING ? Op.WRAPPED_KEY_PUBLIC_KEY_XWING : Op.WRAPPED_KEY_PUBLIC_KEY, [publicKey, null, bytes(wrapped, 'wrapped')]);
+    return { publicKey, type: n[1], suite: s };
+  }
+
+  /**
+   * A wrapped key (identity, encryption or service account, of either suite) moved from one master
+   * key to another without the private key leaving the library: for a password change, or the
+   * upgrade of an account whose record is below a raised policy floor (derive under the legacy
+   * policy, make a new record, derive again, rewrap every key). Same type, suite and public key,
+   * fresh nonce. The two master keys must differ (CloakBadParamsError); a key wrapped under another
+   * master key is CloakWrongKeyError, a damaged one CloakAuthError.
+   */
+  wrappedKeyRewrap(oldMasterKey: Bytes, newMasterKey: Bytes, wrapped: Bytes, suite?: SuiteId): Bytes {
+    const keys = [fixed(oldMasterKey, this.sizes.keyBytes, 'oldMasterKey'), fixed(newMasterKey, this.sizes.keyBytes, 'newMasterKey')];
+    const s = this.readSuite(wrapped, 'wrapped', suite);
+    return this.output(s === Suite.XWING ? Op.WRAPPED_KEY_REWRAP_XWING : Op.WRAPPED_KEY_REWRAP, this.wrappedBytes(s), [...keys, wrapped]);
+  }
+
+  /**
+   * A service-account private key in the clear (type SERVICE_ACCOUNT_PRIVATE_KEY), for a CI
+   * machine; the suite is the public key's.
+   */
   serviceAccountPrivateExport(publicKey: Bytes, secretKey: Bytes): Bytes {
-    return this.output(Op.SERVICE_ACCOUNT_PRIVATE_EXPORT, this.sizes.serviceAccountPrivateBlobBytes, [
-      fixed(publicKey, this.sizes.encryptionPublicKeyBytes, 'publicKey'),
-      fixed(secretKey, this.sizes.encryptionSecretKeyBytes, 'secretKey'),
-    ]);
+    const xwing = this.keySuite(publicKey, 'publicKey') === Suite.XWING;
+    return this.output(xwing ? Op.SERVICE_ACCOUNT_XWING_PRIVATE_EXPORT : Op.SERVICE_ACCOUNT_PRIVATE_EXPORT,
+      xwing ? this.sizes.xwingServiceAccountPrivateBlobBytes : this.sizes.serviceAccountPrivateBlobBytes, [
+        publicKey, fixed(secretKey, xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes, 'secretKey'),
+      ]);
   }
 
-  /** The service-account key pair of serviceAccountPrivateExport()'s blob. */
-  serviceAccountPrivateImport(blob: Bytes): KeyPair {
-    return this.keyPair(Op.SERVICE_ACCOUNT_PRIVATE_IMPORT, 'encryption', [bytes(blob, 'blob')]);
+  /** The service-account key pair of serviceAccountPrivateExport()'s blob, of the blob's suite (or only the one given). */
+  serviceAccountPrivateImport(blob: Bytes, suite?: SuiteId): EncryptionKeyPair {
+    const s = this.readSuite(blob, 'blob', suite);
+    return this.encryptionPair(s, s === Suite.XWING ? Op.SERVICE_ACCOUNT_XWING_PRIVATE_IMPORT : Op.SERVICE_ACCOUNT_PRIVATE_IMPORT,
+      [bytes(blob, 'blob')]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -702,18 +865,26 @@ export class Cloak {
   // ---------------------------------------------------------------------------------------------
   // Vault-key shares
 
-  /** The vault key and its epoch, for one member, signed by the sharer. */
-  shareSeal(vaultKey: Bytes, epoch: number, vaultId: Label, recipientPublicKey: Bytes, senderIdentitySecretKey: Bytes): Bytes {
-    const out = new Uint8Array(this.sizes.shareBytes);
-    this.run(Op.SHARE_SEAL, [
+  /**
+   * The vault key and its epoch, for one member, signed by the sharer; in the suite of the
+   * recipient's encryption public key (X-Wing: 1288 bytes, X25519: 200). With `against`, the
+   * recipient's key is first checked against a verified head (Head.checkRecipient: a key older
+   * than the roster's is CloakMismatchError, an X25519 key in a post-quantum-only vault
+   * CloakPolicyError).
+   */
+  shareSeal(vaultKey: Bytes, epoch: number, vaultId: Label, recipientPublicKey: Bytes, senderIdentitySecretKey: Bytes,
+    against?: { head: Head; recipientIdentityPublicKey: Bytes }): Bytes {
+    const xwing = this.keySuite(recipientPublicKey, 'recipientPublicKey') === Suite.XWING;
+    if (against !== undefined) headOf(against).checkRecipient(against.recipientIdentityPublicKey, recipientPublicKey);
+    const out = new Uint8Array(xwing ? this.sizes.xwingShareBytes : this.sizes.shareBytes);
+    this.run(xwing ? Op.SHARE_SEAL_XWING : Op.SHARE_SEAL, [
       out, fixed(vaultKey, this.sizes.keyBytes, 'vaultKey'), u32(epoch, 'epoch'), label(vaultId, 'vaultId'),
-      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
-      fixed(senderIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'senderIdentitySecretKey'),
+      recipientPublicKey, fixed(senderIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'senderIdentitySecretKey'),
     ]);
     return out;
   }
 
-  /** The identity that signed a share (parsed, not verified). */
+  /** The identity that signed a share of either suite (parsed, not verified). */
   shareSender(share: Bytes): Bytes {
     const out = new Uint8Array(this.sizes.identityPublicKeyBytes);
     this.run(Op.SHARE_SENDER, [out, bytes(share, 'share')]);
@@ -722,15 +893,22 @@ export class Cloak {
 
   /**
    * Verifies the share against the trusted sender, refuses an epoch below minEpoch (the highest
-   * the caller has seen, 1 if none: CloakStaleError), then opens the vault key and its epoch.
+   * the caller has seen, 1 if none: CloakStaleError), then opens the vault key and its epoch. The
+   * suite is the recipient key's: a share of the other suite is CloakUnsupportedSuiteError. With
+   * `against` (the recipient's own identity key), the share is first checked against a verified
+   * head (Head.checkShare: a share to an older key, or of another epoch, is CloakMismatchError, an
+   * X25519 share in a post-quantum-only vault CloakPolicyError).
    */
   shareOpen(share: Bytes, vaultId: Label, recipientPublicKey: Bytes, recipientSecretKey: Bytes,
-    trustedSenderIdentityPublicKey: Bytes, minEpoch = 1): { vaultKey: Bytes; epoch: number } {
+    trustedSenderIdentityPublicKey: Bytes, minEpoch = 1,
+    against?: { head: Head; recipientIdentityPublicKey: Bytes }): { vaultKey: Bytes; epoch: number } {
+    const xwing = this.keySuite(recipientPublicKey, 'recipientPublicKey') === Suite.XWING;
+    bytes(share, 'share');
+    if (against !== undefined) headOf(against).checkShare(against.recipientIdentityPublicKey, share);
     const vaultKey = new Uint8Array(this.sizes.keyBytes);
-    const n = this.run(Op.SHARE_OPEN, [
-      vaultKey, null, bytes(share, 'share'), label(vaultId, 'vaultId'),
-      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
-      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
+    const n = this.run(xwing ? Op.SHARE_OPEN_XWING : Op.SHARE_OPEN, [
+      vaultKey, null, share, label(vaultId, 'vaultId'), recipientPublicKey,
+      fixed(recipientSecretKey, xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
       fixed(trustedSenderIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'trustedSenderIdentityPublicKey'),
       u32(minEpoch, 'minEpoch'),
     ]);
@@ -750,8 +928,10 @@ export class Cloak {
     return this.run(Op.BATCH_ITEM_OPENED_MAXLEN, [size(itemLen, 'itemLen'), null])[1];
   }
 
-  batchLen(vaultIdLen: number, itemCount: number): number {
-    return this.run(Op.BATCH_LEN, [size(vaultIdLen, 'vaultIdLen'), size(itemCount, 'itemCount'), null])[2];
+  /** A batch's length, for an account key of `suite` (X-Wing by default: 1088 bytes more than X25519). */
+  batchLen(vaultIdLen: number, itemCount: number, suite: SuiteId = Suite.XWING): number {
+    const op = suiteArg(suite) === Suite.XWING ? Op.BATCH_LEN_XWING : Op.BATCH_LEN;
+    return this.run(op, [size(vaultIdLen, 'vaultIdLen'), size(itemCount, 'itemCount'), null])[2];
   }
 
   /** The size of a reader's tags for itemCount items (16 bytes each). */
@@ -761,19 +941,21 @@ export class Cloak {
 
   /**
    * A batch writer for one account, vault, epoch and head (version, hash, expiry in Unix seconds),
-   * bound to its creator from the start. head_version and expiry are uint64: a number (a safe
-   * integer) or a bigint.
+   * bound to its creator from the start, in the suite of the account's public key. head_version
+   * and expiry are uint64: a number (a safe integer) or a bigint. With `against`, the account's
+   * key is first checked against a verified head (Head.checkRecipient).
    */
   batchBegin(accountPublicKey: Bytes, creatorIdentityPublicKey: Bytes, vaultId: Label, epoch: number,
-    headVersion: U64, headHash: Bytes, expiry: U64): BatchWriter {
+    headVersion: U64, headHash: Bytes, expiry: U64, against?: { head: Head }): BatchWriter {
+    const suite = this.keySuite(accountPublicKey, 'accountPublicKey');
+    if (against !== undefined) headOf(against).checkRecipient(null, accountPublicKey);
     const id = label(vaultId, 'vaultId');
-    const state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_BEGIN, [
-      fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey'),
-      fixed(creatorIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'creatorIdentityPublicKey'),
+    const state = this.makeState(this.sizes.batchStateBytes, suite === Suite.XWING ? Op.BATCH_BEGIN_XWING : Op.BATCH_BEGIN, [
+      accountPublicKey, fixed(creatorIdentityPublicKey, this.sizes.identityPublicKeyBytes, 'creatorIdentityPublicKey'),
       id, u32(epoch, 'epoch'), u64(headVersion, 'headVersion'),
       fixed(headHash, this.sizes.headHashBytes, 'headHash'), u64(expiry, 'expiry'),
     ]);
-    return new BatchWriter(this, state, id.length);
+    return new BatchWriter(this, state, id.length, suite);
   }
 
   /** The number of items a batch lists (parsed, not verified). */
@@ -795,21 +977,25 @@ export class Cloak {
 
   /**
    * Verifies a batch: the account's key, the expected vault id (CloakMismatchError), the creator
-   * among `trusted`, the signature; opens the encapsulation. The reader keeps what it needs (one
+   * among `trusted`, the signature; opens the encapsulation. The suite is the account key's: a
+   * batch of the other suite is CloakUnsupportedSuiteError. The reader keeps what it needs (one
    * tag per item, under a key only its state holds), so the batch's bytes are not needed after.
-   * Call check() on the reader before opening any item.
+   * Call check() on the reader before opening any item. With `against`, the batch is first
+   * checked against a verified head (Head.checkBatch).
    */
-  batchVerify(batch: Bytes, vaultId: Label, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[]): BatchReader {
+  batchVerify(batch: Bytes, vaultId: Label, accountPublicKey: Bytes, accountSecretKey: Bytes, trusted: Bytes[],
+    against?: { head: Head }): BatchReader {
     bytes(batch, 'batch');
     const id = label(vaultId, 'vaultId');
-    fixed(accountPublicKey, this.sizes.encryptionPublicKeyBytes, 'accountPublicKey');
-    fixed(accountSecretKey, this.sizes.encryptionSecretKeyBytes, 'accountSecretKey');
+    const xwing = this.keySuite(accountPublicKey, 'accountPublicKey') === Suite.XWING;
+    fixed(accountSecretKey, xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes, 'accountSecretKey');
     const trustedList = list(trusted, this.sizes.identityPublicKeyBytes, 'trusted');
+    if (against !== undefined) headOf(against).checkBatch(batch);
     const count = this.batchCount(batch);
     const tags = this._pin(this.batchTagsLen(count));
     let state: Pinned | Uint8Array;
     try {
-      state = this.makeState(this.sizes.batchStateBytes, Op.BATCH_VERIFY, [
+      state = this.makeState(this.sizes.batchStateBytes, xwing ? Op.BATCH_VERIFY_XWING : Op.BATCH_VERIFY, [
         tags, batch, id, accountPublicKey, accountSecretKey, trustedList,
       ]);
     } catch (e) {
@@ -828,33 +1014,65 @@ export class Cloak {
   }
 
   /**
-   * One roster entry: kind (sizes.rosterMember or sizes.rosterServiceAccount), permission bits
-   * (sizes.permissionWrite | sizes.permissionAdmin, none for a service account), the identity (or
-   * service account's) public key and the key id of its encryption key.
+   * One roster entry, as cloak_roster_entry: kind (sizes.rosterMember or
+   * sizes.rosterServiceAccount), permission bits (sizes.permissionWrite | sizes.permissionAdmin,
+   * none for a service account), the suite of the encryption key, the public key (a member's
+   * identity key; a service account's keyBinding()) and the encryption key's id. memberEntry() and
+   * serviceAccountEntry() work these out from the keys.
    */
-  rosterEntry(kind: number, permissions: number, publicKey: Bytes, encryptionKeyId: Bytes): Bytes {
+  rosterEntry(kind: number, permissions: number, suite: number, publicKey: Bytes, encryptionKeyId: Bytes): Bytes {
     const out = new Uint8Array(this.sizes.rosterEntryBytes);
     this.run(Op.ROSTER_ENTRY, [
-      out, u32(kind, 'kind'), u32(permissions, 'permissions'),
+      out, u32(kind, 'kind'), u32(permissions, 'permissions'), u32(suite, 'suite'),
       fixed(publicKey, this.sizes.identityPublicKeyBytes, 'publicKey'),
       fixed(encryptionKeyId, this.sizes.keyIdBytes, 'encryptionKeyId'),
     ]);
     return out;
   }
 
+  /** A member's roster entry: its identity key, and the suite and key id of its current encryption public key. */
+  memberEntry(permissions: number, identityPublicKey: Bytes, encryptionPublicKey: Bytes): Bytes {
+    const suite = this.keySuite(encryptionPublicKey, 'encryptionPublicKey');
+    return this.rosterEntry(this.sizes.rosterMember, permissions, suite, identityPublicKey, this.encryptionKeyId(encryptionPublicKey));
+  }
+
+  /** A service account's roster entry, from its public key of either suite. */
+  serviceAccountEntry(accountPublicKey: Bytes): Bytes {
+    const suite = this.keySuite(accountPublicKey, 'accountPublicKey');
+    return this.rosterEntry(this.sizes.rosterServiceAccount, 0, suite, this.keyBinding(accountPublicKey),
+      this.encryptionKeyId(accountPublicKey));
+  }
+
+  /** Roster entries in the order headCreate() wants: by kind, then public key (a sorted copy). */
+  rosterSort(entries: Bytes[]): Bytes[] {
+    if (!Array.isArray(entries)) throw new TypeError('entries must be an array of Uint8Array');
+    const n = this.sizes.rosterEntryBytes;
+    entries.forEach((e) => fixed(e, n, 'entries'));
+    // Kind is byte 0, the public key bytes 4 to 36 (docs/protocol.md 10.2).
+    const key = (e: Bytes) => [e[0], ...e.subarray(4, 36)];
+    return entries.slice().sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+      return 0;
+    });
+  }
+
   /**
-   * A signed vault head. previousHash is all zero for version 1; roster entries sorted by (kind,
-   * public key). version and expiry (Unix seconds) are uint64: a number or a bigint.
+   * A signed vault head. previousHash is all zero for version 1; policy is 0 or
+   * VaultPolicy.POST_QUANTUM_ONLY (every roster entry then of suite X-Wing); roster entries sorted
+   * by (kind, public key) (rosterSort()). version and expiry (Unix seconds) are uint64: a number or
+   * a bigint.
    */
   headCreate(vaultId: Label, epoch: number, vaultKeyId: Bytes, version: U64, previousHash: Bytes, expiry: U64,
-    merkleRoot: Bytes, leafCount: number, roster: Bytes[], signerIdentitySecretKey: Bytes): Bytes {
+    merkleRoot: Bytes, leafCount: number, policy: number, roster: Bytes[], signerIdentitySecretKey: Bytes): Bytes {
     const id = label(vaultId, 'vaultId');
     const entries = list(roster, this.sizes.rosterEntryBytes, 'roster');
     const out = new Uint8Array(this.headLen(id.length, roster.length));
     const n = this.run(Op.HEAD_CREATE, [
       out, null, id, u32(epoch, 'epoch'), fixed(vaultKeyId, this.sizes.keyIdBytes, 'vaultKeyId'),
       u64(version, 'version'), fixed(previousHash, this.sizes.headHashBytes, 'previousHash'), u64(expiry, 'expiry'),
-      fixed(merkleRoot, this.sizes.merkleHashBytes, 'merkleRoot'), u32(leafCount, 'leafCount'), entries,
+      fixed(merkleRoot, this.sizes.merkleHashBytes, 'merkleRoot'), u32(leafCount, 'leafCount'), u32(policy, 'policy'), entries,
       fixed(signerIdentitySecretKey, this.sizes.identitySecretKeyBytes, 'signerIdentitySecretKey'),
     ])[1];
     return n === out.length ? out : out.slice(0, n);
@@ -906,30 +1124,42 @@ export class Cloak {
     return out.slice(0, n);
   }
   // ---------------------------------------------------------------------------------------------
-  // HPKE (RFC 9180), Base mode
+  // HPKE (RFC 9180), Base mode, with the KEM of the recipient key's suite: X-Wing (KEM 0x647a,
+  // 1120-byte enc) or DHKEM(X25519) (32-byte enc); HKDF-SHA256 and ChaCha20Poly1305 in both.
+
+  /** The suite of a recipient public key, with its enc and secret key lengths. */
+  private hpkeSuite(recipientPublicKey: Bytes): { xwing: boolean; encBytes: number; skBytes: number } {
+    const xwing = this.keySuite(recipientPublicKey, 'recipientPublicKey') === Suite.XWING;
+    return {
+      xwing,
+      encBytes: xwing ? this.sizes.xwingEncBytes : this.sizes.hpkeEncBytes,
+      skBytes: xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes,
+    };
+  }
 
   hpkeSetupSender(recipientPublicKey: Bytes, info: Bytes = new Uint8Array(0)): { enc: Bytes; context: HpkeContext } {
-    const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
-    const state = this.makeState(this.sizes.hpkeContextBytes, Op.HPKE_SETUP_SENDER, [encOut, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'), bytes(info, 'info')]);
+    const { xwing, encBytes } = this.hpkeSuite(recipientPublicKey);
+    const encOut = new Uint8Array(encBytes);
+    const state = this.makeState(this.sizes.hpkeContextBytes, xwing ? Op.HPKE_SETUP_SENDER_XWING : Op.HPKE_SETUP_SENDER,
+      [encOut, recipientPublicKey, bytes(info, 'info')]);
     return { enc: encOut, context: new HpkeContext(this, state) };
   }
 
   hpkeSetupRecipient(enc: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes, info: Bytes = new Uint8Array(0)): HpkeContext {
-    const state = this.makeState(this.sizes.hpkeContextBytes, Op.HPKE_SETUP_RECIPIENT, [
-      fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
-      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
-      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'), bytes(info, 'info'),
+    const { xwing, encBytes, skBytes } = this.hpkeSuite(recipientPublicKey);
+    const state = this.makeState(this.sizes.hpkeContextBytes, xwing ? Op.HPKE_SETUP_RECIPIENT_XWING : Op.HPKE_SETUP_RECIPIENT, [
+      fixed(enc, encBytes, 'enc'), recipientPublicKey, fixed(recipientSecretKey, skBytes, 'recipientSecretKey'), bytes(info, 'info'),
     ]);
     return new HpkeContext(this, state);
   }
 
   /** Single-shot Base mode: the plaintext sealed to the recipient's public key; `info` and `aad` are optional. */
   hpkeSealBase(recipientPublicKey: Bytes, plaintext: Bytes, info: Bytes = new Uint8Array(0), aad: Bytes = new Uint8Array(0)): { enc: Bytes; ciphertext: Bytes } {
-    const encOut = new Uint8Array(this.sizes.hpkeEncBytes);
+    const { xwing, encBytes } = this.hpkeSuite(recipientPublicKey);
+    const encOut = new Uint8Array(encBytes);
     const ct = new Uint8Array(bytes(plaintext, 'plaintext').length + this.sizes.hpkeTagBytes);
-    this.run(Op.HPKE_SEAL_BASE, [
-      encOut, ct, fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
-      bytes(info, 'info'), bytes(aad, 'aad'), plaintext,
+    this.run(xwing ? Op.HPKE_SEAL_BASE_XWING : Op.HPKE_SEAL_BASE, [
+      encOut, ct, recipientPublicKey, bytes(info, 'info'), bytes(aad, 'aad'), plaintext,
     ]);
     return { enc: encOut, ciphertext: ct };
   }
@@ -937,16 +1167,23 @@ export class Cloak {
   /** Single-shot Base mode: opens what hpkeSealBase() sealed, with the same `info` and `aad`. */
   hpkeOpenBase(enc: Bytes, ciphertext: Bytes, recipientPublicKey: Bytes, recipientSecretKey: Bytes,
     info: Bytes = new Uint8Array(0), aad: Bytes = new Uint8Array(0)): Bytes {
+    const { xwing, encBytes, skBytes } = this.hpkeSuite(recipientPublicKey);
     const t = this.sizes.hpkeTagBytes;
     const pt = new Uint8Array(Math.max(0, bytes(ciphertext, 'ciphertext').length - t));
-    this.run(Op.HPKE_OPEN_BASE, [
-      pt, fixed(enc, this.sizes.hpkeEncBytes, 'enc'),
-      fixed(recipientPublicKey, this.sizes.encryptionPublicKeyBytes, 'recipientPublicKey'),
-      fixed(recipientSecretKey, this.sizes.encryptionSecretKeyBytes, 'recipientSecretKey'),
+    this.run(xwing ? Op.HPKE_OPEN_BASE_XWING : Op.HPKE_OPEN_BASE, [
+      pt, fixed(enc, encBytes, 'enc'), recipientPublicKey, fixed(recipientSecretKey, skBytes, 'recipientSecretKey'),
       bytes(info, 'info'), bytes(aad, 'aad'), ciphertext,
     ]);
     return pt;
   }
+}
+
+/** The head of an `against` option. */
+function headOf(against: { head: Head }): Head {
+  if (against === null || typeof against !== 'object' || !(against.head instanceof Head)) {
+    throw new TypeError('against must be { head: Head, ... }');
+  }
+  return against.head;
 }
 
 /**
@@ -1035,7 +1272,9 @@ export class BatchWriter extends State {
   protected wipeOp = Op.BATCH_WIPE;
   /** Every sealed item's digest, at its index. */
   readonly digests: Bytes[] = [];
-  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly vaultIdLen: number) {
+  constructor(cloak: Cloak, state: Pinned | Uint8Array, private readonly vaultIdLen: number,
+    /** The suite of the account's key, and so of the batch. */
+    readonly suite: SuiteId) {
     super(cloak, state);
   }
 
@@ -1059,7 +1298,7 @@ export class BatchWriter extends State {
     const state = this.live();
     try {
       const digestList = list(Array.from(digests), this.cloak.sizes.batchDigestBytes, 'digests');
-      const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length));
+      const out = new Uint8Array(this.cloak.batchLen(this.vaultIdLen, digests.length, this.suite));
       const n = this.cloak._call(Op.BATCH_FINISH, [
         state, out, null, digestList,
         fixed(creatorIdentitySecretKey, this.cloak.sizes.identitySecretKeyBytes, 'creatorIdentitySecretKey'),
@@ -1200,6 +1439,11 @@ export class Head extends State {
     return this.cloak._call(Op.HEAD_LEAF_COUNT, [this.live(), null])[1];
   }
 
+  /** The vault policy bits: VaultPolicy.POST_QUANTUM_ONLY, or 0. */
+  get policy(): number {
+    return this.cloak._call(Op.HEAD_POLICY, [this.live(), null])[1];
+  }
+
   private fixedOut(op: number, length: number): Bytes {
     const out = new Uint8Array(length);
     this.cloak._call(op, [out, this.live()]);
@@ -1222,14 +1466,53 @@ export class Head extends State {
     return this.fixedOut(Op.HEAD_SIGNER, this.cloak.sizes.identityPublicKeyBytes);
   }
 
-  /** A key's roster entry: its permissions and encryption key id (absent: CloakMismatchError). */
-  rosterFind(kind: number, publicKey: Bytes): { permissions: number; encryptionKeyId: Bytes } {
+  /**
+   * A key's roster entry: its permissions, and the suite and key id of its current encryption key
+   * (absent: CloakMismatchError). `publicKey` is a member's identity key, or a service account's
+   * public key (an X-Wing one is looked up by its key hash, as the roster holds it).
+   */
+  rosterFind(kind: number, publicKey: Bytes): { permissions: number; suite: SuiteId; encryptionKeyId: Bytes } {
     const encryptionKeyId = new Uint8Array(this.cloak.sizes.keyIdBytes);
+    const key = bytes(publicKey, 'publicKey').length === this.cloak.sizes.xwingPublicKeyBytes ? this.cloak.keyBinding(publicKey) : publicKey;
     const n = this.cloak._call(Op.HEAD_ROSTER_FIND, [
-      null, encryptionKeyId, this.live(), this.bytes, u32(kind, 'kind'),
-      fixed(publicKey, this.cloak.sizes.identityPublicKeyBytes, 'publicKey'),
+      null, null, encryptionKeyId, this.live(), this.bytes, u32(kind, 'kind'),
+      fixed(key, this.cloak.sizes.identityPublicKeyBytes, 'publicKey'),
     ]);
-    return { permissions: n[0], encryptionKeyId };
+    return { permissions: n[0], suite: n[1] as SuiteId, encryptionKeyId };
+  }
+
+  /**
+   * Before sealing a share or a batch (docs/protocol.md 10.8): the recipient's encryption public
+   * key must be the one this head's roster names for the member (its identity key) or the service
+   * account (null), in its suite and key id (CloakMismatchError: an older key, or one the roster
+   * lacks), and an X-Wing key if the vault is post-quantum only (CloakPolicyError).
+   */
+  checkRecipient(memberIdentityPublicKey: Bytes | null, encryptionPublicKey: Bytes): void {
+    const member = memberIdentityPublicKey === null || memberIdentityPublicKey === undefined ? null
+      : fixed(memberIdentityPublicKey, this.cloak.sizes.identityPublicKeyBytes, 'memberIdentityPublicKey');
+    this.cloak._call(Op.HEAD_CHECK_RECIPIENT, [this.live(), this.bytes, member, bytes(encryptionPublicKey, 'encryptionPublicKey')]);
+  }
+
+  /**
+   * A share received by the member `recipientIdentityPublicKey`, before opening it: made to the
+   * key this head's roster names for the member, in its suite, at this head's epoch
+   * (CloakMismatchError), and of suite X-Wing if the vault is post-quantum only (CloakPolicyError).
+   * Parsed, not verified: open it with shareOpen() too.
+   */
+  checkShare(recipientIdentityPublicKey: Bytes, share: Bytes): void {
+    this.cloak._call(Op.HEAD_CHECK_SHARE, [
+      this.live(), this.bytes, fixed(recipientIdentityPublicKey, this.cloak.sizes.identityPublicKeyBytes, 'recipientIdentityPublicKey'),
+      bytes(share, 'share'),
+    ]);
+  }
+
+  /**
+   * A service account's batch, before verifying it: made to the key this head's roster names for a
+   * service account, in its suite, at this head's epoch (CloakMismatchError), and of suite X-Wing
+   * if the vault is post-quantum only (CloakPolicyError). Verify it with batchVerify() too.
+   */
+  checkBatch(batch: Bytes): void {
+    this.cloak._call(Op.HEAD_CHECK_BATCH, [this.live(), this.bytes, bytes(batch, 'batch')]);
   }
 
   /** Checks that `leaf` is in this head's tree (CloakMismatchError if not). */

@@ -1,6 +1,7 @@
 // Drives the demo page (examples/web/) in headless Chromium (Debian's, through playwright-core):
 // every step of the story must report ok in the page, with its own checks; the page must load the
-// WebAssembly backend and run Argon2id in a worker. Saves a screenshot.
+// WebAssembly backend and run Argon2id in a worker, and run the story on X-Wing keys (members and
+// the service account), naming each key's suite. Saves a screenshot.
 //   CHROMIUM (default /usr/bin/chromium), SCREENSHOT (default test-results/web-demo.png)
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,6 +67,14 @@ describe('the demo page in headless Chromium', () => {
     // A real head chain: version 1 with a roster and a Merkle root, the batch bound to a head.
     assert.match(text, /head v1 \(epoch 1, \d+ bytes\): roster of 1 admin, Merkle root [0-9a-f]{16}… over 3 secrets/);
     assert.match(text, /bound to head v3 [0-9a-f]{16}…, epoch 1, expires /);
+    // X-Wing keys throughout, each named with its suite; the rotation makes the vault post-quantum only.
+    const X = 'X-Wing \\(ML-KEM-768 \\+ X25519\\)';
+    assert.match(text, new RegExp(`new keys are ${X} keys; a share is 1288 bytes \\(200 to an X25519 key\\)`));
+    assert.match(text, new RegExp(`Alice's encryption key: ${X}, 1216-byte public key`));
+    assert.match(text, new RegExp(`Bob's encryption key: ${X}, 1216-byte public key`));
+    assert.match(text, new RegExp(`Bob's bundle verifies \\(encryption key: ${X}\\)`));
+    assert.match(text, new RegExp(`account key \\(${X}\\) cloak-`));
+    assert.match(text, /head v4: epoch 2, new vault key id [0-9a-f]{16}…, Bob removed, post-quantum only/);
     // Each thing the server can still try is refused, with its own status (the page checks the
     // status itself; these lines are what it shows).
     const refusals = {
@@ -73,6 +82,7 @@ describe('the demo page in headless Chromium', () => {
       'a rolled-back API_TOKEN': 'MISMATCH', 'DATABASE_URL omitted': 'MISMATCH', 'head v4 served to a device at v5': 'STALE',
       'head v4 to a fresh device pinned at v5': 'STALE', 'a forked v6': 'MISMATCH', 'v6 signed by Bob, removed at v4': 'UNTRUSTED_SIGNER',
       'head v5 after its expiry': 'EXPIRED',
+      'an X25519 bundle served for Alice (a downgrade)': 'POLICY', 'an X25519 share handed to Alice': 'POLICY',
     };
     const serverLines = steps.find((s) => s.id === 'server').lines;
     for (const [what, status] of Object.entries(refusals)) {

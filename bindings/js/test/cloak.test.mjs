@@ -20,7 +20,7 @@ import * as lib from '../dist/index.js';
 import * as opsModule from '../dist/ops.js';
 
 const {
-  load, utf8, ObjectType, Status, CloakError, CloakMalformedError, CloakAuthError, CloakWrongKeyError,
+  load, utf8, ObjectType, Status, Suite, CloakError, CloakMalformedError, CloakAuthError, CloakWrongKeyError,
   CloakWrongTypeError, CloakBadSignatureError, CloakUntrustedSignerError, CloakBadParamsError,
   CloakChecksumError, CloakMismatchError, CloakUnsupportedVersionError, CloakUnsupportedSuiteError,
   CloakInvalidKeyError, CloakStaleError, CloakExpiredError, CloakBadStateError,
@@ -153,9 +153,15 @@ for (const backendName of backends) {
           s.batchDigestBytes, s.batchTagBytes, s.headHashBytes, s.blindIndexBytes, s.passwordSaltBytes, s.passwordRecordBytes,
           s.fingerprintTextBytes, s.pairCodeTextBytes, s.vaultStateBytes, s.batchStateBytes, s.headStateBytes, s.hpkeContextBytes,
           s.hpkeEncBytes, s.hpkeTagBytes, s.rosterEntryBytes, s.merkleLeafBytes, s.merkleHashBytes],
-        [32, 16, 255, 20, 32, 64, 32, 64, 32, 32, 32, 52, 148, 124, 84, 200, 32, 16, 32, 32, 16, 48, 36, 72, 512, 1024, 256, 128,
-          32, 16, 50, 64, 32]);
+        [32, 16, 255, 20, 32, 64, 32, 64, 32, 32, 32, 52, 148, 124, 84, 200, 32, 16, 32, 32, 16, 48, 36, 72, 512, 2048, 256, 128,
+          32, 16, 52, 64, 32]);
       assert.deepEqual([s.rosterMember, s.rosterServiceAccount, s.permissionWrite, s.permissionAdmin], [1, 2, 1, 2]);
+      // Suite 2 (X-Wing): keys, blobs, the encapsulation; the suites and the policy bit.
+      assert.deepEqual(
+        [s.xwingPublicKeyBytes, s.xwingSecretKeyBytes, s.xwingSeedBytes, s.xwingKeyhashBytes, s.xwingPublicKeyBlobBytes,
+          s.xwingBundleBytes, s.xwingWrappedKeyBytes, s.xwingServiceAccountPrivateBlobBytes, s.xwingShareBytes, s.xwingEncBytes],
+        [1216, 32, 32, 32, 1236, 1332, 1308, 1268, 1288, 1120]);
+      assert.deepEqual([s.suiteX25519, s.suiteXwing, s.vaultPostQuantumOnly], [Suite.X25519, Suite.XWING, lib.VaultPolicy.POST_QUANTUM_ONLY]);
     });
 
     it('status strings and one error class per code', () => {
@@ -169,9 +175,10 @@ for (const backendName of backends) {
         assert.ok(e instanceof CloakError);
         classes.add(e.constructor);
       }
-      assert.equal(classes.size, 19);
-      assert.deepEqual([Status.STALE, Status.EXPIRED, Status.BAD_STATE, Status.WEAK_PARAMS], [-16, -17, -18, -19]);
+      assert.equal(classes.size, 20);
+      assert.deepEqual([Status.STALE, Status.EXPIRED, Status.BAD_STATE, Status.WEAK_PARAMS, Status.POLICY], [-16, -17, -18, -19, -20]);
       assert.ok(lib.errorFor(Status.WEAK_PARAMS) instanceof lib.CloakWeakParamsError);
+      assert.ok(lib.errorFor(Status.POLICY) instanceof lib.CloakPolicyError);
       assert.ok(lib.errorFor(Status.STALE) instanceof CloakStaleError);
       assert.ok(lib.errorFor(Status.EXPIRED) instanceof CloakExpiredError);
       assert.ok(lib.errorFor(Status.BAD_STATE) instanceof CloakBadStateError);
@@ -197,8 +204,11 @@ for (const backendName of backends) {
       throwsCode(() => c.blobInspect(EX.idBlob.subarray(0, 19)), Status.MALFORMED);
       const v1 = EX.idBlob.slice(); v1[0] = 1;
       throwsCode(() => c.blobInspect(v1), Status.UNSUPPORTED_VERSION, CloakUnsupportedVersionError);
-      const s2 = EX.idBlob.slice(); s2[3] = 2;
+      const s2 = EX.idBlob.slice(); s2[3] = 2; // an identity key has no suite 2
       throwsCode(() => c.blobInspect(s2), Status.UNSUPPORTED_SUITE, CloakUnsupportedSuiteError);
+      const s3 = EX.idBlob.slice(); s3[3] = 3;
+      throwsCode(() => c.blobInspect(s3), Status.UNSUPPORTED_SUITE);
+      assert.equal(c.blobSuite(EX.idBlob), Suite.X25519);
       const t0 = EX.idBlob.slice(); t0[1] = 0x7f;
       throwsCode(() => c.blobInspect(t0), Status.MALFORMED);
     });
@@ -279,18 +289,23 @@ for (const backendName of backends) {
       assert.ok(edVerify(null, msg, ed25519Public(EX.aliceIdPk), sig));
     });
 
-    it('encryption keys and public key blobs (worked example)', () => {
-      const enc = c.encryptionKeypairFromSeed(EX.aliceEncSeed);
-      assert.deepEqual(enc.secretKey, EX.aliceEncSk);
-      assert.deepEqual(enc.publicKey, EX.aliceEncPk);
-      throwsCode(() => c.encryptionKeypairFromSeed(new Uint8Array(31)), Status.BAD_PARAMS);
-      const r = c.encryptionKeypair();
-      assert.notDeepEqual(r.publicKey, c.encryptionKeypair().publicKey);
+    it('X25519 encryption keys and public key blobs (worked example)', () => {
+      const enc = c.encryptionKeypairFromSeed(EX.aliceEncSeed, Suite.X25519);
+      assert.deepEqual(enc, { publicKey: EX.aliceEncPk, secretKey: EX.aliceEncSk, suite: Suite.X25519 });
+      throwsCode(() => c.encryptionKeypairFromSeed(new Uint8Array(31), Suite.X25519), Status.BAD_PARAMS);
+      const r = c.encryptionKeypair(Suite.X25519);
+      assert.equal(r.publicKey.length, 32);
+      assert.notDeepEqual(r.publicKey, c.encryptionKeypair(Suite.X25519).publicKey);
+      assert.equal(c.encryptionSuite(r.publicKey), Suite.X25519);
+      assert.deepEqual(c.keyBinding(r.publicKey), r.publicKey);
+      assert.deepEqual(c.encryptionKeyId(EX.aliceEncPk), new Uint8Array(publicKeyId(EX.aliceEncPk)));
       assert.deepEqual(c.identityPublicExport(EX.aliceIdPk), EX.idBlob);
       assert.deepEqual(c.identityPublicImport(EX.idBlob), EX.aliceIdPk);
       const eb = c.encryptionPublicExport(EX.aliceEncPk);
       assert.equal(c.blobInspect(eb).type, ObjectType.ENCRYPTION_PUBLIC_KEY);
       assert.deepEqual(c.encryptionPublicImport(eb), EX.aliceEncPk);
+      assert.deepEqual(c.encryptionPublicImport(eb, Suite.X25519), EX.aliceEncPk);
+      throwsCode(() => c.encryptionPublicImport(eb, Suite.XWING), Status.UNSUPPORTED_SUITE, CloakUnsupportedSuiteError);
       throwsCode(() => c.encryptionPublicImport(EX.idBlob), Status.WRONG_TYPE, CloakWrongTypeError);
       throwsCode(() => c.identityPublicImport(cat(EX.idBlob, new Uint8Array(1))), Status.MALFORMED);
       const bad = EX.idBlob.slice(); bad[4] ^= 1;
@@ -301,8 +316,7 @@ for (const backendName of backends) {
       const id = c.identityKeypairFromSeed(EX.aliceIdSeed);
       assert.deepEqual(c.bundleCreate(id.secretKey, EX.aliceEncPk), EX.bundle);
       const v = c.bundleVerify(EX.bundle);
-      assert.deepEqual(v.identityPublicKey, EX.aliceIdPk);
-      assert.deepEqual(v.encryptionPublicKey, EX.aliceEncPk);
+      assert.deepEqual(v, { identityPublicKey: EX.aliceIdPk, encryptionPublicKey: EX.aliceEncPk, suite: Suite.X25519 });
       for (let i = 0; i < EX.bundle.length; i++) {
         const t = EX.bundle.slice(); t[i] ^= 0x01;
         assert.throws(() => c.bundleVerify(t), (e) => e instanceof CloakError, `byte ${i}`);
@@ -318,16 +332,17 @@ for (const backendName of backends) {
       assert.deepEqual(id.publicKey, EX.aliceIdPk);
       assert.deepEqual(id.secretKey, cat(EX.aliceIdSeed, EX.aliceIdPk));
       const enc = c.encryptionUnwrap(EX.masterKey, EX.wrappedEnc);
-      assert.deepEqual(enc, { publicKey: EX.aliceEncPk, secretKey: EX.aliceEncSk });
-      assert.deepEqual(c.wrappedKeyPublicKey(EX.wrappedId), { publicKey: EX.aliceIdPk, type: ObjectType.WRAPPED_IDENTITY_KEY });
+      assert.deepEqual(enc, { publicKey: EX.aliceEncPk, secretKey: EX.aliceEncSk, suite: Suite.X25519 });
+      assert.deepEqual(c.wrappedKeyPublicKey(EX.wrappedId), { publicKey: EX.aliceIdPk, type: ObjectType.WRAPPED_IDENTITY_KEY, suite: Suite.X25519 });
       // Round trips with fresh nonces.
       const w1 = c.identityWrap(EX.masterKey, id.secretKey);
       assert.notDeepEqual(w1, EX.wrappedId);
       assert.deepEqual(c.identityUnwrap(EX.masterKey, w1), id);
-      const w2 = c.encryptionWrap(EX.masterKey, EX.aliceEncSk);
+      const w2 = c.encryptionWrap(EX.masterKey, EX.aliceEncSk, Suite.X25519);
       assert.deepEqual(c.encryptionUnwrap(EX.masterKey, w2), enc);
-      const sa = c.encryptionKeypair();
-      const w3 = c.serviceAccountWrap(EX.masterKey, sa.secretKey);
+      assert.deepEqual(c.encryptionUnwrap(EX.masterKey, c.encryptionWrap(EX.masterKey, enc)), enc);
+      const sa = c.encryptionKeypair(Suite.X25519);
+      const w3 = c.serviceAccountWrap(EX.masterKey, sa);
       assert.deepEqual(c.serviceAccountUnwrap(EX.masterKey, w3), sa);
       assert.equal(c.wrappedKeyPublicKey(w3).type, ObjectType.WRAPPED_SERVICE_ACCOUNT_KEY);
       // A wrapped key of one kind is not another kind; another master key is the wrong key.
@@ -345,7 +360,7 @@ for (const backendName of backends) {
 
     it('service-account keys in the clear (worked example)', () => {
       assert.deepEqual(c.serviceAccountPrivateExport(EX.bobEncPk, EX.bobEncSk), EX.accountKey);
-      assert.deepEqual(c.serviceAccountPrivateImport(EX.accountKey), { publicKey: EX.bobEncPk, secretKey: EX.bobEncSk });
+      assert.deepEqual(c.serviceAccountPrivateImport(EX.accountKey), { publicKey: EX.bobEncPk, secretKey: EX.bobEncSk, suite: Suite.X25519 });
       assert.deepEqual(c.serviceAccountPrivateImport(c.textDecode(EX.accountKeyText)).publicKey, EX.bobEncPk);
       throwsCode(() => c.serviceAccountPrivateExport(EX.aliceEncPk, EX.bobEncSk), Status.MISMATCH, CloakMismatchError);
       const t = EX.accountKey.slice(); t[30] ^= 1;
@@ -443,7 +458,8 @@ for (const backendName of backends) {
       assert.equal(c.batchCount(EX.batch), 2);
       assert.equal(c.batchTagsLen(2), 32);
       assert.equal(c.batchItemIndex(EX.item1), 1);
-      assert.equal(c.batchLen(7, 2), EX.batch.length);
+      assert.equal(c.batchLen(7, 2, Suite.X25519), EX.batch.length);
+      assert.equal(c.batchLen(7, 2), EX.batch.length + 1088, 'X-Wing, the default, carries a 1120-byte encapsulation');
       assert.equal(c.batchItemLen(9, 7), EX.item0.length);
       assert.equal(c.batchItemOpenedMaxlen(EX.item0.length), EX.item0.length - 56);
       const r = c.batchVerify(EX.batch, 'vault-1', EX.bobEncPk, EX.bobEncSk, [c.identityKeypair().publicKey, EX.aliceIdPk]);
@@ -501,7 +517,9 @@ for (const backendName of backends) {
       rr.check(2, 7, 1900000000);
       assert.equal(dec(rr.openItem(sealed[2].item).value), 'value 2');
       assert.equal(dec(rr.openItem(sealed[0].item).name), 'A');
-      throwsCode(() => rr.openItem(EX.item0), Status.WRONG_KEY);
+      // The worked example's item is of an X25519 batch; this account's key (the default) is X-Wing.
+      throwsCode(() => rr.openItem(EX.item0), Status.UNSUPPORTED_SUITE);
+      throwsCode(() => rr.openItem(newBatch(c.encryptionKeypair(), alice, ['A']).items[0].item), Status.WRONG_KEY);
       // An item of another batch of the same account is a mismatch.
       const other = newBatch(account, alice, ['A']).items[0].item;
       throwsCode(() => rr.openItem(other), Status.MISMATCH);
@@ -567,20 +585,22 @@ for (const backendName of backends) {
     it('vault heads: first, chain, fork, stale, expiry, roster, Merkle inclusion and absence', () => {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
       const bob = c.identityKeypairFromSeed(rep(0x21, 32));
-      const bobEnc = c.encryptionKeypair();
-      const sa = c.encryptionKeypair();
+      const sa = c.encryptionKeypair(Suite.X25519);
       const saKeyId = c.blobInspect(c.encryptionPublicExport(sa.publicKey)).keyId;
       const { rosterMember: MEMBER, rosterServiceAccount: SA, permissionWrite: WRITE, permissionAdmin: ADMIN } = c.sizes;
-      // Entries sorted by (kind, public key): kind is byte 0, the public key bytes 2 to 34.
-      const sortEntries = (xs) => xs.slice().sort((a, b) => a[0] - b[0] || Buffer.compare(Buffer.from(a.subarray(2, 34)), Buffer.from(b.subarray(2, 34))));
+      // Entries sorted by (kind, public key): kind is byte 0, the public key bytes 4 to 36.
+      const sortEntries = (xs) => xs.slice().sort((a, b) => a[0] - b[0] || Buffer.compare(Buffer.from(a.subarray(4, 36)), Buffer.from(b.subarray(4, 36))));
       const roster = sortEntries([
-        c.rosterEntry(MEMBER, WRITE | ADMIN, alice.publicKey, rep(0x0a, 16)),
-        c.rosterEntry(MEMBER, WRITE, bob.publicKey, rep(0x0b, 16)),
-        c.rosterEntry(SA, 0, sa.publicKey, saKeyId),
+        c.rosterEntry(MEMBER, WRITE | ADMIN, Suite.X25519, alice.publicKey, rep(0x0a, 16)),
+        c.rosterEntry(MEMBER, WRITE, Suite.XWING, bob.publicKey, rep(0x0b, 16)),
+        c.rosterEntry(SA, 0, Suite.X25519, sa.publicKey, saKeyId),
       ]);
-      // A service account's entry carries its own key's id; another is a parameter error.
-      throwsCode(() => c.rosterEntry(SA, 0, sa.publicKey, rep(0x5a, 16)), Status.BAD_PARAMS);
-      throwsCode(() => c.rosterEntry(SA, WRITE, sa.publicKey, saKeyId), Status.BAD_PARAMS);
+      assert.deepEqual(c.rosterSort(roster.slice().reverse()), roster);
+      assert.deepEqual(c.serviceAccountEntry(sa.publicKey), roster.find((e) => e[0] === SA));
+      // A service account's entry carries its own key's id; another is a parameter error; so is an unknown suite.
+      throwsCode(() => c.rosterEntry(SA, 0, Suite.X25519, sa.publicKey, rep(0x5a, 16)), Status.BAD_PARAMS);
+      throwsCode(() => c.rosterEntry(SA, WRITE, Suite.X25519, sa.publicKey, saKeyId), Status.BAD_PARAMS);
+      throwsCode(() => c.rosterEntry(MEMBER, WRITE, 3, bob.publicKey, rep(0x0b, 16)), Status.BAD_PARAMS);
       const v = c.vaultInit(EX.vaultKey, 1, 'vault-h');
       const names = ['A', 'B', 'C', 'D'];
       const leaves = names.map((n) => c.merkleLeaf(v.blindIndex(n), v.sealSecret(n, utf8(n))))
@@ -589,7 +609,7 @@ for (const backendName of backends) {
       assert.equal(root.length, 32);
       throwsCode(() => c.merkleRoot([leaves[1], leaves[0]]), Status.BAD_PARAMS);
       const zero = new Uint8Array(32);
-      const h1 = c.headCreate('vault-h', 1, v.keyId(), 1, zero, 1900000000, root, leaves.length, roster, alice.secretKey);
+      const h1 = c.headCreate('vault-h', 1, v.keyId(), 1, zero, 1900000000, root, leaves.length, 0, roster, alice.secretKey);
       assert.equal(h1.length, c.headLen(7, 3));
       throwsCode(() => c.headVerifyFirst(h1, 'vault-h', [bob.publicKey]), Status.UNTRUSTED_SIGNER);
       throwsCode(() => c.headVerifyFirst(h1, 'vault-x', [alice.publicKey]), Status.MISMATCH);
@@ -598,13 +618,13 @@ for (const backendName of backends) {
       throwsCode(() => head.check(2, 1, 1800000000), Status.STALE, CloakStaleError);
       throwsCode(() => head.check(1, 2, 1800000000), Status.STALE);
       throwsCode(() => head.check(1, 1, 1900000001), Status.EXPIRED, CloakExpiredError);
-      assert.deepEqual([head.version, head.epoch, head.expiry, head.leafCount], [1n, 1, 1900000000n, 4]);
+      assert.deepEqual([head.version, head.epoch, head.expiry, head.leafCount, head.policy], [1n, 1, 1900000000n, 4, 0]);
       assert.deepEqual(head.merkleRoot, root);
       assert.deepEqual(head.vaultKeyId, v.keyId());
       assert.deepEqual(head.signer, alice.publicKey);
       assert.deepEqual(head.blob, h1);
-      assert.deepEqual(head.rosterFind(MEMBER, bob.publicKey), { permissions: WRITE, encryptionKeyId: rep(0x0b, 16) });
-      assert.deepEqual(head.rosterFind(SA, sa.publicKey), { permissions: 0, encryptionKeyId: saKeyId });
+      assert.deepEqual(head.rosterFind(MEMBER, bob.publicKey), { permissions: WRITE, suite: Suite.XWING, encryptionKeyId: rep(0x0b, 16) });
+      assert.deepEqual(head.rosterFind(SA, sa.publicKey), { permissions: 0, suite: Suite.X25519, encryptionKeyId: saKeyId });
       throwsCode(() => head.rosterFind(MEMBER, sa.publicKey), Status.MISMATCH);
       // Inclusion of each leaf; absence of a name not in the vault, and not of one that is.
       leaves.forEach((leaf, i) => head.verifyInclusion(leaf, c.merkleProveInclusion(leaves, i)));
@@ -616,26 +636,26 @@ for (const backendName of backends) {
       throwsCode(() => head.verifyInclusion(leaves[0], new Uint8Array(3)), Status.MALFORMED);
       // The chain: version 2 by Bob (a writer) changing the secrets; a fork and a replay are caught.
       const leaves2 = leaves.slice(0, 3);
-      const h2 = c.headCreate('vault-h', 1, v.keyId(), 2, head.hash, 1900000000, c.merkleRoot(leaves2), 3, roster, bob.secretKey);
+      const h2 = c.headCreate('vault-h', 1, v.keyId(), 2, head.hash, 1900000000, c.merkleRoot(leaves2), 3, 0, roster, bob.secretKey);
       const head2 = head.verifyNext(h2);
       assert.deepEqual([head2.version, head2.leafCount], [2n, 3]);
-      const fork = c.headCreate('vault-h', 1, v.keyId(), 2, rep(0x66, 32), 1900000000, root, 4, roster, alice.secretKey);
+      const fork = c.headCreate('vault-h', 1, v.keyId(), 2, rep(0x66, 32), 1900000000, root, 4, 0, roster, alice.secretKey);
       throwsCode(() => head.verifyNext(fork), Status.MISMATCH);
       throwsCode(() => head2.verifyNext(h1), Status.STALE);
-      const gap = c.headCreate('vault-h', 1, v.keyId(), 4, head2.hash, 1900000000, root, 4, roster, alice.secretKey);
+      const gap = c.headCreate('vault-h', 1, v.keyId(), 4, head2.hash, 1900000000, root, 4, 0, roster, alice.secretKey);
       throwsCode(() => head2.verifyNext(gap), Status.MISMATCH);
       // A new epoch comes with a new vault key id (the same one is a mismatch, whoever signs); a
       // writer may not rotate nor anyone outside the roster sign; an admin rotates.
       const v2 = c.vaultInit(c.vaultKeyGenerate(), 2, 'vault-h');
-      const sameKey = c.headCreate('vault-h', 2, v.keyId(), 3, head2.hash, 1900000000, root, 4, roster, alice.secretKey);
+      const sameKey = c.headCreate('vault-h', 2, v.keyId(), 3, head2.hash, 1900000000, root, 4, 0, roster, alice.secretKey);
       throwsCode(() => head2.verifyNext(sameKey), Status.MISMATCH);
-      const rot = c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, roster, bob.secretKey);
+      const rot = c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, 0, roster, bob.secretKey);
       throwsCode(() => head2.verifyNext(rot), Status.UNTRUSTED_SIGNER);
-      const rotated = head2.verifyNext(c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, roster, alice.secretKey));
+      const rotated = head2.verifyNext(c.headCreate('vault-h', 2, v2.keyId(), 3, head2.hash, 1900000000, root, 4, 0, roster, alice.secretKey));
       assert.deepEqual([rotated.version, rotated.epoch, rotated.vaultKeyId], [3n, 2, v2.keyId()]);
       rotated.wipe();
       v2.wipe();
-      const outsider = c.headCreate('vault-h', 1, v.keyId(), 3, head2.hash, 1900000000, root, 4, roster, c.identityKeypair().secretKey);
+      const outsider = c.headCreate('vault-h', 1, v.keyId(), 3, head2.hash, 1900000000, root, 4, 0, roster, c.identityKeypair().secretKey);
       throwsCode(() => head2.verifyNext(outsider), Status.UNTRUSTED_SIGNER);
       for (const h of [head, head2]) h.wipe();
       throwsCode(() => head.version, Status.BAD_STATE);
@@ -669,7 +689,7 @@ for (const backendName of backends) {
     it('HPKE: RFC 9180 Base vector, recipient side; both single-shot and context forms', () => {
       const doc = JSON.parse(readFileSync(new URL('hpke_rfc9180_x25519_sha256_chacha20poly1305.json', vectors), 'utf8'));
       const v = doc.vectors.find((x) => x.mode === 0);
-      const kp = c.encryptionKeypairFromSeed(hex(v.ikmR));
+      const kp = c.encryptionKeypairFromSeed(hex(v.ikmR), Suite.X25519);
       assert.deepEqual(kp.publicKey, hex(v.pkRm));
       assert.deepEqual(kp.secretKey, hex(v.skRm));
       const ctx = c.hpkeSetupRecipient(hex(v.enc), hex(v.pkRm), hex(v.skRm), hex(v.info));
@@ -687,7 +707,7 @@ for (const backendName of backends) {
       ctx.wipe();
       const first = v.encryptions[0];
       assert.deepEqual(c.hpkeOpenBase(hex(v.enc), hex(first.ct), hex(v.pkRm), hex(v.skRm), hex(v.info), hex(first.aad)), hex(first.pt));
-      const rcp = c.encryptionKeypair();
+      const rcp = c.encryptionKeypair(Suite.X25519);
       const one = c.hpkeSealBase(rcp.publicKey, utf8('message'), utf8('info'), utf8('aad'));
       assert.deepEqual(c.hpkeOpenBase(one.enc, one.ciphertext, rcp.publicKey, rcp.secretKey, utf8('info'), utf8('aad')), utf8('message'));
       throwsCode(() => c.hpkeOpenBase(one.enc, one.ciphertext, rcp.publicKey, rcp.secretKey, utf8('info'), utf8('aaD')), Status.AUTH);
@@ -700,7 +720,7 @@ for (const backendName of backends) {
 
     it('interop: a libcloak share opens with @hpke/core and Node Ed25519 (section 8 only)', async () => {
       const alice = c.identityKeypairFromSeed(EX.aliceIdSeed);
-      const bob = c.encryptionKeypair();
+      const bob = c.encryptionKeypair(Suite.X25519);
       const vaultKey = c.vaultKeyGenerate();
       const share = c.shareSeal(vaultKey, 3, 'vault-1', bob.publicKey, alice.secretKey);
       // Layout: header 20 | sender 32 | epoch 4 | enc 32 | ct 48 | signature 64.
@@ -723,7 +743,7 @@ for (const backendName of backends) {
     it('interop: a share built with @hpke/core and Node Ed25519 opens in libcloak (section 8 only)', async () => {
       const aliceSeed = rep(0x31, 32);
       const alicePk = c.identityKeypairFromSeed(aliceSeed).publicKey; // used only as the trusted identity
-      const bob = c.encryptionKeypair();
+      const bob = c.encryptionKeypair(Suite.X25519);
       const vaultKey = new Uint8Array(32).map((_, i) => i);
       const header = cat(hex('02090001'), new Uint8Array(publicKeyId(bob.publicKey)));
       const epoch = hex('00000004');

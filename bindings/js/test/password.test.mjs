@@ -23,7 +23,7 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as lib from '../dist/index.js';
 
-const { load, utf8, Status, CloakError, CloakWeakParamsError, CloakWrongKeyError, CloakChecksumError } = lib;
+const { load, utf8, Status, Suite, CloakError, CloakWeakParamsError, CloakWrongKeyError, CloakChecksumError } = lib;
 const require = createRequire(import.meta.url);
 const sodium = require('libsodium-wrappers-sumo');
 
@@ -308,10 +308,11 @@ for (const backendName of backends) {
       const legacyPolicy = c.passwordPolicy({ memoryKibMin: 16384, costMin: 16384 });
       const old = c.passwordDerive(password, legacyRecord, { accountId, secretKey, policy: legacyPolicy });
       const id = c.identityKeypair();
+      // The member's key is X-Wing (the default), the service account's an older X25519 one: both suites move.
       const enc = c.encryptionKeypair();
-      const sa = c.encryptionKeypair();
-      const wrapped = [c.identityWrap(old.masterKey, id.secretKey), c.encryptionWrap(old.masterKey, enc.secretKey),
-        c.serviceAccountWrap(old.masterKey, sa.secretKey)];
+      const sa = c.encryptionKeypair(Suite.X25519);
+      const wrapped = [c.identityWrap(old.masterKey, id.secretKey), c.encryptionWrap(old.masterKey, enc),
+        c.serviceAccountWrap(old.masterKey, sa)];
       // The application raises its floor (here to 32 MiB x 1): the old record no longer passes.
       const raised = c.passwordPolicy({ memoryKibMin: 32768, costMin: 32768 });
       throwsCode(() => c.passwordRecordCheck(legacyRecord, raised), Status.WEAK_PARAMS, CloakWeakParamsError);
@@ -324,7 +325,7 @@ for (const backendName of backends) {
       assert.notDeepEqual(fresh.loginKey, old.loginKey);
       const rewrapped = wrapped.map((w) => c.wrappedKeyRewrap(old.masterKey, fresh.masterKey, w));
       rewrapped.forEach((w, i) => {
-        assert.equal(w.length, c.sizes.wrappedKeyBytes);
+        assert.equal(w.length, [c.sizes.wrappedKeyBytes, c.sizes.xwingWrappedKeyBytes, c.sizes.wrappedKeyBytes][i]);
         assert.notDeepEqual(w, wrapped[i]);
         // Same kind, same public key.
         assert.deepEqual(c.wrappedKeyPublicKey(w), c.wrappedKeyPublicKey(wrapped[i]));

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import * as lib from '../dist/index.js';
 import * as opsModule from '../dist/ops.js';
 
-const { load, CloakError } = lib;
+const { load, CloakError, Suite } = lib;
 
 // Head versions and times reach 2^63 - 1, past what a JavaScript number holds exactly: integers of
 // more than 15 digits are read as bigint (the API takes and gives uint64 values as bigint).
@@ -50,6 +50,7 @@ const ERRORS = {
   EXPIRED: lib.CloakExpiredError,
   BAD_STATE: lib.CloakBadStateError,
   WEAK_PARAMS: lib.CloakWeakParamsError,
+  POLICY: lib.CloakPolicyError,
 };
 
 /** Hex strings as bytes, lists of them as lists of bytes; text and numbers as they are. */
@@ -73,11 +74,21 @@ function comparable(v) {
 
 const pair = ({ publicKey, secretKey }) => ({ public_key: publicKey, secret_key: secretKey });
 
+// Each C function of a pair (X25519 and X-Wing) is replayed through the one method of the API,
+// with the suite named where the method would otherwise read it from the blob, so that a blob of
+// the other suite is refused as the C function refuses it. Where the method takes the suite from
+// a public key's length, the case's key decides, as it decides which C function applies.
+const X = Suite.X25519;
+const XW = Suite.XWING;
+
 /** One function per operation: the case's decoded inputs in, its outputs (the file's names) out. */
 const OPERATIONS = {
   key_id: (c, i) => ({ key_id: c.keyId(i.key) }),
   identity_keypair_from_seed: (c, i) => pair(c.identityKeypairFromSeed(i.seed)),
-  encryption_keypair_from_seed: (c, i) => pair(c.encryptionKeypairFromSeed(i.seed)),
+  encryption_keypair_from_seed: (c, i) => pair(c.encryptionKeypairFromSeed(i.seed, X)),
+  xwing_keypair_from_seed: (c, i) => pair(c.encryptionKeypairFromSeed(i.seed, XW)),
+  xwing_key_hash: (c, i) => ({ key_hash: c.xwingKeyHash(i.public_key) }),
+  blob_suite: (c, i) => ({ suite: c.blobSuite(i.blob) }),
   password_record_encode: (c, i) => ({
     record: c.passwordRecordEncode(i.salt, { memoryKib: i.memory_kib, iterations: i.iterations, parallelism: i.parallelism }),
   }),
@@ -110,8 +121,10 @@ const OPERATIONS = {
   },
   identity_public_export: (c, i) => ({ blob: c.identityPublicExport(i.public_key) }),
   encryption_public_export: (c, i) => ({ blob: c.encryptionPublicExport(i.public_key) }),
+  xwing_public_export: (c, i) => ({ blob: c.encryptionPublicExport(i.public_key) }),
   identity_public_import: (c, i) => ({ public_key: c.identityPublicImport(i.blob) }),
-  encryption_public_import: (c, i) => ({ public_key: c.encryptionPublicImport(i.blob) }),
+  encryption_public_import: (c, i) => ({ public_key: c.encryptionPublicImport(i.blob, X) }),
+  xwing_public_import: (c, i) => ({ public_key: c.encryptionPublicImport(i.blob, XW) }),
   text_encode: (c, i) => ({ text: c.textEncode(i.blob) }),
   text_decode: (c, i) => ({ blob: c.textDecode(i.text) }),
   blob_inspect: (c, i) => {
@@ -119,28 +132,32 @@ const OPERATIONS = {
     return { type, key_id: keyId };
   },
   bundle_create: (c, i) => ({ bundle: c.bundleCreate(i.identity_secret_key, i.encryption_public_key) }),
-  bundle_verify: (c, i) => {
-    const v = c.bundleVerify(i.bundle);
-    return { identity_public_key: v.identityPublicKey, encryption_public_key: v.encryptionPublicKey };
-  },
+  bundle_create_xwing: (c, i) => ({ bundle: c.bundleCreate(i.identity_secret_key, i.encryption_public_key) }),
+  bundle_verify: (c, i) => bundleOutputs(c.bundleVerify(i.bundle, X), X),
+  bundle_verify_xwing: (c, i) => bundleOutputs(c.bundleVerify(i.bundle, XW), XW),
   identity_sign: (c, i) => ({ signature: c.identitySign(i.message, i.context, i.secret_key) }),
   identity_verify: (c, i) => {
     c.identityVerify(i.signature, i.message, i.context, i.public_key);
     return {};
   },
   identity_wrap: (c, i) => ({ wrapped: c.identityWrap(i.master_key, i.secret_key) }),
-  encryption_wrap: (c, i) => ({ wrapped: c.encryptionWrap(i.master_key, i.secret_key) }),
-  service_account_wrap: (c, i) => ({ wrapped: c.serviceAccountWrap(i.master_key, i.secret_key) }),
+  encryption_wrap: (c, i) => ({ wrapped: c.encryptionWrap(i.master_key, i.secret_key, X) }),
+  xwing_wrap: (c, i) => ({ wrapped: c.encryptionWrap(i.master_key, i.secret_key, XW) }),
+  service_account_wrap: (c, i) => ({ wrapped: c.serviceAccountWrap(i.master_key, i.secret_key, X) }),
+  service_account_xwing_wrap: (c, i) => ({ wrapped: c.serviceAccountWrap(i.master_key, i.secret_key, XW) }),
   identity_unwrap: (c, i) => pair(c.identityUnwrap(i.master_key, i.wrapped)),
-  encryption_unwrap: (c, i) => pair(c.encryptionUnwrap(i.master_key, i.wrapped)),
-  service_account_unwrap: (c, i) => pair(c.serviceAccountUnwrap(i.master_key, i.wrapped)),
-  wrapped_key_public_key: (c, i) => {
-    const { publicKey, type } = c.wrappedKeyPublicKey(i.wrapped);
-    return { public_key: publicKey, type };
-  },
-  wrapped_key_rewrap: (c, i) => ({ rewrapped: c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped) }),
+  encryption_unwrap: (c, i) => suitePair(c.encryptionUnwrap(i.master_key, i.wrapped, X), X),
+  xwing_unwrap: (c, i) => suitePair(c.encryptionUnwrap(i.master_key, i.wrapped, XW), XW),
+  service_account_unwrap: (c, i) => suitePair(c.serviceAccountUnwrap(i.master_key, i.wrapped, X), X),
+  service_account_xwing_unwrap: (c, i) => suitePair(c.serviceAccountUnwrap(i.master_key, i.wrapped, XW), XW),
+  wrapped_key_public_key: (c, i) => wrappedOutputs(c.wrappedKeyPublicKey(i.wrapped, X), X),
+  wrapped_key_public_key_xwing: (c, i) => wrappedOutputs(c.wrappedKeyPublicKey(i.wrapped, XW), XW),
+  wrapped_key_rewrap: (c, i) => ({ rewrapped: c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped, X) }),
+  wrapped_key_rewrap_xwing: (c, i) => ({ rewrapped: c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped, XW) }),
   service_account_private_export: (c, i) => ({ blob: c.serviceAccountPrivateExport(i.public_key, i.secret_key) }),
-  service_account_private_import: (c, i) => pair(c.serviceAccountPrivateImport(i.blob)),
+  service_account_xwing_private_export: (c, i) => ({ blob: c.serviceAccountPrivateExport(i.public_key, i.secret_key) }),
+  service_account_private_import: (c, i) => suitePair(c.serviceAccountPrivateImport(i.blob, X), X),
+  service_account_xwing_private_import: (c, i) => suitePair(c.serviceAccountPrivateImport(i.blob, XW), XW),
   secret_seal: (c, i) => withVault(c, i, (v) => ({ sealed: v.sealSecret(i.name, i.value, i.context) })),
   secret_open: (c, i) => withVault(c, i, (v) => ({ value: v.openSecret(i.name, i.sealed, i.context) })),
   secret_reseal: (c, i) => {
@@ -159,26 +176,21 @@ const OPERATIONS = {
   secret_sealed_len: (c, i) => ({ sealed_len: c.secretSealedLen(i.value_len) }),
   secret_opened_len: (c, i) => ({ value_cap: c.secretOpenedLen(i.sealed_len) }),
   vault_blind_index: (c, i) => withVault(c, i, (v) => ({ index: v.blindIndex(i.name) })),
-  share_seal: (c, i) => ({
-    share: c.shareSeal(i.vault_key, i.epoch, i.vault_id, i.recipient_public_key, i.sender_identity_secret_key),
-  }),
+  share_seal: (c, i) => shareSeal(c, i),
+  share_seal_xwing: (c, i) => shareSeal(c, i),
   share_sender: (c, i) => ({ sender_identity_public_key: c.shareSender(i.share) }),
-  share_open: (c, i) => {
-    const { vaultKey, epoch } = c.shareOpen(i.share, i.vault_id, i.recipient_public_key, i.recipient_secret_key,
-      i.trusted_sender_identity_public_key, i.min_epoch);
-    return { vault_key: vaultKey, epoch };
-  },
-  batch_seal: (c, i) => {
-    const writer = c.batchBegin(i.account_public_key, i.creator_identity_public_key, i.vault_id, i.epoch,
-      i.head_version, i.head_hash, i.expiry);
-    const sealed = i.names.map((name, n) => writer.sealItem(name, i.values[n]));
-    return { items: sealed.map((s) => s.item), digests: sealed.map((s) => s.digest), blob: writer.finish(i.creator_identity_secret_key) };
-  },
+  share_open: (c, i) => shareOpen(c, i),
+  share_open_xwing: (c, i) => shareOpen(c, i),
+  batch_seal: (c, i) => batchSeal(c, i),
+  batch_seal_xwing: (c, i) => batchSeal(c, i),
   batch_open: (c, i) => ('tamper_tag' in i ? batchOpenTampered(c, i) : batchOpen(c, i)),
+  batch_open_xwing: (c, i) => ('tamper_tag' in i ? batchOpenTampered(c, i) : batchOpen(c, i)),
   batch_count: (c, i) => ({ item_count: c.batchCount(i.blob) }),
   batch_sender: (c, i) => ({ identity_public_key: c.batchSender(i.blob) }),
   batch_item_index: (c, i) => ({ index: c.batchItemIndex(i.item) }),
   batch_item_len: (c, i) => ({ item_len: c.batchItemLen(i.name_len, i.value_len) }),
+  batch_len: (c, i) => ({ batch_len: c.batchLen(i.vault_id_len, i.item_count, X) }),
+  batch_len_xwing: (c, i) => ({ batch_len: c.batchLen(i.vault_id_len, i.item_count, XW) }),
   batch_item_opened_maxlen: (c, i) => ({ value_cap: c.batchItemOpenedMaxlen(i.item_len) }),
   batch_begin: (c, i) => {
     c.batchBegin(i.account_public_key, i.creator_identity_public_key, i.vault_id, i.epoch, i.head_version,
@@ -186,13 +198,34 @@ const OPERATIONS = {
     return {};
   },
   hpke_seal_base: (c, i) => c.hpkeSealBase(i.recipient_public_key, i.plaintext, i.info, i.aad),
+  hpke_seal_base_xwing: (c, i) => c.hpkeSealBase(i.recipient_public_key, i.plaintext, i.info, i.aad),
   hpke_open_base: (c, i) => ({
     plaintext: c.hpkeOpenBase(i.enc, i.ciphertext, i.recipient_public_key, i.recipient_secret_key, i.info, i.aad),
   }),
-  roster_entry: (c, i) => ({ entry: c.rosterEntry(i.kind, i.permissions, i.public_key, i.encryption_key_id) }),
+  hpke_open_base_xwing: (c, i) => ({
+    plaintext: c.hpkeOpenBase(i.enc, i.ciphertext, i.recipient_public_key, i.recipient_secret_key, i.info, i.aad),
+  }),
+  roster_entry: (c, i) => ({ entry: c.rosterEntry(i.kind, i.permissions, i.suite, i.public_key, i.encryption_key_id) }),
   head_create: (c, i) => ({
     head: c.headCreate(i.vault_id, i.epoch, i.vault_key_id, i.version, i.previous_hash, i.expiry, i.merkle_root,
-      i.leaf_count, i.roster, i.signer_identity_secret_key),
+      i.leaf_count, i.policy, i.roster, i.signer_identity_secret_key),
+  }),
+  head_roster_find: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    const r = h.rosterFind(i.kind, i.public_key);
+    return { permissions: r.permissions, suite: r.suite, encryption_key_id: r.encryptionKeyId };
+  }),
+  // No member identity in the case: a service account (NULL in C).
+  head_check_recipient: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    h.checkRecipient(i.member_identity_public_key ?? null, i.encryption_public_key);
+    return {};
+  }),
+  head_check_share: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    h.checkShare(i.recipient_identity_public_key, i.share);
+    return {};
+  }),
+  head_check_batch: (c, i) => withTrustedHead(c, i, 'head', (h) => {
+    h.checkBatch(i.batch);
+    return {};
   }),
   head_verify_first: (c, i) => withHead(c.headVerifyFirst(i.blob, i.vault_id, i.trusted), headOutputs),
   head_verify_next: (c, i) => withChain(c, i, (current) => {
@@ -222,6 +255,39 @@ const OPERATIONS = {
   identity_pair_code: (c, i) => ({ text: c.identityPairCode(i.identity_public_key_a, i.identity_public_key_b) }),
 };
 
+/** The outputs of a suite's function, after checking the suite the method reports. */
+function bundleOutputs(v, suite) {
+  assert.equal(v.suite, suite);
+  return { identity_public_key: v.identityPublicKey, encryption_public_key: v.encryptionPublicKey };
+}
+
+function suitePair(k, suite) {
+  assert.equal(k.suite, suite);
+  return pair(k);
+}
+
+function wrappedOutputs(w, suite) {
+  assert.equal(w.suite, suite);
+  return { public_key: w.publicKey, type: w.type };
+}
+
+function shareSeal(c, i) {
+  return { share: c.shareSeal(i.vault_key, i.epoch, i.vault_id, i.recipient_public_key, i.sender_identity_secret_key) };
+}
+
+function shareOpen(c, i) {
+  const { vaultKey, epoch } = c.shareOpen(i.share, i.vault_id, i.recipient_public_key, i.recipient_secret_key,
+    i.trusted_sender_identity_public_key, i.min_epoch);
+  return { vault_key: vaultKey, epoch };
+}
+
+function batchSeal(c, i) {
+  const writer = c.batchBegin(i.account_public_key, i.creator_identity_public_key, i.vault_id, i.epoch,
+    i.head_version, i.head_hash, i.expiry);
+  const sealed = i.names.map((name, n) => writer.sealItem(name, i.values[n]));
+  return { items: sealed.map((s) => s.item), digests: sealed.map((s) => s.digest), blob: writer.finish(i.creator_identity_secret_key) };
+}
+
 function withVault(c, i, use) {
   const vault = c.vaultInit(i.vault_key, i.epoch, i.vault_id);
   try {
@@ -234,7 +300,7 @@ function withVault(c, i, use) {
 /** Everything a verified head answers, under the file's names. */
 function headOutputs(h) {
   return {
-    version: h.version, epoch: h.epoch, expiry: h.expiry, leaf_count: h.leafCount, hash: h.hash,
+    version: h.version, epoch: h.epoch, expiry: h.expiry, leaf_count: h.leafCount, policy: h.policy, hash: h.hash,
     merkle_root: h.merkleRoot, vault_key_id: h.vaultKeyId, signer: h.signer,
   };
 }
@@ -313,7 +379,8 @@ function batchOpenTampered(c, i) {
   const tags = new Uint8Array(tagsLen);
   const state = c._pin(c.sizes.batchStateBytes);
   try {
-    c._call(Op.BATCH_VERIFY, [state, tags, i.blob, i.vault_id, i.account_public_key, i.account_secret_key,
+    const verify = i.account_public_key.length === c.sizes.xwingPublicKeyBytes ? Op.BATCH_VERIFY_XWING : Op.BATCH_VERIFY;
+    c._call(verify, [state, tags, i.blob, i.vault_id, i.account_public_key, i.account_secret_key,
       Buffer.concat(i.trusted)]);
     tags[16 * i.tamper_tag] ^= 0x01;
     c._call(Op.BATCH_CHECK, [state, i.min_epoch, u64(i.min_head_version), u64(i.now)]);
@@ -358,22 +425,26 @@ const drawsRandomness = (kase) => 'random' in kase.inputs && kase.expect === 'ok
 const OPENS = {
   // The rewrapped key opens under the new master key to the key the old one wrapped, same kind and
   // public key; and the library's own rewrap of the same input opens to it too.
-  wrapped_key_rewrap: (c, i, o) => {
-    const { ObjectType } = lib;
-    const kinds = {
-      [ObjectType.WRAPPED_IDENTITY_KEY]: (m, w) => c.identityUnwrap(m, w),
-      [ObjectType.WRAPPED_ENCRYPTION_KEY]: (m, w) => c.encryptionUnwrap(m, w),
-      [ObjectType.WRAPPED_SERVICE_ACCOUNT_KEY]: (m, w) => c.serviceAccountUnwrap(m, w),
-    };
-    const unwrap = kinds[c.wrappedKeyPublicKey(i.wrapped).type];
-    assert.ok(unwrap, 'not a wrapped key');
-    const key = unwrap(i.old_master_key, i.wrapped);
-    assert.deepEqual(c.wrappedKeyPublicKey(o.rewrapped), c.wrappedKeyPublicKey(i.wrapped));
-    assert.deepEqual(unwrap(i.new_master_key, o.rewrapped), key);
-    assert.deepEqual(unwrap(i.new_master_key, c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped)), key);
-    assert.throws(() => unwrap(i.old_master_key, o.rewrapped), lib.CloakWrongKeyError);
-  },
+  // Either suite: the methods read the suite from the blob (and wrappedKeyPublicKey reports it).
+  wrapped_key_rewrap: (c, i, o) => rewrapOpens(c, i, o),
+  wrapped_key_rewrap_xwing: (c, i, o) => rewrapOpens(c, i, o),
 };
+
+function rewrapOpens(c, i, o) {
+  const { ObjectType } = lib;
+  const kinds = {
+    [ObjectType.WRAPPED_IDENTITY_KEY]: (m, w) => c.identityUnwrap(m, w),
+    [ObjectType.WRAPPED_ENCRYPTION_KEY]: (m, w) => c.encryptionUnwrap(m, w),
+    [ObjectType.WRAPPED_SERVICE_ACCOUNT_KEY]: (m, w) => c.serviceAccountUnwrap(m, w),
+  };
+  const unwrap = kinds[c.wrappedKeyPublicKey(i.wrapped).type];
+  assert.ok(unwrap, 'not a wrapped key');
+  const key = unwrap(i.old_master_key, i.wrapped);
+  assert.deepEqual(c.wrappedKeyPublicKey(o.rewrapped), c.wrappedKeyPublicKey(i.wrapped));
+  assert.deepEqual(unwrap(i.new_master_key, o.rewrapped), key);
+  assert.deepEqual(unwrap(i.new_master_key, c.wrappedKeyRewrap(i.old_master_key, i.new_master_key, i.wrapped)), key);
+  assert.throws(() => unwrap(i.old_master_key, o.rewrapped), lib.CloakWrongKeyError);
+}
 
 describe('libcloak.json', () => {
   it('covers every operation of the replay, failures included', () => {
