@@ -63,11 +63,24 @@ uint8_t *fz_alloc(size_t n);
 #define FZ_TYPE_LAST CLOAK_TYPE_VAULT_HEAD
 /* 1 if section 2's type table has `type`. */
 int fz_type_known(uint8_t type);
-/* Section 2, steps 1 to 5, for a blob expected to be of `type` with a length in [min_len, max_len]:
- * the status they give, or CLOAK_OK if the blob passes them. */
+/* 1 if section 2's table gives `type` a suite 2 size (an encryption key in it or behind it). */
+int fz_type_admits_xwing(uint8_t type);
+/* The suite field of a blob of at least 4 bytes (0 if shorter). */
+uint32_t fz_suite_of(const uint8_t *blob, size_t len);
+/* Section 2, steps 1 to 6, for a reader of `suite` (CLOAK_SUITE_X25519 or CLOAK_SUITE_XWING; 0 for a
+ * reader of either, such as cloak_share_sender) of a blob expected to be of `type` with a length in
+ * [min_len, max_len]: the status they give, or CLOAK_OK if the blob passes them. */
+int fz_header_verdict_suite(const uint8_t *blob, size_t len, uint8_t type, uint32_t suite, size_t min_len,
+                            size_t max_len);
+/* The same for a reader of suite 1 (every reader that existed before suite 2). */
 int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len);
-/* Section 1.2: the key id of a public key. */
+/* Steps 1 to 4 with any known type, and step 5's first half (the type admits the suite): what a
+ * reader of no particular type checks (cloak_blob_inspect, cloak_blob_suite, cloak_text_decode). */
+int fz_header_untyped_verdict(const uint8_t *blob, size_t len);
+/* Section 1.2: the key id of a public key of 32 bytes, or of any length; its key hash (section 1.6). */
 void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32]);
+void fz_public_key_id_n(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *public_key, size_t len);
+void fz_key_hash(uint8_t hash[32], const uint8_t *public_key, size_t len);
 /* HKDF-Expand(prk, label, 32) = HMAC-SHA256(prk, label || 0x01) (RFC 5869, one block). */
 void fz_expand32(uint8_t out[32], const uint8_t prk[32], const char *label);
 /* Section 1.1: 0 if sig is Ed25519 by pk over lp8(label) || pk || content (libsodium directly, whose
@@ -79,6 +92,16 @@ int fz_identity_key_verdict(const uint8_t pk[32]);
 /* Section 1.4 on an X25519 public key: CLOAK_OK, MALFORMED (not canonical) or INVALID_KEY (small
  * order). */
 int fz_x25519_key_verdict(const uint8_t pk[32]);
+/* Section 1.6 on an X-Wing public key: MALFORMED if a 12-bit coefficient of the ML-KEM part is q =
+ * 3329 or more (FIPS 203's modulus check), then section 1.4 on the X25519 part. */
+int fz_xwing_key_verdict(const uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES]);
+/* Section 1.6's checks of an X-Wing encapsulation by a recipient whose X25519 secret key (the last
+ * third of SHAKE256(seed, 96)) is sk_x: section 1.4 on ct_X, then an all-zero agreement is
+ * INVALID_KEY. ML-KEM's part never fails (implicit rejection). */
+int fz_xwing_enc_verdict(const uint8_t enc[CLOAK_XWING_ENCBYTES], const uint8_t sk_x[32]);
+/* Offsets in X-Wing keys and encapsulations (section 1.6). */
+#define FZ_XWING_PK_X 1184U
+#define FZ_XWING_CT_X 1088U
 /* Section 1.5: pad(u) (0 for u == 0 or on overflow), and whether p is a valid padded length. */
 size_t fz_pad_len(size_t u);
 int fz_is_pad_len(size_t p);
@@ -89,13 +112,24 @@ uint64_t fz_load64(const uint8_t *p);
 
 /* Section 9.1's fields of a batch that passed its layout checks (fuzz_batch_ref.c). */
 typedef struct fz_batch_fields {
-    size_t vault_id_len, prefix_len; /* prefix: bytes 0 to 157 + L, before the manifest */
+    uint32_t suite;                  /* the header's */
+    size_t enc_len, vid_off;         /* N and V = 68 + N */
+    size_t vault_id_len, prefix_len; /* prefix: bytes 0 to V + 57 + L, before the manifest */
     uint32_t epoch, count;
     uint64_t head_version, expiry;
 } fz_batch_fields;
-/* Section 9.1's layout checks (steps 1 to 6): the status; the fields on success. */
+/* Section 9.1's layout checks (section 2's steps 1 to 6 and the field ranges) for a reader of
+ * `suite` (0: either, as cloak_batch_count and cloak_batch_sender): the status; the fields on
+ * success. */
+int fz_batch_layout_suite(fz_batch_fields *f, const uint8_t *b, size_t len, uint32_t suite);
+/* The same for either suite. */
 int fz_batch_layout(fz_batch_fields *f, const uint8_t *b, size_t len);
-/* Section 9.1's reader checks for the fixed account, in order, up to the HPKE setup. */
+/* Section 9.1's reader checks, in order, up to the HPKE setup, for the fixed account of `suite`
+ * (account_pk, or account_xw_pk for CLOAK_SUITE_XWING): what cloak_batch_verify (suite 1) or
+ * cloak_batch_verify_xwing (suite 2) must return, AUTH aside. */
+int fz_batch_verify_suite(fz_batch_fields *f, const uint8_t *b, size_t len, uint32_t suite, const uint8_t *vault_id,
+                          size_t vault_id_len, const uint8_t *trusted, size_t trusted_count);
+/* The same for suite 1. */
 int fz_batch_verify(fz_batch_fields *f, const uint8_t *b, size_t len, const uint8_t *vault_id, size_t vault_id_len,
                     const uint8_t *trusted, size_t trusted_count);
 /* Section 9.1's freshness check. */
@@ -120,6 +154,10 @@ void fz_batch_open_checked(const cloak_batch *reader, int ready, uint8_t *tags, 
 void fz_make_batch(uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t *items, size_t item_cap,
                    size_t *item_lens, const char *const *names, const char *const *values, size_t count,
                    const uint8_t creator_pk[32], const uint8_t creator_sk[64]);
+/* The same to the fixed account of `suite` (suite 2: account_xw_pk, cloak_batch_begin_xwing). */
+void fz_make_batch_suite(uint32_t suite, uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t *items,
+                         size_t item_cap, size_t *item_lens, const char *const *names, const char *const *values,
+                         size_t count, const uint8_t creator_pk[32], const uint8_t creator_sk[64]);
 
 /* ------------------------------------------------------------------------------------------------
  * Fixed key material
@@ -138,6 +176,17 @@ typedef struct fz_keys {
     /* The service account that batches go to. */
     uint8_t account_pk[CLOAK_ENCRYPTION_PUBLICKEYBYTES];
     uint8_t account_sk[CLOAK_ENCRYPTION_SECRETKEYBYTES];
+    /* X-Wing keys (suite 2): alice's and bob's encryption keys and a second service account. The
+     * seed is the secret key; *_skx is the X25519 secret key its expansion gives (section 1.6), for
+     * the references' agreement checks. */
+    uint8_t alice_xw_pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t alice_xw_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t bob_xw_pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t bob_xw_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t bob_xw_skx[32];
+    uint8_t account_xw_pk[CLOAK_XWING_PUBLICKEYBYTES];
+    uint8_t account_xw_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t account_xw_skx[32];
     /* Master key (wrapping), two vault keys (before and after a rotation). */
     uint8_t master_key[CLOAK_KEYBYTES];
     uint8_t vault_key[CLOAK_KEYBYTES];

@@ -1,7 +1,7 @@
 /*
  * Service-account batches from the server: cloak_batch_count(), cloak_batch_sender(),
- * cloak_batch_verify() with the expected vault id, cloak_batch_check(), then cloak_batch_open_item()
- * on each item, as the CLI does.
+ * cloak_batch_verify() or cloak_batch_verify_xwing() with the expected vault id, cloak_batch_check(),
+ * then cloak_batch_open_item() on each item, as the CLI does.
  *
  * Input: op(1) || lp8(expected vault id) || lp16(batch) || lp16(item) || lp16(item) ...  (at most 8)
  *   op % 4: trusted identities: 0 alice (the fixed creator); 1 the creator cloak_batch_sender()
@@ -11,12 +11,15 @@
  *   op bits 4-5: freshness: 0 minimums 1 and a clock before the expiry; 1 the batch's own epoch and
  *           head version; 2 one epoch more (STALE), 3 a clock one second past the expiry (EXPIRED)
  *   op bit 6: skip cloak_batch_check (no item may open)
- *   The account is the fixed account key pair.
+ *   op bit 7: the account is the fixed X-Wing account (cloak_batch_verify_xwing, suite 2); otherwise
+ *           the fixed X25519 account (cloak_batch_verify, suite 1)
  *
  * Properties: the statuses follow docs/protocol.md sections 2 and 9 exactly, checked against a
- * reference written on libsodium (fuzz_batch_ref.c: layout and field ranges; key id; vault id;
- * trusted creator; the labelled signature, which covers the creator's key, over bytes 0..157+L ||
- * BLAKE2b-256(manifest); an all-zero agreement with enc; freshness; for an item: header and padded
+ * reference written on libsodium (fuzz_batch_ref.c: the suite (count and sender read either, each
+ * verify its own), layout and field ranges; key id; vault id; trusted creator; the labelled
+ * signature, which covers the creator's key, over bytes 0..V+57+L || BLAKE2b-256(manifest); an
+ * all-zero agreement with enc, or in suite 2 section 1.6's checks of ct_X; freshness; for an item:
+ * header (the batch's suite) and padded
  * length, key id, batch id and index, BLAKE2b-256(item) against manifest entry i (the library
  * compares MAC tags of them), each index once, buffer sizes; only the HPKE open and what follows it
  * are left to the library); the parse-only accessors agree with verify's first checks; on failure
@@ -29,8 +32,7 @@
 #include "fuzz.h"
 
 #define MAX_ITEMS 8U
-#define OFF_CREATOR 68U
-#define OFF_VAULT_ID 100U
+#define OFF_ENC 36U
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *batch, *vid, *tags, *used = NULL;
     uint32_t count = 77;
     fz_batch_fields f;
+    const uint32_t suite = (op & 0x80U) != 0U ? CLOAK_SUITE_XWING : CLOAK_SUITE_X25519;
     int rc, rc_count, rc_sender, verified, ready = 0;
 
     fz_rng_reset();
@@ -66,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc_sender != CLOAK_OK) {
         FUZZ_CHECK(fz_is_zero(sender, sizeof sender));
     } else {
-        FUZZ_CHECK(memcmp(sender, batch + OFF_CREATOR, 32) == 0);
+        FUZZ_CHECK(memcmp(sender, batch + OFF_ENC + f.enc_len, 32) == 0);
         tags_len = cloak_batch_tags_len(count);
         FUZZ_CHECK(tags_len == 16U * (size_t)count);
     }
@@ -89,14 +92,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
 
-    rc = cloak_batch_verify(reader, tags, tags_len, batch, batch_len, vid, vid_len, k->account_pk, k->account_sk,
-                            trusted_count > 0 ? trusted : NULL, trusted_count);
-    fz_trace("cloak_batch_verify", rc);
+    if (suite == CLOAK_SUITE_XWING) {
+        rc = cloak_batch_verify_xwing(reader, tags, tags_len, batch, batch_len, vid, vid_len, k->account_xw_pk,
+                                      k->account_xw_sk, trusted_count > 0 ? trusted : NULL, trusted_count);
+    } else {
+        rc = cloak_batch_verify(reader, tags, tags_len, batch, batch_len, vid, vid_len, k->account_pk,
+                                k->account_sk, trusted_count > 0 ? trusted : NULL, trusted_count);
+    }
+    fz_trace(suite == CLOAK_SUITE_XWING ? "cloak_batch_verify_xwing" : "cloak_batch_verify", rc);
     if (vid_len == 0) {
         /* A vault id is 1 to 255 bytes: a caller's error, refused before the blob is read. */
         FUZZ_CHECK(rc == CLOAK_E_BAD_PARAMS);
     } else {
-        FUZZ_CHECK(rc == fz_batch_verify(&f, batch, batch_len, vid, vid_len, trusted, trusted_count));
+        FUZZ_CHECK(rc == fz_batch_verify_suite(&f, batch, batch_len, suite, vid, vid_len, trusted, trusted_count));
     }
     verified = rc == CLOAK_OK;
     cloak_batch_signer(signer, reader);
@@ -111,10 +119,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t j;
         int found = 0;
 
-        FUZZ_CHECK(batch_len == cloak_batch_len(f.vault_id_len, f.count));
+        FUZZ_CHECK(f.suite == suite);
+        FUZZ_CHECK(batch_len == (suite == CLOAK_SUITE_XWING ? cloak_batch_len_xwing(f.vault_id_len, f.count)
+                                                            : cloak_batch_len(f.vault_id_len, f.count)));
         FUZZ_CHECK(cloak_batch_item_count(reader) == f.count && cloak_batch_epoch(reader) == f.epoch);
         FUZZ_CHECK(cloak_batch_head_version(reader) == f.head_version && cloak_batch_expiry(reader) == f.expiry);
-        FUZZ_CHECK(memcmp(head_hash, batch + 113U + f.vault_id_len, 32) == 0);
+        FUZZ_CHECK(memcmp(head_hash, batch + f.vid_off + 13U + f.vault_id_len, 32) == 0);
         FUZZ_CHECK(memcmp(signer, sender, 32) == 0);
         for (j = 0; j < trusted_count; j++) {
             found |= memcmp(trusted + 32U * j, signer, 32) == 0;

@@ -9,8 +9,6 @@
 
 #define OFF_BATCH_ID 20U
 #define OFF_ENC 36U
-#define OFF_CREATOR 68U
-#define OFF_VAULT_ID 100U
 #define ITEM_OFF_INDEX 36U
 #define ITEM_OVERHEAD 56U
 
@@ -24,58 +22,72 @@ uint64_t fz_load64(const uint8_t *p)
     return (uint64_t)fz_load32(p) << 32 | fz_load32(p + 4);
 }
 
-int fz_batch_layout(fz_batch_fields *f, const uint8_t *b, size_t len)
+int fz_batch_layout_suite(fz_batch_fields *f, const uint8_t *b, size_t len, uint32_t suite)
 {
-    const int rc = fz_header_verdict(b, len, CLOAK_TYPE_BATCH, 0, SIZE_MAX);
-    size_t vl;
+    const int rc = fz_header_verdict_suite(b, len, CLOAK_TYPE_BATCH, suite, 0, SIZE_MAX);
+    size_t v, vl;
 
     memset(f, 0, sizeof *f);
     if (rc != CLOAK_OK) {
         return rc;
     }
-    if (len < 222U) {
+    /* N is the header's suite's: 32 or 1120; the vault id starts at V = 68 + N. */
+    f->suite = fz_suite_of(b, len);
+    f->enc_len = f->suite == CLOAK_SUITE_XWING ? CLOAK_XWING_ENCBYTES : CLOAK_HPKE_ENCBYTES;
+    v = f->vid_off = 68U + f->enc_len;
+    if (len < v + 122U) {
         return CLOAK_E_MALFORMED;
     }
-    vl = b[OFF_VAULT_ID];
-    if (vl == 0 || len < 157U + vl) {
+    vl = b[v];
+    if (vl == 0 || len < v + 57U + vl) {
         return CLOAK_E_MALFORMED;
     }
     f->vault_id_len = vl;
-    f->epoch = fz_load32(b + 101U + vl);
-    f->head_version = fz_load64(b + 105U + vl);
-    f->expiry = fz_load64(b + 145U + vl);
-    f->count = fz_load32(b + 153U + vl);
-    f->prefix_len = 157U + vl;
+    f->epoch = fz_load32(b + v + 1U + vl);
+    f->head_version = fz_load64(b + v + 5U + vl);
+    f->expiry = fz_load64(b + v + 45U + vl);
+    f->count = fz_load32(b + v + 53U + vl);
+    f->prefix_len = v + 57U + vl;
     if (f->epoch == 0 || f->head_version == 0 || f->count > CLOAK_BATCH_ITEMS_MAX ||
-        len != 221U + vl + 32U * (size_t)f->count) {
+        len != v + 121U + vl + 32U * (size_t)f->count) {
         return CLOAK_E_MALFORMED;
     }
     return CLOAK_OK;
 }
 
-int fz_batch_verify(fz_batch_fields *f, const uint8_t *b, size_t len, const uint8_t *vault_id, size_t vault_id_len,
-                    const uint8_t *trusted, size_t trusted_count)
+int fz_batch_layout(fz_batch_fields *f, const uint8_t *b, size_t len)
+{
+    return fz_batch_layout_suite(f, b, len, 0);
+}
+
+int fz_batch_verify_suite(fz_batch_fields *f, const uint8_t *b, size_t len, uint32_t suite, const uint8_t *vault_id,
+                          size_t vault_id_len, const uint8_t *trusted, size_t trusted_count)
 {
     const fz_keys *k = fz_keys_get();
+    const int xwing = suite == CLOAK_SUITE_XWING;
+    const uint8_t *account_pk = xwing ? k->account_xw_pk : k->account_pk;
+    const size_t account_pk_len = xwing ? CLOAK_XWING_PUBLICKEYBYTES : 32U;
     uint8_t key_id[CLOAK_KEYIDBYTES], shared[32];
     uint8_t *content;
+    const uint8_t *creator;
     size_t manifest_len, i;
     int found = 0;
-    int rc = fz_batch_layout(f, b, len);
+    int rc = fz_batch_layout_suite(f, b, len, suite);
 
     if (rc != CLOAK_OK) {
         return rc;
     }
     manifest_len = 32U * (size_t)f->count;
-    fz_public_key_id(key_id, k->account_pk);
+    creator = b + OFF_ENC + f->enc_len;
+    fz_public_key_id_n(key_id, account_pk, account_pk_len);
     if (memcmp(key_id, b + 4, sizeof key_id) != 0) {
         return CLOAK_E_WRONG_KEY;
     }
-    if (vault_id_len != f->vault_id_len || memcmp(b + OFF_VAULT_ID + 1U, vault_id, vault_id_len) != 0) {
+    if (vault_id_len != f->vault_id_len || memcmp(b + f->vid_off + 1U, vault_id, vault_id_len) != 0) {
         return CLOAK_E_MISMATCH;
     }
     for (i = 0; i < trusted_count; i++) {
-        found |= memcmp(trusted + 32U * i, b + OFF_CREATOR, 32) == 0;
+        found |= memcmp(trusted + 32U * i, creator, 32) == 0;
     }
     if (!found) {
         return CLOAK_E_UNTRUSTED_SIGNER;
@@ -84,15 +96,25 @@ int fz_batch_verify(fz_batch_fields *f, const uint8_t *b, size_t len, const uint
     memcpy(content, b, f->prefix_len);
     crypto_generichash(content + f->prefix_len, 32, b + f->prefix_len, manifest_len, NULL, 0);
     rc = fz_labeled_verify(b + f->prefix_len + manifest_len, "libcloak v2 batch", content, f->prefix_len + 32U,
-                           b + OFF_CREATOR);
+                           creator);
     free(content);
     if (rc != 0) {
         return CLOAK_E_BAD_SIGNATURE;
+    }
+    /* The HPKE setup: section 1.6's checks of ct_X in suite 2; an all-zero agreement in suite 1. */
+    if (xwing) {
+        return fz_xwing_enc_verdict(b + OFF_ENC, k->account_xw_skx);
     }
     if (crypto_scalarmult_curve25519(shared, k->account_sk, b + OFF_ENC) != 0 || fz_is_zero(shared, 32)) {
         return CLOAK_E_INVALID_KEY;
     }
     return CLOAK_OK;
+}
+
+int fz_batch_verify(fz_batch_fields *f, const uint8_t *b, size_t len, const uint8_t *vault_id, size_t vault_id_len,
+                    const uint8_t *trusted, size_t trusted_count)
+{
+    return fz_batch_verify_suite(f, b, len, CLOAK_SUITE_X25519, vault_id, vault_id_len, trusted, trusted_count);
 }
 
 int fz_batch_check(const fz_batch_fields *f, uint32_t min_epoch, uint64_t min_head_version, uint64_t now)
@@ -108,7 +130,8 @@ int fz_item_verdict(const uint8_t *b, const fz_batch_fields *f, const uint8_t *u
 {
     uint8_t digest[32];
     uint32_t index;
-    int rc = fz_header_verdict(item, item_len, CLOAK_TYPE_BATCH_ITEM, 0, SIZE_MAX);
+    /* Step 5: the suite of the verified batch. */
+    int rc = fz_header_verdict_suite(item, item_len, CLOAK_TYPE_BATCH_ITEM, f->suite, 0, SIZE_MAX);
 
     if (rc != CLOAK_OK) {
         return rc;
@@ -185,6 +208,14 @@ void fz_make_batch(uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t 
                    size_t *item_lens, const char *const *names, const char *const *values, size_t count,
                    const uint8_t creator_pk[32], const uint8_t creator_sk[64])
 {
+    fz_make_batch_suite(CLOAK_SUITE_X25519, batch, batch_cap, batch_len, items, item_cap, item_lens, names, values,
+                        count, creator_pk, creator_sk);
+}
+
+void fz_make_batch_suite(uint32_t suite, uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t *items,
+                         size_t item_cap, size_t *item_lens, const char *const *names, const char *const *values,
+                         size_t count, const uint8_t creator_pk[32], const uint8_t creator_sk[64])
+{
     const fz_keys *k = fz_keys_get();
     cloak_batch *state = malloc(sizeof *state);
     uint8_t head_hash[CLOAK_HEAD_HASHBYTES];
@@ -193,8 +224,14 @@ void fz_make_batch(uint8_t *batch, size_t batch_cap, size_t *batch_len, uint8_t 
 
     FUZZ_CHECK(state != NULL);
     memset(head_hash, FZ_HEAD_HASH_BYTE, sizeof head_hash);
-    FUZZ_CHECK(cloak_batch_begin(state, k->account_pk, creator_pk, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN,
-                                 FZ_EPOCH1, FZ_HEAD_VERSION, head_hash, FZ_EXPIRY) == CLOAK_OK);
+    if (suite == CLOAK_SUITE_XWING) {
+        FUZZ_CHECK(cloak_batch_begin_xwing(state, k->account_xw_pk, creator_pk, (const uint8_t *)FZ_VAULT_ID,
+                                           FZ_VAULT_ID_LEN, FZ_EPOCH1, FZ_HEAD_VERSION, head_hash,
+                                           FZ_EXPIRY) == CLOAK_OK);
+    } else {
+        FUZZ_CHECK(cloak_batch_begin(state, k->account_pk, creator_pk, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN,
+                                     FZ_EPOCH1, FZ_HEAD_VERSION, head_hash, FZ_EXPIRY) == CLOAK_OK);
+    }
     for (i = 0; i < count; i++) {
         uint32_t index = 0;
         uint8_t digest[CLOAK_BATCH_DIGESTBYTES];

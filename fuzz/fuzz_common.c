@@ -7,6 +7,10 @@
 
 #include <sodium.h>
 
+/* SHAKE256 of the library's own SHA-3 (internal): libsodium has none, and the fixed X-Wing keys'
+ * X25519 halves are needed once, at start-up (checked against the public keys' X25519 part). */
+#include "mlkem.h"
+
 /* ------------------------------------------------------------------------------------------------
  * Deterministic random source: SplitMix64. Not a cryptographic generator, and it need not be: it
  * only has to make every run of an input take the same path.
@@ -147,22 +151,74 @@ int fz_type_known(uint8_t type)
     return type >= CLOAK_TYPE_PASSWORD_RECORD && type <= FZ_TYPE_LAST;
 }
 
-int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len)
+int fz_type_admits_xwing(uint8_t type)
 {
+    switch (type) {
+    case CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY:
+    case CLOAK_TYPE_BUNDLE:
+    case CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY:
+    case CLOAK_TYPE_WRAPPED_SERVICE_ACCOUNT_KEY:
+    case CLOAK_TYPE_SHARE:
+    case CLOAK_TYPE_BATCH:
+    case CLOAK_TYPE_BATCH_ITEM:
+    case CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+uint32_t fz_suite_of(const uint8_t *blob, size_t len)
+{
+    return len >= 4U ? (uint32_t)blob[2] << 8 | blob[3] : 0U;
+}
+
+/* Steps 1 to 3 and the first half of 4 (a known type). */
+static int header_known(const uint8_t *blob, size_t len)
+{
+    uint32_t suite;
+
     if (len < CLOAK_HEADERBYTES) {
         return CLOAK_E_MALFORMED;
     }
     if (blob[0] != FZ_FORMAT_VERSION) {
         return CLOAK_E_UNSUPPORTED_VERSION;
     }
-    if (blob[2] != 0x00 || blob[3] != 0x01) {
+    suite = fz_suite_of(blob, len);
+    if (suite != CLOAK_SUITE_X25519 && suite != CLOAK_SUITE_XWING) {
         return CLOAK_E_UNSUPPORTED_SUITE;
     }
     if (!fz_type_known(blob[1])) {
         return CLOAK_E_MALFORMED;
     }
+    return CLOAK_OK;
+}
+
+/* Step 5's first half: suite 2 only for the types with a suite 2 size. */
+static int suite_admitted(const uint8_t *blob, size_t len)
+{
+    return fz_suite_of(blob, len) == CLOAK_SUITE_XWING && !fz_type_admits_xwing(blob[1]) ? CLOAK_E_UNSUPPORTED_SUITE
+                                                                                         : CLOAK_OK;
+}
+
+int fz_header_verdict_suite(const uint8_t *blob, size_t len, uint8_t type, uint32_t suite, size_t min_len,
+                            size_t max_len)
+{
+    int rc = header_known(blob, len);
+
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
     if (blob[1] != type) {
         return CLOAK_E_WRONG_TYPE;
+    }
+    rc = suite_admitted(blob, len);
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    /* Step 5's second half: a reader of one suite refuses the other's. */
+    if (suite != 0U && fz_suite_of(blob, len) != suite) {
+        return CLOAK_E_UNSUPPORTED_SUITE;
     }
     if (len < min_len || len > max_len) {
         return CLOAK_E_MALFORMED;
@@ -170,17 +226,41 @@ int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_
     return CLOAK_OK;
 }
 
-void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32])
+int fz_header_verdict(const uint8_t *blob, size_t len, uint8_t type, size_t min_len, size_t max_len)
+{
+    return fz_header_verdict_suite(blob, len, type, CLOAK_SUITE_X25519, min_len, max_len);
+}
+
+int fz_header_untyped_verdict(const uint8_t *blob, size_t len)
+{
+    const int rc = header_known(blob, len);
+    return rc != CLOAK_OK ? rc : suite_admitted(blob, len);
+}
+
+void fz_key_hash(uint8_t hash[32], const uint8_t *public_key, size_t len)
 {
     static const char label[] = "libcloak v2 public key id";
-    uint8_t msg[1 + sizeof label - 1 + 32];
-    uint8_t digest[crypto_hash_sha256_BYTES];
+    const uint8_t label_len = (uint8_t)(sizeof label - 1U);
+    crypto_hash_sha256_state st;
 
-    msg[0] = (uint8_t)(sizeof label - 1U);
-    memcpy(msg + 1, label, sizeof label - 1U);
-    memcpy(msg + sizeof label, public_key, 32);
-    crypto_hash_sha256(digest, msg, sizeof msg);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, &label_len, 1);
+    crypto_hash_sha256_update(&st, (const uint8_t *)label, label_len);
+    crypto_hash_sha256_update(&st, public_key, len);
+    crypto_hash_sha256_final(&st, hash);
+}
+
+void fz_public_key_id_n(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t *public_key, size_t len)
+{
+    uint8_t digest[32];
+
+    fz_key_hash(digest, public_key, len);
     memcpy(key_id, digest, CLOAK_KEYIDBYTES);
+}
+
+void fz_public_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const uint8_t public_key[32])
+{
+    fz_public_key_id_n(key_id, public_key, 32);
 }
 
 void fz_expand32(uint8_t out[32], const uint8_t prk[32], const char *label)
@@ -302,6 +382,36 @@ int fz_x25519_key_verdict(const uint8_t pk[32])
     return CLOAK_OK;
 }
 
+int fz_xwing_key_verdict(const uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES])
+{
+    size_t i;
+
+    /* FIPS 203's ByteDecode_12: every 3 bytes of the first 1152 carry two little-endian 12-bit
+     * coefficients; the last 32 bytes of ek are the seed rho, not checked. */
+    for (i = 0; i < 1152U; i += 3U) {
+        const unsigned a = pk[i] | (unsigned)(pk[i + 1U] & 0x0FU) << 8;
+        const unsigned b = (unsigned)pk[i + 1U] >> 4 | (unsigned)pk[i + 2U] << 4;
+        if (a >= 3329U || b >= 3329U) {
+            return CLOAK_E_MALFORMED;
+        }
+    }
+    return fz_x25519_key_verdict(pk + FZ_XWING_PK_X);
+}
+
+int fz_xwing_enc_verdict(const uint8_t enc[CLOAK_XWING_ENCBYTES], const uint8_t sk_x[32])
+{
+    uint8_t shared[32];
+    const int rc = fz_x25519_key_verdict(enc + FZ_XWING_CT_X);
+
+    if (rc != CLOAK_OK) {
+        return rc;
+    }
+    if (crypto_scalarmult_curve25519(shared, sk_x, enc + FZ_XWING_CT_X) != 0 || fz_is_zero(shared, 32)) {
+        return CLOAK_E_INVALID_KEY;
+    }
+    return CLOAK_OK;
+}
+
 size_t fz_pad_len(size_t u)
 {
     size_t e = 0, s = 0, mask;
@@ -342,6 +452,23 @@ static void seed_of(uint8_t seed[32], char tag)
     memset(seed, (unsigned char)tag, 32);
 }
 
+/* An X-Wing key pair from DeriveKeyPair(seed), and the X25519 secret key of its expansion
+ * (section 1.6), checked against the public key's last 32 bytes. */
+static void xwing_key(uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], uint8_t sk[CLOAK_XWING_SECRETKEYBYTES],
+                      uint8_t *sk_x, const uint8_t seed[32])
+{
+    uint8_t expanded[96], pk_x[32];
+
+    FUZZ_CHECK(cloak_xwing_keypair_from_seed(pk, sk, seed, 32) == CLOAK_OK);
+    cloak__shake256(expanded, sizeof expanded, sk, CLOAK_XWING_SECRETKEYBYTES);
+    FUZZ_CHECK(crypto_scalarmult_curve25519_base(pk_x, expanded + 64) == 0);
+    FUZZ_CHECK(memcmp(pk_x, pk + FZ_XWING_PK_X, 32) == 0);
+    FUZZ_CHECK(fz_xwing_key_verdict(pk) == CLOAK_OK);
+    if (sk_x != NULL) {
+        memcpy(sk_x, expanded + 64, 32);
+    }
+}
+
 static void keys_make(void)
 {
     uint8_t seed[32];
@@ -360,6 +487,12 @@ static void keys_make(void)
     FUZZ_CHECK(cloak_encryption_keypair_from_seed(keys.bob_enc_pk, keys.bob_enc_sk, seed, 32) == CLOAK_OK);
     seed_of(seed, 's');
     FUZZ_CHECK(cloak_encryption_keypair_from_seed(keys.account_pk, keys.account_sk, seed, 32) == CLOAK_OK);
+    seed_of(seed, 'x');
+    xwing_key(keys.alice_xw_pk, keys.alice_xw_sk, NULL, seed);
+    seed_of(seed, 'y');
+    xwing_key(keys.bob_xw_pk, keys.bob_xw_sk, keys.bob_xw_skx, seed);
+    seed_of(seed, 'z');
+    xwing_key(keys.account_xw_pk, keys.account_xw_sk, keys.account_xw_skx, seed);
     seed_of(keys.master_key, 'M');
     seed_of(keys.vault_key, 'V');
     seed_of(keys.vault_key2, 'W');

@@ -1,17 +1,18 @@
 /*
- * Envelope and text form: cloak_text_decode() and cloak_blob_inspect().
+ * Envelope and text form: cloak_text_decode(), cloak_blob_inspect() and cloak_blob_suite().
  *
  * Input: op(1) || bytes
  *   op bit 0 = 0: bytes is a text form, decoded into a buffer of cloak_text_decoded_maxlen() bytes
  *                 (half of that when op bit 1 is set, to reach BUFFER_TOO_SMALL)
- *   op bit 0 = 1: bytes is a blob, inspected
+ *   op bit 0 = 1: bytes is a blob, inspected and its suite read
  *
  * Properties: a text decodes (or fails, with the same status) exactly as a reference decoder
  * written here from docs/protocol.md section 3 (its own base64url, checksum over SHA-256) says,
  * except that an output buffer too small may be reported instead of another failure; on failure
  * every output is zero; a decoded text re-encodes to exactly the text given (less surrounding
  * whitespace), since the text form is canonical; an inspected header is the blob's own bytes, and
- * the status is section 2's for its first four steps.
+ * the status is section 2's for its first four steps and the first half of step 5 (suite 2 only for
+ * a type that admits it); cloak_blob_suite() agrees with cloak_blob_inspect() and returns bytes 2-3.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,12 @@ static int reference_decode(uint8_t *out, size_t *out_len, const uint8_t *text, 
     if (out[0] != FZ_FORMAT_VERSION) {
         return CLOAK_E_UNSUPPORTED_VERSION;
     }
-    if (out[2] != 0x00 || out[3] != 0x01) {
+    if (out[2] != 0x00 || (out[3] != 0x01 && out[3] != 0x02)) {
+        return CLOAK_E_UNSUPPORTED_SUITE;
+    }
+    /* Section 3 names steps 1 to 4 only; the library also refuses here, as cloak_blob_inspect does, a
+     * suite 2 blob of a type without a suite 2 size (step 5's first half), before the prefix's type. */
+    if (fz_type_known(out[1]) && out[3] == 0x02 && !fz_type_admits_xwing(out[1])) {
         return CLOAK_E_UNSUPPORTED_SUITE;
     }
     if (out[1] != prefix_type) {
@@ -181,19 +187,25 @@ static void blob_inspect(const uint8_t *blob, size_t blob_len)
 {
     uint8_t key_id[CLOAK_KEYIDBYTES];
     int type = 77;
-    int rc;
+    uint32_t suite = 77;
+    int rc, rc_suite;
 
     memset(key_id, 0xA5, sizeof key_id);
     rc = cloak_blob_inspect(&type, key_id, blob, blob_len);
     fz_trace("cloak_blob_inspect", rc);
-    /* Section 2, steps 1 to 4a: any known type is the expected one. */
-    FUZZ_CHECK(rc == fz_header_verdict(blob, blob_len, blob_len >= 2 ? blob[1] : 1, 0, SIZE_MAX));
+    /* Section 2, steps 1 to 4a and 5a: any known type is the expected one, in a suite it admits. */
+    FUZZ_CHECK(rc == fz_header_untyped_verdict(blob, blob_len));
+    rc_suite = cloak_blob_suite(&suite, blob, blob_len);
+    fz_trace("cloak_blob_suite", rc_suite);
+    FUZZ_CHECK(rc_suite == rc);
     if (rc != CLOAK_OK) {
-        FUZZ_CHECK(type == 0 && fz_is_zero(key_id, sizeof key_id));
+        FUZZ_CHECK(type == 0 && fz_is_zero(key_id, sizeof key_id) && suite == 0);
     } else {
-        FUZZ_CHECK(blob_len >= CLOAK_HEADERBYTES && blob[0] == FZ_FORMAT_VERSION && blob[2] == 0x00 && blob[3] == 0x01);
+        FUZZ_CHECK(blob_len >= CLOAK_HEADERBYTES && blob[0] == FZ_FORMAT_VERSION && blob[2] == 0x00);
+        FUZZ_CHECK(blob[3] == 0x01 || (blob[3] == 0x02 && fz_type_admits_xwing(blob[1])));
         FUZZ_CHECK(type == (int)blob[1] && fz_type_known(blob[1]));
         FUZZ_CHECK(memcmp(key_id, blob + 4, CLOAK_KEYIDBYTES) == 0);
+        FUZZ_CHECK(suite == blob[3]);
     }
 }
 

@@ -11,7 +11,7 @@
  *   op & 1: verify it as the next of the genuine version 1; otherwise as a first head trusting alice.
  *
  * Properties: on failure the state is all zero and answers zero; a verified head's accessors are its
- * bytes (version at 20, epoch at 60, key id at 4, the fields after the vault id), its length is
+ * bytes (version at 20, epoch at 60, key id at 4, the fields after the vault id, the policy), its length is
  * cloak_head_len() of its vault id and roster count, its hash is section 10.3's, its signer is an
  * admin (first) or a member (next) of the roster that cloak_head_roster_find() reads, and
  * cloak_head_check() agrees with the fields. A copy of a verified state is refused (BAD_STATE).
@@ -50,9 +50,9 @@ static void make_heads(void)
     size_t i, j;
 
     fz_public_key_id(kid, k->account_pk);
-    FUZZ_CHECK(cloak_roster_entry(e[0], CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, k->alice_id_pk, kid) == CLOAK_OK);
-    FUZZ_CHECK(cloak_roster_entry(e[1], CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, k->bob_id_pk, kid) == CLOAK_OK);
-    FUZZ_CHECK(cloak_roster_entry(e[2], CLOAK_ROSTER_SERVICE_ACCOUNT, 0, k->account_pk, kid) == CLOAK_OK);
+    FUZZ_CHECK(cloak_roster_entry(e[0], CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, CLOAK_SUITE_X25519, k->alice_id_pk, kid) == CLOAK_OK);
+    FUZZ_CHECK(cloak_roster_entry(e[1], CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_WRITE, CLOAK_SUITE_X25519, k->bob_id_pk, kid) == CLOAK_OK);
+    FUZZ_CHECK(cloak_roster_entry(e[2], CLOAK_ROSTER_SERVICE_ACCOUNT, 0, CLOAK_SUITE_X25519, k->account_pk, kid) == CLOAK_OK);
     /* Sorted by (kind, key): the two members by key, then the account. */
     i = memcmp(k->alice_id_pk, k->bob_id_pk, 32) < 0 ? 0 : 1;
     j = 1 - i;
@@ -61,22 +61,22 @@ static void make_heads(void)
     memcpy(roster + 2 * CLOAK_ROSTER_ENTRYBYTES, e[2], CLOAK_ROSTER_ENTRYBYTES);
     crypto_hash_sha256(root, NULL, 0);
     FUZZ_CHECK(cloak_head_create(first, sizeof first, &first_len, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, 1, kid, 1,
-                                 zero, FZ_EXPIRY, root, 0, roster, 3, k->alice_id_sk) == CLOAK_OK);
+                                 zero, FZ_EXPIRY, root, 0, 0, roster, 3, k->alice_id_sk) == CLOAK_OK);
     FUZZ_CHECK(cloak_head_verify_first(&first_state, first, first_len, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN,
                                        k->alice_id_pk, 1) == CLOAK_OK);
     cloak_head_hash(hash, &first_state);
     randombytes_buf(root, sizeof root);
     FUZZ_CHECK(cloak_head_create(second, sizeof second, &second_len, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, 1,
-                                 kid, 2, hash, FZ_EXPIRY, root, 5, roster, 3, k->alice_id_sk) == CLOAK_OK);
+                                 kid, 2, hash, FZ_EXPIRY, root, 5, 0, roster, 3, k->alice_id_sk) == CLOAK_OK);
 }
 
 static void check_verified(const cloak_head *h, const uint8_t *b, size_t len, int as_next)
 {
     const size_t l = b[64];
     const size_t t = 65U + l;
-    const size_t r = (size_t)b[t + 44] << 8 | b[t + 45];
+    const size_t r = (size_t)b[t + 45] << 8 | b[t + 46];
     uint8_t out[32], want[32], kid[16];
-    uint32_t perms = 0;
+    uint32_t perms = 0, suite = 0;
     crypto_hash_sha256_state st;
     static const char label[] = "libcloak v2 head hash";
     const uint8_t ll = sizeof label - 1;
@@ -87,6 +87,7 @@ static void check_verified(const cloak_head *h, const uint8_t *b, size_t len, in
     FUZZ_CHECK(cloak_head_epoch(h) == fz_load32(b + 60));
     FUZZ_CHECK(cloak_head_expiry(h) == fz_load64(b + t));
     FUZZ_CHECK(cloak_head_leaf_count(h) == fz_load32(b + t + 40));
+    FUZZ_CHECK(cloak_head_policy(h) == b[t + 44] && b[t + 44] <= CLOAK_VAULT_POST_QUANTUM_ONLY);
     cloak_head_merkle_root(out, h);
     FUZZ_CHECK(memcmp(out, b + t + 8, 32) == 0);
     cloak_head_vault_key_id(kid, h);
@@ -104,7 +105,7 @@ static void check_verified(const cloak_head *h, const uint8_t *b, size_t len, in
         FUZZ_CHECK(cloak_head_version(h) == 2);
     } else {
         /* The signer is an admin of the head's own roster. */
-        FUZZ_CHECK(cloak_head_roster_find(&perms, kid, h, b, len, CLOAK_ROSTER_MEMBER, b + len - 96) == CLOAK_OK);
+        FUZZ_CHECK(cloak_head_roster_find(&perms, &suite, kid, h, b, len, CLOAK_ROSTER_MEMBER, b + len - 96) == CLOAK_OK);
         FUZZ_CHECK((perms & CLOAK_PERMISSION_ADMIN) != 0);
     }
     FUZZ_CHECK(cloak_head_check(h, cloak_head_epoch(h), cloak_head_version(h), cloak_head_expiry(h)) == CLOAK_OK);

@@ -45,9 +45,9 @@ static void make_tree(uint8_t *leaves, size_t n, cloak_head *head)
         FUZZ_CHECK(memcmp(leaves + (i - 1) * 64, leaves + i * 64, 32) < 0);
     }
     FUZZ_CHECK(cloak_merkle_root(root, leaves, n) == CLOAK_OK);
-    FUZZ_CHECK(cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, k->alice_id_pk, kid) == CLOAK_OK);
+    FUZZ_CHECK(cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, CLOAK_SUITE_X25519, k->alice_id_pk, kid) == CLOAK_OK);
     FUZZ_CHECK(cloak_head_create(blob, sizeof blob, &len, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, 1, kid, 1, zero,
-                                 FZ_EXPIRY, root, (uint32_t)n, entry, 1, k->alice_id_sk) == CLOAK_OK);
+                                 FZ_EXPIRY, root, (uint32_t)n, 0, entry, 1, k->alice_id_sk) == CLOAK_OK);
     FUZZ_CHECK(cloak_head_verify_first(head, blob, len, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN, k->alice_id_pk,
                                        1) == CLOAK_OK);
 }

@@ -1,5 +1,6 @@
 /*
- * Vault-key shares from the server: cloak_share_sender() and cloak_share_open().
+ * Vault-key shares from the server: cloak_share_sender() (either suite) and cloak_share_open() (suite
+ * 1; suite 2's cloak_share_open_xwing() is fuzz_share_xwing's).
  *
  * Input: op(1) || lp8(vault id) || [trusted identity(32) if op % 4 == 3] || share
  *   op % 4: 0 cloak_share_sender only (the vault id is still read, and ignored)
@@ -78,13 +79,20 @@ static int reference_open(const uint8_t *vault_id, size_t vault_id_len, const ui
 static void share_sender(const uint8_t *share, size_t share_len, uint8_t sender[32])
 {
     const int rc = cloak_share_sender(sender, share, share_len);
+    /* A share of either suite: section 2's steps 1 to 6, the length the header's suite gives. */
+    int expected = fz_header_verdict_suite(share, share_len, CLOAK_TYPE_SHARE, 0, 0, SIZE_MAX);
     fz_trace("cloak_share_sender", rc);
 
-    FUZZ_CHECK(rc == fz_header_verdict(share, share_len, CLOAK_TYPE_SHARE, CLOAK_SHAREBYTES, CLOAK_SHAREBYTES));
+    if (expected == CLOAK_OK &&
+        share_len != (fz_suite_of(share, share_len) == CLOAK_SUITE_XWING ? CLOAK_XWING_SHAREBYTES : CLOAK_SHAREBYTES)) {
+        expected = CLOAK_E_MALFORMED;
+    }
+    FUZZ_CHECK(rc == expected);
     if (rc != CLOAK_OK) {
         FUZZ_CHECK(fz_is_zero(sender, 32));
     } else {
-        FUZZ_CHECK(share_len == CLOAK_SHAREBYTES && memcmp(sender, share + 20, 32) == 0);
+        FUZZ_CHECK((share_len == CLOAK_SHAREBYTES || share_len == CLOAK_XWING_SHAREBYTES) &&
+                   memcmp(sender, share + 20, 32) == 0);
     }
 }
 

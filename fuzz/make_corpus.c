@@ -83,6 +83,19 @@ typedef struct blobs {
     uint8_t items[N_ITEMS][ITEM_CAP];
     size_t item_lens[N_ITEMS];
     uint8_t account_key[CLOAK_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+    /* Suite 2: bob's X-Wing key, his bundle, alice's and the X-Wing account's keys wrapped, a share
+     * from alice to bob's X-Wing key, a batch and its items to the X-Wing account, that account's
+     * private key blob. */
+    uint8_t xw_pk[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES];
+    uint8_t xw_bundle[CLOAK_XWING_BUNDLEBYTES];
+    uint8_t xw_wrapped_encryption[CLOAK_XWING_WRAPPED_KEYBYTES];
+    uint8_t xw_wrapped_account[CLOAK_XWING_WRAPPED_KEYBYTES];
+    uint8_t xw_share[CLOAK_XWING_SHAREBYTES];
+    uint8_t xw_batch[1309U + sizeof(FZ_VAULT_ID) - 1U + 32U * N_ITEMS];
+    size_t xw_batch_len;
+    uint8_t xw_items[N_ITEMS][ITEM_CAP];
+    size_t xw_item_lens[N_ITEMS];
+    uint8_t xw_account_key[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
 } blobs;
 
 static const char *const item_names[N_ITEMS] = {"DATABASE_URL", "API_TOKEN", "x"};
@@ -116,6 +129,16 @@ static void make_blobs(blobs *b)
     make_batch(b->batch, sizeof b->batch, &b->batch_len, b->items, b->item_lens, N_ITEMS, k->alice_id_pk,
                k->alice_id_sk);
     CHECK_OK(cloak_service_account_private_export(b->account_key, k->account_pk, k->account_sk));
+
+    CHECK_OK(cloak_xwing_public_export(b->xw_pk, k->bob_xw_pk));
+    CHECK_OK(cloak_bundle_create_xwing(b->xw_bundle, k->bob_id_sk, k->bob_xw_pk));
+    CHECK_OK(cloak_xwing_wrap(b->xw_wrapped_encryption, k->master_key, k->alice_xw_sk));
+    CHECK_OK(cloak_service_account_xwing_wrap(b->xw_wrapped_account, k->master_key, k->account_xw_sk));
+    CHECK_OK(cloak_share_seal_xwing(b->xw_share, k->vault_key, FZ_EPOCH1, (const uint8_t *)FZ_VAULT_ID,
+                                    FZ_VAULT_ID_LEN, k->bob_xw_pk, k->alice_id_sk));
+    fz_make_batch_suite(CLOAK_SUITE_XWING, b->xw_batch, sizeof b->xw_batch, &b->xw_batch_len, &b->xw_items[0][0],
+                        ITEM_CAP, b->xw_item_lens, item_names, item_values, N_ITEMS, k->alice_id_pk, k->alice_id_sk);
+    CHECK_OK(cloak_service_account_xwing_private_export(b->xw_account_key, k->account_xw_pk, k->account_xw_sk));
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -139,6 +162,14 @@ static void envelope(const blobs *b)
         {b->batch, b->batch_len},
         {b->items[0], b->item_lens[0]},
         {b->account_key, sizeof b->account_key},
+        {b->xw_pk, sizeof b->xw_pk},
+        {b->xw_bundle, sizeof b->xw_bundle},
+        {b->xw_wrapped_encryption, sizeof b->xw_wrapped_encryption},
+        {b->xw_wrapped_account, sizeof b->xw_wrapped_account},
+        {b->xw_share, sizeof b->xw_share},
+        {b->xw_batch, b->xw_batch_len},
+        {b->xw_items[0], b->xw_item_lens[0]},
+        {b->xw_account_key, sizeof b->xw_account_key},
     };
     fz_buf out = {NULL, 0, 0};
     size_t i;
@@ -301,6 +332,13 @@ static void public_keys(const blobs *b)
     fz_put_u8(&out, 2);
     fz_put(&out, blob, sizeof blob);
     emit("fuzz_public_keys", &out);
+    /* Suite 2 blobs read by the suite 1 readers. */
+    fz_put_u8(&out, 1);
+    fz_put(&out, b->xw_pk, sizeof b->xw_pk);
+    emit("fuzz_public_keys", &out);
+    fz_put_u8(&out, 2);
+    fz_put(&out, b->xw_bundle, sizeof b->xw_bundle);
+    emit("fuzz_public_keys", &out);
     fz_buf_free(&out);
 }
 
@@ -372,6 +410,108 @@ static void unwrap(const blobs *b)
     fz_put(&out, master, sizeof master);
     fz_put(&out, wrapped, sizeof wrapped);
     emit("fuzz_unwrap", &out);
+    /* Suite 2 blobs read by the suite 1 readers. */
+    fz_put_u8(&out, 1);
+    fz_put(&out, b->xw_wrapped_encryption, sizeof b->xw_wrapped_encryption);
+    emit("fuzz_unwrap", &out);
+    fz_put_u8(&out, 3);
+    fz_put(&out, b->xw_account_key, sizeof b->xw_account_key);
+    emit("fuzz_unwrap", &out);
+    fz_buf_free(&out);
+}
+
+/* fuzz_xwing_keys: op || [master key] || blob, every suite 2 key blob, and suite 1 ones read by the
+ * suite 2 readers. */
+static void xwing_keys(const blobs *b)
+{
+    const fz_keys *k = fz_keys_get();
+    fz_buf out = {NULL, 0, 0};
+    uint8_t master[CLOAK_KEYBYTES];
+    uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    uint8_t bundle[CLOAK_XWING_BUNDLEBYTES];
+
+    fz_put_u8(&out, 0);
+    fz_put(&out, b->xw_pk, sizeof b->xw_pk);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 1);
+    fz_put(&out, b->xw_bundle, sizeof b->xw_bundle);
+    emit("fuzz_xwing_keys", &out);
+    CHECK_OK(cloak_bundle_create_xwing(bundle, k->alice_id_sk, k->alice_xw_pk));
+    fz_put_u8(&out, 1);
+    fz_put(&out, bundle, sizeof bundle);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 2);
+    fz_put(&out, b->xw_wrapped_encryption, sizeof b->xw_wrapped_encryption);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 3);
+    fz_put(&out, b->xw_wrapped_account, sizeof b->xw_wrapped_account);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 4);
+    fz_put(&out, b->xw_account_key, sizeof b->xw_account_key);
+    emit("fuzz_xwing_keys", &out);
+
+    /* Under a master key given in the input. */
+    memset(master, 0x33, sizeof master);
+    CHECK_OK(cloak_xwing_wrap(wrapped, master, k->bob_xw_sk));
+    fz_put_u8(&out, 8 | 2);
+    fz_put(&out, master, sizeof master);
+    fz_put(&out, wrapped, sizeof wrapped);
+    emit("fuzz_xwing_keys", &out);
+    CHECK_OK(cloak_service_account_xwing_wrap(wrapped, master, k->account_xw_sk));
+    fz_put_u8(&out, 8 | 3);
+    fz_put(&out, master, sizeof master);
+    fz_put(&out, wrapped, sizeof wrapped);
+    emit("fuzz_xwing_keys", &out);
+
+    /* Keys that break section 1.6 behind a matching key id, written here (the library writes none):
+     * a coefficient of q or more (0xFFF) in the ML-KEM part, an X25519 part of small order (u = 0)
+     * and one not canonical (u = p); as a public key blob and as a private key blob. */
+    {
+        uint8_t bad[CLOAK_XWING_PUBLICKEYBYTES], blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES];
+        size_t v;
+        for (v = 0; v < 3; v++) {
+            memcpy(bad, k->bob_xw_pk, sizeof bad);
+            if (v == 0) {
+                bad[0] = 0xFF;
+                bad[1] |= 0x0F;
+            } else if (v == 1) {
+                memset(bad + 1184, 0, 32);
+            } else {
+                memset(bad + 1184, 0xFF, 32);
+                bad[1184] = 0xED;
+                bad[1215] = 0x7F;
+            }
+            blob[0] = FZ_FORMAT_VERSION;
+            blob[1] = CLOAK_TYPE_ENCRYPTION_PUBLIC_KEY;
+            blob[2] = 0x00;
+            blob[3] = 0x02;
+            fz_public_key_id_n(blob + 4, bad, sizeof bad);
+            memcpy(blob + 20, bad, sizeof bad);
+            fz_put_u8(&out, 0);
+            fz_put(&out, blob, CLOAK_XWING_PUBLIC_KEY_BLOBBYTES);
+            emit("fuzz_xwing_keys", &out);
+            blob[1] = CLOAK_TYPE_SERVICE_ACCOUNT_PRIVATE_KEY;
+            memcpy(blob + 20, k->bob_xw_sk, 32);
+            memcpy(blob + 52, bad, sizeof bad);
+            fz_put_u8(&out, 4);
+            fz_put(&out, blob, sizeof blob);
+            emit("fuzz_xwing_keys", &out);
+        }
+    }
+
+    /* Suite 1 blobs to the suite 2 readers (UNSUPPORTED_SUITE, after the type). */
+    fz_put_u8(&out, 0);
+    fz_put(&out, b->encryption_pk, sizeof b->encryption_pk);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 1);
+    fz_put(&out, b->bundle, sizeof b->bundle);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 2);
+    fz_put(&out, b->wrapped_encryption, sizeof b->wrapped_encryption);
+    emit("fuzz_xwing_keys", &out);
+    fz_put_u8(&out, 4);
+    fz_put(&out, b->account_key, sizeof b->account_key);
+    emit("fuzz_xwing_keys", &out);
     fz_buf_free(&out);
 }
 
@@ -631,6 +771,11 @@ static void shares(const blobs *b)
     fz_put_lp8(&out, "v", 1);
     fz_put(&out, share, sizeof share);
     emit("fuzz_share", &out);
+    /* A suite 2 share: cloak_share_sender reads it, cloak_share_open refuses it. */
+    fz_put_u8(&out, 1);
+    fz_put_lp8(&out, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    fz_put(&out, b->xw_share, sizeof b->xw_share);
+    emit("fuzz_share", &out);
 
     fz_put_u8(&out, 0);
     fz_put(&out, k->vault_key, CLOAK_KEYBYTES);
@@ -642,6 +787,122 @@ static void shares(const blobs *b)
     fz_put(&out, k->alice_id_sk, 32);
     fz_put(&out, k->bob_enc_sk, 32);
     emit("fuzz_rt_share", &out);
+    fz_buf_free(&out);
+}
+
+/* fuzz_share_xwing: the suite 2 share in every mode, bob's share to himself under "v" at epoch 2
+ * (opens when the harness trusts the share's sender), and a suite 1 share for both readers. */
+static void shares_xwing(const blobs *b)
+{
+    const fz_keys *k = fz_keys_get();
+    fz_buf out = {NULL, 0, 0};
+    uint8_t share[CLOAK_XWING_SHAREBYTES];
+    uint8_t op;
+
+    for (op = 0; op < 4; op++) {
+        fz_put_u8(&out, op);
+        fz_put_lp8(&out, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+        if (op == 3) {
+            fz_put(&out, k->alice_id_pk, 32);
+        }
+        fz_put(&out, b->xw_share, sizeof b->xw_share);
+        emit("fuzz_share_xwing", &out);
+    }
+    CHECK_OK(cloak_share_seal_xwing(share, k->vault_key2, FZ_EPOCH2, (const uint8_t *)"v", 1, k->bob_xw_pk,
+                                    k->bob_id_sk));
+    for (op = 0; op < 3; op++) {
+        fz_put_u8(&out, (uint8_t)(2U | ((unsigned)op << 2) | 0x40U));
+        fz_put_lp8(&out, "v", 1);
+        fz_put(&out, share, sizeof share);
+        emit("fuzz_share_xwing", &out);
+    }
+    fz_put_u8(&out, 0x41);
+    fz_put_lp8(&out, FZ_VAULT_ID, FZ_VAULT_ID_LEN);
+    fz_put(&out, b->share, sizeof b->share);
+    emit("fuzz_share_xwing", &out);
+    fz_buf_free(&out);
+}
+
+/* A batch to the fixed X-Wing account at `epoch` (fz_make_batch_suite's fields otherwise). */
+static size_t xwing_batch_at(uint8_t *batch, size_t cap, uint32_t epoch)
+{
+    const fz_keys *k = fz_keys_get();
+    cloak_batch *state = calloc(1, sizeof *state);
+    uint8_t head_hash[CLOAK_HEAD_HASHBYTES], no_digest[1] = {0};
+    size_t len = 0;
+
+    if (state == NULL) {
+        fz_fail("calloc", __FILE__, __LINE__);
+    }
+    memset(head_hash, FZ_HEAD_HASH_BYTE, sizeof head_hash);
+    CHECK_OK(cloak_batch_begin_xwing(state, k->account_xw_pk, k->alice_id_pk, (const uint8_t *)FZ_VAULT_ID,
+                                     FZ_VAULT_ID_LEN, epoch, FZ_HEAD_VERSION, head_hash, FZ_EXPIRY));
+    CHECK_OK(cloak_batch_finish(state, batch, cap, &len, no_digest, 0, k->alice_id_sk));
+    free(state);
+    return len;
+}
+
+/* fuzz_head_checks: the shares, batches and keys of the two heads' members and accounts, genuine
+ * (the roster's current key, the head's epoch), downgraded (bob's X25519 key where the roster names
+ * his X-Wing key) or refused by the policy; against the mixed head (op 0 to 2) and the
+ * post-quantum-only one (op 4 to 6), and with the other head's bytes or a copied state. */
+static void head_checks(const blobs *b)
+{
+    const fz_keys *k = fz_keys_get();
+    fz_buf out = {NULL, 0, 0};
+    size_t batch_len, i;
+    struct {
+        uint8_t op, sel;
+        const uint8_t *p;
+        size_t n;
+    } seeds[24];
+    size_t n = 0;
+    static uint8_t owned[3][CLOAK_XWING_SHAREBYTES];
+    static uint8_t batches[1][1400];
+
+#define SEED(o, s_, p_, n_) (seeds[n].op = (o), seeds[n].sel = (s_), seeds[n].p = (p_), seeds[n].n = (n_), n++)
+    /* Shares: to bob's X-Wing key (epoch 1 and 2), to alice's X25519 key, to bob's X25519 key (the
+     * downgrade), to alice's X-Wing key at epoch 2. */
+    SEED(0, 1, b->xw_share, sizeof b->xw_share);
+    CHECK_OK(cloak_share_seal_xwing(owned[0], k->vault_key2, FZ_EPOCH2, (const uint8_t *)FZ_VAULT_ID,
+                                    FZ_VAULT_ID_LEN, k->bob_xw_pk, k->alice_id_sk));
+    SEED(4, 1, owned[0], CLOAK_XWING_SHAREBYTES);
+    CHECK_OK(cloak_share_seal(owned[1], k->vault_key, FZ_EPOCH1, (const uint8_t *)FZ_VAULT_ID, FZ_VAULT_ID_LEN,
+                              k->alice_enc_pk, k->alice_id_sk));
+    SEED(0, 0, owned[1], CLOAK_SHAREBYTES);
+    SEED(4, 0, owned[1], CLOAK_SHAREBYTES);
+    SEED(0, 1, b->share, sizeof b->share);
+    CHECK_OK(cloak_share_seal_xwing(owned[2], k->vault_key2, FZ_EPOCH2, (const uint8_t *)FZ_VAULT_ID,
+                                    FZ_VAULT_ID_LEN, k->alice_xw_pk, k->alice_id_sk));
+    SEED(4, 0, owned[2], CLOAK_XWING_SHAREBYTES);
+    SEED(8, 1, b->xw_share, sizeof b->xw_share);
+    SEED(0x10, 1, b->xw_share, sizeof b->xw_share);
+    /* Batches: to the X25519 account (epoch 1), to the X-Wing account (epoch 1 and 2). */
+    SEED(1, 0, b->batch, b->batch_len);
+    SEED(5, 0, b->batch, b->batch_len);
+    SEED(1, 0, b->xw_batch, b->xw_batch_len);
+    batch_len = xwing_batch_at(batches[0], sizeof batches[0], FZ_EPOCH2);
+    SEED(5, 0, batches[0], batch_len);
+    SEED(1 | 8, 0, b->xw_batch, b->xw_batch_len);
+    /* Keys: each member's current key, bob's older X25519 key, the accounts' keys. */
+    SEED(2, 0, k->alice_enc_pk, 32);
+    SEED(2, 1, k->bob_xw_pk, CLOAK_XWING_PUBLICKEYBYTES);
+    SEED(2, 1, k->bob_enc_pk, 32);
+    SEED(2, 3, k->account_pk, 32);
+    SEED(2, 3, k->account_xw_pk, CLOAK_XWING_PUBLICKEYBYTES);
+    SEED(6, 0, k->alice_xw_pk, CLOAK_XWING_PUBLICKEYBYTES);
+    SEED(6, 0, k->alice_enc_pk, 32);
+    SEED(6, 3, k->account_xw_pk, CLOAK_XWING_PUBLICKEYBYTES);
+    SEED(6 | 0x10, 1, k->bob_xw_pk, CLOAK_XWING_PUBLICKEYBYTES);
+#undef SEED
+    for (i = 0; i < n; i++) {
+        fz_put_u8(&out, seeds[i].op);
+        if ((seeds[i].op & 3U) % 3U != 1U) {
+            fz_put_u8(&out, seeds[i].sel);
+        }
+        fz_put(&out, seeds[i].p, seeds[i].n);
+        emit("fuzz_head_checks", &out);
+    }
     fz_buf_free(&out);
 }
 
@@ -696,24 +957,48 @@ static void batches(const blobs *b)
                 1);
     emit("fuzz_batch", &out);
 
-    /* The item harness makes its batch from a restarted random stream with these names and values;
-     * made the same way here, its items are the seeds (the first one repeated, to reach the used-up
-     * tag). */
+    /* The X-Wing account's batch (op bit 7), in every freshness mode; an X25519 batch to that reader
+     * and the X-Wing batch to the X25519 one (UNSUPPORTED_SUITE); the X-Wing batch's items given to
+     * the X25519 batch's reader are covered by fuzz_batch_item. */
+    for (i = 0; i < sizeof ops; i++) {
+        batch_input(&out, (uint8_t)(0x80U | ops[i]), FZ_VAULT_ID, b->xw_batch, b->xw_batch_len,
+                    (const uint8_t(*)[ITEM_CAP])b->xw_items, b->xw_item_lens, N_ITEMS);
+        emit("fuzz_batch", &out);
+    }
+    batch_input(&out, 0x80, FZ_VAULT_ID, b->batch, b->batch_len, (const uint8_t(*)[ITEM_CAP])b->items, b->item_lens,
+                N_ITEMS);
+    emit("fuzz_batch", &out);
+    batch_input(&out, 0x00, FZ_VAULT_ID, b->xw_batch, b->xw_batch_len, (const uint8_t(*)[ITEM_CAP])b->xw_items,
+                b->xw_item_lens, N_ITEMS);
+    emit("fuzz_batch", &out);
+
+    /* The item harness makes its batches from a restarted random stream with these names and values
+     * (suite 1, then suite 2); made the same way here, their items are the seeds (the first one
+     * repeated, to reach the used-up tag), and each batch's items are given to the other's reader. */
     {
         static const uint8_t item_ops[] = {0x00, 0x01, 0x02, 0x04};
-        uint8_t own[sizeof b->batch];
-        uint8_t own_items[N_ITEMS][ITEM_CAP];
-        size_t own_len, own_item_lens[N_ITEMS];
+        static uint8_t own[2][1309U + sizeof(FZ_VAULT_ID) - 1U + 32U * N_ITEMS];
+        static uint8_t own_items[2][N_ITEMS][ITEM_CAP];
+        size_t own_len[2], own_item_lens[2][N_ITEMS], s;
 
-        fz_rng_reset();
-        make_batch(own, sizeof own, &own_len, own_items, own_item_lens, N_ITEMS, k->alice_id_pk, k->alice_id_sk);
-        for (i = 0; i < sizeof item_ops; i++) {
-            size_t j;
-            fz_put_u8(&out, item_ops[i]);
-            for (j = 0; j < N_ITEMS; j++) {
-                fz_put_lp16(&out, own_items[j], own_item_lens[j]);
+        for (s = 0; s < 2; s++) {
+            fz_rng_reset();
+            fz_make_batch_suite(s == 0 ? CLOAK_SUITE_X25519 : CLOAK_SUITE_XWING, own[s], sizeof own[s], &own_len[s],
+                                &own_items[s][0][0], ITEM_CAP, own_item_lens[s], item_names, item_values, N_ITEMS,
+                                k->alice_id_pk, k->alice_id_sk);
+        }
+        for (s = 0; s < 2; s++) {
+            for (i = 0; i < sizeof item_ops; i++) {
+                size_t j;
+                fz_put_u8(&out, (uint8_t)(item_ops[i] | (s == 1 ? 0x08U : 0U)));
+                for (j = 0; j < N_ITEMS; j++) {
+                    fz_put_lp16(&out, own_items[s][j], own_item_lens[s][j]);
+                }
+                fz_put_lp16(&out, own_items[s][0], own_item_lens[s][0]);
+                emit("fuzz_batch_item", &out);
             }
-            fz_put_lp16(&out, own_items[0], own_item_lens[0]);
+            fz_put_u8(&out, s == 1 ? 0x00U : 0x08U);
+            fz_put_lp16(&out, own_items[s][0], own_item_lens[s][0]);
             emit("fuzz_batch_item", &out);
         }
     }
@@ -778,6 +1063,42 @@ static void hpke(void)
     fz_put_u16(&out, 32);
     emit("fuzz_hpke", &out);
 
+    /* X-Wing (op bit 7): single shot, a context, an export; and to a recipient naming another key. */
+    {
+        uint8_t xenc[CLOAK_XWING_ENCBYTES];
+        for (i = 0; i < 3; i++) {
+            const size_t pt_len = strlen(pts[i]);
+            CHECK_OK(cloak_hpke_seal_base_xwing(xenc, ct, k->bob_xw_pk, (const uint8_t *)info, sizeof info - 1U,
+                                                (const uint8_t *)aads[i], strlen(aads[i]), (const uint8_t *)pts[i],
+                                                pt_len));
+            fz_put_u8(&out, (uint8_t)(i == 2 ? 0xC0U : 0x80U));
+            fz_put(&out, xenc, sizeof xenc);
+            fz_put_lp16(&out, info, sizeof info - 1U);
+            fz_put_lp16(&out, aads[i], strlen(aads[i]));
+            fz_put(&out, ct, pt_len + CLOAK_HPKE_TAGBYTES);
+            emit("fuzz_hpke", &out);
+        }
+        CHECK_OK(cloak_hpke_setup_sender_xwing(&ctx, xenc, k->bob_xw_pk, (const uint8_t *)info, sizeof info - 1U));
+        fz_put_u8(&out, 0x81);
+        fz_put(&out, xenc, sizeof xenc);
+        fz_put_lp16(&out, info, sizeof info - 1U);
+        for (i = 0; i < 3; i++) {
+            const size_t pt_len = strlen(pts[i]);
+            CHECK_OK(cloak_hpke_seal(&ctx, ct, (const uint8_t *)aads[i], strlen(aads[i]), (const uint8_t *)pts[i],
+                                     pt_len));
+            fz_put_lp16(&out, aads[i], strlen(aads[i]));
+            fz_put_lp16(&out, ct, pt_len + CLOAK_HPKE_TAGBYTES);
+        }
+        emit("fuzz_hpke", &out);
+        cloak_hpke_context_wipe(&ctx);
+        fz_put_u8(&out, 0x82);
+        fz_put(&out, xenc, sizeof xenc);
+        fz_put_lp16(&out, info, sizeof info - 1U);
+        fz_put_lp8(&out, "exporter", 8);
+        fz_put_u16(&out, 32);
+        emit("fuzz_hpke", &out);
+    }
+
     for (i = 0; i < 3; i++) {
         fz_put_u8(&out, (uint8_t)i);
         fz_put(&out, k->bob_enc_sk, 32); /* any 32 bytes: a DeriveKeyPair seed */
@@ -830,8 +1151,11 @@ int main(int argc, char **argv)
     public_keys(b);
     identity_verify();
     unwrap(b);
+    xwing_keys(b);
     secrets();
     shares(b);
+    shares_xwing(b);
+    head_checks(b);
     batches(b);
     hand_secrets();
     hand_batches();

@@ -4,7 +4,8 @@
  * associated data, key ids, HKDF, labels, HPKE's key schedule, states) and not the speed of the
  * machine. The floors do what the format itself needs: AEADs over the padded lengths, and for a
  * batch one BLAKE2b-256 per item (its manifest entry) and, on the reader's side, one HMAC tag per
- * item.
+ * item. The X-Wing rows (suite 2) write X-Wing out bare on the library's own ML-KEM-768 and SHA-3
+ * (src/mlkem.h), beside the same rows in X25519.
  *
  *   bench                 the full run (docs/performance.md shows its last output)
  *   bench --quick         every operation once at small sizes, results checked; no timings
@@ -38,6 +39,10 @@
 #include <sodium.h>
 
 #include "cloak.h"
+/* The floor of the X-Wing rows calls ML-KEM-768 and SHA-3 bare: the library's own copy of that
+ * code (src/mlkem.c, linked into this program from the same static library libcloak is made of),
+ * which libsodium lacks. */
+#include "mlkem.h"
 
 #ifndef CLOAK_BENCH_BUILD
 #define CLOAK_BENCH_BUILD "unknown"
@@ -627,7 +632,7 @@ typedef struct op {
     const char *floor_desc;
 } op;
 
-#define MAX_OPS 24U
+#define MAX_OPS 32U
 
 __attribute__((format(printf, 8, 9))) static void add_op(op *ops, size_t *n, op_fn cloak, op_fn floor, size_t arg,
                                                          double target, const char *floor_desc, const char *fmt, ...)
@@ -645,6 +650,7 @@ __attribute__((format(printf, 8, 9))) static void add_op(op *ops, size_t *n, op_
 }
 
 static void head_add_ops(op *ops, size_t *n);
+static void xwing_add_ops(op *ops, size_t *n);
 
 static size_t make_ops(op *ops)
 {
@@ -683,6 +689,7 @@ static size_t make_ops(op *ops)
     add_op(ops, &n, c_password, f_password, 1, 0.0, "libsodium crypto_pwhash (Argon2id, one lane, same m and t)",
            "password m=%u KiB t=%u p=1", (unsigned)F.pw_m, (unsigned)F.pw_t);
     head_add_ops(ops, &n);
+    xwing_add_ops(ops, &n);
     return n;
 }
 
@@ -750,7 +757,7 @@ static void head_fixture_init(size_t small, size_t large)
     for (i = 0; i < HEAD_ROSTER; i++) {
         randombytes_buf(enc_id, sizeof enc_id);
         check(cloak_roster_entry(H.roster + i * CLOAK_ROSTER_ENTRYBYTES, CLOAK_ROSTER_MEMBER,
-                                 memcmp(keys[i], F.alice_pk, 32) == 0 ? CLOAK_PERMISSION_ADMIN : CLOAK_PERMISSION_WRITE,
+                                 memcmp(keys[i], F.alice_pk, 32) == 0 ? CLOAK_PERMISSION_ADMIN : CLOAK_PERMISSION_WRITE, CLOAK_SUITE_X25519,
                                  keys[i], enc_id),
               "roster entry");
     }
@@ -769,7 +776,7 @@ static void c_head_create(size_t s)
     const uint8_t zero[32] = {0};
     check(cloak_merkle_root(root, H.leaves[s], H.n[s]), "merkle_root");
     check(cloak_head_create(H.made, sizeof H.made, &H.blob_len[s], (const uint8_t *)VAULT_ID, VAULT_ID_LEN, 1, H.key_id,
-                            1, zero, 2000000000U, root, (uint32_t)H.n[s], H.roster, HEAD_ROSTER, F.alice_sk),
+                            1, zero, 2000000000U, root, (uint32_t)H.n[s], 0, H.roster, HEAD_ROSTER, F.alice_sk),
           "head_create");
     memcpy(H.blob[s], H.made, H.blob_len[s]);
 }
@@ -806,7 +813,7 @@ static void floor_roster_keys(void)
     uint8_t sum[32];
     size_t i;
     for (i = 0; i < HEAD_ROSTER; i++) {
-        const uint8_t *pk = H.roster + i * CLOAK_ROSTER_ENTRYBYTES + 2;
+        const uint8_t *pk = H.roster + i * CLOAK_ROSTER_ENTRYBYTES + 4;
         check(crypto_core_ed25519_add(sum, pk, pk), "floor roster key");
     }
 }
@@ -860,6 +867,392 @@ static void head_add_ops(op *ops, size_t *n)
                "roster key checks + Ed25519 verify + n x SHA-256 (leaf) + (n-1) x SHA-256 (node)",
                "head verify, %zu secrets", H.n[s]);
     }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Suite 2 (X-Wing) beside suite 1: key pairs, shares, and batches of one item (where the KEM is the
+ * cost). The floor is X-Wing written out bare (docs/protocol.md 1.6): ML-KEM-768 from the library's
+ * own ML-KEM code (the same object libcloak links), X25519 and SHA3-256; then the same ChaCha20-
+ * Poly1305 and Ed25519 calls as the X25519 rows. libcloak's own work on top: key ids and bindings
+ * (SHA-256 of the 1216-byte key), the public key checks, HPKE's key schedule, headers, wipes.
+ * ---------------------------------------------------------------------------------------------- */
+
+#define XW_PK CLOAK_XWING_PUBLICKEYBYTES
+#define XW_ENC CLOAK_XWING_ENCBYTES
+#define XW_PK_X 1184U
+#define XW_CT_X 1088U
+/* What libcloak signs in a suite 2 share: as SHARE_SIGNED_LEN with bytes 0..104+1120 and the key
+ * hash as the recipient's binding. */
+#define XW_SHARE_SIGNED_LEN (1U + 17U + 32U + 104U + XW_ENC + 1U + VAULT_ID_LEN + 32U)
+/* A batch's signed message: lp8(label) || signer || bytes 0..V+57+L || BLAKE2b-256(manifest), V =
+ * 68 + N. */
+#define BATCH1_SIGNED_LEN(enc_len) (1U + 17U + 32U + 68U + (enc_len) + 57U + VAULT_ID_LEN + 32U)
+
+static const uint8_t xwing_label[6] = {0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c};
+
+static struct xwing_fixture {
+    /* libcloak side */
+    uint8_t bob_pk[XW_PK], bob_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t acct_pk[XW_PK], acct_sk[CLOAK_XWING_SECRETKEYBYTES];
+    uint8_t kp_pk[XW_PK], kp_sk[32], kp_x_pk[32], kp_x_sk[32]; /* written by the key pair rows */
+    uint8_t share[CLOAK_XWING_SHAREBYTES], share_fixed[CLOAK_XWING_SHAREBYTES];
+    uint8_t opened_key[CLOAK_KEYBYTES];
+    /* batches of one item: [0] suite 1, [1] suite 2; written (b1) and read (b1_fixed) */
+    uint8_t *b1[2], *b1_fixed[2], *b1_item[2], *b1_item_fixed[2];
+    size_t b1_cap[2], b1_len[2], b1_fixed_len[2];
+    uint8_t b1_digest[CLOAK_BATCH_DIGESTBYTES];
+    cloak_batch b1_reader;
+    uint8_t b1_tags[CLOAK_BATCH_TAGBYTES];
+
+    /* floor side: bare keys (an X-Wing seed and its public key ek || pk_X) */
+    uint8_t f_seed[32], f_pk[XW_PK];
+    uint8_t f_acct_seed[32], f_acct_pk[XW_PK];
+    uint8_t f_kp_pk[XW_PK], f_kp_seed[32], f_kp_x_pk[32], f_kp_x_sk[32];
+    uint8_t f_enc[XW_ENC], f_ct[48], f_sig[64], f_msg[XW_SHARE_SIGNED_LEN];
+    uint8_t f_enc_fixed[XW_ENC], f_ct_fixed[48], f_sig_fixed[64], f_msg_fixed[XW_SHARE_SIGNED_LEN];
+    uint8_t f_opened_key[32];
+    /* floor batches of one item: [0] X25519 (the enc is 32 bytes), [1] X-Wing */
+    uint8_t f_b1_enc[2][XW_ENC], f_b1_key[2][32], f_b1_item[2][BATCH_PT_CAP + 64U], f_b1_digest[2][32];
+    uint8_t f_b1_msg[2][BATCH1_SIGNED_LEN(XW_ENC)], f_b1_sig[2][64];
+    uint8_t f_b1_enc_fixed[2][XW_ENC], f_b1_msg_fixed[2][BATCH1_SIGNED_LEN(XW_ENC)], f_b1_sig_fixed[2][64];
+    uint8_t f_b1_digest_fixed[2][32];
+    uint8_t f_b1_tag[16], f_b1_mac_key[32];
+} X;
+
+/* Encap of section 1.6: ML-KEM's encapsulation (its modulus check of ek inside), an ephemeral X25519
+ * key and agreement, the SHA3-256 combiner. */
+static void floor_xwing_encaps(uint8_t enc[XW_ENC], uint8_t ss[32], const uint8_t pk[XW_PK])
+{
+    uint8_t r[64], in[32 + 32 + 32 + 32 + sizeof xwing_label];
+    randombytes_buf(r, sizeof r);
+    check(cloak__mlkem768_encaps_derand(enc, in, pk, r), "floor ML-KEM encaps");
+    crypto_scalarmult_base(enc + XW_CT_X, r + 32);
+    check(crypto_scalarmult(in + 32, r + 32, pk + XW_PK_X), "floor X25519");
+    memcpy(in + 64, enc + XW_CT_X, 32);
+    memcpy(in + 96, pk + XW_PK_X, 32);
+    memcpy(in + 128, xwing_label, sizeof xwing_label);
+    cloak__sha3_256(ss, in, sizeof in);
+    sodium_memzero(r, sizeof r);
+    sodium_memzero(in, sizeof in);
+}
+
+/* Decap of section 1.6 with the recipient's check that the public key is its seed's: the seed's
+ * expansion (SHAKE256, ML-KEM's key generation, the X25519 base point), the X25519 agreement, ML-KEM's
+ * decapsulation, the combiner. */
+static void floor_xwing_decaps(uint8_t ss[32], const uint8_t enc[XW_ENC], const uint8_t seed[32],
+                               const uint8_t pk[XW_PK])
+{
+    uint8_t x[96], ek[CLOAK_MLKEM768_PUBLICKEYBYTES], dk[CLOAK_MLKEM768_SECRETKEYBYTES];
+    uint8_t in[32 + 32 + 32 + 32 + sizeof xwing_label];
+    cloak__shake256(x, sizeof x, seed, 32);
+    check(cloak__mlkem768_keypair_derand(ek, dk, x), "floor ML-KEM key generation");
+    crypto_scalarmult_base(in + 96, x + 64);
+    check(sodium_memcmp(ek, pk, sizeof ek) | sodium_memcmp(in + 96, pk + XW_PK_X, 32), "floor key check");
+    check(crypto_scalarmult(in + 32, x + 64, enc + XW_CT_X), "floor X25519");
+    check(cloak__mlkem768_decaps(in, enc, dk), "floor ML-KEM decaps");
+    memcpy(in + 64, enc + XW_CT_X, 32);
+    memcpy(in + 128, xwing_label, sizeof xwing_label);
+    cloak__sha3_256(ss, in, sizeof in);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(dk, sizeof dk);
+    sodium_memzero(in, sizeof in);
+}
+
+/* A key pair of section 1.6: 32 random bytes and their expansion. */
+static void floor_xwing_keypair(uint8_t pk[XW_PK], uint8_t seed[32])
+{
+    uint8_t x[96], dk[CLOAK_MLKEM768_SECRETKEYBYTES];
+    randombytes_buf(seed, 32);
+    cloak__shake256(x, sizeof x, seed, 32);
+    check(cloak__mlkem768_keypair_derand(pk, dk, x), "floor ML-KEM key generation");
+    crypto_scalarmult_base(pk + XW_PK_X, x + 64);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(dk, sizeof dk);
+}
+
+static void c_x25519_keypair(size_t arg)
+{
+    (void)arg;
+    cloak_encryption_keypair(X.kp_x_pk, X.kp_x_sk);
+}
+
+static void f_x25519_keypair(size_t arg)
+{
+    (void)arg;
+    crypto_box_keypair(X.f_kp_x_pk, X.f_kp_x_sk);
+}
+
+static void c_xwing_keypair(size_t arg)
+{
+    (void)arg;
+    cloak_xwing_keypair(X.kp_pk, X.kp_sk);
+}
+
+static void f_xwing_keypair(size_t arg)
+{
+    (void)arg;
+    floor_xwing_keypair(X.f_kp_pk, X.f_kp_seed);
+}
+
+static void c_xshare_seal(size_t arg)
+{
+    (void)arg;
+    check(cloak_share_seal_xwing(X.share, F.vault_key, 1, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, X.bob_pk,
+                                 F.alice_sk), "share_seal_xwing");
+}
+
+/* The Ed25519 key check + X-Wing Encap + ChaCha20-Poly1305 over 32 bytes + one Ed25519 signature of
+ * the suite 2 share's signed length. */
+static void f_xshare_seal(size_t arg)
+{
+    uint8_t shared[32], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    (void)arg;
+    crypto_sign_seed_keypair(pk, sk, F.f_alice_sk);
+    check(sodium_memcmp(pk, F.f_alice_sk + 32, sizeof pk), "floor key check");
+    sodium_memzero(sk, sizeof sk);
+    floor_xwing_encaps(X.f_enc, shared, X.f_pk);
+    crypto_aead_chacha20poly1305_ietf_encrypt(X.f_ct, NULL, F.vault_key, 32, NULL, 0, NULL, zero_nonce, shared);
+    memcpy(X.f_msg + 1 + 17 + 32 + 56, X.f_enc, XW_ENC);
+    crypto_sign_detached(X.f_sig, NULL, X.f_msg, sizeof X.f_msg, F.f_alice_sk);
+}
+
+static void c_xshare_open(size_t arg)
+{
+    uint32_t epoch;
+    (void)arg;
+    check(cloak_share_open_xwing(X.opened_key, &epoch, X.share_fixed, sizeof X.share_fixed, (const uint8_t *)VAULT_ID,
+                                 VAULT_ID_LEN, X.bob_pk, X.bob_sk, F.alice_pk, 1), "share_open_xwing");
+}
+
+/* X-Wing Decap (with the public key check) + ChaCha20-Poly1305 open of 32 bytes + one Ed25519
+ * verification. */
+static void f_xshare_open(size_t arg)
+{
+    uint8_t shared[32];
+    (void)arg;
+    floor_xwing_decaps(shared, X.f_enc_fixed, X.f_seed, X.f_pk);
+    check(crypto_sign_verify_detached(X.f_sig_fixed, X.f_msg_fixed, sizeof X.f_msg_fixed, F.f_alice_pk),
+          "floor verify");
+    check(crypto_aead_chacha20poly1305_ietf_decrypt(X.f_opened_key, NULL, NULL, X.f_ct_fixed, sizeof X.f_ct_fixed,
+                                                    NULL, 0, zero_nonce, shared), "floor aead open");
+}
+
+/* A batch of one secret, the writer's side: begin, the secret opened and sealed as the item, finish
+ * (the signature). */
+static void c_batch1(size_t xwing)
+{
+    static const uint8_t head_hash[CLOAK_HEAD_HASHBYTES] = {1};
+    cloak_batch b;
+    uint8_t value[BATCH_PT_CAP];
+    size_t len;
+    uint32_t index;
+    if (xwing) {
+        check(cloak_batch_begin_xwing(&b, X.acct_pk, F.alice_pk, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, 1, 1,
+                                      head_hash, UINT64_MAX), "batch_begin_xwing");
+    } else {
+        check(cloak_batch_begin(&b, F.acct_pk, F.alice_pk, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, 1, 1, head_hash,
+                                UINT64_MAX), "batch_begin");
+    }
+    check(cloak_secret_open(&F.vault, value, sizeof value, &len, F.names[0], NAME_LEN, NULL, 0, F.src, F.src_len),
+          "secret_open (batch)");
+    check(cloak_batch_seal_item(&b, X.b1_item[xwing], F.item_len, &len, &index, X.b1_digest, F.names[0], NAME_LEN,
+                                value, len), "batch_seal_item");
+    check(cloak_batch_finish(&b, X.b1[xwing], X.b1_cap[xwing], &X.b1_len[xwing], X.b1_digest, 1, F.alice_sk),
+          "batch_finish");
+}
+
+/* The KEM (an X25519 key generation and agreement, or X-Wing Encap) + XChaCha20-Poly1305 open of the
+ * secret + ChaCha20-Poly1305 seal of the item + BLAKE2b-256 of the item + BLAKE2b-256 of the
+ * manifest + the signer's key check + one Ed25519 signature of the batch's signed length. */
+static void f_batch1(size_t xwing)
+{
+    uint8_t esk[32], pt[BATCH_PT_CAP] = {0}, nonce[12];
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    uint8_t *item = X.f_b1_item[xwing];
+    uint8_t *msg = X.f_b1_msg[xwing];
+    const size_t msg_len = BATCH1_SIGNED_LEN(xwing ? XW_ENC : 32U);
+    crypto_sign_seed_keypair(pk, sk, F.f_alice_sk);
+    check(sodium_memcmp(pk, F.f_alice_sk + 32, sizeof pk), "floor key check");
+    sodium_memzero(sk, sizeof sk);
+    if (xwing) {
+        floor_xwing_encaps(X.f_b1_enc[1], X.f_b1_key[1], X.f_acct_pk);
+    } else {
+        crypto_box_keypair(X.f_b1_enc[0], esk);
+        check(crypto_scalarmult(X.f_b1_key[0], esk, F.f_acct_pk), "floor agreement");
+    }
+    check(floor_xopen(pt + ITEM_NAME_PREFIX, F.f_src, f_src_len(), F.f_key), "floor open (batch)");
+    floor_item_nonce(nonce, 0);
+    crypto_aead_chacha20poly1305_ietf_encrypt(item + ITEM_HEADER_LEN, NULL, pt, item_padded(), item, ITEM_HEADER_LEN,
+                                              NULL, nonce, X.f_b1_key[xwing]);
+    crypto_generichash(X.f_b1_digest[xwing], 32, item, F.item_len, NULL, 0);
+    crypto_generichash(msg + msg_len - 32U, 32, X.f_b1_digest[xwing], 32, NULL, 0);
+    check(crypto_sign_detached(X.f_b1_sig[xwing], NULL, msg, msg_len, F.f_alice_sk), "floor sign (batch)");
+}
+
+/* The account's side of a batch of one item: verify and the freshness check. */
+static void c_batch1_verify(size_t xwing)
+{
+    cloak_batch_wipe(&X.b1_reader);
+    if (xwing) {
+        check(cloak_batch_verify_xwing(&X.b1_reader, X.b1_tags, sizeof X.b1_tags, X.b1_fixed[1], X.b1_fixed_len[1],
+                                       (const uint8_t *)VAULT_ID, VAULT_ID_LEN, X.acct_pk, X.acct_sk, F.alice_pk, 1),
+              "batch_verify_xwing");
+    } else {
+        check(cloak_batch_verify(&X.b1_reader, X.b1_tags, sizeof X.b1_tags, X.b1_fixed[0], X.b1_fixed_len[0],
+                                 (const uint8_t *)VAULT_ID, VAULT_ID_LEN, F.acct_pk, F.acct_sk, F.alice_pk, 1),
+              "batch_verify");
+    }
+    check(cloak_batch_check(&X.b1_reader, 1, 1, 0), "batch_check");
+}
+
+/* The KEM's decapsulation (an X25519 agreement, or X-Wing Decap) + BLAKE2b-256 of the manifest + one
+ * Ed25519 verification + a 32-byte random MAC key + one HMAC tag. */
+static void f_batch1_verify(size_t xwing)
+{
+    uint8_t shared[32];
+    const size_t msg_len = BATCH1_SIGNED_LEN(xwing ? XW_ENC : 32U);
+    uint8_t *msg = X.f_b1_msg_fixed[xwing];
+    crypto_auth_hmacsha256_state keyed;
+    if (xwing) {
+        floor_xwing_decaps(shared, X.f_b1_enc_fixed[1], X.f_acct_seed, X.f_acct_pk);
+    } else {
+        check(crypto_scalarmult(shared, F.f_acct_sk, X.f_b1_enc_fixed[0]), "floor agreement");
+    }
+    crypto_generichash(msg + msg_len - 32U, 32, X.f_b1_digest_fixed[xwing], 32, NULL, 0);
+    check(crypto_sign_verify_detached(X.f_b1_sig_fixed[xwing], msg, msg_len, F.f_alice_pk), "floor verify (batch)");
+    randombytes_buf(X.f_b1_mac_key, sizeof X.f_b1_mac_key);
+    crypto_auth_hmacsha256_init(&keyed, X.f_b1_mac_key, sizeof X.f_b1_mac_key);
+    floor_tag(X.f_b1_tag, &keyed, 0, X.f_b1_digest_fixed[xwing]);
+    sodium_memzero(&keyed, sizeof keyed);
+    sodium_memzero(shared, sizeof shared);
+}
+
+static void xwing_fixture_init(void)
+{
+    size_t s;
+    uint8_t shared[32];
+
+    cloak_xwing_keypair(X.bob_pk, X.bob_sk);
+    cloak_xwing_keypair(X.acct_pk, X.acct_sk);
+    check(cloak_share_seal_xwing(X.share_fixed, F.vault_key, 1, (const uint8_t *)VAULT_ID, VAULT_ID_LEN, X.bob_pk,
+                                 F.alice_sk), "share_seal_xwing (fixture)");
+    floor_xwing_keypair(X.f_pk, X.f_seed);
+    floor_xwing_keypair(X.f_acct_pk, X.f_acct_seed);
+    randombytes_buf(X.f_msg, sizeof X.f_msg);
+    /* A floor share to open: the same steps as the timed floor share. */
+    floor_xwing_encaps(X.f_enc_fixed, shared, X.f_pk);
+    crypto_aead_chacha20poly1305_ietf_encrypt(X.f_ct_fixed, NULL, F.vault_key, 32, NULL, 0, NULL, zero_nonce, shared);
+    memcpy(X.f_msg_fixed, X.f_msg, sizeof X.f_msg);
+    memcpy(X.f_msg_fixed + 1 + 17 + 32 + 56, X.f_enc_fixed, XW_ENC);
+    crypto_sign_detached(X.f_sig_fixed, NULL, X.f_msg_fixed, sizeof X.f_msg_fixed, F.f_alice_sk);
+
+    for (s = 0; s < 2; s++) {
+        X.b1_cap[s] = s ? cloak_batch_len_xwing(VAULT_ID_LEN, 1) : cloak_batch_len(VAULT_ID_LEN, 1);
+        X.b1[s] = xmalloc(X.b1_cap[s]);
+        X.b1_fixed[s] = xmalloc(X.b1_cap[s]);
+        X.b1_item[s] = xmalloc(F.item_len);
+        X.b1_item_fixed[s] = xmalloc(F.item_len);
+        c_batch1(s);
+        memcpy(X.b1_fixed[s], X.b1[s], X.b1_len[s]);
+        memcpy(X.b1_item_fixed[s], X.b1_item[s], F.item_len);
+        X.b1_fixed_len[s] = X.b1_len[s];
+        randombytes_buf(X.f_b1_msg[s], sizeof X.f_b1_msg[s]);
+        f_batch1(s);
+        memcpy(X.f_b1_enc_fixed[s], X.f_b1_enc[s], XW_ENC);
+        memcpy(X.f_b1_msg_fixed[s], X.f_b1_msg[s], sizeof X.f_b1_msg[s]);
+        memcpy(X.f_b1_sig_fixed[s], X.f_b1_sig[s], 64);
+        memcpy(X.f_b1_digest_fixed[s], X.f_b1_digest[s], 32);
+    }
+}
+
+static void xwing_add_ops(op *ops, size_t *n)
+{
+    xwing_fixture_init();
+    add_op(ops, n, c_x25519_keypair, f_x25519_keypair, 0, 0.0, "crypto_box_keypair (32 random bytes + X25519 base)",
+           "encryption key pair, X25519");
+    add_op(ops, n, c_xwing_keypair, f_xwing_keypair, 0, 0.0,
+           "32 random bytes + SHAKE256 + ML-KEM-768 keygen + X25519 base", "encryption key pair, X-Wing");
+    add_op(ops, n, c_xshare_seal, f_xshare_seal, 0, 1.20,
+           "Ed25519 key check + X-Wing Encap (ML-KEM-768 encaps + X25519 keygen + X25519 + SHA3-256) + "
+           "ChaCha20-Poly1305(32 B) + Ed25519 sign",
+           "share a vault key, X-Wing");
+    add_op(ops, n, c_xshare_open, f_xshare_open, 0, 1.20,
+           "X-Wing Decap (SHAKE256 + ML-KEM-768 keygen + X25519 base + X25519 + ML-KEM-768 decaps + SHA3-256) + "
+           "ChaCha20-Poly1305 open(32 B) + Ed25519 verify",
+           "open a vault-key share, X-Wing");
+    add_op(ops, n, c_batch1, f_batch1, 0, 0.0,
+           "keygen + X25519 + XChaCha20-Poly1305 open + ChaCha20-Poly1305 seal + 2 x BLAKE2b-256 + Ed25519 key "
+           "check + Ed25519 sign",
+           "batch of 1 x 256 B, X25519");
+    add_op(ops, n, c_batch1, f_batch1, 1, 0.0,
+           "X-Wing Encap + XChaCha20-Poly1305 open + ChaCha20-Poly1305 seal + 2 x BLAKE2b-256 + Ed25519 key "
+           "check + Ed25519 sign",
+           "batch of 1 x 256 B, X-Wing");
+    add_op(ops, n, c_batch1_verify, f_batch1_verify, 0, 0.0,
+           "X25519 + BLAKE2b-256(manifest) + Ed25519 verify + 1 HMAC tag", "batch verify, 1 item, X25519");
+    add_op(ops, n, c_batch1_verify, f_batch1_verify, 1, 0.0,
+           "X-Wing Decap + BLAKE2b-256(manifest) + Ed25519 verify + 1 HMAC tag", "batch verify, 1 item, X-Wing");
+}
+
+/* --quick: what the X-Wing rows made opens, on both sides. */
+static void xwing_verify_all(void)
+{
+    uint8_t key[32], shared[32], pk[XW_PK], name[CLOAK_LABELBYTES_MAX], value[BATCH_PT_CAP], pt[BATCH_PT_CAP];
+    uint8_t nonce[12], tags[CLOAK_BATCH_TAGBYTES];
+    uint32_t epoch = 0;
+    size_t s, name_len, value_len;
+    cloak_batch r;
+
+    cloak_xwing_public_key(pk, X.kp_sk);
+    expect(memcmp(pk, X.kp_pk, XW_PK) == 0, "the X-Wing key pair's public key is its seed's");
+    check(cloak_share_open_xwing(key, &epoch, X.share, sizeof X.share, (const uint8_t *)VAULT_ID, VAULT_ID_LEN,
+                                 X.bob_pk, X.bob_sk, F.alice_pk, 1), "share_open_xwing (check)");
+    expect(memcmp(key, F.vault_key, 32) == 0 && epoch == 1, "X-Wing share opens to the vault key and its epoch");
+    expect(memcmp(X.opened_key, F.vault_key, 32) == 0, "X-Wing share open gave the vault key");
+    floor_xwing_decaps(shared, X.f_enc, X.f_seed, X.f_pk);
+    expect(crypto_aead_chacha20poly1305_ietf_decrypt(key, NULL, NULL, X.f_ct, sizeof X.f_ct, NULL, 0, zero_nonce,
+                                                     shared) == 0 &&
+               memcmp(key, F.vault_key, 32) == 0,
+           "floor X-Wing share decrypts to the vault key");
+    expect(crypto_sign_verify_detached(X.f_sig, X.f_msg, sizeof X.f_msg, F.f_alice_pk) == 0,
+           "floor X-Wing share signature verifies");
+    expect(memcmp(X.f_opened_key, F.vault_key, 32) == 0, "floor X-Wing share open gave the vault key");
+    floor_xwing_decaps(shared, X.f_enc_fixed, X.f_seed, X.f_pk);
+    expect(crypto_aead_chacha20poly1305_ietf_decrypt(key, NULL, NULL, X.f_ct_fixed, sizeof X.f_ct_fixed, NULL, 0,
+                                                     zero_nonce, shared) == 0,
+           "floor X-Wing Decap gives Encap's secret");
+
+    for (s = 0; s < 2; s++) {
+        /* The last batch written opens to its secret, once; the floor's item decrypts. */
+        if (s) {
+            check(cloak_batch_verify_xwing(&r, tags, sizeof tags, X.b1[1], X.b1_len[1], (const uint8_t *)VAULT_ID,
+                                           VAULT_ID_LEN, X.acct_pk, X.acct_sk, F.alice_pk, 1),
+                  "batch_verify_xwing (check)");
+        } else {
+            check(cloak_batch_verify(&r, tags, sizeof tags, X.b1[0], X.b1_len[0], (const uint8_t *)VAULT_ID,
+                                     VAULT_ID_LEN, F.acct_pk, F.acct_sk, F.alice_pk, 1), "batch_verify (check)");
+        }
+        check(cloak_batch_check(&r, 1, 1, 0), "batch_check (check)");
+        check(cloak_batch_open_item(&r, tags, sizeof tags, X.b1_item[s], F.item_len, name, sizeof name, &name_len,
+                                    value, sizeof value, &value_len), "batch_open_item (check)");
+        expect(name_len == NAME_LEN && memcmp(name, F.names[0], NAME_LEN) == 0 && value_len == BATCH_VALUE_LEN &&
+                   memcmp(value, F.values, BATCH_VALUE_LEN) == 0,
+               "a batch of one item opens to its secret");
+        cloak_batch_wipe(&r);
+        c_batch1_verify(s);
+        expect(cloak_batch_item_count(&X.b1_reader) == 1, "the timed reader verified one item");
+        floor_item_nonce(nonce, 0);
+        expect(crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL, X.f_b1_item[s] + ITEM_HEADER_LEN,
+                                                         item_padded() + 16U, X.f_b1_item[s], ITEM_HEADER_LEN, nonce,
+                                                         X.f_b1_key[s]) == 0 &&
+                   memcmp(pt + ITEM_NAME_PREFIX, F.values, BATCH_VALUE_LEN) == 0,
+               "floor batch item opens to its secret");
+        expect(crypto_sign_verify_detached(X.f_b1_sig[s], X.f_b1_msg[s], BATCH1_SIGNED_LEN(s ? XW_ENC : 32U),
+                                           F.f_alice_pk) == 0,
+               "floor batch signature verifies");
+    }
+    floor_xwing_decaps(shared, X.f_b1_enc[1], X.f_acct_seed, X.f_acct_pk);
+    expect(memcmp(shared, X.f_b1_key[1], 32) == 0, "floor X-Wing batch Decap gives Encap's secret");
 }
 
 /* --quick: libcloak's heads verify and commit to the floor's root (the same tree). */
@@ -1170,6 +1563,51 @@ static void bd_x25519_base(size_t a)
     crypto_scalarmult_base(bd_out, bd_xsk);
 }
 
+/* ML-KEM-768 and SHA-3 alone (src/mlkem.h), on a fixed key pair and ciphertext. */
+static uint8_t bd_ek[CLOAK_MLKEM768_PUBLICKEYBYTES], bd_dk[CLOAK_MLKEM768_SECRETKEYBYTES];
+static uint8_t bd_ct[CLOAK_MLKEM768_CIPHERTEXTBYTES];
+
+static uint8_t bd_sig_xw[64];
+
+static void bd_verify_xw(size_t n)
+{
+    check(crypto_sign_verify_detached(bd_sig_xw, bd_buf, n, bd_pk), "verify");
+}
+
+static void bd_mlkem_keygen(size_t a)
+{
+    (void)a;
+    check(cloak__mlkem768_keypair_derand(bd_ek, bd_dk, bd_buf), "ML-KEM keygen");
+}
+
+static void bd_mlkem_check(size_t a)
+{
+    (void)a;
+    check(cloak__mlkem768_public_key_check(bd_ek), "ML-KEM modulus check");
+}
+
+static void bd_mlkem_encaps(size_t a)
+{
+    (void)a;
+    check(cloak__mlkem768_encaps_derand(bd_ct, bd_out, bd_ek, bd_buf + 64), "ML-KEM encaps");
+}
+
+static void bd_mlkem_decaps(size_t a)
+{
+    (void)a;
+    check(cloak__mlkem768_decaps(bd_out, bd_ct, bd_dk), "ML-KEM decaps");
+}
+
+static void bd_shake256(size_t n)
+{
+    cloak__shake256(bd_out, n, bd_buf, 32);
+}
+
+static void bd_sha3_256(size_t n)
+{
+    cloak__sha3_256(bd_out, bd_buf, n);
+}
+
 static uint8_t *bd_big;
 
 static void bd_memzero(size_t n)
@@ -1216,6 +1654,15 @@ static void run_breakdown(size_t reps, double min_s)
         {"cloak_vault_init (two HKDF expands, key id)", bd_vault_init, 0},
         {"cloak_vault_blind_index", bd_blind_index, 0},
         {"sodium_memzero, 64 MiB (wiping Argon2's memory)", bd_memzero, 64U << 20},
+        {"ML-KEM-768 key generation (from d || z)", bd_mlkem_keygen, 0},
+        {"ML-KEM-768 modulus check of ek", bd_mlkem_check, 0},
+        {"ML-KEM-768 encapsulation (from m)", bd_mlkem_encaps, 0},
+        {"ML-KEM-768 decapsulation", bd_mlkem_decaps, 0},
+        {"SHAKE256, 32 B to 96 B (an X-Wing seed's expansion)", bd_shake256, 96},
+        {"SHA3-256, 134 B (X-Wing's combiner)", bd_sha3_256, 134},
+        {"SHA-256, 1243 B (an X-Wing key's key hash)", bd_sha256, 1243},
+        {"Ed25519 sign, 1322 B (X-Wing share)", bd_sign, XW_SHARE_SIGNED_LEN},
+        {"Ed25519 verify, 1322 B (X-Wing share)", bd_verify_xw, XW_SHARE_SIGNED_LEN},
     };
     size_t k, r;
     bd_big = xmalloc(64U << 20);
@@ -1225,6 +1672,9 @@ static void run_breakdown(size_t reps, double min_s)
     crypto_sign_keypair(bd_pk, bd_sk);
     crypto_box_keypair(bd_xpk, bd_xsk);
     crypto_sign_detached(bd_sig, NULL, bd_buf, SHARE_SIGNED_LEN, bd_sk);
+    crypto_sign_detached(bd_sig_xw, NULL, bd_buf, XW_SHARE_SIGNED_LEN, bd_sk);
+    check(cloak__mlkem768_keypair_derand(bd_ek, bd_dk, bd_buf), "ML-KEM keygen");
+    check(cloak__mlkem768_encaps_derand(bd_ct, bd_out, bd_ek, bd_buf + 64), "ML-KEM encaps");
     printf("\n| %-52s | %12s |\n|%s|%s|\n", "primitive", "median",
            "------------------------------------------------------", "-------------:");
     for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
@@ -1443,6 +1893,7 @@ int main(int argc, char **argv)
         }
         verify_all();
         head_verify_all();
+        xwing_verify_all();
         if (failures != 0) {
             fprintf(stderr, "bench: %d check(s) failed\n", failures);
             return 1;

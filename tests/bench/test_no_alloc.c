@@ -227,7 +227,7 @@ static void test_version_status_sizes(void **state)
     count_start();
     total += strlen(cloak_version_string());
     total += (size_t)(cloak_version_major() + cloak_version_minor() + cloak_version_patch());
-    for (code = 1; code >= -19; code--) {
+    for (code = 1; code >= CLOAK_E_POLICY; code--) {
         total += strlen(cloak_status_string(code));
     }
     total += cloak_keybytes() + cloak_keyidbytes() + cloak_labelbytes_max() + cloak_headerbytes() +
@@ -238,9 +238,14 @@ static void test_version_status_sizes(void **state)
              cloak_batch_tagbytes() + cloak_head_hashbytes() + cloak_batch_items_max() + cloak_batch_digestbytes() +
              cloak_blind_indexbytes() + cloak_password_saltbytes() + cloak_password_recordbytes() +
              cloak_fingerprint_textbytes() + cloak_pair_code_textbytes() + cloak_vault_statebytes() +
-             cloak_batch_statebytes() + cloak_hpke_contextbytes() + cloak_hpke_encbytes() + cloak_hpke_tagbytes();
+             cloak_batch_statebytes() + cloak_hpke_contextbytes() + cloak_hpke_encbytes() + cloak_hpke_tagbytes() +
+             cloak_suite_x25519() + cloak_suite_xwing() + cloak_xwing_publickeybytes() + cloak_xwing_secretkeybytes() +
+             cloak_xwing_seedbytes() + cloak_xwing_keyhashbytes() + cloak_xwing_public_key_blobbytes() +
+             cloak_xwing_bundlebytes() + cloak_xwing_wrapped_keybytes() +
+             cloak_xwing_service_account_private_blobbytes() + cloak_xwing_sharebytes() + cloak_xwing_encbytes();
     total += cloak_secret_sealed_len(10) + cloak_secret_opened_len(100) + cloak_batch_item_len(3, 4) +
-             cloak_batch_len(3, 4) + cloak_batch_tags_len(4) + cloak_batch_item_opened_maxlen(120) +
+             cloak_batch_len(3, 4) + cloak_batch_len_xwing(3, 4) + cloak_batch_tags_len(4) +
+             cloak_batch_item_opened_maxlen(120) +
              cloak_text_encoded_len(52) + cloak_text_decoded_maxlen(80);
     assert_nothing_allocated();
     assert_true(total > 0U);
@@ -523,6 +528,117 @@ static void test_hpke(void **state)
     assert_memory_equal(e1, e2, 32);
 }
 
+/* Suite 2 (X-Wing): keys, bundles, wrapping, shares, a batch and HPKE, as the suite 1 tests above. */
+static void test_xwing(void **state)
+{
+    static const uint8_t head_hash[CLOAK_HEAD_HASHBYTES] = {9};
+    static uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], pk2[CLOAK_XWING_PUBLICKEYBYTES], apk[CLOAK_XWING_PUBLICKEYBYTES];
+    static uint8_t blob[CLOAK_XWING_PUBLIC_KEY_BLOBBYTES], bundle[CLOAK_XWING_BUNDLEBYTES];
+    static uint8_t wrapped[CLOAK_XWING_WRAPPED_KEYBYTES], rewrapped[CLOAK_XWING_WRAPPED_KEYBYTES];
+    static uint8_t account_blob[CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES], share[CLOAK_XWING_SHAREBYTES];
+    static uint8_t batch[1400], item[56U + 120U], enc[CLOAK_XWING_ENCBYTES], ct[64 + 16], pt[64];
+    uint8_t sk[32], sk2[32], ask[32], seed[32] = {7}, hash[32], ipk[32], key[32], sender[32], digest[32];
+    uint8_t tags[CLOAK_BATCH_TAGBYTES], name[CLOAK_LABELBYTES_MAX], out[120U], other_master[32];
+    size_t batch_len, item_len, name_len, out_len;
+    uint32_t suite = 0, epoch = 0, index;
+    int type = 0, rc[26], i;
+    cloak_batch w, r;
+    cloak_hpke_context hs, hr;
+    (void)state;
+    memset(other_master, 0x21, sizeof other_master);
+    cloak_xwing_keypair(apk, ask);
+
+    count_start();
+    cloak_xwing_keypair(pk, sk);
+    rc[0] = cloak_xwing_keypair_from_seed(pk2, sk2, seed, sizeof seed);
+    cloak_xwing_public_key(pk2, sk);
+    rc[1] = cloak_xwing_key_hash(hash, pk);
+    rc[2] = cloak_xwing_public_export(blob, pk);
+    rc[3] = cloak_xwing_public_import(pk2, blob, sizeof blob);
+    rc[4] = cloak_blob_suite(&suite, blob, sizeof blob);
+    rc[5] = cloak_bundle_create_xwing(bundle, id_sk, pk);
+    rc[6] = cloak_bundle_verify_xwing(ipk, pk2, bundle, sizeof bundle);
+    rc[7] = cloak_xwing_wrap(wrapped, master_key, sk);
+    rc[8] = cloak_xwing_unwrap(pk2, sk2, master_key, wrapped, sizeof wrapped);
+    rc[9] = cloak_wrapped_key_public_key_xwing(pk2, &type, wrapped, sizeof wrapped);
+    rc[10] = cloak_wrapped_key_rewrap_xwing(rewrapped, master_key, other_master, wrapped, sizeof wrapped);
+    rc[11] = cloak_service_account_xwing_wrap(wrapped, master_key, ask);
+    rc[12] = cloak_service_account_xwing_unwrap(pk2, sk2, master_key, wrapped, sizeof wrapped);
+    rc[13] = cloak_service_account_xwing_private_export(account_blob, apk, ask);
+    rc[14] = cloak_service_account_xwing_private_import(pk2, sk2, account_blob, sizeof account_blob);
+    rc[15] = cloak_share_seal_xwing(share, vault_key, 3, VID, VID_LEN, pk, id_sk);
+    rc[16] = cloak_share_sender(sender, share, sizeof share);
+    rc[17] = cloak_share_open_xwing(key, &epoch, share, sizeof share, VID, VID_LEN, pk, sk, id_pk, 3);
+    rc[18] = cloak_batch_begin_xwing(&w, apk, id_pk, VID, VID_LEN, 1, 1, head_hash, UINT64_MAX);
+    rc[19] = cloak_batch_seal_item(&w, item, sizeof item, &item_len, &index, digest, NAME, NAME_LEN, value, 100);
+    rc[20] = cloak_batch_finish(&w, batch, sizeof batch, &batch_len, digest, 1, id_sk);
+    rc[21] = cloak_batch_verify_xwing(&r, tags, sizeof tags, batch, batch_len, VID, VID_LEN, apk, ask, id_pk, 1);
+    rc[22] = cloak_batch_check(&r, 1, 1, 0);
+    rc[23] = cloak_batch_open_item(&r, tags, sizeof tags, item, item_len, name, sizeof name, &name_len, out,
+                                   sizeof out, &out_len);
+    rc[24] = cloak_hpke_setup_sender_xwing(&hs, enc, pk, VID, VID_LEN);
+    rc[25] = cloak_hpke_setup_recipient_xwing(&hr, enc, pk, sk, VID, VID_LEN);
+    cloak_hpke_context_wipe(&hs);
+    cloak_hpke_context_wipe(&hr);
+    assert_int_equal(cloak_hpke_seal_base_xwing(enc, ct, pk, VID, VID_LEN, CTX, CTX_LEN, value, 64), CLOAK_OK);
+    assert_int_equal(cloak_hpke_open_base_xwing(pt, enc, pk, sk, VID, VID_LEN, CTX, CTX_LEN, ct, sizeof ct), CLOAK_OK);
+    share[sizeof share - 1U] ^= 1U;
+    assert_int_equal(cloak_share_open_xwing(key, &epoch, share, sizeof share, VID, VID_LEN, pk, sk, id_pk, 1),
+                     CLOAK_E_BAD_SIGNATURE);
+    assert_int_equal(cloak_service_account_xwing_unwrap(pk2, sk2, other_master, wrapped, sizeof wrapped),
+                     CLOAK_E_WRONG_KEY);
+    cloak_batch_wipe(&r);
+    cloak_batch_wipe(&w);
+    assert_nothing_allocated();
+
+    for (i = 0; i < (int)(sizeof rc / sizeof rc[0]); i++) {
+        assert_int_equal(rc[i], CLOAK_OK);
+    }
+    assert_true(suite == CLOAK_SUITE_XWING && type == CLOAK_TYPE_WRAPPED_ENCRYPTION_KEY);
+    assert_true(batch_len == cloak_batch_len_xwing(VID_LEN, 1) && item_len == sizeof item && out_len == 100U);
+}
+
+/* Vault heads: create, verify, the accessors, the roster lookup and section 10.8's checks of a share,
+ * a batch and a recipient's key (one member, whose key is X-Wing, in a post-quantum-only head). */
+static void test_heads(void **state)
+{
+    static const uint8_t zero[CLOAK_HEAD_HASHBYTES] = {0};
+    static uint8_t pk[CLOAK_XWING_PUBLICKEYBYTES], share[CLOAK_XWING_SHAREBYTES], head[512];
+    uint8_t sk[32], kid[CLOAK_KEYIDBYTES], hash[32], entry[CLOAK_ROSTER_ENTRYBYTES], root[32], leaves[64], out[32];
+    size_t head_len;
+    uint32_t perms, suite;
+    int rc[9], i;
+    cloak_head h;
+    (void)state;
+    cloak_xwing_keypair(pk, sk);
+    assert_int_equal(cloak_xwing_key_hash(hash, pk), CLOAK_OK);
+    memcpy(kid, hash, sizeof kid);
+    assert_int_equal(cloak_share_seal_xwing(share, vault_key, 1, VID, VID_LEN, pk, id_sk), CLOAK_OK);
+    memset(leaves, 0x42, sizeof leaves);
+
+    count_start();
+    rc[0] = cloak_roster_entry(entry, CLOAK_ROSTER_MEMBER, CLOAK_PERMISSION_ADMIN, CLOAK_SUITE_XWING, id_pk, kid);
+    rc[1] = cloak_merkle_root(root, leaves, 1);
+    rc[2] = cloak_head_create(head, sizeof head, &head_len, VID, VID_LEN, 1, kid, 1, zero, UINT64_MAX, root, 1,
+                              CLOAK_VAULT_POST_QUANTUM_ONLY, entry, 1, id_sk);
+    rc[3] = cloak_head_verify_first(&h, head, head_len, VID, VID_LEN, id_pk, 1);
+    rc[4] = cloak_head_check(&h, 1, 1, 0);
+    cloak_head_hash(out, &h);
+    cloak_head_signer(out, &h);
+    rc[5] = cloak_head_roster_find(&perms, &suite, kid, &h, head, head_len, CLOAK_ROSTER_MEMBER, id_pk);
+    rc[6] = cloak_head_check_recipient(&h, head, head_len, id_pk, pk, sizeof pk);
+    rc[7] = cloak_head_check_share(&h, head, head_len, id_pk, share, sizeof share);
+    rc[8] = cloak_head_check_recipient(&h, head, head_len, id_pk, enc_pk, sizeof enc_pk);
+    cloak_head_wipe(&h);
+    assert_nothing_allocated();
+
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(rc[i], CLOAK_OK);
+    }
+    assert_int_equal(rc[8], CLOAK_E_POLICY);
+    assert_true(perms == CLOAK_PERMISSION_ADMIN && suite == CLOAK_SUITE_XWING);
+}
+
 /* The exception, bounded: at one lane the working memory is the only allocation. */
 static void test_password_derive_one_lane(void **state)
 {
@@ -564,6 +680,8 @@ int main(void)
         cmocka_unit_test(test_shares),
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_hpke),
+        cmocka_unit_test(test_xwing),
+        cmocka_unit_test(test_heads),
         cmocka_unit_test(test_password_derive_one_lane),
     };
     if (cloak_init() != CLOAK_OK) {
