@@ -574,6 +574,7 @@ def add_policy_cases(v: Any, env: Dict[str, Any], xwing: Dict[str, Any]) -> None
     share_check("post-quantum-only-x25519-before-roster", "b", env["mallory_pk"], to_alice, "POLICY")
     share_check("post-quantum-only-other-epoch", "b", bob["identity_pk"], xwing["share"], "MISMATCH")
     share_check("truncated", "a", bob["identity_pk"], xwing["share"][:-1], "MALFORMED")
+    share_check("epoch-0", "a", bob["identity_pk"], env["patched"](xwing["share"], 52, b"\x00" * 4), "MALFORMED")
     share_check("x25519-length-with-suite-2", "a", bob["identity_pk"], env["patched"](env["share"], 2, spec.u16(x2)),
                 "MALFORMED")
     share_check("suite-3", "a", bob["identity_pk"], env["patched"](xwing["share"], 2, b"\x00\x03"),

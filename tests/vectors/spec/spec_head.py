@@ -265,13 +265,15 @@ def check_recipient(blob: bytes, member_identity: Optional[bytes], encryption_pk
 
 def check_share(blob: bytes, member_identity: bytes, share: bytes) -> None:
     """After receiving a share, before opening it (section 10.8): the share passes section 2's steps 1
-    to 6 for its suite, then the policy, the member's entry, its suite and key id, and the epoch."""
+    to 6 for its suite and a non-zero epoch, then the policy, the member's entry, its suite and key id, and the epoch."""
     h = parse(blob)
     spec.check_header(share, 0x09)
     suite = spec.header_suite(share)
     spec.check_suite(share, suite)
     if len(share) != spec.share_len(suite):
         raise SpecError("malformed", "length")
+    if struct.unpack(">I", share[52:56])[0] == 0:
+        raise SpecError("malformed", "epoch 0")
     if h["policy"] == POST_QUANTUM_ONLY and suite != spec.SUITE_XWING:
         raise SpecError("policy", "an X25519 share in a post-quantum-only vault")
     e = roster_entry_of(h["roster"], MEMBER, member_identity)
