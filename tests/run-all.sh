@@ -35,6 +35,11 @@ meson test -C build-asan --setup asan --print-errorlogs --no-suite static --no-s
 step "valgrind memcheck"
 meson test -C build-test --setup valgrind --print-errorlogs --no-suite static --no-suite ct --no-suite helgrind --no-suite alloc
 
+step "constant time again in a clang build (clang 14 makes its own branch decisions)"
+CC=clang meson setup build-clang-ct --wipe >/dev/null 2>&1 || CC=clang meson setup build-clang-ct >/dev/null
+ninja -C build-clang-ct tests/ct/ct_check
+meson test -C build-clang-ct --suite ct --no-rebuild --print-errorlogs
+
 step "ThreadSanitizer (the concurrency suite)"
 meson setup build-tsan --wipe -Db_sanitize=thread >/dev/null 2>&1 || meson setup build-tsan -Db_sanitize=thread >/dev/null
 ninja -C build-tsan tests/concurrency/test_concurrency
