@@ -4,8 +4,8 @@
 # gofmt, go vet, go test (every test, then all again under the race detector), and
 # every benchmark once so that they keep compiling and working.
 #
-# The binding needs Go 1.26 (crypto/hpke, which the interoperability tests use, arrived in 1.26)
-# and a C compiler for cgo. When the machine's Go is older, or missing:
+# The module needs Go 1.24 (go.mod); its interoperability tests need Go 1.26 (crypto/hpke, behind
+# //go:build go1.26), so this script runs Go 1.26; and a C compiler for cgo. When the machine's Go is older, or missing:
 #   - Go 1.21 or newer runs the pinned toolchain ($CLOAK_GO_TOOLCHAIN, default below) through
 #     GOTOOLCHAIN: the go command fetches it from the Go module proxy as the module
 #     golang.org/toolchain and checks it against the checksum database (sum.golang.org).

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package cloak
 
 // SealShare seals a vault key and its epoch to a member's encryption public key (HPKE Base, with
