@@ -4,9 +4,12 @@ The library is found, in this order:
 
 1. ``CLOAK_LIBRARY``: the path of the shared library (e.g. ``build/src/libcloak.so``). When it is
    set, nothing else is tried: a wrong path is an error, not a silent fall-back to another copy.
-2. ``pkg-config libcloak``: its ``-L`` directories and ``libdir`` (an installed library, or an
+2. The package's own copy, ``libcloak.so`` next to this module: the wheel carries one (with
+   libsodium and Argon2 linked in). When it is there it is the one loaded, and a failure to load it
+   is an error, not a fall-back to a system copy of another version.
+3. ``pkg-config libcloak``: its ``-L`` directories and ``libdir`` (an installed library, or an
    uninstalled build through ``PKG_CONFIG_PATH=<build>/meson-uninstalled``).
-3. ``ctypes.util.find_library("cloak")`` (ldconfig's cache), then the dynamic loader's own search
+4. ``ctypes.util.find_library("cloak")`` (ldconfig's cache), then the dynamic loader's own search
    (``LD_LIBRARY_PATH``) for ``libcloak.so.0``.
 
 Every function gets ``argtypes`` and ``restype`` from the generated table (_api.PROTOTYPES, made
@@ -89,6 +92,12 @@ def _load() -> Tuple[ctypes.CDLL, str]:
             return ctypes.CDLL(explicit), explicit
         except OSError as e:
             raise ImportError("CLOAK_LIBRARY=%s cannot be loaded: %s" % (explicit, e)) from e
+    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libcloak.so")
+    if os.path.exists(bundled):
+        try:
+            return ctypes.CDLL(bundled), bundled
+        except OSError as e:
+            raise ImportError("the package's own %s cannot be loaded: %s" % (bundled, e)) from e
     errors: List[str] = []
     for path in _candidates():
         try:
