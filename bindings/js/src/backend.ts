@@ -22,6 +22,8 @@ export interface Pinned {
 
 export interface Backend {
   readonly name: 'native' | 'wasm';
+  /** What was loaded and why: the addon's path, or how the WebAssembly backend came to be chosen. */
+  readonly detail: string;
   call(op: number, args: Slot[], nums: Float64Array): number;
   callAsync(op: number, args: Slot[], nums: Float64Array): Promise<number>;
   /** Keeps a copy of `bytes` at a fixed address, for use as a slot of synchronous calls. */

@@ -1,44 +1,62 @@
 /**
- * The WebAssembly backend: dist/cloak-wasm.mjs + .wasm (libcloak, libsodium and Argon2 compiled
- * with emscripten), the same module in browsers, workers and Node >= 20. Under Node the module is
- * given the .wasm bytes, since emscripten's web loader would fetch() a file path.
+ * The WebAssembly backend's core, shared by Node (wasm-node.ts) and browsers (wasm-browser.ts): the
+ * emscripten module (dist/cloak-wasm.mjs over dist/cloak-wasm.wasm: libcloak, libsodium and Argon2)
+ * instantiated over a compiled WebAssembly.Module, the calls, and the worker protocol. No node:*
+ * imports here: browsers and bundlers load this file.
  *
  * Each call copies the buffer slots into the module's memory, calls cloak_js_call(), copies them
  * back, and wipes and frees the copies. States are the exception: each is allocated once in the
  * module's memory (malloc: 8-byte aligned) and passed by that address at every call, since a state
  * records its own address and refuses to run anywhere else; wipe() or, for a state an
- * application dropped, the finalizer wipes and frees it. callAsync() runs the call in a worker holding its own
- * instance (src/wasm-worker.ts), so Argon2id does not block the page.
+ * application dropped, the finalizer wipes and frees it. callAsync() runs the call in a worker
+ * holding its own instance of the same compiled module (wasm-worker-*.ts), so Argon2id does not
+ * block the page or the event loop.
  */
 import { MAXARGS, type Backend, type Pinned, type Slot } from './backend.js';
-import { isNode } from './env.js';
 import { CloakNoMemError, CloakBadParamsError } from './errors.js';
 import { OUT, INOUT } from './ops.js';
 
-interface EmModule {
+export interface EmModule {
   HEAPU8: Uint8Array;
   _malloc(n: number): number;
   _free(p: number): void;
   _cloak_js_call(op: number, ptrs: number, lens: number, nargs: number): number;
 }
 
+/** The default export of dist/cloak-wasm.mjs. */
+export type EmFactory = (o: object) => Promise<EmModule>;
 
 export interface WasmOptions {
-  /** URL of cloak-wasm.mjs (default: next to this file). */
-  moduleUrl?: string | URL;
+  /**
+   * The compiled module, the .wasm bytes, or where to load them from (a URL in a browser; a path
+   * or file: URL under Node). Default: cloak-wasm.wasm next to the entry, as
+   * `new URL('./cloak-wasm.wasm', import.meta.url)`, which bundlers follow.
+   */
+  wasmModule?: WebAssembly.Module;
+  wasmBytes?: BufferSource;
+  wasmUrl?: string | URL;
+  /**
+   * Where the worker of callAsync() is (default: next to the entry, `cloak-worker.js` in a browser,
+   * `wasm-worker-node.js` under Node, both as `new URL(..., import.meta.url)` literals).
+   */
+  workerUrl?: string | URL;
   /** Run callAsync() in a worker (default true); false runs it on the calling thread. */
   worker?: boolean;
 }
 
-export async function instantiate(moduleUrl?: string | URL): Promise<EmModule> {
-  const url = new URL(moduleUrl ?? './cloak-wasm.mjs', import.meta.url);
-  const factory = (await import(/* @vite-ignore */ url.href)).default as (o: object) => Promise<EmModule>;
-  const wasmUrl = new URL('cloak-wasm.wasm', url);
-  if (isNode()) {
-    const { readFile } = await import('node:fs/promises');
-    return factory({ wasmBinary: await readFile(wasmUrl) });
-  }
-  return factory({ locateFile: (p: string) => new URL(p, url).href });
+/**
+ * An instance of the emscripten module over a compiled WebAssembly.Module: the module is compiled
+ * once and instantiated here and in the worker (it travels to the worker in a message).
+ */
+export function instantiate(factory: EmFactory, module: WebAssembly.Module): Promise<EmModule> {
+  return new Promise<EmModule>((resolve, reject) => {
+    factory({
+      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+        WebAssembly.instantiate(module, imports).then((instance) => done(instance, module), reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  });
 }
 
 /**
@@ -157,6 +175,23 @@ export function wasmCall(m: EmModule, op: number, args: Slot[], nums: Float64Arr
   }
 }
 
+/** A worker as the host sees it, in Node (worker_threads) or a browser (Worker). */
+export interface WorkerPort {
+  post(msg: unknown, transfer?: Transferable[]): void;
+  terminate(): void;
+  ref?(): void;
+  unref?(): void;
+}
+
+/**
+ * Starts a worker: `onMessage` gets its replies, `onError` any failure (an uncaught error, a
+ * script that did not load, an exit), as the error itself where the platform gives one.
+ */
+export type SpawnWorker = (onMessage: (msg: Reply) => void, onError: (e: unknown) => void) => WorkerPort | Promise<WorkerPort>;
+
+type Reply = { id?: number; rc?: number; error?: unknown; initError?: unknown; args?: Slot[]; nums?: number[] };
+type Request = { init: { module: WebAssembly.Module } } | { id: number; op: number; args: Slot[] };
+
 interface Pending {
   resolve(rc: number): void;
   reject(e: unknown): void;
@@ -164,87 +199,142 @@ interface Pending {
   nums: Float64Array;
 }
 
+/** An error as it came from a worker: an Error is kept (structured clone keeps it), anything else wrapped. */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(`libcloak worker: ${String(e)}`);
+}
+
 /** A worker holding its own instance; replies carry the slots back, transferred. */
-class WorkerHost {
-  private worker: { postMessage(m: unknown, t?: Transferable[]): void; terminate(): unknown; ref?(): void; unref?(): void } | null = null;
-  private starting: Promise<void> | null = null;
+export class WorkerHost {
+  private worker: WorkerPort | null = null;
+  private starting: Promise<WorkerPort> | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
-  constructor(private moduleUrl: URL) {}
+  /** Which worker is current: events of one that failed or was closed are ignored. */
+  private generation = 0;
+  private lastError: unknown = null;
+  constructor(private module: WebAssembly.Module, private spawn: SpawnWorker) {}
 
-  private async start(): Promise<void> {
-    const workerUrl = new URL('./wasm-worker.js', import.meta.url);
-    const init = { moduleUrl: this.moduleUrl.href };
-    const onMessage = (msg: { id: number; rc?: number; error?: string; args?: Slot[]; nums?: number[] }) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (this.pending.size === 0) this.worker?.unref?.();
-      if (msg.error !== undefined) {
-        p.reject(new Error(msg.error));
-        return;
-      }
-      for (let i = 0; i < p.args.length; i++) {
-        const a = p.args[i];
-        const b = msg.args![i];
-        if (a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length) {
-          a.set(b);
-          b.fill(0);
-        }
-      }
-      for (let i = 0; i < MAXARGS; i++) p.nums[i] = msg.nums![i] ?? 0;
-      p.resolve(msg.rc!);
-    };
-    if (isNode()) {
-      const { Worker } = await import('node:worker_threads');
-      const w = new Worker(workerUrl, { workerData: init });
-      w.on('message', onMessage);
-      w.on('error', (e: unknown) => this.failAll(e));
-      w.unref();
-      this.worker = w as unknown as WorkerHost['worker'];
-    } else {
-      const w = new Worker(workerUrl, { type: 'module' });
-      w.onmessage = (ev: MessageEvent) => onMessage(ev.data);
-      w.onerror = (ev: ErrorEvent) => this.failAll(new Error(ev.message));
-      w.postMessage({ init });
-      this.worker = w;
+  private onMessage(msg: Reply, generation: number): void {
+    if (generation !== this.generation) return;
+    if (msg.initError !== undefined) {
+      // The worker could not instantiate the module: every call waiting on it fails with that.
+      this.fail(asError(msg.initError));
+      return;
     }
+    const p = this.pending.get(msg.id!);
+    if (!p) return;
+    this.pending.delete(msg.id!);
+    if (this.pending.size === 0) this.worker?.unref?.();
+    if (msg.error !== undefined) {
+      p.reject(asError(msg.error));
+      return;
+    }
+    for (let i = 0; i < p.args.length; i++) {
+      const a = p.args[i];
+      const b = msg.args![i];
+      if (a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length) {
+        a.set(b);
+        b.fill(0);
+      }
+    }
+    for (let i = 0; i < MAXARGS; i++) p.nums[i] = msg.nums![i] ?? 0;
+    p.resolve(msg.rc!);
   }
 
-  private failAll(e: unknown): void {
+  /** The worker failed: the calls in flight reject with its error, and the next call starts a new one. */
+  private fail(e: unknown): void {
+    const w = this.worker;
+    this.generation++;
+    this.lastError = e;
+    this.worker = null;
+    this.starting = null;
+    try {
+      w?.terminate();
+    } catch {
+      // already gone
+    }
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
 
+  private async start(): Promise<WorkerPort> {
+    const generation = this.generation;
+    const w = await this.spawn((m) => this.onMessage(m, generation), (e) => {
+      if (generation === this.generation) this.fail(asError(e));
+    });
+    w.post({ init: { module: this.module } } satisfies Request);
+    w.unref?.();
+    this.worker = w;
+    return w;
+  }
+
   async call(op: number, args: Slot[], nums: Float64Array): Promise<number> {
-    if (!this.worker) {
-      this.starting ??= this.start();
-      await this.starting;
-    }
+    if (args.some((a) => a instanceof WasmPinned)) throw new CloakBadParamsError(-10, 'pinned buffers are for synchronous calls');
+    const starting = (this.starting ??= this.start().catch((e: unknown) => {
+      this.starting = null; // a worker that could not be made: the next call tries again
+      throw e;
+    }));
+    const worker = await starting;
+    // It may have failed between starting and now: then its error, rather than a call never answered.
+    if (worker !== this.worker) throw asError(this.lastError ?? 'the WebAssembly worker stopped');
     const id = this.nextId++;
     // Copies travel to the worker (transferred, so none stays behind here).
-    if (args.some((a) => a instanceof WasmPinned)) throw new CloakBadParamsError(-10, 'pinned buffers are for synchronous calls');
     const copies: Slot[] = args.map((a) => (a instanceof Uint8Array ? a.slice() : a));
     const transfer = copies.filter((a) => a instanceof Uint8Array).map((a) => (a as Uint8Array).buffer as ArrayBuffer);
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, args, nums });
-      this.worker!.ref?.();
-      this.worker!.postMessage({ id, op, args: copies }, transfer);
+      worker.ref?.();
+      worker.post({ id, op, args: copies } satisfies Request, transfer);
     });
   }
 
   close(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.starting = null;
-    this.failAll(new Error('libcloak: backend closed'));
+    this.fail(new Error('libcloak: backend closed'));
   }
 }
 
-export async function loadWasm(options: WasmOptions = {}): Promise<Backend> {
-  const moduleUrl = new URL(options.moduleUrl ?? './cloak-wasm.mjs', import.meta.url);
-  const m = await instantiate(moduleUrl);
-  const host = options.worker === false ? null : new WorkerHost(moduleUrl);
+type Post = (m: unknown, transfer: Transferable[]) => void;
+
+/**
+ * The worker's side: instantiates the module it is sent, then runs one call per message. Errors
+ * go back as themselves (structured clone keeps an Error's name, message and stack).
+ */
+export function serveWorker(factory: EmFactory, post: Post): (msg: Request) => void {
+  let ready: Promise<EmModule> | null = null;
+  const postError = (m: { id?: number; error?: unknown; initError?: unknown }) => {
+    try {
+      post(m, []);
+    } catch {
+      // not cloneable: its text then
+      const e = m.error ?? m.initError;
+      const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      post(m.id !== undefined ? { id: m.id, error: text } : { initError: text }, []);
+    }
+  };
+  return (msg) => {
+    if ('init' in msg) {
+      ready = instantiate(factory, msg.init.module);
+      ready.catch((e: unknown) => postError({ initError: e }));
+      return;
+    }
+    const { id, op, args } = msg;
+    (ready ?? Promise.reject(new Error('libcloak worker: a call before the module')))
+      .then((m) => {
+        const nums = new Float64Array(MAXARGS);
+        const rc = wasmCall(m, op, args, nums);
+        const transfer = args.filter((a): a is Uint8Array => a instanceof Uint8Array).map((a) => a.buffer as ArrayBuffer);
+        post({ id, rc, args, nums: Array.from(nums) }, transfer);
+      })
+      .catch((e: unknown) => {
+        for (const a of args) if (a instanceof Uint8Array) a.fill(0);
+        postError({ id, error: e });
+      });
+  };
+}
+
+/** The backend over an instance and, for callAsync(), a worker host (null: on this thread). */
+export function wasmBackend(m: EmModule, host: WorkerHost | null, detail: string): Backend {
   // Pinned copies an application dropped without unpinning are wiped and freed when collected.
   const registry = new FinalizationRegistry<[number, number]>(([ptr, len]) => {
     m.HEAPU8.fill(0, ptr, ptr + len);
@@ -252,6 +342,7 @@ export async function loadWasm(options: WasmOptions = {}): Promise<Backend> {
   });
   return {
     name: 'wasm',
+    detail,
     pin: (bytes) => pin(m, registry, bytes),
     unpin: (p) => unpin(m, registry, p),
     call: (op, args, nums) => wasmCall(m, op, args, nums),

@@ -10,7 +10,8 @@ const types = {
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png',
 };
 
-export function serve(root, port = 0) {
+/** Serves `root`; `seen`, if given, is called with each path served (for tests that check what a page loaded). */
+export function serve(root, port = 0, seen = null) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
@@ -20,6 +21,7 @@ export function serve(root, port = 0) {
       }
       res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(await readFile(path));
+      seen?.(url.pathname);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
