@@ -5,7 +5,7 @@
 #                         sanitizer runtimes, libabigail, static analysers, coverage)
 set -eu
 core="gcc g++ pkg-config meson ninja-build python3 binutils libsodium-dev libargon2-dev"
-test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch"
+test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch unzip"
 case "${1:-test}" in
 core) wanted=$core ;;
 test) wanted=$test ;;

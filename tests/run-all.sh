@@ -24,6 +24,15 @@ bindings/python/run-tests.sh build-test
 step "Go binding (Go 1.26 through GOTOOLCHAIN if the machine's is older; see bindings/go/README.md)"
 bindings/go/run-tests.sh build-test
 
+step "packages as users install them: C through pkg-config (static and shared) and as a meson subproject"
+sh tests/dist/c-consumer.sh
+
+step "packages: a Go module outside the repository, shared and fully static, and CGO_ENABLED=0's message"
+sh tests/dist/go-consumer.sh
+
+step "packages: the Python wheel and sdist (manylinux, libsodium inside), installed in a fresh venv with the system's libsodium and libargon2 hidden"
+sh tests/dist/python-wheel.sh
+
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 meson setup build-asan --wipe -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
     >/dev/null 2>&1 || meson setup build-asan -Db_sanitize=address,undefined \
@@ -47,6 +56,9 @@ meson test -C build-tsan --setup tsan --suite concurrency --no-rebuild --print-e
 
 step "JavaScript bindings (Node addon and WebAssembly, node:test on both, headless Chromium)"
 sh bindings/js/run-tests.sh build-test
+
+step "packages: the npm tarball installed without a compiler (prebuilt addon), and esbuild and Vite bundles in headless Chromium"
+sh tests/dist/npm-package.sh
 
 step "fuzzing: every libFuzzer harness for 10 s (clang, ASan + UBSan)"
 bash fuzz/run.sh 10
