@@ -48,6 +48,7 @@
  *     cloak_service_account_private_export()       its private key in the clear, for the CI machine
  *     cloak_batch_begin() / _seal_item() / _finish()      re-encrypt secrets for the account
  *     cloak_service_account_private_import()       on the CI machine
+ *     cloak_service_account_credential()           what it shows a server (which keeps its _verifier())
  *     cloak_batch_count() / _verify() / _check() / _open_item()   the account side
  *
  * Conventions
@@ -567,6 +568,28 @@ CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_private_import(uint8_t pu
                                                               uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES],
                                                               const uint8_t *blob, size_t blob_len);
 
+/* The access credential a service account presents to a server (docs/protocol.md section 9.4):
+ * derived from its private key under a label of its own, so a server or a log that sees it learns
+ * nothing that opens a batch, and the one secret a CI runner holds (the exported private key) is
+ * also its login. It is a bearer secret: send it only over TLS. An X-Wing public key is checked first
+ * (section 1.6: CLOAK_E_MALFORMED or CLOAK_E_INVALID_KEY), then that the private key gives the
+ * public key (CLOAK_E_MISMATCH), so no credential is made for a key id the caller does not hold. On
+ * any failure the credential is zeroed; an output that overlaps an input is CLOAK_E_BAD_PARAMS with
+ * nothing written. Rotating the account's key changes its credential. */
+#define CLOAK_CREDENTIALBYTES 32U          /* a service account's access credential (secret) */
+#define CLOAK_CREDENTIAL_VERIFIERBYTES 32U /* its verifier, what a server stores (public) */
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_credential(uint8_t credential[CLOAK_CREDENTIALBYTES],
+                                                                  const uint8_t public_key[CLOAK_ENCRYPTION_PUBLICKEYBYTES],
+                                                                  const uint8_t secret_key[CLOAK_ENCRYPTION_SECRETKEYBYTES]);
+CLOAK_EXPORT CLOAK_NODISCARD int cloak_service_account_xwing_credential(uint8_t credential[CLOAK_CREDENTIALBYTES],
+                                                                        const uint8_t public_key[CLOAK_XWING_PUBLICKEYBYTES],
+                                                                        const uint8_t secret_key[CLOAK_XWING_SECRETKEYBYTES]);
+/* What a server stores in place of the credential, and compares in constant time with the verifier
+ * of the credential it receives: a copy of the server's database alone does not let anyone act as
+ * the account. A NULL credential gives an all-zero verifier; it may be computed in place. */
+CLOAK_EXPORT void cloak_service_account_credential_verifier(uint8_t verifier[CLOAK_CREDENTIAL_VERIFIERBYTES],
+                                                            const uint8_t credential[CLOAK_CREDENTIALBYTES]);
+
 /* ------------------------------------------------------------------------------------------------
  * Vaults and secrets
  * ---------------------------------------------------------------------------------------------- */
@@ -1081,6 +1104,8 @@ CLOAK_EXPORT size_t cloak_service_account_private_blobbytes(void);
 CLOAK_EXPORT size_t cloak_wrapped_key_publickeybytes(void);
 CLOAK_EXPORT size_t cloak_xwing_wrapped_keybytes(void);
 CLOAK_EXPORT size_t cloak_xwing_service_account_private_blobbytes(void);
+CLOAK_EXPORT size_t cloak_credentialbytes(void);
+CLOAK_EXPORT size_t cloak_credential_verifierbytes(void);
 CLOAK_EXPORT size_t cloak_vault_statebytes(void);
 CLOAK_EXPORT size_t cloak_blind_indexbytes(void);
 CLOAK_EXPORT size_t cloak_sharebytes(void);

@@ -252,6 +252,16 @@ size_t cloak_xwing_service_account_private_blobbytes(void)
     return CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES;
 }
 
+size_t cloak_credentialbytes(void)
+{
+    return CLOAK_CREDENTIALBYTES;
+}
+
+size_t cloak_credential_verifierbytes(void)
+{
+    return CLOAK_CREDENTIAL_VERIFIERBYTES;
+}
+
 size_t cloak_vault_statebytes(void)
 {
     return CLOAK_VAULT_STATEBYTES;

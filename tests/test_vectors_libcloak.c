@@ -1352,6 +1352,41 @@ static void op_xwing_keypair_from_seed(struct replay *r)
     cleared(r, "secret_key", sk, sizeof sk);
 }
 
+static void op_service_account_credential(struct replay *r)
+{
+    uint8_t credential[CLOAK_CREDENTIALBYTES];
+    int rc;
+    memset(credential, POISON, sizeof credential);
+    rc = cloak_service_account_credential(credential, in_fixed(r, "public_key", CLOAK_ENCRYPTION_PUBLICKEYBYTES),
+                                          in_fixed(r, "secret_key", CLOAK_ENCRYPTION_SECRETKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "credential", credential, sizeof credential);
+    }
+    cleared(r, "credential", credential, sizeof credential);
+}
+
+static void op_service_account_xwing_credential(struct replay *r)
+{
+    uint8_t credential[CLOAK_CREDENTIALBYTES];
+    int rc;
+    memset(credential, POISON, sizeof credential);
+    rc = cloak_service_account_xwing_credential(credential, in_fixed(r, "public_key", CLOAK_XWING_PUBLICKEYBYTES),
+                                                in_fixed(r, "secret_key", CLOAK_XWING_SECRETKEYBYTES));
+    if (status_matches(r, rc)) {
+        out_bytes(r, "credential", credential, sizeof credential);
+    }
+    cleared(r, "credential", credential, sizeof credential);
+}
+
+static void op_service_account_credential_verifier(struct replay *r)
+{
+    uint8_t verifier[CLOAK_CREDENTIAL_VERIFIERBYTES];
+    cloak_service_account_credential_verifier(verifier, in_fixed(r, "credential", CLOAK_CREDENTIALBYTES));
+    if (status_matches(r, CLOAK_OK)) {
+        out_bytes(r, "verifier", verifier, sizeof verifier);
+    }
+}
+
 static void op_xwing_key_hash(struct replay *r)
 {
     uint8_t hash[CLOAK_XWING_KEYHASHBYTES];
@@ -1720,6 +1755,9 @@ static const struct {
     {"wrapped_key_rewrap_xwing", op_wrapped_key_rewrap_xwing},
     {"service_account_xwing_private_export", op_service_account_xwing_private_export},
     {"service_account_xwing_private_import", op_service_account_xwing_private_import},
+    {"service_account_credential", op_service_account_credential},
+    {"service_account_xwing_credential", op_service_account_xwing_credential},
+    {"service_account_credential_verifier", op_service_account_credential_verifier},
     {"share_seal_xwing", op_share_seal_xwing},
     {"share_open_xwing", op_share_open_xwing},
     {"batch_seal_xwing", op_batch_seal_xwing},

@@ -187,6 +187,11 @@ const (
 	// XWingServiceAccountPrivateBlobBytes is CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: header +
 	// seed + public key
 	XWingServiceAccountPrivateBlobBytes = C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES
+	// CredentialBytes is CLOAK_CREDENTIALBYTES: a service account's access credential (secret)
+	CredentialBytes = C.CLOAK_CREDENTIALBYTES
+	// CredentialVerifierBytes is CLOAK_CREDENTIAL_VERIFIERBYTES: its verifier, what a server stores
+	// (public)
+	CredentialVerifierBytes = C.CLOAK_CREDENTIAL_VERIFIERBYTES
 )
 
 // Sizes and bounds of the section "Vaults and secrets" of cloak.h, the values of its macros as cgo
@@ -336,6 +341,8 @@ func twinMismatch() string {
 		{"cloak_wrapped_key_publickeybytes", uint64(C.cloak_wrapped_key_publickeybytes()), C.CLOAK_WRAPPED_KEY_PUBLICKEYBYTES},
 		{"cloak_xwing_wrapped_keybytes", uint64(C.cloak_xwing_wrapped_keybytes()), C.CLOAK_XWING_WRAPPED_KEYBYTES},
 		{"cloak_xwing_service_account_private_blobbytes", uint64(C.cloak_xwing_service_account_private_blobbytes()), C.CLOAK_XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES},
+		{"cloak_credentialbytes", uint64(C.cloak_credentialbytes()), C.CLOAK_CREDENTIALBYTES},
+		{"cloak_credential_verifierbytes", uint64(C.cloak_credential_verifierbytes()), C.CLOAK_CREDENTIAL_VERIFIERBYTES},
 		{"cloak_vault_statebytes", uint64(C.cloak_vault_statebytes()), C.CLOAK_VAULT_STATEBYTES},
 		{"cloak_blind_indexbytes", uint64(C.cloak_blind_indexbytes()), C.CLOAK_BLIND_INDEXBYTES},
 		{"cloak_sharebytes", uint64(C.cloak_sharebytes()), C.CLOAK_SHAREBYTES},
@@ -1247,6 +1254,47 @@ func cloakServiceAccountPrivateImport(publicKey []byte, secretKey []byte, blob [
 		return statusError("service account private import", rc)
 	}
 	return nil
+}
+
+// cloakServiceAccountCredential calls cloak_service_account_credential.
+func cloakServiceAccountCredential(credential []byte, publicKey []byte, secretKey []byte) error {
+	if err := checkSize("service account credential", "credential", credential, C.CLOAK_CREDENTIALBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account credential", "public key", publicKey, C.CLOAK_ENCRYPTION_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account credential", "secret key", secretKey, C.CLOAK_ENCRYPTION_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_credential(u8(credential), u8(publicKey), u8(secretKey)); rc != 0 {
+		return statusError("service account credential", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountXWingCredential calls cloak_service_account_xwing_credential.
+func cloakServiceAccountXWingCredential(credential []byte, publicKey []byte, secretKey []byte) error {
+	if err := checkSize("service account xwing credential", "credential", credential, C.CLOAK_CREDENTIALBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing credential", "public key", publicKey, C.CLOAK_XWING_PUBLICKEYBYTES); err != nil {
+		return err
+	}
+	if err := checkSize("service account xwing credential", "secret key", secretKey, C.CLOAK_XWING_SECRETKEYBYTES); err != nil {
+		return err
+	}
+	if rc := C.cloak_service_account_xwing_credential(u8(credential), u8(publicKey), u8(secretKey)); rc != 0 {
+		return statusError("service account xwing credential", rc)
+	}
+	return nil
+}
+
+// cloakServiceAccountCredentialVerifier calls cloak_service_account_credential_verifier.
+func cloakServiceAccountCredentialVerifier(verifier []byte, credential []byte) {
+	mustSize("verifier", verifier, C.CLOAK_CREDENTIAL_VERIFIERBYTES)
+	mustSize("credential", credential, C.CLOAK_CREDENTIALBYTES)
+	C.cloak_service_account_credential_verifier(u8(verifier), u8(credential))
 }
 
 // cloakVaultInit calls cloak_vault_init.

@@ -582,6 +582,54 @@ func testServiceAccountExport(t *testing.T, suite cloak.Suite) {
 	wantErr(t, "export a wiped key", err, cloak.ErrBadParams)
 }
 
+func TestServiceAccountCredential(t *testing.T) {
+	for _, suite := range suites {
+		t.Run(suite.String(), func(t *testing.T) { testServiceAccountCredential(t, suite) })
+	}
+}
+
+func testServiceAccountCredential(t *testing.T, suite cloak.Suite) {
+	acct := newKey(t, suite)
+	cred := ok(acct.ServiceAccountCredential())
+	if len(cred) != cloak.CredentialBytes || bytes.Equal(cred, acct.SecretBytes()) {
+		t.Fatalf("credential %x", cred)
+	}
+	// The key pair read back from its export gives the same credential; another key another one.
+	back := ok(cloak.ImportServiceAccountPrivate(ok(acct.ExportServiceAccountPrivate())))
+	eq(t, "credential of the imported key", ok(back.ServiceAccountCredential()), cred)
+	if bytes.Equal(ok(newKey(t, suite).ServiceAccountCredential()), cred) {
+		t.Fatal("two keys, one credential")
+	}
+
+	verifier := ok(cloak.ServiceAccountCredentialVerifier(cred))
+	if len(verifier) != cloak.CredentialVerifierBytes || bytes.Equal(verifier, cred) {
+		t.Fatalf("verifier %x", verifier)
+	}
+	if !cloak.VerifyServiceAccountCredential(verifier, cred) {
+		t.Fatal("the credential does not verify")
+	}
+	other := bytes.Clone(cred)
+	other[31] ^= 0x01
+	if cloak.VerifyServiceAccountCredential(verifier, other) || cloak.VerifyServiceAccountCredential(verifier[:31], cred) ||
+		cloak.VerifyServiceAccountCredential(verifier, cred[:31]) {
+		t.Fatal("a changed credential or a short argument verifies")
+	}
+	_, err := cloak.ServiceAccountCredentialVerifier(cred[:31])
+	wantErr(t, "short credential", err, cloak.ErrBadParams)
+
+	// A private key that is not the public key's: refused by the library, no output.
+	foreign := newKey(t, suite)
+	mixed := cloak.EncryptionKeyFromRaw(suite, publicBytes(acct.Public()), foreign.SecretBytes())
+	c, err := mixed.ServiceAccountCredential()
+	wantErr(t, "credential of a mismatched pair", err, cloak.ErrMismatch)
+	if c != nil {
+		t.Fatal("output on failure")
+	}
+	acct.Wipe()
+	_, err = acct.ServiceAccountCredential()
+	wantErr(t, "credential of a wiped key", err, cloak.ErrBadParams)
+}
+
 func TestTextForm(t *testing.T) {
 	id, _ := cloak.GenerateIdentityKey()
 	blob := id.Public().Export()

@@ -319,6 +319,10 @@ func suiteOperations(suite cloak.Suite, suffix string) map[string]func(in vector
 		"service_account_private_export": func(in vectorInputs) (outputs, error) {
 			return named("blob")(rawKey(in, "public_key").ExportServiceAccountPrivate())
 		},
+		// Over the halves as they are: the library refuses a pair that does not belong together.
+		"service_account_credential": func(in vectorInputs) (outputs, error) {
+			return named("credential")(rawKey(in, "public_key").ServiceAccountCredential())
+		},
 		"service_account_private_import": func(in vectorInputs) (outputs, error) {
 			blob := in.bytes("blob")
 			if readsAs(blob, suite) {
@@ -406,6 +410,9 @@ var commonOperations = map[string]func(in vectorInputs) (outputs, error){
 	},
 	"xwing_keypair_from_seed": func(in vectorInputs) (outputs, error) {
 		return encryptionKeyPair(cloak.EncryptionKeyFromSeed(cloak.SuiteXWing, in.bytes("seed")))
+	},
+	"service_account_credential_verifier": func(in vectorInputs) (outputs, error) {
+		return named("verifier")(cloak.ServiceAccountCredentialVerifier(in.bytes("credential")))
 	},
 	"xwing_key_hash": func(in vectorInputs) (outputs, error) {
 		h, err := cloak.XWingPublicKey(in.bytes("public_key")).KeyHash()

@@ -72,6 +72,7 @@ type suiteImpl struct {
 	rewrap                                             func(out, oldMaster, newMaster, wrapped []byte) error
 	privateExport                                      func(blob, pk, sk []byte) error
 	privateImport                                      func(pk, sk, blob []byte) error
+	credential                                         func(credential, pk, sk []byte) error
 	shareSeal                                          func(share, vaultKey []byte, epoch uint32, vaultID, pk, senderSK []byte) error
 	shareOpen                                          func(vaultKey, share, vaultID, pk, sk, trusted []byte, minEpoch uint32) (uint32, error)
 	batchLen                                           func(vaultIDLen, itemCount int) int
@@ -95,7 +96,7 @@ var (
 		unwrap: cloakEncryptionUnwrap, unwrapServiceAccount: cloakServiceAccountUnwrap,
 		wrappedPublicKey: cloakWrappedKeyPublicKey, rewrap: cloakWrappedKeyRewrap,
 		privateExport: cloakServiceAccountPrivateExport, privateImport: cloakServiceAccountPrivateImport,
-		shareSeal: cloakShareSeal, shareOpen: cloakShareOpen,
+		credential: cloakServiceAccountCredential, shareSeal: cloakShareSeal, shareOpen: cloakShareOpen,
 		batchLen: BatchLen, batchBegin: cloakBatchBegin, batchVerify: cloakBatchVerify,
 		hpkeSetupSender: cloakHPKESetupSender, hpkeSetupRecipient: cloakHPKESetupRecipient,
 		hpkeSealBase: cloakHPKESealBase, hpkeOpenBase: cloakHPKEOpenBase,
@@ -111,7 +112,7 @@ var (
 		unwrap: cloakXWingUnwrap, unwrapServiceAccount: cloakServiceAccountXWingUnwrap,
 		wrappedPublicKey: cloakWrappedKeyPublicKeyXWing, rewrap: cloakWrappedKeyRewrapXWing,
 		privateExport: cloakServiceAccountXWingPrivateExport, privateImport: cloakServiceAccountXWingPrivateImport,
-		shareSeal: cloakShareSealXWing, shareOpen: cloakShareOpenXWing,
+		credential: cloakServiceAccountXWingCredential, shareSeal: cloakShareSealXWing, shareOpen: cloakShareOpenXWing,
 		batchLen: BatchLenXWing, batchBegin: cloakBatchBeginXWing, batchVerify: cloakBatchVerifyXWing,
 		hpkeSetupSender: cloakHPKESetupSenderXWing, hpkeSetupRecipient: cloakHPKESetupRecipientXWing,
 		hpkeSealBase: cloakHPKESealBaseXWing, hpkeOpenBase: cloakHPKEOpenBaseXWing,

@@ -518,6 +518,33 @@ static void test_service_account_export_import(void **state)
     assert_int_equal(cloak_service_account_private_export(blob, account.pk, sk), CLOAK_E_MISMATCH);
 }
 
+/* The access credential: the private key is secret, the derived public key compared with the given
+ * one is public, and so is the outcome of that comparison (the status). */
+static void test_service_account_credential(void **state)
+{
+    static const uint8_t ikm_fixed[40] = {0x6b, 0x21};
+    uint8_t sk[32], cred[CLOAK_CREDENTIALBYTES], verifier[CLOAK_CREDENTIAL_VERIFIERBYTES];
+    uint8_t xpk[CLOAK_XWING_PUBLICKEYBYTES], xsk[CLOAK_XWING_SECRETKEYBYTES];
+
+    (void)state;
+    memcpy(sk, account.sk, sizeof sk);
+    SECRET(sk, sizeof sk);
+    assert_int_equal(cloak_service_account_credential(cred, account.pk, sk), CLOAK_OK);
+    cloak_service_account_credential_verifier(verifier, cred);
+    PUBLIC(verifier, sizeof verifier);
+    memcpy(sk, bob.sk, sizeof sk);
+    SECRET(sk, sizeof sk);
+    assert_int_equal(cloak_service_account_credential(cred, account.pk, sk), CLOAK_E_MISMATCH);
+
+    rng_secret = 0;
+    assert_int_equal(cloak_xwing_keypair_from_seed(xpk, xsk, ikm_fixed, sizeof ikm_fixed), CLOAK_OK);
+    rng_secret = 1;
+    SECRET(xsk, sizeof xsk);
+    assert_int_equal(cloak_service_account_xwing_credential(cred, xpk, xsk), CLOAK_OK);
+    xsk[0] ^= 0x01U;
+    assert_int_equal(cloak_service_account_xwing_credential(cred, xpk, xsk), CLOAK_E_MISMATCH);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * Vaults and secrets
  * ---------------------------------------------------------------------------------------------- */
@@ -1513,6 +1540,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_wrap_service_account, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_rewrap, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_service_account_export_import, count_start, count_check),
+        cmocka_unit_test_setup_teardown(test_service_account_credential, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_identity_key_check, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_vault_secrets, count_start, count_check),
         cmocka_unit_test_setup_teardown(test_secret_padding, count_start, count_check),

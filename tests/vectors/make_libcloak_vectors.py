@@ -113,6 +113,13 @@ class Vectors:
         return outputs
 
 
+def credential_trace(pk: bytes, sk: bytes) -> Dict[str, Any]:
+    """Section 9.4's intermediate values, for an implementer whose credential differs."""
+    suite = spec.suite_of_public_key(pk)
+    return {"prk": spec.extract(b"libcloak v2 service account credential", sk),
+            "info": spec.u16(suite) + spec.key_id_public(pk)}
+
+
 def patched(blob: bytes, offset: int, value: bytes) -> bytes:
     return blob[:offset] + value + blob[offset + len(value):]
 
@@ -821,6 +828,29 @@ def main() -> None:
         bad = spec.account_key_blob(point, bob["encryption_sk"])
         v.add("account-key-import/public-key-" + label, "service_account_private_import", "1.4, 6.1", {"blob": bad},
               lambda: import_account(bad), want)
+
+    # ---- the service account's access credential (section 9.4) ------------------------------------------
+    credential = v.add("service-account-credential/bob", "service_account_credential", "9.4",
+                       {"public_key": bob["encryption_pk"], "secret_key": bob["encryption_sk"]},
+                       lambda: {"credential": spec.service_account_credential(bob["encryption_pk"],
+                                                                              bob["encryption_sk"])},
+                       trace=lambda: credential_trace(bob["encryption_pk"], bob["encryption_sk"]))["credential"]
+    v.add("service-account-credential/alice", "service_account_credential", "9.4",
+          {"public_key": alice["encryption_pk"], "secret_key": alice["encryption_sk"]},
+          lambda: {"credential": spec.service_account_credential(alice["encryption_pk"], alice["encryption_sk"])})
+    v.add("service-account-credential/mismatched-pair", "service_account_credential", "9.4",
+          {"public_key": alice["encryption_pk"], "secret_key": bob["encryption_sk"]},
+          lambda: {"credential": spec.service_account_credential(alice["encryption_pk"], bob["encryption_sk"])},
+          "MISMATCH")
+    # An X25519 public key that breaks section 1.4 is never the one a private key gives.
+    for label, point in (("small-order-zero", SMALL_ORDER_X25519["zero"]),
+                         ("non-canonical-u-is-p", NON_CANONICAL_X25519["u-is-p"])):
+        v.add("service-account-credential/public-key-" + label, "service_account_credential", "1.4, 9.4",
+              {"public_key": point, "secret_key": bob["encryption_sk"]},
+              lambda: {"credential": spec.service_account_credential(point, bob["encryption_sk"])}, "MISMATCH")
+    for label, cred in (("bob", credential), ("all-zero", bytes(32))):
+        v.add("service-account-credential-verifier/" + label, "service_account_credential_verifier", "9.4",
+              {"credential": cred}, lambda: {"verifier": spec.service_account_credential_verifier(cred)})
 
     # ---- blob headers (section 2) -------------------------------------------------------------------------
     for label, blob in (("bundle", bundle), ("wrapped-identity", wrapped_blobs[0x05]), ("password-record", record)):

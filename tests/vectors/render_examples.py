@@ -84,6 +84,9 @@ def render_xwing(d: Document) -> None:
     for i, item in enumerate(batch["inputs"]["items"]):
         opened = (ascii_of(bo["names"][i]), ascii_of(bo["values"][i]))
         d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
+    d.text("The same account's access credential (section 9.4: info = u16(2) || its key id) and verifier.")
+    d.hex("Credential", d.value("service-account-credential-xwing/account", "outputs", "credential"))
+    d.hex("Verifier", d.value("service-account-credential-verifier/xwing-account", "outputs", "verifier"))
 
 
 def render(vectors: Dict[str, Any]) -> str:
@@ -206,6 +209,15 @@ def render(vectors: Dict[str, Any]) -> str:
     for i, item in enumerate(batch["inputs"]["items"]):
         opened = (ascii_of(batch["outputs"]["names"][i]), ascii_of(batch["outputs"]["values"][i]))
         d.hex("Item %d: `%s` = `%s`" % ((i,) + opened), item)
+
+    d.text("## Service-account access credential (section 9.4)")
+    cred = d.case("service-account-credential/bob")
+    d.text("Bob's encryption key pair used as an account (suite 1), as in the private key above.")
+    d.hex("PRK = Extract(\"libcloak v2 service account credential\", private key)", cred["trace"]["prk"])
+    d.hex("Info = u16(1) || key id of the public key", cred["trace"]["info"])
+    d.hex("Credential", cred["outputs"]["credential"])
+    d.hex("Verifier, what the server stores",
+          d.value("service-account-credential-verifier/bob", "outputs", "verifier"))
 
     render_xwing(d)
 

@@ -319,6 +319,21 @@ def add_xwing_cases(v: Any, env: Dict[str, Any]) -> Dict[str, Any]:
     v.add("text/account-key-xwing", "text_encode", "3", {"blob": account_blob},
           lambda: {"text": spec.text_encode(account_blob)})
 
+    # ---- the service account's access credential (section 9.4) ------------------------------------------
+    credential = v.add("service-account-credential-xwing/account", "service_account_xwing_credential", "9.4",
+                       {"public_key": account_pk, "secret_key": account_sk},
+                       lambda: {"credential": spec.service_account_credential(account_pk, account_sk)})["credential"]
+    v.add("service-account-credential-xwing/mismatched-pair", "service_account_xwing_credential", "9.4",
+          {"public_key": account_pk, "secret_key": bob_sk},
+          lambda: {"credential": spec.service_account_credential(account_pk, bob_sk)}, "MISMATCH")
+    # Section 1.6's check comes before the comparison: the pair is bob's own, the public key broken.
+    for label, pk, want in some_bad_keys:
+        v.add("service-account-credential-xwing/public-key-" + label, "service_account_xwing_credential",
+              "1.6, 9.4", {"public_key": pk, "secret_key": bob_sk},
+              lambda: {"credential": spec.service_account_credential(pk, bob_sk)}, want)
+    v.add("service-account-credential-verifier/xwing-account", "service_account_credential_verifier", "9.4",
+          {"credential": credential}, lambda: {"verifier": spec.service_account_credential_verifier(credential)})
+
     # ---- shares (section 8) ------------------------------------------------------------------------------
     vault_key, vault_id = env["vault_key"], env["vault_id"]
     n = spec.XWING_ENC_LEN

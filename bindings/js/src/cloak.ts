@@ -807,6 +807,46 @@ export class Cloak {
       [bytes(blob, 'blob')]);
   }
 
+  /**
+   * The 32-byte access credential of a service account's key pair (docs/protocol.md 9.4), of the
+   * public key's suite: what the account shows a server to log in, derived from the private key
+   * under a label of its own, so it opens no batch. The library first checks that the private key
+   * gives the public key (CloakMismatchError). A bearer secret: send it only over TLS, and
+   * overwrite the array when done. A new key pair gives a new credential.
+   */
+  serviceAccountCredential(publicKey: Bytes, secretKey: Bytes): Bytes {
+    const xwing = this.keySuite(publicKey, 'publicKey') === Suite.XWING;
+    return this.output(xwing ? Op.SERVICE_ACCOUNT_XWING_CREDENTIAL : Op.SERVICE_ACCOUNT_CREDENTIAL, this.sizes.credentialBytes, [
+      publicKey, fixed(secretKey, xwing ? this.sizes.xwingSecretKeyBytes : this.sizes.encryptionSecretKeyBytes, 'secretKey'),
+    ]);
+  }
+
+  /**
+   * What a server stores for a service account in place of its credential (32 bytes): it computes
+   * the verifier of the credential it is shown and compares the two in constant time
+   * (serviceAccountCredentialVerify()), so its store alone lets nobody log in as the account.
+   */
+  serviceAccountCredentialVerifier(credential: Bytes): Bytes {
+    return this.output(Op.SERVICE_ACCOUNT_CREDENTIAL_VERIFIER, this.sizes.credentialVerifierBytes, [
+      fixed(credential, this.sizes.credentialBytes, 'credential'),
+    ]);
+  }
+
+  /**
+   * Whether `credential` is the one whose `verifier` a server stored, compared in constant time.
+   * A verifier or credential of the wrong length is false.
+   */
+  serviceAccountCredentialVerify(verifier: Bytes, credential: Bytes): boolean {
+    if (!(verifier instanceof Uint8Array) || verifier.length !== this.sizes.credentialVerifierBytes ||
+        !(credential instanceof Uint8Array) || credential.length !== this.sizes.credentialBytes) {
+      return false;
+    }
+    const computed = this.serviceAccountCredentialVerifier(credential);
+    let diff = 0;
+    for (let i = 0; i < computed.length; i++) diff |= computed[i] ^ verifier[i];
+    return diff === 0;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Vaults and secrets
 

@@ -158,6 +158,9 @@ const OPERATIONS = {
   service_account_xwing_private_export: (c, i) => ({ blob: c.serviceAccountPrivateExport(i.public_key, i.secret_key) }),
   service_account_private_import: (c, i) => suitePair(c.serviceAccountPrivateImport(i.blob, X), X),
   service_account_xwing_private_import: (c, i) => suitePair(c.serviceAccountPrivateImport(i.blob, XW), XW),
+  service_account_credential: (c, i) => ({ credential: c.serviceAccountCredential(i.public_key, i.secret_key) }),
+  service_account_xwing_credential: (c, i) => ({ credential: c.serviceAccountCredential(i.public_key, i.secret_key) }),
+  service_account_credential_verifier: (c, i) => ({ verifier: c.serviceAccountCredentialVerifier(i.credential) }),
   secret_seal: (c, i) => withVault(c, i, (v) => ({ sealed: v.sealSecret(i.name, i.value, i.context) })),
   secret_open: (c, i) => withVault(c, i, (v) => ({ value: v.openSecret(i.name, i.sealed, i.context) })),
   secret_reseal: (c, i) => {

@@ -161,6 +161,33 @@ for (const backendName of backends) {
       throwsCode(() => c.serviceAccountPrivateExport(sa.publicKey, k.secretKey), Status.MISMATCH);
     });
 
+    it('a service account\'s access credential and its verifier, in either suite (docs/protocol.md 9.4)', () => {
+      for (const suite of [Suite.XWING, Suite.X25519]) {
+        const sa = c.encryptionKeypair(suite);
+        const cred = c.serviceAccountCredential(sa.publicKey, sa.secretKey);
+        assert.equal(cred.length, c.sizes.credentialBytes);
+        assert.notDeepEqual(cred, sa.secretKey);
+        // The key read back from its export gives the same credential; another key another one.
+        const back = c.serviceAccountPrivateImport(c.serviceAccountPrivateExport(sa.publicKey, sa.secretKey));
+        assert.deepEqual(c.serviceAccountCredential(back.publicKey, back.secretKey), cred);
+        const other = c.encryptionKeypair(suite);
+        assert.notDeepEqual(c.serviceAccountCredential(other.publicKey, other.secretKey), cred);
+        throwsCode(() => c.serviceAccountCredential(sa.publicKey, other.secretKey), Status.MISMATCH);
+        const verifier = c.serviceAccountCredentialVerifier(cred);
+        assert.equal(verifier.length, c.sizes.credentialVerifierBytes);
+        assert.notDeepEqual(verifier, cred);
+        assert.equal(c.serviceAccountCredentialVerify(verifier, cred), true);
+        const flipped = cred.slice(); flipped[31] ^= 0x01;
+        assert.equal(c.serviceAccountCredentialVerify(verifier, flipped), false);
+        assert.equal(c.serviceAccountCredentialVerify(verifier.subarray(0, 31), cred), false);
+        throwsCode(() => c.serviceAccountCredentialVerifier(cred.subarray(0, 31)), Status.BAD_PARAMS);
+      }
+      // An X-Wing public key whose X25519 half is of small order: refused before the comparison.
+      const xk = c.encryptionKeypair(Suite.XWING);
+      const bad = xk.publicKey.slice(); bad.fill(0, bad.length - 32);
+      throwsCode(() => c.serviceAccountCredential(bad, xk.secretKey), Status.INVALID_KEY);
+    });
+
     it('bundles of either suite: verify returns both keys and the suite', () => {
       const id = c.identityKeypair();
       const xk = c.encryptionKeypair();

@@ -179,6 +179,17 @@ def identity_with_secret_key(secret_key: bytes) -> cloak.IdentityKeyPair:
     return kp
 
 
+def x25519_with_keys(public_key: bytes, secret_key: bytes) -> cloak.X25519KeyPair:
+    """An X25519KeyPair over any two halves, bypassing the class's constructors (which check that the
+    public key is the private key's): for the cases where the library must refuse such a pair itself."""
+    from cloak._buf import SecretBuffer
+    buf = SecretBuffer(len(secret_key))
+    buf.ptr[:len(secret_key)] = secret_key
+    kp = cloak.X25519KeyPair._adopt(buf)
+    kp.public_key = cloak.EncryptionPublicKey(public_key)
+    return kp
+
+
 def xwing_with_keys(public_key: bytes, secret_key: bytes) -> cloak.XWingKeyPair:
     """An XWingKeyPair over any two halves, bypassing the class's constructors (which check that the
     public key is the seed's): for the cases where the library must refuse such a pair itself."""

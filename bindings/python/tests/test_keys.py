@@ -284,3 +284,47 @@ def test_service_account_export_import(bob_enc: cloak.EncryptionKeyPair) -> None
         assert cloak.service_account_private_import(flip(blob, 51, mask)).public_key == bob_enc.public_key
     with pytest.raises(cloak.MismatchError):
         cloak.service_account_private_import(flip(blob, 20, 0x08))
+
+
+# ---- a service account's access credential (docs/protocol.md section 9.4) --------------------------
+
+@pytest.mark.parametrize("suite", [cloak.Suite.X25519, cloak.Suite.XWING])
+def test_service_account_credential(suite: cloak.Suite) -> None:
+    kp = cloak.EncryptionKeyPair.generate(suite)
+    cred = kp.service_account_credential()
+    assert isinstance(cred, bytes) and len(cred) == cloak.constants.CREDENTIALBYTES == 32
+    assert cred == cloak.service_account_credential(kp)
+    assert cred != bytes(kp.secret_bytes())
+    # The same private bytes re-imported give the same credential; another key another one.
+    again = cloak.service_account_private_import(kp.export_service_account_private())
+    assert again.service_account_credential() == cred
+    assert cloak.EncryptionKeyPair.generate(suite).service_account_credential() != cred
+    verifier = cloak.service_account_credential_verifier(cred)
+    assert len(verifier) == cloak.constants.CREDENTIAL_VERIFIERBYTES == 32 and verifier != cred
+    assert cloak.service_account_credential_verifier(bytearray(cred)) == verifier
+    assert cloak.service_account_credential_verifier(flip(cred, 31, 0x01)) != verifier
+    with pytest.raises(cloak.BadParamsError):
+        cloak.service_account_credential_verifier(cred[:31])
+    if suite == cloak.Suite.XWING:
+        assert cloak.service_account_xwing_credential(kp) == cred
+    else:
+        with pytest.raises(TypeError):
+            cloak.service_account_xwing_credential(kp)  # type: ignore[arg-type]
+
+
+def test_service_account_credential_refuses_a_foreign_private_key() -> None:
+    from conftest import x25519_with_keys, xwing_with_keys
+    a, b = cloak.X25519KeyPair.generate(), cloak.X25519KeyPair.generate()
+    with pytest.raises(cloak.MismatchError):
+        cloak.service_account_credential(x25519_with_keys(a.public_key, bytes(b.secret_bytes())))
+    xa, xb = cloak.XWingKeyPair.generate(), cloak.XWingKeyPair.generate()
+    with pytest.raises(cloak.MismatchError):
+        xwing_with_keys(xa.public_key, bytes(xb.secret_bytes())).service_account_credential()
+    # An X-Wing public key whose X25519 half is of small order: section 1.6's check comes first.
+    bad = bytes(xa.public_key[:-32]) + bytes(32)
+    with pytest.raises(cloak.InvalidKeyError):
+        cloak.service_account_xwing_credential(xwing_with_keys(bad, bytes(xa.secret_bytes())))
+    wiped = cloak.X25519KeyPair.generate()
+    wiped.wipe()
+    with pytest.raises(ValueError):
+        wiped.service_account_credential()

@@ -18,7 +18,7 @@ import pytest
 
 import cloak
 from cloak import _low
-from conftest import identity_with_secret_key, load_vectors, xwing_with_keys
+from conftest import identity_with_secret_key, load_vectors, x25519_with_keys, xwing_with_keys
 
 CASES: List[Dict[str, Any]] = load_vectors("libcloak.json")["cases"]
 
@@ -350,6 +350,14 @@ OPERATIONS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
     "service_account_xwing_private_export": lambda i: {"blob": cloak.service_account_xwing_private_export(
         _xwing(i["public_key"], i["secret_key"]))},
     "service_account_xwing_private_import": lambda i: _pair(cloak.service_account_xwing_private_import(i["blob"])),
+    # Over the halves as they are, so that the library (not the key pair's constructor) refuses a pair
+    # that does not belong together.
+    "service_account_credential": lambda i: {"credential": cloak.service_account_credential(
+        x25519_with_keys(i["public_key"], i["secret_key"]))},
+    "service_account_xwing_credential": lambda i: {"credential": cloak.service_account_xwing_credential(
+        xwing_with_keys(i["public_key"], i["secret_key"]))},
+    "service_account_credential_verifier": lambda i: {"verifier": cloak.service_account_credential_verifier(
+        i["credential"])},
     "secret_seal": lambda i: {"sealed": _vault(i).seal(i["name"], i["value"], i["context"])},
     "secret_open": lambda i: {"value": _vault(i).open(i["name"], i["sealed"], i["context"])},
     "vault_blind_index": lambda i: {"index": _vault(i).blind_index(i["name"])},

@@ -1398,6 +1398,27 @@ class BatchReader:
         return pt[1:1 + nl], pt[5 + nl:5 + nl + vl]
 
 
+# ---- section 9.4: a service account's access credential ---------------------------------------------
+
+def service_account_credential(pk: bytes, sk: bytes) -> bytes:
+    """The credential of the key pair (pk, sk), its suite taken from pk's length: an X-Wing key's check
+    (section 1.6), then that sk gives pk (mismatch), and only then the derivation."""
+    suite = suite_of_public_key(pk)
+    if suite == SUITE_XWING:
+        check_xwing_public_key(pk)
+    if encryption_public(suite, sk) != pk:
+        raise SpecError("mismatch", "the private key does not give the public key")
+    prk = extract(b"libcloak v2 service account credential", sk)
+    return expand(prk, u16(suite) + key_id_public(pk), 32)
+
+
+def service_account_credential_verifier(credential: bytes) -> bytes:
+    """What the server stores: the label as it is (no length byte), then the 32-byte credential."""
+    if len(credential) != 32:
+        raise SpecError("bad params", "a credential is 32 bytes")
+    return hashlib.sha256(b"libcloak v2 service account verifier" + credential).digest()
+
+
 # ---- HPKE single-shot (section 1) -----------------------------------------------------------------
 
 def hpke_seal_base(recipient_pk: bytes, info: bytes, aad: bytes, pt: bytes,

@@ -78,6 +78,9 @@ __all__ = [
     "service_account_xwing_private_import",
     "service_account_private_export",
     "service_account_private_import",
+    "service_account_credential",
+    "service_account_xwing_credential",
+    "service_account_credential_verifier",
     "vault_init",
     "vault_wipe",
     "vault_key_id",
@@ -727,6 +730,32 @@ def service_account_private_import(blob: Any) -> Any:
     _secret_key = SecretBuffer(_K.ENCRYPTION_SECRETKEYBYTES)
     check(C.cloak_service_account_private_import(_public_key, _secret_key.ptr, _blob, blob_len), _secret_key)
     return _public_key.raw[:_K.ENCRYPTION_PUBLICKEYBYTES], _secret_key
+
+
+def service_account_credential(public_key: Any, secret_key: Any) -> Any:
+    """cloak_service_account_credential(public_key, secret_key) -> credential."""
+    _public_key = fixed_in(public_key, _K.ENCRYPTION_PUBLICKEYBYTES, "public_key")
+    _secret_key = fixed_in(secret_key, _K.ENCRYPTION_SECRETKEYBYTES, "secret_key")
+    _credential = SecretBuffer(_K.CREDENTIALBYTES)
+    check(C.cloak_service_account_credential(_credential.ptr, _public_key, _secret_key), _credential)
+    return _credential
+
+
+def service_account_xwing_credential(public_key: Any, secret_key: Any) -> Any:
+    """cloak_service_account_xwing_credential(public_key, secret_key) -> credential."""
+    _public_key = fixed_in(public_key, _K.XWING_PUBLICKEYBYTES, "public_key")
+    _secret_key = fixed_in(secret_key, _K.XWING_SECRETKEYBYTES, "secret_key")
+    _credential = SecretBuffer(_K.CREDENTIALBYTES)
+    check(C.cloak_service_account_xwing_credential(_credential.ptr, _public_key, _secret_key), _credential)
+    return _credential
+
+
+def service_account_credential_verifier(credential: Any) -> Any:
+    """cloak_service_account_credential_verifier(credential) -> verifier."""
+    _credential = fixed_in(credential, _K.CREDENTIALBYTES, "credential")
+    _verifier = public_out(_K.CREDENTIAL_VERIFIERBYTES)
+    C.cloak_service_account_credential_verifier(_verifier, _credential)
+    return _verifier.raw[:_K.CREDENTIAL_VERIFIERBYTES]
 
 
 def vault_init(vault: Any, vault_key: Any, epoch: Any, vault_id: Any) -> Any:

@@ -57,6 +57,8 @@ __all__ = [
     "WRAPPED_KEY_PUBLICKEYBYTES",
     "XWING_WRAPPED_KEYBYTES",
     "XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES",
+    "CREDENTIALBYTES",
+    "CREDENTIAL_VERIFIERBYTES",
     "VAULT_STATEBYTES",
     "BLIND_INDEXBYTES",
     "SHAREBYTES",
@@ -136,6 +138,8 @@ SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_service_account_private_blobbyt
 WRAPPED_KEY_PUBLICKEYBYTES: int = C.cloak_wrapped_key_publickeybytes()
 XWING_WRAPPED_KEYBYTES: int = C.cloak_xwing_wrapped_keybytes()
 XWING_SERVICE_ACCOUNT_PRIVATE_BLOBBYTES: int = C.cloak_xwing_service_account_private_blobbytes()
+CREDENTIALBYTES: int = C.cloak_credentialbytes()
+CREDENTIAL_VERIFIERBYTES: int = C.cloak_credential_verifierbytes()
 VAULT_STATEBYTES: int = C.cloak_vault_statebytes()
 BLIND_INDEXBYTES: int = C.cloak_blind_indexbytes()
 SHAREBYTES: int = C.cloak_sharebytes()

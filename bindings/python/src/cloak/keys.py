@@ -32,7 +32,8 @@ __all__ = [
     "service_account_unwrap", "service_account_xwing_wrap", "service_account_xwing_unwrap",
     "wrapped_key_public_key", "wrapped_key_public_key_xwing", "wrapped_key_rewrap", "wrapped_key_rewrap_xwing",
     "service_account_private_export", "service_account_private_import", "service_account_xwing_private_export",
-    "service_account_xwing_private_import",
+    "service_account_xwing_private_import", "service_account_credential", "service_account_xwing_credential",
+    "service_account_credential_verifier",
 ]
 
 
@@ -305,6 +306,7 @@ class _SuiteOps(NamedTuple):
     hpke_setup_recipient: Callable[..., Any]
     hpke_seal_base: Callable[..., Any]
     hpke_open_base: Callable[..., Any]
+    account_credential: Callable[..., Any]
 
 
 _OPS = {
@@ -315,7 +317,7 @@ _OPS = {
         _low.service_account_private_export, _low.service_account_private_import, _low.wrapped_key_public_key,
         _low.wrapped_key_rewrap, _low.share_seal, _low.share_open, _low.batch_len, _low.batch_begin,
         _low.batch_verify, _low.hpke_setup_sender, _low.hpke_setup_recipient, _low.hpke_seal_base,
-        _low.hpke_open_base),
+        _low.hpke_open_base, _low.service_account_credential),
     Suite.XWING: _SuiteOps(
         Suite.XWING, K.XWING_PUBLICKEYBYTES, _low.xwing_keypair, _low.xwing_keypair_from_seed,
         _low.xwing_public_export, _low.xwing_public_import, _low.bundle_create_xwing, _low.bundle_verify_xwing,
@@ -324,7 +326,7 @@ _OPS = {
         _low.wrapped_key_public_key_xwing, _low.wrapped_key_rewrap_xwing, _low.share_seal_xwing,
         _low.share_open_xwing, _low.batch_len_xwing, _low.batch_begin_xwing, _low.batch_verify_xwing,
         _low.hpke_setup_sender_xwing, _low.hpke_setup_recipient_xwing, _low.hpke_seal_base_xwing,
-        _low.hpke_open_base_xwing),
+        _low.hpke_open_base_xwing, _low.service_account_xwing_credential),
 }
 
 
@@ -534,6 +536,13 @@ class EncryptionKeyPair(_KeyPair):
         """cloak_service_account_private_export() or its _xwing form: the private key IN THE CLEAR
         (type 0x0C), for a CI variable or a key file. Python cannot wipe the returned bytes."""
         return service_account_private_export(self)
+
+    def service_account_credential(self) -> bytes:
+        """cloak_service_account_credential() or its _xwing form: the 32-byte access credential this
+        key pair, as a service account's key, shows a server (docs/protocol.md section 9.4). It is a
+        bearer secret, for TLS only; the server keeps its verifier
+        (service_account_credential_verifier()). Python cannot wipe the returned bytes."""
+        return service_account_credential(self)
 
     def export_public(self) -> bytes:
         """The public key as a blob (type 0x03, of the key's suite)."""
@@ -806,3 +815,28 @@ def service_account_xwing_private_export(keypair: "XWingKeyPair") -> bytes:
 def service_account_xwing_private_import(blob: BytesLike) -> EncryptionKeyPair:
     """cloak_service_account_xwing_private_import(): a blob of suite 2 only."""
     return service_account_private_import(blob, Suite.XWING)
+
+
+# ---- a service account's access credential (section 9.4) --------------------------------------------
+
+def service_account_credential(keypair: EncryptionKeyPair) -> bytes:
+    """cloak_service_account_credential() (X25519) or its _xwing form (X-Wing), by the key pair's
+    suite: the 32-byte access credential, derived from the private key under its own label (it
+    opens no batch). The library checks first that the private key gives the public key."""
+    ops, sk = _pair_ops(keypair, "keypair")
+    with ops.account_credential(keypair.public_key, sk) as credential:
+        return credential.copy()
+
+
+def service_account_xwing_credential(keypair: "XWingKeyPair") -> bytes:
+    """cloak_service_account_xwing_credential(): an X-Wing key pair only."""
+    sk = _encryption_sk(keypair, "keypair", XWingKeyPair)
+    with _low.service_account_xwing_credential(keypair.public_key, sk) as credential:
+        return credential.copy()
+
+
+def service_account_credential_verifier(credential: BytesLike) -> bytes:
+    """cloak_service_account_credential_verifier(): the 32 bytes a server stores for the account and
+    compares, in constant time (hmac.compare_digest), with the verifier of the credential it is
+    shown. The server's store alone then lets nobody act as the account."""
+    return bytes(_low.service_account_credential_verifier(credential))
