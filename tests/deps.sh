@@ -4,8 +4,8 @@
 #   tests/deps.sh test    core plus the test tools (cmocka, jansson, valgrind, clang and its fuzzer and
 #                         sanitizer runtimes, libabigail, static analysers, coverage)
 set -eu
-core="gcc g++ pkg-config meson ninja-build python3 binutils libsodium-dev libargon2-dev"
-test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch unzip"
+core="gcc g++ pkg-config meson ninja-build python3 binutils libsodium-dev libargon2-dev libcurl4-openssl-dev"
+test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch unzip openssl zsh fish groff-base man-db systemd jq python3-yaml postgresql"
 case "${1:-test}" in
 core) wanted=$core ;;
 test) wanted=$test ;;

@@ -390,3 +390,56 @@ struct account_key *account_key_load(const struct cli_args *args, struct keyring
     cli_secret_free(master);
     return key;
 }
+
+void account_hex(char *out, const uint8_t *in, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2U * i] = digits[in[i] >> 4];
+        out[2U * i + 1U] = digits[in[i] & 0x0FU];
+    }
+    out[2U * n] = '\0';
+}
+
+void account_credential(uint8_t credential[CLOAK_CREDENTIALBYTES], const struct account_key *key)
+{
+    int rc;
+
+    if (key->pub.suite == CLOAK_SUITE_XWING) {
+        rc = cloak_service_account_xwing_credential(credential, key->pub.key, key->secret_key);
+    } else {
+        rc = cloak_service_account_credential(credential, key->pub.key, key->secret_key);
+    }
+    if (rc != CLOAK_OK) {
+        /* Every key here came from an import or unwrap that checked it against its public key. */
+        cli_fail(CLI_EXIT_INTERNAL, "internal error: cannot derive the account's access credential (libcloak: %s)",
+                 cli_status(rc));
+    }
+}
+
+#define BEARER_PREFIX "cloak-sa."
+
+char *account_bearer(const struct account_key *key, size_t *len)
+{
+    uint8_t key_id[CLOAK_KEYIDBYTES];
+    uint8_t *credential = cli_secret_alloc(CLOAK_CREDENTIALBYTES);
+    const size_t prefix = sizeof(BEARER_PREFIX) - 1U;
+    const size_t total = prefix + 2U * CLOAK_KEYIDBYTES + 1U + 2U * CLOAK_CREDENTIALBYTES;
+    char *bearer = cli_secret_alloc(total + 1U);
+
+    /* The key id tells the server which account's verifier to compare with; the credential is the
+     * proof. Both are fixed-length hex, so the value needs no quoting in a header. */
+    account_key_id(key_id, &key->pub);
+    account_credential(credential, key);
+    memcpy(bearer, BEARER_PREFIX, prefix);
+    account_hex(bearer + prefix, key_id, sizeof(key_id));
+    bearer[prefix + 2U * CLOAK_KEYIDBYTES] = '.';
+    account_hex(bearer + prefix + 2U * CLOAK_KEYIDBYTES + 1U, credential, CLOAK_CREDENTIALBYTES);
+    cli_secret_free(credential);
+    if (len != NULL) {
+        *len = total;
+    }
+    return bearer;
+}

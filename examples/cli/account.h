@@ -74,4 +74,15 @@ char *account_public_text(const struct account_public *pub);
 /* The key id of a public key (its blob's key id): names the account's state file. */
 void account_key_id(uint8_t key_id[CLOAK_KEYIDBYTES], const struct account_public *pub);
 
+/* The account's access credential for a server (CLOAK_CREDENTIALBYTES, docs/protocol.md section
+ * 9.4), derived from its key under its own label: never the decryption key itself. */
+void account_credential(uint8_t credential[CLOAK_CREDENTIALBYTES], const struct account_key *key);
+
+/* The bearer value "cloak-sa.KEYID.CREDENTIAL" (both lowercase hex) that the account sends in
+ * "Authorization: Bearer ...": NUL-terminated, in secret memory (free with cli_secret_free). */
+char *account_bearer(const struct account_key *key, size_t *len);
+
+/* `n` bytes as 2n lowercase hex digits and a NUL into `out` (room for 2n + 1). */
+void account_hex(char *out, const uint8_t *in, size_t n);
+
 #endif /* CLOAK_CLI_ACCOUNT_H */

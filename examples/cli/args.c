@@ -30,7 +30,21 @@ static const struct option_def option_defs[] = {
     {"--state", OPT_STATE, 1},
     {"--no-state", OPT_NO_STATE, 0},
     {"--suite", OPT_SUITE, 1},
+    {"--format", OPT_FORMAT, 1},
+    {"--only", OPT_ONLY, 1},
+    {"--allow-name", OPT_ALLOW_NAME, 1},
+    {"--show-names", OPT_SHOW_NAMES, 0},
+    {"--mask", OPT_MASK, 0},
+    {"--mount", OPT_MOUNT, 1},
+    {"--no-inherit-env", OPT_NO_INHERIT_ENV, 0},
+    {"--keep-env", OPT_KEEP_ENV, 1},
+    {"--command", OPT_COMMAND, 1},
+    {"--ca-file", OPT_CA_FILE, 1},
+    {"--verifier", OPT_VERIFIER, 0},
 };
+
+/* Options that may be given several times, each adding a value. */
+#define REPEATABLE (OPT_TRUST | OPT_TRUST_ADD | OPT_ONLY | OPT_ALLOW_NAME | OPT_KEEP_ENV)
 
 #define OPTION_COUNT (sizeof(option_defs) / sizeof(option_defs[0]))
 
@@ -92,10 +106,16 @@ static uint64_t parse_pin(const struct cli_command_spec *spec, const char *opt, 
     return n;
 }
 
+static void append(const char ***list, size_t *count, const char *value)
+{
+    *list = cli_realloc(*list, cli_mul(*count + 1U, sizeof(**list)));
+    (*list)[(*count)++] = value;
+}
+
 static void set_option(struct cli_args *args, const struct cli_command_spec *spec, const struct option_def *def,
                        const char *value, int seen)
 {
-    if (def->bit != OPT_TRUST && def->bit != OPT_TRUST_ADD && (seen & def->bit) != 0) {
+    if ((def->bit & REPEATABLE) == 0 && (seen & def->bit) != 0) {
         cli_fail(CLI_EXIT_USAGE, "%s: %s given twice; give it once", spec->name, def->name);
     }
     switch (def->bit) {
@@ -110,8 +130,7 @@ static void set_option(struct cli_args *args, const struct cli_command_spec *spe
         break;
     case OPT_TRUST_ADD:
         args->trust_adds = 1;
-        args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));
-        args->trust[args->trust_count++] = value;
+        append(&args->trust, &args->trust_count, value);
         break;
     case OPT_VAULT:
         if (strlen(value) > CLOAK_LABELBYTES_MAX) {
@@ -136,8 +155,40 @@ static void set_option(struct cli_args *args, const struct cli_command_spec *spe
         args->suite = value;
         break;
     case OPT_TRUST:
-        args->trust = cli_realloc(args->trust, cli_mul(args->trust_count + 1U, sizeof(*args->trust)));
-        args->trust[args->trust_count++] = value;
+        append(&args->trust, &args->trust_count, value);
+        break;
+    case OPT_FORMAT:
+        args->format = value;
+        break;
+    case OPT_ONLY:
+        append(&args->only, &args->only_count, value);
+        break;
+    case OPT_ALLOW_NAME:
+        append(&args->allow_names, &args->allow_name_count, value);
+        break;
+    case OPT_SHOW_NAMES:
+        args->show_names = 1;
+        break;
+    case OPT_MASK:
+        args->mask = 1;
+        break;
+    case OPT_MOUNT:
+        args->mount = value;
+        break;
+    case OPT_NO_INHERIT_ENV:
+        args->no_inherit_env = 1;
+        break;
+    case OPT_KEEP_ENV:
+        append(&args->keep_env, &args->keep_env_count, value);
+        break;
+    case OPT_COMMAND:
+        args->command_string = value;
+        break;
+    case OPT_CA_FILE:
+        args->ca_file = value;
+        break;
+    case OPT_VERIFIER:
+        args->verifier = 1;
         break;
     case OPT_SHOW_VALUES:
         args->show_values = 1;
@@ -231,7 +282,10 @@ void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, 
     if (args->operand_count < spec->min_operands) {
         cli_fail(CLI_EXIT_USAGE, "%s: missing argument; usage: %s", spec->name, spec->usage);
     }
-    if (spec->wants_command && args->command == NULL) {
+    if (args->command_string != NULL && args->command != NULL) {
+        cli_fail(CLI_EXIT_USAGE, "%s: give the command after -- or as --command STRING, not both", spec->name);
+    }
+    if (spec->wants_command && args->command == NULL && args->command_string == NULL) {
         cli_fail(CLI_EXIT_USAGE, "%s: no command to run; put it after --, as in: cloak %s FILE -- CMD ARGS...",
                  spec->name, spec->name);
     }
@@ -240,5 +294,8 @@ void cli_args_parse(struct cli_args *args, const struct cli_command_spec *spec, 
 void cli_args_free(struct cli_args *args)
 {
     free(args->trust);
+    free(args->only);
+    free(args->allow_names);
+    free(args->keep_env);
     memset(args, 0, sizeof(*args));
 }

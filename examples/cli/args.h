@@ -20,7 +20,18 @@ enum {
     OPT_MIN_VERSION = 1 << 10, /* --min-version N */
     OPT_STATE = 1 << 11,      /* --state FILE */
     OPT_NO_STATE = 1 << 12,   /* --no-state */
-    OPT_SUITE = 1 << 13       /* --suite NAME */
+    OPT_SUITE = 1 << 13,      /* --suite NAME */
+    OPT_FORMAT = 1 << 14,     /* --format NAME */
+    OPT_ONLY = 1 << 15,       /* --only NAME, repeatable: only these secrets */
+    OPT_ALLOW_NAME = 1 << 16, /* --allow-name NAME, repeatable: a refused variable name allowed */
+    OPT_SHOW_NAMES = 1 << 17, /* --show-names: messages may name secrets */
+    OPT_MASK = 1 << 18,       /* --mask: filter secret values out of the child's output */
+    OPT_MOUNT = 1 << 19,      /* --mount PATH: the secrets as a file for the child */
+    OPT_NO_INHERIT_ENV = 1 << 20, /* --no-inherit-env */
+    OPT_KEEP_ENV = 1 << 21,   /* --keep-env NAME, repeatable: with --no-inherit-env, pass NAME on */
+    OPT_COMMAND = 1 << 22,    /* --command STRING: run STRING with /bin/sh -c */
+    OPT_CA_FILE = 1 << 23,    /* --ca-file PATH: the CA certificates for an https:// batch */
+    OPT_VERIFIER = 1 << 24    /* --verifier */
 };
 
 #define ARGS_MAX_OPERANDS 3U
@@ -38,6 +49,20 @@ struct cli_args {
     const char *state;  /* --state FILE, NULL for the default place */
     int no_state;       /* --no-state */
     const char *suite;  /* --suite, NULL when not given */
+    const char *format;   /* --format, NULL when not given */
+    const char **only;    /* --only values */
+    size_t only_count;
+    const char **allow_names; /* --allow-name values */
+    size_t allow_name_count;
+    int show_names;       /* --show-names */
+    int mask;             /* --mask */
+    const char *mount;    /* --mount PATH */
+    int no_inherit_env;   /* --no-inherit-env */
+    const char **keep_env; /* --keep-env values */
+    size_t keep_env_count;
+    const char *command_string; /* --command STRING */
+    const char *ca_file;  /* --ca-file PATH */
+    int verifier;         /* --verifier */
     int show_values;
     int shell_quote;
     int to_stdout;
@@ -55,7 +80,7 @@ struct cli_command_spec {
     int options;          /* OPT_* bits */
     size_t min_operands;
     size_t max_operands;
-    int wants_command;    /* 1: "-- CMD ARGS..." must follow */
+    int wants_command;    /* 1: "-- CMD ARGS..." must follow (or --command STRING, where taken) */
 };
 
 /* Parses argv[1..argc-1] (argv[0] is the command's name). Exits with CLI_EXIT_USAGE and one line

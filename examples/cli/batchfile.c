@@ -1,5 +1,5 @@
-/* Reading the batch file and splitting it into the batch line and item lines. Only the layout is
- * checked here; the contents are libcloak's to judge (unseal.c). */
+/* Reading the batch file (or a body fetched from a URL) and splitting it into the batch line and
+ * item lines. Only the layout is checked here; the contents are libcloak's to judge (unseal.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,14 +25,21 @@ static int starts_with(const char *s, const char *prefix)
 void batch_file_read(struct batch_file *bf, const char *path)
 {
     size_t len = 0;
+    char *data = cli_read_file(path, CLI_MAX_BATCH_FILE, &len, "batch file", 0);
+
+    batch_file_parse(bf, strcmp(path, "-") == 0 ? "(standard input)" : path, data, len);
+}
+
+void batch_file_parse(struct batch_file *bf, const char *name, char *data, size_t len)
+{
     size_t cap = 0;
     unsigned long lineno = 0;
     int have_batch = 0;
     char *p;
 
     memset(bf, 0, sizeof(*bf));
-    bf->name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-    bf->data = cli_read_file(path, CLI_MAX_BATCH_FILE, &len, "batch file", 0);
+    bf->name = name;
+    bf->data = data;
     if (strlen(bf->data) != len) {
         cli_fail(CLI_EXIT_BATCH, "%s holds a NUL byte: it is not a batch file; give the text file cloak batches are written in",
                  bf->name);

@@ -32,6 +32,11 @@ struct batch_file {
 /* Reads `path` ("-" for standard input) and splits it into lines. Exits with CLI_EXIT_FILE when it
  * cannot be read and CLI_EXIT_BATCH when it is not laid out as above. */
 void batch_file_read(struct batch_file *bf, const char *path);
+
+/* Splits `len` bytes already read (`data`, NUL-terminated at data[len], allocated with malloc; the
+ * batch file takes it over) by the same rules, so a batch fetched from a URL is laid out exactly as
+ * a file must be. `name` names the source in messages and must outlive the batch file. */
+void batch_file_parse(struct batch_file *bf, const char *name, char *data, size_t len);
 void batch_file_free(struct batch_file *bf);
 
 #endif /* CLOAK_CLI_BATCHFILE_H */

@@ -32,15 +32,21 @@ enum {
     CLI_EXIT_EXPIRED = 14,  /* the batch is past its expiry time */
     CLI_EXIT_STATE = 15,    /* the state file cannot be read or written, is damaged or open to others */
     CLI_EXIT_KEYRING_COST = 16, /* the keyring's Argon2id costs are outside libcloak's default policy */
+    CLI_EXIT_FETCH = 17,    /* the batch could not be fetched from its URL (network, TLS, HTTP status, size) */
     CLI_EXIT_CANNOT_EXEC = 126,
     CLI_EXIT_NOT_FOUND = 127
 };
 
 /* Limits on what the tool reads. */
-#define CLI_MAX_BATCH_FILE (64U * 1024U * 1024U)
+/* A batch of CLOAK_BATCH_ITEMS_MAX (1,000,000) items must fit: its batch line alone is about 43 MB
+ * of text (32 bytes of manifest per item), and an item line of a small secret about 180 bytes, so
+ * such a batch is about 220 MB; the rest leaves room for larger values (docs/cli.md, Limits). */
+#define CLI_MAX_BATCH_FILE (512U * 1024U * 1024U)
 #define CLI_MAX_KEY_FILE (64U * 1024U)
 #define CLI_MAX_KEYRING_FILE (1024U * 1024U)
 #define CLI_MAX_STATE_FILE (1024U * 1024U)
+#define CLI_MAX_TEMPLATE_FILE (16U * 1024U * 1024U)  /* cloak inject's template */
+#define CLI_MAX_INJECT_OUTPUT (256U * 1024U * 1024U) /* and what it becomes once filled in */
 #define CLI_MAX_NAME 64U /* account and trusted-identity names in the keyring */
 #define CLI_SHOWN_NAME (255U * 4U + 8U) /* room for a 255-byte secret name escaped by cli_printable */
 

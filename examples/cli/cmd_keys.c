@@ -32,7 +32,8 @@ const struct cli_command_spec keygen_spec = {
     "batches for the account.\n"
     "\n"
     "  --out FILE   write the private key (cloak-accountkey-...) to FILE, created with mode 0600;\n"
-    "               an existing FILE is never overwritten\n"
+    "               an existing FILE is never overwritten; missing directories above it are\n"
+    "               created with mode 0700\n"
     "  --stdout     write the private key to standard output instead (for a CI variable); the public\n"
     "               key then goes to standard error\n"
     "  --suite S    xwing (the default): an X-Wing key (ML-KEM-768 + X25519, suite 2), post-quantum;\n"
@@ -95,7 +96,8 @@ const struct cli_command_spec trust_spec = {
     "Trusts the member identity IDENTITY (the cloak-identity-... text) to sign batches, under the\n"
     "name NAME, and prints its fingerprint: compare it with the member by another channel first.\n"
     "Without arguments, lists the trusted identities: name, fingerprint, identity.\n"
-    "A batch signed by an identity that is neither trusted here nor given with --trust is refused.\n",
+    "A batch is accepted only if signed by an identity of the first of: --trust, the variable\n"
+    "CLOAK_TRUST, the identities trusted here (with those of --trust-add); each replaces the next.\n",
     0, 0, 2, 0};
 
 const struct cli_command_spec untrust_spec = {
@@ -167,6 +169,8 @@ void cmd_keygen(int argc, char **argv)
     cli_secret_free(key);
     key_text[key_len] = '\n'; /* the buffer held the NUL there */
     if (args.out != NULL) {
+        /* A fresh home has no ~/.config/cloak: make it (0700), as the keyring and state files do. */
+        cli_make_parent_dirs(args.out, CLI_EXIT_FILE);
         cli_write_new_private_file(args.out, key_text, key_len + 1U);
         print_line(pub_text, (const char *)NULL);
     } else {

@@ -26,10 +26,18 @@ void cmd_forget(int argc, char **argv);
 void cmd_trust(int argc, char **argv);
 void cmd_untrust(int argc, char **argv);
 
-/* Batch commands (cmd_batch.c). */
+/* Batch commands (cmd_batch.c; run in cmd_run.c). */
 extern const struct cli_command_spec secrets_spec, env_spec, run_spec;
 void cmd_secrets(int argc, char **argv);
 void cmd_env(int argc, char **argv);
 void cmd_run(int argc, char **argv);
+
+/* cloak inject (cmd_inject.c). */
+extern const struct cli_command_spec inject_spec;
+void cmd_inject(int argc, char **argv);
+
+/* cloak credential (cmd_credential.c). */
+extern const struct cli_command_spec credential_spec;
+void cmd_credential(int argc, char **argv);
 
 #endif /* CLOAK_CLI_COMMANDS_H */

@@ -130,6 +130,14 @@ void cli_check_private_fd(int fd, const char *path, const char *what, int code)
     if (!S_ISREG(st.st_mode)) {
         cli_fail(code, "the %s %s is not a regular file; give the file itself", what, path);
     }
+    /* Like ssh with ~/.ssh/config: a file of another user is refused whatever its mode, since that
+     * user can rewrite it (a key of theirs, a keyring trusting their identity, a state file that
+     * forgets a replay). This holds for root too: a root-run CI job must not read a file another
+     * user planted, for instance in /tmp. */
+    if (st.st_uid != geteuid()) {
+        cli_fail(code, "the %s %s belongs to another user (uid %lu; cloak runs as uid %lu), who can change it; if its content is yours, run: chown %lu %s",
+                 what, path, (unsigned long)st.st_uid, (unsigned long)geteuid(), (unsigned long)geteuid(), path);
+    }
     if ((st.st_mode & 077) != 0) {
         cli_fail(code, "the %s %s is accessible by other users (mode %04o); run: chmod 600 %s", what, path,
                  (unsigned)(st.st_mode & 07777), path);
@@ -218,8 +226,10 @@ void cli_make_parent_dirs(const char *path, int code)
         if (dir[i] == '/' || dir[i] == '\0') {
             char saved = dir[i];
             dir[i] = '\0';
+            /* An existing directory is left as it is (EEXIST): only the missing ones are made. */
             if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-                cli_fail(code, "cannot create the directory %s: %s", dir, strerror(errno));
+                cli_fail(code, "cannot create the directory %s: %s; check the path and its permissions", dir,
+                         strerror(errno));
             }
             dir[i] = saved;
         }

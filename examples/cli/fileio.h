@@ -1,5 +1,6 @@
-/* Files: reading with a size limit, private key files (permissions checked like ssh does), new files
- * that must not replace anything, atomic replacement, and standard output. */
+/* Files: reading with a size limit, private files (owner and permissions checked like ssh does),
+ * missing directories, new files that must not replace anything, atomic replacement, and standard
+ * output. */
 #ifndef CLOAK_CLI_FILEIO_H
 #define CLOAK_CLI_FILEIO_H
 
@@ -12,14 +13,15 @@
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int missing_ok);
 
 /* Reads a file only its owner may access ("-" is standard input, not checked), NUL-terminated, into
- * secret memory when `secret`. The file must be a regular file that neither group nor others can
- * access: otherwise exits with `perm_code` and says how to fix the mode (ssh's rule for private
- * keys). Returns NULL when missing_ok and the file does not exist. */
+ * secret memory when `secret`. The file must be a regular file owned by the effective user that
+ * neither group nor others can access: otherwise exits with `perm_code` and says how to fix the
+ * owner or the mode (the rules ssh applies to ~/.ssh/config). Returns NULL when missing_ok and the
+ * file does not exist. */
 char *cli_read_private_file(const char *path, size_t max, size_t *len, const char *what, int perm_code,
                             int missing_ok, int secret);
 
-/* True if the file exists and neither group nor others can access it; exits with `code` saying how
- * to fix it otherwise. fd is an open descriptor of the file. */
+/* Returns if the file is a regular file owned by the effective user that neither group nor others
+ * can access; exits with `code` saying how to fix it otherwise. fd is an open descriptor of it. */
 void cli_check_private_fd(int fd, const char *path, const char *what, int code);
 
 /* Creates `path` with mode 0600 and writes data; refuses (CLI_EXIT_FILE) to replace anything that
@@ -30,7 +32,8 @@ void cli_write_new_private_file(const char *path, const char *data, size_t len);
  * to disk, renamed over the old one. Failures exit with `code`. */
 void cli_write_file_atomically(const char *path, const char *data, size_t len, int code);
 
-/* Creates the directory holding `path` and its missing parents, mode 0700. */
+/* Creates the directory holding `path` and its missing parents, mode 0700; existing ones are left
+ * as they are. Failures exit with `code`. */
 void cli_make_parent_dirs(const char *path, int code);
 
 /* Writes everything to standard output (or exits with CLI_EXIT_FILE). */

@@ -1,4 +1,5 @@
-/* cloak: the service-account command-line tool. Dispatches to the commands; see docs/cli.md. */
+/* cloak: the service-account command-line tool. Hardens the process, then dispatches to the
+ * commands; see docs/cli.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,34 @@
 #include "cloak.h"
 #include "commands.h"
 #include "fileio.h"
+#include "harden.h"
+
+/* cloak version (also -V and --version): a command of its own so that it has a --help and refuses
+ * arguments like the others. */
+static const struct cli_command_spec version_spec = {
+    "version", "cloak version",
+    "usage: cloak version\n"
+    "       cloak -V | --version\n"
+    "\n"
+    "Prints one line: cloak's version and the version of the libcloak it runs with.\n",
+    0, 0, 0, 0};
+
+static void print_version(void)
+{
+    (void)printf("cloak %s (libcloak %s)\n", CLOAK_VERSION_STRING, cloak_version_string());
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_fail(CLI_EXIT_FILE, "cannot write the version to standard output");
+    }
+}
+
+static void cmd_version(int argc, char **argv)
+{
+    struct cli_args args;
+
+    cli_args_parse(&args, &version_spec, argc, argv);
+    print_version();
+    cli_args_free(&args);
+}
 
 const struct cli_command cli_commands[] = {
     {&keygen_spec, cmd_keygen, "make a service-account key pair"},
@@ -18,15 +47,19 @@ const struct cli_command cli_commands[] = {
     {&trust_spec, cmd_trust, "trust a member identity to sign batches, or list them"},
     {&untrust_spec, cmd_untrust, "stop trusting a member identity"},
     {&secrets_spec, cmd_secrets, "list the secrets of a batch file"},
-    {&env_spec, cmd_env, "print a batch's secrets as NAME=value lines"},
+    {&env_spec, cmd_env, "print a batch's secrets (NAME=value lines, dotenv, JSON, YAML, export)"},
     {&run_spec, cmd_run, "run a command with a batch's secrets in its environment"},
+    {&inject_spec, cmd_inject, "fill a template's {{ NAME }} references with a batch's secrets"},
+    {&credential_spec, cmd_credential, "print the account's access credential for a server, or its verifier"},
+    {&version_spec, cmd_version, "print the versions of cloak and libcloak (also -V, --version)"},
 };
 
 const size_t cli_command_count = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
 static const char top_help_head[] =
     "usage: cloak COMMAND [ARGS...]\n"
-    "       cloak COMMAND --help\n"
+    "       cloak COMMAND --help | cloak help COMMAND\n"
+    "       cloak -V | --version\n"
     "\n"
     "Reads the secrets a vault member re-encrypted for a service account (a batch file) and hands\n"
     "them to a program. Batches are accepted only when signed by a trusted member identity, of the\n"
@@ -37,15 +70,18 @@ static const char top_help_head[] =
 static const char top_help_tail[] =
     "\n"
     "Environment: CLOAK_SERVICE_ACCOUNT_KEY (the account's key, cloak-accountkey-...),\n"
-    "CLOAK_PASSPHRASE (the keyring's passphrase, for CI), CLOAK_KEYRING (the keyring's path),\n"
-    "XDG_STATE_HOME (where state files go).\n"
+    "CLOAK_PASSPHRASE (the keyring's passphrase, for CI), CLOAK_TRUST (the member identities trusted\n"
+    "to sign batches, comma- or newline-separated: replaces the keyring's; --trust replaces it),\n"
+    "CLOAK_KEYRING (the keyring's path), XDG_CONFIG_HOME (where the keyring goes), XDG_STATE_HOME\n"
+    "(where state files go).\n"
     "\n"
     "Exit status: 0 success, 1 internal error, 2 usage, 3 file, 4 no key, 5 bad key, 6 wrong key\n"
     "(another account's, or of the other suite: an X-Wing batch and an X25519 key, or the reverse),\n"
     "7 untrusted or no trusted signer, 8 damaged batch file, 9 unsupported format version,\n"
-    "10 name or value unfit for an environment, 11 keyring or passphrase, 12 no vault named, another\n"
-    "vault's batch or a forked history, 13 stale (older than the pins or the state file: a replay),\n"
-    "14 expired, 15 state file, 16 keyring's Argon2id costs outside the policy (too weak or too high);\n"
+    "10 name or value unfit for an environment, a format or a template, 11 keyring or passphrase,\n"
+    "12 no vault named, another vault's batch or a forked history, 13 stale (older than the pins or\n"
+    "the state file: a replay), 14 expired, 15 state file, 16 keyring's Argon2id costs outside the\n"
+    "policy (too weak or too high), 17 the batch could not be fetched from its URL;\n"
     "cloak run: the command's status, 126 or 127 if it cannot be run.\n"
     "Failures print one line on standard error.\n";
 
@@ -55,7 +91,7 @@ static void top_help(void)
 
     fputs(top_help_head, stdout);
     for (i = 0; i < cli_command_count; i++) {
-        (void)printf("  %-9s %s\n", cli_commands[i].spec->name, cli_commands[i].summary);
+        (void)printf("  %-10s %s\n", cli_commands[i].spec->name, cli_commands[i].summary);
     }
     fputs(top_help_tail, stdout);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -80,7 +116,8 @@ int main(int argc, char **argv)
     const struct cli_command *cmd;
     char shown[128];
 
-    cli_core_dumps_off();
+    /* Before anything else: the environment may already hold a key. */
+    cli_harden();
     if (atexit(cli_secrets_wipe_all) != 0) {
         cli_fail(CLI_EXIT_INTERNAL, "cannot register the exit handler");
     }
@@ -98,8 +135,11 @@ int main(int argc, char **argv)
         }
         return CLI_EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        (void)printf("cloak %s (libcloak %s)\n", CLOAK_VERSION_STRING, cloak_version_string());
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        if (argc > 2) {
+            cli_fail(CLI_EXIT_USAGE, "%s takes no arguments; see cloak --help", argv[1]);
+        }
+        print_version();
         return CLI_EXIT_OK;
     }
     cmd = find_command(argv[1]);
@@ -107,7 +147,8 @@ int main(int argc, char **argv)
         cli_fail(CLI_EXIT_USAGE, "unknown command %s; see cloak --help",
                  cli_printable(shown, sizeof(shown), (const uint8_t *)argv[1], strlen(argv[1])));
     }
-    if (cloak_init() != CLOAK_OK) {
+    /* The version needs no random source, so it is printed even where libcloak cannot start. */
+    if (cmd->run != cmd_version && cloak_init() != CLOAK_OK) {
         cli_fail(CLI_EXIT_INTERNAL, "libcloak could not start (no random source?); check the system");
     }
     cmd->run(argc - 1, argv + 1);

@@ -1,5 +1,6 @@
 /* Memory for secrets: every buffer is recorded so that any exit, including a failure deep in a
  * command, wipes all of them. Also keeps secrets out of core dumps. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -8,14 +9,31 @@
 #include "cli.h"
 
 struct region {
-    void *p;
+    void *base; /* what malloc gave: the header, then the caller's n bytes */
     size_t n;
-    int locked;
+};
+
+/* Before each secret buffer: its place in `regions`, so freeing finds it in O(1) rather than by a
+ * search through every buffer (a batch of n items holds 2n of them). Padded so that the buffer keeps
+ * malloc's alignment. */
+union region_header {
+    size_t index;
+    max_align_t align;
 };
 
 static struct region *regions;
 static size_t region_count;
 static size_t region_cap;
+
+static union region_header *header_of(void *p)
+{
+    return (union region_header *)(void *)((unsigned char *)p - sizeof(union region_header));
+}
+
+static void *user_of(void *base)
+{
+    return (unsigned char *)base + sizeof(union region_header);
+}
 
 /* Called through a volatile pointer, so the compiler cannot prove the stores dead and drop them. */
 static void *(*volatile const wipe_memset)(void *, int, size_t) = memset;
@@ -56,21 +74,28 @@ size_t cli_mul(size_t a, size_t b)
 void *cli_secret_alloc(size_t n)
 {
     struct region r;
+    unsigned char *base;
 
     if (n == 0) {
         n = 1;
+    }
+    if (n > (size_t)-1 - sizeof(union region_header)) {
+        cli_fail(CLI_EXIT_INTERNAL, "size overflow");
     }
     if (region_count == region_cap) {
         size_t cap = region_cap == 0 ? 16U : cli_mul(region_cap, 2);
         regions = cli_realloc(regions, cli_mul(cap, sizeof(*regions)));
         region_cap = cap;
     }
-    r.p = cli_alloc(n);
+    base = cli_alloc(sizeof(union region_header) + n);
+    /* The table keeps malloc's own pointer, so a leak checker sees every buffer as reachable. */
+    r.base = base;
     r.n = n;
     /* Best effort: an unprivileged process may have a small RLIMIT_MEMLOCK. */
-    r.locked = mlock(r.p, n) == 0;
+    (void)mlock(user_of(base), n);
+    ((union region_header *)(void *)base)->index = region_count;
     regions[region_count++] = r;
-    return r.p;
+    return user_of(base);
 }
 
 void cli_secret_free(void *p)
@@ -80,18 +105,19 @@ void cli_secret_free(void *p)
     if (p == NULL) {
         return;
     }
-    for (i = 0; i < region_count; i++) {
-        if (regions[i].p == p) {
-            cli_wipe(p, regions[i].n);
-            if (regions[i].locked) {
-                (void)munlock(p, regions[i].n);
-            }
-            free(p);
-            regions[i] = regions[--region_count];
-            return;
-        }
+    i = header_of(p)->index;
+    /* The header sits in ordinary memory before the buffer: trust it only if the table agrees. */
+    if (i >= region_count || regions[i].base != (void *)header_of(p)) {
+        cli_fail(CLI_EXIT_INTERNAL, "internal error: freeing memory that is not a secret buffer");
     }
-    cli_fail(CLI_EXIT_INTERNAL, "internal error: freeing memory that is not a secret buffer");
+    cli_wipe(p, regions[i].n);
+    /* No munlock: locks do not nest, and a small buffer shares its page with other secret buffers
+     * that must stay locked. The page is unlocked when the allocator returns it or the process ends. */
+    free(regions[i].base);
+    regions[i] = regions[--region_count];
+    if (i < region_count) {
+        ((union region_header *)regions[i].base)->index = i;
+    }
 }
 
 void cli_secrets_wipe_all(void)
@@ -99,7 +125,7 @@ void cli_secrets_wipe_all(void)
     size_t i;
 
     for (i = 0; i < region_count; i++) {
-        cli_wipe(regions[i].p, regions[i].n);
+        cli_wipe(user_of(regions[i].base), regions[i].n);
     }
 }
 

@@ -1,5 +1,6 @@
-/* The trust set for opening a batch. Pinning is mandatory: the batch's signature only means
- * something if the reader decided beforehand whose signature it accepts. */
+/* The trust set for opening a batch: --trust, CLOAK_TRUST or the keyring. Pinning is mandatory: the
+ * batch's signature only means something if the reader decided beforehand whose signature it
+ * accepts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,84 @@ static void add_unique(uint8_t **keys, size_t *count, const uint8_t pk[CLOAK_IDE
     (*count)++;
 }
 
+/* Spaces, tabs and the carriage return of a CRLF line (a variable pasted from a Windows editor). */
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* CLOAK_TRUST: identities separated by commas or newlines, blanks around each ignored, empty entries
+ * (a trailing newline, a doubled comma) skipped. Set but holding no identity, it is refused rather
+ * than read as unset: falling back to the keyring would widen what the pipeline meant to trust (a CI
+ * system gives an empty value for a variable it could not fill). */
+static void collect_env(uint8_t **keys, size_t *count, const char *env)
+{
+    uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
+    size_t entry = 0;
+    const char *p = env;
+
+    for (;;) {
+        const char *end = p + strcspn(p, ",\n");
+        const char *a = p;
+        const char *b = end;
+        while (a < b && blank(*a)) {
+            a++;
+        }
+        while (b > a && blank(b[-1])) {
+            b--;
+        }
+        if (b > a) {
+            size_t n = (size_t)(b - a);
+            char *text = cli_alloc(n + 1U);
+            int rc;
+            memcpy(text, a, n);
+            entry++;
+            rc = trust_identity_decode(pk, text);
+            free(text);
+            if (rc != CLOAK_OK) {
+                cli_fail(CLI_EXIT_USAGE,
+                         "%s: identity #%zu is not a member identity (libcloak: %s); give cloak-identity-... texts separated by commas or newlines",
+                         CLI_ENV_TRUST, entry, cli_status(rc));
+            }
+            add_unique(keys, count, pk);
+        }
+        if (*end == '\0') {
+            break;
+        }
+        p = end + 1;
+    }
+    if (entry == 0) {
+        cli_fail(CLI_EXIT_TRUST,
+                 "%s is set but holds no identity, so no batch can be accepted: set it to the cloak-identity-... of the member who signs, or unset it to use the keyring's",
+                 CLI_ENV_TRUST);
+    }
+}
+
 uint8_t *trust_collect(const struct cli_args *args, const struct keyring *kr, size_t *count)
 {
     uint8_t pk[CLOAK_IDENTITY_PUBLICKEYBYTES];
     uint8_t *keys = NULL;
+    const char *env = getenv(CLI_ENV_TRUST);
     size_t i;
 
     *count = 0;
+    /* Each source replaces the ones below it, never adds to them: an earlier CI step can write the
+     * environment (and the home directory) of a later one, so neither may widen what the command
+     * line states, and a keyring planted on a shared runner may not widen CLOAK_TRUST. */
+    if (args->trust_count > 0 && !args->trust_adds) {
+        env = NULL;
+    } else if (env != NULL && args->trust_adds) {
+        /* --trust-add means "the keyring's and these"; with CLOAK_TRUST in force the keyring is not
+         * read, and adding to CLOAK_TRUST's set instead would let whoever wrote the variable decide
+         * what the option widens. Refused, so the reader says which set is meant. */
+        cli_fail(CLI_EXIT_USAGE,
+                 "--trust-add adds to the keyring's identities, but %s is set and replaces them; put the identity in %s, or use --trust",
+                 CLI_ENV_TRUST, CLI_ENV_TRUST);
+    }
+    if (env != NULL) {
+        collect_env(&keys, count, env);
+        return keys;
+    }
     for (i = 0; i < args->trust_count; i++) {
         int rc = trust_identity_decode(pk, args->trust[i]);
         if (rc != CLOAK_OK) {
@@ -66,7 +138,8 @@ uint8_t *trust_collect(const struct cli_args *args, const struct keyring *kr, si
     }
     if (*count == 0) {
         cli_fail(CLI_EXIT_TRUST,
-                 "no trusted identity, so no batch can be accepted: pass --trust cloak-identity-... of the member who signed it, or run cloak trust NAME IDENTITY");
+                 "no trusted identity, so no batch can be accepted: pass --trust cloak-identity-... of the member who signed it, set %s, or run cloak trust NAME IDENTITY",
+                 CLI_ENV_TRUST);
     }
     return keys;
 }

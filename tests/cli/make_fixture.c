@@ -25,6 +25,16 @@
  *   batch-untrusted.txt                    the same, signed by the stranger
  *   batch-badname.txt                      a secret whose name is not a valid variable name
  *   batch-multiline.txt                    a value with newlines and quotes
+ *   batch-hostile.txt, hostile.hex         values that try to break each output format, and each
+ *                                          value as NAME HEX lines
+ *   batch-dollar.txt, dollar.hex           a value with $NAME, ${NAME} and $$
+ *   batch-binary.txt, binary.hex           a value that is not UTF-8
+ *   batch-nul.txt                          a value with a NUL byte
+ *   batch-dup.txt                          a name twice
+ *   batch-shellvar.txt                     a secret named UID (read-only in bash)
+ *   batch-takeover.txt, takeover-names.txt every name of takeover-names.txt (names that would take
+ *                                          over a command), plus SAFE_NAME
+ *   leaks-formats.txt                      fragments of those values, for leak checks
  *   batch-v3.txt, batch-item-v3.txt        batch line / one item line with format version 3
  *   batch-forged-item.txt                  an item altered and re-encoded with a valid checksum
  *   batch-forged-batch.txt                 the batch's manifest altered, re-encoded
@@ -51,24 +61,94 @@
 struct named_value {
     const char *name;
     const char *value;
+    size_t value_len; /* 0: strlen(value) (a value with a NUL byte gives its length) */
 };
 
 /* The vault's secrets. Values are distinctive so a leak into any output is found by grep. */
 static const struct named_value vault_secrets[] = {
-    {"DATABASE_URL", "postgres://app:Xq9-db-secret-4471@db.internal:5432/prod"},
-    {"API_TOKEN", "tok_live_8f2bQ7 with spaces 'single' \"double\" $HOME `cmd`"},
-    {"STRIPE_KEY", "sk_live_51Hs3cr3tZZtop9"},
+    {"DATABASE_URL", "postgres://app:Xq9-db-secret-4471@db.internal:5432/prod", 0},
+    {"API_TOKEN", "tok_live_8f2bQ7 with spaces 'single' \"double\" $HOME `cmd`", 0},
+    {"STRIPE_KEY", "sk_live_51Hs3cr3tZZtop9", 0},
 };
 #define SECRET_COUNT (sizeof(vault_secrets) / sizeof(vault_secrets[0]))
 
 static const struct named_value badname_secrets[] = {
-    {"GOOD_NAME", "good-value-Jm4kT0p"},
-    {"BAD-NAME", "bad-name-value-Pq8sR1x"},
+    {"GOOD_NAME", "good-value-Jm4kT0p", 0},
+    {"BAD-NAME", "bad-name-value-Pq8sR1x", 0},
 };
 
 static const struct named_value multiline_secrets[] = {
-    {"TLS_KEY", "-----BEGIN KEY-----\nMIIEmultiLineSecretAbc123\nit's \"quoted\"\n-----END KEY-----"},
+    {"TLS_KEY", "-----BEGIN KEY-----\nMIIEmultiLineSecretAbc123\nit's \"quoted\"\n-----END KEY-----", 0},
 };
+
+/* Values that try to break each output format of cloak env (and cloak inject): quotes, backslashes,
+ * command substitution, line breaks that would start a new assignment, comment marks, edge spaces,
+ * control characters, YAML and JSON specials, and names YAML 1.1 reads as booleans or null. Every
+ * value is valid UTF-8 and holds no $NAME, ${ or $$ (what environment.d would expand), so every
+ * format but plain (which refuses line breaks) carries them all. */
+static const struct named_value hostile_secrets[] = {
+    {"H_SQUOTE", "it's a 'single-quoted' value", 0},
+    {"H_DQUOTE", "say \"hi\" and \\\"escaped\\\"", 0},
+    {"H_BACKSLASH", "C:\\path\\to\\ \\\\ \\n \\x41 trailing\\", 0},
+    {"H_SUBST", "$(touch hostile-pwned) `touch hostile-pwned` $ $( $-", 0},
+    {"H_NEWLINE", "line1\nLD_PRELOAD=/tmp/evil-newline.so\nexport EVIL_NL=1", 0},
+    {"H_CR", "before\rLD_PRELOAD=/tmp/evil-cr.so", 0},
+    {"H_CRLF", "crlf\r\nEVIL_CRLF=1\r\n", 0},
+    {"H_HASH", "#not-a-comment # really", 0},
+    {"H_SPACES", "  leading and trailing  ", 0},
+    {"H_TAB", "\ttabbed\t", 0},
+    {"H_EMPTY", "", 0},
+    {"no", "no", 0},
+    {"on", "0123", 0},
+    {"y", "~", 0},
+    {"NULL", "null", 0},
+    {"H_TRUE", "true", 0},
+    {"H_FLOAT", "1e3", 0},
+    {"H_YAML", "- item: [1, {a: b}] &x *x !!binary %YAML @ ` | > ? : , ---", 0},
+    {"H_JSON", "{\"k\": [1, 2], \"u\": \"\\u0041\"}\x7f", 0},
+    {"H_UNICODE", "\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 nel\xc2\x85 ls\xe2\x80\xa8 ps\xe2\x80\xa9 bom\xef\xbb\xbf c1\xc2\x9b", 0},
+    {"H_CTRL", "\x01\x02\x1b[31m\x07\x08\x0b\x0c", 0},
+    {"H_EQUALS", "=a=b=", 0},
+    {"H_DOLLAR_END", "price$", 0},
+};
+#define HOSTILE_COUNT (sizeof(hostile_secrets) / sizeof(hostile_secrets[0]))
+
+/* Values that only some formats carry: $NAME (dotenv refuses: environment.d expands it), bytes that
+ * are not UTF-8 (dotenv, json and yaml refuse), a NUL byte (every format refuses). */
+static const struct named_value dollar_secrets[] = {
+    {"D_VAR", "x$HOME ${PATH} $$ $1-dollar-value", 0},
+};
+static const struct named_value binary_secrets[] = {
+    {"B_BYTES", "bin\xff\xfe\x80\xc0\xaf-binary-value", 0},
+};
+static const struct named_value nul_secrets[] = {
+    {"N_NUL", "before-nul\0after-nul-value", 26},
+};
+
+/* A name bash keeps for itself (read-only there): the shell formats cannot set it. */
+static const struct named_value shellvar_secrets[] = {
+    {"UID", "uid-special-value", 0},
+};
+
+/* A name twice (the vault is broken or hostile). */
+static const struct named_value dup_secrets[] = {
+    {"DUP_NAME", "first-dup-value", 0},
+    {"OTHER_NAME", "other-dup-value", 0},
+    {"DUP_NAME", "second-dup-value", 0},
+};
+
+/* Names that would take over the command (docs/cli.md's list), and one that would not. */
+static const char *const takeover_names[] = {
+    "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV", "BASH_FUNC_foo", "SHELLOPTS", "BASHOPTS", "PS4",
+    "PROMPT_COMMAND", "IFS", "CDPATH", "GLOBIGNORE", "PATH", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH",
+    "PYTHONSTARTUP", "PYTHONHOME", "PERL5LIB", "PERL5OPT", "PERLLIB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EXEC_PATH",
+    "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "GCONV_PATH", "LOCPATH",
+    "HOSTALIASES", "MALLOC_CHECK_", "GLIBC_TUNABLES", "LESSOPEN", "EDITOR", "VISUAL", "PAGER", "CLOAK_TRUST",
+    "CLOAK_KEYRING", "ld_preload", "HOME", "SSL_CERT_FILE", "NPM_CONFIG_SCRIPT_SHELL", "MAKEFLAGS", "CC",
+    "RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "GOPROXY", "PIP_INDEX_URL", "KUBE_EDITOR",
+};
+#define TAKEOVER_COUNT (sizeof(takeover_names) / sizeof(takeover_names[0]))
 
 static const char *out_dir;
 
@@ -238,8 +318,8 @@ static void write_account(const struct account *a, const char *key_name, const c
 struct batch_blobs {
     uint8_t *batch;
     size_t batch_len;
-    uint8_t *items[8];
-    size_t item_lens[8];
+    uint8_t **items;
+    size_t *item_lens;
     size_t count;
 };
 
@@ -261,12 +341,14 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
 {
     cloak_vault vault;
     cloak_batch writer;
-    uint8_t digests[8 * CLOAK_BATCH_DIGESTBYTES];
+    uint8_t *digests = xmalloc(count * CLOAK_BATCH_DIGESTBYTES);
     const uint8_t *vault_id = (const uint8_t *)head->vault_id;
     size_t vault_id_len = strlen(head->vault_id);
     size_t i;
 
     memset(out, 0, sizeof(*out));
+    out->items = xmalloc(count * sizeof(*out->items));
+    out->item_lens = xmalloc(count * sizeof(*out->item_lens));
     check(cloak_vault_init(&vault, vault_key, head->epoch, vault_id, vault_id_len), "vault init");
     if (a->suite == CLOAK_SUITE_XWING) {
         check(cloak_batch_begin_xwing(&writer, a->pk, signer->identity_pk, vault_id, vault_id_len, head->epoch,
@@ -280,7 +362,7 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
     for (i = 0; i < count; i++) {
         const uint8_t *name = (const uint8_t *)secrets[i].name;
         size_t name_len = strlen(secrets[i].name);
-        size_t value_len = strlen(secrets[i].value);
+        size_t value_len = secrets[i].value_len != 0 ? secrets[i].value_len : strlen(secrets[i].value);
         size_t sealed_cap = cloak_secret_sealed_len(value_len);
         size_t sealed_len = 0;
         size_t opened_len = 0;
@@ -313,6 +395,7 @@ static void make_batch(struct batch_blobs *out, const struct member *signer, con
     check(cloak_batch_finish(&writer, out->batch, out->batch_len, &out->batch_len, digests, count, signer->identity_sk),
           "batch finish");
     cloak_vault_wipe(&vault);
+    free(digests);
 }
 
 static void free_batch(struct batch_blobs *b)
@@ -322,6 +405,8 @@ static void free_batch(struct batch_blobs *b)
     for (i = 0; i < b->count; i++) {
         free(b->items[i]);
     }
+    free(b->items);
+    free(b->item_lens);
     free(b->batch);
 }
 
@@ -410,6 +495,87 @@ static void write_record(const char *name, uint32_t memory_kib, uint32_t iterati
     fprintf(f, "%s\n", text);
     finish(f, name);
     free(text);
+}
+
+/* One batch file of the given secrets, signed by the member, at the current head. */
+static void write_secrets_batch(const char *file, const struct member *signer, const struct account *a,
+                                const uint8_t vault_key[CLOAK_KEYBYTES], const struct head_ref *head,
+                                const struct named_value *secrets, size_t count)
+{
+    struct batch_blobs b;
+
+    make_batch(&b, signer, a, vault_key, head, secrets, count);
+    write_batch_file(file, &b, NULL, NULL, NULL);
+    free_batch(&b);
+}
+
+/* NAME HEX lines: each value exactly, for the format tests to compare what a reader got. */
+static void write_hex(FILE *f, const struct named_value *secrets, size_t count)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < count; i++) {
+        size_t n = secrets[i].value_len != 0 ? secrets[i].value_len : strlen(secrets[i].value);
+        fprintf(f, "%s ", secrets[i].name);
+        for (j = 0; j < n; j++) {
+            fprintf(f, "%02x", (unsigned)(unsigned char)secrets[i].value[j]);
+        }
+        fprintf(f, "\n");
+    }
+}
+
+/* The format batches: hostile values, $NAME, non-UTF-8, NUL, a name twice, the takeover names. */
+static void write_format_batches(const struct member *signer, const struct account *a,
+                                 const uint8_t vault_key[CLOAK_KEYBYTES], const struct head_ref *head)
+{
+    /* Fragments of the values below that no message should ever hold (values.txt has the rest). */
+    static const char *const leaks[] = {"single-quoted", "hostile-pwned", "evil-newline.so", "evil-cr.so",
+                                        "EVIL_CRLF", "not-a-comment", "leading and trailing", "tabbed",
+                                        "dollar-value", "binary-value", "before-nul", "after-nul-value",
+                                        "dup-value", "takeover-value", "safe-value-Tk9",
+                                        "uid-special-value"};
+    struct named_value takeover[TAKEOVER_COUNT + 1U];
+    char values[TAKEOVER_COUNT][32];
+    FILE *f;
+    size_t i;
+
+    write_secrets_batch("batch-hostile.txt", signer, a, vault_key, head, hostile_secrets, HOSTILE_COUNT);
+    write_secrets_batch("batch-dollar.txt", signer, a, vault_key, head, dollar_secrets, 1);
+    write_secrets_batch("batch-binary.txt", signer, a, vault_key, head, binary_secrets, 1);
+    write_secrets_batch("batch-nul.txt", signer, a, vault_key, head, nul_secrets, 1);
+    write_secrets_batch("batch-dup.txt", signer, a, vault_key, head, dup_secrets, 3);
+    write_secrets_batch("batch-shellvar.txt", signer, a, vault_key, head, shellvar_secrets, 1);
+    takeover[0].name = "SAFE_NAME";
+    takeover[0].value = "safe-value-Tk9";
+    takeover[0].value_len = 0;
+    for (i = 0; i < TAKEOVER_COUNT; i++) {
+        snprintf(values[i], sizeof(values[i]), "takeover-value-%u", (unsigned)i);
+        takeover[i + 1U].name = takeover_names[i];
+        takeover[i + 1U].value = values[i];
+        takeover[i + 1U].value_len = 0;
+    }
+    write_secrets_batch("batch-takeover.txt", signer, a, vault_key, head, takeover, TAKEOVER_COUNT + 1U);
+
+    f = create("takeover-names.txt", 0);
+    for (i = 0; i < TAKEOVER_COUNT; i++) {
+        fprintf(f, "%s\n", takeover_names[i]);
+    }
+    finish(f, "takeover-names.txt");
+    f = create("hostile.hex", 0);
+    write_hex(f, hostile_secrets, HOSTILE_COUNT);
+    finish(f, "hostile.hex");
+    f = create("dollar.hex", 0);
+    write_hex(f, dollar_secrets, 1);
+    finish(f, "dollar.hex");
+    f = create("binary.hex", 0);
+    write_hex(f, binary_secrets, 1);
+    finish(f, "binary.hex");
+    f = create("leaks-formats.txt", 0);
+    for (i = 0; i < sizeof(leaks) / sizeof(leaks[0]); i++) {
+        fprintf(f, "%s\n", leaks[i]);
+    }
+    finish(f, "leaks-formats.txt");
 }
 
 int main(int argc, char **argv)
@@ -503,6 +669,8 @@ int main(int argc, char **argv)
     make_batch(&variant, &member, &account, vault_key, &current, multiline_secrets, 1);
     write_batch_file("batch-multiline.txt", &variant, NULL, NULL, NULL);
     free_batch(&variant);
+
+    write_format_batches(&member, &account, vault_key, &current);
 
     /* Format version 3: a future format this libcloak must refuse by name, not as damage. */
     copy = xmalloc(good.batch_len);
