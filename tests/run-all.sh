@@ -63,6 +63,9 @@ sh tests/dist/npm-package.sh
 step "fuzzing: every libFuzzer harness for 10 s (clang, ASan + UBSan)"
 bash fuzz/run.sh 10
 
+step "the reference server (examples/server) on SQLite and on a throw-away PostgreSQL 15"
+sh tests/server/run.sh
+
 step "the README's walkthrough command"
 ./examples/walkthrough.sh >/dev/null
 

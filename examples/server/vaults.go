@@ -1,0 +1,562 @@
+package main
+
+// Vaults: creation with the first head, the head's compare-and-swap, member shares and sealed
+// secrets. Reads need a share of the vault; writes need the permission the current head's roster
+// gives the caller's identity key.
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+)
+
+// One message for "no such vault" and "not yours", so a caller cannot probe for vault ids it has
+// no share of by reading.
+const noVault = "no such vault, or you have no share of it"
+
+func vaultParam(r *http.Request) ([]byte, error) {
+	id := []byte(r.PathValue("vault"))
+	if len(id) < 1 || len(id) > 255 {
+		return nil, refuse(http.StatusBadRequest, "vault id must be 1 to 255 bytes (percent-escaped in the path)")
+	}
+	return id, nil
+}
+
+// readAccess: the caller has a share of the vault.
+func readAccess(tx Tx, vaultID []byte, a Account) error {
+	ok, err := tx.HasShare(vaultID, a.Login)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return refuse(http.StatusNotFound, noVault)
+	}
+	return nil
+}
+
+// writeAccess returns the current head (locked if asked) after checking that the caller's
+// identity has, in its roster, admin (need = permAdmin) or write or admin (need = permWrite).
+func writeAccess(tx Tx, vaultID []byte, a Account, need byte, lock bool) (headBlob, error) {
+	get := tx.CurrentHead
+	if lock {
+		get = tx.LockHead
+	}
+	raw, err := get(vaultID)
+	if errors.Is(err, ErrNotFound) {
+		return headBlob{}, refuse(http.StatusNotFound, noVault)
+	}
+	if err != nil {
+		return headBlob{}, err
+	}
+	cur, err := parseHead(raw)
+	if err != nil {
+		return headBlob{}, err
+	}
+	perms, in := cur.permissionsOf(a.Identity)
+	if !in {
+		has, err := tx.HasShare(vaultID, a.Login)
+		if err != nil {
+			return headBlob{}, err
+		}
+		if !has {
+			return headBlob{}, refuse(http.StatusNotFound, noVault)
+		}
+		return headBlob{}, refuse(http.StatusForbidden, "your identity key is not in the vault's current roster")
+	}
+	if need == permAdmin && perms&permAdmin == 0 {
+		return headBlob{}, refuse(http.StatusForbidden, "this needs the admin permission in the vault's current roster")
+	}
+	if perms&(permWrite|permAdmin) == 0 {
+		return headBlob{}, refuse(http.StatusForbidden, "this needs the write permission in the vault's current roster")
+	}
+	return cur, nil
+}
+
+type headRequest struct {
+	Head  string `json:"head"`
+	Share string `json:"share"` // creation only: the creator's own share
+}
+
+func (s *Server) createVault(w http.ResponseWriter, r *http.Request, a Account) {
+	var req headRequest
+	if err := decode(w, r, s.cfg.MaxHeadBody, &req); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	raw, err := blobField("head", req.Head)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	h, err := parseHead(raw)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if h.version != 1 {
+		fail(w, http.StatusBadRequest, "a new vault starts with a head of version 1")
+		return
+	}
+	if id := string(h.vaultID); id == "." || id == ".." {
+		// HTTP clients and the router clean these path segments away: no route could reach it.
+		fail(w, http.StatusBadRequest, "the vault ids \".\" and \"..\" cannot be addressed in a URL")
+		return
+	}
+	if !bytes.Equal(h.signer, a.Identity) {
+		fail(w, http.StatusForbidden, "the head is not signed by your identity key")
+		return
+	}
+	if perms, _ := h.permissionsOf(a.Identity); perms&permAdmin == 0 {
+		fail(w, http.StatusBadRequest, "the creator must be an admin in the first head's roster")
+		return
+	}
+	shareRaw, err := blobField("share", req.Share)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	share, err := parseShare(shareRaw)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if !bytes.Equal(share.keyID, a.EncKeyID) || share.epoch != h.epoch {
+		fail(w, http.StatusBadRequest, "share: not to your encryption key, or not of the head's epoch")
+		return
+	}
+	vaultID := append([]byte{}, h.vaultID...)
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		if err := tx.CreateVault(vaultID, a.Login, raw); err != nil {
+			return err
+		}
+		return tx.PutShare(vaultID, a.Login, Share{Epoch: share.epoch, Share: shareRaw})
+	})
+	if errors.Is(err, ErrConflict) {
+		fail(w, http.StatusConflict, "a vault with this id exists")
+		return
+	}
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"vault_id": b64(vaultID), "version": 1})
+}
+
+func (s *Server) listVaults(w http.ResponseWriter, r *http.Request, a Account) {
+	var ids [][]byte
+	err := s.store.View(r.Context(), func(tx Tx) error {
+		var err error
+		ids, err = tx.MemberVaults(a.Login)
+		return err
+	})
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	out := []string{}
+	for _, id := range ids {
+		out = append(out, b64(id))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"vaults": out})
+}
+
+func headJSON(raw []byte) map[string]any {
+	h, _ := parseHead(raw)
+	return map[string]any{"version": h.version, "head": b64(raw)}
+}
+
+func (s *Server) getHead(w http.ResponseWriter, r *http.Request, a Account) {
+	s.readHead(w, r, a, 0)
+}
+
+func (s *Server) getHeadAt(w http.ResponseWriter, r *http.Request, a Account) {
+	v, err := strconv.ParseUint(r.PathValue("version"), 10, 64)
+	if err != nil || v == 0 {
+		fail(w, http.StatusBadRequest, "version must be a decimal integer of at least 1")
+		return
+	}
+	s.readHead(w, r, a, v)
+}
+
+// readHead serves the current head (version 0) or the one of the given version, which a client
+// fetches to walk the chain across a gap (protocol.md section 10.6).
+func (s *Server) readHead(w http.ResponseWriter, r *http.Request, a Account, version uint64) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var raw []byte
+	err = s.store.View(r.Context(), func(tx Tx) error {
+		if err := readAccess(tx, vaultID, a); err != nil {
+			return err
+		}
+		var err error
+		if version == 0 {
+			raw, err = tx.CurrentHead(vaultID)
+		} else {
+			raw, err = tx.Head(vaultID, version)
+		}
+		if errors.Is(err, ErrNotFound) {
+			return refuse(http.StatusNotFound, "no head of that version")
+		}
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, headJSON(raw))
+}
+
+// headConflict is the 409 of a lost compare-and-swap: the stored head, for the client to verify,
+// rebase its change on and sign again.
+type headConflict struct {
+	raw []byte
+}
+
+func (headConflict) Error() string { return "head conflict" }
+
+func (s *Server) putHead(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var req headRequest
+	if err := decode(w, r, s.cfg.MaxHeadBody, &req); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	if req.Share != "" {
+		fail(w, http.StatusBadRequest, "field \"share\" belongs to vault creation only")
+		return
+	}
+	raw, err := blobField("head", req.Head)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	next, err := parseHead(raw)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if !bytes.Equal(next.vaultID, vaultID) {
+		fail(w, http.StatusBadRequest, "the head is of another vault than the path names")
+		return
+	}
+	if !bytes.Equal(next.signer, a.Identity) {
+		fail(w, http.StatusForbidden, "the head is not signed by your identity key")
+		return
+	}
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		curRaw, err := tx.LockHead(vaultID)
+		if errors.Is(err, ErrNotFound) {
+			return refuse(http.StatusNotFound, noVault)
+		}
+		if err != nil {
+			return err
+		}
+		cur, err := parseHead(curRaw)
+		if err != nil {
+			return err
+		}
+		perms, in := cur.permissionsOf(a.Identity)
+		if !in {
+			if has, err := tx.HasShare(vaultID, a.Login); err != nil || !has {
+				if err != nil {
+					return err
+				}
+				return refuse(http.StatusNotFound, noVault)
+			}
+		}
+		// The race check comes before the rights check: a writer that lost is told so, with the
+		// head its rights will be judged against when it tries again.
+		if next.version != cur.version+1 || !bytes.Equal(next.prevHash, headHash(curRaw)) {
+			return headConflict{raw: curRaw}
+		}
+		if !in {
+			return refuse(http.StatusForbidden, "your identity key is not in the vault's current roster")
+		}
+		if governanceChanged(cur, next) {
+			if perms&permAdmin == 0 {
+				return refuse(http.StatusForbidden, "changing the roster, policy, epoch or vault key needs the admin permission")
+			}
+		} else if perms&(permWrite|permAdmin) == 0 {
+			return refuse(http.StatusForbidden, "this needs the write permission in the vault's current roster")
+		}
+		if err := tx.AdvanceHead(vaultID, cur.version, raw); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return headConflict{raw: curRaw}
+			}
+			return err
+		}
+		return nil
+	})
+	var hc headConflict
+	if errors.As(err, &hc) {
+		body := headJSON(hc.raw)
+		body["error"] = "the stored head is not this head's predecessor: verify the stored head, rebase and sign its successor"
+		writeJSON(w, http.StatusConflict, body)
+		return
+	}
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": next.version})
+}
+
+type shareRequest struct {
+	Share string `json:"share"`
+}
+
+func (s *Server) putShare(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	login := r.PathValue("login")
+	if err := checkLogin(login); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var req shareRequest
+	if err := decode(w, r, s.cfg.MaxBody, &req); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	raw, err := blobField("share", req.Share)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	share, err := parseShare(raw)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		cur, err := writeAccess(tx, vaultID, a, permAdmin, true)
+		if err != nil {
+			return err
+		}
+		to, err := tx.Account(login)
+		if errors.Is(err, ErrNotFound) {
+			return refuse(http.StatusNotFound, "no such account")
+		}
+		if err != nil {
+			return err
+		}
+		if _, in := cur.permissionsOf(to.Identity); !in {
+			return refuse(http.StatusBadRequest, "the recipient is not in the vault's current roster: sign a head that adds them first")
+		}
+		if !bytes.Equal(share.keyID, to.EncKeyID) {
+			return refuse(http.StatusBadRequest, "the share is not to the recipient's registered encryption key")
+		}
+		if share.epoch != cur.epoch {
+			return refuse(http.StatusBadRequest, "the share's epoch is not the current head's")
+		}
+		return tx.PutShare(vaultID, login, Share{Epoch: share.epoch, Share: raw})
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) ownShares(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var shares []Share
+	err = s.store.View(r.Context(), func(tx Tx) error {
+		if err := readAccess(tx, vaultID, a); err != nil {
+			return err
+		}
+		var err error
+		shares, err = tx.Shares(vaultID, a.Login)
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, sh := range shares {
+		out = append(out, map[string]any{"epoch": sh.Epoch, "share": b64(sh.Share)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shares": out})
+}
+
+// removeMember drops every share of a member: from the next request on it reads nothing of the
+// vault. Its removal from the roster (so it cannot sign) is the admin's head, signed as usual.
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	login := r.PathValue("login")
+	if err := checkLogin(login); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		if _, err := writeAccess(tx, vaultID, a, permAdmin, true); err != nil {
+			return err
+		}
+		n, err := tx.DeleteShares(vaultID, login)
+		if err == nil && n == 0 {
+			return refuse(http.StatusNotFound, "that login has no share of this vault")
+		}
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func indexParam(r *http.Request) ([]byte, error) {
+	s := r.PathValue("index")
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != 32 || !lowerHex(s) {
+		return nil, refuse(http.StatusBadRequest, "blind index must be 64 lowercase hex digits")
+	}
+	return b, nil
+}
+
+type secretRequest struct {
+	Secret string `json:"secret"`
+}
+
+func (s *Server) putSecret(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	index, err := indexParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var req secretRequest
+	if err := decode(w, r, s.cfg.MaxBody, &req); err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	raw, err := blobField("secret", req.Secret)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	if _, err := parseSecret(raw); err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		if _, err := writeAccess(tx, vaultID, a, permWrite, false); err != nil {
+			return err
+		}
+		return tx.PutSecret(vaultID, index, raw)
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) getSecret(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	index, err := indexParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var raw []byte
+	err = s.store.View(r.Context(), func(tx Tx) error {
+		if err := readAccess(tx, vaultID, a); err != nil {
+			return err
+		}
+		var err error
+		raw, err = tx.Secret(vaultID, index)
+		if errors.Is(err, ErrNotFound) {
+			return refuse(http.StatusNotFound, "no secret under that blind index")
+		}
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"index": hex.EncodeToString(index), "secret": b64(raw)})
+}
+
+func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	var rows []SecretRow
+	err = s.store.View(r.Context(), func(tx Tx) error {
+		if err := readAccess(tx, vaultID, a); err != nil {
+			return err
+		}
+		var err error
+		rows, err = tx.Secrets(vaultID)
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	out := []map[string]string{}
+	for _, row := range rows {
+		out = append(out, map[string]string{"index": hex.EncodeToString(row.Index), "secret": b64(row.Secret)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"secrets": out})
+}
+
+func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request, a Account) {
+	vaultID, err := vaultParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	index, err := indexParam(r)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	err = s.store.Update(r.Context(), func(tx Tx) error {
+		if _, err := writeAccess(tx, vaultID, a, permWrite, false); err != nil {
+			return err
+		}
+		ok, err := tx.DeleteSecret(vaultID, index)
+		if err == nil && !ok {
+			return refuse(http.StatusNotFound, "no secret under that blind index")
+		}
+		return err
+	})
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
