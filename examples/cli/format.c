@@ -279,38 +279,26 @@ static void put_shell(struct sbuf *b, const struct secret *e, const struct refus
 /* json: a string per RFC 8259. JSON text is Unicode, so bytes that are not UTF-8 are refused (a \u
  * escape names a character, not a byte). U+2028 and U+2029 are escaped too, for readers that are
  * JavaScript source. */
-static void put_json_string(struct sbuf *b, const uint8_t *s, size_t n)
+static int json_needs_u4(uint32_t cp)
 {
-    size_t i = 0;
-
-    sbuf_byte(b, '"');
-    while (i < n) {
-        uint32_t cp = 0;
-        size_t k = utf8_next(s + i, n - i, &cp);
-        if (cp == '"' || cp == '\\') {
-            sbuf_byte(b, '\\');
-            sbuf_byte(b, (uint8_t)cp);
-        } else if (cp == '\n') {
-            sbuf_puts(b, "\\n");
-        } else if (cp == '\t') {
-            sbuf_puts(b, "\\t");
-        } else if (cp == '\r') {
-            sbuf_puts(b, "\\r");
-        } else if (cp < 0x20U || cp == 0x2028U || cp == 0x2029U) {
-            sbuf_u4(b, "\\u", cp);
-        } else {
-            sbuf_put(b, s + i, k);
-        }
-        i += k;
-    }
-    sbuf_byte(b, '"');
+    return cp < 0x20U || cp == 0x2028U || cp == 0x2029U;
 }
 
 /* yaml: a double-quoted scalar (YAML 1.1 and 1.2), so no value is read as a boolean, number or null.
  * Everything outside YAML's printable set, and the characters YAML 1.1 takes as line breaks (U+0085,
  * U+2028, U+2029), is escaped, so the scalar stays on one line. YAML is Unicode text (its \x escape
  * names a character, not a byte), so bytes that are not UTF-8 are refused. */
-static void put_yaml_string(struct sbuf *b, const uint8_t *s, size_t n)
+static int yaml_needs_u4(uint32_t cp)
+{
+    return cp < 0x20U || (cp >= 0x7FU && cp < 0xA0U) || cp == 0x2028U || cp == 0x2029U ||
+           (cp >= 0xD800U && cp <= 0xDFFFU) || cp == 0xFEFFU || cp == 0xFFFEU || cp == 0xFFFFU;
+}
+
+/* The double-quoted string json and yaml share: both take \" \\ \n \t \r and \uXXXX alike and differ
+ * only in which other characters must not appear raw, which needs_u4 says. sbuf_u4 writes four hex
+ * digits, so needs_u4 may only pick code points below U+10000. s[0..n) must be UTF-8 (utf8_valid):
+ * the callers refuse anything else first. */
+static void put_quoted_string(struct sbuf *b, const uint8_t *s, size_t n, int (*needs_u4)(uint32_t cp))
 {
     size_t i = 0;
 
@@ -327,8 +315,7 @@ static void put_yaml_string(struct sbuf *b, const uint8_t *s, size_t n)
             sbuf_puts(b, "\\t");
         } else if (cp == '\r') {
             sbuf_puts(b, "\\r");
-        } else if (cp < 0x20U || (cp >= 0x7FU && cp < 0xA0U) || cp == 0x2028U || cp == 0x2029U ||
-                   (cp >= 0xD800U && cp <= 0xDFFFU) || cp == 0xFEFFU || cp == 0xFFFEU || cp == 0xFFFFU) {
+        } else if (needs_u4(cp)) {
             sbuf_u4(b, "\\u", cp);
         } else {
             sbuf_put(b, s + i, k);
@@ -383,9 +370,9 @@ char *format_secrets(const struct secrets *s, enum cli_format f, const char *fil
                 refuse(&ctx, e, "a name that is not UTF-8", "rename it in the vault");
             }
             sbuf_puts(&b, "  ");
-            put_json_string(&b, e->name, e->name_len);
+            put_quoted_string(&b, e->name, e->name_len, json_needs_u4);
             sbuf_puts(&b, ": ");
-            put_json_string(&b, e->value, e->value_len);
+            put_quoted_string(&b, e->value, e->value_len, json_needs_u4);
             sbuf_puts(&b, i + 1U < s->count ? ",\n" : "\n}\n");
             break;
         case FORMAT_YAML:
@@ -394,9 +381,9 @@ char *format_secrets(const struct secrets *s, enum cli_format f, const char *fil
                 refuse(&ctx, e, "a name that is not UTF-8", "rename it in the vault");
             }
             /* The key is quoted too: YAML 1.1 reads a bare key `no` or `on` as a boolean. */
-            put_yaml_string(&b, e->name, e->name_len);
+            put_quoted_string(&b, e->name, e->name_len, yaml_needs_u4);
             sbuf_puts(&b, ": ");
-            put_yaml_string(&b, e->value, e->value_len);
+            put_quoted_string(&b, e->value, e->value_len, yaml_needs_u4);
             sbuf_byte(&b, '\n');
             break;
         }

@@ -8,7 +8,9 @@
  * SIGTTOU keep their default: they stop cloak and the child together, as job control expects.
  *
  * The handlers only call kill(2) and write(2) (async-signal-safe); all other work happens in the
- * poll loop, woken through a self-pipe when the child changes state. */
+ * poll loop, woken through a self-pipe when the child changes state. The child is reaped with the
+ * forwarded signals blocked until child_pid is cleared: a handler running in between would send
+ * its signal to whatever process the system has given the freed pid to. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -37,6 +39,7 @@ static struct sigaction saved_chld;
 static struct sigaction saved_pipe;
 static sigset_t saved_mask;
 static sigset_t handled;
+static sigset_t forwarded_set;
 
 static void on_forwarded(int sig, siginfo_t *info, void *ctx)
 {
@@ -91,10 +94,11 @@ static void install_handlers(void)
     struct sigaction sa;
     size_t i;
 
-    sigemptyset(&handled);
+    sigemptyset(&forwarded_set);
     for (i = 0; i < FORWARDED_COUNT; i++) {
-        sigaddset(&handled, forwarded[i]);
+        sigaddset(&forwarded_set, forwarded[i]);
     }
+    handled = forwarded_set;
     sigaddset(&handled, SIGCHLD);
     /* Nothing is delivered until the child's pid is known (parent) or the defaults are back (child). */
     (void)sigprocmask(SIG_BLOCK, &handled, &saved_mask);
@@ -217,6 +221,26 @@ void supervise_start(struct supervised *sv, char *const argv[], char **env, int 
     (void)sigprocmask(SIG_UNBLOCK, &handled, NULL);
 }
 
+/* Reaps the child if it has ended: returns its pid (and *status), 0 while it runs, -1 on error.
+ * The waitpid frees the pid for reuse, so no forwarded signal may be handled until child_pid no
+ * longer holds it; one that arrives meanwhile stays pending and finds child_pid 0. */
+static pid_t reap(pid_t pid, int *status)
+{
+    sigset_t old;
+    pid_t w;
+    int e;
+
+    (void)sigprocmask(SIG_BLOCK, &forwarded_set, &old);
+    w = waitpid(pid, status, WNOHANG);
+    e = errno;
+    if (w == pid) {
+        child_pid = 0;
+    }
+    (void)sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return w;
+}
+
 /* End of file: exec succeeded (the pipe closed on exec). An errno: the child could not start. */
 static void check_started(struct supervised *sv, struct mask *m)
 {
@@ -237,9 +261,17 @@ static void check_started(struct supervised *sv, struct mask *m)
     sv->report_fd = -1;
     if (got == sizeof(e)) {
         int status;
-        while (waitpid(sv->pid, &status, 0) < 0 && errno == EINTR) {
+        /* The child exits right after its report. Its SIGCHLD wakes the poll (a byte written before
+         * the poll stays in the pipe), so the forwarded signals are not held back while it ends. */
+        while (reap(sv->pid, &status) == 0) {
+            struct pollfd p;
+            char drain[64];
+            p.fd = wake_fds[0];
+            p.events = POLLIN;
+            (void)poll(&p, 1, -1);
+            while (read(wake_fds[0], drain, sizeof(drain)) > 0) {
+            }
         }
-        child_pid = 0;
         mask_free(m);
         cli_fail(e == ENOENT || e == ENOTDIR ? CLI_EXIT_NOT_FOUND : CLI_EXIT_CANNOT_EXEC,
                  "run: cannot run %s: %s; check the command name and PATH", sv->name, strerror(e));
@@ -303,10 +335,8 @@ void supervise_finish(struct supervised *sv, struct mask *m, void (*cleanup)(voi
         int rc;
 
         if (!exited) {
-            pid_t w = waitpid(sv->pid, &status, WNOHANG);
-            if (w == sv->pid) {
+            if (reap(sv->pid, &status) == sv->pid) {
                 exited = 1;
-                child_pid = 0;
                 quiet_since = now;
             }
         }
