@@ -93,7 +93,6 @@ func bearer(r *http.Request) (string, bool) {
 	return strings.TrimSpace(h[7:]), true
 }
 
-
 // tokenHash parses a member's token; any other shape is not one of ours.
 func tokenHash(tok string) ([]byte, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(tok)

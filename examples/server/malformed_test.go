@@ -80,7 +80,7 @@ func TestMalformed(t *testing.T) {
 				{"login key of 33 bytes", "POST", "/v1/sessions", nil, map[string]any{"login": "alice", "login_key": b64(randBytes(33))}, 400},
 				{"bad login in path", "GET", "/v1/accounts/Alice/password-record", nil, nil, 400},
 				{"oversized body", "POST", "/v1/accounts", nil, []byte(`{"login":"` + strings.Repeat("a", 70<<10) + `"}`), 413},
-				{"oversized head", "PUT", vaultPath(v.id) + "/head", alice, []byte(`{"head":"` + strings.Repeat("A", 2<<20) + `"}`), 413},
+				{"oversized head", "PUT", vaultPath(v.id) + "/head", alice, []byte(`{"head":"` + strings.Repeat("A", 17<<20) + `"}`), 413},
 				{"truncated head", "PUT", vaultPath(v.id) + "/head", alice, map[string]any{"head": b64(truncated)}, 400},
 				{"tampered head", "PUT", vaultPath(v.id) + "/head", alice, map[string]any{"head": b64(tampered)}, 400},
 				{"head of another vault", "PUT", "/v1/vaults/w/head", alice, map[string]any{"head": b64(head)}, 400},

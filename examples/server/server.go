@@ -22,7 +22,7 @@ type Config struct {
 	AddressFailures     int           // failed logins per client address per window
 	FailureWindow       time.Duration
 	MaxBody             int64  // most requests
-	MaxHeadBody         int64  // a head (up to 520,463 bytes, in base64)
+	MaxHeadBody         int64  // a head (up to 520,463 bytes, in base64) with the secrets it commits
 	MaxBatchBody        int64  // a batch and its items
 	FakeM, FakeT, FakeP uint32 // the costs of fake password records: set them to what real records use
 	Now                 func() time.Time
@@ -32,7 +32,7 @@ type Config struct {
 // DefaultConfig is what the command uses unless told otherwise.
 func DefaultConfig() Config {
 	return Config{TokenTTL: 15 * time.Minute, AccountFailures: 10, AddressFailures: 100, FailureWindow: 15 * time.Minute,
-		MaxBody: 64 << 10, MaxHeadBody: 1 << 20, MaxBatchBody: 64 << 20, FakeM: 65536, FakeT: 3, FakeP: 4,
+		MaxBody: 64 << 10, MaxHeadBody: 16 << 20, MaxBatchBody: 64 << 20, FakeM: 65536, FakeT: 3, FakeP: 4,
 		Now: time.Now, Logger: log.Default()}
 }
 

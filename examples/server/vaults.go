@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -77,6 +78,84 @@ func writeAccess(tx Tx, vaultID []byte, a Account, need byte, lock bool) (headBl
 type headRequest struct {
 	Head  string `json:"head"`
 	Share string `json:"share"` // creation only: the creator's own share
+	// The secret changes the head's Merkle root covers, stored in the same transaction as the
+	// head or not at all: a lost race leaves none of them behind, and readers never see secrets
+	// that no stored head covers.
+	Secrets []secretChange `json:"secrets"`
+	Deleted []string       `json:"deleted"`
+}
+
+type secretChange struct {
+	Index  string `json:"index"`
+	Secret string `json:"secret"`
+}
+
+// secretWrites is a head request's parsed secret changes.
+type secretWrites struct {
+	put     []SecretRow
+	deleted [][]byte
+}
+
+// parseSecretChanges checks every change before any is applied: indexes of 64 lowercase hex
+// digits, each at most once across both lists, and secrets sealed under the head's vault key and
+// epoch (the server cannot open them, but it can refuse a secret that no reader of this head
+// could open).
+func parseSecretChanges(req headRequest, h headBlob) (secretWrites, error) {
+	var out secretWrites
+	seen := map[string]bool{}
+	index := func(field string, i int, s string) ([]byte, error) {
+		b, err := hex.DecodeString(s)
+		if err != nil || len(b) != 32 || !lowerHex(s) {
+			return nil, refuse(http.StatusBadRequest, "%s[%d].index: a blind index is 64 lowercase hex digits", field, i)
+		}
+		if seen[s] {
+			return nil, refuse(http.StatusBadRequest, "%s[%d].index: a blind index appears twice in this request", field, i)
+		}
+		seen[s] = true
+		return b, nil
+	}
+	for i, c := range req.Secrets {
+		idx, err := index("secrets", i, c.Index)
+		if err != nil {
+			return out, err
+		}
+		raw, err := blobField(fmt.Sprintf("secrets[%d].secret", i), c.Secret)
+		if err != nil {
+			return out, err
+		}
+		sb, err := parseSecret(raw)
+		if err != nil {
+			return out, refuse(http.StatusBadRequest, "secrets[%d]: %v", i, err)
+		}
+		if !bytes.Equal(sb.keyID, h.keyID) || sb.epoch != h.epoch {
+			return out, refuse(http.StatusBadRequest, "secrets[%d]: not sealed under the head's vault key and epoch", i)
+		}
+		out.put = append(out.put, SecretRow{Index: idx, Secret: raw})
+	}
+	for i, d := range req.Deleted {
+		idx, err := index("deleted", i, d)
+		if err != nil {
+			return out, err
+		}
+		out.deleted = append(out.deleted, idx)
+	}
+	return out, nil
+}
+
+// apply writes the changes inside the head's transaction. Deleting an index that holds no secret
+// is not an error: the head's Merkle root says what the vault holds, and clients check it.
+func (c secretWrites) apply(tx Tx, vaultID []byte) error {
+	for _, idx := range c.deleted {
+		if _, err := tx.DeleteSecret(vaultID, idx); err != nil {
+			return err
+		}
+	}
+	for _, row := range c.put {
+		if err := tx.PutSecret(vaultID, row.Index, row.Secret); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Server) createVault(w http.ResponseWriter, r *http.Request, a Account) {
@@ -126,12 +205,20 @@ func (s *Server) createVault(w http.ResponseWriter, r *http.Request, a Account) 
 		fail(w, http.StatusBadRequest, "share: not to your encryption key, or not of the head's epoch")
 		return
 	}
+	changes, err := parseSecretChanges(req, h)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
 	vaultID := append([]byte{}, h.vaultID...)
 	err = s.store.Update(r.Context(), func(tx Tx) error {
 		if err := tx.CreateVault(vaultID, a.Login, raw); err != nil {
 			return err
 		}
-		return tx.PutShare(vaultID, a.Login, Share{Epoch: share.epoch, Share: shareRaw})
+		if err := tx.PutShare(vaultID, a.Login, Share{Epoch: share.epoch, Share: shareRaw}); err != nil {
+			return err
+		}
+		return changes.apply(tx, vaultID)
 	})
 	if errors.Is(err, ErrConflict) {
 		fail(w, http.StatusConflict, "a vault with this id exists")
@@ -252,6 +339,11 @@ func (s *Server) putHead(w http.ResponseWriter, r *http.Request, a Account) {
 		fail(w, http.StatusForbidden, "the head is not signed by your identity key")
 		return
 	}
+	changes, err := parseSecretChanges(req, next)
+	if err != nil {
+		s.respond(w, r, err)
+		return
+	}
 	err = s.store.Update(r.Context(), func(tx Tx) error {
 		curRaw, err := tx.LockHead(vaultID)
 		if errors.Is(err, ErrNotFound) {
@@ -294,7 +386,7 @@ func (s *Server) putHead(w http.ResponseWriter, r *http.Request, a Account) {
 			}
 			return err
 		}
-		return nil
+		return changes.apply(tx, vaultID)
 	})
 	var hc headConflict
 	if errors.As(err, &hc) {
