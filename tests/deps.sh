@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs, on Debian 12 as root, the packages the build and the tests need and the machine lacks.
 #   tests/deps.sh core    what building and running the library and examples needs
+#   tests/deps.sh server  core plus openssl, for the walkthrough over HTTPS (its test CA)
 #   tests/deps.sh test    core plus the test tools (cmocka, jansson, valgrind, clang and its fuzzer and
 #                         sanitizer runtimes, libabigail, static analysers, coverage)
 set -eu
@@ -8,8 +9,9 @@ core="gcc g++ pkg-config meson ninja-build python3 binutils libsodium-dev libarg
 test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm abigail-tools cppcheck clang-tidy gcovr python3-venv emscripten chromium xz-utils patch unzip openssl zsh fish groff-base man-db systemd jq python3-yaml postgresql"
 case "${1:-test}" in
 core) wanted=$core ;;
+server) wanted="$core openssl" ;;
 test) wanted=$test ;;
-*) echo "usage: $0 core|test" >&2; exit 2 ;;
+*) echo "usage: $0 core|server|test" >&2; exit 2 ;;
 esac
 missing=
 for p in $wanted; do

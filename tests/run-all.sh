@@ -69,6 +69,14 @@ sh tests/server/run.sh
 step "the README's walkthrough command"
 ./examples/walkthrough.sh >/dev/null
 
+step "the example client (examples/client): go vet and its tests, over the plain build"
+(cd examples/client && PKG_CONFIG_PATH="$PWD/../../build-test/meson-uninstalled" CGO_ENABLED=1 go vet . &&
+    PKG_CONFIG_PATH="$PWD/../../build-test/meson-uninstalled" LD_LIBRARY_PATH="$PWD/../../build-test/src" \
+        CGO_ENABLED=1 go test -count=1 .)
+
+step "the walkthrough over HTTPS: the reference server, the Go client's story, cloak fetching its batch (walkthrough.sh --server)"
+./examples/walkthrough.sh --server >/dev/null
+
 # Every step above stops the script on its first failure, so reaching here means all passed.
 echo "== all test runs passed"
 echo "$steps passed, 0 failed"

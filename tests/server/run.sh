@@ -13,6 +13,12 @@ root=$(cd "$here/../.." && pwd)
 pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 command -v go >/dev/null 2>&1 || { echo "tests/server: go not found on PATH" >&2; exit 1; }
+# The server and the example client (examples/client, built and run by walkthrough.sh --server).
+unformatted=$(cd "$root/examples" && "$(go env GOROOT)/bin/gofmt" -l server client)
+if [ -n "$unformatted" ]; then
+    echo "tests/server: not gofmt-formatted: $unformatted" >&2
+    exit 1
+fi
 if [ ! -x "$pgbin/initdb" ] || [ ! -x "$pgbin/pg_ctl" ]; then
     echo "tests/server: PostgreSQL 15 not found in $pgbin (apt-get install postgresql, or set PG_BIN)" >&2
     exit 1

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestGuardStopsLeaks: a forbidden value anywhere in a request (a byte string nested in a list of
+// objects, inside a larger blob, a string field, the path) stops the request before the server
+// sees it; other requests pass.
+func TestGuardStopsLeaks(t *testing.T) {
+	var reached atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer ts.Close()
+	g := &guard{}
+	srv, err := newServer(ts.URL, "", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("0123456789abcdef-a-vault-key-0123")
+	g.forbid("the vault key", key)
+	g.forbid("a password", []byte("correct horse battery staple"))
+	s := &session{srv: srv, who: "test"}
+
+	blob := append(append([]byte("header..."), key...), "...tail"...)
+	leaks := map[string]struct {
+		path string
+		body map[string]any
+	}{
+		"raw bytes":           {"/x", map[string]any{"head": key}},
+		"inside a blob":       {"/x", map[string]any{"secrets": []map[string]any{{"index": "00", "secret": blob}}}},
+		"a list of blobs":     {"/x", map[string]any{"items": [][]byte{[]byte("harmless"), blob}}},
+		"a string field":      {"/x", map[string]any{"note": "my password is correct horse battery staple"}},
+		"in the path":         {"/v1/accounts/correct horse battery staple/bundle", nil},
+		"nested list of maps": {"/x", map[string]any{"a": []any{map[string]any{"b": blob}}}},
+	}
+	for what, c := range leaks {
+		err := s.call("PUT", c.path, c.body, nil)
+		var le *leakError
+		if !errors.As(err, &le) {
+			t.Fatalf("%s: not stopped: %v", what, err)
+		}
+		if strings.Contains(err.Error(), "correct horse") || strings.Contains(err.Error(), string(key)) {
+			t.Fatalf("%s: the error names the value", what)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Fatalf("%d leaking requests reached the server", n)
+	}
+	encoded, _ := json.Marshal(key)
+	if err := s.call("PUT", "/x", map[string]any{"head": []byte("harmless bytes"), "b64": string(encoded[:8])}, nil); err != nil {
+		t.Fatalf("a harmless request: %v", err)
+	}
+	if reached.Load() != 1 {
+		t.Fatal("the harmless request did not reach the server")
+	}
+}

@@ -1,0 +1,258 @@
+// Command client plays libcloak's whole story against the reference server (examples/server)
+// over HTTP(S): registration with an account secret key, sign-in on a new device, a vault with
+// signed heads and secrets committed with them, sharing, two writers racing for one head version
+// (the loser verifies the winner's head, re-reads, rebases and signs the next one), a CI service
+// account registered with its public key and credential verifier and given a batch, and a member
+// removed with a rotation to a post-quantum-only epoch. Every key is made and used on the client;
+// every request passes a guard that stops the program if a password, kit, private or vault key or
+// secret value would reach the server.
+//
+//	client -server https://127.0.0.1:8443 -ca ca.pem \
+//	    -account-key cloak-pubkey-... -account-verifier 64HEX -export DIR
+//
+// examples/walkthrough.sh --server builds it, starts the server and runs the CI side with the
+// `cloak` tool, which fetches the batch from the server.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"libcloak.dev/cloak"
+)
+
+func main() {
+	base := flag.String("server", "", "the server's base URL (https://HOST:PORT, or http:// on this machine)")
+	caFile := flag.String("ca", "", "PEM file of the CA that signed the server's certificate (default: the system's)")
+	vaultName := flag.String("vault", "acme-production", "the vault id")
+	accountKey := flag.String("account-key", "", "the CI service account's public key (cloak pubkey: cloak-pubkey-...)")
+	verifier := flag.String("account-verifier", "", "its credential verifier (cloak credential --verifier)")
+	export := flag.String("export", "", "directory to write the identity the CI side trusts (trusted.identity; and bob.identity)")
+	flag.Parse()
+	if *base == "" || *accountKey == "" || *verifier == "" {
+		fmt.Fprintln(os.Stderr, "usage: client -server URL [-ca FILE] -account-key cloak-pubkey-... -account-verifier HEX [-export DIR] [-vault ID]")
+		os.Exit(2)
+	}
+	if err := cloak.Init(); err != nil {
+		fatal("libcloak", err)
+	}
+	g := &guard{}
+	srv, err := newServer(*base, *caFile, g)
+	if err != nil {
+		fatal("the server", err)
+	}
+	if err := story(srv, []byte(*vaultName), *accountKey, *verifier, *export); err != nil {
+		fatal("the story", err)
+	}
+	logf("\nstory over HTTP complete: %d values the server must never see were searched for in every request", g.count())
+}
+
+func fatal(what string, err error) {
+	fmt.Fprintf(os.Stderr, "FAILED: %s: %v\n", what, err)
+	os.Exit(1)
+}
+
+func step(format string, args ...any) { logf("\n== "+format, args...) }
+
+// must stops the story at the first failure, naming the step.
+func must(what string, err error) {
+	if err != nil {
+		fatal(what, err)
+	}
+}
+
+// refusedWith checks that err is the server's refusal with this status.
+func refusedWith(err error, status int) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.status == status
+}
+
+func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export string) error {
+	passwords := map[string][]byte{
+		"alice":   []byte("correct horse battery staple"),
+		"bob":     []byte("Tr0ub4dor&3 but longer"),
+		"mallory": []byte("mallory's own password"),
+	}
+	logins := map[string]string{"alice": "alice@example.com", "bob": "bob@example.com", "mallory": "mallory@example.com"}
+
+	step("1. Alice, Bob (X-Wing keys) and Mallory (an X25519 key) register; each client makes an account secret key (the emergency kit) and every key, and sends a password record, a login key, a signed bundle and wrapped keys")
+	kits := map[string]string{}
+	suites := map[string]cloak.Suite{"alice": cloak.SuiteXWing, "bob": cloak.SuiteXWing, "mallory": cloak.SuiteX25519}
+	for _, who := range []string{"alice", "bob", "mallory"} {
+		kit, err := register(srv, who, logins[who], passwords[who], suites[who])
+		must(who+" registers", err)
+		kits[who] = kit
+	}
+	logf("    Alice's emergency kit: %s...(%d characters, printed for her, never sent)", kits["alice"][:9], len(kits["alice"]))
+
+	step("2. Each signs in on a device that holds nothing: the password record from the server (checked against the cost policy), password + kit -> keys, login, wrapped keys opened")
+	members := map[string]*member{}
+	for _, who := range []string{"alice", "bob", "mallory"} {
+		m, err := signIn(srv, who, logins[who], passwords[who], kits[who])
+		must(who+" signs in", err)
+		members[who] = m
+		defer m.wipe()
+	}
+	alice, bob, mallory := members["alice"], members["bob"], members["mallory"]
+	// An unknown login gets a record too, the same at each request, so logins reveal nothing.
+	probe := &session{srv: srv, who: "anyone"}
+	var fake1, fake2 struct{ Record []byte }
+	must("a record for an unknown login", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake1))
+	must("the same again", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake2))
+	if string(fake1.Record) != string(fake2.Record) {
+		return errors.New("the record for an unknown login changed between requests")
+	}
+	if err := cloak.CheckPasswordRecord(fake1.Record, nil); err != nil {
+		return fmt.Errorf("the record for an unknown login is not one a client would accept: %w", err)
+	}
+	logf("    an unknown login gets a record shaped like a real one (%d bytes), the same each time", len(fake1.Record))
+
+	step("3. Alice creates the vault %q: vault key of epoch 1, head 1 (her as admin, the Merkle root of two secrets), the secrets and her share, in one request", vaultID)
+	av, err := createVault(alice, vaultID, map[string]string{
+		"DATABASE_URL": "postgres://app:s3cret-db-password@db.internal/app",
+		"API_TOKEN":    "tok_live_51HxQ2eGv8Wm3s9Kd",
+	})
+	must("creating the vault", err)
+	defer av.wipe()
+	for _, v := range av.values {
+		srv.guard.forbid("a secret value", []byte(v))
+	}
+
+	step("4. Alice adds Bob (write) and Mallory (write): their bundles checked against the fingerprints they told her, head 2 names their current keys, then a share for each")
+	type known struct {
+		id  cloak.IdentityPublicKey
+		key cloak.EncryptionPublicKey
+	}
+	people := map[string]known{}
+	for _, who := range []string{"bob", "mallory"} {
+		id, key, err := alice.bundleOf(logins[who], members[who].identity.Public().Fingerprint())
+		must("Alice reads "+who+"'s bundle", err)
+		people[who] = known{id, key}
+	}
+	_, err = av.commit(func(v *vaultView) (change, error) {
+		roster := rosterOf(v.head)
+		for _, who := range []string{"bob", "mallory"} {
+			e, err := cloak.MemberEntry(people[who].id, cloak.PermissionWrite, people[who].key)
+			if err != nil {
+				return change{}, err
+			}
+			roster = append(roster, e)
+		}
+		return change{roster: roster}, nil
+	})
+	must("head 2", err)
+	for _, who := range []string{"bob", "mallory"} {
+		must("a share for "+who, av.shareWith(logins[who], people[who].id, people[who].key))
+	}
+
+	step("5. Bob's client follows the heads from the first one, which it trusts because Alice signed it, opens his share and reads: the list of secrets must be exactly what head %d commits to", av.head.Version())
+	trusted := []cloak.IdentityPublicKey{alice.identity.Public()}
+	bv, err := openVault(bob, vaultID, trusted)
+	must("Bob opens the vault", err)
+	defer bv.wipe()
+	logf("    Bob reads %d secrets at head %d, epoch %d: %v", len(bv.values), bv.head.Version(), bv.head.Epoch(), bv.names())
+
+	step("6. Alice and Bob each add a secret at the same moment, both on head %d: one head is stored, the other writer gets 409 with it, verifies it, re-reads and signs head %d on top", av.head.Version(), av.head.Version()+2)
+	srv.guard.forbid("a secret value", []byte("smtp-password-7c1d2e9a"))
+	srv.guard.forbid("a secret value", []byte(`{"new_checkout":true}`))
+	var wg sync.WaitGroup
+	lost := make([]int, 2)
+	errs := make([]error, 2)
+	writes := []struct {
+		v     *vaultView
+		name  string
+		value string
+	}{{av, "SMTP_PASSWORD", "smtp-password-7c1d2e9a"}, {bv, "FEATURE_FLAGS", `{"new_checkout":true}`}}
+	for i, w := range writes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lost[i], errs[i] = w.v.commit(func(*vaultView) (change, error) {
+				return change{set: map[string]string{w.name: w.value}}, nil
+			})
+		}()
+	}
+	wg.Wait()
+	must("Alice's write", errs[0])
+	must("Bob's write", errs[1])
+	if lost[0]+lost[1] != 1 {
+		return fmt.Errorf("two writers on one head: %d lost races, expected exactly 1", lost[0]+lost[1])
+	}
+	must("Alice catches up", av.refresh())
+	must("Bob catches up", bv.refresh())
+	if len(av.values) != 4 || len(bv.values) != 4 || av.head.Version() != bv.head.Version() {
+		return errors.New("after the race the two views differ or miss a write")
+	}
+	logf("    both writes are in head %d; both clients read the same 4 secrets", av.head.Version())
+
+	step("7. The CI service account: its key was made on the CI side (cloak keygen); Alice registers its public key and credential verifier, names it in head %d and gives it a batch", av.head.Version()+1)
+	blob, err := cloak.TextDecode(accountKeyText)
+	must("the account's public key text", err)
+	account, err := cloak.ImportEncryptionPublicKey(blob)
+	must("the account's public key", err)
+	var reg struct {
+		KeyID string `json:"key_id"`
+	}
+	must("registering the service account", alice.sess.call("POST", vaultPath(vaultID, "/service-accounts"),
+		map[string]any{"public_key": blob, "verifier": verifierHex}, &reg))
+	_, err = av.commit(func(v *vaultView) (change, error) {
+		e, err := cloak.ServiceAccountEntry(account)
+		return change{roster: append(rosterOf(v.head), e)}, err
+	})
+	must("the head naming the service account", err)
+	must("the batch", av.issueBatch(account, reg.KeyID))
+	logf("    batch of %d items at head %d, epoch %d, sealed to the account's %s key", len(av.values), av.head.Version(), av.head.Epoch(), account.Suite())
+
+	step("8. Alice removes Mallory: head %d drops her from the roster, starts epoch 2 with a new vault key, reseals every secret and makes the vault post-quantum only, in one request; her shares are deleted; Alice and Bob get shares of epoch 2; the account a new batch", av.head.Version()+1)
+	pq := uint32(cloak.VaultPostQuantumOnly)
+	_, err = av.commit(func(v *vaultView) (change, error) {
+		var roster []cloak.RosterEntry
+		for _, e := range rosterOf(v.head) {
+			if e != rosterEntryOf(v, people["mallory"].id, people["mallory"].key) {
+				roster = append(roster, e)
+			}
+		}
+		key, err := cloak.GenerateVaultKey()
+		if err != nil {
+			return change{}, err
+		}
+		srv.guard.forbid("the vault key of epoch 2", key.SecretBytes())
+		return change{roster: roster, rotate: key, policy: &pq}, nil
+	})
+	must("the rotation", err)
+	must("removing Mallory's access", alice.sess.call("DELETE", vaultPath(vaultID, "/members/"+logins["mallory"]), nil, nil))
+	must("Alice's own share of epoch 2", av.shareWith(logins["alice"], alice.identity.Public(), alice.enc.Public()))
+	must("Bob's share of epoch 2", av.shareWith(logins["bob"], people["bob"].id, people["bob"].key))
+	must("the new batch", av.issueBatch(account, reg.KeyID))
+	must("Bob reads epoch 2", bv.refresh())
+	logf("    Bob reads %d secrets at head %d, epoch %d (post-quantum only: %v)", len(bv.values), bv.head.Version(), bv.head.Epoch(), bv.head.PostQuantumOnly())
+	var h headJSON
+	err = mallory.sess.call("GET", vaultPath(vaultID, "/head"), nil, &h)
+	if !refusedWith(err, 404) {
+		return fmt.Errorf("Mallory after her removal: %v, expected 404", err)
+	}
+	logf("    Mallory's client now gets 404 for the vault, like a stranger; what she read before is of epoch 1, and everything since is sealed under epoch 2's key, which she was never given")
+
+	if export != "" {
+		// Public keys only: the identity the CI side trusts (Alice's, who signs its batches) and
+		// Bob's, which signs none of them.
+		for file, id := range map[string]cloak.IdentityPublicKey{"trusted.identity": alice.identity.Public(), "bob.identity": bob.identity.Public()} {
+			text, err := cloak.TextEncode(id.Export())
+			must("an identity's text form", err)
+			must("writing "+file, os.WriteFile(filepath.Join(export, file), []byte(text+"\n"), 0o644))
+		}
+		logf("\n    the identity the CI side trusts (Alice's) written to %s", filepath.Join(export, "trusted.identity"))
+	}
+	return nil
+}
+
+// rosterEntryOf is the roster entry of a member with write permission and this key, as head 2
+// made it.
+func rosterEntryOf(v *vaultView, id cloak.IdentityPublicKey, key cloak.EncryptionPublicKey) cloak.RosterEntry {
+	e, _ := cloak.MemberEntry(id, cloak.PermissionWrite, key)
+	return e
+}
