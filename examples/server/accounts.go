@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 type registerRequest struct {
@@ -149,21 +148,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, fmt.Sprintf("login_key: %d bytes expected", loginKeyBytes))
 		return
 	}
-	addr := clientAddress(r)
-	// Checked before the key is compared, and the same for existing and unknown logins, so a
-	// blocked guesser learns nothing from its guesses.
-	for _, lim := range []struct {
-		l   *limiter
-		key string
-	}{{s.byAccount, req.Login}, {s.byAddress, addr}} {
-		if blocked, wait := lim.l.blocked(lim.key); blocked {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			fail(w, http.StatusTooManyRequests, "too many failed logins; try later")
-			return
-		}
-	}
+	counters := []limitCheck{{s.byAccount, req.Login}, {s.byAddress, clientAddress(r)}}
 	var a Account
 	err = s.store.View(r.Context(), func(tx Tx) error {
+		// Checked before the key is compared, and the same for existing and unknown logins, so
+		// a blocked guesser learns nothing from its guesses.
+		if err := s.checkLimits(tx, "too many failed logins; try later", counters...); err != nil {
+			return err
+		}
 		var err error
 		a, err = tx.Account(req.Login)
 		return err
@@ -172,13 +164,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		salt, stored = a.VerifierSalt, a.Verifier
 	} else if !errors.Is(err, ErrNotFound) {
-		s.internal(w, r, err)
+		s.respond(w, r, err)
 		return
 	}
 	match := subtle.ConstantTimeCompare(loginVerifier(salt, loginKey), stored) == 1
 	if err != nil || !match {
-		s.byAccount.fail(req.Login)
-		s.byAddress.fail(addr)
+		if err := s.countFailure(r.Context(), counters...); err != nil {
+			s.internal(w, r, err)
+			return
+		}
 		fail(w, http.StatusUnauthorized, "login failed: unknown login or wrong login key")
 		return
 	}
@@ -297,10 +291,6 @@ func (s *Server) replaceCredentials(w http.ResponseWriter, r *http.Request, a Ac
 		fail(w, http.StatusBadRequest, fmt.Sprintf("login keys are %d bytes", loginKeyBytes))
 		return
 	}
-	if blocked, _ := s.byAccount.blocked(a.Login); blocked {
-		fail(w, http.StatusTooManyRequests, "too many failed logins; try later")
-		return
-	}
 	next.VerifierSalt = make([]byte, 16)
 	if _, err := rand.Read(next.VerifierSalt); err != nil {
 		s.internal(w, r, err)
@@ -308,7 +298,11 @@ func (s *Server) replaceCredentials(w http.ResponseWriter, r *http.Request, a Ac
 	}
 	next.Verifier = loginVerifier(next.VerifierSalt, newKey)
 	wrongKey := refuse(http.StatusForbidden, "old_login_key is not this account's login key")
+	counters := []limitCheck{{s.byAccount, a.Login}, {s.byAddress, clientAddress(r)}}
 	err = s.store.Update(r.Context(), func(tx Tx) error {
+		if err := s.checkLimits(tx, "too many failed logins; try later", counters[0]); err != nil {
+			return err
+		}
 		// The old key is compared with the verifier read in this transaction, so of two concurrent
 		// changes from the same old key only the first passes.
 		cur, err := tx.Account(a.Login)
@@ -324,8 +318,10 @@ func (s *Server) replaceCredentials(w http.ResponseWriter, r *http.Request, a Ac
 		return tx.DeleteSessionsOf(a.Login)
 	})
 	if errors.Is(err, wrongKey) {
-		s.byAccount.fail(a.Login)
-		s.byAddress.fail(clientAddress(r))
+		if err := s.countFailure(r.Context(), counters...); err != nil {
+			s.internal(w, r, err)
+			return
+		}
 	}
 	if err != nil {
 		s.respond(w, r, err)

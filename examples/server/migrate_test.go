@@ -32,8 +32,8 @@ func TestMigrations(t *testing.T) {
 			if err := s.writer.QueryRow("SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &max); err != nil {
 				t.Fatal(err)
 			}
-			if n != 1 || max != 1 {
-				t.Fatalf("schema_migrations holds %d rows up to %d, want exactly version 1", n, max)
+			if n != 2 || max != 2 {
+				t.Fatalf("schema_migrations holds %d rows up to %d, want exactly versions 1 and 2", n, max)
 			}
 			s.View(ctx, func(tx Tx) error {
 				k, err := tx.ServerKey()

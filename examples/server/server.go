@@ -4,6 +4,7 @@ package main
 // shares. Handlers live in accounts.go, vaults.go and serviceaccounts.go.
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -43,12 +46,15 @@ type Server struct {
 	byAccount *limiter
 	byAddress *limiter
 	mux       *http.ServeMux
+
+	keyMu       sync.Mutex
+	failuresKey []byte // the failure counters' key, read from the database once
 }
 
 func NewServer(store Store, cfg Config) *Server {
 	s := &Server{store: store, cfg: cfg, mux: http.NewServeMux(),
-		byAccount: newLimiter(cfg.AccountFailures, cfg.FailureWindow, cfg.Now),
-		byAddress: newLimiter(cfg.AddressFailures, cfg.FailureWindow, cfg.Now)}
+		byAccount: newLimiter("account", cfg.AccountFailures, cfg.FailureWindow, cfg.Now),
+		byAddress: newLimiter("address", cfg.AddressFailures, cfg.FailureWindow, cfg.Now)}
 	m := s.mux
 	m.HandleFunc("POST /v1/accounts", s.register)
 	m.HandleFunc("GET /v1/accounts/{login}/password-record", s.passwordRecord)
@@ -139,8 +145,9 @@ func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
 
 // badRequest is an error whose message the client may see, with its status.
 type badRequest struct {
-	status int
-	msg    string
+	status     int
+	msg        string
+	retryAfter time.Duration // a 429's wait
 }
 
 func (e *badRequest) Error() string { return e.msg }
@@ -153,6 +160,9 @@ func refuse(status int, format string, args ...any) error {
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 	var br *badRequest
 	if errors.As(err, &br) {
+		if br.retryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(br.retryAfter.Seconds())+1))
+		}
 		fail(w, br.status, br.msg)
 		return
 	}
@@ -217,3 +227,64 @@ func clientAddress(r *http.Request) string {
 }
 
 func (s *Server) now() int64 { return s.cfg.Now().Unix() }
+
+// limitCheck names one failure counter: a limiter and what it counts there.
+type limitCheck struct {
+	l    *limiter
+	what string
+}
+
+// counterKey is the failure counters' key (limiter.go), derived from the server key once.
+func (s *Server) counterKey(tx Tx) ([]byte, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.failuresKey == nil {
+		k, err := tx.ServerKey()
+		if err != nil {
+			return nil, err
+		}
+		s.failuresKey = counterKey(k)
+	}
+	return s.failuresKey, nil
+}
+
+// checkLimits refuses with 429 (and Retry-After) when any of the counters has used up its
+// failures in its current window. Run it in the transaction of the request, before any
+// comparison, so a blocked guesser learns nothing from its guess.
+func (s *Server) checkLimits(tx Tx, msg string, checks ...limitCheck) error {
+	key, err := s.counterKey(tx)
+	if err != nil {
+		return err
+	}
+	var wait time.Duration
+	over := false
+	for _, c := range checks {
+		blocked, w, err := c.l.blocked(tx, key, c.what)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			over, wait = true, max(wait, w)
+		}
+	}
+	if over {
+		return &badRequest{status: http.StatusTooManyRequests, msg: msg, retryAfter: wait}
+	}
+	return nil
+}
+
+// countFailure counts a failure on each counter, in one write transaction.
+func (s *Server) countFailure(ctx context.Context, checks ...limitCheck) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		key, err := s.counterKey(tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range checks {
+			if err := c.l.fail(tx, key, c.what); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -231,7 +231,11 @@ func (s *Server) serviceBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	// One read transaction: the credential check, the registration and the batch.
 	var b Batch
+	address := limitCheck{s.byAddress, clientAddress(r)}
 	err = s.store.View(r.Context(), func(tx Tx) error {
+		if err := s.checkLimits(tx, "too many failed attempts from this address; try later", address); err != nil {
+			return err
+		}
 		if _, err := authenticateSA(tx, keyID, verifier); err != nil {
 			return err
 		}
@@ -248,7 +252,10 @@ func (s *Server) serviceBatch(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errors.Is(err, errBadCredential) {
-		s.byAddress.fail(clientAddress(r))
+		if err := s.countFailure(r.Context(), address); err != nil {
+			s.internal(w, r, err)
+			return
+		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="libcloak"`)
 	}
 	if err != nil {

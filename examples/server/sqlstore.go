@@ -441,3 +441,24 @@ func (t *sqlTx) Batch(vaultID, keyID []byte) (Batch, error) {
 	}
 	return b, nil
 }
+
+func (t *sqlTx) Failures(counter []byte) (int64, int, error) {
+	var start int64
+	var failures int
+	err := t.tx.QueryRow("SELECT window_start, failures FROM login_failures WHERE counter = $1", counter).Scan(&start, &failures)
+	return start, failures, notFound(err)
+}
+
+func (t *sqlTx) AddFailure(counter []byte, now, windowFloor int64) error {
+	// SET reads the row as it was: both CASEs see the old window start.
+	_, err := t.tx.Exec(`INSERT INTO login_failures (counter, window_start, failures) VALUES ($1, $2, 1)
+		ON CONFLICT (counter) DO UPDATE SET
+		failures = CASE WHEN login_failures.window_start <= $3 THEN 1 ELSE login_failures.failures + 1 END,
+		window_start = CASE WHEN login_failures.window_start <= $3 THEN $2 ELSE login_failures.window_start END`,
+		counter, now, windowFloor)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec("DELETE FROM login_failures WHERE window_start <= $1", windowFloor)
+	return err
+}

@@ -111,4 +111,11 @@ type Tx interface {
 	UnlinkServiceAccount(vaultID, keyID []byte) (bool, error) // drops its batch too
 	PutBatch(b Batch) error
 	Batch(vaultID, keyID []byte) (Batch, error)
+
+	// Failures is a failure counter's window start (Unix seconds) and count (ErrNotFound: none).
+	Failures(counter []byte) (windowStart int64, failures int, err error)
+	// AddFailure counts one failure: in the counter's window if it started after windowFloor,
+	// else in a new window starting at now. Counters whose window started at or before
+	// windowFloor are deleted.
+	AddFailure(counter []byte, now, windowFloor int64) error
 }
