@@ -34,8 +34,10 @@ func (m *member) wipe() {
 // forbidKeys registers the member's private keys with the guard: their secret halves (the
 // identity key's seed, the encryption key's secret) must never be sent.
 func forbidKeys(g *guard, who string, identity *cloak.IdentityKey, enc *cloak.EncryptionKey) {
-	g.forbid(who+"'s identity private key", identity.SecretBytes()[:32])
-	g.forbid(who+"'s encryption private key", enc.SecretBytes())
+	sk := identity.SecretBytes()
+	g.forbid(who+"'s identity private key", sk[:32]) // the seed: the rest is the public key
+	clear(sk)
+	g.forbidCopy(who+"'s encryption private key", enc.SecretBytes())
 }
 
 // register makes an account: an account secret key (returned as the emergency kit's text), a
@@ -48,7 +50,7 @@ func register(srv *server, name, login string, password []byte, suite cloak.Suit
 		return "", err
 	}
 	defer secretKey.Wipe()
-	g.forbid(name+"'s account secret key", secretKey.SecretBytes())
+	g.forbidCopy(name+"'s account secret key", secretKey.SecretBytes())
 	if kit, err = secretKey.Encode([]byte(login)); err != nil {
 		return "", err
 	}
@@ -63,7 +65,7 @@ func register(srv *server, name, login string, password []byte, suite cloak.Suit
 	}
 	defer master.Wipe()
 	defer loginKey.Wipe()
-	g.forbid(name+"'s master key", master.SecretBytes())
+	g.forbidCopy(name+"'s master key", master.SecretBytes())
 	identity, err := cloak.GenerateIdentityKey()
 	if err != nil {
 		return "", err
@@ -88,8 +90,10 @@ func register(srv *server, name, login string, password []byte, suite cloak.Suit
 		return "", err
 	}
 	s := &session{srv: srv, who: name}
+	lk := loginKey.SecretBytes() // the one key the server is meant to receive (it keeps a verifier)
+	defer clear(lk)
 	err = s.call("POST", "/v1/accounts", map[string]any{"login": login, "record": record,
-		"login_key": loginKey.SecretBytes(), "bundle": bundle, "wrapped_identity": wrappedIdentity,
+		"login_key": lk, "bundle": bundle, "wrapped_identity": wrappedIdentity,
 		"wrapped_encryption": wrappedEncryption}, nil)
 	return kit, err
 }
@@ -116,7 +120,10 @@ func signIn(srv *server, name, login string, password []byte, kit string) (*memb
 	defer master.Wipe()
 	defer loginKey.Wipe()
 	var tok struct{ Token string }
-	if err := s.call("POST", "/v1/sessions", map[string]any{"login": login, "login_key": loginKey.SecretBytes()}, &tok); err != nil {
+	lk := loginKey.SecretBytes()
+	err = s.call("POST", "/v1/sessions", map[string]any{"login": login, "login_key": lk}, &tok)
+	clear(lk)
+	if err != nil {
 		return nil, err
 	}
 	s.token = tok.Token

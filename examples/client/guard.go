@@ -50,6 +50,22 @@ func (g *guard) check(where string, data []byte) error {
 	return nil
 }
 
+// forbidCopy is forbid for a copy of a key (SecretBytes), which it wipes.
+func (g *guard) forbidCopy(what string, copied []byte) {
+	g.forbid(what, copied)
+	clear(copied)
+}
+
+// wipe clears every value the guard holds.
+func (g *guard) wipe() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, f := range g.items {
+		clear(f.value)
+	}
+	g.items = nil
+}
+
 // count is how many values the guard searches for.
 func (g *guard) count() int {
 	g.mu.Lock()
@@ -66,6 +82,9 @@ func (g *guard) checkBody(where string, body any, encoded []byte) error {
 		switch x := v.(type) {
 		case []byte:
 			err = g.check(where, x)
+		case string:
+			// As sent, before JSON escapes characters such as & < > " in the encoded text.
+			err = g.check(where, []byte(x))
 		case map[string]any:
 			for _, e := range x {
 				if err = walk(e); err != nil {

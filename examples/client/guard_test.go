@@ -28,6 +28,9 @@ func TestGuardStopsLeaks(t *testing.T) {
 	key := []byte("0123456789abcdef-a-vault-key-0123")
 	g.forbid("the vault key", key)
 	g.forbid("a password", []byte("correct horse battery staple"))
+	// Characters JSON escapes (& < > "): searched as sent, not only in the encoded text.
+	g.forbid("a password with an ampersand", []byte("Tr0ub4dor&3 but longer"))
+	g.forbid("a JSON value", []byte(`{"new_checkout":true}`))
 	s := &session{srv: srv, who: "test"}
 
 	blob := append(append([]byte("header..."), key...), "...tail"...)
@@ -35,12 +38,14 @@ func TestGuardStopsLeaks(t *testing.T) {
 		path string
 		body map[string]any
 	}{
-		"raw bytes":           {"/x", map[string]any{"head": key}},
-		"inside a blob":       {"/x", map[string]any{"secrets": []map[string]any{{"index": "00", "secret": blob}}}},
-		"a list of blobs":     {"/x", map[string]any{"items": [][]byte{[]byte("harmless"), blob}}},
-		"a string field":      {"/x", map[string]any{"note": "my password is correct horse battery staple"}},
-		"in the path":         {"/v1/accounts/correct horse battery staple/bundle", nil},
-		"nested list of maps": {"/x", map[string]any{"a": []any{map[string]any{"b": blob}}}},
+		"raw bytes":            {"/x", map[string]any{"head": key}},
+		"inside a blob":        {"/x", map[string]any{"secrets": []map[string]any{{"index": "00", "secret": blob}}}},
+		"a list of blobs":      {"/x", map[string]any{"items": [][]byte{[]byte("harmless"), blob}}},
+		"a string field":       {"/x", map[string]any{"note": "my password is correct horse battery staple"}},
+		"in the path":          {"/v1/accounts/correct horse battery staple/bundle", nil},
+		"nested list of maps":  {"/x", map[string]any{"a": []any{map[string]any{"b": blob}}}},
+		"a string with &":      {"/x", map[string]any{"note": "Tr0ub4dor&3 but longer"}},
+		"a string with quotes": {"/x", map[string]any{"value": `{"new_checkout":true}`}},
 	}
 	for what, c := range leaks {
 		err := s.call("PUT", c.path, c.body, nil)
@@ -61,5 +66,19 @@ func TestGuardStopsLeaks(t *testing.T) {
 	}
 	if reached.Load() != 1 {
 		t.Fatal("the harmless request did not reach the server")
+	}
+}
+
+// TestCheckName: the names the list of names cannot hold are refused before anything is sealed.
+func TestCheckName(t *testing.T) {
+	for _, bad := range []string{"", "A\nB", namesEntry, strings.Repeat("x", 256)} {
+		if checkName(bad) == nil {
+			t.Fatalf("%q accepted", bad)
+		}
+	}
+	for _, good := range []string{"DATABASE_URL", "a b", strings.Repeat("x", 255), "__names"} {
+		if err := checkName(good); err != nil {
+			t.Fatalf("%q refused: %v", good, err)
+		}
 	}
 }

@@ -50,17 +50,29 @@ func (v *vaultView) issueBatch(account cloak.EncryptionPublicKey, keyID string) 
 // createVault makes a vault: its key (epoch 1), its secrets and their list of names, the first
 // head (the creator its only member, an admin) and the creator's own share, in one request.
 func createVault(m *member, id []byte, values map[string]string) (*vaultView, error) {
+	for n := range values {
+		if err := checkName(n); err != nil {
+			return nil, err
+		}
+	}
 	key, err := cloak.GenerateVaultKey()
 	if err != nil {
 		return nil, err
 	}
-	m.sess.srv.guard.forbid("the vault key of epoch 1", key.SecretBytes())
+	m.sess.srv.guard.forbidCopy("the vault key of epoch 1", key.SecretBytes())
 	vault, err := cloak.NewVault(key, 1, id)
 	if err != nil {
+		key.Wipe()
 		return nil, err
 	}
 	v := &vaultView{m: m, id: id, trusted: []cloak.IdentityPublicKey{m.identity.Public()}, key: key, vault: vault,
 		values: map[string]string{}, indexes: map[string][]byte{}, sealed: map[string][]byte{}}
+	ok := false
+	defer func() {
+		if !ok {
+			v.wipe()
+		}
+	}()
 	var secrets []map[string]any
 	seal := func(name string, value []byte) error {
 		idx, sealed, err := sealEntry(vault, name, value)
@@ -100,11 +112,10 @@ func createVault(m *member, id []byte, values map[string]string) (*vaultView, er
 	if err != nil {
 		return nil, err
 	}
-	err = m.sess.call("POST", "/v1/vaults", map[string]any{"head": blob, "share": share, "secrets": secrets}, nil)
-	if err != nil {
-		v.wipe()
+	if err := m.sess.call("POST", "/v1/vaults", map[string]any{"head": blob, "share": share, "secrets": secrets}, nil); err != nil {
 		return nil, err
 	}
+	ok = true
 	return v, nil
 }
 

@@ -166,7 +166,7 @@ func (v *vaultView) useKey(key *cloak.VaultKey) error {
 		v.key.Wipe()
 	}
 	v.key, v.vault = key, vault
-	v.m.sess.srv.guard.forbid("the vault key of epoch "+fmt.Sprint(v.head.Epoch()), key.SecretBytes())
+	v.m.sess.srv.guard.forbidCopy("the vault key of epoch "+fmt.Sprint(v.head.Epoch()), key.SecretBytes())
 	return nil
 }
 
@@ -178,6 +178,7 @@ func (v *vaultView) read() error {
 		return err
 	}
 	var list struct {
+		Version uint64 // the head version the list was stored with
 		Secrets []struct {
 			Index  string
 			Secret []byte
@@ -185,6 +186,16 @@ func (v *vaultView) read() error {
 	}
 	if err := v.m.sess.call("GET", vaultPath(v.id, "/secrets"), nil, &list); err != nil {
 		return err
+	}
+	// Another writer may have committed since the head was read: follow the chain to the list's
+	// version first (a list older than the held head is a rollback, refused by the root check).
+	if list.Version > v.head.Version() {
+		if err := v.follow(list.Version); err != nil {
+			return err
+		}
+		if err := v.shareKey(); err != nil {
+			return err
+		}
 	}
 	sealed := map[string][]byte{}
 	for _, s := range list.Secrets {
@@ -221,6 +232,7 @@ func (v *vaultView) read() error {
 		return fmt.Errorf("the list of names: %w", err)
 	}
 	v.indexes[namesEntry] = namesIdx
+	defer clear(namesText)
 	for _, name := range strings.Split(string(namesText), "\n") {
 		if name == "" {
 			continue
@@ -238,6 +250,7 @@ func (v *vaultView) read() error {
 			return fmt.Errorf("a secret: %w", err)
 		}
 		v.values[name], v.indexes[name] = string(value), idx
+		clear(value)
 	}
 	if len(v.indexes) != int(count) {
 		return errors.New("the vault holds secrets its list of names does not name")
@@ -253,6 +266,14 @@ type change struct {
 	roster []cloak.RosterEntry // nil: unchanged
 	rotate *cloak.VaultKey     // a new vault key: the next epoch, every secret resealed
 	policy *uint32             // nil: unchanged
+	shares []recipient         // members to share the new head's vault key with, in the same request
+}
+
+// recipient is a member to share a vault key with: login, identity and current encryption key.
+type recipient struct {
+	login string
+	id    cloak.IdentityPublicKey
+	key   cloak.EncryptionPublicKey
 }
 
 // commit applies a change as the next head, retrying on top of whatever head won a race: it
@@ -279,6 +300,15 @@ func (v *vaultView) commit(what func(*vaultView) (change, error)) (int, error) {
 				return lost, err
 			}
 			logf("      %-7s lost the race to head %d: verifying it, re-reading, applying the change again", v.m.name, cur.Version)
+			if cur.Version == v.head.Version()+1 {
+				// The refusal carries the winner's head: verify it as the held head's successor.
+				won, err := v.head.VerifyNext(cur.Head)
+				if err != nil {
+					return lost, fmt.Errorf("the head a lost race returned: %w", err)
+				}
+				v.head.Wipe()
+				v.head = won
+			}
 			if err := v.follow(cur.Version); err != nil {
 				return lost, err
 			}
@@ -302,6 +332,9 @@ func (v *vaultView) discard(cur *vaultView) {
 	v.head.Wipe()
 	if v.vault != cur.vault {
 		v.vault.Wipe()
+	}
+	if v.key != cur.key {
+		v.key.Wipe()
 	}
 }
 
@@ -328,6 +361,9 @@ func (v *vaultView) build(c change) (map[string]any, *vaultView, error) {
 		next.values[n] = val
 	}
 	for n, val := range c.set {
+		if err := checkName(n); err != nil {
+			return nil, nil, err
+		}
 		next.values[n] = val
 	}
 	for _, n := range c.remove {
@@ -401,6 +437,19 @@ func (v *vaultView) build(c change) (map[string]any, *vaultView, error) {
 	}
 	next.head = head
 	body := map[string]any{"head": blob}
+	var shares []map[string]any
+	for _, r := range c.shares {
+		// Sealed against the new head's roster and epoch, checked by the library.
+		share, err := head.SealShare(next.key, r.id, r.key, v.m.identity)
+		if err != nil {
+			head.Wipe()
+			return nil, nil, fmt.Errorf("a share for %s: %w", r.login, err)
+		}
+		shares = append(shares, map[string]any{"login": r.login, "share": share})
+	}
+	if len(shares) > 0 {
+		body["shares"] = shares
+	}
 	if len(secrets) > 0 {
 		body["secrets"] = secrets
 	}
@@ -437,6 +486,20 @@ func hexIndex(s string) ([]byte, error) {
 func jsonInto(raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("the server's answer is not the expected JSON: %w", err)
+	}
+	return nil
+}
+
+// checkName refuses a name the list of names could not hold: empty, over the library's label
+// limit, with a newline (the list's separator), or the list's own entry.
+func checkName(name string) error {
+	switch {
+	case name == "" || len(name) > cloak.LabelBytesMax:
+		return fmt.Errorf("a secret name is 1 to %d bytes", cloak.LabelBytesMax)
+	case strings.ContainsRune(name, '\n'):
+		return errors.New("a secret name cannot hold a newline")
+	case name == namesEntry:
+		return fmt.Errorf("%s is the list of names, not a secret name", namesEntry)
 	}
 	return nil
 }

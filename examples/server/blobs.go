@@ -349,16 +349,17 @@ const (
 
 // headBlob is a parsed vault head.
 type headBlob struct {
-	raw      []byte
-	keyID    []byte
-	version  uint64
-	prevHash []byte
-	epoch    uint32
-	vaultID  []byte
-	policy   byte
-	roster   []rosterEntry
-	rosterAt [2]int // the roster count and entries, bytes [0] to [1]
-	signer   []byte
+	raw       []byte
+	keyID     []byte
+	version   uint64
+	prevHash  []byte
+	epoch     uint32
+	vaultID   []byte
+	policy    byte
+	leafCount uint32
+	roster    []rosterEntry
+	rosterAt  [2]int // the roster count and entries, bytes [0] to [1]
+	signer    []byte
 }
 
 // parseHead checks section 10.1's steps 1 to 3 as far as the server needs them, and the signature
@@ -390,6 +391,7 @@ func parseHead(blob []byte) (headBlob, error) {
 		return headBlob{}, errors.New("head blob: version, previous hash, epoch or policy out of range")
 	}
 	leaves := binary.BigEndian.Uint32(blob[105+l:])
+	hb.leafCount = leaves
 	if leaves > 1<<24 {
 		return headBlob{}, errors.New("head blob: leaf count above 2^24")
 	}

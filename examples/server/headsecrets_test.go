@@ -108,3 +108,87 @@ func TestHeadSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadShares: shares sent with a head are checked against the new head and stored with it; a
+// rotation must carry the signer's own share; the secret list names the head version it is of.
+func TestHeadShares(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			e := newEnv(t, b, nil)
+			alice, bob, carol := newMember("alice"), newMember("bob"), newMember("carol")
+			for _, m := range []*member{alice, bob, carol} {
+				e.register(m)
+			}
+			v := e.createVault(alice, "rotating", memberEntry(bob, permWrite))
+			e.must(204, "PUT", vaultPath(v.id)+"/shares/bob", alice, map[string]any{"share": b64(bob.share(alice, 1))})
+			path := vaultPath(v.id) + "/head"
+			shareOf := func(m *member, epoch uint32) map[string]any {
+				return map[string]any{"login": m.login, "share": b64(m.share(alice, epoch))}
+			}
+
+			rotate := v.spec.next(v.head)
+			rotate.epoch, rotate.keyID = 2, randBytes(16)
+			head := rotate.sign(alice)
+			refusedWith := func(status int, what string, body map[string]any) {
+				t.Helper()
+				body["head"] = b64(head)
+				if r := e.call("PUT", path, alice, body); r.status != status {
+					t.Fatalf("%s: %d (%s), want %d", what, r.status, r.raw, status)
+				}
+			}
+			refusedWith(400, "a rotation without the signer's share", map[string]any{"shares": []any{shareOf(bob, 2)}})
+			refusedWith(400, "a share of the old epoch", map[string]any{"shares": []any{shareOf(alice, 1)}})
+			refusedWith(400, "a share for someone outside the roster", map[string]any{"shares": []any{shareOf(alice, 2), shareOf(carol, 2)}})
+			refusedWith(400, "a login twice", map[string]any{"shares": []any{shareOf(alice, 2), shareOf(alice, 2)}})
+			refusedWith(404, "a share for no account", map[string]any{"shares": []any{shareOf(alice, 2),
+				map[string]any{"login": "nobody", "share": b64(carol.share(alice, 2))}}})
+			wrongKey := map[string]any{"login": "bob", "share": b64(carol.share(alice, 2))}
+			refusedWith(400, "a share to another key than the recipient's", map[string]any{"shares": []any{shareOf(alice, 2), wrongKey}})
+			refusedWith(400, "more secrets than the head's leaves", map[string]any{"shares": []any{shareOf(alice, 2)},
+				"secrets": []any{change(randBytes(32), sealedSecret(rotate.keyID, 2)), change(randBytes(32), sealedSecret(rotate.keyID, 2))}})
+			if got := e.must(200, "GET", path, alice, nil); !bytes.Equal(got.blob("head"), v.head) {
+				t.Fatal("a refused rotation was stored")
+			}
+			if s := e.must(200, "GET", vaultPath(v.id)+"/shares/self", bob, nil); len(s.json["shares"].([]any)) != 1 {
+				t.Fatal("a refused rotation stored a share")
+			}
+
+			// A writer who is not an admin cannot hand out shares, even with a head it may sign.
+			plain := v.spec.next(v.head)
+			r := e.call("PUT", path, bob, map[string]any{"head": b64(plain.sign(bob)),
+				"shares": []any{map[string]any{"login": "bob", "share": b64(bob.share(alice, 1))}}})
+			if r.status != 403 {
+				t.Fatalf("shares from a writer: %d, want 403", r.status)
+			}
+
+			// The rotation with both shares: stored together.
+			e.must(200, "PUT", path, alice, map[string]any{"head": b64(head), "shares": []any{shareOf(alice, 2), shareOf(bob, 2)}})
+			for _, m := range []*member{alice, bob} {
+				s := e.must(200, "GET", vaultPath(v.id)+"/shares/self", m, nil)
+				found := false
+				for _, it := range s.json["shares"].([]any) {
+					found = found || it.(map[string]any)["epoch"].(float64) == 2
+				}
+				if !found {
+					t.Fatalf("%s has no share of epoch 2", m.login)
+				}
+			}
+			if l := e.must(200, "GET", vaultPath(v.id)+"/secrets", bob, nil); l.json["version"].(float64) != 2 {
+				t.Fatalf("the secret list names version %v, want 2", l.json["version"])
+			}
+
+			// A new vault takes neither deleted nor shares.
+			spec := headSpec{vault: []byte("fresh"), version: 1, epoch: 1, keyID: randBytes(16),
+				roster: []entry{memberEntry(alice, permAdmin|permWrite)}}
+			for _, extra := range []map[string]any{{"deleted": []any{hex.EncodeToString(randBytes(32))}}, {"shares": []any{shareOf(alice, 1)}}} {
+				body := map[string]any{"head": b64(spec.sign(alice)), "share": b64(alice.share(alice, 1))}
+				for k, x := range extra {
+					body[k] = x
+				}
+				if r := e.call("POST", "/v1/vaults", alice, body); r.status != 400 {
+					t.Fatalf("creation with %v: %d", extra, r.status)
+				}
+			}
+		})
+	}
+}

@@ -44,7 +44,14 @@ func (s *sqlStore) Close() error {
 }
 
 func (s *sqlStore) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(Tx) error) error {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.dialect.name == "postgres"})
+	opts := &sql.TxOptions{}
+	if readOnly && s.dialect.name == "postgres" {
+		// One snapshot for the whole read (READ COMMITTED takes one per statement): a head and
+		// the secrets listed with it are of one version. SQLite's read transactions are
+		// snapshots already (WAL).
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}

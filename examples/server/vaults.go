@@ -83,6 +83,14 @@ type headRequest struct {
 	// that no stored head covers.
 	Secrets []secretChange `json:"secrets"`
 	Deleted []string       `json:"deleted"`
+	// Shares of the head's epoch, stored with it: a head that starts a new epoch must carry the
+	// signer's own, so the new vault key is never only in the memory of a client that may crash.
+	Shares []shareChange `json:"shares"`
+}
+
+type shareChange struct {
+	Login string `json:"login"`
+	Share string `json:"share"`
 }
 
 type secretChange struct {
@@ -90,10 +98,17 @@ type secretChange struct {
 	Secret string `json:"secret"`
 }
 
-// secretWrites is a head request's parsed secret changes.
+// secretWrites is a head request's parsed secret and share changes.
 type secretWrites struct {
 	put     []SecretRow
 	deleted [][]byte
+	shares  []loginShare
+}
+
+type loginShare struct {
+	login string
+	raw   []byte
+	share shareBlob
 }
 
 // parseSecretChanges checks every change before any is applied: indexes of 64 lowercase hex
@@ -102,6 +117,10 @@ type secretWrites struct {
 // could open).
 func parseSecretChanges(req headRequest, h headBlob) (secretWrites, error) {
 	var out secretWrites
+	// Every secret a head's request stores is a leaf of its tree: more is not a commit.
+	if uint64(len(req.Secrets)) > uint64(h.leafCount) {
+		return out, refuse(http.StatusBadRequest, "secrets: %d of them, more than the head's %d leaves", len(req.Secrets), h.leafCount)
+	}
 	seen := map[string]bool{}
 	index := func(field string, i int, s string) ([]byte, error) {
 		b, err := hex.DecodeString(s)
@@ -139,7 +158,56 @@ func parseSecretChanges(req headRequest, h headBlob) (secretWrites, error) {
 		}
 		out.deleted = append(out.deleted, idx)
 	}
+	logins := map[string]bool{}
+	for i, c := range req.Shares {
+		if err := checkLogin(c.Login); err != nil {
+			return out, refuse(http.StatusBadRequest, "shares[%d].login: not a login in normal form", i)
+		}
+		if logins[c.Login] {
+			return out, refuse(http.StatusBadRequest, "shares[%d].login: a login appears twice in this request", i)
+		}
+		logins[c.Login] = true
+		raw, err := blobField(fmt.Sprintf("shares[%d].share", i), c.Share)
+		if err != nil {
+			return out, err
+		}
+		sb, err := parseShare(raw)
+		if err != nil {
+			return out, refuse(http.StatusBadRequest, "shares[%d]: %v", i, err)
+		}
+		if sb.epoch != h.epoch {
+			return out, refuse(http.StatusBadRequest, "shares[%d]: not of the head's epoch", i)
+		}
+		out.shares = append(out.shares, loginShare{login: c.Login, raw: raw, share: sb})
+	}
 	return out, nil
+}
+
+// checkShares, inside the head's transaction: each recipient exists, is in the new head's roster,
+// and the share is to their registered encryption key; a head that starts a new epoch carries
+// the signer's own share.
+func (c secretWrites) checkShares(tx Tx, next headBlob, signer Account, newEpoch bool) error {
+	own := false
+	for _, ls := range c.shares {
+		to, err := tx.Account(ls.login)
+		if errors.Is(err, ErrNotFound) {
+			return refuse(http.StatusNotFound, "no such account")
+		}
+		if err != nil {
+			return err
+		}
+		if _, in := next.permissionsOf(to.Identity); !in {
+			return refuse(http.StatusBadRequest, "a share's recipient is not in the head's roster")
+		}
+		if !bytes.Equal(ls.share.keyID, to.EncKeyID) {
+			return refuse(http.StatusBadRequest, "a share is not to its recipient's registered encryption key")
+		}
+		own = own || to.Login == signer.Login
+	}
+	if newEpoch && !own {
+		return refuse(http.StatusBadRequest, "a head that starts a new epoch must carry the signer's own share of it")
+	}
+	return nil
 }
 
 // apply writes the changes inside the head's transaction. Deleting an index that holds no secret
@@ -152,6 +220,11 @@ func (c secretWrites) apply(tx Tx, vaultID []byte) error {
 	}
 	for _, row := range c.put {
 		if err := tx.PutSecret(vaultID, row.Index, row.Secret); err != nil {
+			return err
+		}
+	}
+	for _, ls := range c.shares {
+		if err := tx.PutShare(vaultID, ls.login, Share{Epoch: ls.share.epoch, Share: ls.raw}); err != nil {
 			return err
 		}
 	}
@@ -203,6 +276,10 @@ func (s *Server) createVault(w http.ResponseWriter, r *http.Request, a Account) 
 	}
 	if !bytes.Equal(share.keyID, a.EncKeyID) || share.epoch != h.epoch {
 		fail(w, http.StatusBadRequest, "share: not to your encryption key, or not of the head's epoch")
+		return
+	}
+	if len(req.Deleted) > 0 || len(req.Shares) > 0 {
+		fail(w, http.StatusBadRequest, "a new vault takes \"secrets\" and the creator's \"share\", not \"deleted\" or \"shares\"")
 		return
 	}
 	changes, err := parseSecretChanges(req, h)
@@ -379,6 +456,12 @@ func (s *Server) putHead(w http.ResponseWriter, r *http.Request, a Account) {
 			}
 		} else if perms&(permWrite|permAdmin) == 0 {
 			return refuse(http.StatusForbidden, "this needs the write permission in the vault's current roster")
+		}
+		if len(changes.shares) > 0 && perms&permAdmin == 0 {
+			return refuse(http.StatusForbidden, "sharing the vault key needs the admin permission")
+		}
+		if err := changes.checkShares(tx, next, a, next.epoch != cur.epoch); err != nil {
+			return err
 		}
 		if err := tx.AdvanceHead(vaultID, cur.version, raw); err != nil {
 			if errors.Is(err, ErrConflict) {
@@ -606,11 +689,19 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, a Account) 
 		return
 	}
 	var rows []SecretRow
+	var head headBlob
+	// One snapshot: the list is the one the current head's version was stored with.
 	err = s.store.View(r.Context(), func(tx Tx) error {
 		if err := readAccess(tx, vaultID, a); err != nil {
 			return err
 		}
-		var err error
+		raw, err := tx.CurrentHead(vaultID)
+		if err != nil {
+			return err
+		}
+		if head, err = parseHead(raw); err != nil {
+			return err
+		}
 		rows, err = tx.Secrets(vaultID)
 		return err
 	})
@@ -622,7 +713,7 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, a Account) 
 	for _, row := range rows {
 		out = append(out, map[string]string{"index": hex.EncodeToString(row.Index), "secret": b64(row.Secret)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"secrets": out})
+	writeJSON(w, http.StatusOK, map[string]any{"version": head.version, "secrets": out})
 }
 
 func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request, a Account) {
