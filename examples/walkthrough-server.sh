@@ -79,7 +79,7 @@ echo "    \$ cloak credential --verifier -> $verifier"
 
 # The members' side: the client never sees the account's private key or credential.
 env -u CLOAK_SERVICE_ACCOUNT_KEY LD_LIBRARY_PATH="$build/src" "$tmp/cloak-client" -server "$url" -ca "$tmp/ca.pem" \
-    -account-key "$pubkey" -account-verifier "$verifier" -export "$tmp"
+    -account-key "$pubkey" -account-verifier "$verifier" -export "$tmp" -scan "$tmp/cloak.db"
 
 batch="$url/v1/service-accounts/self/batches/acme-production"
 trust=$(cat "$tmp/trusted.identity")

@@ -92,6 +92,7 @@ func register(srv *server, name, login string, password []byte, suite cloak.Suit
 	s := &session{srv: srv, who: name}
 	lk := loginKey.SecretBytes() // the one key the server is meant to receive (it keeps a verifier)
 	defer clear(lk)
+	g.forbidStored(name+"'s login key", lk)
 	err = s.call("POST", "/v1/accounts", map[string]any{"login": login, "record": record,
 		"login_key": lk, "bundle": bundle, "wrapped_identity": wrappedIdentity,
 		"wrapped_encryption": wrappedEncryption}, nil)
@@ -127,6 +128,7 @@ func signIn(srv *server, name, login string, password []byte, kit string) (*memb
 		return nil, err
 	}
 	s.token = tok.Token
+	srv.guard.forbidStored(name+"'s bearer token", []byte(tok.Token))
 	var own struct {
 		Bundle            []byte
 		WrappedIdentity   []byte `json:"wrapped_identity"`

@@ -6,7 +6,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"os"
 	"sync"
 )
 
@@ -18,6 +20,9 @@ type forbidden struct {
 type guard struct {
 	mu    sync.Mutex
 	items []forbidden
+	// Values the server receives but must not store as they are (login keys, bearer tokens): not
+	// searched in requests, only in the server's files by scanFiles.
+	unstored []forbidden
 }
 
 // forbid registers a value no request may contain. Values shorter than 8 bytes could occur by
@@ -50,6 +55,37 @@ func (g *guard) check(where string, data []byte) error {
 	return nil
 }
 
+// forbidStored registers a value the server may receive but must never store as it is.
+func (g *guard) forbidStored(what string, value []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.unstored = append(g.unstored, forbidden{what: what, value: bytes.Clone(value)})
+}
+
+// scanFiles searches the server's files (a database and its journal) for every value the guard
+// holds, including those the server only receives; it returns how many bytes it searched.
+func (g *guard) scanFiles(paths []string) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	searched := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return searched, err
+		}
+		searched += len(data)
+		for _, f := range append(append([]forbidden{}, g.items...), g.unstored...) {
+			if bytes.Contains(data, f.value) {
+				return searched, fmt.Errorf("LEAK: %s is stored in the server's file %s", f.what, p)
+			}
+		}
+	}
+	return searched, nil
+}
+
 // forbidCopy is forbid for a copy of a key (SecretBytes), which it wipes.
 func (g *guard) forbidCopy(what string, copied []byte) {
 	g.forbid(what, copied)
@@ -60,17 +96,17 @@ func (g *guard) forbidCopy(what string, copied []byte) {
 func (g *guard) wipe() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, f := range g.items {
+	for _, f := range append(g.items, g.unstored...) {
 		clear(f.value)
 	}
-	g.items = nil
+	g.items, g.unstored = nil, nil
 }
 
-// count is how many values the guard searches for.
-func (g *guard) count() int {
+// count is how many values the guard searches for in requests, and in the server's files.
+func (g *guard) count() (requests, files int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return len(g.items)
+	return len(g.items), len(g.items) + len(g.unstored)
 }
 
 // checkBody walks a request body: each byte string as it is (json encodes it in base64, where a

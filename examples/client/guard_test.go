@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -79,6 +81,33 @@ func TestCheckName(t *testing.T) {
 	for _, good := range []string{"DATABASE_URL", "a b", strings.Repeat("x", 255), "__names"} {
 		if err := checkName(good); err != nil {
 			t.Fatalf("%q refused: %v", good, err)
+		}
+	}
+}
+
+// TestScanFiles: a value the server may only receive (a login key) is found in its files, and so
+// is one it must never see; clean files pass and are counted.
+func TestScanFiles(t *testing.T) {
+	dir := t.TempDir()
+	g := &guard{}
+	g.forbid("a secret value", []byte("postgres://app:s3cret@db"))
+	g.forbidStored("a login key", []byte("0123456789abcdef0123456789abcdef"))
+	clean := dir + "/clean.db"
+	if err := os.WriteFile(clean, bytes.Repeat([]byte("page "), 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := g.scanFiles([]string{clean, dir + "/absent-wal"}); err != nil || n != 5000 {
+		t.Fatalf("clean files: %d bytes, %v", n, err)
+	}
+	for what, content := range map[string]string{"a login key": "xx0123456789abcdef0123456789abcdefxx",
+		"a secret value": "row: postgres://app:s3cret@db;"} {
+		p := dir + "/leaky.db"
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := g.scanFiles([]string{clean, p})
+		if err == nil || !strings.Contains(err.Error(), what) || strings.Contains(err.Error(), "0123456789abcdef") {
+			t.Fatalf("%s in a file: %v", what, err)
 		}
 	}
 }

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +33,7 @@ func main() {
 	accountKey := flag.String("account-key", "", "the CI service account's public key (cloak pubkey: cloak-pubkey-...)")
 	verifier := flag.String("account-verifier", "", "its credential verifier (cloak credential --verifier)")
 	export := flag.String("export", "", "directory to write the identity the CI side trusts (trusted.identity; and bob.identity)")
+	scan := flag.String("scan", "", "after the story, search this SQLite database of the server (and its -wal journal) for every secret value, key, password, login key and token")
 	flag.Parse()
 	if *base == "" || *accountKey == "" || *verifier == "" {
 		fmt.Fprintln(os.Stderr, "usage: client -server URL [-ca FILE] -account-key cloak-pubkey-... -account-verifier HEX [-export DIR] [-vault ID]")
@@ -46,11 +48,25 @@ func main() {
 	if err != nil {
 		fatal("the server", err)
 	}
-	if err := story(srv, []byte(*vaultName), *accountKey, *verifier, *export); err != nil {
+	stored, err := story(srv, []byte(*vaultName), *accountKey, *verifier, *export)
+	if err != nil {
 		g.wipe()
 		fatal("the story", err)
 	}
-	logf("\nstory over HTTP complete: %d values the server must never see were searched for in every request", g.count())
+	requests, files := g.count()
+	logf("\nstory over HTTP complete: %d values the server must never see were searched for in every request", requests)
+	if *scan != "" {
+		n, err := g.scanFiles([]string{*scan, *scan + "-wal"})
+		if err != nil {
+			g.wipe()
+			fatal("the server's database", err)
+		}
+		if n == 0 || !filesHold([]string{*scan, *scan + "-wal"}, stored) {
+			g.wipe()
+			fatal("the server's database", fmt.Errorf("%s: the scan does not find a value the server does store (an identity public key), so it would prove nothing", *scan))
+		}
+		logf("the server's database files (%s) hold none of %d values: passwords, kits, account secret keys, master and login keys, private keys, vault keys, secret values, bearer tokens", size(n), files)
+	}
 }
 
 func fatal(what string, err error) {
@@ -73,7 +89,9 @@ func refusedWith(err error, status int) bool {
 	return errors.As(err, &e) && e.status == status
 }
 
-func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export string) error {
+// story plays the story and returns a value the server stores as it is (Alice's identity public
+// key), for the database scan to show that it does read the stored data.
+func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export string) ([]byte, error) {
 	passwords := map[string][]byte{
 		"alice":   []byte("correct horse battery staple"),
 		"bob":     []byte("Tr0ub4dor&3 but longer"),
@@ -106,10 +124,10 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	must("a record for an unknown login", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake1))
 	must("the same again", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake2))
 	if string(fake1.Record) != string(fake2.Record) {
-		return errors.New("the record for an unknown login changed between requests")
+		return nil, errors.New("the record for an unknown login changed between requests")
 	}
 	if err := cloak.CheckPasswordRecord(fake1.Record, nil); err != nil {
-		return fmt.Errorf("the record for an unknown login is not one a client would accept: %w", err)
+		return nil, fmt.Errorf("the record for an unknown login is not one a client would accept: %w", err)
 	}
 	logf("    an unknown login gets a record shaped like a real one (%d bytes), the same each time", len(fake1.Record))
 
@@ -193,12 +211,12 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	}
 	// Three writers on one head: two lose the first round, and one of them may lose again.
 	if total < 2 || total > 3 {
-		return fmt.Errorf("three writers on one head: %d lost races, expected 2 or 3", total)
+		return nil, fmt.Errorf("three writers on one head: %d lost races, expected 2 or 3", total)
 	}
 	for _, w := range writes {
 		must(w.v.m.name+" catches up", w.v.refresh())
 		if w.v.head.Version() != start+3 || len(w.v.values) != 5 || w.v.values[w.name] != w.value {
-			return fmt.Errorf("after the race %s's view is at head %d with %d secrets: a write is missing or doubled", w.v.m.name, w.v.head.Version(), len(w.v.values))
+			return nil, fmt.Errorf("after the race %s's view is at head %d with %d secrets: a write is missing or doubled", w.v.m.name, w.v.head.Version(), len(w.v.values))
 		}
 	}
 	logf("    %d lost races, each rebased; heads %d to %d hold one write each, and all three clients read the same 5 secrets", total, start+1, start+3)
@@ -217,7 +235,7 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	// server that answers another is not followed into another path.
 	keyID := account.ID().String()
 	if reg.KeyID != keyID {
-		return fmt.Errorf("the server registered the account under key id %q, not its own", reg.KeyID)
+		return nil, fmt.Errorf("the server registered the account under key id %q, not its own", reg.KeyID)
 	}
 	_, err = av.commit(func(v *vaultView) (change, error) {
 		e, err := cloak.ServiceAccountEntry(account)
@@ -251,7 +269,7 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	})
 	must("the rotation", err)
 	if _, _, _, err := av.head.RosterFind(cloak.RosterMember, mallorysKey); err == nil {
-		return errors.New("Mallory is still in the roster after the rotation")
+		return nil, errors.New("Mallory is still in the roster after the rotation")
 	}
 	must("removing Mallory's access", alice.sess.call("DELETE", vaultPath(vaultID, "/members/"+logins["mallory"]), nil, nil))
 	must("the new batch", av.issueBatch(account, keyID))
@@ -260,7 +278,7 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	var h headJSON
 	err = mallory.sess.call("GET", vaultPath(vaultID, "/head"), nil, &h)
 	if !refusedWith(err, 404) {
-		return fmt.Errorf("Mallory after her removal: %v, expected 404", err)
+		return nil, fmt.Errorf("Mallory after her removal: %v, expected 404", err)
 	}
 	logf("    Mallory's client now gets 404 for the vault, like a stranger; what she read before is of epoch 1, and everything since is sealed under epoch 2's key, which she was never given")
 
@@ -274,11 +292,22 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 		}
 		logf("\n    the identity the CI side trusts (Alice's) written to %s", filepath.Join(export, "trusted.identity"))
 	}
-	return nil
+	pub := alice.identity.Public()
+	return pub[:], nil
 }
 
 // rosterEntryKey is a roster entry's kind and public key (protocol.md section 10.2: kind, then
 // at byte 4 the 32-byte key).
 func rosterEntryKey(e cloak.RosterEntry) (uint32, [32]byte) {
 	return uint32(e[0]), [32]byte(e[4:36])
+}
+
+// filesHold tells whether one of the files holds value.
+func filesHold(paths []string, value []byte) bool {
+	for _, p := range paths {
+		if data, err := os.ReadFile(p); err == nil && bytes.Contains(data, value) {
+			return true
+		}
+	}
+	return false
 }
