@@ -132,17 +132,18 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	logf("    an unknown login gets a record shaped like a real one (%d bytes), the same each time", len(fake1.Record))
 
 	step("3. Alice creates the vault %q: vault key of epoch 1, head 1 (her as admin, the Merkle root of two secrets), the secrets and her share, in one request", vaultID)
-	av, err := createVault(alice, vaultID, map[string]string{
+	first := map[string]string{
 		"DATABASE_URL": "postgres://app:s3cret-db-password@db.internal/app",
 		"API_TOKEN":    "tok_live_51HxQ2eGv8Wm3s9Kd",
-	})
-	must("creating the vault", err)
-	defer av.wipe()
-	for _, v := range av.values {
+	}
+	for _, v := range first {
 		srv.guard.forbid("a secret value", []byte(v))
 	}
+	av, err := createVault(alice, vaultID, first)
+	must("creating the vault", err)
+	defer av.wipe()
 
-	step("4. Alice adds Bob (write) and Mallory (write): their bundles checked against the fingerprints they told her, head 2 names their current keys, then a share for each")
+	step("4. Alice adds Bob (write) and Mallory (write): their bundles checked against the fingerprints they told her, head 2 names their current keys and carries a share for each, in one request")
 	type known struct {
 		id  cloak.IdentityPublicKey
 		key cloak.EncryptionPublicKey
@@ -154,20 +155,18 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 		people[who] = known{id, key}
 	}
 	_, err = av.commit(func(v *vaultView) (change, error) {
-		roster := rosterOf(v.head)
+		c := change{roster: rosterOf(v.head)}
 		for _, who := range []string{"bob", "mallory"} {
 			e, err := cloak.MemberEntry(people[who].id, cloak.PermissionWrite, people[who].key)
 			if err != nil {
 				return change{}, err
 			}
-			roster = append(roster, e)
+			c.roster = append(c.roster, e)
+			c.shares = append(c.shares, recipient{logins[who], people[who].id, people[who].key})
 		}
-		return change{roster: roster}, nil
+		return c, nil
 	})
 	must("head 2", err)
-	for _, who := range []string{"bob", "mallory"} {
-		must("a share for "+who, av.shareWith(logins[who], people[who].id, people[who].key))
-	}
 
 	step("5. Bob's client follows the heads from the first one, which it trusts because Alice signed it, opens his share and reads: the list of secrets must be exactly what head %d commits to", av.head.Version())
 	trusted := []cloak.IdentityPublicKey{alice.identity.Public()}

@@ -1,25 +1,15 @@
 package main
 
-// What an admin hands out: vault-key shares to members and batches to service accounts, each
-// checked by the library against the head's roster before it is sealed.
+// What an admin makes: a vault (its first head, secrets and the creator's share) and batches for
+// service accounts, each checked by the library against the head's roster before it is sealed.
+// Shares to other members travel with a head (vault.go's change.shares).
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"libcloak.dev/cloak"
 )
-
-// shareWith seals the vault key of the head's epoch to a member, to the key the roster names
-// for them, and stores it.
-func (v *vaultView) shareWith(login string, id cloak.IdentityPublicKey, key cloak.EncryptionPublicKey) error {
-	share, err := v.head.SealShare(v.key, id, key, v.m.identity)
-	if err != nil {
-		return fmt.Errorf("a share for %s: %w", login, err)
-	}
-	return v.m.sess.call("PUT", vaultPath(v.id, "/shares/"+url.PathEscape(login)), map[string]any{"share": share}, nil)
-}
 
 // issueBatch re-encrypts every secret of the held head for a service account named in its
 // roster, signs the batch and stores it with its items in index order.
