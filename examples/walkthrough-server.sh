@@ -4,15 +4,36 @@
 # members as a Go client over the library's Go binding (examples/client), and the CI side with the
 # real `cloak` tool fetching its batch from the server with the account's credential.
 #
+#   examples/walkthrough-server.sh              one server on SQLite
+#   examples/walkthrough-server.sh --postgres   two server instances on one throw-away PostgreSQL
+#                                               database, as behind a load balancer: Alice's
+#                                               client talks to the first, Bob's to the second
+#
 # Needs Go 1.26 on PATH (as the server's and the binding's tests do) and a C compiler for cgo.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-sh tests/deps.sh server
+postgres=
+case "${1:-}" in
+"") ;;
+--postgres) postgres=1 ;;
+*) echo "usage: $0 [--postgres]" >&2; exit 2 ;;
+esac
+if [ -n "$postgres" ]; then
+    sh tests/deps.sh server-postgres
+    . tests/server/pg.sh
+else
+    sh tests/deps.sh server
+fi
 command -v go >/dev/null 2>&1 || { echo "walkthrough --server: go (1.26) not found on PATH" >&2; exit 1; }
 build=$root/build-walkthrough
+url_option() {
+    meson introspect "$build" --buildoptions |
+        python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "url"][0])'
+}
 if [ -d "$build" ]; then
-    meson configure "$build" -Durl=enabled >/dev/null
+    # cloak must fetch URLs: reconfigure only when that is not on (a reconfigure is noisy and slow).
+    [ "$(url_option)" = enabled ] || meson configure "$build" -Durl=enabled >/dev/null
 else
     meson setup "$build" -Dtests=false -Durl=enabled >/dev/null
 fi
@@ -20,18 +41,26 @@ ninja -C "$build" --quiet   # the shared library (for the client) and cloak
 cloak=$build/examples/cli/cloak
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cloak-walkthrough.XXXXXX")
-server_pid=
+pgtmp=
+server_pids=
 cleanup() {
     status=$?
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
+    for pid in $server_pids; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ "$status" != 0 ]; then
+        for log in "$tmp"/server-*.log; do
+            [ -f "$log" ] || continue
+            echo "$(basename "$log") (last lines):" >&2
+            tail -n 20 "$log" >&2 || true
+        done
     fi
-    if [ "$status" != 0 ] && [ -f "$tmp/server.log" ]; then
-        echo "server log (last lines):" >&2
-        tail -n 20 "$tmp/server.log" >&2 || true
+    if [ -n "$postgres" ]; then
+        pg_stop
+        [ "$status" = 0 ] || pg_log
     fi
-    rm -rf "$tmp"
+    rm -rf "$tmp" ${pgtmp:+"$pgtmp"}
     exit "$status"
 }
 trap cleanup EXIT
@@ -51,21 +80,45 @@ printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextende
 openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -days 1 \
     -extfile "$tmp/server.ext" -out "$tmp/server.pem" 2>/dev/null
 
-echo "== starting the server on SQLite ($tmp/cloak.db), HTTPS on a free port of 127.0.0.1"
-"$tmp/cloak-server" -sqlite "$tmp/cloak.db" -listen 127.0.0.1:0 -tls-cert "$tmp/server.pem" -tls-key "$tmp/server.key" \
-    >"$tmp/server.log" 2>&1 &
-server_pid=$!
-url=
-i=0
-while [ $i -lt 300 ]; do
-    url=$(sed -n 's/^listening on \(https:\/\/[^ ]*\).*/\1/p' "$tmp/server.log" | head -n 1)
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "the server stopped:" >&2; cat "$tmp/server.log" >&2; exit 1; }
-    sleep 0.1
-    i=$((i + 1))
-done
-[ -n "$url" ] || { echo "the server did not start within 30 s" >&2; exit 1; }
-echo "    $url"
+# start_server NAME FLAGS...: starts an instance with HTTPS and the given storage flags, waits until it
+# listens, and appends its URL to $urls.
+urls=
+start_server() {
+    name=$1
+    shift
+    "$tmp/cloak-server" "$@" -listen 127.0.0.1:0 -tls-cert "$tmp/server.pem" -tls-key "$tmp/server.key" \
+        >"$tmp/server-$name.log" 2>&1 &
+    server_pids="$server_pids $!"
+    pid=$!
+    url=
+    i=0
+    while [ $i -lt 300 ]; do
+        url=$(sed -n 's/^listening on \(https:\/\/[^ ]*\).*/\1/p' "$tmp/server-$name.log" | head -n 1)
+        [ -n "$url" ] && break
+        kill -0 "$pid" 2>/dev/null || { echo "server $name stopped:" >&2; cat "$tmp/server-$name.log" >&2; exit 1; }
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ -n "$url" ] || { echo "server $name did not start within 30 s" >&2; exit 1; }
+    echo "    $name: $url"
+    urls=${urls:+$urls,}$url
+}
+
+if [ -n "$postgres" ]; then
+    echo "== a throw-away PostgreSQL 15 (Unix socket only), and two server instances on its database, HTTPS on free ports of 127.0.0.1"
+    pgtmp=$(mktemp -d "${TMPDIR:-/tmp}/cloak-walkthrough-pg.XXXXXX")
+    pg_start "$pgtmp"
+    dsn="host=$PG_SOCKET port=5432 user=postgres dbname=postgres"
+    start_server A -postgres "$dsn"
+    start_server B -postgres "$dsn"
+    scan=
+else
+    echo "== starting the server on SQLite ($tmp/cloak.db), HTTPS on a free port of 127.0.0.1"
+    start_server A -sqlite "$tmp/cloak.db"
+    scan=$tmp/cloak.db
+fi
+# cloak fetches from the last instance started (on PostgreSQL, not the one Alice uploaded through).
+url=${urls##*,}
 
 # The CI side makes its key first: only the public key and the credential's verifier leave it.
 echo
@@ -78,8 +131,8 @@ echo "    \$ cloak pubkey                -> ${pubkey%"${pubkey#?????????????????
 echo "    \$ cloak credential --verifier -> $verifier"
 
 # The members' side: the client never sees the account's private key or credential.
-env -u CLOAK_SERVICE_ACCOUNT_KEY LD_LIBRARY_PATH="$build/src" "$tmp/cloak-client" -server "$url" -ca "$tmp/ca.pem" \
-    -account-key "$pubkey" -account-verifier "$verifier" -export "$tmp" -scan "$tmp/cloak.db"
+env -u CLOAK_SERVICE_ACCOUNT_KEY LD_LIBRARY_PATH="$build/src" "$tmp/cloak-client" -server "$urls" -ca "$tmp/ca.pem" \
+    -account-key "$pubkey" -account-verifier "$verifier" -export "$tmp" ${scan:+-scan "$scan"}
 
 batch="$url/v1/service-accounts/self/batches/acme-production"
 trust=$(cat "$tmp/trusted.identity")

@@ -5,15 +5,18 @@
 # policy, a move to post-quantum-only sharing (X-Wing keys and a rotation); then the CLI side with
 # the real tool.
 #
-#   examples/walkthrough.sh            the story against an in-memory server, in one C program
-#   examples/walkthrough.sh --server   the story against the reference server over HTTPS
-#                                      (examples/walkthrough-server.sh)
+#   examples/walkthrough.sh                       the story against an in-memory server, in one C
+#                                                 program
+#   examples/walkthrough.sh --server              the story against the reference server on SQLite,
+#                                                 over HTTPS (examples/walkthrough-server.sh)
+#   examples/walkthrough.sh --server --postgres   the same against two server instances on one
+#                                                 PostgreSQL database
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 case "${1:-}" in
 "") ;;
---server) exec sh "$root/examples/walkthrough-server.sh" ;;
-*) echo "usage: $0 [--server]" >&2; exit 2 ;;
+--server) shift; exec sh "$root/examples/walkthrough-server.sh" "$@" ;;
+*) echo "usage: $0 [--server [--postgres]]" >&2; exit 2 ;;
 esac
 cd "$root"
 sh tests/deps.sh core

@@ -2,6 +2,7 @@
 # Installs, on Debian 12 as root, the packages the build and the tests need and the machine lacks.
 #   tests/deps.sh core    what building and running the library and examples needs
 #   tests/deps.sh server  core plus openssl, for the walkthrough over HTTPS (its test CA)
+#   tests/deps.sh server-postgres   the same plus PostgreSQL (walkthrough.sh --server --postgres)
 #   tests/deps.sh test    core plus the test tools (cmocka, jansson, valgrind, clang and its fuzzer and
 #                         sanitizer runtimes, libabigail, static analysers, coverage)
 set -eu
@@ -10,8 +11,9 @@ test="$core libcmocka-dev libjansson-dev valgrind clang libclang-rt-14-dev llvm 
 case "${1:-test}" in
 core) wanted=$core ;;
 server) wanted="$core openssl" ;;
+server-postgres) wanted="$core openssl postgresql" ;;
 test) wanted=$test ;;
-*) echo "usage: $0 core|server|test" >&2; exit 2 ;;
+*) echo "usage: $0 core|server|server-postgres|test" >&2; exit 2 ;;
 esac
 missing=
 for p in $wanted; do

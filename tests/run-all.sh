@@ -77,6 +77,9 @@ step "the example client (examples/client): go vet and its tests, over the plain
 step "the walkthrough over HTTPS: the reference server, the Go client's story, cloak fetching its batch (walkthrough.sh --server)"
 ./examples/walkthrough.sh --server >/dev/null
 
+step "the same story on two server instances sharing a throw-away PostgreSQL 15 (walkthrough.sh --server --postgres)"
+./examples/walkthrough.sh --server --postgres >/dev/null
+
 # Every step above stops the script on its first failure, so reaching here means all passed.
 echo "== all test runs passed"
 echo "$steps passed, 0 failed"

@@ -21,6 +21,7 @@ import (
 // server is what every member's client shares: the base URL, the HTTP client and the guard.
 type server struct {
 	base   string
+	name   string // "A", "B", ... when the story talks to several instances; "" for one
 	client *http.Client
 	guard  *guard
 }
@@ -109,7 +110,11 @@ func (s *session) call(method, path string, body map[string]any, out any) error 
 	if body != nil {
 		sent = fmt.Sprintf(", sent %s", size(len(encoded)))
 	}
-	logf("      %-7s %s %s -> %d%s", s.who, method, path, resp.StatusCode, sent)
+	who := s.who
+	if s.srv.name != "" {
+		who += "@" + s.srv.name
+	}
+	logf("      %-9s %s %s -> %d%s", who, method, path, resp.StatusCode, sent)
 	if resp.StatusCode/100 != 2 {
 		var e struct {
 			Error string `json:"error"`

@@ -21,13 +21,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"libcloak.dev/cloak"
 )
 
 func main() {
-	base := flag.String("server", "", "the server's base URL (https://HOST:PORT, or http:// on this machine)")
+	base := flag.String("server", "", "the server's base URL (https://HOST:PORT, or http:// on this machine); several, comma-separated, for instances on one database: members are spread over them")
 	caFile := flag.String("ca", "", "PEM file of the CA that signed the server's certificate (default: the system's)")
 	vaultName := flag.String("vault", "acme-production", "the vault id")
 	accountKey := flag.String("account-key", "", "the CI service account's public key (cloak pubkey: cloak-pubkey-...)")
@@ -44,11 +45,21 @@ func main() {
 	}
 	g := &guard{}
 	defer g.wipe()
-	srv, err := newServer(*base, *caFile, g)
-	if err != nil {
-		fatal("the server", err)
+	var servers []*server
+	for i, u := range strings.Split(*base, ",") {
+		srv, err := newServer(u, *caFile, g)
+		if err != nil {
+			fatal("the server", err)
+		}
+		if strings.Contains(*base, ",") {
+			srv.name = string(rune('A' + i))
+		}
+		servers = append(servers, srv)
 	}
-	stored, err := story(srv, []byte(*vaultName), *accountKey, *verifier, *export)
+	if len(servers) > 1 {
+		logf("\n== The members' clients talk to %d server instances on one database (as behind a load balancer): instance A and instance B, shown as name@A and name@B", len(servers))
+	}
+	stored, err := story(servers, []byte(*vaultName), *accountKey, *verifier, *export)
 	if err != nil {
 		g.wipe()
 		fatal("the story", err)
@@ -91,7 +102,14 @@ func refusedWith(err error, status int) bool {
 
 // story plays the story and returns a value the server stores as it is (Alice's identity public
 // key), for the database scan to show that it does read the stored data.
-func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export string) ([]byte, error) {
+func story(servers []*server, vaultID []byte, accountKeyText, verifierHex, export string) ([]byte, error) {
+	srv := servers[0]
+	// Each member talks to one instance (as a load balancer would place them): Alice to the first,
+	// Bob to the second, Mallory to the third or the first again.
+	instance := map[string]*server{}
+	for i, who := range []string{"alice", "bob", "mallory"} {
+		instance[who] = servers[i%len(servers)]
+	}
 	passwords := map[string][]byte{
 		"alice":   []byte("correct horse battery staple"),
 		"bob":     []byte("Tr0ub4dor&3 but longer"),
@@ -103,7 +121,7 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	kits := map[string]string{}
 	suites := map[string]cloak.Suite{"alice": cloak.SuiteXWing, "bob": cloak.SuiteXWing, "mallory": cloak.SuiteX25519}
 	for _, who := range []string{"alice", "bob", "mallory"} {
-		kit, err := register(srv, who, logins[who], passwords[who], suites[who])
+		kit, err := register(instance[who], who, logins[who], passwords[who], suites[who])
 		must(who+" registers", err)
 		kits[who] = kit
 	}
@@ -112,14 +130,14 @@ func story(srv *server, vaultID []byte, accountKeyText, verifierHex, export stri
 	step("2. Each signs in on a device that holds nothing: the password record from the server (checked against the cost policy), password + kit -> keys, login, wrapped keys opened")
 	members := map[string]*member{}
 	for _, who := range []string{"alice", "bob", "mallory"} {
-		m, err := signIn(srv, who, logins[who], passwords[who], kits[who])
+		m, err := signIn(instance[who], who, logins[who], passwords[who], kits[who])
 		must(who+" signs in", err)
 		members[who] = m
 		defer m.wipe()
 	}
 	alice, bob, mallory := members["alice"], members["bob"], members["mallory"]
 	// An unknown login gets a record too, the same at each request, so logins reveal nothing.
-	probe := &session{srv: srv, who: "anyone"}
+	probe := &session{srv: servers[len(servers)-1], who: "anyone"}
 	var fake1, fake2 struct{ Record []byte }
 	must("a record for an unknown login", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake1))
 	must("the same again", probe.call("GET", "/v1/accounts/nobody@example.com/password-record", nil, &fake2))
