@@ -269,6 +269,8 @@ void secrets_keep_only(struct secrets *s, const struct cli_args *args, const cha
         size_t want_len = strlen(args->only[i]);
         size_t at = lower_bound(s, index, want, want_len);
         if (at == s->count || !name_is(&s->list[index[at]], want, want_len)) {
+            free(keep);
+            free(index);
             /* The name is the user's own, from the command line: showing it tells nothing new. */
             cli_fail(CLI_EXIT_NAME, "--only %s: %s holds no secret of that name; check the name (cloak secrets lists them)",
                      cli_printable(shown, sizeof(shown), want, want_len), file);
@@ -336,8 +338,12 @@ void env_check_secrets(const struct secrets *s, const struct cli_args *args, con
         const struct secret *a = &s->list[index[i - 1U]];
         const struct secret *b = &s->list[index[i]];
         if (name_cmp(a, b) == 0) {
+            unsigned long first = a->lineno;
+            unsigned long second = b->lineno;
+            secret_label(label, sizeof(label), b, args->show_names);
+            free(index); /* freed before exiting, like every allocation, so leak checkers see none */
             cli_fail(CLI_EXIT_NAME, "%s line %lu: %s has the name of the secret at line %lu: a name appears twice in the batch; ask its sender to fix the vault",
-                     file, b->lineno, secret_label(label, sizeof(label), b, args->show_names), a->lineno);
+                     file, second, label, first);
         }
     }
     free(index);

@@ -126,8 +126,12 @@ char *template_fill(const struct template *t, const struct secrets *s, const cha
         const struct secret *a = &s->list[index[i - 1U]];
         const struct secret *b = &s->list[index[i]];
         if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0) {
+            unsigned long first = a->lineno;
+            unsigned long second = b->lineno;
+            free(index);
+            free(values);
             cli_fail(CLI_EXIT_NAME, "%s line %lu: the secret on that line has the name of the secret at line %lu: a name appears twice in the batch; ask its sender to fix the vault",
-                     file, b->lineno, a->lineno);
+                     file, second, first);
         }
     }
     /* Every name is looked up, and the size known, before any value is copied. */
@@ -137,10 +141,12 @@ char *template_fill(const struct template *t, const struct secrets *s, const cha
         if (part->is_ref) {
             values[i] = secrets_find(s, index, (const uint8_t *)part->text, part->len);
             if (values[i] == NULL) {
+                cli_printable(shown, sizeof(shown), (const uint8_t *)part->text, part->len);
+                free(index);
+                free(values);
                 if (show_names) {
                     cli_fail(CLI_EXIT_NAME, "%s line %lu: the template refers to \"%s\", which %s does not hold; check the name (cloak secrets lists them)",
-                             t->name, part->lineno,
-                             cli_printable(shown, sizeof(shown), (const uint8_t *)part->text, part->len), file);
+                             t->name, part->lineno, shown, file);
                 }
                 cli_fail(CLI_EXIT_NAME, "%s line %lu: the template refers to a secret %s does not hold; check the name (cloak secrets lists them; --show-names shows it)",
                          t->name, part->lineno, file);
@@ -148,6 +154,8 @@ char *template_fill(const struct template *t, const struct secrets *s, const cha
             n = values[i]->value_len;
         }
         if (n > CLI_MAX_INJECT_OUTPUT - total) {
+            free(index);
+            free(values);
             cli_fail(CLI_EXIT_FILE, "%s: filled in, the template would exceed %u bytes; split it", t->name,
                      CLI_MAX_INJECT_OUTPUT);
         }
