@@ -234,8 +234,9 @@ type limitCheck struct {
 	what string
 }
 
-// counterKey is the failure counters' key (limiter.go), derived from the server key once.
-func (s *Server) counterKey(tx Tx) ([]byte, error) {
+// failureKey is the failure counters' key (limiter.go's counterKey), derived from the server key
+// once.
+func (s *Server) failureKey(tx Tx) ([]byte, error) {
 	s.keyMu.Lock()
 	defer s.keyMu.Unlock()
 	if s.failuresKey == nil {
@@ -252,7 +253,7 @@ func (s *Server) counterKey(tx Tx) ([]byte, error) {
 // failures in its current window. Run it in the transaction of the request, before any
 // comparison, so a blocked guesser learns nothing from its guess.
 func (s *Server) checkLimits(tx Tx, msg string, checks ...limitCheck) error {
-	key, err := s.counterKey(tx)
+	key, err := s.failureKey(tx)
 	if err != nil {
 		return err
 	}
@@ -276,7 +277,7 @@ func (s *Server) checkLimits(tx Tx, msg string, checks ...limitCheck) error {
 // countFailure counts a failure on each counter, in one write transaction.
 func (s *Server) countFailure(ctx context.Context, checks ...limitCheck) error {
 	return s.store.Update(ctx, func(tx Tx) error {
-		key, err := s.counterKey(tx)
+		key, err := s.failureKey(tx)
 		if err != nil {
 			return err
 		}

@@ -98,8 +98,8 @@ type secretChange struct {
 	Secret string `json:"secret"`
 }
 
-// secretWrites is a head request's parsed secret and share changes.
-type secretWrites struct {
+// headChanges is what a head request stores with the head: secrets, deletions and shares.
+type headChanges struct {
 	put     []SecretRow
 	deleted [][]byte
 	shares  []loginShare
@@ -111,12 +111,13 @@ type loginShare struct {
 	share shareBlob
 }
 
-// parseSecretChanges checks every change before any is applied: indexes of 64 lowercase hex
-// digits, each at most once across both lists, and secrets sealed under the head's vault key and
+// parseHeadChanges checks every change before any is applied: indexes of 64 lowercase hex
+// digits, each at most once across both lists, secrets sealed under the head's vault key and
 // epoch (the server cannot open them, but it can refuse a secret that no reader of this head
-// could open).
-func parseSecretChanges(req headRequest, h headBlob) (secretWrites, error) {
-	var out secretWrites
+// could open), and shares of the head's epoch, one per login (checkShares checks their
+// recipients inside the transaction).
+func parseHeadChanges(req headRequest, h headBlob) (headChanges, error) {
+	var out headChanges
 	// Every secret a head's request stores is a leaf of its tree: more is not a commit.
 	if uint64(len(req.Secrets)) > uint64(h.leafCount) {
 		return out, refuse(http.StatusBadRequest, "secrets: %d of them, more than the head's %d leaves", len(req.Secrets), h.leafCount)
@@ -186,7 +187,7 @@ func parseSecretChanges(req headRequest, h headBlob) (secretWrites, error) {
 // checkShares, inside the head's transaction: each recipient exists, is in the new head's roster,
 // and the share is to their registered encryption key; a head that starts a new epoch carries
 // the signer's own share.
-func (c secretWrites) checkShares(tx Tx, next headBlob, signer Account, newEpoch bool) error {
+func (c headChanges) checkShares(tx Tx, next headBlob, signer Account, newEpoch bool) error {
 	own := false
 	for _, ls := range c.shares {
 		to, err := tx.Account(ls.login)
@@ -212,7 +213,7 @@ func (c secretWrites) checkShares(tx Tx, next headBlob, signer Account, newEpoch
 
 // apply writes the changes inside the head's transaction. Deleting an index that holds no secret
 // is not an error: the head's Merkle root says what the vault holds, and clients check it.
-func (c secretWrites) apply(tx Tx, vaultID []byte) error {
+func (c headChanges) apply(tx Tx, vaultID []byte) error {
 	for _, idx := range c.deleted {
 		if _, err := tx.DeleteSecret(vaultID, idx); err != nil {
 			return err
@@ -282,7 +283,7 @@ func (s *Server) createVault(w http.ResponseWriter, r *http.Request, a Account) 
 		fail(w, http.StatusBadRequest, "a new vault takes \"secrets\" and the creator's \"share\", not \"deleted\" or \"shares\"")
 		return
 	}
-	changes, err := parseSecretChanges(req, h)
+	changes, err := parseHeadChanges(req, h)
 	if err != nil {
 		s.respond(w, r, err)
 		return
@@ -416,7 +417,7 @@ func (s *Server) putHead(w http.ResponseWriter, r *http.Request, a Account) {
 		fail(w, http.StatusForbidden, "the head is not signed by your identity key")
 		return
 	}
-	changes, err := parseSecretChanges(req, next)
+	changes, err := parseHeadChanges(req, next)
 	if err != nil {
 		s.respond(w, r, err)
 		return
